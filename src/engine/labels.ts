@@ -1,0 +1,61 @@
+/**
+ * The decision record Pipeline Guard leaves in the output's `labels`, under one key and within
+ * Bitbucket's 10 KB limit. It is derived from the output itself (and merged with an earlier
+ * record of the same policy and ref), so a second pass over the output writes the same record.
+ */
+import { isPlainObject } from './clone';
+import type { Finding, RunRef } from './types';
+
+export const LABEL_KEY = 'pipeline-guard';
+export const LABELS_LIMIT_BYTES = 10 * 1024;
+const MAX_WARNINGS = 50;
+
+export interface DecisionLabel {
+  v: 1;
+  policy: string;
+  ref: string;
+  steps: Record<string, string[] | number>;
+  warnings: string[];
+  truncated?: true;
+}
+
+const encoder = new TextEncoder();
+export const byteLength = (value: unknown): number => encoder.encode(JSON.stringify(value)).length;
+
+export function refKey(ref: RunRef): string {
+  return ref.kind === 'none' ? 'none' : `${ref.kind}:${ref.name}`;
+}
+
+export function buildDecisionLabel(
+  previous: unknown,
+  policyDigest: string,
+  ref: RunRef,
+  stepsByEnvironment: Map<string, string[]>,
+  warnings: readonly Finding[],
+): DecisionLabel {
+  const refText = refKey(ref);
+  const warningKeys = new Set(warnings.map((w) => `${w.rule}@${w.path}`));
+  if (isPlainObject(previous) && previous.policy === policyDigest && previous.ref === refText && Array.isArray(previous.warnings))
+    for (const key of previous.warnings) if (typeof key === 'string' && key.length <= 300) warningKeys.add(key);
+  const label: DecisionLabel = {
+    v: 1,
+    policy: policyDigest,
+    ref: refText,
+    steps: Object.fromEntries([...stepsByEnvironment].sort(([a], [b]) => a.localeCompare(b))),
+    warnings: [...warningKeys].sort().slice(0, MAX_WARNINGS),
+  };
+  if (warningKeys.size > MAX_WARNINGS) label.truncated = true;
+  return label;
+}
+
+/** Shrinks the record until the whole `labels` map fits; undefined when even the smallest form does not. */
+export function fitLabels(others: Record<string, unknown>, label: DecisionLabel): Record<string, unknown> | undefined {
+  const attempt = (candidate: DecisionLabel) => ({ ...others, [LABEL_KEY]: candidate });
+  let candidate = label;
+  if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
+  candidate = { ...candidate, steps: Object.fromEntries(Object.entries(candidate.steps).map(([env, list]) => [env, Array.isArray(list) ? list.length : list])), truncated: true };
+  if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
+  candidate = { ...candidate, warnings: candidate.warnings.slice(0, 5) };
+  if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
+  return undefined;
+}

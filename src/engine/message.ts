@@ -1,0 +1,22 @@
+import type { Finding, RunRef } from './types';
+
+/** Long enough for several violations, short enough for the pipeline result screen. */
+export const MAX_MESSAGE_LENGTH = 3_000;
+
+export function formatFinding(finding: Finding): string {
+  const who = finding.step !== undefined ? `step "${finding.step}" at ${finding.path}` : finding.path || 'the pipeline';
+  return `[${finding.rule}] ${who}: ${finding.message} Fix: ${finding.fix}`;
+}
+
+export function blockMessage(blocking: readonly Finding[], ref: RunRef | undefined, policyLabel: string): string {
+  const head = `Pipeline Guard blocked this run${ref ? ` for ${ref.description}` : ''} (${policyLabel}): ${blocking.length} violation${blocking.length === 1 ? '' : 's'}.`;
+  const tail = (left: number) => `\n…and ${left} more. Run \`npx pipeline-guard simulate\` on the file to see them all.`;
+  let message = head;
+  for (let i = 0; i < blocking.length; i++) {
+    const line = `\n${i + 1}. ${formatFinding(blocking[i])}`;
+    const left = blocking.length - i;
+    if (message.length + line.length + (left > 1 ? tail(left).length : 0) > MAX_MESSAGE_LENGTH) return message + tail(left);
+    message += line;
+  }
+  return message;
+}

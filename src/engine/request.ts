@@ -1,0 +1,67 @@
+/**
+ * The provider request as Bitbucket sends it (contract: shared/reference/dynamic-pipelines.md §4).
+ * Unknown top-level fields are tolerated because Forge injects `context` and `contextToken`; they
+ * are never copied into the response.
+ */
+import { z } from 'zod';
+
+const uuidLike = z.string().min(1).max(200);
+
+export const SelectorSchema = z.looseObject({
+  type: z.enum(['default', 'branches', 'tags', 'pull-requests', 'custom', 'bookmarks']),
+  pattern: z.string().max(1_000).optional(),
+  imported_from: z.looseObject({ repo_uuid: z.string(), revision: z.string(), pipelineName: z.string() }).optional(),
+});
+
+const commit = z.looseObject({ hash: z.string().max(200) });
+
+export const TargetSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('pipeline_commit_target'), commit: commit.optional(), selector: SelectorSchema.optional() }),
+  z.looseObject({
+    type: z.literal('pipeline_ref_target'),
+    commit: commit.optional(),
+    ref_type: z.string().min(1).max(50),
+    ref_name: z.string().min(1).max(1_000),
+    selector: SelectorSchema.optional(),
+  }),
+  z.looseObject({
+    type: z.literal('pipeline_pullrequest_target'),
+    commit: commit.optional(),
+    source: z.string().min(1).max(1_000),
+    destination: z.string().min(1).max(1_000),
+    destination_commit: commit.optional(),
+    pullrequest: z.looseObject({ id: z.number().int() }).optional(),
+    selector: SelectorSchema.optional(),
+  }),
+]);
+
+export const TRIGGERS = ['definitions', 'push', 'manual', 'schedule', 'parent_step'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+const plainObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { error: 'must be an object (the JSON form of bitbucket-pipelines.yml)' },
+);
+
+export const ProviderRequestSchema = z.looseObject({
+  workspace: uuidLike,
+  repository: uuidLike,
+  creator: uuidLike.optional(),
+  trigger: z.enum(TRIGGERS),
+  target: TargetSchema,
+  pipelines_configuration: plainObject,
+  pipeline: z.string().max(200).optional(),
+  build_number: z.number().int().optional(),
+  created_on: z.string().max(100).optional(),
+  trigger_context: z.looseObject({}).optional(),
+});
+
+export type ProviderRequest = z.output<typeof ProviderRequestSchema>;
+export type Selector = z.output<typeof SelectorSchema>;
+export type PipelinesConfiguration = Record<string, unknown>;
+
+export type ProviderResponse =
+  | { pipelines_configuration: PipelinesConfiguration }
+  | { error: { key: string; message: string } };
+
+export const isRunTrigger = (trigger: Trigger): boolean => trigger !== 'definitions';

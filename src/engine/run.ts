@@ -1,0 +1,237 @@
+/**
+ * The engine: a provider request and the workspace policy in, the provider response and a report
+ * of every decision out. Pure and synchronous, with no Forge import, so that the Forge function,
+ * the CLI, the settings page preview and the tests all run exactly this code. It never throws:
+ * any fault becomes an error response, so a fault blocks the run instead of letting it through.
+ */
+import { FIXED_RULE_IDS } from '../policy/rule-ids';
+import { CHAIN } from './chain';
+import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
+import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
+import { blockMessage, formatFinding } from './message';
+import { formatPath, type Path } from './path';
+import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
+import type { ChainContext, CompiledPolicy, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
+import { walkConfiguration } from './walk';
+
+/** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
+export const MAX_STEPS_PER_PIPELINE = 100;
+
+export type PolicyState = { kind: 'none' } | { kind: 'active'; policy: CompiledPolicy };
+
+export interface StepDecision {
+  readonly path: string;
+  readonly segments: Path;
+  readonly name?: string;
+  readonly environment?: string;
+  readonly environmentReason?: string;
+  readonly runsOn?: string[];
+  readonly oidc: boolean;
+  readonly changes: string[];
+}
+
+export type Outcome = 'allowed' | 'blocked' | 'none' | 'passthrough';
+
+export interface RunReport {
+  readonly outcome: Outcome;
+  readonly trigger?: Trigger;
+  readonly ref?: RunRef;
+  readonly selector?: Selector;
+  readonly policy?: { readonly digest: string; readonly revision?: number };
+  readonly steps: StepDecision[];
+  /** Every finding, blocking (`enforce`) and not (`warn`). */
+  readonly findings: Finding[];
+  readonly configChanges: string[];
+}
+
+export interface EngineResult {
+  readonly response: ProviderResponse;
+  readonly report: RunReport;
+}
+
+const fixedRules = new Set<string>(FIXED_RULE_IDS);
+
+function errorResponse(rule: string, message: string): ProviderResponse {
+  return { error: { key: `pipeline-guard.${rule}`, message } };
+}
+
+function faultFinding(rule: Finding['rule'], message: string, fix: string): Finding {
+  return { rule, mode: 'enforce', severity: 'high', path: '', segments: [], message, fix };
+}
+
+function policyLabel(policy: CompiledPolicy): string {
+  return policy.revision !== undefined ? `policy revision ${policy.revision}` : `policy ${policy.digest.slice(0, 8)}`;
+}
+
+/** The configuration handed back for the Run-pipeline dialog: never an error, never rewritten. */
+function definitionsResponse(raw: unknown): ProviderResponse {
+  const config = isPlainObject(raw) && isPlainObject(raw.pipelines_configuration) ? raw.pipelines_configuration : {};
+  return { pipelines_configuration: config };
+}
+
+function looksLikeDefinitions(raw: unknown): boolean {
+  return isPlainObject(raw) && raw.trigger === 'definitions';
+}
+
+export function describeRequestProblems(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${formatPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol')) || '(request)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function selectedDefinition(config: JsonObject, selector: Selector): { found: boolean; segments: Path } {
+  const pipelines = isPlainObject(config.pipelines) ? config.pipelines : undefined;
+  if (selector.type === 'default') return { found: pipelines?.default !== undefined && pipelines.default !== null, segments: ['pipelines', 'default'] };
+  const segments = ['pipelines', selector.type, selector.pattern ?? ''];
+  const section = pipelines?.[selector.type];
+  const found = selector.pattern !== undefined && isPlainObject(section) && Object.prototype.hasOwnProperty.call(section, selector.pattern) && section[selector.pattern] != null;
+  return { found, segments };
+}
+
+function decisionOf(site: StepSite): StepDecision {
+  const runsOn = site.step['runs-on'];
+  return {
+    path: site.path,
+    segments: site.segments,
+    name: site.name,
+    environment: site.environment?.name,
+    environmentReason: site.environmentReason,
+    runsOn: Array.isArray(runsOn) ? runsOn.filter((l): l is string => typeof l === 'string') : typeof runsOn === 'string' ? [runsOn] : undefined,
+    oidc: site.step.oidc === true,
+    changes: site.changes,
+  };
+}
+
+export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult {
+  try {
+    return runChecked(rawRequest, state);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const finding = faultFinding('internal-error', `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`, 'Re-run the pipeline. If it fails again, send this message to your workspace admin.');
+    const response = looksLikeDefinitions(rawRequest) ? definitionsResponse(rawRequest) : errorResponse('internal-error', formatFinding(finding));
+    return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
+  }
+}
+
+function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
+  const parsed = ProviderRequestSchema.safeParse(rawRequest);
+  if (!parsed.success) {
+    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
+    if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
+    return { response: errorResponse('invalid-request', formatFinding(finding)), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
+  }
+  const request = parsed.data;
+  const selector = request.target.selector;
+
+  if (state.kind === 'none') {
+    const finding: Finding = { ...faultFinding('policy-unavailable', 'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.', 'A workspace admin saves a policy on the Pipeline Guard settings page.'), mode: 'warn', severity: 'low' };
+    return { response: { pipelines_configuration: request.pipelines_configuration }, report: { outcome: 'passthrough', trigger: request.trigger, selector, steps: [], findings: [finding], configChanges: [] } };
+  }
+  const policy = state.policy;
+
+  let config: JsonObject;
+  try {
+    config = cloneJson(request.pipelines_configuration);
+  } catch (error) {
+    if (!(error instanceof UnsafeInputError)) throw error;
+    const finding = faultFinding('invalid-pipeline', `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`, 'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.');
+    if (request.trigger === 'definitions') return { response: definitionsResponse(request), report: { outcome: 'passthrough', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
+    return { response: errorResponse('invalid-pipeline', formatFinding(finding)), report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
+  }
+
+  const walked = walkConfiguration(config, (step) => {
+    if (policy.scanSteps.some((scan) => jsonEqual(step, scan))) return 'scan';
+    if (jsonEqual(step, policy.gateStep)) return 'gate';
+    return undefined;
+  });
+
+  const findings: Finding[] = [];
+  const context: ChainContext = {
+    request,
+    policy,
+    config,
+    definitions: walked.definitions,
+    steps: walked.steps,
+    findings,
+    configChanges: [],
+    ref: { kind: 'none', targetType: 'commit', description: 'an unknown ref' },
+    report(input: FindingInput) {
+      const mode = input.mode ?? policy.modeOf(input.rule);
+      if (mode === 'off') return;
+      const segments = input.segments ?? input.site?.segments ?? [];
+      const finding: Finding = {
+        rule: input.rule,
+        mode: fixedRules.has(input.rule) ? 'enforce' : mode,
+        severity: input.severity ?? 'high',
+        path: formatPath(input.site?.segments ?? segments),
+        segments,
+        step: input.site?.name,
+        message: input.message,
+        fix: input.fix,
+      };
+      if (!findings.some((f) => f.rule === finding.rule && f.path === finding.path && f.message === finding.message)) findings.push(finding);
+    },
+  };
+  for (const problem of walked.problems) context.report(problem);
+  for (const transform of CHAIN) transform.apply(context);
+
+  if (selector && isRunTrigger(request.trigger)) {
+    const { found, segments } = selectedDefinition(config, selector);
+    if (!found)
+      context.report({
+        rule: 'selected-definition',
+        segments,
+        message: `Bitbucket selected the definition ${formatPath(segments)} for this run, but it is not in the configuration Pipeline Guard received (a repository provider may have removed or renamed it), so nothing Pipeline Guard checked would run.`,
+        fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
+      });
+  }
+  for (const definition of walked.definitions) {
+    const count = walkConfiguration({ pipelines: { default: definition.items } }, () => undefined).steps.length;
+    if (count > MAX_STEPS_PER_PIPELINE)
+      context.report({
+        rule: 'invalid-pipeline',
+        segments: definition.segments,
+        message: `the pipeline has ${count} steps${count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length ? ' including the security scan that Pipeline Guard adds' : ''}; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
+        fix: 'Split the pipeline, e.g. move steps into a custom pipeline started by a child-pipeline step.',
+      });
+  }
+
+  const stepsByEnvironment = new Map<string, string[]>();
+  const envOfStep = new Map<JsonObject, string>(walked.steps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
+  for (const site of walkConfiguration(config, () => undefined).steps) {
+    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
+    stepsByEnvironment.set(env, [...(stepsByEnvironment.get(env) ?? []), site.path]);
+  }
+  const previousLabels = isPlainObject(config.labels) ? config.labels : {};
+  const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
+  const label = buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, findings.filter((f) => f.mode === 'warn'));
+  const labels = fitLabels(otherLabels, label);
+  if (labels) config.labels = labels;
+  else
+    context.report({
+      rule: 'invalid-pipeline',
+      segments: ['labels'],
+      message: 'the pipeline\'s `labels` are so large that Pipeline Guard\'s decision record no longer fits Bitbucket\'s 10 KB limit for labels.',
+      fix: 'Shorten or remove entries under `labels:` in bitbucket-pipelines.yml.',
+    });
+
+  const blocking = findings.filter((f) => f.mode === 'enforce');
+  const nothingToRun = walked.definitions.length === 0 && !selector;
+  const outcome: Outcome = blocking.length > 0 ? 'blocked' : nothingToRun ? 'none' : 'allowed';
+  const report: RunReport = {
+    outcome,
+    trigger: request.trigger,
+    ref: context.ref,
+    selector,
+    policy: { digest: policy.digest, revision: policy.revision },
+    steps: walked.steps.map(decisionOf),
+    findings,
+    configChanges: context.configChanges,
+  };
+
+  if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };
+  if (blocking.length > 0) return { response: errorResponse(blocking[0].rule, blockMessage(blocking, context.ref, policyLabel(policy))), report };
+  if (nothingToRun) return { response: { pipelines_configuration: request.pipelines_configuration }, report };
+  return { response: { pipelines_configuration: config }, report };
+}

@@ -1,0 +1,47 @@
+import type { Path } from './path';
+import type { JsonObject, StepSite } from './types';
+
+export interface ScriptCommand {
+  readonly text: string;
+  readonly segments: Path;
+  readonly key: 'script' | 'after-script';
+  readonly index: number;
+}
+
+export interface ScriptPipe {
+  readonly pipe: string;
+  readonly variables: JsonObject;
+  readonly segments: Path;
+}
+
+/** Script and after-script commands of a step, skipping the first `skip` script lines (injected setup). */
+export function* commandsOf(site: StepSite, skip = 0): Generator<ScriptCommand> {
+  for (const key of ['script', 'after-script'] as const) {
+    const lines = site.step[key];
+    if (!Array.isArray(lines)) continue;
+    for (let index = key === 'script' ? skip : 0; index < lines.length; index++) {
+      const line = lines[index];
+      if (typeof line === 'string') yield { text: line, segments: [...site.segments, 'step', key, index], key, index };
+    }
+  }
+}
+
+export function* pipesOf(site: StepSite): Generator<ScriptPipe> {
+  for (const key of ['script', 'after-script'] as const) {
+    const lines = site.step[key];
+    if (!Array.isArray(lines)) continue;
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index] as { pipe?: unknown; variables?: unknown };
+      if (line && typeof line === 'object' && typeof line.pipe === 'string') {
+        const variables = line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables) ? (line.variables as JsonObject) : {};
+        yield { pipe: line.pipe, variables, segments: [...site.segments, 'step', key, index] };
+      }
+    }
+  }
+}
+
+/** Shortens a quoted input so that a message stays readable on the pipeline result screen. */
+export function excerpt(text: string, max = 80): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length > max ? `${single.slice(0, max - 1)}…` : single;
+}

@@ -1,0 +1,120 @@
+import type { Environment, Policy, ScanStep } from '../policy/schema';
+import type { Mode, RuleId } from '../policy/rule-ids';
+import type { Path } from './path';
+import type { ProviderRequest } from './request';
+
+export type JsonObject = Record<string, unknown>;
+
+/** The ref a run is for, worked out by the branch-context transform. */
+export interface RunRef {
+  readonly kind: 'branch' | 'tag' | 'none';
+  /** Branch or tag name; absent for a commit target. */
+  readonly name?: string;
+  /** Destination branch of a pull request, kept for the record only. */
+  readonly destination?: string;
+  readonly targetType: 'ref' | 'commit' | 'pullrequest';
+  /** "branch main", "pull request feature/x → main", "commit e34ad32 (no branch)". */
+  readonly description: string;
+}
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** One rule's verdict on one place in the pipeline: the unit of every message a developer reads. */
+export interface Finding {
+  readonly rule: RuleId;
+  readonly mode: Exclude<Mode, 'off'>;
+  readonly severity: Severity;
+  /** Where in the pipeline file, e.g. `pipelines.branches.feature/*[2]`. */
+  readonly path: string;
+  readonly segments: Path;
+  /** The step's name, when the finding is about a step. */
+  readonly step?: string;
+  /** What was wrong, quoting the input that triggered it. */
+  readonly message: string;
+  /** What to change so that the run passes. */
+  readonly fix: string;
+}
+
+export interface DefinitionSite {
+  /** `default`, `branches`, `tags`, `pull-requests`, `custom` or `bookmarks`. */
+  readonly section: string;
+  /** The definition's key (glob or custom name); absent for `default`. */
+  readonly key?: string;
+  /** For `pull-requests.<glob>.destinations.<glob>`. */
+  readonly destination?: string;
+  readonly segments: Path;
+  /** The mutable item list of the definition (in the working copy). */
+  readonly items: unknown[];
+}
+
+export type InjectedKind = 'scan' | 'gate';
+
+/** A step as the walker found it, plus what the chain decided for it. */
+export interface StepSite {
+  readonly step: JsonObject;
+  /** Path of the item that holds the step, e.g. `pipelines.default[1]` or `…[1].parallel.steps[0]`. */
+  readonly segments: Path;
+  readonly path: string;
+  readonly name?: string;
+  readonly definition: DefinitionSite;
+  /** Index of the top-level item (step, parallel or stage) that holds this step. */
+  readonly topLevelIndex: number;
+  readonly stage?: JsonObject;
+  readonly inParallel: boolean;
+  /** `type: pipeline` steps start a child pipeline; Bitbucket forbids runner, OIDC and script keys on them. */
+  readonly isChildPipeline: boolean;
+  /** Set when Pipeline Guard itself put the step there (a scan or gate step from an earlier pass). */
+  readonly injected?: InjectedKind;
+  environment?: Environment;
+  /** Why the step belongs to its environment, in words. */
+  environmentReason?: string;
+  readonly changes: string[];
+}
+
+export interface CompiledPolicy {
+  readonly policy: Policy;
+  readonly digest: string;
+  readonly revision?: number;
+  readonly defaultEnvironment: Environment;
+  /** Which environments list each label (required or extra), for naming the owner in messages. */
+  readonly labelOwners: ReadonlyMap<string, readonly Environment[]>;
+  readonly scanSteps: readonly JsonObject[];
+  readonly gateStep: JsonObject;
+  modeOf(rule: RuleId): Mode;
+}
+
+export type ScanStepInput = ScanStep;
+
+export interface FindingInput {
+  readonly rule: RuleId;
+  readonly severity?: Severity;
+  readonly site?: StepSite;
+  /** Overrides the site's path (e.g. a key inside the step), or places a finding without a step. */
+  readonly segments?: Path;
+  readonly message: string;
+  readonly fix: string;
+  /** Forces enforcement when a warning could not be made safe (e.g. no environment can take the step). */
+  readonly mode?: 'enforce';
+}
+
+/** The one object every transform reads and writes, like a unified VFile: tree plus messages. */
+export interface ChainContext {
+  readonly request: ProviderRequest;
+  readonly policy: CompiledPolicy;
+  /** The working copy of `pipelines_configuration`; transforms rewrite it in place. */
+  readonly config: JsonObject;
+  readonly definitions: readonly DefinitionSite[];
+  readonly steps: readonly StepSite[];
+  readonly findings: Finding[];
+  /** Changes to the configuration outside any step (e.g. `options.runs-on` removed). */
+  readonly configChanges: string[];
+  ref: RunRef;
+  report(finding: FindingInput): void;
+}
+
+export interface Transform {
+  /** Stable id; for every transform except branch-context it is also the rule id it reports under. */
+  readonly id: string;
+  readonly description: string;
+  apply(context: ChainContext): void;
+}

@@ -1,0 +1,186 @@
+/**
+ * Finds every definition and every step of a configuration, in every construct Bitbucket accepts
+ * (sections, `pull-requests` destinations, custom `variables`, `parallel` in both forms, `stage`),
+ * and reports whatever it cannot walk. A construct the walker cannot see into could hide a PROD
+ * step, so each such problem blocks the run under the fixed `invalid-pipeline` rule.
+ */
+import { isPlainObject } from './clone';
+import { formatPath, type Path } from './path';
+import type { DefinitionSite, FindingInput, InjectedKind, JsonObject, StepSite } from './types';
+
+const MAPPED_SECTIONS = ['branches', 'tags', 'custom', 'bookmarks', 'pull-requests'] as const;
+const ITEM_KEYS = ['step', 'parallel', 'stage', 'variables'];
+
+export interface WalkResult {
+  readonly definitions: DefinitionSite[];
+  readonly steps: StepSite[];
+  readonly problems: FindingInput[];
+}
+
+export type InjectedStepRecogniser = (step: JsonObject) => InjectedKind | undefined;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
+}
+
+export function walkConfiguration(config: JsonObject, recogniseInjected: InjectedStepRecogniser): WalkResult {
+  const definitions: DefinitionSite[] = [];
+  const steps: StepSite[] = [];
+  const problems: FindingInput[] = [];
+
+  const problem = (segments: Path, message: string, fix: string) =>
+    problems.push({ rule: 'invalid-pipeline', severity: 'high', segments, message, fix });
+
+  const pipelines = config.pipelines;
+  if (pipelines === undefined || pipelines === null) return { definitions, steps, problems };
+  if (!isPlainObject(pipelines)) {
+    problem(['pipelines'], `\`pipelines\` is ${describe(pipelines)}, not a mapping of sections`, 'Write `pipelines:` as a mapping with sections such as `default:` or `branches:`.');
+    return { definitions, steps, problems };
+  }
+
+  const addDefinition = (section: string, value: unknown, segments: Path, key?: string, destination?: string) => {
+    if (isPlainObject(value) && typeof value.import === 'string') {
+      problem(segments, `the definition is an unresolved import (\`import: ${value.import}\`), so its steps cannot be checked`, 'Bitbucket resolves imports before calling providers; run the simulator on the imported file, or inline the steps.');
+      return;
+    }
+    if (!Array.isArray(value)) {
+      problem(segments, `the definition is ${describe(value)}, not a list of steps`, 'Write the pipeline as a list of `- step:`, `- parallel:` or `- stage:` items.');
+      return;
+    }
+    const definition: DefinitionSite = { section, key, destination, segments, items: value };
+    definitions.push(definition);
+    walkItems(definition);
+  };
+
+  const addStep = (definition: DefinitionSite, holder: unknown, segments: Path, topLevelIndex: number, stage: JsonObject | undefined, inParallel: boolean) => {
+    if (!isPlainObject(holder) || !('step' in holder)) {
+      problem(segments, `expected a \`- step:\` item here, found ${describe(holder)}`, 'Only steps may appear inside `parallel` and `stage`.');
+      return;
+    }
+    const keys = Object.keys(holder);
+    if (keys.length !== 1) {
+      problem(segments, `a step item has the extra key(s) ${keys.filter((k) => k !== 'step').map((k) => `\`${k}\``).join(', ')}`, 'Indent the step options under `step:`.');
+      return;
+    }
+    const step = holder.step;
+    if (!isPlainObject(step)) {
+      problem([...segments, 'step'], `\`step\` is ${describe(step)}, not a mapping`, 'Give the step its options as a mapping: `- step: { name: …, script: [ … ] }`.');
+      return;
+    }
+    const site: StepSite = {
+      step,
+      segments,
+      path: formatPath(segments),
+      name: typeof step.name === 'string' ? step.name : undefined,
+      definition,
+      topLevelIndex,
+      stage,
+      inParallel,
+      isChildPipeline: step.type === 'pipeline',
+      injected: stage || inParallel ? undefined : recogniseInjected(step),
+      changes: [],
+    };
+    checkStepShape(site, problem);
+    steps.push(site);
+  };
+
+  const walkItems = (definition: DefinitionSite) => {
+    definition.items.forEach((item, index) => {
+      const segments = [...definition.segments, index];
+      if (!isPlainObject(item)) {
+        problem(segments, `a pipeline item is ${describe(item)}, not \`step\`, \`parallel\` or \`stage\``, 'Each item of a pipeline is `- step:`, `- parallel:` or `- stage:`.');
+        return;
+      }
+      const keys = Object.keys(item);
+      const kind = keys.length === 1 && ITEM_KEYS.includes(keys[0]) ? keys[0] : undefined;
+      if (!kind) {
+        problem(segments, `a pipeline item has the key(s) ${keys.map((k) => `\`${k}\``).join(', ') || '(none)'}; Bitbucket accepts exactly one of \`step\`, \`parallel\`, \`stage\``, 'Fix the indentation so that each item holds exactly one `step`, `parallel` or `stage`.');
+        return;
+      }
+      if (kind === 'variables') {
+        if (!(definition.section === 'custom' && index === 0))
+          problem(segments, '`variables` may only be the first item of a custom pipeline', 'Move `variables` to the top of a pipeline under `custom:`.');
+        else if (!Array.isArray(item.variables))
+          problem([...segments, 'variables'], `\`variables\` is ${describe(item.variables)}, not a list`, 'List the variables as `- name: …` entries.');
+        return;
+      }
+      if (kind === 'step') {
+        addStep(definition, item, segments, index, undefined, false);
+        return;
+      }
+      if (kind === 'parallel') {
+        const parallel = item.parallel;
+        const list = Array.isArray(parallel) ? parallel : isPlainObject(parallel) ? parallel.steps : undefined;
+        const listSegments = Array.isArray(parallel) ? [...segments, 'parallel'] : [...segments, 'parallel', 'steps'];
+        if (!Array.isArray(list)) {
+          problem([...segments, 'parallel'], `\`parallel\` is ${describe(parallel)}; it must be a list of steps or a mapping with \`steps:\``, 'Write `- parallel:` followed by `- step:` items, or `parallel: { steps: [ … ] }`.');
+          return;
+        }
+        list.forEach((holder, j) => addStep(definition, holder, [...listSegments, j], index, undefined, true));
+        return;
+      }
+      const stage = item.stage;
+      if (!isPlainObject(stage) || !Array.isArray(stage.steps)) {
+        problem([...segments, 'stage'], '`stage` must be a mapping with a `steps:` list', 'Write `- stage: { name: …, steps: [ - step: … ] }`.');
+        return;
+      }
+      stage.steps.forEach((holder, j) => addStep(definition, holder, [...segments, 'stage', 'steps', j], index, stage, false));
+    });
+  };
+
+  for (const [section, value] of Object.entries(pipelines)) {
+    if (section === 'default') {
+      addDefinition('default', value, ['pipelines', 'default']);
+      continue;
+    }
+    if (!(MAPPED_SECTIONS as readonly string[]).includes(section)) continue;
+    if (value === null || value === undefined) continue;
+    if (!isPlainObject(value)) {
+      problem(['pipelines', section], `\`pipelines.${section}\` is ${describe(value)}, not a mapping of names to pipelines`, `Write \`${section}:\` as a mapping, e.g. \`${section}: { main: [ … ] }\`.`);
+      continue;
+    }
+    for (const [key, definition] of Object.entries(value)) {
+      const segments = ['pipelines', section, key];
+      if (section === 'pull-requests' && isPlainObject(definition) && 'destinations' in definition) {
+        const destinations = definition.destinations;
+        if (!isPlainObject(destinations)) {
+          problem([...segments, 'destinations'], '`destinations` must be a mapping of destination-branch globs to pipelines', 'Write `destinations: { main: [ … ] }`.');
+          continue;
+        }
+        for (const [destination, pipeline] of Object.entries(destinations))
+          addDefinition(section, pipeline, [...segments, 'destinations', destination], key, destination);
+        continue;
+      }
+      addDefinition(section, definition, segments, key);
+    }
+  }
+  return { definitions, steps, problems };
+}
+
+function checkStepShape(site: StepSite, problem: (segments: Path, message: string, fix: string) => void): void {
+  const { step } = site;
+  for (const key of ['script', 'after-script'] as const) {
+    const script = step[key];
+    if (script === undefined) continue;
+    if (!Array.isArray(script)) {
+      problem([...site.segments, 'step', key], `\`${key}\` is ${describe(script)}, not a list of commands`, `Write \`${key}:\` as a list: \`- echo hello\`.`);
+      continue;
+    }
+    script.forEach((line, i) => {
+      if (typeof line === 'string') return;
+      if (isPlainObject(line) && typeof line.pipe === 'string') return;
+      problem([...site.segments, 'step', key, i], `a \`${key}\` item is ${describe(line)}; expected a command or a \`pipe:\``, 'Quote the command so that YAML reads it as one string, e.g. `- "echo key: value"`.');
+    });
+  }
+  const runsOn = step['runs-on'];
+  if (runsOn !== undefined && typeof runsOn !== 'string' && !(Array.isArray(runsOn) && runsOn.every((l) => typeof l === 'string')))
+    problem([...site.segments, 'step', 'runs-on'], `\`runs-on\` is ${describe(runsOn)}; expected a label or a list of labels`, 'Write `runs-on: [self.hosted, linux]`.');
+  if (step.oidc !== undefined && typeof step.oidc !== 'boolean')
+    problem([...site.segments, 'step', 'oidc'], `\`oidc\` is ${describe(step.oidc)}; expected true or false`, 'Write `oidc: true` without quotes.');
+  for (const key of ['name', 'deployment', 'environment', 'trigger'] as const)
+    if (step[key] !== undefined && typeof step[key] !== 'string')
+      problem([...site.segments, 'step', key], `\`${key}\` is ${describe(step[key])}; expected text`, `Write \`${key}:\` as a plain string.`);
+}

@@ -1,0 +1,8 @@
+/** The only provider module that touches Forge storage. */
+import { kvs } from '@forge/kvs';
+import type { PolicyStore } from '../provider/handler';
+import { POLICY_KEY } from '../storage/keys';
+
+export const kvsPolicyStore: PolicyStore = {
+  read: () => kvs.get(POLICY_KEY),
+};

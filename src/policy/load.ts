@@ -1,0 +1,48 @@
+/**
+ * Turning untrusted policy input (stored JSON, an admin's YAML, a CLI file) into a validated
+ * Policy, with every problem named by its field: `environments[0].oidc.roleArn: not an IAM role ARN`.
+ */
+import type { z } from 'zod';
+import { formatPath, type Path } from '../engine/path';
+import { PolicySchema, type Policy } from './schema';
+
+export interface PolicyProblem {
+  readonly path: string;
+  readonly segments: Path;
+  readonly message: string;
+  readonly line?: number;
+}
+
+export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'required';
+  return issue.message;
+}
+
+export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: formatPath([...base, key]), segments: [...base, key], message: 'unknown field' });
+      continue;
+    }
+    if (issue.code === 'invalid_union' || issue.code === 'invalid_key') {
+      problems.push({ path: formatPath(base) || '(root)', segments: base, message: issueMessage(issue) });
+      continue;
+    }
+    problems.push({ path: formatPath(base) || '(root)', segments: base, message: issueMessage(issue) });
+  }
+  return problems;
+}
+
+/** Validates already-parsed policy data. */
+export function validatePolicy(value: unknown): PolicyResult {
+  const parsed = PolicySchema.safeParse(value);
+  return parsed.success ? { ok: true, policy: parsed.data } : { ok: false, problems: problemsFromZod(parsed.error) };
+}
+
+export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
+  return problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`).join('\n');
+}

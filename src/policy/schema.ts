@@ -1,0 +1,153 @@
+/**
+ * Policy format v1: the one schema that the provider, the CLI and the settings page share.
+ * `../shared/examples/policy.yaml` must always load through it unchanged. Objects are strict so a
+ * typo such as `manualTriger` is an error rather than a silently ignored safety setting.
+ */
+import { z } from 'zod';
+import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../engine/glob';
+import { canonicalCidr, hasHostBits, parseCidr } from './network';
+import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
+
+export const LABEL_PATTERN = /^[a-z0-9.]+$/;
+export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
+export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+const DEPLOYMENT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
+/** An image reference: registry/path:tag@digest, with no shell metacharacters. */
+const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/i;
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
+const mode = z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` });
+
+const refGlob = z.string().check((ctx) => {
+  const problem = globSyntaxError(ctx.value, REF_GLOB);
+  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob: ${problem}`, input: ctx.value });
+});
+
+const nameGlob = z.string().check((ctx) => {
+  const problem = globSyntaxError(ctx.value, NAME_GLOB);
+  if (problem) ctx.issues.push({ code: 'custom', message: `not a glob pattern: ${problem}`, input: ctx.value });
+  else if (/\s/.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'must not contain white space', input: ctx.value });
+});
+
+const regexSource = z.string().min(1, 'empty regular expression').max(500, 'longer than 500 characters').check((ctx) => {
+  try {
+    new RegExp(ctx.value, 'u');
+  } catch (error) {
+    ctx.issues.push({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, input: ctx.value });
+  }
+});
+
+const label = z
+  .string()
+  .max(50, 'a runner label has at most 50 characters')
+  .regex(LABEL_PATTERN, 'not a runner label (lowercase letters, digits and dots only)');
+
+const cidr = z.string().check((ctx) => {
+  const parsed = parseCidr(ctx.value);
+  if (!parsed) ctx.issues.push({ code: 'custom', message: 'not a CIDR block such as 203.0.113.0/28', input: ctx.value });
+  else if (hasHostBits(parsed))
+    ctx.issues.push({ code: 'custom', message: `host bits are set; did you mean ${canonicalCidr(parsed)}?`, input: ctx.value });
+});
+
+const network = z.strictObject({
+  cidrs: z.array(cidr).max(50).optional(),
+  vpcEndpointIds: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'not a VPC endpoint ID (vpce-…)')).max(50).optional(),
+  vpcIds: z.array(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'not a VPC ID (vpc-…)')).max(50).optional(),
+});
+
+const runner = z.strictObject({
+  labels: z.array(label).min(1, 'an environment needs at least one runner label').max(10),
+  extraLabels: z.array(label).max(10).default([]),
+  network: network.optional(),
+});
+
+const oidc = z.strictObject({
+  roleArn: z.string().regex(ROLE_ARN_PATTERN, 'not an IAM role ARN'),
+  region: z.string().regex(REGION_PATTERN, 'not an AWS region such as eu-west-1'),
+});
+
+const match = z.strictObject({
+  stepNamePrefix: z
+    .string()
+    .regex(PREFIX_PATTERN, 'a step-name prefix is one word of letters, digits, "-" or "_" (at most 32)')
+    .optional(),
+  deployments: z.array(z.string().regex(DEPLOYMENT_PATTERN, 'not a deployment environment name')).max(20).optional(),
+});
+
+const environment = z.strictObject({
+  name: z.string().regex(ENV_NAME_PATTERN, 'an environment name is lowercase letters, digits and "-", starting with a letter'),
+  description: z.string().max(200).regex(NO_CONTROL, 'must not contain control characters').optional(),
+  default: z.boolean().default(false),
+  branches: z.array(refGlob).max(100).default([]),
+  tags: z.array(refGlob).max(100).default([]),
+  match: match.optional(),
+  runner: runner.optional(),
+  oidc: oidc.optional(),
+  manualTrigger: z.boolean().default(false),
+});
+
+const scanStep = z.strictObject({
+  name: z.string().min(1).max(100).regex(NO_CONTROL, 'must not contain control characters'),
+  image: z.string().regex(IMAGE_PATTERN, 'not an image reference such as aquasec/trivy:0.58.1').optional(),
+  script: z.array(z.string().min(1).max(10_000)).min(1, 'a scan step needs at least one script line').max(100),
+  size: z.enum(['1x', '2x', '4x', '8x']).optional(),
+  'max-time': z.number().int().min(1).max(120).optional(),
+});
+
+const ruleModes = z.partialRecord(z.enum(CONFIGURABLE_RULE_IDS, { error: `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}` }), mode);
+
+export const PolicySchema = z
+  .strictObject({
+    version: z.literal(1, { error: 'must be 1 (the only policy format version)' }),
+    mode: mode.default('enforce'),
+    environments: z.array(environment).min(1, 'at least one environment is required').max(20),
+    securityScan: z.strictObject({ steps: z.array(scanStep).max(5) }).optional(),
+    deny: z
+      .strictObject({
+        images: z.array(nameGlob).max(200).default([]),
+        pipes: z.array(nameGlob).max(200).default([]),
+        scripts: z.array(regexSource).max(200).default([]),
+      })
+      .default({ images: [], pipes: [], scripts: [] }),
+    rules: ruleModes.default({}),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Map<string, number>();
+    policy.environments.forEach((env, index) => {
+      const first = seen.get(env.name);
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['environments', index, 'name'], message: `duplicate environment name "${env.name}" (also environments[${first}])` });
+      else seen.set(env.name, index);
+    });
+
+    const defaults = policy.environments.flatMap((env, index) => (env.default ? [index] : []));
+    if (defaults.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'exactly one environment must set `default: true`; none does' });
+    for (const index of defaults.slice(1))
+      ctx.addIssue({ code: 'custom', path: ['environments', index, 'default'], message: `only one environment may be the default; environments[${defaults[0]}] already is` });
+
+    // A step runs on any runner that has all of its labels. If every label of A is also a label of
+    // B, B's runners satisfy A's steps, so A's steps could land on B's runners.
+    policy.environments.forEach((a, ai) => {
+      if (!a.runner) return;
+      policy.environments.forEach((b, bi) => {
+        if (ai === bi || !b.runner) return;
+        const bLabels = new Set(b.runner.labels);
+        if (a.runner!.labels.every((l) => bLabels.has(l)))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', ai, 'runner', 'labels'],
+            message: `every label of "${a.name}" is also a label of "${b.name}", so "${a.name}" steps could run on "${b.name}" runners; give "${a.name}" a label that only its own runners carry`,
+          });
+      });
+    });
+  });
+
+/** The policy as the engine uses it: defaults filled in. */
+export type Policy = z.output<typeof PolicySchema>;
+/** The policy as an admin writes it. */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type Environment = Policy['environments'][number];
+export type ScanStep = NonNullable<Policy['securityScan']>['steps'][number];

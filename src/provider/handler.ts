@@ -1,0 +1,121 @@
+/**
+ * The Dynamic Pipelines provider, minus Forge: reads the stored policy through a port, runs the
+ * engine, logs the decision, and never throws. src/index.ts plugs in Forge's KVS.
+ */
+import { compilePolicy } from '../engine/compiled-policy';
+import { formatFinding } from '../engine/message';
+import { isPlainObject } from '../engine/clone';
+import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
+import { runEngine, type EngineResult, type PolicyState } from '../engine/run';
+import type { CompiledPolicy, Finding } from '../engine/types';
+import { formatPolicyProblems, validatePolicy } from '../policy/load';
+import { StoredPolicySchema } from '../storage/stored-policy';
+import { decisionRecord, type DecisionSink } from './decision';
+
+export interface PolicyStore {
+  /** The stored policy record, or undefined when none was ever saved. */
+  read(): Promise<unknown>;
+}
+
+export interface ProviderDependencies {
+  readonly store: PolicyStore;
+  readonly decisions?: DecisionSink;
+  /** Well inside Forge's 25 s limit, so that a hung read still ends in an answer. */
+  readonly readTimeoutMs?: number;
+  readonly decisionTimeoutMs?: number;
+  readonly now?: () => Date;
+  readonly log?: (message: string) => void;
+}
+
+export const DEFAULT_READ_TIMEOUT_MS = 8_000;
+export const DEFAULT_DECISION_TIMEOUT_MS = 1_500;
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Loaded = { ok: true; state: PolicyState } | { ok: false; reason: string };
+
+/** Compiling is cached per stored record: a warm Forge container skips re-validating an unchanged policy. */
+let cached: { raw: string; policy: CompiledPolicy } | undefined;
+
+export function policyStateFrom(stored: unknown): Loaded {
+  if (stored === undefined || stored === null) return { ok: true, state: { kind: 'none' } };
+  const record = StoredPolicySchema.safeParse(stored);
+  if (!record.success) return { ok: false, reason: 'the stored policy record is damaged (it is not a policy revision)' };
+  const raw = JSON.stringify(record.data.policy) + `#${record.data.revision}`;
+  if (cached?.raw === raw) return { ok: true, state: { kind: 'active', policy: cached.policy } };
+  const result = validatePolicy(record.data.policy);
+  if (!result.ok) return { ok: false, reason: `the stored policy (revision ${record.data.revision}) is invalid: ${formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; ')}` };
+  const policy = compilePolicy(result.policy, record.data.revision);
+  cached = { raw, policy };
+  return { ok: true, state: { kind: 'active', policy } };
+}
+
+function unavailable(request: unknown, reason: string): EngineResult {
+  const finding: Finding = {
+    rule: 'policy-unavailable',
+    mode: 'enforce',
+    severity: 'high',
+    path: '',
+    segments: [],
+    message: `Pipeline Guard could not load the workspace policy (${reason}), so it blocked the run rather than let unchecked steps through.`,
+    fix: 'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should open the Pipeline Guard settings page and check or re-save the policy.',
+  };
+  const isDefinitions = isPlainObject(request) && request.trigger === 'definitions';
+  const response: ProviderResponse = isDefinitions
+    ? { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} }
+    : { error: { key: 'pipeline-guard.policy-unavailable', message: formatFinding(finding) } };
+  return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] } };
+}
+
+export function createProvider(deps: ProviderDependencies) {
+  const log = deps.log ?? ((message: string) => console.log(message));
+  const now = deps.now ?? (() => new Date());
+
+  const evaluate = async (request: unknown): Promise<EngineResult> => {
+    let stored: unknown;
+    try {
+      stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
+    } catch (error) {
+      return unavailable(request, error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}`);
+    }
+    const loaded = policyStateFrom(stored);
+    if (!loaded.ok) return unavailable(request, loaded.reason);
+    return runEngine(request, loaded.state);
+  };
+
+  const record = async (request: unknown, result: EngineResult): Promise<void> => {
+    if (!deps.decisions) return;
+    const parsed = ProviderRequestSchema.safeParse(request);
+    if (!parsed.success || parsed.data.trigger === 'definitions') return;
+    try {
+      await withTimeout(deps.decisions.append(decisionRecord(parsed.data, result.report, now())), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
+    } catch (error) {
+      log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+
+  /** Forge calls this with the module payload; it resolves to the provider response and never rejects. */
+  return async function provider(request: unknown): Promise<ProviderResponse> {
+    try {
+      const result = await evaluate(request);
+      const summary = `pipeline-guard: ${result.report.outcome}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
+      log(summary);
+      await record(request, result);
+      return result.response;
+    } catch (error) {
+      // runEngine never throws, so only a fault in this adapter lands here. Still fail closed.
+      const message = `Pipeline Guard hit an internal fault (${(error as Error)?.message ?? String(error)}) and blocked the run rather than let unchecked steps through. Re-run the pipeline; if it persists, tell your workspace admin.`;
+      if (isPlainObject(request) && request.trigger === 'definitions')
+        return { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} };
+      return { error: { key: 'pipeline-guard.internal-error', message } };
+    }
+  };
+}

@@ -1,0 +1,57 @@
+import { compileGlob } from '../engine/glob';
+import type { ProviderRequest } from '../engine/request';
+import type { RunRef, Transform } from '../engine/types';
+import type { Environment } from '../policy/schema';
+
+const BRANCH_REF_TYPES = new Set(['branch', 'named_branch']);
+const TAG_REF_TYPES = new Set(['tag', 'annotated_tag']);
+
+export function refOf(target: ProviderRequest['target']): RunRef {
+  switch (target.type) {
+    case 'pipeline_ref_target': {
+      const name = target.ref_name;
+      if (BRANCH_REF_TYPES.has(target.ref_type)) return { kind: 'branch', name, targetType: 'ref', description: `branch ${name}` };
+      if (TAG_REF_TYPES.has(target.ref_type)) return { kind: 'tag', name, targetType: 'ref', description: `tag ${name}` };
+      // An unknown ref kind is treated like a commit: no protected ref is proven.
+      return { kind: 'none', targetType: 'ref', description: `${target.ref_type} ${name} (not a branch or tag)` };
+    }
+    case 'pipeline_pullrequest_target':
+      return {
+        kind: 'branch',
+        name: target.source,
+        destination: target.destination,
+        targetType: 'pullrequest',
+        description: `pull request ${target.source} → ${target.destination}`,
+      };
+    case 'pipeline_commit_target': {
+      const hash = target.commit?.hash?.slice(0, 7);
+      return { kind: 'none', targetType: 'commit', description: `commit ${hash ?? '(unknown)'} (no branch)` };
+    }
+  }
+}
+
+/**
+ * Whether an environment may run on this ref. A run with no branch (a commit target) proves
+ * nothing about where its code came from, so only an environment open to every branch (`**`)
+ * accepts it.
+ */
+export function environmentAllows(env: Environment, ref: RunRef): boolean {
+  if (ref.kind === 'none') return env.branches.includes('**');
+  const patterns = ref.kind === 'branch' ? env.branches : env.tags;
+  return patterns.some((pattern) => compileGlob(pattern)(ref.name!));
+}
+
+export function allowedRefsText(env: Environment): string {
+  const parts: string[] = [];
+  if (env.branches.length) parts.push(`branches ${env.branches.join(', ')}`);
+  if (env.tags.length) parts.push(`tags ${env.tags.join(', ')}`);
+  return parts.length ? parts.join(' and ') : 'no branch or tag';
+}
+
+export const branchContext: Transform = {
+  id: 'branch-context',
+  description: 'Works out the branch or tag the run is for: ref targets give it, pull requests give their source branch, commit targets have none.',
+  apply(context) {
+    context.ref = refOf(context.request.target);
+  },
+};

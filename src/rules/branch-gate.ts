@@ -1,0 +1,71 @@
+import { foldForMatching, startsWithWord } from '../engine/normalize';
+import type { ChainContext, StepSite, Transform } from '../engine/types';
+import type { Environment } from '../policy/schema';
+import { allowedRefsText, environmentAllows } from './branch-context';
+
+/** The first environment whose `match` the step meets, and why; otherwise the default environment. */
+export function classify(site: StepSite, environments: readonly Environment[], fallback: Environment): { env: Environment; reason: string } {
+  const stageLabel = (key: string) => (site.stage && typeof site.stage[key] === 'string' ? (site.stage[key] as string) : undefined);
+  const candidates: Array<[string, string | undefined]> = [
+    ['its `deployment`', typeof site.step.deployment === 'string' ? site.step.deployment : undefined],
+    ['its `environment`', typeof site.step.environment === 'string' ? site.step.environment : undefined],
+    ["its stage's `deployment`", stageLabel('deployment')],
+    ["its stage's `environment`", stageLabel('environment')],
+  ];
+  for (const env of environments) {
+    const match = env.match;
+    if (!match) continue;
+    if (match.stepNamePrefix && site.name !== undefined && startsWithWord(site.name, match.stepNamePrefix))
+      return { env, reason: `its name starts with "${match.stepNamePrefix}"` };
+    const wanted = new Set((match.deployments ?? []).map(foldForMatching));
+    for (const [where, value] of candidates)
+      if (value !== undefined && wanted.has(foldForMatching(value))) return { env, reason: `${where} is "${value}"` };
+  }
+  return { env: fallback, reason: 'it matches no other environment' };
+}
+
+function gate(context: ChainContext, site: StepSite): void {
+  const { policy, ref } = context;
+  const { env, reason } = classify(site, policy.policy.environments, policy.defaultEnvironment);
+  site.environment = env;
+  site.environmentReason = reason;
+  if (environmentAllows(env, ref)) return;
+
+  const mode = policy.modeOf('branch-gate');
+  if (mode === 'off') return;
+  const fallback = policy.defaultEnvironment;
+  // A warning lets the run go on, but never with the gated environment's runners or role: the step
+  // runs as the default environment, and where even that is not allowed the warning is enforced.
+  const demoted = mode === 'warn' && env !== fallback && environmentAllows(fallback, ref);
+  if (demoted) {
+    site.environment = fallback;
+    site.environmentReason = `${reason}, but ${ref.description} may not run "${env.name}" steps, so it runs as "${fallback.name}"`;
+    site.changes.push(`runs as "${fallback.name}" instead of "${env.name}" (branch-gate is in warn mode)`);
+  }
+  context.report({
+    mode: mode === 'warn' && !demoted ? 'enforce' : undefined,
+    rule: 'branch-gate',
+    severity: 'high',
+    site,
+    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.`,
+    fix:
+      env === fallback
+        ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`
+        : `Merge to an allowed branch and run it there. If this step does not deploy to "${env.name}", rename it and drop the deployment so that it runs as "${fallback.name}".`,
+  });
+}
+
+export const branchGate: Transform = {
+  id: 'branch-gate',
+  description: 'Puts every step into exactly one environment and blocks steps whose environment does not allow the run\'s branch or tag.',
+  apply(context) {
+    for (const site of context.steps) {
+      if (site.injected) {
+        site.environment = context.policy.defaultEnvironment;
+        site.environmentReason = `Pipeline Guard added it (${site.injected} step)`;
+        continue;
+      }
+      gate(context, site);
+    }
+  },
+};

@@ -1,0 +1,126 @@
+import { imageName } from '../engine/image';
+import { isPlainObject } from '../engine/clone';
+import { commandsOf, excerpt, pipesOf } from '../engine/script';
+import { shellQuote } from '../engine/shell';
+import type { ChainContext, StepSite, Transform } from '../engine/types';
+import type { Environment } from '../policy/schema';
+
+const TOKEN_FILE_NAME = 'web-identity-token';
+
+/**
+ * The lines put before a step's own script. The token file goes into a fresh private directory
+ * outside the clone directory, because an `artifacts` glob can only upload files inside the clone.
+ * Static keys and profiles are cleared so that the AWS SDK cannot prefer them over the role.
+ */
+export function oidcSetupLines(env: Environment): string[] {
+  if (!env.oidc) return [];
+  const { region, roleArn } = env.oidc;
+  return [
+    'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
+    `export AWS_REGION=${shellQuote(region)} AWS_DEFAULT_REGION=${shellQuote(region)}`,
+    `export AWS_ROLE_ARN=${shellQuote(roleArn)}`,
+    `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp -d)/${TOKEN_FILE_NAME}"`,
+    `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE")`,
+  ];
+}
+
+function startsWithLines(script: unknown[], lines: readonly string[]): boolean {
+  return lines.length > 0 && script.length >= lines.length && lines.every((line, i) => script[i] === line);
+}
+
+/** How many of the step's first script lines are Pipeline Guard's own setup for its environment. */
+export function setupLineCount(site: StepSite): number {
+  if (!site.environment) return 0;
+  const setup = oidcSetupLines(site.environment);
+  return Array.isArray(site.step.script) && startsWithLines(site.step.script, setup) ? setup.length : 0;
+}
+
+const ROLE_VARIABLE_REFERENCE = /^\$\{?AWS_ROLE_ARN\}?$/;
+const ASSIGNMENT = /\b(AWS_ROLE_ARN|AWS_WEB_IDENTITY_TOKEN_FILE|AWS_PROFILE|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)\s*=\s*("[^"]*"|'[^']*'|[^\s;&|)]*)/g;
+const ROLE_FLAG = /--role-arn(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s;&|)]+)/g;
+const PROFILE_FLAG = /--profile(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s;&|)]+)/g;
+const CONFIG_ROLE = /\b(role_arn|web_identity_token_file|credential_process|source_profile)\s*=\s*(\S+)/g;
+
+const unquote = (value: string) => value.replace(/^(["'])(.*)\1$/, '$2');
+
+interface RoleUse {
+  readonly what: string;
+  readonly value: string;
+}
+
+/** Every place a command line points the AWS SDK at a role, a token file or a profile. */
+export function roleUsesIn(text: string): RoleUse[] {
+  const uses: RoleUse[] = [];
+  for (const match of text.matchAll(ASSIGNMENT)) uses.push({ what: `sets ${match[1]}`, value: unquote(match[2]) });
+  for (const match of text.matchAll(ROLE_FLAG)) uses.push({ what: 'passes --role-arn', value: unquote(match[1]) });
+  if (/\baws\b/.test(text)) for (const match of text.matchAll(PROFILE_FLAG)) uses.push({ what: 'passes --profile', value: unquote(match[1]) });
+  for (const match of text.matchAll(CONFIG_ROLE)) uses.push({ what: `writes ${match[1]}`, value: unquote(match[2]) });
+  return uses;
+}
+
+function pointsAtOwnRole(use: RoleUse, env: Environment): boolean {
+  if (!env.oidc) return false;
+  if (use.what === 'sets AWS_ROLE_ARN' || use.what === 'passes --role-arn' || use.what === 'writes role_arn')
+    return use.value === env.oidc.roleArn || ROLE_VARIABLE_REFERENCE.test(use.value);
+  return false;
+}
+
+function roleFix(env: Environment): string {
+  return env.oidc
+    ? `Delete it and set \`oidc: true\` on the step: Pipeline Guard then sets AWS_ROLE_ARN to the "${env.name}" role (${env.oidc.roleArn}) and writes the token file itself.`
+    : `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
+}
+
+function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
+  const report = (segments: StepSite['segments'], message: string, fix: string) =>
+    context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix });
+
+  for (const command of commandsOf(site, setupLength)) {
+    for (const use of roleUsesIn(command.text)) {
+      if (pointsAtOwnRole(use, env)) continue;
+      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.index + 1} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env));
+    }
+  }
+
+  for (const pipe of pipesOf(site)) {
+    for (const [name, raw] of Object.entries(pipe.variables)) {
+      if (!/ROLE/i.test(name)) continue;
+      const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      const own = env.oidc && (value === env.oidc.roleArn || ROLE_VARIABLE_REFERENCE.test(value));
+      if (own) continue;
+      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's role.`, env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : roleFix(env));
+    }
+  }
+
+  const ownImage = site.step.image;
+  const image = ownImage ?? context.config.image;
+  const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
+  if (oidcRole !== undefined && !(env.oidc && oidcRole === env.oidc.roleArn)) {
+    const segments = ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role'];
+    report(segments, `runs in environment "${env.name}", but its image ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
+  }
+
+  if (site.step.oidc === true && !env.oidc)
+    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (\`oidc: true\`), but its environment "${env.name}" grants no AWS role.`, `Remove \`oidc: true\`, or ask a workspace admin to give "${env.name}" an OIDC role.`);
+}
+
+export const oidcRole: Transform = {
+  id: 'oidc-role',
+  description: "Puts the environment's AWS role setup before the script of every `oidc: true` step and blocks any other role, token file or profile.",
+  apply(context) {
+    if (context.policy.modeOf('oidc-role') === 'off') return;
+    for (const site of context.steps) {
+      const env = site.environment;
+      if (!env || site.injected || site.isChildPipeline) continue;
+      const setup = oidcSetupLines(env);
+      const script = Array.isArray(site.step.script) ? site.step.script : undefined;
+      const alreadySetUp = setupLineCount(site) > 0;
+      checkStep(context, site, env, setupLineCount(site));
+
+      if (site.step.oidc !== true || !env.oidc || alreadySetUp) continue;
+      if (script) script.unshift(...setup);
+      else site.step.script = [...setup];
+      site.changes.push(`OIDC setup for ${env.oidc.roleArn} (${env.oidc.region}) added before the script`);
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import { jsonEqual } from '../engine/clone';
+import { formatPath } from '../engine/path';
+import type { JsonObject, Transform } from '../engine/types';
+import type { Environment, Policy } from '../policy/schema';
+
+/** The policy's scan steps as pipeline steps, on the default environment's runners. */
+export function scanStepsFor(policy: Policy, defaultEnvironment: Environment): JsonObject[] {
+  return (policy.securityScan?.steps ?? []).map((scan) => {
+    const step: JsonObject = { name: scan.name };
+    if (scan.image) step.image = scan.image;
+    step.script = [...scan.script];
+    if (scan.size) step.size = scan.size;
+    if (scan['max-time']) step['max-time'] = scan['max-time'];
+    if (defaultEnvironment.runner) step['runs-on'] = [...defaultEnvironment.runner.labels];
+    return step;
+  });
+}
+
+export const securityScan: Transform = {
+  id: 'security-scan',
+  description: "Puts the policy's security scan steps first in every pipeline that runs (after a custom pipeline's `variables`).",
+  apply(context) {
+    const scans = context.policy.scanSteps;
+    if (scans.length === 0 || context.policy.modeOf('security-scan') === 'off') return;
+    for (const definition of context.definitions) {
+      const first = definition.items[0] as JsonObject | undefined;
+      const at = first && typeof first === 'object' && 'variables' in first ? 1 : 0;
+      const present = scans.every((scan, i) => {
+        const item = definition.items[at + i] as JsonObject | undefined;
+        return item !== undefined && typeof item === 'object' && jsonEqual(item.step, scan);
+      });
+      if (present) continue;
+      definition.items.splice(at, 0, ...scans.map((scan) => ({ step: structuredClone(scan) })));
+      context.configChanges.push(`${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} put first in ${formatPath(definition.segments)}`);
+    }
+  },
+};
