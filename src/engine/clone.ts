@@ -26,8 +26,9 @@ export function cloneJson<T>(value: T, depth = 0): T {
     return copy as T;
   }
   if (typeof value === 'object') {
+    // Any realm's Object.prototype (Forge, jest's vm, structuredClone's) ends the chain directly.
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new UnsafeInputError('holds a value that is not plain JSON');
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) throw new UnsafeInputError('holds a value that is not plain JSON');
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value as object)) {
       const item = (value as Record<string, unknown>)[key];

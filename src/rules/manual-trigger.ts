@@ -1,3 +1,4 @@
+import { cloneJson } from '../engine/clone';
 import { formatPath } from '../engine/path';
 import { shellQuote } from '../engine/shell';
 import type { ChainContext, DefinitionSite, JsonObject, StepSite, Transform } from '../engine/types';
@@ -49,7 +50,7 @@ export const manualTrigger: Transform = {
     }
     if (scanWillGoFirst(context)) return;
     for (const definition of needsGate) {
-      definition.items.splice(firstItemIndex(definition), 0, { step: structuredClone(context.policy.gateStep) });
+      definition.items.splice(firstItemIndex(definition), 0, { step: cloneJson(context.policy.gateStep) });
       context.configChanges.push(`${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: Bitbucket does not allow a manual first step`);
     }
   },

@@ -1,4 +1,4 @@
-import { jsonEqual } from '../engine/clone';
+import { cloneJson, jsonEqual } from '../engine/clone';
 import { formatPath } from '../engine/path';
 import type { JsonObject, Transform } from '../engine/types';
 import type { Environment, Policy } from '../policy/schema';
@@ -30,7 +30,7 @@ export const securityScan: Transform = {
         return item !== undefined && typeof item === 'object' && jsonEqual(item.step, scan);
       });
       if (present) continue;
-      definition.items.splice(at, 0, ...scans.map((scan) => ({ step: structuredClone(scan) })));
+      definition.items.splice(at, 0, ...scans.map((scan) => ({ step: cloneJson(scan) })));
       context.configChanges.push(`${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} put first in ${formatPath(definition.segments)}`);
     }
   },
