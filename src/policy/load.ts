@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, type Path } from '../engine/path';
+import { CONFIGURABLE_RULE_IDS } from './rule-ids';
 import { PolicySchema, type Policy } from './schema';
 
 export interface PolicyProblem {
@@ -25,11 +26,8 @@ export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
   for (const issue of error.issues) {
     const base = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: formatPath([...base, key]), segments: [...base, key], message: 'unknown field' });
-      continue;
-    }
-    if (issue.code === 'invalid_union' || issue.code === 'invalid_key') {
-      problems.push({ path: formatPath(base) || '(root)', segments: base, message: issueMessage(issue) });
+      const message = base.length === 1 && base[0] === 'rules' ? `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}` : 'unknown field';
+      for (const key of issue.keys) problems.push({ path: formatPath([...base, key]), segments: [...base, key], message });
       continue;
     }
     problems.push({ path: formatPath(base) || '(root)', segments: base, message: issueMessage(issue) });
