@@ -2,7 +2,7 @@
  * YAML text → plain data, with positions. Used by the CLI, the settings page and policy loading;
  * never by the provider, which receives JSON (and whose bundle must stay free of a YAML parser).
  */
-import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Path } from '../engine/path';
 
 export interface Position {
@@ -58,7 +58,7 @@ export function parseYaml(text: string): ParsedYaml {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new YamlInputError(firstLine((error as Error).message));
+    throw new YamlInputError(firstLine((error as Error).message), unresolvedAliasOffset(doc, positionAt));
   }
 
   const positionOf = (path: Path): Position | undefined => {
@@ -101,4 +101,17 @@ function findChild(doc: Document, collection: unknown, segment: string | number)
     }
   }
   return undefined;
+}
+
+/** Where the first alias without an anchor sits: toJS reports one without a position. */
+function unresolvedAliasOffset(doc: Document, positionAt: (offset: number) => Position): Position | undefined {
+  let found: Position | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return undefined;
+      found = positionAt(node.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

@@ -1,0 +1,272 @@
+/**
+ * The simulator: a `bitbucket-pipelines.yml` text, a policy and a target in; the request Bitbucket
+ * would send, the provider's exact response and the report out. It runs the provider's own engine
+ * (no second implementation of any rule) and only adds what Bitbucket does before calling a
+ * provider: parse the YAML, pick the definition, filter the configuration, build the request.
+ * Pure (no fs, no process), so the CLI and the settings page preview share it.
+ */
+import { stringify } from 'yaml';
+import { isPlainObject } from '../engine/clone';
+import { formatPath, type Path } from '../engine/path';
+import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
+import { runEngine, type PolicyState } from '../engine/run';
+import type { CompiledPolicy } from '../engine/types';
+import { parseYaml, YamlInputError, type Position } from '../yaml/document';
+import { unifiedDiff } from './diff';
+import { DEFAULT_REF, describeTarget, filterPipelines, selectDefinition, SelectionError, type RefSpec, type Selection, type SimulationTarget } from './selection';
+
+export type { SimulationTarget, RefSpec } from './selection';
+
+/** The file cannot be simulated: bad YAML, a duplicate key, no `pipelines`, an unknown custom pipeline. */
+export class SimulationInputError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly position?: Position,
+  ) {
+    super(position ? `line ${position.line}, column ${position.column}: ${reason}` : reason);
+  }
+}
+
+export interface SimulateInput {
+  readonly yamlText: string;
+  /** The policy to enforce; undefined simulates a workspace where no policy has been saved yet. */
+  readonly policy: CompiledPolicy | undefined;
+  readonly target: SimulationTarget;
+  /** Defaults to `manual` for a custom pipeline and `push` otherwise. */
+  readonly trigger?: Trigger;
+  /** Shown in the diff headers. */
+  readonly fileName?: string;
+}
+
+export type SimulationOutcome = 'allowed' | 'blocked' | 'none';
+
+export interface SimulatedRef {
+  readonly type: 'branch' | 'tag' | 'commit' | 'pullrequest';
+  /** Branch or tag name, the source branch of a pull request, or the commit hash. */
+  readonly name: string;
+  readonly destination?: string;
+}
+
+export interface SimulatedStep {
+  /** Where the step sits in the file, e.g. `pipelines.branches.main[1]`. */
+  readonly path: string;
+  readonly line?: number;
+  readonly name?: string;
+  readonly environment?: string;
+  /** Why the step belongs to its environment. */
+  readonly environmentReason?: string;
+  /** Final `runs-on`; absent when the step runs on Atlassian's cloud runners. */
+  readonly runsOn?: string[];
+  readonly oidc: boolean;
+  /** What Pipeline Guard changed in the step. */
+  readonly changes: string[];
+}
+
+export interface Violation {
+  readonly rule: string;
+  readonly mode: 'enforce' | 'warn';
+  /** Where in the file, e.g. `pipelines.branches.main[1]`; empty for the pipeline as a whole. */
+  readonly path: string;
+  /** The line of the offending key in the file, where it can be traced. */
+  readonly line?: number;
+  readonly step?: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** The JSON contract of `pipeline-guard simulate --format json` (docs/cli.md). Keep it stable. */
+export interface SimulationResult {
+  /** `none`: no definition matches the target, so nothing would run. */
+  readonly outcome: SimulationOutcome;
+  readonly target: {
+    readonly trigger: Trigger;
+    readonly ref: SimulatedRef;
+    readonly selector?: Selector;
+    /** Which definition was chosen and why (or why none was). */
+    readonly selection: { readonly path?: string; readonly line?: number; readonly reason: string; readonly ties: string[] };
+  };
+  readonly request: ProviderRequest;
+  readonly response: ProviderResponse;
+  readonly steps: SimulatedStep[];
+  readonly violations: Violation[];
+  /** Changes outside any step: scan steps put first, `options.runs-on` removed, … */
+  readonly configChanges: string[];
+  /** Unified diff of the configuration as sent and as returned; absent when the run is blocked. */
+  readonly diff?: string;
+}
+
+/** Placeholder identities: plausible brace UUIDs. The engine never decides anything on them. */
+export const SIMULATED_IDS = {
+  workspace: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}',
+  repository: '{0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9}',
+  creator: '{c0ffee00-1234-4abc-9def-0123456789ab}',
+  pipeline: '{9e8d7c6b-5a49-4382-a716-5f4e3d2c1b0a}',
+  parentPipeline: '{1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f0}',
+  parentRun: '{2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901}',
+  parentStep: '{3c4d5e6f-7081-4923-a4b5-c6d7e8f90112}',
+  commit: 'e34ad324d1e4334777dca3e56c04eba36c2a68c6',
+  destinationCommit: 'ca0b9f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8',
+  createdOn: '2026-01-01T00:00:00.000Z',
+  buildNumber: 1,
+  pullRequestId: 1,
+} as const;
+
+export function defaultTrigger(target: SimulationTarget): Trigger {
+  return target.kind === 'custom' ? 'manual' : 'push';
+}
+
+function refSpecOf(target: SimulationTarget): RefSpec | { kind: 'pullrequest'; source: string; destination: string } {
+  return target.kind === 'custom' ? (target.ref ?? DEFAULT_REF) : target;
+}
+
+function simulatedRef(target: SimulationTarget): SimulatedRef {
+  const spec = refSpecOf(target);
+  if (spec.kind === 'pullrequest') return { type: 'pullrequest', name: spec.source, destination: spec.destination };
+  if (spec.kind === 'commit') return { type: 'commit', name: SIMULATED_IDS.commit };
+  return { type: spec.kind, name: spec.name };
+}
+
+function targetOf(target: SimulationTarget, selector: Selector | undefined): ProviderRequest['target'] {
+  const spec = refSpecOf(target);
+  const commit = { hash: SIMULATED_IDS.commit };
+  const withSelector = <T extends object>(value: T) => (selector ? { ...value, selector } : value);
+  if (spec.kind === 'pullrequest')
+    return withSelector({
+      type: 'pipeline_pullrequest_target' as const,
+      commit,
+      source: spec.source,
+      destination: spec.destination,
+      destination_commit: { hash: SIMULATED_IDS.destinationCommit },
+      pullrequest: { id: SIMULATED_IDS.pullRequestId },
+    });
+  if (spec.kind === 'commit') return withSelector({ type: 'pipeline_commit_target' as const, commit });
+  return withSelector({ type: 'pipeline_ref_target' as const, commit, ref_type: spec.kind, ref_name: spec.name });
+}
+
+/**
+ * The request Bitbucket would send for `target`: for `definitions` every definition and no
+ * selector; for a run trigger only the selected definition (or an empty configuration when none
+ * matched) and `target.selector`.
+ */
+export function buildProviderRequest(config: Record<string, unknown>, target: SimulationTarget, trigger: Trigger, selection: Selection | undefined): ProviderRequest {
+  const base = { workspace: SIMULATED_IDS.workspace, repository: SIMULATED_IDS.repository, creator: SIMULATED_IDS.creator, trigger };
+  if (trigger === 'definitions') return { ...base, target: targetOf(target, undefined), pipelines_configuration: config };
+  let filtered: Record<string, unknown> = {};
+  if (selection) {
+    // Everything outside `pipelines` (image, options, definitions, unknown keys) travels unchanged.
+    filtered = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, key === 'pipelines' ? filterPipelines(value as Record<string, unknown>, selection) : value]));
+  }
+  const request: ProviderRequest = {
+    ...base,
+    target: targetOf(target, selection?.selector),
+    pipelines_configuration: filtered,
+    pipeline: SIMULATED_IDS.pipeline,
+    build_number: SIMULATED_IDS.buildNumber,
+    created_on: SIMULATED_IDS.createdOn,
+  };
+  if (trigger === 'parent_step')
+    return { ...request, trigger_context: { parent_pipeline_uuid: SIMULATED_IDS.parentPipeline, parent_pipeline_run_uuid: SIMULATED_IDS.parentRun, parent_step_uuid: SIMULATED_IDS.parentStep } };
+  return request;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+}
+
+/** Parses the file and checks the shape selection needs; every problem carries a position. */
+function parsePipelineFile(text: string): { config: Record<string, unknown>; positionOf: (path: Path) => Position | undefined } {
+  let parsed;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    if (error instanceof YamlInputError) throw new SimulationInputError(error.position ? error.message.replace(/^line \d+, column \d+: /, '') : error.message, error.position);
+    throw error;
+  }
+  const start = { line: 1, column: 1 };
+  const value = parsed.value;
+  if (!isPlainObject(value)) throw new SimulationInputError(`the file is ${describeValue(value)}; a pipeline file is a mapping with a \`pipelines:\` section`, start);
+  if (!Object.prototype.hasOwnProperty.call(value, 'pipelines'))
+    throw new SimulationInputError(`the file has no \`pipelines:\` section (top-level keys: ${Object.keys(value).join(', ') || 'none'}), so no pipeline would run`, start);
+  const pipelines = value.pipelines;
+  if (!isPlainObject(pipelines)) throw new SimulationInputError(`\`pipelines\` is ${describeValue(pipelines)}; it must be a mapping of sections such as \`default:\` and \`branches:\``, parsed.positionOf(['pipelines']) ?? start);
+  return { config: value, positionOf: parsed.positionOf };
+}
+
+export function simulate(input: SimulateInput): SimulationResult {
+  const { config, positionOf } = parsePipelineFile(input.yamlText);
+  const trigger = input.trigger ?? defaultTrigger(input.target);
+  const lineOf = (segments: Path) => (segments.length ? positionOf(segments)?.line : undefined);
+
+  let selection: Selection | undefined;
+  let selectionInfo: SimulationResult['target']['selection'];
+  if (trigger === 'definitions') {
+    selectionInfo = { reason: 'a `definitions` call: Bitbucket sends every definition, selects none, and never blocks', ties: [] };
+  } else {
+    let result;
+    try {
+      result = selectDefinition(config.pipelines, input.target);
+    } catch (error) {
+      if (error instanceof SelectionError) throw new SimulationInputError(error.message, positionOf(error.segments) ?? { line: 1, column: 1 });
+      throw error;
+    }
+    if (result.kind === 'selected') {
+      selection = result.selection;
+      selectionInfo = { path: formatPath(selection.segments), line: lineOf(selection.segments), reason: selection.reason, ties: selection.ties };
+    } else selectionInfo = { reason: result.reason, ties: [] };
+  }
+
+  const request = buildProviderRequest(config, input.target, trigger, selection);
+  const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
+  const { response, report } = runEngine(request, state);
+
+  const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
+  const steps: SimulatedStep[] = report.steps.map((step) => ({
+    path: step.path,
+    line: lineOf(step.segments),
+    name: step.name,
+    environment: step.environment,
+    environmentReason: step.environmentReason,
+    runsOn: step.runsOn,
+    oidc: step.oidc,
+    changes: step.changes,
+  }));
+  const violations: Violation[] = report.findings.map((finding) => ({
+    rule: finding.rule,
+    mode: finding.mode,
+    path: formatPath(finding.segments) || finding.path,
+    line: lineOf(finding.segments),
+    step: finding.step,
+    message: finding.message,
+    fix: finding.fix,
+  }));
+
+  const fileName = input.fileName ?? 'bitbucket-pipelines.yml';
+  const diff =
+    'pipelines_configuration' in response
+      ? unifiedDiff(toYaml(request.pipelines_configuration), toYaml(response.pipelines_configuration), {
+          before: `${fileName} (as Bitbucket sends it: ${describeTarget(input.target)})`,
+          after: `${fileName} (as Pipeline Guard returns it)`,
+        })
+      : undefined;
+
+  return {
+    outcome,
+    target: { trigger, ref: simulatedRef(input.target), selector: selection?.selector, selection: selectionInfo },
+    request,
+    response,
+    steps,
+    violations,
+    configChanges: report.configChanges,
+    diff,
+  };
+}
+
+/**
+ * A configuration as YAML text. YAML aliases arrive as shared objects; they are written out in full
+ * rather than as generated anchors, which is how Bitbucket passes them to providers.
+ */
+export function toYaml(config: unknown): string {
+  return stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 });
+}
