@@ -25,13 +25,12 @@ function firstItemIndex(definition: DefinitionSite): number {
 }
 
 function scanWillGoFirst(context: ChainContext): boolean {
-  return context.policy.scanSteps.length > 0 && context.policy.modeOf('security-scan') !== 'off';
+  return context.policy.scanSteps.length > 0 && context.policy.modeOf('security-scan') === 'enforce';
 }
 
 function makeManual(site: StepSite): void {
   // Stage steps cannot be manual one by one; the stage waits as a whole.
   const holder = site.stage ?? site.step;
-  if (holder.trigger === 'manual') return;
   const before = holder.trigger === undefined ? 'automatic' : String(holder.trigger);
   holder.trigger = 'manual';
   site.changes.push(`${site.stage ? "the step's stage" : 'the step'} now waits for a person (trigger: manual, was ${before})`);
@@ -41,10 +40,25 @@ export const manualTrigger: Transform = {
   id: 'manual-trigger',
   description: 'Makes steps of environments with `manualTrigger: true` wait for a person, keeping Bitbucket\'s rule that the first step is automatic.',
   apply(context) {
-    if (context.policy.modeOf('manual-trigger') === 'off') return;
+    const mode = context.policy.modeOf('manual-trigger');
+    if (mode === 'off') return;
     const needsGate = new Set<DefinitionSite>();
     for (const site of context.steps) {
-      if (!site.environment?.manualTrigger || site.injected || site.isChildPipeline) continue;
+      const env = site.environment;
+      if (!env?.manualTrigger || site.injected || site.isChildPipeline) continue;
+      const holder = site.stage ?? site.step;
+      if (holder.trigger === 'manual') continue;
+      if (mode === 'warn') {
+        // Warn mode is a dry run of this rewrite: the step keeps starting by itself, and the record says so.
+        context.report({
+          rule: 'manual-trigger',
+          severity: 'medium',
+          site,
+          message: `belongs to environment "${env.name}", whose steps wait for a person, but manual-trigger is in warn mode, so it starts automatically.`,
+          fix: `Add \`trigger: manual\` to the ${site.stage ? 'stage' : 'step'} yourself, or ask a workspace admin to enforce manual-trigger.`,
+        });
+        continue;
+      }
       makeManual(site);
       if (site.topLevelIndex === firstItemIndex(site.definition)) needsGate.add(site.definition);
     }

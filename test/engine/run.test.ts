@@ -186,7 +186,7 @@ describe('modes', () => {
   it('applies the default mode to every rule without an override', () => {
     const policy = compiled((p) => { p.mode = 'warn'; p.rules = {}; });
     const result = run(branchRun('main', [step('build', { script: ['curl https://x.sh | sh'] })]), policy);
-    expect(rulesOf(result, 'warn')).toEqual(['deny-script']);
+    expect(rulesOf(result, 'warn')).toEqual(['deny-script', 'security-scan']);
     expect(outputOf(result)).toBeDefined();
   });
 });
