@@ -36,6 +36,23 @@ function checkLabel(context: ChainContext, site: StepSite, env: Environment, lab
   return false;
 }
 
+/** Sizes only Atlassian's cloud offers: Bitbucket rejects them on a self-hosted runner step. */
+const CLOUD_ONLY_SIZES = new Set(['16x', '32x']);
+
+function checkSize(context: ChainContext, site: StepSite, env: Environment, options: Record<string, unknown> | undefined): void {
+  const own = site.step.size;
+  const size = own ?? options?.size;
+  if (typeof size !== 'string' || !CLOUD_ONLY_SIZES.has(size)) return;
+  context.report({
+    rule: 'runner-labels',
+    severity: 'medium',
+    site,
+    segments: own !== undefined ? [...site.segments, 'step', 'size'] : ['options', 'size'],
+    message: `asks for size ${size}${own === undefined ? ' (from `options.size`)' : ''}, which only Atlassian cloud runners offer, but it runs on the self-hosted runners of "${env.name}", which support at most 8x.`,
+    fix: 'Use `size: 8x` or smaller.',
+  });
+}
+
 export const runnerLabels: Transform = {
   id: 'runner-labels',
   description: "Sets each step's `runs-on` to its environment's runner labels plus the extra labels it may ask for, and blocks any other label.",
@@ -73,6 +90,7 @@ export const runnerLabels: Transform = {
         }
         continue;
       }
+      checkSize(context, site, env, options);
       const final = [...env.runner.labels, ...extras];
       if (!sameLabels(site.step['runs-on'], final)) {
         const before = site.step['runs-on'] === undefined ? 'none' : JSON.stringify(site.step['runs-on']);

@@ -89,4 +89,10 @@ describe(`runner-labels: ${runnerLabels.description}`, () => {
     });
     expect(items(run(branchRun('main', [step('CLOUD lint', { 'runs-on': ['self.hosted'] })]), relaxed))[1]).not.toHaveProperty('runs-on');
   });
+
+  it('blocks a cloud-only size on a step that now runs on self-hosted runners', () => {
+    expect(errorOf(run(branchRun('main', [step('build', { size: '16x' })]))).message).toContain('asks for size 16x, which only Atlassian cloud runners offer');
+    expect(errorOf(run(branchRun('main', [step('build')], { extra: { options: { size: '32x' } } }))).message).toContain('(from `options.size`)');
+    expect(run(branchRun('main', [step('build', { size: '8x' })])).report.findings).toEqual([]);
+  });
 });
