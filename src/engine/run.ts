@@ -11,7 +11,7 @@ import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage, formatFinding } from './message';
 import { formatPath, type Path } from './path';
 import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
-import type { ChainContext, CompiledPolicy, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
+import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
 import { walkConfiguration } from './walk';
 
 /** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
@@ -186,8 +186,17 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
         fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
       });
   }
-  for (const definition of walked.definitions) {
-    const count = walkConfiguration({ pipelines: { default: definition.items } }, () => undefined).steps.length;
+  // One walk of the output serves both the step limit and the decision record, in output positions.
+  const output = walkConfiguration(config, () => undefined);
+  const stepsPerDefinition = new Map<DefinitionSite, number>();
+  const stepsByEnvironment = new Map<string, string[]>();
+  const envOfStep = new Map<JsonObject, string>(walked.steps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
+  for (const site of output.steps) {
+    stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
+    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
+    stepsByEnvironment.set(env, [...(stepsByEnvironment.get(env) ?? []), site.path]);
+  }
+  for (const [definition, count] of stepsPerDefinition) {
     if (count > MAX_STEPS_PER_PIPELINE)
       context.report({
         rule: 'invalid-pipeline',
@@ -195,13 +204,6 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
         message: `the pipeline has ${count} steps${count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length ? ' including the security scan that Pipeline Guard adds' : ''}; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
         fix: 'Split the pipeline, e.g. move steps into a custom pipeline started by a child-pipeline step.',
       });
-  }
-
-  const stepsByEnvironment = new Map<string, string[]>();
-  const envOfStep = new Map<JsonObject, string>(walked.steps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
-  for (const site of walkConfiguration(config, () => undefined).steps) {
-    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
-    stepsByEnvironment.set(env, [...(stepsByEnvironment.get(env) ?? []), site.path]);
   }
   const previousLabels = isPlainObject(config.labels) ? config.labels : {};
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
