@@ -1,0 +1,88 @@
+/** The `--help` text of every command; docs/cli.md shows the same options with examples. */
+
+export const MAIN_HELP = `pipeline-guard: see what the Pipeline Guard provider does to a pipeline before it runs
+
+Usage:
+  pipeline-guard simulate <file|-> [options]       run the provider engine on a bitbucket-pipelines.yml
+  pipeline-guard request <request.json|-> [options]  run the provider on a raw Dynamic Pipelines request
+  pipeline-guard policy check <policy>             validate a policy and warn about unsafe settings
+  pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID
+                                                   print the AWS IAM trust policy for an environment's role
+
+Run "pipeline-guard <command> --help" for the options of a command.
+
+Exit status: 0 allowed (or nothing to run), 1 blocked by the policy (or unsafe policy), 2 unusable input.
+Colour is used only on a terminal, and never when NO_COLOR is set.
+`;
+
+export const SIMULATE_HELP = `Usage: pipeline-guard simulate <file|-> [options]
+
+Reads a bitbucket-pipelines.yml ("-" reads standard input), builds the request Bitbucket would
+send, runs the provider engine on it and reports what the provider does.
+
+Options:
+  --policy FILE            policy in YAML or JSON (default: examples/policy.yaml, the example policy)
+  --branch NAME            a push to this branch (the default is --branch main)
+  --tag NAME               a push of this tag (tags never fall back to \`default\`)
+  --pr SOURCE:DESTINATION  a pull request from SOURCE into DESTINATION
+  --commit                 a run on a bare commit (no branch; selects \`default\`)
+  --custom NAME            run the custom pipeline NAME (on --branch/--tag/--commit, default main)
+  --trigger KIND           push, manual, schedule, parent_step or definitions
+                           (default: push, or manual with --custom)
+  --format text|json       text for people (default), json for scripts
+  -h, --help               show this help
+
+Which definition runs: an exact branch or tag key beats a glob, and among globs the most specific
+wins (literal > fewer wildcards > longer literal prefix); equal keys are reported as a tie.
+\`default\` catches unmatched branches, never tags. Pull requests match \`pull-requests\` keys on the
+source branch and \`destinations\` on the destination branch. Custom pipelines are chosen by name.
+
+Exit status: 0 allowed or nothing to run, 1 blocked by the policy, 2 the file or policy is unusable.
+`;
+
+export const REQUEST_HELP = `Usage: pipeline-guard request <request.json|-> [--policy FILE]
+
+Runs the provider, exactly as the Forge function does, on a raw Dynamic Pipelines request (the JSON
+Bitbucket sends) and prints the exact response it would return.
+
+Options:
+  --policy FILE   policy in YAML or JSON (default: examples/policy.yaml, the example policy)
+  -h, --help      show this help
+
+Exit status: 0 a response was produced (an error response blocking the run is a valid answer),
+2 the request file or the policy is unusable.
+`;
+
+export const POLICY_HELP = `Usage: pipeline-guard policy check <policy> [--format text|json]
+
+Validates a policy (YAML or JSON) and prints every problem with its path and line. It also warns
+about valid policies that do not separate environments: shared runner labels, a privileged
+environment open to "**", a default environment with another environment's role, critical rules in
+warn or off mode, deny patterns prone to catastrophic backtracking, extra labels that belong to
+another environment, and OIDC roles whose runners have no network.
+
+Options:
+  --format text|json   text for people (default), json for scripts
+  -h, --help           show this help
+
+Exit status: 0 valid, 1 valid with warnings, 2 invalid or unreadable.
+`;
+
+export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID [--repository-uuid UUID]
+
+Prints the AWS IAM trust policy for the role of environment NAME: the workspace's Bitbucket OIDC
+provider as principal, \`aud\` set to the workspace's audience, \`sub\` limited to the repository
+when one is given, and the environment's runner network as the source condition (public CIDRs as
+aws:SourceIp; VPC endpoint and VPC IDs as aws:SourceVpce / aws:SourceVpc, which only exist when
+STS is reached through a VPC endpoint). Warnings go to standard error.
+
+Options:
+  --env NAME               environment of the policy whose role this is
+  --workspace SLUG         workspace slug, as in https://bitbucket.org/SLUG/
+  --workspace-uuid UUID    workspace UUID (Repository settings → OpenID Connect), braces optional
+  --account ID             12-digit AWS account ID that holds the role and the identity provider
+  --repository-uuid UUID   restrict the role to one repository (recommended)
+  -h, --help               show this help
+
+Exit status: 0 printed, 2 unusable policy or options.
+`;

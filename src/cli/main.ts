@@ -1,0 +1,289 @@
+/**
+ * `pipeline-guard`: the simulator CLI. Everything the process provides (streams, files, the
+ * working directory, the environment) comes in through `io`, so tests run commands in-process and
+ * bin/pipeline-guard.js is only a launcher.
+ */
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { compilePolicy } from '../engine/compiled-policy';
+import { TRIGGERS, type Trigger } from '../engine/request';
+import { formatPolicyProblems, type PolicyProblem } from '../policy/load';
+import type { Policy } from '../policy/schema';
+import { parsePolicyText } from '../policy/text';
+import { createProvider } from '../provider/handler';
+import { DEFAULT_REF, type RefSpec, type SimulationTarget } from '../simulate/selection';
+import { simulate, SimulationInputError } from '../simulate/simulate';
+import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
+import { parseYaml, YamlInputError } from '../yaml/document';
+import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
+import { policyWarnings } from './policy-warnings';
+import { palette, renderPolicyCheck, renderSimulation } from './render';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Reads all of standard input; absent when there is none to read. */
+  readonly stdin?: () => Promise<string>;
+  /** Whether stdout is a terminal: colour is used only then. */
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readFile: (absolutePath: string) => Promise<string>;
+  readonly cwd: string;
+}
+
+export const EXIT = { ok: 0, blocked: 1, unusable: 2, internal: 70 } as const;
+
+/** The example policy the project ships; the default wherever a command takes `--policy`. */
+export const DEFAULT_POLICY_PATH = path.resolve(__dirname, '../../examples/policy.yaml');
+
+/** An input the command cannot use: printed on stderr, exit status 2. */
+class UsageError extends Error {}
+
+function colourOn(io: CliIo): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}
+
+function displayPath(io: CliIo, absolute: string): string {
+  const relative = path.relative(io.cwd, absolute);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+}
+
+async function readInput(io: CliIo, file: string): Promise<{ text: string; label: string }> {
+  if (file === '-') {
+    if (!io.stdin) throw new UsageError('"-" reads standard input, but there is none');
+    return { text: await io.stdin(), label: '<stdin>' };
+  }
+  const absolute = path.resolve(io.cwd, file);
+  try {
+    return { text: await io.readFile(absolute), label: displayPath(io, absolute) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+}
+
+interface LoadedPolicy {
+  readonly policy: Policy;
+  readonly label: string;
+}
+
+async function loadPolicy(io: CliIo, file: string | undefined): Promise<LoadedPolicy> {
+  const { text, label } = await readInput(io, file ?? DEFAULT_POLICY_PATH);
+  const result = parsePolicyText(text);
+  if (!result.ok) throw new UsageError(`the policy ${label} cannot be used:\n${indent(formatPolicyProblems(result.problems))}`);
+  return { policy: result.policy, label: file === undefined ? `${label} (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)` : label };
+}
+
+const indent = (text: string) => text.replace(/^/gm, '  ');
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A string option's value (parseArgs has already refused a string option given as a flag). */
+const text = (values: Values, key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+
+function oneFile(positionals: string[], what: string): string {
+  if (positionals.length === 0) throw new UsageError(`missing ${what}`);
+  if (positionals.length > 1) throw new UsageError(`expected one ${what}, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+function formatOption(value: string | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new UsageError(`--format must be text or json, not "${value}"`);
+}
+
+function refName(value: string, option: string): string {
+  if (value.trim() === '' || /[\u0000-\u001f\u007f\s]/.test(value)) throw new UsageError(`${option} needs a branch or tag name without spaces, got "${value}"`);
+  return value;
+}
+
+/** The target a command line describes: --branch/--tag/--pr/--commit, optionally with --custom. */
+export function targetFromOptions(values: { branch?: string; tag?: string; pr?: string; commit?: boolean; custom?: string }): SimulationTarget {
+  const given = (['branch', 'tag', 'pr', 'commit'] as const).filter((key) => values[key] !== undefined && values[key] !== false);
+  if (given.length > 1) throw new UsageError(`choose one of --branch, --tag, --pr and --commit, not ${given.map((g) => `--${g}`).join(' and ')}`);
+  let ref: RefSpec | undefined;
+  if (values.branch !== undefined) ref = { kind: 'branch', name: refName(values.branch, '--branch') };
+  else if (values.tag !== undefined) ref = { kind: 'tag', name: refName(values.tag, '--tag') };
+  else if (values.commit) ref = { kind: 'commit' };
+  if (values.pr !== undefined) {
+    if (values.custom !== undefined) throw new UsageError('--custom runs on a branch, tag or commit, not on a pull request');
+    const parts = values.pr.split(':');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`--pr takes SOURCE:DESTINATION, e.g. --pr feature/x:main, not "${values.pr}"`);
+    return { kind: 'pullrequest', source: refName(parts[0], '--pr'), destination: refName(parts[1], '--pr') };
+  }
+  if (values.custom !== undefined) {
+    if (values.custom.trim() === '') throw new UsageError('--custom needs the name of a custom pipeline');
+    return ref ? { kind: 'custom', name: values.custom, ref } : { kind: 'custom', name: values.custom };
+  }
+  return ref ?? DEFAULT_REF;
+}
+
+function triggerOption(value: string | undefined): Trigger | undefined {
+  if (value === undefined) return undefined;
+  if ((TRIGGERS as readonly string[]).includes(value)) return value as Trigger;
+  throw new UsageError(`--trigger must be one of ${TRIGGERS.join(', ')}, not "${value}"`);
+}
+
+async function simulateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    policy: { type: 'string' },
+    branch: { type: 'string' },
+    tag: { type: 'string' },
+    pr: { type: 'string' },
+    commit: { type: 'boolean' },
+    custom: { type: 'string' },
+    trigger: { type: 'string' },
+    format: { type: 'string' },
+  });
+  if (values.help) return help(io, SIMULATE_HELP);
+  const file = oneFile(positionals, 'pipeline file (bitbucket-pipelines.yml, or - for standard input)');
+  const format = formatOption(text(values, 'format'));
+  const target = targetFromOptions({ branch: text(values, 'branch'), tag: text(values, 'tag'), pr: text(values, 'pr'), commit: values.commit === true, custom: text(values, 'custom') });
+  const trigger = triggerOption(text(values, 'trigger'));
+  const loaded = await loadPolicy(io, text(values, 'policy'));
+  const input = await readInput(io, file);
+
+  let result;
+  try {
+    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label });
+  } catch (error) {
+    if (!(error instanceof SimulationInputError)) throw error;
+    const where = error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label;
+    throw new UsageError(`${where}: ${error.reason}`);
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout(renderSimulation(result, { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target }, palette(colourOn(io))));
+  return result.outcome === 'blocked' ? EXIT.blocked : EXIT.ok;
+}
+
+function parseRequestJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // JSON.parse's messages rarely carry a line; the YAML parser (JSON is YAML) usually finds one.
+    let where = label;
+    try {
+      parseYaml(text);
+    } catch (yamlError) {
+      if (yamlError instanceof YamlInputError && yamlError.position) where = `${label}:${yamlError.position.line}:${yamlError.position.column}`;
+    }
+    throw new UsageError(`${where}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function requestCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { policy: { type: 'string' } });
+  if (values.help) return help(io, REQUEST_HELP);
+  const file = oneFile(positionals, 'request file (the JSON Bitbucket sends, or - for standard input)');
+  const loaded = await loadPolicy(io, text(values, 'policy'));
+  const input = await readInput(io, file);
+  const request = parseRequestJson(input.text, input.label);
+  // The stored record the Forge function would read, so the whole provider path runs, not just the engine.
+  const record = { revision: 1, policy: loaded.policy, savedAt: '1970-01-01T00:00:00.000Z', savedBy: 'pipeline-guard request' };
+  const provider = createProvider({ store: { read: async () => record }, log: (line) => io.stderr(`${line}\n`) });
+  io.stdout(`${JSON.stringify(await provider(request), null, 2)}\n`);
+  return EXIT.ok;
+}
+
+async function policyCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') return help(io, POLICY_HELP);
+  if (sub !== 'check') throw new UsageError(`unknown policy command "${sub}"; did you mean "policy check"?`);
+  const { values, positionals } = parse(rest, { format: { type: 'string' } });
+  if (values.help) return help(io, POLICY_HELP);
+  const format = formatOption(text(values, 'format'));
+  const input = await readInput(io, oneFile(positionals, 'policy file'));
+  const result = parsePolicyText(input.text);
+  if (!result.ok) {
+    if (format === 'json') io.stdout(`${JSON.stringify({ valid: false, problems: result.problems.map(problemJson), warnings: [] }, null, 2)}\n`);
+    else io.stdout(`${input.label}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:\n${indent(formatPolicyProblems(result.problems))}\n`);
+    return EXIT.unusable;
+  }
+  // parsePolicyText parsed the same text already, so this parse succeeds; it adds line numbers.
+  const { positionOf } = parseYaml(input.text);
+  const warnings = policyWarnings(result.policy).map((warning) => ({ ...warning, line: positionOf(warning.segments)?.line }));
+  if (format === 'json') io.stdout(`${JSON.stringify({ valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) }, null, 2)}\n`);
+  else io.stdout(renderPolicyCheck(input.label, result.policy, warnings, palette(colourOn(io))));
+  return warnings.length ? EXIT.blocked : EXIT.ok;
+}
+
+function problemJson(problem: PolicyProblem) {
+  return { path: problem.path, line: problem.line, message: problem.message };
+}
+
+async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    env: { type: 'string' },
+    workspace: { type: 'string' },
+    'workspace-uuid': { type: 'string' },
+    account: { type: 'string' },
+    'repository-uuid': { type: 'string' },
+  });
+  if (values.help) return help(io, TRUST_POLICY_HELP);
+  const file = oneFile(positionals, 'policy file');
+  const missing = (['env', 'workspace', 'workspace-uuid', 'account'] as const).filter((key) => text(values, key) === undefined);
+  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  const loaded = await loadPolicy(io, file);
+  let generated;
+  try {
+    generated = generateTrustPolicy(loaded.policy, {
+      environment: text(values, 'env')!,
+      workspaceSlug: text(values, 'workspace')!,
+      workspaceUuid: text(values, 'workspace-uuid')!,
+      accountId: text(values, 'account')!,
+      repositoryUuid: text(values, 'repository-uuid'),
+    });
+  } catch (error) {
+    if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  io.stdout(`${JSON.stringify(generated.document, null, 2)}\n`);
+  const style = palette(colourOn(io));
+  for (const warning of generated.warnings) io.stderr(`${style.yellow('warning:')} ${warning}\n`);
+  return EXIT.ok;
+}
+
+function help(io: CliIo, text: string): number {
+  io.stdout(text);
+  return EXIT.ok;
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  simulate: simulateCommand,
+  request: requestCommand,
+  policy: policyCommand,
+  'trust-policy': trustPolicyCommand,
+};
+
+/** Runs one command line (without the node and script arguments) and returns the exit status. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      io.stderr(MAIN_HELP);
+      return EXIT.unusable;
+    }
+    return help(io, MAIN_HELP);
+  }
+  const handler = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  try {
+    if (!handler) throw new UsageError(`unknown command "${command}"; run "pipeline-guard --help" for the commands`);
+    return await handler(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`pipeline-guard ${handler ? `${command}: ` : ''}${error.message}\n`);
+      return EXIT.unusable;
+    }
+    io.stderr(`pipeline-guard: internal error, please report it: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The AWS IAM trust policy for one environment's OIDC role: the other half of the environment
+ * separation. The provider keeps each step on its environment's runners; the trust policy keeps
+ * each role on those runners' network, so a token from a DEV runner cannot assume the PROD role.
+ * Facts and condition keys: shared/reference/dynamic-pipelines.md §11. Pure: the settings page
+ * uses it too.
+ */
+import { parseCidr, isNonPublicCidr } from '../policy/network';
+import type { Environment, Policy } from '../policy/schema';
+
+export interface TrustPolicyOptions {
+  readonly environment: string;
+  /** The workspace slug, as in https://bitbucket.org/<slug>/. */
+  readonly workspaceSlug: string;
+  /** The workspace UUID, with or without braces. */
+  readonly workspaceUuid: string;
+  /** The AWS account that holds the role and the OIDC identity provider. */
+  readonly accountId: string;
+  /** Restricts `sub` to one repository; without it every repository of the workspace may assume the role. */
+  readonly repositoryUuid?: string;
+}
+
+export interface TrustPolicy {
+  readonly document: TrustPolicyDocument;
+  /** Ways the generated policy is weaker than it looks, each with what to do about it. */
+  readonly warnings: string[];
+}
+
+export interface TrustPolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Principal: { readonly Federated: string };
+  readonly Action: 'sts:AssumeRoleWithWebIdentity';
+  readonly Condition: Record<string, Record<string, string | string[]>>;
+}
+
+export interface TrustPolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: TrustPolicyStatement[];
+}
+
+export class TrustPolicyInputError extends Error {}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const WORKSPACE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,61}$/;
+const UUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+function bareUuid(value: string, what: string): string {
+  const match = UUID.exec(value.trim());
+  if (!match || (value.trim().startsWith('{') !== value.trim().endsWith('}')))
+    throw new TrustPolicyInputError(`${what} "${value}" is not a UUID such as {308ce669-576d-4fa7-b4d4-15e8171f0c8c}`);
+  return match[1].toLowerCase();
+}
+
+function sidOf(env: Environment, suffix: string): string {
+  const name = env.name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return `BitbucketPipelines${name}${suffix}`;
+}
+
+/** The issuer host and path without the scheme: IAM names the provider and its condition keys by it. */
+export function oidcIssuerPath(workspaceSlug: string): string {
+  return `api.bitbucket.org/2.0/workspaces/${workspaceSlug}/pipelines-config/identity/oidc`;
+}
+
+export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions): TrustPolicy {
+  const env = policy.environments.find((candidate) => candidate.name === options.environment);
+  if (!env) throw new TrustPolicyInputError(`the policy has no environment "${options.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`);
+  if (!ACCOUNT_ID.test(options.accountId)) throw new TrustPolicyInputError(`AWS account ID "${options.accountId}" is not 12 digits`);
+  if (!WORKSPACE_SLUG.test(options.workspaceSlug))
+    throw new TrustPolicyInputError(`workspace slug "${options.workspaceSlug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`);
+  const workspaceUuid = bareUuid(options.workspaceUuid, 'workspace UUID');
+  const repositoryUuid = options.repositoryUuid === undefined ? undefined : bareUuid(options.repositoryUuid, 'repository UUID');
+
+  const warnings: string[] = [];
+  const issuer = oidcIssuerPath(options.workspaceSlug);
+  const identity: Record<string, Record<string, string | string[]>> = {
+    StringEquals: { [`${issuer}:aud`]: `ari:cloud:bitbucket::workspace/${workspaceUuid}` },
+  };
+  // `sub` is {REPOSITORY_UUID}[:{ENVIRONMENT_UUID}]:{STEP_UUID}, hence StringLike and the `*`.
+  if (repositoryUuid) identity.StringLike = { [`${issuer}:sub`]: `{${repositoryUuid}}:*` };
+  else warnings.push(`No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`);
+
+  if (env.oidc) {
+    const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(env.oidc.roleArn)?.[1];
+    if (roleAccount && roleAccount !== options.accountId)
+      warnings.push(`Environment "${env.name}" uses role ${env.oidc.roleArn} in account ${roleAccount}, but this trust policy is for account ${options.accountId}. Attach it to the role in ${roleAccount}, or correct --account.`);
+  } else warnings.push(`Environment "${env.name}" has no \`oidc\` role in the policy, so Pipeline Guard never sets up a role for its steps. Add \`oidc: { roleArn, region }\` to the environment before creating this role.`);
+
+  const statement = (suffix: string, network: Record<string, Record<string, string | string[]>>): TrustPolicyStatement => ({
+    Sid: sidOf(env, suffix),
+    Effect: 'Allow',
+    Principal: { Federated: `arn:aws:iam::${options.accountId}:oidc-provider/${issuer}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { ...identity, ...network },
+  });
+
+  // Each network kind gets its own statement: IAM ANDs the keys of one statement, and
+  // aws:SourceIp (internet) and aws:SourceVpc/aws:SourceVpce (VPC endpoint) are never present
+  // together, so one statement holding both could never match.
+  const statements: TrustPolicyStatement[] = [];
+  const network = env.runner?.network;
+  const cidrs = network?.cidrs ?? [];
+  const endpoints = network?.vpcEndpointIds ?? [];
+  const vpcs = network?.vpcIds ?? [];
+  if (cidrs.length) {
+    statements.push(statement('FromRunnerEgress', { IpAddress: { 'aws:SourceIp': cidrs } }));
+    const privateRanges = cidrs.filter((text) => {
+      const parsed = parseCidr(text);
+      return parsed !== undefined && isNonPublicCidr(parsed);
+    });
+    if (privateRanges.length)
+      warnings.push(
+        `${privateRanges.join(', ')} ${privateRanges.length === 1 ? 'is a private address range' : 'are private address ranges'}: aws:SourceIp only ever holds the public address STS sees, so ${privateRanges.length === 1 ? 'it never matches' : 'they never match'}. List the runners' public NAT egress addresses under \`cidrs\`, or reach STS through a VPC endpoint and use \`vpcEndpointIds\`/\`vpcIds\`.`,
+      );
+  }
+  if (endpoints.length) statements.push(statement('ViaStsVpcEndpoint', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpce': endpoints } }));
+  if (vpcs.length) statements.push(statement('FromRunnerVpc', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpc': vpcs } }));
+  if (endpoints.length || vpcs.length)
+    warnings.push(
+      `${[endpoints.length ? 'aws:SourceVpce' : '', vpcs.length ? 'aws:SourceVpc' : ''].filter(Boolean).join(' and ')} exist only when the runners call STS through an interface VPC endpoint (com.amazonaws.<region>.sts, private DNS on); over the internet ${endpoints.length && vpcs.length ? 'these statements never match' : 'this statement never matches'}. Also set AWS_STS_REGIONAL_ENDPOINTS=regional on the runners.`,
+    );
+  if (statements.length === 0) {
+    statements.push(statement('AnyNetwork', {}));
+    warnings.push(
+      `Environment "${env.name}" has no \`runner.network\`, so the trust policy cannot tie the role to its runners: any step of the ${repositoryUuid ? 'repository' : 'workspace'} that gets an OIDC token, on any runner of any environment, can assume the role. Add the runners' public egress \`cidrs\` or their \`vpcEndpointIds\`/\`vpcIds\` to the policy.`,
+    );
+  }
+  return { document: { Version: '2012-10-17', Statement: statements }, warnings };
+}
