@@ -5,7 +5,8 @@ export const MAX_MESSAGE_LENGTH = 3_000;
 
 export function formatFinding(finding: Finding): string {
   const who = finding.step !== undefined ? `step "${finding.step}" at ${finding.path}` : finding.path || 'the pipeline';
-  return `[${finding.rule}] ${who}: ${finding.message} Fix: ${finding.fix}`;
+  const message = /[.!?]$/.test(finding.message) ? finding.message : `${finding.message}.`;
+  return `[${finding.rule}] ${who}: ${message} Fix: ${finding.fix}`;
 }
 
 export function blockMessage(blocking: readonly Finding[], ref: RunRef | undefined, policyLabel: string): string {

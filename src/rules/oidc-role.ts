@@ -67,7 +67,7 @@ function pointsAtOwnRole(use: RoleUse, env: Environment): boolean {
 
 function roleFix(env: Environment): string {
   return env.oidc
-    ? `Delete it and set \`oidc: true\` on the step: Pipeline Guard then sets AWS_ROLE_ARN to the "${env.name}" role (${env.oidc.roleArn}) and writes the token file itself.`
+    ? `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role (${env.oidc.roleArn}) and writes the token file itself.`
     : `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
 }
 

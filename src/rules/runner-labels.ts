@@ -12,9 +12,10 @@ function sameLabels(a: unknown, b: readonly string[]): boolean {
   return Array.isArray(a) && a.length === b.length && a.every((label, i) => label === b[i]);
 }
 
-function allowedText(env: Environment): string {
-  const labels = [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])];
-  return labels.length ? labels.join(', ') : 'none (it runs on Atlassian cloud runners)';
+function runnersText(env: Environment): string {
+  if (!env.runner) return `Steps of "${env.name}" run on Atlassian cloud runners and take no runner labels.`;
+  const extras = env.runner.extraLabels.length ? `and may add ${env.runner.extraLabels.join(', ')}` : 'and may add no label of their own';
+  return `Pipeline Guard gives steps of "${env.name}" the labels ${env.runner.labels.join(', ')} itself, ${extras}.`;
 }
 
 function checkLabel(context: ChainContext, site: StepSite, env: Environment, label: string, fromGlobal: boolean): boolean {
@@ -31,7 +32,7 @@ function checkLabel(context: ChainContext, site: StepSite, env: Environment, lab
     site,
     segments: fromGlobal ? ['options', 'runs-on'] : [...site.segments, 'step', 'runs-on'],
     message: `runs in environment "${env.name}", but ${where} for runner label "${label}"${caseNote}, ${whose}.`,
-    fix: `Remove "${label}" from \`runs-on\`. Pipeline Guard sets the labels of "${env.name}" itself; a step may add only: ${(env.runner?.extraLabels ?? []).join(', ') || 'nothing'}. Labels of "${env.name}": ${allowedText(env)}.`,
+    fix: `Remove "${label}" from \`${fromGlobal ? 'options.runs-on' : 'runs-on'}\`. ${runnersText(env)}`,
   });
   return false;
 }

@@ -41,7 +41,7 @@ describe(`runner-labels: ${runnerLabels.description}`, () => {
     const message = errorOf(run(branchRun('main', [step('build', { 'runs-on': ['gpu'] })]))).message;
     expect(message).toContain('runner label "gpu"');
     expect(message).toContain('which no environment in the workspace policy provides');
-    expect(message).toContain('a step may add only: dev.large');
+    expect(message).toContain('Pipeline Guard gives steps of "dev" the labels self.hosted, linux, dev itself, and may add dev.large.');
   });
 
   it('blocks a PROD step asking for a DEV extra label (extras belong to one environment)', () => {
@@ -82,7 +82,7 @@ describe(`runner-labels: ${runnerLabels.description}`, () => {
       p.environments.splice(1, 0, { name: 'cloud', branches: ['**'], match: { stepNamePrefix: 'CLOUD' } });
     });
     const result = run(branchRun('main', [step('CLOUD lint', { 'runs-on': ['self.hosted'] })]), policy);
-    expect(errorOf(result).message).toContain('Labels of "cloud": none (it runs on Atlassian cloud runners)');
+    expect(errorOf(result).message).toContain('Steps of "cloud" run on Atlassian cloud runners and take no runner labels.');
     const relaxed = compiled((p) => {
       p.environments.splice(1, 0, { name: 'cloud', branches: ['**'], match: { stepNamePrefix: 'CLOUD' } });
       p.rules = { 'runner-labels': 'warn' };
