@@ -14,8 +14,8 @@ function sameLabels(a: unknown, b: readonly string[]): boolean {
 
 function runnersText(env: Environment): string {
   if (!env.runner) return `Steps of "${env.name}" run on Atlassian cloud runners and take no runner labels.`;
-  const extras = env.runner.extraLabels.length ? `and may add ${env.runner.extraLabels.join(', ')}` : 'and may add no label of their own';
-  return `Pipeline Guard gives steps of "${env.name}" the labels ${env.runner.labels.join(', ')} itself, ${extras}.`;
+  const extras = env.runner.extraLabels.length ? `a step may also ask for ${env.runner.extraLabels.join(', ')}` : 'a step may not ask for any other label';
+  return `Pipeline Guard gives steps of "${env.name}" the labels ${env.runner.labels.join(', ')} itself; ${extras}.`;
 }
 
 function checkLabel(context: ChainContext, site: StepSite, env: Environment, label: string, fromGlobal: boolean): boolean {
@@ -65,8 +65,10 @@ export const runnerLabels: Transform = {
 
     for (const site of context.steps) {
       const env = site.environment;
-      if (!env || site.isChildPipeline) continue;
+      if (!env) continue;
       const own = requestedLabels(site.step['runs-on']);
+      // A child-pipeline step gets no runners of its own, but labels it names must still be its environment's.
+      if (site.isChildPipeline && own === undefined) continue;
       const fromGlobal = own === undefined && globalLabels !== undefined;
       const requested = own ?? globalLabels ?? [];
       const extras: string[] = [];
@@ -83,6 +85,7 @@ export const runnerLabels: Transform = {
         if (fromGlobal) reportedGlobal.add(key);
         checkLabel(context, site, env, label, fromGlobal);
       }
+      if (site.isChildPipeline) continue;
 
       if (!env.runner) {
         if (site.step['runs-on'] !== undefined) {

@@ -41,7 +41,7 @@ describe(`runner-labels: ${runnerLabels.description}`, () => {
     const message = errorOf(run(branchRun('main', [step('build', { 'runs-on': ['gpu'] })]))).message;
     expect(message).toContain('runner label "gpu"');
     expect(message).toContain('which no environment in the workspace policy provides');
-    expect(message).toContain('Pipeline Guard gives steps of "dev" the labels self.hosted, linux, dev itself, and may add dev.large.');
+    expect(message).toContain('Pipeline Guard gives steps of "dev" the labels self.hosted, linux, dev itself; a step may also ask for dev.large.');
   });
 
   it('blocks a PROD step asking for a DEV extra label (extras belong to one environment)', () => {
