@@ -1,0 +1,260 @@
+import { compilePolicy } from '../../src/engine/compiled-policy';
+import { parsePolicyText } from '../../src/policy/text';
+import { createProvider } from '../../src/provider/handler';
+import { createHandlers } from '../../src/settings/handlers';
+import { simulate } from '../../src/simulate/simulate';
+import { createDecisionLog } from '../../src/storage/decision-log';
+import { POLICY_KEY } from '../../src/storage/keys';
+import { createMemoryKv } from '../../src/storage/memory-kv';
+import { referencePolicyInput, referencePolicyText } from '../support/requests';
+
+const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
+const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+const MEMBER = { ...ADMIN, accountId: 'member-1' };
+
+const PIPELINE = `pipelines:
+  branches:
+    '**':
+      - step:
+          name: Build
+          script: [npm test]
+      - step:
+          name: PROD deploy
+          deployment: production
+          oidc: true
+          script: [./deploy.sh]
+`;
+
+function setup() {
+  const kv = createMemoryKv();
+  let clock = Date.parse('2026-11-25T10:00:00.000Z');
+  const now = () => new Date((clock += 1000));
+  const adminCheck = jest.fn(async ({ accountId }: { accountId: string }) => accountId === 'admin-1');
+  const decisions = createDecisionLog(kv);
+  const handlers = createHandlers({ kv, adminCheck, decisions, now });
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: () => undefined, now });
+  return { kv, handlers, adminCheck, provider };
+}
+
+const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
+  return result as Extract<T, { ok: true }>;
+};
+const failed = <T extends { ok: boolean }>(result: T) => {
+  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result).slice(0, 300)}`);
+  return (result as unknown as { error: { code: string; message: string; problems?: Array<{ path: string; line?: number }>; failures?: Array<{ name: string }>; currentRevision?: number; line?: number } }).error;
+};
+
+describe('identity comes from the Forge context only', () => {
+  it('refuses a call without workspace or account in the context', async () => {
+    const { handlers } = setup();
+    expect(failed(await handlers.getPolicy({}, {})).code).toBe('identity');
+    expect(failed(await handlers.getPolicy({ accountId: 'admin-1' }, { workspaceId: WORKSPACE })).code).toBe('identity');
+  });
+
+  it('refuses identity fields in a payload and records the context account as author', async () => {
+    const { handlers, kv } = setup();
+    const refused = failed(await handlers.savePolicy(MEMBER, { expectedRevision: 0, policy: referencePolicyInput(), accountId: 'admin-1' }));
+    expect(refused.code).toBe('forbidden');
+    const smuggled = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput(), savedBy: 'someone-else' }));
+    expect(smuggled.code).toBe('invalid-request');
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    expect(await kv.get(POLICY_KEY)).toMatchObject({ savedBy: 'admin-1' });
+  });
+});
+
+describe('getPolicy', () => {
+  it('explains the pass-through state on a fresh install', async () => {
+    const { handlers } = setup();
+    const view = ok(await handlers.getPolicy(MEMBER, {}));
+    expect(view).toMatchObject({ state: 'none', revision: 0, canEdit: false });
+    expect(view.message).toMatch(/passes every pipeline through unchanged/);
+  });
+
+  it('returns the policy as saved, its revision, and whether the caller may edit', async () => {
+    const { handlers } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: referencePolicyText() }));
+    const view = ok(await handlers.getPolicy(ADMIN, {}));
+    expect(view).toMatchObject({ state: 'ok', revision: 1, canEdit: true, savedBy: 'admin-1' });
+    // Stored as written (no defaults filled in), so the editor shows the admin's own policy back.
+    expect((view.policy as { environments: Array<Record<string, unknown>> }).environments[0]).not.toHaveProperty('default');
+  });
+});
+
+describe('savePolicy', () => {
+  it('lets only a workspace admin write, and writes nothing otherwise', async () => {
+    const { handlers, kv } = setup();
+    const error = failed(await handlers.savePolicy(MEMBER, { expectedRevision: 0, policy: referencePolicyInput() }));
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toMatch(/Only a workspace admin/);
+    expect(kv.writes).toBe(0);
+  });
+
+  it('refuses an invalid policy with every problem named by field, and with lines for text', async () => {
+    const { handlers, kv } = setup();
+    const policy = referencePolicyInput();
+    policy.environments[0].oidc!.roleArn = 'arn:aws:iam::1:role/x';
+    const error = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy }));
+    expect(error.code).toBe('invalid-policy');
+    expect(error.problems).toEqual([expect.objectContaining({ path: 'environments[0].oidc.roleArn', message: 'not an IAM role ARN' })]);
+    const broken = referencePolicyText().replace('region: eu-west-1', 'region: europe');
+    const regionLine = broken.split('\n').findIndex((line) => line.includes('region: europe')) + 1;
+    const text = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: broken }));
+    expect(text.problems?.[0]).toMatchObject({ path: 'environments[0].oidc.region', line: regionLine });
+    expect(kv.writes).toBe(0);
+  });
+
+  it('refuses a save based on a stale revision, so two admins cannot overwrite each other', async () => {
+    const { handlers } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const error = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    expect(error).toMatchObject({ code: 'stale', currentRevision: 1 });
+    expect(error.message).toMatch(/someone saved revision 1 after you loaded revision 0/);
+  });
+
+  it('is what the provider then enforces', async () => {
+    const { handlers, provider } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const { request } = simulate({ yamlText: PIPELINE, policy: undefined, target: { kind: 'branch', name: 'feature/x' } });
+    const response = await provider(request);
+    expect(response).toHaveProperty('error.key', 'pipeline-guard.branch-gate');
+  });
+});
+
+describe('history and rollback', () => {
+  it('keeps at least 20 revisions with author and time, and rolls back to one as a new revision', async () => {
+    const { handlers, kv } = setup();
+    const policy = referencePolicyInput();
+    for (let rev = 0; rev < 22; rev++) {
+      policy.deny!.images = [`bad${rev}:*`];
+      ok(await handlers.savePolicy(ADMIN, { expectedRevision: rev, policy }));
+    }
+    const { entries } = ok(await handlers.history(MEMBER, {}));
+    expect(entries.length).toBeGreaterThanOrEqual(20);
+    expect(entries[0]).toMatchObject({ revision: 22, savedBy: 'admin-1', action: 'save' });
+    expect(entries[0].savedAt).toMatch(/^2026-11-25T10:/);
+
+    failed(await handlers.rollback(MEMBER, { revision: 3, expectedRevision: 22 }));
+    const saved = ok(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22 }));
+    expect(saved.revision).toBe(23);
+    expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 23, action: 'rollback', restoredFrom: 3, policy: { deny: { images: ['bad2:*'] } } });
+    expect(failed(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22 })).code).toBe('stale');
+    expect(failed(await handlers.rollback(ADMIN, { revision: 999, expectedRevision: 23 })).code).toBe('not-found');
+  });
+});
+
+describe('preview', () => {
+  it('returns exactly what the simulator returns, for the saved policy and for an unsaved draft', async () => {
+    const { handlers } = setup();
+    const none = ok(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' } }));
+    expect(none.result.outcome).toBe('allowed');
+    expect(none.policySource).toMatch(/no policy saved/);
+
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const parsed = parsePolicyText(referencePolicyText());
+    if (!parsed.ok) throw new Error('reference policy');
+    for (const name of ['feature/x', 'main']) {
+      const view = ok(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name } }));
+      expect(view.result).toEqual(simulate({ yamlText: PIPELINE, policy: compilePolicy(parsed.policy, 1), target: { kind: 'branch', name } }));
+    }
+    const blocked = ok(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' } }));
+    expect(blocked.result.outcome).toBe('blocked');
+    expect(blocked.result.violations).toContainEqual(expect.objectContaining({ rule: 'branch-gate', mode: 'enforce', step: 'PROD deploy' }));
+    const allowed = ok(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'main' } }));
+    expect(allowed.result.steps.find((s) => s.name === 'PROD deploy')).toMatchObject({ environment: 'prod', oidc: true });
+    expect(allowed.result.diff).toContain('AWS_ROLE_ARN');
+
+    const draft = referencePolicyInput();
+    draft.rules = { 'branch-gate': 'warn' };
+    const warned = ok(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' }, policy: draft }));
+    expect(warned.result.outcome).toBe('allowed');
+    expect(warned.policySource).toMatch(/unsaved/);
+  });
+
+  it('names the line of a broken pipeline and refuses a bad target', async () => {
+    const { handlers } = setup();
+    const error = failed(await handlers.preview(MEMBER, { yaml: 'pipelines:\n  default:\n    - step: [\n', target: { kind: 'branch', name: 'main' } }));
+    expect(error.code).toBe('invalid-pipeline');
+    expect(error.line).toBeGreaterThanOrEqual(3);
+    expect(failed(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: '' } })).code).toBe('invalid-request');
+  });
+});
+
+describe('policy tests', () => {
+  const blockedOnFeature = { name: 'PROD deploy from a feature branch is blocked', yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' }, expect: 'blocked' };
+
+  it('are admin-only to change, and every save runs them and refuses one that breaks a case, naming it', async () => {
+    const { handlers, kv } = setup();
+    expect(failed(await handlers.savePolicyTest(MEMBER, blockedOnFeature)).code).toBe('forbidden');
+    const { test } = ok(await handlers.savePolicyTest(ADMIN, blockedOnFeature));
+    expect(ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() })).testsRun).toBe(1);
+
+    const weakened = referencePolicyInput();
+    weakened.rules = { 'branch-gate': 'off' };
+    const error = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: weakened }));
+    expect(error.code).toBe('tests-failed');
+    expect(error.message).toContain('"PROD deploy from a feature branch is blocked" expects blocked but got allowed');
+    expect(error.failures?.map((f) => f.name)).toEqual([blockedOnFeature.name]);
+    expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 1 });
+
+    const run = ok(await handlers.runPolicyTests(MEMBER, { policy: weakened }));
+    expect(run.outcomes).toEqual([expect.objectContaining({ id: test.id, passed: false, actual: 'allowed' })]);
+    expect(failed(await handlers.deletePolicyTest(MEMBER, { id: test.id })).code).toBe('forbidden');
+    ok(await handlers.deletePolicyTest(ADMIN, { id: test.id }));
+    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([]);
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: weakened }));
+  });
+
+  it('validates a case before keeping it', async () => {
+    const { handlers } = setup();
+    const error = failed(await handlers.savePolicyTest(ADMIN, { ...blockedOnFeature, expect: 'maybe' }));
+    expect(error.code).toBe('invalid-request');
+    expect(error.problems?.[0].path).toBe('expect');
+  });
+});
+
+describe('decisions', () => {
+  it('lists the provider runs newest first, filters them, and exports defused CSV', async () => {
+    const { handlers, provider } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const run = (name: string, repository: string) => ({ ...simulate({ yamlText: PIPELINE, policy: undefined, target: { kind: 'branch', name } }).request, repository });
+    await provider(run('feature/x', '{repo-a}'));
+    await provider(run('main', '{repo-b}'));
+    await provider(run('=HYPERLINK("x")', '{repo-b}'));
+    await provider({ ...run('main', '{repo-a}'), trigger: 'definitions' });
+
+    const all = ok(await handlers.decisions(MEMBER, {}));
+    expect(all.records.map((r) => [r.ref, r.outcome])).toEqual([
+      ['branch:=HYPERLINK("x")', 'blocked'],
+      ['branch:main', 'allowed'],
+      ['branch:feature/x', 'blocked'],
+    ]);
+    expect(all.records[2]).toMatchObject({ repository: '{repo-a}', trigger: 'push', rules: expect.arrayContaining(['branch-gate']), policyRevision: 1 });
+    expect(ok(await handlers.decisions(MEMBER, { outcome: 'allowed' })).records.map((r) => r.ref)).toEqual(['branch:main']);
+    expect(ok(await handlers.decisions(MEMBER, { repository: 'repo-a' })).records.map((r) => r.ref)).toEqual(['branch:feature/x']);
+
+    const { csv, filename } = ok(await handlers.exportDecisions(MEMBER, { outcome: 'blocked' }));
+    expect(filename).toMatch(/^pipeline-guard-decisions-2026-11-25\.csv$/);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('"time","repository","ref","trigger","outcome","rules","pipeline","build","policy revision"');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('"branch:=HYPERLINK(""x"")"');
+    expect(failed(await handlers.decisions(MEMBER, { outcome: 'maybe' })).code).toBe('invalid-request');
+  });
+});
+
+describe('trustPolicies', () => {
+  it('builds each role’s trust policy with the generator, for the context workspace', async () => {
+    const { handlers } = setup();
+    expect(failed(await handlers.trustPolicies(MEMBER, { workspaceSlug: 'acme' })).code).toBe('not-found');
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const { policies } = ok(await handlers.trustPolicies(MEMBER, { workspaceSlug: 'acme' }));
+    expect(policies.map((p) => p.environment)).toEqual(['prod', 'dev']);
+    const prod = policies[0].trustPolicy as { Statement: Array<{ Principal: { Federated: string }; Condition: Record<string, Record<string, unknown>> }> };
+    expect(prod.Statement[0].Principal.Federated).toBe('arn:aws:iam::111111111111:oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc');
+    expect(prod.Statement[0].Condition.StringEquals).toHaveProperty(['api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:aud'], 'ari:cloud:bitbucket::workspace/6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7');
+    expect(prod.Statement[0].Condition.IpAddress).toEqual({ 'aws:SourceIp': ['203.0.113.0/28'] });
+    const bad = ok(await handlers.trustPolicies(MEMBER, { workspaceSlug: 'Not A Slug' }));
+    expect(bad.policies[0].error).toMatch(/not a Bitbucket workspace slug/);
+  });
+});
