@@ -20,13 +20,19 @@ const LOOKALIKES: Record<string, string> = {
 
 const LOOKALIKE_PATTERN = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'gu');
 
+/** Control characters that separate words; removing them like other invisibles would glue "PROD\tdeploy" into one word. */
+const CONTROL_SEPARATORS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+
 export function foldForMatching(text: string): string {
   return text
+    .replace(CONTROL_SEPARATORS, ' ')
     .normalize('NFKD')
     .replace(INVISIBLE, '')
     .replace(LOOKALIKE_PATTERN, (char) => LOOKALIKES[char] ?? char)
     .normalize('NFKC')
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;

@@ -207,7 +207,11 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
   }
   const previousLabels = isPlainObject(config.labels) ? config.labels : {};
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
-  const label = buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, findings.filter((f) => f.mode === 'warn'));
+  // Warnings are keyed by output positions too, so that a second pass (scan already in place) keys them the same.
+  const outputPathOf = new Map<JsonObject, string>(output.steps.map((site) => [site.step, site.path]));
+  const outputPathOfInput = new Map(walked.steps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
+  const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
+  const label = buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings);
   const labels = fitLabels(otherLabels, label);
   if (labels) config.labels = labels;
   else

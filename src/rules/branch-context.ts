@@ -38,7 +38,9 @@ export function refOf(target: ProviderRequest['target']): RunRef {
 export function environmentAllows(env: Environment, ref: RunRef): boolean {
   if (ref.kind === 'none') return env.branches.includes('**');
   const patterns = ref.kind === 'branch' ? env.branches : env.tags;
-  return patterns.some((pattern) => compileGlob(pattern)(ref.name!));
+  const allows = (name: string) => patterns.some((pattern) => compileGlob(pattern)(name));
+  // A pull-request run builds the destination merged into the source, so code from both branches runs.
+  return allows(ref.name!) && (ref.destination === undefined || allows(ref.destination));
 }
 
 export function allowedRefsText(env: Environment): string {

@@ -71,12 +71,20 @@ function roleFix(env: Environment): string {
     : `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
 }
 
+/** The command as the shell reads its words: `AWS_ROLE''_ARN` and `AWS_ROLE\_ARN` both set AWS_ROLE_ARN. */
+function shellWords(text: string): string {
+  return text.replace(/''|""|\\(?=[\w-])/g, '');
+}
+
 function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
-  const report = (segments: StepSite['segments'], message: string, fix: string) =>
+  let reported = 0;
+  const report = (segments: StepSite['segments'], message: string, fix: string) => {
+    reported++;
     context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix });
+  };
 
   for (const command of commandsOf(site, setupLength)) {
-    for (const use of roleUsesIn(command.text)) {
+    for (const use of roleUsesIn(shellWords(command.text))) {
       if (pointsAtOwnRole(use, env)) continue;
       report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.index + 1} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env));
     }
@@ -92,16 +100,31 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     }
   }
 
+  const checkImage = (image: unknown, segments: StepSite['segments'], what: string) => {
+    const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
+    if (oidcRole === undefined || (env.oidc && oidcRole === env.oidc.roleArn)) return;
+    report(segments, `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
+  };
   const ownImage = site.step.image;
-  const image = ownImage ?? context.config.image;
-  const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
-  if (oidcRole !== undefined && !(env.oidc && oidcRole === env.oidc.roleArn)) {
-    const segments = ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role'];
-    report(segments, `runs in environment "${env.name}", but its image ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
+  checkImage(ownImage ?? context.config.image, ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role'], 'its image');
+  // Service containers are pulled for the step too, with the step's token.
+  const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
+  const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};
+  for (const name of Array.isArray(site.step.services) ? site.step.services : []) {
+    const service = typeof name === 'string' && Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
+    if (isPlainObject(service)) checkImage(service.image, ['definitions', 'services', name as string, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
   }
 
   if (site.step.oidc === true && !env.oidc)
     report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (\`oidc: true\`), but its environment "${env.name}" grants no AWS role.`, `Remove \`oidc: true\`, or ask a workspace admin to give "${env.name}" an OIDC role.`);
+
+  // The patterns above cannot read every tool (boto3, --cli-input-json, aws configure set…); another
+  // environment's role written out anywhere in the step is reason enough to stop it.
+  if (reported > 0) return;
+  const text = JSON.stringify(site.step);
+  const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && text.includes(e.oidc.roleArn));
+  if (other?.oidc)
+    report([...site.segments, 'step'], `runs in environment "${env.name}", but it names the role of environment "${other.name}" (${other.oidc.roleArn}).`, roleFix(env));
 }
 
 export const oidcRole: Transform = {
