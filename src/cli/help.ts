@@ -33,7 +33,8 @@ Options:
   -h, --help               show this help
 
 Which definition runs: an exact branch or tag key beats a glob, and among globs the most specific
-wins (literal > fewer wildcards > longer literal prefix); equal keys are reported as a tie.
+wins (literal > fewer "**" > fewer wildcards > longer literal prefix); equal keys are reported as
+a tie.
 \`default\` catches unmatched branches, never tags. Pull requests match \`pull-requests\` keys on the
 source branch and \`destinations\` on the destination branch. Custom pipelines are chosen by name.
 

@@ -210,7 +210,9 @@ async function policyCommand(args: string[], io: CliIo): Promise<number> {
   }
   // parsePolicyText parsed the same text already, so this parse succeeds; it adds line numbers.
   const { positionOf } = parseYaml(input.text);
-  const warnings = policyWarnings(result.policy).map((warning) => ({ ...warning, line: positionOf(warning.segments)?.line }));
+  const warnings = policyWarnings(result.policy)
+    .map((warning) => ({ ...warning, line: positionOf(warning.segments)?.line }))
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   if (format === 'json') io.stdout(`${JSON.stringify({ valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) }, null, 2)}\n`);
   else io.stdout(renderPolicyCheck(input.label, result.policy, warnings, palette(colourOn(io))));
   return warnings.length ? EXIT.blocked : EXIT.ok;

@@ -2,9 +2,9 @@
  * Which definition Bitbucket runs for a target: the emulation of its choice, with the reason in
  * words. Bitbucket documents the rules only in part (shared/reference/pipelines-yaml.md §5.2):
  * - an exact key beats a glob, and a more specific glob beats a more generic one. "Specific" is
- *   not defined, so the ranking is a heuristic: literal > fewer wildcards > longer literal prefix
- *   > fewer `**`. Keys that rank equal are reported as a tie rather than silently resolved;
- *   the first in file order is simulated;
+ *   not defined, so the ranking is a heuristic: literal > fewer `**` > fewer wildcards (`*`,
+ *   `?`, `{…}`) > longer literal prefix. Keys that rank equal are reported as a tie rather than
+ *   silently resolved; the first in file order is simulated;
  * - `default` catches branch runs (and commit runs) that no `branches` key matches, never tags;
  * - `pull-requests` keys match the source branch; a key with `destinations` only matches when one
  *   of its destination globs matches the destination branch (otherwise the next key is tried);
@@ -74,9 +74,11 @@ function rankOf(pattern: string): Rank {
 /** Negative when `a` is more specific than `b`. */
 function compareRanks(a: Rank, b: Rank): number {
   if (a.literal !== b.literal) return a.literal ? -1 : 1;
+  // `**` crosses "/", so a key using it is more generic than any key without it, whatever its
+  // other wildcards: `release/{1,2}.*` must beat the catch-all `**`.
+  if (a.doubleStars !== b.doubleStars) return a.doubleStars - b.doubleStars;
   if (a.wildcards !== b.wildcards) return a.wildcards - b.wildcards;
-  if (a.prefix !== b.prefix) return b.prefix - a.prefix;
-  return a.doubleStars - b.doubleStars;
+  return b.prefix - a.prefix;
 }
 
 function matches(pattern: string, value: string): boolean {
