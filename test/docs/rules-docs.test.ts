@@ -98,6 +98,11 @@ describe('docs/rules covers every rule', () => {
     for (const mode of MODES) expect(text).toContain(`\`${mode}\``);
   });
 
+  it.each(CONFIGURABLE_RULE_IDS.map((id) => [id] as const))("%s: the mode the page marks as the reference policy's is the reference policy's", (id) => {
+    const marked = [...readFileSync(pageById.get(id)!.file, 'utf8').matchAll(/^- `(\w+)` \(reference policy\)/gm)].map((m) => m[1]);
+    expect(marked).toEqual([compiled().modeOf(id)]);
+  });
+
   it.each(FIXED_RULE_IDS.map((id) => [id] as const))('%s: the page shows a message and says the rule cannot be switched off', (id) => {
     const page = pageById.get(id)!;
     expect(page.examples.filter((e) => e.kind === 'example').length + page.situations.length).toBeGreaterThan(0);
