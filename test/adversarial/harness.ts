@@ -160,6 +160,10 @@ export function environmentsByPath(config: JsonObject): Map<string, string> | un
 export interface InvariantOptions {
   /** Skip checks that a rule in `off` mode deliberately gives up (the admin switched the rule off). */
   readonly off?: ReadonlySet<string>;
+  /** Rules in `warn` mode: oidc-role in warn lets a foreign role through (recorded, not removed). */
+  readonly warned?: ReadonlySet<string>;
+  /** Steps Pipeline Guard put there itself (scan and gate steps), which run as the default environment. */
+  readonly injected?: (step: JsonObject) => boolean;
 }
 
 /**
@@ -177,12 +181,14 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
   const ref = refOf((req as { target: Parameters<typeof refOf>[0] }).target);
 
   if (isPlainObject(output.labels) && byteLength(output.labels) > LABELS_LIMIT_BYTES) problems.push(`labels are ${byteLength(output.labels)} bytes`);
-  if (!off.has('runner-labels') && isPlainObject(output.options) && output.options['runs-on'] !== undefined)
+  const steps = outputSteps(output);
+  // With no step to run (an unmatched push), the configuration comes back as it was.
+  if (steps.length > 0 && !off.has('runner-labels') && isPlainObject(output.options) && output.options['runs-on'] !== undefined)
     problems.push('options.runs-on survived');
 
   const envOfPath = environmentsByPath(output);
-  for (const { path: at, step: s } of outputSteps(output)) {
-    if (s.type === 'pipeline') continue;
+  for (const { path: at, step: s } of steps) {
+    if (s.type === 'pipeline' || options.injected?.(s)) continue;
     const envName = envOfPath?.get(at);
     if (envOfPath && envName === undefined) problems.push(`${at}: not in the decision record`);
     const env: Environment | undefined = envName ? byName.get(envName) : undefined;
@@ -205,7 +211,7 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
         const script = Array.isArray(s.script) ? s.script : [];
         if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
       }
-      const text = JSON.stringify(s);
+      const text = options.warned?.has('oidc-role') ? '' : JSON.stringify(s);
       for (const other of environments)
         if (other !== env && other.oidc && other.oidc.roleArn !== env.oidc?.roleArn && text.includes(other.oidc.roleArn))
           problems.push(`${at}: ${env.name} step mentions the ${other.name} role`);
