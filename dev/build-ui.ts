@@ -1,0 +1,28 @@
+/** Builds the console's copy of the page (no bridge code) when it is missing or older than its sources. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const PREVIEW_DIR = path.join(ROOT, 'build-preview');
+const SOURCES = ['ui', 'src/policy', 'src/settings', 'src/engine', 'src/simulate', 'src/storage', 'src/yaml', 'examples/policy.yaml'];
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(target).reduce((newest, name) => Math.max(newest, newestMtime(path.join(target, name))), stat.mtimeMs);
+}
+
+export function ensurePreviewBuild(log: (message: string) => void = console.log): void {
+  const index = path.join(PREVIEW_DIR, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  if (built > 0 && SOURCES.every((source) => newestMtime(path.join(ROOT, source)) <= built)) return;
+  log('Building the settings page for the console (build-preview/)…');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')], {
+    cwd: ROOT,
+    env: { ...process.env, SETTINGS_BACKEND: 'http' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`the UI build failed (exit ${result.status ?? result.signal})`);
+}

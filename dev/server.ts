@@ -1,0 +1,160 @@
+/**
+ * The local console: the settings page served on 127.0.0.1 with a Forge-like CSP, an HTTP stand-in
+ * for @forge/bridge routed to the same resolver handlers, a JSON-file store that survives a
+ * restart, and a "simulate a Bitbucket run" route through the real provider function.
+ *
+ *   npm start                       # http://127.0.0.1:4319/
+ *   PORT=5000 npm start
+ *   PIPELINE_GUARD_ROLE=member npm start   # see the page as a non-admin (read-only)
+ */
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import { createProvider } from '../src/provider/handler';
+import { createHandlers, type SettingsHandlers } from '../src/settings/handlers';
+import { simulate, SimulationInputError } from '../src/simulate/simulate';
+import { createDecisionLog } from '../src/storage/decision-log';
+import { POLICY_KEY } from '../src/storage/keys';
+import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
+import { PreviewTargetSchema } from '../src/storage/policy-tests';
+import { ensurePreviewBuild, PREVIEW_DIR, ROOT } from './build-ui';
+
+/** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
+
+const CONSOLE_IDENTITY = { workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}', accountId: 'console-admin' };
+const MAX_BODY = 1024 * 1024;
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
+
+const SimulatedRunSchema = z.strictObject({
+  yaml: z.string().max(64 * 1024),
+  target: PreviewTargetSchema,
+  repository: z.string().trim().min(1).max(200),
+});
+
+export interface ConsoleOptions {
+  readonly port?: number;
+  readonly storeDir?: string;
+  readonly role?: 'admin' | 'member';
+  readonly log?: (message: string) => void;
+}
+
+export interface RunningConsole {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function openStore(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'store.json');
+  const initial = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MemoryKvSnapshot) : {};
+  return createMemoryKv({
+    initial,
+    onChange: (snapshot) => {
+      // Write-then-rename, so a crash mid-write never leaves a half-written store.
+      writeFileSync(`${file}.tmp`, JSON.stringify(snapshot, null, 2));
+      renameSync(`${file}.tmp`, file);
+    },
+  });
+}
+
+async function readBody(request: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request body over 1 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
+  const log = options.log ?? ((message: string) => console.log(message));
+  ensurePreviewBuild(log);
+  const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
+  const decisions = createDecisionLog(kv);
+  const role = options.role ?? 'admin';
+  const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin' });
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: (message) => log(message) });
+  // The context Forge would forward from the page, plus the module it came from.
+  const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+
+  const send = (response: http.ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(JSON.stringify(body));
+  };
+
+  const serveFile = (pathname: string, response: http.ServerResponse) => {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = path.resolve(PREVIEW_DIR, relative);
+    if (!file.startsWith(PREVIEW_DIR + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
+    response.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONSOLE_CSP,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    createReadStream(file).pipe(response);
+  };
+
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    try {
+      if (request.method === 'GET' && url.pathname === '/healthz') return send(response, 200, { ok: true });
+      if (request.method === 'GET' || request.method === 'HEAD') return serveFile(url.pathname, response);
+      if (request.method !== 'POST') return send(response, 405, { error: 'method not allowed' });
+      const body = await readBody(request);
+      if (url.pathname === '/__dev/context') return send(response, 200, identity);
+      const invoke = /^\/__dev\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
+      if (invoke) {
+        const key = invoke[1] as keyof SettingsHandlers;
+        if (!Object.prototype.hasOwnProperty.call(handlers, key)) return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
+        return send(response, 200, await handlers[key](forgeContext, body));
+      }
+      if (url.pathname === '/__dev/simulate-run') {
+        const run = SimulatedRunSchema.safeParse(body);
+        if (!run.success) return send(response, 400, { error: run.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        let built;
+        try {
+          // Only the request is taken from the simulator; the decision is the provider's own.
+          built = simulate({ yamlText: run.data.yaml, policy: undefined, target: run.data.target }).request;
+        } catch (error) {
+          if (error instanceof SimulationInputError) return send(response, 400, { error: error.message });
+          throw error;
+        }
+        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, created_on: new Date().toISOString() };
+        return send(response, 200, { request: providerRequest, response: await provider(providerRequest) });
+      }
+      return send(response, 404, { error: 'not found' });
+    } catch (error) {
+      return send(response, 400, { error: (error as Error).message });
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4319, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+if (require.main === module) {
+  const port = process.env.PORT ? Number(process.env.PORT) : 4319;
+  const role = process.env.PIPELINE_GUARD_ROLE === 'member' ? 'member' : 'admin';
+  startConsole({ port, role }).then(
+    (running) => console.log(`Pipeline Guard console (${role}): ${running.url}  (store: .pipeline-guard/store.json, Ctrl+C to stop)`),
+    (error: Error) => {
+      console.error(`The console could not start: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,203 @@
+/**
+ * Browser tests of the settings page in the local console: Debian's Chromium driven by
+ * playwright-core (no browser download, no @playwright/test). Starts its own console on a free
+ * 127.0.0.1 port with a fresh store, runs the flows in order on one page, and prints
+ * `N passed, N failed`. Screenshots of each main view go to screenshots/ (git-ignored).
+ *
+ *   npm run test:e2e            CHROMIUM_PATH=/path/to/chromium npm run test:e2e
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startConsole } from '../dev/server';
+
+const ROOT = path.resolve(__dirname, '..');
+const SCREENSHOTS = path.join(ROOT, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TIMEOUT = 15_000;
+
+class AssertionError extends Error {}
+function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function openTab(page: Page, name: string) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await page.getByRole('tab', { name, exact: true, selected: true }).waitFor({ timeout: TIMEOUT });
+}
+
+async function text(page: Page, selector: string) {
+  return (await page.locator(selector).innerText({ timeout: TIMEOUT })).trim();
+}
+
+async function main() {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-guard-e2e-store-'));
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-guard-e2e-profile-'));
+  const consoleLog: string[] = [];
+  const app = await startConsole({ port: 0, storeDir, log: (message) => consoleLog.push(message) });
+  let context: BrowserContext | undefined;
+  const results: Array<{ name: string; error?: string }> = [];
+  try {
+    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(TIMEOUT);
+    const problems: string[] = [];
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`));
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+
+    const test = async (name: string, body: () => Promise<void>) => {
+      try {
+        await body();
+        results.push({ name });
+        console.log(`  ✓ ${name}`);
+      } catch (error) {
+        results.push({ name, error: (error as Error).message });
+        console.log(`  ✗ ${name}\n      ${(error as Error).message.split('\n')[0]}`);
+      }
+    };
+
+    await test('loads the console with the fresh-install empty state', async () => {
+      await page.goto(app.url);
+      await page.getByRole('heading', { name: 'Pipeline Guard', level: 1 }).waitFor();
+      expect((await text(page, '[data-testid=policy-status]')).includes('no policy: pipelines pass through'), 'status does not say that pipelines pass through');
+      await page.getByText('passes every pipeline through unchanged').waitFor();
+      await shot(page, '01-empty-state');
+    });
+
+    await test('an invalid edit shows the schema error inline on the field', async () => {
+      await page.getByRole('button', { name: 'Start from the example policy' }).click();
+      const role = page.locator('#f-environments-0-oidc-roleArn');
+      await role.fill('arn:aws:iam::1:role/prod');
+      const error = page.locator('#f-environments-0-oidc-roleArn-error');
+      await error.waitFor();
+      expect((await error.innerText()).includes('not an IAM role ARN'), `inline error reads "${await error.innerText()}"`);
+      expect((await role.getAttribute('aria-invalid')) === 'true', 'the field is not marked aria-invalid');
+      expect((await role.getAttribute('aria-describedby'))?.includes('f-environments-0-oidc-roleArn-error'), 'the error is not tied to the field');
+      expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), 'Save is enabled while the policy is invalid');
+      await shot(page, '02-environments-invalid');
+      await role.fill('arn:aws:iam::111111111111:role/bitbucket-pipelines-prod');
+      await error.waitFor({ state: 'detached' });
+    });
+
+    await test('saves a policy', async () => {
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByText('Saved revision 1').waitFor();
+      await page.locator('[data-testid=policy-status]', { hasText: 'revision 1 enforced' }).waitFor();
+      await shot(page, '03-environments-saved');
+    });
+
+    await test('previews a PROD step on feature/x and sees it blocked', async () => {
+      await openTab(page, 'Preview');
+      await page.locator('#preview-target-name').fill('feature/x');
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      const result = page.getByTestId('preview-result');
+      await result.getByText('blocked', { exact: true }).first().waitFor();
+      const body = await result.innerText();
+      expect(body.includes('branch-gate'), 'the violation does not name branch-gate');
+      expect(body.includes('PROD deploy'), 'the violation does not name the step');
+      await shot(page, '04-preview-blocked');
+    });
+
+    await test('previews the same on main and sees it allowed with OIDC injected', async () => {
+      await page.locator('#preview-target-name').fill('main');
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      const result = page.getByTestId('preview-result');
+      await result.locator('.result-head', { hasText: 'allowed' }).waitFor();
+      const row = result.getByRole('row', { name: /PROD deploy/ });
+      const cells = await row.innerText();
+      expect(cells.includes('prod') && cells.includes('yes'), `PROD deploy row: ${cells}`);
+      expect((await result.locator('pre.diff').innerText()).includes('+') && (await result.locator('pre.diff').innerText()).includes("AWS_ROLE_ARN='arn:aws:iam::111111111111:role/bitbucket-pipelines-prod'"), 'the diff does not add the PROD role');
+      await shot(page, '05-preview-allowed');
+    });
+
+    await test('edits the policy as YAML, saves revision 2 and rolls back to revision 1', async () => {
+      await openTab(page, 'YAML');
+      const yaml = page.locator('#policy-yaml');
+      const current = await yaml.inputValue();
+      await yaml.fill(current.replace('deny-image: warn', 'deny-image: enforce'));
+      await page.getByText('Unsaved changes.').waitFor();
+      await shot(page, '06-yaml');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByText('Saved revision 2').waitFor();
+      await openTab(page, 'History');
+      await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
+      await page.getByText('Rolled back to revision 1').waitFor();
+      await page.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
+      await page.getByText('rollback to revision 1').waitFor();
+      await openTab(page, 'YAML');
+      expect((await page.locator('#policy-yaml').inputValue()).includes('deny-image: warn'), 'the rolled-back policy is not revision 1’s');
+      await openTab(page, 'History');
+      await shot(page, '07-history');
+    });
+
+    await test('a simulated Bitbucket run goes through the provider into the decision log', async () => {
+      await openTab(page, 'Decision log');
+      await page.getByText('Local console only: simulate a Bitbucket run').click();
+      await page.locator('#run-target-name').fill('feature/x');
+      await page.getByRole('button', { name: 'Simulate run' }).click();
+      await page.getByText('Bitbucket would stop the run').waitFor();
+      const row = page.getByRole('row', { name: /branch:feature\/x/ });
+      await row.waitFor();
+      const cells = await row.innerText();
+      expect(cells.includes('blocked') && cells.includes('branch-gate') && cells.includes('rev 3'), `decision row: ${cells}`);
+      await shot(page, '08-decision-log');
+    });
+
+    await test('generates the trust policies with a copy button', async () => {
+      await openTab(page, 'Trust policies');
+      await page.locator('#trust-slug').fill('acme');
+      await page.getByRole('button', { name: 'Generate trust policies' }).click();
+      await page.getByRole('button', { name: 'Copy the prod trust policy' }).waitFor();
+      expect((await page.locator('pre.code').first().innerText()).includes('oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc'), 'the trust policy does not name the workspace OIDC provider');
+      await shot(page, '09-trust-policies');
+    });
+
+    await test('a saved policy test blocks a save that breaks it, naming the case', async () => {
+      await openTab(page, 'Policy tests');
+      await page.locator('#test-name').fill('PROD deploy from a feature branch is blocked');
+      await page.locator('#test-target-name').fill('feature/x');
+      await page.getByRole('button', { name: 'Save policy test' }).click();
+      await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).first().waitFor();
+      await openTab(page, 'Environments');
+      await page.locator('#f-rules-branch-gate').selectOption('off');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByText('“PROD deploy from a feature branch is blocked”: expects blocked, got allowed').waitFor();
+      await page.getByRole('button', { name: 'Discard changes' }).click();
+      await openTab(page, 'Policy tests');
+      await shot(page, '10-policy-tests');
+    });
+
+    await test('no console errors, warnings or CSP violations', async () => {
+      expect(problems.length === 0, problems.join('\n'));
+    });
+  } finally {
+    await context?.close();
+    await app.close();
+    rmSync(storeDir, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => r.error).length;
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(`The browser tests could not run: ${(error as Error).stack ?? error}`);
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+});

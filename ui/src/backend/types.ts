@@ -1,0 +1,21 @@
+import type { ProviderResponse } from '../../../src/engine/request';
+import type { SimulationTarget } from '../../../src/simulate/simulate';
+
+export interface BackendContext {
+  readonly workspaceId?: string;
+  readonly accountId?: string;
+}
+
+export interface SimulatedRun {
+  readonly yaml: string;
+  readonly target: SimulationTarget;
+  readonly repository: string;
+}
+
+export interface SettingsBackend {
+  readonly kind: 'forge' | 'http';
+  getContext(): Promise<BackendContext>;
+  invoke<T>(key: string, payload?: Record<string, unknown>): Promise<T>;
+  /** The local console only: sends a Bitbucket-like run through the real provider function. */
+  simulateRun?(run: SimulatedRun): Promise<{ response: ProviderResponse }>;
+}

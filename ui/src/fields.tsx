@@ -1,0 +1,194 @@
+/**
+ * Form fields bound to a path in the policy draft. Each shows the schema's problems for its own
+ * path inline, as the admin types, and ties them to the input for screen readers.
+ */
+import Textfield from '@atlaskit/textfield';
+import TextArea from '@atlaskit/textarea';
+import { Checkbox } from '@atlaskit/checkbox';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { formatPath, type Path } from '../../src/engine/path';
+import type { PolicyProblem } from '../../src/policy/load';
+import { getAt, samePath, startsWith, type Json } from './draft';
+
+export interface EditorState {
+  readonly draft: Json;
+  readonly problems: readonly PolicyProblem[];
+  readonly readOnly: boolean;
+  set(path: Path, value: unknown): void;
+}
+
+export const EditorContext = createContext<EditorState | undefined>(undefined);
+
+export function useEditor(): EditorState {
+  const editor = useContext(EditorContext);
+  if (!editor) throw new Error('field outside the policy editor');
+  return editor;
+}
+
+export const fieldId = (path: Path) => `f-${formatPath(path).replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+
+/** Problems on the field itself, and for a list field on its items (named by line). */
+function problemsOf(problems: readonly PolicyProblem[], path: Path, list: boolean): string[] {
+  const messages: string[] = [];
+  for (const problem of problems) {
+    if (samePath(problem.segments, path)) messages.push(problem.message);
+    else if (list && startsWith(problem.segments, path) && problem.segments.length === path.length + 1 && typeof problem.segments[path.length] === 'number') {
+      messages.push(`line ${(problem.segments[path.length] as number) + 1}: ${problem.message}`);
+    }
+  }
+  return messages;
+}
+
+export function FieldErrors({ id, messages }: { id: string; messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <ul className="field-errors" id={`${id}-error`} role="alert">
+      {messages.map((message, i) => (
+        <li key={i}>{message}</li>
+      ))}
+    </ul>
+  );
+}
+
+interface FieldFrameProps {
+  readonly id: string;
+  readonly label: string;
+  readonly help?: ReactNode;
+  readonly errors: string[];
+  readonly children: ReactNode;
+}
+
+function FieldFrame({ id, label, help, errors, children }: FieldFrameProps) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {children}
+      {help ? (
+        <div className="field-help" id={`${id}-help`}>
+          {help}
+        </div>
+      ) : null}
+      <FieldErrors id={id} messages={errors} />
+    </div>
+  );
+}
+
+const describedBy = (id: string, help: unknown, errors: string[]) => [help ? `${id}-help` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+export function TextField({ path, label, help, placeholder, monospace, numeric }: { path: Path; label: string; help?: ReactNode; placeholder?: string; monospace?: boolean; numeric?: boolean }) {
+  const editor = useEditor();
+  const id = fieldId(path);
+  const value = getAt(editor.draft, path);
+  const errors = problemsOf(editor.problems, path, false);
+  return (
+    <FieldFrame id={id} label={label} help={help} errors={errors}>
+      <Textfield
+        id={id}
+        value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
+        placeholder={placeholder}
+        isInvalid={errors.length > 0}
+        isReadOnly={editor.readOnly}
+        isMonospaced={monospace}
+        aria-invalid={errors.length > 0}
+        aria-describedby={describedBy(id, help, errors)}
+        inputMode={numeric ? 'numeric' : undefined}
+        onChange={(event) => {
+          const text = (event.target as HTMLInputElement).value;
+          // A number field keeps text that is not a number, so the schema can say what is wrong.
+          editor.set(path, text === '' ? undefined : numeric && /^\d+$/.test(text) ? Number(text) : text);
+        }}
+      />
+    </FieldFrame>
+  );
+}
+
+/** A list of strings edited as one item per line. */
+export function ListField({ path, label, help, placeholder, required }: { path: Path; label: string; help?: ReactNode; placeholder?: string; required?: boolean }) {
+  const editor = useEditor();
+  const id = fieldId(path);
+  const value = getAt(editor.draft, path);
+  const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
+  // Local text keeps the admin's blank lines and cursor while the draft holds the clean list.
+  const [text, setText] = useState(items.join('\n'));
+  const joined = items.join('\n');
+  useEffect(() => {
+    if (text.split('\n').map((l) => l.trim()).filter(Boolean).join('\n') !== joined) setText(joined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [joined]);
+  const errors = problemsOf(editor.problems, path, true);
+  return (
+    <FieldFrame id={id} label={label} help={help ?? 'One per line.'} errors={errors}>
+      <TextArea
+        id={id}
+        value={text}
+        placeholder={placeholder}
+        minimumRows={2}
+        resize="vertical"
+        isMonospaced
+        isInvalid={errors.length > 0}
+        isReadOnly={editor.readOnly}
+        aria-invalid={errors.length > 0}
+        aria-describedby={`${id}-help${errors.length ? ` ${id}-error` : ''}`}
+        onChange={(event) => {
+          const next = event.target.value;
+          setText(next);
+          const list = next.split('\n').map((line) => line.trim()).filter(Boolean);
+          editor.set(path, list.length === 0 && !required ? undefined : list);
+        }}
+      />
+    </FieldFrame>
+  );
+}
+
+export function CheckField({ path, label, help, onCheck }: { path: Path; label: string; help?: ReactNode; onCheck?: (checked: boolean) => void }) {
+  const editor = useEditor();
+  const id = fieldId(path);
+  const errors = problemsOf(editor.problems, path, false);
+  return (
+    <div className="field field-check">
+      <Checkbox
+        id={id}
+        label={label}
+        isChecked={getAt(editor.draft, path) === true}
+        isDisabled={editor.readOnly}
+        aria-describedby={describedBy(id, help, errors)}
+        onChange={(event) => (onCheck ? onCheck(event.target.checked) : editor.set(path, event.target.checked ? true : undefined))}
+      />
+      {help ? (
+        <div className="field-help" id={`${id}-help`}>
+          {help}
+        </div>
+      ) : null}
+      <FieldErrors id={id} messages={errors} />
+    </div>
+  );
+}
+
+export function SelectField({ path, label, options, help, emptyLabel }: { path: Path; label: string; options: readonly string[]; help?: ReactNode; emptyLabel?: string }) {
+  const editor = useEditor();
+  const id = fieldId(path);
+  const value = getAt(editor.draft, path);
+  const errors = problemsOf(editor.problems, path, false);
+  return (
+    <FieldFrame id={id} label={label} help={help} errors={errors}>
+      <select
+        id={id}
+        className="native-select"
+        value={typeof value === 'string' ? value : ''}
+        disabled={editor.readOnly}
+        aria-invalid={errors.length > 0}
+        aria-describedby={describedBy(id, help, errors)}
+        onChange={(event) => editor.set(path, event.target.value === '' ? undefined : event.target.value)}
+      >
+        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
+  );
+}

@@ -1,0 +1,187 @@
+/** Every policy field as a form: environments first (order matters), then scans, deny lists and rule modes. */
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
+import { getAt } from '../draft';
+import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
+
+const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
+  'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
+  'runner-labels': 'Puts every step on its environment’s runners.',
+  'oidc-role': 'Gives OIDC steps their environment’s AWS role.',
+  'manual-trigger': 'Makes steps of manual-trigger environments wait for a person.',
+  'deny-image': 'Blocks denied images.',
+  'deny-pipe': 'Blocks denied pipes.',
+  'deny-script': 'Blocks script lines that match a denied pattern.',
+  'security-scan': 'Puts the scan steps first in every pipeline.',
+};
+
+function EnvironmentCard({ index, count }: { index: number; count: number }) {
+  const editor = useEditor();
+  const base = ['environments', index];
+  const name = getAt(editor.draft, [...base, 'name']);
+  const environments = (getAt(editor.draft, ['environments']) as unknown[]) ?? [];
+  const move = (to: number) => {
+    const next = [...environments];
+    const [item] = next.splice(index, 1);
+    next.splice(to, 0, item);
+    editor.set(['environments'], next);
+  };
+  const makeDefault = (checked: boolean) => {
+    // Exactly one default: ticking one environment unticks the others.
+    editor.set(['environments'], environments.map((env, i) => {
+      const copy = { ...(env as Record<string, unknown>) };
+      if (i === index ? checked : false) copy.default = true;
+      else delete copy.default;
+      return copy;
+    }));
+  };
+  const title = typeof name === 'string' && name ? name : `environment ${index + 1}`;
+  return (
+    <section className="card" aria-labelledby={`env-${index}-title`}>
+      <div className="card-header">
+        <Heading size="small" as="h3" id={`env-${index}-title`}>
+          {index + 1}. {title}
+        </Heading>
+        {editor.readOnly ? null : (
+          <div className="card-actions">
+            <Button appearance="subtle" isDisabled={index === 0} onClick={() => move(index - 1)} aria-label={`Move ${title} up`}>
+              Move up
+            </Button>
+            <Button appearance="subtle" isDisabled={index === count - 1} onClick={() => move(index + 1)} aria-label={`Move ${title} down`}>
+              Move down
+            </Button>
+            <Button appearance="subtle" onClick={() => editor.set(base, undefined)} aria-label={`Remove ${title}`}>
+              Remove
+            </Button>
+          </div>
+        )}
+      </div>
+      <div className="grid">
+        <TextField path={[...base, 'name']} label="Name" help="Lowercase letters, digits and “-”, e.g. prod." />
+        <TextField path={[...base, 'description']} label="Description" />
+      </div>
+      <CheckField path={[...base, 'default']} label="Default environment (steps that match no other environment)" onCheck={makeDefault} />
+      <div className="grid">
+        <ListField path={[...base, 'branches']} label="Branches allowed to run its steps" placeholder={'main\nrelease/*'} help="Bitbucket glob patterns, one per line." />
+        <ListField path={[...base, 'tags']} label="Tags allowed to run its steps" placeholder="v*" help="Bitbucket glob patterns, one per line." />
+      </div>
+      <fieldset className="group">
+        <legend>Which steps belong here</legend>
+        <div className="grid">
+          <TextField path={[...base, 'match', 'stepNamePrefix']} label="Step name starts with" placeholder="PROD" help="A whole word, any case: “PROD deploy”, “[prod] apply”." />
+          <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
+        </div>
+      </fieldset>
+      <fieldset className="group">
+        <legend>Runners</legend>
+        <div className="grid">
+          <ListField path={[...base, 'runner', 'labels']} label="Runner labels (required)" placeholder={'self.hosted\nlinux\nprod'} />
+          <ListField path={[...base, 'runner', 'extraLabels']} label="Extra labels a step may add" placeholder="dev.large" />
+        </div>
+        <div className="grid grid-3">
+          <ListField path={[...base, 'runner', 'network', 'cidrs']} label="Public egress CIDRs" placeholder="203.0.113.0/28" />
+          <ListField path={[...base, 'runner', 'network', 'vpcEndpointIds']} label="STS VPC endpoint IDs" placeholder="vpce-0a1b2c3d4e5f60718" />
+          <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
+        </div>
+      </fieldset>
+      <fieldset className="group">
+        <legend>AWS OIDC role</legend>
+        <div className="grid">
+          <TextField path={[...base, 'oidc', 'roleArn']} label="Role ARN" placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod" monospace />
+          <TextField path={[...base, 'oidc', 'region']} label="Region" placeholder="eu-west-1" />
+        </div>
+      </fieldset>
+      <CheckField path={[...base, 'manualTrigger']} label="Manual trigger: its steps wait for a person to press Run" />
+    </section>
+  );
+}
+
+function ScanStepCard({ index }: { index: number }) {
+  const editor = useEditor();
+  const base = ['securityScan', 'steps', index];
+  return (
+    <div className="card card-nested">
+      <div className="card-header">
+        <Heading size="xsmall" as="h4">
+          Scan step {index + 1}
+        </Heading>
+        {editor.readOnly ? null : (
+          <Button appearance="subtle" onClick={() => editor.set(base, undefined)} aria-label={`Remove scan step ${index + 1}`}>
+            Remove
+          </Button>
+        )}
+      </div>
+      <div className="grid">
+        <TextField path={[...base, 'name']} label="Step name" />
+        <TextField path={[...base, 'image']} label="Image" placeholder="aquasec/trivy:0.58.1" monospace />
+      </div>
+      <ListField path={[...base, 'script']} label="Script lines" required />
+      <div className="grid">
+        <SelectField path={[...base, 'size']} label="Size" options={['1x', '2x', '4x', '8x']} emptyLabel="(default)" />
+        <TextField path={[...base, 'max-time']} label="Max time (minutes)" numeric />
+      </div>
+    </div>
+  );
+}
+
+export function EnvironmentsTab() {
+  const editor = useEditor();
+  const environments = getAt(editor.draft, ['environments']);
+  const envCount = Array.isArray(environments) ? environments.length : 0;
+  const scanSteps = getAt(editor.draft, ['securityScan', 'steps']);
+  const scanCount = Array.isArray(scanSteps) ? scanSteps.length : 0;
+  return (
+    <div className="stack">
+      <p className="lead">
+        A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the default environment. Pipeline Guard then puts the step on that
+        environment’s runners, gives it that environment’s AWS role, and blocks it on refs the environment does not allow.
+      </p>
+      <div className="grid">
+        <SelectField path={['mode']} label="Default mode for every rule" options={MODES} emptyLabel="enforce (default)" help="enforce blocks the run; warn lets it run and records a warning; off skips the rule." />
+      </div>
+      <Heading size="medium" as="h2">
+        Environments
+      </Heading>
+      {Array.from({ length: envCount }, (_, i) => (
+        <EnvironmentCard key={i} index={i} count={envCount} />
+      ))}
+      {editor.readOnly ? null : (
+        <div>
+          <Button onClick={() => editor.set(['environments', envCount], { name: '', branches: [] })}>Add environment</Button>
+        </div>
+      )}
+
+      <Heading size="medium" as="h2">
+        Security scan
+      </Heading>
+      <p className="hint">Steps put first in every pipeline that runs, on the default environment’s runners.</p>
+      {Array.from({ length: scanCount }, (_, i) => (
+        <ScanStepCard key={i} index={i} />
+      ))}
+      {editor.readOnly ? null : (
+        <div>
+          <Button onClick={() => editor.set(['securityScan', 'steps', scanCount], { name: 'Security scan', script: [''] })}>Add scan step</Button>
+        </div>
+      )}
+
+      <Heading size="medium" as="h2">
+        Deny lists
+      </Heading>
+      <div className="grid grid-3">
+        <ListField path={['deny', 'images']} label="Denied images" placeholder="*:latest" help="Glob patterns, one per line." />
+        <ListField path={['deny', 'pipes']} label="Denied pipes" placeholder="atlassian/ssh-run:*" help="Glob patterns, one per line." />
+        <ListField path={['deny', 'scripts']} label="Denied script patterns" placeholder={'curl[^|]*\\|\\s*(ba)?sh'} help="Regular expressions, one per line." />
+      </div>
+
+      <Heading size="medium" as="h2">
+        Rule modes
+      </Heading>
+      <div className="grid grid-4">
+        {CONFIGURABLE_RULE_IDS.map((rule) => (
+          <SelectField key={rule} path={['rules', rule]} label={rule} options={MODES} emptyLabel="(default mode)" help={RULE_HELP[rule]} />
+        ))}
+      </div>
+    </div>
+  );
+}

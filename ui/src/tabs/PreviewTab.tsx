@@ -1,0 +1,69 @@
+/** Paste a pipeline, pick a ref, and see exactly what the simulator (and so the provider) would do. */
+import Button from '@atlaskit/button/new';
+import { Checkbox } from '@atlaskit/checkbox';
+import SectionMessage from '@atlaskit/section-message';
+import TextArea from '@atlaskit/textarea';
+import { useState } from 'react';
+import type { ApiError, PreviewView } from '../../../src/settings/api';
+import { EXAMPLE_PIPELINE, type Call } from '../api';
+import { SimulationView } from '../result';
+import { DEFAULT_TARGET, TargetPicker, toTarget, type TargetForm } from '../target';
+
+export interface PreviewState {
+  yaml: string;
+  target: TargetForm;
+}
+
+export const INITIAL_PREVIEW: PreviewState = { yaml: EXAMPLE_PIPELINE, target: DEFAULT_TARGET };
+
+export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest }: {
+  call: Call;
+  draft: unknown;
+  /** The editor holds valid unsaved changes. */
+  draftUsable: boolean;
+  state: PreviewState;
+  setState: (next: PreviewState) => void;
+  onSaveAsTest?: (view: PreviewView) => void;
+}) {
+  const [useDraft, setUseDraft] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [view, setView] = useState<PreviewView>();
+  const [error, setError] = useState<ApiError>();
+
+  const run = async () => {
+    setBusy(true);
+    const result = await call<PreviewView>('preview', { yaml: state.yaml, target: toTarget(state.target), ...(draftUsable && useDraft ? { policy: draft } : {}) });
+    setBusy(false);
+    if (result.ok) {
+      setView(result);
+      setError(undefined);
+    } else {
+      setView(undefined);
+      setError(result.error);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <p className="lead">Preview runs the provider’s own engine on a pipeline, the same way the simulator CLI does. Nothing is saved and no pipeline runs.</p>
+      <label className="field-label" htmlFor="preview-yaml">
+        bitbucket-pipelines.yml
+      </label>
+      <TextArea id="preview-yaml" value={state.yaml} isMonospaced minimumRows={14} resize="vertical" onChange={(e) => setState({ ...state, yaml: e.target.value })} />
+      <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} />
+      {draftUsable ? <Checkbox label="Use the unsaved policy from the editor" isChecked={useDraft} onChange={(e) => setUseDraft(e.target.checked)} /> : null}
+      <div className="toolbar">
+        <Button appearance="primary" onClick={run} isDisabled={busy}>
+          {busy ? 'Previewing…' : 'Preview'}
+        </Button>
+        {view && onSaveAsTest ? <Button onClick={() => onSaveAsTest(view)}>Save as policy test…</Button> : null}
+      </div>
+      {error ? (
+        <SectionMessage appearance="error" title="Preview failed">
+          <p>{error.message}</p>
+        </SectionMessage>
+      ) : null}
+      {view ? <SimulationView result={view.result} policySource={view.policySource} /> : null}
+    </div>
+  );
+}

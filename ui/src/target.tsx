@@ -1,0 +1,82 @@
+/** Picks what a previewed run is for: a branch, a tag, a pull request, a custom pipeline or a bare commit. */
+import Textfield from '@atlaskit/textfield';
+import type { SimulationTarget } from '../../src/simulate/simulate';
+
+export interface TargetForm {
+  readonly kind: 'branch' | 'tag' | 'pullrequest' | 'custom' | 'commit';
+  readonly name: string;
+  readonly destination: string;
+  readonly customRef: string;
+}
+
+export const DEFAULT_TARGET: TargetForm = { kind: 'branch', name: 'main', destination: 'main', customRef: 'main' };
+
+export function toTarget(form: TargetForm): SimulationTarget {
+  switch (form.kind) {
+    case 'pullrequest':
+      return { kind: 'pullrequest', source: form.name, destination: form.destination };
+    case 'custom':
+      return { kind: 'custom', name: form.name, ref: { kind: 'branch', name: form.customRef } };
+    case 'commit':
+      return { kind: 'commit' };
+    default:
+      return { kind: form.kind, name: form.name };
+  }
+}
+
+export function describeTarget(target: SimulationTarget): string {
+  switch (target.kind) {
+    case 'pullrequest':
+      return `pull request ${target.source} → ${target.destination}`;
+    case 'custom':
+      return `custom pipeline ${target.name}${target.ref && target.ref.kind !== 'commit' ? ` on ${target.ref.kind} ${target.ref.name}` : ''}`;
+    case 'commit':
+      return 'a commit without a branch';
+    default:
+      return `${target.kind} ${target.name}`;
+  }
+}
+
+const NAME_LABEL: Record<TargetForm['kind'], string> = { branch: 'Branch', tag: 'Tag', pullrequest: 'Source branch', custom: 'Custom pipeline name', commit: '' };
+
+export function TargetPicker({ idPrefix, value, onChange }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void }) {
+  return (
+    <div className="grid grid-3">
+      <div className="field">
+        <label className="field-label" htmlFor={`${idPrefix}-kind`}>
+          Run for
+        </label>
+        <select id={`${idPrefix}-kind`} className="native-select" value={value.kind} onChange={(e) => onChange({ ...value, kind: e.target.value as TargetForm['kind'] })}>
+          <option value="branch">a branch</option>
+          <option value="tag">a tag</option>
+          <option value="pullrequest">a pull request</option>
+          <option value="custom">a custom pipeline</option>
+          <option value="commit">a commit without a branch</option>
+        </select>
+      </div>
+      {value.kind === 'commit' ? null : (
+        <div className="field">
+          <label className="field-label" htmlFor={`${idPrefix}-name`}>
+            {NAME_LABEL[value.kind]}
+          </label>
+          <Textfield id={`${idPrefix}-name`} value={value.name} onChange={(e) => onChange({ ...value, name: (e.target as HTMLInputElement).value })} />
+        </div>
+      )}
+      {value.kind === 'pullrequest' || value.kind === 'custom' ? (
+        <div className="field">
+          <label className="field-label" htmlFor={`${idPrefix}-second`}>
+            {value.kind === 'pullrequest' ? 'Destination branch' : 'On branch'}
+          </label>
+          <Textfield
+            id={`${idPrefix}-second`}
+            value={value.kind === 'pullrequest' ? value.destination : value.customRef}
+            onChange={(e) => {
+              const text = (e.target as HTMLInputElement).value;
+              onChange(value.kind === 'pullrequest' ? { ...value, destination: text } : { ...value, customRef: text });
+            }}
+          />
+        </div>
+      ) : null}
+    </div>
+  );
+}
