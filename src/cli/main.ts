@@ -282,7 +282,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return await handler(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`pipeline-guard ${handler ? `${command}: ` : ''}${error.message}\n`);
+      io.stderr(`pipeline-guard${handler ? ` ${command}` : ''}: ${error.message}\n`);
       return EXIT.unusable;
     }
     io.stderr(`pipeline-guard: internal error, please report it: ${(error as Error)?.stack ?? String(error)}\n`);
