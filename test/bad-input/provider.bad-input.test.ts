@@ -1,0 +1,291 @@
+/**
+ * Bad input through the provider function (store fake, no Forge): every case ends in a clear
+ * answer — an error that names the problem, or a fully checked run — never a rejection, a hang or
+ * a silent pass.
+ */
+import { POLICY_KEY } from '../../src/storage/keys';
+import { createProvider, DEFAULT_READ_TIMEOUT_MS, type PolicyStore } from '../../src/provider/handler';
+import type { DecisionRecord, DecisionSink } from '../../src/provider/decision';
+import type { JsonObject } from '../../src/engine/types';
+import { configFor, DEV_LABELS, invariantProblems, prodLeaks, referencePolicy, referencePolicyInput, request, step, T } from '../adversarial/harness';
+
+const F = T.branch('feature/x', 'feature/*');
+const STORED = { revision: 4, policy: referencePolicyInput(), savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{admin}' };
+
+function fixture(read: PolicyStore['read'] = async () => structuredClone(STORED)) {
+  const reads: number[] = [];
+  const records: DecisionRecord[] = [];
+  const store: PolicyStore = { read: () => (reads.push(1), read()) };
+  const decisions: DecisionSink = { append: async (record) => void records.push(record) };
+  return { provider: createProvider({ store, decisions, log: () => {} }), reads, records };
+}
+
+const errorOf = (response: unknown) => {
+  expect(response).toEqual({ error: { key: expect.stringMatching(/^pipeline-guard\.[a-z-]+$/), message: expect.any(String) } });
+  return (response as { error: { key: string; message: string } }).error;
+};
+
+const valid = () => request(F, configFor(F, [step('Build')]));
+
+describe('malformed requests', () => {
+  const without = (key: string) => () => {
+    const r = valid();
+    delete r[key];
+    return r;
+  };
+  const withValue = (path: string[], value: unknown) => () => {
+    const r = valid() as any;
+    let at = r;
+    for (const key of path.slice(0, -1)) at = at[key];
+    at[path[path.length - 1]] = value;
+    return r;
+  };
+  const CASES: Array<[string, () => unknown, string]> = [
+    ['null', () => null, '(request)'],
+    ['a string', () => 'pipelines: {}', '(request)'],
+    ['a list', () => [valid()], '(request)'],
+    ['no workspace', without('workspace'), 'workspace'],
+    ['no trigger', without('trigger'), 'trigger'],
+    ['no target', without('target'), 'target'],
+    ['no pipelines_configuration', without('pipelines_configuration'), 'pipelines_configuration'],
+    ['an unknown trigger', withValue(['trigger'], 'deploy'), 'trigger'],
+    ['a trigger in upper case', withValue(['trigger'], 'PUSH'), 'trigger'],
+    ['an unknown target type', withValue(['target', 'type'], 'pipeline_branch_target'), 'target.type'],
+    ['a numeric ref_name', withValue(['target', 'ref_name'], 42), 'target.ref_name'],
+    ['an empty ref_name', withValue(['target', 'ref_name'], ''), 'target.ref_name'],
+    ['a null target', withValue(['target'], null), 'target'],
+    ['a null selector', withValue(['target', 'selector'], null), 'target.selector'],
+    ['an unknown selector type', withValue(['target', 'selector', 'type'], 'everything'), 'target.selector.type'],
+    ['pipelines_configuration as a string', withValue(['pipelines_configuration'], 'pipelines: {}'), 'pipelines_configuration'],
+    ['pipelines_configuration as a list', withValue(['pipelines_configuration'], []), 'pipelines_configuration'],
+    ['pipelines_configuration null', withValue(['pipelines_configuration'], null), 'pipelines_configuration'],
+    ['a build_number that is text', withValue(['build_number'], '239'), 'build_number'],
+    ['a workspace that is 10 KB long', withValue(['workspace'], `{${'a'.repeat(10_000)}}`), 'workspace'],
+  ];
+
+  it.each(CASES)('a request with %s is refused as invalid-request, naming the field', async (_what, make, field) => {
+    const { provider, records } = fixture();
+    const error = errorOf(await provider(make()));
+    expect(error.key).toBe('pipeline-guard.invalid-request');
+    expect(error.message).toContain(`${field}:`);
+    expect(records).toHaveLength(0); // an unparseable request has no repository to log against
+  });
+
+  it.each(CASES.filter(([what]) => !['null', 'a string', 'a list', 'no trigger', 'an unknown trigger', 'a trigger in upper case'].includes(what)))(
+    'the same fault (%s) on trigger definitions is never an error',
+    async (_what, make) => {
+      const r = make() as JsonObject;
+      r.trigger = 'definitions';
+      const response = await fixture().provider(r);
+      expect(response).not.toHaveProperty('error');
+      expect(response).toHaveProperty('pipelines_configuration');
+    },
+  );
+
+  it('extra fields are tolerated and never copied into the response', async () => {
+    const { provider } = fixture();
+    const r = valid();
+    r.unexpected = { nested: ['x'] };
+    (r.target as JsonObject).surprise = true;
+    const response = (await provider(r)) as { pipelines_configuration: JsonObject };
+    expect(Object.keys(response)).toEqual(['pipelines_configuration']);
+    const text = JSON.stringify(response);
+    for (const leaked of ['unexpected', 'surprise', 'contextToken', 'forge-injected-token']) expect(text).not.toContain(leaked);
+    expect(response.pipelines_configuration.pipelines).toBeDefined();
+  });
+});
+
+describe('__proto__ and constructor keys', () => {
+  afterEach(() => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(Object.prototype).not.toHaveProperty('runs-on');
+  });
+
+  const parse = (text: string) => JSON.parse(text) as JsonObject;
+  const base = JSON.stringify(valid());
+
+  it('a __proto__ key on the request pollutes nothing and the run is still checked', async () => {
+    const r = parse(base.replace('{', '{"__proto__":{"polluted":1,"trigger":"definitions"},'));
+    const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
+    expect(invariantProblems(r, referencePolicy(), response.pipelines_configuration)).toEqual([]);
+  });
+
+  it('a __proto__ key inside a step cannot lend it PROD runners', async () => {
+    const r = parse(JSON.stringify(request(F, { pipelines: { branches: { 'feature/*': [{ step: { name: 'Build', script: ['make'], __PROTO__: 1 } }] } } })).replace('"__PROTO__":1', '"__proto__":{"runs-on":["prod"],"polluted":1}'));
+    const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
+    const s = (response.pipelines_configuration.pipelines as any).branches['feature/*'][1].step;
+    expect(Object.getPrototypeOf(s)).toBe(Object.prototype);
+    expect(s['runs-on']).toEqual(DEV_LABELS);
+    expect(prodLeaks(response.pipelines_configuration)).toEqual([]);
+  });
+
+  it('a PROD step under a definition keyed __proto__ is still seen and blocked', async () => {
+    const target = T.branch('feature/x', '__proto__');
+    const r = parse(JSON.stringify(request(target, { pipelines: { branches: { PROTO_KEY: [step('PROD deploy')] } } })).replace('"PROTO_KEY"', '"__proto__"'));
+    expect(errorOf(await fixture().provider(r)).key).toBe('pipeline-guard.branch-gate');
+  });
+
+  it('constructor and prototype keys in the configuration pollute nothing', async () => {
+    const r = parse(base.replace('"pipelines_configuration":{', '"pipelines_configuration":{"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},'));
+    const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
+    expect(response.pipelines_configuration.pipelines).toBeDefined();
+  });
+
+  it('a stored policy carrying __proto__ keys is refused as invalid, not merged', async () => {
+    const stored = JSON.parse(JSON.stringify(STORED).replace('"version":1', '"__proto__":{"polluted":1},"version":1'));
+    const { provider } = fixture(async () => stored);
+    const error = errorOf(await provider(valid()));
+    expect(error.key).toBe('pipeline-guard.policy-unavailable');
+  });
+});
+
+describe('size and depth', () => {
+  const nested = (depth: number) => {
+    let value: JsonObject = { leaf: 'PROD deploy' };
+    for (let i = 0; i < depth; i++) value = { inner: value };
+    return value;
+  };
+
+  it.each([65, 10_000, 100_000])('configuration nested %i levels deep is refused as invalid-pipeline', async (depth) => {
+    const error = errorOf(await fixture().provider(request(F, configFor(F, [step('Build')], { 'x-deep': nested(depth) }))));
+    expect(error.key).toBe('pipeline-guard.invalid-pipeline');
+    expect(error.message).toContain('nested deeper than 64 levels');
+  });
+
+  it('a 5 MB configuration of ordinary steps is checked, and its scripts are too large to check in time', async () => {
+    const items = Array.from({ length: 90 }, (_, i) => step(`Build ${i}`, { script: Array.from({ length: 4 }, () => `echo ${'a'.repeat(14_000)}`) }));
+    const r = request(F, configFor(F, items));
+    expect(JSON.stringify(r).length).toBeGreaterThan(5_000_000);
+    const error = errorOf(await fixture().provider(r));
+    expect(error.key).toBe('pipeline-guard.deny-script');
+    expect(error.message).toContain('more than Pipeline Guard can check against the denied patterns in time');
+  });
+
+  it('a 1 MB command built to make the denied-script pattern backtrack is refused without scanning it', async () => {
+    const r = request(F, configFor(F, [step('Build', { script: [`${'curl '.repeat(200_000)}`] })]));
+    const error = errorOf(await fixture().provider(r));
+    expect(error.key).toBe('pipeline-guard.deny-script');
+    expect(error.message).toContain('is 1000000 characters long');
+  });
+
+  it('5 MB of data under a key Bitbucket never executes does not hide a PROD label after it', async () => {
+    const r = request(F, configFor(F, [step('Build'), step('Test', { 'runs-on': ['prod'] })], { 'x-blob': 'x'.repeat(5 * 1024 * 1024) }));
+    expect(errorOf(await fixture().provider(r)).key).toBe('pipeline-guard.runner-labels');
+  });
+
+  it('5 MB of data under a key Bitbucket never executes passes through with every step checked', async () => {
+    const r = request(F, configFor(F, [step('Build', { oidc: true })], { 'x-blob': 'x'.repeat(5 * 1024 * 1024) }));
+    const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
+    expect(invariantProblems(r, referencePolicy(), response.pipelines_configuration)).toEqual([]);
+    expect(prodLeaks(response.pipelines_configuration)).toEqual([]);
+  });
+
+  it('10,000 steps are refused as invalid-pipeline (Bitbucket allows 100)', async () => {
+    const r = request(F, configFor(F, Array.from({ length: 10_000 }, (_, i) => step(`Build ${i}`))));
+    const error = errorOf(await fixture().provider(r));
+    expect(error.key).toBe('pipeline-guard.invalid-pipeline');
+    expect(error.message).toContain('10001 steps');
+    expect(error.message.length).toBeLessThanOrEqual(3_200);
+  });
+
+  it('10,000 PROD steps on feature/x give one short message, not 10,000 lines', async () => {
+    const r = request(F, configFor(F, Array.from({ length: 10_000 }, (_, i) => step(`PROD deploy ${i}`))));
+    const error = errorOf(await fixture().provider(r));
+    expect(error.message.length).toBeLessThanOrEqual(3_200);
+    expect(error.message).toMatch(/…and \d+ more/);
+  });
+});
+
+describe('broken policies and storage faults', () => {
+  const BROKEN: Array<[string, unknown, string]> = [
+    ['a record without a revision', { policy: STORED.policy, savedAt: 'x', savedBy: 'y' }, 'damaged'],
+    ['a record with revision 0', { ...STORED, revision: 0 }, 'damaged'],
+    ['a bare string', 'version: 1', 'damaged'],
+    ['a list', [STORED], 'damaged'],
+    ['a policy of version 2', { ...STORED, policy: { ...STORED.policy, version: 2 } }, 'version'],
+    ['a policy without a default environment', { ...STORED, policy: { ...STORED.policy, environments: [STORED.policy.environments[0]] } }, 'default'],
+    ['a policy with a role ARN that breaks the shell line', { ...STORED, policy: JSON.parse(JSON.stringify(STORED.policy).replace('role/bitbucket-pipelines-prod', "role/x'; id; '")) }, 'roleArn'],
+    ['a policy with an unknown field', { ...STORED, policy: { ...STORED.policy, manualTriger: true } }, 'manualTriger'],
+    ['a policy that is null', { ...STORED, policy: null }, 'invalid'],
+  ];
+
+  it.each(BROKEN)('a stored record that is %s blocks the run, saying the policy is unusable', async (_what, stored, detail) => {
+    const { provider, reads, records } = fixture(async () => stored);
+    const error = errorOf(await provider(valid()));
+    expect(error.key).toBe('pipeline-guard.policy-unavailable');
+    expect(error.message).toContain(detail);
+    expect(reads).toHaveLength(1);
+    expect(records).toEqual([expect.objectContaining({ outcome: 'blocked', rules: ['policy-unavailable'] })]);
+  });
+
+  it('a broken stored policy never turns trigger definitions into an error', async () => {
+    const { provider } = fixture(async () => 'garbage');
+    const r = request(T.definitions(), { pipelines: { default: [step('Build')] } });
+    expect(await provider(r)).toEqual({ pipelines_configuration: r.pipelines_configuration });
+  });
+
+  it.each([
+    ['rejects', () => Promise.reject(new Error('KVS unavailable')), 'KVS unavailable'],
+    ['throws before returning a promise', () => { throw new Error('socket closed'); }, 'socket closed'],
+    ['rejects with a non-error value', () => Promise.reject(undefined), 'storage read failed'],
+  ] as Array<[string, PolicyStore['read'], string]>)('a storage read that %s blocks the run and says so', async (_what, read, detail) => {
+    const { provider } = fixture(read);
+    const error = errorOf(await provider(valid()));
+    expect(error.key).toBe('pipeline-guard.policy-unavailable');
+    expect(error.message).toContain(detail);
+  });
+
+  it('the read timeout sits well inside Forge\'s 25 s limit', () => {
+    expect(DEFAULT_READ_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+  });
+
+  describe('with fake timers', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('a storage read that hangs times out at the default deadline and fails closed', async () => {
+      const { provider } = fixture(() => new Promise(() => {}));
+      let settled: unknown;
+      const pending = provider(valid()).then((response) => (settled = response));
+      await jest.advanceTimersByTimeAsync(DEFAULT_READ_TIMEOUT_MS - 1);
+      expect(settled).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      await pending;
+      const error = errorOf(settled);
+      expect(error.key).toBe('pipeline-guard.policy-unavailable');
+      expect(error.message).toContain('did not answer within');
+    });
+
+    it('a decision log that hangs does not hold the run: the outcome is returned once the log deadline passes', async () => {
+      const store: PolicyStore = { read: async () => structuredClone(STORED) };
+      const provider = createProvider({ store, decisions: { append: () => new Promise(() => {}) }, decisionTimeoutMs: 500, log: () => {} });
+      let settled: unknown;
+      const pending = provider(valid()).then((response) => (settled = response));
+      await jest.advanceTimersByTimeAsync(500);
+      await pending;
+      expect(settled).toHaveProperty('pipelines_configuration');
+    });
+  });
+
+  it('one storage read and one decision write per run, none written for trigger definitions', async () => {
+    const { provider, reads, records } = fixture();
+    await provider(valid());
+    expect(reads).toHaveLength(1);
+    expect(records).toHaveLength(1);
+    await provider(request(T.definitions(), { pipelines: { default: [step('Build')] } }));
+    expect(reads).toHaveLength(2);
+    expect(records).toHaveLength(1);
+  });
+
+  it('no policy ever saved passes the run through, recorded as a warning rather than silently', async () => {
+    const { provider, records } = fixture(async () => undefined);
+    const r = valid();
+    expect(await provider(r)).toEqual({ pipelines_configuration: r.pipelines_configuration });
+    expect(records).toEqual([expect.objectContaining({ outcome: 'passthrough', rules: ['policy-unavailable'] })]);
+  });
+
+  it('reads the policy from the key the settings page writes', () => {
+    expect(POLICY_KEY).toBe('policy:current');
+  });
+});
