@@ -124,7 +124,7 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
         id={id}
         value={text}
         placeholder={placeholder}
-        minimumRows={2}
+        minimumRows={Math.min(8, Math.max(2, text.split('\n').length))}
         resize="vertical"
         isMonospaced
         isInvalid={errors.length > 0}

@@ -49,11 +49,8 @@ export function SimulationView({ result, policySource }: { result: SimulationRes
           <ViolationList violations={warnings} />
         </SectionMessage>
       ) : null}
-      <Heading size="small" as="h3">
-        Steps
-      </Heading>
       <DynamicTable
-        caption="What Pipeline Guard decided for each step"
+        caption="Steps"
         head={{
           cells: [
             { key: 'step', content: 'Step' },

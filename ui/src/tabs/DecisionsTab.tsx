@@ -1,7 +1,6 @@
 /** What the provider decided on each run: newest first, filterable, exportable as CSV. */
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import Heading from '@atlaskit/heading';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
@@ -118,12 +117,9 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
           <p>{error}</p>
         </SectionMessage>
       ) : null}
-      <Heading size="small" as="h3">
-        Runs, newest first
-      </Heading>
       {listing?.capped ? <p className="hint">Only the newest {listing.scanned} records were searched.</p> : null}
       <DynamicTable
-        caption="Decision log"
+        caption="Runs, newest first"
         head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'ref', content: 'Ref' }, { key: 'trigger', content: 'Trigger' }, { key: 'outcome', content: 'Outcome' }, { key: 'rules', content: 'Rules that fired' }, { key: 'rev', content: 'Policy' }] }}
         rows={(listing?.records ?? []).map((r, i) => ({
           key: `${r.at}-${i}`,

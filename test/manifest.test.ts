@@ -1,0 +1,62 @@
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import path from 'path';
+import { validate } from '@forge/manifest';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const MANIFEST = path.join(ROOT, 'manifest.yml');
+
+interface Manifest {
+  modules: Record<string, Array<Record<string, unknown>>> & { function: Array<{ key: string; handler: string; timeoutSeconds?: number }> };
+  resources?: Array<{ key: string; path: string }>;
+  permissions: { scopes: string[]; content?: unknown };
+}
+
+const manifest = parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+
+describe('manifest.yml', () => {
+  // validate() checks that the resource directory holds index.html. CI builds the UI before jest
+  // (.ci/run); a local run without a build gets one here rather than a confusing failure.
+  beforeAll(() => {
+    if (existsSync(path.join(ROOT, 'static/settings/build/index.html'))) return;
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')], { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge' }, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`npm run build:ui failed:\n${build.stderr}`);
+  }, 120_000);
+
+  it('is valid for @forge/manifest in FULL mode', async () => {
+    const result = await validate(false, MANIFEST);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.success).toBe(true);
+  }, 60_000);
+
+  it('declares the settings page with its resolver and resource', () => {
+    const [page] = manifest.modules['bitbucket:workspaceSettingsMenuPage'];
+    expect(page).toMatchObject({ key: 'pipeline-guard-settings', resource: 'settings-ui', resolver: { function: 'resolver-fn' } });
+    expect(manifest.modules.function).toContainEqual({ key: 'resolver-fn', handler: 'index.resolver' });
+  });
+
+  it('sets no timeoutSeconds on the provider function (Forge rejects it there; validate() does not check)', () => {
+    const [provider] = manifest.modules['bitbucket:dynamicPipelinesProvider'];
+    const fn = manifest.modules.function.find((f) => f.key === provider.function);
+    expect(fn).toBeDefined();
+    expect(fn).not.toHaveProperty('timeoutSeconds');
+  });
+
+  it('points the resource at the Vite outDir, with a key Forge accepts', () => {
+    const viteConfig = readFileSync(path.join(ROOT, 'ui/vite.config.mts'), 'utf8');
+    const outDir = /forge: '([^']+)'/.exec(viteConfig)?.[1];
+    expect(outDir).toBeDefined();
+    const [resource] = manifest.resources ?? [];
+    expect(resource.path).toBe(path.relative(ROOT, path.resolve(ROOT, 'ui', outDir!)));
+    expect(resource.key.length).toBeLessThanOrEqual(23);
+  });
+
+  it('declares exactly the scopes the code uses', () => {
+    // storage:app for @forge/kvs (lint only knows the legacy storage API); read:workspace:bitbucket
+    // for the admin check in src/forge/admin-check.ts.
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:workspace:bitbucket', 'storage:app']);
+    // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
+    expect(manifest.permissions.content).toBeUndefined();
+  });
+});
