@@ -3,11 +3,14 @@
 export const MAIN_HELP = `pipeline-guard: see what the Pipeline Guard provider does to a pipeline before it runs
 
 Usage:
-  pipeline-guard simulate <file|-> [options]       run the provider engine on a bitbucket-pipelines.yml
-  pipeline-guard request <request.json|-> [options]  run the provider on a raw Dynamic Pipelines request
-  pipeline-guard policy check <policy>             validate a policy and warn about unsafe settings
+  pipeline-guard simulate <file|-> [options]
+      run the provider engine on a bitbucket-pipelines.yml for a branch, tag, pull request or custom run
+  pipeline-guard request <request.json|-> [--policy FILE]
+      run the provider on a raw Dynamic Pipelines request and print its exact response
+  pipeline-guard policy check <policy>
+      validate a policy and warn about valid but unsafe settings
   pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID
-                                                   print the AWS IAM trust policy for an environment's role
+      print the AWS IAM trust policy that keeps an environment's role on its runners
 
 Run "pipeline-guard <command> --help" for the options of a command.
 

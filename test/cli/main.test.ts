@@ -294,7 +294,7 @@ describe('bin/pipeline-guard.js', () => {
   const bin = path.join(root, 'bin', 'pipeline-guard.js');
 
   it('launches the CLI with the process streams and exit status', () => {
-    expect(execFileSync(process.execPath, [bin, '--help'], { cwd: root, encoding: 'utf8' })).toContain('pipeline-guard simulate <file|-> [options]');
+    expect(execFileSync(process.execPath, [bin, '--help'], { cwd: root, encoding: 'utf8' })).toContain('pipeline-guard simulate <file|-> [options]\n');
     const blocked = spawnSync(process.execPath, [bin, 'simulate', 'examples/pipelines/deploy.yml', '--branch', 'feature/x', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
     expect(blocked.status).toBe(1);
     expect(JSON.parse(blocked.stdout).outcome).toBe('blocked');
