@@ -3,9 +3,13 @@ import type { JsonObject, StepSite } from './types';
 
 export interface ScriptCommand {
   readonly text: string;
+  /** Where the command stands in the file as written (lines Pipeline Guard put first are not counted). */
   readonly segments: Path;
   readonly key: 'script' | 'after-script';
+  /** Index in the working copy's list, for rewriting it. */
   readonly index: number;
+  /** 1-based position in the file as written, for messages. */
+  readonly lineNumber: number;
 }
 
 export interface ScriptPipe {
@@ -14,14 +18,17 @@ export interface ScriptPipe {
   readonly segments: Path;
 }
 
-/** Script and after-script commands of a step, skipping the first `skip` script lines (injected setup). */
+const shiftOf = (site: StepSite, key: 'script' | 'after-script') => (key === 'script' ? site.scriptShift : 0);
+
+/** Script and after-script commands of a step, skipping the first `skip` script lines (Pipeline Guard's setup). */
 export function* commandsOf(site: StepSite, skip = 0): Generator<ScriptCommand> {
   for (const key of ['script', 'after-script'] as const) {
     const lines = site.step[key];
     if (!Array.isArray(lines)) continue;
+    const shift = shiftOf(site, key);
     for (let index = key === 'script' ? skip : 0; index < lines.length; index++) {
       const line = lines[index];
-      if (typeof line === 'string') yield { text: line, segments: [...site.segments, 'step', key, index], key, index };
+      if (typeof line === 'string') yield { text: line, segments: [...site.segments, 'step', key, index - shift], key, index, lineNumber: index - shift + 1 };
     }
   }
 }
@@ -30,11 +37,12 @@ export function* pipesOf(site: StepSite): Generator<ScriptPipe> {
   for (const key of ['script', 'after-script'] as const) {
     const lines = site.step[key];
     if (!Array.isArray(lines)) continue;
+    const shift = shiftOf(site, key);
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as { pipe?: unknown; variables?: unknown };
       if (line && typeof line === 'object' && typeof line.pipe === 'string') {
         const variables = line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables) ? (line.variables as JsonObject) : {};
-        yield { pipe: line.pipe, variables, segments: [...site.segments, 'step', key, index] };
+        yield { pipe: line.pipe, variables, segments: [...site.segments, 'step', key, index - shift] };
       }
     }
   }

@@ -10,7 +10,7 @@ export interface RunRef {
   readonly kind: 'branch' | 'tag' | 'none';
   /** Branch or tag name; absent for a commit target. */
   readonly name?: string;
-  /** Destination branch of a pull request, kept for the record only. */
+  /** Destination branch of a pull request: its code is merged into the build, so it is gated too. */
   readonly destination?: string;
   readonly targetType: 'ref' | 'commit' | 'pullrequest';
   /** "branch main", "pull request feature/x → main", "commit e34ad32 (no branch)". */
@@ -68,6 +68,8 @@ export interface StepSite {
   environment?: Environment;
   /** Why the step belongs to its environment, in words. */
   environmentReason?: string;
+  /** How many lines this pass put before the step's own script, so that messages count the lines as written. */
+  scriptShift: number;
   readonly changes: string[];
 }
 

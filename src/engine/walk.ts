@@ -81,6 +81,7 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
       inParallel,
       isChildPipeline: step.type === 'pipeline',
       injected: stage || inParallel ? undefined : recogniseInjected(step),
+      scriptShift: 0,
       changes: [],
     };
     checkStepShape(site, problem);

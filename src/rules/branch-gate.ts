@@ -24,6 +24,23 @@ export function classify(site: StepSite, environments: readonly Environment[], f
   return { env: fallback, reason: 'it matches no other environment' };
 }
 
+/**
+ * A demoted step must not keep the gated environment's deployment either: Bitbucket would hand it
+ * that deployment's variables (and secrets) on a ref the policy does not allow.
+ */
+function dropDeployments(site: StepSite, env: Environment): void {
+  const gated = new Set((env.match?.deployments ?? []).map(foldForMatching));
+  for (const [holder, where] of [[site.step, 'the step'], [site.stage, 'its stage']] as const) {
+    if (!holder) continue;
+    for (const key of ['deployment', 'environment'] as const) {
+      const value = holder[key];
+      if (typeof value !== 'string' || !gated.has(foldForMatching(value))) continue;
+      delete holder[key];
+      site.changes.push(`\`${key}: ${value}\` removed from ${where}, so that it gets none of "${env.name}"'s deployment variables`);
+    }
+  }
+}
+
 function gate(context: ChainContext, site: StepSite): void {
   const { policy, ref } = context;
   const { env, reason } = classify(site, policy.policy.environments, policy.defaultEnvironment);
@@ -41,13 +58,14 @@ function gate(context: ChainContext, site: StepSite): void {
     site.environment = fallback;
     site.environmentReason = `${reason}, but ${ref.description} may not run "${env.name}" steps, so it runs as "${fallback.name}"`;
     site.changes.push(`runs as "${fallback.name}" instead of "${env.name}" (branch-gate is in warn mode)`);
+    dropDeployments(site, env);
   }
   context.report({
     mode: mode === 'warn' && !demoted ? 'enforce' : undefined,
     rule: 'branch-gate',
     severity: 'high',
     site,
-    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.`,
+    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}`,
     fix:
       env === fallback
         ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`

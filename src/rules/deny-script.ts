@@ -43,7 +43,7 @@ export const denyScript: Transform = {
           severity: 'medium',
           site,
           segments: command.segments,
-          message: `\`${command.key}\` line ${command.index + 1} runs \`${excerpt(command.text)}\`, which matches the denied pattern /${hit.source}/.`,
+          message: `\`${command.key}\` line ${command.lineNumber} runs \`${excerpt(command.text)}\`, which matches the denied pattern /${hit.source}/.`,
           fix: 'Download the file, check its checksum or signature, then run it; or use a pinned image or pipe that already contains the tool.',
         });
       }

@@ -24,6 +24,21 @@ function firstItemIndex(definition: DefinitionSite): number {
   return first && typeof first === 'object' && 'variables' in first ? 1 : 0;
 }
 
+function isManual(holder: unknown): boolean {
+  return typeof holder === 'object' && holder !== null && (holder as JsonObject).trigger === 'manual';
+}
+
+/** Whether the first item would make Bitbucket reject the pipeline: a manual step or stage, or a parallel group with one. */
+function startsManual(definition: DefinitionSite): boolean {
+  const first = definition.items[firstItemIndex(definition)] as JsonObject | undefined;
+  if (!first || typeof first !== 'object') return false;
+  if ('step' in first) return isManual(first.step);
+  if ('stage' in first) return isManual(first.stage);
+  const parallel = first.parallel as unknown;
+  const steps = Array.isArray(parallel) ? parallel : (parallel as JsonObject | undefined)?.steps;
+  return Array.isArray(steps) && steps.some((holder) => isManual((holder as JsonObject | undefined)?.step));
+}
+
 function scanWillGoFirst(context: ChainContext): boolean {
   return context.policy.scanSteps.length > 0 && context.policy.modeOf('security-scan') === 'enforce';
 }
@@ -42,7 +57,6 @@ export const manualTrigger: Transform = {
   apply(context) {
     const mode = context.policy.modeOf('manual-trigger');
     if (mode === 'off') return;
-    const needsGate = new Set<DefinitionSite>();
     for (const site of context.steps) {
       const env = site.environment;
       if (!env?.manualTrigger || site.injected || site.isChildPipeline) continue;
@@ -60,10 +74,12 @@ export const manualTrigger: Transform = {
         continue;
       }
       makeManual(site);
-      if (site.topLevelIndex === firstItemIndex(site.definition)) needsGate.add(site.definition);
     }
-    if (scanWillGoFirst(context)) return;
-    for (const definition of needsGate) {
+    if (mode !== 'enforce' || scanWillGoFirst(context)) return;
+    // Checked on the result rather than on the steps this rule changed: a PROD step that was
+    // already manual needs the automatic step in front just the same.
+    for (const definition of context.definitions) {
+      if (!startsManual(definition)) continue;
       definition.items.splice(firstItemIndex(definition), 0, { step: cloneJson(context.policy.gateStep) });
       context.configChanges.push(`${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: Bitbucket does not allow a manual first step`);
     }

@@ -76,17 +76,33 @@ function shellWords(text: string): string {
   return text.replace(/''|""|\\(?=[\w-])/g, '');
 }
 
+const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command here that pointed at another AWS role (oidc-role, warn mode)')}`;
+
+/**
+ * In warn mode the run goes on, so whatever pointed at another role is taken out first; `disarm`
+ * does that and says what it did, or returns undefined where nothing safe can be taken out, in
+ * which case the finding is enforced after all.
+ */
+type Disarm = () => string | undefined;
+
 function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
+  const warnMode = context.policy.modeOf('oidc-role') === 'warn';
   let reported = 0;
-  const report = (segments: StepSite['segments'], message: string, fix: string) => {
+  const report = (segments: StepSite['segments'], message: string, fix: string, disarm?: Disarm) => {
     reported++;
-    context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix });
+    const disarmed = warnMode && disarm ? disarm() : undefined;
+    if (disarmed) site.changes.push(disarmed);
+    context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
   };
 
   for (const command of commandsOf(site, setupLength)) {
+    const disarm: Disarm = () => {
+      (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
+      return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another AWS role`;
+    };
     for (const use of roleUsesIn(shellWords(command.text))) {
       if (pointsAtOwnRole(use, env)) continue;
-      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.index + 1} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env));
+      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env), disarm);
     }
   }
 
@@ -96,7 +112,11 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
       const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
       const own = env.oidc && (value === env.oidc.roleArn || ROLE_VARIABLE_REFERENCE.test(value));
       if (own) continue;
-      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's role.`, env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : roleFix(env));
+      const disarm: Disarm = () => {
+        delete pipe.variables[name];
+        return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another AWS role`;
+      };
+      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's role.`, env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : roleFix(env), disarm);
     }
   }
 
@@ -116,15 +136,20 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   }
 
   if (site.step.oidc === true && !env.oidc)
-    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (\`oidc: true\`), but its environment "${env.name}" grants no AWS role.`, `Remove \`oidc: true\`, or ask a workspace admin to give "${env.name}" an OIDC role.`);
+    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (\`oidc: true\`), but its environment "${env.name}" grants no AWS role.`, `Remove \`oidc: true\`, or ask a workspace admin to give "${env.name}" an OIDC role.`, () => {
+      delete site.step.oidc;
+      return '`oidc: true` removed: the environment grants no AWS role';
+    });
 
   // The patterns above cannot read every tool (boto3, --cli-input-json, aws configure set…); another
   // environment's role written out anywhere in the step is reason enough to stop it.
   if (reported > 0) return;
   const text = JSON.stringify(site.step);
   const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && text.includes(e.oidc.roleArn));
-  if (other?.oidc)
-    report([...site.segments, 'step'], `runs in environment "${env.name}", but it names the role of environment "${other.name}" (${other.oidc.roleArn}).`, roleFix(env));
+  if (!other?.oidc) return;
+  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.oidc!.roleArn));
+  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
+  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the role of environment "${other.name}" (${other.oidc.roleArn}).`, roleFix(env));
 }
 
 export const oidcRole: Transform = {
@@ -143,6 +168,7 @@ export const oidcRole: Transform = {
       if (site.step.oidc !== true || !env.oidc || alreadySetUp) continue;
       if (script) script.unshift(...setup);
       else site.step.script = [...setup];
+      site.scriptShift = setup.length;
       site.changes.push(`OIDC setup for ${env.oidc.roleArn} (${env.oidc.region}) added before the script`);
     }
   },

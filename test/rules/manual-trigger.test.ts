@@ -49,4 +49,17 @@ describe(`manual-trigger: ${manualTrigger.description}`, () => {
     const policy = compiled((p) => { p.rules = { 'manual-trigger': 'off' }; });
     expect(itemsOf(run(branchRun('main', [step('build'), step('PROD deploy')]), policy))[2].step).not.toHaveProperty('trigger');
   });
+
+  it('puts the gate before a PROD first step that was already manual', () => {
+    const policy = compiled((p) => { delete p.securityScan; });
+    const items = itemsOf(run(branchRun('main', [step('PROD deploy', { trigger: 'manual' })]), policy));
+    expect(items.map((i: any) => i.step.name)).toEqual([GATE_STEP_NAME, 'PROD deploy']);
+  });
+
+  it('in warn mode records the step that would wait instead of changing it', () => {
+    const policy = compiled((p) => { p.rules = { 'manual-trigger': 'warn' }; });
+    const result = run(branchRun('main', [step('build'), step('PROD deploy')]), policy);
+    expect(itemsOf(result)[2].step).not.toHaveProperty('trigger');
+    expect(result.report.findings).toEqual([expect.objectContaining({ rule: 'manual-trigger', mode: 'warn', path: 'pipelines.branches.main[1]' })]);
+  });
 });

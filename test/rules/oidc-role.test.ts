@@ -85,4 +85,28 @@ describe(`oidc-role: ${oidcRole.description}`, () => {
   it('finds every role use on one line', () => {
     expect(roleUsesIn('AWS_PROFILE=a AWS_ROLE_ARN=b cmd --role-arn c').map((u) => u.value)).toEqual(['a', 'b', 'c']);
   });
+
+  describe('warn mode', () => {
+    const warn = compiled((p) => { p.rules = { 'oidc-role': 'warn' }; });
+
+    it('takes out the command that points at another role and lets the run go on', () => {
+      const result = run(branchRun('main', [step('build', { oidc: true, script: [`export AWS_ROLE_ARN=${PROD_ROLE}`, 'aws s3 ls'] })]), warn);
+      const script = main(result)[1].script as string[];
+      expect(script.join('\n')).not.toContain('111111111111');
+      expect(script.at(-2)).toMatch(/^echo 'Pipeline Guard removed a command/);
+      expect(script.at(-1)).toBe('aws s3 ls');
+      expect(result.report.findings).toEqual([expect.objectContaining({ rule: 'oidc-role', mode: 'warn' })]);
+    });
+
+    it('removes a pipe variable that points at another role', () => {
+      const pipe = { pipe: 'atlassian/aws-s3-deploy:1.1.0', variables: { AWS_OIDC_ROLE_ARN: PROD_ROLE, S3_BUCKET: 'b' } };
+      const script = main(run(branchRun('main', [step('build', { oidc: true, script: [pipe] })]), warn))[1].script;
+      expect(script.at(-1)).toEqual({ pipe: 'atlassian/aws-s3-deploy:1.1.0', variables: { S3_BUCKET: 'b' } });
+    });
+
+    it('still blocks what it cannot take out safely', () => {
+      const image = { name: 'app:1', aws: { 'oidc-role': PROD_ROLE } };
+      expect(errorOf(run(branchRun('main', [step('build', { image })]), warn)).key).toBe('pipeline-guard.oidc-role');
+    });
+  });
 });
