@@ -4,8 +4,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
+bold='' plain=''
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+
 show() {
-  printf '\n\033[1m━━ %s\033[0m\n$ npx pipeline-guard %s\n\n' "$1" "${*:2}"
+  printf '\n%s━━ %s%s\n$ npx pipeline-guard %s\n\n' "$bold" "$1" "$plain" "${*:2}"
   node bin/pipeline-guard.js "${@:2}"
   printf '(exit status %d)\n' "$?"
 }
