@@ -182,6 +182,45 @@ async function main() {
       await shot(page, '10-policy-tests');
     });
 
+    await test('tabs and fields work from the keyboard', async () => {
+      await page.getByRole('tab', { name: 'Policy tests', exact: true }).focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.getByRole('tab', { name: 'Decision log', exact: true, selected: true }).waitFor();
+      await page.keyboard.press('Home');
+      await page.getByRole('tab', { name: 'Environments', exact: true, selected: true }).waitFor();
+      // From the tab list, Tab reaches the tab panel (the ARIA tabs pattern), then its first field.
+      await page.keyboard.press('Tab');
+      const panel = await page.evaluate(() => document.activeElement?.getAttribute('role'));
+      expect(panel === 'tabpanel', `Tab from the tab list focused a ${panel}, not the tab panel`);
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        return active?.id ? document.querySelector(`label[for="${active.id}"]`)?.textContent ?? '' : '';
+      });
+      expect(focused === 'Default mode for every rule', `Tab from the tab list focused a field labelled "${focused}"`);
+    });
+
+    await test('a non-admin gets a read-only page', async () => {
+      const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
+      const other = await context!.newPage();
+      try {
+        other.on('console', (message) => {
+          if (message.type() === 'error' || message.type() === 'warning') problems.push(`viewer console.${message.type()}: ${message.text()}`);
+        });
+        await other.goto(viewer.url);
+        await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+        expect((await other.getByRole('button', { name: 'Save policy' }).count()) === 0, 'a non-admin sees a Save button');
+        expect((await other.locator('#f-environments-0-oidc-roleArn').getAttribute('readonly')) !== null, 'the role ARN field is editable for a non-admin');
+        await other.getByRole('tab', { name: 'History', exact: true }).click();
+        await other.getByRole('button', { name: 'View revision 1' }).waitFor();
+        expect((await other.getByRole('button', { name: /^Roll back/ }).count()) === 0, 'a non-admin sees rollback buttons');
+        await shot(other, '11-read-only');
+      } finally {
+        await other.close();
+        await viewer.close();
+      }
+    });
+
     await test('no console errors, warnings or CSP violations', async () => {
       expect(problems.length === 0, problems.join('\n'));
     });

@@ -152,14 +152,18 @@ export function App({ backend }: { backend: SettingsBackend }) {
           )}
         </header>
         {readOnly ? (
-          <SectionMessage appearance="warning" title="View only">
-            <p>Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and read the decision log.</p>
-          </SectionMessage>
+          <div className="banner">
+            <SectionMessage appearance="warning" title="View only">
+              <p>Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and read the decision log.</p>
+            </SectionMessage>
+          </div>
         ) : null}
         {view.state === 'damaged' ? (
-          <SectionMessage appearance="error" title="The stored policy is damaged">
-            <p>{view.message}</p>
-          </SectionMessage>
+          <div className="banner">
+            <SectionMessage appearance="error" title="The stored policy is damaged">
+              <p>{view.message}</p>
+            </SectionMessage>
+          </div>
         ) : null}
         {banner ? (
           <div className="banner" role={banner.appearance === 'error' ? 'alert' : 'status'}>
