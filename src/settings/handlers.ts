@@ -3,7 +3,7 @@
  * through the Forge context, and every payload is validated before it is used. src/forge/resolver.ts
  * registers them with @forge/resolver; the local console calls the very same functions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { compilePolicy } from '../engine/compiled-policy';
 import { TRIGGERS } from '../engine/request';
 import type { CompiledPolicy } from '../engine/types';
@@ -35,7 +35,7 @@ const MAX_POLICY_TEXT = 128 * 1024;
 const MAX_LISTED_DECISIONS = 200;
 
 const NO_POLICY_MESSAGE =
-  'No policy has been saved for this workspace yet. Until one is saved, Pipeline Guard passes every pipeline through unchanged. Write a policy below, preview it against a pipeline, then save it.';
+  'No policy has been saved for this workspace yet. Until one is saved, Pipeline Guard passes every pipeline through unchanged. Write a policy on this page, preview it against a pipeline, then save it.';
 
 const draftFields = {
   policy: z.unknown().optional(),

@@ -28,6 +28,9 @@ interface Banner {
   readonly details?: string[];
 }
 
+/** One default environment with no rules yet: the editor then shows what is missing, field by field. */
+const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
+
 const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests'] as const;
 
 function errorBanner(title: string, error: ApiError): Banner {
@@ -119,6 +122,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
           <Button appearance="primary" onClick={() => replaceDraft(parseYaml(examplePolicyText).value)}>
             Start from the example policy
           </Button>
+          <Button onClick={() => replaceDraft(BLANK_POLICY)}>Start from a blank policy</Button>
         </div>
       )}
     </SectionMessage>
