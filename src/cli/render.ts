@@ -23,7 +23,7 @@ export function palette(enabled: boolean): Palette {
 }
 
 /** Column-aligned rows (header first); the last column is not padded. */
-export function table(header: string[], rows: string[][], style: Palette): string[] {
+function table(header: string[], rows: string[][], style: Palette): string[] {
   const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col].length)));
   const format = (cells: string[]) =>
     cells

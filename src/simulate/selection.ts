@@ -13,7 +13,7 @@
  */
 import { isPlainObject } from '../engine/clone';
 import { compileGlob, GlobSyntaxError, isLiteralGlob } from '../engine/glob';
-import { formatPath, type Path } from '../engine/path';
+import type { Path } from '../engine/path';
 import type { Selector } from '../engine/request';
 
 export type RefSpec = { readonly kind: 'branch'; readonly name: string } | { readonly kind: 'tag'; readonly name: string } | { readonly kind: 'commit' };
@@ -211,5 +211,3 @@ export function describeTarget(target: SimulationTarget): string {
 }
 
 export const DEFAULT_REF: RefSpec = { kind: 'branch', name: 'main' };
-
-export const selectionPath = (selection: Selection): string => formatPath(selection.segments);
