@@ -26,19 +26,40 @@ export function classify(site: StepSite, environments: readonly Environment[], f
 
 /**
  * A demoted step must not keep the gated environment's deployment either: Bitbucket would hand it
- * that deployment's variables (and secrets) on a ref the policy does not allow.
+ * that deployment's variables (and secrets) on a ref the policy does not allow. Returns whether
+ * anything was removed.
  */
-function dropDeployments(site: StepSite, env: Environment): void {
+function dropDeployments(site: StepSite, env: Environment): boolean {
   const gated = new Set((env.match?.deployments ?? []).map(foldForMatching));
+  let dropped = false;
   for (const [holder, where] of [[site.step, 'the step'], [site.stage, 'its stage']] as const) {
     if (!holder) continue;
     for (const key of ['deployment', 'environment'] as const) {
       const value = holder[key];
       if (typeof value !== 'string' || !gated.has(foldForMatching(value))) continue;
       delete holder[key];
+      dropped = true;
       site.changes.push(`\`${key}: ${value}\` removed from ${where}, so that it gets none of "${env.name}"'s deployment variables`);
     }
   }
+  return dropped;
+}
+
+/**
+ * Where a step gated in warn mode runs instead: classified again once the gated deployments are
+ * off it (exactly as a second pass over the output would classify it), else the default
+ * environment; undefined when no environment may run on this ref.
+ */
+function demote(context: ChainContext, site: StepSite, gated: Environment): { env: Environment; reason: string } | undefined {
+  const { policy, ref } = context;
+  let env = gated;
+  for (let round = 0; round < policy.policy.environments.length && dropDeployments(site, env); round++) {
+    const again = classify(site, policy.policy.environments, policy.defaultEnvironment);
+    if (environmentAllows(again.env, ref)) return again;
+    env = again.env;
+  }
+  const fallback = policy.defaultEnvironment;
+  return environmentAllows(fallback, ref) ? { env: fallback, reason: 'it is the default environment' } : undefined;
 }
 
 function gate(context: ChainContext, site: StepSite): void {
@@ -51,17 +72,16 @@ function gate(context: ChainContext, site: StepSite): void {
   const mode = policy.modeOf('branch-gate');
   if (mode === 'off') return;
   const fallback = policy.defaultEnvironment;
-  // A warning lets the run go on, but never with the gated environment's runners or role: the step
-  // runs as the default environment, and where even that is not allowed the warning is enforced.
-  const demoted = mode === 'warn' && env !== fallback && environmentAllows(fallback, ref);
-  if (demoted) {
-    site.environment = fallback;
-    site.environmentReason = `${reason}, but ${ref.description} may not run "${env.name}" steps, so it runs as "${fallback.name}"`;
-    site.changes.push(`runs as "${fallback.name}" instead of "${env.name}" (branch-gate is in warn mode)`);
-    dropDeployments(site, env);
+  // A warning lets the run go on, but never with the gated environment's runners, role or
+  // deployment; where no environment may take the step, the warning is enforced.
+  const instead = mode === 'warn' && env !== fallback ? demote(context, site, env) : undefined;
+  if (instead) {
+    site.environment = instead.env;
+    site.environmentReason = `${reason}, but ${ref.description} may not run "${env.name}" steps, so it runs as "${instead.env.name}" (${instead.reason})`;
+    site.changes.push(`runs as "${instead.env.name}" instead of "${env.name}" (branch-gate is in warn mode)`);
   }
   context.report({
-    mode: mode === 'warn' && !demoted ? 'enforce' : undefined,
+    mode: mode === 'warn' && !instead ? 'enforce' : undefined,
     rule: 'branch-gate',
     severity: 'high',
     site,

@@ -24,6 +24,14 @@ export function oidcSetupLines(env: Environment): string[] {
   ];
 }
 
+/** The setup lines are read for every step, and an environment's never change within a compiled policy. */
+const setupCache = new WeakMap<Environment, readonly string[]>();
+function cachedSetupLines(env: Environment): readonly string[] {
+  let lines = setupCache.get(env);
+  if (!lines) setupCache.set(env, (lines = oidcSetupLines(env)));
+  return lines;
+}
+
 function startsWithLines(script: unknown[], lines: readonly string[]): boolean {
   return lines.length > 0 && script.length >= lines.length && lines.every((line, i) => script[i] === line);
 }
@@ -31,7 +39,7 @@ function startsWithLines(script: unknown[], lines: readonly string[]): boolean {
 /** How many of the step's first script lines are Pipeline Guard's own setup for its environment. */
 export function setupLineCount(site: StepSite): number {
   if (!site.environment) return 0;
-  const setup = oidcSetupLines(site.environment);
+  const setup = cachedSetupLines(site.environment);
   return Array.isArray(site.step.script) && startsWithLines(site.step.script, setup) ? setup.length : 0;
 }
 
@@ -49,8 +57,12 @@ interface RoleUse {
 }
 
 /** Every place a command line points the AWS SDK at a role, a token file or a profile. */
+/** Every pattern below needs one of these words; most commands have none, and skip four scans. */
+const ROLE_WORDS = /AWS|role|profile|web_identity|credential_process/i;
+
 export function roleUsesIn(text: string): RoleUse[] {
   const uses: RoleUse[] = [];
+  if (!ROLE_WORDS.test(text)) return uses;
   for (const match of text.matchAll(ASSIGNMENT)) uses.push({ what: `sets ${match[1]}`, value: unquote(match[2]) });
   for (const match of text.matchAll(ROLE_FLAG)) uses.push({ what: 'passes --role-arn', value: unquote(match[1]) });
   if (/\baws\b/.test(text)) for (const match of text.matchAll(PROFILE_FLAG)) uses.push({ what: 'passes --profile', value: unquote(match[1]) });
@@ -142,8 +154,9 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     });
 
   // The patterns above cannot read every tool (boto3, --cli-input-json, aws configure set…); another
-  // environment's role written out anywhere in the step is reason enough to stop it.
-  if (reported > 0) return;
+  // environment's role written out anywhere in the step is reason enough to stop it. In warn mode this
+  // looks at what is left after disarming, so that a second pass over the output decides the same.
+  if (reported > 0 && !warnMode) return;
   const text = JSON.stringify(site.step);
   const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && text.includes(e.oidc.roleArn));
   if (!other?.oidc) return;
@@ -160,12 +173,12 @@ export const oidcRole: Transform = {
     for (const site of context.steps) {
       const env = site.environment;
       if (!env || site.injected || site.isChildPipeline) continue;
-      const setup = oidcSetupLines(env);
+      const setup = cachedSetupLines(env);
       const script = Array.isArray(site.step.script) ? site.step.script : undefined;
-      const alreadySetUp = setupLineCount(site) > 0;
-      checkStep(context, site, env, setupLineCount(site));
+      const setupLength = setupLineCount(site);
+      checkStep(context, site, env, setupLength);
 
-      if (site.step.oidc !== true || !env.oidc || alreadySetUp) continue;
+      if (site.step.oidc !== true || !env.oidc || setupLength > 0) continue;
       if (script) script.unshift(...setup);
       else site.step.script = [...setup];
       site.scriptShift = setup.length;
