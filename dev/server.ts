@@ -39,6 +39,8 @@ export interface ConsoleOptions {
   readonly storeDir?: string;
   readonly role?: 'admin' | 'member';
   readonly log?: (message: string) => void;
+  /** The built page to serve; the e2e smoke test of the Forge build points it at static/settings/build. */
+  readonly pageDir?: string;
 }
 
 export interface RunningConsole {
@@ -74,7 +76,8 @@ async function readBody(request: http.IncomingMessage): Promise<unknown> {
 
 export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
   const log = options.log ?? ((message: string) => console.log(message));
-  ensurePreviewBuild(log);
+  const pageDir = options.pageDir ?? PREVIEW_DIR;
+  if (!options.pageDir) ensurePreviewBuild(log);
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionLog(kv);
   const role = options.role ?? 'admin';
@@ -91,8 +94,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
 
   const serveFile = (pathname: string, response: http.ServerResponse) => {
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-    const file = path.resolve(PREVIEW_DIR, relative);
-    if (!file.startsWith(PREVIEW_DIR + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
+    const file = path.resolve(pageDir, relative);
+    if (!file.startsWith(pageDir + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
     response.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONSOLE_CSP,

@@ -23,7 +23,22 @@ const LOOKALIKE_PATTERN = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g
 /** Control characters that separate words; removing them like other invisibles would glue "PROD\tdeploy" into one word. */
 const CONTROL_SEPARATORS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 
+/** Folding runs for every step against every environment; names and policy values repeat, so keep the results. */
+const foldCache = new Map<string, string>();
+const MAX_CACHED_LENGTH = 256;
+
 export function foldForMatching(text: string): string {
+  const cached = foldCache.get(text);
+  if (cached !== undefined) return cached;
+  const folded = fold(text);
+  if (text.length <= MAX_CACHED_LENGTH) {
+    if (foldCache.size >= 5_000) foldCache.clear();
+    foldCache.set(text, folded);
+  }
+  return folded;
+}
+
+function fold(text: string): string {
   return text
     .replace(CONTROL_SEPARATORS, ' ')
     .normalize('NFKD')

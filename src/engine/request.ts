@@ -3,7 +3,7 @@
  * Unknown top-level fields are tolerated because Forge injects `context` and `contextToken`; they
  * are never copied into the response.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const uuidLike = z.string().min(1).max(200);
 

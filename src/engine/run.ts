@@ -147,6 +147,7 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
   });
 
   const findings: Finding[] = [];
+  const reported = new Set<string>();
   const context: ChainContext = {
     request,
     policy,
@@ -170,7 +171,11 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
         message: input.message,
         fix: input.fix,
       };
-      if (!findings.some((f) => f.rule === finding.rule && f.path === finding.path && f.message === finding.message)) findings.push(finding);
+      const key = `${finding.rule}\u0000${finding.path}\u0000${finding.message}`;
+      if (!reported.has(key)) {
+        reported.add(key);
+        findings.push(finding);
+      }
     },
   };
   for (const problem of walked.problems) context.report(problem);
@@ -194,7 +199,9 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
   for (const site of output.steps) {
     stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
     const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
-    stepsByEnvironment.set(env, [...(stepsByEnvironment.get(env) ?? []), site.path]);
+    const paths = stepsByEnvironment.get(env);
+    if (paths) paths.push(site.path);
+    else stepsByEnvironment.set(env, [site.path]);
   }
   for (const [definition, count] of stepsPerDefinition) {
     if (count > MAX_STEPS_PER_PIPELINE)

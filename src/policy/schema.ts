@@ -3,7 +3,7 @@
  * `../shared/examples/policy.yaml` must always load through it unchanged. Objects are strict so a
  * typo such as `manualTriger` is an error rather than a silently ignored safety setting.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../engine/glob';
 import { canonicalCidr, hasHostBits, parseCidr } from './network';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';

@@ -2,7 +2,7 @@
  * Who is calling, taken from the Forge context and nothing else: a payload is typed by the
  * browser, so a workspace or account id in it proves nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface Identity {
   readonly workspaceId: string;

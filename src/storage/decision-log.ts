@@ -12,7 +12,7 @@
  * - listing reads at most DECISION_SCAN_CAP records (the newest), so the page's cost does not grow
  *   with the workspace's run rate.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DecisionRecord, DecisionSink } from '../provider/decision';
 import { DECISION_PREFIX } from './keys';
 import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';

@@ -8,7 +8,7 @@
  * `policy:current`, the next read rolls forward to the claimed revision (the two records are
  * identical, so doing it twice is harmless).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { POLICY_KEY, POLICY_REVISION_PREFIX, policyRevisionKey } from './keys';
 import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
 import { StoredPolicySchema } from './stored-policy';

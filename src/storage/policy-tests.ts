@@ -2,7 +2,7 @@
  * The admin's saved preview cases ("policy tests"): a pipeline, a target and the outcome the admin
  * expects. Every policy save runs them. One key per case keeps each under the KVS value limit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { POLICY_TEST_PREFIX } from './keys';
 import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
 

@@ -3,7 +3,7 @@
  * validated on every read, and a record that fails validation blocks runs instead of being
  * half-trusted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const StoredPolicySchema = z.looseObject({
   revision: z.number().int().min(1),

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench` (table) or `npm run bench -- --json` (one JSON object): the provider function
+ * in-process on the fixtures and on synthetic 100- and 1,000-step pipelines, each against one
+ * structuredClone of the same request measured in the same loop (the floor for any provider that
+ * returns a rewritten copy); then cold start: the esbuild-bundled Forge entry's size and the time a
+ * fresh Node process takes to require it. A benchmark, not a test: it reports, it asserts nothing
+ * except the targets it prints as met or missed.
+ */
+import { execFileSync } from 'child_process';
+import { readdirSync, readFileSync, mkdtempSync, writeFileSync, rmSync } from 'fs';
+import { builtinModules } from 'module';
+import os from 'os';
+import path from 'path';
+import { build, type Metafile } from 'esbuild';
+import { createProvider, type PolicyStore } from '../src/provider/handler';
+import type { DecisionSink } from '../src/provider/decision';
+import type { JsonObject } from '../src/engine/types';
+import { parseYaml } from '../src/yaml/document';
+import { configFor, referencePolicyInput, request, step, T } from '../test/adversarial/harness';
+
+const ROOT = path.resolve(__dirname, '..');
+const JSON_OUTPUT = process.argv.includes('--json');
+const TARGETS = { ratio100: 3, bundleBytes: 300 * 1024, loadMs: 50 };
+
+// ---- inputs ----
+
+function fixtureInputs(): Array<[string, JsonObject]> {
+  const inputs: Array<[string, JsonObject]> = [];
+  const requestsDir = path.join(ROOT, 'fixtures/requests');
+  for (const file of readdirSync(requestsDir).filter((f) => f.endsWith('.json')).sort())
+    inputs.push([`fixtures/requests/${file}`, JSON.parse(readFileSync(path.join(requestsDir, file), 'utf8'))]);
+  // Each entry of the rule-breakers fixture is a pipeline plus the target it runs for.
+  const breakers = parseYaml(readFileSync(path.join(ROOT, 'fixtures/provider/rule-breakers.yml'), 'utf8')).value as Record<string, { target: { branch: string; pattern?: string }; pipeline: unknown[] }>;
+  for (const [rule, { target, pipeline }] of Object.entries(breakers)) {
+    const t = T.branch(target.branch, target.pattern ?? target.branch);
+    inputs.push([`rule-breakers.yml#${rule}`, request(t, configFor(t, pipeline))]);
+  }
+  return inputs;
+}
+
+/** A realistic mix: DEV steps with OIDC and pipes, parallel groups, a production stage; on main so PROD may run. */
+function synthetic(steps: number): JsonObject {
+  const items: unknown[] = [];
+  let made = 0;
+  const next = (i: number, inStage = false): JsonObject => {
+    made++;
+    if (inStage) return step(`Release step ${i}`, { oidc: true, script: ['./release.sh'] });
+    if (i % 10 === 0) return step(`Upload ${i}`, { oidc: true, script: ['make dist', { pipe: 'atlassian/aws-s3-deploy:1.6.0', variables: { AWS_OIDC_ROLE_ARN: '$AWS_ROLE_ARN', S3_BUCKET: 'b', LOCAL_PATH: 'dist' } }] });
+    if (i % 7 === 0) return step(`Test ${i}`, { image: 'node:22.11.0', 'runs-on': ['self.hosted', 'linux', 'dev', 'dev.large'], script: ['npm ci', 'npm test'], 'after-script': ['echo done'] });
+    return step(`Build ${i}`, { oidc: i % 3 === 0, script: ['make build', 'aws sts get-caller-identity'], caches: ['node'], artifacts: ['dist/**'] });
+  };
+  while (made < steps) {
+    const left = steps - made;
+    if (left >= 4 && items.length % 5 === 1) items.push({ parallel: { 'fail-fast': true, steps: [next(made), next(made), next(made)] } });
+    else if (left >= 3 && items.length % 9 === 4) items.push({ stage: { name: `Release ${made}`, deployment: 'production', steps: [next(made, true), next(made, true)] } });
+    else items.push(next(made));
+  }
+  const target = T.branch('main');
+  return request(target, configFor(target, items, { image: 'atlassian/default-image:4', options: { 'max-time': 60 } }));
+}
+
+// ---- the provider under test ----
+
+const record = JSON.stringify({ revision: 1, policy: referencePolicyInput(), savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{bench}' });
+let reads = 0;
+let writes = 0;
+// KVS hands back a freshly deserialised value on every get; so does this store.
+const store: PolicyStore = { read: async () => (reads++, JSON.parse(record)) };
+const decisions: DecisionSink = { append: async () => void writes++ };
+const provider = createProvider({ store, decisions, log: () => {} });
+
+// ---- timing ----
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+interface Timing {
+  medianMs: number;
+  p99Ms: number;
+  cloneMedianMs: number;
+  ratio: number;
+}
+
+async function measure(req: JsonObject): Promise<Timing & { outcome: string; runs: number; readsPerRun: number; writesPerRun: number }> {
+  const once = async () => {
+    const copy = structuredClone(req);
+    const t0 = performance.now();
+    const response = await provider(copy);
+    return { ms: performance.now() - t0, response };
+  };
+  const cloneOnce = () => {
+    const t0 = performance.now();
+    structuredClone(req);
+    return performance.now() - t0;
+  };
+  // Warm up until the JIT settles, then measure for a fixed budget so big inputs do not take minutes.
+  const warm = performance.now();
+  let warmups = 0;
+  while (warmups < 20 || (performance.now() - warm < 300 && warmups < 200)) {
+    await once();
+    cloneOnce();
+    warmups++;
+  }
+  const times: number[] = [];
+  const clones: number[] = [];
+  let outcome = '';
+  const r0 = reads;
+  const w0 = writes;
+  const start = performance.now();
+  while (times.length < 30 || (performance.now() - start < 1_500 && times.length < 2_000)) {
+    const { ms, response } = await once();
+    times.push(ms);
+    clones.push(cloneOnce());
+    outcome = 'error' in response ? `blocked (${response.error.key.replace('pipeline-guard.', '')})` : 'allowed';
+  }
+  times.sort((a, b) => a - b);
+  clones.sort((a, b) => a - b);
+  const medianMs = quantile(times, 0.5);
+  const cloneMedianMs = quantile(clones, 0.5);
+  return {
+    medianMs,
+    p99Ms: quantile(times, 0.99),
+    cloneMedianMs,
+    ratio: medianMs / cloneMedianMs,
+    outcome,
+    runs: times.length,
+    readsPerRun: (reads - r0) / times.length,
+    writesPerRun: (writes - w0) / times.length,
+  };
+}
+
+// ---- cold start ----
+
+async function coldStart(entry: { file?: string; contents?: string }, label: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
+  const outfile = path.join(dir, 'index.js');
+  try {
+    const result = await build({
+      ...(entry.file ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents!, resolveDir: ROOT, loader: 'ts', sourcefile: label } }),
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      outfile,
+      metafile: true,
+      // Forge bundles @forge/* into the deployed function as well, so they count; only Node's own modules stay outside.
+      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+      logLevel: 'silent',
+    });
+    const bytes = readFileSync(outfile).length;
+    const inputs = Object.keys((result.metafile as Metafile).inputs);
+    const yamlInputs = inputs.filter((i) => i.includes('node_modules/yaml/'));
+    const uiInputs = inputs.filter((i) => /(^|\/)ui\//.test(i) || i.includes('node_modules/react') || i.includes('node_modules/@atlaskit/'));
+    const biggest = Object.entries((result.metafile as Metafile).outputs[path.relative(ROOT, outfile)]?.inputs ?? {})
+      .map(([input, info]) => [input.replace(/^.*node_modules\//, 'node_modules/').replace(/^(node_modules\/(@[^/]+\/)?[^/]+)\/.*/, '$1'), info.bytesInOutput] as const)
+      .reduce((acc, [name, size]) => acc.set(name.startsWith('node_modules/') ? name : 'src', (acc.get(name.startsWith('node_modules/') ? name : 'src') ?? 0) + size), new Map<string, number>());
+    // A fresh process per sample: what a cold Forge container pays to load the function.
+    writeFileSync(
+      path.join(dir, 'load.js'),
+      `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`,
+    );
+    const samples = Array.from({ length: 11 }, () => Number(execFileSync(process.execPath, [path.join(dir, 'load.js')], { encoding: 'utf8' })));
+    samples.sort((a, b) => a - b);
+    return {
+      bytes,
+      loadMs: quantile(samples, 0.5),
+      yamlInputs: yamlInputs.length,
+      uiInputs: uiInputs.length,
+      heaviest: [...biggest].sort((a, b) => b[1] - a[1]).slice(0, 6),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- report ----
+
+async function main() {
+  const inputs: Array<[string, JsonObject]> = [...fixtureInputs(), ['synthetic 100 steps (99 + the scan step)', synthetic(99)], ['synthetic 1,000 steps', synthetic(1_000)]];
+  const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const [name, req] of inputs) results[name] = await measure(req);
+
+  const entry = await coldStart({ file: path.join(ROOT, 'src/index.ts') }, 'src/index.ts');
+  // The provider's own wiring from src/index.ts, without the settings resolver: what a separate
+  // provider entry in the manifest would load.
+  const providerOnly = await coldStart(
+    {
+      contents: [
+        "import { createKvsStore } from './src/forge/kvs-store';",
+        "import { kvsPolicyStore } from './src/forge/kvs-policy-store';",
+        "import { createProvider } from './src/provider/handler';",
+        "import { createDecisionLog } from './src/storage/decision-log';",
+        'export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()) });',
+      ].join('\n'),
+    },
+    'provider-entry.ts',
+  );
+
+  const hundred = results['synthetic 100 steps (99 + the scan step)'];
+  const storageOk = Object.values(results).every((r) => r.readsPerRun === 1 && r.writesPerRun <= 1);
+  if (JSON_OUTPUT) {
+    const pick = ({ medianMs, p99Ms, cloneMedianMs, ratio }: Timing) => ({ medianMs, p99Ms, cloneMedianMs, ratio });
+    console.log(
+      JSON.stringify(
+        {
+          inputs: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, pick(r)])),
+          bundleBytes: entry.bytes,
+          loadMs: entry.loadMs,
+          providerOnlyEntry: { bundleBytes: providerOnly.bytes, loadMs: providerOnly.loadMs, yamlInBundle: providerOnly.yamlInputs > 0 },
+          yamlInBundle: entry.yamlInputs > 0,
+          uiInBundle: entry.uiInputs > 0,
+          storage: { readsPerRun: 1, decisionWritesPerRun: 1, ok: storageOk },
+          node: process.version,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+
+  const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
+  const rows = Object.entries(results).map(([name, r]) => [name, r.outcome, String(r.runs), fmt(r.medianMs), fmt(r.p99Ms), fmt(r.cloneMedianMs), `${r.ratio.toFixed(2)}×`, `${r.readsPerRun}/${r.writesPerRun}`]);
+  const header = ['input', 'outcome', 'runs', 'median ms', 'p99 ms', 'clone ms', 'ratio', 'reads/writes'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`Pipeline Guard provider benchmark (node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'})\n`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(`\nCold start, src/index.ts bundled (esbuild, minified, node builtins external): ${kb(entry.bytes)}, require ${entry.loadMs.toFixed(1)} ms (median of 11 fresh processes)`);
+  console.log(`  heaviest inputs: ${entry.heaviest.map(([name, size]) => `${name} ${kb(size)}`).join(', ')}`);
+  console.log(`  YAML parser in bundle: ${entry.yamlInputs > 0 ? 'yes' : 'no'}; UI code in bundle: ${entry.uiInputs > 0 ? 'yes' : 'no'}`);
+  console.log(`Provider-only entry (the provider wiring without the settings resolver): ${kb(providerOnly.bytes)}, require ${providerOnly.loadMs.toFixed(1)} ms, YAML parser ${providerOnly.yamlInputs > 0 ? 'yes' : 'no'}`);
+  console.log('\nTargets');
+  console.log(`  100-step median ≤ ${TARGETS.ratio100}× clone: ${hundred.ratio.toFixed(2)}× — ${verdict(hundred.ratio <= TARGETS.ratio100)}`);
+  console.log(`  entry ≤ 300 KB, no YAML parser, no UI code: ${kb(entry.bytes)}, yaml ${entry.yamlInputs > 0 ? 'in' : 'out'}, ui ${entry.uiInputs > 0 ? 'in' : 'out'} — ${verdict(entry.bytes <= TARGETS.bundleBytes && entry.yamlInputs === 0 && entry.uiInputs === 0)}`);
+  console.log(`  load < ${TARGETS.loadMs} ms: ${entry.loadMs.toFixed(1)} ms — ${verdict(entry.loadMs < TARGETS.loadMs)}`);
+  console.log(`  one storage read per run plus the decision-log write: ${storageOk ? 'met' : 'MISSED'}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
