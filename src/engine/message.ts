@@ -4,13 +4,14 @@ import type { Finding, RunRef } from './types';
 export const MAX_MESSAGE_LENGTH = 3_000;
 
 export function formatFinding(finding: Finding): string {
-  const who = finding.step !== undefined ? `step "${finding.step}" at ${finding.path}` : finding.path || 'the pipeline';
+  const who = finding.step !== undefined ? `step "${finding.step}" at ${finding.path}` : finding.path;
   const message = /[.!?]$/.test(finding.message) ? finding.message : `${finding.message}.`;
-  return `[${finding.rule}] ${who}: ${message} Fix: ${finding.fix}`;
+  return `[${finding.rule}] ${who ? `${who}: ` : ''}${message} Fix: ${finding.fix}`;
 }
 
-export function blockMessage(blocking: readonly Finding[], ref: RunRef | undefined, policyLabel: string): string {
-  const head = `Pipeline Guard blocked this run${ref ? ` for ${ref.description}` : ''} (${policyLabel}): ${blocking.length} violation${blocking.length === 1 ? '' : 's'}.`;
+/** The error message for a blocked run; every block, from a rule or from a fault, reads the same way. */
+export function blockMessage(blocking: readonly Finding[], ref?: RunRef, policyLabel?: string): string {
+  const head = `Pipeline Guard blocked this run${ref ? ` for ${ref.description}` : ''}${policyLabel ? ` (${policyLabel})` : ''}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}.`;
   const tail = (left: number) => `\n…and ${left} more. Run \`npx pipeline-guard simulate\` on the file to see them all.`;
   let message = head;
   for (let i = 0; i < blocking.length; i++) {

@@ -8,7 +8,8 @@ import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { CHAIN } from './chain';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
 import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
-import { blockMessage, formatFinding } from './message';
+import { blockMessage } from './message';
+import { refOf } from '../rules/branch-context';
 import { formatPath, type Path } from './path';
 import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
@@ -73,10 +74,14 @@ function looksLikeDefinitions(raw: unknown): boolean {
   return isPlainObject(raw) && raw.trigger === 'definitions';
 }
 
-export function describeRequestProblems(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+export function describeRequestProblems(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; input?: unknown }> }): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${formatPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol')) || '(request)'}: ${issue.message}`)
+    .map((issue) => {
+      const where = formatPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol')) || '(request)';
+      const what = issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
+      return `${where}: ${what}`;
+    })
     .join('; ');
 }
 
@@ -109,7 +114,7 @@ export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const finding = faultFinding('internal-error', `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`, 'Re-run the pipeline. If it fails again, send this message to your workspace admin.');
-    const response = looksLikeDefinitions(rawRequest) ? definitionsResponse(rawRequest) : errorResponse('internal-error', formatFinding(finding));
+    const response = looksLikeDefinitions(rawRequest) ? definitionsResponse(rawRequest) : errorResponse('internal-error', blockMessage([finding]));
     return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
 }
@@ -119,7 +124,7 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
   if (!parsed.success) {
     const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
-    return { response: errorResponse('invalid-request', formatFinding(finding)), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
+    return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
   const request = parsed.data;
   const selector = request.target.selector;
@@ -137,7 +142,7 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
     if (!(error instanceof UnsafeInputError)) throw error;
     const finding = faultFinding('invalid-pipeline', `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`, 'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.');
     if (request.trigger === 'definitions') return { response: definitionsResponse(request), report: { outcome: 'passthrough', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
-    return { response: errorResponse('invalid-pipeline', formatFinding(finding)), report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
+    return { response: errorResponse('invalid-pipeline', blockMessage([finding], refOf(request.target), policyLabel(policy))), report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
   }
 
   const walked = walkConfiguration(config, (step) => {

@@ -3,7 +3,8 @@
  * engine, logs the decision, and never throws. src/index.ts plugs in Forge's KVS.
  */
 import { compilePolicy } from '../engine/compiled-policy';
-import { formatFinding } from '../engine/message';
+import { blockMessage } from '../engine/message';
+import { refOf } from '../rules/branch-context';
 import { isPlainObject } from '../engine/clone';
 import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
 import { runEngine, type EngineResult, type PolicyState } from '../engine/run';
@@ -58,7 +59,10 @@ export function policyStateFrom(stored: unknown): Loaded {
   return { ok: true, state: { kind: 'active', policy } };
 }
 
-function unavailable(request: unknown, reason: string): EngineResult {
+/** Why the policy could not be used: a passing storage fault, or a stored policy only an admin can mend. */
+type Unavailability = { kind: 'transient' | 'invalid'; reason: string };
+
+function unavailable(request: unknown, { kind, reason }: Unavailability): EngineResult {
   const finding: Finding = {
     rule: 'policy-unavailable',
     mode: 'enforce',
@@ -66,12 +70,16 @@ function unavailable(request: unknown, reason: string): EngineResult {
     path: '',
     segments: [],
     message: `Pipeline Guard could not load the workspace policy (${reason}), so it blocked the run rather than let unchecked steps through.`,
-    fix: 'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should open the Pipeline Guard settings page and check or re-save the policy.',
+    fix:
+      kind === 'transient'
+        ? 'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should open the Pipeline Guard settings page and check the policy.'
+        : 'Re-running will not help: every run is blocked until a workspace admin fixes or rolls back the policy on the Pipeline Guard settings page.',
   };
+  const parsed = ProviderRequestSchema.safeParse(request);
   const isDefinitions = isPlainObject(request) && request.trigger === 'definitions';
   const response: ProviderResponse = isDefinitions
     ? { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} }
-    : { error: { key: 'pipeline-guard.policy-unavailable', message: formatFinding(finding) } };
+    : { error: { key: 'pipeline-guard.policy-unavailable', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
   return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] } };
 }
 
@@ -84,10 +92,10 @@ export function createProvider(deps: ProviderDependencies) {
     try {
       stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
     } catch (error) {
-      return unavailable(request, error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}`);
+      return unavailable(request, { kind: 'transient', reason: error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}` });
     }
     const loaded = policyStateFrom(stored);
-    if (!loaded.ok) return unavailable(request, loaded.reason);
+    if (!loaded.ok) return unavailable(request, { kind: 'invalid', reason: loaded.reason });
     return runEngine(request, loaded.state);
   };
 
@@ -112,7 +120,7 @@ export function createProvider(deps: ProviderDependencies) {
       return result.response;
     } catch (error) {
       // runEngine never throws, so only a fault in this adapter lands here. Still fail closed.
-      const message = `Pipeline Guard hit an internal fault (${(error as Error)?.message ?? String(error)}) and blocked the run rather than let unchecked steps through. Re-run the pipeline; if it persists, tell your workspace admin.`;
+      const message = `Pipeline Guard blocked this run: 1 violation.\n1. [internal-error] Pipeline Guard hit an internal fault (${(error as Error)?.message ?? String(error)}), so it blocked the run rather than let unchecked steps through. Fix: Re-run the pipeline; if it fails again, send this message to your workspace admin.`;
       if (isPlainObject(request) && request.trigger === 'definitions')
         return { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} };
       return { error: { key: 'pipeline-guard.internal-error', message } };

@@ -19,7 +19,7 @@ function check(context: ChainContext, reference: string, segments: Path, where: 
     severity: 'medium',
     site,
     segments,
-    message: `${where} uses image "${reference}"${implicit}, which the workspace policy denies (pattern "${pattern}").`,
+    message: `${where ? `${where} uses` : 'uses'} image "${reference}"${implicit}, which the workspace policy denies (pattern "${pattern}").`,
     fix: 'Pin the image to a specific version tag or digest that the policy allows, e.g. node:22.11.0 instead of node or node:latest.',
   });
 }
@@ -42,7 +42,7 @@ export const denyImage: Transform = {
     for (const site of context.steps) {
       if (site.injected) continue;
       const image = imageName(site.step.image);
-      if (image !== undefined) check(context, image, [...site.segments, 'step', 'image'], 'the step', site);
+      if (image !== undefined) check(context, image, [...site.segments, 'step', 'image'], '', site);
       for (const pipe of pipesOf(site))
         if (pipe.pipe.startsWith('docker://')) check(context, pipe.pipe.slice('docker://'.length), [...pipe.segments, 'pipe'], `pipe ${pipe.pipe}`, site);
     }
