@@ -19,6 +19,8 @@ export interface WalkResult {
 
 export type InjectedStepRecogniser = (step: JsonObject) => InjectedKind | undefined;
 
+const quoteKeys = (keys: readonly string[]) => keys.map((k) => `\`${k}\``).join(', ');
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -62,7 +64,8 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
     }
     const keys = Object.keys(holder);
     if (keys.length !== 1) {
-      problem(segments, `a step item has the extra key(s) ${keys.filter((k) => k !== 'step').map((k) => `\`${k}\``).join(', ')}`, 'Indent the step options under `step:`.');
+      const extra = keys.filter((k) => k !== 'step');
+      problem(segments, `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`step:\` instead of under it`, `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`step:\`.`);
       return;
     }
     const step = holder.step;
@@ -98,7 +101,12 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
       const keys = Object.keys(item);
       const kind = keys.length === 1 && ITEM_KEYS.includes(keys[0]) ? keys[0] : undefined;
       if (!kind) {
-        problem(segments, `a pipeline item has the key(s) ${keys.map((k) => `\`${k}\``).join(', ') || '(none)'}; Bitbucket accepts exactly one of \`step\`, \`parallel\`, \`stage\``, 'Fix the indentation so that each item holds exactly one `step`, `parallel` or `stage`.');
+        const known = keys.filter((k) => ITEM_KEYS.includes(k));
+        const extra = keys.filter((k) => !ITEM_KEYS.includes(k));
+        if (known.length === 1)
+          problem(segments, `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`${known[0]}:\` instead of under it`, `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`${known[0]}:\`.`);
+        else
+          problem(segments, `a pipeline item has the key(s) ${quoteKeys(keys) || '(none)'}; Bitbucket accepts exactly one of \`step\`, \`parallel\`, \`stage\``, 'Make each item of the list exactly one `- step:`, `- parallel:` or `- stage:`.');
         return;
       }
       if (kind === 'variables') {
