@@ -1,10 +1,12 @@
-/** Builds the console's copy of the page (no bridge code) when it is missing or older than its sources. */
+/** Builds the page when its output is missing or older than its sources. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const PREVIEW_DIR = path.join(ROOT, 'build-preview');
+/** Output of each build (ui/vite.config.mts): the console's, without bridge code, and Forge's. */
+export const BUILD_DIRS = { http: path.join(ROOT, 'build-preview'), forge: path.join(ROOT, 'static/settings/build') } as const;
+export const PREVIEW_DIR = BUILD_DIRS.http;
 const SOURCES = ['ui', 'src/policy', 'src/settings', 'src/engine', 'src/simulate', 'src/storage', 'src/yaml', 'examples/policy.yaml'];
 
 function newestMtime(target: string): number {
@@ -14,14 +16,14 @@ function newestMtime(target: string): number {
   return readdirSync(target).reduce((newest, name) => Math.max(newest, newestMtime(path.join(target, name))), stat.mtimeMs);
 }
 
-export function ensurePreviewBuild(log: (message: string) => void = console.log): void {
-  const index = path.join(PREVIEW_DIR, 'index.html');
+export function ensureBuild(kind: keyof typeof BUILD_DIRS, log: (message: string) => void = console.log): void {
+  const index = path.join(BUILD_DIRS[kind], 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built > 0 && SOURCES.every((source) => newestMtime(path.join(ROOT, source)) <= built)) return;
-  log('Building the settings page for the console (build-preview/)…');
+  log(`Building the settings page (${path.relative(ROOT, BUILD_DIRS[kind])}/)…`);
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')], {
     cwd: ROOT,
-    env: { ...process.env, SETTINGS_BACKEND: 'http' },
+    env: { ...process.env, SETTINGS_BACKEND: kind },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`the UI build failed (exit ${result.status ?? result.signal})`);

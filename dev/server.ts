@@ -19,7 +19,7 @@ import { createDecisionLog } from '../src/storage/decision-log';
 import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
-import { ensurePreviewBuild, PREVIEW_DIR, ROOT } from './build-ui';
+import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
@@ -77,7 +77,7 @@ async function readBody(request: http.IncomingMessage): Promise<unknown> {
 export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
   const log = options.log ?? ((message: string) => console.log(message));
   const pageDir = options.pageDir ?? PREVIEW_DIR;
-  if (!options.pageDir) ensurePreviewBuild(log);
+  if (!options.pageDir) ensureBuild('http', log);
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionLog(kv);
   const role = options.role ?? 'admin';

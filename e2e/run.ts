@@ -6,11 +6,11 @@
  *
  *   npm run test:e2e            CHROMIUM_PATH=/path/to/chromium npm run test:e2e
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { BUILD_DIRS, ensureBuild } from '../dev/build-ui';
 import { startConsole } from '../dev/server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -225,12 +225,8 @@ async function main() {
     // The only test that touches @forge/bridge internals (globalThis.__bridge, undocumented): it
     // checks that the production build, bridge adapter included, renders and reaches the resolver.
     await test('smoke: the Forge build renders and calls the resolver through @forge/bridge', async () => {
-      const forgeBuild = path.join(ROOT, 'static/settings/build');
-      if (!existsSync(path.join(forgeBuild, 'index.html'))) {
-        const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')], { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge' }, encoding: 'utf8' });
-        expect(build.status === 0, `npm run build:ui failed: ${build.stderr}`);
-      }
-      const forge = await startConsole({ port: 0, storeDir, pageDir: forgeBuild, log: () => undefined });
+      ensureBuild('forge', () => undefined);
+      const forge = await startConsole({ port: 0, storeDir, pageDir: BUILD_DIRS.forge, log: () => undefined });
       const other = await context!.newPage();
       try {
         other.on('console', (message) => {

@@ -1,6 +1,7 @@
 /** Every policy field as a form: environments first (order matters), then scans, deny lists and rule modes. */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
+import SectionMessage from '@atlaskit/section-message';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
@@ -131,8 +132,21 @@ export function EnvironmentsTab() {
   const envCount = Array.isArray(environments) ? environments.length : 0;
   const scanSteps = getAt(editor.draft, ['securityScan', 'steps']);
   const scanCount = Array.isArray(scanSteps) ? scanSteps.length : 0;
+  const problems = editor.problems;
   return (
     <div className="stack">
+      {problems.length > 0 ? (
+        <SectionMessage appearance="warning" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
+          <ul className="problem-summary">
+            {problems.slice(0, 12).map((p, i) => (
+              <li key={i}>
+                <code>{p.path}</code>: {p.message}
+              </li>
+            ))}
+            {problems.length > 12 ? <li>and {problems.length - 12} more</li> : null}
+          </ul>
+        </SectionMessage>
+      ) : null}
       <p className="lead">
         A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the default environment. Pipeline Guard then puts the step on that
         environment’s runners, gives it that environment’s AWS role, and blocks it on refs the environment does not allow.
