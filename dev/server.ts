@@ -111,6 +111,13 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       if (request.method === 'GET' && url.pathname === '/healthz') return send(response, 200, { ok: true });
       if (request.method === 'GET' || request.method === 'HEAD') return serveFile(url.pathname, response);
       if (request.method !== 'POST') return send(response, 405, { error: 'method not allowed' });
+      // Another web page in the same browser may POST here too. JSON requests from another origin
+      // need a CORS preflight, which this server never grants; a foreign Host means DNS rebinding.
+      const port = (server.address() as AddressInfo).port;
+      const sameOrigin = [`127.0.0.1:${port}`, `localhost:${port}`];
+      if (!sameOrigin.includes(request.headers.host ?? '') || (request.headers.origin !== undefined && !sameOrigin.some((host) => request.headers.origin === `http://${host}`)))
+        return send(response, 403, { error: 'the console only answers pages it served itself' });
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, { error: 'send JSON (content-type: application/json)' });
       const body = await readBody(request);
       if (url.pathname === '/__dev/context') return send(response, 200, identity);
       const invoke = /^\/__dev\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
