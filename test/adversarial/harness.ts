@@ -160,8 +160,6 @@ export function environmentsByPath(config: JsonObject): Map<string, string> | un
 export interface InvariantOptions {
   /** Skip checks that a rule in `off` mode deliberately gives up (the admin switched the rule off). */
   readonly off?: ReadonlySet<string>;
-  /** Rules in `warn` mode: oidc-role in warn lets a foreign role through (recorded, not removed). */
-  readonly warned?: ReadonlySet<string>;
   /** Steps Pipeline Guard put there itself (scan and gate steps), which run as the default environment. */
   readonly injected?: (step: JsonObject) => boolean;
 }
@@ -211,7 +209,7 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
         const script = Array.isArray(s.script) ? s.script : [];
         if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
       }
-      const text = options.warned?.has('oidc-role') ? '' : JSON.stringify(s);
+      const text = JSON.stringify(s);
       for (const other of environments)
         if (other !== env && other.oidc && other.oidc.roleArn !== env.oidc?.roleArn && text.includes(other.oidc.roleArn))
           problems.push(`${at}: ${env.name} step mentions the ${other.name} role`);

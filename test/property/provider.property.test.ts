@@ -66,9 +66,8 @@ describe(`provider properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, (
 
         const modeOf = (rule: Parameters<typeof compiled.modeOf>[0]) => compiled.modeOf(rule);
         const off = new Set(['branch-gate', 'runner-labels', 'oidc-role'].filter((r) => modeOf(r as any) === 'off'));
-        const warned = new Set(['oidc-role'].filter((r) => modeOf(r as any) === 'warn'));
         const injected = (s: JsonObject) => jsonEqual(s, compiled.gateStep) || compiled.scanSteps.some((scan) => jsonEqual(s, scan));
-        expect(invariantProblems(req, compiled, output, { off, warned, injected })).toEqual([]);
+        expect(invariantProblems(req, compiled, output, { off, injected })).toEqual([]);
         if (output.labels) expect(byteLength(output.labels)).toBeLessThanOrEqual(LABELS_LIMIT_BYTES);
 
         const selector = (req.target as JsonObject).selector as { type: string; pattern?: string } | undefined;
