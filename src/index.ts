@@ -1,18 +1,11 @@
 /**
- * Forge entry points. Wiring only: every behaviour lives in modules that run and are tested
- * without Forge.
+ * Forge entry point of the provider function. Wiring only: every behaviour lives in modules that
+ * run and are tested without Forge. The settings resolver has its own entry (src/resolver.ts), so
+ * that this bundle, loaded on every pipeline run, carries no YAML parser, simulator or UI backend.
  */
-import { bitbucketAdminCheck } from './forge/admin-check';
 import { createKvsStore } from './forge/kvs-store';
 import { kvsPolicyStore } from './forge/kvs-policy-store';
-import { createResolver } from './forge/resolver';
 import { createProvider } from './provider/handler';
-import { createHandlers } from './settings/handlers';
 import { createDecisionLog } from './storage/decision-log';
 
-const kv = createKvsStore();
-const decisions = createDecisionLog(kv);
-
-export const provider = createProvider({ store: kvsPolicyStore, decisions });
-
-export const resolver = createResolver(createHandlers({ kv, adminCheck: bitbucketAdminCheck, decisions }));
+export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()) });

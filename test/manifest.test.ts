@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 import { validate } from '@forge/manifest';
+import { build } from 'esbuild';
 import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -33,7 +34,7 @@ describe('manifest.yml', () => {
   it('declares the settings page with its resolver and resource', () => {
     const [page] = manifest.modules['bitbucket:workspaceSettingsMenuPage'];
     expect(page).toMatchObject({ key: 'pipeline-guard-settings', resource: 'settings-ui', resolver: { function: 'resolver-fn' } });
-    expect(manifest.modules.function).toContainEqual({ key: 'resolver-fn', handler: 'index.resolver' });
+    expect(manifest.modules.function).toContainEqual({ key: 'resolver-fn', handler: 'resolver.handler' });
   });
 
   it('sets no timeoutSeconds on the provider function (Forge rejects it there; validate() does not check)', () => {
@@ -59,4 +60,14 @@ describe('manifest.yml', () => {
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
   });
+
+  it('keeps the provider entry free of the settings code: no YAML parser or simulator on every run', async () => {
+    // Forge bundles each handler file on its own; the resolver lives in src/resolver.ts for this reason.
+    const inputsOf = async (entry: string) =>
+      Object.keys((await build({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', write: false, metafile: true, logLevel: 'silent' })).metafile.inputs);
+    const provider = await inputsOf('src/index.ts');
+    expect(provider.filter((input) => /node_modules\/yaml\/|src\/simulate\/|src\/settings\//.test(input))).toEqual([]);
+    const resolver = await inputsOf('src/resolver.ts');
+    expect(resolver.some((input) => input.includes('src/settings/handlers.ts'))).toBe(true);
+  }, 30_000);
 });

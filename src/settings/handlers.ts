@@ -45,6 +45,7 @@ const oneDraftAtMost = (value: { policy?: unknown; policyText?: string }) => val
 const revisionNumber = z.number().int().min(0).max(1_000_000_000);
 
 const Payloads = {
+  /** Actions without parameters still refuse a payload that is not an object. */
   none: z.looseObject({}),
   savePolicy: z.strictObject({ expectedRevision: revisionNumber, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
   rollback: z.strictObject({ revision: revisionNumber.min(1), expectedRevision: revisionNumber }),
@@ -203,7 +204,8 @@ export function createHandlers(deps: HandlerDependencies) {
   });
 
   return {
-    getPolicy: handler<PolicyView>(async (identity) => {
+    getPolicy: handler<PolicyView>(async (identity, payload) => {
+      parsePayload(Payloads.none, payload);
       const [current, canEdit] = await Promise.all([repo.current(), deps.adminCheck(identity)]);
       if (current.state === 'none') return { canEdit, state: 'none', revision: 0, message: NO_POLICY_MESSAGE };
       if (current.state === 'damaged')
@@ -228,7 +230,10 @@ export function createHandlers(deps: HandlerDependencies) {
       return commit(identity, { raw: record.policy, policy: result.policy }, input.expectedRevision, 'rollback', input.revision);
     }),
 
-    history: handler<{ entries: HistoryEntry[] }>(async () => ({ entries: (await repo.history()).map(historyEntry) })),
+    history: handler<{ entries: HistoryEntry[] }>(async (_identity, payload) => {
+      parsePayload(Payloads.none, payload);
+      return { entries: (await repo.history()).map(historyEntry) };
+    }),
 
     preview: handler<PreviewView>(async (_identity, payload) => {
       const input = parsePayload(Payloads.preview, payload);
@@ -280,7 +285,10 @@ export function createHandlers(deps: HandlerDependencies) {
       return { filename: `pipeline-guard-decisions-${now().toISOString().slice(0, 10)}.csv`, csv: decisionsCsv(listing.records) };
     }),
 
-    listPolicyTests: handler<{ tests: PolicyTest[] }>(async () => ({ tests: await tests.list() })),
+    listPolicyTests: handler<{ tests: PolicyTest[] }>(async (_identity, payload) => {
+      parsePayload(Payloads.none, payload);
+      return { tests: await tests.list() };
+    }),
 
     savePolicyTest: handler<{ test: PolicyTest }>(async (identity, payload) => {
       await requireAdmin(identity);
