@@ -3,6 +3,14 @@ import type { ChainContext, StepSite, Transform } from '../engine/types';
 import type { Environment } from '../policy/schema';
 import { allowedRefsText, environmentAllows } from './branch-context';
 
+/** Each environment's `deployments`, folded once rather than once per step. */
+const foldedDeployments = new WeakMap<Environment, ReadonlySet<string>>();
+function deploymentsOf(env: Environment): ReadonlySet<string> {
+  let folded = foldedDeployments.get(env);
+  if (!folded) foldedDeployments.set(env, (folded = new Set((env.match?.deployments ?? []).map(foldForMatching))));
+  return folded;
+}
+
 /** The first environment whose `match` the step meets, and why; otherwise the default environment. */
 export function classify(site: StepSite, environments: readonly Environment[], fallback: Environment): { env: Environment; reason: string } {
   const stageLabel = (key: string) => (site.stage && typeof site.stage[key] === 'string' ? (site.stage[key] as string) : undefined);
@@ -17,7 +25,8 @@ export function classify(site: StepSite, environments: readonly Environment[], f
     if (!match) continue;
     if (match.stepNamePrefix && site.name !== undefined && startsWithWord(site.name, match.stepNamePrefix))
       return { env, reason: `its name starts with "${match.stepNamePrefix}"` };
-    const wanted = new Set((match.deployments ?? []).map(foldForMatching));
+    const wanted = deploymentsOf(env);
+    if (wanted.size === 0) continue;
     for (const [where, value] of candidates)
       if (value !== undefined && wanted.has(foldForMatching(value))) return { env, reason: `${where} is "${value}"` };
   }

@@ -9,11 +9,12 @@ export const denyPipe: Transform = {
   apply(context) {
     const patterns = context.policy.policy.deny.pipes;
     if (context.policy.modeOf('deny-pipe') === 'off' || patterns.length === 0) return;
+    const matchers = patterns.map((pattern) => ({ pattern, matches: compileGlob(pattern, NAME_GLOB) }));
     for (const site of context.steps) {
       if (site.injected) continue;
       for (const pipe of pipesOf(site)) {
         const reference = withImplicitTag(pipe.pipe.trim());
-        const pattern = patterns.find((p) => compileGlob(p, NAME_GLOB)(reference) || compileGlob(p, NAME_GLOB)(pipe.pipe));
+        const pattern = matchers.find(({ matches }) => matches(reference) || matches(pipe.pipe))?.pattern;
         if (!pattern) continue;
         context.report({
           rule: 'deny-pipe',

@@ -97,6 +97,14 @@ const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command her
  */
 type Disarm = () => string | undefined;
 
+/** Whether `text` appears in any key or string of a JSON value (the working copy is at most 64 levels deep). */
+function mentions(value: unknown, text: string): boolean {
+  if (typeof value === 'string') return value.includes(text);
+  if (Array.isArray(value)) return value.some((item) => mentions(item, text));
+  if (isPlainObject(value)) for (const key of Object.keys(value)) if (key.includes(text) || mentions(value[key], text)) return true;
+  return false;
+}
+
 function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
   const warnMode = context.policy.modeOf('oidc-role') === 'warn';
   let reported = 0;
@@ -108,12 +116,12 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
 
   for (const command of commandsOf(site, setupLength)) {
-    const disarm: Disarm = () => {
-      (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
-      return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another AWS role`;
-    };
     for (const use of roleUsesIn(shellWords(command.text))) {
       if (pointsAtOwnRole(use, env)) continue;
+      const disarm: Disarm = () => {
+        (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
+        return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another AWS role`;
+      };
       report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env), disarm);
     }
   }
@@ -132,19 +140,19 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     }
   }
 
-  const checkImage = (image: unknown, segments: StepSite['segments'], what: string) => {
+  const checkImage = (image: unknown, segments: () => StepSite['segments'], what: string) => {
     const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
     if (oidcRole === undefined || (env.oidc && oidcRole === env.oidc.roleArn)) return;
-    report(segments, `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
+    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
   };
   const ownImage = site.step.image;
-  checkImage(ownImage ?? context.config.image, ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role'], 'its image');
+  checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
   // Service containers are pulled for the step too, with the step's token.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
   const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};
   for (const name of Array.isArray(site.step.services) ? site.step.services : []) {
     const service = typeof name === 'string' && Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
-    if (isPlainObject(service)) checkImage(service.image, ['definitions', 'services', name as string, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
+    if (isPlainObject(service)) checkImage(service.image, () => ['definitions', 'services', name as string, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
   }
 
   if (site.step.oidc === true && !env.oidc)
@@ -157,8 +165,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   // environment's role written out anywhere in the step is reason enough to stop it. In warn mode this
   // looks at what is left after disarming, so that a second pass over the output decides the same.
   if (reported > 0 && !warnMode) return;
-  const text = JSON.stringify(site.step);
-  const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && text.includes(e.oidc.roleArn));
+  const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && mentions(site.step, e.oidc.roleArn));
   if (!other?.oidc) return;
   const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.oidc!.roleArn));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
