@@ -74,9 +74,11 @@ export function SimulationView({ result, policySource }: { result: SimulationRes
       />
       {result.configChanges.length ? (
         <>
-          <Heading size="small" as="h3">
-            Other changes
-          </Heading>
+          <div className="section-title">
+            <Heading size="small" as="h3">
+              Other changes
+            </Heading>
+          </div>
           <ul>
             {result.configChanges.map((c, i) => (
               <li key={i}>{c}</li>
@@ -84,15 +86,19 @@ export function SimulationView({ result, policySource }: { result: SimulationRes
           </ul>
         </>
       ) : null}
-      <Heading size="small" as="h3">
-        Diff
-      </Heading>
+      <div className="section-title">
+        <Heading size="small" as="h3">
+          Diff
+        </Heading>
+      </div>
       {result.diff ? <DiffView diff={result.diff} /> : <p className="hint">No diff: a blocked run returns an error instead of a configuration.</p>}
       {'error' in result.response ? (
         <>
-          <Heading size="small" as="h3">
-            Message the developer sees
-          </Heading>
+          <div className="section-title">
+            <Heading size="small" as="h3">
+              Message the developer sees
+            </Heading>
+          </div>
           <pre className="message">{result.response.error.message}</pre>
         </>
       ) : null}

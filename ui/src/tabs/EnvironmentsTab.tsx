@@ -154,9 +154,11 @@ export function EnvironmentsTab() {
       <div className="grid">
         <SelectField path={['mode']} label="Default mode for every rule" options={MODES} emptyLabel="enforce (default)" help="enforce blocks the run; warn lets it run and records a warning; off skips the rule." />
       </div>
-      <Heading size="medium" as="h2">
-        Environments
-      </Heading>
+      <div className="section-title">
+        <Heading size="medium" as="h2">
+          Environments
+        </Heading>
+      </div>
       {Array.from({ length: envCount }, (_, i) => (
         <EnvironmentCard key={i} index={i} count={envCount} />
       ))}
@@ -166,9 +168,11 @@ export function EnvironmentsTab() {
         </div>
       )}
 
-      <Heading size="medium" as="h2">
-        Security scan
-      </Heading>
+      <div className="section-title">
+        <Heading size="medium" as="h2">
+          Security scan
+        </Heading>
+      </div>
       <p className="hint">Steps put first in every pipeline that runs, on the default environment’s runners.</p>
       {Array.from({ length: scanCount }, (_, i) => (
         <ScanStepCard key={i} index={i} />
@@ -179,18 +183,22 @@ export function EnvironmentsTab() {
         </div>
       )}
 
-      <Heading size="medium" as="h2">
-        Deny lists
-      </Heading>
+      <div className="section-title">
+        <Heading size="medium" as="h2">
+          Deny lists
+        </Heading>
+      </div>
       <div className="grid grid-3">
         <ListField path={['deny', 'images']} label="Denied images" placeholder="*:latest" help="Glob patterns, one per line." />
         <ListField path={['deny', 'pipes']} label="Denied pipes" placeholder="atlassian/ssh-run:*" help="Glob patterns, one per line." />
         <ListField path={['deny', 'scripts']} label="Denied script patterns" placeholder={'curl[^|]*\\|\\s*(ba)?sh'} help="Regular expressions, one per line." />
       </div>
 
-      <Heading size="medium" as="h2">
-        Rule modes
-      </Heading>
+      <div className="section-title">
+        <Heading size="medium" as="h2">
+          Rule modes
+        </Heading>
+      </div>
       <div className="grid grid-4">
         {CONFIGURABLE_RULE_IDS.map((rule) => (
           <SelectField key={rule} path={['rules', rule]} label={rule} options={MODES} emptyLabel="(default mode)" help={RULE_HELP[rule]} />
