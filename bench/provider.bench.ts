@@ -130,12 +130,13 @@ async function measure(req: JsonObject): Promise<Timing & { outcome: string; run
 
 // ---- cold start ----
 
-async function coldStart(entry: { file?: string; contents?: string }, label: string) {
+/** The provider's Forge entry (manifest: `handler: index.provider`), bundled the way Forge bundles it. */
+async function coldStart(entryPoint: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
   const outfile = path.join(dir, 'index.js');
   try {
     const result = await build({
-      ...(entry.file ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents!, resolveDir: ROOT, loader: 'ts', sourcefile: label } }),
+      entryPoints: [entryPoint],
       bundle: true,
       minify: true,
       platform: 'node',
@@ -180,21 +181,7 @@ async function main() {
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, req] of inputs) results[name] = await measure(req);
 
-  const entry = await coldStart({ file: path.join(ROOT, 'src/index.ts') }, 'src/index.ts');
-  // The provider's own wiring from src/index.ts, without the settings resolver: what a separate
-  // provider entry in the manifest would load.
-  const providerOnly = await coldStart(
-    {
-      contents: [
-        "import { createKvsStore } from './src/forge/kvs-store';",
-        "import { kvsPolicyStore } from './src/forge/kvs-policy-store';",
-        "import { createProvider } from './src/provider/handler';",
-        "import { createDecisionLog } from './src/storage/decision-log';",
-        'export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()) });',
-      ].join('\n'),
-    },
-    'provider-entry.ts',
-  );
+  const entry = await coldStart(path.join(ROOT, 'src/index.ts'));
 
   const hundred = results['synthetic 100 steps (99 + the scan step)'];
   const storageOk = Object.values(results).every((r) => r.readsPerRun === 1 && r.writesPerRun <= 1);
@@ -206,7 +193,6 @@ async function main() {
           inputs: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, pick(r)])),
           bundleBytes: entry.bytes,
           loadMs: entry.loadMs,
-          providerOnlyEntry: { bundleBytes: providerOnly.bytes, loadMs: providerOnly.loadMs, yamlInBundle: providerOnly.yamlInputs > 0 },
           yamlInBundle: entry.yamlInputs > 0,
           uiInBundle: entry.uiInputs > 0,
           storage: { readsPerRun: 1, decisionWritesPerRun: 1, ok: storageOk },
@@ -233,7 +219,6 @@ async function main() {
   console.log(`\nCold start, src/index.ts bundled (esbuild, minified, node builtins external): ${kb(entry.bytes)}, require ${entry.loadMs.toFixed(1)} ms (median of 11 fresh processes)`);
   console.log(`  heaviest inputs: ${entry.heaviest.map(([name, size]) => `${name} ${kb(size)}`).join(', ')}`);
   console.log(`  YAML parser in bundle: ${entry.yamlInputs > 0 ? 'yes' : 'no'}; UI code in bundle: ${entry.uiInputs > 0 ? 'yes' : 'no'}`);
-  console.log(`Provider-only entry (the provider wiring without the settings resolver): ${kb(providerOnly.bytes)}, require ${providerOnly.loadMs.toFixed(1)} ms, YAML parser ${providerOnly.yamlInputs > 0 ? 'yes' : 'no'}`);
   console.log('\nTargets');
   console.log(`  100-step median ≤ ${TARGETS.ratio100}× clone: ${hundred.ratio.toFixed(2)}× — ${verdict(hundred.ratio <= TARGETS.ratio100)}`);
   console.log(`  entry ≤ 300 KB, no YAML parser, no UI code: ${kb(entry.bytes)}, yaml ${entry.yamlInputs > 0 ? 'in' : 'out'}, ui ${entry.uiInputs > 0 ? 'in' : 'out'} — ${verdict(entry.bytes <= TARGETS.bundleBytes && entry.yamlInputs === 0 && entry.uiInputs === 0)}`);
