@@ -205,7 +205,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
           </TabPanel>
           <TabPanel>
             <div className="panel">
-              <HistoryTab call={call} currentRevision={view.revision} canEdit={!readOnly} onRollback={rollback} />
+              <HistoryTab call={call} currentRevision={view.revision} canEdit={!readOnly} dirty={dirty} onRollback={rollback} />
             </div>
           </TabPanel>
           <TabPanel>

@@ -74,7 +74,9 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
   }, [call, filter]);
 
   useEffect(() => {
-    void load();
+    // Typing in the repository filter asks the resolver once the typing pauses, not per key.
+    const timer = setTimeout(() => void load(), 250);
+    return () => clearTimeout(timer);
   }, [load]);
 
   const exportCsv = async () => {

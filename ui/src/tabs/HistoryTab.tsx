@@ -2,12 +2,13 @@
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../src/settings/api';
 import type { Call } from '../api';
 import { toYamlText } from '../draft';
 
-export function HistoryTab({ call, currentRevision, canEdit, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; onRollback: (revision: number) => Promise<void> }) {
+export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; dirty: boolean; onRollback: (revision: number) => Promise<void> }) {
   const [entries, setEntries] = useState<HistoryEntry[]>();
   const [error, setError] = useState<string>();
   const [shown, setShown] = useState<number>();
@@ -22,6 +23,11 @@ export function HistoryTab({ call, currentRevision, canEdit, onRollback }: { cal
   return (
     <div className="stack">
       <p className="lead">The newest revisions are kept. Rolling back saves the old policy again as a new revision, so the rollback itself shows up here too.</p>
+      {canEdit && dirty ? (
+        <SectionMessage appearance="warning" title="You have unsaved changes">
+          <p>Rolling back replaces the editor’s unsaved changes with the restored policy.</p>
+        </SectionMessage>
+      ) : null}
       <DynamicTable
         caption="Policy revisions, newest first"
         head={{ cells: [{ key: 'rev', content: 'Revision' }, { key: 'at', content: 'Saved' }, { key: 'by', content: 'By' }, { key: 'what', content: 'Change' }, { key: 'actions', content: 'Actions' }] }}
