@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { isPlainObject } from '../engine/clone';
 import { formatPath, type Path } from '../engine/path';
 import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
-import { runEngine, type PolicyState } from '../engine/run';
+import { runEngine, type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
@@ -47,20 +47,8 @@ export interface SimulatedRef {
   readonly destination?: string;
 }
 
-export interface SimulatedStep {
-  /** Where the step sits in the file, e.g. `pipelines.branches.main[1]`. */
-  readonly path: string;
-  readonly line?: number;
-  readonly name?: string;
-  readonly environment?: string;
-  /** Why the step belongs to its environment. */
-  readonly environmentReason?: string;
-  /** Final `runs-on`; absent when the step runs on Atlassian's cloud runners. */
-  readonly runsOn?: string[];
-  readonly oidc: boolean;
-  /** What Pipeline Guard changed in the step. */
-  readonly changes: string[];
-}
+/** A step as the simulator reports it: the engine's decision, with the line in the file instead of path segments. */
+export type SimulatedStep = Omit<StepDecision, 'segments'> & { readonly line?: number };
 
 export interface Violation {
   readonly rule: string;
