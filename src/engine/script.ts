@@ -20,6 +20,35 @@ export interface ScriptPipe {
 
 const shiftOf = (site: StepSite, key: 'script' | 'after-script') => (key === 'script' ? site.scriptShift : 0);
 
+// Paths are built only when a rule reports the item; most items are never reported.
+class Command implements ScriptCommand {
+  constructor(
+    readonly text: string,
+    private readonly stepSegments: Path,
+    readonly key: 'script' | 'after-script',
+    readonly index: number,
+    readonly lineNumber: number,
+  ) {}
+
+  get segments(): Path {
+    return [...this.stepSegments, 'step', this.key, this.lineNumber - 1];
+  }
+}
+
+class Pipe implements ScriptPipe {
+  constructor(
+    readonly pipe: string,
+    readonly variables: JsonObject,
+    private readonly stepSegments: Path,
+    private readonly key: 'script' | 'after-script',
+    private readonly position: number,
+  ) {}
+
+  get segments(): Path {
+    return [...this.stepSegments, 'step', this.key, this.position];
+  }
+}
+
 /** Script and after-script commands of a step, skipping the first `skip` script lines (Pipeline Guard's setup). */
 export function* commandsOf(site: StepSite, skip = 0): Generator<ScriptCommand> {
   for (const key of ['script', 'after-script'] as const) {
@@ -28,7 +57,7 @@ export function* commandsOf(site: StepSite, skip = 0): Generator<ScriptCommand> 
     const shift = shiftOf(site, key);
     for (let index = key === 'script' ? skip : 0; index < lines.length; index++) {
       const line = lines[index];
-      if (typeof line === 'string') yield { text: line, segments: [...site.segments, 'step', key, index - shift], key, index, lineNumber: index - shift + 1 };
+      if (typeof line === 'string') yield new Command(line, site.segments, key, index, index - shift + 1);
     }
   }
 }
@@ -42,7 +71,7 @@ export function* pipesOf(site: StepSite): Generator<ScriptPipe> {
       const line = lines[index] as { pipe?: unknown; variables?: unknown };
       if (line && typeof line === 'object' && typeof line.pipe === 'string') {
         const variables = line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables) ? (line.variables as JsonObject) : {};
-        yield { pipe: line.pipe, variables, segments: [...site.segments, 'step', key, index - shift] };
+        yield new Pipe(line.pipe, variables, site.segments, key, index - shift);
       }
     }
   }

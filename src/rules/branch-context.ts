@@ -36,6 +36,17 @@ export function refOf(target: ProviderRequest['target']): RunRef {
  * accepts it.
  */
 export function environmentAllows(env: Environment, ref: RunRef): boolean {
+  // Asked once per step, but the answer depends only on the environment and the run's ref.
+  let answers = allowsCache.get(ref);
+  if (!answers) allowsCache.set(ref, (answers = new Map()));
+  let allowed = answers.get(env);
+  if (allowed === undefined) answers.set(env, (allowed = computeAllows(env, ref)));
+  return allowed;
+}
+
+const allowsCache = new WeakMap<RunRef, Map<Environment, boolean>>();
+
+function computeAllows(env: Environment, ref: RunRef): boolean {
   if (ref.kind === 'none') return env.branches.includes('**');
   const patterns = ref.kind === 'branch' ? env.branches : env.tags;
   const allows = (name: string) => patterns.some((pattern) => compileGlob(pattern)(name));
