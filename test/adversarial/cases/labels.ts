@@ -16,6 +16,9 @@ const BAD_RUNS_ON: Array<[string, unknown]> = [
   ['DEV and PROD labels together', [...DEV_LABELS, 'prod']],
   ['the PROD label after an allowed extra', ['dev.large', 'prod']],
   ['a label no environment knows', ['linux.shell']],
+  ['a comma-separated string holding the PROD label', 'self.hosted,linux,prod'],
+  ['the PROD label with a trailing newline', ['self.hosted', 'linux', 'prod\n']],
+  ['the PROD label with a Cyrillic o', ['pr\u043Ed']],
   ['eleven labels ending in prod', ['self.hosted', 'linux', 'dev', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'prod']],
 ];
 
