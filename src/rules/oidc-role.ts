@@ -57,8 +57,11 @@ interface RoleUse {
 }
 
 /** Every place a command line points the AWS SDK at a role, a token file or a profile. */
-/** Every pattern below needs one of these words; most commands have none, and skip four scans. */
-const ROLE_WORDS = /AWS|role|profile|web_identity|credential_process/i;
+/**
+ * Every pattern below needs one of these words, in this case (variable names and flags are
+ * case-sensitive); most commands, `aws …` calls included, have none and skip four scans.
+ */
+const ROLE_WORDS = /AWS_|--role-arn|--profile|role_arn|web_identity_token_file|credential_process|source_profile/;
 
 export function roleUsesIn(text: string): RoleUse[] {
   const uses: RoleUse[] = [];
