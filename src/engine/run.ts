@@ -197,7 +197,7 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
       });
   }
   // One walk of the output serves both the step limit and the decision record, in output positions.
-  const output = walkConfiguration(config, () => undefined);
+  const output = walkConfiguration(config, () => undefined, { shapes: false });
   const stepsPerDefinition = new Map<DefinitionSite, number>();
   const stepsByEnvironment = new Map<string, string[]>();
   const envOfStep = new Map<JsonObject, string>(walked.steps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));

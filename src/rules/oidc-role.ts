@@ -103,8 +103,11 @@ type Disarm = () => string | undefined;
 /** Whether `text` appears in any key or string of a JSON value (the working copy is at most 64 levels deep). */
 function mentions(value: unknown, text: string): boolean {
   if (typeof value === 'string') return value.includes(text);
-  if (Array.isArray(value)) return value.some((item) => mentions(item, text));
-  if (isPlainObject(value)) for (const key of Object.keys(value)) if (key.includes(text) || mentions(value[key], text)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mentions(item, text)) return true;
+  } else if (isPlainObject(value)) {
+    for (const key in value) if (key.includes(text) || mentions(value[key], text)) return true;
+  }
   return false;
 }
 
