@@ -44,7 +44,9 @@ describe(`provider properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, (
     const outcomes = { allowed: 0, blocked: 0, definitions: 0 };
     await fc.assert(
       fc.asyncProperty(caseArb, async ({ policy, config, target }) => {
-        const compiled = compilePolicy((validatePolicy(policy) as { ok: true; policy: any }).policy, 1);
+        const validated = validatePolicy(policy);
+        if (!validated.ok) throw new Error('the policy generator produced an invalid policy');
+        const compiled = compilePolicy(validated.policy, 1);
         const provider = providerFor(policy);
         const req = request(target, asBitbucketSends(target, structuredClone(config)));
         const response = await provider(structuredClone(req)); // never rejects: an await that throws fails the property
@@ -64,8 +66,7 @@ describe(`provider properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, (
         const output = response.pipelines_configuration as JsonObject;
         expect(schemaErrors(output)).toEqual([]);
 
-        const modeOf = (rule: Parameters<typeof compiled.modeOf>[0]) => compiled.modeOf(rule);
-        const off = new Set(['branch-gate', 'runner-labels', 'oidc-role'].filter((r) => modeOf(r as any) === 'off'));
+        const off = new Set((['branch-gate', 'runner-labels', 'oidc-role'] as const).filter((rule) => compiled.modeOf(rule) === 'off'));
         const injected = (s: JsonObject) => jsonEqual(s, compiled.gateStep) || compiled.scanSteps.some((scan) => jsonEqual(s, scan));
         expect(invariantProblems(req, compiled, output, { off, injected })).toEqual([]);
         if (output.labels) expect(byteLength(output.labels)).toBeLessThanOrEqual(LABELS_LIMIT_BYTES);
