@@ -128,6 +128,14 @@ export const PolicySchema = z
     for (const index of defaults.slice(1))
       ctx.addIssue({ code: 'custom', path: ['environments', index, 'default'], message: `only one environment may be the default; environments[${defaults[0]}] already is` });
 
+    // Bitbucket takes at most 10 labels on a step; a step asking for every extra label must still fit.
+    policy.environments.forEach((env, index) => {
+      if (!env.runner) return;
+      const total = new Set([...env.runner.labels, ...env.runner.extraLabels]).size;
+      if (total > 10)
+        ctx.addIssue({ code: 'custom', path: ['environments', index, 'runner', 'extraLabels'], message: `labels and extraLabels together name ${total} labels; a step can carry at most 10` });
+    });
+
     // A step runs on any runner that has all of its labels. If every label of A is also a label of
     // B, B's runners satisfy A's steps, so A's steps could land on B's runners.
     policy.environments.forEach((a, ai) => {

@@ -41,6 +41,7 @@ describe('policy format v1', () => {
     [(p: any) => { p.environments[0].default = true; }, 'environments[1].default: only one environment may be the default'],
     [(p: any) => { delete p.environments[0].name; }, 'environments[0].name: required'],
     [(p: any) => { p.environments[1].runner.labels = ['self.hosted', 'linux']; }, 'environments[1].runner.labels: every label of "dev" is also a label of "prod"'],
+    [(p: any) => { p.environments[1].runner.extraLabels = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8']; }, 'environments[1].runner.extraLabels: labels and extraLabels together name 11 labels; a step can carry at most 10'],
   ])('names the field of an invalid policy (%#)', (adjust, expected) => {
     expect(problemsOf(adjust).join('\n')).toContain(expected);
   });
