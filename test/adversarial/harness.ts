@@ -20,28 +20,11 @@ import { oidcSetupLines } from '../../src/rules/oidc-role';
 import { parseYaml } from '../../src/yaml/document';
 
 export const ROOT = path.resolve(__dirname, '../..');
-export const REFERENCE_POLICY_PATH = path.resolve(ROOT, '../shared/examples/policy.yaml');
 export const SCHEMA_PATH = path.resolve(ROOT, '../shared/schemas/bitbucket-pipelines.schema.json');
-
-export const PROD_ROLE = 'arn:aws:iam::111111111111:role/bitbucket-pipelines-prod';
-export const DEV_ROLE = 'arn:aws:iam::222222222222:role/bitbucket-pipelines-dev';
-export const PROD_LABELS = ['self.hosted', 'linux', 'prod'];
-export const DEV_LABELS = ['self.hosted', 'linux', 'dev'];
-
-export function referencePolicyInput(): PolicyInput {
-  const result = parsePolicyText(readFileSync(REFERENCE_POLICY_PATH, 'utf8'));
-  if (!result.ok) throw new Error(`the reference policy does not load: ${JSON.stringify(result.problems)}`);
-  return JSON.parse(JSON.stringify(result.policy)) as PolicyInput;
-}
-
+import { PROD_ROLE } from '../support/requests';
+export { DEV_LABELS, DEV_ROLE, PROD_LABELS, PROD_ROLE, REFERENCE_POLICY_PATH, referencePolicyInput } from '../support/requests';
 /** The reference policy, optionally adjusted, compiled as the provider compiles a stored revision. */
-export function referencePolicy(adjust?: (policy: PolicyInput) => void): CompiledPolicy {
-  const input = referencePolicyInput();
-  adjust?.(input);
-  const result = validatePolicy(input);
-  if (!result.ok) throw new Error(`adjusted policy is invalid: ${JSON.stringify(result.problems)}`);
-  return compilePolicy(result.policy, 3);
-}
+export { compiled as referencePolicy } from '../support/requests';
 
 export function readAdversarialYaml(file: string): JsonObject {
   const value = parseYaml(readFileSync(path.resolve(ROOT, 'fixtures/adversarial', file), 'utf8')).value;
