@@ -11,7 +11,7 @@ import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
 import { refOf } from '../rules/branch-context';
 import { formatPath, type Path } from './path';
-import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
+import { isRunTrigger, ProviderRequestSchema, type ProviderResponse, type Selector, type Trigger } from './request';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
 import { walkConfiguration } from './walk';
 

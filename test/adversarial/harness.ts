@@ -6,15 +6,12 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { isPlainObject } from '../../src/engine/clone';
-import { compilePolicy } from '../../src/engine/compiled-policy';
 import { LABEL_KEY, LABELS_LIMIT_BYTES, byteLength, type DecisionLabel } from '../../src/engine/labels';
 import { runEngine, type EngineResult } from '../../src/engine/run';
 import type { Selector } from '../../src/engine/request';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import { walkConfiguration } from '../../src/engine/walk';
-import { validatePolicy } from '../../src/policy/load';
-import type { Environment, PolicyInput } from '../../src/policy/schema';
-import { parsePolicyText } from '../../src/policy/text';
+import type { Environment } from '../../src/policy/schema';
 import { environmentAllows, refOf } from '../../src/rules/branch-context';
 import { oidcSetupLines } from '../../src/rules/oidc-role';
 import { parseYaml } from '../../src/yaml/document';
