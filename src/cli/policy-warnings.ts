@@ -100,6 +100,8 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
     });
     if (!env.runner?.network)
       warn(['environments', index, 'runner'], `environment "${env.name}" has an OIDC role but no \`runner.network\`, so its role's trust policy cannot be tied to its runners (see \`pipeline-guard trust-policy\`). Add the runners' egress \`cidrs\` or \`vpcEndpointIds\`/\`vpcIds\`.`);
+    if (env.runner?.labels.includes('windows'))
+      warn(['environments', index, 'runner', 'labels'], `environment "${env.name}" runs on Windows runners, but the OIDC setup lines Pipeline Guard puts before \`oidc: true\` steps are POSIX shell, which PowerShell cannot run. Keep OIDC steps of "${env.name}" on Linux or macOS runners.`);
   });
 
   for (const rule of CRITICAL_RULES) {

@@ -34,6 +34,13 @@ describe('policy warnings', () => {
     expect(byPath['environments[1].oidc.roleArn']).toContain('the default environment "dev" uses the role of "prod"');
   });
 
+  it('warns that the OIDC setup lines cannot run on Windows runners', () => {
+    const policy = load('examples/policy.yaml');
+    policy.environments[1].runner!.labels = ['self.hosted', 'windows', 'dev'];
+    const warnings = policyWarnings(policy).filter((w) => w.path === 'environments[1].runner.labels');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('POSIX shell, which PowerShell cannot run')]);
+  });
+
   it('reports a critical rule switched off through the policy-wide mode at `mode`', () => {
     const policy = { ...load('examples/policy.yaml'), mode: 'warn' as const, rules: {} };
     expect(policyWarnings(policy).map((w) => w.path)).toEqual(['mode', 'mode', 'mode']);
