@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, mkdtempSync, writeFileSync, rmSync } from 'f
 import { builtinModules } from 'module';
 import os from 'os';
 import path from 'path';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { createProvider, PolicyStore } from '../src/provider/handler';
 import type { DecisionSink } from '../src/provider/decision';
 import type { JsonObject } from '../src/engine/types';
@@ -72,20 +72,23 @@ const decisions: DecisionSink = { append: async () => void writes++ };
 let provider: ReturnType<typeof createProvider>;
 
 /** createProvider from a minified esbuild bundle of src/provider/handler.ts, built the way the entry is. */
+/** How both timed bundles are built: minified, as Forge ships the function. */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  // Forge bundles @forge/* into the deployed function as well, so they count; only Node's own modules stay outside.
+  external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
 async function bundledCreateProvider(): Promise<typeof createProvider> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
   const outfile = path.join(dir, 'provider.js');
   try {
-    await build({
-      stdin: { contents: "export { createProvider } from './src/provider/handler';", resolveDir: ROOT, loader: 'ts' },
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      outfile,
-      logLevel: 'silent',
-    });
+    await build({ ...BUNDLE_OPTIONS, stdin: { contents: "export { createProvider } from './src/provider/handler';", resolveDir: ROOT, loader: 'ts' }, outfile });
     return (require(outfile) as { createProvider: typeof createProvider }).createProvider;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -158,19 +161,7 @@ async function coldStart(entryPoint: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
   const outfile = path.join(dir, 'index.js');
   try {
-    const result = await build({
-      entryPoints: [entryPoint],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      outfile,
-      metafile: true,
-      // Forge bundles @forge/* into the deployed function as well, so they count; only Node's own modules stay outside.
-      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-      logLevel: 'silent',
-    });
+    const result = await build({ ...BUNDLE_OPTIONS, entryPoints: [entryPoint], outfile, metafile: true });
     const bytes = readFileSync(outfile).length;
     const inputs = Object.keys((result.metafile as Metafile).inputs);
     const yamlInputs = inputs.filter((i) => i.includes('node_modules/yaml/'));
