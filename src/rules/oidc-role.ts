@@ -7,28 +7,27 @@ import type { Environment } from '../policy/schema';
 
 const TOKEN_FILE_NAME = 'web-identity-token';
 
+/** An environment's setup lines never change within a compiled policy, and every step reads them. */
+const setupCache = new WeakMap<Environment, readonly string[]>();
+
 /**
  * The lines put before a step's own script. The token file goes into a fresh private directory
  * outside the clone directory, because an `artifacts` glob can only upload files inside the clone.
  * Static keys and profiles are cleared so that the AWS SDK cannot prefer them over the role.
  */
-export function oidcSetupLines(env: Environment): string[] {
-  if (!env.oidc) return [];
-  const { region, roleArn } = env.oidc;
-  return [
-    'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
-    `export AWS_REGION=${shellQuote(region)} AWS_DEFAULT_REGION=${shellQuote(region)}`,
-    `export AWS_ROLE_ARN=${shellQuote(roleArn)}`,
-    `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp -d)/${TOKEN_FILE_NAME}"`,
-    `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE")`,
-  ];
-}
-
-/** The setup lines are read for every step, and an environment's never change within a compiled policy. */
-const setupCache = new WeakMap<Environment, readonly string[]>();
-function cachedSetupLines(env: Environment): readonly string[] {
-  let lines = setupCache.get(env);
-  if (!lines) setupCache.set(env, (lines = oidcSetupLines(env)));
+export function oidcSetupLines(env: Environment): readonly string[] {
+  const cached = setupCache.get(env);
+  if (cached) return cached;
+  const lines = env.oidc
+    ? [
+        'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
+        `export AWS_REGION=${shellQuote(env.oidc.region)} AWS_DEFAULT_REGION=${shellQuote(env.oidc.region)}`,
+        `export AWS_ROLE_ARN=${shellQuote(env.oidc.roleArn)}`,
+        `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp -d)/${TOKEN_FILE_NAME}"`,
+        `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE")`,
+      ]
+    : [];
+  setupCache.set(env, lines);
   return lines;
 }
 
@@ -39,7 +38,7 @@ function startsWithLines(script: unknown[], lines: readonly string[]): boolean {
 /** How many of the step's first script lines are Pipeline Guard's own setup for its environment. */
 export function setupLineCount(site: StepSite): number {
   if (!site.environment) return 0;
-  const setup = cachedSetupLines(site.environment);
+  const setup = oidcSetupLines(site.environment);
   return Array.isArray(site.step.script) && startsWithLines(site.step.script, setup) ? setup.length : 0;
 }
 
@@ -56,13 +55,13 @@ interface RoleUse {
   readonly value: string;
 }
 
-/** Every place a command line points the AWS SDK at a role, a token file or a profile. */
 /**
  * Every pattern below needs one of these words, in this case (variable names and flags are
  * case-sensitive); most commands, `aws …` calls included, have none and skip four scans.
  */
 const ROLE_WORDS = /AWS_|--role-arn|--profile|role_arn|web_identity_token_file|credential_process|source_profile/;
 
+/** Every place a command line points the AWS SDK at a role, a token file or a profile. */
 export function roleUsesIn(text: string): RoleUse[] {
   const uses: RoleUse[] = [];
   if (!ROLE_WORDS.test(text)) return uses;
@@ -186,7 +185,7 @@ export const oidcRole: Transform = {
     for (const site of context.steps) {
       const env = site.environment;
       if (!env || site.injected || site.isChildPipeline) continue;
-      const setup = cachedSetupLines(env);
+      const setup = oidcSetupLines(env);
       const script = Array.isArray(site.step.script) ? site.step.script : undefined;
       const setupLength = setupLineCount(site);
       checkStep(context, site, env, setupLength);
