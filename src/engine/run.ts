@@ -108,6 +108,51 @@ function decisionOf(site: StepSite): StepDecision {
   };
 }
 
+/**
+ * What can only be judged on the rewritten configuration: Bitbucket's step limit (the scan counts),
+ * and the decision record in `labels`. One walk of the output serves both, in output positions, so
+ * that a second pass over the output writes the same record.
+ */
+function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): void {
+  const { config, policy, findings } = context;
+  const output = walkConfiguration(config, () => undefined, { shapes: false });
+  const stepsPerDefinition = new Map<DefinitionSite, number>();
+  const stepsByEnvironment = new Map<string, string[]>();
+  const envOfStep = new Map<JsonObject, string>(inputSteps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
+  const outputPathOf = new Map<JsonObject, string>();
+  for (const site of output.steps) {
+    outputPathOf.set(site.step, site.path);
+    stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
+    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
+    const paths = stepsByEnvironment.get(env);
+    if (paths) paths.push(site.path);
+    else stepsByEnvironment.set(env, [site.path]);
+  }
+  for (const [definition, count] of stepsPerDefinition) {
+    if (count > MAX_STEPS_PER_PIPELINE)
+      context.report({
+        rule: 'invalid-pipeline',
+        segments: definition.segments,
+        message: `the pipeline has ${count} steps${count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length ? ' including the security scan that Pipeline Guard adds' : ''}; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
+        fix: 'Split the pipeline, e.g. move steps into a custom pipeline started by a child-pipeline step.',
+      });
+  }
+
+  const previousLabels = isPlainObject(config.labels) ? config.labels : {};
+  const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
+  const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
+  const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
+  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings));
+  if (labels) config.labels = labels;
+  else
+    context.report({
+      rule: 'invalid-pipeline',
+      segments: ['labels'],
+      message: 'the pipeline\'s `labels` are so large that Pipeline Guard\'s decision record no longer fits Bitbucket\'s 10 KB limit for labels.',
+      fix: 'Shorten or remove entries under `labels:` in bitbucket-pipelines.yml.',
+    });
+}
+
 export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult {
   try {
     return runChecked(rawRequest, state);
@@ -196,43 +241,7 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
         fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
       });
   }
-  // One walk of the output serves both the step limit and the decision record, in output positions.
-  const output = walkConfiguration(config, () => undefined, { shapes: false });
-  const stepsPerDefinition = new Map<DefinitionSite, number>();
-  const stepsByEnvironment = new Map<string, string[]>();
-  const envOfStep = new Map<JsonObject, string>(walked.steps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
-  for (const site of output.steps) {
-    stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
-    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
-    const paths = stepsByEnvironment.get(env);
-    if (paths) paths.push(site.path);
-    else stepsByEnvironment.set(env, [site.path]);
-  }
-  for (const [definition, count] of stepsPerDefinition) {
-    if (count > MAX_STEPS_PER_PIPELINE)
-      context.report({
-        rule: 'invalid-pipeline',
-        segments: definition.segments,
-        message: `the pipeline has ${count} steps${count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length ? ' including the security scan that Pipeline Guard adds' : ''}; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
-        fix: 'Split the pipeline, e.g. move steps into a custom pipeline started by a child-pipeline step.',
-      });
-  }
-  const previousLabels = isPlainObject(config.labels) ? config.labels : {};
-  const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
-  // Warnings are keyed by output positions too, so that a second pass (scan already in place) keys them the same.
-  const outputPathOf = new Map<JsonObject, string>(output.steps.map((site) => [site.step, site.path]));
-  const outputPathOfInput = new Map(walked.steps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
-  const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
-  const label = buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings);
-  const labels = fitLabels(otherLabels, label);
-  if (labels) config.labels = labels;
-  else
-    context.report({
-      rule: 'invalid-pipeline',
-      segments: ['labels'],
-      message: 'the pipeline\'s `labels` are so large that Pipeline Guard\'s decision record no longer fits Bitbucket\'s 10 KB limit for labels.',
-      fix: 'Shorten or remove entries under `labels:` in bitbucket-pipelines.yml.',
-    });
+  checkOutput(context, walked.steps);
 
   const blocking = findings.filter((f) => f.mode === 'enforce');
   const nothingToRun = walked.definitions.length === 0 && !selector;
