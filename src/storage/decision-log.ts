@@ -15,7 +15,7 @@
 import * as z from 'zod';
 import type { DecisionRecord, DecisionSink } from '../provider/decision';
 import { DECISION_PREFIX } from './keys';
-import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
+import { listAll, type KeyValueStore } from './kv';
 
 export const DECISION_TTL_DAYS = 30;
 export const DECISION_TTL_SECONDS = DECISION_TTL_DAYS * 24 * 60 * 60;
@@ -97,25 +97,19 @@ export function createDecisionLog(kv: KeyValueStore, options: DecisionLogOptions
     async list(filter = {}, scanCap = DECISION_SCAN_CAP) {
       const wanted = filter.repository?.trim().toLowerCase();
       const records: StoredDecision[] = [];
-      let scanned = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await kv.list(DECISION_PREFIX, { limit: Math.min(MAX_PAGE_SIZE, scanCap - scanned), cursor });
-        for (const entry of page.entries) {
-          scanned += 1;
-          // Stored data is a boundary: a malformed record is skipped rather than shown half-parsed.
-          const parsed = StoredDecisionSchema.safeParse(entry.value);
-          if (!parsed.success) continue;
-          if (filter.outcome && parsed.data.outcome !== filter.outcome) continue;
-          if (wanted && !parsed.data.repository.toLowerCase().includes(wanted)) continue;
-          records.push(parsed.data);
-        }
-        cursor = page.cursor;
-      } while (cursor !== undefined && scanned < scanCap);
+      const { entries, capped } = await listAll(kv, DECISION_PREFIX, scanCap);
+      for (const entry of entries) {
+        // Stored data is a boundary: a malformed record is skipped rather than shown half-parsed.
+        const parsed = StoredDecisionSchema.safeParse(entry.value);
+        if (!parsed.success) continue;
+        if (filter.outcome && parsed.data.outcome !== filter.outcome) continue;
+        if (wanted && !parsed.data.repository.toLowerCase().includes(wanted)) continue;
+        records.push(parsed.data);
+      }
       // The key order already is newest first; sorting by time as well keeps the page right if
       // two records share a millisecond or a store returns a page in another order.
       records.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-      return { records, scanned, capped: cursor !== undefined };
+      return { records, scanned: entries.length, capped };
     },
   };
 }

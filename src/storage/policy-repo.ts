@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { POLICY_KEY, POLICY_REVISION_PREFIX, policyRevisionKey } from './keys';
-import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
+import { listAll, type KeyValueStore } from './kv';
 import { StoredPolicySchema } from './stored-policy';
 
 /** Revisions kept for history and rollback (the issue asks for at least 20). */
@@ -103,16 +103,8 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
     },
 
     async history() {
-      const records: RevisionRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await kv.list(POLICY_REVISION_PREFIX, { limit: MAX_PAGE_SIZE, cursor });
-        for (const entry of page.entries) {
-          const record = parseRevision(entry.value);
-          if (record) records.push(record);
-        }
-        cursor = page.cursor;
-      } while (cursor !== undefined);
+      const { entries } = await listAll(kv, POLICY_REVISION_PREFIX);
+      const records = entries.flatMap((entry) => parseRevision(entry.value) ?? []);
       return records.sort((a, b) => b.revision - a.revision).slice(0, HISTORY_KEEP);
     },
   };

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { POLICY_TEST_PREFIX } from './keys';
-import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
+import { listAll, type KeyValueStore } from './kv';
 
 export const MAX_POLICY_TESTS = 25;
 export const MAX_PIPELINE_YAML = 64 * 1024;
@@ -54,16 +54,11 @@ export const policyTestKey = (id: string) => `${POLICY_TEST_PREFIX}${id}`;
 export function createPolicyTestStore(kv: KeyValueStore): PolicyTestStore {
   return {
     async list() {
-      const tests: PolicyTest[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await kv.list(POLICY_TEST_PREFIX, { limit: MAX_PAGE_SIZE, cursor });
-        for (const entry of page.entries) {
-          const parsed = PolicyTestSchema.safeParse(entry.value);
-          if (parsed.success) tests.push(parsed.data);
-        }
-        cursor = page.cursor;
-      } while (cursor !== undefined);
+      const { entries } = await listAll(kv, POLICY_TEST_PREFIX);
+      const tests = entries.flatMap((entry) => {
+        const parsed = PolicyTestSchema.safeParse(entry.value);
+        return parsed.success ? [parsed.data] : [];
+      });
       return tests.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     },
     put: (test) => kv.set(policyTestKey(test.id), test),
