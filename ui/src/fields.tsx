@@ -75,13 +75,16 @@ function FieldFrame({ id, label, help, errors, children }: FieldFrameProps) {
   );
 }
 
+/** What every field reads from the editor: its draft value and its own problems, under a stable id. */
+function useField(path: Path) {
+  const editor = useEditor();
+  return { editor, id: fieldId(path), value: getAt(editor.draft, path), errors: problemsOf(editor.problems, path, false) };
+}
+
 const describedBy = (id: string, help: unknown, errors: string[]) => [help ? `${id}-help` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 export function TextField({ path, label, help, placeholder, monospace, numeric }: { path: Path; label: string; help?: ReactNode; placeholder?: string; monospace?: boolean; numeric?: boolean }) {
-  const editor = useEditor();
-  const id = fieldId(path);
-  const value = getAt(editor.draft, path);
-  const errors = problemsOf(editor.problems, path, false);
+  const { editor, id, value, errors } = useField(path);
   return (
     <FieldFrame id={id} label={label} help={help} errors={errors}>
       <Textfield
@@ -106,9 +109,7 @@ export function TextField({ path, label, help, placeholder, monospace, numeric }
 
 /** A list of strings edited as one item per line. */
 export function ListField({ path, label, help, placeholder, required }: { path: Path; label: string; help?: ReactNode; placeholder?: string; required?: boolean }) {
-  const editor = useEditor();
-  const id = fieldId(path);
-  const value = getAt(editor.draft, path);
+  const { editor, id, value } = useField(path);
   const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
   // Local text keeps the admin's blank lines and cursor while the draft holds the clean list.
   const [text, setText] = useState(items.join('\n'));
@@ -143,9 +144,7 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
 }
 
 export function CheckField({ path, label, help, onCheck }: { path: Path; label: string; help?: ReactNode; onCheck?: (checked: boolean) => void }) {
-  const editor = useEditor();
-  const id = fieldId(path);
-  const errors = problemsOf(editor.problems, path, false);
+  const { editor, id, errors } = useField(path);
   return (
     <div className="field field-check">
       <Checkbox
@@ -167,10 +166,7 @@ export function CheckField({ path, label, help, onCheck }: { path: Path; label: 
 }
 
 export function SelectField({ path, label, options, help, emptyLabel }: { path: Path; label: string; options: readonly string[]; help?: ReactNode; emptyLabel?: string }) {
-  const editor = useEditor();
-  const id = fieldId(path);
-  const value = getAt(editor.draft, path);
-  const errors = problemsOf(editor.problems, path, false);
+  const { editor, id, value, errors } = useField(path);
   return (
     <FieldFrame id={id} label={label} help={help} errors={errors}>
       <select
