@@ -11,7 +11,7 @@ import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
 import { refOf } from '../rules/branch-context';
 import { formatPath, type Path } from './path';
-import { isRunTrigger, ProviderRequestSchema, type ProviderResponse, type Selector, type Trigger } from './request';
+import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
 import { walkConfiguration } from './walk';
 
@@ -48,6 +48,8 @@ export interface RunReport {
 export interface EngineResult {
   readonly response: ProviderResponse;
   readonly report: RunReport;
+  /** The request as validated, when it was valid: callers read it instead of validating it again. */
+  readonly request?: ProviderRequest;
 }
 
 const fixedRules = new Set<string>(FIXED_RULE_IDS);
@@ -65,12 +67,12 @@ function policyLabel(policy: CompiledPolicy): string {
 }
 
 /** The configuration handed back for the Run-pipeline dialog: never an error, never rewritten. */
-function definitionsResponse(raw: unknown): ProviderResponse {
+export function definitionsResponse(raw: unknown): ProviderResponse {
   const config = isPlainObject(raw) && isPlainObject(raw.pipelines_configuration) ? raw.pipelines_configuration : {};
   return { pipelines_configuration: config };
 }
 
-function looksLikeDefinitions(raw: unknown): boolean {
+export function looksLikeDefinitions(raw: unknown): boolean {
   return isPlainObject(raw) && raw.trigger === 'definitions';
 }
 
@@ -171,7 +173,10 @@ function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
-  const request = parsed.data;
+  return { ...runValidated(parsed.data, state), request: parsed.data };
+}
+
+function runValidated(request: ProviderRequest, state: PolicyState): EngineResult {
   const selector = request.target.selector;
 
   if (state.kind === 'none') {

@@ -5,9 +5,8 @@
 import { compilePolicy } from '../engine/compiled-policy';
 import { blockMessage } from '../engine/message';
 import { refOf } from '../rules/branch-context';
-import { isPlainObject } from '../engine/clone';
 import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
-import { runEngine, type EngineResult, type PolicyState } from '../engine/run';
+import { definitionsResponse, looksLikeDefinitions, runEngine, type EngineResult, type PolicyState } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
@@ -76,11 +75,11 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
         : 'Re-running will not help: every run is blocked until a workspace admin fixes or rolls back the policy on the Pipeline Guard settings page.',
   };
   const parsed = ProviderRequestSchema.safeParse(request);
-  const isDefinitions = isPlainObject(request) && request.trigger === 'definitions';
+  const isDefinitions = looksLikeDefinitions(request);
   const response: ProviderResponse = isDefinitions
-    ? { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} }
+    ? definitionsResponse(request)
     : { error: { key: 'pipeline-guard.policy-unavailable', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
-  return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] } };
+  return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
 }
 
 export function createProvider(deps: ProviderDependencies) {
@@ -99,12 +98,11 @@ export function createProvider(deps: ProviderDependencies) {
     return runEngine(request, loaded.state);
   };
 
-  const record = async (request: unknown, result: EngineResult): Promise<void> => {
-    if (!deps.decisions) return;
-    const parsed = ProviderRequestSchema.safeParse(request);
-    if (!parsed.success || parsed.data.trigger === 'definitions') return;
+  const record = async (result: EngineResult): Promise<void> => {
+    const request = result.request;
+    if (!deps.decisions || !request || request.trigger === 'definitions') return;
     try {
-      await withTimeout(deps.decisions.append(decisionRecord(parsed.data, result.report, now())), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
+      await withTimeout(deps.decisions.append(decisionRecord(request, result.report, now())), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
     } catch (error) {
       log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
     }
@@ -116,13 +114,12 @@ export function createProvider(deps: ProviderDependencies) {
       const result = await evaluate(request);
       const summary = `pipeline-guard: ${result.report.outcome}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
       log(summary);
-      await record(request, result);
+      await record(result);
       return result.response;
     } catch (error) {
       // runEngine never throws, so only a fault in this adapter lands here. Still fail closed.
       const message = `Pipeline Guard blocked this run: 1 violation.\n1. [internal-error] Pipeline Guard hit an internal fault (${(error as Error)?.message ?? String(error)}), so it blocked the run rather than let unchecked steps through. Fix: Re-run the pipeline; if it fails again, send this message to your workspace admin.`;
-      if (isPlainObject(request) && request.trigger === 'definitions')
-        return { pipelines_configuration: isPlainObject(request.pipelines_configuration) ? request.pipelines_configuration : {} };
+      if (looksLikeDefinitions(request)) return definitionsResponse(request);
       return { error: { key: 'pipeline-guard.internal-error', message } };
     }
   };
