@@ -15,7 +15,7 @@ import os from 'os';
 import path from 'path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { createProvider, PolicyStore } from '../src/provider/handler';
-import type { DecisionSink } from '../src/provider/decision';
+import type { DecisionSink } from '../src/storage/decision-record';
 import type { JsonObject } from '../src/engine/types';
 import { parseYaml } from '../src/yaml/document';
 import { configFor, referencePolicyInput, request, step, T } from '../test/adversarial/harness';

@@ -3,7 +3,7 @@
  * refuses what can never work; these are what works and is still unsafe. Pure: usable by the
  * settings page as well as `pipeline-guard policy check`.
  */
-import { formatPath, type Path } from '../engine/path';
+import { formatPath, type Path } from '../primitives/path';
 import type { ConfigurableRuleId } from '../policy/rule-ids';
 import type { Environment, Policy } from '../policy/schema';
 

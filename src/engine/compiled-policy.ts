@@ -1,7 +1,6 @@
 import { CONFIGURABLE_RULE_IDS, type Mode, type RuleId } from '../policy/rule-ids';
 import type { Environment, Policy } from '../policy/schema';
-import { gateStepFor } from '../rules/manual-trigger';
-import { scanStepsFor } from '../rules/security-scan';
+import { gateStepFor, scanStepsFor } from './injected-steps';
 import { digestOf } from './digest';
 import type { CompiledPolicy } from './types';
 

@@ -5,14 +5,13 @@
  * any fault becomes an error response, so a fault blocks the run instead of letting it through.
  */
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
-import { CHAIN } from './chain';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
 import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
-import { refOf } from '../rules/branch-context';
-import { formatPath, type Path } from './path';
+import { refOf } from './ref';
+import { formatPath, type Path } from '../primitives/path';
 import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
-import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite } from './types';
+import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
 import { walkConfiguration } from './walk';
 
 /** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
@@ -155,9 +154,13 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): vo
     });
 }
 
-export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult {
+/**
+ * Runs the given chain (src/rules/chain.ts states the real one; callers use its `runEngine`). The
+ * engine takes the chain as an argument so that it depends on no rule.
+ */
+export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, state: PolicyState): EngineResult {
   try {
-    return runChecked(rawRequest, state);
+    return runChecked(chain, rawRequest, state);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const finding = faultFinding('internal-error', `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`, 'Re-run the pipeline. If it fails again, send this message to your workspace admin.');
@@ -166,17 +169,17 @@ export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult
   }
 }
 
-function runChecked(rawRequest: unknown, state: PolicyState): EngineResult {
+function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState): EngineResult {
   const parsed = ProviderRequestSchema.safeParse(rawRequest);
   if (!parsed.success) {
     const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
-  return { ...runValidated(parsed.data, state), request: parsed.data };
+  return { ...runValidated(chain, parsed.data, state), request: parsed.data };
 }
 
-function runValidated(request: ProviderRequest, state: PolicyState): EngineResult {
+function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState): EngineResult {
   const selector = request.target.selector;
 
   if (state.kind === 'none') {
@@ -234,7 +237,7 @@ function runValidated(request: ProviderRequest, state: PolicyState): EngineResul
     },
   };
   for (const problem of walked.problems) context.report(problem);
-  for (const transform of CHAIN) transform.apply(context);
+  for (const transform of chain) transform.apply(context);
 
   if (selector && isRunTrigger(request.trigger)) {
     const { found, segments } = selectedDefinition(config, selector);

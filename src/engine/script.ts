@@ -1,4 +1,4 @@
-import type { Path } from './path';
+import type { Path } from '../primitives/path';
 import type { JsonObject, StepSite } from './types';
 
 export interface ScriptCommand {

@@ -1,6 +1,6 @@
 import type { Environment, Policy, ScanStep } from '../policy/schema';
 import type { Mode, RuleId } from '../policy/rule-ids';
-import type { Path } from './path';
+import type { Path } from '../primitives/path';
 import type { ProviderRequest } from './request';
 
 export type JsonObject = Record<string, unknown>;

@@ -5,7 +5,7 @@
  * step, so each such problem blocks the run under the fixed `invalid-pipeline` rule.
  */
 import { isPlainObject } from './clone';
-import { formatPath, type Path } from './path';
+import { formatPath, type Path } from '../primitives/path';
 import type { DefinitionSite, FindingInput, InjectedKind, JsonObject, StepSite } from './types';
 
 const MAPPED_SECTIONS = ['branches', 'tags', 'custom', 'bookmarks', 'pull-requests'] as const;

@@ -3,7 +3,7 @@
  * Policy, with every problem named by its field: `environments[0].oidc.roleArn: not an IAM role ARN`.
  */
 import type { z } from 'zod';
-import { formatPath, type Path } from '../engine/path';
+import { formatPath, type Path } from '../primitives/path';
 import { CONFIGURABLE_RULE_IDS } from './rule-ids';
 import { PolicySchema, type Policy } from './schema';
 

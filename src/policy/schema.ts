@@ -4,7 +4,7 @@
  * typo such as `manualTriger` is an error rather than a silently ignored safety setting.
  */
 import * as z from 'zod';
-import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../engine/glob';
+import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../primitives/glob';
 import { canonicalCidr, hasHostBits, parseCidr } from './network';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
 

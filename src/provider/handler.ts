@@ -4,13 +4,14 @@
  */
 import { compilePolicy } from '../engine/compiled-policy';
 import { blockMessage } from '../engine/message';
-import { refOf } from '../rules/branch-context';
+import { refOf } from '../engine/ref';
 import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
-import { definitionsResponse, looksLikeDefinitions, runEngine, type EngineResult, type PolicyState } from '../engine/run';
+import { runEngine } from '../rules/chain';
+import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
-import { decisionRecord, type DecisionSink } from './decision';
+import { decisionRecord, type DecisionSink } from '../storage/decision-record';
 
 export interface PolicyStore {
   /** The stored policy record, or undefined when none was ever saved. */

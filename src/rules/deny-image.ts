@@ -1,7 +1,7 @@
 import { isPlainObject } from '../engine/clone';
-import { compileGlob, NAME_GLOB } from '../engine/glob';
+import { compileGlob, NAME_GLOB } from '../primitives/glob';
 import { imageForms, imageName } from '../engine/image';
-import type { Path } from '../engine/path';
+import type { Path } from '../primitives/path';
 import { pipesOf } from '../engine/script';
 import type { ChainContext, StepSite, Transform } from '../engine/types';
 

@@ -1,4 +1,4 @@
-import { compileGlob, NAME_GLOB } from '../engine/glob';
+import { compileGlob, NAME_GLOB } from '../primitives/glob';
 import { withImplicitTag } from '../engine/image';
 import { pipesOf } from '../engine/script';
 import type { Transform } from '../engine/types';

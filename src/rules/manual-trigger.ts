@@ -1,23 +1,7 @@
 import { cloneJson } from '../engine/clone';
-import { formatPath } from '../engine/path';
-import { shellQuote } from '../engine/shell';
+import { GATE_STEP_NAME } from '../engine/injected-steps';
+import { formatPath } from '../primitives/path';
 import type { ChainContext, DefinitionSite, JsonObject, StepSite, Transform } from '../engine/types';
-import type { Environment } from '../policy/schema';
-
-export const GATE_STEP_NAME = 'Pipeline Guard: approval gate';
-
-/**
- * Bitbucket rejects a pipeline whose first step is manual. When a manual step would come first and
- * no scan step will be put before it, this automatic step goes first instead.
- */
-export function gateStepFor(defaultEnvironment: Environment): JsonObject {
-  const step: JsonObject = {
-    name: GATE_STEP_NAME,
-    script: [`echo ${shellQuote('The next step needs a person to start it (Pipeline Guard: manual trigger).')}`],
-  };
-  if (defaultEnvironment.runner) step['runs-on'] = [...defaultEnvironment.runner.labels];
-  return step;
-}
 
 function firstItemIndex(definition: DefinitionSite): number {
   const first = definition.items[0] as JsonObject | undefined;

@@ -1,20 +1,6 @@
 import { cloneJson, jsonEqual } from '../engine/clone';
-import { formatPath } from '../engine/path';
+import { formatPath } from '../primitives/path';
 import type { JsonObject, Transform } from '../engine/types';
-import type { Environment, Policy } from '../policy/schema';
-
-/** The policy's scan steps as pipeline steps, on the default environment's runners. */
-export function scanStepsFor(policy: Policy, defaultEnvironment: Environment): JsonObject[] {
-  return (policy.securityScan?.steps ?? []).map((scan) => {
-    const step: JsonObject = { name: scan.name };
-    if (scan.image) step.image = scan.image;
-    step.script = [...scan.script];
-    if (scan.size) step.size = scan.size;
-    if (scan['max-time']) step['max-time'] = scan['max-time'];
-    if (defaultEnvironment.runner) step['runs-on'] = [...defaultEnvironment.runner.labels];
-    return step;
-  });
-}
 
 export const securityScan: Transform = {
   id: 'security-scan',

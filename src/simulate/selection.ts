@@ -12,8 +12,8 @@
  * Pure: the CLI and the settings page both call it.
  */
 import { isPlainObject } from '../engine/clone';
-import { compileGlob, GlobSyntaxError, isLiteralGlob } from '../engine/glob';
-import type { Path } from '../engine/path';
+import { compileGlob, GlobSyntaxError, isLiteralGlob } from '../primitives/glob';
+import type { Path } from '../primitives/path';
 import type { Selector } from '../engine/request';
 
 export type RefSpec = { readonly kind: 'branch'; readonly name: string } | { readonly kind: 'tag'; readonly name: string } | { readonly kind: 'commit' };

@@ -7,9 +7,10 @@
  */
 import { stringify } from 'yaml';
 import { isPlainObject } from '../engine/clone';
-import { formatPath, type Path } from '../engine/path';
+import { formatPath, type Path } from '../primitives/path';
 import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
-import { runEngine, type PolicyState, type StepDecision } from '../engine/run';
+import { runEngine } from '../rules/chain';
+import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';

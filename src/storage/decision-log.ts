@@ -13,7 +13,7 @@
  *   with the workspace's run rate.
  */
 import * as z from 'zod';
-import type { DecisionRecord, DecisionSink } from '../provider/decision';
+import type { DecisionRecord, DecisionSink } from './decision-record';
 import { DECISION_PREFIX } from './keys';
 import { listAll, type KeyValueStore } from './kv';
 

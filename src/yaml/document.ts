@@ -3,7 +3,7 @@
  * never by the provider, which receives JSON (and whose bundle must stay free of a YAML parser).
  */
 import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
-import type { Path } from '../engine/path';
+import type { Path } from '../primitives/path';
 
 export interface Position {
   readonly line: number;

@@ -7,12 +7,14 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import { isPlainObject } from '../../src/engine/clone';
 import { LABEL_KEY, LABELS_LIMIT_BYTES, byteLength, type DecisionLabel } from '../../src/engine/labels';
-import { runEngine, type EngineResult } from '../../src/engine/run';
+import { runEngine } from '../../src/rules/chain';
+import { type EngineResult } from '../../src/engine/run';
 import type { Selector } from '../../src/engine/request';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import { walkConfiguration } from '../../src/engine/walk';
 import type { Environment } from '../../src/policy/schema';
-import { environmentAllows, refOf } from '../../src/rules/branch-context';
+import { refOf } from '../../src/engine/ref';
+import { environmentAllows } from '../../src/rules/branch-context';
 import { oidcSetupLines } from '../../src/rules/oidc-role';
 import { parseYaml } from '../../src/yaml/document';
 

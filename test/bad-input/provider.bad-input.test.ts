@@ -5,7 +5,7 @@
  */
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createProvider, DEFAULT_READ_TIMEOUT_MS, type PolicyStore } from '../../src/provider/handler';
-import type { DecisionRecord, DecisionSink } from '../../src/provider/decision';
+import type { DecisionRecord, DecisionSink } from '../../src/storage/decision-record';
 import type { JsonObject } from '../../src/engine/types';
 import { configFor, DEV_LABELS, invariantProblems, prodLeaks, referencePolicy, referencePolicyInput, request, step, T } from '../adversarial/harness';
 

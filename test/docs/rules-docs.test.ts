@@ -5,12 +5,13 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import { CHAIN } from '../../src/engine/chain';
+import { CHAIN } from '../../src/rules/chain';
 import { isPlainObject } from '../../src/engine/clone';
 import { LABEL_KEY } from '../../src/engine/labels';
 import { formatFinding } from '../../src/engine/message';
 import type { ProviderRequest, ProviderResponse, Selector } from '../../src/engine/request';
-import { runEngine, type EngineResult } from '../../src/engine/run';
+import { runEngine } from '../../src/rules/chain';
+import { type EngineResult } from '../../src/engine/run';
 import type { Finding, JsonObject } from '../../src/engine/types';
 import { createProvider, type PolicyStore } from '../../src/provider/handler';
 import { CONFIGURABLE_RULE_IDS, FIXED_RULE_IDS, MODES, type ConfigurableRuleId, type Mode } from '../../src/policy/rule-ids';

@@ -1,4 +1,4 @@
-import { runEngine } from '../../src/engine/run';
+import { runEngine } from '../../src/rules/chain';
 import { LABEL_KEY } from '../../src/engine/labels';
 import {
   branchRun, commitRun, compiled, customRun, defaultRun, errorOf, outputOf, PROD_LABELS, pullRequestRun, readFixture, run, rulesOf, step, tagRun,

@@ -53,7 +53,7 @@ describe('walking every construct', () => {
   ])('reports what it cannot walk (%#)', (config, path, message) => {
     const problem = walk(config).problems[0];
     expect(problem).toBeDefined();
-    expect(problem.segments && problem.segments.length ? require('../../src/engine/path').formatPath(problem.segments) : 'pipelines').toBe(path);
+    expect(problem.segments && problem.segments.length ? require('../../src/primitives/path').formatPath(problem.segments) : 'pipelines').toBe(path);
     expect(problem.message).toContain(message);
   });
 

@@ -1,5 +1,5 @@
 import { createProvider } from '../../src/provider/handler';
-import type { DecisionRecord } from '../../src/provider/decision';
+import type { DecisionRecord } from '../../src/storage/decision-record';
 import { branchRun, readFixture, referencePolicyInput, step } from '../support/requests';
 
 const stored = (policy: unknown = referencePolicyInput(), revision = 4) => ({ revision, policy, savedAt: '2026-11-20T10:00:00Z', savedBy: 'acc-admin' });

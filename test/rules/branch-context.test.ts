@@ -1,4 +1,5 @@
-import { branchContext, environmentAllows, refOf } from '../../src/rules/branch-context';
+import { refOf } from '../../src/engine/ref';
+import { branchContext, environmentAllows } from '../../src/rules/branch-context';
 import { compiled } from '../support/requests';
 
 describe(`branch-context: ${branchContext.description}`, () => {

@@ -1,4 +1,5 @@
-import { GATE_STEP_NAME, manualTrigger } from '../../src/rules/manual-trigger';
+import { GATE_STEP_NAME } from '../../src/engine/injected-steps';
+import { manualTrigger } from '../../src/rules/manual-trigger';
 import { branchRun, compiled, customRun, outputOf, run, step } from '../support/requests';
 
 const itemsOf = (result: ReturnType<typeof run>, section = 'branches', key = 'main') => (outputOf(result).pipelines as any)[section][key] as any[];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compilePolicy } from '../../src/engine/compiled-policy';
 import { ProviderRequestSchema } from '../../src/engine/request';
-import { runEngine } from '../../src/engine/run';
+import { runEngine } from '../../src/rules/chain';
 import { parsePolicyText } from '../../src/policy/text';
 import { SIMULATED_IDS, simulate, SimulationInputError, toYaml, type SimulationTarget } from '../../src/simulate/simulate';
 

@@ -1,7 +1,7 @@
 import { createDecisionLog, DECISION_TTL_SECONDS, decisionKey } from '../../src/storage/decision-log';
 import { KEY_PATTERN, type KeyValueStore } from '../../src/storage/kv';
 import { createMemoryKv } from '../../src/storage/memory-kv';
-import type { DecisionRecord } from '../../src/provider/decision';
+import type { DecisionRecord } from '../../src/storage/decision-record';
 
 const record = (at: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord => ({
   at,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { compilePolicy } from '../../src/engine/compiled-policy';
-import { runEngine } from '../../src/engine/run';
+import { runEngine } from '../../src/rules/chain';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import type { PolicyInput } from '../../src/policy/schema';
 import { parsePolicyText } from '../../src/policy/text';

@@ -3,7 +3,7 @@
  * PolicySchema finds in it. The editor, the YAML tab and the save button all read this one draft.
  */
 import { stringify } from 'yaml';
-import type { Path } from '../../src/engine/path';
+import type { Path } from '../../src/primitives/path';
 import { validatePolicy, type PolicyProblem } from '../../src/policy/load';
 
 export type Json = unknown;

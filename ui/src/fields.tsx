@@ -6,7 +6,7 @@ import Textfield from '@atlaskit/textfield';
 import TextArea from '@atlaskit/textarea';
 import { Checkbox } from '@atlaskit/checkbox';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { formatPath, type Path } from '../../src/engine/path';
+import { formatPath, type Path } from '../../src/primitives/path';
 import type { PolicyProblem } from '../../src/policy/load';
 import { getAt, samePath, startsWith, type Json } from './draft';
 

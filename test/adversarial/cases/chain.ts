@@ -5,7 +5,7 @@
 import type { AdversarialFamily } from '../case';
 import { DEV_LABELS, DEV_ROLE, PROD_LABELS, referencePolicy, run, request, configFor, step, T } from '../harness';
 import { LABEL_KEY } from '../../../src/engine/labels';
-import { GATE_STEP_NAME } from '../../../src/rules/manual-trigger';
+import { GATE_STEP_NAME } from '../../../src/engine/injected-steps';
 import type { JsonObject } from '../../../src/engine/types';
 
 const F = T.branch('feature/x', 'feature/*');

@@ -2,16 +2,17 @@
  * The chain: every transform the provider applies, in the order it applies them. This list is the
  * one place that states the order; each transform lives in its own file under src/rules/.
  */
-import { branchContext } from '../rules/branch-context';
-import { branchGate } from '../rules/branch-gate';
-import { denyImage } from '../rules/deny-image';
-import { denyPipe } from '../rules/deny-pipe';
-import { denyScript } from '../rules/deny-script';
-import { manualTrigger } from '../rules/manual-trigger';
-import { oidcRole } from '../rules/oidc-role';
-import { runnerLabels } from '../rules/runner-labels';
-import { securityScan } from '../rules/security-scan';
-import type { Transform } from './types';
+import { branchContext } from './branch-context';
+import { branchGate } from './branch-gate';
+import { denyImage } from './deny-image';
+import { denyPipe } from './deny-pipe';
+import { denyScript } from './deny-script';
+import { manualTrigger } from './manual-trigger';
+import { oidcRole } from './oidc-role';
+import { runnerLabels } from './runner-labels';
+import { securityScan } from './security-scan';
+import { runEngineWith, type EngineResult, type PolicyState } from '../engine/run';
+import type { Transform } from '../engine/types';
 
 export const CHAIN: readonly Transform[] = [
   branchContext, // 1. which branch or tag the run is for
@@ -24,3 +25,8 @@ export const CHAIN: readonly Transform[] = [
   denyScript, //       and commands
   securityScan, //  7. scan steps first (last in the chain so that nothing above rewrites them)
 ];
+
+/** The engine with this chain: a provider request and the policy in, the response and a report out. */
+export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult {
+  return runEngineWith(CHAIN, rawRequest, state);
+}

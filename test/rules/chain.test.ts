@@ -1,4 +1,4 @@
-import { CHAIN } from '../../src/engine/chain';
+import { CHAIN } from '../../src/rules/chain';
 import { CONFIGURABLE_RULE_IDS } from '../../src/policy/rule-ids';
 
 describe('the chain', () => {

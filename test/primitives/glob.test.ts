@@ -1,4 +1,4 @@
-import { compileGlob, globSyntaxError, NAME_GLOB } from '../../src/engine/glob';
+import { compileGlob, globSyntaxError, NAME_GLOB } from '../../src/primitives/glob';
 
 describe('Bitbucket glob matching', () => {
   const cases: Array<[string, string, boolean]> = [
