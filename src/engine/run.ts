@@ -4,6 +4,7 @@
  * the CLI, the settings page preview and the tests all run exactly this code. It never throws:
  * any fault becomes an error response, so a fault blocks the run instead of letting it through.
  */
+import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
 import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
@@ -16,6 +17,12 @@ import { walkConfiguration } from './walk';
 
 /** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
 export const MAX_STEPS_PER_PIPELINE = 100;
+
+/** What the provider knows about the run beyond the request itself. */
+export interface RunOptions {
+  /** The run's repository, when the provider resolved it (scoped policies); absent otherwise. */
+  readonly repository?: RepositoryIdentity;
+}
 
 export type PolicyState = { kind: 'none' } | { kind: 'active'; policy: CompiledPolicy };
 
@@ -158,9 +165,9 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): vo
  * Runs the given chain (src/rules/chain.ts states the real one; callers use its `runEngine`). The
  * engine takes the chain as an argument so that it depends on no rule.
  */
-export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, state: PolicyState): EngineResult {
+export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions = {}): EngineResult {
   try {
-    return runChecked(chain, rawRequest, state);
+    return runChecked(chain, rawRequest, state, options);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const finding = faultFinding('internal-error', `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`, 'Re-run the pipeline. If it fails again, send this message to your workspace admin.');
@@ -169,17 +176,17 @@ export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, 
   }
 }
 
-function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState): EngineResult {
+function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions): EngineResult {
   const parsed = ProviderRequestSchema.safeParse(rawRequest);
   if (!parsed.success) {
     const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
-  return { ...runValidated(chain, parsed.data, state), request: parsed.data };
+  return { ...runValidated(chain, parsed.data, state, options), request: parsed.data };
 }
 
-function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState): EngineResult {
+function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState, options: RunOptions): EngineResult {
   const selector = request.target.selector;
 
   if (state.kind === 'none') {
@@ -208,6 +215,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
   const reported = new Set<string>();
   const context: ChainContext = {
     request,
+    repository: options.repository,
     policy,
     config,
     definitions: walked.definitions,

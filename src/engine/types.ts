@@ -1,4 +1,5 @@
 import type { Environment, Policy, ScanStep } from '../policy/schema';
+import type { RepositoryIdentity } from '../policy/repository';
 import type { Mode, RuleId } from '../policy/rule-ids';
 import type { Path } from '../primitives/path';
 import type { ProviderRequest } from './request';
@@ -102,6 +103,8 @@ export interface FindingInput {
 /** The one object every transform reads and writes, like a unified VFile: tree plus messages. */
 export interface ChainContext {
   readonly request: ProviderRequest;
+  /** The run's repository when the provider resolved it; scoped environments need it. */
+  readonly repository?: RepositoryIdentity;
   readonly policy: CompiledPolicy;
   /** The working copy of `pipelines_configuration`; transforms rewrite it in place. */
   readonly config: JsonObject;

@@ -11,7 +11,7 @@ import { manualTrigger } from './manual-trigger';
 import { oidcRole } from './oidc-role';
 import { runnerLabels } from './runner-labels';
 import { securityScan } from './security-scan';
-import { runEngineWith, type EngineResult, type PolicyState } from '../engine/run';
+import { runEngineWith, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { Transform } from '../engine/types';
 
 export const CHAIN: readonly Transform[] = [
@@ -27,6 +27,6 @@ export const CHAIN: readonly Transform[] = [
 ];
 
 /** The engine with this chain: a provider request and the policy in, the response and a report out. */
-export function runEngine(rawRequest: unknown, state: PolicyState): EngineResult {
-  return runEngineWith(CHAIN, rawRequest, state);
+export function runEngine(rawRequest: unknown, state: PolicyState, options: RunOptions = {}): EngineResult {
+  return runEngineWith(CHAIN, rawRequest, state, options);
 }
