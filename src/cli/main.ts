@@ -16,7 +16,7 @@ import { simulate, SimulationInputError } from '../simulate/simulate';
 import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
 import { parseYaml, YamlInputError } from '../yaml/document';
 import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
-import { policyWarnings } from './policy-warnings';
+import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
 
 export interface CliIo {

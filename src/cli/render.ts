@@ -2,7 +2,7 @@
 import type { Policy } from '../policy/schema';
 import type { SimulationResult, Violation } from '../simulate/simulate';
 import { describeTarget, type SimulationTarget } from '../simulate/selection';
-import type { PolicyWarning } from './policy-warnings';
+import type { PolicyWarning } from '../policy/warnings';
 
 export interface Palette {
   red(text: string): string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { hasNestedQuantifier, policyWarnings } from '../../src/cli/policy-warnings';
+import { hasNestedQuantifier, policyWarnings } from '../../src/policy/warnings';
 import { parsePolicyText } from '../../src/policy/text';
 import type { Policy } from '../../src/policy/schema';
 

@@ -4,8 +4,8 @@
  * settings page as well as `pipeline-guard policy check`.
  */
 import { formatPath, type Path } from '../primitives/path';
-import type { ConfigurableRuleId } from '../policy/rule-ids';
-import type { Environment, Policy } from '../policy/schema';
+import type { ConfigurableRuleId } from './rule-ids';
+import type { Environment, Policy } from './schema';
 
 export interface PolicyWarning {
   readonly path: string;
