@@ -223,7 +223,8 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  const { response, report } = runEngine(request, state, input.repository ? { repository: input.repository } : {});
+  // As the provider does: it resolves the repository only for a policy with scopes.
+  const { response, report } = runEngine(request, state, input.repository && input.policy?.scoped ? { repository: input.repository } : {});
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
