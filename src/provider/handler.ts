@@ -12,7 +12,7 @@ import type { CompiledPolicy, Finding } from '../engine/types';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
-import { BRACED_UUID } from '../policy/repository';
+import { BRACED_UUID, isRepositoryIdentity } from '../policy/repository';
 import type { RepositoryLookup } from './repository-lookup';
 
 export interface PolicyStore {
@@ -125,7 +125,9 @@ export function createProvider(deps: ProviderDependencies) {
     // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
     if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: {} };
     try {
-      const identity = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
+      const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
+      // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
+      if (!isRepositoryIdentity(identity, repository)) return { ok: false, result: repositoryUnknown(request, `the repository lookup gave no valid identity for ${repository}`) };
       return { ok: true, options: { repository: identity } };
     } catch (error) {
       const reason = error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`;
