@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { isPlainObject } from '../engine/clone';
 import { formatPath, type Path } from '../primitives/path';
 import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
+import type { RepositoryIdentity } from '../policy/repository';
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
@@ -37,6 +38,8 @@ export interface SimulateInput {
   readonly trigger?: Trigger;
   /** Shown in the diff headers. */
   readonly fileName?: string;
+  /** The repository the run is for (scoped environments); absent: a repository no scope includes. */
+  readonly repository?: RepositoryIdentity;
 }
 
 export type SimulationOutcome = 'allowed' | 'blocked' | 'none';
@@ -208,7 +211,7 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  const { response, report } = runEngine(request, state);
+  const { response, report } = runEngine(request, state, { repository: input.repository });
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
