@@ -46,7 +46,8 @@ export const RepositoryPayloadSchema = z.strictObject({
 });
 
 export function createScopeHandlers(deps: ScopeDependencies, kit: HandlerKit) {
-  const none = z.looseObject({});
+  /** Listings take nothing: a workspace in the payload is refused rather than ignored. */
+  const none = z.strictObject({});
   const inventoryPayload = z.strictObject(kit.draftFields).refine((v: { policy?: unknown; policyText?: unknown }) => v.policy === undefined || v.policyText === undefined, 'send `policy` or `policyText`, not both');
   const refreshPayload = z.strictObject({ repositoryUuid: z.string().regex(REPOSITORY_UUID, 'not a repository UUID ({…})') });
 
