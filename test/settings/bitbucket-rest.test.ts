@@ -40,8 +40,8 @@ describe('Bitbucket listings', () => {
     const listing = await createBitbucketListings(get, WORKSPACE).repositories();
     expect(asked).toEqual([first, second]);
     expect(listing.truncated).toBe(false);
-    expect(listing.items.map((r) => r.slug)).toEqual(['payments-api', 'payments-sandbox', 'payments-web', 'platform-infra', 'search-api', 'search-indexer', 'shared-libs', 'website']);
-    expect(listing.items.find((r) => r.slug === 'website')).toEqual({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website', name: 'website', projectKey: 'PLAT' });
+    expect(listing.items.map((r) => r.slug)).toEqual(['payments-api', 'payments-sandbox', 'payments-web', 'search-api', 'search-indexer', 'shared-libs', 'web-shop', 'website']);
+    expect(listing.items.find((r) => r.slug === 'website')).toEqual({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website', name: 'website', projectKey: 'WEB' });
   });
 
   it('derives the slug from full_name when the answer has none, and keeps a repository without a project', async () => {
@@ -70,8 +70,8 @@ describe('Bitbucket listings', () => {
     const { get } = scripted({ [PATHS.projects(WORKSPACE)]: page(fixture.projects) });
     expect((await createBitbucketListings(get, WORKSPACE).projects()).items).toEqual([
       { key: 'PAY', name: 'Payments' },
-      { key: 'PLAT', name: 'Platform' },
       { key: 'SRCH', name: 'Search' },
+      { key: 'WEB', name: 'Web' },
     ]);
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createBitbucketStub } from '../../dev/bitbucket-stub';
 import type { BitbucketGet } from '../../src/settings/bitbucket-rest';
 import { createHandlers } from '../../src/settings/handlers';
@@ -17,7 +19,7 @@ function setup(options: { bitbucket?: BitbucketGet } = {}) {
       asked.push(path);
       return stub.get(path);
     });
-  const refreshRepository = jest.fn(async (_workspace: string, uuid: string) => ({ uuid, slug: 'website', fullName: 'acme/website', projectKey: 'PLAT' }));
+  const refreshRepository = jest.fn(async (_workspace: string, uuid: string) => ({ uuid, slug: 'website', fullName: 'acme/website', projectKey: 'WEB' }));
   const handlers = createHandlers({ kv: createMemoryKv(), adminCheck: async ({ accountId }) => accountId === 'admin-1', bitbucket, refreshRepository });
   return { handlers, asked, refreshRepository };
 }
@@ -35,7 +37,7 @@ describe('scope pickers: Bitbucket listings through the resolver', () => {
   it('lists every project and repository of the context workspace, following pages', async () => {
     const { handlers, asked } = setup();
     const projects = ok(await handlers.bitbucketProjects(MEMBER, {}));
-    expect(projects.projects.map((p) => p.key)).toEqual(['PAY', 'PLAT', 'SRCH']);
+    expect(projects.projects.map((p) => p.key)).toEqual(['PAY', 'SRCH', 'WEB']);
     const repositories = ok(await handlers.bitbucketRepositories(MEMBER, {}));
     expect(repositories.repositories).toHaveLength(8);
     expect(repositories.truncated).toBe(false);
@@ -78,14 +80,31 @@ describe('runner inventory through the resolver', () => {
     expect(view.inventory.environments).toEqual([]);
   });
 
-  it('for the reference policy: prod has only an offline and a cordoned runner, dev three', async () => {
+  it('for the reference policy: no runner carries prod’s labels; dev has two runners', async () => {
     const { handlers } = setup();
     const view = ok(await handlers.runnerInventory(MEMBER, { policy: referencePolicyInput() }));
     expect(view.policySource).toBe('the unsaved policy in the editor');
     const [prod, dev] = view.inventory.environments;
-    expect(prod).toMatchObject({ name: 'prod', servedBy: [], matchingUnavailable: ['prod-runner-1 (offline)', 'prod-runner-2 (cordoned)'] });
-    expect(dev.servedBy).toEqual(['dev-runner-1', 'dev-runner-large', 'shared-legacy']);
+    expect(prod).toMatchObject({ name: 'prod', servedBy: [], matchingUnavailable: [] });
+    expect(dev.servedBy).toEqual(['legacy-web', 'shared-dev']);
     expect(view.inventory.warnings.map((w) => w.kind)).toEqual(['unserved-environment']);
+  });
+
+  it('for the saved multi-team policy: an offline-only environment and a runner shared by two environments', async () => {
+    const { handlers } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8') }));
+    const view = ok(await handlers.runnerInventory(MEMBER, {}));
+    expect(view.policySource).toBe('saved revision 1');
+    expect(Object.fromEntries(view.inventory.environments.map((e) => [e.name, e.servedBy]))).toEqual({
+      'prod-payments': ['payments-prod-1'],
+      'prod-search': [],
+      'prod-web': ['legacy-web'],
+      'dev-payments': ['payments-dev-1'],
+      'dev-search': ['search-dev-1'],
+      dev: ['legacy-web', 'shared-dev'],
+    });
+    expect(view.inventory.warnings.map((w) => `${w.kind}:${w.environment ?? w.runner}`)).toEqual(['unserved-environment:prod-search', 'shared-runner:legacy-web']);
+    expect(view.inventory.warnings[0].message).toContain('search-prod-1 (offline)');
   });
 
   it('refuses an invalid draft with the policy problems', async () => {
