@@ -5,6 +5,7 @@ import SectionMessage from '@atlaskit/section-message';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
+import { ScopeFields } from '../scope-fields';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
@@ -29,10 +30,12 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
     editor.set(['environments'], next);
   };
   const makeDefault = (checked: boolean) => {
-    // Exactly one default: ticking one environment unticks the others.
+    // Exactly one unscoped default (the catch-all): ticking one unticks the other unscoped ones.
+    // Scoped environments may each be the default of the repositories they serve.
+    const unscoped = (env: unknown) => (env as Record<string, unknown>)?.scope === undefined;
     editor.set(['environments'], environments.map((env, i) => {
       const copy = { ...(env as Record<string, unknown>) };
-      if (i === index ? checked : false) copy.default = true;
+      if (i === index ? checked : copy.default === true && !(unscoped(environments[index]) && unscoped(env))) copy.default = true;
       else delete copy.default;
       return copy;
     }));
@@ -74,6 +77,7 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
           <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
         </div>
       </fieldset>
+      <ScopeFields base={base} />
       <fieldset className="group">
         <legend>Runners</legend>
         <div className="grid">
