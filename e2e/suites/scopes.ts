@@ -15,7 +15,7 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
   const projects = page.locator('#f-environments-0-scope-projects');
   const repositories = page.locator('#f-environments-0-scope-repositories');
   const exclude = page.locator('#f-environments-0-scope-exclude');
-  const chips = (field: string) => page.getByRole('list', { name: `${field}: chosen` }).first();
+  const chips = (field: string) => page.getByRole('list', { name: `${field} of prod: chosen` });
 
   await test('the project and repository pickers offer the workspace’s lists, fetched from Bitbucket', async () => {
     await page.goto(app.url);
@@ -36,17 +36,17 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
     await projects.press('Enter');
     await chips('Projects').getByText('Payments').waitFor();
     await projects.fill('pay');
-    await page.getByRole('button', { name: 'Add to Projects' }).click();
+    await page.getByRole('button', { name: 'Add to Projects of prod', exact: true }).click();
     await chips('Projects').getByText('did you mean PAY?').waitFor();
-    await page.getByRole('button', { name: 'Remove pay from Projects' }).click();
+    await page.getByRole('button', { name: 'Remove pay from Projects of prod', exact: true }).click();
     await chips('Projects').getByText('did you mean PAY?').waitFor({ state: 'detached' });
     await repositories.fill('payments-*');
     await repositories.press('Enter');
-    await chips('Repositories').getByText('matches 3: payments-api, payments-web, payments-sandbox').waitFor();
+    await chips('Repositories').getByText('matches 3: payments-api, payments-sandbox, payments-web').waitFor();
     await repositories.fill('paymnts-*');
     await repositories.press('Enter');
     await chips('Repositories').getByText('matches no repository of this workspace').waitFor();
-    await page.getByRole('button', { name: 'Remove paymnts-* from Repositories' }).click();
+    await page.getByRole('button', { name: 'Remove paymnts-* from Repositories of prod', exact: true }).click();
     await exclude.fill('payments-sandbox');
     await exclude.press('Enter');
     const summary = page.getByTestId('scope-summary').first();
@@ -60,7 +60,7 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
     await exclude.press('Enter');
     await page.locator('#f-environments-0-scope-exclude-error').waitFor();
     expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), 'Save is enabled with an invalid glob');
-    await page.getByRole('button', { name: 'Remove bad slug from Except repositories' }).click();
+    await page.getByRole('button', { name: 'Remove bad slug from Except repositories of prod', exact: true }).click();
     await page.locator('#f-environments-0-scope-exclude-error').waitFor({ state: 'detached' });
   });
 
@@ -146,8 +146,8 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
       watch(other, 'viewer');
       await other.goto(viewer.url);
       await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
-      const projectChips = other.getByRole('list', { name: 'Projects: chosen' }).first();
-      await projectChips.getByText('PAY').waitFor();
+      const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
+      await projectChips.getByText('PAY', { exact: true }).waitFor();
       expect((await other.locator('#f-environments-0-scope-projects').count()) === 0, 'a non-admin gets a project picker input');
       expect((await other.getByRole('button', { name: /^Remove .* from / }).count()) === 0, 'a non-admin sees remove buttons on scope entries');
       expect((await other.getByRole('button', { name: /^Add to / }).count()) === 0, 'a non-admin sees Add buttons on scope pickers');

@@ -45,9 +45,11 @@ export function slugGlobNote(pattern: string, repositories: readonly BitbucketRe
 }
 
 /** A list of strings picked from suggestions or typed, one entry per chip. */
-export function PickerField({ path, label, help, suggestions, noteFor, placeholder }: {
+export function PickerField({ path, label, owner, help, suggestions, noteFor, placeholder }: {
   path: Path;
   label: string;
+  /** Whose field it is (an environment's name), so that every control has a name of its own on the page. */
+  owner?: string;
   help: ReactNode;
   suggestions: readonly Suggestion[];
   noteFor?: (item: string) => Note | undefined;
@@ -59,6 +61,7 @@ export function PickerField({ path, label, help, suggestions, noteFor, placehold
   const value = getAt(editor.draft, path);
   const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
   const [text, setText] = useState('');
+  const name = owner ? `${label} of ${owner}` : label;
   const errors: string[] = [];
   for (const problem of editor.problems) {
     if (samePath(problem.segments, path)) errors.push(problem.message);
@@ -83,7 +86,7 @@ export function PickerField({ path, label, help, suggestions, noteFor, placehold
         {label}
       </label>
       {items.length ? (
-        <ul className="chips" aria-label={`${label}: chosen`}>
+        <ul className="chips" aria-label={`${name}: chosen`}>
           {items.map((item) => {
             const note = noteFor?.(item);
             return (
@@ -91,7 +94,7 @@ export function PickerField({ path, label, help, suggestions, noteFor, placehold
                 <code>{item}</code>
                 {note ? <span className={note.warning ? 'chip-note chip-note-warning' : 'chip-note'}>{note.text}</span> : null}
                 {editor.readOnly ? null : (
-                  <button type="button" className="chip-remove" aria-label={`Remove ${item} from ${label}`} onClick={() => remove(item)}>
+                  <button type="button" className="chip-remove" aria-label={`Remove ${item} from ${name}`} onClick={() => remove(item)}>
                     ×
                   </button>
                 )}
@@ -121,7 +124,7 @@ export function PickerField({ path, label, help, suggestions, noteFor, placehold
               }
             }}
           />
-          <Button onClick={add} isDisabled={!text.trim()} aria-label={`Add to ${label}`}>
+          <Button onClick={add} isDisabled={!text.trim()} aria-label={`Add to ${name}`}>
             Add
           </Button>
           <datalist id={listId}>
@@ -144,7 +147,7 @@ export function PickerField({ path, label, help, suggestions, noteFor, placehold
 }
 
 /** The scope part of an environment card. */
-export function ScopeFields({ base }: { base: Path }) {
+export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
   const editor = useEditor();
   const { projects, repositories } = useBitbucketListings();
   const scope = getAt(editor.draft, [...base, 'scope']) as Scope | undefined;
@@ -174,9 +177,9 @@ export function ScopeFields({ base }: { base: Path }) {
         </SectionMessage>
       ) : null}
       <div className="grid grid-3">
-        <PickerField path={[...base, 'scope', 'projects']} label="Projects" placeholder="PAY" suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))} noteFor={projectNote} help="Bitbucket project keys." />
-        <PickerField path={[...base, 'scope', 'repositories']} label="Repositories" placeholder="payments-*" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns." />
-        <PickerField path={[...base, 'scope', 'exclude']} label="Except repositories" placeholder="payments-sandbox" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns taken out again." />
+        <PickerField owner={owner} path={[...base, 'scope', 'projects']} label="Projects" placeholder="PAY" suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))} noteFor={projectNote} help="Bitbucket project keys." />
+        <PickerField owner={owner} path={[...base, 'scope', 'repositories']} label="Repositories" placeholder="payments-*" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns." />
+        <PickerField owner={owner} path={[...base, 'scope', 'exclude']} label="Except repositories" placeholder="payments-sandbox" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns taken out again." />
       </div>
       <p className="scope-summary hint" data-testid="scope-summary">
         Serves {describeScope(scope)}

@@ -77,7 +77,7 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
           <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
         </div>
       </fieldset>
-      <ScopeFields base={base} />
+      <ScopeFields base={base} owner={title} />
       <fieldset className="group">
         <legend>Runners</legend>
         <div className="grid">

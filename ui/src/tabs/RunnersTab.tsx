@@ -5,7 +5,6 @@
  */
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
-import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -71,9 +70,6 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
             </SectionMessage>
           ) : null}
           {view.truncated ? <p className="hint">This workspace has more runners than the page lists; the inventory covers the first ones.</p> : null}
-          <Heading size="small" as="h2">
-            Environments
-          </Heading>
           {inventory.environments.length === 0 ? <p className="hint">There is no policy yet, so no environment needs a runner.</p> : null}
           <DynamicTable
             caption="Which online runners serve each environment"
@@ -88,9 +84,6 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
               ],
             }))}
           />
-          <Heading size="small" as="h2">
-            Runners
-          </Heading>
           <DynamicTable
             caption="The workspace’s runners"
             head={{ cells: [{ key: 'name', content: 'Runner' }, { key: 'status', content: 'Status' }, { key: 'labels', content: 'Labels' }, { key: 'serves', content: 'Serves' }] }}
