@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FetchRepository } from '../src/provider/repository-lookup';
 import type { BitbucketGet, RestAnswer } from '../src/settings/bitbucket-rest';
 
 export const STUB_FIXTURE = path.resolve(__dirname, '../fixtures/bitbucket/workspace.json');
@@ -62,7 +63,14 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     return notFound(`the console's Bitbucket stand-in does not serve ${url.pathname}`);
   };
 
-  return { get, workspace: fixture.workspace };
+  /** The provider's repository lookup over the stand-in: like src/forge/repository-lookup.ts, an HTTP error rejects. */
+  const fetchRepository: FetchRepository = async (workspace, repository) => {
+    const answer = await get(`/2.0/repositories/${workspace}/${repository}`);
+    if (answer.status !== 200) throw new Error(`Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`);
+    return answer.body;
+  };
+
+  return { get, fetchRepository, workspace: fixture.workspace };
 }
 
 export type BitbucketStub = ReturnType<typeof createBitbucketStub>;

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { createProvider } from '../src/provider/handler';
+import { createCachedRepositoryLookup } from '../src/provider/repository-lookup';
 import { createHandlers, type SettingsHandlers } from '../src/settings/handlers';
 import { simulate, SimulationInputError } from '../src/simulate/simulate';
 import { createDecisionLog } from '../src/storage/decision-log';
@@ -84,8 +85,9 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const role = options.role ?? 'admin';
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: (message) => log(message) });
+  const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, log });
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
 

@@ -6,7 +6,8 @@
 import { bitbucketAdminCheck } from './forge/admin-check';
 import { bitbucketGetAsUser } from './forge/bitbucket-get';
 import { createKvsStore } from './forge/kvs-store';
+import { refreshRepository } from './forge/repository-lookup';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
 
-export const handler = createResolver(createHandlers({ kv: createKvsStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser }));
+export const handler = createResolver(createHandlers({ kv: createKvsStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository }));

@@ -1,4 +1,5 @@
 /** The text a person reads: simulation reports and policy checks. Colour is decided by the caller. */
+import { isScoped } from '../policy/scope';
 import type { Policy } from '../policy/schema';
 import type { SimulationResult, Violation } from '../simulate/simulate';
 import { describeTarget, type SimulationTarget } from '../simulate/selection';
@@ -74,6 +75,9 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   field('File', view.fileLabel);
   field('Policy', view.policyLabel);
   field('Run', triggerText(result, view.target));
+  // Only scoped policies depend on the repository; for the others the line would be noise.
+  if (view.policy && isScoped(view.policy))
+    field('Repository', result.repository ? `${result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}` : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)');
   const selection = result.target.selection;
   field('Definition', selection.path ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}` : selection.reason);
   if (selection.ties.length)

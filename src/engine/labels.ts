@@ -14,6 +14,8 @@ export interface DecisionLabel {
   v: 1;
   policy: string;
   ref: string;
+  /** The repository's full name, when the provider resolved it (scoped policies). */
+  repository?: string;
   steps: Record<string, string[] | number>;
   warnings: string[];
   truncated?: true;
@@ -32,6 +34,7 @@ export function buildDecisionLabel(
   ref: RunRef,
   stepsByEnvironment: Map<string, string[]>,
   warnings: readonly Finding[],
+  repository?: string,
 ): DecisionLabel {
   const refText = refKey(ref);
   const warningKeys = new Set(warnings.map((w) => `${w.rule}@${w.path}`));
@@ -41,6 +44,7 @@ export function buildDecisionLabel(
     v: 1,
     policy: policyDigest,
     ref: refText,
+    ...(repository !== undefined ? { repository } : {}),
     steps: Object.fromEntries([...stepsByEnvironment].sort(([a], [b]) => a.localeCompare(b))),
     warnings: [...warningKeys].sort().slice(0, MAX_WARNINGS),
   };

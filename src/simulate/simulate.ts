@@ -9,10 +9,10 @@ import { stringify } from 'yaml';
 import { isPlainObject } from '../engine/clone';
 import { formatPath, type Path } from '../primitives/path';
 import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
-import type { RepositoryIdentity } from '../policy/repository';
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
+import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
 import { DEFAULT_REF, describeTarget, filterPipelines, selectDefinition, SelectionError, type RefSpec, type Selection, type SimulationTarget } from './selection';
@@ -38,7 +38,7 @@ export interface SimulateInput {
   readonly trigger?: Trigger;
   /** Shown in the diff headers. */
   readonly fileName?: string;
-  /** The repository the run is for (scoped environments); absent: a repository no scope includes. */
+  /** The repository the run is for (what the provider's lookup would resolve); absent: a repository no scope includes. */
   readonly repository?: RepositoryIdentity;
 }
 
@@ -77,6 +77,8 @@ export interface SimulationResult {
     /** Which definition was chosen and why (or why none was). */
     readonly selection: { readonly path?: string; readonly line?: number; readonly reason: string; readonly ties: string[] };
   };
+  /** The repository the run was simulated for, or null: one that no scope includes. */
+  readonly repository: { readonly slug: string; readonly project: string | null } | null;
   readonly request: ProviderRequest;
   readonly response: ProviderResponse;
   readonly steps: SimulatedStep[];
@@ -102,6 +104,16 @@ export const SIMULATED_IDS = {
   buildNumber: 1,
   pullRequestId: 1,
 } as const;
+
+/**
+ * The identity a command line or the settings page preview gives for `--repository SLUG` (or
+ * WORKSPACE/SLUG) and `--project KEY`, standing in for the provider's lookup.
+ */
+export function simulatedRepository(repository: string, projectKey?: string): RepositoryIdentity {
+  const slash = repository.indexOf('/');
+  const slug = slash === -1 ? repository : repository.slice(slash + 1);
+  return { uuid: SIMULATED_IDS.repository, slug, fullName: repository, ...(projectKey !== undefined ? { projectKey } : {}) };
+}
 
 export function defaultTrigger(target: SimulationTarget): Trigger {
   return target.kind === 'custom' ? 'manual' : 'push';
@@ -211,7 +223,7 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  const { response, report } = runEngine(request, state, { repository: input.repository });
+  const { response, report } = runEngine(request, state, input.repository ? { repository: input.repository } : {});
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
@@ -246,6 +258,7 @@ export function simulate(input: SimulateInput): SimulationResult {
   return {
     outcome,
     target: { trigger, ref: simulatedRef(input.target), selector: selection?.selector, selection: selectionInfo },
+    repository: input.repository ? { slug: input.repository.slug, project: input.repository.projectKey ?? null } : null,
     request,
     response,
     steps,

@@ -13,3 +13,10 @@ export const POLICY_TEST_PREFIX = 'policytest:';
 
 /** One decision-log record per run; see decision-log.ts for the key layout. */
 export const DECISION_PREFIX = 'decision:';
+
+/**
+ * The provider's cache of repository identities (UUID -> slug, full name, project), one key per
+ * repository: `repository:2fc883c6-3dee-4e73-a354-ccee4bd77938` (KVS keys may not hold braces).
+ */
+export const REPOSITORY_PREFIX = 'repository:';
+export const repositoryCacheKey = (uuid: string): string => `${REPOSITORY_PREFIX}${uuid.replace(/[{}]/g, '').toLowerCase()}`;
