@@ -113,6 +113,22 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
     await shot(page, 'scopes-03-preview-repository');
   });
 
+  await test('a simulated Bitbucket run resolves its repository through the stand-in and is judged by scope', async () => {
+    await openTab(page, 'Decision log');
+    await page.getByText('Local console only: simulate a Bitbucket run').click();
+    await page.locator('#run-target-name').fill('main');
+    // acme/search-api in the fixture workspace: the provider knows only this UUID and asks Bitbucket.
+    await page.locator('#run-repo').fill('{a1b2c3d4-0005-4a00-8000-00000000a005}');
+    await page.getByRole('button', { name: 'Simulate run' }).click();
+    const answer = await page.locator('.run-answer').innerText({ timeout: 15_000 });
+    expect(answer.startsWith('Bitbucket would stop the run') && answer.includes('repository-scope') && answer.includes('acme/search-api'), `search-api's run: ${answer}`);
+    await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
+    await page.getByRole('button', { name: 'Simulate run' }).click();
+    await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
+    await page.getByRole('row', { name: /acme\/payments-api/ }).first().waitFor();
+    await shot(page, 'scopes-04-simulated-run');
+  });
+
   await test('the runner inventory shows which online runners serve each environment and warns', async () => {
     await openTab(page, 'Runners');
     const inventory = page.getByTestId('runner-inventory');
@@ -135,7 +151,7 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
     expect(row.includes('payments-prod-1'), `prod-payments row: ${row}`);
     const runnerRow = await inventory.getByRole('row', { name: /^payments-dev-1/ }).innerText();
     expect(runnerRow.includes('online') && runnerRow.includes('dev.payments') && runnerRow.includes('dev-payments'), `payments-dev-1 row (labels given as {name} objects): ${runnerRow}`);
-    await shot(page, 'scopes-04-runner-inventory');
+    await shot(page, 'scopes-05-runner-inventory');
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
@@ -158,7 +174,7 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
       expect((await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0, 'a non-admin sees the refresh control');
       await other.getByRole('tab', { name: 'Runners', exact: true }).click();
       await other.getByTestId('runner-warnings').waitFor();
-      await shot(other, 'scopes-05-read-only');
+      await shot(other, 'scopes-06-read-only');
       // The server refuses the write too, whatever the page shows.
       const refused = await other.evaluate(async () => {
         const response = await fetch('/__dev/invoke/refreshRepository', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}' }) });

@@ -144,6 +144,35 @@ describe('refresh repository cache', () => {
   });
 });
 
+describe('preview for a repository', () => {
+  const MULTI_TEAM = readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8');
+  const PROD_PIPELINE = 'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n          deployment: production\n          script: [./deploy.sh]\n';
+  const preview = async (repository?: object) => {
+    const { handlers } = setup();
+    return ok(await handlers.preview(MEMBER, { yaml: PROD_PIPELINE, target: { kind: 'branch', name: 'main' }, policyText: MULTI_TEAM, ...(repository ? { repository } : {}) })).result;
+  };
+
+  it('runs the PROD step of a payments repository as prod-payments, on its runners', async () => {
+    const result = await preview({ uuid: '{a1b2c3d4-0001-4a00-8000-00000000a001}', slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' });
+    expect(result.outcome).toBe('allowed');
+    expect(result.steps.map((s) => [s.name, s.environment])).toContainEqual(['PROD deploy', 'prod-payments']);
+    expect(result.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual(['self.hosted', 'linux', 'prod.payments']);
+  });
+
+  it('blocks the same step for the excluded sandbox, naming the repository', async () => {
+    const result = await preview({ uuid: '{a1b2c3d4-0003-4a00-8000-00000000a003}', slug: 'payments-sandbox', fullName: 'acme/payments-sandbox', projectKey: 'PAY' });
+    expect(result.outcome).toBe('blocked');
+    expect(result.violations.map((v) => v.rule)).toContain('repository-scope');
+    expect(result.violations.find((v) => v.rule === 'repository-scope')?.message).toContain('acme/payments-sandbox');
+  });
+
+  it('without a repository previews a run for a repository no scope includes', async () => {
+    const result = await preview();
+    expect(result.outcome).toBe('blocked');
+    expect(result.violations.map((v) => v.rule)).toContain('repository-scope');
+  });
+});
+
 describe('preview payload: repository', () => {
   const PIPELINE = 'pipelines:\n  default:\n    - step:\n        name: Build\n        script: [npm test]\n';
   it.each([
