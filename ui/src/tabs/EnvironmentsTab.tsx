@@ -6,6 +6,7 @@ import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
 import { ScopeFields } from '../scope-fields';
+import { withDefault } from '../environment-defaults';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
@@ -30,17 +31,7 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
     next.splice(to, 0, item);
     editor.set(['environments'], next);
   };
-  const makeDefault = (checked: boolean) => {
-    // Exactly one unscoped default (the catch-all): ticking one unticks the other unscoped ones.
-    // Scoped environments may each be the default of the repositories they serve.
-    const unscoped = (env: unknown) => (env as Record<string, unknown>)?.scope === undefined;
-    editor.set(['environments'], environments.map((env, i) => {
-      const copy = { ...(env as Record<string, unknown>) };
-      if (i === index ? checked : copy.default === true && !(unscoped(environments[index]) && unscoped(env))) copy.default = true;
-      else delete copy.default;
-      return copy;
-    }));
-  };
+  const makeDefault = (checked: boolean) => editor.set(['environments'], withDefault(environments, index, checked));
   const title = typeof name === 'string' && name ? name : `environment ${index + 1}`;
   return (
     <section className="card" aria-labelledby={`env-${index}-title`}>
