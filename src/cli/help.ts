@@ -69,7 +69,9 @@ Validates a policy (YAML or JSON) and prints every problem with its path and lin
 about valid policies that do not separate environments: shared runner labels, a privileged
 environment open to "**", a default environment with another environment's role, critical rules in
 warn or off mode, deny patterns prone to catastrophic backtracking, extra labels that belong to
-another environment, and OIDC roles whose runners have no network.
+another environment, and OIDC roles whose runners have no network. For scoped environments: project
+keys not in upper case, slug globs that can never match, scopes that leave an environment unreachable,
+environments whose scope and match a higher one covers, and repository-scope in warn or off mode.
 
 Options:
   --format text|json   text for people (default), json for scripts

@@ -139,7 +139,9 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
 }
 
 export function renderPolicyCheck(fileLabel: string, policy: Policy, warnings: readonly (PolicyWarning & { line?: number })[], style: Palette): string {
-  const defaultEnv = policy.environments.find((env) => env.default)?.name;
+  const scopedDefaults = policy.environments.filter((env) => env.default && env.scope).map((env) => env.name);
+  const catchAll = policy.environments.find((env) => env.default && !env.scope)?.name;
+  const defaultEnv = scopedDefaults.length ? `${catchAll} for repositories outside the scopes of ${scopedDefaults.join(', ')}` : catchAll;
   const lines = [`${fileLabel}: ${style.green('valid')} policy, ${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} (${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`];
   if (warnings.length === 0) lines.push('no warnings');
   else {
