@@ -102,7 +102,7 @@ function segment(value: string): string {
 
 export const PATHS = {
   projects: (workspace: string) => `/2.0/workspaces/${segment(workspace)}/projects?pagelen=${PAGE_LENGTH}`,
-  repositories: (workspace: string) => `/2.0/repositories/${segment(workspace)}?pagelen=${PAGE_LENGTH}&sort=slug`,
+  repositories: (workspace: string) => `/2.0/repositories/${segment(workspace)}?pagelen=${PAGE_LENGTH}`,
   runners: (workspace: string) => `/2.0/workspaces/${segment(workspace)}/pipelines-config/runners?pagelen=${PAGE_LENGTH}`,
 };
 

@@ -22,7 +22,7 @@ const page = (values: unknown[], next?: string): RestAnswer => ({ status: 200, b
 describe('Bitbucket listings', () => {
   it('asks for the context workspace’s projects, repositories and runners at the documented endpoints', () => {
     expect(PATHS.projects(WORKSPACE)).toBe(`/2.0/workspaces/${WORKSPACE}/projects?pagelen=100`);
-    expect(PATHS.repositories(WORKSPACE)).toBe(`/2.0/repositories/${WORKSPACE}?pagelen=100&sort=slug`);
+    expect(PATHS.repositories(WORKSPACE)).toBe(`/2.0/repositories/${WORKSPACE}?pagelen=100`);
     expect(PATHS.runners(WORKSPACE)).toBe(`/2.0/workspaces/${WORKSPACE}/pipelines-config/runners?pagelen=100`);
   });
 
@@ -32,7 +32,7 @@ describe('Bitbucket listings', () => {
 
   it('follows `next` across pages and keeps every item', async () => {
     const first = PATHS.repositories(WORKSPACE);
-    const second = `/2.0/repositories/${WORKSPACE}?pagelen=100&sort=slug&page=2`;
+    const second = `/2.0/repositories/${WORKSPACE}?pagelen=100&page=2`;
     const { get, asked } = scripted({
       [first]: page(fixture.repositories.slice(0, 5), `https://api.bitbucket.org${second}`),
       [second]: page(fixture.repositories.slice(5)),
