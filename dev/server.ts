@@ -13,12 +13,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { createProvider } from '../src/provider/handler';
+import { createCachedRepositoryLookup } from '../src/provider/repository-lookup';
 import { createHandlers, type SettingsHandlers } from '../src/settings/handlers';
 import { simulate, SimulationInputError } from '../src/simulate/simulate';
 import { createDecisionLog } from '../src/storage/decision-log';
 import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
+import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
 import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
@@ -82,8 +84,10 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const decisions = createDecisionLog(kv);
   const role = options.role ?? 'admin';
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin' });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: (message) => log(message) });
+  const bitbucket = createBitbucketStub();
+  const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, log });
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
 
@@ -109,6 +113,10 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     try {
       if (request.method === 'GET' && url.pathname === '/healthz') return send(response, 200, { ok: true });
+      if (request.method === 'GET' && url.pathname.startsWith(`${STUB_HTTP_PREFIX}/`)) {
+        const answer = await bitbucket.get(`${url.pathname.slice(STUB_HTTP_PREFIX.length)}${url.search}`);
+        return send(response, answer.status, answer.body);
+      }
       if (request.method === 'GET' || request.method === 'HEAD') return serveFile(url.pathname, response);
       if (request.method !== 'POST') return send(response, 405, { error: 'method not allowed' });
       // Another web page in the same browser may POST here too. JSON requests from another origin

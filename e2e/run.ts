@@ -8,9 +8,11 @@
  */
 import { runSuite, type Suite, type TestResult } from './harness';
 import { core } from './suites/core';
+import { scopes } from './suites/scopes';
 
 const SUITES: Record<string, Suite> = {
   core,
+  scopes,
 };
 
 async function main() {

@@ -4,8 +4,10 @@
  * provider's bundle stays small and free of the simulator and its YAML parser.
  */
 import { bitbucketAdminCheck } from './forge/admin-check';
+import { bitbucketGetAsUser } from './forge/bitbucket-get';
 import { createKvsStore } from './forge/kvs-store';
+import { refreshRepository } from './forge/repository-lookup';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
 
-export const handler = createResolver(createHandlers({ kv: createKvsStore(), adminCheck: bitbucketAdminCheck }));
+export const handler = createResolver(createHandlers({ kv: createKvsStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository }));

@@ -7,7 +7,7 @@ import type { SimulationResult } from '../simulate/simulate';
 import type { DecisionListing } from '../storage/decision-log';
 import type { PolicyTest } from '../storage/policy-tests';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'not-found' | 'damaged' | 'storage';
+export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
 
 export interface PolicyTestOutcome {
   readonly id: string;

@@ -20,8 +20,9 @@ import { parseYaml } from '../yaml/document';
 import type { ApiError, ApiResult, CsvView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv } from './csv';
 import { identityFromContext, type AdminCheck, type Identity } from './identity';
+import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
-export interface HandlerDependencies {
+export interface HandlerDependencies extends ScopeDependencies {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   readonly decisions?: DecisionLog;
@@ -54,6 +55,8 @@ const Payloads = {
       yaml: z.string().max(MAX_PIPELINE_YAML, `the pipeline is limited to ${MAX_PIPELINE_YAML / 1024} KiB`),
       target: PreviewTargetSchema,
       trigger: z.enum(TRIGGERS).optional(),
+      /** The repository the run is for (scoped environments); none: a repository no scope includes. */
+      repository: RepositoryPayloadSchema.optional(),
       ...draftFields,
     })
     .refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
@@ -203,7 +206,22 @@ export function createHandlers(deps: HandlerDependencies) {
     policy: record.policy,
   });
 
+  const kit: HandlerKit = {
+    handler,
+    requireAdmin,
+    parsePayload,
+    refuse,
+    draftFields,
+    policyFor: async (input) => {
+      const draft = draftFrom(input);
+      if (draft) return { policy: draft.policy, source: 'the unsaved policy in the editor' };
+      const { compiled, source } = await savedPolicy();
+      return { policy: compiled?.policy, source };
+    },
+  };
+
   return {
+    ...createScopeHandlers(deps, kit),
     getPolicy: handler<PolicyView>(async (identity, payload) => {
       parsePayload(Payloads.none, payload);
       const [current, canEdit] = await Promise.all([repo.current(), deps.adminCheck(identity)]);
@@ -240,7 +258,7 @@ export function createHandlers(deps: HandlerDependencies) {
       const draft = draftFrom(input);
       const { compiled, source } = draft ? { compiled: compilePolicy(draft.policy), source: 'the unsaved policy in the editor' } : await savedPolicy();
       try {
-        return { result: simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger }), policySource: source };
+        return { result: simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository }), policySource: source };
       } catch (error) {
         if (!(error instanceof SimulationInputError)) throw error;
         return refuse({ code: 'invalid-pipeline', message: `The pipeline cannot be previewed: ${error.message}`, line: error.position?.line, column: error.position?.column });

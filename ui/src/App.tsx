@@ -9,6 +9,7 @@ import type { ApiError, PolicyView, PreviewView, SavedView } from '../../src/set
 import examplePolicyText from '../../examples/policy.yaml?raw';
 import { parseYaml } from '../../src/yaml/document';
 import { caller } from './api';
+import { BitbucketListingsProvider } from './bitbucket';
 import type { SettingsBackend } from './backend/types';
 import { check } from './draft';
 import { EditorContext, type EditorState } from './fields';
@@ -17,6 +18,8 @@ import { DecisionsTab } from './tabs/DecisionsTab';
 import { EnvironmentsTab } from './tabs/EnvironmentsTab';
 import { HistoryTab } from './tabs/HistoryTab';
 import { INITIAL_PREVIEW, PreviewTab, type PreviewState } from './tabs/PreviewTab';
+import { RepositoriesTab } from './tabs/RepositoriesTab';
+import { RunnersTab } from './tabs/RunnersTab';
 import { TestsTab, type NewTest } from './tabs/TestsTab';
 import { TrustTab } from './tabs/TrustTab';
 import { YamlTab } from './tabs/YamlTab';
@@ -31,7 +34,7 @@ interface Banner {
 /** One default environment with no rules yet: the editor then shows what is missing, field by field. */
 const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
 
-const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests'] as const;
+const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners'] as const;
 
 function errorBanner(title: string, error: ApiError): Banner {
   const details = [
@@ -130,6 +133,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
 
   return (
     <EditorContext.Provider value={editor}>
+      <BitbucketListingsProvider call={call}>
       <main className="page">
         <header className="page-header">
           <div>
@@ -223,8 +227,19 @@ export function App({ backend }: { backend: SettingsBackend }) {
               <TestsTab key={JSON.stringify(newTest)} call={call} canEdit={!readOnly} draft={draft} draftUsable={draftUsable} initial={newTest} />
             </div>
           </TabPanel>
+          <TabPanel>
+            <div className="panel">
+              <RepositoriesTab call={call} dirty={dirty} />
+            </div>
+          </TabPanel>
+          <TabPanel>
+            <div className="panel">
+              <RunnersTab call={call} draft={draft} draftUsable={draftUsable} />
+            </div>
+          </TabPanel>
         </Tabs>
       </main>
+      </BitbucketListingsProvider>
     </EditorContext.Provider>
   );
 }

@@ -5,6 +5,8 @@ import SectionMessage from '@atlaskit/section-message';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
+import { ScopeFields } from '../scope-fields';
+import { withDefault } from '../environment-defaults';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
@@ -29,15 +31,7 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
     next.splice(to, 0, item);
     editor.set(['environments'], next);
   };
-  const makeDefault = (checked: boolean) => {
-    // Exactly one default: ticking one environment unticks the others.
-    editor.set(['environments'], environments.map((env, i) => {
-      const copy = { ...(env as Record<string, unknown>) };
-      if (i === index ? checked : false) copy.default = true;
-      else delete copy.default;
-      return copy;
-    }));
-  };
+  const makeDefault = (checked: boolean) => editor.set(['environments'], withDefault(environments, index, checked));
   const title = typeof name === 'string' && name ? name : `environment ${index + 1}`;
   return (
     <section className="card" aria-labelledby={`env-${index}-title`}>
@@ -75,6 +69,7 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
           <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
         </div>
       </fieldset>
+      <ScopeFields base={base} owner={title} />
       <fieldset className="group">
         <legend>Runners</legend>
         <div className="grid">

@@ -5,8 +5,10 @@ import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import { useState } from 'react';
 import type { ApiError, PreviewView } from '../../../src/settings/api';
+import type { BitbucketRepository } from '../../../src/settings/bitbucket-rest';
 import { EXAMPLE_PIPELINE, type Call } from '../api';
 import { SimulationView } from '../result';
+import { identityOf, RepositorySelect } from '../repository-select';
 import { DEFAULT_TARGET, TargetPicker, toTarget, type TargetForm } from '../target';
 
 export interface PreviewState {
@@ -29,10 +31,11 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
+  const [repository, setRepository] = useState<BitbucketRepository>();
 
   const run = async () => {
     setBusy(true);
-    const result = await call<PreviewView>('preview', { yaml: state.yaml, target: toTarget(state.target), ...(draftUsable && useDraft ? { policy: draft } : {}) });
+    const result = await call<PreviewView>('preview', { yaml: state.yaml, target: toTarget(state.target), ...(repository ? { repository: identityOf(repository) } : {}), ...(draftUsable && useDraft ? { policy: draft } : {}) });
     setBusy(false);
     if (result.ok) {
       setView(result);
@@ -51,6 +54,9 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
       </label>
       <TextArea id="preview-yaml" value={state.yaml} isMonospaced minimumRows={14} resize="vertical" onChange={(e) => setState({ ...state, yaml: e.target.value })} />
       <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} />
+      <div className="grid">
+        <RepositorySelect id="preview-repository" label="Repository" value={repository?.uuid ?? ''} onChange={setRepository} emptyLabel="A repository no scope includes" help="Scoped environments serve only the repositories they name." />
+      </div>
       {draftUsable ? <Checkbox label="Use the unsaved policy from the editor" isChecked={useDraft} onChange={(e) => setUseDraft(e.target.checked)} /> : null}
       <div className="toolbar">
         <Button appearance="primary" onClick={run} isDisabled={busy}>
