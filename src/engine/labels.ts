@@ -16,6 +16,8 @@ export interface DecisionLabel {
   ref: string;
   steps: Record<string, string[] | number>;
   warnings: string[];
+  /** Break-glass grants this run used, from storage: never carried over from an earlier record. */
+  grants?: string[];
   truncated?: true;
 }
 
@@ -32,6 +34,7 @@ export function buildDecisionLabel(
   ref: RunRef,
   stepsByEnvironment: Map<string, string[]>,
   warnings: readonly Finding[],
+  grants: readonly string[] = [],
 ): DecisionLabel {
   const refText = refKey(ref);
   const warningKeys = new Set(warnings.map((w) => `${w.rule}@${w.path}`));
@@ -43,6 +46,7 @@ export function buildDecisionLabel(
     ref: refText,
     steps: Object.fromEntries([...stepsByEnvironment].sort(([a], [b]) => a.localeCompare(b))),
     warnings: [...warningKeys].sort().slice(0, MAX_WARNINGS),
+    ...(grants.length ? { grants: [...grants] } : {}),
   };
   if (warningKeys.size > MAX_WARNINGS) label.truncated = true;
   return label;

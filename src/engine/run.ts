@@ -4,6 +4,7 @@
  * the CLI, the settings page preview and the tests all run exactly this code. It never throws:
  * any fault becomes an error response, so a fault blocks the run instead of letting it through.
  */
+import type { Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
@@ -14,6 +15,7 @@ import { formatPath, type Path } from '../primitives/path';
 import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
 import { walkConfiguration } from './walk';
+import { createWaivers } from './waivers';
 
 /** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
 export const MAX_STEPS_PER_PIPELINE = 100;
@@ -22,6 +24,10 @@ export const MAX_STEPS_PER_PIPELINE = 100;
 export interface RunOptions {
   /** The run's repository, when the provider resolved it (scoped policies); absent otherwise. */
   readonly repository?: RepositoryIdentity;
+  /** Break-glass grants stored with the policy; each applies only while `now` is before its expiry. */
+  readonly grants?: readonly Grant[];
+  /** The clock at run time, against which grants expire (default: the current time). */
+  readonly now?: Date;
 }
 
 export type PolicyState = { kind: 'none' } | { kind: 'active'; policy: CompiledPolicy };
@@ -49,6 +55,8 @@ export interface RunReport {
   /** Every finding, blocking (`enforce`) and not (`warn`). */
   readonly findings: Finding[];
   readonly configChanges: string[];
+  /** Ids of the break-glass grants that waived a rule on this run; absent when none did. */
+  readonly grants?: string[];
 }
 
 export interface EngineResult {
@@ -121,7 +129,7 @@ function decisionOf(site: StepSite): StepDecision {
  * and the decision record in `labels`. One walk of the output serves both, in output positions, so
  * that a second pass over the output writes the same record.
  */
-function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): void {
+function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], grants: readonly string[]): void {
   const { config, policy, findings } = context;
   const output = walkConfiguration(config, () => undefined, { shapes: false });
   const stepsPerDefinition = new Map<DefinitionSite, number>();
@@ -150,7 +158,7 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): vo
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
   const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
   const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
-  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings));
+  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, grants));
   if (labels) config.labels = labels;
   else
     context.report({
@@ -213,6 +221,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
 
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, creator: request.creator });
   const context: ChainContext = {
     request,
     repository: options.repository,
@@ -243,6 +252,11 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
         findings.push(finding);
       }
     },
+    waiverFor(rule, environment, site) {
+      const grant = waivers.waiverFor(rule, environment.name, context.ref);
+      if (grant) site.changes.push(`runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`);
+      return grant;
+    },
   };
   for (const problem of walked.problems) context.report(problem);
   for (const transform of chain) transform.apply(context);
@@ -257,7 +271,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
         fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
       });
   }
-  checkOutput(context, walked.steps);
+  checkOutput(context, walked.steps, waivers.used);
 
   const blocking = findings.filter((f) => f.mode === 'enforce');
   const nothingToRun = walked.definitions.length === 0 && !selector;
@@ -271,6 +285,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     steps: walked.steps.map(decisionOf),
     findings,
     configChanges: context.configChanges,
+    ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
   };
 
   if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };

@@ -1,3 +1,4 @@
+import type { Grant, WaivableRuleId } from '../policy/grant-guard';
 import type { Environment, Policy, ScanStep } from '../policy/schema';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { Mode, RuleId } from '../policy/rule-ids';
@@ -96,8 +97,11 @@ export interface FindingInput {
   readonly segments?: Path;
   readonly message: string;
   readonly fix: string;
-  /** Forces enforcement when a warning could not be made safe (e.g. no environment can take the step). */
-  readonly mode?: 'enforce';
+  /**
+   * Forces enforcement when a warning could not be made safe (e.g. no environment can take the
+   * step); `warn` records what a break-glass grant waived.
+   */
+  readonly mode?: 'enforce' | 'warn';
 }
 
 /** The one object every transform reads and writes, like a unified VFile: tree plus messages. */
@@ -115,6 +119,12 @@ export interface ChainContext {
   readonly configChanges: string[];
   ref: RunRef;
   report(finding: FindingInput): void;
+  /**
+   * The break-glass grant that waives `rule` for this step in `environment` on this run, if any
+   * (src/engine/waivers.ts says when one applies). A rule that gets one lets the step run in that
+   * environment instead of reporting it; the grant is recorded as used.
+   */
+  waiverFor(rule: WaivableRuleId, environment: Environment, site: StepSite): Grant | undefined;
 }
 
 export interface Transform {

@@ -1,4 +1,5 @@
 /** The shape of one adversarial case: a pipeline, a target, and the outcome it must end in. */
+import type { RunOptions } from '../../src/engine/run';
 import type { JsonObject } from '../../src/engine/types';
 import type { RuleId } from '../../src/policy/rule-ids';
 import type { PolicyInput } from '../../src/policy/schema';
@@ -35,6 +36,8 @@ export interface AdversarialCase {
   /** A YAML file under fixtures/adversarial/, parsed like the CLI parses it, then filtered like Bitbucket. */
   readonly yaml?: string;
   readonly policy?: (policy: PolicyInput) => void;
+  /** What the provider knows beyond the request: the repository, stored grants and the clock. */
+  readonly options?: RunOptions;
   readonly expect: Expectation;
 }
 
