@@ -9,6 +9,7 @@ import { ProviderRequestSchema, type ProviderResponse } from '../engine/request'
 import { runEngine } from '../rules/chain';
 import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
+import { storedGrants } from '../policy/grant-guard';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
@@ -96,7 +97,10 @@ export function createProvider(deps: ProviderDependencies) {
     }
     const loaded = policyStateFrom(stored);
     if (!loaded.ok) return unavailable(request, { kind: 'invalid', reason: loaded.reason });
-    return runEngine(request, loaded.state);
+    // The grants come with the policy record, in the same read; they are never cached, so a
+    // revocation applies to the next run.
+    const grants = loaded.state.kind === 'active' ? storedGrants((stored as { grants?: unknown }).grants) : [];
+    return runEngine(request, loaded.state, { grants, now: now() });
   };
 
   const record = async (result: EngineResult): Promise<void> => {

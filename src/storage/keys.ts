@@ -13,3 +13,7 @@ export const POLICY_TEST_PREFIX = 'policytest:';
 
 /** One decision-log record per run; see decision-log.ts for the key layout. */
 export const DECISION_PREFIX = 'decision:';
+
+/** Every break-glass grant ever made, `grant:<id>`, with who made or revoked it; see grant-store.ts. */
+export const GRANT_PREFIX = 'grant:';
+export const grantKey = (id: string): string => `${GRANT_PREFIX}${id}`;
