@@ -33,6 +33,10 @@ Options:
   --trigger KIND           push, manual, schedule, parent_step or definitions
                            (default: push, or manual with --custom)
   --format text|json       text for people (default), json for scripts
+  --repository SLUG        run as this repository (grants name their repository by slug)
+  --grants FILE            preview the run under break-glass grants: a YAML list of grants in
+                           their stored shape (a bad file exits with status 2)
+  --now ISO8601            the clock grants expire against (default: now)
   -h, --help               show this help
 
 Which definition runs: an exact branch or tag key beats a glob, and among globs the most specific

@@ -14,7 +14,7 @@ export const MAX_GRANT_MS = 24 * 60 * 60 * 1000;
 
 export const GRANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Bitbucket repository slugs: lowercase letters, digits, `-`, `_` and `.`. */
-export const REPOSITORY_SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+export const REPOSITORY_SLUG_PATTERN = /^[a-z0-9._-]{1,128}$/;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** Bitbucket account UUIDs in their brace form, as in the request's `creator`. */
 export const ACCOUNT_UUID_PATTERN = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;

@@ -5,7 +5,7 @@
  * reads stored grants through the hand-written guard in grant-guard.ts, which a test keeps in step.
  */
 import * as z from 'zod';
-import { formatPath } from '../primitives/path';
+import { formatPath, type Path } from '../primitives/path';
 import { globSyntaxError, REF_GLOB } from '../primitives/glob';
 import {
   ACCOUNT_UUID_PATTERN,
@@ -62,6 +62,8 @@ export interface GrantProblem {
   /** The grant's id when it has a usable one, else its position. */
   readonly grant: string;
   readonly field: string;
+  /** Where in the list: `[0, 'rules', 1]`, for a line number in a file. */
+  readonly segments: Path;
   readonly message: string;
 }
 
@@ -86,31 +88,37 @@ export function validateGrant(value: unknown, now: Date, index = 0): { ok: true;
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue): GrantProblem[] => {
       const base = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ grant: name, field: formatPath([...base, key]), message: `unknown field; a grant has ${GRANT_FIELDS.join(', ')}` }));
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ grant: name, field: formatPath([...base, key]), segments: [index, ...base, key], message: `unknown field; a grant has ${GRANT_FIELDS.join(', ')}` }));
       const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-      return [{ grant: name, field: formatPath(base), message: missing ? 'required' : issue.message }];
+      return [{ grant: name, field: formatPath(base), segments: [index, ...base], message: missing ? 'required' : issue.message }];
     });
+    // zod skips the window check when another field fails; a file should hear of every problem at once.
+    const { expires, grantedAt } = (typeof value === 'object' && value !== null ? value : {}) as { expires?: unknown; grantedAt?: unknown };
+    if (typeof expires === 'string' && typeof grantedAt === 'string' && !problems.some((p) => p.field === 'expires') && !Number.isNaN(instantMs(expires)) && !Number.isNaN(instantMs(grantedAt))) {
+      const problem = windowProblem(expires, instantMs(grantedAt), `grantedAt (${grantedAt})`);
+      if (problem) problems.push({ grant: name, field: 'expires', segments: [index, 'expires'], message: problem });
+    }
     return { ok: false, problems };
   }
   const grant = parsed.data as Grant;
   if (grant.grantedAt === undefined) {
     const problem = windowProblem(grant.expires, now.getTime(), `now (${now.toISOString()}), since the grant does not say when it was granted`);
     // An expiry already past is a grant that no longer applies, not a malformed one.
-    if (problem && instantMs(grant.expires) > now.getTime()) return { ok: false, problems: [{ grant: name, field: 'expires', message: problem }] };
+    if (problem && instantMs(grant.expires) > now.getTime()) return { ok: false, problems: [{ grant: name, field: 'expires', segments: [index, 'expires'], message: problem }] };
   }
   return { ok: true, grant };
 }
 
 /** Validates a grants list (a file's or a payload's): every grant, and ids unique. */
 export function validateGrants(value: unknown, now: Date): GrantsResult {
-  if (!Array.isArray(value)) return { ok: false, problems: [{ grant: '(grants)', field: '', message: 'must be a list of grants' }] };
+  if (!Array.isArray(value)) return { ok: false, problems: [{ grant: '(grants)', field: '', segments: [], message: 'must be a list of grants' }] };
   const problems: GrantProblem[] = [];
   const grants: Grant[] = [];
   const seen = new Set<string>();
   value.forEach((item, index) => {
     const result = validateGrant(item, now, index);
     if (!result.ok) return problems.push(...result.problems);
-    if (seen.has(result.grant.id)) problems.push({ grant: grantName(item, index), field: 'id', message: 'another grant in the list has the same id' });
+    if (seen.has(result.grant.id)) problems.push({ grant: grantName(item, index), field: 'id', segments: [index, 'id'], message: 'another grant in the list has the same id' });
     seen.add(result.grant.id);
     grants.push(result.grant);
   });

@@ -12,6 +12,8 @@ import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../en
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
+import type { Grant } from '../policy/grant-guard';
+import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
 import { DEFAULT_REF, describeTarget, filterPipelines, selectDefinition, SelectionError, type RefSpec, type Selection, type SimulationTarget } from './selection';
@@ -37,6 +39,11 @@ export interface SimulateInput {
   readonly trigger?: Trigger;
   /** Shown in the diff headers. */
   readonly fileName?: string;
+  /** The run's repository; without it, no grant can apply. */
+  readonly repository?: RepositoryIdentity;
+  /** Break-glass grants to preview the run under, expiring against `now`. */
+  readonly grants?: readonly Grant[];
+  readonly now?: Date;
 }
 
 export type SimulationOutcome = 'allowed' | 'blocked' | 'none';
@@ -82,6 +89,8 @@ export interface SimulationResult {
   readonly configChanges: string[];
   /** Unified diff of the configuration as sent and as returned; absent when the run is blocked. */
   readonly diff?: string;
+  /** Ids of the break-glass grants that waived a rule on this run; absent when none did. */
+  readonly grants?: string[];
 }
 
 /** Placeholder identities: plausible brace UUIDs. The engine never decides anything on them. */
@@ -208,7 +217,7 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  const { response, report } = runEngine(request, state);
+  const { response, report } = runEngine(request, state, { repository: input.repository, grants: input.grants, now: input.now });
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
@@ -249,6 +258,7 @@ export function simulate(input: SimulateInput): SimulationResult {
     violations,
     configChanges: report.configChanges,
     diff,
+    ...(report.grants ? { grants: report.grants } : {}),
   };
 }
 
