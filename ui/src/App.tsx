@@ -15,6 +15,7 @@ import { EditorContext, type EditorState } from './fields';
 import { setAt } from './draft';
 import { DecisionsTab } from './tabs/DecisionsTab';
 import { EnvironmentsTab } from './tabs/EnvironmentsTab';
+import { GrantsTab } from './tabs/GrantsTab';
 import { HistoryTab } from './tabs/HistoryTab';
 import { INITIAL_PREVIEW, PreviewTab, type PreviewState } from './tabs/PreviewTab';
 import { TestsTab, type NewTest } from './tabs/TestsTab';
@@ -31,7 +32,7 @@ interface Banner {
 /** One default environment with no rules yet: the editor then shows what is missing, field by field. */
 const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
 
-const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests'] as const;
+const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Break-glass grants'] as const;
 
 function errorBanner(title: string, error: ApiError): Banner {
   const details = [
@@ -39,6 +40,12 @@ function errorBanner(title: string, error: ApiError): Banner {
     ...(error.problems ?? []).map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`),
   ];
   return { appearance: 'error', title, body: error.message, details };
+}
+
+/** The saved policy's environment names: a grant can only open environments the provider enforces. */
+function savedEnvironments(policy: unknown): string[] {
+  const environments = (policy as { environments?: unknown } | undefined)?.environments;
+  return Array.isArray(environments) ? environments.flatMap((env) => (typeof env?.name === 'string' ? [env.name as string] : [])) : [];
 }
 
 export function App({ backend }: { backend: SettingsBackend }) {
@@ -221,6 +228,11 @@ export function App({ backend }: { backend: SettingsBackend }) {
           <TabPanel>
             <div className="panel">
               <TestsTab key={JSON.stringify(newTest)} call={call} canEdit={!readOnly} draft={draft} draftUsable={draftUsable} initial={newTest} />
+            </div>
+          </TabPanel>
+          <TabPanel>
+            <div className="panel">
+              <GrantsTab call={call} environments={savedEnvironments(view.policy)} />
             </div>
           </TabPanel>
         </Tabs>
