@@ -5,7 +5,8 @@
  */
 import { createKvsStore } from './forge/kvs-store';
 import { kvsPolicyStore } from './forge/kvs-policy-store';
+import { forgeRepositoryLookup } from './forge/repository-lookup';
 import { createProvider } from './provider/handler';
 import { createDecisionLog } from './storage/decision-log';
 
-export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()) });
+export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()), repositories: forgeRepositoryLookup });

@@ -1,5 +1,6 @@
 import { CONFIGURABLE_RULE_IDS, type Mode, type RuleId } from '../policy/rule-ids';
 import type { Environment, Policy } from '../policy/schema';
+import { isScoped } from '../policy/scope';
 import { gateStepFor, scanStepsFor } from './injected-steps';
 import { digestOf } from './digest';
 import type { CompiledPolicy } from './types';
@@ -8,7 +9,7 @@ const configurable = new Set<string>(CONFIGURABLE_RULE_IDS);
 
 /** Everything the chain derives from a policy once per run rather than once per step. */
 export function compilePolicy(policy: Policy, revision?: number): CompiledPolicy {
-  const defaultEnvironment = policy.environments.find((env) => env.default);
+  const defaultEnvironment = policy.environments.find((env) => env.default && env.scope === undefined);
   if (!defaultEnvironment) throw new Error('policy has no default environment (the schema should have refused it)');
 
   const labelOwners = new Map<string, Environment[]>();
@@ -25,6 +26,7 @@ export function compilePolicy(policy: Policy, revision?: number): CompiledPolicy
     revision,
     digest: digestOf(policy),
     defaultEnvironment,
+    scoped: isScoped(policy),
     labelOwners,
     scanSteps: scanStepsFor(policy, defaultEnvironment),
     gateStep: gateStepFor(defaultEnvironment),

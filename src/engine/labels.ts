@@ -14,6 +14,8 @@ export interface DecisionLabel {
   v: 1;
   policy: string;
   ref: string;
+  /** The repository's full name, when the provider resolved it (scoped policies). */
+  repository?: string;
   steps: Record<string, string[] | number>;
   warnings: string[];
   /** Break-glass grants this run used, from storage: never carried over from an earlier record. */
@@ -34,6 +36,7 @@ export function buildDecisionLabel(
   ref: RunRef,
   stepsByEnvironment: Map<string, string[]>,
   warnings: readonly Finding[],
+  repository?: string,
   grants: readonly string[] = [],
 ): DecisionLabel {
   const refText = refKey(ref);
@@ -44,6 +47,7 @@ export function buildDecisionLabel(
     v: 1,
     policy: policyDigest,
     ref: refText,
+    ...(repository !== undefined ? { repository } : {}),
     steps: Object.fromEntries([...stepsByEnvironment].sort(([a], [b]) => a.localeCompare(b))),
     warnings: [...warningKeys].sort().slice(0, MAX_WARNINGS),
     ...(grants.length ? { grants: [...grants] } : {}),

@@ -7,6 +7,7 @@
 import type { Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
+import { defaultEnvironmentFor, environmentsInScope } from '../policy/scope';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
 import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
@@ -52,6 +53,8 @@ export interface RunReport {
   readonly selector?: Selector;
   readonly policy?: { readonly digest: string; readonly revision?: number };
   readonly steps: StepDecision[];
+  /** The run's repository, when the provider resolved it (scoped policies only). */
+  readonly repository?: RepositoryIdentity;
   /** Every finding, blocking (`enforce`) and not (`warn`). */
   readonly findings: Finding[];
   readonly configChanges: string[];
@@ -158,7 +161,7 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
   const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
   const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
-  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, grants));
+  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
   if (labels) config.labels = labels;
   else
     context.report({
@@ -222,10 +225,13 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
   const findings: Finding[] = [];
   const reported = new Set<string>();
   const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, creator: request.creator });
+  // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
   const context: ChainContext = {
     request,
     repository: options.repository,
     policy,
+    environments: policy.scoped ? environmentsInScope(policy.policy, options.repository) : policy.policy.environments,
+    defaultEnvironment: policy.scoped ? defaultEnvironmentFor(policy.policy, options.repository) : policy.defaultEnvironment,
     config,
     definitions: walked.definitions,
     steps: walked.steps,
@@ -283,13 +289,14 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     selector,
     policy: { digest: policy.digest, revision: policy.revision },
     steps: walked.steps.map(decisionOf),
+    ...(options.repository ? { repository: options.repository } : {}),
     findings,
     configChanges: context.configChanges,
     ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
   };
 
   if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };
-  if (blocking.length > 0) return { response: errorResponse(blocking[0].rule, blockMessage(blocking, context.ref, policyLabel(policy))), report };
+  if (blocking.length > 0) return { response: errorResponse(blocking[0].rule, blockMessage(blocking, context.ref, policyLabel(policy), options.repository?.fullName)), report };
   if (nothingToRun) return { response: { pipelines_configuration: request.pipelines_configuration }, report };
   return { response: { pipelines_configuration: config }, report };
 }

@@ -79,7 +79,10 @@ export interface CompiledPolicy {
   readonly policy: Policy;
   readonly digest: string;
   readonly revision?: number;
+  /** The catch-all: the one unscoped default environment. Pipeline Guard's own steps run on its runners. */
   readonly defaultEnvironment: Environment;
+  /** Some environment has a scope, so the run's repository decides which environments apply. */
+  readonly scoped: boolean;
   /** Which environments list each label (required or extra), for naming the owner in messages. */
   readonly labelOwners: ReadonlyMap<string, readonly Environment[]>;
   readonly scanSteps: readonly JsonObject[];
@@ -110,6 +113,10 @@ export interface ChainContext {
   /** The run's repository when the provider resolved it; scoped environments need it. */
   readonly repository?: RepositoryIdentity;
   readonly policy: CompiledPolicy;
+  /** The environments whose scope includes the run's repository, in policy order (all of them when nothing is scoped). */
+  readonly environments: readonly Environment[];
+  /** The repository's default environment: the first default whose scope includes it. */
+  readonly defaultEnvironment: Environment;
   /** The working copy of `pipelines_configuration`; transforms rewrite it in place. */
   readonly config: JsonObject;
   readonly definitions: readonly DefinitionSite[];

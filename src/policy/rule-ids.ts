@@ -3,6 +3,7 @@
  * src/engine/chain.ts; a test keeps the two lists in step.
  */
 export const CONFIGURABLE_RULE_IDS = [
+  'repository-scope',
   'branch-gate',
   'runner-labels',
   'oidc-role',
@@ -19,7 +20,7 @@ export type ConfigurableRuleId = (typeof CONFIGURABLE_RULE_IDS)[number];
  * Checks that no policy can switch off: they guard the engine's own ability to see the pipeline
  * (a construct it cannot walk could hide a PROD step) and report its faults.
  */
-export const FIXED_RULE_IDS = ['invalid-request', 'invalid-pipeline', 'selected-definition', 'policy-unavailable', 'internal-error'] as const;
+export const FIXED_RULE_IDS = ['invalid-request', 'invalid-pipeline', 'selected-definition', 'policy-unavailable', 'repository-unknown', 'internal-error'] as const;
 
 export type FixedRuleId = (typeof FIXED_RULE_IDS)[number];
 export type RuleId = ConfigurableRuleId | FixedRuleId;

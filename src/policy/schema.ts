@@ -7,6 +7,8 @@ import * as z from 'zod';
 import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../primitives/glob';
 import { canonicalCidr, hasHostBits, parseCidr } from './network';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
+import { PROJECT_KEY_PATTERN } from './scope';
+import { scopeProblems } from './scope-checks';
 
 export const LABEL_PATTERN = /^[a-z0-9.]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
@@ -76,6 +78,19 @@ const match = z.strictObject({
   deployments: z.array(z.string().regex(DEPLOYMENT_PATTERN, 'not a deployment environment name')).max(20).optional(),
 });
 
+const slugGlob = z.string().check((ctx) => {
+  const problem = globSyntaxError(ctx.value, REF_GLOB);
+  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob: ${problem}`, input: ctx.value });
+  else if (/\s/.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'must not contain white space (repository slugs have none)', input: ctx.value });
+});
+
+/** Which repositories an environment serves; src/policy/scope.ts has the matching rules. */
+const scope = z.strictObject({
+  projects: z.array(z.string().regex(PROJECT_KEY_PATTERN, 'not a Bitbucket project key (letters, digits and "_", starting with a letter), e.g. PAY')).max(100).optional(),
+  repositories: z.array(slugGlob).max(100).optional(),
+  exclude: z.array(slugGlob).max(100).optional(),
+});
+
 const environment = z.strictObject({
   name: z.string().regex(ENV_NAME_PATTERN, 'an environment name is lowercase letters, digits and "-", starting with a letter'),
   description: z.string().max(200).regex(NO_CONTROL, 'must not contain control characters').optional(),
@@ -86,6 +101,7 @@ const environment = z.strictObject({
   runner: runner.optional(),
   oidc: oidc.optional(),
   manualTrigger: z.boolean().default(false),
+  scope: scope.optional(),
 });
 
 const scanStep = z.strictObject({
@@ -122,11 +138,7 @@ export const PolicySchema = z
       else seen.set(env.name, index);
     });
 
-    const defaults = policy.environments.flatMap((env, index) => (env.default ? [index] : []));
-    if (defaults.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'exactly one environment must set `default: true`; none does' });
-    for (const index of defaults.slice(1))
-      ctx.addIssue({ code: 'custom', path: ['environments', index, 'default'], message: `only one environment may be the default; environments[${defaults[0]}] already is` });
+    for (const problem of scopeProblems(policy.environments)) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 
     // Bitbucket takes at most 10 labels on a step; a step asking for every extra label must still fit.
     policy.environments.forEach((env, index) => {
@@ -158,4 +170,5 @@ export type Policy = z.output<typeof PolicySchema>;
 /** The policy as an admin writes it. */
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type Environment = Policy['environments'][number];
+export type EnvironmentScope = NonNullable<Environment['scope']>;
 export type ScanStep = NonNullable<Policy['securityScan']>['steps'][number];

@@ -7,12 +7,14 @@ import { blockMessage } from '../engine/message';
 import { refOf } from '../engine/ref';
 import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
 import { runEngine } from '../rules/chain';
-import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState } from '../engine/run';
+import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
-import { storedGrants } from '../policy/grant-guard';
+import { instantMs, storedGrants } from '../policy/grant-guard';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
+import { BRACED_UUID } from '../policy/repository';
+import type { RepositoryLookup } from './repository-lookup';
 
 export interface PolicyStore {
   /** The stored policy record, or undefined when none was ever saved. */
@@ -22,6 +24,13 @@ export interface PolicyStore {
 export interface ProviderDependencies {
   readonly store: PolicyStore;
   readonly decisions?: DecisionSink;
+  /**
+   * Resolves the run's repository for policies with scoped environments (never asked otherwise).
+   * Without it, a scoped policy treats every run as a repository that no scope includes.
+   */
+  readonly repositories?: RepositoryLookup;
+  /** Bounds the repository lookup (cache read plus, on a miss, one Bitbucket call). */
+  readonly lookupTimeoutMs?: number;
   /** Well inside Forge's 25 s limit, so that a hung read still ends in an answer. */
   readonly readTimeoutMs?: number;
   readonly decisionTimeoutMs?: number;
@@ -31,6 +40,7 @@ export interface ProviderDependencies {
 
 export const DEFAULT_READ_TIMEOUT_MS = 8_000;
 export const DEFAULT_DECISION_TIMEOUT_MS = 1_500;
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 6_000;
 
 class TimeoutError extends Error {}
 
@@ -84,9 +94,55 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
   return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
 }
 
+/** The lookup failed while scoped environments depend on it: blocked, and worth re-running. */
+function repositoryUnknown(request: unknown, reason: string): EngineResult {
+  const finding: Finding = {
+    rule: 'repository-unknown',
+    mode: 'enforce',
+    severity: 'high',
+    path: '',
+    segments: [],
+    message: `Pipeline Guard could not find out which repository this run is for (${reason}). The workspace policy gives some environments to certain repositories only, so without the repository it cannot tell which environments, runners and roles this pipeline may use, and it blocked the run rather than guess.`,
+    fix: 'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. If it keeps failing, a workspace admin should check that Pipeline Guard is still installed with access to repositories (scope read:repository:bitbucket).',
+  };
+  const parsed = ProviderRequestSchema.safeParse(request);
+  const response: ProviderResponse = { error: { key: 'pipeline-guard.repository-unknown', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
+  return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
+}
+
+type Resolved = { ok: true; options: RunOptions } | { ok: false; result: EngineResult };
+
 export function createProvider(deps: ProviderDependencies) {
   const log = deps.log ?? ((message: string) => console.log(message));
   const now = deps.now ?? (() => new Date());
+
+  /**
+   * The run's repository, asked for only when the answer can change the outcome: the policy has
+   * scoped environments, or a break-glass grant is in force (grants name their repository by slug).
+   * Never for an unscoped policy without grants, never for the Run-pipeline dialog.
+   */
+  const resolveRepository = async (request: unknown, state: PolicyState, stored: unknown): Promise<Resolved> => {
+    if (state.kind !== 'active') return { ok: true, options: {} };
+    // The grants come with the policy record, in the same read. They are checked on every run
+    // (never cached), so a revocation or an expiry applies to the next run.
+    const at = now();
+    const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
+    const base: RunOptions = grants.length ? { grants, now: at } : {};
+    if ((!state.policy.scoped && grants.length === 0) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
+    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
+    // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
+    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: {} };
+    try {
+      const identity = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
+      return { ok: true, options: { ...base, repository: identity } };
+    } catch (error) {
+      const reason = error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`;
+      if (state.policy.scoped) return { ok: false, result: repositoryUnknown(request, reason) };
+      // Only grants wanted the repository: without it none applies, which fails closed.
+      log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
+      return { ok: true, options: base };
+    }
+  };
 
   const evaluate = async (request: unknown): Promise<EngineResult> => {
     let stored: unknown;
@@ -97,10 +153,9 @@ export function createProvider(deps: ProviderDependencies) {
     }
     const loaded = policyStateFrom(stored);
     if (!loaded.ok) return unavailable(request, { kind: 'invalid', reason: loaded.reason });
-    // The grants come with the policy record, in the same read; they are never cached, so a
-    // revocation applies to the next run.
-    const grants = loaded.state.kind === 'active' ? storedGrants((stored as { grants?: unknown }).grants) : [];
-    return runEngine(request, loaded.state, { grants, now: now() });
+    const resolved = await resolveRepository(request, loaded.state, stored);
+    if (!resolved.ok) return resolved.result;
+    return runEngine(request, loaded.state, resolved.options);
   };
 
   const record = async (result: EngineResult): Promise<void> => {
@@ -117,7 +172,7 @@ export function createProvider(deps: ProviderDependencies) {
   return async function provider(request: unknown): Promise<ProviderResponse> {
     try {
       const result = await evaluate(request);
-      const summary = `pipeline-guard: ${result.report.outcome}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
+      const summary = `pipeline-guard: ${result.report.outcome}${result.report.repository ? ` ${result.report.repository.fullName}` : ''}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
       log(summary);
       await record(result);
       return result.response;

@@ -11,8 +11,8 @@ function deploymentsOf(env: Environment): ReadonlySet<string> {
   return folded;
 }
 
-/** The first environment whose `match` the step meets, and why; otherwise the default environment. */
-export function classify(site: StepSite, environments: readonly Environment[], fallback: Environment): { env: Environment; reason: string } {
+/** The first of `environments` whose `match` the step meets, and why; undefined when it meets none. */
+export function matchEnvironment(site: StepSite, environments: readonly Environment[]): { env: Environment; reason: string } | undefined {
   const stageLabel = (key: string) => (site.stage && typeof site.stage[key] === 'string' ? (site.stage[key] as string) : undefined);
   const candidates: Array<[string, string | undefined]> = [
     ['its `deployment`', typeof site.step.deployment === 'string' ? site.step.deployment : undefined],
@@ -30,7 +30,12 @@ export function classify(site: StepSite, environments: readonly Environment[], f
     for (const [where, value] of candidates)
       if (value !== undefined && wanted.has(foldForMatching(value))) return { env, reason: `${where} is "${value}"` };
   }
-  return { env: fallback, reason: 'it matches no other environment' };
+  return undefined;
+}
+
+/** The first environment whose `match` the step meets, and why; otherwise the default environment. */
+export function classify(site: StepSite, environments: readonly Environment[], fallback: Environment): { env: Environment; reason: string } {
+  return matchEnvironment(site, environments) ?? { env: fallback, reason: 'it matches no other environment' };
 }
 
 /**
@@ -38,7 +43,7 @@ export function classify(site: StepSite, environments: readonly Environment[], f
  * that deployment's variables (and secrets) on a ref the policy does not allow. Returns whether
  * anything was removed.
  */
-function dropDeployments(site: StepSite, env: Environment): boolean {
+export function dropDeployments(site: StepSite, env: Environment): boolean {
   const gated = new Set((env.match?.deployments ?? []).map(foldForMatching));
   let dropped = false;
   for (const [holder, where] of [[site.step, 'the step'], [site.stage, 'its stage']] as const) {
@@ -60,20 +65,21 @@ function dropDeployments(site: StepSite, env: Environment): boolean {
  * environment; undefined when no environment may run on this ref.
  */
 function demote(context: ChainContext, site: StepSite, gated: Environment): { env: Environment; reason: string } | undefined {
-  const { policy, ref } = context;
+  const { environments, ref } = context;
   let env = gated;
-  for (let round = 0; round < policy.policy.environments.length && dropDeployments(site, env); round++) {
-    const again = classify(site, policy.policy.environments, policy.defaultEnvironment);
+  for (let round = 0; round < environments.length && dropDeployments(site, env); round++) {
+    const again = classify(site, environments, context.defaultEnvironment);
     if (environmentAllows(again.env, ref)) return again;
     env = again.env;
   }
-  const fallback = policy.defaultEnvironment;
+  const fallback = context.defaultEnvironment;
   return environmentAllows(fallback, ref) ? { env: fallback, reason: 'it is the default environment' } : undefined;
 }
 
 function gate(context: ChainContext, site: StepSite): void {
   const { policy, ref } = context;
-  const { env, reason } = classify(site, policy.policy.environments, policy.defaultEnvironment);
+  // repository-scope, earlier in the chain, has already placed a step that asked for an environment out of scope.
+  const { env, reason } = site.environment ? { env: site.environment, reason: site.environmentReason ?? '' } : classify(site, context.environments, context.defaultEnvironment);
   site.environment = env;
   site.environmentReason = reason;
   if (environmentAllows(env, ref)) return;
@@ -92,7 +98,7 @@ function gate(context: ChainContext, site: StepSite): void {
     });
     return;
   }
-  const fallback = policy.defaultEnvironment;
+  const fallback = context.defaultEnvironment;
   // A warning lets the run go on, but never with the gated environment's runners, role or
   // deployment; where no environment may take the step, the warning is enforced.
   const instead = mode === 'warn' && env !== fallback ? demote(context, site, env) : undefined;

@@ -9,21 +9,23 @@ import { denyPipe } from './deny-pipe';
 import { denyScript } from './deny-script';
 import { manualTrigger } from './manual-trigger';
 import { oidcRole } from './oidc-role';
+import { repositoryScope } from './repository-scope';
 import { runnerLabels } from './runner-labels';
 import { securityScan } from './security-scan';
 import { runEngineWith, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { Transform } from '../engine/types';
 
 export const CHAIN: readonly Transform[] = [
-  branchContext, // 1. which branch or tag the run is for
-  branchGate, //    2. which environment each step belongs to, and whether that environment may run here
-  runnerLabels, //  3. runs-on: the environment's runners and nothing else
-  oidcRole, //      4. the environment's AWS role, and no other
-  manualTrigger, // 5. a person starts the steps of manual environments
-  denyImage, //     6. denied images,
-  denyPipe, //         pipes
-  denyScript, //       and commands
-  securityScan, //  7. scan steps first (last in the chain so that nothing above rewrites them)
+  branchContext, //   1. which branch or tag the run is for
+  repositoryScope, // 2. steps that ask for an environment whose scope leaves the repository out
+  branchGate, //      3. which environment each step belongs to, and whether that environment may run here
+  runnerLabels, //    4. runs-on: the environment's runners and nothing else
+  oidcRole, //        5. the environment's AWS role, and no other
+  manualTrigger, //   6. a person starts the steps of manual environments
+  denyImage, //       7. denied images,
+  denyPipe, //           pipes
+  denyScript, //         and commands
+  securityScan, //    8. scan steps first (last in the chain so that nothing above rewrites them)
 ];
 
 /** The engine with this chain: a provider request and the policy in, the response and a report out. */

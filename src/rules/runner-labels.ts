@@ -22,7 +22,10 @@ function checkLabel(context: ChainContext, site: StepSite, env: Environment, lab
   const folded = label.trim().toLowerCase();
   const own = new Set([...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]);
   if (own.has(folded)) return true;
-  const owners = (context.policy.labelOwners.get(folded) ?? []).filter((owner) => owner !== env).map((owner) => `"${owner.name}"`);
+  const outside = context.repository ? context.repository.fullName : "this run's repository";
+  const owners = (context.policy.labelOwners.get(folded) ?? [])
+    .filter((owner) => owner !== env)
+    .map((owner) => `"${owner.name}"${context.environments.includes(owner) ? '' : ` (whose scope leaves ${outside} out)`}`);
   const caseNote = folded !== label ? ` (runner labels are lowercase, so "${label}" is read as "${folded}")` : '';
   const where = fromGlobal ? 'the global `options.runs-on` asks' : 'it asks';
   const whose = owners.length ? `which belongs to environment ${owners.join(' and ')}` : 'which no environment in the workspace policy provides';

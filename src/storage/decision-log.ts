@@ -30,6 +30,7 @@ const OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const;
 export const StoredDecisionSchema = z.object({
   at: z.string().max(40),
   repository: z.string().max(MAX_TEXT),
+  project: z.string().max(MAX_TEXT).optional(),
   ref: z.string().max(MAX_TEXT),
   trigger: z.string().max(40),
   outcome: z.enum(OUTCOMES),
@@ -44,8 +45,10 @@ export type StoredDecision = z.output<typeof StoredDecisionSchema>;
 
 export interface DecisionFilter {
   readonly outcome?: (typeof OUTCOMES)[number];
-  /** Case-insensitive substring of the repository. */
+  /** Case-insensitive substring of the repository (its full name when it was resolved, else its UUID). */
   readonly repository?: string;
+  /** A Bitbucket project key (case-insensitive): only records of repositories in that project. */
+  readonly project?: string;
 }
 
 export interface DecisionListing {
@@ -66,6 +69,7 @@ export function compactDecision(record: DecisionRecord): StoredDecision {
   return {
     at: record.at,
     repository: clip(record.repository),
+    ...(record.project !== undefined ? { project: clip(record.project) } : {}),
     ref: clip(record.ref),
     trigger: record.trigger.slice(0, 40),
     outcome: record.outcome,
@@ -98,6 +102,7 @@ export function createDecisionLog(kv: KeyValueStore, options: DecisionLogOptions
 
     async list(filter = {}, scanCap = DECISION_SCAN_CAP) {
       const wanted = filter.repository?.trim().toLowerCase();
+      const project = filter.project?.trim().toUpperCase();
       const records: StoredDecision[] = [];
       const { entries, capped } = await listAll(kv, DECISION_PREFIX, scanCap);
       for (const entry of entries) {
@@ -106,6 +111,7 @@ export function createDecisionLog(kv: KeyValueStore, options: DecisionLogOptions
         if (!parsed.success) continue;
         if (filter.outcome && parsed.data.outcome !== filter.outcome) continue;
         if (wanted && !parsed.data.repository.toLowerCase().includes(wanted)) continue;
+        if (project && parsed.data.project?.toUpperCase() !== project) continue;
         records.push(parsed.data);
       }
       // The key order already is newest first; sorting by time as well keeps the page right if

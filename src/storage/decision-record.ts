@@ -5,7 +5,10 @@ import type { RunReport } from '../engine/run';
 /** One compact line of the decision log, written for every real run (never for `definitions`). */
 export interface DecisionRecord {
   readonly at: string;
+  /** The repository's full name (`acme/website`) when the provider resolved it (scoped policies), else its UUID. */
   readonly repository: string;
+  /** The repository's Bitbucket project key, when known. */
+  readonly project?: string;
   readonly ref: string;
   readonly trigger: string;
   readonly outcome: RunReport['outcome'];
@@ -25,7 +28,8 @@ export interface DecisionSink {
 export function decisionRecord(request: Pick<ProviderRequest, 'repository' | 'trigger' | 'pipeline' | 'build_number'>, report: RunReport, at: Date): DecisionRecord {
   return {
     at: at.toISOString(),
-    repository: request.repository,
+    repository: report.repository?.fullName ?? request.repository,
+    ...(report.repository?.projectKey !== undefined ? { project: report.repository.projectKey } : {}),
     ref: report.ref ? refKey(report.ref) : 'none',
     trigger: request.trigger,
     outcome: report.outcome,

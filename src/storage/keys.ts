@@ -17,3 +17,10 @@ export const DECISION_PREFIX = 'decision:';
 /** Every break-glass grant ever made, `grant:<id>`, with who made or revoked it; see grant-store.ts. */
 export const GRANT_PREFIX = 'grant:';
 export const grantKey = (id: string): string => `${GRANT_PREFIX}${id}`;
+
+/**
+ * The provider's cache of repository identities (UUID -> slug, full name, project), one key per
+ * repository: `repository:2fc883c6-3dee-4e73-a354-ccee4bd77938` (KVS keys may not hold braces).
+ */
+export const REPOSITORY_PREFIX = 'repository:';
+export const repositoryCacheKey = (uuid: string): string => `${REPOSITORY_PREFIX}${uuid.replace(/[{}]/g, '').toLowerCase()}`;

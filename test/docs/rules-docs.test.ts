@@ -14,11 +14,12 @@ import { runEngine } from '../../src/rules/chain';
 import { type EngineResult } from '../../src/engine/run';
 import type { Finding, JsonObject } from '../../src/engine/types';
 import { createProvider, type PolicyStore } from '../../src/provider/handler';
+import type { RepositoryLookup } from '../../src/provider/repository-lookup';
 import { CONFIGURABLE_RULE_IDS, FIXED_RULE_IDS, MODES, type ConfigurableRuleId, type Mode } from '../../src/policy/rule-ids';
 import { selectDefinition, type RefSpec, type SimulationTarget } from '../../src/simulate/selection';
 import { buildProviderRequest, defaultTrigger } from '../../src/simulate/simulate';
 import { parseYaml } from '../../src/yaml/document';
-import { compiled, referencePolicyInput } from '../support/requests';
+import { compiled, policyInputFrom, referencePolicyInput, repositoryIdentity } from '../support/requests';
 import { RULE_DOCS_DIR, rulePages, type Example, type RulePage } from './rule-pages';
 
 const pages = rulePages();
@@ -63,12 +64,14 @@ function modeOverrides(args: Record<string, string>): Partial<Record<Configurabl
   return overrides;
 }
 
+/** `policy=FILE` runs an example under another policy of the project; `repository=SLUG project=KEY` as that repository of workspace acme. */
 function runExample(example: Pick<Example, 'yaml' | 'args'>, extra: Partial<Record<ConfigurableRuleId, Mode>> = {}): EngineResult {
   const overrides = { ...modeOverrides(example.args), ...extra };
   const policy = compiled((p) => {
     p.rules = { ...p.rules, ...overrides };
-  });
-  return runEngine(requestFor(example.yaml, example.args), { kind: 'active', policy });
+  }, example.args.policy);
+  const repository = example.args.repository !== undefined ? repositoryIdentity(example.args.repository, example.args.project) : undefined;
+  return runEngine(requestFor(example.yaml, example.args), { kind: 'active', policy }, repository ? { repository } : {});
 }
 
 const errorOf = (response: ProviderResponse) => ('error' in response ? response.error : undefined);
@@ -199,8 +202,8 @@ const fromEngine = (result: EngineResult, rule: string): SituationResult => {
   return { rule, mode: finding.mode, text: error?.message ?? formatFinding(finding), response: result.response };
 };
 
-async function fromProvider(store: PolicyStore, log: (message: string) => void = () => {}): Promise<SituationResult> {
-  const provider = createProvider({ store, log });
+async function fromProvider(store: PolicyStore, log: (message: string) => void = () => {}, repositories?: RepositoryLookup): Promise<SituationResult> {
+  const provider = createProvider({ store, log, repositories });
   const response = await provider(PUSH_REQUEST);
   const error = errorOf(response);
   if (!error) throw new Error(`expected an error, got ${JSON.stringify(response).slice(0, 300)}`);
@@ -218,6 +221,12 @@ const SITUATIONS: Record<string, () => SituationResult | Promise<SituationResult
     (policy.environments[0] as { oidc: { roleArn: string } }).oidc.roleArn = 'arn:aws:iam::111111111111:user/deployer';
     return fromProvider({ read: async () => ({ revision: 4, policy, savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) });
   },
+  'repository-lookup-fails': () =>
+    fromProvider(
+      { read: async () => ({ revision: 12, policy: policyInputFrom('examples/policy-multi-team.yaml'), savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) },
+      () => {},
+      { resolve: () => Promise.reject(new Error('Bitbucket answered 503')) },
+    ),
   'no-policy-saved': () => fromEngine(runEngine(PUSH_REQUEST, { kind: 'none' }), 'policy-unavailable'),
   'engine-fault': () => {
     // A configuration that throws while being read stands in for any bug inside the engine.
@@ -235,6 +244,7 @@ const SITUATION_OUTCOMES: Record<string, { rule: string; mode: 'enforce' | 'warn
   'storage-read-fails': { rule: 'policy-unavailable', mode: 'enforce' },
   'stored-policy-invalid': { rule: 'policy-unavailable', mode: 'enforce' },
   'no-policy-saved': { rule: 'policy-unavailable', mode: 'warn', passesThrough: true },
+  'repository-lookup-fails': { rule: 'repository-unknown', mode: 'enforce' },
   'engine-fault': { rule: 'internal-error', mode: 'enforce' },
   'adapter-fault': { rule: 'internal-error', mode: 'enforce' },
 };

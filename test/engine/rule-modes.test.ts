@@ -2,15 +2,21 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
 import { CONFIGURABLE_RULE_IDS } from '../../src/policy/rule-ids';
-import { branchRun, compiled, errorOf, outputOf, run } from '../support/requests';
+import { branchRun, compiled, errorOf, outputOf, repositoryIdentity, run as runWith } from '../support/requests';
 
 const breakers = parse(readFileSync(path.resolve(__dirname, '../../fixtures/provider/rule-breakers.yml'), 'utf8')) as Record<
   string,
-  { target: { branch: string; pattern?: string }; pipeline: unknown[] }
+  { target: { branch: string; pattern?: string }; pipeline: unknown[]; policy?: string; repository?: { slug: string; project?: string } }
 >;
 
 const requestFor = (rule: string) => branchRun(breakers[rule].target.branch, breakers[rule].pipeline, { pattern: breakers[rule].target.pattern });
-const withMode = (rule: string, mode: 'enforce' | 'warn' | 'off') => compiled((p) => { p.rules = { [rule]: mode }; });
+const withMode = (rule: string, mode: 'enforce' | 'warn' | 'off') => compiled((p) => { p.rules = { [rule]: mode }; }, breakers[rule].policy);
+/** Runs as the breaker's repository, for the one whose policy has scopes. */
+let current: string | undefined;
+const run = (request: ReturnType<typeof requestFor>, policy: ReturnType<typeof withMode>) => {
+  const repository = current && breakers[current].repository;
+  return runWith(request, policy, repository ? repositoryIdentity(repository.slug, repository.project) : undefined);
+};
 const findingsOf = (result: ReturnType<typeof run>, rule: string) => result.report.findings.filter((f) => f.rule === rule);
 
 /** Rules whose job is a rewrite: in enforce mode they change the pipeline instead of blocking it. */
@@ -22,6 +28,12 @@ describe('every configurable rule in every mode', () => {
   });
 
   describe.each([...CONFIGURABLE_RULE_IDS])('%s', (rule) => {
+    beforeEach(() => {
+      current = rule;
+    });
+    afterEach(() => {
+      current = undefined;
+    });
     it('enforce: blocks the run, or applies its rewrite', () => {
       const result = run(requestFor(rule), withMode(rule, 'enforce'));
       if (REWRITE_RULES.has(rule)) {

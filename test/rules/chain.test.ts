@@ -5,6 +5,7 @@ describe('the chain', () => {
   it('states the order the issue specifies', () => {
     expect(CHAIN.map((t) => t.id)).toEqual([
       'branch-context',
+      'repository-scope',
       'branch-gate',
       'runner-labels',
       'oidc-role',

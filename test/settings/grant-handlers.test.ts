@@ -27,7 +27,8 @@ function setup() {
   const now = () => new Date(clock);
   const decisions = createDecisionLog(kv);
   const handlers = createHandlers({ kv, decisions, now, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, log: () => undefined });
+  const repositories = { resolve: async (_workspace: string, uuid: string) => ({ uuid, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }) };
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: () => undefined });
   return { kv, handlers, provider, advance: (ms: number) => (clock += ms) };
 }
 
@@ -110,15 +111,15 @@ describe('grant handlers', () => {
   it('a grant lets the next run through; revoking it blocks the next run; the runs that used it are listed', async () => {
     const { handlers, kv, provider } = await withPolicy();
     const incident = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' });
-    // The provider needs the run's repository to match a grant; the repository lookup comes with
-    // scopes (issue 8), so here the engine-level option is exercised through the stored record.
+    expect(await provider(incident)).toHaveProperty('error');
     ok(await handlers.createGrant(ADMIN, FORM));
-    const record = (await kv.get(POLICY_KEY)) as { grants: unknown[] };
-    expect(record.grants).toHaveLength(1);
-    expect(await provider(incident)).toHaveProperty('error'); // no repository identity yet: fails closed
+    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
     ok(await handlers.revokeGrant(ADMIN, { id: 'INC-4711' }));
     expect(await storedGrants(kv)).toEqual([]);
-    expect(ok(await handlers.grantRuns(MEMBER, { id: 'INC-4711' })).runs).toEqual([]);
+    expect(await provider(incident)).toHaveProperty('error');
+    const used = ok(await handlers.grantRuns(MEMBER, { id: 'INC-4711' }));
+    expect(used.runs).toHaveLength(1);
+    expect(used.runs[0]).toMatchObject({ outcome: 'allowed', ref: 'branch:incident/42', grants: ['INC-4711'] });
   });
 
   it('a policy save keeps the active grants, and a save racing a grant does not lose it', async () => {

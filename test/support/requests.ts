@@ -3,6 +3,7 @@ import path from 'path';
 import { compilePolicy } from '../../src/engine/compiled-policy';
 import { runEngine } from '../../src/rules/chain';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
+import type { RepositoryIdentity } from '../../src/policy/repository';
 import type { PolicyInput } from '../../src/policy/schema';
 import { parsePolicyText } from '../../src/policy/text';
 import { validatePolicy } from '../../src/policy/load';
@@ -23,9 +24,23 @@ export function referencePolicyInput(): PolicyInput {
   return JSON.parse(JSON.stringify(result.policy));
 }
 
-/** The reference policy, optionally adjusted (e.g. a rule mode), compiled as the provider would. */
-export function compiled(adjust: (policy: PolicyInput) => void = () => {}): CompiledPolicy {
-  const input = referencePolicyInput();
+export const MULTI_TEAM_POLICY_PATH = path.resolve(__dirname, '../../examples/policy-multi-team.yaml');
+
+/** A policy file of the project (e.g. examples/policy-multi-team.yaml) as input, for adjusting. */
+export function policyInputFrom(file: string): PolicyInput {
+  const result = parsePolicyText(readFileSync(path.resolve(__dirname, '../..', file), 'utf8'));
+  if (!result.ok) throw new Error(`${file} does not load: ${JSON.stringify(result.problems)}`);
+  return JSON.parse(JSON.stringify(result.policy));
+}
+
+/** The identity the provider would resolve for a repository of workspace `acme`. */
+export function repositoryIdentity(slug: string, projectKey?: string): RepositoryIdentity {
+  return { uuid: BASE.repository, slug, fullName: `acme/${slug}`, ...(projectKey !== undefined ? { projectKey } : {}) };
+}
+
+/** The reference policy (or `from`, a policy file of the project), optionally adjusted (e.g. a rule mode), compiled as the provider would. */
+export function compiled(adjust: (policy: PolicyInput) => void = () => {}, from?: string): CompiledPolicy {
+  const input = from ? policyInputFrom(from) : referencePolicyInput();
   adjust(input);
   const result = validatePolicy(input);
   if (!result.ok) throw new Error(`adjusted policy is invalid: ${JSON.stringify(result.problems)}`);
@@ -122,8 +137,8 @@ export function commitRun(name: string, items: Items, options: RunOptions = {}):
   };
 }
 
-export function run(request: unknown, policy: CompiledPolicy = compiled()) {
-  return runEngine(request, { kind: 'active', policy });
+export function run(request: unknown, policy: CompiledPolicy = compiled(), repository?: RepositoryIdentity) {
+  return runEngine(request, { kind: 'active', policy }, repository ? { repository } : {});
 }
 
 /** The rewritten configuration; fails the test when the run was blocked. */

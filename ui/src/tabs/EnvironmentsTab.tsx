@@ -7,6 +7,7 @@ import { getAt } from '../draft';
 import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
+  'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
   'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
   'runner-labels': 'Puts every step on its environment’s runners.',
   'oidc-role': 'Gives OIDC steps their environment’s AWS role.',

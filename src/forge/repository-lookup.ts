@@ -1,0 +1,21 @@
+/**
+ * The repository lookup over Forge: Bitbucket asked as the app (scope read:repository:bitbucket),
+ * the answer cached in KVS. The only module that calls Bitbucket for the provider.
+ */
+import api, { route } from '@forge/api';
+import { createCachedRepositoryLookup, type FetchRepository } from '../provider/repository-lookup';
+import type { RepositoryIdentity } from '../policy/repository';
+import { createKvsStore } from './kvs-store';
+
+export const fetchRepositoryAsApp: FetchRepository = async (workspace, repository) => {
+  const response = await api.asApp().requestBitbucket(route`/2.0/repositories/${workspace}/${repository}`);
+  if (!response.ok) throw new Error(`Bitbucket answered ${response.status}${response.status === 403 || response.status === 401 ? ' (is the app still allowed to read repositories?)' : response.status === 404 ? ' (no such repository, or the app cannot see it)' : ''}`);
+  return response.json();
+};
+
+export const forgeRepositoryLookup = createCachedRepositoryLookup({ kv: createKvsStore(), fetch: fetchRepositoryAsApp });
+
+/** For the settings page: asks Bitbucket again now and replaces the cached answer for the repository. */
+export function refreshRepository(workspace: string, repository: string): Promise<RepositoryIdentity> {
+  return forgeRepositoryLookup.refresh(workspace, repository);
+}

@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { repositoryFromAnswer } from '../../src/policy/repository';
+import { parseRepositoryAnswer } from '../../src/policy/repository-schema';
+import { createProvider } from '../../src/provider/handler';
+import { createCachedRepositoryLookup, REPOSITORY_CACHE_SECONDS, type RepositoryLookup } from '../../src/provider/repository-lookup';
+import type { DecisionRecord } from '../../src/storage/decision-record';
+import { createMemoryKv } from '../../src/storage/memory-kv';
+import { branchRun, policyInputFrom, readFixture, referencePolicyInput, repositoryIdentity, step } from '../support/requests';
+
+const WORKSPACE = '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}';
+const REPO = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
+const answer = (extra: Record<string, unknown> = {}) => ({
+  type: 'repository',
+  uuid: REPO,
+  full_name: 'acme/payments-api',
+  slug: 'payments-api',
+  name: 'Payments API',
+  project: { type: 'project', key: 'PAY', name: 'Payments', uuid: '{aa}' },
+  workspace: { slug: 'acme' },
+  is_private: true,
+  ...extra,
+});
+
+describe('the repository answer guard (no zod) agrees with its zod schema', () => {
+  it.each([
+    ['a full answer', answer(), { uuid: REPO, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }],
+    ['no slug: taken from full_name', answer({ slug: undefined }), { uuid: REPO, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }],
+    ['no project', answer({ project: undefined }), { uuid: REPO, slug: 'payments-api', fullName: 'acme/payments-api' }],
+    ['the UUID in other case', answer({ uuid: REPO.toUpperCase() }), { uuid: REPO, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }],
+    ['another repository', answer({ uuid: '{00000000-0000-4000-8000-000000000000}' }), undefined],
+    ['a slug with a slash', answer({ slug: 'a/b' }), undefined],
+    ['a slug in upper case', answer({ slug: 'Payments-API' }), undefined],
+    ['a project key that is a number', answer({ project: { key: 7 } }), undefined],
+    ['a project key with a space', answer({ project: { key: 'P Y' } }), undefined],
+    ['no full name', answer({ full_name: undefined }), undefined],
+    ['an error body', { type: 'error', error: { message: 'not found' } }, undefined],
+    ['a list', [answer()], undefined],
+    ['null', null, undefined],
+  ])('%s', (_what, body, expected) => {
+    expect(repositoryFromAnswer(body, REPO)).toEqual(expected);
+    expect(parseRepositoryAnswer(body, REPO)).toEqual(expected);
+  });
+
+  it('on random answers, both accept the same ones and give the same identity', () => {
+    const text = fc.oneof(fc.constantFrom('payments-api', 'acme/payments-api', 'PAY', 'pay', 'a b', 'a/b/c', '', REPO, REPO.toUpperCase(), '{x}', 'x'.repeat(130)), fc.string({ maxLength: 12 }));
+    const field = fc.oneof(text, fc.constant(undefined), fc.constant(null), fc.integer(), fc.constant([]));
+    const body = fc.record({ uuid: field, full_name: field, slug: field, project: fc.oneof(field, fc.record({ key: field })) }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(body, (value) => {
+        expect(repositoryFromAnswer(value, REPO)).toEqual(parseRepositoryAnswer(value, REPO));
+      }),
+      { seed: 20261201, numRuns: 2_000 },
+    );
+  });
+});
+
+describe('the cached repository lookup', () => {
+  const setup = (fetch = jest.fn(async () => answer() as unknown)) => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const kv = createMemoryKv({ now: () => clock });
+    const reads = jest.spyOn(kv, 'get');
+    const lookup = createCachedRepositoryLookup({ kv, fetch, now: () => clock, log: () => {} });
+    return { kv, reads, fetch, lookup, advance: (ms: number) => (clock += ms) };
+  };
+
+  it('asks Bitbucket once per hour per repository, and reads the cache once per run', async () => {
+    const { lookup, fetch, reads, kv, advance } = setup();
+    expect(await lookup.resolve(WORKSPACE, REPO)).toEqual(repositoryIdentity('payments-api', 'PAY'));
+    expect(await lookup.resolve(WORKSPACE, REPO)).toEqual(repositoryIdentity('payments-api', 'PAY'));
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(kv.keys()).toEqual(['repository:2fc883c6-3dee-4e73-a354-ccee4bd77938']);
+    advance(REPOSITORY_CACHE_SECONDS * 1000 - 1);
+    await lookup.resolve(WORKSPACE, REPO);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    advance(2);
+    await lookup.resolve(WORKSPACE, REPO);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not trust a stale entry that KVS has not deleted yet, nor a damaged one', async () => {
+    const { lookup, fetch, kv } = setup();
+    await kv.set('repository:2fc883c6-3dee-4e73-a354-ccee4bd77938', { identity: repositoryIdentity('old-name', 'OLD'), fetchedAt: Date.parse('2026-12-01T08:00:00Z') });
+    expect((await lookup.resolve(WORKSPACE, REPO)).slug).toBe('payments-api');
+    await kv.set('repository:2fc883c6-3dee-4e73-a354-ccee4bd77938', { identity: { ...repositoryIdentity('x/y'), uuid: REPO }, fetchedAt: Date.parse('2026-12-01T10:00:00Z') });
+    expect((await lookup.resolve(WORKSPACE, REPO)).slug).toBe('payments-api');
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('refresh asks Bitbucket now and replaces the cached answer (the settings page button)', async () => {
+    const fetch = jest.fn(async () => answer() as unknown);
+    const { lookup } = setup(fetch);
+    await lookup.resolve(WORKSPACE, REPO);
+    fetch.mockResolvedValueOnce(answer({ full_name: 'acme/payments-core', slug: 'payments-core' }));
+    expect((await lookup.refresh(WORKSPACE, REPO)).slug).toBe('payments-core');
+    expect((await lookup.resolve(WORKSPACE, REPO)).slug).toBe('payments-core');
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses an answer about another repository', async () => {
+    const { lookup } = setup(jest.fn(async () => answer({ uuid: '{00000000-0000-4000-8000-000000000000}' })));
+    await expect(lookup.resolve(WORKSPACE, REPO)).rejects.toThrow('not a repository with that UUID');
+  });
+});
+
+describe('the provider with scoped environments', () => {
+  const stored = (policy: unknown) => ({ revision: 9, policy, savedAt: '2026-11-20T10:00:00Z', savedBy: 'acc-admin' });
+  const scoped = () => stored(policyInputFrom('examples/policy-multi-team.yaml'));
+  const prodOnMain = branchRun('main', [step('PROD deploy')]);
+
+  function providerWith(policy: unknown, repositories: RepositoryLookup | undefined, decisions: DecisionRecord[] = []) {
+    const read = jest.fn(async () => policy);
+    const provider = createProvider({ store: { read }, repositories, decisions: { append: async (r) => void decisions.push(r) }, now: () => new Date('2026-12-01T10:00:00Z'), log: () => {}, lookupTimeoutMs: 5_000 });
+    return { provider, read };
+  }
+
+  it('never looks the repository up for a policy without scopes', async () => {
+    const resolve = jest.fn();
+    const { provider, read } = providerWith(stored(referencePolicyInput()), { resolve });
+    await provider(prodOnMain);
+    expect(resolve).not.toHaveBeenCalled();
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('looks it up once for a scoped policy, and the policy read stays one read', async () => {
+    const resolve = jest.fn(async () => repositoryIdentity('payments-api', 'PAY'));
+    const decisions: DecisionRecord[] = [];
+    const { provider, read } = providerWith(scoped(), { resolve }, decisions);
+    const response = await provider(prodOnMain);
+    expect(resolve).toHaveBeenCalledWith('{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', REPO);
+    expect(read).toHaveBeenCalledTimes(1);
+    expect('pipelines_configuration' in response).toBe(true);
+    expect(JSON.stringify(response)).toContain('prod.payments');
+    expect(decisions).toEqual([expect.objectContaining({ repository: 'acme/payments-api', project: 'PAY', outcome: 'allowed' })]);
+  });
+
+  it('names the repository by its full name in the block message and the labels record', async () => {
+    const { provider } = providerWith(scoped(), { resolve: async () => repositoryIdentity('website', 'MKT') });
+    const response = await provider(prodOnMain);
+    expect((response as any).error.key).toBe('pipeline-guard.repository-scope');
+    expect((response as any).error.message).toContain('Pipeline Guard blocked this run of acme/website for branch main');
+    const allowed = await provider(branchRun('main', [step('Build')]));
+    expect(((allowed as any).pipelines_configuration.labels['pipeline-guard'] as any).repository).toBe('acme/website');
+  });
+
+  it('blocks with a transient message when the lookup fails', async () => {
+    const { provider } = providerWith(scoped(), { resolve: async () => { throw new Error('Bitbucket answered 503'); } });
+    const response = await provider(prodOnMain);
+    expect(response).toEqual({ error: { key: 'pipeline-guard.repository-unknown', message: expect.stringContaining('the repository lookup failed: Bitbucket answered 503') } });
+    expect((response as any).error.message).toContain('Re-run the pipeline in a minute');
+  });
+
+  it('blocks when the lookup hangs, well inside the Forge limit', async () => {
+    jest.useFakeTimers();
+    try {
+      const { provider } = providerWith(scoped(), { resolve: () => new Promise(() => {}) });
+      const pending = provider(prodOnMain);
+      await jest.advanceTimersByTimeAsync(5_000);
+      const response = await pending;
+      expect((response as any).error.key).toBe('pipeline-guard.repository-unknown');
+      expect((response as any).error.message).toContain('the repository lookup did not answer within 5 s');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('never answers the Run-pipeline dialog with an error, and does not look up for it', async () => {
+    const resolve = jest.fn(async () => { throw new Error('down'); });
+    const { provider } = providerWith(scoped(), { resolve });
+    const request = { ...readFixture<Record<string, unknown>>('requests', 'documented-definitions.json') };
+    const response = await provider(request);
+    expect(response).toEqual({ pipelines_configuration: request.pipelines_configuration });
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('without a lookup, a scoped policy treats the run as a repository in no scope', async () => {
+    const { provider } = providerWith(scoped(), undefined);
+    const response = await provider(prodOnMain);
+    expect((response as any).error.key).toBe('pipeline-guard.repository-scope');
+    expect((response as any).error.message).toContain("this run's repository (Pipeline Guard does not know it, so it is in no scope)");
+  });
+});
