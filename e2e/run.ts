@@ -8,9 +8,11 @@
  */
 import { runSuite, type Suite, type TestResult } from './harness';
 import { core } from './suites/core';
+import { grants } from './suites/grants';
 
 const SUITES: Record<string, Suite> = {
   core,
+  grants,
 };
 
 async function main() {

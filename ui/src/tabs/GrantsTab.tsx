@@ -225,10 +225,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       ) : null}
       {note ? <p role="status">{note}</p> : null}
       {view?.notice ? <p className="hint">{view.notice}</p> : null}
-      <Heading size="small" as="h3">
-        Active grants
-      </Heading>
-      <GrantTable call={call} rows={active} caption="Grants in force now" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} testId="active-grants" />
+      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} testId="active-grants" />
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
@@ -307,10 +304,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
         </section>
       ) : null}
-      <Heading size="small" as="h3">
-        Past grants
-      </Heading>
-      <GrantTable call={call} rows={past} caption="Expired and revoked grants" canRevoke={false} onRevoke={revoke} testId="past-grants" />
+      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={false} onRevoke={revoke} testId="past-grants" />
     </div>
   );
 }
