@@ -5,7 +5,7 @@ export const MAIN_HELP = `pipeline-guard: see what the Pipeline Guard provider d
 Usage:
   pipeline-guard simulate <file|-> [options]
       run the provider engine on a bitbucket-pipelines.yml for a branch, tag, pull request or custom run
-  pipeline-guard request <request.json|-> [--policy FILE]
+  pipeline-guard request <request.json|-> [--policy FILE] [--repository SLUG [--project KEY]]
       run the provider on a raw Dynamic Pipelines request and print its exact response
   pipeline-guard policy check <policy>
       validate a policy and warn about valid but unsafe settings
@@ -32,8 +32,10 @@ Options:
   --custom NAME            run the custom pipeline NAME (on --branch/--tag/--commit, default main)
   --trigger KIND           push, manual, schedule, parent_step or definitions
                            (default: push, or manual with --custom)
+  --repository SLUG        run as this repository (or WORKSPACE/SLUG): what decides which scoped
+                           environments apply; without it, a repository that no scope includes
+  --project KEY            the repository's Bitbucket project key, e.g. PAY (with --repository)
   --format text|json       text for people (default), json for scripts
-  --repository SLUG        run as this repository (grants name their repository by slug)
   --grants FILE            preview the run under break-glass grants: a YAML list of grants in
                            their stored shape (a bad file exits with status 2)
   --now ISO8601            the clock grants expire against (default: now)
@@ -48,14 +50,17 @@ source branch and \`destinations\` on the destination branch. Custom pipelines a
 Exit status: 0 allowed or nothing to run, 1 blocked by the policy, 2 the file or policy is unusable.
 `;
 
-export const REQUEST_HELP = `Usage: pipeline-guard request <request.json|-> [--policy FILE]
+export const REQUEST_HELP = `Usage: pipeline-guard request <request.json|-> [--policy FILE] [--repository SLUG [--project KEY]]
 
 Runs the provider, exactly as the Forge function does, on a raw Dynamic Pipelines request (the JSON
 Bitbucket sends) and prints the exact response it would return.
 
 Options:
-  --policy FILE   policy in YAML or JSON (default: examples/policy.yaml, the example policy)
-  -h, --help      show this help
+  --policy FILE        policy in YAML or JSON (default: examples/policy.yaml, the example policy)
+  --repository SLUG    stands in for the provider's repository lookup (or WORKSPACE/SLUG); without
+                       it, a scoped policy sees a repository that no scope includes
+  --project KEY        the repository's Bitbucket project key, e.g. PAY (with --repository)
+  -h, --help           show this help
 
 Exit status: 0 a response was produced (an error response blocking the run is a valid answer),
 2 the request file or the policy is unusable.
@@ -67,7 +72,9 @@ Validates a policy (YAML or JSON) and prints every problem with its path and lin
 about valid policies that do not separate environments: shared runner labels, a privileged
 environment open to "**", a default environment with another environment's role, critical rules in
 warn or off mode, deny patterns prone to catastrophic backtracking, extra labels that belong to
-another environment, and OIDC roles whose runners have no network.
+another environment, and OIDC roles whose runners have no network. For scoped environments: project
+keys not in upper case, slug globs that can never match, scopes that leave an environment unreachable,
+environments whose scope and match a higher one covers, and repository-scope in warn or off mode.
 
 Options:
   --format text|json   text for people (default), json for scripts
@@ -76,11 +83,11 @@ Options:
 Exit status: 0 valid, 1 valid with warnings, 2 invalid or unreadable.
 `;
 
-export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID [--repository-uuid UUID]
+export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID [--repository-uuid UUID ...]
 
 Prints the AWS IAM trust policy for the role of environment NAME: the workspace's Bitbucket OIDC
-provider as principal, \`aud\` set to the workspace's audience, \`sub\` limited to the repository
-when one is given, and the environment's runner network as the source condition (public CIDRs as
+provider as principal, \`aud\` set to the workspace's audience, \`sub\` limited to the repositories
+given, and the environment's runner network as the source condition (public CIDRs as
 aws:SourceIp; VPC endpoint and VPC IDs as aws:SourceVpce / aws:SourceVpc, which only exist when
 STS is reached through a VPC endpoint). Warnings go to standard error.
 
@@ -89,7 +96,8 @@ Options:
   --workspace SLUG         workspace slug, as in https://bitbucket.org/SLUG/
   --workspace-uuid UUID    workspace UUID (Repository settings → OpenID Connect), braces optional
   --account ID             12-digit AWS account ID that holds the role and the identity provider
-  --repository-uuid UUID   restrict the role to one repository (recommended)
+  --repository-uuid UUID   restrict the role to this repository (recommended); repeat it for each
+                           repository in a scoped environment's scope
   -h, --help               show this help
 
 Exit status: 0 printed, 2 unusable policy or options.

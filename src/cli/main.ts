@@ -6,16 +6,17 @@
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compilePolicy } from '../engine/compiled-policy';
-import { instantMs, REPOSITORY_SLUG_PATTERN, type Grant } from '../policy/grant-guard';
 import { formatGrantProblems, validateGrants } from '../policy/grants';
-import type { RepositoryIdentity } from '../policy/repository';
 import { TRIGGERS, type Trigger } from '../engine/request';
 import { formatPolicyProblems, type PolicyProblem } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { createProvider } from '../provider/handler';
 import { DEFAULT_REF, type RefSpec, type SimulationTarget } from '../simulate/selection';
-import { SIMULATED_IDS, simulate, SimulationInputError } from '../simulate/simulate';
+import { simulate, simulatedRepository, SimulationInputError } from '../simulate/simulate';
+import { CANONICAL_PROJECT_KEY, PROJECT_KEY_PATTERN, SLUG_PATTERN } from '../policy/scope';
+import type { RepositoryIdentity } from '../policy/repository';
+import { instantMs, type Grant } from '../policy/grant-guard';
 import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
 import { parseYaml, YamlInputError } from '../yaml/document';
 import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
@@ -79,7 +80,7 @@ async function loadPolicy(io: CliIo, file: string | undefined): Promise<LoadedPo
 
 const indent = (text: string) => text.replace(/^/gm, '  ');
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
   try {
@@ -130,6 +131,27 @@ export function targetFromOptions(values: { branch?: string; tag?: string; pr?: 
   return ref ?? DEFAULT_REF;
 }
 
+/**
+ * `--repository SLUG` (or WORKSPACE/SLUG) and `--project KEY`: the repository the run is for, as the
+ * provider's lookup would resolve it. Without them the run is for a repository no scope includes.
+ */
+function repositoryOption(values: Values, io: CliIo): RepositoryIdentity | undefined {
+  const repository = text(values, 'repository');
+  const project = text(values, 'project');
+  if (repository === undefined) {
+    if (project !== undefined) throw new UsageError('--project needs --repository: a project key alone names no repository');
+    return undefined;
+  }
+  const parts = repository.split('/');
+  const slug = parts[parts.length - 1];
+  if (parts.length > 2 || !SLUG_PATTERN.test(slug) || (parts.length === 2 && !/^[A-Za-z0-9._-]{1,64}$/.test(parts[0])))
+    throw new UsageError(`--repository takes a repository slug such as payments-api (or WORKSPACE/SLUG), not "${repository}"; Bitbucket slugs are lower-case letters, digits, ".", "_" and "-"`);
+  if (project !== undefined && !PROJECT_KEY_PATTERN.test(project)) throw new UsageError(`--project takes a Bitbucket project key such as PAY, not "${project}"`);
+  if (project !== undefined && !CANONICAL_PROJECT_KEY.test(project))
+    io.stderr(`${palette(colourOn(io)).yellow('warning:')} project key "${project}" is not upper case; Bitbucket's keys are, and scopes compare them exactly, so "${project}" matches only a scope that lists "${project}" (did you mean ${project.toUpperCase()}?)\n`);
+  return simulatedRepository(repository, project);
+}
+
 function triggerOption(value: string | undefined): Trigger | undefined {
   if (value === undefined) return undefined;
   if ((TRIGGERS as readonly string[]).includes(value)) return value as Trigger;
@@ -142,12 +164,6 @@ function nowOption(value: string | undefined): Date {
   const ms = instantMs(value);
   if (Number.isNaN(ms)) throw new UsageError(`--now takes an ISO 8601 time with a time zone, e.g. 2026-12-02T10:00:00Z, not "${value}"`);
   return new Date(ms);
-}
-
-function repositoryOption(value: string | undefined): RepositoryIdentity | undefined {
-  if (value === undefined) return undefined;
-  if (!REPOSITORY_SLUG_PATTERN.test(value)) throw new UsageError(`--repository takes a repository slug such as payments-api, not "${value}"`);
-  return { uuid: SIMULATED_IDS.repository, slug: value, fullName: value };
 }
 
 /** A grants file: a YAML (or JSON) list of grants in their stored shape, checked against `now`. */
@@ -181,15 +197,16 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
     repository: { type: 'string' },
     grants: { type: 'string' },
     now: { type: 'string' },
+    project: { type: 'string' },
   });
   if (values.help) return help(io, SIMULATE_HELP);
   const file = oneFile(positionals, 'pipeline file (bitbucket-pipelines.yml, or - for standard input)');
   const format = formatOption(text(values, 'format'));
   const target = targetFromOptions({ branch: text(values, 'branch'), tag: text(values, 'tag'), pr: text(values, 'pr'), commit: values.commit === true, custom: text(values, 'custom') });
   const trigger = triggerOption(text(values, 'trigger'));
+  const repository = repositoryOption(values, io);
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const now = nowOption(text(values, 'now'));
-  const repository = repositoryOption(text(values, 'repository'));
   const grantsFile = text(values, 'grants');
   const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now);
   const input = await readInput(io, file);
@@ -223,15 +240,18 @@ function parseRequestJson(text: string, label: string): unknown {
 }
 
 async function requestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { policy: { type: 'string' } });
+  const { values, positionals } = parse(args, { policy: { type: 'string' }, repository: { type: 'string' }, project: { type: 'string' } });
   if (values.help) return help(io, REQUEST_HELP);
+  const repository = repositoryOption(values, io);
   const file = oneFile(positionals, 'request file (the JSON Bitbucket sends, or - for standard input)');
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const input = await readInput(io, file);
   const request = parseRequestJson(input.text, input.label);
   // The stored record the Forge function would read, so the whole provider path runs, not just the engine.
   const record = { revision: 1, policy: loaded.policy, savedAt: '1970-01-01T00:00:00.000Z', savedBy: 'pipeline-guard request' };
-  const provider = createProvider({ store: { read: async () => record }, log: (line) => io.stderr(`${line}\n`) });
+  // --repository stands in for the provider's lookup, with the UUID the request names.
+  const repositories = repository ? { resolve: async (_workspace: string, uuid: string) => ({ ...repository, uuid }) } : undefined;
+  const provider = createProvider({ store: { read: async () => record }, repositories, log: (line) => io.stderr(`${line}\n`) });
   io.stdout(`${JSON.stringify(await provider(request), null, 2)}\n`);
   return EXIT.ok;
 }
@@ -270,7 +290,7 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
     workspace: { type: 'string' },
     'workspace-uuid': { type: 'string' },
     account: { type: 'string' },
-    'repository-uuid': { type: 'string' },
+    'repository-uuid': { type: 'string', multiple: true },
   });
   if (values.help) return help(io, TRUST_POLICY_HELP);
   const file = oneFile(positionals, 'policy file');
@@ -284,7 +304,7 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
       workspaceSlug: text(values, 'workspace')!,
       workspaceUuid: text(values, 'workspace-uuid')!,
       accountId: text(values, 'account')!,
-      repositoryUuid: text(values, 'repository-uuid'),
+      repositoryUuids: Array.isArray(values['repository-uuid']) ? values['repository-uuid'] : [],
     });
   } catch (error) {
     if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);

@@ -1,4 +1,5 @@
 /** The text a person reads: simulation reports and policy checks. Colour is decided by the caller. */
+import { isScoped } from '../policy/scope';
 import type { Policy } from '../policy/schema';
 import type { SimulationResult, Violation } from '../simulate/simulate';
 import { describeTarget, type SimulationTarget } from '../simulate/selection';
@@ -74,6 +75,9 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   field('File', view.fileLabel);
   field('Policy', view.policyLabel);
   field('Run', triggerText(result, view.target));
+  // Only scoped policies depend on the repository; for the others the line would be noise.
+  if (view.policy && isScoped(view.policy))
+    field('Repository', result.repository ? `${result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}` : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)');
   const selection = result.target.selection;
   field('Definition', selection.path ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}` : selection.reason);
   if (selection.ties.length)
@@ -137,7 +141,9 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
 }
 
 export function renderPolicyCheck(fileLabel: string, policy: Policy, warnings: readonly (PolicyWarning & { line?: number })[], style: Palette): string {
-  const defaultEnv = policy.environments.find((env) => env.default)?.name;
+  const scopedDefaults = policy.environments.filter((env) => env.default && env.scope).map((env) => env.name);
+  const catchAll = policy.environments.find((env) => env.default && !env.scope)?.name;
+  const defaultEnv = scopedDefaults.length ? `${catchAll} for repositories outside the scopes of ${scopedDefaults.join(', ')}` : catchAll;
   const lines = [`${fileLabel}: ${style.green('valid')} policy, ${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} (${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`];
   if (warnings.length === 0) lines.push('no warnings');
   else {

@@ -6,6 +6,7 @@
 import { formatPath, type Path } from '../primitives/path';
 import type { ConfigurableRuleId } from './rule-ids';
 import type { Environment, Policy } from './schema';
+import { scopeWarnings } from './scope-warnings';
 
 export interface PolicyWarning {
   readonly path: string;
@@ -129,5 +130,6 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
         warn(['environments', index, 'runner', 'extraLabels', labelIndex], `"${env.name}" lets its steps add the label "${label}", which ${owners.map((o) => `"${o.name}"`).join(' and ')} require${owners.length === 1 ? 's' : ''} of ${owners.length === 1 ? 'its' : 'their'} runners: "${env.name}" steps then ask for a label that should mark only those runners. Remove "${label}" from \`extraLabels\`.`);
     });
   });
+  scopeWarnings(policy, warn);
   return warnings;
 }

@@ -39,7 +39,7 @@ export interface SimulateInput {
   readonly trigger?: Trigger;
   /** Shown in the diff headers. */
   readonly fileName?: string;
-  /** The run's repository; without it, no grant can apply. */
+  /** The repository the run is for (what the provider's lookup would resolve); absent: a repository no scope includes. */
   readonly repository?: RepositoryIdentity;
   /** Break-glass grants to preview the run under, expiring against `now`. */
   readonly grants?: readonly Grant[];
@@ -81,6 +81,8 @@ export interface SimulationResult {
     /** Which definition was chosen and why (or why none was). */
     readonly selection: { readonly path?: string; readonly line?: number; readonly reason: string; readonly ties: string[] };
   };
+  /** The repository the run was simulated for, or null: one that no scope includes. */
+  readonly repository: { readonly slug: string; readonly project: string | null } | null;
   readonly request: ProviderRequest;
   readonly response: ProviderResponse;
   readonly steps: SimulatedStep[];
@@ -108,6 +110,16 @@ export const SIMULATED_IDS = {
   buildNumber: 1,
   pullRequestId: 1,
 } as const;
+
+/**
+ * The identity a command line or the settings page preview gives for `--repository SLUG` (or
+ * WORKSPACE/SLUG) and `--project KEY`, standing in for the provider's lookup.
+ */
+export function simulatedRepository(repository: string, projectKey?: string): RepositoryIdentity {
+  const slash = repository.indexOf('/');
+  const slug = slash === -1 ? repository : repository.slice(slash + 1);
+  return { uuid: SIMULATED_IDS.repository, slug, fullName: repository, ...(projectKey !== undefined ? { projectKey } : {}) };
+}
 
 export function defaultTrigger(target: SimulationTarget): Trigger {
   return target.kind === 'custom' ? 'manual' : 'push';
@@ -252,6 +264,7 @@ export function simulate(input: SimulateInput): SimulationResult {
   return {
     outcome,
     target: { trigger, ref: simulatedRef(input.target), selector: selection?.selector, selection: selectionInfo },
+    repository: input.repository ? { slug: input.repository.slug, project: input.repository.projectKey ?? null } : null,
     request,
     response,
     steps,

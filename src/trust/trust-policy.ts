@@ -7,6 +7,7 @@
  */
 import { parseCidr, isNonPublicCidr } from '../policy/network';
 import type { Environment, Policy } from '../policy/schema';
+import { describeScope } from '../policy/scope';
 
 export interface TrustPolicyOptions {
   readonly environment: string;
@@ -18,6 +19,8 @@ export interface TrustPolicyOptions {
   readonly accountId: string;
   /** Restricts `sub` to one repository; without it every repository of the workspace may assume the role. */
   readonly repositoryUuid?: string;
+  /** Restricts `sub` to these repositories (with `repositoryUuid`, if given): e.g. those in a scoped environment's scope. */
+  readonly repositoryUuids?: readonly string[];
 }
 
 export interface TrustPolicy {
@@ -69,7 +72,8 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
   if (!WORKSPACE_SLUG.test(options.workspaceSlug))
     throw new TrustPolicyInputError(`workspace slug "${options.workspaceSlug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`);
   const workspaceUuid = bareUuid(options.workspaceUuid, 'workspace UUID');
-  const repositoryUuid = options.repositoryUuid === undefined ? undefined : bareUuid(options.repositoryUuid, 'repository UUID');
+  const repositoryUuids = [...new Set([...(options.repositoryUuid !== undefined ? [options.repositoryUuid] : []), ...(options.repositoryUuids ?? [])].map((uuid) => bareUuid(uuid, 'repository UUID')))];
+  const repositoryUuid = repositoryUuids[0];
 
   const warnings: string[] = [];
   const issuer = oidcIssuerPath(options.workspaceSlug);
@@ -77,7 +81,9 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
     StringEquals: { [`${issuer}:aud`]: `ari:cloud:bitbucket::workspace/${workspaceUuid}` },
   };
   // `sub` is {REPOSITORY_UUID}[:{ENVIRONMENT_UUID}]:{STEP_UUID}, hence StringLike and the `*`.
-  if (repositoryUuid) identity.StringLike = { [`${issuer}:sub`]: `{${repositoryUuid}}:*` };
+  if (repositoryUuids.length) identity.StringLike = { [`${issuer}:sub`]: repositoryUuids.length === 1 ? `{${repositoryUuid}}:*` : repositoryUuids.map((uuid) => `{${uuid}}:*`) };
+  else if (env.scope)
+    warnings.push(`Environment "${env.name}" serves only ${describeScope(env.scope)}, but no repository UUID was given, so a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid once for each repository in the scope (Repository settings → OpenID Connect shows it) to restrict \`sub\` to them; Pipeline Guard keeps other repositories off the runners, the trust policy keeps them off the role.`);
   else warnings.push(`No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`);
 
   if (env.oidc) {

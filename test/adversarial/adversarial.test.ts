@@ -9,7 +9,8 @@ import type { JsonObject } from '../../src/engine/types';
 import { validatePolicy } from '../../src/policy/load';
 import type { AdversarialCase } from './case';
 import { FAMILIES, POLICY_INJECTIONS } from './cases';
-import { configFor, filteredFor, invariantProblems, prodLeaks, readAdversarialYaml, referencePolicy, referencePolicyInput, request, run } from './harness';
+import { configFor, filteredFor, invariantProblems, prodLeaks, readAdversarialYaml, referencePolicy, referencePolicyInput, request, run, scopeLeaks } from './harness';
+import { compiled } from '../support/requests';
 
 const basePolicy = referencePolicy();
 
@@ -24,10 +25,10 @@ function enforced(result: ReturnType<typeof run>): string[] {
 }
 
 function check(c: AdversarialCase): void {
-  const policy = c.policy ? referencePolicy(c.policy) : basePolicy;
+  const policy = c.policyFile ? compiled(c.policy, c.policyFile) : c.policy ? referencePolicy(c.policy) : basePolicy;
   const req = request(c.target, configOf(c));
   const before = structuredClone(req);
-  const result = run(req, policy, c.options);
+  const result = run(req, policy, { ...(c.repository ? { repository: c.repository } : {}), ...c.options });
   expect(req).toEqual(before); // the engine works on a copy: the request is never mutated
   const { expect: wanted } = c;
 
@@ -52,8 +53,9 @@ function check(c: AdversarialCase): void {
   expect(enforced(result)).toEqual([]);
   const warned = [...new Set(result.report.findings.filter((f) => f.mode === 'warn').map((f) => f.rule))].sort();
   expect(warned).toEqual([...(wanted.warns ?? [])].sort());
-  expect(invariantProblems(req, policy, output, { off: new Set(wanted.relaxed ?? []) })).toEqual([]);
+  expect(invariantProblems(req, policy, output, { off: new Set(wanted.relaxed ?? []), repository: c.repository })).toEqual([]);
   if (!wanted.prod) expect(prodLeaks(output)).toEqual([]);
+  if (policy.scoped && !(wanted.relaxed ?? []).includes('repository-scope')) expect(scopeLeaks(output, policy, c.repository)).toEqual([]);
 
   // The selected definition is still there, so Bitbucket never silently drops the run.
   const selector = (req.target as JsonObject).selector as { type: string; pattern?: string };
@@ -62,14 +64,14 @@ function check(c: AdversarialCase): void {
   else expect(Object.prototype.hasOwnProperty.call(pipelines[selector.type], selector.pattern as string)).toBe(true);
 
   // The chain is a fixed point: its own output passes through unchanged.
-  const again = run(request(c.target, structuredClone(output)), policy, c.options);
+  const again = run(request(c.target, structuredClone(output)), policy, { ...(c.repository ? { repository: c.repository } : {}), ...c.options });
   expect(again.response).toEqual({ pipelines_configuration: output });
   wanted.check?.(output);
 }
 
 const ALL = FAMILIES.flatMap((family) => family.cases.map((c) => ({ family: family.family, c })));
 
-describe('adversarial suite (reference policy, developer on feature/x)', () => {
+describe('adversarial suite (reference policy, developer on feature/x; multi-team policy for scopes)', () => {
   it('has at least 100 pipeline cases, each with a unique name', () => {
     expect(ALL.length).toBeGreaterThanOrEqual(100);
     expect(new Set(ALL.map(({ c }) => c.name)).size).toBe(ALL.length);

@@ -2,6 +2,7 @@
 import type { RunOptions } from '../../src/engine/run';
 import type { JsonObject } from '../../src/engine/types';
 import type { RuleId } from '../../src/policy/rule-ids';
+import type { RepositoryIdentity } from '../../src/policy/repository';
 import type { PolicyInput } from '../../src/policy/schema';
 import type { Target } from './harness';
 
@@ -36,6 +37,10 @@ export interface AdversarialCase {
   /** A YAML file under fixtures/adversarial/, parsed like the CLI parses it, then filtered like Bitbucket. */
   readonly yaml?: string;
   readonly policy?: (policy: PolicyInput) => void;
+  /** A policy file of the project instead of the reference policy (e.g. examples/policy-multi-team.yaml); `policy` adjusts it. */
+  readonly policyFile?: string;
+  /** The repository the provider resolved for the run; absent: unknown (in no scope). */
+  readonly repository?: RepositoryIdentity;
   /** What the provider knows beyond the request: the repository, stored grants and the clock. */
   readonly options?: RunOptions;
   readonly expect: Expectation;

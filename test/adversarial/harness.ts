@@ -17,6 +17,8 @@ import { refOf } from '../../src/engine/ref';
 import { environmentAllows } from '../../src/rules/branch-context';
 import { oidcSetupLines } from '../../src/rules/oidc-role';
 import { parseYaml } from '../../src/yaml/document';
+import type { RepositoryIdentity } from '../../src/policy/repository';
+import { scopeIncludes } from '../../src/policy/scope';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const SCHEMA_PATH = path.resolve(ROOT, '../shared/schemas/bitbucket-pipelines.schema.json');
@@ -144,6 +146,8 @@ export interface InvariantOptions {
   readonly off?: ReadonlySet<string>;
   /** Steps Pipeline Guard put there itself (scan and gate steps), which run as the default environment. */
   readonly injected?: (step: JsonObject) => boolean;
+  /** The run's repository: with a scoped policy, every step's environment must include it. */
+  readonly repository?: RepositoryIdentity;
 }
 
 /**
@@ -173,6 +177,7 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
     if (envOfPath && envName === undefined) problems.push(`${at}: not in the decision record`);
     const env: Environment | undefined = envName ? byName.get(envName) : undefined;
     if (!env) continue;
+    if (!off.has('repository-scope') && !scopeIncludes(env.scope, options.repository)) problems.push(`${at}: environment ${env.name} does not serve ${options.repository?.fullName ?? 'an unknown repository'}`);
     if (!off.has('branch-gate') && !environmentAllows(env, ref)) problems.push(`${at}: environment ${env.name} does not allow ${ref.description}`);
     const runsOn = labelsOf(s['runs-on']);
     if (!off.has('runner-labels')) {
@@ -211,6 +216,28 @@ export function prodLeaks(output: JsonObject): string[] {
   }
   const global = isPlainObject(output.options) ? labelsOf(output.options['runs-on']) : undefined;
   if (global?.some((l) => l.trim().toLowerCase() === 'prod')) problems.push('options.runs-on holds prod');
+  return problems;
+}
+
+/**
+ * For scoped policies: nothing of an environment that does not serve the repository appears in the
+ * output (its role anywhere, or a label only it and other out-of-scope environments carry).
+ */
+export function scopeLeaks(output: JsonObject, policy: CompiledPolicy, repository: RepositoryIdentity | undefined): string[] {
+  const problems: string[] = [];
+  const text = JSON.stringify(output);
+  const inScope = policy.policy.environments.filter((env) => scopeIncludes(env.scope, repository));
+  const ownLabels = new Set(inScope.flatMap((env) => [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]));
+  const ownRoles = new Set(inScope.flatMap((env) => (env.oidc ? [env.oidc.roleArn] : [])));
+  for (const env of policy.policy.environments) {
+    if (inScope.includes(env)) continue;
+    if (env.oidc && !ownRoles.has(env.oidc.roleArn) && text.includes(env.oidc.roleArn)) problems.push(`the role of out-of-scope ${env.name} appears in the output`);
+    const foreign = [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])].filter((label) => !ownLabels.has(label));
+    for (const { path: at, step: s } of outputSteps(output)) {
+      const runsOn = (labelsOf(s['runs-on']) ?? []).map((l) => l.trim().toLowerCase());
+      for (const label of foreign) if (runsOn.includes(label)) problems.push(`${at}: runs on ${label} of out-of-scope ${env.name}`);
+    }
+  }
   return problems;
 }
 

@@ -71,7 +71,8 @@ describe('pipeline-guard simulate', () => {
     const { status, stdout } = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'feature/x', '--format', 'json']);
     expect(status).toBe(1);
     const result = JSON.parse(stdout);
-    expect(Object.keys(result)).toEqual(['outcome', 'target', 'request', 'response', 'steps', 'violations', 'configChanges']);
+    expect(Object.keys(result)).toEqual(['outcome', 'target', 'repository', 'request', 'response', 'steps', 'violations', 'configChanges']);
+    expect(result.repository).toBeNull();
     expect(result.outcome).toBe('blocked');
     expect(result.target).toEqual({
       trigger: 'push',
@@ -343,6 +344,68 @@ describe('pipeline-guard simulate --grants', () => {
 
   it('refuses a --now that is not a time, and a --repository that is not a slug (exit 2)', async () => {
     expect(await cli([...base, '--now', 'tomorrow'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--now takes an ISO 8601 time') });
-    expect(await cli([...base.slice(0, 4), '--repository', 'acme/payments'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--repository takes a repository slug') });
+    expect(await cli([...base.slice(0, 4), '--repository', 'Payments API'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--repository takes a repository slug') });
+  });
+});
+
+describe('pipeline-guard with scoped environments (--repository, --project)', () => {
+  const MULTI = ['--policy', 'examples/policy-multi-team.yaml'];
+
+  it('simulate runs as the repository and reports it in the JSON contract', async () => {
+    const own = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--repository', 'payments-api', '--project', 'PAY', '--format', 'json']);
+    expect(own.status).toBe(0);
+    const result = JSON.parse(own.stdout);
+    expect(result.repository).toEqual({ slug: 'payments-api', project: 'PAY' });
+    expect(result.steps.find((s: any) => s.name === 'PROD deploy').environment).toBe('prod-payments');
+
+    const other = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--repository', 'acme/marketing-site', '--project', 'MKT']);
+    expect(other.status).toBe(1);
+    expect(other.stdout).toContain('Repository  marketing-site (project MKT)');
+    expect(other.stdout).toContain('[repository-scope]');
+    expect(other.stdout).toContain('acme/marketing-site may use: "dev" (its default)');
+  });
+
+  it('without --repository, the run is for a repository that no scope includes', async () => {
+    const result = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--format', 'json']);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ repository: null, violations: [expect.objectContaining({ rule: 'repository-scope' })] });
+  });
+
+  it('warns about a project key in odd case instead of guessing', async () => {
+    const result = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--repository', 'ledger', '--project', 'pay', '--format', 'json']);
+    expect(result.stderr).toContain('project key "pay" is not upper case');
+    expect(JSON.parse(result.stdout).violations.map((v: any) => v.rule)).toContain('repository-scope');
+  });
+
+  it.each([
+    [['--project', 'PAY'], '--project needs --repository'],
+    [['--repository', 'Payments API'], '--repository takes a repository slug'],
+    [['--repository', 'a/b/c'], '--repository takes a repository slug'],
+    [['--repository', 'x', '--project', 'P-Y'], '--project takes a Bitbucket project key'],
+  ])('refuses %j', async (flags, message) => {
+    const result = await cli(['simulate', 'examples/pipelines/deploy.yml', ...MULTI, ...flags]);
+    expect(result).toMatchObject({ status: 2, stderr: expect.stringContaining(message) });
+  });
+
+  it('request takes the same flags in place of the lookup', async () => {
+    const request = ['request', 'fixtures/cli/requests/push-master.json', ...MULTI];
+    const unknown = JSON.parse((await cli(request)).stdout);
+    const known = JSON.parse((await cli([...request, '--repository', 'payments-api', '--project', 'PAY'])).stdout);
+    // The catch-all default without a repository; the payments team's own default with one.
+    expect(JSON.stringify(unknown)).toContain('"dev"]');
+    expect(JSON.stringify(unknown)).not.toContain('dev.payments');
+    expect(JSON.stringify(known)).toContain('"runs-on":["self.hosted","linux","dev.payments"]');
+    expect(known.pipelines_configuration.labels['pipeline-guard'].repository).toBe('payments-api');
+  });
+
+  it('trust-policy restricts a scoped environment to the repositories given, and warns when none are', async () => {
+    const base = ['trust-policy', 'examples/policy-multi-team.yaml', '--env', 'prod-payments', '--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', '--account', '111111111111'];
+    const two = await cli([...base, '--repository-uuid', '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '--repository-uuid', '3fc883c6-3dee-4e73-a354-ccee4bd77938']);
+    expect(two.status).toBe(0);
+    expect(JSON.parse(two.stdout).Statement[0].Condition.StringLike).toEqual({
+      'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub': ['{2fc883c6-3dee-4e73-a354-ccee4bd77938}:*', '{3fc883c6-3dee-4e73-a354-ccee4bd77938}:*'],
+    });
+    const none = await cli(base);
+    expect(none.stderr).toContain('serves only project PAY or repositories payments-*, except payments-sandbox, but no repository UUID was given');
   });
 });
