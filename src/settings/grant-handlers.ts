@@ -71,6 +71,12 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       refuse({ code: 'forbidden', message: 'Only a workspace admin can grant or revoke break-glass access. You can see the grants; ask a workspace admin to make this change.' });
   };
 
+  /** The provider reads grants from `policy:current` only: a change that did not reach it has not happened for runs. */
+  const publish = async (at: Date, what: string) => {
+    if (!(await store.syncActive(at)))
+      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it). Reload the page and check Active grants; revoke or grant again if it is not as expected.` });
+  };
+
   const row = (entry: GrantEntry, at: Date): GrantRow => {
     const status = entry.revokedAt !== undefined ? 'revoked' : isActive(entry, at) ? 'active' : 'expired';
     return {
@@ -112,7 +118,7 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const unknown = grant.environments.filter((env) => !known.includes(env));
       if (unknown.length) refuse({ code: 'invalid-request', message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).` });
       if (!(await store.create(grant))) refuse({ code: 'invalid-request', message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).` });
-      await store.syncActive(at);
+      await publish(at, `Grant ${grant.id}`);
       return { grant };
     }),
 
@@ -122,7 +128,7 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const at = now();
       const entry = await store.revoke(id, identity.accountId, at);
       if (!entry) return refuse({ code: 'not-found', message: `There is no grant ${id}; reload the page.` });
-      await store.syncActive(at);
+      await publish(at, `The revocation of ${id}`);
       return { revoked: row(entry, at) };
     }),
 

@@ -134,6 +134,16 @@ describe('grant handlers', () => {
     expect(await storedGrants(kv)).toEqual(['INC-4711']);
   });
 
+  it('says so when the active grants cannot be published to the policy record (a revocation that did not reach runs is not silent)', async () => {
+    const { kv } = await withPolicy();
+    // Another writer that keeps putting back the list without any grant.
+    const stubborn = { ...kv, set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) => kv.set(key, key === POLICY_KEY ? { ...(value as object), grants: [] } : value, options) };
+    const handlers = createHandlers({ kv: stubborn, adminCheck: async () => true, now: () => new Date(START) });
+    const refused = failed(await handlers.createGrant(ADMIN, FORM));
+    expect(refused.code).toBe('storage');
+    expect(refused.message).toContain('Grant INC-4711 is on record, but Pipeline Guard could not copy the active grants');
+  });
+
   it('refuses payloads that are not exactly { id }', async () => {
     const { handlers } = await withPolicy();
     expect(failed(await handlers.revokeGrant(ADMIN, { id: 'INC-4711', by: 'x' })).code).toBe('invalid-request');
