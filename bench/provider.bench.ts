@@ -15,16 +15,18 @@ import os from 'os';
 import path from 'path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { createProvider, PolicyStore } from '../src/provider/handler';
+import type { createCachedRepositoryLookup } from '../src/provider/repository-lookup';
 import type { DecisionSink } from '../src/storage/decision-record';
 import type { JsonObject } from '../src/engine/types';
+import type { ProviderResponse } from '../src/engine/request';
 import { parseYaml } from '../src/yaml/document';
 import { configFor, referencePolicyInput, request, step, T } from '../test/adversarial/harness';
-import { createCachedRepositoryLookup } from '../src/provider/repository-lookup';
 import { createMemoryKv } from '../src/storage/memory-kv';
+import { policyInputFrom } from '../test/support/requests';
 
 const ROOT = path.resolve(__dirname, '..');
 const JSON_OUTPUT = process.argv.includes('--json');
-const TARGETS = { ratio100: 3, bundleBytes: 300 * 1024, loadMs: 50 };
+const TARGETS = { ratio100: 3, bundleBytes: 300 * 1024, loadMs: 50, scopedRatio: 1.5 };
 
 // ---- inputs ----
 
@@ -34,8 +36,10 @@ function fixtureInputs(): Array<[string, JsonObject]> {
   for (const file of readdirSync(requestsDir).filter((f) => f.endsWith('.json')).sort())
     inputs.push([`fixtures/requests/${file}`, JSON.parse(readFileSync(path.join(requestsDir, file), 'utf8'))]);
   // Each entry of the rule-breakers fixture is a pipeline plus the target it runs for.
-  const breakers = parseYaml(readFileSync(path.join(ROOT, 'fixtures/provider/rule-breakers.yml'), 'utf8')).value as Record<string, { target: { branch: string; pattern?: string }; pipeline: unknown[] }>;
-  for (const [rule, { target, pipeline }] of Object.entries(breakers)) {
+  const breakers = parseYaml(readFileSync(path.join(ROOT, 'fixtures/provider/rule-breakers.yml'), 'utf8')).value as Record<string, { target: { branch: string; pattern?: string }; pipeline: unknown[]; policy?: string }>;
+  for (const [rule, { target, pipeline, policy }] of Object.entries(breakers)) {
+    // A breaker for another policy (scopes) would only measure the reference policy here; the scoped section covers it.
+    if (policy) continue;
     const t = T.branch(target.branch, target.pattern ?? target.branch);
     inputs.push([`rule-breakers.yml#${rule}`, request(t, configFor(t, pipeline))]);
   }
@@ -84,9 +88,9 @@ const grantRecord = JSON.stringify({
   ...JSON.parse(record),
   grants: [{ id: 'INC-4711', reason: 'Payment outage, hotfix cannot wait', repository: 'payments-api', refs: ['incident/*'], environments: ['prod'], rules: ['branch-gate'], expires: '2026-12-02T12:00:00.000Z', grantedBy: '{bench}', grantedAt: '2026-12-02T09:00:00.000Z' }],
 });
-async function grantsProvider(create: typeof createProvider) {
+async function grantsProvider(bundled: Bundled) {
   const cache = createMemoryKv({ now: () => NOW });
-  const repositories = createCachedRepositoryLookup({
+  const repositories = bundled.createCachedRepositoryLookup({
     kv: { get: (key) => (cacheReads++, cache.get(key)), set: (key, value, options) => cache.set(key, value, options) },
     fetch: async (_workspace, uuid) => ({ uuid, slug: 'payments-api', full_name: 'acme/payments-api', project: { key: 'PAY' } }),
     now: () => NOW,
@@ -94,7 +98,7 @@ async function grantsProvider(create: typeof createProvider) {
   });
   const req = request(T.branch('incident/42', 'incident/*'), configFor(T.branch('incident/42', 'incident/*'), [step('Build'), step('PROD deploy', { oidc: true })]));
   await repositories.resolve(req.workspace as string, req.repository as string);
-  const granted = create({ store: { read: async () => (reads++, JSON.parse(grantRecord)) }, decisions, repositories, now: () => new Date(NOW), log: () => {} });
+  const granted = bundled.createProvider({ store: { read: async () => (reads++, JSON.parse(grantRecord)) }, decisions, repositories, now: () => new Date(NOW), log: () => {} });
   return { granted, req };
 }
 
@@ -111,12 +115,17 @@ const BUNDLE_OPTIONS = {
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
-async function bundledCreateProvider(): Promise<typeof createProvider> {
+interface Bundled {
+  createProvider: typeof createProvider;
+  createCachedRepositoryLookup: typeof createCachedRepositoryLookup;
+}
+
+async function bundledCreateProvider(): Promise<Bundled> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bench-'));
   const outfile = path.join(dir, 'provider.js');
   try {
-    await build({ ...BUNDLE_OPTIONS, stdin: { contents: "export { createProvider } from './src/provider/handler';", resolveDir: ROOT, loader: 'ts' }, outfile });
-    return (require(outfile) as { createProvider: typeof createProvider }).createProvider;
+    await build({ ...BUNDLE_OPTIONS, stdin: { contents: "export { createProvider } from './src/provider/handler'; export { createCachedRepositoryLookup } from './src/provider/repository-lookup';", resolveDir: ROOT, loader: 'ts' }, outfile });
+    return require(outfile) as Bundled;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -133,11 +142,11 @@ interface Timing {
   ratio: number;
 }
 
-async function measure(req: JsonObject): Promise<Timing & { outcome: string; runs: number; readsPerRun: number; writesPerRun: number; cacheReadsPerRun: number }> {
+async function measure(req: JsonObject, run: (request: unknown) => Promise<ProviderResponse> = (r) => provider(r)): Promise<Timing & { outcome: string; runs: number; readsPerRun: number; writesPerRun: number; cacheReadsPerRun: number }> {
   const once = async () => {
     const copy = structuredClone(req);
     const t0 = performance.now();
-    const response = await provider(copy);
+    const response = await run(copy);
     return { ms: performance.now() - t0, response };
   };
   const cloneOnce = () => {
@@ -183,6 +192,75 @@ async function measure(req: JsonObject): Promise<Timing & { outcome: string; run
   };
 }
 
+// ---- scoped policies: the repository lookup on top of the run ----
+
+const REPOSITORY_UUID = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
+/** The Bitbucket answer the stubbed REST call returns at once, so the REST call itself is not counted. */
+const ANSWER = { type: 'repository', uuid: REPOSITORY_UUID, full_name: 'acme/website', slug: 'website', project: { key: 'WEB' } };
+
+/** The multi-team example with its scopes taken out (one default): the same environments, unscoped. */
+function unscopedVariant(): unknown {
+  const policy = policyInputFrom('examples/policy-multi-team.yaml') as { environments: Array<Record<string, unknown>> };
+  for (const env of policy.environments) {
+    delete env.scope;
+    if (env.name !== 'dev') delete env.default;
+  }
+  return policy;
+}
+
+interface ScopedResults {
+  unscoped: Awaited<ReturnType<typeof measure>>;
+  hit: Awaited<ReturnType<typeof measure>>;
+  miss: Awaited<ReturnType<typeof measure>>;
+  cacheReadsPerRun: { hit: number; miss: number };
+  restCallsPerRun: { hit: number; miss: number };
+}
+
+async function measureScoped(bundled: Bundled, req: JsonObject): Promise<ScopedResults> {
+  const storeOf = (policy: unknown): PolicyStore => {
+    const text = JSON.stringify({ revision: 1, policy, savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{bench}' });
+    return { read: async () => JSON.parse(text) };
+  };
+  let cacheReads = 0;
+  let restCalls = 0;
+  const lookupWith = (cached: boolean) => {
+    const slot = new Map<string, string>();
+    return bundled.createCachedRepositoryLookup({
+      // Like KVS: every get deserialises; the miss store forgets every write, so each run misses.
+      kv: { get: async (key) => (cacheReads++, slot.has(key) ? JSON.parse(slot.get(key)!) : undefined), set: async (key, value) => void (cached && slot.set(key, JSON.stringify(value))) },
+      fetch: async () => (restCalls++, structuredClone(ANSWER)),
+      log: () => {},
+    });
+  };
+  const scopedPolicy = policyInputFrom('examples/policy-multi-team.yaml');
+  const unscoped = bundled.createProvider({ store: storeOf(unscopedVariant()), decisions, repositories: lookupWith(true), log: () => {} });
+  const hitProvider = bundled.createProvider({ store: storeOf(scopedPolicy), decisions, repositories: lookupWith(true), log: () => {} });
+  const missProvider = bundled.createProvider({ store: storeOf(scopedPolicy), decisions, repositories: lookupWith(false), log: () => {} });
+  const perRun = async (run: () => Promise<Awaited<ReturnType<typeof measure>>>) => {
+    const [c0, r0] = [cacheReads, restCalls];
+    const result = await run();
+    // measure() also runs warm-ups; count per provider call over everything it made.
+    return { result, reads: cacheReads - c0, rest: restCalls - r0 };
+  };
+  const u = await measure(req, unscoped);
+  if (cacheReads !== 0 || restCalls !== 0) throw new Error('an unscoped policy looked the repository up');
+  const calls = { n: 0 };
+  const counting = (p: typeof hitProvider) => (r: unknown) => (calls.n++, p(r));
+  calls.n = 0;
+  const hit = await perRun(() => measure(req, counting(hitProvider)));
+  const hitCalls = calls.n;
+  calls.n = 0;
+  const miss = await perRun(() => measure(req, counting(missProvider)));
+  const missCalls = calls.n;
+  return {
+    unscoped: u,
+    hit: hit.result,
+    miss: miss.result,
+    cacheReadsPerRun: { hit: hit.reads / hitCalls, miss: miss.reads / missCalls },
+    restCallsPerRun: { hit: hit.rest / hitCalls, miss: miss.rest / missCalls },
+  };
+}
+
 // ---- cold start ----
 
 /** The provider's Forge entry (manifest: `handler: index.provider`), bundled the way Forge bundles it. */
@@ -220,19 +298,19 @@ async function coldStart(entryPoint: string) {
 // ---- report ----
 
 async function main() {
-  const create = await bundledCreateProvider();
-  provider = create({ store, decisions, log: () => {} });
+  const bundled = await bundledCreateProvider();
+  provider = bundled.createProvider({ store, decisions, log: () => {} });
   const inputs: Array<[string, JsonObject]> = [...fixtureInputs(), ['synthetic 100 steps (99 + the scan step)', synthetic(99)], ['synthetic 1,000 steps', synthetic(1_000)]];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, req] of inputs) results[name] = await measure(req);
-  const plain = provider;
-  const { granted, req: incidentRequest } = await grantsProvider(create);
-  provider = granted;
+  const { granted, req: incidentRequest } = await grantsProvider(bundled);
   const GRANTED = 'grant INC-4711 in force (incident/42, repository cache warm)';
-  results[GRANTED] = await measure(incidentRequest);
-  provider = plain;
+  results[GRANTED] = await measure(incidentRequest, granted);
   const grantStorage = results[GRANTED];
   const grantsOk = grantStorage.readsPerRun === 1 && grantStorage.writesPerRun === 1 && grantStorage.cacheReadsPerRun === 1 && grantStorage.outcome === 'allowed';
+
+  const scoped = await measureScoped(bundled, synthetic(99));
+  const scopedRatio = { hit: scoped.hit.medianMs / scoped.unscoped.medianMs, miss: scoped.miss.medianMs / scoped.unscoped.medianMs };
 
   const entry = await coldStart(path.join(ROOT, 'src/index.ts'));
 
@@ -250,6 +328,15 @@ async function main() {
           uiInBundle: entry.uiInputs > 0,
           storage: { readsPerRun: 1, decisionWritesPerRun: 1, ok: storageOk },
           grants: { outcome: grantStorage.outcome, policyReadsPerRun: grantStorage.readsPerRun, repositoryCacheReadsPerRun: grantStorage.cacheReadsPerRun, decisionWritesPerRun: grantStorage.writesPerRun, ok: grantsOk },
+          scoped: {
+            input: 'synthetic 100 steps, examples/policy-multi-team.yaml as acme/website (project WEB)',
+            unscopedMedianMs: scoped.unscoped.medianMs,
+            cacheHitMedianMs: scoped.hit.medianMs,
+            cacheMissMedianMs: scoped.miss.medianMs,
+            ratio: scopedRatio,
+            cacheReadsPerRun: scoped.cacheReadsPerRun,
+            restCallsPerRun: scoped.restCallsPerRun,
+          },
           node: process.version,
         },
         null,
@@ -268,6 +355,10 @@ async function main() {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+  console.log('\nScoped policy (synthetic 100 steps, examples/policy-multi-team.yaml as acme/website in WEB; the REST call is a stub that answers at once)');
+  console.log(`  same environments unscoped (no lookup): median ${fmt(scoped.unscoped.medianMs)} ms, ${scoped.unscoped.outcome}`);
+  console.log(`  scoped, cache hit:  median ${fmt(scoped.hit.medianMs)} ms (${scopedRatio.hit.toFixed(2)}× unscoped), ${scoped.hit.outcome}; cache reads/run ${scoped.cacheReadsPerRun.hit.toFixed(2)}, REST calls/run ${scoped.restCallsPerRun.hit.toFixed(3)}`);
+  console.log(`  scoped, cache miss: median ${fmt(scoped.miss.medianMs)} ms (${scopedRatio.miss.toFixed(2)}× unscoped), ${scoped.miss.outcome}; cache reads/run ${scoped.cacheReadsPerRun.miss.toFixed(2)}, REST calls/run ${scoped.restCallsPerRun.miss.toFixed(2)}`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\nCold start, src/index.ts bundled (esbuild, minified, node builtins external): ${kb(entry.bytes)}, require ${entry.loadMs.toFixed(1)} ms (median of 11 fresh processes)`);
@@ -278,6 +369,7 @@ async function main() {
   console.log(`  entry ≤ 300 KB, no YAML parser, no UI code: ${kb(entry.bytes)}, yaml ${entry.yamlInputs > 0 ? 'in' : 'out'}, ui ${entry.uiInputs > 0 ? 'in' : 'out'} — ${verdict(entry.bytes <= TARGETS.bundleBytes && entry.yamlInputs === 0 && entry.uiInputs === 0)}`);
   console.log(`  load < ${TARGETS.loadMs} ms: ${entry.loadMs.toFixed(1)} ms — ${verdict(entry.loadMs < TARGETS.loadMs)}`);
   console.log(`  one storage read per run plus the decision-log write: ${storageOk ? 'met' : 'MISSED'}`);
+  console.log(`  scoped run ≤ ${TARGETS.scopedRatio}× unscoped (cache hit; miss without the REST call): ${scopedRatio.hit.toFixed(2)}× / ${scopedRatio.miss.toFixed(2)}× — ${verdict(scopedRatio.hit <= TARGETS.scopedRatio && scopedRatio.miss <= TARGETS.scopedRatio)}`);
   console.log(`  with a grant in force: ${grantStorage.readsPerRun} policy read (grants included), ${grantStorage.cacheReadsPerRun} repository cache read, ${grantStorage.writesPerRun} decision write per run — ${verdict(grantsOk)}`);
 }
 

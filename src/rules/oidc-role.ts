@@ -174,7 +174,8 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   if (!other?.oidc) return;
   const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.oidc!.roleArn));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
-  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the role of environment "${other.name}" (${other.oidc.roleArn}).`, roleFix(env));
+  const outOfScope = context.environments.includes(other) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
+  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the role of environment "${other.name}" (${other.oidc.roleArn}${outOfScope}).`, roleFix(env));
 }
 
 export const oidcRole: Transform = {

@@ -12,7 +12,7 @@ import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../en
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
-import type { Grant } from '../policy/grant-guard';
+import { instantMs, type Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
@@ -229,7 +229,11 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  const { response, report } = runEngine(request, state, { repository: input.repository, grants: input.grants, now: input.now });
+  // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
+  const now = input.now ?? new Date();
+  const grants = (input.grants ?? []).filter((grant) => now.getTime() < instantMs(grant.expires));
+  const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
+  const { response, report } = runEngine(request, state, { ...known, ...(grants.length ? { grants, now } : {}) });
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({

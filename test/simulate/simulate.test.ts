@@ -4,7 +4,9 @@ import { compilePolicy } from '../../src/engine/compiled-policy';
 import { ProviderRequestSchema } from '../../src/engine/request';
 import { runEngine } from '../../src/rules/chain';
 import { parsePolicyText } from '../../src/policy/text';
-import { SIMULATED_IDS, simulate, SimulationInputError, toYaml, type SimulationTarget } from '../../src/simulate/simulate';
+import { SIMULATED_IDS, simulate, simulatedRepository, SimulationInputError, toYaml, type SimulationTarget } from '../../src/simulate/simulate';
+import { validatePolicy } from '../../src/policy/load';
+import { compiled, policyInputFrom } from '../support/requests';
 
 const root = path.join(__dirname, '../..');
 const read = (relative: string) => readFileSync(path.join(root, relative), 'utf8');
@@ -230,5 +232,30 @@ describe('fixed point', () => {
       }
     });
     expect(allowed.length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('simulate as a repository', () => {
+  const run = simulate;
+  const yamlText = 'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n          script: [./deploy.sh]\n';
+  const multi = () => {
+    const result = validatePolicy(policyInputFrom('examples/policy-multi-team.yaml'));
+    if (!result.ok) throw new Error('example');
+    return compilePolicy(result.policy, 1);
+  };
+
+  it('reports the repository and runs as it under a scoped policy', () => {
+    const own = run({ yamlText, policy: multi(), target: { kind: 'branch', name: 'main' }, repository: simulatedRepository('acme/payments-api', 'PAY') });
+    expect(own.repository).toEqual({ slug: 'payments-api', project: 'PAY' });
+    expect(own.steps.find((step) => step.name === 'PROD deploy')?.environment).toBe('prod-payments');
+    const none = run({ yamlText, policy: multi(), target: { kind: 'branch', name: 'main' } });
+    expect(none.repository).toBeNull();
+    expect(none.violations.map((v) => v.rule)).toEqual(['repository-scope']);
+  });
+
+  it('like the provider, does not resolve the repository for an unscoped policy (no repository in labels or messages)', () => {
+    const result = run({ yamlText, policy: compiled(), target: { kind: 'branch', name: 'main' }, repository: simulatedRepository('acme/website', 'WEB') });
+    expect(result.repository).toEqual({ slug: 'website', project: 'WEB' });
+    expect(JSON.stringify(result.response)).not.toContain('acme/website');
   });
 });

@@ -69,6 +69,18 @@ describe('decision log', () => {
     expect((await log.list({ repository: 'OTHER' })).records.map((r) => r.repository)).toEqual(['{other}']);
   });
 
+  it('keeps the full name and project of a resolved repository and filters by both', async () => {
+    const kv = createMemoryKv();
+    let n = 0;
+    const log = createDecisionLog(kv, { random: () => String(n++).padStart(8, '0') });
+    await log.append(record('2026-11-25T10:00:00.000Z', { repository: 'acme/payments-api', project: 'PAY' }));
+    await log.append(record('2026-11-25T11:00:00.000Z', { repository: 'acme/search-api', project: 'SRCH' }));
+    await log.append(record('2026-11-25T12:00:00.000Z'));
+    expect((await log.list({ project: 'pay' })).records.map((r) => [r.repository, r.project])).toEqual([['acme/payments-api', 'PAY']]);
+    expect((await log.list({ repository: 'search' })).records.map((r) => r.repository)).toEqual(['acme/search-api']);
+    expect((await log.list()).records.map((r) => r.project)).toEqual([undefined, 'SRCH', 'PAY']);
+  });
+
   it('reads at most the scan cap and says so; skips damaged records', async () => {
     const kv = createMemoryKv();
     const log = createDecisionLog(kv);
