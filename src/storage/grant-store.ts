@@ -58,7 +58,8 @@ export function createGrantStore(kv: KeyValueStore, policies: PolicyRepository):
   const list = async () => {
     const { entries } = await listAll(kv, GRANT_PREFIX);
     const grants = entries.flatMap((entry) => parseEntry(entry.value) ?? []);
-    return grants.sort((a, b) => (a.grant.grantedAt ?? '') < (b.grant.grantedAt ?? '') ? 1 : (a.grant.grantedAt ?? '') > (b.grant.grantedAt ?? '') ? -1 : a.grant.id.localeCompare(b.grant.id));
+    const grantedAt = (entry: GrantEntry) => instantMs(entry.grant.grantedAt ?? '') || 0;
+    return grants.sort((a, b) => grantedAt(b) - grantedAt(a) || a.grant.id.localeCompare(b.grant.id));
   };
 
   return {
