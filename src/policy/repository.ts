@@ -54,7 +54,8 @@ export function isRepositoryIdentity(value: unknown, uuid: string): value is Rep
     typeof value.slug === 'string' &&
     SLUG_PATTERN.test(value.slug) &&
     typeof value.fullName === 'string' &&
-    FULL_NAME_PATTERN.test(value.fullName) &&
+    // A stand-in for the lookup (the CLI's --repository SLUG) may know the slug only.
+    (FULL_NAME_PATTERN.test(value.fullName) || SLUG_PATTERN.test(value.fullName)) &&
     (value.projectKey === undefined || (typeof value.projectKey === 'string' && PROJECT_KEY_PATTERN.test(value.projectKey)))
   );
 }

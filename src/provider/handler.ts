@@ -13,7 +13,7 @@ import { instantMs, storedGrants } from '../policy/grant-guard';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
-import { BRACED_UUID } from '../policy/repository';
+import { BRACED_UUID, isRepositoryIdentity } from '../policy/repository';
 import type { RepositoryLookup } from './repository-lookup';
 
 export interface PolicyStore {
@@ -129,18 +129,23 @@ export function createProvider(deps: ProviderDependencies) {
     const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
     const base: RunOptions = grants.length ? { grants, now: at } : {};
     if ((!state.policy.scoped && grants.length === 0) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
-    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
-    // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
-    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: {} };
-    try {
-      const identity = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
-      return { ok: true, options: { ...base, repository: identity } };
-    } catch (error) {
-      const reason = error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`;
-      if (state.policy.scoped) return { ok: false, result: repositoryUnknown(request, reason) };
+    const scoped = state.policy.scoped;
+    const withoutRepository = (reason: string): Resolved => {
+      if (scoped) return { ok: false, result: repositoryUnknown(request, reason) };
       // Only grants wanted the repository: without it none applies, which fails closed.
       log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
       return { ok: true, options: base };
+    };
+    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
+    // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
+    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: base };
+    try {
+      const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
+      // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
+      if (!isRepositoryIdentity(identity, repository)) return withoutRepository(`the repository lookup gave no valid identity for ${repository}`);
+      return { ok: true, options: { ...base, repository: identity } };
+    } catch (error) {
+      return withoutRepository(error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`);
     }
   };
 

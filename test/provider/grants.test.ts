@@ -104,4 +104,15 @@ describe('the provider with break-glass grants', () => {
     expect(await provider(incident)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
     expect(await provider(branchRun('main', [step('PROD deploy')]))).toHaveProperty('pipelines_configuration');
   });
+
+  it('a lookup answering for another repository is not believed: no grant applies', async () => {
+    const record = { revision: 3, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'y', grants: [GRANT] };
+    const provider = createProvider({
+      store: { read: async () => record },
+      repositories: { resolve: async () => ({ uuid: '{00000000-0000-4000-8000-000000000000}', slug: 'payments-api', fullName: 'acme/payments-api' }) },
+      now: () => new Date('2026-12-02T10:00:00.000Z'),
+      log: () => undefined,
+    });
+    expect(await provider(incident)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
+  });
 });

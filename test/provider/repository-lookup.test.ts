@@ -150,6 +150,17 @@ describe('the provider with scoped environments', () => {
     expect((response as any).error.message).toContain('Re-run the pipeline in a minute');
   });
 
+  it.each([
+    ['another repository', { ...repositoryIdentity('website', 'WEB'), uuid: '{00000000-0000-4000-8000-000000000000}' }],
+    ['no slug', { uuid: REPO, fullName: 'acme/x' }],
+    ['a slug with a slash', { ...repositoryIdentity('website'), slug: 'a/b' }],
+    ['nothing', undefined],
+  ])('blocks when the lookup answers with %s', async (_what, identity) => {
+    const { provider } = providerWith(scoped(), { resolve: async () => identity as any });
+    const response = await provider(prodOnMain);
+    expect(response).toEqual({ error: { key: 'pipeline-guard.repository-unknown', message: expect.stringContaining('the repository lookup gave no valid identity') } });
+  });
+
   it('blocks when the lookup hangs, well inside the Forge limit', async () => {
     jest.useFakeTimers();
     try {
