@@ -263,6 +263,10 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
       if (grant) site.changes.push(`runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`);
       return grant;
     },
+    grantNote(rule, environment) {
+      const note = waivers.missed(rule, environment.name, context.ref);
+      return note ? ` ${note}` : '';
+    },
   };
   for (const problem of walked.problems) context.report(problem);
   for (const transform of chain) transform.apply(context);

@@ -132,6 +132,8 @@ export interface ChainContext {
    * environment instead of reporting it; the grant is recorded as used.
    */
   waiverFor(rule: WaivableRuleId, environment: Environment, site: StepSite): Grant | undefined;
+  /** For a block message: why the grants that name this rule and environment do not apply ('' when none does). */
+  grantNote(rule: WaivableRuleId, environment: Environment): string;
 }
 
 export interface Transform {

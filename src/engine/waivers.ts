@@ -39,6 +39,11 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
 export interface Waivers {
   /** The grant that waives `rule` for a step of `environment` on this run, if any; recorded as used. */
   waiverFor(rule: WaivableRuleId, environment: string, ref: RunRef): Grant | undefined;
+  /**
+   * Why the grants that would waive `rule` for `environment` do not apply to this run, in one
+   * sentence for the block message; undefined when no grant names them.
+   */
+  missed(rule: WaivableRuleId, environment: string, ref: RunRef): string | undefined;
   /** Ids of the grants that waived something on this run, in the order first used. */
   readonly used: readonly string[];
 }
@@ -55,6 +60,13 @@ export function createWaivers(input: WaiverInput): Waivers {
       const grant = grants.find((g) => g.rules.includes(rule) && g.environments.includes(environment));
       if (grant && !used.includes(grant.id)) used.push(grant.id);
       return grant;
+    },
+    missed(rule, environment, ref) {
+      // Only this repository's grants: another team's incident is none of this run's business.
+      const reasons = input.grants
+        .filter((g) => g.repository === input.repository?.slug && g.rules.includes(rule) && g.environments.includes(environment))
+        .map((g) => `${g.id} (${grantMismatch(g, input, ref) ?? 'it applies'})`);
+      return reasons.length ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.` : undefined;
     },
   };
 }

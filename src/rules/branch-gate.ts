@@ -112,7 +112,7 @@ function gate(context: ChainContext, site: StepSite): void {
     rule: 'branch-gate',
     severity: 'high',
     site,
-    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}`,
+    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}${context.grantNote('branch-gate', env)}`,
     fix:
       env === fallback
         ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`

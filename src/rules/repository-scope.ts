@@ -53,7 +53,7 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     rule: 'repository-scope',
     severity: 'high',
     site,
-    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.`,
+    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.${context.grantNote('repository-scope', env)}`,
     fix: `Rename the step and drop the deployment so that it runs as "${fallback.name}", or use an environment this repository may use. If ${context.repository ? context.repository.fullName : 'this repository'} should deploy to "${env.name}", a workspace admin adds it to that environment's \`scope\`.`,
   });
 }

@@ -49,6 +49,11 @@ describe('waivers: repository-scope', () => {
     expect(rulesOf(both, 'warn')).toEqual(['branch-gate', 'repository-scope']);
   });
 
+  it('a block names this repository\'s grants that do not apply, and why; never another repository\'s', () => {
+    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, expires: '2026-12-02T09:00:00Z' }])).message).toContain('Break-glass grant for "prod-payments" does not apply to this run: CHG-1 (it expired at 2026-12-02T09:00:00Z).');
+    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, repository: 'payments-api' }])).message).not.toContain('CHG-1');
+  });
+
   it('a grant for another environment, or only for branch-gate, does not waive repository-scope', () => {
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, environments: ['prod-web'] }])).key).toBe('pipeline-guard.repository-scope');
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, rules: ['branch-gate'] }])).key).toBe('pipeline-guard.repository-scope');

@@ -70,14 +70,14 @@ export const grants: AdversarialFamily = {
       target: I,
       items: [deploy],
       options: under({ expires: '2026-12-02T09:30:00Z' }),
-      expect: { blocked: ['branch-gate'] },
+      expect: { blocked: ['branch-gate'], mentions: ['Break-glass grant for "prod" does not apply to this run: INC-4711 (it expired at 2026-12-02T09:30:00Z).'] },
     },
     {
       name: 'a grant is expired exactly at its expiry',
       target: I,
       items: [deploy],
       options: under({}, { now: new Date('2026-12-02T12:00:00.000Z') }),
-      expect: { blocked: ['branch-gate'] },
+      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (it expired at 2026-12-02T12:00:00Z)'] },
     },
     {
       name: 'a grant still applies 1 ms before its expiry',
@@ -119,7 +119,7 @@ export const grants: AdversarialFamily = {
       target: T.branch('feature/x', 'feature/*'),
       items: [deploy],
       options: under(),
-      expect: { blocked: ['branch-gate'] },
+      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (branch feature/x matches none of its refs incident/*)'] },
     },
     {
       name: 'a grant for incident/* does not reach incident/a/b (`*` stops at `/`)',
@@ -147,7 +147,7 @@ export const grants: AdversarialFamily = {
       target: I,
       items: [deploy],
       options: under({ creators: ['{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}'] }),
-      expect: { blocked: ['branch-gate'] },
+      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (the run was not started by one of its creators)'] },
     },
     {
       name: 'a grant naming the run\'s creator applies',
