@@ -83,11 +83,14 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionLog(kv);
   const role = options.role ?? 'admin';
+  // The console's clock, which `/__dev/clock` can move forward: grants expire against it without waiting hours.
+  let clockOffsetMs = 0;
+  const now = () => new Date(Date.now() + clockOffsetMs);
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
-  const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, log });
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, repositories, log: (message) => log(message) });
+  const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, now, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
 
@@ -134,6 +137,12 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         if (!Object.prototype.hasOwnProperty.call(handlers, key)) return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
         return send(response, 200, await handlers[key](forgeContext, body));
       }
+      if (url.pathname === '/__dev/clock') {
+        const advanceMs = (body as { advanceMs?: unknown }).advanceMs;
+        if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) return send(response, 400, { error: 'send { advanceMs } with a number of milliseconds to move the clock forward' });
+        clockOffsetMs += advanceMs;
+        return send(response, 200, { now: now().toISOString() });
+      }
       if (url.pathname === '/__dev/simulate-run') {
         const run = SimulatedRunSchema.safeParse(body);
         if (!run.success) return send(response, 400, { error: run.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
@@ -145,7 +154,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
           if (error instanceof SimulationInputError) return send(response, 400, { error: error.message });
           throw error;
         }
-        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, created_on: new Date().toISOString() };
+        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, created_on: now().toISOString() };
         return send(response, 200, { request: providerRequest, response: await provider(providerRequest) });
       }
       return send(response, 404, { error: 'not found' });

@@ -8,11 +8,13 @@
  */
 import { runSuite, type Suite, type TestResult } from './harness';
 import { core } from './suites/core';
+import { grants } from './suites/grants';
 import { scopes } from './suites/scopes';
 
 const SUITES: Record<string, Suite> = {
   core,
   scopes,
+  grants,
 };
 
 async function main() {

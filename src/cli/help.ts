@@ -36,6 +36,9 @@ Options:
                            environments apply; without it, a repository that no scope includes
   --project KEY            the repository's Bitbucket project key, e.g. PAY (with --repository)
   --format text|json       text for people (default), json for scripts
+  --grants FILE            preview the run under break-glass grants: a YAML list of grants in
+                           their stored shape (a bad file exits with status 2)
+  --now ISO8601            the clock grants expire against (default: now)
   -h, --help               show this help
 
 Which definition runs: an exact branch or tag key beats a glob, and among globs the most specific

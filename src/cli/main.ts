@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compilePolicy } from '../engine/compiled-policy';
+import { formatGrantProblems, validateGrants } from '../policy/grants';
 import { TRIGGERS, type Trigger } from '../engine/request';
 import { formatPolicyProblems, type PolicyProblem } from '../policy/load';
 import type { Policy } from '../policy/schema';
@@ -15,6 +16,7 @@ import { DEFAULT_REF, type RefSpec, type SimulationTarget } from '../simulate/se
 import { simulate, simulatedRepository, SimulationInputError } from '../simulate/simulate';
 import { CANONICAL_PROJECT_KEY, PROJECT_KEY_PATTERN, SLUG_PATTERN } from '../policy/scope';
 import type { RepositoryIdentity } from '../policy/repository';
+import { instantMs, type Grant } from '../policy/grant-guard';
 import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
 import { parseYaml, YamlInputError } from '../yaml/document';
 import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
@@ -156,6 +158,32 @@ function triggerOption(value: string | undefined): Trigger | undefined {
   throw new UsageError(`--trigger must be one of ${TRIGGERS.join(', ')}, not "${value}"`);
 }
 
+/** `--now`: the clock grants expire against (default: the current time). */
+function nowOption(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const ms = instantMs(value);
+  if (Number.isNaN(ms)) throw new UsageError(`--now takes an ISO 8601 time with a time zone, e.g. 2026-12-02T10:00:00Z, not "${value}"`);
+  return new Date(ms);
+}
+
+/** A grants file: a YAML (or JSON) list of grants in their stored shape, checked against `now`. */
+async function loadGrants(io: CliIo, file: string, now: Date): Promise<Grant[]> {
+  const input = await readInput(io, file);
+  let parsed;
+  try {
+    parsed = parseYaml(input.text);
+  } catch (error) {
+    if (error instanceof YamlInputError) throw new UsageError(`the grants file ${input.label} cannot be used: ${error.message}`);
+    throw error;
+  }
+  const result = validateGrants(parsed.value, now);
+  if (!result.ok) {
+    const lines = result.problems.map((problem) => `${parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : ''}${formatGrantProblems([problem])}`);
+    throw new UsageError(`the grants file ${input.label} cannot be used:\n${indent(lines.join('\n'))}`);
+  }
+  return result.grants;
+}
+
 async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     policy: { type: 'string' },
@@ -167,6 +195,8 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
     trigger: { type: 'string' },
     format: { type: 'string' },
     repository: { type: 'string' },
+    grants: { type: 'string' },
+    now: { type: 'string' },
     project: { type: 'string' },
   });
   if (values.help) return help(io, SIMULATE_HELP);
@@ -176,11 +206,14 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const trigger = triggerOption(text(values, 'trigger'));
   const repository = repositoryOption(values, io);
   const loaded = await loadPolicy(io, text(values, 'policy'));
+  const now = nowOption(text(values, 'now'));
+  const grantsFile = text(values, 'grants');
+  const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now);
   const input = await readInput(io, file);
 
   let result;
   try {
-    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label, repository });
+    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label, repository, grants, now });
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
     const where = error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label;

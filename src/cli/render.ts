@@ -93,6 +93,8 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   else if (result.target.trigger === 'definitions') field('Outcome', `${style.green(style.bold('ALLOWED'))}: the dialog lists the definitions unchanged; each run is checked when it starts${blocking.length ? ` (${blocking.length} violation${blocking.length === 1 ? '' : 's'} would block it)` : ''}${warned}`);
   else field('Outcome', `${style.green(style.bold('ALLOWED'))}${warned ? `: ${warned.slice(2)}` : ''}${result.steps.some((s) => s.changes.length) || result.configChanges.length ? `${warned ? ';' : ':'} runs with the changes below` : ''}`);
 
+  if (result.grants?.length) field('Grants', `${result.grants.join(', ')}: break-glass grant${result.grants.length === 1 ? '' : 's'} waived a rule on this run (see the warnings below)`);
+
   if (result.steps.length) {
     // One row per step; what Pipeline Guard changed follows on indented lines under its row, so
     // that the table stays narrow enough for a terminal.

@@ -18,6 +18,8 @@ export interface DecisionLabel {
   repository?: string;
   steps: Record<string, string[] | number>;
   warnings: string[];
+  /** Break-glass grants this run used, from storage: never carried over from an earlier record. */
+  grants?: string[];
   truncated?: true;
 }
 
@@ -35,6 +37,7 @@ export function buildDecisionLabel(
   stepsByEnvironment: Map<string, string[]>,
   warnings: readonly Finding[],
   repository?: string,
+  grants: readonly string[] = [],
 ): DecisionLabel {
   const refText = refKey(ref);
   const warningKeys = new Set(warnings.map((w) => `${w.rule}@${w.path}`));
@@ -47,6 +50,7 @@ export function buildDecisionLabel(
     ...(repository !== undefined ? { repository } : {}),
     steps: Object.fromEntries([...stepsByEnvironment].sort(([a], [b]) => a.localeCompare(b))),
     warnings: [...warningKeys].sort().slice(0, MAX_WARNINGS),
+    ...(grants.length ? { grants: [...grants] } : {}),
   };
   if (warningKeys.size > MAX_WARNINGS) label.truncated = true;
   return label;

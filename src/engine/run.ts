@@ -4,6 +4,7 @@
  * the CLI, the settings page preview and the tests all run exactly this code. It never throws:
  * any fault becomes an error response, so a fault blocks the run instead of letting it through.
  */
+import type { Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { defaultEnvironmentFor, environmentsInScope } from '../policy/scope';
@@ -15,6 +16,7 @@ import { formatPath, type Path } from '../primitives/path';
 import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
 import { walkConfiguration } from './walk';
+import { createWaivers } from './waivers';
 
 /** Bitbucket's limit on steps in one pipeline, which also binds the configuration a provider returns. */
 export const MAX_STEPS_PER_PIPELINE = 100;
@@ -23,6 +25,10 @@ export const MAX_STEPS_PER_PIPELINE = 100;
 export interface RunOptions {
   /** The run's repository, when the provider resolved it (scoped policies); absent otherwise. */
   readonly repository?: RepositoryIdentity;
+  /** Break-glass grants stored with the policy; each applies only while `now` is before its expiry. */
+  readonly grants?: readonly Grant[];
+  /** The clock at run time, against which grants expire (default: the current time). */
+  readonly now?: Date;
 }
 
 export type PolicyState = { kind: 'none' } | { kind: 'active'; policy: CompiledPolicy };
@@ -52,6 +58,8 @@ export interface RunReport {
   /** Every finding, blocking (`enforce`) and not (`warn`). */
   readonly findings: Finding[];
   readonly configChanges: string[];
+  /** Ids of the break-glass grants that waived a rule on this run; absent when none did. */
+  readonly grants?: string[];
 }
 
 export interface EngineResult {
@@ -124,7 +132,7 @@ function decisionOf(site: StepSite): StepDecision {
  * and the decision record in `labels`. One walk of the output serves both, in output positions, so
  * that a second pass over the output writes the same record.
  */
-function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): void {
+function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], grants: readonly string[]): void {
   const { config, policy, findings } = context;
   const output = walkConfiguration(config, () => undefined, { shapes: false });
   const stepsPerDefinition = new Map<DefinitionSite, number>();
@@ -153,7 +161,7 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[]): vo
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
   const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
   const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
-  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName));
+  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
   if (labels) config.labels = labels;
   else
     context.report({
@@ -216,6 +224,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
 
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, creator: request.creator });
   // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
   const context: ChainContext = {
     request,
@@ -249,6 +258,15 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
         findings.push(finding);
       }
     },
+    waiverFor(rule, environment, site) {
+      const grant = waivers.waiverFor(rule, environment.name, context.ref);
+      if (grant) site.changes.push(`runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`);
+      return grant;
+    },
+    grantNote(rule, environment) {
+      const note = waivers.missed(rule, environment.name, context.ref);
+      return note ? ` ${note}` : '';
+    },
   };
   for (const problem of walked.problems) context.report(problem);
   for (const transform of chain) transform.apply(context);
@@ -263,7 +281,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
         fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
       });
   }
-  checkOutput(context, walked.steps);
+  checkOutput(context, walked.steps, waivers.used);
 
   const blocking = findings.filter((f) => f.mode === 'enforce');
   const nothingToRun = walked.definitions.length === 0 && !selector;
@@ -278,6 +296,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     ...(options.repository ? { repository: options.repository } : {}),
     findings,
     configChanges: context.configChanges,
+    ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
   };
 
   if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };

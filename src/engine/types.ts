@@ -1,3 +1,4 @@
+import type { Grant, WaivableRuleId } from '../policy/grant-guard';
 import type { Environment, Policy, ScanStep } from '../policy/schema';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { Mode, RuleId } from '../policy/rule-ids';
@@ -99,8 +100,11 @@ export interface FindingInput {
   readonly segments?: Path;
   readonly message: string;
   readonly fix: string;
-  /** Forces enforcement when a warning could not be made safe (e.g. no environment can take the step). */
-  readonly mode?: 'enforce';
+  /**
+   * Forces enforcement when a warning could not be made safe (e.g. no environment can take the
+   * step); `warn` records what a break-glass grant waived.
+   */
+  readonly mode?: 'enforce' | 'warn';
 }
 
 /** The one object every transform reads and writes, like a unified VFile: tree plus messages. */
@@ -122,6 +126,14 @@ export interface ChainContext {
   readonly configChanges: string[];
   ref: RunRef;
   report(finding: FindingInput): void;
+  /**
+   * The break-glass grant that waives `rule` for this step in `environment` on this run, if any
+   * (src/engine/waivers.ts says when one applies). A rule that gets one lets the step run in that
+   * environment instead of reporting it; the grant is recorded as used.
+   */
+  waiverFor(rule: WaivableRuleId, environment: Environment, site: StepSite): Grant | undefined;
+  /** For a block message: why the grants that name this rule and environment do not apply ('' when none does). */
+  grantNote(rule: WaivableRuleId, environment: Environment): string;
 }
 
 export interface Transform {

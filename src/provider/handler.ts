@@ -9,6 +9,7 @@ import { ProviderRequestSchema, type ProviderResponse } from '../engine/request'
 import { runEngine } from '../rules/chain';
 import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
+import { instantMs, storedGrants } from '../policy/grant-guard';
 import { formatPolicyProblems, validatePolicy } from '../policy/load';
 import { StoredPolicySchema } from '../storage/stored-policy';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
@@ -116,22 +117,35 @@ export function createProvider(deps: ProviderDependencies) {
   const now = deps.now ?? (() => new Date());
 
   /**
-   * The run's repository, asked for only when the policy has scoped environments and the answer
-   * can change the outcome: never for an unscoped policy, never for the Run-pipeline dialog.
+   * The run's repository, asked for only when the answer can change the outcome: the policy has
+   * scoped environments, or a break-glass grant is in force (grants name their repository by slug).
+   * Never for an unscoped policy without grants, never for the Run-pipeline dialog.
    */
-  const resolveRepository = async (request: unknown, state: PolicyState): Promise<Resolved> => {
-    if (state.kind !== 'active' || !state.policy.scoped || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: {} };
+  const resolveRepository = async (request: unknown, state: PolicyState, stored: unknown): Promise<Resolved> => {
+    if (state.kind !== 'active') return { ok: true, options: {} };
+    // The grants come with the policy record, in the same read. They are checked on every run
+    // (never cached), so a revocation or an expiry applies to the next run.
+    const at = now();
+    const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
+    const base: RunOptions = grants.length ? { grants, now: at } : {};
+    if ((!state.policy.scoped && grants.length === 0) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
+    const scoped = state.policy.scoped;
+    const withoutRepository = (reason: string): Resolved => {
+      if (scoped) return { ok: false, result: repositoryUnknown(request, reason) };
+      // Only grants wanted the repository: without it none applies, which fails closed.
+      log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
+      return { ok: true, options: base };
+    };
     const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
     // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
-    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: {} };
+    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: base };
     try {
       const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
       // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
-      if (!isRepositoryIdentity(identity, repository)) return { ok: false, result: repositoryUnknown(request, `the repository lookup gave no valid identity for ${repository}`) };
-      return { ok: true, options: { repository: identity } };
+      if (!isRepositoryIdentity(identity, repository)) return withoutRepository(`the repository lookup gave no valid identity for ${repository}`);
+      return { ok: true, options: { ...base, repository: identity } };
     } catch (error) {
-      const reason = error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`;
-      return { ok: false, result: repositoryUnknown(request, reason) };
+      return withoutRepository(error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`);
     }
   };
 
@@ -144,7 +158,7 @@ export function createProvider(deps: ProviderDependencies) {
     }
     const loaded = policyStateFrom(stored);
     if (!loaded.ok) return unavailable(request, { kind: 'invalid', reason: loaded.reason });
-    const resolved = await resolveRepository(request, loaded.state);
+    const resolved = await resolveRepository(request, loaded.state, stored);
     if (!resolved.ok) return resolved.result;
     return runEngine(request, loaded.state, resolved.options);
   };

@@ -86,6 +86,18 @@ function gate(context: ChainContext, site: StepSite): void {
 
   const mode = policy.modeOf('branch-gate');
   if (mode === 'off') return;
+  const grant = context.waiverFor('branch-gate', env, site);
+  if (grant) {
+    context.report({
+      mode: 'warn',
+      rule: 'branch-gate',
+      severity: 'low',
+      site,
+      message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${env.name}".`,
+      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again: merge to an allowed branch.`,
+    });
+    return;
+  }
   const fallback = context.defaultEnvironment;
   // A warning lets the run go on, but never with the gated environment's runners, role or
   // deployment; where no environment may take the step, the warning is enforced.
@@ -100,7 +112,7 @@ function gate(context: ChainContext, site: StepSite): void {
     rule: 'branch-gate',
     severity: 'high',
     site,
-    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}`,
+    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}${context.grantNote('branch-gate', env)}`,
     fix:
       env === fallback
         ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`

@@ -26,6 +26,21 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     site.environmentReason = `${tried.reason} (repository-scope is off, so the scope of "${env.name}" is not applied)`;
     return;
   }
+  const grant = context.waiverFor('repository-scope', env, site);
+  if (grant) {
+    // branch-gate still judges the ref, unless the grant waives it too.
+    site.environment = env;
+    site.environmentReason = `${tried.reason}, which is the \`match\` of "${env.name}"; ${repo} is not in its scope, but break-glass grant ${grant.id} waives that`;
+    context.report({
+      mode: 'warn',
+      rule: 'repository-scope',
+      severity: 'low',
+      site,
+      message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${env.name}".`,
+      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again unless a workspace admin adds ${repo} to the scope of "${env.name}".`,
+    });
+    return;
+  }
   // Never into the out-of-scope environment, and never silently into another one: the step is
   // placed in the repository's default environment, and the finding says so (blocking unless warn).
   site.environment = fallback;
@@ -38,7 +53,7 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     rule: 'repository-scope',
     severity: 'high',
     site,
-    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.`,
+    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.${context.grantNote('repository-scope', env)}`,
     fix: `Rename the step and drop the deployment so that it runs as "${fallback.name}", or use an environment this repository may use. If ${context.repository ? context.repository.fullName : 'this repository'} should deploy to "${env.name}", a workspace admin adds it to that environment's \`scope\`.`,
   });
 }

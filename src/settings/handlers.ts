@@ -12,6 +12,7 @@ import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { simulate, SimulationInputError } from '../simulate/simulate';
 import { createDecisionLog, DECISION_SCAN_CAP, type DecisionLog } from '../storage/decision-log';
+import { createGrantStore } from '../storage/grant-store';
 import { StorageLimitError, type KeyValueStore } from '../storage/kv';
 import { createPolicyRepository, type RevisionRecord } from '../storage/policy-repo';
 import { createPolicyTestStore, MAX_PIPELINE_YAML, MAX_POLICY_TESTS, PolicyTestInputSchema, PreviewTargetSchema, type PolicyTest } from '../storage/policy-tests';
@@ -19,6 +20,7 @@ import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-polic
 import { parseYaml } from '../yaml/document';
 import type { ApiError, ApiResult, CsvView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv } from './csv';
+import { createGrantHandlers } from './grant-handlers';
 import { identityFromContext, type AdminCheck, type Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
@@ -128,6 +130,7 @@ export function createHandlers(deps: HandlerDependencies) {
   const repo = createPolicyRepository(deps.kv);
   const tests = createPolicyTestStore(deps.kv);
   const decisionLog = deps.decisions ?? createDecisionLog(deps.kv);
+  const grants = createGrantStore(deps.kv, repo);
 
   /** Every handler: identity from the context, refusals as `{ ok: false }`, nothing thrown at the page. */
   const handler =
@@ -194,6 +197,8 @@ export function createHandlers(deps: HandlerDependencies) {
         message: `Not saved: someone saved revision ${result.currentRevision} after you loaded revision ${expectedRevision}. Reload to see their change, then make yours again.`,
         currentRevision: result.currentRevision,
       });
+    // A grant made or revoked while this save was in flight must not be lost with its old copy.
+    await grants.syncActive(now());
     return { revision: expectedRevision + 1, savedAt, testsRun };
   };
 
@@ -222,6 +227,8 @@ export function createHandlers(deps: HandlerDependencies) {
 
   return {
     ...createScopeHandlers(deps, kit),
+    ...createGrantHandlers({ ...deps, decisions: decisionLog }),
+
     getPolicy: handler<PolicyView>(async (identity, payload) => {
       parsePayload(Payloads.none, payload);
       const [current, canEdit] = await Promise.all([repo.current(), deps.adminCheck(identity)]);

@@ -12,6 +12,7 @@ import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../en
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
+import { instantMs, type Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
@@ -40,6 +41,9 @@ export interface SimulateInput {
   readonly fileName?: string;
   /** The repository the run is for (what the provider's lookup would resolve); absent: a repository no scope includes. */
   readonly repository?: RepositoryIdentity;
+  /** Break-glass grants to preview the run under, expiring against `now`. */
+  readonly grants?: readonly Grant[];
+  readonly now?: Date;
 }
 
 export type SimulationOutcome = 'allowed' | 'blocked' | 'none';
@@ -87,6 +91,8 @@ export interface SimulationResult {
   readonly configChanges: string[];
   /** Unified diff of the configuration as sent and as returned; absent when the run is blocked. */
   readonly diff?: string;
+  /** Ids of the break-glass grants that waived a rule on this run; absent when none did. */
+  readonly grants?: string[];
 }
 
 /** Placeholder identities: plausible brace UUIDs. The engine never decides anything on them. */
@@ -223,8 +229,11 @@ export function simulate(input: SimulateInput): SimulationResult {
 
   const request = buildProviderRequest(config, input.target, trigger, selection);
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  // As the provider does: it resolves the repository only for a policy with scopes.
-  const { response, report } = runEngine(request, state, input.repository && input.policy?.scoped ? { repository: input.repository } : {});
+  // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
+  const now = input.now ?? new Date();
+  const grants = (input.grants ?? []).filter((grant) => now.getTime() < instantMs(grant.expires));
+  const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
+  const { response, report } = runEngine(request, state, { ...known, ...(grants.length ? { grants, now } : {}) });
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
@@ -266,6 +275,7 @@ export function simulate(input: SimulateInput): SimulationResult {
     violations,
     configChanges: report.configChanges,
     diff,
+    ...(report.grants ? { grants: report.grants } : {}),
   };
 }
 

@@ -38,6 +38,7 @@ export const StoredDecisionSchema = z.object({
   pipeline: z.string().max(MAX_TEXT).optional(),
   buildNumber: z.number().int().optional(),
   policyRevision: z.number().int().optional(),
+  grants: z.array(z.string().max(64)).max(MAX_RULES).optional(),
 });
 
 export type StoredDecision = z.output<typeof StoredDecisionSchema>;
@@ -76,6 +77,7 @@ export function compactDecision(record: DecisionRecord): StoredDecision {
     ...(record.pipeline !== undefined ? { pipeline: clip(record.pipeline) } : {}),
     ...(record.buildNumber !== undefined ? { buildNumber: record.buildNumber } : {}),
     ...(record.policyRevision !== undefined ? { policyRevision: record.policyRevision } : {}),
+    ...(record.grants?.length ? { grants: record.grants.slice(0, MAX_RULES).map((id) => id.slice(0, 64)) } : {}),
   };
 }
 

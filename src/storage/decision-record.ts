@@ -16,6 +16,8 @@ export interface DecisionRecord {
   readonly pipeline?: string;
   readonly buildNumber?: number;
   readonly policyRevision?: number;
+  /** Break-glass grants the run used (RunReport.grants). */
+  readonly grants?: string[];
 }
 
 export interface DecisionSink {
@@ -35,5 +37,6 @@ export function decisionRecord(request: Pick<ProviderRequest, 'repository' | 'tr
     pipeline: request.pipeline,
     buildNumber: request.build_number,
     policyRevision: report.policy?.revision,
+    ...(report.grants?.length ? { grants: report.grants } : {}),
   };
 }

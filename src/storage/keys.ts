@@ -14,6 +14,10 @@ export const POLICY_TEST_PREFIX = 'policytest:';
 /** One decision-log record per run; see decision-log.ts for the key layout. */
 export const DECISION_PREFIX = 'decision:';
 
+/** Every break-glass grant ever made, `grant:<id>`, with who made or revoked it; see grant-store.ts. */
+export const GRANT_PREFIX = 'grant:';
+export const grantKey = (id: string): string => `${GRANT_PREFIX}${id}`;
+
 /**
  * The provider's cache of repository identities (UUID -> slug, full name, project), one key per
  * repository: `repository:2fc883c6-3dee-4e73-a354-ccee4bd77938` (KVS keys may not hold braces).

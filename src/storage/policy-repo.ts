@@ -7,6 +7,9 @@
  * same revision exactly one wins. If a save dies between claiming the revision and updating
  * `policy:current`, the next read rolls forward to the claimed revision (the two records are
  * identical, so doing it twice is harmless).
+ *
+ * `policy:current` also carries the active break-glass grants (see stored-policy.ts). A save or a
+ * roll-forward keeps them; `setActiveGrants` rewrites them without a new revision.
  */
 import * as z from 'zod';
 import { POLICY_KEY, POLICY_REVISION_PREFIX, policyRevisionKey } from './keys';
@@ -48,6 +51,11 @@ export interface PolicyRepository {
   revision(revision: number): Promise<RevisionRecord | undefined>;
   /** The kept revisions, newest first. */
   history(): Promise<RevisionRecord[]>;
+  /**
+   * Rewrites the grants `policy:current` carries, keeping its revision. False when there is no
+   * usable policy record to carry them (grants mean nothing without a policy).
+   */
+  setActiveGrants(grants: readonly unknown[]): Promise<boolean>;
 }
 
 const revisionOf = (current: CurrentPolicy) => (current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision);
@@ -67,12 +75,19 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
     return { state: 'damaged', revision };
   };
 
+  /** The current record's grants, carried over whenever `policy:current` is replaced. */
+  const withGrantsOf = (found: CurrentPolicy, record: RevisionRecord): RevisionRecord => {
+    const grants = found.state === 'ok' ? found.record.grants : undefined;
+    return grants === undefined ? record : { ...record, grants };
+  };
+
   const current = async (): Promise<CurrentPolicy> => {
     const found = await readCurrent();
     const claimed = parseRevision(await kv.get(policyRevisionKey(revisionOf(found) + 1)));
     if (!claimed) return found;
-    await kv.set(POLICY_KEY, claimed);
-    return { state: 'ok', record: claimed };
+    const record = withGrantsOf(found, claimed);
+    await kv.set(POLICY_KEY, record);
+    return { state: 'ok', record };
   };
 
   return {
@@ -91,7 +106,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
       };
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
-      await kv.set(POLICY_KEY, record);
+      await kv.set(POLICY_KEY, withGrantsOf(found, record));
       const expired = record.revision - HISTORY_KEEP;
       // Only one revision falls out per save; a failed delete leaves one extra record, not a leak.
       if (expired >= 1) await kv.delete(policyRevisionKey(expired)).catch(() => undefined);
@@ -106,6 +121,13 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
       const { entries } = await listAll(kv, POLICY_REVISION_PREFIX);
       const records = entries.flatMap((entry) => parseRevision(entry.value) ?? []);
       return records.sort((a, b) => b.revision - a.revision).slice(0, HISTORY_KEEP);
+    },
+
+    async setActiveGrants(grants) {
+      const found = await current();
+      if (found.state !== 'ok') return false;
+      await kv.set(POLICY_KEY, { ...found.record, grants: [...grants] });
+      return true;
     },
   };
 }

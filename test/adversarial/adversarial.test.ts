@@ -28,7 +28,7 @@ function check(c: AdversarialCase): void {
   const policy = c.policyFile ? compiled(c.policy, c.policyFile) : c.policy ? referencePolicy(c.policy) : basePolicy;
   const req = request(c.target, configOf(c));
   const before = structuredClone(req);
-  const result = run(req, policy, c.repository);
+  const result = run(req, policy, { ...(c.repository ? { repository: c.repository } : {}), ...c.options });
   expect(req).toEqual(before); // the engine works on a copy: the request is never mutated
   const { expect: wanted } = c;
 
@@ -64,7 +64,7 @@ function check(c: AdversarialCase): void {
   else expect(Object.prototype.hasOwnProperty.call(pipelines[selector.type], selector.pattern as string)).toBe(true);
 
   // The chain is a fixed point: its own output passes through unchanged.
-  const again = run(request(c.target, structuredClone(output)), policy, c.repository);
+  const again = run(request(c.target, structuredClone(output)), policy, { ...(c.repository ? { repository: c.repository } : {}), ...c.options });
   expect(again.response).toEqual({ pipelines_configuration: output });
   wanted.check?.(output);
 }

@@ -1,4 +1,5 @@
 /** The shape of one adversarial case: a pipeline, a target, and the outcome it must end in. */
+import type { RunOptions } from '../../src/engine/run';
 import type { JsonObject } from '../../src/engine/types';
 import type { RuleId } from '../../src/policy/rule-ids';
 import type { RepositoryIdentity } from '../../src/policy/repository';
@@ -40,6 +41,8 @@ export interface AdversarialCase {
   readonly policyFile?: string;
   /** The repository the provider resolved for the run; absent: unknown (in no scope). */
   readonly repository?: RepositoryIdentity;
+  /** What the provider knows beyond the request: the repository, stored grants and the clock. */
+  readonly options?: RunOptions;
   readonly expect: Expectation;
 }
 

@@ -8,7 +8,7 @@ import path from 'path';
 import { isPlainObject } from '../../src/engine/clone';
 import { LABEL_KEY, LABELS_LIMIT_BYTES, byteLength, type DecisionLabel } from '../../src/engine/labels';
 import { runEngine } from '../../src/rules/chain';
-import { type EngineResult } from '../../src/engine/run';
+import { type EngineResult, type RunOptions } from '../../src/engine/run';
 import type { Selector } from '../../src/engine/request';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import { walkConfiguration } from '../../src/engine/walk';
@@ -114,8 +114,8 @@ export const step = (name: string | undefined, extra: JsonObject = {}): JsonObje
   step: { ...(name === undefined ? {} : { name }), script: ['echo run'], ...extra },
 });
 
-export function run(req: unknown, policy: CompiledPolicy, repository?: RepositoryIdentity): EngineResult {
-  return runEngine(req, { kind: 'active', policy }, repository ? { repository } : {});
+export function run(req: unknown, policy: CompiledPolicy, options: RunOptions = {}): EngineResult {
+  return runEngine(req, { kind: 'active', policy }, options);
 }
 
 // ---- invariants ----

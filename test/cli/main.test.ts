@@ -304,6 +304,50 @@ describe('bin/pipeline-guard.js', () => {
   });
 });
 
+describe('pipeline-guard simulate --grants', () => {
+  const base = ['simulate', 'fixtures/cli/pipelines/incident.yml', '--branch', 'incident/42', '--repository', 'payments-api', '--grants', 'fixtures/cli/grants/incident.yaml'];
+
+  it('previews a run that a grant lets through, naming the grant (exit 0)', async () => {
+    const { status, stdout } = await cli([...base, '--now', '2026-12-02T10:00:00Z']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Grants      INC-4711: break-glass grant waived a rule on this run');
+    expect(stdout).toContain('runs in "prod" under break-glass grant INC-4711, which waives branch-gate until 2026-12-02T12:00:00Z');
+    const json = JSON.parse((await cli([...base, '--now', '2026-12-02T10:00:00Z', '--format', 'json'])).stdout);
+    expect(json.grants).toEqual(['INC-4711']);
+    expect(json.response.pipelines_configuration.labels['pipeline-guard'].grants).toEqual(['INC-4711']);
+  });
+
+  it('blocks the run at the expiry and after it, and without the grant\'s repository (exit 1)', async () => {
+    expect((await cli([...base, '--now', '2026-12-02T12:00:00Z'])).status).toBe(1);
+    expect((await cli([...base.slice(0, 4), '--repository', 'website', '--grants', 'fixtures/cli/grants/incident.yaml', '--now', '2026-12-02T10:00:00Z'])).status).toBe(1);
+    expect((await cli(base.filter((arg, i) => i < 4 || i > 5).concat('--now', '2026-12-02T10:00:00Z'))).status).toBe(1);
+  });
+
+  it('refuses a bad grants file with exit 2, naming each grant and field with its line', async () => {
+    const { status, stderr } = await cli([...base.slice(0, 6), '--grants', 'fixtures/cli/grants/bad.yaml', '--now', '2026-12-02T10:00:00Z']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('the grants file fixtures/cli/grants/bad.yaml cannot be used:');
+    expect(stderr).toContain('line 6: grant "INC-4711" (grants[0]): rules[1]: "runner-labels" cannot be waived');
+    expect(stderr).toContain('grant "INC-4711" (grants[0]): expires: is more than 24 hours after grantedAt (2026-12-02T09:00:00Z)');
+    expect(stderr).toContain('line 10: grant "INC-4712" (grants[1]): reason: say why in at least 10 characters');
+    expect(stderr).toContain('grant "INC-4712" (grants[1]): approvedBy: unknown field');
+  });
+
+  it('bounds a file grant without grantedAt by --now: 24 h + 1 ms later is refused', async () => {
+    const grant = `- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n  environments: [prod]\n  rules: [branch-gate]\n  expires: 2026-12-03T10:00:00.001Z\n`;
+    const { status, stderr } = await cli([...base.slice(0, 6), '--grants', '-', '--now', '2026-12-02T10:00:00Z'], { stdin: grant });
+    expect(status).toBe(2);
+    expect(stderr).toContain('line 7: grant "INC-1" (grants[0]): expires: is more than 24 hours after now (2026-12-02T10:00:00.000Z)');
+    const exactly = await cli([...base.slice(0, 6), '--grants', '-', '--now', '2026-12-02T10:00:00.001Z'], { stdin: grant });
+    expect(exactly.status).toBe(0);
+  });
+
+  it('refuses a --now that is not a time, and a --repository that is not a slug (exit 2)', async () => {
+    expect(await cli([...base, '--now', 'tomorrow'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--now takes an ISO 8601 time') });
+    expect(await cli([...base.slice(0, 4), '--repository', 'Payments API'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--repository takes a repository slug') });
+  });
+});
+
 describe('pipeline-guard with scoped environments (--repository, --project)', () => {
   const MULTI = ['--policy', 'examples/policy-multi-team.yaml'];
 

@@ -6,7 +6,8 @@
  * - `# <id>` first, then the one-line description as the first paragraph.
  * - `<!-- example: k=v … -->` right before a ```yaml fence: a pipeline file and the run it gets
  *   (`branch=`, `tag=`, `pr=source>destination`, `commit`, `custom=`, `selector=section:pattern`,
- *   `rules=rule:mode,…`, `rule=`, `expect=enforce|warn|rewrite`). The next ```text fence is the
+ *   `rules=rule:mode,…`, `rule=`, `expect=enforce|warn|rewrite`; `policy=FILE`, `repository=SLUG project=KEY`,
+ *   `grants=FILE now=ISO` for a run of that repository under those break-glass grants). The next ```text fence is the
  *   message; a ```yaml fence marked `<!-- output -->` is the rewritten `pipelines` section.
  * - `<!-- fix: k=v … -->` before a ```yaml fence: the corrected file, which must pass the rule.
  * - `<!-- situation: name -->` before a ```text fence: a message from a request or storage

@@ -19,6 +19,7 @@ import { CONFIGURABLE_RULE_IDS, FIXED_RULE_IDS, MODES, type ConfigurableRuleId, 
 import { selectDefinition, type RefSpec, type SimulationTarget } from '../../src/simulate/selection';
 import { buildProviderRequest, defaultTrigger } from '../../src/simulate/simulate';
 import { parseYaml } from '../../src/yaml/document';
+import { formatGrantProblems, validateGrants } from '../../src/policy/grants';
 import { compiled, policyInputFrom, referencePolicyInput, repositoryIdentity } from '../support/requests';
 import { RULE_DOCS_DIR, rulePages, type Example, type RulePage } from './rule-pages';
 
@@ -64,14 +65,26 @@ function modeOverrides(args: Record<string, string>): Partial<Record<Configurabl
   return overrides;
 }
 
-/** `policy=FILE` runs an example under another policy of the project; `repository=SLUG project=KEY` as that repository of workspace acme. */
+/** A grants file of the project (`grants=FILE`), validated as the CLI validates it. */
+function grantsFrom(file: string, now: Date) {
+  const result = validateGrants(parseYaml(readFileSync(path.resolve(__dirname, '../..', file), 'utf8')).value, now);
+  if (!result.ok) throw new Error(`${file}: ${formatGrantProblems(result.problems)}`);
+  return result.grants;
+}
+
+/**
+ * `policy=FILE` runs an example under another policy of the project; `repository=SLUG project=KEY` as that
+ * repository of workspace acme; `grants=FILE now=ISO` under those break-glass grants at that time.
+ */
 function runExample(example: Pick<Example, 'yaml' | 'args'>, extra: Partial<Record<ConfigurableRuleId, Mode>> = {}): EngineResult {
   const overrides = { ...modeOverrides(example.args), ...extra };
   const policy = compiled((p) => {
     p.rules = { ...p.rules, ...overrides };
   }, example.args.policy);
   const repository = example.args.repository !== undefined ? repositoryIdentity(example.args.repository, example.args.project) : undefined;
-  return runEngine(requestFor(example.yaml, example.args), { kind: 'active', policy }, repository ? { repository } : {});
+  const now = example.args.now !== undefined ? new Date(example.args.now) : undefined;
+  const grants = example.args.grants !== undefined ? grantsFrom(example.args.grants, now ?? new Date()) : undefined;
+  return runEngine(requestFor(example.yaml, example.args), { kind: 'active', policy }, { ...(repository ? { repository } : {}), ...(grants ? { grants, now } : {}) });
 }
 
 const errorOf = (response: ProviderResponse) => ('error' in response ? response.error : undefined);

@@ -16,6 +16,7 @@ import { EditorContext, type EditorState } from './fields';
 import { setAt } from './draft';
 import { DecisionsTab } from './tabs/DecisionsTab';
 import { EnvironmentsTab } from './tabs/EnvironmentsTab';
+import { GrantsTab } from './tabs/GrantsTab';
 import { HistoryTab } from './tabs/HistoryTab';
 import { INITIAL_PREVIEW, PreviewTab, type PreviewState } from './tabs/PreviewTab';
 import { RepositoriesTab } from './tabs/RepositoriesTab';
@@ -34,7 +35,7 @@ interface Banner {
 /** One default environment with no rules yet: the editor then shows what is missing, field by field. */
 const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
 
-const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners'] as const;
+const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners', 'Break-glass grants'] as const;
 
 function errorBanner(title: string, error: ApiError): Banner {
   const details = [
@@ -42,6 +43,12 @@ function errorBanner(title: string, error: ApiError): Banner {
     ...(error.problems ?? []).map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`),
   ];
   return { appearance: 'error', title, body: error.message, details };
+}
+
+/** The saved policy's environment names: a grant can only open environments the provider enforces. */
+function savedEnvironments(policy: unknown): string[] {
+  const environments = (policy as { environments?: unknown } | undefined)?.environments;
+  return Array.isArray(environments) ? environments.flatMap((env) => (typeof env?.name === 'string' ? [env.name as string] : [])) : [];
 }
 
 export function App({ backend }: { backend: SettingsBackend }) {
@@ -235,6 +242,11 @@ export function App({ backend }: { backend: SettingsBackend }) {
           <TabPanel>
             <div className="panel">
               <RunnersTab call={call} draft={draft} draftUsable={draftUsable} />
+            </div>
+          </TabPanel>
+          <TabPanel>
+            <div className="panel">
+              <GrantsTab call={call} environments={savedEnvironments(view.policy)} />
             </div>
           </TabPanel>
         </Tabs>

@@ -1,0 +1,120 @@
+/**
+ * Break-glass grants in the browser: an admin grants INC-4711, a simulated run on the incident
+ * branch goes through because of it and is listed under the grant, a member sees the grant
+ * without controls, the console's clock passes the expiry and the next run is blocked, and a
+ * revoked grant stops applying at once.
+ */
+import type { Page } from 'playwright-core';
+import { startConsole } from '../../dev/server';
+import { expect, openTab, shot, TIMEOUT, type Suite } from '../harness';
+
+const TAB = 'Break-glass grants';
+
+async function grant(page: Page, id: string) {
+  await page.locator('#grant-id').fill(id);
+  await page.locator('#grant-repository').fill('payments-api');
+  await page.locator('#grant-refs').fill('incident/*');
+  await page.getByRole('checkbox', { name: 'prod' }).check();
+  await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait for the release branch');
+  await page.getByRole('button', { name: 'Grant', exact: true }).click();
+  await page.getByText(`Granted ${id}:`).waitFor();
+}
+
+/** Sends a run of the page's example pipeline for incident/42 of payments-api through the console's provider. */
+async function simulateIncidentRun(page: Page): Promise<string> {
+  await openTab(page, 'Decision log');
+  const details = page.locator('details', { hasText: 'simulate a Bitbucket run' });
+  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) await details.locator('summary').click();
+  await page.locator('#run-target-name').fill('incident/42');
+  await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
+  // The answer is set, then the log reloads: once that reload has answered, the answer is this run's.
+  const reloaded = page.waitForResponse((response) => response.url().endsWith('/__dev/invoke/decisions'), { timeout: TIMEOUT });
+  const simulated = page.waitForResponse((response) => response.url().endsWith('/__dev/simulate-run'), { timeout: TIMEOUT });
+  await page.getByRole('button', { name: 'Simulate run' }).click();
+  await simulated;
+  await reloaded;
+  return page.locator('.run-answer').innerText();
+}
+
+export const grants: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+  await test('an admin saves a policy and sees no grants yet', async () => {
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Start from the example policy' }).click();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Saved revision 1').waitFor();
+    await openTab(page, TAB);
+    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled with an empty form');
+    await page.getByText('Still needed: an id, a reason of at least 10 characters').waitFor();
+  });
+
+  await test('before any grant, the incident branch cannot run its PROD step', async () => {
+    const answer = await simulateIncidentRun(page);
+    expect(answer.includes('Bitbucket would stop the run') && answer.includes('branch-gate'), `answer: ${answer}`);
+  });
+
+  await test('creates a grant from the form and sees it active with the time left', async () => {
+    await openTab(page, TAB);
+    await grant(page, 'INC-4711');
+    const active = page.getByTestId('active-grants');
+    const row = active.getByRole('row', { name: /INC-4711/ });
+    await row.waitFor();
+    const cells = await row.innerText();
+    expect(/active · (3 h 59 min|4 h 0 min) left/.test(cells), `row: ${cells}`);
+    expect(cells.includes('by console-admin') && cells.includes('Payment outage'), `row does not say who and why: ${cells}`);
+    await shot(page, 'grants-01-active');
+  });
+
+  await test('a simulated run on the incident branch goes through because of the grant, and is listed under it', async () => {
+    const answer = await simulateIncidentRun(page);
+    expect(answer.includes('Bitbucket would run the pipeline'), `answer: ${answer}`);
+    await openTab(page, TAB);
+    await page.getByRole('button', { name: 'Runs that used INC-4711' }).first().click();
+    const runs = page.getByTestId('grant-runs-INC-4711');
+    await runs.getByText('branch:incident/42').waitFor();
+    expect((await runs.innerText()).includes('allowed'), `runs: ${await runs.innerText()}`);
+    await shot(page, 'grants-02-runs');
+  });
+
+  await test('a member sees the grants but no controls', async () => {
+    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
+    const other = await context.newPage();
+    try {
+      watch(other, 'viewer');
+      await other.goto(viewer.url);
+      await openTab(other, TAB);
+      await other.getByTestId('active-grants').getByRole('row', { name: /INC-4711/ }).waitFor();
+      expect((await other.getByRole('button', { name: 'Revoke INC-4711' }).count()) === 0, 'a member sees a Revoke button');
+      expect((await other.locator('#grant-id').count()) === 0, 'a member sees the grant form');
+      expect((await other.getByRole('button', { name: 'Runs that used INC-4711' }).count()) > 0, 'a member cannot see the runs');
+      await shot(other, 'grants-03-read-only');
+    } finally {
+      await other.close();
+      await viewer.close();
+    }
+  });
+
+  await test('when the clock passes the expiry, the grant moves to past grants and the next run is blocked', async () => {
+    const moved = await fetch(`${app.url}__dev/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 4 * 60 * 60 * 1000 + 1000 }) });
+    expect(moved.ok, `the console clock did not move: ${moved.status}`);
+    await openTab(page, TAB);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('past-grants').getByRole('row', { name: /INC-4711.*expired/s }).waitFor();
+    const answer = await simulateIncidentRun(page);
+    expect(answer.includes('Bitbucket would stop the run'), `answer after expiry: ${answer}`);
+  });
+
+  await test('revoking a grant stops it applying to the next run', async () => {
+    await openTab(page, TAB);
+    await grant(page, 'INC-4712');
+    expect((await simulateIncidentRun(page)).includes('Bitbucket would run the pipeline'), 'the new grant does not let the run through');
+    await openTab(page, TAB);
+    await page.getByRole('button', { name: 'Revoke INC-4712' }).click();
+    await page.getByText('Revoked INC-4712').waitFor();
+    const row = page.getByTestId('past-grants').getByRole('row', { name: /INC-4712/ });
+    await row.waitFor();
+    expect((await row.innerText()).includes('revoked by console-admin'), `row: ${await row.innerText()}`);
+    await shot(page, 'grants-04-revoked');
+    const answer = await simulateIncidentRun(page);
+    expect(answer.includes('Bitbucket would stop the run'), `answer after revoke: ${answer}`);
+  });
+};

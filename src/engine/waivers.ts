@@ -1,0 +1,72 @@
+/**
+ * Which break-glass grant, if any, waives a rule for a step. A grant applies to a run only when
+ * all of these hold, judged on what Bitbucket and storage say and never on the pipeline file:
+ * - the clock at run time is before its expiry (and within 24 hours of it), never storage's TTL;
+ * - the run's repository, as the provider resolved it, has the grant's slug;
+ * - the run's ref matches one of its globs (a pull request: both branches, as Bitbucket builds them
+ *   merged; a commit target never matches, since it proves no ref);
+ * - when it names creators, the request's `creator` is one of them.
+ * It then waives only the rules it names, and only for the environments it names.
+ */
+import { compileGlob } from '../primitives/glob';
+import { instantMs, MAX_GRANT_MS, type Grant, type WaivableRuleId } from '../policy/grant-guard';
+import type { RepositoryIdentity } from '../policy/repository';
+import type { RunRef } from './types';
+
+export interface WaiverInput {
+  readonly grants: readonly Grant[];
+  readonly now: Date;
+  readonly repository?: RepositoryIdentity;
+  readonly creator?: string;
+}
+
+/** Why a grant does not apply to this run, or undefined when it does. */
+export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): string | undefined {
+  const now = input.now.getTime();
+  const expires = instantMs(grant.expires);
+  if (Number.isNaN(expires) || now >= expires) return `it expired at ${grant.expires}`;
+  if (expires - now > MAX_GRANT_MS) return 'its expiry is more than 24 hours away';
+  if (!input.repository) return 'the run\'s repository is not known';
+  if (input.repository.slug !== grant.repository) return `it is for repository ${grant.repository}, not ${input.repository.slug}`;
+  if (ref.kind === 'none') return `${ref.description} proves no branch or tag`;
+  const matches = (name: string) => grant.refs.some((pattern) => compileGlob(pattern)(name));
+  if (!matches(ref.name!) || (ref.destination !== undefined && !matches(ref.destination))) return `${ref.description} matches none of its refs ${grant.refs.join(', ')}`;
+  if (grant.creators && !(input.creator !== undefined && grant.creators.some((c) => c.toLowerCase() === input.creator!.toLowerCase())))
+    return 'the run was not started by one of its creators';
+  return undefined;
+}
+
+export interface Waivers {
+  /** The grant that waives `rule` for a step of `environment` on this run, if any; recorded as used. */
+  waiverFor(rule: WaivableRuleId, environment: string, ref: RunRef): Grant | undefined;
+  /**
+   * Why the grants that would waive `rule` for `environment` do not apply to this run, in one
+   * sentence for the block message; undefined when no grant names them.
+   */
+  missed(rule: WaivableRuleId, environment: string, ref: RunRef): string | undefined;
+  /** Ids of the grants that waived something on this run, in the order first used. */
+  readonly used: readonly string[];
+}
+
+export function createWaivers(input: WaiverInput): Waivers {
+  const used: string[] = [];
+  const applicable = new WeakMap<RunRef, readonly Grant[]>();
+  return {
+    used,
+    waiverFor(rule, environment, ref) {
+      if (input.grants.length === 0) return undefined;
+      let grants = applicable.get(ref);
+      if (!grants) applicable.set(ref, (grants = input.grants.filter((grant) => grantMismatch(grant, input, ref) === undefined)));
+      const grant = grants.find((g) => g.rules.includes(rule) && g.environments.includes(environment));
+      if (grant && !used.includes(grant.id)) used.push(grant.id);
+      return grant;
+    },
+    missed(rule, environment, ref) {
+      // Only this repository's grants: another team's incident is none of this run's business.
+      const reasons = input.grants
+        .filter((g) => g.repository === input.repository?.slug && g.rules.includes(rule) && g.environments.includes(environment))
+        .map((g) => `${g.id} (${grantMismatch(g, input, ref) ?? 'it applies'})`);
+      return reasons.length ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.` : undefined;
+    },
+  };
+}

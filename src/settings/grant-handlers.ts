@@ -1,0 +1,142 @@
+/**
+ * The Grants tab's resolver functions: list every grant, create one, revoke one, and list the runs
+ * that used one. Creating and revoking re-check that the caller is a workspace admin exactly as a
+ * policy save does; who granted it and when come from the Forge context and the server's clock,
+ * never from the payload. createHandlers (handlers.ts) registers these beside the others.
+ */
+import { GRANT_ID_PATTERN, type Grant } from '../policy/grant-guard';
+import { validateGrant, type GrantProblem } from '../policy/grants';
+import { validatePolicy } from '../policy/load';
+import { createDecisionLog, type DecisionLog } from '../storage/decision-log';
+import { createGrantStore, isActive, type GrantEntry } from '../storage/grant-store';
+import { grantRunsFromLog, type GrantRunQuery } from '../storage/grant-runs';
+import { StorageLimitError, type KeyValueStore } from '../storage/kv';
+import { createPolicyRepository } from '../storage/policy-repo';
+import type { ApiError, ApiResult } from './api';
+import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from './grants-api';
+import { identityFromContext, type AdminCheck, type Identity } from './identity';
+
+export interface GrantHandlerDependencies {
+  readonly kv: KeyValueStore;
+  readonly adminCheck: AdminCheck;
+  readonly decisions?: DecisionLog;
+  /** The runs that used a grant; defaults to a scan of the decision log. */
+  readonly grantRuns?: GrantRunQuery;
+  readonly now?: () => Date;
+}
+
+/** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
+const SERVER_FIELDS = ['grantedBy', 'grantedAt'] as const;
+
+class Refusal extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+const refuse = (error: ApiError): never => {
+  throw new Refusal(error);
+};
+
+const grantProblems = (problems: readonly GrantProblem[]) => problems.map((p) => ({ path: p.field || '(grant)', segments: p.field ? [p.field] : [], message: p.message }));
+
+function idOf(payload: unknown): string {
+  const id = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || !GRANT_ID_PATTERN.test(id) || Object.keys(payload as object).length !== 1)
+    return refuse({ code: 'invalid-request', message: 'The request is not valid: send exactly { id } with the id of a grant.' });
+  return id;
+}
+
+export function createGrantHandlers(deps: GrantHandlerDependencies) {
+  const now = deps.now ?? (() => new Date());
+  const policies = createPolicyRepository(deps.kv);
+  const store = createGrantStore(deps.kv, policies);
+  const runsOf = deps.grantRuns ?? grantRunsFromLog(deps.decisions ?? createDecisionLog(deps.kv));
+
+  const handler =
+    <T>(body: (identity: Identity, payload: unknown) => Promise<T>) =>
+    async (context: unknown, payload: unknown): Promise<ApiResult<T>> => {
+      const identity = identityFromContext(context);
+      if (!identity) return { ok: false, error: { code: 'identity', message: 'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.' } };
+      try {
+        return { ok: true, ...(await body(identity, payload)) } as ApiResult<T>;
+      } catch (error) {
+        if (error instanceof Refusal) return { ok: false, error: error.error };
+        if (error instanceof StorageLimitError) return { ok: false, error: { code: 'storage', message: `Forge storage refused the write: ${error.message}.` } };
+        throw error;
+      }
+    };
+
+  const requireAdmin = async (identity: Identity) => {
+    if (!(await deps.adminCheck(identity)))
+      refuse({ code: 'forbidden', message: 'Only a workspace admin can grant or revoke break-glass access. You can see the grants; ask a workspace admin to make this change.' });
+  };
+
+  /** The provider reads grants from `policy:current` only: a change that did not reach it has not happened for runs. */
+  const publish = async (at: Date, what: string) => {
+    if (!(await store.syncActive(at)))
+      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it). Reload the page and check Active grants; revoke or grant again if it is not as expected.` });
+  };
+
+  const row = (entry: GrantEntry, at: Date): GrantRow => {
+    const status = entry.revokedAt !== undefined ? 'revoked' : isActive(entry, at) ? 'active' : 'expired';
+    return {
+      grant: entry.grant,
+      status,
+      ...(status === 'active' ? { msLeft: Date.parse(entry.grant.expires) - at.getTime() } : {}),
+      ...(entry.revokedAt !== undefined ? { revokedAt: entry.revokedAt, revokedBy: entry.revokedBy } : {}),
+    };
+  };
+
+  /** The saved policy's environment names; refuses when there is no usable policy to carry a grant. */
+  const policyEnvironments = async (): Promise<string[]> => {
+    const current = await policies.current();
+    if (current.state === 'none') return refuse({ code: 'not-found', message: 'There is no policy yet, so there is nothing to waive. Save a policy first.' });
+    const result = current.state === 'ok' ? validatePolicy(current.record.policy) : undefined;
+    if (!result?.ok) return refuse({ code: 'damaged', message: 'The stored policy is damaged and the provider is blocking every run; a grant cannot help. Save a policy to repair it first.' });
+    return result.policy.environments.map((env) => env.name);
+  };
+
+  return {
+    listGrants: handler<GrantsView>(async (identity, payload) => {
+      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: listGrants takes no parameters.' });
+      const at = now();
+      const [entries, canEdit, current] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current()]);
+      const notice = current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
+      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at)), ...(notice ? { notice } : {}) };
+    }),
+
+    createGrant: handler<GrantCreatedView>(async (identity, payload) => {
+      await requireAdmin(identity);
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse({ code: 'invalid-request', message: 'The request is not valid: send the grant as an object.' });
+      const sent = SERVER_FIELDS.filter((field) => field in payload);
+      if (sent.length) refuse({ code: 'invalid-request', message: `The request is not valid: ${sent.join(' and ')} ${sent.length === 1 ? 'is' : 'are'} set by Pipeline Guard from your session and the clock, not by the page.` });
+      const at = now();
+      const result = validateGrant({ ...payload, grantedBy: identity.accountId, grantedAt: at.toISOString() }, at);
+      if (!result.ok) return refuse({ code: 'invalid-request', message: `The grant is not valid: ${result.problems.map((p) => `${p.field || '(grant)'}: ${p.message}`).join('; ')}`, problems: grantProblems(result.problems) });
+      const grant: Grant = result.grant;
+      const known = await policyEnvironments();
+      const unknown = grant.environments.filter((env) => !known.includes(env));
+      if (unknown.length) refuse({ code: 'invalid-request', message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).` });
+      if (!(await store.create(grant))) refuse({ code: 'invalid-request', message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).` });
+      await publish(at, `Grant ${grant.id}`);
+      return { grant };
+    }),
+
+    revokeGrant: handler<{ revoked: GrantRow }>(async (identity, payload) => {
+      await requireAdmin(identity);
+      const id = idOf(payload);
+      const at = now();
+      const entry = await store.revoke(id, identity.accountId, at);
+      if (!entry) return refuse({ code: 'not-found', message: `There is no grant ${id}; reload the page.` });
+      await publish(at, `The revocation of ${id}`);
+      return { revoked: row(entry, at) };
+    }),
+
+    grantRuns: handler<GrantRunsView>(async (_identity, payload) => {
+      const id = idOf(payload);
+      return { id, ...(await runsOf(id)) };
+    }),
+  };
+}
+
+export type GrantHandlers = ReturnType<typeof createGrantHandlers>;

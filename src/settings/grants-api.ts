@@ -1,0 +1,34 @@
+/** The Grants tab's contract with its resolver functions (types only, so the UI bundle can import them). */
+import type { Grant } from '../policy/grant-guard';
+import type { StoredDecision } from '../storage/decision-log';
+
+export type GrantStatus = 'active' | 'expired' | 'revoked';
+
+export interface GrantRow {
+  readonly grant: Grant;
+  readonly status: GrantStatus;
+  /** Milliseconds left at `now` for an active grant. */
+  readonly msLeft?: number;
+  readonly revokedAt?: string;
+  readonly revokedBy?: string;
+}
+
+export interface GrantsView {
+  readonly canEdit: boolean;
+  /** The server's clock, so the page counts time left from the same instant the provider uses. */
+  readonly now: string;
+  readonly grants: GrantRow[];
+  /** Present when the stored policy cannot carry grants (none saved, or damaged). */
+  readonly notice?: string;
+}
+
+export interface GrantCreatedView {
+  readonly grant: Grant;
+}
+
+export interface GrantRunsView {
+  readonly id: string;
+  readonly runs: StoredDecision[];
+  /** True when older decision records were not searched. */
+  readonly capped: boolean;
+}

@@ -1,0 +1,79 @@
+import type { Grant } from '../../src/policy/grant-guard';
+import { createGrantStore } from '../../src/storage/grant-store';
+import { grantKey, POLICY_KEY, policyRevisionKey } from '../../src/storage/keys';
+import { createMemoryKv } from '../../src/storage/memory-kv';
+import { createPolicyRepository } from '../../src/storage/policy-repo';
+import { referencePolicyInput } from '../support/requests';
+
+const grant = (id: string, expires: string, grantedAt = '2026-12-02T09:00:00.000Z'): Grant => ({
+  id,
+  reason: 'Payment outage, hotfix cannot wait',
+  repository: 'payments-api',
+  refs: ['incident/*'],
+  environments: ['prod'],
+  rules: ['branch-gate'],
+  expires,
+  grantedBy: 'admin-1',
+  grantedAt,
+});
+const NOW = new Date('2026-12-02T10:00:00.000Z');
+
+async function setup(withPolicy = true) {
+  const kv = createMemoryKv();
+  const policies = createPolicyRepository(kv);
+  if (withPolicy) await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+  return { kv, policies, store: createGrantStore(kv, policies) };
+}
+const carried = async (kv: ReturnType<typeof createMemoryKv>) => ((await kv.get(POLICY_KEY)) as { grants?: Grant[] }).grants?.map((g) => g.id);
+
+describe('grant store', () => {
+  it('keeps every grant, newest first, and skips damaged records', async () => {
+    const { kv, store } = await setup();
+    expect(await store.create(grant('A', '2026-12-02T12:00:00.000Z', '2026-12-02T08:00:00.000Z'))).toBe(true);
+    expect(await store.create(grant('B', '2026-12-02T12:00:00.000Z'))).toBe(true);
+    expect(await store.create(grant('B', '2026-12-02T13:00:00.000Z'))).toBe(false);
+    await kv.set(grantKey('C'), { grant: { id: 'C' } });
+    expect((await store.list()).map((e) => e.grant.id)).toEqual(['B', 'A']);
+  });
+
+  it('copies only grants in force into policy:current, without a new revision, and prunes expired and revoked ones', async () => {
+    const { kv, store } = await setup();
+    await store.create(grant('ACTIVE', '2026-12-02T12:00:00.000Z'));
+    await store.create(grant('EXPIRED', '2026-12-02T10:00:00.000Z'));
+    await store.create(grant('REVOKED', '2026-12-02T12:00:00.000Z'));
+    await store.revoke('REVOKED', 'admin-2', NOW);
+    expect(await store.syncActive(NOW)).toBe(true);
+    expect(await carried(kv)).toEqual(['ACTIVE']);
+    expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(1);
+    expect(await kv.get(policyRevisionKey(2))).toBeUndefined();
+    expect(await store.get('REVOKED')).toMatchObject({ revokedBy: 'admin-2', revokedAt: NOW.toISOString() });
+  });
+
+  it('revoking twice keeps the first revocation; an unknown id is undefined', async () => {
+    const { store } = await setup();
+    await store.create(grant('A', '2026-12-02T12:00:00.000Z'));
+    await store.revoke('A', 'admin-1', NOW);
+    expect(await store.revoke('A', 'admin-2', new Date(NOW.getTime() + 1000))).toMatchObject({ revokedBy: 'admin-1' });
+    expect(await store.revoke('nope', 'admin-1', NOW)).toBeUndefined();
+  });
+
+  it('cannot carry grants without a policy', async () => {
+    const { store } = await setup(false);
+    await store.create(grant('A', '2026-12-02T12:00:00.000Z'));
+    expect(await store.syncActive(NOW)).toBe(false);
+  });
+
+  it('a policy save and a roll-forward keep the grants policy:current carries', async () => {
+    const { kv, policies, store } = await setup();
+    await store.create(grant('A', '2026-12-02T12:00:00.000Z'));
+    await store.syncActive(NOW);
+    await policies.commit({ expectedRevision: 1, policy: referencePolicyInput(), savedAt: 'y', savedBy: 'admin-1', action: 'save' });
+    expect(await carried(kv)).toEqual(['A']);
+    expect((await kv.get(policyRevisionKey(2))) as object).not.toHaveProperty('grants');
+    // A save that died after claiming revision 3: the next read rolls forward and keeps the grants.
+    await kv.setIfAbsent(policyRevisionKey(3), { revision: 3, policy: referencePolicyInput(), savedAt: 'z', savedBy: 'admin-1', action: 'save' });
+    expect((await policies.current()).state).toBe('ok');
+    expect(await carried(kv)).toEqual(['A']);
+    expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(3);
+  });
+});
