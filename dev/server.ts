@@ -20,6 +20,7 @@ import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
 import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
+import { consoleUserFetch } from './users-stub';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
@@ -82,7 +83,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const decisions = createDecisionLog(kv);
   const role = options.role ?? 'admin';
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin' });
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };

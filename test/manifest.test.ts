@@ -55,8 +55,8 @@ describe('manifest.yml', () => {
 
   it('declares exactly the scopes the code uses', () => {
     // storage:app for @forge/kvs (lint only knows the legacy storage API); read:workspace:bitbucket
-    // for the admin check in src/forge/admin-check.ts.
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:workspace:bitbucket', 'storage:app']);
+    // for the admin check in src/forge/admin-check.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts).
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
   });

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../primitives/glob';
+import { environmentIssues } from './cross-field';
 import { canonicalCidr, hasHostBits, parseCidr } from './network';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
 
@@ -114,19 +115,7 @@ export const PolicySchema = z
     rules: ruleModes.default({}),
   })
   .superRefine((policy, ctx) => {
-    const seen = new Map<string, number>();
-    policy.environments.forEach((env, index) => {
-      const first = seen.get(env.name);
-      if (first !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['environments', index, 'name'], message: `duplicate environment name "${env.name}" (also environments[${first}])` });
-      else seen.set(env.name, index);
-    });
-
-    const defaults = policy.environments.flatMap((env, index) => (env.default ? [index] : []));
-    if (defaults.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'exactly one environment must set `default: true`; none does' });
-    for (const index of defaults.slice(1))
-      ctx.addIssue({ code: 'custom', path: ['environments', index, 'default'], message: `only one environment may be the default; environments[${defaults[0]}] already is` });
+    for (const issue of environmentIssues(policy.environments)) ctx.addIssue({ code: 'custom', path: [...issue.segments], message: issue.message });
 
     // Bitbucket takes at most 10 labels on a step; a step asking for every extra label must still fit.
     policy.environments.forEach((env, index) => {
