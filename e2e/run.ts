@@ -7,10 +7,14 @@
  *   npm run test:e2e -- core    only the suites named
  */
 import { runSuite, type Suite, type TestResult } from './harness';
+import { a11y } from './suites/a11y';
+import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
 
 const SUITES: Record<string, Suite> = {
   core,
+  'admin-trust': adminTrust,
+  a11y,
 };
 
 async function main() {

@@ -5,6 +5,8 @@
 import { stringify } from 'yaml';
 import type { Path } from '../../src/primitives/path';
 import { validatePolicy, type PolicyProblem } from '../../src/policy/load';
+import type { Policy } from '../../src/policy/schema';
+import { policyWarnings, type PolicyWarning } from '../../src/policy/warnings';
 
 export type Json = unknown;
 
@@ -52,11 +54,15 @@ export function startsWith(path: Path, prefix: Path): boolean {
 export interface Checked {
   readonly problems: PolicyProblem[];
   readonly valid: boolean;
+  /** The validated policy, when valid. */
+  readonly policy?: Policy;
+  /** What `pipeline-guard policy check` warns about; only a valid policy is checked for these. */
+  readonly warnings: PolicyWarning[];
 }
 
 export function check(draft: Json): Checked {
   const result = validatePolicy(draft);
-  return result.ok ? { problems: [], valid: true } : { problems: result.problems, valid: false };
+  return result.ok ? { problems: [], valid: true, policy: result.policy, warnings: policyWarnings(result.policy) } : { problems: result.problems, valid: false, warnings: [] };
 }
 
 export function toYamlText(draft: Json): string {
