@@ -1,23 +1,20 @@
 /** The settings page: load the policy, edit a draft, preview, save, and audit. */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { lazy, Suspense, useCallback, useMemo, useEffect, useState, type ReactNode } from 'react';
 import type { ApiError, HistoryEntry, PolicyView, PreviewView, SavedView } from '../../src/settings/api';
-import { weakenings } from '../../src/policy/weakening';
 import examplePolicyText from '../../examples/policy.yaml?raw';
 import { caller, type Call } from './api';
 import type { SettingsBackend } from './backend/types';
-import { ConfirmDialog, ReasonField } from './dialog';
-import { TextDiff } from './diff-view';
-import { check, setAt, toYamlText } from './draft';
+import type { Pending } from './dialogs';
+import { setAt } from './draft';
+import { loadEditorTools, type EditorTools } from './editor-tools-loader';
 import { EditorContext, type EditorState } from './fields';
+import { Notice, StatusLabel } from './notice';
 import { createPeople, PeopleContext, usePersonName } from './people';
 import { INITIAL_PREVIEW, type PreviewState } from './preview-state';
 import type { NewTest } from './tabs/TestsTab';
-import { parsePolicyDraft, syncYamlText } from './yaml-text';
 
 /**
  * Every tab is its own chunk, loaded when first opened, so the first view carries only the
@@ -30,6 +27,7 @@ const HistoryTab = lazy(() => import('./tabs/HistoryTab').then((m) => ({ default
 const TrustTab = lazy(() => import('./tabs/TrustTab').then((m) => ({ default: m.TrustTab })));
 const DecisionsTab = lazy(() => import('./tabs/DecisionsTab').then((m) => ({ default: m.DecisionsTab })));
 const TestsTab = lazy(() => import('./tabs/TestsTab').then((m) => ({ default: m.TestsTab })));
+const Dialogs = lazy(() => import('./dialogs'));
 
 /** What a tab may use from the page. */
 export interface PageContext {
@@ -44,9 +42,8 @@ export interface PageContext {
   readonly draftVersion: number;
   /** The "no policy yet" message with its start buttons, while there is no draft. */
   readonly emptyState: ReactNode;
-  readonly yamlText: string;
-  /** The enforced revision as YAML text (empty before the first save). */
-  readonly savedText: string;
+  /** The draft as YAML text; undefined until the YAML support has loaded. */
+  readonly yamlText: string | undefined;
   setYamlText(text: string): void;
   requestImport(text: string, fileName: string): void;
   requestRemoveEnvironment(index: number): void;
@@ -59,7 +56,7 @@ export interface PageContext {
 
 const TABS: readonly { readonly name: string; readonly render: (page: PageContext) => ReactNode }[] = [
   { name: 'Environments', render: (p) => p.emptyState || <EnvironmentsTab key={p.draftVersion} onRemoveEnvironment={p.readOnly ? undefined : p.requestRemoveEnvironment} /> },
-  { name: 'YAML', render: (p) => p.emptyState || <YamlTab text={p.yamlText} onText={p.readOnly ? undefined : p.setYamlText} onImport={p.readOnly ? undefined : p.requestImport} /> },
+  { name: 'YAML', render: (p) => p.emptyState || (p.yamlText === undefined ? <p aria-busy="true">Loading the YAML editor…</p> : <YamlTab text={p.yamlText} onText={p.readOnly ? undefined : p.setYamlText} onImport={p.readOnly ? undefined : p.requestImport} />) },
   { name: 'Preview', render: (p) => <PreviewTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} state={p.preview} setState={p.setPreview} onSaveAsTest={p.readOnly ? undefined : p.saveAsTest} /> },
   { name: 'History', render: (p) => <HistoryTab call={p.call} currentRevision={p.view.revision} canEdit={!p.readOnly} dirty={p.dirty} onRollback={p.requestRollback} /> },
   { name: 'Trust policies', render: (p) => <TrustTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
@@ -75,14 +72,6 @@ interface Banner {
   readonly actions?: ReactNode;
 }
 
-/** The open confirmation, if any: each shows what will change against the enforced revision. */
-type Pending =
-  | { kind: 'save' }
-  | { kind: 'rollback'; entry: HistoryEntry; failures?: ApiError }
-  | { kind: 'import'; text: string; fileName: string }
-  | { kind: 'remove-environment'; index: number; name: string; draft: unknown; text: string }
-  | { kind: 'compare-current'; revision: number };
-
 /** One default environment with no rules yet: the editor then shows what is missing, field by field. */
 const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
 
@@ -97,10 +86,18 @@ function errorBanner(title: string, error: ApiError): Banner {
 
 interface DraftState {
   readonly draft: unknown;
-  readonly text: string;
+  /**
+   * The YAML text the admin last wrote, imported or loaded (undefined: none, plain YAML of the
+   * draft). Form edits change only the draft; the text shown and saved is this text synced to the
+   * draft, so comments and key order survive.
+   */
+  readonly text?: string;
   /** Set while the YAML text does not parse; the draft then keeps its last good value. */
   readonly syntaxError?: string;
 }
+
+/** Until zod has loaded, nothing is known to be wrong or right. */
+const NOT_CHECKED = { problems: [], valid: false, warnings: [] } as const;
 
 function SavedBy({ view }: { view: PolicyView }) {
   const name = usePersonName(view.savedBy);
@@ -121,7 +118,8 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const people = useMemo(() => createPeople(call), [call]);
   const [view, setView] = useState<PolicyView>();
   const [loadError, setLoadError] = useState<string>();
-  const [state, setState] = useState<DraftState>({ draft: undefined, text: '' });
+  const [state, setState] = useState<DraftState>({ draft: undefined });
+  const [tools, setTools] = useState<EditorTools>();
   const [banner, setBanner] = useState<Banner>();
   const [tab, setTab] = useState(0);
   const [preview, setPreview] = useState<PreviewState>(INITIAL_PREVIEW);
@@ -134,10 +132,14 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const [aside, setAside] = useState<DraftState>();
   /** Bumped whenever the draft is replaced from outside the editors, so they reset their local text. */
   const [draftVersion, setDraftVersion] = useState(0);
-  const { draft, text: yamlText, syntaxError } = state;
+  const { draft, text: baseText, syntaxError } = state;
+
+  useEffect(() => {
+    void loadEditorTools().then(setTools);
+  }, []);
 
   const replaceDraft = useCallback((next: unknown, text?: string) => {
-    setState({ draft: next, text: text ?? toYamlText(next) });
+    setState({ draft: next, text });
     setDraftVersion((v) => v + 1);
   }, []);
 
@@ -160,13 +162,11 @@ export function App({ backend }: { backend: SettingsBackend }) {
     void load();
   }, [load]);
 
-  const checked = useMemo(() => check(draft), [draft]);
-  const savedText = view?.policy === undefined ? '' : (view.policyText ?? toYamlText(view.policy));
-  const dirty = draft !== undefined && (JSON.stringify(draft) !== JSON.stringify(view?.policy) || yamlText !== savedText);
+  const checked = useMemo(() => (tools ? tools.inspect(draft) : NOT_CHECKED), [tools, draft]);
+  const yamlText = useMemo(() => (tools && draft !== undefined ? (syntaxError ? baseText : tools.syncYamlText(baseText, draft)) : undefined), [tools, draft, baseText, syntaxError]);
+  const dirty = draft !== undefined && (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
   const readOnly = !view?.canEdit;
   const draftUsable = dirty && checked.valid && !syntaxError;
-  const enforced = useMemo(() => check(view?.policy).policy, [view?.policy]);
-  const weakened = useMemo(() => (checked.policy ? weakenings(enforced, checked.policy) : []), [enforced, checked.policy]);
 
   const editor: EditorState = useMemo(
     () => ({
@@ -174,16 +174,19 @@ export function App({ backend }: { backend: SettingsBackend }) {
       problems: checked.problems,
       warnings: checked.warnings,
       readOnly,
-      set: (path, value) =>
-        setState((current) => {
-          const next = setAt(current.draft, path, value);
-          return { draft: next, text: syncYamlText(current.text, next) };
-        }),
+      set: (path, value) => setState((current) => ({ ...current, draft: setAt(current.draft, path, value) })),
     }),
     [draft, checked.problems, checked.warnings, readOnly],
   );
 
-  const setYamlText = useCallback((text: string) => setState((current) => parsePolicyDraft(text, current.draft)), []);
+  const setYamlText = useCallback(
+    (text: string) => {
+      // Synchronously when loaded, so a controlled text area keeps its cursor.
+      if (tools) setState((current) => tools.parsePolicyDraft(text, current.draft));
+      else void loadEditorTools().then((loaded) => setState((current) => loaded.parsePolicyDraft(text, current.draft)));
+    },
+    [tools],
+  );
 
   const closeDialog = () => {
     setPending(undefined);
@@ -194,6 +197,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const save = async () => {
     if (!view) return;
     setBusy(true);
+    if (yamlText === undefined) return;
     const result = await call<SavedView>('savePolicy', { expectedRevision: view.revision, policyText: yamlText, ...(reason.trim() ? { reason: reason.trim() } : {}) });
     setBusy(false);
     closeDialog();
@@ -251,15 +255,15 @@ export function App({ backend }: { backend: SettingsBackend }) {
   if (loadError)
     return (
       <main className="page">
-        <SectionMessage appearance="error" title="Pipeline Guard settings could not load">
+        <Notice appearance="error" title="Pipeline Guard settings could not load">
           <p>{loadError}</p>
-        </SectionMessage>
+        </Notice>
       </main>
     );
   if (!view) return <main className="page" aria-busy="true">Loading Pipeline Guard settings…</main>;
 
   const emptyState = draft === undefined && (
-    <SectionMessage appearance="information" title="No policy yet">
+    <Notice appearance="information" title="No policy yet">
       <p>{view.message}</p>
       {readOnly ? null : (
         <div className="toolbar">
@@ -269,7 +273,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
           <Button onClick={() => replaceDraft(BLANK_POLICY)}>Start from a blank policy</Button>
         </div>
       )}
-    </SectionMessage>
+    </Notice>
   );
 
   const page: PageContext = {
@@ -283,13 +287,12 @@ export function App({ backend }: { backend: SettingsBackend }) {
     draftVersion,
     emptyState,
     yamlText,
-    savedText,
     setYamlText,
     requestImport: (text, fileName) => (dirty ? setPending({ kind: 'import', text, fileName }) : setYamlText(text)),
     requestRemoveEnvironment: (index) => {
       const next = setAt(draft, ['environments', index], undefined);
       const name = (draft as { environments?: Array<{ name?: unknown }> })?.environments?.[index]?.name;
-      setPending({ kind: 'remove-environment', index, name: typeof name === 'string' && name ? name : `environment ${index + 1}`, draft: next, text: syncYamlText(yamlText, next) });
+      setPending({ kind: 'remove-environment', index, name: typeof name === 'string' && name ? name : `environment ${index + 1}`, draft: next });
     },
     requestRollback: (entry) => setPending({ kind: 'rollback', entry }),
     preview,
@@ -298,14 +301,13 @@ export function App({ backend }: { backend: SettingsBackend }) {
     newTest,
   };
 
-  const enforcedLabel = view.revision ? `revision ${view.revision} (enforced)` : 'no policy (enforced: pass-through)';
   const status =
     view.state === 'ok' ? (
-      <Lozenge appearance="success" maxWidth="none">revision {view.revision} enforced</Lozenge>
+      <StatusLabel appearance="success">revision {view.revision} enforced</StatusLabel>
     ) : view.state === 'none' ? (
-      <Lozenge maxWidth="none">no policy: pipelines pass through</Lozenge>
+      <StatusLabel appearance="default">no policy: pipelines pass through</StatusLabel>
     ) : (
-      <Lozenge appearance="removed" maxWidth="none">stored policy damaged</Lozenge>
+      <StatusLabel appearance="removed">stored policy damaged</StatusLabel>
     );
 
   return (
@@ -338,21 +340,21 @@ export function App({ backend }: { backend: SettingsBackend }) {
           </header>
           {readOnly ? (
             <div className="banner">
-              <SectionMessage appearance="warning" title="View only">
+              <Notice appearance="warning" title="View only">
                 <p>Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and read the decision log.</p>
-              </SectionMessage>
+              </Notice>
             </div>
           ) : null}
           {view.state === 'damaged' ? (
             <div className="banner">
-              <SectionMessage appearance="error" title="The stored policy is damaged">
+              <Notice appearance="error" title="The stored policy is damaged">
                 <p>{view.message}</p>
-              </SectionMessage>
+              </Notice>
             </div>
           ) : null}
           {banner ? (
             <div className="banner" role={banner.appearance === 'error' ? 'alert' : 'status'}>
-              <SectionMessage appearance={banner.appearance} title={banner.title}>
+              <Notice appearance={banner.appearance} title={banner.title}>
                 <p>{banner.body}</p>
                 {banner.details?.length ? (
                   <ul>
@@ -367,12 +369,12 @@ export function App({ backend }: { backend: SettingsBackend }) {
                     Dismiss
                   </Button>
                 </div>
-              </SectionMessage>
+              </Notice>
             </div>
           ) : null}
           {aside && !readOnly ? (
             <div className="banner">
-              <SectionMessage appearance="information" title="Your changes are kept aside">
+              <Notice appearance="information" title="Your changes are kept aside">
                 <p>The editor shows revision {view.revision}. Your unsaved changes from before are kept until you leave the page.</p>
                 <div className="toolbar">
                   <Button
@@ -385,7 +387,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
                     Put my changes back in the editor
                   </Button>
                 </div>
-              </SectionMessage>
+              </Notice>
             </div>
           ) : null}
           <Tabs id="settings-tabs" selected={tab} onChange={(index) => setTab(index)}>
@@ -402,100 +404,41 @@ export function App({ backend }: { backend: SettingsBackend }) {
               </TabPanel>
             ))}
           </Tabs>
-          {pending?.kind === 'save' ? (
-            <ConfirmDialog
-              title={`Save revision ${view.revision + 1}?`}
-              confirmLabel={weakened.length ? 'Save with this reason' : `Save revision ${view.revision + 1}`}
-              confirmDisabled={busy || (weakened.length > 0 && !reason.trim())}
-              danger={weakened.length > 0}
-              onConfirm={save}
-              onCancel={closeDialog}
-            >
-              {weakened.length ? (
-                <SectionMessage appearance="warning" title="This change weakens enforcement">
-                  <ul data-testid="weakenings">
-                    {weakened.map((w, i) => (
-                      <li key={i}>{w.message}</li>
-                    ))}
-                  </ul>
-                </SectionMessage>
-              ) : null}
-              <TextDiff before={savedText} after={yamlText} beforeLabel={enforcedLabel} afterLabel="your draft" testId="save-diff" />
-              {weakened.length ? <ReasonField id="save-reason" value={reason} onChange={setReason} /> : null}
-            </ConfirmDialog>
-          ) : null}
-          {pending?.kind === 'rollback' ? (
-            <ConfirmDialog
-              title={`Roll back to revision ${pending.entry.revision}?`}
-              confirmLabel={pending.failures ? 'Override the failing tests and roll back' : `Roll back to revision ${pending.entry.revision}`}
-              confirmDisabled={busy || (pending.failures !== undefined && (!override || !reason.trim()))}
-              danger={pending.failures !== undefined}
-              onConfirm={() => rollback(pending.entry)}
-              onCancel={closeDialog}
-            >
-              <p>
-                Revision {pending.entry.revision}’s policy is saved again as revision {view.revision + 1}.{dirty ? ' This replaces the editor’s unsaved changes.' : ''}
-              </p>
-              {pending.failures ? (
-                <SectionMessage appearance="error" title="Policy tests fail on this revision">
-                  <p>{pending.failures.message}</p>
-                  <div className="field field-check">
-                    <input id="rollback-override" type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />{' '}
-                    <label htmlFor="rollback-override">Roll back anyway: override the failing tests (recorded with the revision)</label>
-                  </div>
-                  <ReasonField id="rollback-reason" value={reason} onChange={setReason} />
-                </SectionMessage>
-              ) : null}
-              <TextDiff before={savedText} after={pending.entry.policyText ?? toYamlText(pending.entry.policy)} beforeLabel={enforcedLabel} afterLabel={`revision ${pending.entry.revision}`} testId="rollback-diff" />
-            </ConfirmDialog>
-          ) : null}
-          {pending?.kind === 'import' ? (
-            <ConfirmDialog
-              title={`Replace your unsaved changes with ${pending.fileName}?`}
-              confirmLabel="Replace with the file"
-              danger
-              onConfirm={() => {
-                setYamlText(pending.text);
-                closeDialog();
-              }}
-              onCancel={closeDialog}
-            >
-              <p>The editor has changes that are not saved. Importing the file replaces them.</p>
-              <TextDiff before={yamlText} after={pending.text} beforeLabel="your unsaved draft" afterLabel={pending.fileName} testId="import-diff" />
-            </ConfirmDialog>
-          ) : null}
-          {pending?.kind === 'remove-environment' ? (
-            <ConfirmDialog
-              title={`Remove environment ${pending.name}?`}
-              confirmLabel={`Remove ${pending.name}`}
-              danger
-              onConfirm={() => {
-                setState({ draft: pending.draft, text: pending.text });
-                setDraftVersion((v) => v + 1);
-                closeDialog();
-              }}
-              onCancel={closeDialog}
-            >
-              <p>The environment leaves the draft; nothing is saved until you save the policy.</p>
-              <TextDiff before={savedText} after={pending.text} beforeLabel={enforcedLabel} afterLabel="the draft without it" testId="remove-diff" />
-            </ConfirmDialog>
-          ) : null}
-          {pending?.kind === 'compare-current' ? (
-            <ConfirmDialog
-              title={`Your changes and revision ${pending.revision}`}
-              confirmLabel={`Load revision ${pending.revision}`}
-              cancelLabel="Keep my changes in the editor"
-              onConfirm={() => {
-                setAside(state);
-                replaceDraft(view.policy, view.policyText);
-                closeDialog();
-                setBanner(undefined);
-              }}
-              onCancel={closeDialog}
-            >
-              <p>Loading revision {pending.revision} puts your changes aside; you can put them back in the editor afterwards.</p>
-              <TextDiff before={savedText} after={yamlText} beforeLabel={`revision ${pending.revision}`} afterLabel="your changes" testId="stale-diff" />
-            </ConfirmDialog>
+          {pending && tools && yamlText !== undefined ? (
+            <Suspense fallback={null}>
+              <Dialogs
+                pending={pending}
+                tools={tools}
+                view={view}
+                draft={draft}
+                yamlText={yamlText}
+                baseText={baseText}
+                dirty={dirty}
+                busy={busy}
+                reason={reason}
+                setReason={setReason}
+                override={override}
+                setOverride={setOverride}
+                onSave={save}
+                onRollback={rollback}
+                onImport={(text) => {
+                  setYamlText(text);
+                  closeDialog();
+                }}
+                onRemove={(next) => {
+                  setState((current) => ({ ...current, draft: next }));
+                  setDraftVersion((v) => v + 1);
+                  closeDialog();
+                }}
+                onLoadCurrent={() => {
+                  setAside(state);
+                  replaceDraft(view.policy, view.policyText);
+                  closeDialog();
+                  setBanner(undefined);
+                }}
+                onClose={closeDialog}
+              />
+            </Suspense>
           ) : null}
         </main>
       </EditorContext.Provider>

@@ -1,12 +1,9 @@
 /**
- * The policy being edited, as plain JSON the way the admin writes it, plus the problems the shared
- * PolicySchema finds in it. The editor, the YAML tab and the save button all read this one draft.
+ * The policy being edited, as plain JSON the way the admin writes it. The editor, the YAML tab and
+ * the save button all read this one draft. Free of zod and the YAML parser, so the first view can
+ * show it before those load (validation.ts and yaml-text.ts).
  */
-import { stringify } from 'yaml';
 import type { Path } from '../../src/primitives/path';
-import { validatePolicy, type PolicyProblem } from '../../src/policy/load';
-import type { Policy } from '../../src/policy/schema';
-import { policyWarnings, type PolicyWarning } from '../../src/policy/warnings';
 
 export type Json = unknown;
 
@@ -49,22 +46,4 @@ export function samePath(a: Path, b: Path): boolean {
 
 export function startsWith(path: Path, prefix: Path): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment);
-}
-
-export interface Checked {
-  readonly problems: PolicyProblem[];
-  readonly valid: boolean;
-  /** The validated policy, when valid. */
-  readonly policy?: Policy;
-  /** What `pipeline-guard policy check` warns about; only a valid policy is checked for these. */
-  readonly warnings: PolicyWarning[];
-}
-
-export function check(draft: Json): Checked {
-  const result = validatePolicy(draft);
-  return result.ok ? { problems: [], valid: true, policy: result.policy, warnings: policyWarnings(result.policy) } : { problems: result.problems, valid: false, warnings: [] };
-}
-
-export function toYamlText(draft: Json): string {
-  return draft === undefined ? '' : stringify(draft, { lineWidth: 0 });
 }

@@ -4,9 +4,8 @@
  * whose value changed, and a key added by the form goes after the existing ones. Flow collections
  * are written without inner padding (`[main, dev]`), the common hand-written style.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node } from 'yaml';
 import { parseYaml } from '../../src/yaml/document';
-import { toYamlText } from './draft';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -41,12 +40,18 @@ function syncNode(doc: Document, node: unknown, value: unknown): unknown {
   return doc.createNode(value);
 }
 
-/** `text` changed as little as possible so that it parses to `value`. */
-export function syncYamlText(text: string, value: unknown): string {
+/** Plain YAML for a policy that has no text of its own yet. */
+export function toYamlText(value: unknown): string {
+  return value === undefined ? '' : stringify(value, { lineWidth: 0 });
+}
+
+/** `text` changed as little as possible so that it parses to `value`; `text` itself when it already does. */
+export function syncYamlText(text: string | undefined, value: unknown): string {
   if (value === undefined) return '';
-  if (!text.trim()) return toYamlText(value);
+  if (!text?.trim()) return toYamlText(value);
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) return toYamlText(value);
+  if (JSON.stringify(doc.toJS()) === JSON.stringify(value)) return text;
   doc.contents = syncNode(doc, doc.contents, value) as typeof doc.contents;
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

@@ -1,10 +1,10 @@
 /** Every policy field as a form: environments first (order matters), then scans, deny lists and rule modes. */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { FieldLink } from '../field-links';
+import { Notice } from '../notice';
 import { CheckField, fieldId, GroupWarnings, ListField, SelectField, TextField, useEditor } from '../fields';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
@@ -143,7 +143,7 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
   return (
     <div className="stack">
       {problems.length > 0 ? (
-        <SectionMessage appearance="error" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
+        <Notice appearance="error" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
           <ul className="problem-summary" data-testid="problem-summary">
             {problems.slice(0, 12).map((p, i) => (
               <li key={i}>
@@ -152,10 +152,10 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
             ))}
             {problems.length > 12 ? <li>and {problems.length - 12} more</li> : null}
           </ul>
-        </SectionMessage>
+        </Notice>
       ) : null}
       {editor.warnings.length > 0 ? (
-        <SectionMessage appearance="warning" title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}>
+        <Notice appearance="warning" title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}>
           <ul className="problem-summary" data-testid="warning-summary">
             {editor.warnings.map((w, i) => (
               <li key={i}>
@@ -163,7 +163,7 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
               </li>
             ))}
           </ul>
-        </SectionMessage>
+        </Notice>
       ) : null}
       <p className="lead">
         A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the default environment. Pipeline Guard then puts the step on that

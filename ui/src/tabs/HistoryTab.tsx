@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../src/settings/api';
 import type { Call } from '../api';
 import { TextDiff } from '../diff-view';
-import { toYamlText } from '../draft';
+import { toYamlText } from '../yaml-text';
 import { Person } from '../people';
 
 const textOf = (entry: HistoryEntry) => entry.policyText ?? toYamlText(entry.policy);
