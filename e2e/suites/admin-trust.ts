@@ -31,6 +31,11 @@ async function saveAndConfirm(page: Page, reason?: string) {
   await dialog(page).getByRole('button', { name: /^Save/ }).click();
 }
 
+/** The enforced revision, asked of the resolver: each bug test sets up its own scene from there. */
+async function currentRevision(app: RunningConsole): Promise<number> {
+  return (await invoke(app, 'getPolicy', {})).revision as number;
+}
+
 async function yamlText(page: Page) {
   await openTab(page, 'YAML');
   return page.locator('#policy-yaml').inputValue();
@@ -139,25 +144,37 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
   });
 
   await test('bug 1: a policy test that already fails is refused with the actual outcome', async () => {
+    const revision = await currentRevision(app);
+    await page.reload();
     await openTab(page, 'Policy tests');
     await page.locator('#test-name').fill('PROD deploy on main is blocked');
     await page.locator('#test-target-name').fill('main');
     await page.locator('#test-expect').selectOption('blocked');
     await page.getByRole('button', { name: 'Save policy test' }).click();
-    await page.getByText('expects blocked, but with saved revision 3 the run is allowed').waitFor({ timeout: 5_000 });
+    await page.getByText(`expects blocked, but with saved revision ${revision} the run is allowed`).waitFor({ timeout: 5_000 });
     expect((await page.getByTestId('actual-outcome').innerText()) === 'allowed', 'the actual outcome is not shown');
     expect((await page.getByRole('cell', { name: 'PROD deploy on main is blocked', exact: true }).count()) === 0, 'the failing test was kept');
     await shot(page, 'trust-05-failing-test-refused');
   });
 
   await test('bug 1: a rollback goes through a failing test only with an explicit, recorded override', async () => {
+    // A trial revision in warn mode, then enforce again; a test that passes now and fails on the trial.
+    const trial = (await currentRevision(app)) + 1;
+    await page.reload();
+    await page.locator('#f-mode').selectOption('warn');
+    await saveAndConfirm(page, 'trial of warn mode');
+    await page.locator('[data-testid=policy-status]', { hasText: `revision ${trial} enforced` }).waitFor();
+    await page.locator('#f-mode').selectOption('enforce');
+    await saveAndConfirm(page);
+    await page.locator('[data-testid=policy-status]', { hasText: `revision ${trial + 1} enforced` }).waitFor();
+    await openTab(page, 'Policy tests');
     await page.locator('#test-name').fill('PROD deploy from a feature branch is blocked');
     await page.locator('#test-target-name').fill('feature/x');
     await page.getByRole('button', { name: 'Save policy test' }).click();
     await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).waitFor();
     await openTab(page, 'History');
-    await page.getByRole('button', { name: 'Roll back to revision 2' }).click();
-    await dialog(page).getByRole('button', { name: 'Roll back to revision 2' }).click();
+    await page.getByRole('button', { name: `Roll back to revision ${trial}` }).click();
+    await dialog(page).getByRole('button', { name: `Roll back to revision ${trial}` }).click({ timeout: 5_000 });
     await dialog(page).getByText('Policy tests fail on this revision').waitFor({ timeout: 5_000 });
     const go = dialog(page).getByRole('button', { name: 'Override the failing tests and roll back' });
     expect(await go.isDisabled(), 'the override needs no confirmation');
@@ -165,7 +182,7 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     await dialog(page).getByLabel('Reason (required, recorded with the revision)').fill('incident 7: restore the trial');
     await shot(page, 'trust-06-rollback-override');
     await go.click();
-    await page.getByText('Rolled back to revision 2').waitFor();
+    await page.getByText(`Rolled back to revision ${trial}`).waitFor();
     await page.getByText('went through failing tests: PROD deploy from a feature branch is blocked').waitFor();
     await page.getByText('reason: “incident 7: restore the trial”').waitFor();
   });
@@ -205,7 +222,8 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
   });
 
   await test('YAML round trip: comments and key order survive form edits, import, save, reload and export', async () => {
-    // Revision 4 was restored from revision 2, saved from the example's text: its comments are there.
+    // The enforced revision was restored from one saved from the example's text: its comments are there.
+    const revision = await currentRevision(app);
     expect((await yamlText(page)).includes('# Environments, most privileged first.'), 'the saved YAML lost its comments');
     await openTab(page, 'Environments');
     await page.locator('#f-environments-0-oidc-region').fill('eu-central-1');
@@ -219,7 +237,7 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     await dialog(page).getByRole('button', { name: 'Replace with the file' }).click();
     expect((await page.locator('#policy-yaml').inputValue()) === imported, 'the import did not replace the text exactly');
     await saveAndConfirm(page);
-    await page.getByText('Saved revision 5').waitFor();
+    await page.getByText(`Saved revision ${revision + 1}`).waitFor();
     await page.reload();
     const reloaded = await yamlText(page);
     expect(reloaded === imported, `after save and reload the YAML differs:\n${reloaded.slice(0, 300)}`);
@@ -234,39 +252,42 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     await saver.filter({ hasText: 'Ada Admin' }).waitFor();
     expect((await saver.getAttribute('title')) === 'console-admin', 'the account ID is not in the tooltip');
     await openTab(page, 'History');
-    const by = page.getByRole('row', { name: /^5 / }).locator('.person');
+    const revision = await currentRevision(app);
+    const by = page.getByRole('row', { name: new RegExp(`^${revision} `) }).locator('.person');
     await by.filter({ hasText: 'Ada Admin' }).waitFor();
     expect((await by.getAttribute('title')) === 'console-admin', 'the History row has no account ID tooltip');
   });
 
   await test('bug 2: after a refused (stale) save, the losing tab shows the current revision and keeps the draft aside', async () => {
+    const revision = await currentRevision(app);
+    const next = revision + 1;
     await page.reload();
-    await page.locator('[data-testid=policy-status]', { hasText: 'revision 5 enforced' }).waitFor();
+    await page.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
     const other = await context.newPage();
     try {
       watch(other, 'tab A');
       await other.goto(app.url);
-      await other.locator('[data-testid=policy-status]', { hasText: 'revision 5 enforced' }).waitFor();
+      await other.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
       await other.locator('#f-environments-0-oidc-region').fill('eu-west-2');
       await saveAndConfirm(other);
-      await other.getByText('Saved revision 6').waitFor();
+      await other.getByText(`Saved revision ${next}`).waitFor();
     } finally {
       await other.close();
     }
-    // Tab B still shows revision 5 and saves on top of it.
+    // Tab B still shows the old revision and saves on top of it.
     await openTab(page, 'Environments');
     await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
     await saveAndConfirm(page);
     await page.getByText('Someone else saved first').waitFor();
-    await page.locator('[data-testid=policy-status]', { hasText: 'revision 6 enforced' }).waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` }).waitFor({ timeout: 5_000 });
     const banner = await page.locator('.banner', { hasText: 'Someone else saved first' }).innerText();
-    expect(banner.includes('Ada Admin saved revision 6'), `the banner does not say who saved: ${banner}`);
+    expect(banner.includes(`Ada Admin saved revision ${next}`), `the banner does not say who saved: ${banner}`);
     expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'us-east-1', 'the admin’s draft was thrown away');
-    await page.getByRole('button', { name: 'Compare with revision 6 and load it' }).click();
+    await page.getByRole('button', { name: `Compare with revision ${next} and load it` }).click();
     const diff = await dialog(page).getByTestId('stale-diff').innerText();
     expect(diff.includes('-      region: eu-west-2') && diff.includes('+      region: us-east-1'), `the comparison: ${diff}`);
-    await dialog(page).getByRole('button', { name: 'Load revision 6' }).click();
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'revision 6 was not loaded');
+    await dialog(page).getByRole('button', { name: `Load revision ${next}` }).click();
+    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', `revision ${next} was not loaded`);
     await page.getByText('No unsaved changes.').waitFor();
     await page.getByRole('button', { name: 'Put my changes back in the editor' }).click();
     expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'us-east-1', 'the kept-aside draft did not come back');
@@ -274,9 +295,9 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     await page.getByText('No unsaved changes.').waitFor();
     expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'Discard restored a stale revision');
     await openTab(page, 'History');
-    await page.getByRole('row', { name: /^6 .*current/ }).waitFor();
-    expect((await page.getByRole('button', { name: 'Roll back to revision 6' }).count()) === 0, 'History offers to roll back to the current revision');
-    await page.getByRole('button', { name: 'Roll back to revision 5' }).waitFor();
+    await page.getByRole('row', { name: new RegExp(`^${next} .*current`) }).waitFor();
+    expect((await page.getByRole('button', { name: `Roll back to revision ${next}` }).count()) === 0, 'History offers to roll back to the current revision');
+    await page.getByRole('button', { name: `Roll back to revision ${revision}` }).waitFor();
     await shot(page, 'trust-07-stale');
   });
 
