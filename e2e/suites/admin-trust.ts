@@ -71,6 +71,17 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     expect(/nothing to change|no pipeline in this file runs/i.test(note), `the note for outcome none does not say that nothing runs: ${note}`);
   });
 
+  await test('a blocked preview lists no changes, and each step shows why it belongs to its environment', async () => {
+    await page.locator('#preview-target-kind').selectOption('branch');
+    await page.locator('#preview-target-name').fill('feature/x');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const result = page.getByTestId('preview-result');
+    await result.locator('.result-head', { hasText: 'blocked' }).waitFor();
+    const row = await result.getByRole('row', { name: /PROD deploy/ }).innerText();
+    expect(row.includes('none: the run is blocked'), `a blocked run lists changes: ${row}`);
+    expect(row.includes('its name starts with "PROD"'), `the environment reason is not visible: ${row}`);
+  });
+
   await test('bug 6: a duplicate environment name is reported while other field errors exist', async () => {
     await openTab(page, 'Environments');
     await page.locator('#f-environments-0-oidc-roleArn').fill('arn:aws:iam::1:role/prod');
@@ -185,6 +196,17 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
     await page.getByText(`Rolled back to revision ${trial}`).waitFor();
     await page.getByText('went through failing tests: PROD deploy from a feature branch is blocked').waitFor();
     await page.getByText('reason: “incident 7: restore the trial”').waitFor();
+  });
+
+  await test('FAIL results of a discarded draft go away with it', async () => {
+    await openTab(page, 'Environments');
+    await page.locator('#f-rules-branch-gate').selectOption('off');
+    await openTab(page, 'Policy tests');
+    await page.getByRole('button', { name: 'Run all against the unsaved policy' }).click();
+    await page.getByText('FAIL: got allowed').waitFor();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByText('No unsaved changes.').waitFor();
+    expect((await page.getByText('FAIL: got allowed').count()) === 0, 'FAIL results of the discarded draft remain');
   });
 
   await test('policy tests: duplicate names are refused, a test can be edited, deleting one shows what goes', async () => {
