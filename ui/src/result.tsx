@@ -103,7 +103,7 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
             },
           ],
         }))}
-        emptyView={<p>{NO_STEPS[result.outcome]}</p>}
+        emptyView={<p>{passthrough && !result.target.selection.path ? NO_STEPS.none : NO_STEPS[result.outcome]}</p>}
       />
       {result.configChanges.length && !blocked ? (
         <>
