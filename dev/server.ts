@@ -22,6 +22,7 @@ import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv'
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
 import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
+import { consoleUserFetch } from './users-stub';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
@@ -89,7 +90,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, now, adminCheck: async () => role === 'admin', bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  const handlers: SettingsHandlers = createHandlers({ kv, decisions, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };

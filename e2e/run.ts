@@ -7,6 +7,8 @@
  *   npm run test:e2e -- core    only the suites named
  */
 import { runSuite, type Suite, type TestResult } from './harness';
+import { a11y } from './suites/a11y';
+import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
 import { grants } from './suites/grants';
 import { scopes } from './suites/scopes';
@@ -15,6 +17,8 @@ const SUITES: Record<string, Suite> = {
   core,
   scopes,
   grants,
+  'admin-trust': adminTrust,
+  a11y,
 };
 
 async function main() {

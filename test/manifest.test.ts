@@ -57,8 +57,8 @@ describe('manifest.yml', () => {
     // storage:app for @forge/kvs (lint only knows the legacy storage API); read:workspace:bitbucket
     // for the admin check in src/forge/admin-check.ts; read:repository:bitbucket for the repository
     // lookup in src/forge/repository-lookup.ts and, with read:project and read:runner, for the settings
-    // page's listings in src/forge/bitbucket-get.ts.
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:project:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
+    // page's listings in src/forge/bitbucket-get.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts).
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:project:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
   });

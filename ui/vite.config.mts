@@ -17,10 +17,16 @@ export default defineConfig({
   // Forge serves the resource under an app-specific path: absolute /assets URLs give a blank page.
   base: './',
   define: { __SETTINGS_BACKEND__: JSON.stringify(backend) },
+  resolve: {
+    // Statsig's client is never asked (setup.ts answers every flag) and would weigh ~110 KB in the first view.
+    alias: [{ find: /^@atlaskit\/feature-gate-js-client\/feature-gates$/, replacement: fileURLToPath(new URL('./src/stubs/feature-gates.ts', import.meta.url)) }],
+  },
   build: {
     outDir: OUT_DIRS[backend],
     emptyOutDir: true,
     chunkSizeWarningLimit: 2_000,
+    // .vite/manifest.json: which chunks the first view needs (e2e/first-view.ts weighs them).
+    manifest: true,
   },
   logLevel: 'warn',
 });

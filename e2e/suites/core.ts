@@ -32,6 +32,7 @@ export const core: Suite = async ({ page, app, storeDir, context, test, watch })
 
   await test('saves a policy', async () => {
     await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
     await page.getByText('Saved revision 1').waitFor();
     await page.locator('[data-testid=policy-status]', { hasText: 'revision 1 enforced' }).waitFor();
     await shot(page, '03-environments-saved');
@@ -69,9 +70,11 @@ export const core: Suite = async ({ page, app, storeDir, context, test, watch })
     await page.getByText('Unsaved changes.').waitFor();
     await shot(page, '06-yaml');
     await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save revision 2' }).click();
     await page.getByText('Saved revision 2').waitFor();
     await openTab(page, 'History');
     await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back to revision 1' }).click();
     await page.getByText('Rolled back to revision 1').waitFor();
     await page.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
     await page.getByText('rollback to revision 1').waitFor();
@@ -112,6 +115,9 @@ export const core: Suite = async ({ page, app, storeDir, context, test, watch })
     await openTab(page, 'Environments');
     await page.locator('#f-rules-branch-gate').selectOption('off');
     await page.getByRole('button', { name: 'Save policy' }).click();
+    // Switching a rule off weakens enforcement: the save asks for a reason first.
+    await page.getByRole('dialog').getByLabel('Reason (required, recorded with the revision)').fill('trying the rules without the branch gate');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save with this reason' }).click();
     await page.getByText('“PROD deploy from a feature branch is blocked”: expects blocked, got allowed').waitFor();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await openTab(page, 'Policy tests');

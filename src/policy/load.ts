@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, type Path } from '../primitives/path';
+import { environmentIssues } from './cross-field';
 import { CONFIGURABLE_RULE_IDS } from './rule-ids';
 import { PolicySchema, type Policy } from './schema';
 
@@ -38,7 +39,15 @@ export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
 /** Validates already-parsed policy data. */
 export function validatePolicy(value: unknown): PolicyResult {
   const parsed = PolicySchema.safeParse(value);
-  return parsed.success ? { ok: true, policy: parsed.data } : { ok: false, problems: problemsFromZod(parsed.error) };
+  if (parsed.success) return { ok: true, policy: parsed.data };
+  const problems = problemsFromZod(parsed.error);
+  // The schema's cross-field checks did not run (a field failed): run them on the raw input, so every problem shows at once.
+  const environments = typeof value === 'object' && value !== null ? (value as { environments?: unknown }).environments : undefined;
+  for (const issue of environmentIssues(environments)) {
+    const path = formatPath(issue.segments) || '(root)';
+    if (!problems.some((p) => p.path === path && p.message === issue.message)) problems.push({ path, segments: issue.segments, message: issue.message });
+  }
+  return { ok: false, problems };
 }
 
 export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {

@@ -5,10 +5,11 @@
  */
 import * as z from 'zod';
 import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../primitives/glob';
+import { environmentIssues } from './cross-field';
 import { canonicalCidr, hasHostBits, parseCidr } from './network';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
 import { PROJECT_KEY_PATTERN } from './scope';
-import { scopeProblems } from './scope-checks';
+import { scopeShapeProblems } from './scope-checks';
 
 export const LABEL_PATTERN = /^[a-z0-9.]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
@@ -130,15 +131,10 @@ export const PolicySchema = z
     rules: ruleModes.default({}),
   })
   .superRefine((policy, ctx) => {
-    const seen = new Map<string, number>();
+    for (const issue of environmentIssues(policy.environments)) ctx.addIssue({ code: 'custom', path: [...issue.segments], message: issue.message });
     policy.environments.forEach((env, index) => {
-      const first = seen.get(env.name);
-      if (first !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['environments', index, 'name'], message: `duplicate environment name "${env.name}" (also environments[${first}])` });
-      else seen.set(env.name, index);
+      if (env.scope) for (const problem of scopeShapeProblems(env.scope, index)) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
     });
-
-    for (const problem of scopeProblems(policy.environments)) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 
     // Bitbucket takes at most 10 labels on a step; a step asking for every extra label must still fit.
     policy.environments.forEach((env, index) => {

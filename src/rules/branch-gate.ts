@@ -76,6 +76,11 @@ function demote(context: ChainContext, site: StepSite, gated: Environment): { en
   return environmentAllows(fallback, ref) ? { env: fallback, reason: 'it is the default environment' } : undefined;
 }
 
+/** Whether the step (or its stage) names a deployment, so that the fix may tell the developer to drop it. */
+function hasDeployment(site: StepSite): boolean {
+  return [site.step, site.stage].some((holder) => holder !== undefined && ['deployment', 'environment'].some((key) => typeof holder[key] === 'string'));
+}
+
 function gate(context: ChainContext, site: StepSite): void {
   const { policy, ref } = context;
   // repository-scope, earlier in the chain, has already placed a step that asked for an environment out of scope.
@@ -116,7 +121,7 @@ function gate(context: ChainContext, site: StepSite): void {
     fix:
       env === fallback
         ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`
-        : `Merge to an allowed branch and run it there. If this step does not deploy to "${env.name}", rename it and drop the deployment so that it runs as "${fallback.name}".`,
+        : `Merge to an allowed branch and run it there. If this step does not deploy to "${env.name}", ${hasDeployment(site) ? 'rename it and drop the deployment' : 'rename it'} so that it runs as "${fallback.name}".`,
   });
 }
 

@@ -6,8 +6,10 @@ import type { PolicyProblem } from '../policy/load';
 import type { SimulationResult } from '../simulate/simulate';
 import type { DecisionListing } from '../storage/decision-log';
 import type { PolicyTest } from '../storage/policy-tests';
+import type { Weakening } from '../policy/weakening';
+import type { SimulatedStep } from '../simulate/simulate';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
+export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
 
 export interface PolicyTestOutcome {
   readonly id: string;
@@ -27,6 +29,11 @@ export interface ApiError {
   readonly currentRevision?: number;
   readonly line?: number;
   readonly column?: number;
+  /** `stale`: who saved the revision that is now current, and when. */
+  readonly savedBy?: string;
+  readonly savedAt?: string;
+  /** `reason-required`: what the change weakens. */
+  readonly weakenings?: Weakening[];
 }
 
 export type ApiResult<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
@@ -39,6 +46,8 @@ export interface PolicyView {
   readonly policy?: unknown;
   readonly savedAt?: string;
   readonly savedBy?: string;
+  /** The policy as the admin last wrote it in YAML (comments and key order kept), when it was. */
+  readonly policyText?: string;
   readonly message: string;
 }
 
@@ -49,6 +58,9 @@ export interface HistoryEntry {
   readonly action: 'save' | 'rollback';
   readonly restoredFrom?: number;
   readonly policy: unknown;
+  readonly policyText?: string;
+  readonly reason?: string;
+  readonly overriddenTests?: string[];
 }
 
 export interface SavedView {
@@ -62,6 +74,11 @@ export interface PreviewView {
   readonly result: SimulationResult;
   /** Which policy the preview ran: the unsaved draft, a saved revision, or none. */
   readonly policySource: string;
+  /**
+   * No policy is saved: the provider returns the pipeline unchanged. `result.outcome` then says
+   * `allowed` as the CLI does; these are the steps that would run, untouched.
+   */
+  readonly passthrough?: { readonly steps: SimulatedStep[] };
 }
 
 export interface TrustPolicyView {

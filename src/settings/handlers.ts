@@ -18,6 +18,9 @@ import { createPolicyRepository, type RevisionRecord } from '../storage/policy-r
 import { createPolicyTestStore, MAX_PIPELINE_YAML, MAX_POLICY_TESTS, PolicyTestInputSchema, PreviewTargetSchema, type PolicyTest } from '../storage/policy-tests';
 import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
 import { parseYaml } from '../yaml/document';
+import { weakenings } from '../policy/weakening';
+import { passthroughSteps } from './passthrough';
+import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people';
 import type { ApiError, ApiResult, CsvView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv } from './csv';
 import { createGrantHandlers } from './grant-handlers';
@@ -30,6 +33,8 @@ export interface HandlerDependencies extends ScopeDependencies {
   readonly decisions?: DecisionLog;
   readonly now?: () => Date;
   readonly newId?: () => string;
+  /** Bitbucket's users endpoint as the caller; without it, people are shown by account id. */
+  readonly fetchUser?: FetchUser;
 }
 
 /** Policy text an admin pastes; far above any real policy, far below the KVS value limit. */
@@ -46,12 +51,13 @@ const draftFields = {
 };
 const oneDraftAtMost = (value: { policy?: unknown; policyText?: string }) => value.policy === undefined || value.policyText === undefined;
 const revisionNumber = z.number().int().min(0).max(1_000_000_000);
+const reason = z.string().trim().max(500, 'a reason has at most 500 characters').optional();
 
 const Payloads = {
   /** Actions without parameters still refuse a payload that is not an object. */
   none: z.looseObject({}),
-  savePolicy: z.strictObject({ expectedRevision: revisionNumber, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
-  rollback: z.strictObject({ revision: revisionNumber.min(1), expectedRevision: revisionNumber }),
+  savePolicy: z.strictObject({ expectedRevision: revisionNumber, reason, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
+  rollback: z.strictObject({ revision: revisionNumber.min(1), expectedRevision: revisionNumber, reason, overrideFailingTests: z.boolean().optional() }),
   preview: z
     .strictObject({
       yaml: z.string().max(MAX_PIPELINE_YAML, `the pipeline is limited to ${MAX_PIPELINE_YAML / 1024} KiB`),
@@ -103,6 +109,8 @@ interface Draft {
   /** As the admin wrote it: what is stored, so the editor shows it back unchanged. */
   readonly raw: unknown;
   readonly policy: Policy;
+  /** The YAML text the admin wrote or imported, kept so comments and key order survive. */
+  readonly text?: string;
 }
 
 function invalidPolicy(problems: PolicyProblem[]): never {
@@ -114,7 +122,7 @@ function draftFrom(input: { policy?: unknown; policyText?: string }): Draft | un
   if (input.policyText !== undefined) {
     const result = parsePolicyText(input.policyText);
     if (!result.ok) return invalidPolicy(result.problems);
-    return { raw: cloneJson(parseYaml(input.policyText).value), policy: result.policy };
+    return { raw: cloneJson(parseYaml(input.policyText).value), policy: result.policy, text: input.policyText };
   }
   if (input.policy === undefined) return undefined;
   const result = validatePolicy(input.policy);
@@ -131,6 +139,7 @@ export function createHandlers(deps: HandlerDependencies) {
   const tests = createPolicyTestStore(deps.kv);
   const decisionLog = deps.decisions ?? createDecisionLog(deps.kv);
   const grants = createGrantStore(deps.kv, repo);
+  const people = deps.fetchUser ? createNameLookup(deps.fetchUser) : undefined;
 
   /** Every handler: identity from the context, refusals as `{ ok: false }`, nothing thrown at the page. */
   const handler =
@@ -174,29 +183,60 @@ export function createHandlers(deps: HandlerDependencies) {
   };
 
   /** Refuses a save that breaks a saved case, naming every broken case. */
-  const checkCases = async (draft: Draft, revision: number): Promise<number> => {
+  const checkCases = async (draft: Draft, revision: number, override?: string): Promise<{ testsRun: number; overridden: string[] }> => {
     const cases = await tests.list();
     const compiled = compilePolicy(draft.policy, revision);
     const failures = cases.map((test) => runCase(test, compiled)).filter((outcome) => !outcome.passed);
+    if (failures.length > 0 && override) return { testsRun: cases.length, overridden: failures.map((f) => f.name) };
     if (failures.length > 0)
       refuse({
         code: 'tests-failed',
         message: `Not saved: this policy breaks ${failures.length === 1 ? 'a policy test' : `${failures.length} policy tests`}: ${failures.map((f) => `"${f.name}" expects ${f.expect} but got ${f.actual}`).join('; ')}. Fix the policy, or change the test if the new behaviour is intended.`,
         failures,
       });
-    return cases.length;
+    return { testsRun: cases.length, overridden: [] };
   };
 
-  const commit = async (identity: Identity, draft: Draft, expectedRevision: number, action: 'save' | 'rollback', restoredFrom?: number): Promise<SavedView> => {
-    const testsRun = await checkCases(draft, expectedRevision + 1);
-    const savedAt = now().toISOString();
-    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom });
-    if (!result.ok)
+  const enforcedPolicy = async (): Promise<Policy | undefined> => {
+    const current = await repo.current();
+    if (current.state !== 'ok') return undefined;
+    const result = validatePolicy(current.record.policy);
+    return result.ok ? result.policy : undefined;
+  };
+
+  const refuseStale = async (expectedRevision: number, currentRevision: number): Promise<never> => {
+    const current = await repo.revision(currentRevision);
+    return refuse({
+      code: 'stale',
+      message: `Not saved: someone saved revision ${currentRevision} after you loaded revision ${expectedRevision}. The page now shows revision ${currentRevision}; your changes are kept aside so you can compare them and make them again.`,
+      currentRevision,
+      ...(current ? { savedBy: current.savedBy, savedAt: current.savedAt } : {}),
+    });
+  };
+
+  const commit = async (
+    identity: Identity,
+    draft: Draft,
+    expectedRevision: number,
+    action: 'save' | 'rollback',
+    extra: { restoredFrom?: number; reason?: string; overrideFailingTests?: boolean; checkWeakening?: boolean } = {},
+  ): Promise<SavedView> => {
+    const current = await repo.current();
+    const currentRevision = current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
+    // Stale first: a save on top of an old revision is refused whatever its tests say.
+    if (currentRevision !== expectedRevision) return refuseStale(expectedRevision, currentRevision);
+    if (extra.overrideFailingTests && !extra.reason) refuse({ code: 'reason-required', message: 'Going through failing policy tests needs a reason, which is recorded with the revision.' });
+    const { testsRun, overridden } = await checkCases(draft, expectedRevision + 1, extra.overrideFailingTests ? extra.reason : undefined);
+    const weakened = extra.checkWeakening ? weakenings(await enforcedPolicy(), draft.policy) : [];
+    if (weakened.length > 0 && !extra.reason)
       refuse({
-        code: 'stale',
-        message: `Not saved: someone saved revision ${result.currentRevision} after you loaded revision ${expectedRevision}. Reload to see their change, then make yours again.`,
-        currentRevision: result.currentRevision,
+        code: 'reason-required',
+        message: `Not saved: this change weakens enforcement (${weakened.map((w) => w.message).join('; ')}). Confirm it with a short reason, which is recorded with the revision.`,
+        weakenings: weakened,
       });
+    const savedAt = now().toISOString();
+    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom: extra.restoredFrom, reason: extra.reason, policyText: draft.text, overriddenTests: overridden });
+    if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
     await grants.syncActive(now());
     return { revision: expectedRevision + 1, savedAt, testsRun };
@@ -209,6 +249,9 @@ export function createHandlers(deps: HandlerDependencies) {
     action: record.action ?? 'save',
     ...(record.restoredFrom !== undefined ? { restoredFrom: record.restoredFrom } : {}),
     policy: record.policy,
+    ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
+    ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.overriddenTests?.length ? { overriddenTests: record.overriddenTests } : {}),
   });
 
   const kit: HandlerKit = {
@@ -236,13 +279,14 @@ export function createHandlers(deps: HandlerDependencies) {
       if (current.state === 'damaged')
         return { canEdit, state: 'damaged', revision: current.revision, message: `The stored policy (revision ${current.revision}) is damaged, so the provider blocks every run. Save a policy to repair it.` };
       const { record } = current;
-      return { canEdit, state: 'ok', revision: record.revision, policy: record.policy, savedAt: record.savedAt, savedBy: record.savedBy, message: `Revision ${record.revision} is enforced on every pipeline run in this workspace.` };
+      return { canEdit, state: 'ok', revision: record.revision, policy: record.policy, ...(record.policyText !== undefined ? { policyText: record.policyText } : {}), savedAt: record.savedAt, savedBy: record.savedBy, message: `Revision ${record.revision} is enforced on every pipeline run in this workspace.` };
     }),
 
     savePolicy: handler<SavedView>(async (identity, payload) => {
       await requireAdmin(identity);
       const input = parsePayload(Payloads.savePolicy, payload);
-      return commit(identity, draftFrom(input)!, input.expectedRevision, 'save');
+      const draft = draftFrom(input)!;
+      return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, checkWeakening: true });
     }),
 
     rollback: handler<SavedView>(async (identity, payload) => {
@@ -252,7 +296,11 @@ export function createHandlers(deps: HandlerDependencies) {
       if (!record) return refuse({ code: 'not-found', message: `Revision ${input.revision} is no longer kept (the newest revisions are kept), so it cannot be restored.` });
       const result = validatePolicy(record.policy);
       if (!result.ok) return invalidPolicy(result.problems);
-      return commit(identity, { raw: record.policy, policy: result.policy }, input.expectedRevision, 'rollback', input.revision);
+      return commit(identity, { raw: record.policy, policy: result.policy, text: record.policyText }, input.expectedRevision, 'rollback', {
+        restoredFrom: input.revision,
+        reason: input.reason || undefined,
+        overrideFailingTests: input.overrideFailingTests,
+      });
     }),
 
     history: handler<{ entries: HistoryEntry[] }>(async (_identity, payload) => {
@@ -265,7 +313,9 @@ export function createHandlers(deps: HandlerDependencies) {
       const draft = draftFrom(input);
       const { compiled, source } = draft ? { compiled: compilePolicy(draft.policy), source: 'the unsaved policy in the editor' } : await savedPolicy();
       try {
-        return { result: simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository }), policySource: source };
+        const result = simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository });
+        if (!compiled && result.outcome !== 'none') return { result, policySource: source, passthrough: { steps: passthroughSteps(result, input.yaml) } };
+        return { result, policySource: source };
       } catch (error) {
         if (!(error instanceof SimulationInputError)) throw error;
         return refuse({ code: 'invalid-pipeline', message: `The pipeline cannot be previewed: ${error.message}`, line: error.position?.line, column: error.position?.column });
@@ -322,7 +372,19 @@ export function createHandlers(deps: HandlerDependencies) {
       if (input.id === undefined && existing.length >= MAX_POLICY_TESTS)
         refuse({ code: 'invalid-request', message: `A workspace can keep at most ${MAX_POLICY_TESTS} policy tests; delete one first.` });
       if (input.id !== undefined && !existing.some((t) => t.id === input.id)) refuse({ code: 'not-found', message: 'That policy test no longer exists; reload the page.' });
+      const sameName = existing.find((t) => t.id !== input.id && t.name.toLowerCase() === input.name.toLowerCase());
+      if (sameName) refuse({ code: 'invalid-request', message: `A policy test named “${sameName.name}” already exists. Give this one another name, or edit that one.`, problems: [{ path: 'name', segments: ['name'], message: 'already used by another policy test' }] });
       const test: PolicyTest = { ...input, id: input.id ?? newId(), savedAt: now().toISOString(), savedBy: identity.accountId };
+      // A case that already fails would block every later save and rollback: check it against the enforced policy now.
+      // Before the first save nothing is enforced; the first save runs the case against its policy.
+      const enforced = await savedPolicy();
+      const outcome = enforced.compiled ? runCase(test, enforced.compiled) : undefined;
+      if (outcome && !outcome.passed)
+        refuse({
+          code: 'tests-failed',
+          message: `Not saved: “${test.name}” expects ${test.expect}, but with ${enforced.source} the run is ${outcome.actual}${outcome.detail ? ` (${outcome.detail})` : ''}. A policy test must pass when it is saved; change the expected outcome, or change the policy first.`,
+          failures: [outcome],
+        });
       await tests.put(test);
       return { test };
     }),
@@ -332,6 +394,11 @@ export function createHandlers(deps: HandlerDependencies) {
       const { id } = parsePayload(Payloads.deletePolicyTest, payload);
       await tests.remove(id);
       return { deleted: id };
+    }),
+
+    displayNames: handler<{ names: Record<string, string> }>(async (_identity, payload) => {
+      const { accountIds } = parsePayload(DisplayNamesPayload, payload);
+      return { names: people ? await people.names(accountIds) : {} };
     }),
 
     runPolicyTests: handler<{ outcomes: PolicyTestOutcome[]; policySource: string }>(async (_identity, payload) => {

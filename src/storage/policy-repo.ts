@@ -23,6 +23,12 @@ export const RevisionRecordSchema = StoredPolicySchema.extend({
   action: z.enum(['save', 'rollback']).optional(),
   /** For a rollback: the revision whose policy was restored. */
   restoredFrom: z.number().int().min(1).optional(),
+  /** Why the admin made a change that weakens enforcement, or overrode failing policy tests. */
+  reason: z.string().max(500).optional(),
+  /** The policy as YAML text, comments and key order included, when it was written or imported as YAML. */
+  policyText: z.string().max(128 * 1024).optional(),
+  /** Names of the policy tests a rollback went through with an explicit override. */
+  overriddenTests: z.array(z.string().max(100)).max(25).optional(),
 });
 
 export type RevisionRecord = z.output<typeof RevisionRecordSchema>;
@@ -42,6 +48,9 @@ export interface CommitInput {
   readonly savedBy: string;
   readonly action: 'save' | 'rollback';
   readonly restoredFrom?: number;
+  readonly reason?: string;
+  readonly policyText?: string;
+  readonly overriddenTests?: string[];
 }
 
 export interface PolicyRepository {
@@ -104,6 +113,9 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         savedBy: input.savedBy,
         action: input.action,
         ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
+        ...(input.reason ? { reason: input.reason } : {}),
+        ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
+        ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
       };
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));

@@ -21,6 +21,14 @@ describe(`branch-gate: ${branchGate.description}`, () => {
     expect(errorOf(result).key).toBe('pipeline-guard.branch-gate');
   });
 
+  it('tells the developer to drop the deployment only when the step has one', () => {
+    const named = errorOf(run(branchRun('feature/x', [step('PROD deploy')], { pattern: 'feature/*' }))).message;
+    expect(named).toContain('rename it so that it runs as "dev"');
+    expect(named).not.toContain('drop the deployment');
+    const deployed = errorOf(run(branchRun('feature/x', [step('PROD deploy', { deployment: 'production' })], { pattern: 'feature/*' }))).message;
+    expect(deployed).toContain('rename it and drop the deployment so that it runs as "dev"');
+  });
+
   it.each(['Production smoke test', 'products build', 'build for prod', 'deploy'])('leaves %j in the default environment', (name) => {
     const result = run(branchRun('feature/x', [step(name)], { pattern: 'feature/*' }));
     expect(envOf(result, name)).toBe('dev');

@@ -202,7 +202,7 @@ describe('policy tests', () => {
     expect(failed(await handlers.deletePolicyTest(MEMBER, { id: test.id })).code).toBe('forbidden');
     ok(await handlers.deletePolicyTest(ADMIN, { id: test.id }));
     expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([]);
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: weakened }));
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: weakened, reason: 'trial run of the new branch rules' }));
   });
 
   it('validates a case before keeping it', async () => {

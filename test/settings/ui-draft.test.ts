@@ -1,5 +1,6 @@
 /** The settings page's draft editing (ui/src/draft.ts): pure, so it runs here without a browser. */
-import { check, getAt, setAt } from '../../ui/src/draft';
+import { getAt, setAt } from '../../ui/src/draft';
+import { check } from '../../ui/src/validation';
 import { referencePolicyInput } from '../support/requests';
 
 describe('policy draft editing', () => {

@@ -1,10 +1,9 @@
 /**
- * The policy being edited, as plain JSON the way the admin writes it, plus the problems the shared
- * PolicySchema finds in it. The editor, the YAML tab and the save button all read this one draft.
+ * The policy being edited, as plain JSON the way the admin writes it. The editor, the YAML tab and
+ * the save button all read this one draft. Free of zod and the YAML parser, so the first view can
+ * show it before those load (validation.ts and yaml-text.ts).
  */
-import { stringify } from 'yaml';
 import type { Path } from '../../src/primitives/path';
-import { validatePolicy, type PolicyProblem } from '../../src/policy/load';
 
 export type Json = unknown;
 
@@ -47,18 +46,4 @@ export function samePath(a: Path, b: Path): boolean {
 
 export function startsWith(path: Path, prefix: Path): boolean {
   return prefix.length <= path.length && prefix.every((segment, i) => path[i] === segment);
-}
-
-export interface Checked {
-  readonly problems: PolicyProblem[];
-  readonly valid: boolean;
-}
-
-export function check(draft: Json): Checked {
-  const result = validatePolicy(draft);
-  return result.ok ? { problems: [], valid: true } : { problems: result.problems, valid: false };
-}
-
-export function toYamlText(draft: Json): string {
-  return draft === undefined ? '' : stringify(draft, { lineWidth: 0 });
 }

@@ -8,11 +8,14 @@ import { Checkbox } from '@atlaskit/checkbox';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { formatPath, type Path } from '../../src/primitives/path';
 import type { PolicyProblem } from '../../src/policy/load';
+import type { PolicyWarning } from '../../src/policy/warnings';
 import { getAt, samePath, startsWith, type Json } from './draft';
 
 export interface EditorState {
   readonly draft: Json;
   readonly problems: readonly PolicyProblem[];
+  /** What `pipeline-guard policy check` would warn about, shown at the field before Save. */
+  readonly warnings: readonly PolicyWarning[];
   readonly readOnly: boolean;
   set(path: Path, value: unknown): void;
 }
@@ -28,7 +31,7 @@ export function useEditor(): EditorState {
 export const fieldId = (path: Path) => `f-${formatPath(path).replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 
 /** Problems on the field itself, and for a list field on its items (named by line). */
-function problemsOf(problems: readonly PolicyProblem[], path: Path, list: boolean): string[] {
+function problemsOf(problems: readonly { segments: Path; message: string }[], path: Path, list: boolean): string[] {
   const messages: string[] = [];
   for (const problem of problems) {
     if (samePath(problem.segments, path)) messages.push(problem.message);
@@ -50,15 +53,36 @@ export function FieldErrors({ id, messages }: { id: string; messages: string[] }
   );
 }
 
+export function FieldWarnings({ id, messages }: { id: string; messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <ul className="field-warnings" id={`${id}-warning`} data-testid="field-warning">
+      {messages.map((message, i) => (
+        <li key={i}>
+          <span className="offscreen">Warning: </span>
+          {message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Warnings about a group of fields (an environment's runners, say), shown under its heading. */
+export function GroupWarnings({ path }: { path: Path }) {
+  const editor = useEditor();
+  return <FieldWarnings id={`${fieldId(path)}-group`} messages={problemsOf(editor.warnings, path, false)} />;
+}
+
 interface FieldFrameProps {
   readonly id: string;
   readonly label: string;
   readonly help?: ReactNode;
   readonly errors: string[];
+  readonly warnings?: string[];
   readonly children: ReactNode;
 }
 
-function FieldFrame({ id, label, help, errors, children }: FieldFrameProps) {
+function FieldFrame({ id, label, help, errors, warnings = [], children }: FieldFrameProps) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
@@ -71,6 +95,7 @@ function FieldFrame({ id, label, help, errors, children }: FieldFrameProps) {
         </div>
       ) : null}
       <FieldErrors id={id} messages={errors} />
+      <FieldWarnings id={id} messages={warnings} />
     </div>
   );
 }
@@ -78,15 +103,16 @@ function FieldFrame({ id, label, help, errors, children }: FieldFrameProps) {
 /** What every field reads from the editor: its draft value and its own problems, under a stable id. */
 function useField(path: Path) {
   const editor = useEditor();
-  return { editor, id: fieldId(path), value: getAt(editor.draft, path), errors: problemsOf(editor.problems, path, false) };
+  return { editor, id: fieldId(path), value: getAt(editor.draft, path), errors: problemsOf(editor.problems, path, false), warnings: problemsOf(editor.warnings, path, true) };
 }
 
-const describedBy = (id: string, help: unknown, errors: string[]) => [help ? `${id}-help` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+const describedBy = (id: string, help: unknown, errors: string[], warnings: string[] = []) =>
+  [help ? `${id}-help` : '', errors.length ? `${id}-error` : '', warnings.length ? `${id}-warning` : ''].filter(Boolean).join(' ') || undefined;
 
 export function TextField({ path, label, help, placeholder, monospace, numeric }: { path: Path; label: string; help?: ReactNode; placeholder?: string; monospace?: boolean; numeric?: boolean }) {
-  const { editor, id, value, errors } = useField(path);
+  const { editor, id, value, errors, warnings } = useField(path);
   return (
-    <FieldFrame id={id} label={label} help={help} errors={errors}>
+    <FieldFrame id={id} label={label} help={help} errors={errors} warnings={warnings}>
       <Textfield
         id={id}
         value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
@@ -95,7 +121,7 @@ export function TextField({ path, label, help, placeholder, monospace, numeric }
         isReadOnly={editor.readOnly}
         isMonospaced={monospace}
         aria-invalid={errors.length > 0}
-        aria-describedby={describedBy(id, help, errors)}
+        aria-describedby={describedBy(id, help, errors, warnings)}
         inputMode={numeric ? 'numeric' : undefined}
         onChange={(event) => {
           const text = (event.target as HTMLInputElement).value;
@@ -109,7 +135,7 @@ export function TextField({ path, label, help, placeholder, monospace, numeric }
 
 /** A list of strings edited as one item per line. */
 export function ListField({ path, label, help, placeholder, required }: { path: Path; label: string; help?: ReactNode; placeholder?: string; required?: boolean }) {
-  const { editor, id, value } = useField(path);
+  const { editor, id, value, warnings } = useField(path);
   const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
   // Local text keeps the admin's blank lines and cursor while the draft holds the clean list.
   const [text, setText] = useState(items.join('\n'));
@@ -120,7 +146,7 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
   }, [joined]);
   const errors = problemsOf(editor.problems, path, true);
   return (
-    <FieldFrame id={id} label={label} help={help ?? 'One per line.'} errors={errors}>
+    <FieldFrame id={id} label={label} help={help ?? 'One per line.'} errors={errors} warnings={warnings}>
       <TextArea
         id={id}
         value={text}
@@ -131,7 +157,7 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
         isInvalid={errors.length > 0}
         isReadOnly={editor.readOnly}
         aria-invalid={errors.length > 0}
-        aria-describedby={`${id}-help${errors.length ? ` ${id}-error` : ''}`}
+        aria-describedby={describedBy(id, true, errors, warnings)}
         onChange={(event) => {
           const next = event.target.value;
           setText(next);
@@ -144,7 +170,7 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
 }
 
 export function CheckField({ path, label, help, onCheck }: { path: Path; label: string; help?: ReactNode; onCheck?: (checked: boolean) => void }) {
-  const { editor, id, errors } = useField(path);
+  const { editor, id, errors, warnings } = useField(path);
   return (
     <div className="field field-check">
       <Checkbox
@@ -152,7 +178,7 @@ export function CheckField({ path, label, help, onCheck }: { path: Path; label: 
         label={label}
         isChecked={getAt(editor.draft, path) === true}
         isDisabled={editor.readOnly}
-        aria-describedby={describedBy(id, help, errors)}
+        aria-describedby={describedBy(id, help, errors, warnings)}
         onChange={(event) => (onCheck ? onCheck(event.target.checked) : editor.set(path, event.target.checked ? true : undefined))}
       />
       {help ? (
@@ -161,27 +187,38 @@ export function CheckField({ path, label, help, onCheck }: { path: Path; label: 
         </div>
       ) : null}
       <FieldErrors id={id} messages={errors} />
+      <FieldWarnings id={id} messages={warnings} />
     </div>
   );
 }
 
-export function SelectField({ path, label, options, help, emptyLabel }: { path: Path; label: string; options: readonly string[]; help?: ReactNode; emptyLabel?: string }) {
-  const { editor, id, value, errors } = useField(path);
+/**
+ * `emptyLabel` adds an option for "not set". `defaultOption` instead names which option applies when
+ * the field is not set, so the list never offers the same value twice ("enforce (default)" and "enforce").
+ */
+export function SelectField({ path, label, options, help, emptyLabel, defaultOption }: { path: Path; label: string; options: readonly string[]; help?: ReactNode; emptyLabel?: string; defaultOption?: string }) {
+  const { editor, id, value, errors, warnings } = useField(path);
+  const shown = typeof value === 'string' ? value : (defaultOption ?? '');
   return (
-    <FieldFrame id={id} label={label} help={help} errors={errors}>
+    <FieldFrame id={id} label={label} help={help} errors={errors} warnings={warnings}>
       <select
         id={id}
         className="native-select"
-        value={typeof value === 'string' ? value : ''}
+        value={shown}
         disabled={editor.readOnly}
         aria-invalid={errors.length > 0}
-        aria-describedby={describedBy(id, help, errors)}
-        onChange={(event) => editor.set(path, event.target.value === '' ? undefined : event.target.value)}
+        aria-describedby={describedBy(id, help, errors, warnings)}
+        onChange={(event) => {
+          const next = event.target.value;
+          // Choosing the default of an unset field leaves it unset rather than writing it out.
+          if (value === undefined && next === defaultOption) return;
+          editor.set(path, next === '' ? undefined : next);
+        }}
       >
         {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
         {options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {option === defaultOption ? `${option} (default)` : option}
           </option>
         ))}
       </select>

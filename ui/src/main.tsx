@@ -1,12 +1,10 @@
+// Static imports are evaluated before the importing module's own code, so everything except the
+// setup is loaded with a dynamic import: the setup then runs before any library is evaluated.
 import './setup';
-import '@atlaskit/css-reset';
-import './app.css';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { createBackend } from './backend';
 
-const root = createRoot(document.getElementById('root')!);
-createBackend().then(
-  (backend) => root.render(<App backend={backend} />),
-  (error: Error) => root.render(<p role="alert">Pipeline Guard could not start: {error.message}</p>),
-);
+void import('./start').catch((error: Error) => {
+  const message = document.createElement('p');
+  message.setAttribute('role', 'alert');
+  message.textContent = `Pipeline Guard could not start: ${error.message}`;
+  document.getElementById('root')?.append(message);
+});

@@ -3,7 +3,9 @@ import DynamicTable from '@atlaskit/dynamic-table';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
+import type { PreviewView } from '../../src/settings/api';
 import type { SimulationResult } from '../../src/simulate/simulate';
+import { DiffView } from './diff-view';
 
 export function OutcomeLozenge({ outcome }: { outcome: string }) {
   const appearance = outcome === 'allowed' ? 'success' : outcome === 'blocked' ? 'removed' : outcome === 'passthrough' ? 'moved' : 'default';
@@ -14,26 +16,32 @@ export function OutcomeLozenge({ outcome }: { outcome: string }) {
   );
 }
 
-function DiffView({ diff }: { diff: string }) {
-  return (
-    <pre className="diff" aria-label="Diff of the pipeline configuration">
-      {diff.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'diff-del' : line.startsWith('@@') ? 'diff-hunk' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
+/** Why there is no diff, for each outcome: never a blocked-run note for a run that is not blocked. */
+function noDiffNote(result: SimulationResult, passthrough: boolean): string {
+  if (passthrough) return 'No diff: with no policy saved yet, Pipeline Guard returns the pipeline unchanged.';
+  if (result.outcome === 'blocked') return 'No diff: a blocked run returns an error instead of a configuration.';
+  if (result.outcome === 'none') return 'No diff: no pipeline in this file runs for this target, so there is nothing to change.';
+  if (result.target.trigger === 'definitions') return 'No diff: the Run-pipeline dialog gets the definitions back unchanged.';
+  return 'No diff: the policy changes nothing in this pipeline.';
 }
 
-export function SimulationView({ result, policySource }: { result: SimulationResult; policySource: string }) {
+const NO_STEPS: Record<SimulationResult['outcome'], string> = {
+  allowed: 'No steps would run.',
+  blocked: 'No steps would run.',
+  none: 'No steps: no pipeline in this file runs for this target.',
+};
+
+export function SimulationView({ result, policySource, passthrough }: { result: SimulationResult; policySource: string; passthrough?: PreviewView['passthrough'] }) {
   const blocking = result.violations.filter((v) => v.mode === 'enforce');
-  const warnings = result.violations.filter((v) => v.mode === 'warn');
+  // Pass-through says so itself; its "no policy" note is not a warning about the pipeline.
+  const warnings = passthrough ? [] : result.violations.filter((v) => v.mode === 'warn');
+  const steps = passthrough ? passthrough.steps : result.steps;
+  const blocked = result.outcome === 'blocked';
   return (
     <div className="stack" data-testid="preview-result">
       <div className="result-head" role="status">
-        <span>Outcome:</span> <OutcomeLozenge outcome={result.outcome} />
+        <span>Outcome:</span> {passthrough ? <OutcomeLozenge outcome="passthrough" /> : <OutcomeLozenge outcome={result.outcome} />}
+        {passthrough ? <strong>no policy yet: passes through unchanged</strong> : null}
         <span className="hint">
           {' '}
           with {policySource}; {result.target.selection.path ? `definition ${result.target.selection.path}` : 'no definition'}: {result.target.selection.reason}
@@ -60,19 +68,44 @@ export function SimulationView({ result, policySource }: { result: SimulationRes
             { key: 'changes', content: 'Changes' },
           ],
         }}
-        rows={result.steps.map((step, i) => ({
+        rows={steps.map((step, i) => ({
           key: `${step.path}-${i}`,
           cells: [
             { key: 'step', content: <span>{step.name ?? '(unnamed)'}<br /><code className="small">{step.path}{step.line ? ` · line ${step.line}` : ''}</code></span> },
-            { key: 'env', content: <span title={step.environmentReason}>{step.environment ?? '—'}</span> },
+            {
+              key: 'env',
+              content: step.environment ? (
+                <span>
+                  {step.environment}
+                  {step.environmentReason ? <span className="hint step-reason"> · {step.environmentReason}</span> : null}
+                </span>
+              ) : passthrough ? (
+                'none (no policy)'
+              ) : (
+                '—'
+              ),
+            },
             { key: 'runs', content: step.runsOn ? <code>{step.runsOn.join(', ')}</code> : 'Atlassian cloud' },
             { key: 'oidc', content: step.oidc ? 'yes' : 'no' },
-            { key: 'changes', content: step.changes.length ? <ul className="plain">{step.changes.map((c, j) => <li key={j}>{c}</li>)}</ul> : 'none' },
+            {
+              key: 'changes',
+              content: blocked ? (
+                <span className="hint">none: the run is blocked, so nothing is changed</span>
+              ) : step.changes.length ? (
+                <ul className="plain">
+                  {step.changes.map((c, j) => (
+                    <li key={j}>{c}</li>
+                  ))}
+                </ul>
+              ) : (
+                'none'
+              ),
+            },
           ],
         }))}
-        emptyView={<p>No steps would run.</p>}
+        emptyView={<p>{passthrough && !result.target.selection.path ? NO_STEPS.none : NO_STEPS[result.outcome]}</p>}
       />
-      {result.configChanges.length ? (
+      {result.configChanges.length && !blocked ? (
         <>
           <div className="section-title">
             <Heading size="small" as="h3">
@@ -91,7 +124,7 @@ export function SimulationView({ result, policySource }: { result: SimulationRes
           Diff
         </Heading>
       </div>
-      {result.diff ? <DiffView diff={result.diff} /> : <p className="hint">No diff: a blocked run returns an error instead of a configuration.</p>}
+      {result.diff && !passthrough ? <DiffView diff={result.diff} label="Diff of the pipeline configuration" /> : <p className="hint" data-testid="diff-note">{noDiffNote(result, Boolean(passthrough))}</p>}
       {'error' in result.response ? (
         <>
           <div className="section-title">

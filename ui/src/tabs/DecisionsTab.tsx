@@ -14,6 +14,12 @@ import { DEFAULT_TARGET, TargetPicker, toTarget } from '../target';
 
 const OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const;
 
+/** Bitbucket sends only the selected definition; with none selected, the configuration has no pipelines. */
+function runsNothing(config: unknown): boolean {
+  const pipelines = (config as { pipelines?: unknown } | undefined)?.pipelines;
+  return typeof pipelines !== 'object' || pipelines === null || Object.keys(pipelines).length === 0;
+}
+
 /** The local console's stand-in for Bitbucket: sends a run through the real provider function. */
 function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: () => void }) {
   const [yaml, setYaml] = useState(EXAMPLE_PIPELINE);
@@ -23,7 +29,13 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
   const run = async () => {
     try {
       const { response } = await backend.simulateRun!({ yaml, target: toTarget(target), repository });
-      setAnswer('error' in response ? `Bitbucket would stop the run: ${response.error.message}` : 'Bitbucket would run the pipeline Pipeline Guard returned.');
+      setAnswer(
+        'error' in response
+          ? `Bitbucket would stop the run: ${response.error.message}`
+          : runsNothing(response.pipelines_configuration)
+            ? 'Nothing would run: no pipeline in this file runs for this target.'
+            : 'Bitbucket would run the pipeline Pipeline Guard returned.',
+      );
     } catch (error) {
       setAnswer(`The run could not be simulated: ${(error as Error).message}`);
     }

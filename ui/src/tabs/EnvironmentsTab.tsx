@@ -1,12 +1,13 @@
 /** Every policy field as a form: environments first (order matters), then scans, deny lists and rule modes. */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
-import { CheckField, ListField, SelectField, TextField, useEditor } from '../fields';
-import { ScopeFields } from '../scope-fields';
 import { withDefault } from '../environment-defaults';
+import { FieldLink } from '../field-links';
+import { CheckField, fieldId, GroupWarnings, ListField, SelectField, TextField, useEditor } from '../fields';
+import { Notice } from '../notice';
+import { ScopeFields } from '../scope-fields';
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
@@ -20,7 +21,7 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'security-scan': 'Puts the scan steps first in every pipeline.',
 };
 
-function EnvironmentCard({ index, count }: { index: number; count: number }) {
+function EnvironmentCard({ index, count, onRemove }: { index: number; count: number; onRemove?: (index: number) => void }) {
   const editor = useEditor();
   const base = ['environments', index];
   const name = getAt(editor.draft, [...base, 'name']);
@@ -41,13 +42,13 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
         </Heading>
         {editor.readOnly ? null : (
           <div className="card-actions">
-            <Button appearance="subtle" isDisabled={index === 0} onClick={() => move(index - 1)} aria-label={`Move ${title} up`}>
+            <Button appearance="subtle" isDisabled={index === 0} onClick={() => move(index - 1)} aria-label={`Move up: ${title}`}>
               Move up
             </Button>
-            <Button appearance="subtle" isDisabled={index === count - 1} onClick={() => move(index + 1)} aria-label={`Move ${title} down`}>
+            <Button appearance="subtle" isDisabled={index === count - 1} onClick={() => move(index + 1)} aria-label={`Move down: ${title}`}>
               Move down
             </Button>
-            <Button appearance="subtle" onClick={() => editor.set(base, undefined)} aria-label={`Remove ${title}`}>
+            <Button appearance="subtle" onClick={() => (onRemove ? onRemove(index) : editor.set(base, undefined))} aria-label={`Remove ${title}`}>
               Remove
             </Button>
           </div>
@@ -70,10 +71,16 @@ function EnvironmentCard({ index, count }: { index: number; count: number }) {
         </div>
       </fieldset>
       <ScopeFields base={base} owner={title} />
-      <fieldset className="group">
+      <fieldset className="group" id={fieldId([...base, 'runner'])} tabIndex={-1}>
         <legend>Runners</legend>
+        <GroupWarnings path={[...base, 'runner']} />
         <div className="grid">
-          <ListField path={[...base, 'runner', 'labels']} label="Runner labels (required)" placeholder={'self.hosted\nlinux\nprod'} />
+          <ListField
+            path={[...base, 'runner', 'labels']}
+            label="Runner labels"
+            placeholder={'self.hosted\nlinux\nprod'}
+            help="Optional. One per line: every step of the environment gets these labels. Without them its steps run on Atlassian's cloud runners."
+          />
           <ListField path={[...base, 'runner', 'extraLabels']} label="Extra labels a step may add" placeholder="dev.large" />
         </div>
         <div className="grid grid-3">
@@ -122,7 +129,7 @@ function ScanStepCard({ index }: { index: number }) {
   );
 }
 
-export function EnvironmentsTab() {
+export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?: (index: number) => void }) {
   const editor = useEditor();
   const environments = getAt(editor.draft, ['environments']);
   const envCount = Array.isArray(environments) ? environments.length : 0;
@@ -132,23 +139,34 @@ export function EnvironmentsTab() {
   return (
     <div className="stack">
       {problems.length > 0 ? (
-        <SectionMessage appearance="warning" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
-          <ul className="problem-summary">
+        <Notice appearance="error" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
+          <ul className="problem-summary" data-testid="problem-summary">
             {problems.slice(0, 12).map((p, i) => (
               <li key={i}>
-                <code>{p.path}</code>: {p.message}
+                <FieldLink draft={editor.draft} segments={p.segments} />: {p.message}
               </li>
             ))}
             {problems.length > 12 ? <li>and {problems.length - 12} more</li> : null}
           </ul>
-        </SectionMessage>
+        </Notice>
+      ) : null}
+      {editor.warnings.length > 0 ? (
+        <Notice appearance="warning" title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}>
+          <ul className="problem-summary" data-testid="warning-summary">
+            {editor.warnings.map((w, i) => (
+              <li key={i}>
+                <FieldLink draft={editor.draft} segments={w.segments} />: {w.message}
+              </li>
+            ))}
+          </ul>
+        </Notice>
       ) : null}
       <p className="lead">
         A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the default environment. Pipeline Guard then puts the step on that
         environment’s runners, gives it that environment’s AWS role, and blocks it on refs the environment does not allow.
       </p>
       <div className="grid">
-        <SelectField path={['mode']} label="Default mode for every rule" options={MODES} emptyLabel="enforce (default)" help="enforce blocks the run; warn lets it run and records a warning; off skips the rule." />
+        <SelectField path={['mode']} label="Default mode for every rule" options={MODES} defaultOption="enforce" help="enforce blocks the run; warn lets it run and records a warning; off skips the rule." />
       </div>
       <div className="section-title">
         <Heading size="medium" as="h2">
@@ -156,7 +174,7 @@ export function EnvironmentsTab() {
         </Heading>
       </div>
       {Array.from({ length: envCount }, (_, i) => (
-        <EnvironmentCard key={i} index={i} count={envCount} />
+        <EnvironmentCard key={i} index={i} count={envCount} onRemove={onRemoveEnvironment} />
       ))}
       {editor.readOnly ? null : (
         <div>

@@ -1,4 +1,4 @@
-/** Every kept revision, with who saved it and when, and a rollback for each. */
+/** Every kept revision, with who saved it, when and why, a comparison of any two, and a rollback for each. */
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import Lozenge from '@atlaskit/lozenge';
@@ -6,20 +6,39 @@ import SectionMessage from '@atlaskit/section-message';
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../src/settings/api';
 import type { Call } from '../api';
-import { toYamlText } from '../draft';
+import { TextDiff } from '../diff-view';
+import { toYamlText } from '../yaml-text';
+import { Person } from '../people';
 
-export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; dirty: boolean; onRollback: (revision: number) => Promise<void> }) {
+const textOf = (entry: HistoryEntry) => entry.policyText ?? toYamlText(entry.policy);
+
+export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; dirty: boolean; onRollback: (entry: HistoryEntry) => void }) {
   const [entries, setEntries] = useState<HistoryEntry[]>();
   const [error, setError] = useState<string>();
   const [shown, setShown] = useState<number>();
+  const [from, setFrom] = useState<number>();
+  const [to, setTo] = useState<number>();
 
   useEffect(() => {
-    void call<{ entries: HistoryEntry[] }>('history').then((result) => (result.ok ? setEntries(result.entries) : setError(result.error.message)));
+    void call<{ entries: HistoryEntry[] }>('history').then((result) => {
+      if (!result.ok) return setError(result.error.message);
+      setEntries(result.entries);
+      setFrom(result.entries[1]?.revision ?? result.entries[0]?.revision);
+      setTo(result.entries[0]?.revision);
+    });
   }, [call, currentRevision]);
 
   if (error) return <p role="alert">{error}</p>;
   if (!entries) return <p>Loading history…</p>;
   const selected = entries.find((e) => e.revision === shown);
+  const fromEntry = entries.find((e) => e.revision === from);
+  const toEntry = entries.find((e) => e.revision === to);
+  const revisionOptions = entries.map((e) => (
+    <option key={e.revision} value={e.revision}>
+      revision {e.revision}
+      {e.revision === currentRevision ? ' (current)' : ''}
+    </option>
+  ));
   return (
     <div className="stack">
       <p className="lead">The newest revisions are kept. Rolling back saves the old policy again as a new revision, so the rollback itself shows up here too.</p>
@@ -36,18 +55,27 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
           cells: [
             { key: 'rev', content: <span>{entry.revision} {entry.revision === currentRevision ? <Lozenge appearance="success">current</Lozenge> : null}</span> },
             { key: 'at', content: new Date(entry.savedAt).toLocaleString() },
-            { key: 'by', content: <code>{entry.savedBy}</code> },
-            { key: 'what', content: entry.action === 'rollback' ? `rollback to revision ${entry.restoredFrom}` : 'save' },
+            { key: 'by', content: <Person accountId={entry.savedBy} /> },
+            {
+              key: 'what',
+              content: (
+                <span>
+                  {entry.action === 'rollback' ? `rollback to revision ${entry.restoredFrom}` : 'save'}
+                  {entry.reason ? <span className="reason"> · reason: “{entry.reason}”</span> : null}
+                  {entry.overriddenTests?.length ? <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span> : null}
+                </span>
+              ),
+            },
             {
               key: 'actions',
               content: (
                 <span className="row-actions">
-                  <Button appearance="subtle" onClick={() => setShown(shown === entry.revision ? undefined : entry.revision)} aria-expanded={shown === entry.revision} aria-label={`View revision ${entry.revision}`}>
+                  <Button appearance="subtle" onClick={() => setShown(shown === entry.revision ? undefined : entry.revision)} aria-expanded={shown === entry.revision} aria-label={`${shown === entry.revision ? 'Hide' : 'View'} revision ${entry.revision}`}>
                     {shown === entry.revision ? 'Hide' : 'View'}
                   </Button>
                   {canEdit && entry.revision !== currentRevision ? (
-                    <Button onClick={() => onRollback(entry.revision)} aria-label={`Roll back to revision ${entry.revision}`}>
-                      Roll back to this
+                    <Button onClick={() => onRollback(entry)} aria-label={`Roll back to revision ${entry.revision}`}>
+                      Roll back
                     </Button>
                   ) : null}
                 </span>
@@ -58,9 +86,35 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
         emptyView={<p>No revisions yet. The first save creates revision 1.</p>}
       />
       {selected ? (
-        <pre className="code" aria-label={`Policy of revision ${selected.revision}`}>
-          {toYamlText(selected.policy)}
+        <pre className="code" aria-label={`Policy of revision ${selected.revision}`} tabIndex={0}>
+          {textOf(selected)}
         </pre>
+      ) : null}
+      {entries.length > 1 ? (
+        <section className="card" aria-labelledby="compare-title">
+          <h3 id="compare-title" className="card-title">
+            Compare two revisions
+          </h3>
+          <div className="grid">
+            <div className="field">
+              <label className="field-label" htmlFor="compare-from">
+                From
+              </label>
+              <select id="compare-from" className="native-select" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
+                {revisionOptions}
+              </select>
+            </div>
+            <div className="field">
+              <label className="field-label" htmlFor="compare-to">
+                To
+              </label>
+              <select id="compare-to" className="native-select" value={to} onChange={(e) => setTo(Number(e.target.value))}>
+                {revisionOptions}
+              </select>
+            </div>
+          </div>
+          {fromEntry && toEntry ? <TextDiff before={textOf(fromEntry)} after={textOf(toEntry)} beforeLabel={`revision ${fromEntry.revision}`} afterLabel={`revision ${toEntry.revision}`} testId="history-diff" /> : null}
+        </section>
       ) : null}
     </div>
   );

@@ -6,17 +6,11 @@ import TextArea from '@atlaskit/textarea';
 import { useState } from 'react';
 import type { ApiError, PreviewView } from '../../../src/settings/api';
 import type { BitbucketRepository } from '../../../src/settings/bitbucket-rest';
-import { EXAMPLE_PIPELINE, type Call } from '../api';
-import { SimulationView } from '../result';
+import type { Call } from '../api';
+import type { PreviewState } from '../preview-state';
 import { identityOf, RepositorySelect } from '../repository-select';
-import { DEFAULT_TARGET, TargetPicker, toTarget, type TargetForm } from '../target';
-
-export interface PreviewState {
-  yaml: string;
-  target: TargetForm;
-}
-
-export const INITIAL_PREVIEW: PreviewState = { yaml: EXAMPLE_PIPELINE, target: DEFAULT_TARGET };
+import { SimulationView } from '../result';
+import { TargetPicker, toTarget } from '../target';
 
 export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest }: {
   call: Call;
@@ -69,7 +63,7 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
           <p>{error.message}</p>
         </SectionMessage>
       ) : null}
-      {view ? <SimulationView result={view.result} policySource={view.policySource} /> : null}
+      {view ? <SimulationView result={view.result} policySource={view.policySource} passthrough={view.passthrough} /> : null}
     </div>
   );
 }

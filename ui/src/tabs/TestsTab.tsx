@@ -6,11 +6,28 @@ import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useState } from 'react';
+import { stringify } from 'yaml';
 import type { ApiError, PolicyTestOutcome } from '../../../src/settings/api';
 import type { PolicyTest } from '../../../src/storage/policy-tests';
 import type { Call } from '../api';
+import { ConfirmDialog } from '../dialog';
+import { TextDiff } from '../diff-view';
+import { Person } from '../people';
 import { OutcomeLozenge } from '../result';
 import { describeTarget, TargetPicker, toTarget, type TargetForm } from '../target';
+
+/** A saved case back in the form's shape, for editing. */
+function formOf(test: PolicyTest): NewTest {
+  const t = test.target;
+  const base = { name: test.name, yaml: test.yaml, expect: test.expect };
+  if (t.kind === 'pullrequest') return { ...base, target: { kind: 'pullrequest', name: t.source, destination: t.destination, customRef: 'main' } };
+  if (t.kind === 'custom') return { ...base, target: { kind: 'custom', name: t.name, destination: 'main', customRef: t.ref && t.ref.kind !== 'commit' ? t.ref.name : 'main' } };
+  if (t.kind === 'commit') return { ...base, target: { kind: 'commit', name: '', destination: 'main', customRef: 'main' } };
+  return { ...base, target: { kind: t.kind, name: t.name, destination: 'main', customRef: 'main' } };
+}
+
+/** A case as text, so that deleting one shows exactly what goes. */
+const caseText = (test: PolicyTest) => stringify({ name: test.name, target: test.target, expect: test.expect, pipeline: test.yaml }, { lineWidth: 0 });
 
 export interface NewTest {
   name: string;
@@ -25,6 +42,15 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
   const [form, setForm] = useState<NewTest>(initial);
   const [error, setError] = useState<ApiError>();
   const [note, setNote] = useState<string>();
+  /** The case being edited; a new case when undefined. */
+  const [editing, setEditing] = useState<PolicyTest>();
+  const [deleting, setDeleting] = useState<PolicyTest>();
+
+  // Results belong to the draft they ran against: a changed or discarded draft clears them.
+  useEffect(() => {
+    setOutcomes({});
+    setNote(undefined);
+  }, [draft]);
 
   const load = useCallback(async () => {
     const result = await call<{ tests: PolicyTest[] }>('listPolicyTests');
@@ -43,18 +69,23 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
     setNote(`Ran ${result.outcomes.length} case${result.outcomes.length === 1 ? '' : 's'} against ${result.policySource}: ${failed === 0 ? 'all pass' : `${failed} fail`}.`);
   };
 
+  const duplicate = tests.find((t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase());
+
   const add = async () => {
-    const result = await call<{ test: PolicyTest }>('savePolicyTest', { name: form.name, yaml: form.yaml, target: toTarget(form.target), expect: form.expect });
+    const result = await call<{ test: PolicyTest }>('savePolicyTest', { ...(editing ? { id: editing.id } : {}), name: form.name, yaml: form.yaml, target: toTarget(form.target), expect: form.expect });
     if (!result.ok) return setError(result.error);
     setError(undefined);
     setNote(`Saved “${result.test.name}”. Every policy save now runs it.`);
     setForm({ ...form, name: '' });
+    setEditing(undefined);
     await load();
   };
 
-  const remove = async (id: string) => {
-    const result = await call<{ deleted: string }>('deletePolicyTest', { id });
+  const remove = async (test: PolicyTest) => {
+    setDeleting(undefined);
+    const result = await call<{ deleted: string }>('deletePolicyTest', { id: test.id });
     if (!result.ok) return setError(result.error);
+    setNote(`Deleted “${test.name}”.`);
     await load();
   };
 
@@ -64,6 +95,15 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
       {error ? (
         <SectionMessage appearance="error" title="Not done">
           <p>{error.message}</p>
+          {error.failures?.length ? (
+            <ul>
+              {error.failures.map((f) => (
+                <li key={f.id}>
+                  “{f.name}”: expected {f.expect}, actual outcome <strong data-testid="actual-outcome">{f.actual}</strong>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </SectionMessage>
       ) : null}
       {note ? <p role="status">{note}</p> : null}
@@ -74,7 +114,7 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
       </div>
       <DynamicTable
         caption="Saved policy tests"
-        head={{ cells: [{ key: 'name', content: 'Case' }, { key: 'target', content: 'Run for' }, { key: 'expect', content: 'Expects' }, { key: 'result', content: 'Last run' }, { key: 'actions', content: 'Actions' }] }}
+        head={{ cells: [{ key: 'name', content: 'Case' }, { key: 'target', content: 'Run for' }, { key: 'expect', content: 'Expects' }, { key: 'by', content: 'Saved by' }, { key: 'result', content: 'Last run' }, { key: 'actions', content: 'Actions' }] }}
         rows={tests.map((t) => {
           const outcome = outcomes[t.id];
           return {
@@ -83,8 +123,28 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
               { key: 'name', content: t.name },
               { key: 'target', content: describeTarget(t.target) },
               { key: 'expect', content: <OutcomeLozenge outcome={t.expect} /> },
+              { key: 'by', content: <Person accountId={t.savedBy} /> },
               { key: 'result', content: outcome ? <span>{outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}{outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}</span> : '—' },
-              { key: 'actions', content: canEdit ? <Button appearance="subtle" onClick={() => remove(t.id)} aria-label={`Delete policy test ${t.name}`}>Delete</Button> : null },
+              {
+                key: 'actions',
+                content: canEdit ? (
+                  <span className="row-actions">
+                    <Button
+                      appearance="subtle"
+                      onClick={() => {
+                        setEditing(t);
+                        setForm(formOf(t));
+                      }}
+                      aria-label={`Edit policy test ${t.name}`}
+                    >
+                      Edit
+                    </Button>
+                    <Button appearance="subtle" onClick={() => setDeleting(t)} aria-label={`Delete policy test ${t.name}`}>
+                      Delete
+                    </Button>
+                  </span>
+                ) : null,
+              },
             ],
           };
         })}
@@ -93,13 +153,26 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
       {canEdit ? (
         <section className="card" aria-labelledby="new-test-title">
           <Heading size="small" as="h3" id="new-test-title">
-            New policy test
+            {editing ? `Edit policy test “${editing.name}”` : 'New policy test'}
           </Heading>
           <div className="field">
             <label className="field-label" htmlFor="test-name">
               Name
             </label>
-            <Textfield id="test-name" value={form.name} placeholder="PROD deploy from a feature branch is blocked" onChange={(e) => setForm({ ...form, name: (e.target as HTMLInputElement).value })} />
+            <Textfield
+              id="test-name"
+              value={form.name}
+              placeholder="PROD deploy from a feature branch is blocked"
+              isInvalid={Boolean(duplicate)}
+              aria-invalid={Boolean(duplicate)}
+              aria-describedby={duplicate ? 'test-name-error' : undefined}
+              onChange={(e) => setForm({ ...form, name: (e.target as HTMLInputElement).value })}
+            />
+            {duplicate ? (
+              <ul className="field-errors" id="test-name-error" role="alert">
+                <li>A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.</li>
+              </ul>
+            ) : null}
           </div>
           <label className="field-label" htmlFor="test-yaml">
             bitbucket-pipelines.yml
@@ -117,11 +190,27 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
             </select>
           </div>
           <div className="toolbar">
-            <Button appearance="primary" onClick={add} isDisabled={!form.name.trim()}>
+            <Button appearance="primary" onClick={add} isDisabled={!form.name.trim() || Boolean(duplicate)}>
               Save policy test
             </Button>
+            {editing ? (
+              <Button
+                onClick={() => {
+                  setEditing(undefined);
+                  setForm(initial);
+                }}
+              >
+                Cancel editing
+              </Button>
+            ) : null}
           </div>
         </section>
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog title={`Delete policy test “${deleting.name}”?`} confirmLabel="Delete policy test" danger onConfirm={() => remove(deleting)} onCancel={() => setDeleting(undefined)}>
+          <p>Saves no longer run this case. This is what goes:</p>
+          <TextDiff before={caseText(deleting)} after="" beforeLabel={`the policy test “${deleting.name}”`} afterLabel="no such test" testId="delete-test-diff" />
+        </ConfirmDialog>
       ) : null}
     </div>
   );

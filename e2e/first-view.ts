@@ -1,0 +1,62 @@
+/**
+ * The settings page's first view and its weight. The first view is the page opened on the
+ * Environments tab with a saved policy: the entry, the page shell (start.tsx, App), the backend
+ * (bridge or console) and the Environments tab, with everything they import statically. Other
+ * tabs, the dialogs and the editor's validation (zod) and YAML support load later. The chunk list
+ * comes from Vite's manifest; the browser test then holds back every other script and checks that
+ * the first view shows without it, so the list cannot be wrong in the page's favour.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const FIRST_VIEW_BUDGET = 300 * 1024;
+
+interface ManifestChunk {
+  readonly file: string;
+  readonly imports?: string[];
+  readonly isEntry?: boolean;
+}
+
+const FIRST_VIEW_MODULES = { http: ['index.html', 'src/start.tsx', 'src/backend/http.ts', 'src/tabs/EnvironmentsTab.tsx'], forge: ['index.html', 'src/start.tsx', 'src/backend/forge.ts', '../node_modules/@forge/bridge/out/index.js', 'src/tabs/EnvironmentsTab.tsx'] } as const;
+
+/** The script files of the first view (names as built) and their size, gzip not counted. */
+export function firstViewScripts(buildDir: string, backend: 'http' | 'forge'): { files: Set<string>; bytes: number } {
+  const manifest = JSON.parse(readFileSync(path.join(buildDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is not in the Vite manifest of ${buildDir}`);
+    if (files.has(path.basename(chunk.file))) return;
+    files.add(path.basename(chunk.file));
+    chunk.imports?.forEach(visit);
+  };
+  FIRST_VIEW_MODULES[backend].forEach(visit);
+  const bytes = [...files].reduce((sum, file) => sum + statSync(path.join(buildDir, 'assets', file)).size, 0);
+  return { files, bytes };
+}
+
+/**
+ * Holds back every script outside `allowed` until `release` is called, and counts the bytes of the
+ * scripts the page did load: if the first view shows while the rest is held, it needs only these.
+ */
+export async function holdBackOthers(page: Page, allowed: ReadonlySet<string>) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const loaded: Promise<number>[] = [];
+  await page.route(/\.js(\?|$)/, async (route) => {
+    const file = path.basename(new URL(route.request().url()).pathname);
+    if (!allowed.has(file)) await held;
+    await route.continue().catch(() => undefined);
+  });
+  page.on('response', (response) => {
+    const file = path.basename(new URL(response.url()).pathname);
+    if (/\.js$/.test(file) && allowed.has(file)) loaded.push(response.body().then((body) => body.length, () => 0));
+  });
+  return {
+    /** Bytes of script loaded so far (all of it from `allowed`). */
+    loadedBytes: async () => (await Promise.all(loaded)).reduce((sum, bytes) => sum + bytes, 0),
+    /** Lets the held scripts through; later scripts pass straight away. */
+    release: () => release(),
+  };
+}

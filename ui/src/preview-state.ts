@@ -1,0 +1,10 @@
+/** What the Preview tab keeps while the admin looks at other tabs. */
+import { EXAMPLE_PIPELINE } from './api';
+import { DEFAULT_TARGET, type TargetForm } from './target';
+
+export interface PreviewState {
+  yaml: string;
+  target: TargetForm;
+}
+
+export const INITIAL_PREVIEW: PreviewState = { yaml: EXAMPLE_PIPELINE, target: DEFAULT_TARGET };
