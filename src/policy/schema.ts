@@ -95,7 +95,7 @@ const vaultOidc = z.strictObject({
 });
 
 /** `provider` chooses the cloud; without it the identity is an AWS role, as before providers existed. */
-const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], { error: 'oidc.provider must be aws, gcp or vault (absent means aws)' });
+const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], { error: 'oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure' });
 
 const match = z.strictObject({
   stepNamePrefix: z

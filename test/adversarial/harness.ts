@@ -13,6 +13,7 @@ import type { Selector } from '../../src/engine/request';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import { walkConfiguration } from '../../src/engine/walk';
 import type { Environment } from '../../src/policy/schema';
+import { identityValues, sameIdentity } from '../../src/policy/identity';
 import { refOf } from '../../src/engine/ref';
 import { environmentAllows } from '../../src/rules/branch-context';
 import { oidcSetupLines } from '../../src/rules/oidc-role';
@@ -186,15 +187,15 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
       } else if (runsOn) problems.push(`${at}: runs-on on a cloud environment ${env.name}`);
     }
     if (!off.has('oidc-role')) {
-      if (s.oidc === true && env.oidc) {
+      if ((s.oidc === true || isPlainObject(s.oidc) || (s.oidc === undefined && isPlainObject(output.options) && (output.options.oidc === true || isPlainObject(output.options.oidc)))) && env.oidc) {
         const setup = oidcSetupLines(env);
         const script = Array.isArray(s.script) ? s.script : [];
         if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
       }
       const text = JSON.stringify(s);
       for (const other of environments)
-        if (other !== env && other.oidc && other.oidc.roleArn !== env.oidc?.roleArn && text.includes(other.oidc.roleArn))
-          problems.push(`${at}: ${env.name} step mentions the ${other.name} role`);
+        if (other !== env && other.oidc && !sameIdentity(other.oidc, env.oidc))
+          for (const value of identityValues(other.oidc)) if (text.includes(value)) problems.push(`${at}: ${env.name} step mentions the ${other.name} identity ${value}`);
     }
   }
   return problems;
