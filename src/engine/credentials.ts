@@ -168,7 +168,7 @@ function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void):
   if (/^config set /.test(joined) && words[2] in GCLOUD_PROPERTIES) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[words[2]], what: `sets the gcloud property ${words[2]}`, value: words[3] ?? '' });
   if (/^auth (login|activate-service-account)/.test(joined)) {
     for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, variable: 'GOOGLE_APPLICATION_CREDENTIALS' });
-    if (words[1] === 'activate-service-account' && words[2]) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates a service account', value: words[2] });
+    if (words[1] === 'activate-service-account' && words[2]?.includes('@')) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates a service account', value: words[2] });
   }
   if (/^iam workload-identity-pools create-cred-config/.test(joined)) {
     if (words[3]) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'writes a credential configuration for', value: words[3] });

@@ -48,10 +48,22 @@ export function isOwnUse(use: CredentialUse, env: Environment): boolean {
   }
 }
 
-/** Static keys and key files matter where they would override the identity Pipeline Guard set up: in an OIDC step of the same cloud. */
-function matters(use: CredentialUse, env: Environment, asksForToken: boolean): boolean {
+/**
+ * Pipeline Guard governs a cloud once some environment of the policy uses it: a workspace whose policy
+ * names only AWS roles keeps its own Vault logins. Static keys and key files matter where they would
+ * override the identity Pipeline Guard set up: in an OIDC step of the same cloud.
+ */
+function matters(use: CredentialUse, env: Environment, asksForToken: boolean, governed: ReadonlySet<string>): boolean {
+  if (!governed.has(use.provider)) return false;
   if (use.field !== 'secret') return true;
   return asksForToken && env.oidc !== undefined && providerOf(env.oidc) === use.provider;
+}
+
+const governedCache = new WeakMap<readonly Environment[], ReadonlySet<string>>();
+function governedProviders(environments: readonly Environment[]): ReadonlySet<string> {
+  let set = governedCache.get(environments);
+  if (!set) governedCache.set(environments, (set = new Set(environments.flatMap((env) => (env.oidc ? [providerOf(env.oidc)] : [])))));
+  return set;
 }
 
 const CLOUD_NAMES = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' } as const;
@@ -111,6 +123,7 @@ function servicesOf(step: JsonObject, config: JsonObject): string[] {
 function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
   const warnMode = context.policy.modeOf('oidc-role') === 'warn';
   const asksForToken = requestsOidc(site.step, context.config);
+  const governed = governedProviders(context.policy.policy.environments);
   let reported = 0;
   const report = (segments: Path, message: string, fix: string, disarm?: Disarm) => {
     reported++;
@@ -121,7 +134,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
 
   for (const command of commandsOf(site, setupLength)) {
     for (const use of credentialUsesIn(command.text)) {
-      if (!matters(use, env, asksForToken) || isOwnUse(use, env)) continue;
+      if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
         return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
@@ -134,7 +147,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     for (const [name, raw] of Object.entries(pipe.variables)) {
       const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
       const use = pipeVariableUse(name, value);
-      if (!use || !matters(use, env, asksForToken) || isOwnUse(use, env)) continue;
+      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       if (use.field === 'vaultRole' && env.oidc?.provider === 'vault' && value === env.oidc.role) continue;
       const disarm: Disarm = () => {
         delete pipe.variables[name];
@@ -163,7 +176,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     const variables = isPlainObject(service.variables) ? service.variables : {};
     for (const [variable, raw] of Object.entries(variables)) {
       const use = pipeVariableUse(variable, typeof raw === 'string' ? raw : JSON.stringify(raw));
-      if (!use || !matters(use, env, asksForToken) || isOwnUse(use, env)) continue;
+      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       report(['definitions', 'services', name, 'variables', variable], `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`, `Remove ${variable} from the service; service containers get no identity of their own.`);
     }
   }
@@ -205,7 +218,7 @@ function checkIndirect(context: ChainContext): void {
   };
   const checkVariableNames = (names: Array<[string, Path]>, where: string) => {
     for (const [name, segments] of names)
-      if (name in CREDENTIAL_VARIABLES)
+      if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
         report(segments, `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`, `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`);
   };
 
