@@ -8,9 +8,11 @@
  */
 import { runSuite, type Suite, type TestResult } from './harness';
 import { core } from './suites/core';
+import { trust } from './suites/trust';
 
 const SUITES: Record<string, Suite> = {
   core,
+  trust,
 };
 
 async function main() {
