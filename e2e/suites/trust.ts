@@ -54,7 +54,7 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.getByRole('button', { name: 'Copy the dev vault commands' }).waitFor();
     const gcp = await page.getByLabel('prod gcloud commands', { exact: true }).innerText();
     expect(gcp.includes('gcloud iam workload-identity-pools providers create-oidc'), 'the GCP card lacks the provider command');
-    expect(gcp.includes("assertion.branchName in ['main']") && gcp.includes('assertion.repositoryUuid in'), `the GCP condition does not bind branch and repository: ${gcp}`);
+    expect(gcp.includes('assertion.branchName in [') && gcp.includes('assertion.repositoryUuid in ['), `the GCP condition does not bind branch and repository: ${gcp}`);
     expect(gcp.includes('attribute.pipeline_guard_environment/prod'), 'the binding is not limited to the prod provider');
     const vault = await page.getByLabel('dev vault commands', { exact: true }).innerText();
     expect(vault.includes("vault write 'auth/jwt/role/dev-deploy'"), 'the Vault card lacks the role command');

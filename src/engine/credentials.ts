@@ -112,17 +112,32 @@ const CANDIDATE = new RegExp(`${VARIABLE_NAMES}|--role-arn|--profile|${Object.ke
 
 const basename = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 
-/** The command's name and its arguments, past assignments, wrappers and `env`'s own options and assignments. */
+/** Options of wrappers that take a value: `sudo -u ci aws …` runs `aws`. */
+const WRAPPER_OPTIONS_WITH_VALUE: Readonly<Record<string, readonly string[]>> = {
+  sudo: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U'],
+  doas: ['-u', '-C'],
+  nice: ['-n'],
+  timeout: ['-s', '-k', '--signal', '--kill-after'],
+  xargs: ['-I', '-n', '-P', '-d', '-L', '-s', '-E', '-a'],
+  stdbuf: ['-i', '-o', '-e'],
+  env: ['-u', '-C', '-S'],
+};
+
+/** The command's name and its arguments, past assignments, keywords, wrappers with their options, and `env`'s assignments. */
 function commandOf(words: readonly string[]): { name: string; args: string[] } | undefined {
   let i = 0;
   while (i < words.length) {
     const word = words[i];
-    if (/^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(word) || WRAPPERS.has(word)) i++;
-    else if (basename(word) === 'env') {
+    const name = basename(word);
+    if (/^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(word)) {
       i++;
-      while (i < words.length && (words[i].startsWith('-') || words[i].includes('='))) i += words[i] === '-u' || words[i] === '-C' || words[i] === '-S' ? 2 : 1;
-    } else if (word === 'timeout' || word === 'nice') i++;
-    else break;
+      continue;
+    }
+    if (!WRAPPERS.has(name) && name !== 'env') break;
+    i++;
+    const withValue = WRAPPER_OPTIONS_WITH_VALUE[name] ?? [];
+    while (i < words.length && (words[i].startsWith('-') || (name === 'env' && words[i].includes('=')))) i += withValue.includes(words[i]) ? 2 : 1;
+    if (name === 'timeout' && i < words.length) i++; // the duration
   }
   return i < words.length ? { name: basename(words[i]), args: words.slice(i + 1) } : undefined;
 }

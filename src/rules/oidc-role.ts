@@ -69,9 +69,24 @@ function governedProviders(environments: readonly Environment[]): ReadonlySet<st
 const CLOUD_NAMES = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' } as const;
 
 function identityFix(env: Environment): string {
-  return env.oidc
-    ? `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets up the ${describeIdentity(env.oidc)} of environment "${env.name}" itself.`
-    : `Delete it. Environment "${env.name}" grants no cloud identity; ask a workspace admin if this step needs one.`;
+  const oidc = env.oidc;
+  if (!oidc) return `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
+  switch (oidc.provider) {
+    case 'gcp':
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs gcloud in as the "${env.name}" service account (${oidc.serviceAccount}) through ${oidc.workloadIdentityProvider} and sets GOOGLE_APPLICATION_CREDENTIALS itself.`;
+    case 'vault':
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs in to ${oidc.address} as the "${env.name}" Vault role (${oidc.role}, auth/${oidc.mount}) and sets VAULT_ADDR and VAULT_TOKEN itself.`;
+    default:
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role (${oidc.roleArn}) and writes the token file itself.`;
+  }
+}
+
+/** "the role of environment "prod" (arn:…)", "the service account of …", for messages. */
+function identityOf(env: Environment): string {
+  const oidc = env.oidc!;
+  if (oidc.provider === 'gcp') return `GCP service account of environment "${env.name}" (${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`;
+  if (oidc.provider === 'vault') return `Vault role of environment "${env.name}" (${oidc.role}, auth/${oidc.mount})`;
+  return `role of environment "${env.name}" (${oidc.roleArn})`;
 }
 
 const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command here that pointed at another cloud identity (oidc-role, warn mode)')}`;
@@ -139,7 +154,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
         return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
       };
-      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}): \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
+      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}"${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
     }
   }
 
@@ -153,8 +168,8 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
         delete pipe.variables[name];
         return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another cloud identity`;
       };
-      const own = env.oidc ? describeIdentity(env.oidc) : undefined;
-      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's identity${own ? ` (${own})` : ''}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
+      const own = env.oidc && providerOf(env.oidc) !== 'aws' ? ` (${describeIdentity(env.oidc)})` : '';
+      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
     }
   }
 
@@ -195,7 +210,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   if (!other) return;
   const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.text));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
-  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${describeIdentity(other.env.oidc!)} of environment "${other.env.name}".`, identityFix(env));
+  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}.`, identityFix(env));
 }
 
 /**

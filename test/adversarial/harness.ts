@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import { isPlainObject } from '../../src/engine/clone';
+import { isPlainObject, jsonEqual } from '../../src/engine/clone';
 import { LABEL_KEY, LABELS_LIMIT_BYTES, byteLength, type DecisionLabel } from '../../src/engine/labels';
 import { runEngine } from '../../src/rules/chain';
 import { type EngineResult } from '../../src/engine/run';
@@ -187,7 +187,10 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
       } else if (runsOn) problems.push(`${at}: runs-on on a cloud environment ${env.name}`);
     }
     if (!off.has('oidc-role')) {
-      if ((s.oidc === true || isPlainObject(s.oidc) || (s.oidc === undefined && isPlainObject(output.options) && (output.options.oidc === true || isPlainObject(output.options.oidc)))) && env.oidc) {
+      // Pipeline Guard's own scan and gate steps (policy-authored, recognised by being unchanged) inherit options.oidc without setup.
+      const ownStep = policy.scanSteps.some((scan) => jsonEqual(s, scan)) || jsonEqual(s, policy.gateStep);
+      const inherits = s.oidc === undefined && !ownStep && isPlainObject(output.options) && (output.options.oidc === true || isPlainObject(output.options.oidc));
+      if ((s.oidc === true || isPlainObject(s.oidc) || inherits) && env.oidc) {
         const setup = oidcSetupLines(env);
         const script = Array.isArray(s.script) ? s.script : [];
         if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);

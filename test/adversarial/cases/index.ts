@@ -1,5 +1,6 @@
 import type { AdversarialFamily } from '../case';
 import { chain } from './chain';
+import { clouds, CLOUD_POLICY_INJECTIONS } from './clouds';
 import { deployment } from './deployment';
 import { injection } from './injection';
 import { labels } from './labels';
@@ -10,5 +11,6 @@ import { roles } from './roles';
 import { tampering } from './tampering';
 import { targets } from './targets';
 
-export const FAMILIES: readonly AdversarialFamily[] = [names, deployment, labels, nesting, targets, roles, injection, chain, tampering, modes];
-export { POLICY_INJECTIONS } from './injection';
+export const FAMILIES: readonly AdversarialFamily[] = [names, deployment, labels, nesting, targets, roles, injection, chain, tampering, modes, clouds];
+import { POLICY_INJECTIONS as BASE_POLICY_INJECTIONS } from './injection';
+export const POLICY_INJECTIONS = [...BASE_POLICY_INJECTIONS, ...CLOUD_POLICY_INJECTIONS];
