@@ -181,6 +181,17 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
   const ownImage = site.step.image;
   checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
+  // A self-hosted runner's artifact and cache storage can assume a role with the step's token too.
+  const storageRole = (runtime: unknown): unknown => {
+    const selfHosted = isPlainObject(runtime) ? runtime['self-hosted'] : undefined;
+    const storage = isPlainObject(selfHosted) ? selfHosted.storage : undefined;
+    return isPlainObject(storage) && isPlainObject(storage.aws) ? storage.aws['oidc-role'] : undefined;
+  };
+  const ownRuntime = site.step.runtime !== undefined;
+  const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
+  if (runtimeRole !== undefined && !(ownRole && runtimeRole === ownRole))
+    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : identityFix(env));
+
   // Service containers are pulled for the step too, with the step's token, and get their own variables.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
   const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};

@@ -291,6 +291,25 @@ export const clouds: AdversarialFamily = {
       expect: { blocked: ['oidc-role'], mentions: ['AWS_PROFILE'] },
     },
     {
+      name: "a DEV step whose runner storage assumes another role is blocked",
+      target: F,
+      items: [step('Build', { runtime: { 'self-hosted': { storage: { aws: { bucket: 'b', region: 'eu-west-1', 'oidc-role': 'arn:aws:iam::999999999999:role/storage' } } } } })],
+      expect: { blocked: ['oidc-role'], mentions: ['runner storage'] },
+    },
+    {
+      name: 'a global runtime whose runner storage assumes the PROD role is blocked for DEV steps',
+      target: F,
+      extra: { options: { runtime: { 'self-hosted': { storage: { aws: { bucket: 'b', region: 'eu-west-1', 'oidc-role': PROD_ROLE } } } } } },
+      items: [step('Build')],
+      expect: { blocked: ['oidc-role'], mentions: ['runner storage'] },
+    },
+    {
+      name: 'a DEV step whose runner storage uses the DEV role is allowed',
+      target: F,
+      items: [step('Build', { runtime: { 'self-hosted': { storage: { aws: { bucket: 'b', region: 'eu-west-1', 'oidc-role': DEV_ROLE } } } } })],
+      expect: { allowed: true },
+    },
+    {
       name: 'the PROD role written in a global section that reaches DEV steps is blocked',
       target: F,
       extra: { definitions: { caches: { prodrole: PROD_ROLE } } },
