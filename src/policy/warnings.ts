@@ -111,7 +111,12 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
     if (oidc.audience && /AzureADTokenExchange/i.test(oidc.audience))
       warn(['environments', index, 'oidc', 'audience'], AZURE_WARNING);
     if (!env.runner?.network)
-      warn(['environments', index, 'runner'], `environment "${env.name}" has an OIDC identity but no \`runner.network\`, so its trust policy cannot be tied to its runners (see \`pipeline-guard trust-policy\`). Add the runners' egress \`cidrs\`${providerOf(oidc) === 'aws' ? ' or `vpcEndpointIds`/`vpcIds`' : ''}.`);
+      warn(
+        ['environments', index, 'runner'],
+        providerOf(oidc) === 'aws'
+          ? `environment "${env.name}" has an OIDC role but no \`runner.network\`, so its role's trust policy cannot be tied to its runners (see \`pipeline-guard trust-policy\`). Add the runners' egress \`cidrs\` or \`vpcEndpointIds\`/\`vpcIds\`.`
+          : `environment "${env.name}" has an OIDC identity but no \`runner.network\`${providerOf(oidc) === 'vault' ? ', so its Vault role cannot bind tokens to its runners (`token_bound_cidrs`). Add the runners\' egress `cidrs`.' : '. GCP cannot condition on the network; bind the identity by repository and deployment environment (`pipeline-guard trust-policy --repository-uuid … --deployment-environment-uuid …`).'}`,
+      );
     if (env.runner?.labels.includes('windows'))
       warn(['environments', index, 'runner', 'labels'], `environment "${env.name}" runs on Windows runners, but the OIDC setup lines Pipeline Guard puts before \`oidc: true\` steps are POSIX shell, which PowerShell cannot run. Keep OIDC steps of "${env.name}" on Linux or macOS runners.`);
   });
