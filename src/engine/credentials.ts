@@ -205,7 +205,8 @@ function awsUses(name: string, args: readonly string[], add: (use: CredentialUse
 function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void, depth: number): void {
   const { words } = command;
   for (const word of words) {
-    for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `sets ${match[1]}`, match[2]));
+    // A word that is the assignment keeps its whole value (`X=$(cmd arg)` is one word); inside other text the value ends at white space.
+    for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `sets ${match[1]}`, match.index === 0 ? word.slice(match[1].length + 1) : match[2]));
     for (const match of word.matchAll(DEFAULT_ASSIGNMENT)) add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
     for (const value of configKeyUses(word)) add(value);
   }
