@@ -45,6 +45,19 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.getByText('Saved revision 1').waitFor();
   });
 
+  await test('the environment form shows each cloud\'s own fields and switches between them', async () => {
+    await openTab(page, 'Environments');
+    expect((await page.locator('#f-environments-0-oidc-provider').inputValue()) === 'gcp', 'prod does not show GCP as its cloud');
+    expect((await page.locator('#f-environments-0-oidc-serviceAccount').inputValue()) === 'deployer@acme-prod.iam.gserviceaccount.com', 'the service account field does not hold the policy value');
+    expect((await page.locator('#f-environments-1-oidc-address').inputValue()) === 'https://vault.example.com:8200', 'the Vault address field does not hold the policy value');
+    await page.locator('#f-environments-1-oidc-provider').selectOption('aws');
+    await page.locator('#f-environments-1-oidc-roleArn').waitFor();
+    expect((await page.locator('#f-environments-1-oidc-address').count()) === 0, 'the Vault fields stay after switching to AWS');
+    await page.getByText('Unsaved changes.').waitFor();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.locator('#f-environments-1-oidc-address').waitFor();
+  });
+
   await test('shows the GCP provider commands and the Vault role for each environment', async () => {
     await openTab(page, 'Trust policies');
     await page.locator('#trust-slug').fill('acme');

@@ -97,7 +97,7 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busy
 const WRAPPERS = new Set(['sudo', 'command', 'exec', 'time', 'nice', 'nohup', 'builtin', 'stdbuf', 'timeout', 'xargs', 'doas', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'retry']);
 const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const READERS = new Set(['read', 'mapfile', 'readarray', 'getopts']);
-const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'rsync', 'dd', 'touch', 'sed', 'cat']);
+const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'rsync', 'dd']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_NAMES = Object.keys(CREDENTIAL_VARIABLES).join('|');
 /** `NAME=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file). */
@@ -227,7 +227,7 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
   if (READERS.has(name)) for (const arg of args) if (arg in CREDENTIAL_VARIABLES) add(variableUse(arg, `reads ${arg} with ${name}`, '(read from input)'));
   if (name === 'printf') for (const target of flagValues(args, '-v')) if (target in CREDENTIAL_VARIABLES) add(variableUse(target, `sets ${target} with printf -v`, args.slice(2).join(' ')));
   if ((name === 'for' || name === 'select') && args[0] in CREDENTIAL_VARIABLES) add(variableUse(args[0], `sets ${args[0]} in a ${name} loop`, args.slice(2).join(' ')));
-  if (FILE_WRITERS.has(name)) for (const arg of args) if (CREDENTIAL_FILES.test(arg)) add(fileUse(arg));
+  if (FILE_WRITERS.has(name) || (name === 'sed' && args.some((arg) => /^-[a-zA-Z]*i/.test(arg) || arg.startsWith('--in-place')))) for (const arg of args) if (CREDENTIAL_FILES.test(arg)) add(fileUse(arg));
   if (AWS_TOOLS.has(name)) awsUses(name, args, add);
   if (name === 'gcloud') gcloudUses(args, add);
   if (name === 'vault') vaultUses(args, add);

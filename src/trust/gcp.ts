@@ -82,7 +82,7 @@ export function generateGcpTrust(env: Environment, oidc: GcpIdentity, inputs: Ch
     warnings.push(`No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can impersonate ${oidc.serviceAccount}. Pass --repository-uuid.`);
   if (env.branches.includes('**') || env.tags.includes('**'))
     warnings.push(`Environment "${env.name}" allows every ${env.branches.includes('**') ? 'branch' : 'tag'} ("**"), so the condition does not restrict \`branchName\`.`);
-  if (env.tags.length)
+  if (env.tags.length && ![...env.branches, ...env.tags].includes('**'))
     warnings.push(`The condition checks tags (${env.tags.join(', ')}) against \`branchName\`: Bitbucket's token has no tag claim, and what \`branchName\` holds on tag pipelines is not documented. Test a tag pipeline before relying on it.`);
   if (oidc.audience) warnings.push(`The policy sets the custom audience "${oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${oidc.audience}] }\`.`);
   if (env.runner?.network) warnings.push('GCP cannot condition on the runners\' network here; keep runner separation in Pipeline Guard, and bind by repository and deployment environment.');

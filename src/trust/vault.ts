@@ -78,7 +78,7 @@ export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs
   if (branches?.widened)
     warnings.push(`Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). Pipeline Guard still gates the step; list exact branch names to make Vault as strict.`);
   if (!branches) warnings.push(`Environment "${env.name}" allows every branch ("**"), so the role does not bind \`branchName\`.`);
-  if (env.tags.length) warnings.push(`Tags (${env.tags.join(', ')}) are bound through \`branchName\`: what it holds on tag pipelines is not documented. Test a tag pipeline before relying on it.`);
+  if (env.tags.length && branches) warnings.push(`Tags (${env.tags.join(', ')}) are bound through \`branchName\`: what it holds on tag pipelines is not documented. Test a tag pipeline before relying on it.`);
   warnings.push(`token_policies names a Vault policy "${oidc.role}": create it with what "${env.name}" steps may read, or change the list.`);
   if (!cidrs.length) warnings.push(`Environment "${env.name}" has no \`runner.network.cidrs\`, so Vault tokens are not bound to the runners' addresses (\`token_bound_cidrs\`).`);
   return { provider: 'vault', address: oidc.address, mount: oidc.mount, role: oidc.role, configPath, config, rolePath, rolePayload, commands, warnings };
