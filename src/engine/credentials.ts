@@ -107,8 +107,14 @@ const DEFAULT_ASSIGNMENT = new RegExp(`\\$\\{(${VARIABLE_NAMES}):?=([^}]*)\\}`, 
 const CONFIG_KEY_TEXT = new RegExp(`(${Object.keys(AWS_CONFIG_KEYS).join('|')})[ \\t]*=[ \\t]*([^\\s'"\\\\]+)`, 'g');
 /** Files whose content chooses credentials. */
 const CREDENTIAL_FILES = /(?:^|\/)\.aws\/(?:config|credentials)$|(?:^|\/)\.vault-token$|(?:^|\/)\.config\/gcloud(?:\/|$)|^\$\{?(?:AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)\}?$/;
-/** Quick filter: most commands mention none of these and skip the word reader entirely. */
-const CANDIDATE = new RegExp(`${VARIABLE_NAMES}|--role-arn|--profile|${Object.keys(AWS_CONFIG_KEYS).join('|')}|gcloud|vault|\\.aws|\\.config|workloadIdentityPools|gserviceaccount|eval|\\b(?:ba|z|da|k)?sh\\b|\\\\|'|"|\\{`);
+/**
+ * Quick filters, so that most commands skip the word reader: every name and key above holds a `_`,
+ * and the other forms are spelled out below; a name split by quoting, escapes or braces holds one of
+ * those characters instead. Without them a command must name one of the forms contiguously.
+ */
+const MAYBE = /[_'"\\{]|--role-arn|--profile|gcloud|vault|\.aws|\.config|workloadIdentityPools|gserviceaccount/;
+const QUOTING = /['"\\{]/;
+const CONTIGUOUS = new RegExp(`${VARIABLE_NAMES}|--role-arn|--profile|${Object.keys(AWS_CONFIG_KEYS).join('|')}|gcloud|vault|\\.aws|\\.config|workloadIdentityPools|gserviceaccount`);
 
 const basename = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 
@@ -260,7 +266,7 @@ function usesInText(text: string, add: (use: CredentialUse) => void, depth: numb
 
 /** Every identity choice in one script command, each once. */
 export function credentialUsesIn(text: string): CredentialUse[] {
-  if (!CANDIDATE.test(text)) return [];
+  if (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text))) return [];
   const uses: CredentialUse[] = [];
   const seen = new Set<string>();
   usesInText(text, (use) => {

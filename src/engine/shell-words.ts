@@ -322,8 +322,12 @@ export function expandBraces(value: string, quoted: string, depth = 0): string[]
   return [value];
 }
 
+/** Text of plain words only: the shell reads it as those words, so no parse is needed. */
+const PLAIN_WORDS = /^[A-Za-z0-9_\-./:=@%+, ]*$/;
+
 /** The command as the shell reads it, one simple command per line: for matching patterns written against plain commands. */
 export function shellReading(text: string): string {
+  if (PLAIN_WORDS.test(text)) return text.trim().replace(/ {2,}/g, ' ');
   return parseShell(text)
     .map((command) => `${command.words.join(' ')}${command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `}`)
     .join('')

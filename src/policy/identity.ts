@@ -7,16 +7,17 @@ import type { Environment, OidcIdentity, OidcProvider } from './schema';
 
 export const providerOf = (oidc: OidcIdentity): OidcProvider => oidc.provider ?? 'aws';
 
+/** Every step of every run reads these; a compiled policy's identities never change. */
+const valuesCache = new WeakMap<OidcIdentity, readonly string[]>();
+
 /** Long, distinctive strings that name the identity: finding one in another environment's step is reason to stop it. */
-export function identityValues(oidc: OidcIdentity): string[] {
-  switch (oidc.provider) {
-    case 'gcp':
-      return [oidc.workloadIdentityProvider, oidc.serviceAccount];
-    case 'vault':
-      return [`auth/${oidc.mount}/role/${oidc.role}`];
-    default:
-      return [oidc.roleArn];
+export function identityValues(oidc: OidcIdentity): readonly string[] {
+  let values = valuesCache.get(oidc);
+  if (!values) {
+    values = oidc.provider === 'gcp' ? [oidc.workloadIdentityProvider, oidc.serviceAccount] : oidc.provider === 'vault' ? [`auth/${oidc.mount}/role/${oidc.role}`] : [oidc.roleArn];
+    valuesCache.set(oidc, values);
   }
+  return values;
 }
 
 /** "AWS role arn:…", "GCP service account deployer@… through projects/…", "Vault role prod-deploy (auth/jwt) at https://…". */
@@ -40,7 +41,13 @@ export function sameIdentity(a: OidcIdentity | undefined, b: OidcIdentity | unde
   return va.every((v, i) => v === vb[i]);
 }
 
+const foreignCache = new WeakMap<readonly Environment[], Map<Environment | undefined, readonly Environment[]>>();
+
 /** Environments other than `env` whose identity differs from env's. */
-export function foreignIdentities(environments: readonly Environment[], env: Environment | undefined): Environment[] {
-  return environments.filter((other) => other !== env && other.oidc && !sameIdentity(other.oidc, env?.oidc));
+export function foreignIdentities(environments: readonly Environment[], env: Environment | undefined): readonly Environment[] {
+  let byEnv = foreignCache.get(environments);
+  if (!byEnv) foreignCache.set(environments, (byEnv = new Map()));
+  let foreign = byEnv.get(env);
+  if (!foreign) byEnv.set(env, (foreign = environments.filter((other) => other !== env && other.oidc && !sameIdentity(other.oidc, env?.oidc))));
+  return foreign;
 }

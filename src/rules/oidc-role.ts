@@ -195,7 +195,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   // Service containers are pulled for the step too, with the step's token, and get their own variables.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
   const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};
-  for (const name of servicesOf(site.step, context.config)) {
+  for (const name of Object.keys(services).length ? servicesOf(site.step, context.config) : []) {
     const service = Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
     if (!isPlainObject(service)) continue;
     checkImage(service.image, () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
@@ -237,8 +237,11 @@ function checkIndirect(context: ChainContext): void {
     context.report({ rule: 'oidc-role', severity: 'high', segments, message, fix, mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined });
   const envsOf = (steps: readonly StepSite[]) => new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
   const foreignTo = (reached: Set<Environment>) => withIdentity.filter((env) => [...reached].some((holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join()));
-  const checkPlace = (value: unknown, segments: Path, reached: Set<Environment>, where: string) => {
-    const hit = mentionedIdentity(value, foreignTo(reached));
+  // Most places name no identity at all: one walk decides that before any step is looked at.
+  const checkPlace = (value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string) => {
+    if (!mentionedIdentity(value, withIdentity)) return;
+    const reached = reachedBy();
+    const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
     if (hit)
       report(segments, `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[...reached].filter((e) => e !== hit.env).map((e) => `"${e.name}"`).join(', ')}.`, `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`);
   };
@@ -249,18 +252,17 @@ function checkIndirect(context: ChainContext): void {
   };
 
   for (const definition of context.definitions) {
-    const steps = context.steps.filter((s) => s.definition === definition);
-    const reached = envsOf(steps);
+    const steps = () => context.steps.filter((s) => s.definition === definition);
     const first = definition.items[0];
     if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
       const segments: Path = [...definition.segments, 0, 'variables'];
       checkVariableNames(first.variables.flatMap((v, i): Array<[string, Path]> => (isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [])), `custom pipeline "${definition.key}" has a variable that`);
-      checkPlace(first.variables, segments, reached, `a variable of custom pipeline "${definition.key}" (its default or allowed values)`);
+      checkPlace(first.variables, segments, () => envsOf(steps()), `a variable of custom pipeline "${definition.key}" (its default or allowed values)`);
     }
     definition.items.forEach((item, index) => {
       if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
       const { steps: _steps, ...stageFields } = item.stage;
-      checkPlace(stageFields, [...definition.segments, index, 'stage'], envsOf(steps.filter((s) => s.topLevelIndex === index)), 'a stage');
+      checkPlace(stageFields, [...definition.segments, index, 'stage'], () => envsOf(steps().filter((s) => s.topLevelIndex === index)), 'a stage');
     });
   }
 
@@ -270,11 +272,11 @@ function checkIndirect(context: ChainContext): void {
     if (!isPlainObject(inputs)) continue;
     const segments: Path = [...site.segments, 'step', 'input-variables'];
     checkVariableNames(Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]), `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`);
-    checkPlace(inputs, segments, new Set([site.environment ?? context.policy.defaultEnvironment]), `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`);
+    checkPlace(inputs, segments, () => new Set([site.environment ?? context.policy.defaultEnvironment]), `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`);
   }
 
-  const all = envsOf(context.steps);
-  if (all.size === 0) return;
+  if (!context.steps.some((s) => !s.injected)) return;
+  const all = () => envsOf(context.steps);
   for (const [key, value] of Object.entries(context.config)) {
     // `image` is judged for each step that uses it (its `aws.oidc-role`), with the step's environment.
     if (key === 'pipelines' || key === 'labels' || key === 'image') continue;
@@ -282,10 +284,10 @@ function checkIndirect(context: ChainContext): void {
       for (const [section, content] of Object.entries(value)) {
         if (section === 'services' && isPlainObject(content)) {
           for (const [name, service] of Object.entries(content)) {
-            const users = context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name));
-            // Its image's `aws.oidc-role` is judged for each step that uses the service.
+            const users = () => envsOf(context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)));
+            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches none.
             const { image: _image, ...rest } = isPlainObject(service) ? service : { image: undefined };
-            if (users.length) checkPlace(rest, ['definitions', 'services', name], envsOf(users), `service "${name}"`);
+            checkPlace(rest, ['definitions', 'services', name], users, `service "${name}"`);
           }
         } else checkPlace(content, ['definitions', section], all, `\`definitions.${section}\``);
       }

@@ -85,3 +85,10 @@ describe('parseShell reads words as bash does', () => {
     for (const text of ['"abc', "'abc", '$(abc', '`abc', '${a', "$'a", 'a\\', 'cat <<EOF']) expect(() => parseShell(text)).not.toThrow();
   });
 });
+
+describe('shellReading of plain words', () => {
+  it.each(['make build', '  npm   ci ', 'aws sts get-caller-identity --region=eu-west-1', 'a,b c+d@e%f'])('reads %j as the parser does', (text) => {
+    const parsed = parseShell(text).map((c) => c.words.join(' ')).join('\n');
+    expect(shellReading(text)).toBe(parsed);
+  });
+});
