@@ -52,6 +52,8 @@ export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   GOOGLE_APPLICATION_CREDENTIALS: v('gcp', 'secret'),
   GOOGLE_CREDENTIALS: v('gcp', 'secret'),
   GOOGLE_OAUTH_ACCESS_TOKEN: v('gcp', 'secret'),
+  GOOGLE_CLOUD_KEYFILE_JSON: v('gcp', 'secret'),
+  GCLOUD_KEYFILE_JSON: v('gcp', 'secret'),
   GOOGLE_IMPERSONATE_SERVICE_ACCOUNT: v('gcp', 'serviceAccount'),
   CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT: v('gcp', 'serviceAccount'),
   CLOUDSDK_CORE_ACCOUNT: v('gcp', 'serviceAccount'),
@@ -186,6 +188,7 @@ function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void):
   for (const value of flagValues(args, '--access-token-file')) add({ provider: 'gcp', field: 'secret', what: 'passes --access-token-file', value });
   const words = positional(args);
   const joined = words.slice(0, 4).join(' ');
+  if (/^config configurations activate/.test(joined)) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', value: words[3] ?? '' });
   if (/^config set /.test(joined) && words[2] in GCLOUD_PROPERTIES) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[words[2]], what: `sets the gcloud property ${words[2]}`, value: words[3] ?? '' });
   if (/^auth (login|activate-service-account)/.test(joined)) {
     for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, variable: 'GOOGLE_APPLICATION_CREDENTIALS' });
@@ -216,7 +219,11 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
     for (const match of word.matchAll(DEFAULT_ASSIGNMENT)) add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
     for (const value of configKeyUses(word)) add(value);
   }
-  for (const body of command.heredocs) for (const value of configKeyUses(body)) add(value);
+  // A here-document is a file the step writes, often to `source` later: its assignments count too.
+  for (const body of command.heredocs) {
+    for (const value of configKeyUses(body)) add(value);
+    for (const match of body.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `writes ${match[1]}= into a file`, match[2]));
+  }
   for (const target of command.redirects) if (CREDENTIAL_FILES.test(target)) add(fileUse(target));
   for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value, variable: 'AWS_ROLE_ARN' });
   for (const word of words)

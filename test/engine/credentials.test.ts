@@ -53,3 +53,9 @@ describe('credentialUsesIn', () => {
     expect(referencedVariable('$AWS_ROLE_ARN-x')).toBeUndefined();
   });
 });
+
+describe('credentialUsesIn on files the step writes', () => {
+  it('reads assignments in a here-document meant to be sourced', () => {
+    expect(credentialUsesIn("cat > env.sh <<'EOF'\nexport AWS_PROFILE=prod\nEOF").map((u) => `${u.variable}=${u.value}`)).toEqual(['AWS_PROFILE=prod']);
+  });
+});
