@@ -22,7 +22,7 @@ export interface CredentialUse {
   /** "sets AWS_ROLE_ARN", "passes --impersonate-service-account", "logs in to Vault"… */
   readonly what: string;
   readonly value: string;
-  /** The variable whose own value `$NAME` passes through unchanged, when the use sets one. */
+  /** The variable the use assigns: `NAME=$NAME` passes its value through unchanged. Flags assign none. */
   readonly variable?: string;
 }
 
@@ -165,8 +165,8 @@ function flagValues(args: readonly string[], ...flags: string[]): string[] {
 const positional = (args: readonly string[]) => args.filter((arg) => !arg.startsWith('-'));
 
 function vaultUses(args: readonly string[], add: (use: CredentialUse) => void): void {
-  for (const value of flagValues(args, '-address', '--address')) add({ provider: 'vault', field: 'vaultAddress', what: 'passes -address', value, variable: 'VAULT_ADDR' });
-  for (const value of flagValues(args, '-namespace', '--namespace', '-ns')) add({ provider: 'vault', field: 'vaultNamespace', what: 'passes -namespace', value, variable: 'VAULT_NAMESPACE' });
+  for (const value of flagValues(args, '-address', '--address')) add({ provider: 'vault', field: 'vaultAddress', what: 'passes -address', value });
+  for (const value of flagValues(args, '-namespace', '--namespace', '-ns')) add({ provider: 'vault', field: 'vaultNamespace', what: 'passes -namespace', value });
   const [subcommand, ...rest] = positional(args);
   const role = rest.find((arg) => arg.startsWith('role='))?.slice(5);
   if ((subcommand === 'write' || subcommand === 'read') && rest.length) {
@@ -191,7 +191,7 @@ function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void):
   if (/^config configurations activate/.test(joined)) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', value: words[3] ?? '' });
   if (/^config set /.test(joined) && words[2] in GCLOUD_PROPERTIES) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[words[2]], what: `sets the gcloud property ${words[2]}`, value: words[3] ?? '' });
   if (/^auth (login|activate-service-account)/.test(joined)) {
-    for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, variable: 'GOOGLE_APPLICATION_CREDENTIALS' });
+    for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value });
     if (words[1] === 'activate-service-account' && words[2]?.includes('@')) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates a service account', value: words[2] });
   }
   if (/^iam workload-identity-pools create-cred-config/.test(joined)) {
@@ -201,7 +201,7 @@ function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void):
 }
 
 function awsUses(name: string, args: readonly string[], add: (use: CredentialUse) => void): void {
-  for (const value of flagValues(args, '--profile')) add({ provider: 'aws', field: 'profile', what: 'passes --profile', value, variable: 'AWS_PROFILE' });
+  for (const value of flagValues(args, '--profile')) add({ provider: 'aws', field: 'profile', what: 'passes --profile', value });
   if (name !== 'aws' && name !== 'aws2') return;
   const words = positional(args);
   if (words[0] !== 'configure') return;
@@ -225,7 +225,7 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
     for (const match of body.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `writes ${match[1]}= into a file`, match[2]));
   }
   for (const target of command.redirects) if (CREDENTIAL_FILES.test(target)) add(fileUse(target));
-  for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value, variable: 'AWS_ROLE_ARN' });
+  for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value });
   for (const word of words)
     if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', value: word });
 

@@ -181,6 +181,15 @@ export const clouds: AdversarialFamily = {
       ['splits the PROD service account with quotes', `gcloud storage ls --impersonate-service-account=deployer@'acme-prod'.iam.gserviceaccount.com`],
     ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
     {
+      name: 'a DEV step on GCP that assumes an AWS role from a repository variable is blocked (PROD stays on AWS)',
+      target: F,
+      policy: (p) => {
+        p.environments[1].oidc = { provider: 'gcp', workloadIdentityProvider: DEV_PROVIDER, serviceAccount: DEV_SA };
+      },
+      items: [step('Build', { oidc: true, script: ['aws sts assume-role-with-web-identity --role-arn "$AWS_ROLE_ARN" --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['passes --role-arn'] },
+    },
+    {
       name: 'a pipe handed the PROD workload identity provider is blocked (GCP)',
       target: F,
       policy: gcpBoth,
