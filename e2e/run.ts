@@ -12,10 +12,12 @@ import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
 import { grants } from './suites/grants';
 import { scopes } from './suites/scopes';
+import { trust } from './suites/trust';
 
 const SUITES: Record<string, Suite> = {
   core,
   scopes,
+  trust,
   grants,
   'admin-trust': adminTrust,
   a11y,

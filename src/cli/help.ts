@@ -83,22 +83,36 @@ Options:
 Exit status: 0 valid, 1 valid with warnings, 2 invalid or unreadable.
 `;
 
-export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID [--repository-uuid UUID ...]
+export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --workspace SLUG --workspace-uuid UUID [--env NAME] [options]
 
-Prints the AWS IAM trust policy for the role of environment NAME: the workspace's Bitbucket OIDC
-provider as principal, \`aud\` set to the workspace's audience, \`sub\` limited to the repositories
-given, and the environment's runner network as the source condition (public CIDRs as
-aws:SourceIp; VPC endpoint and VPC IDs as aws:SourceVpce / aws:SourceVpc, which only exist when
-STS is reached through a VPC endpoint). Warnings go to standard error.
+Prints what each environment's cloud needs so that only that environment's steps get its identity:
+  AWS    the IAM trust policy of the role: the workspace's Bitbucket OIDC provider as principal, \`aud\`
+         (the workspace's audience, or the policy's \`oidc.audience\`), \`sub\` limited to the given
+         repositories and deployment environments, and the runners' network as the source condition
+         (public CIDRs as aws:SourceIp; VPC endpoint and VPC IDs as aws:SourceVpce / aws:SourceVpc).
+  GCP    the workload identity provider's attribute mapping and an attribute condition in CEL that
+         admits only the environment's branches and tags, repositories and deployment environments,
+         with the gcloud commands that create the pool, the provider and the service-account binding.
+  Vault  the auth/<mount>/config and auth/<mount>/role/<role> payloads: bound_audiences, bound_claims
+         on repositoryUuid, deploymentEnvironmentUuid and branchName (glob type for glob branches),
+         token_bound_cidrs from runner.network.cidrs and a short token_ttl, as vault commands.
+Azure cannot federate with Bitbucket directly; see docs/cloud-trust.md#azure.
+Warnings go to standard error.
 
 Options:
-  --env NAME               environment of the policy whose role this is
-  --workspace SLUG         workspace slug, as in https://bitbucket.org/SLUG/
-  --workspace-uuid UUID    workspace UUID (Repository settings → OpenID Connect), braces optional
-  --account ID             12-digit AWS account ID that holds the role and the identity provider
-  --repository-uuid UUID   restrict the role to this repository (recommended); repeat it for each
-                           repository in a scoped environment's scope
-  -h, --help               show this help
+  --workspace SLUG                     workspace slug, as in https://bitbucket.org/SLUG/
+  --workspace-uuid UUID                workspace UUID (Repository settings → OpenID Connect), braces optional
+  --env NAME                           only this environment (default: every environment with an identity)
+  --account ID                         12-digit AWS account of the role (required with --env for an AWS
+                                       role; otherwise taken from each role's ARN)
+  --repository-uuid UUID               restrict to this repository; repeat for more (recommended; for a
+                                       scoped environment, once for each repository in its scope)
+  --deployment-environment-uuid UUID   restrict to deployment steps of this Bitbucket deployment
+                                       environment; repeat for more
+  --format text|json                   text (default): ready-to-paste blocks, one per environment (a single
+                                       AWS role prints its JSON document alone); json: one object per
+                                       environment with \`environment\`, \`provider\` and \`artifact\`
+  -h, --help                           show this help
 
 Exit status: 0 printed, 2 unusable policy or options.
 `;

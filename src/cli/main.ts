@@ -17,7 +17,8 @@ import { simulate, simulatedRepository, SimulationInputError } from '../simulate
 import { CANONICAL_PROJECT_KEY, PROJECT_KEY_PATTERN, SLUG_PATTERN } from '../policy/scope';
 import type { RepositoryIdentity } from '../policy/repository';
 import { instantMs, type Grant } from '../policy/grant-guard';
-import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
+import { artifactText, providerLabel, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
+import { TrustPolicyInputError } from '../trust/inputs';
 import { parseYaml, YamlInputError } from '../yaml/document';
 import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
 import { policyWarnings } from '../policy/warnings';
@@ -291,28 +292,45 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
     'workspace-uuid': { type: 'string' },
     account: { type: 'string' },
     'repository-uuid': { type: 'string', multiple: true },
+    'deployment-environment-uuid': { type: 'string', multiple: true },
+    format: { type: 'string' },
   });
   if (values.help) return help(io, TRUST_POLICY_HELP);
+  const format = formatOption(text(values, 'format'));
   const file = oneFile(positionals, 'policy file');
-  const missing = (['env', 'workspace', 'workspace-uuid', 'account'] as const).filter((key) => text(values, key) === undefined);
-  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  const environment = text(values, 'env');
   const loaded = await loadPolicy(io, file);
-  let generated;
+  // One AWS role asked for by name keeps the original contract: --account is required and checked.
+  const singleAws = environment !== undefined && loaded.policy.environments.some((env) => env.name === environment && env.oidc && !env.oidc.provider);
+  const required = ['workspace', 'workspace-uuid', ...(singleAws ? ['account'] : [])];
+  const missing = required.filter((key) => text(values, key) === undefined);
+  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
+  let entries: EnvironmentTrust[];
   try {
-    generated = generateTrustPolicy(loaded.policy, {
-      environment: text(values, 'env')!,
+    entries = trustArtifacts(loaded.policy, {
+      environment,
       workspaceSlug: text(values, 'workspace')!,
       workspaceUuid: text(values, 'workspace-uuid')!,
-      accountId: text(values, 'account')!,
-      repositoryUuids: Array.isArray(values['repository-uuid']) ? values['repository-uuid'] : [],
+      accountId: text(values, 'account'),
+      repositoryUuids: list('repository-uuid'),
+      deploymentEnvironmentUuids: list('deployment-environment-uuid'),
     });
   } catch (error) {
     if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);
     throw error;
   }
-  io.stdout(`${JSON.stringify(generated.document, null, 2)}\n`);
   const style = palette(colourOn(io));
-  for (const warning of generated.warnings) io.stderr(`${style.yellow('warning:')} ${warning}\n`);
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify(entries.map((entry) => ({ environment: entry.environment, provider: entry.provider ?? null, ...(entry.artifact ? { artifact: entry.artifact } : { error: entry.error }) })), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const single = entries.length === 1 && entries[0].artifact?.provider === 'aws';
+  entries.forEach((entry, index) => {
+    if (!single) io.stdout(`${index ? '\n' : ''}# ${entry.environment}: ${entry.provider ? providerLabel(entry.provider) : entry.error}\n`);
+    if (entry.artifact) io.stdout(`${artifactText(entry.artifact)}\n`);
+    for (const warning of entry.artifact?.warnings ?? []) io.stderr(`${style.yellow('warning:')} ${single ? '' : `${entry.environment}: `}${warning}\n`);
+  });
   return EXIT.ok;
 }
 

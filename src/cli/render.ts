@@ -59,7 +59,10 @@ function roleText(policy: Policy | undefined, environment: string | undefined, o
   if (!oidc) return '-';
   const env = policy?.environments.find((candidate) => candidate.name === environment);
   if (!env?.oidc) return 'none granted';
-  return env.oidc.roleArn.replace(/^arn:[^:]+:iam::\d{12}:role\//, '');
+  const identity = env.oidc;
+  if (identity.provider === 'gcp') return identity.serviceAccount.replace(/\.iam\.gserviceaccount\.com$/, '');
+  if (identity.provider === 'vault') return `vault:${identity.role}`;
+  return identity.roleArn.replace(/^arn:[^:]+:iam::\d{12}:role\//, '');
 }
 
 export interface SimulationView {

@@ -122,7 +122,7 @@ function decisionOf(site: StepSite): StepDecision {
     environment: site.environment?.name,
     environmentReason: site.environmentReason,
     runsOn: Array.isArray(runsOn) ? runsOn.filter((l): l is string => typeof l === 'string') : typeof runsOn === 'string' ? [runsOn] : undefined,
-    oidc: site.step.oidc === true,
+    oidc: site.step.oidc === true || isPlainObject(site.step.oidc),
     changes: site.changes,
   };
 }

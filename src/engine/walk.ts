@@ -6,6 +6,7 @@
  */
 import { isPlainObject } from './clone';
 import { formatPath, type Path } from '../primitives/path';
+import { MAX_AUDIENCE_LENGTH, MAX_AUDIENCES, oidcValueProblem } from './oidc-request';
 import type { DefinitionSite, FindingInput, InjectedKind, JsonObject, StepSite } from './types';
 
 const MAPPED_SECTIONS = ['branches', 'tags', 'custom', 'bookmarks', 'pull-requests'] as const;
@@ -18,6 +19,8 @@ export interface WalkResult {
 }
 
 export type InjectedStepRecogniser = (step: JsonObject) => InjectedKind | undefined;
+
+const OIDC_FIX = `Write \`oidc: true\`, or \`oidc: { audiences: [my-audience] }\` with at most ${MAX_AUDIENCES} audiences of at most ${MAX_AUDIENCE_LENGTH} characters.`;
 
 const quoteKeys = (keys: readonly string[]) => keys.map((k) => `\`${k}\``).join(', ');
 
@@ -36,6 +39,9 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
 
   const problem = (segments: Path, message: string, fix: string) =>
     problems.push({ rule: 'invalid-pipeline', severity: 'high', segments, message, fix });
+
+  const globalOidc = isPlainObject(config.options) && options.shapes !== false && config.options.oidc !== undefined ? oidcValueProblem(config.options.oidc) : undefined;
+  if (globalOidc) problem(['options', 'oidc'], `\`options.oidc\` ${globalOidc}`, OIDC_FIX);
 
   const pipelines = config.pipelines;
   if (pipelines === undefined || pipelines === null) return { definitions, steps, problems };
@@ -188,8 +194,8 @@ function checkStepShape(site: StepSite, problem: (segments: Path, message: strin
   const runsOn = step['runs-on'];
   if (runsOn !== undefined && typeof runsOn !== 'string' && !(Array.isArray(runsOn) && runsOn.every((l) => typeof l === 'string')))
     problem([...site.segments, 'step', 'runs-on'], `\`runs-on\` is ${describe(runsOn)}; expected a label or a list of labels`, 'Write `runs-on: [self.hosted, linux]`.');
-  if (step.oidc !== undefined && typeof step.oidc !== 'boolean')
-    problem([...site.segments, 'step', 'oidc'], `\`oidc\` is ${describe(step.oidc)}; expected true or false`, 'Write `oidc: true` without quotes.');
+  const oidcProblem = step.oidc === undefined ? undefined : oidcValueProblem(step.oidc);
+  if (oidcProblem) problem([...site.segments, 'step', 'oidc'], `\`oidc\` ${oidcProblem}`, OIDC_FIX);
   for (const key of ['name', 'deployment', 'environment', 'trigger'] as const)
     if (step[key] !== undefined && typeof step[key] !== 'string')
       problem([...site.segments, 'step', key], `\`${key}\` is ${describe(step[key])}; expected text`, `Write \`${key}:\` as a plain string.`);

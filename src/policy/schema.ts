@@ -14,6 +14,12 @@ import { scopeShapeProblems } from './scope-checks';
 export const LABEL_PATTERN = /^[a-z0-9.]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
 export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+export const AUDIENCE_PATTERN = /^[A-Za-z0-9:/._~@+=,-]{1,150}$/;
+export const GCP_PROVIDER_PATTERN = /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+export const GCP_SERVICE_ACCOUNT_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+export const VAULT_ADDRESS_PATTERN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/?$/;
+export const VAULT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const VAULT_MOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,3}$/;
 const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const DEPLOYMENT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
@@ -66,10 +72,33 @@ const runner = z.strictObject({
   network: network.optional(),
 });
 
-const oidc = z.strictObject({
+/** A custom `aud` the cloud expects; steps then ask for it with `oidc: { audiences: [...] }` (Bitbucket: at most 150 characters). */
+const audience = z.string().regex(AUDIENCE_PATTERN, 'an audience is 1 to 150 characters without white space, quotes or shell metacharacters');
+
+const awsOidc = z.strictObject({
+  provider: z.literal('aws').optional(),
   roleArn: z.string().regex(ROLE_ARN_PATTERN, 'not an IAM role ARN'),
   region: z.string().regex(REGION_PATTERN, 'not an AWS region such as eu-west-1'),
+  audience: audience.optional(),
 });
+
+const gcpOidc = z.strictObject({
+  provider: z.literal('gcp'),
+  workloadIdentityProvider: z.string().regex(GCP_PROVIDER_PATTERN, 'not a workload identity provider such as projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme'),
+  serviceAccount: z.string().regex(GCP_SERVICE_ACCOUNT_PATTERN, 'not a service account e-mail such as deployer@acme-prod.iam.gserviceaccount.com'),
+  audience: audience.optional(),
+});
+
+const vaultOidc = z.strictObject({
+  provider: z.literal('vault'),
+  address: z.string().regex(VAULT_ADDRESS_PATTERN, 'not a Vault address such as https://vault.example.com:8200'),
+  role: z.string().regex(VAULT_NAME_PATTERN, 'a Vault role name is letters, digits, ".", "_" and "-" (at most 128)'),
+  mount: z.string().regex(VAULT_MOUNT_PATTERN, 'a Vault auth mount path is letters, digits, ".", "_", "-" and "/" between names, such as jwt or bitbucket/prod').default('jwt'),
+  audience: audience.optional(),
+});
+
+/** `provider` chooses the cloud; without it the identity is an AWS role, as before providers existed. */
+const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], { error: 'oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure' });
 
 const match = z.strictObject({
   stepNamePrefix: z
@@ -167,4 +196,6 @@ export type Policy = z.output<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type Environment = Policy['environments'][number];
 export type EnvironmentScope = NonNullable<Environment['scope']>;
+export type OidcIdentity = NonNullable<Environment['oidc']>;
+export type OidcProvider = 'aws' | 'gcp' | 'vault';
 export type ScanStep = NonNullable<Policy['securityScan']>['steps'][number];

@@ -5,8 +5,13 @@
  */
 import { formatPath, type Path } from '../primitives/path';
 import type { ConfigurableRuleId } from './rule-ids';
+import { describeIdentity, providerOf, sameIdentity } from './identity';
 import type { Environment, Policy } from './schema';
 import { scopeWarnings } from './scope-warnings';
+
+/** Azure's federated credentials need an exact `sub`, and Bitbucket's changes with every step (shared/reference/platform-apis.md §5.3). */
+export const AZURE_WARNING =
+  'Azure cannot federate with Bitbucket Pipelines directly: an Entra federated credential matches an exact `sub`, Bitbucket\'s `sub` holds the step UUID and changes with every step, and flexible (pattern) credentials accept only GitHub, GitLab and Terraform Cloud tokens. Use a broker you operate (a function that checks the Bitbucket token\'s claims and hands out Azure credentials), a self-hosted runner with its own managed identity, or a hop through AWS or GCP. See docs/cloud-trust.md#azure.';
 
 export interface PolicyWarning {
   readonly path: string;
@@ -91,16 +96,28 @@ export function policyWarnings(policy: Policy): PolicyWarning[] {
   });
 
   envs.forEach((env, index) => {
-    if (!env.oidc) return;
+    const oidc = env.oidc;
+    if (!oidc) return;
+    const identityPath = oidc.provider === 'gcp' ? 'serviceAccount' : oidc.provider === 'vault' ? 'role' : 'roleArn';
     envs.forEach((other, otherIndex) => {
-      if (otherIndex === index || other.oidc?.roleArn !== env.oidc!.roleArn) return;
+      if (otherIndex === index || !sameIdentity(other.oidc, oidc)) return;
+      const noun = providerOf(oidc) === 'aws' ? 'role' : 'identity';
+      const access = providerOf(oidc) === 'aws' ? 'AWS' : providerOf(oidc) === 'gcp' ? 'GCP' : 'Vault';
+      const value = oidc.provider === 'gcp' ? oidc.serviceAccount : oidc.provider === 'vault' ? describeIdentity(oidc) : oidc.roleArn;
       if (env.default && !other.default)
-        warn(['environments', index, 'oidc', 'roleArn'], `the default environment "${env.name}" uses the role of "${other.name}" (${env.oidc!.roleArn}), so every step that matches no environment gets "${other.name}"'s AWS access. Give "${env.name}" its own, less privileged role.`);
+        warn(['environments', index, 'oidc', identityPath], `the default environment "${env.name}" uses the ${noun} of "${other.name}" (${value}), so every step that matches no environment gets "${other.name}"'s ${access} access. Give "${env.name}" its own, less privileged ${noun}.`);
       else if (!env.default && !other.default && otherIndex > index)
-        warn(['environments', otherIndex, 'oidc', 'roleArn'], `environments "${env.name}" and "${other.name}" use the same role (${env.oidc!.roleArn}), so separating their runners does not separate their AWS access. Give each environment its own role.`);
+        warn(['environments', otherIndex, 'oidc', identityPath], `environments "${env.name}" and "${other.name}" use the same ${noun} (${value}), so separating their runners does not separate their ${access} access. Give each environment its own ${noun}.`);
     });
+    if (oidc.audience && /AzureADTokenExchange/i.test(oidc.audience))
+      warn(['environments', index, 'oidc', 'audience'], AZURE_WARNING);
     if (!env.runner?.network)
-      warn(['environments', index, 'runner'], `environment "${env.name}" has an OIDC role but no \`runner.network\`, so its role's trust policy cannot be tied to its runners (see \`pipeline-guard trust-policy\`). Add the runners' egress \`cidrs\` or \`vpcEndpointIds\`/\`vpcIds\`.`);
+      warn(
+        ['environments', index, 'runner'],
+        providerOf(oidc) === 'aws'
+          ? `environment "${env.name}" has an OIDC role but no \`runner.network\`, so its role's trust policy cannot be tied to its runners (see \`pipeline-guard trust-policy\`). Add the runners' egress \`cidrs\` or \`vpcEndpointIds\`/\`vpcIds\`.`
+          : `environment "${env.name}" has an OIDC identity but no \`runner.network\`${providerOf(oidc) === 'vault' ? ', so its Vault role cannot bind tokens to its runners (`token_bound_cidrs`). Add the runners\' egress `cidrs`.' : '. GCP cannot condition on the network; bind the identity by repository and deployment environment (`pipeline-guard trust-policy --repository-uuid … --deployment-environment-uuid …`).'}`,
+      );
     if (env.runner?.labels.includes('windows'))
       warn(['environments', index, 'runner', 'labels'], `environment "${env.name}" runs on Windows runners, but the OIDC setup lines Pipeline Guard puts before \`oidc: true\` steps are POSIX shell, which PowerShell cannot run. Keep OIDC steps of "${env.name}" on Linux or macOS runners.`);
   });

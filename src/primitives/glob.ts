@@ -106,6 +106,13 @@ export function globMatches(pattern: string, value: string, options: GlobOptions
   return compileGlob(pattern, options)(value);
 }
 
+/** The anchored regular expression a glob compiles to (also valid RE2, for CEL's `matches`); throws GlobSyntaxError. */
+export function globRegexSource(pattern: string, options: GlobOptions = REF_GLOB): string {
+  const problem = globSyntaxError(pattern, options);
+  if (problem) throw new GlobSyntaxError(problem);
+  return toRegexSource(pattern, options);
+}
+
 /** True when the pattern has no wildcard or alternation, i.e. it names exactly one ref. */
 export function isLiteralGlob(pattern: string): boolean {
   return !/[*?{}]/.test(pattern);

@@ -1,4 +1,5 @@
 import { commandsOf, excerpt } from '../engine/script';
+import { shellReading } from '../engine/shell-words';
 import type { Transform } from '../engine/types';
 import { setupLineCount } from './oidc-role';
 
@@ -13,7 +14,7 @@ export const MAX_CHECKED_SCRIPT_LENGTH = 256 * 1024;
 
 export const denyScript: Transform = {
   id: 'deny-script',
-  description: 'Blocks script and after-script commands that match one of the policy\'s denied patterns (e.g. `curl … | sh`).',
+  description: 'Blocks script and after-script commands that match one of the policy\'s denied patterns (e.g. `curl … | sh`), as written or as the shell reads them.',
   apply(context) {
     const sources = context.policy.policy.deny.scripts;
     if (context.policy.modeOf('deny-script') === 'off' || sources.length === 0) return;
@@ -36,14 +37,17 @@ export const denyScript: Transform = {
           if (budget < 0) return;
           continue;
         }
-        const hit = patterns.find(({ regex }) => regex.test(command.text));
+        // The raw text, and the command as the shell reads it: `c''url … | s\h` is `curl … | sh`.
+        let reading: string | undefined;
+        const readAsShell = () => (reading ??= shellReading(command.text));
+        const hit = patterns.find(({ regex }) => regex.test(command.text) || (readAsShell() !== command.text && regex.test(readAsShell())));
         if (!hit) continue;
         context.report({
           rule: 'deny-script',
           severity: 'medium',
           site,
           segments: command.segments,
-          message: `\`${command.key}\` line ${command.lineNumber} runs \`${excerpt(command.text)}\`, which matches the denied pattern /${hit.source}/.`,
+          message: `\`${command.key}\` line ${command.lineNumber} runs \`${excerpt(command.text)}\`${hit.regex.test(command.text) ? '' : `, which the shell reads as \`${excerpt(readAsShell())}\``}, which matches the denied pattern /${hit.source}/.`,
           fix: 'Download the file, check its checksum or signature, then run it; or use a pinned image or pipe that already contains the tool.',
         });
       }

@@ -1,35 +1,16 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
+import { credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
+import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf } from '../engine/script';
 import { shellQuote } from '../engine/shell';
-import type { ChainContext, StepSite, Transform } from '../engine/types';
+import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
+import type { Path } from '../primitives/path';
+import { describeIdentity, foreignIdentities, identityValues, providerOf } from '../policy/identity';
 import type { Environment } from '../policy/schema';
+import { OIDC_DIRECTORY_VARIABLE, oidcSetupLines } from './oidc-setup';
 
-const TOKEN_FILE_NAME = 'web-identity-token';
-
-/** An environment's setup lines never change within a compiled policy, and every step reads them. */
-const setupCache = new WeakMap<Environment, readonly string[]>();
-
-/**
- * The lines put before a step's own script. The token file goes into a fresh private directory
- * outside the clone directory, because an `artifacts` glob can only upload files inside the clone.
- * Static keys and profiles are cleared so that the AWS SDK cannot prefer them over the role.
- */
-export function oidcSetupLines(env: Environment): readonly string[] {
-  const cached = setupCache.get(env);
-  if (cached) return cached;
-  const lines = env.oidc
-    ? [
-        'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
-        `export AWS_REGION=${shellQuote(env.oidc.region)} AWS_DEFAULT_REGION=${shellQuote(env.oidc.region)}`,
-        `export AWS_ROLE_ARN=${shellQuote(env.oidc.roleArn)}`,
-        `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp -d)/${TOKEN_FILE_NAME}"`,
-        `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE")`,
-      ]
-    : [];
-  setupCache.set(env, lines);
-  return lines;
-}
+export { oidcSetupLines } from './oidc-setup';
 
 function startsWithLines(script: unknown[], lines: readonly string[]): boolean {
   return lines.length > 0 && script.length >= lines.length && lines.every((line, i) => script[i] === line);
@@ -42,58 +23,76 @@ export function setupLineCount(site: StepSite): number {
   return Array.isArray(site.step.script) && startsWithLines(site.step.script, setup) ? setup.length : 0;
 }
 
-const ROLE_VARIABLE_REFERENCE = /^\$\{?AWS_ROLE_ARN\}?$/;
-const ASSIGNMENT = /\b(AWS_ROLE_ARN|AWS_WEB_IDENTITY_TOKEN_FILE|AWS_PROFILE|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)\s*=\s*("[^"]*"|'[^']*'|[^\s;&|)]*)/g;
-const ROLE_FLAG = /--role-arn(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s;&|)]+)/g;
-const PROFILE_FLAG = /--profile(?:\s*=\s*|\s+)("[^"]*"|'[^']*'|[^\s;&|)]+)/g;
-const CONFIG_ROLE = /\b(role_arn|web_identity_token_file|credential_process|source_profile)\s*=\s*(\S+)/g;
+/** Variables the setup lines of each provider set: passing them on (`--role-arn "$AWS_ROLE_ARN"`) uses the environment's own identity. */
+const PROVIDED: Record<string, readonly string[]> = {
+  aws: ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+  gcp: ['GOOGLE_APPLICATION_CREDENTIALS'],
+  vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
+};
 
-const unquote = (value: string) => value.replace(/^(["'])(.*)\1$/, '$2');
-
-interface RoleUse {
-  readonly what: string;
-  readonly value: string;
+/** Whether a use names the environment's own identity (or passes a variable through unchanged). */
+export function isOwnUse(use: CredentialUse, env: Environment): boolean {
+  const reference = referencedVariable(use.value);
+  if (reference && reference === use.variable) return true;
+  const oidc = env.oidc;
+  if (!oidc || providerOf(oidc) !== use.provider) return false;
+  if (reference && PROVIDED[use.provider].includes(reference)) return true;
+  if (use.value.startsWith(`$${OIDC_DIRECTORY_VARIABLE}/`) || use.value.startsWith(`\${${OIDC_DIRECTORY_VARIABLE}}/`)) return true;
+  switch (oidc.provider) {
+    case 'gcp':
+      return (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) || (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider);
+    case 'vault':
+      return (use.field === 'vaultAddress' && use.value.replace(/\/$/, '') === oidc.address.replace(/\/$/, '')) || (use.field === 'vaultLogin' && use.value === identityValues(oidc)[0]);
+    default:
+      return use.field === 'roleArn' && use.value === oidc.roleArn;
+  }
 }
 
 /**
- * Every pattern below needs one of these words, in this case (variable names and flags are
- * case-sensitive); most commands, `aws …` calls included, have none and skip four scans.
+ * Pipeline Guard governs a cloud once some environment of the policy uses it: a workspace whose policy
+ * names only AWS roles keeps its own Vault logins. Static keys and key files matter where they would
+ * override the identity Pipeline Guard set up: in an OIDC step of the same cloud.
  */
-const ROLE_WORDS = /AWS_|--role-arn|--profile|role_arn|web_identity_token_file|credential_process|source_profile/;
-
-/** Every place a command line points the AWS SDK at a role, a token file or a profile. */
-export function roleUsesIn(text: string): RoleUse[] {
-  const uses: RoleUse[] = [];
-  if (!ROLE_WORDS.test(text)) return uses;
-  for (const match of text.matchAll(ASSIGNMENT)) uses.push({ what: `sets ${match[1]}`, value: unquote(match[2]) });
-  for (const match of text.matchAll(ROLE_FLAG)) uses.push({ what: 'passes --role-arn', value: unquote(match[1]) });
-  if (/\baws\b/.test(text)) for (const match of text.matchAll(PROFILE_FLAG)) uses.push({ what: 'passes --profile', value: unquote(match[1]) });
-  for (const match of text.matchAll(CONFIG_ROLE)) uses.push({ what: `writes ${match[1]}`, value: unquote(match[2]) });
-  return uses;
+function matters(use: CredentialUse, env: Environment, asksForToken: boolean, governed: ReadonlySet<string>): boolean {
+  if (!governed.has(use.provider)) return false;
+  if (use.field !== 'secret') return true;
+  return asksForToken && env.oidc !== undefined && providerOf(env.oidc) === use.provider;
 }
 
-function pointsAtOwnRole(use: RoleUse, env: Environment): boolean {
-  if (!env.oidc) return false;
-  if (use.what === 'sets AWS_ROLE_ARN' || use.what === 'passes --role-arn' || use.what === 'writes role_arn')
-    return use.value === env.oidc.roleArn || ROLE_VARIABLE_REFERENCE.test(use.value);
-  return false;
+const governedCache = new WeakMap<readonly Environment[], ReadonlySet<string>>();
+function governedProviders(environments: readonly Environment[]): ReadonlySet<string> {
+  let set = governedCache.get(environments);
+  if (!set) governedCache.set(environments, (set = new Set(environments.flatMap((env) => (env.oidc ? [providerOf(env.oidc)] : [])))));
+  return set;
 }
 
-function roleFix(env: Environment): string {
-  return env.oidc
-    ? `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role (${env.oidc.roleArn}) and writes the token file itself.`
-    : `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
+const CLOUD_NAMES = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' } as const;
+
+function identityFix(env: Environment): string {
+  const oidc = env.oidc;
+  if (!oidc) return `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
+  switch (oidc.provider) {
+    case 'gcp':
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs gcloud in as the "${env.name}" service account (${oidc.serviceAccount}) through ${oidc.workloadIdentityProvider} and sets GOOGLE_APPLICATION_CREDENTIALS itself.`;
+    case 'vault':
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs in to ${oidc.address} as the "${env.name}" Vault role (${oidc.role}, auth/${oidc.mount}) and sets VAULT_ADDR and VAULT_TOKEN itself.`;
+    default:
+      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role (${oidc.roleArn}) and writes the token file itself.`;
+  }
 }
 
-/** The command as the shell reads its words: `AWS_ROLE''_ARN` and `AWS_ROLE\_ARN` both set AWS_ROLE_ARN. */
-function shellWords(text: string): string {
-  return text.replace(/''|""|\\(?=[\w-])/g, '');
+/** "the role of environment "prod" (arn:…)", "the service account of …", for messages. */
+function identityOf(env: Environment): string {
+  const oidc = env.oidc!;
+  if (oidc.provider === 'gcp') return `GCP service account of environment "${env.name}" (${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`;
+  if (oidc.provider === 'vault') return `Vault role of environment "${env.name}" (${oidc.role}, auth/${oidc.mount})`;
+  return `role of environment "${env.name}" (${oidc.roleArn})`;
 }
 
-const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command here that pointed at another AWS role (oidc-role, warn mode)')}`;
+const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command here that pointed at another cloud identity (oidc-role, warn mode)')}`;
 
 /**
- * In warn mode the run goes on, so whatever pointed at another role is taken out first; `disarm`
+ * In warn mode the run goes on, so whatever pointed at another identity is taken out first; `disarm`
  * does that and says what it did, or returns undefined where nothing safe can be taken out, in
  * which case the finding is enforced after all.
  */
@@ -110,10 +109,38 @@ function mentions(value: unknown, text: string): boolean {
   return false;
 }
 
+/** The first environment among `candidates` whose identity `value` names anywhere. */
+function mentionedIdentity(value: unknown, candidates: readonly Environment[]): { env: Environment; text: string } | undefined {
+  for (const env of candidates) for (const text of identityValues(env.oidc!)) if (mentions(value, text)) return { env, text };
+  return undefined;
+}
+
+const ROLE_LIKE_PIPE_VARIABLE = /ROLE|SERVICE_ACCOUNT|IMPERSONAT|WORKLOAD_IDENTITY/i;
+
+function pipeVariableUse(name: string, value: string): CredentialUse | undefined {
+  const spec = CREDENTIAL_VARIABLES[name];
+  if (spec) return { ...spec, what: `sets ${name}`, value, variable: name };
+  if (!ROLE_LIKE_PIPE_VARIABLE.test(name)) return undefined;
+  if (/WORKLOAD_IDENTITY/i.test(name)) return { provider: 'gcp', field: 'workloadIdentityProvider', what: `sets ${name}`, value };
+  if (/SERVICE_ACCOUNT|IMPERSONAT/i.test(name)) return { provider: 'gcp', field: 'serviceAccount', what: `sets ${name}`, value };
+  if (/VAULT/i.test(name)) return { provider: 'vault', field: 'vaultRole', what: `sets ${name}`, value };
+  return { provider: 'aws', field: 'roleArn', what: `sets ${name}`, value };
+}
+
+/** Services a step gets: those it names, and `docker` when it runs a pipe or the pipeline enables Docker for every step. */
+function servicesOf(step: JsonObject, config: JsonObject): string[] {
+  const named = Array.isArray(step.services) ? step.services.filter((s): s is string => typeof s === 'string') : [];
+  const usesPipe = ['script', 'after-script'].some((key) => Array.isArray(step[key]) && (step[key] as unknown[]).some((line) => isPlainObject(line) && 'pipe' in line));
+  const globalDocker = isPlainObject(config.options) && config.options.docker === true;
+  return [...new Set([...named, ...(usesPipe || globalDocker ? ['docker'] : [])])];
+}
+
 function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
   const warnMode = context.policy.modeOf('oidc-role') === 'warn';
+  const asksForToken = requestsOidc(site.step, context.config);
+  const governed = governedProviders(context.policy.policy.environments);
   let reported = 0;
-  const report = (segments: StepSite['segments'], message: string, fix: string, disarm?: Disarm) => {
+  const report = (segments: Path, message: string, fix: string, disarm?: Disarm) => {
     reported++;
     const disarmed = warnMode && disarm ? disarm() : undefined;
     if (disarmed) site.changes.push(disarmed);
@@ -121,66 +148,159 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
 
   for (const command of commandsOf(site, setupLength)) {
-    for (const use of roleUsesIn(shellWords(command.text))) {
-      if (pointsAtOwnRole(use, env)) continue;
+    for (const use of credentialUsesIn(command.text)) {
+      if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
-        return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another AWS role`;
+        return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
       };
-      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}": \`${excerpt(command.text)}\`.`, roleFix(env), disarm);
+      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}"${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
     }
   }
 
   for (const pipe of pipesOf(site)) {
     for (const [name, raw] of Object.entries(pipe.variables)) {
-      if (!/ROLE/i.test(name)) continue;
       const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
-      const own = env.oidc && (value === env.oidc.roleArn || ROLE_VARIABLE_REFERENCE.test(value));
-      if (own) continue;
+      const use = pipeVariableUse(name, value);
+      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
+      if (use.field === 'vaultRole' && env.oidc?.provider === 'vault' && value === env.oidc.role) continue;
       const disarm: Disarm = () => {
         delete pipe.variables[name];
-        return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another AWS role`;
+        return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another cloud identity`;
       };
-      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's role.`, env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : roleFix(env), disarm);
+      const own = env.oidc && providerOf(env.oidc) !== 'aws' ? ` (${describeIdentity(env.oidc)})` : '';
+      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
     }
   }
 
-  const checkImage = (image: unknown, segments: () => StepSite['segments'], what: string) => {
+  const ownRole = env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined;
+  const checkImage = (image: unknown, segments: () => Path, what: string) => {
     const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
-    if (oidcRole === undefined || (env.oidc && oidcRole === env.oidc.roleArn)) return;
-    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, env.oidc ? `Use \`oidc-role: ${env.oidc.roleArn}\`, the role of "${env.name}".` : roleFix(env));
+    if (oidcRole === undefined || (ownRole && oidcRole === ownRole)) return;
+    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : identityFix(env));
   };
   const ownImage = site.step.image;
   checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
-  // Service containers are pulled for the step too, with the step's token.
+  // A self-hosted runner's artifact and cache storage can assume a role with the step's token too.
+  const storageRole = (runtime: unknown): unknown => {
+    const selfHosted = isPlainObject(runtime) ? runtime['self-hosted'] : undefined;
+    const storage = isPlainObject(selfHosted) ? selfHosted.storage : undefined;
+    return isPlainObject(storage) && isPlainObject(storage.aws) ? storage.aws['oidc-role'] : undefined;
+  };
+  const ownRuntime = site.step.runtime !== undefined;
+  const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
+  if (runtimeRole !== undefined && !(ownRole && runtimeRole === ownRole))
+    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : identityFix(env));
+
+  // Service containers are pulled for the step too, with the step's token, and get their own variables.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
   const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};
-  for (const name of Array.isArray(site.step.services) ? site.step.services : []) {
-    const service = typeof name === 'string' && Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
-    if (isPlainObject(service)) checkImage(service.image, () => ['definitions', 'services', name as string, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
+  for (const name of Object.keys(services).length ? servicesOf(site.step, context.config) : []) {
+    const service = Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
+    if (!isPlainObject(service)) continue;
+    checkImage(service.image, () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
+    const variables = isPlainObject(service.variables) ? service.variables : {};
+    for (const [variable, raw] of Object.entries(variables)) {
+      const use = pipeVariableUse(variable, typeof raw === 'string' ? raw : JSON.stringify(raw));
+      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
+      report(['definitions', 'services', name, 'variables', variable], `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`, `Remove ${variable} from the service; service containers get no identity of their own.`);
+    }
   }
 
-  if (site.step.oidc === true && !env.oidc)
-    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (\`oidc: true\`), but its environment "${env.name}" grants no AWS role.`, `Remove \`oidc: true\`, or ask a workspace admin to give "${env.name}" an OIDC role.`, () => {
-      delete site.step.oidc;
-      return '`oidc: true` removed: the environment grants no AWS role';
+  if (asksForToken && !env.oidc)
+    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`, `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`, () => {
+      site.step.oidc = false;
+      return '`oidc` set to false: the environment grants no cloud identity';
     });
 
-  // The patterns above cannot read every tool (boto3, --cli-input-json, aws configure set…); another
-  // environment's role written out anywhere in the step is reason enough to stop it. In warn mode this
-  // looks at what is left after disarming, so that a second pass over the output decides the same.
+  // The word reader cannot read every tool (boto3, --cli-input-json, files in the repository…); another
+  // environment's identity written out anywhere in the step is reason enough to stop it. In warn mode
+  // this looks at what is left after disarming, so that a second pass over the output decides the same.
   if (reported > 0 && !warnMode) return;
-  const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && mentions(site.step, e.oidc.roleArn));
-  if (!other?.oidc) return;
-  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.oidc!.roleArn));
+  const other = mentionedIdentity(site.step, foreignIdentities(context.policy.policy.environments, env));
+  if (!other) return;
+  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.text));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
-  const outOfScope = context.environments.includes(other) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
-  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the role of environment "${other.name}" (${other.oidc.roleArn}${outOfScope}).`, roleFix(env));
+  const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
+  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}.`, identityFix(env));
+}
+
+/**
+ * Places outside the steps that still reach them: a custom pipeline's `variables` (names, defaults,
+ * allowed values), the `input-variables` a child-pipeline step hands its pipeline, stage fields,
+ * and the global sections. Each may name an identity only if every step it reaches holds it.
+ */
+function checkIndirect(context: ChainContext): void {
+  const environments = context.policy.policy.environments;
+  const withIdentity = environments.filter((env) => env.oidc);
+  if (!withIdentity.length && !context.steps.some((s) => s.isChildPipeline) && !context.definitions.some((d) => d.section === 'custom')) return;
+  const report = (segments: Path, message: string, fix: string) =>
+    context.report({ rule: 'oidc-role', severity: 'high', segments, message, fix, mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined });
+  const envsOf = (steps: readonly StepSite[]) => new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
+  const foreignTo = (reached: Set<Environment>) => withIdentity.filter((env) => [...reached].some((holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join()));
+  // Most places name no identity at all: one walk decides that before any step is looked at.
+  const checkPlace = (value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string) => {
+    if (!mentionedIdentity(value, withIdentity)) return;
+    const reached = reachedBy();
+    const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
+    if (hit)
+      report(segments, `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[...reached].filter((e) => e !== hit.env).map((e) => `"${e.name}"`).join(', ')}.`, `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`);
+  };
+  const checkVariableNames = (names: Array<[string, Path]>, where: string) => {
+    for (const [name, segments] of names)
+      if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
+        report(segments, `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`, `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`);
+  };
+
+  for (const definition of context.definitions) {
+    const steps = () => context.steps.filter((s) => s.definition === definition);
+    const first = definition.items[0];
+    if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
+      const segments: Path = [...definition.segments, 0, 'variables'];
+      checkVariableNames(first.variables.flatMap((v, i): Array<[string, Path]> => (isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [])), `custom pipeline "${definition.key}" has a variable that`);
+      checkPlace(first.variables, segments, () => envsOf(steps()), `a variable of custom pipeline "${definition.key}" (its default or allowed values)`);
+    }
+    definition.items.forEach((item, index) => {
+      if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
+      const { steps: _steps, ...stageFields } = item.stage;
+      checkPlace(stageFields, [...definition.segments, index, 'stage'], () => envsOf(steps().filter((s) => s.topLevelIndex === index)), 'a stage');
+    });
+  }
+
+  for (const site of context.steps) {
+    if (!site.isChildPipeline) continue;
+    const inputs = site.step['input-variables'];
+    if (!isPlainObject(inputs)) continue;
+    const segments: Path = [...site.segments, 'step', 'input-variables'];
+    checkVariableNames(Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]), `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`);
+    checkPlace(inputs, segments, () => new Set([site.environment ?? context.policy.defaultEnvironment]), `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`);
+  }
+
+  if (!context.steps.some((s) => !s.injected)) return;
+  const all = () => envsOf(context.steps);
+  for (const [key, value] of Object.entries(context.config)) {
+    // `image` is judged for each step that uses it (its `aws.oidc-role`), with the step's environment.
+    if (key === 'pipelines' || key === 'labels' || key === 'image') continue;
+    if (key === 'definitions' && isPlainObject(value)) {
+      for (const [section, content] of Object.entries(value)) {
+        if (section === 'services' && isPlainObject(content)) {
+          for (const [name, service] of Object.entries(content)) {
+            const users = () => envsOf(context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)));
+            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches none.
+            const { image: _image, ...rest } = isPlainObject(service) ? service : { image: undefined };
+            checkPlace(rest, ['definitions', 'services', name], users, `service "${name}"`);
+          }
+        } else checkPlace(content, ['definitions', section], all, `\`definitions.${section}\``);
+      }
+      continue;
+    }
+    checkPlace(value, [key], all, `the global \`${key}\``);
+  }
 }
 
 export const oidcRole: Transform = {
   id: 'oidc-role',
-  description: "Puts the environment's AWS role setup before the script of every `oidc: true` step and blocks any other role, token file or profile.",
+  description: "Puts the environment's cloud identity setup (AWS, GCP or Vault) before the script of every step that asks for an OIDC token and blocks any other role, service account, Vault role, token file or profile.",
   apply(context) {
     if (context.policy.modeOf('oidc-role') === 'off') return;
     for (const site of context.steps) {
@@ -191,11 +311,12 @@ export const oidcRole: Transform = {
       const setupLength = setupLineCount(site);
       checkStep(context, site, env, setupLength);
 
-      if (site.step.oidc !== true || !env.oidc || setupLength > 0) continue;
+      if (!requestsOidc(site.step, context.config) || !env.oidc || setupLength > 0) continue;
       if (script) script.unshift(...setup);
       else site.step.script = [...setup];
       site.scriptShift = setup.length;
-      site.changes.push(`OIDC setup for ${env.oidc.roleArn} (${env.oidc.region}) added before the script`);
+      site.changes.push(`OIDC setup for the ${describeIdentity(env.oidc)} added before the script`);
     }
+    checkIndirect(context);
   },
 };

@@ -83,8 +83,15 @@ export interface PreviewView {
 
 export interface TrustPolicyView {
   readonly environment: string;
+  readonly provider?: 'aws' | 'gcp' | 'vault';
+  /** The role ARN, service account or Vault role the artifact trusts. */
+  readonly identity?: string;
   readonly roleArn?: string;
   readonly trustPolicy?: unknown;
+  /** The whole artifact (src/trust/artifacts.ts), as `pipeline-guard trust-policy --format json` gives it. */
+  readonly artifact?: unknown;
+  /** Ready to paste: the IAM JSON, or the gcloud / vault commands. */
+  readonly text?: string;
   readonly warnings: string[];
   readonly error?: string;
 }

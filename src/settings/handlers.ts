@@ -16,7 +16,8 @@ import { createGrantStore } from '../storage/grant-store';
 import { StorageLimitError, type KeyValueStore } from '../storage/kv';
 import { createPolicyRepository, type RevisionRecord } from '../storage/policy-repo';
 import { createPolicyTestStore, MAX_PIPELINE_YAML, MAX_POLICY_TESTS, PolicyTestInputSchema, PreviewTargetSchema, type PolicyTest } from '../storage/policy-tests';
-import { generateTrustPolicy, TrustPolicyInputError } from '../trust/trust-policy';
+import { artifactText, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
+import { TrustPolicyInputError } from '../trust/inputs';
 import { parseYaml } from '../yaml/document';
 import { weakenings } from '../policy/weakening';
 import { passthroughSteps } from './passthrough';
@@ -78,6 +79,8 @@ const Payloads = {
     .strictObject({
       workspaceSlug: z.string().trim().min(1, 'the workspace slug is required').max(62),
       repositoryUuid: z.string().trim().max(40).optional(),
+      repositoryUuids: z.array(z.string().trim().max(40)).max(50).optional(),
+      deploymentEnvironmentUuids: z.array(z.string().trim().max(40)).max(50).optional(),
       ...draftFields,
     })
     .refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
@@ -327,23 +330,27 @@ export function createHandlers(deps: HandlerDependencies) {
       const draft = draftFrom(input);
       const { compiled, source } = draft ? { compiled: compilePolicy(draft.policy), source: 'the unsaved policy in the editor' } : await savedPolicy();
       if (!compiled) return refuse({ code: 'not-found', message: 'There is no policy yet, so there are no roles to trust. Write and save a policy first.' });
-      const policies = compiled.policy.environments.map((env): TrustPolicyView => {
-        if (!env.oidc) return { environment: env.name, warnings: [], error: `Environment "${env.name}" has no OIDC role, so it needs no trust policy.` };
-        // The role's own account holds the role and its OIDC identity provider.
-        const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(env.oidc.roleArn)![1];
-        try {
-          const generated = generateTrustPolicy(compiled.policy, {
-            environment: env.name,
-            workspaceSlug: input.workspaceSlug,
-            workspaceUuid: identity.workspaceId,
-            accountId,
-            repositoryUuid: input.repositoryUuid || undefined,
-          });
-          return { environment: env.name, roleArn: env.oidc.roleArn, trustPolicy: generated.document, warnings: generated.warnings };
-        } catch (error) {
-          if (!(error instanceof TrustPolicyInputError)) throw error;
-          return { environment: env.name, roleArn: env.oidc.roleArn, warnings: [], error: error.message };
-        }
+      const repositoryUuids = [...(input.repositoryUuid ? [input.repositoryUuid] : []), ...(input.repositoryUuids ?? [])];
+      let entries: EnvironmentTrust[];
+      try {
+        // The workspace inputs are the same for every environment: a problem with them is reported once, not on every card.
+        entries = trustArtifacts(compiled.policy, { workspaceSlug: input.workspaceSlug, workspaceUuid: identity.workspaceId, repositoryUuids, deploymentEnvironmentUuids: input.deploymentEnvironmentUuids });
+      } catch (error) {
+        if (!(error instanceof TrustPolicyInputError)) throw error;
+        return refuse({ code: 'invalid-request', message: error.message });
+      }
+      const policies = entries.map((entry): TrustPolicyView => {
+        const artifact = entry.artifact;
+        if (!artifact) return { environment: entry.environment, warnings: [], error: entry.error };
+        return {
+          environment: entry.environment,
+          provider: artifact.provider,
+          ...(artifact.provider === 'aws' ? { roleArn: artifact.roleArn, trustPolicy: artifact.trustPolicy } : {}),
+          identity: artifact.provider === 'aws' ? artifact.roleArn : artifact.provider === 'gcp' ? artifact.serviceAccount : `${artifact.role} (auth/${artifact.mount})`,
+          artifact,
+          text: artifactText(artifact),
+          warnings: artifact.warnings,
+        };
       });
       return { policies, policySource: source };
     }),

@@ -8,6 +8,7 @@
 import { parseCidr, isNonPublicCidr } from '../policy/network';
 import type { Environment, Policy } from '../policy/schema';
 import { describeScope } from '../policy/scope';
+import { bareUuid, bitbucketAudience, checkWorkspaceSlug, subPatterns, TrustPolicyInputError } from './inputs';
 
 export interface TrustPolicyOptions {
   readonly environment: string;
@@ -19,8 +20,10 @@ export interface TrustPolicyOptions {
   readonly accountId: string;
   /** Restricts `sub` to one repository; without it every repository of the workspace may assume the role. */
   readonly repositoryUuid?: string;
-  /** Restricts `sub` to these repositories (with `repositoryUuid`, if given): e.g. those in a scoped environment's scope. */
+  /** Restricts `sub` to these repositories (with `repositoryUuid`, if both are given): e.g. those in a scoped environment's scope. */
   readonly repositoryUuids?: readonly string[];
+  /** Restricts `sub` to deployment steps of these Bitbucket deployment environments. */
+  readonly deploymentEnvironmentUuids?: readonly string[];
 }
 
 export interface TrustPolicy {
@@ -42,18 +45,9 @@ export interface TrustPolicyDocument {
   readonly Statement: TrustPolicyStatement[];
 }
 
-export class TrustPolicyInputError extends Error {}
+export { TrustPolicyInputError } from './inputs';
 
 const ACCOUNT_ID = /^\d{12}$/;
-const WORKSPACE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,61}$/;
-const UUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
-
-function bareUuid(value: string, what: string): string {
-  const match = UUID.exec(value.trim());
-  if (!match || (value.trim().startsWith('{') !== value.trim().endsWith('}')))
-    throw new TrustPolicyInputError(`${what} "${value}" is not a UUID such as {308ce669-576d-4fa7-b4d4-15e8171f0c8c}`);
-  return match[1].toLowerCase();
-}
 
 function sidOf(env: Environment, suffix: string): string {
   const name = env.name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
@@ -69,23 +63,28 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
   const env = policy.environments.find((candidate) => candidate.name === options.environment);
   if (!env) throw new TrustPolicyInputError(`the policy has no environment "${options.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`);
   if (!ACCOUNT_ID.test(options.accountId)) throw new TrustPolicyInputError(`AWS account ID "${options.accountId}" is not 12 digits`);
-  if (!WORKSPACE_SLUG.test(options.workspaceSlug))
-    throw new TrustPolicyInputError(`workspace slug "${options.workspaceSlug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`);
+  checkWorkspaceSlug(options.workspaceSlug);
   const workspaceUuid = bareUuid(options.workspaceUuid, 'workspace UUID');
-  const repositoryUuids = [...new Set([...(options.repositoryUuid !== undefined ? [options.repositoryUuid] : []), ...(options.repositoryUuids ?? [])].map((uuid) => bareUuid(uuid, 'repository UUID')))];
-  const repositoryUuid = repositoryUuids[0];
+  const repositoryUuids = [...new Set([...(options.repositoryUuid === undefined ? [] : [options.repositoryUuid]), ...(options.repositoryUuids ?? [])].map((uuid) => bareUuid(uuid, 'repository UUID')))];
+  const environmentUuids = (options.deploymentEnvironmentUuids ?? []).map((uuid) => bareUuid(uuid, 'deployment environment UUID'));
 
   const warnings: string[] = [];
   const issuer = oidcIssuerPath(options.workspaceSlug);
+  const audience = env.oidc && !env.oidc.provider && env.oidc.audience ? env.oidc.audience : bitbucketAudience(workspaceUuid);
   const identity: Record<string, Record<string, string | string[]>> = {
-    StringEquals: { [`${issuer}:aud`]: `ari:cloud:bitbucket::workspace/${workspaceUuid}` },
+    StringEquals: { [`${issuer}:aud`]: audience },
   };
   // `sub` is {REPOSITORY_UUID}[:{ENVIRONMENT_UUID}]:{STEP_UUID}, hence StringLike and the `*`.
-  if (repositoryUuids.length) identity.StringLike = { [`${issuer}:sub`]: repositoryUuids.length === 1 ? `{${repositoryUuid}}:*` : repositoryUuids.map((uuid) => `{${uuid}}:*`) };
-  else if (env.scope)
+  const subs = subPatterns(repositoryUuids, environmentUuids);
+  if (subs.length) identity.StringLike = { [`${issuer}:sub`]: subs.length === 1 ? subs[0] : subs };
+  if (!repositoryUuids.length && env.scope)
     warnings.push(`Environment "${env.name}" serves only ${describeScope(env.scope)}, but no repository UUID was given, so a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid once for each repository in the scope (Repository settings → OpenID Connect shows it) to restrict \`sub\` to them; Pipeline Guard keeps other repositories off the runners, the trust policy keeps them off the role.`);
-  else warnings.push(`No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`);
+  else if (!repositoryUuids.length) warnings.push(`No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`);
+  if (env.oidc && !env.oidc.provider && env.oidc.audience)
+    warnings.push(`The policy sets the custom audience "${env.oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${env.oidc.audience}] }\`, and the IAM OIDC identity provider must list it as a client ID.`);
 
+  if (env.oidc?.provider === 'gcp' || env.oidc?.provider === 'vault')
+    throw new TrustPolicyInputError(`environment "${env.name}" uses ${env.oidc.provider === 'gcp' ? 'GCP' : 'Vault'}, not an AWS role; its trust artifact is the ${env.oidc.provider === 'gcp' ? 'workload identity provider' : 'Vault JWT role'} that \`pipeline-guard trust-policy\` prints without --account`);
   if (env.oidc) {
     const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(env.oidc.roleArn)?.[1];
     if (roleAccount && roleAccount !== options.accountId)
@@ -128,7 +127,7 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
   if (statements.length === 0) {
     statements.push(statement('AnyNetwork', {}));
     warnings.push(
-      `Environment "${env.name}" has no \`runner.network\`, so the trust policy cannot tie the role to its runners: any step of the ${repositoryUuid ? 'repository' : 'workspace'} that gets an OIDC token, on any runner of any environment, can assume the role. Add the runners' public egress \`cidrs\` or their \`vpcEndpointIds\`/\`vpcIds\` to the policy.`,
+      `Environment "${env.name}" has no \`runner.network\`, so the trust policy cannot tie the role to its runners: any step of the ${repositoryUuids.length ? 'repository' : 'workspace'} that gets an OIDC token, on any runner of any environment, can assume the role. Add the runners' public egress \`cidrs\` or their \`vpcEndpointIds\`/\`vpcIds\` to the policy.`,
     );
   }
   return { document: { Version: '2012-10-17', Statement: statements }, warnings };

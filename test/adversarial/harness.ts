@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import { isPlainObject } from '../../src/engine/clone';
+import { isPlainObject, jsonEqual } from '../../src/engine/clone';
 import { LABEL_KEY, LABELS_LIMIT_BYTES, byteLength, type DecisionLabel } from '../../src/engine/labels';
 import { runEngine } from '../../src/rules/chain';
 import { type EngineResult, type RunOptions } from '../../src/engine/run';
@@ -13,6 +13,7 @@ import type { Selector } from '../../src/engine/request';
 import type { CompiledPolicy, JsonObject } from '../../src/engine/types';
 import { walkConfiguration } from '../../src/engine/walk';
 import type { Environment } from '../../src/policy/schema';
+import { identityValues, sameIdentity } from '../../src/policy/identity';
 import { refOf } from '../../src/engine/ref';
 import { environmentAllows } from '../../src/rules/branch-context';
 import { oidcSetupLines } from '../../src/rules/oidc-role';
@@ -191,15 +192,18 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
       } else if (runsOn) problems.push(`${at}: runs-on on a cloud environment ${env.name}`);
     }
     if (!off.has('oidc-role')) {
-      if (s.oidc === true && env.oidc) {
+      // Pipeline Guard's own scan and gate steps (policy-authored, recognised by being unchanged) inherit options.oidc without setup.
+      const ownStep = policy.scanSteps.some((scan) => jsonEqual(s, scan)) || jsonEqual(s, policy.gateStep);
+      const inherits = s.oidc === undefined && !ownStep && isPlainObject(output.options) && (output.options.oidc === true || isPlainObject(output.options.oidc));
+      if ((s.oidc === true || isPlainObject(s.oidc) || inherits) && env.oidc) {
         const setup = oidcSetupLines(env);
         const script = Array.isArray(s.script) ? s.script : [];
         if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
       }
       const text = JSON.stringify(s);
       for (const other of environments)
-        if (other !== env && other.oidc && other.oidc.roleArn !== env.oidc?.roleArn && text.includes(other.oidc.roleArn))
-          problems.push(`${at}: ${env.name} step mentions the ${other.name} role`);
+        if (other !== env && other.oidc && !sameIdentity(other.oidc, env.oidc))
+          for (const value of identityValues(other.oidc)) if (text.includes(value)) problems.push(`${at}: ${env.name} step mentions the ${other.name} identity ${value}`);
     }
   }
   return problems;
@@ -228,10 +232,11 @@ export function scopeLeaks(output: JsonObject, policy: CompiledPolicy, repositor
   const text = JSON.stringify(output);
   const inScope = policy.policy.environments.filter((env) => scopeIncludes(env.scope, repository));
   const ownLabels = new Set(inScope.flatMap((env) => [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]));
-  const ownRoles = new Set(inScope.flatMap((env) => (env.oidc ? [env.oidc.roleArn] : [])));
+  const ownIdentities = new Set(inScope.flatMap((env) => (env.oidc ? identityValues(env.oidc) : [])));
   for (const env of policy.policy.environments) {
     if (inScope.includes(env)) continue;
-    if (env.oidc && !ownRoles.has(env.oidc.roleArn) && text.includes(env.oidc.roleArn)) problems.push(`the role of out-of-scope ${env.name} appears in the output`);
+    for (const value of env.oidc ? identityValues(env.oidc) : [])
+      if (!ownIdentities.has(value) && text.includes(value)) problems.push(`the identity ${value} of out-of-scope ${env.name} appears in the output`);
     const foreign = [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])].filter((label) => !ownLabels.has(label));
     for (const { path: at, step: s } of outputSteps(output)) {
       const runsOn = (labelsOf(s['runs-on']) ?? []).map((l) => l.trim().toLowerCase());

@@ -25,6 +25,14 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
 
 const modeArb = fc.constantFrom(...MODES);
 
+/** An environment's identity in each cloud the policy supports; names follow the environment so that no two collide. */
+function identityOf(name: string, account: string, provider: string, region: string) {
+  if (provider === 'gcp')
+    return { provider: 'gcp' as const, workloadIdentityProvider: `projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/pipelines-${name}`, serviceAccount: `deployer-${name}@acme-${name}.iam.gserviceaccount.com` };
+  if (provider === 'vault') return { provider: 'vault' as const, address: 'https://vault.example.com:8200', role: `pipelines-${name}` };
+  return { roleArn: `arn:aws:iam::${account}:role/pipelines-${name}`, region };
+}
+
 function envArb(entry: (typeof ENV_POOL)[number]) {
   return fc.record({
     branches: fc.subarray(BRANCH_GLOBS, { minLength: 0, maxLength: 3 }),
@@ -32,7 +40,7 @@ function envArb(entry: (typeof ENV_POOL)[number]) {
     byPrefix: fc.boolean(),
     byDeployment: fc.boolean(),
     runner: fc.option(fc.record({ os: fc.constantFrom('linux', 'linux.shell'), extra: fc.boolean() }), { nil: undefined }),
-    oidc: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }),
+    oidc: fc.option(fc.record({ region: fc.constantFrom(...REGIONS), provider: fc.constantFrom('aws', 'aws', 'gcp', 'vault') }), { nil: undefined }),
     manualTrigger: fc.boolean(),
   }).map((e) => ({
     name: entry.name,
@@ -42,7 +50,7 @@ function envArb(entry: (typeof ENV_POOL)[number]) {
       ? { match: { ...(e.byPrefix ? { stepNamePrefix: entry.prefix } : {}), ...(e.byDeployment ? { deployments: [entry.deployment] } : {}) } }
       : {}),
     ...(e.runner ? { runner: { labels: ['self.hosted', e.runner.os, entry.name], extraLabels: e.runner.extra ? [`${entry.name}.large`] : [] } } : {}),
-    ...(e.oidc ? { oidc: { roleArn: `arn:aws:iam::${entry.account}:role/pipelines-${entry.name}`, region: e.oidc } } : {}),
+    ...(e.oidc ? { oidc: identityOf(entry.name, entry.account, e.oidc.provider, e.oidc.region) } : {}),
     manualTrigger: e.manualTrigger,
   }));
 }

@@ -1,4 +1,5 @@
-import { oidcRole, oidcSetupLines, roleUsesIn } from '../../src/rules/oidc-role';
+import { credentialUsesIn } from '../../src/engine/credentials';
+import { oidcRole, oidcSetupLines } from '../../src/rules/oidc-role';
 import { branchRun, compiled, DEV_ROLE, errorOf, outputOf, PROD_ROLE, run, step } from '../support/requests';
 
 const main = (result: ReturnType<typeof run>) => ((outputOf(result).pipelines as any).branches.main as any[]).map((i) => i.step);
@@ -83,7 +84,7 @@ describe(`oidc-role: ${oidcRole.description}`, () => {
   });
 
   it('finds every role use on one line', () => {
-    expect(roleUsesIn('AWS_PROFILE=a AWS_ROLE_ARN=b cmd --role-arn c').map((u) => u.value)).toEqual(['a', 'b', 'c']);
+    expect(credentialUsesIn('AWS_PROFILE=a AWS_ROLE_ARN=b cmd --role-arn c').map((u) => u.value)).toEqual(['a', 'b', 'c']);
   });
 
   describe('warn mode', () => {

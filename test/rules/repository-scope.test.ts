@@ -111,7 +111,7 @@ describe('borrowed labels and roles across teams', () => {
 
   it('the payments role written anywhere in a search step is named with its scope', () => {
     const result = run(branchRun('main', [step('Build', { script: ['python deploy.py --target arn:aws:iam::111111111111:role/payments-prod'] })]), policy(), SEARCH);
-    expect(errorOf(result).message).toContain('names the role of environment "prod-payments" (arn:aws:iam::111111111111:role/payments-prod, whose scope leaves acme/search-api out)');
+    expect(errorOf(result).message).toContain('names the role of environment "prod-payments" (arn:aws:iam::111111111111:role/payments-prod), whose scope leaves acme/search-api out.');
   });
 
   it("a search PROD step cannot take the payments team's extra labels either", () => {

@@ -93,7 +93,7 @@ describe('savePolicy', () => {
   it('refuses an invalid policy with every problem named by field, and with lines for text', async () => {
     const { handlers, kv } = setup();
     const policy = referencePolicyInput();
-    policy.environments[0].oidc!.roleArn = 'arn:aws:iam::1:role/x';
+    (policy.environments[0].oidc as { roleArn: string }).roleArn = 'arn:aws:iam::1:role/x';
     const error = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy }));
     expect(error.code).toBe('invalid-policy');
     expect(error.problems).toEqual([expect.objectContaining({ path: 'environments[0].oidc.roleArn', message: 'not an IAM role ARN' })]);
@@ -254,7 +254,8 @@ describe('trustPolicies', () => {
     expect(prod.Statement[0].Principal.Federated).toBe('arn:aws:iam::111111111111:oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc');
     expect(prod.Statement[0].Condition.StringEquals).toHaveProperty(['api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:aud'], 'ari:cloud:bitbucket::workspace/6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7');
     expect(prod.Statement[0].Condition.IpAddress).toEqual({ 'aws:SourceIp': ['203.0.113.0/28'] });
-    const bad = ok(await handlers.trustPolicies(MEMBER, { workspaceSlug: 'Not A Slug' }));
-    expect(bad.policies[0].error).toMatch(/not a Bitbucket workspace slug/);
+    // A workspace input problem is the same for every environment: refused once, not repeated on every card.
+    const bad = failed(await handlers.trustPolicies(MEMBER, { workspaceSlug: 'Not A Slug' }));
+    expect(bad).toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/not a Bitbucket workspace slug/) });
   });
 });

@@ -13,7 +13,7 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
   'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
   'runner-labels': 'Puts every step on its environment’s runners.',
-  'oidc-role': 'Gives OIDC steps their environment’s AWS role.',
+  'oidc-role': 'Gives OIDC steps their environment’s cloud identity (AWS, GCP or Vault).',
   'manual-trigger': 'Makes steps of manual-trigger environments wait for a person.',
   'deny-image': 'Blocks denied images.',
   'deny-pipe': 'Blocks denied pipes.',
@@ -89,15 +89,65 @@ function EnvironmentCard({ index, count, onRemove }: { index: number; count: num
           <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
         </div>
       </fieldset>
-      <fieldset className="group">
-        <legend>AWS OIDC role</legend>
-        <div className="grid">
-          <TextField path={[...base, 'oidc', 'roleArn']} label="Role ARN" placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod" monospace />
-          <TextField path={[...base, 'oidc', 'region']} label="Region" placeholder="eu-west-1" />
-        </div>
-      </fieldset>
+      <OidcFields base={base} />
       <CheckField path={[...base, 'manualTrigger']} label="Manual trigger: its steps wait for a person to press Run" />
     </section>
+  );
+}
+
+const PROVIDERS = [
+  { value: 'aws', label: 'AWS IAM role' },
+  { value: 'gcp', label: 'GCP service account (workload identity federation)' },
+  { value: 'vault', label: 'HashiCorp Vault JWT role' },
+] as const;
+
+/** The environment's OIDC identity; switching the cloud starts its fields afresh, keeping only the audience. */
+function OidcFields({ base }: { base: (string | number)[] }) {
+  const editor = useEditor();
+  const oidc = getAt(editor.draft, [...base, 'oidc']) as Record<string, unknown> | undefined;
+  const provider = typeof oidc?.provider === 'string' ? oidc.provider : 'aws';
+  const id = fieldId([...base, 'oidc', 'provider']);
+  const choose = (next: string) => {
+    const kept = typeof oidc?.audience === 'string' ? { audience: oidc.audience } : {};
+    editor.set([...base, 'oidc'], next === 'aws' ? (Object.keys(kept).length ? kept : undefined) : { provider: next, ...kept });
+  };
+  const path = (key: string) => [...base, 'oidc', key];
+  return (
+    <fieldset className="group">
+      <legend>OIDC identity</legend>
+      <div className="field">
+        <label className="field-label" htmlFor={id}>
+          Cloud
+        </label>
+        <select id={id} className="native-select" value={provider} disabled={editor.readOnly} onChange={(event) => choose(event.target.value)}>
+          {PROVIDERS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="grid">
+        {provider === 'gcp' ? (
+          <>
+            <TextField path={path('workloadIdentityProvider')} label="Workload identity provider" placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme" monospace />
+            <TextField path={path('serviceAccount')} label="Service account" placeholder="deployer@acme-prod.iam.gserviceaccount.com" monospace />
+          </>
+        ) : provider === 'vault' ? (
+          <>
+            <TextField path={path('address')} label="Vault address" placeholder="https://vault.example.com:8200" monospace />
+            <TextField path={path('role')} label="Vault role" placeholder="prod-deploy" />
+            <TextField path={path('mount')} label="Auth mount" placeholder="jwt" help="Optional; jwt when empty." />
+          </>
+        ) : (
+          <>
+            <TextField path={path('roleArn')} label="Role ARN" placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod" monospace />
+            <TextField path={path('region')} label="Region" placeholder="eu-west-1" />
+          </>
+        )}
+        <TextField path={path('audience')} label="Custom audience (optional)" placeholder="sts.amazonaws.com" help="Steps then ask for it with oidc: { audiences: [...] }." />
+      </div>
+    </fieldset>
   );
 }
 

@@ -1,0 +1,62 @@
+/**
+ * The lines Pipeline Guard puts before the script of a step that asks for an OIDC token, one set per
+ * provider. Every policy value in them is validated by the schema to a safe character set and
+ * single-quoted as well, so no policy value can run as shell. The token goes into a fresh private
+ * directory outside the clone directory, because an `artifacts` glob can only upload files inside
+ * the clone. Each set first clears what the provider's tools would otherwise prefer over the token.
+ */
+import { shellQuote } from '../engine/shell';
+import type { Environment, OidcIdentity } from '../policy/schema';
+
+export const TOKEN_FILE_NAME = 'web-identity-token';
+export const GCP_CREDENTIALS_FILE_NAME = 'gcp-credentials.json';
+/** The private directory of the setup; later lines and the step's own commands may read the token file from it. */
+export const OIDC_DIRECTORY_VARIABLE = 'PIPELINE_GUARD_OIDC_DIR';
+
+const TOKEN_TO_FILE = `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}")`;
+const PRIVATE_DIRECTORY = `export ${OIDC_DIRECTORY_VARIABLE}="$(mktemp -d)"`;
+
+function awsLines(oidc: Extract<OidcIdentity, { roleArn: string }>): string[] {
+  return [
+    'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
+    `export AWS_REGION=${shellQuote(oidc.region)} AWS_DEFAULT_REGION=${shellQuote(oidc.region)}`,
+    `export AWS_ROLE_ARN=${shellQuote(oidc.roleArn)}`,
+    `export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp -d)/${TOKEN_FILE_NAME}"`,
+    `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE")`,
+  ];
+}
+
+function gcpLines(oidc: Extract<OidcIdentity, { provider: 'gcp' }>): string[] {
+  const credentials = `"$${OIDC_DIRECTORY_VARIABLE}/${GCP_CREDENTIALS_FILE_NAME}"`;
+  return [
+    'unset GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS GOOGLE_OAUTH_ACCESS_TOKEN GOOGLE_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE CLOUDSDK_AUTH_ACCESS_TOKEN_FILE CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_CONFIG CLOUDSDK_ACTIVE_CONFIG_NAME',
+    PRIVATE_DIRECTORY,
+    TOKEN_TO_FILE,
+    `gcloud iam workload-identity-pools create-cred-config ${shellQuote(oidc.workloadIdentityProvider)} --service-account=${shellQuote(oidc.serviceAccount)} --credential-source-file="$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}" --output-file=${credentials}`,
+    `gcloud auth login --cred-file=${credentials} --quiet`,
+    `export GOOGLE_APPLICATION_CREDENTIALS=${credentials}`,
+  ];
+}
+
+function vaultLines(oidc: Extract<OidcIdentity, { provider: 'vault' }>): string[] {
+  return [
+    'unset VAULT_TOKEN VAULT_AGENT_ADDR VAULT_CLIENT_CERT VAULT_CLIENT_KEY',
+    `export VAULT_ADDR=${shellQuote(oidc.address)}`,
+    // The assignment alone, not `export VAULT_TOKEN="$(…)"`: its status is the login's, so a failed login fails the step.
+    // The token reaches vault on stdin (`jwt=-`), never on a command line other processes can read.
+    `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | vault write -field=token ${shellQuote(`auth/${oidc.mount}/login`)} role=${shellQuote(oidc.role)} jwt=-)"`,
+    'export VAULT_TOKEN',
+  ];
+}
+
+/** An environment's setup lines never change within a compiled policy, and every step reads them. */
+const setupCache = new WeakMap<Environment, readonly string[]>();
+
+export function oidcSetupLines(env: Environment): readonly string[] {
+  const cached = setupCache.get(env);
+  if (cached) return cached;
+  const oidc = env.oidc;
+  const lines = !oidc ? [] : oidc.provider === 'gcp' ? gcpLines(oidc) : oidc.provider === 'vault' ? vaultLines(oidc) : awsLines(oidc);
+  setupCache.set(env, lines);
+  return lines;
+}

@@ -1,0 +1,59 @@
+/** What every trust artifact needs from the caller's workspace, checked once: slugs, UUIDs, the issuer and the default audience. */
+
+export class TrustPolicyInputError extends Error {}
+
+const WORKSPACE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,61}$/;
+const UUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/** The UUID without braces, lower case; throws TrustPolicyInputError naming `what`. */
+export function bareUuid(value: string, what: string): string {
+  const match = UUID.exec(value.trim());
+  if (!match || value.trim().startsWith('{') !== value.trim().endsWith('}'))
+    throw new TrustPolicyInputError(`${what} "${value}" is not a UUID such as {308ce669-576d-4fa7-b4d4-15e8171f0c8c}`);
+  return match[1].toLowerCase();
+}
+
+/** Bitbucket's claims carry UUIDs in braces. */
+export const braced = (uuid: string) => `{${uuid}}`;
+
+export function checkWorkspaceSlug(slug: string): void {
+  if (!WORKSPACE_SLUG.test(slug))
+    throw new TrustPolicyInputError(`workspace slug "${slug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`);
+}
+
+export const issuerUrl = (slug: string) => `https://api.bitbucket.org/2.0/workspaces/${slug}/pipelines-config/identity/oidc`;
+
+/** The `aud` of a token minted without custom audiences. */
+export const bitbucketAudience = (workspaceUuid: string) => `ari:cloud:bitbucket::workspace/${workspaceUuid}`;
+
+/** `sub` patterns: `{repo}:*`, or `{repo}:{env}:*` per pair; `*:{env}:*` with environments only. */
+export function subPatterns(repositories: readonly string[], environments: readonly string[]): string[] {
+  const repos = repositories.length ? repositories.map(braced) : environments.length ? ['*'] : [];
+  if (!environments.length) return repos.map((repo) => `${repo}:*`);
+  return repos.flatMap((repo) => environments.map((env) => `${repo}:${braced(env)}:*`));
+}
+
+/** Caller's inputs for every provider's artifact. */
+export interface WorkspaceInputs {
+  readonly workspaceSlug: string;
+  readonly workspaceUuid: string;
+  readonly repositoryUuids?: readonly string[];
+  readonly deploymentEnvironmentUuids?: readonly string[];
+}
+
+export interface CheckedInputs {
+  readonly workspaceSlug: string;
+  readonly workspaceUuid: string;
+  readonly repositoryUuids: readonly string[];
+  readonly deploymentEnvironmentUuids: readonly string[];
+}
+
+export function checkInputs(inputs: WorkspaceInputs): CheckedInputs {
+  checkWorkspaceSlug(inputs.workspaceSlug);
+  return {
+    workspaceSlug: inputs.workspaceSlug,
+    workspaceUuid: bareUuid(inputs.workspaceUuid, 'workspace UUID'),
+    repositoryUuids: [...new Set((inputs.repositoryUuids ?? []).map((uuid) => bareUuid(uuid, 'repository UUID')))],
+    deploymentEnvironmentUuids: [...new Set((inputs.deploymentEnvironmentUuids ?? []).map((uuid) => bareUuid(uuid, 'deployment environment UUID')))],
+  };
+}
