@@ -13,3 +13,6 @@ export const POLICY_TEST_PREFIX = 'policytest:';
 
 /** One decision-log record per run; see decision-log.ts for the key layout. */
 export const DECISION_PREFIX = 'decision:';
+
+/** One rolled-up stats record per UTC day, `stats:day:2026-11-25`; see rollup.ts. */
+export const STATS_DAY_PREFIX = 'stats:day:';

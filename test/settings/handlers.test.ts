@@ -3,7 +3,9 @@ import { parsePolicyText } from '../../src/policy/text';
 import { createProvider } from '../../src/provider/handler';
 import { createHandlers } from '../../src/settings/handlers';
 import { simulate } from '../../src/simulate/simulate';
-import { createDecisionLog } from '../../src/storage/decision-log';
+import { createDecisionWriter } from '../../src/storage/decision-store';
+import { ENTITY_DEFINITIONS } from '../../src/storage/entities';
+import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { referencePolicyInput, referencePolicyText } from '../support/requests';
@@ -30,10 +32,11 @@ function setup() {
   let clock = Date.parse('2026-11-25T10:00:00.000Z');
   const now = () => new Date((clock += 1000));
   const adminCheck = jest.fn(async ({ accountId }: { accountId: string }) => accountId === 'admin-1');
-  const decisions = createDecisionLog(kv);
-  const handlers = createHandlers({ kv, adminCheck, decisions, now });
+  const entities = createMemoryEntities(ENTITY_DEFINITIONS, { now: () => clock });
+  const decisions = createDecisionWriter(entities);
+  const handlers = createHandlers({ kv, adminCheck, entities, now });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: () => undefined, now });
-  return { kv, handlers, adminCheck, provider };
+  return { kv, entities, handlers, adminCheck, provider };
 }
 
 const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
@@ -236,7 +239,7 @@ describe('decisions', () => {
     const { csv, filename } = ok(await handlers.exportDecisions(MEMBER, { outcome: 'blocked' }));
     expect(filename).toMatch(/^pipeline-guard-decisions-2026-11-25\.csv$/);
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('"time","repository","ref","trigger","outcome","rules","pipeline","build","policy revision"');
+    expect(lines[0]).toBe('"time","repository","repository uuid","project","ref","trigger","pipeline","build","creator","outcome","rules","grants","environments","policy revision","message"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('"branch:=HYPERLINK(""x"")"');
     expect(failed(await handlers.decisions(MEMBER, { outcome: 'maybe' })).code).toBe('invalid-request');
