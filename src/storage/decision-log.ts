@@ -43,7 +43,7 @@ export function fromLegacy(stored: StoredDecision): DecisionRecord | undefined {
     repositoryUuid: stored.repository.slice(0, 80),
     ref: stored.ref,
     trigger: stored.trigger,
-    ...(stored.pipeline !== undefined ? { pipeline: stored.pipeline.slice(0, 80) } : {}),
+    ...(stored.pipeline !== undefined ? { pipeline: stored.pipeline.toLowerCase().slice(0, 80) } : {}),
     ...(stored.buildNumber !== undefined ? { buildNumber: stored.buildNumber } : {}),
     outcome: stored.outcome,
     // An older no-policy pass-through listed the storage fault's id; it was never one.

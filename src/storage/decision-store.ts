@@ -29,7 +29,10 @@ export function createDecisionWriter(entities: EntityStore, options: DecisionWri
 }
 
 export interface DecisionFilter {
-  /** A full name (`acme/api`) or `{uuid}` matches exactly through the index; anything else is a case-insensitive part of the name. */
+  /**
+   * A full name (`acme/api`) matches exactly through the index; a `{uuid}` matches the repository's
+   * UUID exactly; anything else is a case-insensitive part of the name.
+   */
   readonly repository?: string;
   readonly project?: string;
   readonly outcome?: DecisionRecord['outcome'];
@@ -56,13 +59,15 @@ export interface EntityScan {
   readonly damaged: number;
 }
 
-const exactRepository = (value: string) => value.includes('/') || /^\{[0-9a-f-]{36}\}$/i.test(value);
+const isUuid = (value: string) => /^\{[0-9a-f-]{36}\}$/i.test(value);
+/** Only a full name is the by-repository partition: a record names its repository by UUID only when the full name was unknown. */
+const isFullName = (value: string) => value.includes('/');
 
 /** The index that narrows a filter most, and whether every record it returns already matches. */
 export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | 'partition'> {
   const repository = filter.repository?.trim();
   if (filter.pipeline) return { index: DECISION_INDEX.byPipeline, partition: [filter.pipeline] };
-  if (repository && exactRepository(repository)) return { index: DECISION_INDEX.byRepository, partition: [repository.toLowerCase()] };
+  if (repository && isFullName(repository)) return { index: DECISION_INDEX.byRepository, partition: [repository.toLowerCase()] };
   if (filter.project) return { index: DECISION_INDEX.byProject, partition: [filter.project.trim().toUpperCase()] };
   if (filter.outcome) return { index: DECISION_INDEX.byOutcome, partition: [filter.outcome] };
   return { index: DECISION_INDEX.byTime };
@@ -71,8 +76,8 @@ export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | '
 export function matches(record: DecisionRecord, filter: DecisionFilter): boolean {
   const repository = filter.repository?.trim().toLowerCase();
   if (repository) {
-    const exact = exactRepository(repository);
-    if (exact ? record.repositoryKey !== repository && record.repositoryUuid.toLowerCase() !== repository : !record.repositoryKey.includes(repository)) return false;
+    const matched = isFullName(repository) ? record.repositoryKey === repository : isUuid(repository) ? record.repositoryUuid.toLowerCase() === repository || record.repositoryKey === repository : record.repositoryKey.includes(repository);
+    if (!matched) return false;
   }
   if (filter.project && (record.project ?? '').toUpperCase() !== filter.project.trim().toUpperCase()) return false;
   if (filter.outcome && record.outcome !== filter.outcome) return false;
@@ -88,7 +93,7 @@ export function matches(record: DecisionRecord, filter: DecisionFilter): boolean
 /** True when the chosen index alone decides the filter, so a page can be cut to the exact size. */
 function indexDecides(filter: DecisionFilter, plan: Pick<EntityQuery, 'index'>): boolean {
   const repository = filter.repository?.trim();
-  const residual = [filter.rule, filter.environment, filter.grant, repository && !exactRepository(repository) ? repository : undefined].some(Boolean);
+  const residual = [filter.rule, filter.environment, filter.grant, repository && !isFullName(repository) ? repository : undefined].some(Boolean);
   if (residual) return false;
   const indexed = [filter.pipeline, repository, filter.project, filter.outcome].filter(Boolean).length;
   return indexed <= (plan.index === DECISION_INDEX.byTime ? 0 : 1);
