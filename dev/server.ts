@@ -97,7 +97,7 @@ function openEntities(dir: string) {
 }
 
 const ReplaySchema = z.strictObject({ fixture: z.string().regex(/^[a-z0-9-]{1,60}$/).optional(), events: z.array(z.unknown()).max(1_000).optional() });
-const SeedSchema = z.strictObject({ count: z.number().int().min(1).max(20_000) });
+const SeedSchema = z.strictObject({ count: z.number().int().min(1).max(20_000), now: z.number().int().min(0).optional() });
 
 async function readBody(request: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -192,7 +192,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       if (url.pathname === '/__dev/seed-decisions') {
         const seed = SeedSchema.safeParse(body);
         if (!seed.success) return send(response, 400, { error: 'send { count: 1..20000 }' });
-        await seedDecisions(entities, seed.data.count, Date.now());
+        await seedDecisions(entities, seed.data.count, seed.data.now ?? Date.now());
         return send(response, 200, { seeded: seed.data.count });
       }
       return send(response, 404, { error: 'not found' });

@@ -8,9 +8,11 @@
  */
 import { runSuite, type Suite, type TestResult } from './harness';
 import { core } from './suites/core';
+import { decisions } from './suites/decisions';
 
 const SUITES: Record<string, Suite> = {
   core,
+  decisions,
 };
 
 async function main() {

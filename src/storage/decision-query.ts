@@ -4,6 +4,7 @@
  * any entity record and expire within 30 days. One opaque cursor covers both.
  */
 import { readLegacyPage } from './decision-log';
+import { DECISION_PREFIX } from './keys';
 import type { DecisionRecord } from './decision-record';
 import { matches, scanDecisions, type DecisionFilter } from './decision-store';
 import type { EntityStore } from './entity-store';
@@ -34,7 +35,7 @@ export interface ListOptions {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const DEFAULT_SCAN_BUDGET = 5_000;
+export const DEFAULT_SCAN_BUDGET = 10_000;
 
 type Position = { phase: 'entity'; cursor?: string } | { phase: 'legacy'; cursor?: string };
 
@@ -70,6 +71,8 @@ export function createDecisionQuery(entities: EntityStore, kv: KeyValueStore) {
         damaged += scan.damaged;
         if (scan.nextCursor !== undefined) return { records, cursor: encode({ phase: 'entity', cursor: scan.nextCursor }), scanned, damaged };
         if (!legacyCanMatch(filter)) return { records, scanned, damaged };
+        // A full page hands on to the older records only if there are any: no empty "older" page.
+        if (records.length >= want && (await kv.list(DECISION_PREFIX, { limit: 1 })).entries.length === 0) return { records, scanned, damaged };
         position = { phase: 'legacy' };
       }
       let cursor = position.cursor;

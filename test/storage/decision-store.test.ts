@@ -124,6 +124,13 @@ describe('listing', () => {
     expect(page.cursor).toBeDefined();
   });
 
+  it('ends the listing on a full last page instead of offering an empty older one', async () => {
+    const { query } = await seeded(30);
+    const page = await query.list({ repository: 'acme/repo-1' }, { pageSize: 10 });
+    expect(page.records).toHaveLength(10);
+    expect(page.cursor).toBeUndefined();
+  });
+
   it('refuses a cursor it did not hand out', async () => {
     const { query } = await seeded(1);
     await expect(query.list({}, { cursor: 'garbage' })).rejects.toThrow(/cursor/);

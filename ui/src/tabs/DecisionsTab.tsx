@@ -403,7 +403,7 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
         ) : null}
         {loaded ? (
           <p className="hint" data-testid="log-summary">
-            {records.length} record{records.length === 1 ? '' : 's'} shown{cursor ? '; older records remain' : ', the whole log'} ({scanned} read{damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
+            {records.length} record{records.length === 1 ? '' : 's'} shown{cursor ? '; more may match further back' : ', the whole log'} ({scanned} read{damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
           </p>
         ) : null}
         {selected ? <Detail record={selected} onClose={() => setSelected(undefined)} /> : null}
