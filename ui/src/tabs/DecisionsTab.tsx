@@ -10,17 +10,20 @@ import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BypassView, CsvView, DecisionStatsView, DecisionsView } from '../../../src/settings/api';
 import type { ListedDecision } from '../../../src/storage/decision-query';
 import type { BypassFinding } from '../../../src/storage/bypass';
 import type { SettingsBackend } from '../backend/types';
 import { EXAMPLE_PIPELINE, type Call } from '../api';
-import { BarChart, type Series } from '../charts';
+import type { Series } from '../charts';
 import { downloadText } from '../download';
 import { OutcomeLozenge } from '../result';
 import { DEFAULT_TARGET, TargetPicker, toTarget } from '../target';
 import './decisions.css';
+
+/** Chart.js loads in its own chunk, when the log's charts are first drawn: the page's first view stays small. */
+const BarChart = lazy(async () => ({ default: (await import('../charts')).BarChart }));
 
 const OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const;
 const TEXT_FILTERS = [
@@ -152,11 +155,13 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
       <p className="hint" data-testid="charts-freshness">
         {stats.computedAt ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ${rolledUp} of 30 days rolled up.` : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
       </p>
-      <BarChart id="chart-per-day" title="Runs and blocked runs per day" labels={perDay.labels} series={perDay.series} />
-      <div className="grid">
-        <BarChart id="chart-rules" title="Top blocking rules" labels={rules.labels} series={rules.series} horizontal />
-        <BarChart id="chart-repositories" title="Top blocking repositories" labels={repositories.labels} series={repositories.series} horizontal />
-      </div>
+      <Suspense fallback={<p className="hint">Loading the charts…</p>}>
+        <BarChart id="chart-per-day" title="Runs and blocked runs per day" labels={perDay.labels} series={perDay.series} />
+        <div className="grid">
+          <BarChart id="chart-rules" title="Top blocking rules" labels={rules.labels} series={rules.series} horizontal />
+          <BarChart id="chart-repositories" title="Top blocking repositories" labels={repositories.labels} series={repositories.series} horizontal />
+        </div>
+      </Suspense>
     </section>
   );
 }
