@@ -89,6 +89,9 @@ describe('manifest.yml', () => {
       Object.keys((await build({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', write: false, metafile: true, logLevel: 'silent' })).metafile.inputs);
     const provider = await inputsOf('src/index.ts');
     expect(provider.filter((input) => /node_modules\/yaml\/|src\/simulate\/|src\/settings\//.test(input))).toEqual([]);
+    // What this app adds to the provider's path (the decision writer and its Forge adapter) carries no zod.
+    const writer = [...(await inputsOf('src/storage/decision-store.ts')), ...(await inputsOf('src/forge/kvs-entity-store.ts'))];
+    expect(writer.filter((input) => input.includes('node_modules/zod/'))).toEqual([]);
     // The decision log's legacy reader and the listing are the resolver's; the provider only writes.
     expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass)\.ts/.test(input))).toEqual([]);
     const resolver = await inputsOf('src/resolver.ts');

@@ -246,6 +246,40 @@ describe('decisions', () => {
   });
 });
 
+describe('decision log at scale, charts and the bypass check', () => {
+  it('pages with a cursor, takes UTC days as a range, and refuses a bad date or a foreign cursor', async () => {
+    const { handlers, entities } = setup();
+    const writer = createDecisionWriter(entities);
+    const at = (day: string, hour: number) => Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
+    for (let hour = 0; hour < 24; hour += 1)
+      for (const day of ['2026-11-23', '2026-11-24']) await writer.append({ v: 2, at: at(day, hour), repository: 'acme/api', repositoryKey: 'acme/api', repositoryUuid: '{u}', ref: 'branch:main', trigger: 'push', outcome: 'allowed', rules: [], grants: [], environments: ['dev'] });
+    const first = ok(await handlers.decisions(MEMBER, {}));
+    expect(first.records).toHaveLength(48);
+    const day = ok(await handlers.decisions(MEMBER, { from: '2026-11-24', to: '2026-11-24' }));
+    expect(day.records.map((r) => new Date(r.at).toISOString().slice(0, 10))).toEqual(Array(24).fill('2026-11-24'));
+    expect(failed(await handlers.decisions(MEMBER, { from: 'yesterday' })).message).toMatch(/from: "yesterday" is not a date/);
+    expect(failed(await handlers.decisions(MEMBER, { cursor: 'forged' })).code).toBe('invalid-request');
+    const parts: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const part = ok(await handlers.exportDecisions(MEMBER, cursor ? { cursor } : {}));
+      parts.push(part.csv);
+      cursor = part.cursor;
+    } while (cursor);
+    expect(parts.join('').trim().split('\r\n')).toHaveLength(49);
+  });
+
+  it('answers the charts from the rollup’s stats and the bypass list from deployments', async () => {
+    const { handlers } = setup();
+    const stats = ok(await handlers.decisionStats(MEMBER, {}));
+    expect(stats.days).toHaveLength(30);
+    expect(stats.computedAt).toBeUndefined();
+    const bypasses = ok(await handlers.bypasses(MEMBER, {}));
+    expect(bypasses).toMatchObject({ findings: [], checked: 0, covered: 0, damaged: 0 });
+    expect(failed(await handlers.bypasses(MEMBER, { cursor: 7 })).code).toBe('invalid-request');
+  });
+});
+
 describe('trustPolicies', () => {
   it('builds each role’s trust policy with the generator, for the context workspace', async () => {
     const { handlers } = setup();
