@@ -84,6 +84,8 @@ function openEntities(dir: string) {
   };
   const entities = createMemoryEntities(ENTITY_DEFINITIONS, {
     initial,
+    // Forge's entity queries are eventually consistent; PIPELINE_GUARD_QUERY_LAG_MS=2000 shows the page with that lag.
+    queryLagMs: Number(process.env.PIPELINE_GUARD_QUERY_LAG_MS ?? 0) || 0,
     onChange: () => {
       timer ??= setTimeout(save, 200);
     },

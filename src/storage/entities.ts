@@ -21,7 +21,6 @@ export const DECISION_INDEX = {
 
 export const DEPLOYMENT_INDEX = {
   byTime: 'by-time',
-  byEnvironmentType: 'by-environment-type-time',
 } as const;
 
 export const DECISION_ENTITY_DEFINITION: EntityDefinition = {
@@ -69,10 +68,9 @@ export const DEPLOYMENT_ENTITY_DEFINITION: EntityDefinition = {
     pipeline: { type: 'string' },
     missing: { type: 'any' },
   },
-  indexes: [
-    { name: DEPLOYMENT_INDEX.byTime, range: ['at'] },
-    { name: DEPLOYMENT_INDEX.byEnvironmentType, partition: ['environmentType'], range: ['at'] },
-  ],
+  // Time only: the bypass check must also see events that lack an environment type, which an index
+  // partitioned by type would leave out.
+  indexes: [{ name: DEPLOYMENT_INDEX.byTime, range: ['at'] }],
 };
 
 export const ENTITY_DEFINITIONS: readonly EntityDefinition[] = [DECISION_ENTITY_DEFINITION, DEPLOYMENT_ENTITY_DEFINITION];
