@@ -93,7 +93,7 @@ describe('manifest.yml', () => {
     const writer = [...(await inputsOf('src/storage/decision-store.ts')), ...(await inputsOf('src/forge/kvs-entity-store.ts'))];
     expect(writer.filter((input) => input.includes('node_modules/zod/'))).toEqual([]);
     // The decision log's legacy reader and the listing are the resolver's; the provider only writes.
-    expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass)\.ts/.test(input))).toEqual([]);
+    expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass|deployments)\.ts/.test(input))).toEqual([]);
     const resolver = await inputsOf('src/resolver.ts');
     expect(resolver.some((input) => input.includes('src/settings/handlers.ts'))).toBe(true);
   }, 30_000);

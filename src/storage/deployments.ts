@@ -3,6 +3,7 @@
  * in the `deployment` entity for the bypass check. An event is stored even when it lacks what the
  * check needs: the gap is recorded in `missing` and shown, never read as a pass.
  */
+import * as z from 'zod';
 import { AUDIT_TTL_SECONDS, DEPLOYMENT_ENTITY, DEPLOYMENT_INDEX } from './entities';
 import { MAX_ENTITY_PAGE, type EntityStore } from './entity-store';
 
@@ -10,6 +11,7 @@ export const DEPLOYMENT_EVENT = 'avi:bitbucket:completed:deployment';
 const MAX_ID = 80;
 const MAX_NAME = 200;
 
+/** See DeploymentRecordSchema below, which checks stored records. */
 export interface DeploymentRecord {
   readonly v: 1;
   /** Epoch ms of the event (its timestamp, else when it arrived). */
@@ -75,27 +77,22 @@ export async function recordDeployment(entities: EntityStore, event: unknown, re
   return record;
 }
 
-const isOptionalString = (value: unknown, max: number) => value === undefined || (typeof value === 'string' && value.length <= max);
+/** Stored deployments are a boundary too: a record that fails this is counted as damaged, never judged. */
+export const DeploymentRecordSchema = z.strictObject({
+  v: z.literal(1),
+  at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  deployment: z.string().max(200),
+  state: z.string().max(40).optional(),
+  environmentUuid: z.string().max(MAX_ID).optional(),
+  environmentName: z.string().max(MAX_NAME).optional(),
+  environmentType: z.string().max(40).optional(),
+  repositoryUuid: z.string().max(MAX_ID).optional(),
+  repositorySlug: z.string().max(MAX_NAME).optional(),
+  pipeline: z.string().max(MAX_ID).optional(),
+  missing: z.array(z.string().max(40)).max(10),
+});
 
-export function isDeploymentRecord(value: unknown): value is DeploymentRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const r = value as Record<string, unknown>;
-  return (
-    r.v === 1 &&
-    Number.isSafeInteger(r.at) &&
-    typeof r.deployment === 'string' &&
-    r.deployment.length <= 200 &&
-    isOptionalString(r.state, 40) &&
-    isOptionalString(r.environmentUuid, MAX_ID) &&
-    isOptionalString(r.environmentName, MAX_NAME) &&
-    isOptionalString(r.environmentType, 40) &&
-    isOptionalString(r.repositoryUuid, MAX_ID) &&
-    isOptionalString(r.repositorySlug, MAX_NAME) &&
-    isOptionalString(r.pipeline, MAX_ID) &&
-    Array.isArray(r.missing) &&
-    r.missing.every((item) => typeof item === 'string')
-  );
-}
+export const isDeploymentRecord = (value: unknown): value is DeploymentRecord => DeploymentRecordSchema.safeParse(value).success;
 
 export interface DeploymentScan {
   readonly deployments: DeploymentRecord[];

@@ -5,6 +5,7 @@
  * the run idempotent: a duplicate or late invocation (Forge promises neither once nor on time)
  * writes the same counts again.
  */
+import * as z from 'zod';
 import type { DecisionRecord } from './decision-record';
 import { scanDecisions } from './decision-store';
 import type { EntityStore } from './entity-store';
@@ -105,21 +106,24 @@ export async function runRollup(entities: EntityStore, kv: KeyValueStore, now: D
   return { days };
 }
 
-const isCounts = (value: unknown): value is Counts => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+const CountsSchema = z.record(z.string(), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 
-export function isDayStats(value: unknown): value is DayStats {
-  if (typeof value !== 'object' || value === null) return false;
-  const s = value as Record<string, unknown>;
-  return (
-    s.v === 1 &&
-    typeof s.day === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(s.day) &&
-    Number.isSafeInteger(s.runs) &&
-    Number.isSafeInteger(s.blocked) &&
-    ['byOutcome', 'byRule', 'byEnvironment', 'byRepository', 'blockedByRule', 'blockedByRepository'].every((key) => isCounts(s[key])) &&
-    typeof s.computedAt === 'string'
-  );
-}
+/** Stored stats are a boundary: a damaged day is skipped (drawn as not rolled up), never half-read. */
+export const DayStatsSchema = z.object({
+  v: z.literal(1),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  runs: z.number().int().min(0),
+  blocked: z.number().int().min(0),
+  byOutcome: CountsSchema,
+  byRule: CountsSchema,
+  byEnvironment: CountsSchema,
+  byRepository: CountsSchema,
+  blockedByRule: CountsSchema,
+  blockedByRepository: CountsSchema,
+  computedAt: z.string().max(40),
+});
+
+export const isDayStats = (value: unknown): value is DayStats => DayStatsSchema.safeParse(value).success;
 
 /** Every stored day, oldest first; damaged records are skipped. */
 export async function readStats(kv: KeyValueStore): Promise<DayStats[]> {
