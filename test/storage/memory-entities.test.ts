@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { EntityQueryError, createMemoryEntities } from '../../src/storage/memory-entities';
 import type { EntityDefinition } from '../../src/storage/entity-store';
 
@@ -81,5 +82,29 @@ describe('in-memory custom entities (Forge query semantics)', () => {
     await store.set('thing', 'k', { at: 5, colour: 'red', tags: ['a'] }, { ttlSeconds: 3600 });
     const again = createMemoryEntities([THING], { initial: JSON.parse(JSON.stringify(store.snapshot())) });
     expect((await again.query('thing', { index: 'by-colour-time', partition: ['red'], limit: 5 })).results).toEqual([{ key: 'k', value: { at: 5, colour: 'red', tags: ['a'] } }]);
+  });
+});
+
+describe('property: paging an index', () => {
+  it('returns every record in range exactly once, in (range, key) order, for any page size and direction', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.record({ key: fc.stringMatching(/^[a-z0-9]{1,6}$/), at: fc.integer({ min: 0, max: 8 }), colour: fc.constantFrom('red', 'blue') }), { selector: (r) => r.key, maxLength: 60 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.constantFrom<'ASC' | 'DESC'>('ASC', 'DESC'),
+        fc.option(fc.record({ from: fc.integer({ min: 0, max: 8 }), to: fc.integer({ min: 0, max: 8 }) }), { nil: undefined }),
+        async (records, limit, sort, range) => {
+          const store = createMemoryEntities([THING]);
+          for (const r of records) await store.set('thing', r.key, { at: r.at, colour: r.colour });
+          const listed = (await pages(store, { index: 'by-colour-time', partition: ['red'], sort, limit, range })).flat();
+          const expected = records
+            .filter((r) => r.colour === 'red' && (!range || (r.at >= range.from && r.at <= range.to)))
+            .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
+            .map((r) => r.key);
+          expect(listed).toEqual(sort === 'DESC' ? expected.reverse() : expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
