@@ -35,6 +35,15 @@ describe('the decision record', () => {
     expect(isDecisionRecord(record)).toBe(true);
   });
 
+  it('stays small and valid whatever a valid request holds (the longest ids the request schema allows)', () => {
+    const request = { ...branchRun(`feature/${'x'.repeat(990)}`, [step('PROD deploy', { script: ['y'.repeat(50_000)] })]), repository: `{${'r'.repeat(198)}}`, pipeline: 'p'.repeat(200), creator: 'c'.repeat(200), trigger: 'push' };
+    const result = runEngine(request, { kind: 'active', policy: compiled() });
+    const record = decisionRecord(result.request!, { ...result.report, grants: Array.from({ length: 50 }, (_, i) => `G-${i}-${'g'.repeat(200)}`) }, AT, result.response);
+    expect(isDecisionRecord(record)).toBe(true);
+    expect(DecisionRecordSchema.safeParse(record).success).toBe(true);
+    expect(JSON.stringify(record).length).toBeLessThan(4_096);
+  });
+
   it('cuts text at a character boundary', () => {
     const cut = firstBytes('é'.repeat(1_000), 1_024);
     expect(new TextEncoder().encode(cut).length).toBeLessThanOrEqual(1_024);
