@@ -63,7 +63,7 @@ const isUuid = (value: string) => /^\{[0-9a-f-]{36}\}$/i.test(value);
 /** Only a full name is the by-repository partition: a record names its repository by UUID only when the full name was unknown. */
 const isFullName = (value: string) => value.includes('/');
 
-/** The index that narrows a filter most, and whether every record it returns already matches. */
+/** The index that narrows a filter most; `matches` then applies whatever the index could not. */
 export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | 'partition'> {
   const repository = filter.repository?.trim();
   if (filter.pipeline) return { index: DECISION_INDEX.byPipeline, partition: [filter.pipeline] };

@@ -148,7 +148,10 @@ export function statsView(all: readonly DayStats[], now: Date, topN = 10): Stats
   const byDay = new Map(all.map((stats) => [stats.day, stats]));
   const sum = (pick: (stats: DayStats) => Counts): Counts => {
     const total: Counts = {};
-    for (const day of window) for (const [name, count] of Object.entries(pick(byDay.get(day) ?? ({} as DayStats)) ?? {})) total[name] = (total[name] ?? 0) + count;
+    for (const day of window) {
+      const stats = byDay.get(day);
+      if (stats) for (const [name, count] of Object.entries(pick(stats))) total[name] = (total[name] ?? 0) + count;
+    }
     return total;
   };
   const ranked = (counts: Counts) =>
