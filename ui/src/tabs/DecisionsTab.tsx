@@ -217,7 +217,7 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
           cells: [
             { key: 'at', content: new Date(f.deployment.at).toLocaleString() },
             { key: 'repo', content: <code className="small">{f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}</code> },
-            { key: 'env', content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})` },
+            { key: 'env', content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})${f.deployment.state ? `, ${f.deployment.state.toLowerCase()}` : ''}` },
             { key: 'pipeline', content: <code className="small">{f.deployment.pipeline ?? 'unknown'}</code> },
             {
               key: 'status',
