@@ -8,6 +8,7 @@
  *   PIPELINE_GUARD_ROLE=member npm start   # see the page as a non-admin (read-only)
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,13 +17,18 @@ import { createProvider } from '../src/provider/handler';
 import { createCachedRepositoryLookup } from '../src/provider/repository-lookup';
 import { createHandlers, type SettingsHandlers } from '../src/settings/handlers';
 import { simulate, SimulationInputError } from '../src/simulate/simulate';
-import { createDecisionLog } from '../src/storage/decision-log';
+import { createDecisionWriter } from '../src/storage/decision-store';
+import { recordDeployment } from '../src/storage/deployments';
+import { ENTITY_DEFINITIONS } from '../src/storage/entities';
+import { createMemoryEntities, type MemoryEntitySnapshot } from '../src/storage/memory-entities';
+import { runRollup } from '../src/storage/rollup';
 import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
 import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
 import { consoleUserFetch } from './users-stub';
+import { seedDecisions } from './seed';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
@@ -65,6 +71,39 @@ function openStore(dir: string) {
   });
 }
 
+/**
+ * The custom entities (decision log, deployments) in entities.json beside store.json. Writes are
+ * saved at most every 200 ms, so that seeding thousands of records does not rewrite the file each time.
+ */
+function openEntities(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'entities.json');
+  const initial = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MemoryEntitySnapshot) : {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = () => {
+    timer = undefined;
+    writeFileSync(`${file}.tmp`, JSON.stringify(entities.snapshot()));
+    renameSync(`${file}.tmp`, file);
+  };
+  const entities = createMemoryEntities(ENTITY_DEFINITIONS, {
+    initial,
+    // Forge's entity queries are eventually consistent; PIPELINE_GUARD_QUERY_LAG_MS=2000 shows the page with that lag.
+    queryLagMs: Number(process.env.PIPELINE_GUARD_QUERY_LAG_MS ?? 0) || 0,
+    onChange: () => {
+      timer ??= setTimeout(save, 200);
+    },
+  });
+  const flush = () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    save();
+  };
+  return { entities, flush };
+}
+
+const ReplaySchema = z.strictObject({ fixture: z.string().regex(/^[a-z0-9-]{1,60}$/).optional(), events: z.array(z.unknown()).max(1_000).optional() });
+const SeedSchema = z.strictObject({ count: z.number().int().min(1).max(20_000), now: z.number().int().min(0).optional() });
+
 async function readBody(request: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -82,7 +121,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const pageDir = options.pageDir ?? PREVIEW_DIR;
   if (!options.pageDir) ensureBuild('http', log);
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
-  const decisions = createDecisionLog(kv);
+  const { entities, flush: flushEntities } = openEntities(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
+  const decisions = createDecisionWriter(entities);
   const role = options.role ?? 'admin';
   // The console's clock, which `/__dev/clock` can move forward: grants expire against it without waiting hours.
   let clockOffsetMs = 0;
@@ -90,7 +130,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
-  const handlers: SettingsHandlers = createHandlers({ kv, decisions, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  const handlers: SettingsHandlers = createHandlers({ kv, entities, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
@@ -155,8 +195,25 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
           if (error instanceof SimulationInputError) return send(response, 400, { error: error.message });
           throw error;
         }
-        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, created_on: now().toISOString() };
+        // Each simulated run is its own pipeline, as in Bitbucket, so a deployment event can name it.
+        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, pipeline: `{${randomUUID()}}`, created_on: now().toISOString() };
         return send(response, 200, { request: providerRequest, response: await provider(providerRequest) });
+      }
+      // Stand-ins for what Forge runs without a page: the hourly rollup, deployment events, and a
+      // workspace's history for the browser tests and the listing benchmark.
+      if (url.pathname === '/__dev/rollup') return send(response, 200, await runRollup(entities, kv, new Date()));
+      if (url.pathname === '/__dev/replay-deployments') {
+        const replay = ReplaySchema.safeParse(body);
+        if (!replay.success || (replay.data.fixture === undefined) === (replay.data.events === undefined)) return send(response, 400, { error: 'send { fixture: "<name in fixtures/deployments>" } or { events: [...] }' });
+        const events = replay.data.events ?? (JSON.parse(readFileSync(path.join(ROOT, 'fixtures/deployments', `${replay.data.fixture}.json`), 'utf8')) as { events: unknown[] }).events;
+        for (const event of events) await recordDeployment(entities, event, new Date());
+        return send(response, 200, { recorded: events.length });
+      }
+      if (url.pathname === '/__dev/seed-decisions') {
+        const seed = SeedSchema.safeParse(body);
+        if (!seed.success) return send(response, 400, { error: 'send { count: 1..20000 }' });
+        await seedDecisions(entities, seed.data.count, seed.data.now ?? Date.now());
+        return send(response, 200, { seeded: seed.data.count });
       }
       return send(response, 404, { error: 'not found' });
     } catch (error) {
@@ -171,7 +228,11 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        flushEntities();
+        server.close(() => resolve());
+      }),
   };
 }
 

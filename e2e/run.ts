@@ -10,6 +10,7 @@ import { runSuite, type Suite, type TestResult } from './harness';
 import { a11y } from './suites/a11y';
 import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
+import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
@@ -19,6 +20,7 @@ const SUITES: Record<string, Suite> = {
   scopes,
   trust,
   grants,
+  decisions,
   'admin-trust': adminTrust,
   a11y,
 };

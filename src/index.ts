@@ -1,12 +1,13 @@
 /**
  * Forge entry point of the provider function. Wiring only: every behaviour lives in modules that
- * run and are tested without Forge. The settings resolver has its own entry (src/resolver.ts), so
- * that this bundle, loaded on every pipeline run, carries no YAML parser, simulator or UI backend.
+ * run and are tested without Forge. The settings resolver (src/resolver.ts) and the triggers
+ * (src/triggers.ts) have their own entries, so that this bundle, loaded on every pipeline run,
+ * carries no YAML parser, simulator, UI backend or zod.
  */
-import { createKvsStore } from './forge/kvs-store';
 import { kvsPolicyStore } from './forge/kvs-policy-store';
 import { forgeRepositoryLookup } from './forge/repository-lookup';
+import { createKvsEntityStore } from './forge/kvs-entity-store';
 import { createProvider } from './provider/handler';
-import { createDecisionLog } from './storage/decision-log';
+import { createDecisionWriter } from './storage/decision-store';
 
-export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()), repositories: forgeRepositoryLookup });
+export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionWriter(createKvsEntityStore()), repositories: forgeRepositoryLookup });

@@ -6,9 +6,10 @@
 import { bitbucketAdminCheck } from './forge/admin-check';
 import { bitbucketGetAsUser } from './forge/bitbucket-get';
 import { bitbucketUserFetch } from './forge/bitbucket-users';
+import { createKvsEntityStore } from './forge/kvs-entity-store';
 import { createKvsStore } from './forge/kvs-store';
 import { refreshRepository } from './forge/repository-lookup';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
 
-export const handler = createResolver(createHandlers({ kv: createKvsStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch }));
+export const handler = createResolver(createHandlers({ kv: createKvsStore(), entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch }));

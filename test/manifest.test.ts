@@ -4,6 +4,7 @@ import path from 'path';
 import { validate } from '@forge/manifest';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { ENTITY_DEFINITIONS } from '../src/storage/entities';
 
 const ROOT = path.resolve(__dirname, '..');
 const MANIFEST = path.join(ROOT, 'manifest.yml');
@@ -57,10 +58,31 @@ describe('manifest.yml', () => {
     // storage:app for @forge/kvs (lint only knows the legacy storage API); read:workspace:bitbucket
     // for the admin check in src/forge/admin-check.ts; read:repository:bitbucket for the repository
     // lookup in src/forge/repository-lookup.ts and, with read:project and read:runner, for the settings
-    // page's listings in src/forge/bitbucket-get.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts).
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:project:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
+    // page's listings in src/forge/bitbucket-get.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts);
+    // read:pipeline:bitbucket for the deployment events of the bypass check (src/storage/deployments.ts).
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:pipeline:bitbucket', 'read:project:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
+  });
+
+  it('declares the custom entities exactly as src/storage/entities.ts states them', () => {
+    const declared = (manifest as unknown as { app: { storage: { entities: unknown[] } } }).app.storage.entities;
+    const expected = ENTITY_DEFINITIONS.map((definition) => ({
+      name: definition.name,
+      attributes: definition.attributes,
+      indexes: definition.indexes.map((index) => ({ name: index.name, ...(index.partition ? { partition: [...index.partition] } : {}), range: [...index.range] })),
+    }));
+    expect(declared).toEqual(expected);
+  });
+
+  it('wires the hourly rollup and the deployment event to their own function entries', () => {
+    const functions = new Map(manifest.modules.function.map((f) => [f.key, f.handler]));
+    const [rollup] = manifest.modules.scheduledTrigger;
+    expect(rollup).toMatchObject({ interval: 'hour' });
+    expect(functions.get(rollup.function as string)).toBe('triggers.rollup');
+    const [deployments] = manifest.modules.trigger;
+    expect(deployments.events).toEqual(['avi:bitbucket:completed:deployment']);
+    expect(functions.get(deployments.function as string)).toBe('triggers.deployment');
   });
 
   it('keeps the provider entry free of the settings code: no YAML parser or simulator on every run', async () => {
@@ -69,6 +91,11 @@ describe('manifest.yml', () => {
       Object.keys((await build({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', write: false, metafile: true, logLevel: 'silent' })).metafile.inputs);
     const provider = await inputsOf('src/index.ts');
     expect(provider.filter((input) => /node_modules\/yaml\/|src\/simulate\/|src\/settings\//.test(input))).toEqual([]);
+    // What this app adds to the provider's path (the decision writer and its Forge adapter) carries no zod.
+    const writer = [...(await inputsOf('src/storage/decision-store.ts')), ...(await inputsOf('src/forge/kvs-entity-store.ts'))];
+    expect(writer.filter((input) => input.includes('node_modules/zod/'))).toEqual([]);
+    // The decision log's legacy reader and the listing are the resolver's; the provider only writes.
+    expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass|deployments)\.ts/.test(input))).toEqual([]);
     const resolver = await inputsOf('src/resolver.ts');
     expect(resolver.some((input) => input.includes('src/settings/handlers.ts'))).toBe(true);
   }, 30_000);

@@ -202,7 +202,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
 
   if (state.kind === 'none') {
     const finding: Finding = { ...faultFinding('policy-unavailable', 'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.', 'A workspace admin saves a policy on the Pipeline Guard settings page.'), mode: 'warn', severity: 'low' };
-    return { response: { pipelines_configuration: request.pipelines_configuration }, report: { outcome: 'passthrough', trigger: request.trigger, selector, steps: [], findings: [finding], configChanges: [] } };
+    return { response: { pipelines_configuration: request.pipelines_configuration }, report: { outcome: 'passthrough', trigger: request.trigger, ref: refOf(request.target), selector, steps: [], findings: [finding], configChanges: [] } };
   }
   const policy = state.policy;
 

@@ -167,7 +167,7 @@ export function createProvider(deps: ProviderDependencies) {
     const request = result.request;
     if (!deps.decisions || !request || request.trigger === 'definitions') return;
     try {
-      await withTimeout(deps.decisions.append(decisionRecord(request, result.report, now())), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
+      await withTimeout(deps.decisions.append(decisionRecord(request, result.report, now(), result.response)), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
     } catch (error) {
       log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
     }

@@ -4,7 +4,9 @@
  */
 import type { PolicyProblem } from '../policy/load';
 import type { SimulationResult } from '../simulate/simulate';
-import type { DecisionListing } from '../storage/decision-log';
+import type { BypassReport } from '../storage/bypass';
+import type { DecisionPage } from '../storage/decision-query';
+import type { StatsView } from '../storage/rollup';
 import type { PolicyTest } from '../storage/policy-tests';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
@@ -96,8 +98,14 @@ export interface TrustPolicyView {
   readonly error?: string;
 }
 
-export type DecisionsView = DecisionListing;
+export type DecisionsView = DecisionPage;
+export type DecisionStatsView = StatsView;
+export type BypassView = BypassReport;
 export interface CsvView {
   readonly filename: string;
+  /** This part of the file; the first part starts with the header row. */
   readonly csv: string;
+  readonly rows?: number;
+  /** Ask again with it for the next part; absent on the last part. */
+  readonly cursor?: string;
 }

@@ -1,7 +1,7 @@
 /** The decision log as CSV, for spreadsheets. */
-import type { StoredDecision } from '../storage/decision-log';
+import type { DecisionRecord } from '../storage/decision-record';
 
-const COLUMNS = ['time', 'repository', 'ref', 'trigger', 'outcome', 'rules', 'pipeline', 'build', 'policy revision'] as const;
+const COLUMNS = ['time', 'repository', 'repository uuid', 'project', 'ref', 'trigger', 'pipeline', 'build', 'creator', 'outcome', 'rules', 'grants', 'environments', 'policy revision', 'message'] as const;
 
 /**
  * Quotes every cell, and defuses cells that a spreadsheet would run as a formula: refs and
@@ -13,7 +13,11 @@ function cell(value: string | number | undefined): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-export function decisionsCsv(records: readonly StoredDecision[]): string {
-  const rows = records.map((r) => [r.at, r.repository, r.ref, r.trigger, r.outcome, r.rules.join(' '), r.pipeline, r.buildNumber, r.policyRevision].map(cell).join(','));
-  return [COLUMNS.map(cell).join(','), ...rows].join('\r\n') + '\r\n';
+export const decisionsCsvHeader = (): string => `${COLUMNS.map(cell).join(',')}\r\n`;
+
+/** The rows alone, each ending in CRLF, so that parts of a long export join into one file. */
+export function decisionsCsv(records: readonly DecisionRecord[]): string {
+  return records
+    .map((r) => `${[new Date(r.at).toISOString(), r.repository, r.repositoryUuid, r.project, r.ref, r.trigger, r.pipeline, r.buildNumber, r.creator, r.outcome, r.rules.join(' '), r.grants.join(' '), r.environments.join(' '), r.policyRevision, r.message].map(cell).join(',')}\r\n`)
+    .join('');
 }

@@ -7,7 +7,10 @@
 import { GRANT_ID_PATTERN, type Grant } from '../policy/grant-guard';
 import { validateGrant, type GrantProblem } from '../policy/grants';
 import { validatePolicy } from '../policy/load';
-import { createDecisionLog, type DecisionLog } from '../storage/decision-log';
+import { createDecisionQuery } from '../storage/decision-query';
+import { ENTITY_DEFINITIONS } from '../storage/entities';
+import type { EntityStore } from '../storage/entity-store';
+import { createMemoryEntities } from '../storage/memory-entities';
 import { createGrantStore, isActive, type GrantEntry } from '../storage/grant-store';
 import { grantRunsFromLog, type GrantRunQuery } from '../storage/grant-runs';
 import { StorageLimitError, type KeyValueStore } from '../storage/kv';
@@ -19,7 +22,7 @@ import { identityFromContext, type AdminCheck, type Identity } from './identity'
 export interface GrantHandlerDependencies {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
-  readonly decisions?: DecisionLog;
+  readonly entities?: EntityStore;
   /** The runs that used a grant; defaults to a scan of the decision log. */
   readonly grantRuns?: GrantRunQuery;
   readonly now?: () => Date;
@@ -50,7 +53,7 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
   const now = deps.now ?? (() => new Date());
   const policies = createPolicyRepository(deps.kv);
   const store = createGrantStore(deps.kv, policies);
-  const runsOf = deps.grantRuns ?? grantRunsFromLog(deps.decisions ?? createDecisionLog(deps.kv));
+  const runsOf = deps.grantRuns ?? grantRunsFromLog(createDecisionQuery(deps.entities ?? createMemoryEntities(ENTITY_DEFINITIONS), deps.kv));
 
   const handler =
     <T>(body: (identity: Identity, payload: unknown) => Promise<T>) =>

@@ -1,6 +1,6 @@
 /** The Grants tab's contract with its resolver functions (types only, so the UI bundle can import them). */
 import type { Grant } from '../policy/grant-guard';
-import type { StoredDecision } from '../storage/decision-log';
+import type { ListedDecision } from '../storage/decision-query';
 
 export type GrantStatus = 'active' | 'expired' | 'revoked';
 
@@ -28,7 +28,7 @@ export interface GrantCreatedView {
 
 export interface GrantRunsView {
   readonly id: string;
-  readonly runs: StoredDecision[];
+  readonly runs: ListedDecision[];
   /** True when older decision records were not searched. */
   readonly capped: boolean;
 }

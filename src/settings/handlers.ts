@@ -11,8 +11,16 @@ import { problemsFromZod, validatePolicy, type PolicyProblem } from '../policy/l
 import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { simulate, SimulationInputError } from '../simulate/simulate';
-import { createDecisionLog, DECISION_SCAN_CAP, type DecisionLog } from '../storage/decision-log';
 import { createGrantStore } from '../storage/grant-store';
+import { checkBypasses } from '../storage/bypass';
+import { DECISION_OUTCOMES } from '../storage/decision-record';
+import { BadCursorError, createDecisionQuery } from '../storage/decision-query';
+import { grantRunsFromLog } from '../storage/grant-runs';
+import type { DecisionFilter } from '../storage/decision-store';
+import { ENTITY_DEFINITIONS } from '../storage/entities';
+import type { EntityStore } from '../storage/entity-store';
+import { createMemoryEntities } from '../storage/memory-entities';
+import { readStats, statsView } from '../storage/rollup';
 import { StorageLimitError, type KeyValueStore } from '../storage/kv';
 import { createPolicyRepository, type RevisionRecord } from '../storage/policy-repo';
 import { createPolicyTestStore, MAX_PIPELINE_YAML, MAX_POLICY_TESTS, PolicyTestInputSchema, PreviewTargetSchema, type PolicyTest } from '../storage/policy-tests';
@@ -22,16 +30,17 @@ import { parseYaml } from '../yaml/document';
 import { weakenings } from '../policy/weakening';
 import { passthroughSteps } from './passthrough';
 import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people';
-import type { ApiError, ApiResult, CsvView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
-import { decisionsCsv } from './csv';
 import { createGrantHandlers } from './grant-handlers';
+import type { ApiError, ApiResult, BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
+import { decisionsCsv, decisionsCsvHeader } from './csv';
 import { identityFromContext, type AdminCheck, type Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
 export interface HandlerDependencies extends ScopeDependencies {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
-  readonly decisions?: DecisionLog;
+  /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
+  readonly entities?: EntityStore;
   readonly now?: () => Date;
   readonly newId?: () => string;
   /** Bitbucket's users endpoint as the caller; without it, people are shown by account id. */
@@ -40,8 +49,9 @@ export interface HandlerDependencies extends ScopeDependencies {
 
 /** Policy text an admin pastes; far above any real policy, far below the KVS value limit. */
 const MAX_POLICY_TEXT = 128 * 1024;
-/** Decision-log rows sent to the page at once; CSV export sends every scanned row. */
-const MAX_LISTED_DECISIONS = 200;
+/** Decision-log rows a page of the listing aims for; CSV export asks for larger pages until the end. */
+const LISTED_DECISIONS = 50;
+const EXPORTED_DECISIONS_PER_CALL = 2_000;
 
 const NO_POLICY_MESSAGE =
   'No policy has been saved for this workspace yet. Until one is saved, Pipeline Guard passes every pipeline through unchanged. Write a policy on this page, preview it against a pipeline, then save it.';
@@ -70,9 +80,18 @@ const Payloads = {
     })
     .refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
   decisions: z.strictObject({
-    outcome: z.enum(['allowed', 'blocked', 'none', 'passthrough']).optional(),
+    outcome: z.enum(DECISION_OUTCOMES).optional(),
     repository: z.string().max(300).optional(),
+    project: z.string().max(80).optional(),
+    rule: z.string().max(60).optional(),
+    environment: z.string().max(60).optional(),
+    grant: z.string().max(80).optional(),
+    /** `YYYY-MM-DD` (the whole UTC day) or an ISO 8601 time. */
+    from: z.string().max(40).optional(),
+    to: z.string().max(40).optional(),
+    cursor: z.string().max(4_000).optional(),
   }),
+  bypasses: z.strictObject({ cursor: z.string().max(4_000).optional() }),
   savePolicyTest: PolicyTestInputSchema.extend({ id: z.string().regex(/^[a-z0-9]{6,40}$/).optional() }),
   deletePolicyTest: z.strictObject({ id: z.string().regex(/^[a-z0-9]{6,40}$/) }),
   trustPolicies: z
@@ -133,6 +152,16 @@ function draftFrom(input: { policy?: unknown; policyText?: string }): Draft | un
   return { raw: cloneJson(input.policy), policy: result.policy };
 }
 
+/** A date alone means the whole UTC day: `from` its first millisecond, `to` its last. */
+function timeBound(value: string | undefined, side: 'from' | 'to'): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const at = Date.parse(dateOnly ? `${text}T00:00:00.000Z` : text);
+  if (Number.isNaN(at)) return refuse({ code: 'invalid-request', message: `The request is not valid: ${side}: "${text.slice(0, 40)}" is not a date (YYYY-MM-DD) or an ISO 8601 time` });
+  return dateOnly && side === 'to' ? at + 86_400_000 - 1 : at;
+}
+
 export type Handler<T> = (context: unknown, payload: unknown) => Promise<ApiResult<T>>;
 
 export function createHandlers(deps: HandlerDependencies) {
@@ -140,9 +169,20 @@ export function createHandlers(deps: HandlerDependencies) {
   const newId = deps.newId ?? (() => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`);
   const repo = createPolicyRepository(deps.kv);
   const tests = createPolicyTestStore(deps.kv);
-  const decisionLog = deps.decisions ?? createDecisionLog(deps.kv);
   const grants = createGrantStore(deps.kv, repo);
   const people = deps.fetchUser ? createNameLookup(deps.fetchUser) : undefined;
+  const entities = deps.entities ?? createMemoryEntities(ENTITY_DEFINITIONS);
+  const decisionQuery = createDecisionQuery(entities, deps.kv);
+
+  const listDecisions = async (input: Omit<z.output<typeof Payloads.decisions>, 'cursor'>, cursor: string | undefined, pageSize: number) => {
+    const filter: DecisionFilter = { ...input, from: timeBound(input.from, 'from'), to: timeBound(input.to, 'to') };
+    try {
+      return await decisionQuery.list(filter, { cursor, pageSize });
+    } catch (error) {
+      if (error instanceof BadCursorError) return refuse({ code: 'invalid-request', message: error.message });
+      throw error;
+    }
+  };
 
   /** Every handler: identity from the context, refusals as `{ ok: false }`, nothing thrown at the page. */
   const handler =
@@ -273,7 +313,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
   return {
     ...createScopeHandlers(deps, kit),
-    ...createGrantHandlers({ ...deps, decisions: decisionLog }),
+    ...createGrantHandlers({ ...deps, grantRuns: grantRunsFromLog(decisionQuery) }),
 
     getPolicy: handler<PolicyView>(async (identity, payload) => {
       parsePayload(Payloads.none, payload);
@@ -356,15 +396,27 @@ export function createHandlers(deps: HandlerDependencies) {
     }),
 
     decisions: handler<DecisionsView>(async (_identity, payload) => {
-      const filter = parsePayload(Payloads.decisions, payload);
-      const listing = await decisionLog.list(filter);
-      return { ...listing, records: listing.records.slice(0, MAX_LISTED_DECISIONS) };
+      const { cursor, ...input } = parsePayload(Payloads.decisions, payload);
+      return listDecisions(input, cursor, LISTED_DECISIONS);
     }),
 
     exportDecisions: handler<CsvView>(async (_identity, payload) => {
-      const filter = parsePayload(Payloads.decisions, payload);
-      const listing = await decisionLog.list(filter, DECISION_SCAN_CAP);
-      return { filename: `pipeline-guard-decisions-${now().toISOString().slice(0, 10)}.csv`, csv: decisionsCsv(listing.records) };
+      // One call answers a large page; the page calls again with the cursor until there is none,
+      // so the file holds every matching record however many there are.
+      const { cursor, ...input } = parsePayload(Payloads.decisions, payload);
+      const page = await listDecisions(input, cursor, EXPORTED_DECISIONS_PER_CALL);
+      const rows = decisionsCsv(page.records);
+      return { filename: `pipeline-guard-decisions-${now().toISOString().slice(0, 10)}.csv`, csv: cursor === undefined ? decisionsCsvHeader() + rows : rows, rows: page.records.length, ...(page.cursor !== undefined ? { cursor: page.cursor } : {}) };
+    }),
+
+    decisionStats: handler<DecisionStatsView>(async (_identity, payload) => {
+      parsePayload(Payloads.none, payload);
+      return statsView(await readStats(deps.kv), now());
+    }),
+
+    bypasses: handler<BypassView>(async (_identity, payload) => {
+      const { cursor } = parsePayload(Payloads.bypasses, payload);
+      return checkBypasses(entities, { cursor });
     }),
 
     listPolicyTests: handler<{ tests: PolicyTest[] }>(async (_identity, payload) => {

@@ -1,23 +1,57 @@
+/**
+ * One decision-log record per real run (never for `definitions`): what the provider decided, for
+ * which repository, ref and pipeline, under which rules, grants and policy revision. It is also the
+ * stored value of the `decision` custom entity (decision-store.ts), so its attributes are flat and
+ * bounded: a record is at most about 3 KiB whatever the pipeline sends.
+ *
+ * This module is on the provider's path, so it validates stored data with a hand-written guard
+ * (`isDecisionRecord`), not zod; src/storage/decision-schema.ts holds the zod schema the resolver
+ * uses, and a test keeps the two in agreement.
+ */
 import { refKey } from '../engine/labels';
-import type { ProviderRequest } from '../engine/request';
-import type { RunReport } from '../engine/run';
+import { refOf } from '../engine/ref';
+import type { ProviderRequest, ProviderResponse } from '../engine/request';
+import type { Outcome, RunReport } from '../engine/run';
+import type { Finding } from '../engine/types';
 
-/** One compact line of the decision log, written for every real run (never for `definitions`). */
+export const DECISION_OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const satisfies readonly Outcome[];
+export const MAX_TEXT = 300;
+export const MAX_LIST = 20;
+export const MAX_ID = 80;
+/** The first 1 KB of the block message: enough to read why, bounded whatever the pipeline holds. */
+export const MAX_MESSAGE_BYTES = 1024;
+export const UNKNOWN_PROJECT = '';
+
 export interface DecisionRecord {
-  readonly at: string;
-  /** The repository's full name (`acme/website`) when the provider resolved it (scoped policies), else its UUID. */
+  /** Record format; records of the older key-value format (decision-log.ts) have none. */
+  readonly v: 2;
+  /** Epoch milliseconds: the range of every index. */
+  readonly at: number;
+  /** Full name (`acme/payments-api`) when the provider resolved it, else the UUID from the request. */
   readonly repository: string;
-  /** The repository's Bitbucket project key, when known. */
+  /** Lower-cased `repository`: the partition of the by-repository index. */
+  readonly repositoryKey: string;
+  readonly repositoryUuid: string;
+  /** Bitbucket project key; absent when unknown (the request does not carry it). */
   readonly project?: string;
+  /** `branch:main`, `tag:v1`, `none` (commit target). */
   readonly ref: string;
   readonly trigger: string;
-  readonly outcome: RunReport['outcome'];
-  readonly rules: string[];
+  /** Pipeline UUID, lower-cased: what a deployment event names, so the bypass check can find the decision. */
   readonly pipeline?: string;
   readonly buildNumber?: number;
+  /** The Bitbucket account that started the run. */
+  readonly creator?: string;
+  readonly outcome: Outcome;
+  /** Rules with a finding, sorted. A run that passed through for want of a policy has none. */
+  readonly rules: string[];
+  /** Break-glass grant ids the run used. */
+  readonly grants: string[];
+  /** Environments the run's steps were placed in, sorted. */
+  readonly environments: string[];
+  /** The first 1 KB of the block message, for a blocked run. */
+  readonly message?: string;
   readonly policyRevision?: number;
-  /** Break-glass grants the run used (RunReport.grants). */
-  readonly grants?: string[];
 }
 
 export interface DecisionSink {
@@ -25,18 +59,81 @@ export interface DecisionSink {
   append(record: DecisionRecord): Promise<void>;
 }
 
-export function decisionRecord(request: Pick<ProviderRequest, 'repository' | 'trigger' | 'pipeline' | 'build_number'>, report: RunReport, at: Date): DecisionRecord {
+const clip = (text: string, max = MAX_TEXT) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Cuts at a character boundary so that the UTF-8 form is at most `maxBytes`. */
+export function firstBytes(text: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  let cut = new TextDecoder().decode(bytes.slice(0, maxBytes - 3));
+  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * The engine reports "no policy saved yet" as a warning under policy-unavailable so that the preview
+ * can say so; in the log it is the outcome `passthrough` and no rule, never the storage fault.
+ */
+const isNoPolicyNotice = (report: RunReport, finding: Finding) => report.outcome === 'passthrough' && report.policy === undefined && finding.rule === 'policy-unavailable' && finding.mode === 'warn';
+
+type RecordedRequest = Pick<ProviderRequest, 'repository' | 'trigger' | 'pipeline' | 'build_number' | 'creator' | 'target'>;
+
+export function decisionRecord(request: RecordedRequest, report: RunReport, at: Date, response?: ProviderResponse): DecisionRecord {
+  const identity = report.repository;
+  const repository = clip(identity?.fullName || request.repository);
+  const ref = report.ref ?? refOf(request.target);
+  const message = response && 'error' in response ? response.error.message : undefined;
+  const environments = [...new Set(report.steps.flatMap((step) => (step.environment ? [step.environment] : [])))].sort();
   return {
-    at: at.toISOString(),
-    repository: report.repository?.fullName ?? request.repository,
-    ...(report.repository?.projectKey !== undefined ? { project: report.repository.projectKey } : {}),
-    ref: report.ref ? refKey(report.ref) : 'none',
-    trigger: request.trigger,
+    v: 2,
+    at: Number.isNaN(at.getTime()) ? Date.now() : at.getTime(),
+    repository,
+    repositoryKey: repository.toLowerCase(),
+    repositoryUuid: clip(request.repository, MAX_ID),
+    ...(identity?.projectKey ? { project: clip(identity.projectKey, MAX_ID) } : {}),
+    ref: clip(refKey(ref)),
+    trigger: clip(request.trigger, 40),
+    ...(request.pipeline !== undefined ? { pipeline: clip(request.pipeline.toLowerCase(), MAX_ID) } : {}),
+    ...(request.build_number !== undefined ? { buildNumber: request.build_number } : {}),
+    ...(request.creator !== undefined ? { creator: clip(request.creator, MAX_ID) } : {}),
     outcome: report.outcome,
-    rules: [...new Set(report.findings.map((finding) => finding.rule))].sort(),
-    pipeline: request.pipeline,
-    buildNumber: request.build_number,
-    policyRevision: report.policy?.revision,
-    ...(report.grants?.length ? { grants: report.grants } : {}),
+    rules: [...new Set(report.findings.filter((finding) => !isNoPolicyNotice(report, finding)).map((finding) => finding.rule))].sort().slice(0, MAX_LIST),
+    grants: [...new Set(report.grants ?? [])].sort().slice(0, MAX_LIST).map((id) => clip(id, MAX_ID)),
+    environments: environments.slice(0, MAX_LIST).map((name) => clip(name, 60)),
+    ...(message !== undefined ? { message: firstBytes(message, MAX_MESSAGE_BYTES) } : {}),
+    ...(report.policy?.revision !== undefined ? { policyRevision: report.policy.revision } : {}),
   };
+}
+
+const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
+const isStringList = (value: unknown, max: number) => Array.isArray(value) && value.length <= MAX_LIST && value.every((item) => isString(item, max));
+const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
+const isInteger = (value: unknown) => Number.isSafeInteger(value);
+
+/** Stored data is a boundary: the hand-written twin of DecisionRecordSchema (decision-schema.ts). */
+export function isDecisionRecord(value: unknown): value is DecisionRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision']);
+  return (
+    Object.keys(r).every((key) => known.has(key)) &&
+    r.v === 2 &&
+    isInteger(r.at) &&
+    (r.at as number) >= 0 &&
+    isString(r.repository, MAX_TEXT) &&
+    isString(r.repositoryKey, MAX_TEXT) &&
+    isString(r.repositoryUuid, MAX_ID) &&
+    isOptional(r.project, (v) => isString(v, MAX_ID)) &&
+    isString(r.ref, MAX_TEXT) &&
+    isString(r.trigger, 40) &&
+    isOptional(r.pipeline, (v) => isString(v, MAX_ID)) &&
+    isOptional(r.buildNumber, isInteger) &&
+    isOptional(r.creator, (v) => isString(v, MAX_ID)) &&
+    (DECISION_OUTCOMES as readonly unknown[]).includes(r.outcome) &&
+    isStringList(r.rules, 60) &&
+    isStringList(r.grants, MAX_ID) &&
+    isStringList(r.environments, 60) &&
+    isOptional(r.message, (v) => isString(v, MAX_MESSAGE_BYTES)) &&
+    isOptional(r.policyRevision, isInteger)
+  );
 }

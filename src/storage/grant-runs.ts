@@ -1,15 +1,22 @@
 /**
- * The runs that used a break-glass grant, for the settings page. A minimal query over today's
- * decision log (its newest DECISION_SCAN_CAP records, filtered here); the rebuilt, indexed log
- * answers the same question with a grant filter and no cap, behind the same function type.
+ * The runs that used a break-glass grant, for the settings page: the decision log's grant filter.
+ * A grant lasts at most 24 hours, so its runs are few; the listing still stops at MAX_GRANT_RUNS.
  */
-import { DECISION_SCAN_CAP, type DecisionLog, type StoredDecision } from './decision-log';
+import type { DecisionQuery, ListedDecision } from './decision-query';
 
-export type GrantRunQuery = (grantId: string) => Promise<{ readonly runs: StoredDecision[]; readonly capped: boolean }>;
+export const MAX_GRANT_RUNS = 500;
 
-export function grantRunsFromLog(log: DecisionLog): GrantRunQuery {
+export type GrantRunQuery = (grantId: string) => Promise<{ readonly runs: ListedDecision[]; readonly capped: boolean }>;
+
+export function grantRunsFromLog(query: DecisionQuery): GrantRunQuery {
   return async (grantId) => {
-    const listing = await log.list({}, DECISION_SCAN_CAP);
-    return { runs: listing.records.filter((record) => record.grants?.includes(grantId)), capped: listing.capped };
+    const runs: ListedDecision[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await query.list({ grant: grantId }, { cursor, pageSize: 100 });
+      runs.push(...page.records);
+      cursor = page.cursor;
+    } while (cursor !== undefined && runs.length < MAX_GRANT_RUNS);
+    return { runs: runs.slice(0, MAX_GRANT_RUNS), capped: cursor !== undefined || runs.length > MAX_GRANT_RUNS };
   };
 }

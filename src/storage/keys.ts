@@ -24,3 +24,6 @@ export const grantKey = (id: string): string => `${GRANT_PREFIX}${id}`;
  */
 export const REPOSITORY_PREFIX = 'repository:';
 export const repositoryCacheKey = (uuid: string): string => `${REPOSITORY_PREFIX}${uuid.replace(/[{}]/g, '').toLowerCase()}`;
+
+/** One rolled-up stats record per UTC day, `stats:day:2026-11-25`; see rollup.ts. */
+export const STATS_DAY_PREFIX = 'stats:day:';

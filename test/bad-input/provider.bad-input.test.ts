@@ -278,11 +278,13 @@ describe('broken policies and storage faults', () => {
     expect(records).toHaveLength(1);
   });
 
-  it('no policy ever saved passes the run through, recorded as a warning rather than silently', async () => {
+  it('no policy ever saved passes the run through, recorded as its own state (with the ref), never as a storage fault', async () => {
     const { provider, records } = fixture(async () => undefined);
     const r = valid();
     expect(await provider(r)).toEqual({ pipelines_configuration: r.pipelines_configuration });
-    expect(records).toEqual([expect.objectContaining({ outcome: 'passthrough', rules: ['policy-unavailable'] })]);
+    expect(records).toEqual([expect.objectContaining({ outcome: 'passthrough', ref: 'branch:feature/x', rules: [] })]);
+    expect(records[0]).not.toHaveProperty('policyRevision');
+    expect(records[0]).not.toHaveProperty('message');
   });
 
   it('reads the policy from the key the settings page writes', () => {

@@ -68,13 +68,20 @@ describe('the provider function', () => {
     await provider(readFixture('requests', 'documented-definitions.json'));
     expect(decisions).toEqual([
       {
-        at: '2026-11-25T12:00:00.000Z',
+        v: 2,
+        at: Date.parse('2026-11-25T12:00:00.000Z'),
         repository: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+        repositoryKey: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+        repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
         ref: 'branch:feature/x',
         trigger: 'push',
         outcome: 'blocked',
         rules: ['branch-gate'],
+        grants: [],
+        environments: expect.arrayContaining(['prod']),
+        message: expect.stringMatching(/^Pipeline Guard blocked this run for branch feature\/x .*\[branch-gate\]/s),
         pipeline: '{0ac5e5c0-a233-4cb5-88b9-bcffc5fa4925}',
+        creator: expect.any(String),
         buildNumber: 12,
         policyRevision: 4,
       },

@@ -1,7 +1,9 @@
 import { createProvider } from '../../src/provider/handler';
 import { createHandlers } from '../../src/settings/handlers';
 import type { GrantsView } from '../../src/settings/grants-api';
-import { createDecisionLog } from '../../src/storage/decision-log';
+import { createDecisionWriter } from '../../src/storage/decision-store';
+import { ENTITY_DEFINITIONS } from '../../src/storage/entities';
+import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { grantKey, POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { branchRun, referencePolicyInput, step } from '../support/requests';
@@ -25,8 +27,9 @@ function setup() {
   const kv = createMemoryKv();
   let clock = START;
   const now = () => new Date(clock);
-  const decisions = createDecisionLog(kv);
-  const handlers = createHandlers({ kv, decisions, now, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
+  const entities = createMemoryEntities(ENTITY_DEFINITIONS);
+  const decisions = createDecisionWriter(entities);
+  const handlers = createHandlers({ kv, entities, now, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
   const repositories = { resolve: async (_workspace: string, uuid: string) => ({ uuid, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }) };
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: () => undefined });
   return { kv, handlers, provider, advance: (ms: number) => (clock += ms) };

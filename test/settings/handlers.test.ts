@@ -3,7 +3,9 @@ import { parsePolicyText } from '../../src/policy/text';
 import { createProvider } from '../../src/provider/handler';
 import { createHandlers } from '../../src/settings/handlers';
 import { simulate } from '../../src/simulate/simulate';
-import { createDecisionLog } from '../../src/storage/decision-log';
+import { createDecisionWriter } from '../../src/storage/decision-store';
+import { ENTITY_DEFINITIONS } from '../../src/storage/entities';
+import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { referencePolicyInput, referencePolicyText } from '../support/requests';
@@ -30,10 +32,11 @@ function setup() {
   let clock = Date.parse('2026-11-25T10:00:00.000Z');
   const now = () => new Date((clock += 1000));
   const adminCheck = jest.fn(async ({ accountId }: { accountId: string }) => accountId === 'admin-1');
-  const decisions = createDecisionLog(kv);
-  const handlers = createHandlers({ kv, adminCheck, decisions, now });
+  const entities = createMemoryEntities(ENTITY_DEFINITIONS, { now: () => clock });
+  const decisions = createDecisionWriter(entities);
+  const handlers = createHandlers({ kv, adminCheck, entities, now });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: () => undefined, now });
-  return { kv, handlers, adminCheck, provider };
+  return { kv, entities, handlers, adminCheck, provider };
 }
 
 const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
@@ -236,10 +239,44 @@ describe('decisions', () => {
     const { csv, filename } = ok(await handlers.exportDecisions(MEMBER, { outcome: 'blocked' }));
     expect(filename).toMatch(/^pipeline-guard-decisions-2026-11-25\.csv$/);
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('"time","repository","ref","trigger","outcome","rules","pipeline","build","policy revision"');
+    expect(lines[0]).toBe('"time","repository","repository uuid","project","ref","trigger","pipeline","build","creator","outcome","rules","grants","environments","policy revision","message"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('"branch:=HYPERLINK(""x"")"');
     expect(failed(await handlers.decisions(MEMBER, { outcome: 'maybe' })).code).toBe('invalid-request');
+  });
+});
+
+describe('decision log at scale, charts and the bypass check', () => {
+  it('pages with a cursor, takes UTC days as a range, and refuses a bad date or a foreign cursor', async () => {
+    const { handlers, entities } = setup();
+    const writer = createDecisionWriter(entities);
+    const at = (day: string, hour: number) => Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
+    for (let hour = 0; hour < 24; hour += 1)
+      for (const day of ['2026-11-23', '2026-11-24']) await writer.append({ v: 2, at: at(day, hour), repository: 'acme/api', repositoryKey: 'acme/api', repositoryUuid: '{u}', ref: 'branch:main', trigger: 'push', outcome: 'allowed', rules: [], grants: [], environments: ['dev'] });
+    const first = ok(await handlers.decisions(MEMBER, {}));
+    expect(first.records).toHaveLength(48);
+    const day = ok(await handlers.decisions(MEMBER, { from: '2026-11-24', to: '2026-11-24' }));
+    expect(day.records.map((r) => new Date(r.at).toISOString().slice(0, 10))).toEqual(Array(24).fill('2026-11-24'));
+    expect(failed(await handlers.decisions(MEMBER, { from: 'yesterday' })).message).toMatch(/from: "yesterday" is not a date/);
+    expect(failed(await handlers.decisions(MEMBER, { cursor: 'forged' })).code).toBe('invalid-request');
+    const parts: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const part = ok(await handlers.exportDecisions(MEMBER, cursor ? { cursor } : {}));
+      parts.push(part.csv);
+      cursor = part.cursor;
+    } while (cursor);
+    expect(parts.join('').trim().split('\r\n')).toHaveLength(49);
+  });
+
+  it('answers the charts from the rollup’s stats and the bypass list from deployments', async () => {
+    const { handlers } = setup();
+    const stats = ok(await handlers.decisionStats(MEMBER, {}));
+    expect(stats.days).toHaveLength(30);
+    expect(stats.computedAt).toBeUndefined();
+    const bypasses = ok(await handlers.bypasses(MEMBER, {}));
+    expect(bypasses).toMatchObject({ findings: [], checked: 0, covered: 0, damaged: 0 });
+    expect(failed(await handlers.bypasses(MEMBER, { cursor: 7 })).code).toBe('invalid-request');
   });
 });
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import { createHandlers } from '../../src/settings/handlers';
 import type { TrustPolicyView } from '../../src/settings/api';
-import { createDecisionLog } from '../../src/storage/decision-log';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 
 const ADMIN = { workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}', accountId: 'admin-1', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
@@ -10,7 +9,7 @@ const POLICY = readFileSync(path.resolve(__dirname, '../../fixtures/cli/policies
 
 function setup() {
   const kv = createMemoryKv();
-  return createHandlers({ kv, adminCheck: async () => true, decisions: createDecisionLog(kv), now: () => new Date('2026-11-25T10:00:00.000Z') });
+  return createHandlers({ kv, adminCheck: async () => true, now: () => new Date('2026-11-25T10:00:00.000Z') });
 }
 
 describe('trustPolicies for GCP and Vault environments', () => {

@@ -13,5 +13,7 @@ export function createHttpBackend(base: string): SettingsBackend {
     getContext: () => post(`${base}/context`, {}),
     invoke: (key, payload) => post(`${base}/invoke/${encodeURIComponent(key)}`, payload ?? {}),
     simulateRun: (run) => post(`${base}/simulate-run`, run),
+    runRollup: () => post(`${base}/rollup`, {}),
+    replayDeployments: (fixture) => post(`${base}/replay-deployments`, { fixture }),
   };
 }

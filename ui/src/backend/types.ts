@@ -18,4 +18,8 @@ export interface SettingsBackend {
   invoke<T>(key: string, payload?: Record<string, unknown>): Promise<T>;
   /** The local console only: sends a Bitbucket-like run through the real provider function. */
   simulateRun?(run: SimulatedRun): Promise<{ response: ProviderResponse }>;
+  /** The local console only: runs the hourly rollup (a Forge scheduledTrigger) now. */
+  runRollup?(): Promise<{ days: string[] }>;
+  /** The local console only: delivers the deployment events of a fixture in fixtures/deployments/. */
+  replayDeployments?(fixture: string): Promise<{ recorded: number }>;
 }

@@ -1,18 +1,51 @@
-/** What the provider decided on each run: newest first, filterable, exportable as CSV. */
+/**
+ * The decision log: what the provider decided on each run, newest first, filtered through the log's
+ * indexes and paged with cursors back to the 90-day TTL; each record's detail; CSV export of every
+ * matching record; 30 days of charts from the hourly rollup; and the bypass check (Production
+ * deployments without an allowed Pipeline Guard decision).
+ */
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
+import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import { useCallback, useEffect, useState } from 'react';
-import type { CsvView, DecisionsView } from '../../../src/settings/api';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import type { BypassView, CsvView, DecisionStatsView, DecisionsView } from '../../../src/settings/api';
+import type { ListedDecision } from '../../../src/storage/decision-query';
+import type { BypassFinding } from '../../../src/storage/bypass';
 import type { SettingsBackend } from '../backend/types';
 import { EXAMPLE_PIPELINE, type Call } from '../api';
+import type { Series } from '../charts';
 import { downloadText } from '../download';
 import { OutcomeLozenge } from '../result';
 import { DEFAULT_TARGET, TargetPicker, toTarget } from '../target';
+import './decisions.css';
+
+/** Chart.js loads in its own chunk, when the log's charts are first drawn: the page's first view stays small. */
+const BarChart = lazy(async () => ({ default: (await import('../charts')).BarChart }));
 
 const OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const;
+const TEXT_FILTERS = [
+  ['repository', 'Repository', 'acme/payments-api, a {uuid}, or part of a name'],
+  ['project', 'Project key', 'e.g. PAY'],
+  ['rule', 'Rule', 'e.g. branch-gate'],
+  ['environment', 'Environment', 'e.g. prod'],
+  ['grant', 'Grant', 'e.g. INC-4711'],
+] as const;
+type FilterKey = (typeof TEXT_FILTERS)[number][0] | 'outcome' | 'from' | 'to';
+type Filters = Partial<Record<FilterKey, string>>;
+
+/** Pass-through is its own state: no policy was saved yet, which is neither a fault nor a check. */
+function DecisionOutcome({ record }: { record: Pick<ListedDecision, 'outcome'> }) {
+  if (record.outcome === 'passthrough')
+    return (
+      <Lozenge appearance="moved" isBold>
+        no policy yet
+      </Lozenge>
+    );
+  return <OutcomeLozenge outcome={record.outcome} />;
+}
 
 /** Bitbucket sends only the selected definition; with none selected, the configuration has no pipelines. */
 function runsNothing(config: unknown): boolean {
@@ -70,86 +103,359 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
   );
 }
 
-export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsBackend }) {
-  const [outcome, setOutcome] = useState('');
-  const [repository, setRepository] = useState('');
-  const [listing, setListing] = useState<DecisionsView>();
-  const [error, setError] = useState<string>();
+/** The local console only: what Forge runs without a page (the hourly rollup, deployment events). */
+function ConsoleTriggers({ backend, onDone }: { backend: SettingsBackend; onDone: () => void }) {
+  const [status, setStatus] = useState<string>();
+  const act = async (what: () => Promise<string>) => {
+    try {
+      setStatus(await what());
+    } catch (error) {
+      setStatus(`Failed: ${(error as Error).message}`);
+    }
+    onDone();
+  };
+  return (
+    <details className="card">
+      <summary>Local console only: scheduled rollup and deployment events</summary>
+      <p className="hint">In Forge the rollup runs every hour and Bitbucket sends deployment events; here they run when you ask.</p>
+      <div className="toolbar">
+        <Button onClick={() => act(async () => `Rolled up ${(await backend.runRollup!()).days.length} days.`)}>Run the hourly rollup now</Button>
+        <Button onClick={() => act(async () => `Replayed ${(await backend.replayDeployments!('replay')).recorded} deployment events from fixtures/deployments/replay.json.`)}>Replay deployment events</Button>
+      </div>
+      {status ? (
+        <p role="status" className="run-answer">
+          {status}
+        </p>
+      ) : null}
+    </details>
+  );
+}
 
-  const filter = useCallback(() => ({ ...(outcome ? { outcome } : {}), ...(repository.trim() ? { repository: repository.trim() } : {}) }), [outcome, repository]);
-  const load = useCallback(async () => {
-    const result = await call<DecisionsView>('decisions', filter());
-    if (result.ok) {
-      setListing(result);
+function Charts({ call, refresh }: { call: Call; refresh: number }) {
+  const [stats, setStats] = useState<DecisionStatsView>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    void call<DecisionStatsView>('decisionStats', {}).then((result) => {
+      if (result.ok) setStats(result);
+      else setError(result.error.message);
+    });
+  }, [call, refresh]);
+  const perDay = useMemo(() => {
+    const days = stats?.days ?? [];
+    const series: Series[] = [
+      { label: 'runs', values: days.map((d) => d.runs), color: '#1d7afc' },
+      { label: 'blocked', values: days.map((d) => d.blocked), color: '#c9372c' },
+    ];
+    return { labels: days.map((d) => d.day.slice(5)), series };
+  }, [stats]);
+  const rules = useMemo(() => ({ labels: (stats?.topBlockingRules ?? []).map((r) => r.name), series: [{ label: 'blocked runs', values: (stats?.topBlockingRules ?? []).map((r) => r.count), color: '#c9372c' }] }), [stats]);
+  const repositories = useMemo(
+    () => ({ labels: (stats?.topBlockingRepositories ?? []).map((r) => r.name), series: [{ label: 'blocked runs', values: (stats?.topBlockingRepositories ?? []).map((r) => r.count), color: '#e56910' }] }),
+    [stats],
+  );
+  if (error)
+    return (
+      <SectionMessage appearance="error" title="Could not load the charts">
+        <p>{error}</p>
+      </SectionMessage>
+    );
+  if (!stats) return <p className="hint">Loading the charts…</p>;
+  const rolledUp = stats.days.filter((d) => d.rolledUp).length;
+  return (
+    <section className="card" aria-labelledby="charts-heading">
+      <h3 id="charts-heading">Last 30 days</h3>
+      <p className="hint" data-testid="charts-freshness">
+        {stats.computedAt ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ${rolledUp} of 30 days rolled up.` : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
+      </p>
+      <Suspense fallback={<p className="hint">Loading the charts…</p>}>
+        <BarChart id="chart-per-day" title="Runs and blocked runs per day" labels={perDay.labels} series={perDay.series} />
+        <div className="grid">
+          <BarChart id="chart-rules" title="Top blocking rules" labels={rules.labels} series={rules.series} horizontal />
+          <BarChart id="chart-repositories" title="Top blocking repositories" labels={repositories.labels} series={repositories.series} horizontal />
+        </div>
+      </Suspense>
+    </section>
+  );
+}
+
+const BYPASS_LABEL: Record<BypassFinding['status'], { text: string; appearance: 'removed' | 'moved' | 'default' | 'success' }> = {
+  'no-decision': { text: 'no decision', appearance: 'removed' },
+  'not-allowed': { text: 'not allowed', appearance: 'removed' },
+  'missing-data': { text: 'unknown: data missing', appearance: 'moved' },
+  allowed: { text: 'allowed', appearance: 'success' },
+};
+
+function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
+  const [findings, setFindings] = useState<BypassFinding[]>([]);
+  const [summary, setSummary] = useState({ checked: 0, covered: 0, damaged: 0 });
+  const [cursor, setCursor] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [loaded, setLoaded] = useState(false);
+  const load = useCallback(
+    async (from?: string) => {
+      const result = await call<BypassView>('bypasses', from ? { cursor: from } : {});
+      if (!result.ok) return setError(result.error.message);
       setError(undefined);
-    } else setError(result.error.message);
-  }, [call, filter]);
+      setFindings((previous) => (from ? [...previous, ...result.findings] : result.findings));
+      setSummary((previous) => (from ? { checked: previous.checked + result.checked, covered: previous.covered + result.covered, damaged: previous.damaged + result.damaged } : { checked: result.checked, covered: result.covered, damaged: result.damaged }));
+      setCursor(result.nextCursor);
+      setLoaded(true);
+    },
+    [call],
+  );
+  useEffect(() => void load(), [load, refresh]);
+  return (
+    <section className="card" aria-labelledby="bypass-heading" data-testid="bypasses">
+      <h3 id="bypass-heading">Production deployments without an allowed decision</h3>
+      <p className="hint">
+        Bitbucket reports every deployment; each one to a Production environment should come from a pipeline Pipeline Guard allowed. One with no decision was <strong>deployed without Pipeline Guard: was the provider deselected?</strong> A deployment the check cannot judge is listed as unknown, never as a pass.
+      </p>
+      {error ? (
+        <SectionMessage appearance="error" title="Could not run the bypass check">
+          <p>{error}</p>
+        </SectionMessage>
+      ) : null}
+      {loaded ? (
+        <p className="hint" data-testid="bypass-summary">
+          {summary.checked} Production deployment{summary.checked === 1 ? '' : 's'} checked{cursor ? ' so far' : ''}: {summary.covered} covered by an allowed decision, {findings.length} need a look.
+          {summary.damaged ? ` ${summary.damaged} stored deployment record(s) are damaged and could not be judged.` : ''}
+        </p>
+      ) : null}
+      <DynamicTable
+        caption="Deployments that need a look, newest first"
+        head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'env', content: 'Environment' }, { key: 'pipeline', content: 'Pipeline' }, { key: 'status', content: 'Status' }, { key: 'why', content: 'Why' }] }}
+        rows={findings.map((f) => ({
+          key: f.deployment.deployment,
+          cells: [
+            { key: 'at', content: new Date(f.deployment.at).toLocaleString() },
+            { key: 'repo', content: <code className="small">{f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}</code> },
+            { key: 'env', content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})${f.deployment.state ? `, ${f.deployment.state.toLowerCase()}` : ''}` },
+            { key: 'pipeline', content: <code className="small">{f.deployment.pipeline ?? 'unknown'}</code> },
+            {
+              key: 'status',
+              content: (
+                <Lozenge appearance={BYPASS_LABEL[f.status].appearance} isBold>
+                  {BYPASS_LABEL[f.status].text}
+                </Lozenge>
+              ),
+            },
+            { key: 'why', content: f.reason },
+          ],
+        }))}
+        isLoading={!loaded && !error}
+        emptyView={<p>No Production deployment without an allowed decision{cursor ? ' on this page' : ''}.</p>}
+      />
+      {cursor ? (
+        <div className="toolbar">
+          <Button onClick={() => load(cursor)}>Check older deployments</Button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function Detail({ record, onClose }: { record: ListedDecision; onClose: () => void }) {
+  const rows: [string, string][] = [
+    ['Time', new Date(record.at).toISOString()],
+    ['Repository', record.repository],
+    ['Repository UUID', record.repositoryUuid],
+    ['Project', record.project ?? 'unknown'],
+    ['Ref', record.ref],
+    ['Trigger', record.trigger],
+    ['Pipeline', record.pipeline ?? 'unknown'],
+    ['Build number', record.buildNumber !== undefined ? String(record.buildNumber) : 'unknown'],
+    ['Started by', record.creator ?? 'unknown'],
+    ['Rules', record.rules.join(', ') || 'none'],
+    ['Grants used', record.grants.join(', ') || 'none'],
+    ['Environments', record.environments.join(', ') || 'none'],
+    ['Policy revision', record.policyRevision !== undefined ? String(record.policyRevision) : record.outcome === 'passthrough' ? 'none saved yet' : 'unknown'],
+  ];
+  return (
+    <section className="card card-nested" aria-label="Decision detail" data-testid="decision-detail">
+      <div className="card-header">
+        <h3>
+          Run of {record.repository} <DecisionOutcome record={record} />
+        </h3>
+        <Button onClick={onClose}>Close detail</Button>
+      </div>
+      {record.outcome === 'passthrough' ? <p>No policy was saved yet, so Pipeline Guard passed this pipeline through unchanged. Nothing failed; nothing was checked.</p> : null}
+      {record.format === 'legacy' ? <p className="hint">A record of the older log format: it holds no project, environments, grants or message.</p> : null}
+      <dl className="detail">
+        {rows.map(([term, value]) => (
+          <div key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {record.message ? (
+        <>
+          <h4>Block message (first 1 KB)</h4>
+          <pre className="code">{record.message}</pre>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsBackend }) {
+  const [filters, setFilters] = useState<Filters>({});
+  const [records, setRecords] = useState<ListedDecision[]>([]);
+  const [cursor, setCursor] = useState<string>();
+  const [loaded, setLoaded] = useState(false);
+  const [scanned, setScanned] = useState(0);
+  const [damaged, setDamaged] = useState(0);
+  const [error, setError] = useState<string>();
+  const [selected, setSelected] = useState<ListedDecision>();
+  const [exporting, setExporting] = useState<string>();
+  const [refresh, setRefresh] = useState(0);
+
+  const payload = useCallback(() => Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value.trim() !== '').map(([key, value]) => [key, value!.trim()])), [filters]);
+  const load = useCallback(
+    async (from?: string) => {
+      const result = await call<DecisionsView>('decisions', { ...payload(), ...(from ? { cursor: from } : {}) });
+      if (!result.ok) return setError(result.error.message);
+      setError(undefined);
+      setRecords((previous) => (from ? [...previous, ...result.records] : result.records));
+      setScanned((previous) => (from ? previous : 0) + result.scanned);
+      setDamaged((previous) => (from ? previous : 0) + result.damaged);
+      setCursor(result.cursor);
+      setLoaded(true);
+    },
+    [call, payload],
+  );
 
   useEffect(() => {
-    // Typing in the repository filter asks the resolver once the typing pauses, not per key.
+    // Typing in a filter asks the resolver once the typing pauses, not per key.
     const timer = setTimeout(() => void load(), 250);
     return () => clearTimeout(timer);
   }, [load]);
 
-  const exportCsv = async () => {
-    const result = await call<CsvView>('exportDecisions', filter());
-    if (result.ok) downloadText(result.filename, result.csv, 'text/csv');
-    else setError(result.error.message);
+  const reloadAll = () => {
+    void load();
+    setRefresh((n) => n + 1);
   };
+
+  const exportCsv = async () => {
+    // Every matching record: the resolver answers in parts, and the page asks until there are none.
+    const parts: string[] = [];
+    let next: string | undefined;
+    let rows = 0;
+    do {
+      setExporting(`Exporting… ${rows} records so far`);
+      const result = await call<CsvView>('exportDecisions', { ...payload(), ...(next ? { cursor: next } : {}) });
+      if (!result.ok) {
+        setExporting(undefined);
+        return setError(result.error.message);
+      }
+      parts.push(result.csv);
+      rows += result.rows ?? 0;
+      next = result.cursor;
+      if (!next) downloadText(result.filename, parts.join(''), 'text/csv');
+    } while (next);
+    setExporting(`Exported ${rows} records.`);
+  };
+
+  const setFilter = (key: FilterKey, value: string) => setFilters((previous) => ({ ...previous, [key]: value }));
+  const filtered = Object.values(filters).some((value) => value && value.trim() !== '');
 
   return (
     <div className="stack">
-      <p className="lead">One record per pipeline run that Pipeline Guard checked, kept for 30 days. Use it to answer “why was my pipeline blocked?”.</p>
-      {backend.simulateRun ? <SimulateRun backend={backend} onDone={load} /> : null}
-      <div className="grid grid-3 filters">
-        <div className="field">
-          <label className="field-label" htmlFor="log-outcome">
-            Outcome
-          </label>
-          <select id="log-outcome" className="native-select" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-            <option value="">any</option>
-            {OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
+      <p className="lead">One record per pipeline run that Pipeline Guard checked, kept for 90 days. Use it to answer “why was my pipeline blocked?”, and to see what reached Production without it.</p>
+      {backend.simulateRun ? <SimulateRun backend={backend} onDone={reloadAll} /> : null}
+      {backend.runRollup && backend.replayDeployments ? <ConsoleTriggers backend={backend} onDone={reloadAll} /> : null}
+      <Charts call={call} refresh={refresh} />
+      <Bypasses call={call} refresh={refresh} />
+      <section className="card" aria-labelledby="log-heading">
+        <h3 id="log-heading">Runs</h3>
+        <div className="grid grid-4 filters">
+          <div className="field">
+            <label className="field-label" htmlFor="log-outcome">
+              Outcome
+            </label>
+            <select id="log-outcome" className="native-select" value={filters.outcome ?? ''} onChange={(e) => setFilter('outcome', e.target.value)}>
+              <option value="">any</option>
+              {OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {o === 'passthrough' ? 'passthrough (no policy yet)' : o}
+                </option>
+              ))}
+            </select>
+          </div>
+          {TEXT_FILTERS.map(([key, label, placeholder]) => (
+            <div className="field" key={key}>
+              <label className="field-label" htmlFor={`log-${key}`}>
+                {label}
+              </label>
+              <Textfield id={`log-${key}`} placeholder={placeholder} value={filters[key] ?? ''} onChange={(e) => setFilter(key, (e.target as HTMLInputElement).value)} />
+            </div>
+          ))}
+          <div className="field">
+            <label className="field-label" htmlFor="log-from">
+              From (UTC day)
+            </label>
+            <input id="log-from" className="native-input" type="date" value={filters.from ?? ''} onChange={(e) => setFilter('from', e.target.value)} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="log-to">
+              To (UTC day)
+            </label>
+            <input id="log-to" className="native-input" type="date" value={filters.to ?? ''} onChange={(e) => setFilter('to', e.target.value)} />
+          </div>
         </div>
-        <div className="field">
-          <label className="field-label" htmlFor="log-repo">
-            Repository contains
-          </label>
-          <Textfield id="log-repo" value={repository} onChange={(e) => setRepository((e.target as HTMLInputElement).value)} />
-        </div>
-        <div className="toolbar toolbar-end">
-          <Button onClick={load}>Refresh</Button>
+        <div className="toolbar">
+          <Button onClick={reloadAll}>Refresh</Button>
           <Button onClick={exportCsv}>Export CSV</Button>
+          {filtered ? <Button onClick={() => setFilters({})}>Clear filters</Button> : null}
+          {exporting ? (
+            <span role="status" className="hint">
+              {exporting}
+            </span>
+          ) : null}
         </div>
-      </div>
-      {error ? (
-        <SectionMessage appearance="error" title="Could not load the log">
-          <p>{error}</p>
-        </SectionMessage>
-      ) : null}
-      {listing?.capped ? <p className="hint">Only the newest {listing.scanned} records were searched.</p> : null}
-      <DynamicTable
-        caption="Runs, newest first"
-        head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'ref', content: 'Ref' }, { key: 'trigger', content: 'Trigger' }, { key: 'outcome', content: 'Outcome' }, { key: 'rules', content: 'Rules that fired' }, { key: 'rev', content: 'Policy' }] }}
-        rows={(listing?.records ?? []).map((r, i) => ({
-          key: `${r.at}-${i}`,
-          cells: [
-            { key: 'at', content: new Date(r.at).toLocaleString() },
-            { key: 'repo', content: <code className="small">{r.repository}</code> },
-            { key: 'ref', content: r.ref },
-            { key: 'trigger', content: r.trigger },
-            { key: 'outcome', content: <OutcomeLozenge outcome={r.outcome} /> },
-            { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
-            { key: 'rev', content: r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—' },
-          ],
-        }))}
-        isLoading={!listing && !error}
-        emptyView={<p>No runs recorded{outcome || repository ? ' that match the filter' : ' yet'}.</p>}
-      />
+        {error ? (
+          <SectionMessage appearance="error" title="Could not load the log">
+            <p>{error}</p>
+          </SectionMessage>
+        ) : null}
+        {loaded ? (
+          <p className="hint" data-testid="log-summary">
+            {records.length} record{records.length === 1 ? '' : 's'} shown{cursor ? '; more may match further back' : ', the whole log'} ({scanned} read{damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
+          </p>
+        ) : null}
+        {selected ? <Detail record={selected} onClose={() => setSelected(undefined)} /> : null}
+        <DynamicTable
+          caption="Runs, newest first"
+          head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'ref', content: 'Ref' }, { key: 'trigger', content: 'Trigger' }, { key: 'outcome', content: 'Outcome' }, { key: 'rules', content: 'Rules that fired' }, { key: 'rev', content: 'Policy' }, { key: 'detail', content: 'Detail' }] }}
+          rows={records.map((r) => ({
+            key: r.id,
+            cells: [
+              { key: 'at', content: new Date(r.at).toLocaleString() },
+              { key: 'repo', content: <code className="small">{r.repository}</code> },
+              { key: 'ref', content: r.ref },
+              { key: 'trigger', content: r.trigger },
+              { key: 'outcome', content: <DecisionOutcome record={r} /> },
+              { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
+              { key: 'rev', content: r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—' },
+              {
+                key: 'detail',
+                content: (
+                  <Button appearance="subtle" onClick={() => setSelected(r)} aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}>
+                    Detail
+                  </Button>
+                ),
+              },
+            ],
+          }))}
+          isLoading={!loaded && !error}
+          emptyView={<p>No runs recorded{filtered ? ' that match the filter' : ' yet'}{cursor ? ' in the records read so far' : ''}.</p>}
+        />
+        {cursor ? (
+          <div className="toolbar">
+            <Button onClick={() => load(cursor)}>Load older records</Button>
+          </div>
+        ) : null}
+      </section>
     </div>
   );
 }

@@ -1,0 +1,76 @@
+/**
+ * The bypass check: every deployment to a Production environment should come from a pipeline that
+ * Pipeline Guard allowed. A deployment whose pipeline has no decision means the provider did not
+ * see the run (was it deselected as the workspace provider?); one whose decision was not `allowed`
+ * ran outside the policy. A deployment the check cannot judge (the event lacks the environment type
+ * or the pipeline, or the lookup failed) is listed as unknown, never as a pass.
+ */
+import type { DecisionRecord } from './decision-record';
+import { scanDecisions } from './decision-store';
+import { scanDeployments, type DeploymentRecord } from './deployments';
+import type { EntityStore } from './entity-store';
+
+export const PRODUCTION = 'PRODUCTION';
+
+export type BypassStatus = 'no-decision' | 'not-allowed' | 'missing-data' | 'allowed';
+
+export interface BypassFinding {
+  readonly deployment: DeploymentRecord;
+  readonly status: BypassStatus;
+  /** The newest decision for the deployment's pipeline, when there is one. */
+  readonly decision?: Pick<DecisionRecord, 'at' | 'outcome' | 'repository' | 'ref' | 'rules' | 'policyRevision'>;
+  readonly reason: string;
+}
+
+export interface BypassReport {
+  /** Deployments that need a look: no decision, not allowed, or not judgeable. */
+  readonly findings: BypassFinding[];
+  /** Production deployments that an `allowed` decision covers. */
+  readonly covered: number;
+  readonly checked: number;
+  /** Stored deployment records too damaged to judge: shown as a count, never as passes. */
+  readonly damaged: number;
+  readonly nextCursor?: string;
+}
+
+export const BYPASS_QUESTION = 'deployed without Pipeline Guard: was the provider deselected?';
+
+async function judge(entities: EntityStore, deployment: DeploymentRecord): Promise<BypassFinding | undefined> {
+  if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
+  if (deployment.environmentType === undefined || deployment.pipeline === undefined)
+    return { deployment, status: 'missing-data', reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.` };
+  let decisions: DecisionRecord[];
+  try {
+    decisions = (await scanDecisions(entities, { pipeline: deployment.pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+  } catch (error) {
+    return { deployment, status: 'missing-data', reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.` };
+  }
+  const [decision] = decisions;
+  if (!decision) return { deployment, status: 'no-decision', reason: `No Pipeline Guard decision exists for pipeline ${deployment.pipeline}: ${BYPASS_QUESTION}` };
+  const shown = { at: decision.at, outcome: decision.outcome, repository: decision.repository, ref: decision.ref, rules: decision.rules, policyRevision: decision.policyRevision };
+  if (decision.outcome !== 'allowed')
+    return {
+      deployment,
+      decision: shown,
+      status: 'not-allowed',
+      reason:
+        decision.outcome === 'passthrough'
+          ? 'Pipeline Guard passed this pipeline through unchanged because no policy was saved yet: the deployment was not checked.'
+          : `Pipeline Guard's decision for this pipeline was ${decision.outcome}, not allowed, yet it deployed to Production.`,
+    };
+  return { deployment, decision: shown, status: 'allowed', reason: 'An allowed Pipeline Guard decision covers this deployment.' };
+}
+
+/** One page of deployments, newest first, judged; `nextCursor` continues. */
+export async function checkBypasses(entities: EntityStore, options: { from?: number; to?: number; cursor?: string } = {}): Promise<BypassReport> {
+  const scan = await scanDeployments(entities, options);
+  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment)));
+  const relevant = judged.filter((finding): finding is BypassFinding => finding !== undefined);
+  return {
+    findings: relevant.filter((finding) => finding.status !== 'allowed'),
+    covered: relevant.filter((finding) => finding.status === 'allowed').length,
+    checked: relevant.length,
+    damaged: scan.damaged,
+    nextCursor: scan.nextCursor,
+  };
+}
