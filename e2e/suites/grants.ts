@@ -41,6 +41,9 @@ export const grants: Suite = async ({ page, app, storeDir, context, test, watch 
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
     await page.getByRole('button', { name: 'Save policy' }).click();
+    // The save is confirmed in a dialog showing the change against what is enforced (nothing yet).
+    await page.getByRole('dialog').getByTestId('save-diff').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
     await page.getByText('Saved revision 1').waitFor();
     await openTab(page, TAB);
     expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled with an empty form');

@@ -66,6 +66,9 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
 
   await test('saves the scope, and the YAML holds exactly what was picked', async () => {
     await page.getByRole('button', { name: 'Save policy' }).click();
+    // The save is confirmed in a dialog showing the change against what is enforced (nothing yet).
+    await page.getByRole('dialog').getByTestId('save-diff').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
     await page.getByText('Saved revision 1').waitFor();
     await openTab(page, 'YAML');
     const yaml = await page.locator('#policy-yaml').inputValue();

@@ -42,6 +42,9 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.locator('#policy-yaml').fill(POLICY);
     await page.getByText('Unsaved changes.').waitFor();
     await page.getByRole('button', { name: 'Save policy' }).click();
+    // The save is confirmed in a dialog showing the change against what is enforced (nothing yet).
+    await page.getByRole('dialog').getByTestId('save-diff').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
     await page.getByText('Saved revision 1').waitFor();
   });
 

@@ -1,6 +1,6 @@
 /** What the Preview tab keeps while the admin looks at other tabs. */
 import { EXAMPLE_PIPELINE } from './api';
-import { DEFAULT_TARGET, type TargetForm } from './target';
+import { DEFAULT_TARGET, type TargetForm } from './target-form';
 
 export interface PreviewState {
   yaml: string;

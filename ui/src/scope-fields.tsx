@@ -4,7 +4,6 @@
  * such as `payments-*`. Each entry says what it stands for in this workspace, so a typo shows at once.
  */
 import Button from '@atlaskit/button/new';
-import SectionMessage from '@atlaskit/section-message';
 import { useId, useState, type ReactNode } from 'react';
 import { compileGlob, REF_GLOB } from '../../src/primitives/glob';
 import type { Path } from '../../src/primitives/path';
@@ -13,6 +12,7 @@ import type { BitbucketRepository } from '../../src/settings/bitbucket-rest';
 import { useBitbucketListings } from './bitbucket';
 import { getAt, samePath, startsWith } from './draft';
 import { FieldErrors, fieldId, useEditor } from './fields';
+import { Notice } from './notice';
 import './scopes.css';
 
 interface Suggestion {
@@ -172,9 +172,9 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
         other repository that asks for it is blocked (rule repository-scope). Pick from the lists or type a slug pattern such as <code>payments-*</code>.
       </p>
       {listError ? (
-        <SectionMessage appearance="warning" title="Bitbucket’s lists could not load">
+        <Notice appearance="warning" title="Bitbucket’s lists could not load">
           <p>{listError} You can still type project keys and slug patterns.</p>
-        </SectionMessage>
+        </Notice>
       ) : null}
       <div className="grid grid-3">
         <PickerField owner={owner} path={[...base, 'scope', 'projects']} label="Projects" placeholder="PAY" suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))} noteFor={projectNote} help="Bitbucket project keys." />

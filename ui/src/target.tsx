@@ -2,14 +2,9 @@
 import Textfield from '@atlaskit/textfield';
 import type { SimulationTarget } from '../../src/simulate/simulate';
 
-export interface TargetForm {
-  readonly kind: 'branch' | 'tag' | 'pullrequest' | 'custom' | 'commit';
-  readonly name: string;
-  readonly destination: string;
-  readonly customRef: string;
-}
+import type { TargetForm } from './target-form';
 
-export const DEFAULT_TARGET: TargetForm = { kind: 'branch', name: 'main', destination: 'main', customRef: 'main' };
+export { DEFAULT_TARGET, type TargetForm } from './target-form';
 
 export function toTarget(form: TargetForm): SimulationTarget {
   switch (form.kind) {

@@ -1,13 +1,16 @@
 /** Every policy field as a form: environments first (order matters), then scans, deny lists and rule modes. */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
+import { lazy, Suspense } from 'react';
 import { CONFIGURABLE_RULE_IDS, MODES } from '../../../src/policy/rule-ids';
 import { getAt } from '../draft';
 import { withDefault } from '../environment-defaults';
 import { FieldLink } from '../field-links';
 import { CheckField, fieldId, GroupWarnings, ListField, SelectField, TextField, useEditor } from '../fields';
 import { Notice } from '../notice';
-import { ScopeFields } from '../scope-fields';
+
+/** The scope pickers (with their glob matching and Bitbucket's lists) load after the first view has shown. */
+const ScopeFields = lazy(() => import('../scope-fields').then((m) => ({ default: m.ScopeFields })));
 
 const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'repository-scope': 'Blocks steps that ask for an environment whose scope leaves the repository out.',
@@ -70,7 +73,9 @@ function EnvironmentCard({ index, count, onRemove }: { index: number; count: num
           <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
         </div>
       </fieldset>
-      <ScopeFields base={base} owner={title} />
+      <Suspense fallback={<p className="hint" aria-busy="true">Loading the scope fields…</p>}>
+        <ScopeFields base={base} owner={title} />
+      </Suspense>
       <fieldset className="group" id={fieldId([...base, 'runner'])} tabIndex={-1}>
         <legend>Runners</legend>
         <GroupWarnings path={[...base, 'runner']} />
