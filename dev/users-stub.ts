@@ -8,6 +8,8 @@ export const CONSOLE_PEOPLE: Readonly<Record<string, string>> = {
   'console-admin': 'Ada Admin',
   'console-member': 'Max Member',
   'console-admin-2': 'Bea Second-Admin',
+  // Who starts the simulator's runs (src/simulate/simulate.ts), so the decision log's runs have a name too.
+  '{c0ffee00-1234-4abc-9def-0123456789ab}': 'Sam Simulator',
 };
 
 export const consoleUserFetch: FetchUser = async (accountId) => {

@@ -12,6 +12,7 @@ import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
 import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
+import { people } from './suites/people';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
 
@@ -22,6 +23,7 @@ const SUITES: Record<string, Suite> = {
   grants,
   decisions,
   'admin-trust': adminTrust,
+  people,
   a11y,
 };
 

@@ -63,7 +63,11 @@ export const grants: Suite = async ({ page, app, storeDir, context, test, watch 
     await row.waitFor();
     const cells = await row.innerText();
     expect(/active · (3 h 59 min|4 h 0 min) left/.test(cells), `row: ${cells}`);
-    expect(cells.includes('by console-admin') && cells.includes('Payment outage'), `row does not say who and why: ${cells}`);
+    // Who granted it, by name (people.tsx), with the account ID in the tooltip.
+    const grantedBy = row.locator('.person', { hasText: 'Ada Admin' });
+    await grantedBy.waitFor();
+    expect((await grantedBy.getAttribute('title')) === 'console-admin', `the granter's tooltip is ${await grantedBy.getAttribute('title')}`);
+    expect((await row.innerText()).includes('by Ada Admin') && cells.includes('Payment outage'), `row does not say who and why: ${await row.innerText()}`);
     await shot(page, 'grants-01-active');
   });
 
@@ -115,7 +119,8 @@ export const grants: Suite = async ({ page, app, storeDir, context, test, watch 
     await page.getByText('Revoked INC-4712').waitFor();
     const row = page.getByTestId('past-grants').getByRole('row', { name: /INC-4712/ });
     await row.waitFor();
-    expect((await row.innerText()).includes('revoked by console-admin'), `row: ${await row.innerText()}`);
+    await row.locator('.person[title="console-admin"]', { hasText: 'Ada Admin' }).nth(1).waitFor();
+    expect((await row.innerText()).includes('revoked by Ada Admin'), `row: ${await row.innerText()}`);
     await shot(page, 'grants-04-revoked');
     const answer = await simulateIncidentRun(page);
     expect(answer.includes('Bitbucket would stop the run'), `answer after revoke: ${answer}`);

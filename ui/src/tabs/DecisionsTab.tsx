@@ -10,7 +10,7 @@ import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { BypassView, CsvView, DecisionStatsView, DecisionsView } from '../../../src/settings/api';
 import type { ListedDecision } from '../../../src/storage/decision-query';
 import type { BypassFinding } from '../../../src/storage/bypass';
@@ -18,6 +18,7 @@ import type { SettingsBackend } from '../backend/types';
 import { EXAMPLE_PIPELINE, type Call } from '../api';
 import type { Series } from '../charts';
 import { downloadText } from '../download';
+import { Person } from '../people';
 import { OutcomeLozenge } from '../result';
 import { DEFAULT_TARGET, TargetPicker, toTarget } from '../target';
 import './decisions.css';
@@ -255,7 +256,7 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
 }
 
 function Detail({ record, onClose }: { record: ListedDecision; onClose: () => void }) {
-  const rows: [string, string][] = [
+  const rows: [string, ReactNode][] = [
     ['Time', new Date(record.at).toISOString()],
     ['Repository', record.repository],
     ['Repository UUID', record.repositoryUuid],
@@ -264,7 +265,7 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
     ['Trigger', record.trigger],
     ['Pipeline', record.pipeline ?? 'unknown'],
     ['Build number', record.buildNumber !== undefined ? String(record.buildNumber) : 'unknown'],
-    ['Started by', record.creator ?? 'unknown'],
+    ['Started by', record.creator ? <Person accountId={record.creator} /> : 'unknown'],
     ['Rules', record.rules.join(', ') || 'none'],
     ['Grants used', record.grants.join(', ') || 'none'],
     ['Environments', record.environments.join(', ') || 'none'],

@@ -14,6 +14,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../../src/settings/api';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
+import { Person } from '../people';
 import { OutcomeLozenge } from '../result';
 
 const WAIVABLE = ['branch-gate', 'repository-scope'] as const;
@@ -99,7 +100,7 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, testId }: { call
               content: (
                 <span>
                   {row.grant.environments.join(', ')} for <code className="small">{row.grant.repository}</code> on {row.grant.refs.join(', ')}; waives {row.grant.rules.join(', ')}
-                  {row.grant.creators ? `; runs started by ${row.grant.creators.join(', ')}` : ''}
+                  {row.grant.creators ? <>; runs started by {row.grant.creators.map((id, i) => <span key={id}>{i ? ', ' : ''}<Person accountId={id} /></span>)}</> : null}
                   <span className="hint"> · until {new Date(row.grant.expires).toLocaleString()}</span>
                 </span>
               ),
@@ -108,9 +109,9 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, testId }: { call
               key: 'who',
               content: (
                 <span>
-                  by {row.grant.grantedBy ?? 'unknown'}
+                  by {row.grant.grantedBy ? <Person accountId={row.grant.grantedBy} /> : 'unknown'}
                   {row.grant.grantedAt ? ` at ${new Date(row.grant.grantedAt).toLocaleString()}` : ''}
-                  {row.revokedAt ? <span className="hint"> · revoked by {row.revokedBy} at {new Date(row.revokedAt).toLocaleString()}</span> : null}
+                  {row.revokedAt ? <span className="hint"> · revoked by {row.revokedBy ? <Person accountId={row.revokedBy} /> : 'unknown'} at {new Date(row.revokedAt).toLocaleString()}</span> : null}
                 </span>
               ),
             },
