@@ -15,6 +15,7 @@ import { grants } from './suites/grants';
 import { people } from './suites/people';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
+import { walkthrough } from './suites/walkthrough';
 
 const SUITES: Record<string, Suite> = {
   core,
@@ -24,6 +25,7 @@ const SUITES: Record<string, Suite> = {
   decisions,
   'admin-trust': adminTrust,
   people,
+  walkthrough,
   a11y,
 };
 

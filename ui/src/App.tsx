@@ -67,8 +67,9 @@ const TABS: readonly { readonly name: string; readonly render: (page: PageContex
   { name: 'Decision log', render: (p) => <DecisionsTab call={p.call} backend={p.backend} /> },
   { name: 'Policy tests', render: (p) => <TestsTab key={JSON.stringify(p.newTest)} call={p.call} canEdit={!p.readOnly} draft={p.draft} draftUsable={p.draftUsable} initial={p.newTest} /> },
   { name: 'Repositories', render: (p) => <RepositoriesTab call={p.call} dirty={p.dirty} /> },
-  { name: 'Runners', render: (p) => <RunnersTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
-  { name: 'Break-glass grants', render: (p) => <GrantsTab call={p.call} environments={savedEnvironments(p.view.policy)} /> },
+  // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old state.
+  { name: 'Runners', render: (p) => <RunnersTab key={`${p.view.revision}-${p.draftVersion}`} call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
+  { name: 'Break-glass grants', render: (p) => <GrantsTab key={p.view.revision} call={p.call} environments={savedEnvironments(p.view.policy)} /> },
 ];
 
 interface Banner {
@@ -208,9 +209,8 @@ export function App({ backend }: { backend: SettingsBackend }) {
   };
 
   const save = async () => {
-    if (!view) return;
+    if (!view || yamlText === undefined) return;
     setBusy(true);
-    if (yamlText === undefined) return;
     const result = await call<SavedView>('savePolicy', { expectedRevision: view.revision, policyText: yamlText, ...(reason.trim() ? { reason: reason.trim() } : {}) });
     setBusy(false);
     closeDialog();

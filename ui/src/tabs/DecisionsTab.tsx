@@ -354,7 +354,7 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
       next = result.cursor;
       if (!next) downloadText(result.filename, parts.join(''), 'text/csv');
     } while (next);
-    setExporting(`Exported ${rows} records.`);
+    setExporting(`Exported ${rows} record${rows === 1 ? '' : 's'}.`);
   };
 
   const setFilter = (key: FilterKey, value: string) => setFilters((previous) => ({ ...previous, [key]: value }));
@@ -418,6 +418,11 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
           <SectionMessage appearance="error" title="Could not load the log">
             <p>{error}</p>
           </SectionMessage>
+        ) : null}
+        {filters.from && filters.to && filters.from > filters.to ? (
+          <ul className="field-errors" role="alert" data-testid="log-range-error">
+            <li>The From day ({filters.from}) is after the To day ({filters.to}): no record can match. Swap them or clear one.</li>
+          </ul>
         ) : null}
         {loaded ? (
           <p className="hint" data-testid="log-summary">

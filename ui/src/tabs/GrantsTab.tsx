@@ -180,6 +180,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
   const create = async () => {
     if (!view) return;
     setBusy(true);
+    setNote(undefined);
     // Counted on the server's clock, so that the expiry is at most the chosen hours after the
     // server stamps the grant, whatever this browser's clock says.
     const expires = new Date(Date.parse(view.now) + (Date.now() - loadedAt) + form.hours * 3_600_000).toISOString();
@@ -269,6 +270,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
           <fieldset className="field">
             <legend className="field-label">Environments it opens</legend>
+            {environments.length === 0 ? <p className="hint">None yet: a grant opens environments of the saved policy, so save a policy first.</p> : null}
             {environments.map((env) => (
               <label key={env} className="check">
                 <input type="checkbox" checked={form.environments.includes(env)} onChange={() => toggle('environments', env)} /> {env}
