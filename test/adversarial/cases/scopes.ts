@@ -29,6 +29,7 @@ const LOOK_ALIKES: Array<[string, RepositoryIdentity]> = [
   ['a slug with a prefix glued on (xpayments-api)', repo('xpayments-api', 'MKT')],
   ['a singular slug (payment-api)', repo('payment-api', 'MKT')],
   ['an underscore for the dash (payments_api)', repo('payments_api', 'MKT')],
+  ['a repository of another project named like the team (payments-evil in MKT)', repo('payments-evil', 'MKT')],
   ['the excluded sandbox (payments-sandbox), even in project PAY', repo('payments-sandbox', 'PAY')],
   ['a project key that only differs in case (pay)', repo('ledger', 'pay')],
   ['a project key in mixed case (Pay)', repo('ledger', 'Pay')],
@@ -83,6 +84,22 @@ export const scopes: AdversarialFamily = {
       repository: repo('payments-sandbox', 'PAY'),
       items: [step('PROD deploy')],
       expect: { allowed: true, prod: true, check: (output) => expect(JSON.stringify(output)).toContain('prod.sandbox') },
+    },
+    {
+      name: "a search repository named payments-evil gets the search team's PROD, never the payments runners or role",
+      target: MAIN,
+      policyFile: POLICY,
+      repository: repo('payments-evil', 'SRCH'),
+      items: [step('PROD deploy', { oidc: true })],
+      expect: {
+        allowed: true,
+        prod: true,
+        check: (output) => {
+          expect(JSON.stringify(output)).toContain('prod.search');
+          expect(JSON.stringify(output)).not.toContain('prod.payments');
+          expect(JSON.stringify(output)).not.toContain('payments-prod');
+        },
+      },
     },
     {
       name: "a payments PROD step on a feature branch is still gated by branch-gate",
