@@ -4,7 +4,7 @@
  * policy save does; who granted it and when come from the Forge context and the server's clock,
  * never from the payload. createHandlers (handlers.ts) registers these beside the others.
  */
-import { GRANT_ID_PATTERN, type Grant } from '../policy/grant-guard';
+import { GRANT_ID_PATTERN, instantMs, storedGrants, type Grant } from '../policy/grant-guard';
 import { validateGrant, type GrantProblem } from '../policy/grants';
 import { validatePolicy } from '../policy/load';
 import { createDecisionLog, type DecisionLog } from '../storage/decision-log';
@@ -73,17 +73,34 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
 
   /** The provider reads grants from `policy:current` only: a change that did not reach it has not happened for runs. */
   const publish = async (at: Date, what: string) => {
-    if (!(await store.syncActive(at)))
-      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it). Reload the page and check Active grants; revoke or grant again if it is not as expected.` });
+    let synced: boolean;
+    try {
+      synced = await store.syncActive(at);
+    } catch (error) {
+      if (error instanceof StorageLimitError) throw error;
+      return refuse({
+        code: 'storage',
+        message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (storage failed: ${(error as Error)?.message ?? String(error)}), so runs still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.`,
+      });
+    }
+    if (!synced)
+      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it), so runs may still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.` });
   };
 
-  const row = (entry: GrantEntry, at: Date): GrantRow => {
+  /** Ids of the unexpired grants the record runs read carries; undefined when there is no usable record. */
+  const carriedIds = (current: Awaited<ReturnType<typeof policies.current>>, at: Date): Set<string> | undefined =>
+    current.state === 'ok' ? new Set(storedGrants(current.record.grants).filter((g) => at.getTime() < instantMs(g.expires)).map((g) => g.id)) : undefined;
+
+  const row = (entry: GrantEntry, at: Date, carried?: Set<string>): GrantRow => {
     const status = entry.revokedAt !== undefined ? 'revoked' : isActive(entry, at) ? 'active' : 'expired';
+    const inForce = carried?.has(entry.grant.id);
+    const runsDisagree = status === 'revoked' && inForce ? 'revoked-still-in-force' : status === 'active' && carried && !inForce ? 'active-not-in-force' : undefined;
     return {
       grant: entry.grant,
       status,
       ...(status === 'active' ? { msLeft: Date.parse(entry.grant.expires) - at.getTime() } : {}),
       ...(entry.revokedAt !== undefined ? { revokedAt: entry.revokedAt, revokedBy: entry.revokedBy } : {}),
+      ...(runsDisagree ? { runsDisagree } : {}),
     };
   };
 
@@ -102,7 +119,17 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const at = now();
       const [entries, canEdit, current] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current()]);
       const notice = current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
-      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at)), ...(notice ? { notice } : {}) };
+      const carried = carriedIds(current, at);
+      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at, carried)), ...(notice ? { notice } : {}) };
+    }),
+
+    /** Copies the grants in force into the record runs read again: the retry after a failed publish. */
+    syncGrants: handler<{ synced: true }>(async (identity, payload) => {
+      await requireAdmin(identity);
+      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: syncGrants takes no parameters.' });
+      await policyEnvironments();
+      await publish(now(), 'Every grant');
+      return { synced: true as const };
     }),
 
     createGrant: handler<GrantCreatedView>(async (identity, payload) => {

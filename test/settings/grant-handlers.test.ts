@@ -144,6 +144,42 @@ describe('grant handlers', () => {
     expect(refused.message).toContain('Grant INC-4711 is on record, but Pipeline Guard could not copy the active grants');
   });
 
+  it('a revocation whose copy to the policy record fails says runs still use the grant, shows it as still in force, and a retry fixes it', async () => {
+    const { kv, provider } = await withPolicy();
+    let failPolicyWrites = false;
+    const faulty = { ...kv, set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) => {
+      if (failPolicyWrites && key === POLICY_KEY) throw new Error('KVS 503');
+      return kv.set(key, value, options);
+    } };
+    const handlers = createHandlers({ kv: faulty, adminCheck: async ({ accountId }) => accountId === 'admin-1', now: () => new Date(START) });
+    const incident = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' });
+    ok(await handlers.createGrant(ADMIN, FORM));
+    failPolicyWrites = true;
+    const refused = failed(await handlers.revokeGrant(ADMIN, { id: 'INC-4711' }));
+    expect(refused.code).toBe('storage');
+    expect(refused.message).toContain('The revocation of INC-4711 is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (storage failed: KVS 503)');
+    expect(refused.message).toContain('Press Retry');
+    failPolicyWrites = false;
+    // The truth for runs: the grant still applies, and the page says so instead of a plain "revoked".
+    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+    const listed = ok(await handlers.listGrants(MEMBER, {})) as GrantsView;
+    expect(listed.grants.find((row) => row.grant.id === 'INC-4711')).toMatchObject({ status: 'revoked', runsDisagree: 'revoked-still-in-force' });
+    expect(failed(await handlers.syncGrants(MEMBER, {})).code).toBe('forbidden');
+    ok(await handlers.syncGrants(ADMIN, {}));
+    expect((ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants.find((row) => row.grant.id === 'INC-4711')).not.toHaveProperty('runsDisagree');
+    expect(await provider(incident)).toHaveProperty('error');
+  });
+
+  it('an active grant that never reached the policy record is shown as not in force yet', async () => {
+    const { handlers, kv } = await withPolicy();
+    ok(await handlers.createGrant(ADMIN, FORM));
+    const current = (await kv.get(POLICY_KEY)) as Record<string, unknown>;
+    await kv.set(POLICY_KEY, { ...current, grants: [] });
+    expect((ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants[0]).toMatchObject({ status: 'active', runsDisagree: 'active-not-in-force' });
+    ok(await handlers.syncGrants(ADMIN, {}));
+    expect(await storedGrants(kv)).toEqual(['INC-4711']);
+  });
+
   it('refuses payloads that are not exactly { id }', async () => {
     const { handlers } = await withPolicy();
     expect(failed(await handlers.revokeGrant(ADMIN, { id: 'INC-4711', by: 'x' })).code).toBe('invalid-request');
