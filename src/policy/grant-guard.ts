@@ -18,6 +18,8 @@ export const REPOSITORY_SLUG_PATTERN = /^[a-z0-9._-]{1,128}$/;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** Bitbucket account UUIDs in their brace form, as in the request's `creator`. */
 export const ACCOUNT_UUID_PATTERN = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
+/** A repository UUID in the brace form of the provider request's `repository`. */
+export const REPOSITORY_UUID_PATTERN = ACCOUNT_UUID_PATTERN;
 /** Who granted it: an account id from the Forge context (or any id a file names). */
 export const GRANTED_BY_PATTERN = /^[A-Za-z0-9{}_.:-]{1,200}$/;
 /** An ISO 8601 instant with a time zone: `2026-12-02T12:00:00Z`, `2026-12-02T13:00:00.000+01:00`. */
@@ -27,12 +29,19 @@ export const MAX_REASON = 500;
 export const MAX_LIST = 20;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
-export const GRANT_FIELDS = ['id', 'reason', 'repository', 'refs', 'environments', 'rules', 'expires', 'creators', 'grantedBy', 'grantedAt'] as const;
+export const GRANT_FIELDS = ['id', 'reason', 'repository', 'repositoryUuid', 'refs', 'environments', 'rules', 'expires', 'creators', 'grantedBy', 'grantedAt'] as const;
 
 export interface Grant {
   readonly id: string;
   readonly reason: string;
   readonly repository: string;
+  /**
+   * The repository's UUID, which the settings page looks up from the slug when the grant is made.
+   * When present, runs are matched on it (the request names the repository by UUID, so the provider
+   * needs no lookup, and a repository renamed to the slug later cannot take the grant over); the
+   * slug is kept for people and for grants files.
+   */
+  readonly repositoryUuid?: string;
   readonly refs: readonly string[];
   readonly environments: readonly string[];
   readonly rules: readonly WaivableRuleId[];
@@ -80,6 +89,7 @@ export function isStoredGrant(value: unknown): value is Grant {
   if (!isText(grant.id, GRANT_ID_PATTERN)) return false;
   if (typeof grant.reason !== 'string' || grant.reason.trim().length < MIN_REASON || grant.reason.length > MAX_REASON || !NO_CONTROL.test(grant.reason)) return false;
   if (!isText(grant.repository, REPOSITORY_SLUG_PATTERN)) return false;
+  if (grant.repositoryUuid !== undefined && !isText(grant.repositoryUuid, REPOSITORY_UUID_PATTERN)) return false;
   if (!isList(grant.refs, isRefGlob, 1)) return false;
   if (!isList(grant.environments, (v) => isText(v, ENVIRONMENT_NAME_PATTERN), 1)) return false;
   if (!isList(grant.rules, isWaivable, 1)) return false;

@@ -18,6 +18,7 @@ import {
   MAX_REASON,
   MIN_REASON,
   REPOSITORY_SLUG_PATTERN,
+  REPOSITORY_UUID_PATTERN,
   WAIVABLE_RULE_IDS,
   windowProblem,
   type Grant,
@@ -43,6 +44,7 @@ export const GrantSchema = z
       .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
       .refine((value) => value.trim().length >= MIN_REASON, `say why in at least ${MIN_REASON} characters`),
     repository: z.string().regex(REPOSITORY_SLUG_PATTERN, 'a repository slug such as payments-api (lowercase letters, digits, ".", "_" and "-")'),
+    repositoryUuid: z.string().regex(REPOSITORY_UUID_PATTERN, 'not a repository UUID such as {2fc883c6-3dee-4e73-a354-ccee4bd77938}').optional(),
     refs: list(refGlob, 'branch or tag glob'),
     environments: list(z.string().regex(ENVIRONMENT_NAME_PATTERN, 'not an environment name'), 'environment'),
     rules: list(z.enum(WAIVABLE_RULE_IDS, { error: (issue) => `${JSON.stringify(issue.input)} cannot be waived; a grant waives only ${WAIVABLE_RULE_IDS.join(' and ')}` }), 'rule'),

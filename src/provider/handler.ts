@@ -118,8 +118,8 @@ export function createProvider(deps: ProviderDependencies) {
 
   /**
    * The run's repository, asked for only when the answer can change the outcome: the policy has
-   * scoped environments, or a break-glass grant is in force (grants name their repository by slug).
-   * Never for an unscoped policy without grants, never for the Run-pipeline dialog.
+   * scoped environments, or a break-glass grant in force names its repository by slug only. Never for
+   * an unscoped policy whose grants carry repository UUIDs, never for the Run-pipeline dialog.
    */
   const resolveRepository = async (request: unknown, state: PolicyState, stored: unknown): Promise<Resolved> => {
     if (state.kind !== 'active') return { ok: true, options: {} };
@@ -128,7 +128,10 @@ export function createProvider(deps: ProviderDependencies) {
     const at = now();
     const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
     const base: RunOptions = grants.length ? { grants, now: at } : {};
-    if ((!state.policy.scoped && grants.length === 0) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
+    // Grants made on the page carry the repository's UUID and match the request's own; only a grant
+    // that names just a slug (stored before UUIDs were recorded) needs the lookup.
+    const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
+    if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
     const scoped = state.policy.scoped;
     const withoutRepository = (reason: string): Resolved => {
       if (scoped) return { ok: false, result: repositoryUnknown(request, reason) };

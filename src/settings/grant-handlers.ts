@@ -4,7 +4,8 @@
  * policy save does; who granted it and when come from the Forge context and the server's clock,
  * never from the payload. createHandlers (handlers.ts) registers these beside the others.
  */
-import { GRANT_ID_PATTERN, instantMs, storedGrants, type Grant } from '../policy/grant-guard';
+import { GRANT_ID_PATTERN, instantMs, REPOSITORY_UUID_PATTERN, storedGrants, type Grant } from '../policy/grant-guard';
+import type { BitbucketGet } from './bitbucket-rest';
 import { validateGrant, type GrantProblem } from '../policy/grants';
 import { validatePolicy } from '../policy/load';
 import { createDecisionLog, type DecisionLog } from '../storage/decision-log';
@@ -23,10 +24,12 @@ export interface GrantHandlerDependencies {
   /** The runs that used a grant; defaults to a scan of the decision log. */
   readonly grantRuns?: GrantRunQuery;
   readonly now?: () => Date;
+  /** Bitbucket REST as the admin at the page: turns the grant's repository slug into its UUID. */
+  readonly bitbucket?: BitbucketGet;
 }
 
 /** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
-const SERVER_FIELDS = ['grantedBy', 'grantedAt'] as const;
+const SERVER_FIELDS = ['grantedBy', 'grantedAt', 'repositoryUuid'] as const;
 
 class Refusal extends Error {
   constructor(readonly error: ApiError) {
@@ -104,6 +107,27 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
     };
   };
 
+  /**
+   * The UUID of the workspace's repository with this slug, asked of Bitbucket now: the provider
+   * matches the grant on it without a lookup of its own, and a repository that takes the slug over
+   * later does not get the grant.
+   */
+  const repositoryUuidOf = async (identity: Identity, slug: string): Promise<string> => {
+    if (!deps.bitbucket) return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to look the repository up, so it cannot make a grant for it.' });
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await deps.bitbucket(`/2.0/repositories/${identity.workspaceId}/${slug}`);
+    } catch (error) {
+      return refuse({ code: 'bitbucket', message: `Bitbucket could not be asked for repository ${slug}: ${(error as Error)?.message ?? String(error)}. Nothing was granted; try again in a minute.` });
+    }
+    if (answer.status === 404) return refuse({ code: 'invalid-request', message: `The grant is not valid: repository: this workspace has no repository ${slug} (or you cannot see it). Use the slug as in the repository's URL.`, problems: [{ path: 'repository', segments: ['repository'], message: `no repository ${slug} in this workspace` }] });
+    const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { uuid?: unknown; slug?: unknown; full_name?: unknown };
+    const answeredSlug = typeof body.slug === 'string' ? body.slug : typeof body.full_name === 'string' ? body.full_name.slice(body.full_name.indexOf('/') + 1) : undefined;
+    if (answer.status !== 200 || typeof body.uuid !== 'string' || !REPOSITORY_UUID_PATTERN.test(body.uuid) || answeredSlug !== slug)
+      return refuse({ code: 'bitbucket', message: `Bitbucket's answer for repository ${slug} (HTTP ${answer.status}) does not name that repository and its UUID. Nothing was granted; try again in a minute.` });
+    return body.uuid;
+  };
+
   /** The saved policy's environment names; refuses when there is no usable policy to carry a grant. */
   const policyEnvironments = async (): Promise<string[]> => {
     const current = await policies.current();
@@ -140,10 +164,10 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const at = now();
       const result = validateGrant({ ...payload, grantedBy: identity.accountId, grantedAt: at.toISOString() }, at);
       if (!result.ok) return refuse({ code: 'invalid-request', message: `The grant is not valid: ${result.problems.map((p) => `${p.field || '(grant)'}: ${p.message}`).join('; ')}`, problems: grantProblems(result.problems) });
-      const grant: Grant = result.grant;
       const known = await policyEnvironments();
-      const unknown = grant.environments.filter((env) => !known.includes(env));
+      const unknown = result.grant.environments.filter((env) => !known.includes(env));
       if (unknown.length) refuse({ code: 'invalid-request', message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).` });
+      const grant: Grant = { ...result.grant, repositoryUuid: await repositoryUuidOf(identity, result.grant.repository) };
       if (!(await store.create(grant))) refuse({ code: 'invalid-request', message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).` });
       await publish(at, `Grant ${grant.id}`);
       return { grant };

@@ -66,6 +66,20 @@ export const grants: AdversarialFamily = {
       },
     },
     {
+      name: 'a grant that carries the repository UUID applies on the request\'s UUID alone, with no repository lookup',
+      target: I,
+      items: [step('Build'), deploy],
+      options: { now: NOW, grants: [{ ...INCIDENT_GRANT, repositoryUuid: REPO.uuid.toUpperCase() }] },
+      expect: { allowed: true, prod: true, warns: ['branch-gate'], relaxed: ['branch-gate'], check: granted },
+    },
+    {
+      name: 'a grant made for another repository UUID does not apply to a repository that now has its slug',
+      target: I,
+      items: [deploy],
+      options: under({ repositoryUuid: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' }),
+      expect: { blocked: ['branch-gate'] },
+    },
+    {
       name: 'an expired grant does not apply',
       target: I,
       items: [deploy],
