@@ -26,6 +26,11 @@ export const INCIDENT_GRANT: Grant = {
   grantedAt: '2026-12-02T09:00:00Z',
 };
 
+const MULTI_TEAM = 'examples/policy-multi-team.yaml';
+const WEBSITE = { uuid: REPO.uuid, slug: 'website', fullName: 'acme/website', projectKey: 'OPS' };
+/** Opens the search team's PROD to acme/website, which no PROD scope serves. */
+const SEARCH_GRANT: Grant = { ...INCIDENT_GRANT, id: 'INC-9', reason: 'Search outage, the fix ships from the website repository', repository: 'website', refs: ['main'], environments: ['prod-search'], rules: ['repository-scope'] };
+
 const under = (grant: Partial<Grant> = {}, more: Partial<RunOptions> = {}): RunOptions => ({ repository: REPO, now: NOW, grants: [{ ...INCIDENT_GRANT, ...grant }], ...more });
 
 const I = T.branch('incident/42', 'incident/*');
@@ -242,6 +247,32 @@ export const grants: AdversarialFamily = {
       extra: { labels: { [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:feature/x', steps: {}, warnings: [], grants: ['INC-4711'] } } },
       options: under(),
       expect: { allowed: true, check: (output) => expect(recordOf(output).grants).toBeUndefined() },
+    },
+    {
+      name: 'under the multi-team policy, a grant opening the second PROD that a step matches (prod-search) applies, although prod-payments matches first',
+      target: T.branch('main'),
+      policyFile: MULTI_TEAM,
+      items: [step('PROD deploy', { oidc: true })],
+      options: { repository: WEBSITE, now: NOW, grants: [SEARCH_GRANT] },
+      expect: {
+        allowed: true,
+        prod: true,
+        warns: ['repository-scope'],
+        relaxed: ['repository-scope'],
+        check: (output) => {
+          expect(recordOf(output).grants).toEqual(['INC-9']);
+          expect(JSON.stringify(output)).toContain('prod.search');
+          expect(JSON.stringify(output)).not.toContain('prod.payments');
+        },
+      },
+    },
+    {
+      name: 'under the multi-team policy, a grant for prod-search that misses the ref is named in the block message',
+      target: T.branch('main'),
+      policyFile: MULTI_TEAM,
+      items: [step('PROD deploy')],
+      options: { repository: WEBSITE, now: NOW, grants: [{ ...SEARCH_GRANT, refs: ['release/*'] }] },
+      expect: { blocked: ['repository-scope'], mentions: ['Break-glass grant for "prod-search" does not apply to this run: INC-9 (branch main matches none of its refs release/*).'] },
     },
   ],
 };

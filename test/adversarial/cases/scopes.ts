@@ -128,6 +128,25 @@ export const scopes: AdversarialFamily = {
       },
     },
     {
+      name: "warn mode drops every out-of-scope environment's deployment, not only the first matching environment's",
+      target: MAIN,
+      policyFile: POLICY,
+      policy: (p) => {
+        p.rules = { 'repository-scope': 'warn' };
+        p.environments[1].match = { stepNamePrefix: 'PROD', deployments: ['search-production'] };
+      },
+      repository: MARKETING,
+      items: [step('PROD deploy', { deployment: 'search-production' })],
+      expect: {
+        allowed: true,
+        warns: ['repository-scope'],
+        check: (output) => {
+          expect(JSON.stringify(output)).not.toContain('search-production');
+          expect(JSON.stringify(output)).toContain('"runs-on":["self.hosted","linux","dev"]}}]');
+        },
+      },
+    },
+    {
       name: 'the Run-pipeline dialog of an outside repository gets its configuration back untouched',
       target: T.definitions(),
       policyFile: POLICY,
