@@ -140,8 +140,12 @@ export function createProvider(deps: ProviderDependencies) {
       return { ok: true, options: base };
     };
     const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
-    // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
-    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: base };
+    // A request without these fields is refused by the engine's own validation. One that names them in
+    // another form cannot be looked up, and must not run as "a repository no scope includes": that would
+    // tell an in-scope repository it is out of scope.
+    if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
+    if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
+      return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`);
     try {
       const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
       // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
