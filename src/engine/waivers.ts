@@ -5,13 +5,14 @@
  * - the run's repository is the grant's: the request's repository UUID is the grant's
  *   `repositoryUuid` (grants made on the settings page), or, for a grant that names only a slug (a
  *   grants file, or one stored before UUIDs were recorded), the resolved repository has that slug;
- * - the run's ref matches one of its globs (a pull request: both branches, as Bitbucket builds them
- *   merged; a commit target never matches, since it proves no ref);
+ * - the run's ref matches one of its globs: a branch one of its branch globs (a pull request: both
+ *   branches, as Bitbucket builds them merged), a tag one of its `tag:` globs; a commit target never
+ *   matches, since it proves no ref;
  * - when it names creators, the request's `creator` is one of them.
  * It then waives only the rules it names, and only for the environments it names.
  */
 import { compileGlob } from '../primitives/glob';
-import { instantMs, MAX_GRANT_MS, type Grant, type WaivableRuleId } from '../policy/grant-guard';
+import { grantRef, instantMs, MAX_GRANT_MS, type Grant, type WaivableRuleId } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { RunRef } from './types';
 
@@ -42,8 +43,11 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
   if (grant.repositoryUuid === undefined && !input.repository) return 'the run\'s repository is not known';
   if (!sameRepository(grant, input)) return `it is for repository ${grant.repository}${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`;
   if (ref.kind === 'none') return `${ref.description} proves no branch or tag`;
-  const matches = (name: string) => grant.refs.some((pattern) => compileGlob(pattern)(name));
-  if (!matches(ref.name!) || (ref.destination !== undefined && !matches(ref.destination))) return `${ref.description} matches none of its refs ${grant.refs.join(', ')}`;
+  // Branch globs match branches (a pull request: both of its branches), `tag:` globs match tags.
+  const globs = grant.refs.map(grantRef).filter((entry) => entry.kind === ref.kind).map((entry) => compileGlob(entry.glob));
+  const matches = (name: string) => globs.some((glob) => glob(name));
+  if (!matches(ref.name!) || (ref.destination !== undefined && !matches(ref.destination)))
+    return `${ref.description} matches none of its refs ${grant.refs.join(', ')}${ref.kind === 'tag' && globs.length === 0 ? ' (a tag is matched only by a tag:GLOB entry)' : ''}`;
   if (grant.creators && !(input.creator !== undefined && grant.creators.some((c) => c.toLowerCase() === input.creator!.toLowerCase())))
     return 'the run was not started by one of its creators';
   return undefined;

@@ -9,6 +9,22 @@ import { globSyntaxError, REF_GLOB } from '../primitives/glob';
 export const WAIVABLE_RULE_IDS = ['branch-gate', 'repository-scope'] as const;
 export type WaivableRuleId = (typeof WAIVABLE_RULE_IDS)[number];
 
+/**
+ * A grant's `refs` entry is a branch glob, or a tag glob written `tag:GLOB` (git allows no ":" in a
+ * ref name, so the prefix cannot be part of one). A branch glob never matches a tag, so `main` does
+ * not also open a tag someone names `main`.
+ */
+export const TAG_REF_PREFIX = 'tag:';
+
+export function grantRef(entry: string): { readonly kind: 'branch' | 'tag'; readonly glob: string } {
+  return entry.startsWith(TAG_REF_PREFIX) ? { kind: 'tag', glob: entry.slice(TAG_REF_PREFIX.length) } : { kind: 'branch', glob: entry };
+}
+
+/** Why a `refs` entry is not a branch glob or `tag:` glob, or undefined when it is one. */
+export function grantRefProblem(entry: string): string | undefined {
+  return globSyntaxError(grantRef(entry).glob, REF_GLOB);
+}
+
 /** A grant may open at most this long a window after it was granted. */
 export const MAX_GRANT_MS = 24 * 60 * 60 * 1000;
 
@@ -66,7 +82,7 @@ export const isInstant = (value: unknown): value is string => typeof value === '
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
 const isList = (value: unknown, item: (v: unknown) => boolean, min: number): value is unknown[] =>
   Array.isArray(value) && value.length >= min && value.length <= MAX_LIST && value.every(item);
-const isRefGlob = (value: unknown) => typeof value === 'string' && globSyntaxError(value, REF_GLOB) === undefined;
+const isRefGlob = (value: unknown) => typeof value === 'string' && grantRefProblem(value) === undefined;
 const isWaivable = (value: unknown) => (WAIVABLE_RULE_IDS as readonly unknown[]).includes(value);
 
 /** Why `expires` is outside the grant's window after `from`, or undefined when it is inside. */

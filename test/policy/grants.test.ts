@@ -89,7 +89,7 @@ describe('the provider\'s guard agrees with the schema', () => {
     reason: field(pick('Payment outage, hotfix', 'short', '          x', 'line\nbreak in here', 'x'.repeat(501), 'exactly10!')),
     repository: field(pick('payments-api', 'Payments-API', 'acme/payments', 'a', '', 'p.a_y-1')),
     repositoryUuid: fc.oneof({ arbitrary: fc.constant(DROP), weight: 4 }, { arbitrary: pick<unknown>('{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '{2FC883C6-3DEE-4E73-A354-CCEE4BD77938}', '2fc883c6-3dee-4e73-a354-ccee4bd77938', '{x}', 7), weight: 3 }),
-    refs: field(fc.oneof(fc.array(pick('incident/*', 'main', '{a', '', 'v*', '**'), { maxLength: 3 }), pick<unknown>('main', null))),
+    refs: field(fc.oneof(fc.array(pick('incident/*', 'main', '{a', '', 'v*', '**', 'tag:v*', 'tag:', 'tag:{a'), { maxLength: 3 }), pick<unknown>('main', null))),
     environments: field(fc.array(pick('prod', 'dev', 'Prod', '1x', 'a-b'), { maxLength: 3 })),
     rules: field(fc.array(pick('branch-gate', 'repository-scope', 'runner-labels', 'oidc-role', ''), { maxLength: 3 })),
     expires: field(instant),

@@ -85,6 +85,27 @@ export const grants: AdversarialFamily = {
       expect: { blocked: ['branch-gate'] },
     },
     {
+      name: 'a branch glob does not open a tag of the same name (a tag named incident/42 under refs incident/*)',
+      target: T.tag('incident/42', 'incident/*'),
+      items: [deploy],
+      options: under(),
+      expect: { blocked: ['branch-gate'], mentions: ['tag incident/42 matches none of its refs incident/* (a tag is matched only by a tag:GLOB entry)'] },
+    },
+    {
+      name: 'a tag:GLOB entry opens the tag',
+      target: T.tag('incident/42', 'incident/*'),
+      items: [deploy],
+      options: under({ refs: ['tag:incident/*'] }),
+      expect: { allowed: true, prod: true, warns: ['branch-gate'], relaxed: ['branch-gate'], check: granted },
+    },
+    {
+      name: 'a tag:GLOB entry does not open the branch of the same name',
+      target: I,
+      items: [deploy],
+      options: under({ refs: ['tag:incident/*'] }),
+      expect: { blocked: ['branch-gate'] },
+    },
+    {
       name: 'an expired grant does not apply',
       target: I,
       items: [deploy],

@@ -273,7 +273,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             </div>
             <div className="field">
               <label className="field-label" htmlFor="grant-refs">
-                Branch and tag globs (comma-separated)
+                Branch globs, and tags as tag:GLOB (comma-separated)
               </label>
               <Textfield id="grant-refs" value={form.refs} placeholder="incident/*" onChange={(e) => setForm({ ...form, refs: (e.target as HTMLInputElement).value })} />
             </div>
