@@ -51,8 +51,10 @@ function scopeCovers(outer: Scope | undefined, inner: Scope | undefined): boolea
   if (!outer) return true;
   if (!inner) return false;
   const outerGlobs = outer.repositories ?? [];
-  const projectsCovered = (inner.projects ?? []).every((key) => (outer.projects ?? []).includes(key));
-  const globsCovered = (inner.repositories ?? []).every((pattern) => outerGlobs.includes(pattern) || outerGlobs.some(matchesEverySlug) || (isLiteralGlob(pattern) && outerGlobs.some((g) => compileGlob(g, REF_GLOB)(pattern))));
+  // A slug glob that matches every slug takes in every project's repositories too.
+  const outerTakesAll = outerGlobs.some(matchesEverySlug);
+  const projectsCovered = outerTakesAll || (inner.projects ?? []).every((key) => (outer.projects ?? []).includes(key));
+  const globsCovered = (inner.repositories ?? []).every((pattern) => outerTakesAll || outerGlobs.includes(pattern) || (isLiteralGlob(pattern) && outerGlobs.some((g) => compileGlob(g, REF_GLOB)(pattern))));
   const excludesKept = (outer.exclude ?? []).every((pattern) => (inner.exclude ?? []).includes(pattern));
   return projectsCovered && globsCovered && excludesKept;
 }

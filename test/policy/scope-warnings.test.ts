@@ -31,6 +31,17 @@ describe('policy check: scope warnings', () => {
     expect(policyWarnings(load(input)).filter((w) => w.path.startsWith('environments[0].scope.repositories'))).toEqual([]);
   });
 
+  it('warns about an environment scoped by project below one whose slug glob takes in every repository, with the same match', () => {
+    const input: any = policyInputFrom('examples/policy-multi-team.yaml');
+    input.environments.splice(0, 0, { name: 'prod-all', scope: { repositories: ['*'] }, branches: ['main'], match: { stepNamePrefix: 'PROD', deployments: ['production'] }, runner: { labels: ['self.hosted', 'linux', 'prod.all'] } });
+    const shadowed = (policy: unknown) => policyWarnings(load(policy)).filter((w) => w.message.includes('never gets a step by its `match`'));
+    expect(shadowed(input).map((w) => w.path)).toEqual(['environments[1].match', 'environments[2].match', 'environments[3].match']);
+    expect(shadowed(input)[0].message).toContain('is also served by "prod-all" (repositories *)');
+    // With an exclude of its own, it covers only the environments that exclude the same repositories.
+    input.environments[0].scope.exclude = ['payments-sandbox'];
+    expect(shadowed(input).map((w) => w.path)).toEqual(['environments[1].match']);
+  });
+
   it('names every scope problem at its field', () => {
     const result = parsePolicyText(readFileSync(path.resolve(__dirname, '../../fixtures/cli/policies/scope-problems.yaml'), 'utf8'));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
