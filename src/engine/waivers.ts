@@ -40,6 +40,9 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
   const expires = instantMs(grant.expires);
   if (Number.isNaN(expires) || now >= expires) return `it expired at ${grant.expires}`;
   if (expires - now > MAX_GRANT_MS) return 'its expiry is more than 24 hours away';
+  // A grant opens nothing before it was made: a run (or a --now) before grantedAt is not covered.
+  const from = grant.grantedAt !== undefined ? instantMs(grant.grantedAt) : Number.NaN;
+  if (now < from) return `it applies only from ${grant.grantedAt}, when it was granted`;
   if (grant.repositoryUuid === undefined && !input.repository) return 'the run\'s repository is not known';
   if (!sameRepository(grant, input)) return `it is for repository ${grant.repository}${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`;
   if (ref.kind === 'none') return `${ref.description} proves no branch or tag`;

@@ -106,6 +106,13 @@ export const grants: AdversarialFamily = {
       expect: { blocked: ['branch-gate'] },
     },
     {
+      name: 'a grant does not apply before its grantedAt (a clock behind the grant)',
+      target: I,
+      items: [deploy],
+      options: under({}, { now: new Date('2026-12-02T08:59:59.999Z') }),
+      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)'] },
+    },
+    {
       name: 'an expired grant does not apply',
       target: I,
       items: [deploy],
