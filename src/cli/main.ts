@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compilePolicy } from '../engine/compiled-policy';
-import { formatGrantProblems, validateGrants } from '../policy/grants';
+import { formatGrantProblems, validateGrants, type GrantProblem, type GrantsResult } from '../policy/grants';
 import { TRIGGERS, type Trigger } from '../engine/request';
 import { formatPolicyProblems, type PolicyProblem } from '../policy/load';
 import type { Policy } from '../policy/schema';
@@ -167,8 +167,11 @@ function nowOption(value: string | undefined): Date {
   return new Date(ms);
 }
 
-/** A grants file: a YAML (or JSON) list of grants in their stored shape, checked against `now`. */
-async function loadGrants(io: CliIo, file: string, now: Date): Promise<Grant[]> {
+/**
+ * A grants file: a YAML (or JSON) list of grants in their stored shape, checked against `now` and,
+ * as the settings page does, against the policy's environments.
+ */
+async function loadGrants(io: CliIo, file: string, now: Date, environments: readonly string[]): Promise<Grant[]> {
   const input = await readInput(io, file);
   let parsed;
   try {
@@ -177,12 +180,32 @@ async function loadGrants(io: CliIo, file: string, now: Date): Promise<Grant[]> 
     if (error instanceof YamlInputError) throw new UsageError(`the grants file ${input.label} cannot be used: ${error.message}`);
     throw error;
   }
-  const result = validateGrants(parsed.value, now);
+  const validated = validateGrants(parsed.value, now);
+  // A grant for an environment the policy lacks would silently open nothing; the page refuses it too.
+  const unknownEnvironments: GrantProblem[] = validated.ok
+    ? validated.grants.flatMap((grant, index) =>
+        grant.environments.flatMap((env, envIndex) =>
+          environments.includes(env) ? [] : [{ grant: `grant "${grant.id}" (grants[${index}])`, field: `environments[${envIndex}]`, segments: [index, 'environments', envIndex], message: `"${env}" is not an environment of the policy (it has ${environments.join(', ')})` }],
+        ),
+      )
+    : [];
+  const result: GrantsResult = unknownEnvironments.length ? { ok: false, problems: unknownEnvironments } : validated;
   if (!result.ok) {
     const lines = result.problems.map((problem) => `${parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : ''}${formatGrantProblems([problem])}`);
     throw new UsageError(`the grants file ${input.label} cannot be used:\n${indent(lines.join('\n'))}`);
   }
   return result.grants;
+}
+
+/** Why grants of the file cannot apply to this simulated run, said up front instead of silently opening nothing. */
+function grantNotices(grants: readonly Grant[], repository: RepositoryIdentity | undefined, now: Date): string[] {
+  if (!repository) return [`no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository ${grants[0].repository} to run as the grant's repository.`];
+  const notices: string[] = [];
+  for (const grant of grants) {
+    if (grant.repository !== repository.slug) notices.push(`grant ${grant.id} is for repository ${grant.repository}, not ${repository.slug}: it cannot apply to this run.`);
+    if (grant.grantedAt !== undefined && now.getTime() < instantMs(grant.grantedAt)) notices.push(`grant ${grant.id} applies only from ${grant.grantedAt}, when it was granted; --now (${now.toISOString()}) is earlier, so it cannot apply.`);
+  }
+  return notices;
 }
 
 async function simulateCommand(args: string[], io: CliIo): Promise<number> {
@@ -209,7 +232,8 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const now = nowOption(text(values, 'now'));
   const grantsFile = text(values, 'grants');
-  const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now);
+  const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now, loaded.policy.environments.map((env) => env.name));
+  if (grants?.length) for (const line of grantNotices(grants, repository, now)) io.stderr(`${palette(colourOn(io)).yellow('warning:')} ${line}\n`);
   const input = await readInput(io, file);
 
   let result;

@@ -224,7 +224,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
 
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, creator: request.creator });
+  const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, repositoryUuid: request.repository, creator: request.creator });
   // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
   const context: ChainContext = {
     request,

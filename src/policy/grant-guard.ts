@@ -9,6 +9,22 @@ import { globSyntaxError, REF_GLOB } from '../primitives/glob';
 export const WAIVABLE_RULE_IDS = ['branch-gate', 'repository-scope'] as const;
 export type WaivableRuleId = (typeof WAIVABLE_RULE_IDS)[number];
 
+/**
+ * A grant's `refs` entry is a branch glob, or a tag glob written `tag:GLOB` (git allows no ":" in a
+ * ref name, so the prefix cannot be part of one). A branch glob never matches a tag, so `main` does
+ * not also open a tag someone names `main`.
+ */
+export const TAG_REF_PREFIX = 'tag:';
+
+export function grantRef(entry: string): { readonly kind: 'branch' | 'tag'; readonly glob: string } {
+  return entry.startsWith(TAG_REF_PREFIX) ? { kind: 'tag', glob: entry.slice(TAG_REF_PREFIX.length) } : { kind: 'branch', glob: entry };
+}
+
+/** Why a `refs` entry is not a branch glob or `tag:` glob, or undefined when it is one. */
+export function grantRefProblem(entry: string): string | undefined {
+  return globSyntaxError(grantRef(entry).glob, REF_GLOB);
+}
+
 /** A grant may open at most this long a window after it was granted. */
 export const MAX_GRANT_MS = 24 * 60 * 60 * 1000;
 
@@ -18,6 +34,8 @@ export const REPOSITORY_SLUG_PATTERN = /^[a-z0-9._-]{1,128}$/;
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** Bitbucket account UUIDs in their brace form, as in the request's `creator`. */
 export const ACCOUNT_UUID_PATTERN = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
+/** A repository UUID in the brace form of the provider request's `repository`. */
+export const REPOSITORY_UUID_PATTERN = ACCOUNT_UUID_PATTERN;
 /** Who granted it: an account id from the Forge context (or any id a file names). */
 export const GRANTED_BY_PATTERN = /^[A-Za-z0-9{}_.:-]{1,200}$/;
 /** An ISO 8601 instant with a time zone: `2026-12-02T12:00:00Z`, `2026-12-02T13:00:00.000+01:00`. */
@@ -27,12 +45,19 @@ export const MAX_REASON = 500;
 export const MAX_LIST = 20;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
-export const GRANT_FIELDS = ['id', 'reason', 'repository', 'refs', 'environments', 'rules', 'expires', 'creators', 'grantedBy', 'grantedAt'] as const;
+export const GRANT_FIELDS = ['id', 'reason', 'repository', 'repositoryUuid', 'refs', 'environments', 'rules', 'expires', 'creators', 'grantedBy', 'grantedAt'] as const;
 
 export interface Grant {
   readonly id: string;
   readonly reason: string;
   readonly repository: string;
+  /**
+   * The repository's UUID, which the settings page looks up from the slug when the grant is made.
+   * When present, runs are matched on it (the request names the repository by UUID, so the provider
+   * needs no lookup, and a repository renamed to the slug later cannot take the grant over); the
+   * slug is kept for people and for grants files.
+   */
+  readonly repositoryUuid?: string;
   readonly refs: readonly string[];
   readonly environments: readonly string[];
   readonly rules: readonly WaivableRuleId[];
@@ -57,7 +82,7 @@ export const isInstant = (value: unknown): value is string => typeof value === '
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
 const isList = (value: unknown, item: (v: unknown) => boolean, min: number): value is unknown[] =>
   Array.isArray(value) && value.length >= min && value.length <= MAX_LIST && value.every(item);
-const isRefGlob = (value: unknown) => typeof value === 'string' && globSyntaxError(value, REF_GLOB) === undefined;
+const isRefGlob = (value: unknown) => typeof value === 'string' && grantRefProblem(value) === undefined;
 const isWaivable = (value: unknown) => (WAIVABLE_RULE_IDS as readonly unknown[]).includes(value);
 
 /** Why `expires` is outside the grant's window after `from`, or undefined when it is inside. */
@@ -80,6 +105,7 @@ export function isStoredGrant(value: unknown): value is Grant {
   if (!isText(grant.id, GRANT_ID_PATTERN)) return false;
   if (typeof grant.reason !== 'string' || grant.reason.trim().length < MIN_REASON || grant.reason.length > MAX_REASON || !NO_CONTROL.test(grant.reason)) return false;
   if (!isText(grant.repository, REPOSITORY_SLUG_PATTERN)) return false;
+  if (grant.repositoryUuid !== undefined && !isText(grant.repositoryUuid, REPOSITORY_UUID_PATTERN)) return false;
   if (!isList(grant.refs, isRefGlob, 1)) return false;
   if (!isList(grant.environments, (v) => isText(v, ENVIRONMENT_NAME_PATTERN), 1)) return false;
   if (!isList(grant.rules, isWaivable, 1)) return false;

@@ -6,18 +6,19 @@
  */
 import * as z from 'zod';
 import { formatPath, type Path } from '../primitives/path';
-import { globSyntaxError, REF_GLOB } from '../primitives/glob';
 import {
   ACCOUNT_UUID_PATTERN,
   ENVIRONMENT_NAME_PATTERN,
   GRANT_FIELDS,
   GRANT_ID_PATTERN,
+  grantRefProblem,
   GRANTED_BY_PATTERN,
   instantMs,
   MAX_LIST,
   MAX_REASON,
   MIN_REASON,
   REPOSITORY_SLUG_PATTERN,
+  REPOSITORY_UUID_PATTERN,
   WAIVABLE_RULE_IDS,
   windowProblem,
   type Grant,
@@ -28,8 +29,8 @@ export { MAX_GRANT_MS, WAIVABLE_RULE_IDS, type Grant, type WaivableRuleId } from
 const instant = z.string().refine((value) => !Number.isNaN(instantMs(value)), 'not an ISO 8601 time with a time zone, e.g. 2026-12-02T12:00:00Z');
 
 const refGlob = z.string().check((ctx) => {
-  const problem = globSyntaxError(ctx.value, REF_GLOB);
-  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob: ${problem}`, input: ctx.value });
+  const problem = grantRefProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob (a branch glob, or tag:GLOB for tags): ${problem}`, input: ctx.value });
 });
 
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item).min(1, `name at least one ${what}`).max(MAX_LIST, `at most ${MAX_LIST} ${what}s`);
@@ -43,7 +44,8 @@ export const GrantSchema = z
       .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
       .refine((value) => value.trim().length >= MIN_REASON, `say why in at least ${MIN_REASON} characters`),
     repository: z.string().regex(REPOSITORY_SLUG_PATTERN, 'a repository slug such as payments-api (lowercase letters, digits, ".", "_" and "-")'),
-    refs: list(refGlob, 'branch or tag glob'),
+    repositoryUuid: z.string().regex(REPOSITORY_UUID_PATTERN, 'not a repository UUID such as {2fc883c6-3dee-4e73-a354-ccee4bd77938}').optional(),
+    refs: list(refGlob, 'branch glob or tag:GLOB'),
     environments: list(z.string().regex(ENVIRONMENT_NAME_PATTERN, 'not an environment name'), 'environment'),
     rules: list(z.enum(WAIVABLE_RULE_IDS, { error: (issue) => `${JSON.stringify(issue.input)} cannot be waived; a grant waives only ${WAIVABLE_RULE_IDS.join(' and ')}` }), 'rule'),
     expires: instant,

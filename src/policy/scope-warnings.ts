@@ -26,6 +26,13 @@ function checkScopeFields(env: Environment, index: number, warn: Warn): void {
       if (bad)
         warn(['environments', index, 'scope', field, patternIndex], `"${pattern}" in \`scope.${field}\` of "${env.name}" can never match: it needs "${bad[0]}", which no Bitbucket repository slug contains (slugs are lower-case letters, digits, ".", "_" and "-"). ${/[A-Z]/.test(pattern) ? `Write "${pattern.toLowerCase()}".` : 'Use the slug as in the repository URL.'}`);
     });
+  // A slug is whatever the person who creates or renames a repository types, in any project: a slug
+  // glob lets them into the environment. Matching every slug (`*`) is a deliberate choice, not this.
+  if (env.runner || env.oidc)
+    (scope.repositories ?? []).forEach((pattern, patternIndex) => {
+      if (isLiteralGlob(pattern) || matchesEverySlug(pattern) || NOT_IN_SLUGS.test(pattern)) return;
+      warn(['environments', index, 'scope', 'repositories', patternIndex], `slug glob "${pattern}" in \`scope.repositories\` of "${env.name}" lets in every repository whose slug matches it, in any project: anyone who can create or rename a repository in the workspace can name one to match and get the ${env.runner ? 'runners' : ''}${env.runner && env.oidc ? ' and ' : ''}${env.oidc ? 'cloud identity' : ''} of "${env.name}". Scope by \`projects\` (only project admins can move a repository into a project), or list the exact slugs.`);
+    });
   if (includesNothing(scope))
     warn(['environments', index, 'scope'], `the scope of "${env.name}" (${describeScope(scope)}) excludes every repository it includes, so "${env.name}" applies to no repository. Narrow \`exclude\` or remove the environment.`);
 }
@@ -44,8 +51,10 @@ function scopeCovers(outer: Scope | undefined, inner: Scope | undefined): boolea
   if (!outer) return true;
   if (!inner) return false;
   const outerGlobs = outer.repositories ?? [];
-  const projectsCovered = (inner.projects ?? []).every((key) => (outer.projects ?? []).includes(key));
-  const globsCovered = (inner.repositories ?? []).every((pattern) => outerGlobs.includes(pattern) || outerGlobs.some(matchesEverySlug) || (isLiteralGlob(pattern) && outerGlobs.some((g) => compileGlob(g, REF_GLOB)(pattern))));
+  // A slug glob that matches every slug takes in every project's repositories too.
+  const outerTakesAll = outerGlobs.some(matchesEverySlug);
+  const projectsCovered = outerTakesAll || (inner.projects ?? []).every((key) => (outer.projects ?? []).includes(key));
+  const globsCovered = (inner.repositories ?? []).every((pattern) => outerTakesAll || outerGlobs.includes(pattern) || (isLiteralGlob(pattern) && outerGlobs.some((g) => compileGlob(g, REF_GLOB)(pattern))));
   const excludesKept = (outer.exclude ?? []).every((pattern) => (inner.exclude ?? []).includes(pattern));
   return projectsCovered && globsCovered && excludesKept;
 }

@@ -118,8 +118,8 @@ export function createProvider(deps: ProviderDependencies) {
 
   /**
    * The run's repository, asked for only when the answer can change the outcome: the policy has
-   * scoped environments, or a break-glass grant is in force (grants name their repository by slug).
-   * Never for an unscoped policy without grants, never for the Run-pipeline dialog.
+   * scoped environments, or a break-glass grant in force names its repository by slug only. Never for
+   * an unscoped policy whose grants carry repository UUIDs, never for the Run-pipeline dialog.
    */
   const resolveRepository = async (request: unknown, state: PolicyState, stored: unknown): Promise<Resolved> => {
     if (state.kind !== 'active') return { ok: true, options: {} };
@@ -128,7 +128,10 @@ export function createProvider(deps: ProviderDependencies) {
     const at = now();
     const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
     const base: RunOptions = grants.length ? { grants, now: at } : {};
-    if ((!state.policy.scoped && grants.length === 0) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
+    // Grants made on the page carry the repository's UUID and match the request's own; only a grant
+    // that names just a slug (stored before UUIDs were recorded) needs the lookup.
+    const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
+    if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
     const scoped = state.policy.scoped;
     const withoutRepository = (reason: string): Resolved => {
       if (scoped) return { ok: false, result: repositoryUnknown(request, reason) };
@@ -137,8 +140,12 @@ export function createProvider(deps: ProviderDependencies) {
       return { ok: true, options: base };
     };
     const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
-    // A request without proper UUIDs is refused by the engine's own validation; no lookup for it.
-    if (typeof workspace !== 'string' || typeof repository !== 'string' || !BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository)) return { ok: true, options: base };
+    // A request without these fields is refused by the engine's own validation. One that names them in
+    // another form cannot be looked up, and must not run as "a repository no scope includes": that would
+    // tell an in-scope repository it is out of scope.
+    if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
+    if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
+      return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`);
     try {
       const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
       // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.

@@ -12,11 +12,23 @@ function mayUseText(context: ChainContext): string {
   return names.length ? names.join(', ') : 'none';
 }
 
+/** Every one of `environments` whose `match` the step meets, in policy order, and why. */
+function everyMatch(site: StepSite, environments: readonly Environment[]): Array<{ env: Environment; reason: string }> {
+  const found: Array<{ env: Environment; reason: string }> = [];
+  let rest = environments;
+  for (let match = matchEnvironment(site, rest); match; match = matchEnvironment(site, rest)) {
+    found.push(match);
+    rest = rest.slice(rest.indexOf(match.env) + 1);
+  }
+  return found;
+}
+
 function check(context: ChainContext, site: StepSite, outOfScope: readonly Environment[]): void {
   // A step that meets the `match` of an environment in scope belongs there (branch-gate places it).
   if (matchEnvironment(site, context.environments)) return;
-  const tried = matchEnvironment(site, outOfScope);
-  if (!tried) return;
+  const matched = everyMatch(site, outOfScope);
+  if (matched.length === 0) return;
+  const tried = matched[0];
   const { env } = tried;
   const mode = context.policy.modeOf('repository-scope');
   const repo = repositoryName(context);
@@ -26,18 +38,21 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     site.environmentReason = `${tried.reason} (repository-scope is off, so the scope of "${env.name}" is not applied)`;
     return;
   }
-  const grant = context.waiverFor('repository-scope', env, site);
-  if (grant) {
+  // Environments that share a `match` (every team's PROD) all ask for the step: a grant for any of
+  // them opens it, the first in policy order winning, not only one for the first that matches.
+  for (const { env: granted, reason } of matched) {
+    const grant = context.waiverFor('repository-scope', granted, site);
+    if (!grant) continue;
     // branch-gate still judges the ref, unless the grant waives it too.
-    site.environment = env;
-    site.environmentReason = `${tried.reason}, which is the \`match\` of "${env.name}"; ${repo} is not in its scope, but break-glass grant ${grant.id} waives that`;
+    site.environment = granted;
+    site.environmentReason = `${reason}, which is the \`match\` of "${granted.name}"; ${repo} is not in its scope, but break-glass grant ${grant.id} waives that`;
     context.report({
       mode: 'warn',
       rule: 'repository-scope',
       severity: 'low',
       site,
-      message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${env.name}".`,
-      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again unless a workspace admin adds ${repo} to the scope of "${env.name}".`,
+      message: `asks for environment "${granted.name}" because ${reason}, but "${granted.name}" serves only ${describeScope(granted.scope)}, and ${repo} is not among them. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${granted.name}".`,
+      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again unless a workspace admin adds ${repo} to the scope of "${granted.name}".`,
     });
     return;
   }
@@ -46,14 +61,16 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
   site.environment = fallback;
   site.environmentReason = `${tried.reason}, which is the \`match\` of "${env.name}", but ${repo} is not in the scope of "${env.name}", so it runs as "${fallback.name}", the repository's default`;
   if (mode === 'warn') {
-    dropDeployments(site, env);
+    // Every out-of-scope environment's deployment goes, not only the first's: each would hand the
+    // step that team's deployment variables.
+    for (const { env: asked } of matched) dropDeployments(site, asked);
     site.changes.push(`runs as "${fallback.name}" instead of "${env.name}" (repository-scope is in warn mode)`);
   }
   context.report({
     rule: 'repository-scope',
     severity: 'high',
     site,
-    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.${context.grantNote('repository-scope', env)}`,
+    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.${matched.map(({ env: asked }) => context.grantNote('repository-scope', asked)).join('')}`,
     fix: `Rename the step and drop the deployment so that it runs as "${fallback.name}", or use an environment this repository may use. If ${context.repository ? context.repository.fullName : 'this repository'} should deploy to "${env.name}", a workspace admin adds it to that environment's \`scope\`.`,
   });
 }

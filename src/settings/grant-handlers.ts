@@ -4,7 +4,8 @@
  * policy save does; who granted it and when come from the Forge context and the server's clock,
  * never from the payload. createHandlers (handlers.ts) registers these beside the others.
  */
-import { GRANT_ID_PATTERN, type Grant } from '../policy/grant-guard';
+import { GRANT_ID_PATTERN, instantMs, REPOSITORY_UUID_PATTERN, storedGrants, type Grant } from '../policy/grant-guard';
+import type { BitbucketGet } from './bitbucket-rest';
 import { validateGrant, type GrantProblem } from '../policy/grants';
 import { validatePolicy } from '../policy/load';
 import { createDecisionQuery } from '../storage/decision-query';
@@ -26,10 +27,12 @@ export interface GrantHandlerDependencies {
   /** The runs that used a grant; defaults to a scan of the decision log. */
   readonly grantRuns?: GrantRunQuery;
   readonly now?: () => Date;
+  /** Bitbucket REST as the admin at the page: turns the grant's repository slug into its UUID. */
+  readonly bitbucket?: BitbucketGet;
 }
 
 /** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
-const SERVER_FIELDS = ['grantedBy', 'grantedAt'] as const;
+const SERVER_FIELDS = ['grantedBy', 'grantedAt', 'repositoryUuid'] as const;
 
 class Refusal extends Error {
   constructor(readonly error: ApiError) {
@@ -76,18 +79,56 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
 
   /** The provider reads grants from `policy:current` only: a change that did not reach it has not happened for runs. */
   const publish = async (at: Date, what: string) => {
-    if (!(await store.syncActive(at)))
-      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it). Reload the page and check Active grants; revoke or grant again if it is not as expected.` });
+    let synced: boolean;
+    try {
+      synced = await store.syncActive(at);
+    } catch (error) {
+      if (error instanceof StorageLimitError) throw error;
+      return refuse({
+        code: 'storage',
+        message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (storage failed: ${(error as Error)?.message ?? String(error)}), so runs still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.`,
+      });
+    }
+    if (!synced)
+      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it), so runs may still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.` });
   };
 
-  const row = (entry: GrantEntry, at: Date): GrantRow => {
+  /** Ids of the unexpired grants the record runs read carries; undefined when there is no usable record. */
+  const carriedIds = (current: Awaited<ReturnType<typeof policies.current>>, at: Date): Set<string> | undefined =>
+    current.state === 'ok' ? new Set(storedGrants(current.record.grants).filter((g) => at.getTime() < instantMs(g.expires)).map((g) => g.id)) : undefined;
+
+  const row = (entry: GrantEntry, at: Date, carried?: Set<string>): GrantRow => {
     const status = entry.revokedAt !== undefined ? 'revoked' : isActive(entry, at) ? 'active' : 'expired';
+    const inForce = carried?.has(entry.grant.id);
+    const runsDisagree = status === 'revoked' && inForce ? 'revoked-still-in-force' : status === 'active' && carried && !inForce ? 'active-not-in-force' : undefined;
     return {
       grant: entry.grant,
       status,
       ...(status === 'active' ? { msLeft: Date.parse(entry.grant.expires) - at.getTime() } : {}),
       ...(entry.revokedAt !== undefined ? { revokedAt: entry.revokedAt, revokedBy: entry.revokedBy } : {}),
+      ...(runsDisagree ? { runsDisagree } : {}),
     };
+  };
+
+  /**
+   * The UUID of the workspace's repository with this slug, asked of Bitbucket now: the provider
+   * matches the grant on it without a lookup of its own, and a repository that takes the slug over
+   * later does not get the grant.
+   */
+  const repositoryUuidOf = async (identity: Identity, slug: string): Promise<string> => {
+    if (!deps.bitbucket) return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to look the repository up, so it cannot make a grant for it.' });
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await deps.bitbucket(`/2.0/repositories/${identity.workspaceId}/${slug}`);
+    } catch (error) {
+      return refuse({ code: 'bitbucket', message: `Bitbucket could not be asked for repository ${slug}: ${(error as Error)?.message ?? String(error)}. Nothing was granted; try again in a minute.` });
+    }
+    if (answer.status === 404) return refuse({ code: 'invalid-request', message: `The grant is not valid: repository: this workspace has no repository ${slug} (or you cannot see it). Use the slug as in the repository's URL.`, problems: [{ path: 'repository', segments: ['repository'], message: `no repository ${slug} in this workspace` }] });
+    const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { uuid?: unknown; slug?: unknown; full_name?: unknown };
+    const answeredSlug = typeof body.slug === 'string' ? body.slug : typeof body.full_name === 'string' ? body.full_name.slice(body.full_name.indexOf('/') + 1) : undefined;
+    if (answer.status !== 200 || typeof body.uuid !== 'string' || !REPOSITORY_UUID_PATTERN.test(body.uuid) || answeredSlug !== slug)
+      return refuse({ code: 'bitbucket', message: `Bitbucket's answer for repository ${slug} (HTTP ${answer.status}) does not name that repository and its UUID. Nothing was granted; try again in a minute.` });
+    return body.uuid;
   };
 
   /** The saved policy's environment names; refuses when there is no usable policy to carry a grant. */
@@ -105,7 +146,17 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const at = now();
       const [entries, canEdit, current] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current()]);
       const notice = current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
-      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at)), ...(notice ? { notice } : {}) };
+      const carried = carriedIds(current, at);
+      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at, carried)), ...(notice ? { notice } : {}) };
+    }),
+
+    /** Copies the grants in force into the record runs read again: the retry after a failed publish. */
+    syncGrants: handler<{ synced: true }>(async (identity, payload) => {
+      await requireAdmin(identity);
+      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: syncGrants takes no parameters.' });
+      await policyEnvironments();
+      await publish(now(), 'Every grant');
+      return { synced: true as const };
     }),
 
     createGrant: handler<GrantCreatedView>(async (identity, payload) => {
@@ -116,10 +167,10 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       const at = now();
       const result = validateGrant({ ...payload, grantedBy: identity.accountId, grantedAt: at.toISOString() }, at);
       if (!result.ok) return refuse({ code: 'invalid-request', message: `The grant is not valid: ${result.problems.map((p) => `${p.field || '(grant)'}: ${p.message}`).join('; ')}`, problems: grantProblems(result.problems) });
-      const grant: Grant = result.grant;
       const known = await policyEnvironments();
-      const unknown = grant.environments.filter((env) => !known.includes(env));
+      const unknown = result.grant.environments.filter((env) => !known.includes(env));
       if (unknown.length) refuse({ code: 'invalid-request', message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).` });
+      const grant: Grant = { ...result.grant, repositoryUuid: await repositoryUuidOf(identity, result.grant.repository) };
       if (!(await store.create(grant))) refuse({ code: 'invalid-request', message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).` });
       await publish(at, `Grant ${grant.id}`);
       return { grant };

@@ -11,6 +11,12 @@ export interface GrantRow {
   readonly msLeft?: number;
   readonly revokedAt?: string;
   readonly revokedBy?: string;
+  /**
+   * The record runs read (`policy:current`) disagrees with this row: a revoked grant it still
+   * carries (runs still use it), or an active one it does not carry yet (runs cannot use it).
+   * The page offers to retry copying the grants (`syncGrants`).
+   */
+  readonly runsDisagree?: 'revoked-still-in-force' | 'active-not-in-force';
 }
 
 export interface GrantsView {

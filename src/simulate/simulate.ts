@@ -231,7 +231,9 @@ export function simulate(input: SimulateInput): SimulationResult {
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
   // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
   const now = input.now ?? new Date();
-  const grants = (input.grants ?? []).filter((grant) => now.getTime() < instantMs(grant.expires));
+  // The simulated request names a made-up repository UUID, so a grant is matched on its slug here
+  // (`--repository`), even when it carries the UUID the provider matches it on.
+  const grants = (input.grants ?? []).filter((grant) => now.getTime() < instantMs(grant.expires)).map(({ repositoryUuid: _uuid, ...grant }) => grant);
   const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
   const { response, report } = runEngine(request, state, { ...known, ...(grants.length ? { grants, now } : {}) });
 

@@ -75,10 +75,11 @@ export function createGrantStore(kv: KeyValueStore, policies: PolicyRepository):
     },
     list,
     async syncActive(now) {
-      const active = (await list()).filter((entry) => isActive(entry, now)).map((entry) => entry.grant);
-      // Read again after each write: a policy save that read `policy:current` before the write
-      // would put its older list back.
+      // Both sides are read again after each write, until they agree: another admin may revoke (or
+      // grant) between this list and this write, and a list read before their change must not win.
+      // Whoever writes last checks last, so the record converges on the grant records.
       for (let attempt = 0; attempt <= SYNC_ATTEMPTS; attempt++) {
+        const active = (await list()).filter((entry) => isActive(entry, now)).map((entry) => entry.grant);
         const current = await policies.current();
         if (current.state !== 'ok') return false;
         if (sameGrants(active, current.record.grants ?? [])) return true;

@@ -342,6 +342,28 @@ describe('pipeline-guard simulate --grants', () => {
     expect(exactly.status).toBe(0);
   });
 
+  it('says why the grants cannot apply: no --repository, another repository, a --now before grantedAt (which also keeps the run blocked)', async () => {
+    const file = ['--grants', 'fixtures/cli/grants/incident.yaml'];
+    const noRepository = await cli([...base.slice(0, 4), ...file, '--now', '2026-12-02T10:00:00Z']);
+    expect(noRepository.status).toBe(1);
+    expect(noRepository.stderr).toContain('no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository payments-api');
+    const other = await cli([...base.slice(0, 4), '--repository', 'website', ...file, '--now', '2026-12-02T10:00:00Z']);
+    expect(other.stderr).toContain('grant INC-4711 is for repository payments-api, not website: it cannot apply to this run.');
+    const early = await cli([...base, '--now', '2026-12-02T08:59:59Z', '--format', 'json']);
+    expect(early.status).toBe(1);
+    expect(early.stderr).toContain('grant INC-4711 applies only from 2026-12-02T09:00:00Z, when it was granted; --now (2026-12-02T08:59:59.000Z) is earlier');
+    expect(JSON.parse(early.stdout).grants).toBeUndefined();
+    expect(JSON.stringify(JSON.parse(early.stdout))).toContain('INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)');
+    expect((await cli([...base, '--now', '2026-12-02T09:00:00Z'])).status).toBe(0);
+  });
+
+  it('refuses a grant for an environment the policy does not have (exit 2), as the settings page does', async () => {
+    const grant = `- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n  environments: [prod, staging]\n  rules: [branch-gate]\n  expires: 2026-12-02T12:00:00Z\n`;
+    const { status, stderr } = await cli([...base.slice(0, 6), '--grants', '-', '--now', '2026-12-02T10:00:00Z'], { stdin: grant });
+    expect(status).toBe(2);
+    expect(stderr).toContain('line 5: grant "INC-1" (grants[0]): environments[1]: "staging" is not an environment of the policy (it has prod, dev)');
+  });
+
   it('refuses a --now that is not a time, and a --repository that is not a slug (exit 2)', async () => {
     expect(await cli([...base, '--now', 'tomorrow'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--now takes an ISO 8601 time') });
     expect(await cli([...base.slice(0, 4), '--repository', 'Payments API'])).toMatchObject({ status: 2, stderr: expect.stringContaining('--repository takes a repository slug') });
@@ -406,6 +428,6 @@ describe('pipeline-guard with scoped environments (--repository, --project)', ()
       'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub': ['{2fc883c6-3dee-4e73-a354-ccee4bd77938}:*', '{3fc883c6-3dee-4e73-a354-ccee4bd77938}:*'],
     });
     const none = await cli(base);
-    expect(none.stderr).toContain('serves only project PAY or repositories payments-*, except payments-sandbox, but no repository UUID was given');
+    expect(none.stderr).toContain('serves only project PAY, except payments-sandbox, but no repository UUID was given');
   });
 });

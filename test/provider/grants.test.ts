@@ -57,6 +57,18 @@ describe('the provider with break-glass grants', () => {
     expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
   });
 
+  it('matches a grant that carries the repository UUID on the request\'s own: one policy read and one decision write per run, no lookup, even with a grant in force', async () => {
+    const { provider, counts, decisions } = setup([{ ...GRANT, repositoryUuid: '{2FC883C6-3dee-4e73-a354-ccee4bd77938}' }]);
+    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+    expect(counts).toEqual({ policyReads: 2, cacheReads: 0, cacheWrites: 0, decisionWrites: 2, fetches: 0 });
+    expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
+    // Another repository, even one that took the slug over, does not get it.
+    const other = { ...incident, repository: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' };
+    expect(await provider(other)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
+    expect(counts.cacheReads + counts.fetches).toBe(0);
+  });
+
   it('does no repository lookup when no grant is in force (none stored, or all expired) and the policy is unscoped', async () => {
     for (const grants of [undefined, [], [{ ...GRANT, expires: '2026-12-02T09:30:00.000Z' }]]) {
       const { provider, counts } = setup(grants);

@@ -161,6 +161,18 @@ describe('the provider with scoped environments', () => {
     expect(response).toEqual({ error: { key: 'pipeline-guard.repository-unknown', message: expect.stringContaining('the repository lookup gave no valid identity') } });
   });
 
+  it.each([
+    ['a repository UUID without braces', { repository: '2fc883c6-3dee-4e73-a354-ccee4bd77938' }, 'repository "2fc883c6-3dee-4e73-a354-ccee4bd77938"'],
+    ['a repository slug instead of a UUID', { repository: 'payments-api' }, 'repository "payments-api"'],
+    ['a workspace UUID without braces', { workspace: '308ce669-576d-4fa7-b4d4-15e8171f0c8c' }, 'workspace "308ce669-576d-4fa7-b4d4-15e8171f0c8c"'],
+  ])('blocks as repository-unknown, never as an out-of-scope repository, for %s', async (_what, fields, named) => {
+    const resolve = jest.fn(async () => repositoryIdentity('payments-api', 'PAY'));
+    const { provider } = providerWith(scoped(), { resolve });
+    const response = await provider({ ...prodOnMain, ...fields });
+    expect(resolve).not.toHaveBeenCalled();
+    expect(response).toEqual({ error: { key: 'pipeline-guard.repository-unknown', message: expect.stringContaining(`the request names ${named}, which is not a Bitbucket UUID in its {…} form`) } });
+  });
+
   it('blocks when the lookup hangs, well inside the Forge limit', async () => {
     jest.useFakeTimers();
     try {

@@ -54,9 +54,21 @@ describe('waivers: repository-scope', () => {
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, repository: 'payments-api' }])).message).not.toContain('CHG-1');
   });
 
-  it('a grant for another environment, or only for branch-gate, does not waive repository-scope', () => {
-    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, environments: ['prod-web'] }])).key).toBe('pipeline-guard.repository-scope');
+  it('a grant for an environment whose match the step does not meet, or only for branch-gate, does not waive repository-scope', () => {
+    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, environments: ['dev-search'] }])).key).toBe('pipeline-guard.repository-scope');
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, rules: ['branch-gate'] }])).key).toBe('pipeline-guard.repository-scope');
+  });
+
+  it('a grant for a later out-of-scope environment the step also matches (prod-web after prod-payments) opens that one', () => {
+    const result = runAs(deploy('main'), [{ ...GRANT, environments: ['prod-web'] }]);
+    const prodStep = result.report.steps.find((s) => s.name === 'PROD deploy')!;
+    expect(prodStep.environment).toBe('prod-web');
+    expect(prodStep.runsOn).toEqual(['self.hosted', 'linux', 'prod.web']);
+    expect(JSON.stringify(outputOf(result))).not.toContain('payments-prod');
+    expect(result.report.grants).toEqual(['CHG-1']);
+    // Two grants: the first environment in policy order wins.
+    const both = runAs(deploy('main'), [{ ...GRANT, id: 'CHG-2', environments: ['prod-web'] }, GRANT]);
+    expect(both.report.steps.find((s) => s.name === 'PROD deploy')!.environment).toBe('prod-payments');
   });
 
   it('another team\'s labels on the granted step are still foreign', () => {

@@ -76,4 +76,46 @@ describe('grant store', () => {
     expect(await carried(kv)).toEqual(['A']);
     expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(3);
   });
+
+  it('a sync that listed the grants before another admin revoked one does not put the revoked grant back', async () => {
+    const kv = createMemoryKv();
+    const policies = createPolicyRepository(kv);
+    await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+    const setupStore = createGrantStore(kv, policies);
+    await setupStore.create(grant('X', '2026-12-02T12:00:00.000Z'));
+    await setupStore.create(grant('Y', '2026-12-02T12:00:00.000Z'));
+    // Admin A's sync pauses after its first list of the grants, on its first read of policy:current.
+    let paused: (() => void) | undefined;
+    const reachedPause = new Promise<void>((resolve) => (paused = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let listed = false;
+    const slowKv = {
+      ...kv,
+      list: async (prefix: string, options: { limit: number; cursor?: string }) => {
+        const page = await kv.list(prefix, options);
+        if (prefix === 'grant:') listed = true;
+        return page;
+      },
+      get: async (key: string) => {
+        if (listed && paused && key === POLICY_KEY) {
+          const resume = paused;
+          paused = undefined;
+          resume();
+          await gate;
+        }
+        return kv.get(key);
+      },
+    };
+    const storeA = createGrantStore(slowKv, createPolicyRepository(slowKv));
+    const storeB = createGrantStore(kv, policies);
+    const syncA = storeA.syncActive(NOW);
+    await reachedPause;
+    await storeB.revoke('X', 'admin-b', NOW);
+    expect(await storeB.syncActive(NOW)).toBe(true);
+    expect(await carried(kv)).toEqual(['Y']);
+    release();
+    expect(await syncA).toBe(true);
+    expect(await carried(kv)).toEqual(['Y']);
+  });
 });

@@ -26,6 +26,11 @@ export const INCIDENT_GRANT: Grant = {
   grantedAt: '2026-12-02T09:00:00Z',
 };
 
+const MULTI_TEAM = 'examples/policy-multi-team.yaml';
+const WEBSITE = { uuid: REPO.uuid, slug: 'website', fullName: 'acme/website', projectKey: 'OPS' };
+/** Opens the search team's PROD to acme/website, which no PROD scope serves. */
+const SEARCH_GRANT: Grant = { ...INCIDENT_GRANT, id: 'INC-9', reason: 'Search outage, the fix ships from the website repository', repository: 'website', refs: ['main'], environments: ['prod-search'], rules: ['repository-scope'] };
+
 const under = (grant: Partial<Grant> = {}, more: Partial<RunOptions> = {}): RunOptions => ({ repository: REPO, now: NOW, grants: [{ ...INCIDENT_GRANT, ...grant }], ...more });
 
 const I = T.branch('incident/42', 'incident/*');
@@ -64,6 +69,48 @@ export const grants: AdversarialFamily = {
           expect(prodStep['runs-on']).toEqual(PROD_LABELS);
         },
       },
+    },
+    {
+      name: 'a grant that carries the repository UUID applies on the request\'s UUID alone, with no repository lookup',
+      target: I,
+      items: [step('Build'), deploy],
+      options: { now: NOW, grants: [{ ...INCIDENT_GRANT, repositoryUuid: REPO.uuid.toUpperCase() }] },
+      expect: { allowed: true, prod: true, warns: ['branch-gate'], relaxed: ['branch-gate'], check: granted },
+    },
+    {
+      name: 'a grant made for another repository UUID does not apply to a repository that now has its slug',
+      target: I,
+      items: [deploy],
+      options: under({ repositoryUuid: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' }),
+      expect: { blocked: ['branch-gate'] },
+    },
+    {
+      name: 'a branch glob does not open a tag of the same name (a tag named incident/42 under refs incident/*)',
+      target: T.tag('incident/42', 'incident/*'),
+      items: [deploy],
+      options: under(),
+      expect: { blocked: ['branch-gate'], mentions: ['tag incident/42 matches none of its refs incident/* (a tag is matched only by a tag:GLOB entry)'] },
+    },
+    {
+      name: 'a tag:GLOB entry opens the tag',
+      target: T.tag('incident/42', 'incident/*'),
+      items: [deploy],
+      options: under({ refs: ['tag:incident/*'] }),
+      expect: { allowed: true, prod: true, warns: ['branch-gate'], relaxed: ['branch-gate'], check: granted },
+    },
+    {
+      name: 'a tag:GLOB entry does not open the branch of the same name',
+      target: I,
+      items: [deploy],
+      options: under({ refs: ['tag:incident/*'] }),
+      expect: { blocked: ['branch-gate'] },
+    },
+    {
+      name: 'a grant does not apply before its grantedAt (a clock behind the grant)',
+      target: I,
+      items: [deploy],
+      options: under({}, { now: new Date('2026-12-02T08:59:59.999Z') }),
+      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)'] },
     },
     {
       name: 'an expired grant does not apply',
@@ -228,6 +275,32 @@ export const grants: AdversarialFamily = {
       extra: { labels: { [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:feature/x', steps: {}, warnings: [], grants: ['INC-4711'] } } },
       options: under(),
       expect: { allowed: true, check: (output) => expect(recordOf(output).grants).toBeUndefined() },
+    },
+    {
+      name: 'under the multi-team policy, a grant opening the second PROD that a step matches (prod-search) applies, although prod-payments matches first',
+      target: T.branch('main'),
+      policyFile: MULTI_TEAM,
+      items: [step('PROD deploy', { oidc: true })],
+      options: { repository: WEBSITE, now: NOW, grants: [SEARCH_GRANT] },
+      expect: {
+        allowed: true,
+        prod: true,
+        warns: ['repository-scope'],
+        relaxed: ['repository-scope'],
+        check: (output) => {
+          expect(recordOf(output).grants).toEqual(['INC-9']);
+          expect(JSON.stringify(output)).toContain('prod.search');
+          expect(JSON.stringify(output)).not.toContain('prod.payments');
+        },
+      },
+    },
+    {
+      name: 'under the multi-team policy, a grant for prod-search that misses the ref is named in the block message',
+      target: T.branch('main'),
+      policyFile: MULTI_TEAM,
+      items: [step('PROD deploy')],
+      options: { repository: WEBSITE, now: NOW, grants: [{ ...SEARCH_GRANT, refs: ['release/*'] }] },
+      expect: { blocked: ['repository-scope'], mentions: ['Break-glass grant for "prod-search" does not apply to this run: INC-9 (branch main matches none of its refs release/*).'] },
     },
   ],
 };

@@ -29,6 +29,7 @@ const LOOK_ALIKES: Array<[string, RepositoryIdentity]> = [
   ['a slug with a prefix glued on (xpayments-api)', repo('xpayments-api', 'MKT')],
   ['a singular slug (payment-api)', repo('payment-api', 'MKT')],
   ['an underscore for the dash (payments_api)', repo('payments_api', 'MKT')],
+  ['a repository of another project named like the team (payments-evil in MKT)', repo('payments-evil', 'MKT')],
   ['the excluded sandbox (payments-sandbox), even in project PAY', repo('payments-sandbox', 'PAY')],
   ['a project key that only differs in case (pay)', repo('ledger', 'pay')],
   ['a project key in mixed case (Pay)', repo('ledger', 'Pay')],
@@ -85,6 +86,22 @@ export const scopes: AdversarialFamily = {
       expect: { allowed: true, prod: true, check: (output) => expect(JSON.stringify(output)).toContain('prod.sandbox') },
     },
     {
+      name: "a search repository named payments-evil gets the search team's PROD, never the payments runners or role",
+      target: MAIN,
+      policyFile: POLICY,
+      repository: repo('payments-evil', 'SRCH'),
+      items: [step('PROD deploy', { oidc: true })],
+      expect: {
+        allowed: true,
+        prod: true,
+        check: (output) => {
+          expect(JSON.stringify(output)).toContain('prod.search');
+          expect(JSON.stringify(output)).not.toContain('prod.payments');
+          expect(JSON.stringify(output)).not.toContain('payments-prod');
+        },
+      },
+    },
+    {
       name: "a payments PROD step on a feature branch is still gated by branch-gate",
       target: T.branch('feature/x', 'feature/*'),
       policyFile: POLICY,
@@ -107,6 +124,25 @@ export const scopes: AdversarialFamily = {
         check: (output) => {
           expect(JSON.stringify(output)).not.toContain('"deployment"');
           expect(JSON.stringify(output)).toContain('shared-dev');
+        },
+      },
+    },
+    {
+      name: "warn mode drops every out-of-scope environment's deployment, not only the first matching environment's",
+      target: MAIN,
+      policyFile: POLICY,
+      policy: (p) => {
+        p.rules = { 'repository-scope': 'warn' };
+        p.environments[1].match = { stepNamePrefix: 'PROD', deployments: ['search-production'] };
+      },
+      repository: MARKETING,
+      items: [step('PROD deploy', { deployment: 'search-production' })],
+      expect: {
+        allowed: true,
+        warns: ['repository-scope'],
+        check: (output) => {
+          expect(JSON.stringify(output)).not.toContain('search-production');
+          expect(JSON.stringify(output)).toContain('"runs-on":["self.hosted","linux","dev"]}}]');
         },
       },
     },

@@ -42,6 +42,8 @@ export function timeLeft(ms: number): string {
 }
 
 function StatusLozenge({ row }: { row: GrantRow }) {
+  if (row.runsDisagree === 'revoked-still-in-force') return <Lozenge appearance="moved">revoked, still in force for runs</Lozenge>;
+  if (row.runsDisagree === 'active-not-in-force') return <Lozenge appearance="moved">active, not in force for runs yet</Lozenge>;
   if (row.status === 'active') return <Lozenge appearance="success">active · {timeLeft(row.msLeft ?? 0)} left</Lozenge>;
   if (row.status === 'revoked') return <Lozenge appearance="removed">revoked</Lozenge>;
   return <Lozenge>expired</Lozenge>;
@@ -74,7 +76,7 @@ function Runs({ call, id }: { call: Call; id: string }) {
   );
 }
 
-function GrantTable({ call, rows, caption, canRevoke, onRevoke, testId }: { call: Call; rows: GrantRow[]; caption: string; canRevoke: boolean; onRevoke: (id: string) => void; testId: string }) {
+function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId }: { call: Call; rows: GrantRow[]; caption: string; canRevoke: boolean; onRevoke: (id: string) => void; onRetry: (id: string) => void; testId: string }) {
   const [open, setOpen] = useState<string>();
   return (
     <div data-testid={testId}>
@@ -123,6 +125,11 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, testId }: { call
                   <Button appearance="subtle" onClick={() => setOpen(open === row.grant.id ? undefined : row.grant.id)} aria-expanded={open === row.grant.id} aria-label={`Runs that used ${row.grant.id}`}>
                     Runs
                   </Button>
+                  {canRevoke && row.runsDisagree ? (
+                    <Button appearance="warning" onClick={() => onRetry(row.grant.id)} aria-label={`Retry ${row.runsDisagree === 'revoked-still-in-force' ? 'revoking' : 'granting'} ${row.grant.id}`}>
+                      Retry
+                    </Button>
+                  ) : null}
                   {canRevoke && row.status === 'active' ? (
                     <Button appearance="danger" onClick={() => onRevoke(row.grant.id)} aria-label={`Revoke ${row.grant.id}`}>
                       Revoke
@@ -165,8 +172,10 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
     void load();
   }, [load]);
 
-  const active = useMemo(() => view?.grants.filter((row) => row.status === 'active') ?? [], [view]);
-  const past = useMemo(() => view?.grants.filter((row) => row.status !== 'active') ?? [], [view]);
+  // A revoked grant that runs still use is not past: it stays with the active ones until a retry lands.
+  const inForce = (row: GrantRow) => row.status === 'active' || row.runsDisagree === 'revoked-still-in-force';
+  const active = useMemo(() => view?.grants.filter(inForce) ?? [], [view]);
+  const past = useMemo(() => view?.grants.filter((row) => !inForce(row)) ?? [], [view]);
 
   const missing = [
     !form.id.trim() && 'an id',
@@ -205,9 +214,24 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
 
   const revoke = async (id: string) => {
     const result = await call<{ revoked: GrantRow }>('revokeGrant', { id });
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      setError(result.error);
+      // The revocation may be on record without reaching runs: show the row as it now stands.
+      return load();
+    }
     setError(undefined);
     setNote(`Revoked ${id}: it no longer applies from the next run on.`);
+    await load();
+  };
+
+  const retry = async (id: string) => {
+    const result = await call<{ synced: true }>('syncGrants');
+    if (!result.ok) {
+      setError(result.error);
+      return load();
+    }
+    setError(undefined);
+    setNote(`Runs now see ${id} as the page shows it.`);
     await load();
   };
 
@@ -227,7 +251,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       ) : null}
       {note ? <p role="status">{note}</p> : null}
       {view?.notice ? <p className="hint">{view.notice}</p> : null}
-      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} testId="active-grants" />
+      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} onRetry={retry} testId="active-grants" />
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
@@ -251,7 +275,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             </div>
             <div className="field">
               <label className="field-label" htmlFor="grant-refs">
-                Branch and tag globs (comma-separated)
+                Branch globs, and tags as tag:GLOB (comma-separated)
               </label>
               <Textfield id="grant-refs" value={form.refs} placeholder="incident/*" onChange={(e) => setForm({ ...form, refs: (e.target as HTMLInputElement).value })} />
             </div>
@@ -307,7 +331,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
         </section>
       ) : null}
-      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={false} onRevoke={revoke} testId="past-grants" />
+      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} onRetry={retry} testId="past-grants" />
     </div>
   );
 }
