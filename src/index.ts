@@ -6,6 +6,6 @@
 import { createKvsStore } from './forge/kvs-store';
 import { kvsPolicyStore } from './forge/kvs-policy-store';
 import { createProvider } from './provider/handler';
-import { createDecisionLog } from './storage/decision-log';
+import { createDecisionAppender } from './storage/decision-append';
 
-export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionLog(createKvsStore()) });
+export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionAppender(createKvsStore()) });

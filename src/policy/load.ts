@@ -3,18 +3,13 @@
  * Policy, with every problem named by its field: `environments[0].oidc.roleArn: not an IAM role ARN`.
  */
 import type { z } from 'zod';
-import { formatPath, type Path } from '../primitives/path';
+import { formatPath } from '../primitives/path';
+import type { PolicyProblem, PolicyResult } from './problems';
 import { CONFIGURABLE_RULE_IDS } from './rule-ids';
-import { PolicySchema, type Policy } from './schema';
+import { PolicySchema } from './schema';
 
-export interface PolicyProblem {
-  readonly path: string;
-  readonly segments: Path;
-  readonly message: string;
-  readonly line?: number;
-}
+export { formatPolicyProblems, type PolicyProblem, type PolicyResult } from './problems';
 
-export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'required';
@@ -39,8 +34,4 @@ export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
 export function validatePolicy(value: unknown): PolicyResult {
   const parsed = PolicySchema.safeParse(value);
   return parsed.success ? { ok: true, policy: parsed.data } : { ok: false, problems: problemsFromZod(parsed.error) };
-}
-
-export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
-  return problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`).join('\n');
 }

@@ -13,19 +13,14 @@
  *   with the workspace's run rate.
  */
 import * as z from 'zod';
-import type { DecisionRecord, DecisionSink } from './decision-record';
+import { createDecisionAppender, DECISION_OUTCOMES as OUTCOMES, MAX_DECISION_RULES as MAX_RULES, MAX_DECISION_TEXT as MAX_TEXT, type DecisionLogOptions } from './decision-append';
+import type { DecisionSink } from './decision-record';
 import { DECISION_PREFIX } from './keys';
 import { listAll, type KeyValueStore } from './kv';
 
-export const DECISION_TTL_DAYS = 30;
-export const DECISION_TTL_SECONDS = DECISION_TTL_DAYS * 24 * 60 * 60;
+export { compactDecision, createDecisionAppender, DECISION_TTL_DAYS, DECISION_TTL_SECONDS, decisionKey, type DecisionLogOptions } from './decision-append';
 /** The newest records a listing or export reads. */
 export const DECISION_SCAN_CAP = 1_000;
-const MAX_TIME = 9_999_999_999_999;
-const MAX_TEXT = 300;
-const MAX_RULES = 20;
-
-const OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const;
 
 export const StoredDecisionSchema = z.object({
   at: z.string().max(40),
@@ -55,44 +50,13 @@ export interface DecisionListing {
   readonly capped: boolean;
 }
 
-export function decisionKey(at: Date, random: string): string {
-  return `${DECISION_PREFIX}${String(MAX_TIME - at.getTime()).padStart(13, '0')}:${random}`;
-}
-
-const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
-
-export function compactDecision(record: DecisionRecord): StoredDecision {
-  return {
-    at: record.at,
-    repository: clip(record.repository),
-    ref: clip(record.ref),
-    trigger: record.trigger.slice(0, 40),
-    outcome: record.outcome,
-    rules: record.rules.slice(0, MAX_RULES).map((rule) => rule.slice(0, 60)),
-    ...(record.pipeline !== undefined ? { pipeline: clip(record.pipeline) } : {}),
-    ...(record.buildNumber !== undefined ? { buildNumber: record.buildNumber } : {}),
-    ...(record.policyRevision !== undefined ? { policyRevision: record.policyRevision } : {}),
-  };
-}
-
-export interface DecisionLogOptions {
-  readonly random?: () => string;
-}
-
 export interface DecisionLog extends DecisionSink {
   list(filter?: DecisionFilter, scanCap?: number): Promise<DecisionListing>;
 }
 
-const randomSuffix = () => Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-
 export function createDecisionLog(kv: KeyValueStore, options: DecisionLogOptions = {}): DecisionLog {
-  const random = options.random ?? randomSuffix;
   return {
-    async append(record) {
-      const at = new Date(record.at);
-      const when = Number.isNaN(at.getTime()) ? new Date() : at;
-      await kv.set(decisionKey(when, random()), compactDecision(record), { ttlSeconds: DECISION_TTL_SECONDS });
-    },
+    ...createDecisionAppender(kv, options),
 
     async list(filter = {}, scanCap = DECISION_SCAN_CAP) {
       const wanted = filter.repository?.trim().toLowerCase();

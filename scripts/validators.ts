@@ -1,0 +1,187 @@
+/**
+ * Generates the provider's validators from the zod schemas: zod -> JSON Schema (z.toJSONSchema)
+ * -> Ajv standalone code, written as TypeScript next to each schema (`<schema file>.validator.ts`).
+ * The provider imports those and never zod; zod stays the one source of truth.
+ *
+ * What JSON Schema cannot say runs through the shared plain functions of src/policy/checks.ts: a
+ * zod node tagged with `x-shared-check: <name>` (schema.ts does that) becomes a call of
+ * `SHARED_CHECKS.<name>` in the generated code. Anything else JSON Schema would silently drop (an
+ * untagged `.check`/`.refine`/`superRefine`, `z.custom`, transforms, regex flags) stops the
+ * generator with a message saying what to do, so a schema change can never weaken the provider.
+ *
+ * `npm run gen:validators` writes the files; test/validators/generated.test.ts fails when they are
+ * stale.
+ */
+import path from 'path';
+import * as z from 'zod';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { _, type KeywordCxt } from 'ajv';
+import { getProperty } from 'ajv/dist/compile/codegen';
+import { SHARED_CHECK, SHARED_CHECKS } from '../src/policy/checks';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHECKS_MODULE = path.join(ROOT, 'src/policy/checks');
+
+export interface Target {
+  /** Source file of the zod schema, relative to the repository root. */
+  readonly source: string;
+  /** The exported zod schema in it. */
+  readonly exportName: string;
+}
+
+/** Every schema the provider validates with generated code. The output sits beside the source. */
+export const TARGETS: readonly Target[] = [
+  { source: 'src/engine/request.ts', exportName: 'ProviderRequestSchema' },
+  { source: 'src/storage/stored-policy.ts', exportName: 'StoredPolicySchema' },
+  { source: 'src/policy/schema.ts', exportName: 'PolicySchema' },
+];
+
+export const outputFileOf = (target: Target) => target.source.replace(/\.ts$/, '.validator.ts');
+
+type ErrorFn = (issue: unknown) => unknown;
+type ZodInternals = {
+  _zod: {
+    def: {
+      type: string;
+      error?: ErrorFn;
+      checks?: Array<{ _zod: { def: { check: string; format?: string; pattern?: RegExp; inclusive?: boolean; error?: ErrorFn } } }>;
+      discriminator?: string;
+    };
+  };
+};
+
+/** The message a zod schema or check gives for any input, when it is a fixed text. */
+function fixedMessage(error: ErrorFn | undefined): string | undefined {
+  try {
+    const message = error?.({ code: 'custom', input: undefined });
+    return typeof message === 'string' ? message : typeof (message as { message?: unknown })?.message === 'string' ? (message as { message: string }).message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON Schema keyword that stands for a zod check, so zod's message can be shown for Ajv's error. */
+function keywordOf(check: string, format: string | undefined, inclusive: boolean | undefined, jsonType: unknown): string | undefined {
+  const array = jsonType === 'array';
+  switch (check) {
+    case 'min_length':
+      return array ? 'minItems' : 'minLength';
+    case 'max_length':
+      return array ? 'maxItems' : 'maxLength';
+    case 'length_equals':
+      return undefined;
+    case 'string_format':
+      return format === 'regex' ? 'pattern' : undefined;
+    case 'greater_than':
+      return inclusive ? 'minimum' : 'exclusiveMinimum';
+    case 'less_than':
+      return inclusive ? 'maximum' : 'exclusiveMaximum';
+    default:
+      return undefined;
+  }
+}
+
+/** JSON Schema for one zod schema, refusing whatever the generated code could not enforce. */
+export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<string, string> = {}): Record<string, unknown> {
+  const refusals: Array<{ node: unknown; path: (string | number)[]; why: string }> = [];
+  // `.meta()` makes a new node whose `_zod.parent` is the node it tags; a tag covers that node too.
+  const covered = new Set<unknown>();
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-07',
+    reused: 'inline',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema, path }) => {
+      const node = jsonSchema as Record<string, unknown>;
+      const def = (zodSchema as unknown as ZodInternals)._zod.def;
+      const refuse = (why: string) => refusals.push({ node: zodSchema, path, why });
+      // zod's own messages, by the schema path of the keyword Ajv reports (Ajv's errors carry that path).
+      const at = (keyword: string) => `#/${[...path, keyword].join('/')}`;
+      const own = fixedMessage(def.error);
+      if (own) for (const keyword of ['type', def.type === 'enum' ? 'enum' : def.type === 'literal' ? 'const' : undefined]) if (keyword) messages[at(keyword)] = own;
+      for (const check of def.checks ?? []) {
+        const keyword = keywordOf(check._zod.def.check, check._zod.def.format, check._zod.def.inclusive, node.type);
+        const message = fixedMessage(check._zod.def.error);
+        if (keyword && message) messages[at(keyword)] = message;
+      }
+      const tag = node[SHARED_CHECK];
+      if (tag !== undefined && !(typeof tag === 'string' && tag in SHARED_CHECKS)) refuse(`unknown shared check "${String(tag)}" (SHARED_CHECKS in src/policy/checks.ts)`);
+      if (tag !== undefined || (def.type === 'custom' && 'type' in node))
+        for (let at: unknown = zodSchema; at; at = (at as { _zod: { parent?: unknown } })._zod.parent) covered.add(at);
+      if (def.checks?.some((check) => check._zod.def.check === 'custom'))
+        refuse('a .check/.refine/.superRefine that JSON Schema cannot express; move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS and tag the node as schema.ts does (sharedValueCheck)');
+      if (def.type === 'custom') refuse('z.custom has no JSON Schema; give it one with .meta({ type: … }) or a shared check');
+      for (const check of def.checks ?? [])
+        if (check._zod.def.pattern?.flags) refusals.push({ node: undefined, path, why: `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, which JSON Schema drops; write it without flags` });
+      if (['transform', 'pipe', 'catch', 'prefault', 'promise', 'lazy'].includes(def.type)) refusals.push({ node: undefined, path, why: `z.${def.type} is not supported by the generated validators` });
+      // Ajv's discriminator picks the one branch to apply, so defaults inside the branches still fill in.
+      if (def.type === 'union' && def.discriminator && Array.isArray(node.oneOf)) Object.assign(node, { type: 'object', discriminator: { propertyName: def.discriminator } });
+    },
+  }) as Record<string, unknown>;
+  const left = refusals.filter(({ node }) => !covered.has(node));
+  if (left.length > 0) throw new Error(left.map(({ path, why }) => `${where} at ${path.join('.') || '(root)'}: ${why}`).join('\n'));
+  return json;
+}
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: true, optimize: true },
+    useDefaults: true,
+    discriminator: true,
+    // zod counts string length in UTF-16 units and runs regexes without the u flag; so do these.
+    unicode: false,
+    unicodeRegExp: false,
+    allErrors: false,
+    strict: true,
+    strictTuples: false,
+    // `unicode: false` is deprecated in Ajv 8 but still honoured (limitLength reads it); without it Ajv would
+    // count code points and need its ucs2length runtime helper. A test checks the length semantics.
+    logger: { log: console.log, warn: (message: unknown) => void (String(message).includes('option unicode') || console.warn(message)), error: console.error },
+  });
+  ajv.addKeyword({
+    keyword: SHARED_CHECK,
+    schemaType: 'string',
+    // After every other keyword of the node: a cross-field check sees a value that passed them all, defaults filled in.
+    post: true,
+    error: { message: 'failed a shared check', params: ({ params }) => _`{problems: ${params.problems}}` },
+    code(cxt: KeywordCxt) {
+      const name = cxt.schema as string;
+      const check = cxt.gen.scopeValue('func', { ref: SHARED_CHECKS[name as keyof typeof SHARED_CHECKS], code: _`SHARED_CHECKS${getProperty(name)}` });
+      const problems = cxt.gen.const('problems', _`${check}(${cxt.data})`);
+      cxt.setParams({ problems });
+      cxt.fail(_`${problems}.length > 0`);
+    },
+  });
+  return ajv;
+}
+
+const HEADER = (target: Target) => `/* eslint-disable */
+// @ts-nocheck
+// GENERATED by scripts/gen-validators.ts from ${target.exportName} in ${target.source}; do not edit.
+// Regenerate with \`npm run gen:validators\` after changing the zod schema (a test fails while this is stale).
+`;
+
+/** The generated TypeScript module for one target. */
+export async function generate(target: Target): Promise<string> {
+  const module = (await import(path.join(ROOT, target.source))) as Record<string, unknown>;
+  const schema = module[target.exportName];
+  if (!(schema instanceof z.ZodType)) throw new Error(`${target.source} does not export a zod schema named ${target.exportName}`);
+  const messages: Record<string, string> = {};
+  const json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages);
+  delete json.$schema;
+  const ajv = newAjv();
+  const validate = ajv.compile(json);
+  let code = standaloneCode(ajv, validate);
+  if (/\brequire\(/.test(code)) throw new Error(`${target.source}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(code)?.[1]}); the provider must not depend on Ajv`);
+  // A declared type, so that the type checker never infers one from the (large) generated function.
+  const validatorType = path.relative(path.dirname(path.join(ROOT, target.source)), path.join(ROOT, 'src/primitives/validation')).replace(/^(?!\.)/, './');
+  code = code
+    .replace(/^"use strict";\n/, '')
+    .replace(/^export default \w+;\n/m, '')
+    .replace(/^export const validate = (\w+);$/m, `export const validate: import('${validatorType}').GeneratedValidator = $1;`);
+  const usesChecks = code.includes('SHARED_CHECKS');
+  const checksImport = path.relative(path.dirname(path.join(ROOT, target.source)), CHECKS_MODULE).replace(/^(?!\.)/, './');
+  const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${HEADER(target)}${usesChecks ? `import { SHARED_CHECKS } from '${checksImport}';\n` : ''}${code.trimEnd()}\n/** zod's messages by the schema path of the keyword that fails. */\nexport const messages = ${JSON.stringify(sortedMessages, null, 1)};\n`;
+}
