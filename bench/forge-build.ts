@@ -23,6 +23,8 @@ export interface ForgeBuiltEntry {
   readonly bytes: number;
   /** Bytes of each package in the bundle's modules (before webpack's wrapper), `src` for our own code. */
   readonly packages: ReadonlyArray<readonly [string, number]>;
+  /** Bytes of each module, biggest first. */
+  readonly modules: ReadonlyArray<readonly [string, number]>;
 }
 
 export function packageOf(moduleName: string): string {
@@ -80,13 +82,15 @@ export async function forgeBuild(names: readonly string[], outputDir = mkdtempSy
   return names.map((name) => {
     const file = path.join(outputDir, `${name}.cjs`);
     const sizes = new Map<string, number>();
+    const modules: Array<[string, number]> = [];
     const chunk = (json.chunks ?? []).find((c) => (c.names ?? []).includes(name));
     const flatten = (modules: webpack.StatsModule[]): webpack.StatsModule[] => modules.flatMap((m) => (m.modules ? flatten(m.modules) : [m]));
     for (const module of flatten(chunk?.modules ?? [])) {
       const key = packageOf(module.name ?? '');
       sizes.set(key, (sizes.get(key) ?? 0) + (module.size ?? 0));
+      modules.push([module.name ?? '', module.size ?? 0]);
     }
-    return { name, file, bytes: statSync(file).size, packages: [...sizes].sort((a, b) => b[1] - a[1]) };
+    return { name, file, bytes: statSync(file).size, packages: [...sizes].sort((a, b) => b[1] - a[1]), modules: modules.sort((a, b) => b[1] - a[1]) };
   });
 }
 
@@ -104,6 +108,7 @@ if (require.main === module) {
     for (const entry of entries) {
       console.log(`${entry.name}: ${entry.bytes} bytes, load ${coldLoadMs(entry.file).toFixed(1)} ms (${entry.file})`);
       for (const [pkg, size] of entry.packages.slice(0, 15)) console.log(`  ${pkg.padEnd(40)} ${(size / 1024).toFixed(1)} KB`);
+      if (process.env.BY_MODULE) for (const [m, size] of entry.modules.slice(0, 25)) console.log(`    ${m.padEnd(60)} ${(size / 1024).toFixed(1)} KB`);
     }
   });
 }

@@ -4,13 +4,15 @@
  */
 import { writeFileSync } from 'fs';
 import path from 'path';
-import { generate, outputFileOf, TARGETS } from './validators';
+import { generate, outputFilesOf, TARGETS } from './validators';
 
 async function main() {
   for (const target of TARGETS) {
-    const file = outputFileOf(target);
-    writeFileSync(path.resolve(__dirname, '..', file), await generate(target));
-    console.log(`wrote ${file} (from ${target.exportName})`);
+    const files = outputFilesOf(target);
+    const { code, declaration } = await generate(target);
+    writeFileSync(path.resolve(__dirname, '..', files.code), code);
+    writeFileSync(path.resolve(__dirname, '..', files.declaration), declaration);
+    console.log(`wrote ${files.code} and ${path.basename(files.declaration)} (from ${target.exportName} in ${target.source})`);
   }
 }
 

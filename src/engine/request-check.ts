@@ -3,11 +3,12 @@
  * (request.validator.ts), so that the engine validates without zod. A test runs both on the same
  * inputs and fails on any disagreement.
  */
-import { problemsOf, type GeneratedValidator, type ValidationProblem } from '../primitives/validation';
+import { problemsOf, type ValidationProblem } from '../primitives/validation';
 import type { ProviderRequest } from './request';
-import { messages, validate } from './request.validator';
+import { SHARED_CHECKS } from '../policy/checks';
+import createValidator = require('./request.validator.cjs');
 
-const validateRequest = validate as GeneratedValidator;
+const { validate: validateRequest, messages } = createValidator(SHARED_CHECKS);
 
 export type RequestCheck = { success: true; data: ProviderRequest } | { success: false; problems: ValidationProblem[] };
 

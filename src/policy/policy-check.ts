@@ -4,12 +4,13 @@
  * Policy as validatePolicy (load.ts), which a test checks on generated and hostile inputs; the
  * messages can be terser than zod's but always name the field and the problem.
  */
-import { problemsOf, type GeneratedValidator } from '../primitives/validation';
+import { problemsOf } from '../primitives/validation';
 import type { PolicyResult } from './problems';
 import type { Policy } from './schema';
-import { messages, validate } from './schema.validator';
+import { SHARED_CHECKS } from './checks';
+import createValidator = require('./schema.validator.cjs');
 
-const validatePolicyData = validate as GeneratedValidator;
+const { validate: validatePolicyData, messages } = createValidator(SHARED_CHECKS);
 
 export function checkPolicy(value: unknown): PolicyResult {
   // The generated code fills in defaults in place; the caller's value stays as it was.

@@ -45,6 +45,33 @@ export interface ProblemOptions {
   readonly missing: string;
 }
 
+/** Ajv's own wording, built here because the generated code carries parameters but no messages. */
+function describe(keyword: string, params: Record<string, unknown>): string {
+  switch (keyword) {
+    case 'type':
+      return `must be ${params.type === 'integer' ? 'an integer' : params.type === 'object' || params.type === 'array' ? `an ${params.type}` : `a ${params.type}`}`;
+    case 'pattern':
+      return `must match ${String(params.pattern)}`;
+    case 'minLength':
+      return `must have at least ${params.limit} characters`;
+    case 'maxLength':
+      return `must have at most ${params.limit} characters`;
+    case 'minItems':
+      return `must have at least ${params.limit} items`;
+    case 'maxItems':
+      return `must have at most ${params.limit} items`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `must be ${String(params.comparison)} ${params.limit}`;
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    default:
+      return `fails "${keyword}" (${JSON.stringify(params)})`;
+  }
+}
+
 /** One problem per error; shared checks (keyword `x-shared-check`) carry their own list. */
 export function problemsOf(errors: readonly GeneratedError[] | null | undefined, options: ProblemOptions): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -62,7 +89,7 @@ export function problemsOf(errors: readonly GeneratedError[] | null | undefined,
     else if (zodMessage !== undefined) problems.push(problem(base, zodMessage));
     else if (error.keyword === 'discriminator') problems.push(problem([...base, String(params.tag)], `unknown value ${JSON.stringify(params.tagValue)}`));
     else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) problems.push(problem(base, `must be one of ${params.allowedValues.map(String).join(', ')}`));
-    else problems.push(problem(base, error.message ?? `fails "${error.keyword}"`));
+    else problems.push(problem(base, describe(error.keyword, params)));
   }
   return problems;
 }

@@ -1,9 +1,10 @@
 /** The stored policy record checked by the validator generated from StoredPolicySchema, for the provider (no zod). */
-import { problemsOf, type GeneratedValidator, type ValidationProblem } from '../primitives/validation';
+import { problemsOf, type ValidationProblem } from '../primitives/validation';
 import type { StoredPolicy } from './stored-policy';
-import { messages, validate } from './stored-policy.validator';
+import { SHARED_CHECKS } from '../policy/checks';
+import createValidator = require('./stored-policy.validator.cjs');
 
-const validateRecord = validate as GeneratedValidator;
+const { validate: validateRecord, messages } = createValidator(SHARED_CHECKS);
 
 export type StoredPolicyCheck = { success: true; data: StoredPolicy } | { success: false; problems: ValidationProblem[] };
 
