@@ -107,8 +107,9 @@ export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<
         if (keyword && message) messages[at(keyword)] = message;
       }
       const tag = node[SHARED_CHECK];
-      if (tag !== undefined && !(typeof tag === 'string' && tag in SHARED_CHECKS)) refuse(`unknown shared check "${String(tag)}" (SHARED_CHECKS in src/policy/checks.ts)`);
-      if (tag !== undefined || (def.type === 'custom' && 'type' in node))
+      const known = typeof tag === 'string' && tag in SHARED_CHECKS;
+      if (tag !== undefined && !known) refusals.push({ node: undefined, path, why: `unknown shared check "${String(tag)}" (SHARED_CHECKS in src/policy/checks.ts)` });
+      if (known || (def.type === 'custom' && 'type' in node))
         for (let at: unknown = zodSchema; at; at = (at as { _zod: { parent?: unknown } })._zod.parent) covered.add(at);
       if (def.checks?.some((check) => check._zod.def.check === 'custom'))
         refuse('a .check/.refine/.superRefine that JSON Schema cannot express; move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS and tag the node as schema.ts does (sharedValueCheck)');
@@ -122,7 +123,28 @@ export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<
   }) as Record<string, unknown>;
   const left = refusals.filter(({ node }) => !covered.has(node));
   if (left.length > 0) throw new Error(left.map(({ path, why }) => `${where} at ${path.join('.') || '(root)'}: ${why}`).join('\n'));
+  acceptProtoKeysInRecords(json, messages);
   return json;
+}
+
+/**
+ * zod's records skip an own `__proto__` key (they never copy it into the result) instead of judging
+ * it, so a record's key and value rules must let that one key through here too; the caller then drops it from
+ * the validated value, as zod's output never has it (src/policy/policy-check.ts).
+ */
+function acceptProtoKeysInRecords(node: unknown, messages: Record<string, string>, at = '#'): void {
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  for (const [key, child] of Object.entries(schema)) acceptProtoKeysInRecords(child, messages, `${at}/${key}`);
+  if (schema.propertyNames && typeof schema.propertyNames === 'object') {
+    schema.propertyNames = { if: { const: '__proto__' }, then: true, else: schema.propertyNames };
+    schema.patternProperties = { ...(schema.patternProperties as object), '^__proto__$': true };
+    for (const key of Object.keys(messages))
+      if (key.startsWith(`${at}/propertyNames/`)) {
+        messages[key.replace(`${at}/propertyNames/`, `${at}/propertyNames/else/`)] = messages[key];
+        delete messages[key];
+      }
+  }
 }
 
 function newAjv(): Ajv {
@@ -130,17 +152,13 @@ function newAjv(): Ajv {
     code: { source: true, optimize: true },
     useDefaults: true,
     discriminator: true,
-    // zod counts string length in UTF-16 units and runs regexes without the u flag; so do these.
-    unicode: false,
+    // zod runs regexes without the u flag; so do these. (Lengths count code points in both.)
     unicodeRegExp: false,
     allErrors: false,
     // Messages come from zod's (beside each validator) or from the keyword and its parameters (src/primitives/validation.ts).
     messages: false,
     strict: true,
     strictTuples: false,
-    // `unicode: false` is deprecated in Ajv 8 but still honoured (limitLength reads it); without it Ajv would
-    // count code points and need its ucs2length runtime helper. A test checks the length semantics.
-    logger: { log: console.log, warn: (message: unknown) => void (String(message).includes('option unicode') || console.warn(message)), error: console.error },
   });
   ajv.addKeyword({
     keyword: SHARED_CHECK,
@@ -172,7 +190,7 @@ export interface GeneratedFiles {
 
 /**
  * The generated module for one target: `module.exports = (SHARED_CHECKS) => ({ validate, messages })`.
- * The shared checks come in as an argument, so the module imports nothing at all.
+ * The shared checks and Ajv's runtime helper come in as arguments, so the module imports nothing at all.
  */
 export async function generate(target: Target): Promise<GeneratedFiles> {
   const module = (await import(path.join(ROOT, target.source))) as Record<string, unknown>;
@@ -184,18 +202,20 @@ export async function generate(target: Target): Promise<GeneratedFiles> {
   const ajv = newAjv();
   const validate = ajv.compile(json);
   const standalone = standaloneCode(ajv, validate);
-  if (/\brequire\(/.test(standalone)) throw new Error(`${target.source}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(standalone)?.[1]}); the provider must not depend on Ajv`);
-  const name = /module\.exports = (\w+);/.exec(standalone)?.[1];
+  // Ajv's one runtime helper that these schemas need comes in as an argument (src/primitives/validation.ts), so the provider needs no Ajv.
+  const withRuntime = standalone.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'runtime.codePointLength');
+  if (/\brequire\(/.test(withRuntime)) throw new Error(`${target.source}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`);
+  const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
   if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
-  const body = standalone.replace(/^"use strict";/, "").replace(/module\.exports(?:\.default)? = \w+;/g, "");
+  const body = withRuntime.replace(/^"use strict";/, "").replace(/module\.exports(?:\.default)? = \w+;/g, "");
   const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const factory = `module.exports = function createValidator(SHARED_CHECKS) {\n${body}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
+  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${body}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
   const minified = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   const checks = path.relative(path.dirname(path.join(ROOT, target.source)), CHECKS_MODULE).replace(/^(?!\.)/, './');
   const validation = path.relative(path.dirname(path.join(ROOT, target.source)), path.join(ROOT, 'src/primitives/validation')).replace(/^(?!\.)/, './');
   return {
     code: `${HEADER(target)}"use strict";\n${minified.code}`,
-    declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS): {
+    declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {
   readonly validate: import('${validation}').GeneratedValidator;
   /** zod's messages by the schema path of the keyword that fails. */
   readonly messages: Readonly<Record<string, string>>;

@@ -3,12 +3,12 @@
  * (request.validator.ts), so that the engine validates without zod. A test runs both on the same
  * inputs and fails on any disagreement.
  */
-import { problemsOf, type ValidationProblem } from '../primitives/validation';
+import { problemsOf, VALIDATOR_RUNTIME, type ValidationProblem } from '../primitives/validation';
 import type { ProviderRequest } from './request';
 import { SHARED_CHECKS } from '../policy/checks';
 import createValidator = require('./request.validator.cjs');
 
-const { validate: validateRequest, messages } = createValidator(SHARED_CHECKS);
+const { validate: validateRequest, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 
 export type RequestCheck = { success: true; data: ProviderRequest } | { success: false; problems: ValidationProblem[] };
 

@@ -21,6 +21,23 @@ export interface GeneratedValidator {
   errors?: GeneratedError[] | null;
 }
 
+/**
+ * What the generated code needs at run time instead of Ajv's helpers. Lengths count code points,
+ * a surrogate pair once and a lone surrogate as itself, as zod's length checks and Ajv's
+ * ucs2length both do.
+ */
+export const VALIDATOR_RUNTIME = {
+  codePointLength(text: string): number {
+    let count = text.length;
+    for (let i = 0; i < text.length - 1; i++)
+      if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        count--;
+        i++;
+      }
+    return count;
+  },
+};
+
 export interface ValidationProblem {
   readonly path: string;
   readonly segments: Path;

@@ -1,10 +1,10 @@
 /** The stored policy record checked by the validator generated from StoredPolicySchema, for the provider (no zod). */
-import { problemsOf, type ValidationProblem } from '../primitives/validation';
+import { problemsOf, VALIDATOR_RUNTIME, type ValidationProblem } from '../primitives/validation';
 import type { StoredPolicy } from './stored-policy';
 import { SHARED_CHECKS } from '../policy/checks';
 import createValidator = require('./stored-policy.validator.cjs');
 
-const { validate: validateRecord, messages } = createValidator(SHARED_CHECKS);
+const { validate: validateRecord, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 
 export type StoredPolicyCheck = { success: true; data: StoredPolicy } | { success: false; problems: ValidationProblem[] };
 
