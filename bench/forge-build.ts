@@ -10,6 +10,7 @@
  * babel-loader rule because no plain .js source of ours enters the graph (the build fails if one
  * does, since Forge would put it through Babel).
  */
+import { execFileSync } from 'child_process';
 import { mkdtempSync, statSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -32,11 +33,16 @@ export function packageOf(moduleName: string): string {
   return match ? match[1] : moduleName.startsWith('./src/') ? 'src' : moduleName;
 }
 
-/** Builds `src/<name>.ts` for each name into a fresh temporary folder and reports each bundle. */
-export async function forgeBuild(names: readonly string[], outputDir = mkdtempSync(path.join(os.tmpdir(), 'pg-forge-'))): Promise<ForgeBuiltEntry[]> {
+/**
+ * Builds each entry (a name, and optionally its source; by default `src/<name>.ts`, as Forge finds
+ * a manifest handler's file) into a fresh temporary folder and reports each bundle.
+ */
+export async function forgeBuild(entries: ReadonlyArray<string | { name: string; source: string }>, outputDir = mkdtempSync(path.join(os.tmpdir(), 'pg-forge-'))): Promise<ForgeBuiltEntry[]> {
+  const sources = entries.map((entry) => (typeof entry === 'string' ? { name: entry, source: path.join(ROOT, 'src', `${entry}.ts`) } : entry));
+  const names = sources.map((entry) => entry.name);
   const config: webpack.Configuration = {
     context: ROOT,
-    entry: Object.fromEntries(names.map((name) => [name, path.join(ROOT, 'src', `${name}.ts`)])),
+    entry: Object.fromEntries(sources.map(({ name, source }) => [name, source])),
     mode: 'production',
     optimization: { minimize: false },
     devtool: false,
@@ -96,7 +102,6 @@ export async function forgeBuild(names: readonly string[], outputDir = mkdtempSy
 
 /** Median time for a fresh Node process to require the file, as forge-bundle-offline.js measures it. */
 export function coldLoadMs(file: string, runs = 11): number {
-  const { execFileSync } = require('child_process') as typeof import('child_process');
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const times = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
   times.sort((a, b) => a - b);

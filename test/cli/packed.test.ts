@@ -39,7 +39,7 @@ describe('the packed pipeline-guard', () => {
 
   it('holds the built CLI and no tests, fixtures, sources or UI', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(listing).toEqual(['package/README.md', 'package/build/cli/pipeline-guard.js', 'package/package.json']);
+    expect(listing).toEqual(['package/README.md', 'package/build/cli/pipeline-guard-main.js', 'package/build/cli/pipeline-guard.js', 'package/package.json']);
   });
 
   it('answers --version and --help', () => {
