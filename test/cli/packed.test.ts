@@ -54,7 +54,11 @@ describe('the packed pipeline-guard', () => {
   });
 
   describe('with the workspace policy in ./pipeline-guard.yaml', () => {
-    beforeAll(() => copyFileSync(path.join(root, 'examples/policy.yaml'), path.join(work, 'pipeline-guard.yaml')));
+    beforeAll(() => {
+      // `work` is empty when the packing above failed; never write into the current directory then.
+      if (!path.isAbsolute(work)) throw new Error('the packed CLI was not installed');
+      copyFileSync(path.join(root, 'examples/policy.yaml'), path.join(work, 'pipeline-guard.yaml'));
+    });
 
     it('simulate: blocks a PROD step on a feature branch (exit 1) and allows it on main (exit 0)', () => {
       const blocked = cli(['simulate', 'bitbucket-pipelines.yml', '--branch', 'feature/x']);
