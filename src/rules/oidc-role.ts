@@ -172,7 +172,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   if (reported > 0 && !warnMode) return;
   const other = context.policy.policy.environments.find((e) => e.oidc && e.oidc.roleArn !== env.oidc?.roleArn && mentions(site.step, e.oidc.roleArn));
   if (!other?.oidc) return;
-  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.oidc!.roleArn));
+  const command = commandsOf(site, setupLength).find((c) => c.text.includes(other.oidc!.roleArn));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
   report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the role of environment "${other.name}" (${other.oidc.roleArn}).`, roleFix(env));
 }
