@@ -84,14 +84,14 @@ function keywordOf(check: string, format: string | undefined, inclusive: boolean
 }
 
 /** JSON Schema for one zod schema, refusing whatever the generated code could not enforce. */
-export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<string, string> = {}): Record<string, unknown> {
+export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<string, string> = {}, reused: 'inline' | 'ref' = 'inline'): Record<string, unknown> {
   const refusals: Array<{ node: unknown; path: (string | number)[]; why: string }> = [];
   // `.meta()` makes a new node whose `_zod.parent` is the node it tags; a tag covers that node too.
   const covered = new Set<unknown>();
   const json = z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-07',
-    reused: 'inline',
+    reused,
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema, path }) => {
       const node = jsonSchema as Record<string, unknown>;
@@ -155,6 +155,8 @@ function newAjv(): Ajv {
     // zod runs regexes without the u flag; so do these. (Lengths count code points in both.)
     unicodeRegExp: false,
     allErrors: false,
+    // Shared definitions stay functions of their own (see generate()).
+    inlineRefs: false,
     // Messages come from zod's (beside each validator) or from the keyword and its parameters (src/primitives/validation.ts).
     messages: false,
     strict: true,
@@ -196,8 +198,15 @@ export async function generate(target: Target): Promise<GeneratedFiles> {
   const module = (await import(path.join(ROOT, target.source))) as Record<string, unknown>;
   const schema = module[target.exportName];
   if (!(schema instanceof z.ZodType)) throw new Error(`${target.source} does not export a zod schema named ${target.exportName}`);
-  const messages: Record<string, string> = {};
-  const json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages);
+  let messages: Record<string, string> = {};
+  let json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages);
+  // A schema used in several places (the request's commit and selector) becomes one shared function
+  // instead of a copy per place; but Ajv fills in no default inside a shared definition, so only
+  // schemas without defaults share.
+  if (!JSON.stringify(json).includes('"default":')) {
+    messages = {};
+    json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages, 'ref');
+  }
   delete json.$schema;
   const ajv = newAjv();
   const validate = ajv.compile(json);
