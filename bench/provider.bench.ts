@@ -24,6 +24,8 @@ import { configFor, referencePolicyInput, request, step, T } from '../test/adver
 
 const ROOT = path.resolve(__dirname, '..');
 const JSON_OUTPUT = process.argv.includes('--json');
+/** `--cross-check`: also run ../shared/tools/forge-built-size (Forge's own bundler package) and compare. */
+const CROSS_CHECK = process.argv.includes('--cross-check');
 const TARGETS = { ratio100: 2, forgeBundleBytes: 300 * 1024, forgeLoadMs: 25, cliStartMs: 150 };
 const AIMS = { forgeBundleBytes: 150 * 1024, forgeLoadMs: 15 };
 
@@ -189,6 +191,18 @@ async function cliStart() {
   }
 }
 
+/** The same entry built by Forge's own bundler configuration (the shared measuring tool), as a check on forge-build.ts. */
+function forgeToolFigures(bytes: number, loadMs: number) {
+  const tool = path.resolve(ROOT, '../shared/tools/forge-built-size');
+  const out = execFileSync(tool, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const index = (JSON.parse(out.trim().split('\n').pop()!) as Record<string, { bytes: number; loadMs: number }>).index;
+  const bytesRatio = bytes / index.bytes;
+  const loadRatio = loadMs / index.loadMs;
+  return { toolBytes: index.bytes, toolLoadMs: index.loadMs, bytesRatio, loadRatio, agree: Math.abs(bytesRatio - 1) <= 0.1 && Math.abs(loadRatio - 1) <= 0.1 };
+}
+
+const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+
 // ---- report ----
 
 async function main() {
@@ -198,7 +212,8 @@ async function main() {
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, req] of inputs) results[name] = await measure(req);
 
-  const forgeLoadMs = coldLoadMs(forge.entry.file);
+  const forgeLoadMs = coldLoadMs(forge.entry.file, 21);
+  const crossCheck = CROSS_CHECK ? forgeToolFigures(forge.entry.bytes, forgeLoadMs) : undefined;
   const forgePackages = forge.entry.packages.filter(([name]) => !name.startsWith('webpack/runtime'));
   const forbidden = forgePackages.filter(([name]) => ['zod', 'ajv', 'yaml', 'react', 'react-dom'].includes(name) || name.startsWith('@atlaskit/'));
   const minified = await minifiedEntry(path.join(ROOT, 'src/index.ts'));
@@ -214,6 +229,7 @@ async function main() {
           inputs: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, pick(r)])),
           forgeBundleBytes: forge.entry.bytes,
           forgeLoadMs,
+          ...(crossCheck ? { crossCheck } : {}),
           forgePackages: Object.fromEntries(forgePackages),
           bundleBytes: minified.bytes,
           loadMs: minified.loadMs,
@@ -244,9 +260,13 @@ async function main() {
   for (const row of rows) console.log(line(row));
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  console.log(`\nCold start, src/index.ts built as forge deploy builds it (webpack, production, not minified): ${kb(forge.entry.bytes)}, require ${forgeLoadMs.toFixed(1)} ms (median of 11 fresh processes)`);
+  console.log(`\nCold start, src/index.ts built as forge deploy builds it (webpack, production, not minified): ${kb(forge.entry.bytes)} (${forge.entry.bytes} bytes), require ${forgeLoadMs.toFixed(1)} ms (median of 21 fresh processes)`);
   console.log(`  packages: ${forgePackages.map(([name, size]) => `${name} ${kb(size)}`).join(', ')}`);
   console.log(`  heaviest modules: ${forge.entry.modules.slice(0, 6).map(([name, size]) => `${name.replace(/^\.\//, '')} ${kb(size)}`).join(', ')}`);
+  if (crossCheck)
+    console.log(
+      `  cross-check, ../shared/tools/forge-built-size (Forge's own bundler): ${crossCheck.toolBytes} bytes (this build ${forge.entry.bytes}, ${pct(crossCheck.bytesRatio)}), require ${crossCheck.toolLoadMs} ms (this build ${forgeLoadMs.toFixed(1)} ms, ${pct(crossCheck.loadRatio)}) — ${crossCheck.agree ? 'agree within 10%' : 'DISAGREE by more than 10%'}`,
+    );
   console.log(`Same entry minified by esbuild, for comparison: ${kb(minified.bytes)}, require ${minified.loadMs.toFixed(1)} ms`);
   console.log(`CLI start, pipeline-guard --help (bundled, ${kb(cli.cliBytes)}): ${cli.cliStartMs.toFixed(0)} ms median of 15; a bare node -e 0 takes ${cli.nodeStartMs.toFixed(0)} ms here`);
   console.log('\nTargets');
