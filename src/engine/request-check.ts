@@ -6,7 +6,7 @@
 import { problemsOf, VALIDATOR_RUNTIME, type ValidationProblem } from '../primitives/validation';
 import type { ProviderRequest } from './request';
 import { SHARED_CHECKS } from '../policy/checks';
-import createValidator = require('./request.validator.cjs');
+import createValidator from './request.validator.cjs';
 
 const { validate: validateRequest, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 

@@ -8,7 +8,7 @@ import { problemsOf, VALIDATOR_RUNTIME } from '../primitives/validation';
 import type { PolicyResult } from './problems';
 import type { Policy } from './schema';
 import { SHARED_CHECKS } from './checks';
-import createValidator = require('./schema.validator.cjs');
+import createValidator from './schema.validator.cjs';
 
 const { validate: validatePolicyData, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 

@@ -2,7 +2,7 @@
 import { problemsOf, VALIDATOR_RUNTIME, type ValidationProblem } from '../primitives/validation';
 import type { StoredPolicy } from './stored-policy';
 import { SHARED_CHECKS } from '../policy/checks';
-import createValidator = require('./stored-policy.validator.cjs');
+import createValidator from './stored-policy.validator.cjs';
 
 const { validate: validateRecord, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 
