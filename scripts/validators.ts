@@ -190,6 +190,42 @@ export interface GeneratedFiles {
   readonly declaration: string;
 }
 
+/** The CommonJS source of the validator factory for one zod schema. */
+export async function validatorModule(schema: z.ZodType, where: string): Promise<string> {
+  let messages: Record<string, string> = {};
+  let json = jsonSchemaOf(schema, where, messages);
+  // A schema used in several places (the request's commit and selector) becomes one shared function
+  // instead of a copy per place; but Ajv fills in no default inside a shared definition, so only
+  // schemas without defaults share.
+  if (!JSON.stringify(json).includes('"default":')) {
+    messages = {};
+    json = jsonSchemaOf(schema, where, messages, 'ref');
+  }
+  delete json.$schema;
+  const ajv = newAjv();
+  let validate;
+  try {
+    validate = ajv.compile(json);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(
+      /default is ignored/.test(message)
+        ? `${where}: ${message}. Ajv fills in no default inside a plain z.union (JSON Schema anyOf); make it a z.discriminatedUnion, whose branches do get their defaults, or move the default out of the union`
+        : `${where}: ${message}`,
+    );
+  }
+  const standalone = standaloneCode(ajv, validate);
+  // Ajv's one runtime helper that these schemas need comes in as an argument (src/primitives/validation.ts), so the provider needs no Ajv.
+  const withRuntime = standalone.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'runtime.codePointLength');
+  if (/\brequire\(/.test(withRuntime)) throw new Error(`${where}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`);
+  const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
+  if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
+  const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
+  const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${body}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
+  return (await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' })).code;
+}
+
 /**
  * The generated module for one target: `module.exports = (SHARED_CHECKS) => ({ validate, messages })`.
  * The shared checks and Ajv's runtime helper come in as arguments, so the module imports nothing at all.
@@ -198,32 +234,11 @@ export async function generate(target: Target): Promise<GeneratedFiles> {
   const module = (await import(path.join(ROOT, target.source))) as Record<string, unknown>;
   const schema = module[target.exportName];
   if (!(schema instanceof z.ZodType)) throw new Error(`${target.source} does not export a zod schema named ${target.exportName}`);
-  let messages: Record<string, string> = {};
-  let json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages);
-  // A schema used in several places (the request's commit and selector) becomes one shared function
-  // instead of a copy per place; but Ajv fills in no default inside a shared definition, so only
-  // schemas without defaults share.
-  if (!JSON.stringify(json).includes('"default":')) {
-    messages = {};
-    json = jsonSchemaOf(schema, `${target.exportName} (${target.source})`, messages, 'ref');
-  }
-  delete json.$schema;
-  const ajv = newAjv();
-  const validate = ajv.compile(json);
-  const standalone = standaloneCode(ajv, validate);
-  // Ajv's one runtime helper that these schemas need comes in as an argument (src/primitives/validation.ts), so the provider needs no Ajv.
-  const withRuntime = standalone.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'runtime.codePointLength');
-  if (/\brequire\(/.test(withRuntime)) throw new Error(`${target.source}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`);
-  const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
-  if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
-  const body = withRuntime.replace(/^"use strict";/, "").replace(/module\.exports(?:\.default)? = \w+;/g, "");
-  const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${body}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
-  const minified = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
+  const code = await validatorModule(schema, `${target.exportName} (${target.source})`);
   const checks = path.relative(path.dirname(path.join(ROOT, target.source)), CHECKS_MODULE).replace(/^(?!\.)/, './');
   const validation = path.relative(path.dirname(path.join(ROOT, target.source)), path.join(ROOT, 'src/primitives/validation')).replace(/^(?!\.)/, './');
   return {
-    code: `${HEADER(target)}"use strict";\n${minified.code}`,
+    code: `${HEADER(target)}"use strict";\n${code}`,
     declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {
   readonly validate: import('${validation}').GeneratedValidator;
   /** zod's messages by the schema path of the keyword that fails. */

@@ -5,7 +5,11 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import * as z from 'zod';
-import { generate, jsonSchemaOf, outputFilesOf, TARGETS } from '../../scripts/validators';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import { generate, jsonSchemaOf, outputFilesOf, TARGETS, validatorModule } from '../../scripts/validators';
+import { SHARED_CHECKS } from '../../src/policy/checks';
+import { VALIDATOR_RUNTIME, type GeneratedValidator } from '../../src/primitives/validation';
 import { SHARED_CHECK } from '../../src/policy/checks';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -38,5 +42,44 @@ describe('generated validators', () => {
   it('lets a check through when it is tagged with a shared check, and names it in the JSON Schema', () => {
     const tagged = z.string().check(() => {}).meta({ [SHARED_CHECK]: 'cidr' });
     expect(jsonSchemaOf(z.object({ a: tagged }), 'S')).toMatchObject({ properties: { a: { type: 'string', [SHARED_CHECK]: 'cidr' } } });
+  });
+
+  /** Generates, loads and runs the validator of an ad-hoc schema, as the provider would. */
+  async function compiled(schema: z.ZodType): Promise<GeneratedValidator> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-gen-'));
+    try {
+      writeFileSync(path.join(dir, 'v.cjs'), await validatorModule(schema, 'test'));
+      return (require(path.join(dir, 'v.cjs')) as (checks: typeof SHARED_CHECKS, runtime: typeof VALIDATOR_RUNTIME) => { validate: GeneratedValidator })(SHARED_CHECKS, VALIDATOR_RUNTIME).validate;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('fills in defaults inside the branches of a discriminated union, as zod does (schemas being added: oidc providers)', async () => {
+    const schema = z.strictObject({
+      oidc: z.discriminatedUnion('provider', [
+        z.strictObject({ provider: z.literal('aws'), roleArn: z.string(), region: z.string().default('us-east-1') }),
+        z.strictObject({ provider: z.literal('vault'), url: z.string(), path: z.string().default('jwt') }),
+      ]),
+      tags: z.array(z.string()).default([]),
+    });
+    const validate = await compiled(schema);
+    for (const input of [
+      { oidc: { provider: 'aws', roleArn: 'r' } },
+      { oidc: { provider: 'vault', url: 'u', path: 'p' }, tags: ['x'] },
+      { oidc: { provider: 'gcp' } },
+      { oidc: { provider: 'aws', url: 'u' } },
+      { oidc: { roleArn: 'r' } },
+    ]) {
+      const zod = schema.safeParse(structuredClone(input));
+      const copy = structuredClone(input);
+      expect(validate(copy)).toBe(zod.success);
+      if (zod.success) expect(copy).toStrictEqual(zod.data);
+    }
+  });
+
+  it('refuses defaults inside a plain union, which the generated code could not fill in, saying what to do', async () => {
+    const schema = z.strictObject({ u: z.union([z.strictObject({ a: z.string().default('x') }), z.strictObject({ b: z.number() })]) });
+    await expect(validatorModule(schema, 'S')).rejects.toThrow(/S: strict mode: default is ignored.*make it a z\.discriminatedUnion/);
   });
 });
