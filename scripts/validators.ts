@@ -116,6 +116,8 @@ export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<
       if (def.type === 'custom') refuse('z.custom has no JSON Schema; give it one with .meta({ type: … }) or a shared check');
       for (const check of def.checks ?? [])
         if (check._zod.def.pattern?.flags) refusals.push({ node: undefined, path, why: `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, which JSON Schema drops; write it without flags` });
+      if (def.type === 'object' && (def as { catchall?: unknown }).catchall === undefined)
+        refusals.push({ node: undefined, path, why: 'z.object drops unknown keys, which the generated validator cannot do (it would keep them); use z.strictObject (unknown keys are errors, as everywhere in the policy) or z.looseObject (kept)' });
       if (['transform', 'pipe', 'catch', 'prefault', 'promise', 'lazy'].includes(def.type)) refusals.push({ node: undefined, path, why: `z.${def.type} is not supported by the generated validators` });
       // Ajv's discriminator picks the one branch to apply, so defaults inside the branches still fill in.
       if (def.type === 'union' && def.discriminator && Array.isArray(node.oneOf)) Object.assign(node, { type: 'object', discriminator: { propertyName: def.discriminator } });

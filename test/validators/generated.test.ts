@@ -31,17 +31,18 @@ describe('generated validators', () => {
   });
 
   it('refuses what the generated code could not enforce, saying what to do', () => {
-    expect(() => jsonSchemaOf(z.object({ a: z.string().refine((v) => v !== 'x') }), 'S')).toThrow(/S at properties\.a: .*move its body into a plain function in src\/policy\/checks\.ts/);
-    expect(() => jsonSchemaOf(z.object({ a: z.object({}).superRefine(() => {}) }), 'S')).toThrow(/plain function/);
-    expect(() => jsonSchemaOf(z.object({ a: z.string().regex(/^a$/i) }), 'S')).toThrow(/has flags, which JSON Schema drops/);
-    expect(() => jsonSchemaOf(z.object({ a: z.custom<string>(() => true) }), 'S')).toThrow(/z\.custom has no JSON Schema/);
-    expect(() => jsonSchemaOf(z.object({ a: z.string().transform((v) => v.length) }), 'S')).toThrow(/not supported/);
-    expect(() => jsonSchemaOf(z.object({ a: z.string().meta({ [SHARED_CHECK]: 'noSuchCheck' }) }), 'S')).toThrow(/unknown shared check "noSuchCheck"/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().refine((v) => v !== 'x') }), 'S')).toThrow(/S at properties\.a: .*move its body into a plain function in src\/policy\/checks\.ts/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.strictObject({}).superRefine(() => {}) }), 'S')).toThrow(/plain function/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().regex(/^a$/i) }), 'S')).toThrow(/has flags, which JSON Schema drops/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.custom<string>(() => true) }), 'S')).toThrow(/z\.custom has no JSON Schema/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().transform((v) => v.length) }), 'S')).toThrow(/not supported/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().meta({ [SHARED_CHECK]: 'noSuchCheck' }) }), 'S')).toThrow(/unknown shared check "noSuchCheck"/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.object({ b: z.string() }) }), 'S')).toThrow(/S at properties\.a: z\.object drops unknown keys/);
   });
 
   it('lets a check through when it is tagged with a shared check, and names it in the JSON Schema', () => {
     const tagged = z.string().check(() => {}).meta({ [SHARED_CHECK]: 'cidr' });
-    expect(jsonSchemaOf(z.object({ a: tagged }), 'S')).toMatchObject({ properties: { a: { type: 'string', [SHARED_CHECK]: 'cidr' } } });
+    expect(jsonSchemaOf(z.strictObject({ a: tagged }), 'S')).toMatchObject({ properties: { a: { type: 'string', [SHARED_CHECK]: 'cidr' } } });
   });
 
   /** Generates, loads and runs the validator of an ad-hoc schema, as the provider would. */
