@@ -4,7 +4,7 @@
  * typo such as `manualTriger` is an error rather than a silently ignored safety setting.
  */
 import * as z from 'zod';
-import { SHARED_CHECK, SHARED_CHECKS, type PolicyShapeForChecks } from './checks';
+import { SHARED_CHECK, SHARED_CHECKS, type PolicyShapeForChecks, type SharedCheckName } from './checks';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
 
 export const LABEL_PATTERN = /^[a-z0-9.]+$/;
@@ -23,7 +23,7 @@ const mode = z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` });
  * Runs a check that JSON Schema cannot express through its plain function in checks.ts, and tags
  * the node with the check's name so that the provider's generated validator calls the same function.
  */
-function sharedValueCheck<T extends z.ZodString>(schema: T, name: 'refGlob' | 'nameGlob' | 'regexSource' | 'cidr'): T {
+function sharedValueCheck<T extends z.ZodString>(schema: T, name: Exclude<SharedCheckName, 'policy'>): T {
   return schema
     .check((ctx) => {
       for (const { message } of SHARED_CHECKS[name](ctx.value)) ctx.issues.push({ code: 'custom', message, input: ctx.value });
