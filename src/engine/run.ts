@@ -13,7 +13,9 @@ import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
 import { refOf } from './ref';
 import { formatPath, type Path } from '../primitives/path';
-import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
+import type { ProviderRequest, ProviderResponse, Selector } from './request';
+import { checkProviderRequest } from './request-check';
+import { isRunTrigger, type Trigger } from './trigger';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
 import { walkConfiguration } from './walk';
 import { createWaivers } from './waivers';
@@ -93,14 +95,10 @@ export function looksLikeDefinitions(raw: unknown): boolean {
   return isPlainObject(raw) && raw.trigger === 'definitions';
 }
 
-export function describeRequestProblems(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; input?: unknown }> }): string {
-  return error.issues
+export function describeRequestProblems(problems: ReadonlyArray<{ path: string; message: string }>): string {
+  return problems
     .slice(0, 5)
-    .map((issue) => {
-      const where = formatPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol')) || '(request)';
-      const what = issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
-      return `${where}: ${what}`;
-    })
+    .map(({ path, message }) => `${path}: ${message}`)
     .join('; ');
 }
 
@@ -188,9 +186,9 @@ export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, 
 }
 
 function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions): EngineResult {
-  const parsed = ProviderRequestSchema.safeParse(rawRequest);
+  const parsed = checkProviderRequest(rawRequest);
   if (!parsed.success) {
-    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
+    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.problems)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
