@@ -53,6 +53,21 @@ describe('the packed pipeline-guard', () => {
     expect(result.stderr).toContain('no policy: pass --policy FILE, or save the workspace policy as ./pipeline-guard.yaml');
   });
 
+  it('carries the scopes, grants and cloud identity options of simulate and trust-policy', () => {
+    for (const file of ['fixtures/cli/pipelines/incident.yml', 'fixtures/cli/grants/incident.yaml', 'examples/policy.yaml', 'examples/policy-multi-team.yaml', 'fixtures/cli/policies/gcp-vault.yaml'])
+      copyFileSync(path.join(root, file), path.join(work, path.basename(file)));
+    const incident = ['simulate', 'incident.yml', '--policy', 'policy.yaml', '--branch', 'incident/42', '--repository', 'payments-api', '--grants', 'incident.yaml'];
+    const granted = cli([...incident, '--now', '2026-12-02T10:00:00Z']);
+    expect(granted).toMatchObject({ status: 0, stdout: expect.stringContaining('Grants      INC-4711: break-glass grant waived a rule on this run') });
+    expect(cli([...incident, '--now', '2026-12-02T12:00:00Z']).status).toBe(1);
+    const scoped = cli(['simulate', 'bitbucket-pipelines.yml', '--policy', 'policy-multi-team.yaml', '--branch', 'main', '--repository', 'acme/website', '--project', 'WEB', '--format', 'json']);
+    expect(scoped.status).toBeLessThan(2);
+    expect(JSON.parse(scoped.stdout).repository).toEqual({ slug: 'website', project: 'WEB' });
+    const gcp = cli(['trust-policy', 'gcp-vault.yaml', '--env', 'prod', '--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', '--repository-uuid', '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '--format', 'json']);
+    expect(gcp.status).toBe(0);
+    expect(JSON.parse(gcp.stdout)[0]).toMatchObject({ environment: 'prod', provider: 'gcp' });
+  });
+
   describe('with the workspace policy in ./pipeline-guard.yaml', () => {
     beforeAll(() => {
       // `work` is empty when the packing above failed; never write into the current directory then.
