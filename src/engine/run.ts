@@ -135,16 +135,26 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
   const output = walkConfiguration(config, () => undefined, { shapes: false });
   const stepsPerDefinition = new Map<DefinitionSite, number>();
   const stepsByEnvironment = new Map<string, string[]>();
-  const envOfStep = new Map<JsonObject, string>(inputSteps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
-  const outputPathOf = new Map<JsonObject, string>();
-  for (const site of output.steps) {
-    outputPathOf.set(site.step, site.path);
+  // Which input step each output step is. Transforms keep the steps they were given in order and
+  // only add steps (setup, scans), so one pass pairs them without hashing every step object; should
+  // a step ever be missing or moved, the pairing is redone by identity.
+  const inputOf: Array<StepSite | undefined> = [];
+  let next = 0;
+  for (const site of output.steps) inputOf.push(next < inputSteps.length && inputSteps[next].step === site.step ? inputSteps[next++] : undefined);
+  if (next < inputSteps.length) {
+    const byStep = new Map(inputSteps.map((input) => [input.step, input] as const));
+    output.steps.forEach((site, index) => (inputOf[index] = byStep.get(site.step)));
+  }
+  const outputPathOfInput = new Map<string, string>();
+  output.steps.forEach((site, index) => {
+    const input = inputOf[index];
+    if (input) outputPathOfInput.set(input.path, site.path);
     stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
-    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
+    const env = input?.environment?.name ?? policy.defaultEnvironment.name;
     const paths = stepsByEnvironment.get(env);
     if (paths) paths.push(site.path);
     else stepsByEnvironment.set(env, [site.path]);
-  }
+  });
   for (const [definition, count] of stepsPerDefinition) {
     if (count > MAX_STEPS_PER_PIPELINE)
       context.report({
@@ -157,7 +167,6 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
 
   const previousLabels = isPlainObject(config.labels) ? config.labels : {};
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
-  const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
   const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
   const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
   if (labels) config.labels = labels;
