@@ -145,16 +145,14 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
     const byStep = new Map(inputSteps.map((input) => [input.step, input] as const));
     output.steps.forEach((site, index) => (inputOf[index] = byStep.get(site.step)));
   }
-  const outputPathOfInput = new Map<string, string>();
-  output.steps.forEach((site, index) => {
-    const input = inputOf[index];
-    if (input) outputPathOfInput.set(input.path, site.path);
+  for (let index = 0; index < output.steps.length; index++) {
+    const site = output.steps[index];
     stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
-    const env = input?.environment?.name ?? policy.defaultEnvironment.name;
+    const env = inputOf[index]?.environment?.name ?? policy.defaultEnvironment.name;
     const paths = stepsByEnvironment.get(env);
     if (paths) paths.push(site.path);
     else stepsByEnvironment.set(env, [site.path]);
-  });
+  }
   for (const [definition, count] of stepsPerDefinition) {
     if (count > MAX_STEPS_PER_PIPELINE)
       context.report({
@@ -167,7 +165,11 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
 
   const previousLabels = isPlainObject(config.labels) ? config.labels : {};
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
-  const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
+  const warned = findings.filter((f) => f.mode === 'warn');
+  // Warnings are recorded at their output positions; most runs have none, and then no map is built.
+  const outputPathOfInput = new Map<string, string>();
+  if (warned.length > 0) output.steps.forEach((site, index) => inputOf[index] && outputPathOfInput.set(inputOf[index]!.path, site.path));
+  const warnings = warned.map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
   const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
   if (labels) config.labels = labels;
   else
