@@ -127,6 +127,14 @@ describe('policies: the generated validator and zod agree', () => {
     for (const file of readdirSync(dir)) comparePolicy(parseYaml(readFileSync(path.join(dir, file), 'utf8')).value);
   });
 
+  it('on the example policies (scoped environments among them), and on each with one change anywhere', () => {
+    const examples = readdirSync(path.join(ROOT, 'examples')).filter((file) => /^policy.*\.ya?ml$/.test(file));
+    expect(examples).toContain('policy-multi-team.yaml');
+    const policies = examples.map((file) => parseYaml(readFileSync(path.join(ROOT, 'examples', file), 'utf8')).value);
+    for (const policy of policies) comparePolicy(policy);
+    fc.assert(fc.property(fc.constantFrom(...policies), fc.nat(), mutationArb, (policy, pick, mutation) => comparePolicy(mutate(policy, pick, mutation))), { ...RUNS, numRuns: 1_000 });
+  });
+
   it.each(POLICY_INJECTIONS.map((injection) => [injection.name, injection] as const))('on the hostile policy value: %s', (_name, injection) => {
     const policy = referencePolicyInput() as any;
     injection.set(policy);
