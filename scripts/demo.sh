@@ -9,7 +9,7 @@ if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
 
 show() {
   printf '\n%s━━ %s%s\n$ npx pipeline-guard %s\n\n' "$bold" "$1" "$plain" "${*:2}"
-  node bin/pipeline-guard.js "${@:2}"
+  node build/cli/pipeline-guard.js "${@:2}"
   printf '(exit status %d)\n' "$?"
 }
 

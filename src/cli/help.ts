@@ -12,7 +12,7 @@ Usage:
   pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID
       print the AWS IAM trust policy that keeps an environment's role on its runners
 
-Run "pipeline-guard <command> --help" for the options of a command.
+Run "pipeline-guard <command> --help" for the options of a command, "pipeline-guard --version" for the version.
 
 Exit status: 0 allowed (or nothing to run), 1 blocked by the policy (or unsafe policy), 2 unusable input.
 Colour is used only on a terminal, and never when NO_COLOR is set.
@@ -24,7 +24,8 @@ Reads a bitbucket-pipelines.yml ("-" reads standard input), builds the request B
 send, runs the provider engine on it and reports what the provider does.
 
 Options:
-  --policy FILE            policy in YAML or JSON (default: examples/policy.yaml, the example policy)
+  --policy FILE            policy in YAML or JSON (default: ./pipeline-guard.yaml; in a checkout of
+                           Pipeline Guard without one, examples/policy.yaml)
   --branch NAME            a push to this branch (the default is --branch main)
   --tag NAME               a push of this tag (tags never fall back to \`default\`)
   --pr SOURCE:DESTINATION  a pull request from SOURCE into DESTINATION
@@ -56,7 +57,8 @@ Runs the provider, exactly as the Forge function does, on a raw Dynamic Pipeline
 Bitbucket sends) and prints the exact response it would return.
 
 Options:
-  --policy FILE        policy in YAML or JSON (default: examples/policy.yaml, the example policy)
+  --policy FILE        policy in YAML or JSON (default: ./pipeline-guard.yaml; in a checkout of
+                       Pipeline Guard without one, examples/policy.yaml)
   --repository SLUG    stands in for the provider's repository lookup (or WORKSPACE/SLUG); without
                        it, a scoped policy sees a repository that no scope includes
   --project KEY        the repository's Bitbucket project key, e.g. PAY (with --repository)

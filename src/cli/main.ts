@@ -1,7 +1,7 @@
 /**
  * `pipeline-guard`: the simulator CLI. Everything the process provides (streams, files, the
  * working directory, the environment) comes in through `io`, so tests run commands in-process and
- * bin/pipeline-guard.js is only a launcher.
+ * bin.ts is only a launcher.
  */
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -23,6 +23,7 @@ import { parseYaml, YamlInputError } from '../yaml/document';
 import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
+import { VERSION } from './version';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -38,8 +39,15 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, blocked: 1, unusable: 2, internal: 70 } as const;
 
-/** The example policy the project ships; the default wherever a command takes `--policy`. */
-export const DEFAULT_POLICY_PATH = path.resolve(__dirname, '../../examples/policy.yaml');
+/** Where a repository keeps the workspace policy (exported from the settings page): the default for `--policy`. */
+export const POLICY_FILE_NAME = 'pipeline-guard.yaml';
+
+/**
+ * The example policy, in a checkout of this repository only (src/cli and build/cli both sit two
+ * folders below it): the default when there is no ./pipeline-guard.yaml. The packed tool does not
+ * ship it, so an installed CLI never checks a pipeline against a policy nobody chose.
+ */
+export const EXAMPLE_POLICY_PATH = path.resolve(__dirname, '../../examples/policy.yaml');
 
 /** An input the command cannot use: printed on stderr, exit status 2. */
 class UsageError extends Error {}
@@ -72,11 +80,31 @@ interface LoadedPolicy {
   readonly label: string;
 }
 
+async function exists(io: CliIo, absolute: string): Promise<boolean> {
+  try {
+    await io.readFile(absolute);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** --policy FILE; else ./pipeline-guard.yaml; else, in a checkout of this repository, the example policy; else a clear refusal. */
+async function defaultPolicyFile(io: CliIo): Promise<{ file: string; example: boolean }> {
+  const local = path.resolve(io.cwd, POLICY_FILE_NAME);
+  if (await exists(io, local)) return { file: local, example: false };
+  if (await exists(io, EXAMPLE_POLICY_PATH)) return { file: EXAMPLE_POLICY_PATH, example: true };
+  throw new UsageError(
+    `no policy: pass --policy FILE, or save the workspace policy as ./${POLICY_FILE_NAME} (the settings page exports it as YAML); there is none in ${io.cwd}`,
+  );
+}
+
 async function loadPolicy(io: CliIo, file: string | undefined): Promise<LoadedPolicy> {
-  const { text, label } = await readInput(io, file ?? DEFAULT_POLICY_PATH);
+  const chosen = file === undefined ? await defaultPolicyFile(io) : { file, example: false };
+  const { text, label } = await readInput(io, chosen.file);
   const result = parsePolicyText(text);
   if (!result.ok) throw new UsageError(`the policy ${label} cannot be used:\n${indent(formatPolicyProblems(result.problems))}`);
-  return { policy: result.policy, label: file === undefined ? `${label} (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)` : label };
+  return { policy: result.policy, label: chosen.example ? `${label} (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)` : label };
 }
 
 const indent = (text: string) => text.replace(/^/gm, '  ');
@@ -373,6 +401,10 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 /** Runs one command line (without the node and script arguments) and returns the exit status. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     if (command === undefined) {
       io.stderr(MAIN_HELP);

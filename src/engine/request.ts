@@ -4,6 +4,9 @@
  * are never copied into the response.
  */
 import * as z from 'zod';
+import { TRIGGERS } from './trigger';
+
+export { isRunTrigger, TRIGGERS, type Trigger } from './trigger';
 
 const uuidLike = z.string().min(1).max(200);
 
@@ -35,13 +38,13 @@ export const TargetSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-export const TRIGGERS = ['definitions', 'push', 'manual', 'schedule', 'parent_step'] as const;
-export type Trigger = (typeof TRIGGERS)[number];
-
-const plainObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  { error: 'must be an object (the JSON form of bitbucket-pipelines.yml)' },
-);
+// A custom check rather than z.record, which would copy the hostile object key by key (`__proto__` included).
+// Its JSON Schema, for the provider's generated validator, says the same: a non-null, non-array object.
+const plainObject = z
+  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    error: 'must be an object (the JSON form of bitbucket-pipelines.yml)',
+  })
+  .meta({ type: 'object' });
 
 export const ProviderRequestSchema = z.looseObject({
   workspace: uuidLike,
@@ -63,5 +66,3 @@ export type PipelinesConfiguration = Record<string, unknown>;
 export type ProviderResponse =
   | { pipelines_configuration: PipelinesConfiguration }
   | { error: { key: string; message: string } };
-
-export const isRunTrigger = (trigger: Trigger): boolean => trigger !== 'definitions';

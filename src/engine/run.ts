@@ -13,7 +13,9 @@ import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
 import { blockMessage } from './message';
 import { refOf } from './ref';
 import { formatPath, type Path } from '../primitives/path';
-import { isRunTrigger, ProviderRequestSchema, type ProviderRequest, type ProviderResponse, type Selector, type Trigger } from './request';
+import type { ProviderRequest, ProviderResponse, Selector } from './request';
+import { checkProviderRequest } from './request-check';
+import { isRunTrigger, type Trigger } from './trigger';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
 import { walkConfiguration } from './walk';
 import { createWaivers } from './waivers';
@@ -93,14 +95,10 @@ export function looksLikeDefinitions(raw: unknown): boolean {
   return isPlainObject(raw) && raw.trigger === 'definitions';
 }
 
-export function describeRequestProblems(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; input?: unknown }> }): string {
-  return error.issues
+export function describeRequestProblems(problems: ReadonlyArray<{ path: string; message: string }>): string {
+  return problems
     .slice(0, 5)
-    .map((issue) => {
-      const where = formatPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol')) || '(request)';
-      const what = issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
-      return `${where}: ${what}`;
-    })
+    .map(({ path, message }) => `${path}: ${message}`)
     .join('; ');
 }
 
@@ -137,12 +135,20 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
   const output = walkConfiguration(config, () => undefined, { shapes: false });
   const stepsPerDefinition = new Map<DefinitionSite, number>();
   const stepsByEnvironment = new Map<string, string[]>();
-  const envOfStep = new Map<JsonObject, string>(inputSteps.flatMap((site) => (site.environment ? [[site.step, site.environment.name] as const] : [])));
-  const outputPathOf = new Map<JsonObject, string>();
-  for (const site of output.steps) {
-    outputPathOf.set(site.step, site.path);
+  // Which input step each output step is. Transforms keep the steps they were given in order and
+  // only add steps (setup, scans), so one pass pairs them without hashing every step object; should
+  // a step ever be missing or moved, the pairing is redone by identity.
+  const inputOf: Array<StepSite | undefined> = [];
+  let next = 0;
+  for (const site of output.steps) inputOf.push(next < inputSteps.length && inputSteps[next].step === site.step ? inputSteps[next++] : undefined);
+  if (next < inputSteps.length) {
+    const byStep = new Map(inputSteps.map((input) => [input.step, input] as const));
+    output.steps.forEach((site, index) => (inputOf[index] = byStep.get(site.step)));
+  }
+  for (let index = 0; index < output.steps.length; index++) {
+    const site = output.steps[index];
     stepsPerDefinition.set(site.definition, (stepsPerDefinition.get(site.definition) ?? 0) + 1);
-    const env = envOfStep.get(site.step) ?? policy.defaultEnvironment.name;
+    const env = inputOf[index]?.environment?.name ?? policy.defaultEnvironment.name;
     const paths = stepsByEnvironment.get(env);
     if (paths) paths.push(site.path);
     else stepsByEnvironment.set(env, [site.path]);
@@ -159,8 +165,11 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
 
   const previousLabels = isPlainObject(config.labels) ? config.labels : {};
   const { [LABEL_KEY]: previousRecord, ...otherLabels } = previousLabels;
-  const outputPathOfInput = new Map(inputSteps.map((site) => [site.path, outputPathOf.get(site.step) ?? site.path]));
-  const warnings = findings.filter((f) => f.mode === 'warn').map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
+  const warned = findings.filter((f) => f.mode === 'warn');
+  // Warnings are recorded at their output positions; most runs have none, and then no map is built.
+  const outputPathOfInput = new Map<string, string>();
+  if (warned.length > 0) output.steps.forEach((site, index) => inputOf[index] && outputPathOfInput.set(inputOf[index]!.path, site.path));
+  const warnings = warned.map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
   const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
   if (labels) config.labels = labels;
   else
@@ -188,9 +197,9 @@ export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, 
 }
 
 function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions): EngineResult {
-  const parsed = ProviderRequestSchema.safeParse(rawRequest);
+  const parsed = checkProviderRequest(rawRequest);
   if (!parsed.success) {
-    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.error)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
+    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.problems)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }

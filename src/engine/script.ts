@@ -49,20 +49,26 @@ class Pipe implements ScriptPipe {
   }
 }
 
+// Lists rather than generators: the rules walk every step on every run, and a generator's
+// per-item resumption cost more than the lists it saves (bench: oidc-role, deny-*).
+
 /** Script and after-script commands of a step, skipping the first `skip` script lines (Pipeline Guard's setup). */
-export function* commandsOf(site: StepSite, skip = 0): Generator<ScriptCommand> {
+export function commandsOf(site: StepSite, skip = 0): ScriptCommand[] {
+  const commands: ScriptCommand[] = [];
   for (const key of ['script', 'after-script'] as const) {
     const lines = site.step[key];
     if (!Array.isArray(lines)) continue;
     const shift = shiftOf(site, key);
     for (let index = key === 'script' ? skip : 0; index < lines.length; index++) {
       const line = lines[index];
-      if (typeof line === 'string') yield new Command(line, site.segments, key, index, index - shift + 1);
+      if (typeof line === 'string') commands.push(new Command(line, site.segments, key, index, index - shift + 1));
     }
   }
+  return commands;
 }
 
-export function* pipesOf(site: StepSite): Generator<ScriptPipe> {
+export function pipesOf(site: StepSite): ScriptPipe[] {
+  const pipes: ScriptPipe[] = [];
   for (const key of ['script', 'after-script'] as const) {
     const lines = site.step[key];
     if (!Array.isArray(lines)) continue;
@@ -71,10 +77,11 @@ export function* pipesOf(site: StepSite): Generator<ScriptPipe> {
       const line = lines[index] as { pipe?: unknown; variables?: unknown };
       if (line && typeof line === 'object' && typeof line.pipe === 'string') {
         const variables = line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables) ? (line.variables as JsonObject) : {};
-        yield new Pipe(line.pipe, variables, site.segments, key, index - shift);
+        pipes.push(new Pipe(line.pipe, variables, site.segments, key, index - shift));
       }
     }
   }
+  return pipes;
 }
 
 /** Shortens a quoted input so that a message stays readable on the pipeline result screen. */

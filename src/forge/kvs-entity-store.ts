@@ -1,5 +1,5 @@
 /** The EntityStore port over Forge custom entities (declared in manifest.yml under app.storage.entities). */
-import { kvs, Sort, WhereConditions } from '@forge/kvs';
+import { kvs, Sort, WhereConditions } from './kvs-client';
 import { checkKey, checkValue } from '../storage/kv';
 import type { EntityStore, RangeCondition } from '../storage/entity-store';
 

@@ -1,5 +1,5 @@
 /** The only provider module that touches Forge storage. */
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs-client';
 import type { PolicyStore } from '../provider/handler';
 import { POLICY_KEY } from '../storage/keys';
 

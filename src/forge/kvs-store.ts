@@ -1,5 +1,5 @@
 /** The KeyValueStore port over Forge KVS: the settings resolvers' and the decision log's storage. */
-import { kvs, WhereConditions } from '@forge/kvs';
+import { kvs, WhereConditions } from './kvs-client';
 import { checkKey, checkValue, type KeyValueStore } from '../storage/kv';
 
 export function createKvsStore(): KeyValueStore {

@@ -3,19 +3,12 @@
  * Policy, with every problem named by its field: `environments[0].oidc.roleArn: not an IAM role ARN`.
  */
 import type { z } from 'zod';
-import { formatPath, type Path } from '../primitives/path';
-import { environmentIssues } from './cross-field';
+import { formatPath } from '../primitives/path';
+import { withRawCrossFieldProblems, type PolicyProblem, type PolicyResult } from './problems';
 import { CONFIGURABLE_RULE_IDS } from './rule-ids';
-import { PolicySchema, type Policy } from './schema';
+import { PolicySchema } from './schema';
 
-export interface PolicyProblem {
-  readonly path: string;
-  readonly segments: Path;
-  readonly message: string;
-  readonly line?: number;
-}
-
-export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };
+export { formatPolicyProblems, type PolicyProblem, type PolicyResult } from './problems';
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return 'required';
@@ -40,16 +33,5 @@ export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
 export function validatePolicy(value: unknown): PolicyResult {
   const parsed = PolicySchema.safeParse(value);
   if (parsed.success) return { ok: true, policy: parsed.data };
-  const problems = problemsFromZod(parsed.error);
-  // The schema's cross-field checks did not run (a field failed): run them on the raw input, so every problem shows at once.
-  const environments = typeof value === 'object' && value !== null ? (value as { environments?: unknown }).environments : undefined;
-  for (const issue of environmentIssues(environments)) {
-    const path = formatPath(issue.segments) || '(root)';
-    if (!problems.some((p) => p.path === path && p.message === issue.message)) problems.push({ path, segments: issue.segments, message: issue.message });
-  }
-  return { ok: false, problems };
-}
-
-export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
-  return problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`).join('\n');
+  return { ok: false, problems: withRawCrossFieldProblems(value, problemsFromZod(parsed.error)) };
 }

@@ -4,12 +4,9 @@
  * typo such as `manualTriger` is an error rather than a silently ignored safety setting.
  */
 import * as z from 'zod';
-import { globSyntaxError, NAME_GLOB, REF_GLOB } from '../primitives/glob';
-import { environmentIssues } from './cross-field';
-import { canonicalCidr, hasHostBits, parseCidr } from './network';
+import { SHARED_CHECK, SHARED_CHECKS, type PolicyShapeForChecks, type SharedCheckName } from './checks';
 import { CONFIGURABLE_RULE_IDS, MODES } from './rule-ids';
 import { PROJECT_KEY_PATTERN } from './scope';
-import { scopeShapeProblems } from './scope-checks';
 
 export const LABEL_PATTERN = /^[a-z0-9.]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
@@ -23,42 +20,36 @@ export const VAULT_MOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:\/[A-Za-z
 const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const DEPLOYMENT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
-/** An image reference: registry/path:tag@digest, with no shell metacharacters. */
-const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:@-]{0,254}$/i;
+/** An image reference: registry/path:tag@digest, with no shell metacharacters. No `i` flag: JSON Schema drops flags. */
+const IMAGE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 const mode = z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` });
 
-const refGlob = z.string().check((ctx) => {
-  const problem = globSyntaxError(ctx.value, REF_GLOB);
-  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob: ${problem}`, input: ctx.value });
-});
+/**
+ * Runs a check that JSON Schema cannot express through its plain function in checks.ts, and tags
+ * the node with the check's name so that the provider's generated validator calls the same function.
+ */
+function sharedValueCheck<T extends z.ZodString>(schema: T, name: Exclude<SharedCheckName, 'policy'>): T {
+  return schema
+    .check((ctx) => {
+      for (const { message } of SHARED_CHECKS[name](ctx.value)) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+    })
+    .meta({ [SHARED_CHECK]: name });
+}
 
-const nameGlob = z.string().check((ctx) => {
-  const problem = globSyntaxError(ctx.value, NAME_GLOB);
-  if (problem) ctx.issues.push({ code: 'custom', message: `not a glob pattern: ${problem}`, input: ctx.value });
-  else if (/\s/.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'must not contain white space', input: ctx.value });
-});
+const refGlob = sharedValueCheck(z.string(), 'refGlob');
 
-const regexSource = z.string().min(1, 'empty regular expression').max(500, 'longer than 500 characters').check((ctx) => {
-  try {
-    new RegExp(ctx.value, 'u');
-  } catch (error) {
-    ctx.issues.push({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, input: ctx.value });
-  }
-});
+const nameGlob = sharedValueCheck(z.string(), 'nameGlob');
+
+const regexSource = sharedValueCheck(z.string().min(1, 'empty regular expression').max(500, 'longer than 500 characters'), 'regexSource');
 
 const label = z
   .string()
   .max(50, 'a runner label has at most 50 characters')
   .regex(LABEL_PATTERN, 'not a runner label (lowercase letters, digits and dots only)');
 
-const cidr = z.string().check((ctx) => {
-  const parsed = parseCidr(ctx.value);
-  if (!parsed) ctx.issues.push({ code: 'custom', message: 'not a CIDR block such as 203.0.113.0/28', input: ctx.value });
-  else if (hasHostBits(parsed))
-    ctx.issues.push({ code: 'custom', message: `host bits are set; did you mean ${canonicalCidr(parsed)}?`, input: ctx.value });
-});
+const cidr = sharedValueCheck(z.string(), 'cidr');
 
 const network = z.strictObject({
   cidrs: z.array(cidr).max(50).optional(),
@@ -108,11 +99,7 @@ const match = z.strictObject({
   deployments: z.array(z.string().regex(DEPLOYMENT_PATTERN, 'not a deployment environment name')).max(20).optional(),
 });
 
-const slugGlob = z.string().check((ctx) => {
-  const problem = globSyntaxError(ctx.value, REF_GLOB);
-  if (problem) ctx.issues.push({ code: 'custom', message: `not a Bitbucket glob: ${problem}`, input: ctx.value });
-  else if (/\s/.test(ctx.value)) ctx.issues.push({ code: 'custom', message: 'must not contain white space (repository slugs have none)', input: ctx.value });
-});
+const slugGlob = sharedValueCheck(z.string(), 'slugGlob');
 
 /** Which repositories an environment serves; src/policy/scope.ts has the matching rules. */
 const scope = z.strictObject({
@@ -160,35 +147,9 @@ export const PolicySchema = z
     rules: ruleModes.default({}),
   })
   .superRefine((policy, ctx) => {
-    for (const issue of environmentIssues(policy.environments)) ctx.addIssue({ code: 'custom', path: [...issue.segments], message: issue.message });
-    policy.environments.forEach((env, index) => {
-      if (env.scope) for (const problem of scopeShapeProblems(env.scope, index)) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
-    });
-
-    // Bitbucket takes at most 10 labels on a step; a step asking for every extra label must still fit.
-    policy.environments.forEach((env, index) => {
-      if (!env.runner) return;
-      const total = new Set([...env.runner.labels, ...env.runner.extraLabels]).size;
-      if (total > 10)
-        ctx.addIssue({ code: 'custom', path: ['environments', index, 'runner', 'extraLabels'], message: `labels and extraLabels together name ${total} labels; a step can carry at most 10` });
-    });
-
-    // A step runs on any runner that has all of its labels. If every label of A is also a label of
-    // B, B's runners satisfy A's steps, so A's steps could land on B's runners.
-    policy.environments.forEach((a, ai) => {
-      if (!a.runner) return;
-      policy.environments.forEach((b, bi) => {
-        if (ai === bi || !b.runner) return;
-        const bLabels = new Set(b.runner.labels);
-        if (a.runner!.labels.every((l) => bLabels.has(l)))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['environments', ai, 'runner', 'labels'],
-            message: `every label of "${a.name}" is also a label of "${b.name}", so "${a.name}" steps could run on "${b.name}" runners; give "${a.name}" a label that only its own runners carry`,
-          });
-      });
-    });
-  });
+    for (const { path, message } of SHARED_CHECKS.policy(policy satisfies PolicyShapeForChecks)) ctx.addIssue({ code: 'custom', path: [...path], message });
+  })
+  .meta({ [SHARED_CHECK]: 'policy' });
 
 /** The policy as the engine uses it: defaults filled in. */
 export type Policy = z.output<typeof PolicySchema>;

@@ -5,13 +5,15 @@
 import { compilePolicy } from '../engine/compiled-policy';
 import { blockMessage } from '../engine/message';
 import { refOf } from '../engine/ref';
-import { ProviderRequestSchema, type ProviderResponse } from '../engine/request';
+import type { ProviderResponse } from '../engine/request';
+import { checkProviderRequest } from '../engine/request-check';
 import { runEngine } from '../rules/chain';
 import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
 import { instantMs, storedGrants } from '../policy/grant-guard';
-import { formatPolicyProblems, validatePolicy } from '../policy/load';
-import { StoredPolicySchema } from '../storage/stored-policy';
+import { formatPolicyProblems } from '../policy/problems';
+import { checkPolicy } from '../policy/policy-check';
+import { checkStoredPolicy } from '../storage/stored-policy-check';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
 import { BRACED_UUID, isRepositoryIdentity } from '../policy/repository';
 import type { RepositoryLookup } from './repository-lookup';
@@ -59,11 +61,11 @@ let cached: { raw: string; policy: CompiledPolicy } | undefined;
 
 export function policyStateFrom(stored: unknown): Loaded {
   if (stored === undefined || stored === null) return { ok: true, state: { kind: 'none' } };
-  const record = StoredPolicySchema.safeParse(stored);
+  const record = checkStoredPolicy(stored);
   if (!record.success) return { ok: false, reason: 'the stored policy record is damaged (it is not a policy revision)' };
   const raw = JSON.stringify(record.data.policy) + `#${record.data.revision}`;
   if (cached?.raw === raw) return { ok: true, state: { kind: 'active', policy: cached.policy } };
-  const result = validatePolicy(record.data.policy);
+  const result = checkPolicy(record.data.policy);
   if (!result.ok) return { ok: false, reason: `the stored policy (revision ${record.data.revision}) is invalid: ${formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; ')}` };
   const policy = compilePolicy(result.policy, record.data.revision);
   cached = { raw, policy };
@@ -86,7 +88,7 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
         ? 'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should open the Pipeline Guard settings page and check the policy.'
         : 'Re-running will not help: every run is blocked until a workspace admin fixes or rolls back the policy on the Pipeline Guard settings page.',
   };
-  const parsed = ProviderRequestSchema.safeParse(request);
+  const parsed = checkProviderRequest(request);
   const isDefinitions = looksLikeDefinitions(request);
   const response: ProviderResponse = isDefinitions
     ? definitionsResponse(request)
@@ -105,7 +107,7 @@ function repositoryUnknown(request: unknown, reason: string): EngineResult {
     message: `Pipeline Guard could not find out which repository this run is for (${reason}). The workspace policy gives some environments to certain repositories only, so without the repository it cannot tell which environments, runners and roles this pipeline may use, and it blocked the run rather than guess.`,
     fix: 'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. If it keeps failing, a workspace admin should check that Pipeline Guard is still installed with access to repositories (scope read:repository:bitbucket).',
   };
-  const parsed = ProviderRequestSchema.safeParse(request);
+  const parsed = checkProviderRequest(request);
   const response: ProviderResponse = { error: { key: 'pipeline-guard.repository-unknown', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
   return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
 }

@@ -219,7 +219,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   if (reported > 0 && !warnMode) return;
   const other = mentionedIdentity(site.step, foreignIdentities(context.policy.policy.environments, env));
   if (!other) return;
-  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.text));
+  const command = commandsOf(site, setupLength).find((c) => c.text.includes(other.text));
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
   const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
   report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}.`, identityFix(env));

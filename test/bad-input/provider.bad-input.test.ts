@@ -7,10 +7,9 @@ import { POLICY_KEY } from '../../src/storage/keys';
 import { createProvider, DEFAULT_READ_TIMEOUT_MS, type PolicyStore } from '../../src/provider/handler';
 import type { DecisionRecord, DecisionSink } from '../../src/storage/decision-record';
 import type { JsonObject } from '../../src/engine/types';
-import { configFor, DEV_LABELS, invariantProblems, prodLeaks, referencePolicy, referencePolicyInput, request, step, T } from '../adversarial/harness';
+import { configFor, DEV_LABELS, invariantProblems, prodLeaks, referencePolicy, request, step, T } from '../adversarial/harness';
+import { BAD_REQUESTS as CASES, BROKEN_RECORDS as BROKEN, F, STORED, valid } from './corpus';
 
-const F = T.branch('feature/x', 'feature/*');
-const STORED = { revision: 4, policy: referencePolicyInput(), savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{admin}' };
 
 function fixture(read: PolicyStore['read'] = async () => structuredClone(STORED)) {
   const reads: number[] = [];
@@ -25,44 +24,8 @@ const errorOf = (response: unknown) => {
   return (response as { error: { key: string; message: string } }).error;
 };
 
-const valid = () => request(F, configFor(F, [step('Build')]));
 
 describe('malformed requests', () => {
-  const without = (key: string) => () => {
-    const r = valid();
-    delete r[key];
-    return r;
-  };
-  const withValue = (path: string[], value: unknown) => () => {
-    const r = valid() as any;
-    let at = r;
-    for (const key of path.slice(0, -1)) at = at[key];
-    at[path[path.length - 1]] = value;
-    return r;
-  };
-  const CASES: Array<[string, () => unknown, string]> = [
-    ['null', () => null, '(request)'],
-    ['a string', () => 'pipelines: {}', '(request)'],
-    ['a list', () => [valid()], '(request)'],
-    ['no workspace', without('workspace'), 'workspace'],
-    ['no trigger', without('trigger'), 'trigger'],
-    ['no target', without('target'), 'target'],
-    ['no pipelines_configuration', without('pipelines_configuration'), 'pipelines_configuration'],
-    ['an unknown trigger', withValue(['trigger'], 'deploy'), 'trigger'],
-    ['a trigger in upper case', withValue(['trigger'], 'PUSH'), 'trigger'],
-    ['an unknown target type', withValue(['target', 'type'], 'pipeline_branch_target'), 'target.type'],
-    ['a numeric ref_name', withValue(['target', 'ref_name'], 42), 'target.ref_name'],
-    ['an empty ref_name', withValue(['target', 'ref_name'], ''), 'target.ref_name'],
-    ['a null target', withValue(['target'], null), 'target'],
-    ['a null selector', withValue(['target', 'selector'], null), 'target.selector'],
-    ['an unknown selector type', withValue(['target', 'selector', 'type'], 'everything'), 'target.selector.type'],
-    ['pipelines_configuration as a string', withValue(['pipelines_configuration'], 'pipelines: {}'), 'pipelines_configuration'],
-    ['pipelines_configuration as a list', withValue(['pipelines_configuration'], []), 'pipelines_configuration'],
-    ['pipelines_configuration null', withValue(['pipelines_configuration'], null), 'pipelines_configuration'],
-    ['a build_number that is text', withValue(['build_number'], '239'), 'build_number'],
-    ['a workspace that is 10 KB long', withValue(['workspace'], `{${'a'.repeat(10_000)}}`), 'workspace'],
-  ];
-
   it.each(CASES)('a request with %s is refused as invalid-request, naming the field', async (_what, make, field) => {
     const { provider, records } = fixture();
     const error = errorOf(await provider(make()));
@@ -198,18 +161,6 @@ describe('size and depth', () => {
 });
 
 describe('broken policies and storage faults', () => {
-  const BROKEN: Array<[string, unknown, string]> = [
-    ['a record without a revision', { policy: STORED.policy, savedAt: 'x', savedBy: 'y' }, 'damaged'],
-    ['a record with revision 0', { ...STORED, revision: 0 }, 'damaged'],
-    ['a bare string', 'version: 1', 'damaged'],
-    ['a list', [STORED], 'damaged'],
-    ['a policy of version 2', { ...STORED, policy: { ...STORED.policy, version: 2 } }, 'version'],
-    ['a policy without a default environment', { ...STORED, policy: { ...STORED.policy, environments: [STORED.policy.environments[0]] } }, 'default'],
-    ['a policy with a role ARN that breaks the shell line', { ...STORED, policy: JSON.parse(JSON.stringify(STORED.policy).replace('role/bitbucket-pipelines-prod', "role/x'; id; '")) }, 'roleArn'],
-    ['a policy with an unknown field', { ...STORED, policy: { ...STORED.policy, manualTriger: true } }, 'manualTriger'],
-    ['a policy that is null', { ...STORED, policy: null }, 'invalid'],
-  ];
-
   it.each(BROKEN)('a stored record that is %s blocks the run, saying the policy is unusable', async (_what, stored, detail) => {
     const { provider, reads, records } = fixture(async () => stored);
     const error = errorOf(await provider(valid()));

@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { copyFileSync, promises as fs, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildCli } from '../../scripts/build-cli';
 import { run, type CliIo } from '../../src/cli/main';
 
 const root = path.join(__dirname, '../..');
@@ -291,16 +293,62 @@ describe('pipeline-guard trust-policy', () => {
   });
 });
 
-describe('bin/pipeline-guard.js', () => {
-  const bin = path.join(root, 'bin', 'pipeline-guard.js');
+describe('the built launcher (build/cli/pipeline-guard.js)', () => {
+  // Built into a folder of its own, two levels below a copy-free root, so that it finds no example policy beside it.
+  let bin = '';
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pg-bin-'));
+    bin = await buildCli(path.join(dir, 'build/cli/pipeline-guard.js'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('launches the CLI with the process streams and exit status', () => {
     expect(execFileSync(process.execPath, [bin, '--help'], { cwd: root, encoding: 'utf8' })).toContain('pipeline-guard simulate <file|-> [options]\n');
-    const blocked = spawnSync(process.execPath, [bin, 'simulate', 'examples/pipelines/deploy.yml', '--branch', 'feature/x', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+    expect(execFileSync(process.execPath, [bin, '--version'], { cwd: root, encoding: 'utf8' })).toBe(`${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
+    const blocked = spawnSync(process.execPath, [bin, 'simulate', 'examples/pipelines/deploy.yml', '--branch', 'feature/x', '--format', 'json', '--policy', 'examples/policy.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
     expect(blocked.status).toBe(1);
     expect(JSON.parse(blocked.stdout).outcome).toBe('blocked');
-    const piped = spawnSync(process.execPath, [bin, 'simulate', '-', '--format', 'json'], { cwd: root, encoding: 'utf8', input: 'pipelines:\n  default:\n    - step: {script: [echo]}\n' });
+    const piped = spawnSync(process.execPath, [bin, 'simulate', '-', '--format', 'json', '--policy', 'examples/policy.yaml'], { cwd: root, encoding: 'utf8', input: 'pipelines:\n  default:\n    - step: {script: [echo]}\n' });
     expect(piped.status).toBe(0);
+  });
+
+  it('takes ./pipeline-guard.yaml as the policy, and without one says how to give a policy (exit 2)', () => {
+    copyFileSync(path.join(root, 'examples/pipelines/deploy.yml'), path.join(dir, 'bitbucket-pipelines.yml'));
+    const missing = spawnSync(process.execPath, [bin, 'simulate', 'bitbucket-pipelines.yml'], { cwd: dir, encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`pipeline-guard simulate: no policy: pass --policy FILE, or save the workspace policy as ./pipeline-guard.yaml (the settings page exports it as YAML); there is none in ${dir}\n`);
+    copyFileSync(path.join(root, 'examples/policy.yaml'), path.join(dir, 'pipeline-guard.yaml'));
+    const found = spawnSync(process.execPath, [bin, 'simulate', 'bitbucket-pipelines.yml', '--branch', 'feature/x'], { cwd: dir, encoding: 'utf8' });
+    expect(found.status).toBe(1);
+    expect(found.stdout).toContain('Policy      pipeline-guard.yaml\n');
+  });
+});
+
+describe('pipeline-guard --version and the policy default, in-process', () => {
+  it('prints the package version', async () => {
+    expect(await cli(['--version'])).toEqual({ status: 0, stdout: `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+  });
+
+  it('prefers ./pipeline-guard.yaml to the example policy of a checkout', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-cwd-'));
+    try {
+      const policy = readFileSync(path.join(root, 'examples/policy.yaml'), 'utf8').replace('manualTrigger: true', 'manualTrigger: false');
+      writeFileSync(path.join(dir, 'pipeline-guard.yaml'), policy);
+      let stdout = '';
+      const status = await run(['simulate', path.join(root, 'examples/pipelines/deploy.yml'), '--format', 'json'], {
+        stdout: (text) => (stdout += text),
+        stderr: () => {},
+        isTTY: false,
+        env: {},
+        readFile: (file) => fs.readFile(file, 'utf8'),
+        cwd: dir,
+      });
+      expect(status).toBe(0);
+      expect(JSON.stringify(JSON.parse(stdout))).not.toContain('waits for a person');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 const mockCalls: unknown[][] = [];
 
-jest.mock('@forge/kvs', () => {
+jest.mock('../../src/forge/kvs-client', () => {
   const actual = jest.requireActual('@forge/kvs');
   const entity = (name: string) => ({
     get: jest.fn(async (key: string) => (mockCalls.push(['get', name, key]), { at: 1 })),

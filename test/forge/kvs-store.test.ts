@@ -1,7 +1,7 @@
 const mockStore = new Map<string, unknown>();
 const mockCalls: Array<[string, ...unknown[]]> = [];
 
-jest.mock('@forge/kvs', () => {
+jest.mock('../../src/forge/kvs-client', () => {
   const KEY = /^(?!\s+$)[a-zA-Z0-9:._\s-#]+$/;
   const check = (k: string) => {
     if (!KEY.test(k) || k.length > 500) throw new Error(`invalid KVS key ${k}`);
