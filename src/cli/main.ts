@@ -273,7 +273,7 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`${where}: ${error.reason}`);
   }
   if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else io.stdout(renderSimulation(result, { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target }, palette(colourOn(io))));
+  else io.stdout(renderSimulation(result, { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target, repository }, palette(colourOn(io))));
   return result.outcome === 'blocked' ? EXIT.blocked : EXIT.ok;
 }
 

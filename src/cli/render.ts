@@ -1,6 +1,7 @@
 /** The text a person reads: simulation reports and policy checks. Colour is decided by the caller. */
 import { isScoped } from '../policy/scope';
 import type { Policy } from '../policy/schema';
+import type { RepositoryIdentity } from '../policy/repository';
 import type { SimulationResult, Violation } from '../simulate/simulate';
 import { describeTarget, type SimulationTarget } from '../simulate/selection';
 import type { PolicyWarning } from '../policy/warnings';
@@ -70,6 +71,8 @@ export interface SimulationView {
   readonly policyLabel: string;
   readonly policy: Policy | undefined;
   readonly target: SimulationTarget;
+  /** The repository the run is for (`--repository`): the text names it by full name, as messages do. */
+  readonly repository?: RepositoryIdentity;
 }
 
 export function renderSimulation(result: SimulationResult, view: SimulationView, style: Palette): string {
@@ -78,9 +81,10 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   field('File', view.fileLabel);
   field('Policy', view.policyLabel);
   field('Run', triggerText(result, view.target));
-  // Only scoped policies depend on the repository; for the others the line would be noise.
-  if (view.policy && isScoped(view.policy))
-    field('Repository', result.repository ? `${result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}` : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)');
+  // Only scoped policies and grants depend on the repository; for the others the line would be noise,
+  // unless the run names one.
+  if ((view.policy && isScoped(view.policy)) || result.repository)
+    field('Repository', result.repository ? `${view.repository?.fullName ?? result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}` : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)');
   const selection = result.target.selection;
   field('Definition', selection.path ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}` : selection.reason);
   if (selection.ties.length)

@@ -23,3 +23,15 @@ export function parseRepositoryAnswer(answer: unknown, requestedUuid: string): R
   const { full_name: fullName, slug, project } = parsed.data;
   return { uuid: requestedUuid, slug: slug ?? fullName.slice(fullName.indexOf('/') + 1), fullName, ...(project ? { projectKey: project.key } : {}) };
 }
+
+/**
+ * A repository as the settings page names it (picked from Bitbucket's list): sent with a preview
+ * and stored with a policy test. Stricter than nothing, looser than the answer above on case,
+ * because Bitbucket's listings report slugs and UUIDs as they were created.
+ */
+export const RepositoryIdentitySchema = z.strictObject({
+  uuid: z.string().regex(/^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/, 'not a repository UUID ({…})'),
+  slug: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not a repository slug'),
+  fullName: z.string().regex(/^[A-Za-z0-9._-]{1,128}\/[A-Za-z0-9._-]{1,128}$/, 'not workspace/repository'),
+  projectKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'not a project key').optional(),
+});

@@ -81,6 +81,12 @@ export interface PreviewView {
    * `allowed` as the CLI does; these are the steps that would run, untouched.
    */
   readonly passthrough?: { readonly steps: SimulatedStep[] };
+  /**
+   * Present when the preview asked for the active break-glass grants: the server time the preview
+   * ran at (expiry is checked against it) and every grant in force then. `result.grants` names
+   * the ones that actually waived a rule on this run.
+   */
+  readonly grantsApplied?: { readonly now: string; readonly inForce: readonly { readonly id: string; readonly repository: string; readonly expires: string }[] };
 }
 
 export interface TrustPolicyView {

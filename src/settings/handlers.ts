@@ -11,7 +11,7 @@ import { problemsFromZod, validatePolicy, type PolicyProblem } from '../policy/l
 import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { simulate, SimulationInputError } from '../simulate/simulate';
-import { createGrantStore } from '../storage/grant-store';
+import { createGrantStore, isActive } from '../storage/grant-store';
 import { checkBypasses } from '../storage/bypass';
 import { DECISION_OUTCOMES } from '../storage/decision-record';
 import { BadCursorError, createDecisionQuery } from '../storage/decision-query';
@@ -76,6 +76,8 @@ const Payloads = {
       trigger: z.enum(TRIGGERS).optional(),
       /** The repository the run is for (scoped environments); none: a repository no scope includes. */
       repository: RepositoryPayloadSchema.optional(),
+      /** Run under the break-glass grants in force now, as the provider would. */
+      applyGrants: z.boolean().optional(),
       ...draftFields,
     })
     .refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
@@ -215,7 +217,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
   const runCase = (test: PolicyTest, policy: CompiledPolicy | undefined): PolicyTestOutcome => {
     try {
-      const result = simulate({ yamlText: test.yaml, policy, target: test.target });
+      const result = simulate({ yamlText: test.yaml, policy, target: test.target, repository: test.repository });
       const passed = result.outcome === test.expect;
       const firstBlock = result.violations.find((v) => v.mode === 'enforce');
       return { id: test.id, name: test.name, expect: test.expect, actual: result.outcome, passed, detail: passed ? undefined : firstBlock ? `${firstBlock.rule}: ${firstBlock.message}` : `the run would be ${result.outcome}` };
@@ -355,10 +357,14 @@ export function createHandlers(deps: HandlerDependencies) {
       const input = parsePayload(Payloads.preview, payload);
       const draft = draftFrom(input);
       const { compiled, source } = draft ? { compiled: compilePolicy(draft.policy), source: 'the unsaved policy in the editor' } : await savedPolicy();
+      // The grant records, not the copy runs read: a preview shows what the grants say, and the Grants tab flags a copy that lags.
+      const at = now();
+      const inForce = input.applyGrants ? (await grants.list()).filter((entry) => isActive(entry, at)).map((entry) => entry.grant) : undefined;
+      const grantsView = inForce ? { grantsApplied: { now: at.toISOString(), inForce: inForce.map(({ id, repository, expires }) => ({ id, repository, expires })) } } : {};
       try {
-        const result = simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository });
-        if (!compiled && result.outcome !== 'none') return { result, policySource: source, passthrough: { steps: passthroughSteps(result, input.yaml) } };
-        return { result, policySource: source };
+        const result = simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository, ...(inForce ? { grants: inForce, now: at } : {}) });
+        if (!compiled && result.outcome !== 'none') return { result, policySource: source, passthrough: { steps: passthroughSteps(result, input.yaml) }, ...grantsView };
+        return { result, policySource: source, ...grantsView };
       } catch (error) {
         if (!(error instanceof SimulationInputError)) throw error;
         return refuse({ code: 'invalid-pipeline', message: `The pipeline cannot be previewed: ${error.message}`, line: error.position?.line, column: error.position?.column });

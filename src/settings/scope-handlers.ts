@@ -5,6 +5,7 @@
  * refusals as `{ ok: false }`, writes re-checked for admin.
  */
 import * as z from 'zod';
+import { RepositoryIdentitySchema } from '../policy/repository-schema';
 import type { Policy } from '../policy/schema';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { ApiError } from './api';
@@ -38,12 +39,7 @@ export interface HandlerKit {
 export const REPOSITORY_UUID = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
 
 /** A repository the page picked from Bitbucket's list, sent back with a preview. */
-export const RepositoryPayloadSchema = z.strictObject({
-  uuid: z.string().regex(REPOSITORY_UUID, 'not a repository UUID ({…})'),
-  slug: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not a repository slug'),
-  fullName: z.string().regex(/^[A-Za-z0-9._-]{1,128}\/[A-Za-z0-9._-]{1,128}$/, 'not workspace/repository'),
-  projectKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'not a project key').optional(),
-});
+export const RepositoryPayloadSchema = RepositoryIdentitySchema;
 
 export function createScopeHandlers(deps: ScopeDependencies, kit: HandlerKit) {
   /** Listings take nothing: a workspace in the payload is refused rather than ignored. */

@@ -3,6 +3,7 @@
  * expects. Every policy save runs them. One key per case keeps each under the KVS value limit.
  */
 import * as z from 'zod';
+import { RepositoryIdentitySchema } from '../policy/repository-schema';
 import { POLICY_TEST_PREFIX } from './keys';
 import { listAll, type KeyValueStore } from './kv';
 
@@ -32,6 +33,11 @@ export const PolicyTestInputSchema = z.strictObject({
   yaml: z.string().min(1, 'paste a pipeline').max(MAX_PIPELINE_YAML, `at most ${MAX_PIPELINE_YAML / 1024} KiB`),
   target: PreviewTargetSchema,
   expect: z.enum(EXPECTED_OUTCOMES),
+  /**
+   * The repository the run is for, so that a scoped policy's case can pin who may deploy where.
+   * Absent (every case stored before this field existed): a repository no scope includes.
+   */
+  repository: RepositoryIdentitySchema.optional(),
 });
 
 export const PolicyTestSchema = PolicyTestInputSchema.extend({

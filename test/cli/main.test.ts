@@ -430,9 +430,23 @@ describe('pipeline-guard with scoped environments (--repository, --project)', ()
 
     const other = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--repository', 'acme/marketing-site', '--project', 'MKT']);
     expect(other.status).toBe(1);
-    expect(other.stdout).toContain('Repository  marketing-site (project MKT)');
+    expect(other.stdout).toContain('Repository  acme/marketing-site (project MKT)');
     expect(other.stdout).toContain('[repository-scope]');
     expect(other.stdout).toContain('acme/marketing-site may use: "dev" (its default)');
+  });
+
+  it('text names the repository by its full name, while the JSON contract keeps { slug, project }', async () => {
+    const args = ['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', ...MULTI, '--repository', 'acme/payments-api', '--project', 'PAY'];
+    const text = await cli(args);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^Repository  acme\/payments-api \(project PAY\)$/m);
+    const json = JSON.parse((await cli([...args, '--format', 'json'])).stdout);
+    expect(json.repository).toEqual({ slug: 'payments-api', project: 'PAY' });
+    // An unscoped policy still names the repository when the run has one.
+    const flat = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main', '--repository', 'acme/website']);
+    expect(flat.stdout).toMatch(/^Repository  acme\/website \(no project given\)$/m);
+    const none = await cli(['simulate', 'examples/pipelines/deploy.yml', '--branch', 'main']);
+    expect(none.stdout).not.toContain('Repository  ');
   });
 
   it('without --repository, the run is for a repository that no scope includes', async () => {
