@@ -261,7 +261,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
   };
 
   const saveAsTest = (previewView: PreviewView) => {
-    setNewTest({ name: '', yaml: preview.yaml, target: preview.target, expect: previewView.result.outcome });
+    setNewTest({ name: '', yaml: preview.yaml, target: preview.target, expect: previewView.result.outcome, ...(preview.repository ? { repository: preview.repository } : {}) });
     setTab(TABS.findIndex((t) => t.name === 'Policy tests'));
   };
 

@@ -10,7 +10,7 @@ export const identityOf = (repository: BitbucketRepository): RepositoryIdentity 
   ...(repository.projectKey ? { projectKey: repository.projectKey } : {}),
 });
 
-export function RepositorySelect({ id, label, value, onChange, emptyLabel, help }: {
+export function RepositorySelect({ id, label, value, onChange, emptyLabel, help, current }: {
   id: string;
   label: string;
   /** The chosen repository's UUID, or '' for none. */
@@ -18,9 +18,12 @@ export function RepositorySelect({ id, label, value, onChange, emptyLabel, help 
   onChange: (repository: BitbucketRepository | undefined) => void;
   emptyLabel: string;
   help?: string;
+  /** A repository chosen earlier (a saved policy test) that Bitbucket's list may no longer hold: kept selectable. */
+  current?: RepositoryIdentity;
 }) {
   const { repositories } = useBitbucketListings();
-  const items = repositories.items ?? [];
+  const listed = repositories.items ?? [];
+  const items: BitbucketRepository[] = current && !listed.some((r) => r.uuid === current.uuid) ? [...listed, { ...current, name: current.slug }] : listed;
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>

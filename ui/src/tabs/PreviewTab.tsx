@@ -3,14 +3,32 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiError, PreviewView } from '../../../src/settings/api';
-import type { BitbucketRepository } from '../../../src/settings/bitbucket-rest';
+import type { GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
 import type { PreviewState } from '../preview-state';
 import { identityOf, RepositorySelect } from '../repository-select';
 import { SimulationView } from '../result';
 import { TargetPicker, toTarget } from '../target';
+
+/** The grants a preview ran under, and which of them this run used. */
+function GrantsApplied({ view }: { view: PreviewView }) {
+  const applied = view.grantsApplied;
+  if (!applied) return null;
+  const used = view.result.grants ?? [];
+  const at = new Date(applied.now).toUTCString();
+  if (applied.inForce.length === 0) return <p role="status" data-testid="preview-grants">No break-glass grant was in force at {at}: this is the policy alone.</p>;
+  return (
+    <SectionMessage appearance={used.length ? 'warning' : 'information'} title={used.length ? `Break-glass grant${used.length === 1 ? '' : 's'} used: ${used.join(', ')}` : 'No grant in force covers this run'}>
+      <p data-testid="preview-grants">
+        Ran at {at} under the grant{applied.inForce.length === 1 ? '' : 's'} in force then:{' '}
+        {applied.inForce.map((g) => `${g.id} (${g.repository}, until ${new Date(g.expires).toUTCString()})`).join('; ')}.{' '}
+        {used.length ? 'Without them this run would be checked by the policy alone; untick “Apply active grants” to see that.' : 'The outcome below is the policy’s own.'}
+      </p>
+    </SectionMessage>
+  );
+}
 
 export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest }: {
   call: Call;
@@ -25,11 +43,32 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
-  const [repository, setRepository] = useState<BitbucketRepository>();
+  /** Ids of the grants in force when the tab opened; the option starts ticked when there are any. */
+  const [activeGrants, setActiveGrants] = useState<string[]>([]);
+  const [applyGrants, setApplyGrants] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    void call<GrantsView>('listGrants').then((result) => {
+      if (!current || !result.ok) return;
+      const active = result.grants.filter((row) => row.status === 'active').map((row) => row.grant.id);
+      setActiveGrants(active);
+      setApplyGrants(active.length > 0);
+    });
+    return () => {
+      current = false;
+    };
+  }, [call]);
 
   const run = async () => {
     setBusy(true);
-    const result = await call<PreviewView>('preview', { yaml: state.yaml, target: toTarget(state.target), ...(repository ? { repository: identityOf(repository) } : {}), ...(draftUsable && useDraft ? { policy: draft } : {}) });
+    const result = await call<PreviewView>('preview', {
+      yaml: state.yaml,
+      target: toTarget(state.target),
+      ...(state.repository ? { repository: state.repository } : {}),
+      ...(applyGrants ? { applyGrants: true } : {}),
+      ...(draftUsable && useDraft ? { policy: draft } : {}),
+    });
     setBusy(false);
     if (result.ok) {
       setView(result);
@@ -40,6 +79,9 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
     }
   };
 
+  // Policy tests run without grants (grants end; tests stay): a result a grant changed would not hold as a test.
+  const grantChanged = Boolean(view?.result.grants?.length);
+
   return (
     <div className="stack">
       <p className="lead">Preview runs the provider’s own engine on a pipeline, the same way the simulator CLI does. Nothing is saved and no pipeline runs.</p>
@@ -49,20 +91,38 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
       <TextArea id="preview-yaml" value={state.yaml} isMonospaced minimumRows={14} resize="vertical" onChange={(e) => setState({ ...state, yaml: e.target.value })} />
       <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} />
       <div className="grid">
-        <RepositorySelect id="preview-repository" label="Repository" value={repository?.uuid ?? ''} onChange={setRepository} emptyLabel="A repository no scope includes" help="Scoped environments serve only the repositories they name." />
+        <RepositorySelect
+          id="preview-repository"
+          label="Repository"
+          value={state.repository?.uuid ?? ''}
+          current={state.repository}
+          onChange={(repository) => setState({ ...state, repository: repository ? identityOf(repository) : undefined })}
+          emptyLabel="A repository no scope includes"
+          help="Scoped environments serve only the repositories they name."
+        />
       </div>
       {draftUsable ? <Checkbox label="Use the unsaved policy from the editor" isChecked={useDraft} onChange={(e) => setUseDraft(e.target.checked)} /> : null}
+      <div>
+        <Checkbox name="apply-grants" label="Apply active grants" isChecked={applyGrants} onChange={(e) => setApplyGrants(e.target.checked)} />
+        <div className="field-help" id="apply-grants-help">
+          {activeGrants.length
+            ? `${activeGrants.length} break-glass grant${activeGrants.length === 1 ? ' is' : 's are'} in force (${activeGrants.join(', ')}), and runs use ${activeGrants.length === 1 ? 'it' : 'them'} now. Untick to see the policy alone.`
+            : 'No break-glass grant is in force now. Ticked, the preview checks again when it runs.'}
+        </div>
+      </div>
       <div className="toolbar">
         <Button appearance="primary" onClick={run} isDisabled={busy}>
           {busy ? 'Previewing…' : 'Preview'}
         </Button>
-        {view && onSaveAsTest ? <Button onClick={() => onSaveAsTest(view)}>Save as policy test…</Button> : null}
+        {view && onSaveAsTest && !grantChanged ? <Button onClick={() => onSaveAsTest(view)}>Save as policy test…</Button> : null}
       </div>
+      {view && onSaveAsTest && grantChanged ? <p className="hint">A grant changed this result, and policy tests run without grants: untick “Apply active grants” and preview again to save it as a policy test.</p> : null}
       {error ? (
         <SectionMessage appearance="error" title="Preview failed">
           <p>{error.message}</p>
         </SectionMessage>
       ) : null}
+      {view ? <GrantsApplied view={view} /> : null}
       {view ? <SimulationView result={view.result} policySource={view.policySource} passthrough={view.passthrough} /> : null}
     </div>
   );

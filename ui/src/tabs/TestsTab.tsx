@@ -7,19 +7,21 @@ import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useState } from 'react';
 import { stringify } from 'yaml';
+import type { RepositoryIdentity } from '../../../src/policy/repository';
 import type { ApiError, PolicyTestOutcome } from '../../../src/settings/api';
 import type { PolicyTest } from '../../../src/storage/policy-tests';
 import type { Call } from '../api';
 import { ConfirmDialog } from '../dialog';
 import { TextDiff } from '../diff-view';
 import { Person } from '../people';
+import { identityOf, RepositorySelect } from '../repository-select';
 import { OutcomeLozenge } from '../result';
 import { describeTarget, TargetPicker, toTarget, type TargetForm } from '../target';
 
 /** A saved case back in the form's shape, for editing. */
 function formOf(test: PolicyTest): NewTest {
   const t = test.target;
-  const base = { name: test.name, yaml: test.yaml, expect: test.expect };
+  const base = { name: test.name, yaml: test.yaml, expect: test.expect, ...(test.repository ? { repository: test.repository } : {}) };
   if (t.kind === 'pullrequest') return { ...base, target: { kind: 'pullrequest', name: t.source, destination: t.destination, customRef: 'main' } };
   if (t.kind === 'custom') return { ...base, target: { kind: 'custom', name: t.name, destination: 'main', customRef: t.ref && t.ref.kind !== 'commit' ? t.ref.name : 'main' } };
   if (t.kind === 'commit') return { ...base, target: { kind: 'commit', name: '', destination: 'main', customRef: 'main' } };
@@ -27,13 +29,18 @@ function formOf(test: PolicyTest): NewTest {
 }
 
 /** A case as text, so that deleting one shows exactly what goes. */
-const caseText = (test: PolicyTest) => stringify({ name: test.name, target: test.target, expect: test.expect, pipeline: test.yaml }, { lineWidth: 0 });
+const caseText = (test: PolicyTest) => stringify({ name: test.name, target: test.target, ...(test.repository ? { repository: test.repository.fullName } : {}), expect: test.expect, pipeline: test.yaml }, { lineWidth: 0 });
+
+/** Where a case runs: its ref, and its repository when it names one. */
+const runFor = (test: PolicyTest) => (test.repository ? `${describeTarget(test.target)} in ${test.repository.fullName}` : describeTarget(test.target));
 
 export interface NewTest {
   name: string;
   yaml: string;
   target: TargetForm;
   expect: 'allowed' | 'blocked' | 'none';
+  /** The repository the case runs as; none: a repository no scope includes. */
+  repository?: RepositoryIdentity;
 }
 
 export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call: Call; canEdit: boolean; draft: unknown; draftUsable: boolean; initial: NewTest }) {
@@ -72,7 +79,7 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
   const duplicate = tests.find((t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase());
 
   const add = async () => {
-    const result = await call<{ test: PolicyTest }>('savePolicyTest', { ...(editing ? { id: editing.id } : {}), name: form.name, yaml: form.yaml, target: toTarget(form.target), expect: form.expect });
+    const result = await call<{ test: PolicyTest }>('savePolicyTest', { ...(editing ? { id: editing.id } : {}), name: form.name, yaml: form.yaml, target: toTarget(form.target), expect: form.expect, ...(form.repository ? { repository: form.repository } : {}) });
     if (!result.ok) return setError(result.error);
     setError(undefined);
     setNote(`Saved “${result.test.name}”. Every policy save now runs it.`);
@@ -121,7 +128,7 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
             key: t.id,
             cells: [
               { key: 'name', content: t.name },
-              { key: 'target', content: describeTarget(t.target) },
+              { key: 'target', content: runFor(t) },
               { key: 'expect', content: <OutcomeLozenge outcome={t.expect} /> },
               { key: 'by', content: <Person accountId={t.savedBy} /> },
               { key: 'result', content: outcome ? <span>{outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}{outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}</span> : '—' },
@@ -179,6 +186,17 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
           </label>
           <TextArea id="test-yaml" value={form.yaml} isMonospaced minimumRows={8} onChange={(e) => setForm({ ...form, yaml: e.target.value })} />
           <TargetPicker idPrefix="test-target" value={form.target} onChange={(target) => setForm({ ...form, target })} />
+          <div className="grid">
+            <RepositorySelect
+              id="test-repository"
+              label="Repository"
+              value={form.repository?.uuid ?? ''}
+              current={form.repository}
+              onChange={(repository) => setForm({ ...form, repository: repository ? identityOf(repository) : undefined })}
+              emptyLabel="A repository no scope includes"
+              help="Pin a scoped policy: the case runs as this repository on every save and rollback."
+            />
+          </div>
           <div className="field">
             <label className="field-label" htmlFor="test-expect">
               Expected outcome
