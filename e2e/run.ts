@@ -12,6 +12,7 @@ import { adminTrust } from './suites/admin-trust';
 import { core } from './suites/core';
 import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
+import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
@@ -26,6 +27,7 @@ const SUITES: Record<string, Suite> = {
   'admin-trust': adminTrust,
   people,
   walkthrough,
+  leftovers,
   a11y,
 };
 

@@ -3,9 +3,8 @@ import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
 import SectionMessage from '@atlaskit/section-message';
 import TextArea from '@atlaskit/textarea';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiError, PreviewView } from '../../../src/settings/api';
-import type { GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
 import type { PreviewState } from '../preview-state';
 import { identityOf, RepositorySelect } from '../repository-select';
@@ -43,22 +42,11 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
-  /** Ids of the grants in force when the tab opened; the option starts ticked when there are any. */
-  const [activeGrants, setActiveGrants] = useState<string[]>([]);
-  const [applyGrants, setApplyGrants] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    void call<GrantsView>('listGrants').then((result) => {
-      if (!current || !result.ok) return;
-      const active = result.grants.filter((row) => row.status === 'active').map((row) => row.grant.id);
-      setActiveGrants(active);
-      setApplyGrants(active.length > 0);
-    });
-    return () => {
-      current = false;
-    };
-  }, [call]);
+  // On by default, always: real runs get the grants in force when they start, so by default the
+  // preview shows what a run would get now. The server reads the grants and its clock when Preview
+  // is pressed (a list fetched when the tab opened goes stale while the tab stays mounted), and the
+  // result says which grants were in force and which one changed the outcome.
+  const [applyGrants, setApplyGrants] = useState(true);
 
   const run = async () => {
     setBusy(true);
@@ -104,11 +92,7 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
       {draftUsable ? <Checkbox label="Use the unsaved policy from the editor" isChecked={useDraft} onChange={(e) => setUseDraft(e.target.checked)} /> : null}
       <div>
         <Checkbox name="apply-grants" label="Apply active grants" isChecked={applyGrants} onChange={(e) => setApplyGrants(e.target.checked)} />
-        <div className="field-help" id="apply-grants-help">
-          {activeGrants.length
-            ? `${activeGrants.length} break-glass grant${activeGrants.length === 1 ? ' is' : 's are'} in force (${activeGrants.join(', ')}), and runs use ${activeGrants.length === 1 ? 'it' : 'them'} now. Untick to see the policy alone.`
-            : 'No break-glass grant is in force now. Ticked, the preview checks again when it runs.'}
-        </div>
+        <div className="field-help">Runs get the break-glass grants in force when they start; ticked, the preview does the same at the moment you press Preview. Untick to see the policy alone.</div>
       </div>
       <div className="toolbar">
         <Button appearance="primary" onClick={run} isDisabled={busy}>
