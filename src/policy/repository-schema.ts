@@ -26,8 +26,8 @@ export function parseRepositoryAnswer(answer: unknown, requestedUuid: string): R
 
 /**
  * A repository as the settings page names it (picked from Bitbucket's list): sent with a preview
- * and stored with a policy test. Stricter than nothing, looser than the answer above on case,
- * because Bitbucket's listings report slugs and UUIDs as they were created.
+ * and stored with a policy test. Case is not checked here, unlike the answer above: the page sends
+ * back what Bitbucket's listing gave it.
  */
 export const RepositoryIdentitySchema = z.strictObject({
   uuid: z.string().regex(/^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/, 'not a repository UUID ({…})'),
