@@ -132,9 +132,10 @@ export function parseShell(text: string, depth = 0): SimpleCommand[] {
       add(out, true);
       return true;
     }
+    // `$"…"` is a locale-translated string: without a translation, bash reads it as `"…"`.
     if (!isQuoted && next === '"') {
       i++;
-      return false;
+      return true;
     }
     return false;
   };

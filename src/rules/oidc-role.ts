@@ -8,7 +8,7 @@ import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/ty
 import type { Path } from '../primitives/path';
 import { describeIdentity, foreignIdentities, identityValues, providerOf } from '../policy/identity';
 import type { Environment } from '../policy/schema';
-import { OIDC_DIRECTORY_VARIABLE, oidcSetupLines } from './oidc-setup';
+import { GCP_CREDENTIALS_FILE_NAME, OIDC_DIRECTORY_VARIABLE, oidcSetupLines, TOKEN_FILE_NAME } from './oidc-setup';
 
 export { oidcSetupLines } from './oidc-setup';
 
@@ -30,6 +30,12 @@ const PROVIDED: Record<string, readonly string[]> = {
   vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
 };
 
+/**
+ * The files the setup writes into its private directory, named exactly: the step can reassign the
+ * directory variable (which is itself reported) and `..` would leave it, so no other path under it counts.
+ */
+const SETUP_FILE = new RegExp(`^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`);
+
 /** Whether a use names the environment's own identity (or passes a variable through unchanged). */
 export function isOwnUse(use: CredentialUse, env: Environment): boolean {
   const reference = referencedVariable(use.value);
@@ -37,7 +43,7 @@ export function isOwnUse(use: CredentialUse, env: Environment): boolean {
   const oidc = env.oidc;
   if (!oidc || providerOf(oidc) !== use.provider) return false;
   if (reference && PROVIDED[use.provider].includes(reference)) return true;
-  if (use.value.startsWith(`$${OIDC_DIRECTORY_VARIABLE}/`) || use.value.startsWith(`\${${OIDC_DIRECTORY_VARIABLE}}/`)) return true;
+  if (SETUP_FILE.test(use.value)) return true;
   switch (oidc.provider) {
     case 'gcp':
       return (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) || (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider);

@@ -75,6 +75,19 @@ const SHELL_FORMS: Array<[string, string]> = [
   ['sets a static key over the role in an OIDC step', 'export AWS_ACCESS_KEY_ID=$PROD_ACCESS_KEY'],
   ['writes ~/.aws/credentials in an OIDC step', 'cp ci/credentials ~/.aws/credentials'],
   ['passes another role to docker as -e', 'docker run -e AWS_ROLE_ARN=arn:aws:iam::999999999999:role/admin image'],
+  // Security review 2: appends, and commands handed to a shell other than by -c.
+  ['appends to AWS_ROLE_ARN', 'AWS_ROLE_ARN+=-prod; aws s3 ls'],
+  ['appends to AWS_PROFILE with export', 'export AWS_PROFILE+=prod'],
+  ['appends to AWS_PROFILE with declare -x', 'declare -x AWS_PROFILE+=prod'],
+  ['passes --profile through env -S', "env -S 'aws s3 ls --profile prod'"],
+  ['passes --profile through env --split-string', "env --split-string='aws s3 ls --profile prod'"],
+  ['sources a process substitution that prints the command', "source <(echo 'aws s3 ls --profile prod')"],
+  ['hands bash a here-string', "bash <<< 'aws s3 ls --profile prod'"],
+  ['pipes the command into sh', "echo 'aws s3 ls --profile prod' | sh"],
+  ['runs aws from find -exec', 'find . -maxdepth 0 -exec aws s3 ls --profile prod \\;'],
+  ['passes --profile in a $"…" locale string', 'aws s3 ls $"--profile" prod'],
+  ['runs aws in a function NAME { … } body', 'function f { aws s3 ls --profile prod; }; f'],
+  ['runs aws as a coprocess', 'coproc aws s3 ls --profile prod'],
 ];
 
 const NO_FALSE_POSITIVES: Array<[string, string]> = [
@@ -179,7 +192,11 @@ export const clouds: AdversarialFamily = {
       ['points GOOGLE_APPLICATION_CREDENTIALS at its own file', 'export GOOGLE_APPLICATION_CREDENTIALS=./prod-key.json'],
       ['logs in with a key file', 'gcloud auth activate-service-account --key-file=prod-key.json'],
       ['splits the PROD service account with quotes', `gcloud storage ls --impersonate-service-account=deployer@'acme-prod'.iam.gserviceaccount.com`],
+      ['leaves the setup directory with ..', 'export GOOGLE_APPLICATION_CREDENTIALS=$PIPELINE_GUARD_OIDC_DIR/../../$BITBUCKET_CLONE_DIR/keys/prod.json'],
+      ['points the setup directory variable at the repository', 'PIPELINE_GUARD_OIDC_DIR=keys; gcloud auth login --cred-file=$PIPELINE_GUARD_OIDC_DIR/prod.json'],
+      ['names another file in the setup directory', 'gcloud auth login --cred-file="$PIPELINE_GUARD_OIDC_DIR/prod.json"'],
     ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
+    allowedIn(gcpBoth, 'logs gcloud in again with the credential file the setup wrote (GCP)', 'gcloud auth login --cred-file="${PIPELINE_GUARD_OIDC_DIR}/gcp-credentials.json" --quiet'),
     {
       name: 'a DEV step on GCP that assumes an AWS role from a repository variable is blocked (PROD stays on AWS)',
       target: F,
