@@ -334,3 +334,22 @@ export function shellReading(text: string): string {
     .join('')
     .trimEnd();
 }
+
+const MAY_HIDE = /['"\\\n$`]/;
+
+/**
+ * Every piece of text the shell hands a command, as it reads it: each word, redirection target and
+ * here-document body, and, where one of those is itself shell text (`bash -c '…'`, `eval "…"`, a
+ * here-document fed to a shell), the words inside it, down to a small depth. For a last-resort
+ * search of values that quoting, escapes or line continuations split in the raw text.
+ */
+export function shellTexts(text: string, depth = 0): string[] {
+  const out: string[] = [];
+  for (const command of parseShell(text)) {
+    for (const piece of [...command.words, ...command.redirects, ...command.heredocs]) {
+      out.push(piece);
+      if (depth < 3 && MAY_HIDE.test(piece)) out.push(...shellTexts(piece, depth + 1));
+    }
+  }
+  return out;
+}

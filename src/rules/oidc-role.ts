@@ -2,7 +2,8 @@ import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
 import { credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
-import { commandsOf, excerpt, pipesOf } from '../engine/script';
+import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
+import { shellTexts } from '../engine/shell-words';
 import { shellQuote } from '../engine/shell';
 import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
 import type { Path } from '../primitives/path';
@@ -121,6 +122,84 @@ function mentionedIdentity(value: unknown, candidates: readonly Environment[]): 
   return undefined;
 }
 
+/** Every key and string of a JSON value. */
+function stringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsOf(item, out);
+  else if (isPlainObject(value))
+    for (const key in value) {
+      out.push(key);
+      stringsOf(value[key], out);
+    }
+  return out;
+}
+
+const NAME_CHAR = '[A-Za-z0-9_.-]';
+const tokenPattern = (text: string) => new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
+const hostOf = (address: string) => address.replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
+
+/**
+ * Texts that name `other`'s identity to a step of `env`. Beyond the identity values: a Vault mount
+ * env does not use, as its login path (`auth/<mount>/login`, also under `/v1/`); and a Vault role
+ * name, which alone is too short to search for, when the step also names that foreign mount or a
+ * Vault server env does not use (curl to the login API, a vault-agent config, a pipe's variables).
+ */
+type ForeignTexts = { values: readonly string[]; role?: { pattern: RegExp; role: string; company: Array<{ pattern: RegExp; text: string }> } };
+const foreignTextsCache = new WeakMap<Environment, WeakMap<Environment, ForeignTexts>>();
+function foreignTexts(other: Environment, env: Environment): ForeignTexts {
+  let byEnv = foreignTextsCache.get(other);
+  if (!byEnv) foreignTextsCache.set(other, (byEnv = new WeakMap()));
+  let texts = byEnv.get(env);
+  if (!texts) byEnv.set(env, (texts = computeForeignTexts(other, env)));
+  return texts;
+}
+
+function computeForeignTexts(other: Environment, env: Environment): ForeignTexts {
+  const oidc = other.oidc!;
+  if (oidc.provider !== 'vault') return { values: identityValues(oidc) };
+  const own = env.oidc?.provider === 'vault' ? env.oidc : undefined;
+  const foreignMount = own?.mount !== oidc.mount;
+  const host = hostOf(oidc.address);
+  const company = [
+    ...(foreignMount ? [{ pattern: tokenPattern(oidc.mount), text: `mount ${oidc.mount}` }] : []),
+    ...(host && (!own || hostOf(own.address) !== host) ? [{ pattern: tokenPattern(host), text: host }] : []),
+  ];
+  return {
+    values: [...identityValues(oidc), ...(foreignMount ? [`auth/${oidc.mount}/login`] : [])],
+    role: company.length && own?.role !== oidc.role ? { pattern: tokenPattern(oidc.role), role: oidc.role, company } : undefined,
+  };
+}
+
+const MAY_HIDE = /['"\\\n]/;
+
+/**
+ * The last-resort search: another environment's identity named in the step's raw text, or in a
+ * command's words as the shell reads them (quote splicing, backslashes and line continuations put
+ * back together), for the tools the credential reader does not know.
+ */
+function foreignMention(site: StepSite, setupLength: number, foreign: readonly Environment[], env: Environment): { env: Environment; text: string; command?: ScriptCommand } | undefined {
+  const commands = [...commandsOf(site, setupLength)];
+  let readings: string[][] | undefined;
+  const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? shellTexts(command.text) : [])));
+  let strings: string[] | undefined;
+  for (const other of foreign) {
+    const { values, role } = foreignTexts(other, env);
+    for (const text of values) {
+      if (mentions(site.step, text)) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
+      const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
+      if (index >= 0) return { env: other, text, command: commands[index] };
+    }
+    if (!role) continue;
+    strings ??= [...stringsOf(site.step), ...readingsOf().flat()];
+    if (!strings.some((text) => role.pattern.test(text))) continue;
+    const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
+    if (!companion) continue;
+    const index = commands.findIndex((c, i) => role.pattern.test(c.text) || readingsOf()[i].some((piece) => role.pattern.test(piece)));
+    return { env: other, text: `${role.role} with ${companion.text}`, command: index >= 0 ? commands[index] : undefined };
+  }
+  return undefined;
+}
+
 const ROLE_LIKE_PIPE_VARIABLE = /ROLE|SERVICE_ACCOUNT|IMPERSONAT|WORKLOAD_IDENTITY/i;
 
 function pipeVariableUse(name: string, value: string): CredentialUse | undefined {
@@ -223,10 +302,11 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   // environment's identity written out anywhere in the step is reason enough to stop it. In warn mode
   // this looks at what is left after disarming, so that a second pass over the output decides the same.
   if (reported > 0 && !warnMode) return;
-  const other = mentionedIdentity(site.step, foreignIdentities(context.policy.policy.environments, env));
+  const foreign = foreignIdentities(context.policy.policy.environments, env);
+  const other = foreign.length ? foreignMention(site, setupLength, foreign, env) : undefined;
   if (!other) return;
-  const command = [...commandsOf(site, setupLength)].find((c) => c.text.includes(other.text));
-  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
+  const command = other.command;
+  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;
   const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
   report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}.`, identityFix(env));
 }

@@ -27,6 +27,11 @@ const vaultBoth = (p: PolicyInput) => {
   p.environments[0].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy' };
   p.environments[1].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'dev-build' };
 };
+/** PROD on Vault with its own mount, DEV on GCP: a DEV step has no Vault identity of its own. */
+const vaultProdGcpDev = (p: PolicyInput) => {
+  p.environments[0].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy', mount: 'jwt-prod' };
+  p.environments[1].oidc = { provider: 'gcp', workloadIdentityProvider: DEV_PROVIDER, serviceAccount: DEV_SA };
+};
 const envOf = (adjust: (p: PolicyInput) => void, name: string) => referencePolicy(adjust).policy.environments.find((e) => e.name === name)!;
 const awsDev = referencePolicy().policy.environments.find((e) => e.name === 'dev')!;
 
@@ -260,6 +265,29 @@ export const clouds: AdversarialFamily = {
       items: [step('PROD deploy', { oidc: true, script: ['vault kv get secret/prod'] })],
       expect: { allowed: true, prod: true, check: (output) => expect(outputStep(output, 'main', 1).script.slice(0, 4)).toEqual(oidcSetupLines(envOf(vaultBoth, 'prod'))) },
     },
+
+    // ---- the last-resort search, on the words as the shell reads them (security review 2) ----
+    ...([
+      ['calls the IAM credentials API for the PROD account, spliced with quotes', "curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-'prod'.iam.gserviceaccount.com:generateAccessToken"],
+      ['calls the IAM credentials API for the PROD account, split by a backslash', 'curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pro\\d.iam.gserviceaccount.com:generateAccessToken'],
+      ['exchanges its token at STS for the PROD provider, spliced with empty quotes', 'curl -d "audience=//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-p""rod&subject_token=$BITBUCKET_STEP_OIDC_TOKEN" https://sts.googleapis.com/v1/token'],
+      ['names the PROD account in a bash -c string, split by a line continuation', "bash -c 'curl https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pr\\\nod.iam.gserviceaccount.com:generateAccessToken'"],
+    ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
+    blockedIn(undefined, 'assumes the PROD role through --cli-input-json with the ARN spliced by quotes', `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"arn:aws:iam::111111111111:role/bitbucket-pipelines-pr'"od"'","RoleSessionName":"x"}' --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`),
+    ...([
+      ['calls the PROD mount\'s login API with curl', `curl -s -X POST -d '{"role":"prod-deploy","jwt":"'$BITBUCKET_STEP_OIDC_TOKEN'"}' https://vault.example.com:8200/v1/auth/jwt-prod/login`],
+      ['calls the PROD mount\'s login API with the path spliced', `curl -s -X POST -d @login.json https://vault.example.com:8200/v1/auth/jwt-'prod'/login`],
+      ['writes a vault-agent config for the PROD mount and role', 'cat > agent.hcl <<\'X\'\nauto_auth { method "jwt" { mount_path = "auth/jwt-prod" config = { role = "prod-deploy" path = "/tmp/t" } } }\nX'],
+      ['logs in with hvac to the PROD server and role', `python -c "import hvac; hvac.Client(url='https://vault.example.com:8200').auth.jwt.jwt_login(role='prod-deploy', jwt=open('t').read(), path='jwt-prod')"`],
+    ] as Array<[string, string]>).map(([what, line]) => blockedIn(vaultProdGcpDev, `${what} (Vault)`, line)),
+    {
+      name: 'a pipe whose generic variables name the PROD Vault mount and role is blocked (Vault)',
+      target: F,
+      policy: vaultProdGcpDev,
+      items: [step('Build', { oidc: true, script: [{ pipe: 'acme/vault-secrets:1.0.0', variables: { AUTH_MOUNT: 'jwt-prod', LOGIN_AS: 'prod-deploy' } }] })],
+      expect: { blocked: ['oidc-role'], mentions: ['prod-deploy with mount jwt-prod'] },
+    },
+    allowedIn(vaultProdGcpDev, 'names a Kubernetes deployment like the PROD Vault role, with no Vault mount or server of PROD (Vault)', 'kubectl rollout status deployment/prod-deploy --timeout=60s'),
 
     // ---- commands as the shell reads them (reference policy, AWS) ----
     ...SHELL_FORMS.map(([what, line]) => blockedIn(undefined, what, line)),
