@@ -27,7 +27,7 @@ export function setupLineCount(site: StepSite): number {
 /** Variables the setup lines of each provider set: passing them on (`--role-arn "$AWS_ROLE_ARN"`) uses the environment's own identity. */
 const PROVIDED: Record<string, readonly string[]> = {
   aws: ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
-  gcp: ['GOOGLE_APPLICATION_CREDENTIALS'],
+  gcp: ['GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_CONFIG'],
   vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
 };
 
@@ -104,6 +104,20 @@ const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command her
  * which case the finding is enforced after all.
  */
 type Disarm = () => string | undefined;
+
+/**
+ * Whether a cache path is, or contains, a place the cloud CLIs keep credentials: ~/.config/gcloud,
+ * ~/.aws, ~/.vault-token (and a home directory or ~/.config above them), however the home is spelled.
+ */
+export function holdsCredentials(cachePath: string): boolean {
+  const path = cachePath
+    .trim()
+    .replace(/^(?:~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~')
+    .replace(/\/+/g, '/')
+    .replace(/\/\.(?=\/|$)/g, '')
+    .replace(/\/$/, '');
+  return /^~(?:\/\.config(?:\/gcloud(?:\/.*)?)?|\/\.aws(?:\/.*)?|\/\.vault-token)?$/.test(path);
+}
 
 /** Whether `text` appears in any key or string of a JSON value (the working copy is at most 64 levels deep). */
 function mentions(value: unknown, text: string): boolean {
@@ -276,6 +290,19 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
   if (runtimeRole !== undefined && !(ownRole && runtimeRole === ownRole))
     report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : identityFix(env));
+
+  // A cache is saved by one step and restored in every step and branch that names it: one holding the
+  // directory where a cloud CLI keeps its login would hand this environment's credentials to others.
+  if (env.oidc && Array.isArray(site.step.caches)) {
+    const definedCaches = isPlainObject(context.config.definitions) && isPlainObject(context.config.definitions.caches) ? context.config.definitions.caches : {};
+    site.step.caches.forEach((name, index) => {
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(definedCaches, name)) return;
+      const definition = definedCaches[name];
+      const cachePath = typeof definition === 'string' ? definition : isPlainObject(definition) && typeof definition.path === 'string' ? definition.path : undefined;
+      if (cachePath === undefined || !holdsCredentials(cachePath)) return;
+      report([...site.segments, 'step', 'caches', index], `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`, `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`);
+    });
+  }
 
   // Service containers are pulled for the step too, with the step's token, and get their own variables.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
