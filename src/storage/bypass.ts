@@ -12,7 +12,7 @@ import type { EntityStore } from './entity-store';
 
 export const PRODUCTION = 'PRODUCTION';
 
-export type BypassStatus = 'no-decision' | 'not-allowed' | 'missing-data' | 'allowed';
+export type BypassStatus = 'no-decision' | 'not-allowed' | 'unprotected' | 'missing-data' | 'allowed';
 
 export interface BypassFinding {
   readonly deployment: DeploymentRecord;
@@ -35,13 +35,39 @@ export interface BypassReport {
 
 export const BYPASS_QUESTION = 'deployed without Pipeline Guard: was the provider deselected?';
 
-async function judge(entities: EntityStore, deployment: DeploymentRecord): Promise<BypassFinding | undefined> {
+export interface BypassOptions {
+  readonly from?: number;
+  readonly to?: number;
+  readonly cursor?: string;
+  /**
+   * Names of the policy's protected environments: those whose `match.deployments` or `manualTrigger`
+   * make them guard production. An allowed decision covers a Production deployment only when one of
+   * its steps ran in one of them. Without it (no policy to ask), any environment the decision used counts.
+   */
+  readonly protectedEnvironments?: ReadonlySet<string>;
+}
+
+/** Protected environments of a policy: a Production deployment should come from a step in one of them. */
+export function protectedEnvironmentNames(environments: ReadonlyArray<{ name: string; default?: boolean; manualTrigger?: boolean; match?: { deployments?: readonly string[] } }>): Set<string> {
+  return new Set(environments.filter((env) => !env.default && (env.manualTrigger || (env.match?.deployments?.length ?? 0) > 0)).map((env) => env.name));
+}
+
+/** Pipeline UUIDs as both sides keep them: bare, lower case (events and records may or may not brace them). */
+export const bareUuid = (uuid: string) => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+
+async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined): Promise<BypassFinding | undefined> {
   if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
   if (deployment.environmentType === undefined || deployment.pipeline === undefined)
     return { deployment, status: 'missing-data', reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.` };
   let decisions: DecisionRecord[];
   try {
-    decisions = (await scanDecisions(entities, { pipeline: deployment.pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+    // The decision log indexes the pipeline as the provider request spelled it; look under both spellings.
+    const bare = bareUuid(deployment.pipeline);
+    decisions = [];
+    for (const pipeline of [`{${bare}}`, bare]) {
+      decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+      if (decisions.length) break;
+    }
   } catch (error) {
     return { deployment, status: 'missing-data', reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.` };
   }
@@ -58,13 +84,23 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord): Promi
           ? 'Pipeline Guard passed this pipeline through unchanged because no policy was saved yet: the deployment was not checked.'
           : `Pipeline Guard's decision for this pipeline was ${decision.outcome}, not allowed, yet it deployed to Production.`,
     };
+  const used = decision.environments;
+  if (used.length === 0)
+    return { deployment, decision: shown, status: 'missing-data', reason: 'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this Production deployment.' };
+  if (protectedEnvironments && !used.some((name) => protectedEnvironments.has(name)))
+    return {
+      deployment,
+      decision: shown,
+      status: 'unprotected',
+      reason: `Deployed to Production from a run Pipeline Guard allowed only as ${used.map((name) => `"${name}"`).join(', ')}: no step ran in a protected environment${protectedEnvironments.size ? ` (${[...protectedEnvironments].map((name) => `"${name}"`).join(', ')})` : ''}. A step outside the policy's production environments deployed to Production: check its deployment environment and the policy's \`match\`.`,
+    };
   return { deployment, decision: shown, status: 'allowed', reason: 'An allowed Pipeline Guard decision covers this deployment.' };
 }
 
 /** One page of deployments, newest first, judged; `nextCursor` continues. */
-export async function checkBypasses(entities: EntityStore, options: { from?: number; to?: number; cursor?: string } = {}): Promise<BypassReport> {
+export async function checkBypasses(entities: EntityStore, options: BypassOptions = {}): Promise<BypassReport> {
   const scan = await scanDeployments(entities, options);
-  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment)));
+  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments)));
   const relevant = judged.filter((finding): finding is BypassFinding => finding !== undefined);
   return {
     findings: relevant.filter((finding) => finding.status !== 'allowed'),
