@@ -272,11 +272,24 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     }
   }
 
+  // Another environment's custom audience in the step's token lets the token be exchanged where only that environment's may.
+  const requested = isPlainObject(site.step.oidc) ? { value: site.step.oidc, segments: [...site.segments, 'step', 'oidc', 'audiences'] as Path } : site.step.oidc === undefined && isPlainObject(context.config.options) && isPlainObject(context.config.options.oidc) ? { value: context.config.options.oidc, segments: ['options', 'oidc', 'audiences'] as Path } : undefined;
+  if (requested && Array.isArray(requested.value.audiences)) {
+    const ownAudience = env.oidc?.audience;
+    for (const other of context.policy.policy.environments) {
+      const audience = other.oidc?.audience;
+      if (other === env || !audience || audience === ownAudience || !requested.value.audiences.includes(audience)) continue;
+      report(requested.segments, `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`, ownAudience ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.` : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`);
+    }
+  }
+
+  // Image and runner-storage roles are AWS roles: they matter only where the policy governs AWS.
   const ownRole = env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined;
+  const awsRoleFix = (field: string) => (ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : `Remove \`${field}\`: environment "${env.name}" has no AWS role${env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : ''}; ask a workspace admin if this step needs one.`);
   const checkImage = (image: unknown, segments: () => Path, what: string) => {
     const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
-    if (oidcRole === undefined || (ownRole && oidcRole === ownRole)) return;
-    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : identityFix(env));
+    if (oidcRole === undefined || !governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
+    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, awsRoleFix('image.aws.oidc-role'));
   };
   const ownImage = site.step.image;
   checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
@@ -288,8 +301,8 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
   const ownRuntime = site.step.runtime !== undefined;
   const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
-  if (runtimeRole !== undefined && !(ownRole && runtimeRole === ownRole))
-    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : identityFix(env));
+  if (runtimeRole !== undefined && governed.has('aws') && !(ownRole && runtimeRole === ownRole))
+    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : awsRoleFix('runtime.self-hosted.storage.aws.oidc-role'));
 
   // A cache is saved by one step and restored in every step and branch that names it: one holding the
   // directory where a cloud CLI keeps its login would hand this environment's credentials to others.

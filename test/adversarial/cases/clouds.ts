@@ -289,6 +289,42 @@ export const clouds: AdversarialFamily = {
     },
     allowedIn(vaultProdGcpDev, 'names a Kubernetes deployment like the PROD Vault role, with no Vault mount or server of PROD (Vault)', 'kubectl rollout status deployment/prod-deploy --timeout=60s'),
 
+    {
+      name: 'a step whose ECR image is pulled with its own AWS role is allowed where the policy governs no AWS (GCP)',
+      target: F,
+      policy: gcpBoth,
+      items: [step('Build', { image: { name: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ci:1', aws: { 'oidc-role': 'arn:aws:iam::123456789012:role/ecr-pull' } }, runtime: { 'self-hosted': { storage: { aws: { bucket: 'b', region: 'eu-west-1', 'oidc-role': 'arn:aws:iam::123456789012:role/cache' } } } } })],
+      expect: { allowed: true },
+    },
+    {
+      name: 'a DEV step that asks for the PROD custom audience is blocked',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      items: [step('Build', { oidc: { audiences: ['ci', 'prod-aws-aud'] }, script: ['aws s3 ls'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['the custom audience of environment "prod"'] },
+    },
+    {
+      name: 'a DEV step that asks for the PROD custom audience through options.oidc is blocked',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      extra: { options: { oidc: { audiences: ['prod-aws-aud'] } } },
+      items: [step('Build', { script: ['aws s3 ls'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['options.oidc'] },
+    },
+    {
+      name: 'a DEV step that asks for audiences of its own is allowed',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      items: [step('Build', { oidc: { audiences: ['ci-tools', 'sts.amazonaws.com'] }, script: ['aws s3 ls'] })],
+      expect: { allowed: true },
+    },
+
     // ---- commands as the shell reads them (reference policy, AWS) ----
     ...SHELL_FORMS.map(([what, line]) => blockedIn(undefined, what, line)),
     ...NO_FALSE_POSITIVES.map(([what, line]) => allowedIn(undefined, what, line)),
