@@ -6,6 +6,7 @@
  * lists the forms and the known limits. Pure and free of policy types: the rule decides whose
  * identity a use names.
  */
+import { shellQuote } from './shell';
 import { parseShell, type SimpleCommand } from './shell-words';
 
 export type CloudProvider = 'aws' | 'gcp' | 'vault';
@@ -336,17 +337,48 @@ function usesInText(text: string, add: (use: CredentialUse) => void, depth: numb
   });
 }
 
-/** Every identity choice in one script command, each once. */
-export function credentialUsesIn(text: string): CredentialUse[] {
-  if (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text))) return [];
+/**
+ * Simple `alias NAME='…'` definitions in a step's commands. Bitbucket runs a step's script lines in one
+ * shell, so an alias defined on one line (with `shopt -s expand_aliases`) runs on the lines after it.
+ */
+export function aliasesIn(texts: Iterable<string>): ReadonlyMap<string, string> {
+  const aliases = new Map<string, string>();
+  for (const text of texts) {
+    if (!text.includes('alias')) continue;
+    for (const command of parseShell(text)) {
+      const resolved = commandOf(command.words);
+      if (resolved?.name !== 'alias') continue;
+      for (const arg of resolved.args) {
+        const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
+        if (match) aliases.set(match[1], match[2]);
+      }
+    }
+  }
+  return aliases;
+}
+
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();
+
+/** Every identity choice in one script command, each once; commands named by `aliases` are read as what they stand for. */
+export function credentialUsesIn(text: string, aliases: ReadonlyMap<string, string> = NO_ALIASES): CredentialUse[] {
+  const expansions: string[] = [];
+  if (aliases.size)
+    for (const command of parseShell(text)) {
+      const index = command.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word));
+      const alias = index >= 0 ? aliases.get(command.words[index]) : undefined;
+      if (alias !== undefined) expansions.push(`${alias} ${command.words.slice(index + 1).map(shellQuote).join(' ')}`);
+    }
+  if (!expansions.length && (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))) return [];
   const uses: CredentialUse[] = [];
   const seen = new Set<string>();
-  usesInText(text, (use) => {
+  const add = (use: CredentialUse) => {
     const key = `${use.what}\u0000${use.value}`;
     if (seen.has(key)) return;
     seen.add(key);
     uses.push(use);
-  }, 0);
+  };
+  usesInText(text, add, 0);
+  for (const expansion of expansions) usesInText(expansion, add, 1);
   return uses;
 }
 

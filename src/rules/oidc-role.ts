@@ -1,6 +1,6 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
-import { credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
+import { aliasesIn, credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
@@ -246,8 +246,9 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
   };
 
+  const aliases = aliasesIn([...commandsOf(site, setupLength)].map((command) => command.text));
   for (const command of commandsOf(site, setupLength)) {
-    for (const use of credentialUsesIn(command.text)) {
+    for (const use of credentialUsesIn(command.text, aliases)) {
       if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;

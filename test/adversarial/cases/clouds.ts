@@ -201,6 +201,13 @@ export const clouds: AdversarialFamily = {
       ['points the setup directory variable at the repository', 'PIPELINE_GUARD_OIDC_DIR=keys; gcloud auth login --cred-file=$PIPELINE_GUARD_OIDC_DIR/prod.json'],
       ['names another file in the setup directory', 'gcloud auth login --cred-file="$PIPELINE_GUARD_OIDC_DIR/prod.json"'],
     ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
+    {
+      name: 'a DEV step that hides gcloud and its impersonation flag in an alias is blocked (GCP)',
+      target: F,
+      policy: gcpBoth,
+      items: [step('Build', { oidc: true, script: ["shopt -s expand_aliases; alias g='gcloud storage ls --impersonate-service-account'", 'g "$OTHER_SA"'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['passes --impersonate-service-account'] },
+    },
     allowedIn(gcpBoth, 'logs gcloud in again with the credential file the setup wrote (GCP)', 'gcloud auth login --cred-file="${PIPELINE_GUARD_OIDC_DIR}/gcp-credentials.json" --quiet'),
     {
       name: 'a DEV step on GCP that assumes an AWS role from a repository variable is blocked (PROD stays on AWS)',
