@@ -419,7 +419,7 @@ export function createHandlers(deps: HandlerDependencies) {
       // Which environments guard production comes from the saved policy; without one, any environment counts.
       const current = await repo.current();
       const saved = current.state === 'ok' ? validatePolicy(current.record.policy) : undefined;
-      return checkBypasses(entities, { cursor, ...(saved?.ok ? { protectedEnvironments: protectedEnvironmentNames(saved.policy.environments) } : {}) });
+      return checkBypasses(entities, { cursor, legacy: deps.kv, ...(saved?.ok ? { protectedEnvironments: protectedEnvironmentNames(saved.policy.environments) } : {}) });
     }),
 
     listPolicyTests: handler<{ tests: PolicyTest[] }>(async (_identity, payload) => {

@@ -6,9 +6,11 @@
  * or the pipeline, or the lookup failed) is listed as unknown, never as a pass.
  */
 import type { DecisionRecord } from './decision-record';
+import { readLegacyPage } from './decision-log';
 import { scanDecisions } from './decision-store';
 import { scanDeployments, type DeploymentRecord } from './deployments';
 import type { EntityStore } from './entity-store';
+import type { KeyValueStore } from './kv';
 
 export const PRODUCTION = 'PRODUCTION';
 
@@ -45,6 +47,24 @@ export interface BypassOptions {
    * its steps ran in one of them. Without it (no policy to ask), any environment the decision used counts.
    */
   readonly protectedEnvironments?: ReadonlySet<string>;
+  /** Where records of the older log format live, read when the log has no decision for a pipeline. */
+  readonly legacy?: KeyValueStore;
+}
+
+/** The older log kept at most about 1,000 records (30-day TTL): a bounded read, done once per check. */
+const LEGACY_PAGES = 20;
+
+/** The newest older-format decision per bare pipeline UUID. */
+async function legacyDecisions(kv: KeyValueStore): Promise<Map<string, DecisionRecord>> {
+  const byPipeline = new Map<string, DecisionRecord>();
+  let cursor: string | undefined;
+  for (let page = 0; page < LEGACY_PAGES; page++) {
+    const read = await readLegacyPage(kv, cursor);
+    for (const { record } of read.entries) if (record.pipeline !== undefined && !byPipeline.has(bareUuid(record.pipeline))) byPipeline.set(bareUuid(record.pipeline), record);
+    cursor = read.cursor;
+    if (cursor === undefined) break;
+  }
+  return byPipeline;
 }
 
 /** Protected environments of a policy: a Production deployment should come from a step in one of them. */
@@ -55,7 +75,7 @@ export function protectedEnvironmentNames(environments: ReadonlyArray<{ name: st
 /** Pipeline UUIDs as both sides keep them: bare, lower case (events and records may or may not brace them). */
 export const bareUuid = (uuid: string) => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
 
-async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined): Promise<BypassFinding | undefined> {
+async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined, legacy: () => Promise<Map<string, DecisionRecord>>): Promise<BypassFinding | undefined> {
   if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
   if (deployment.environmentType === undefined || deployment.pipeline === undefined)
     return { deployment, status: 'missing-data', reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.` };
@@ -67,6 +87,10 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord, protec
     for (const pipeline of [`{${bare}}`, bare]) {
       decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
       if (decisions.length) break;
+    }
+    if (!decisions.length) {
+      const older = (await legacy()).get(bare);
+      if (older) decisions = [older];
     }
   } catch (error) {
     return { deployment, status: 'missing-data', reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.` };
@@ -100,7 +124,9 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord, protec
 /** One page of deployments, newest first, judged; `nextCursor` continues. */
 export async function checkBypasses(entities: EntityStore, options: BypassOptions = {}): Promise<BypassReport> {
   const scan = await scanDeployments(entities, options);
-  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments)));
+  let legacy: Promise<Map<string, DecisionRecord>> | undefined;
+  const legacyOnce = () => (legacy ??= options.legacy ? legacyDecisions(options.legacy) : Promise.resolve(new Map<string, DecisionRecord>()));
+  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments, legacyOnce)));
   const relevant = judged.filter((finding): finding is BypassFinding => finding !== undefined);
   return {
     findings: relevant.filter((finding) => finding.status !== 'allowed'),
