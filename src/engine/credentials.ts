@@ -6,6 +6,7 @@
  * lists the forms and the known limits. Pure and free of policy types: the rule decides whose
  * identity a use names.
  */
+import { shellQuote } from './shell';
 import { parseShell, type SimpleCommand } from './shell-words';
 
 export type CloudProvider = 'aws' | 'gcp' | 'vault';
@@ -67,6 +68,9 @@ export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   VAULT_TOKEN: v('vault', 'secret'),
   VAULT_CLIENT_CERT: v('vault', 'secret'),
   VAULT_CLIENT_KEY: v('vault', 'secret'),
+  // The private directory Pipeline Guard's GCP setup writes the token and credential file to
+  // (src/rules/oidc-setup.ts): a step that points it elsewhere chooses which file counts as "its own".
+  PIPELINE_GUARD_OIDC_DIR: v('gcp', 'tokenFile'),
 };
 
 /** Keys of ~/.aws/config and ~/.aws/credentials that choose credentials (AWS CLI "Configuration and credential file settings"). */
@@ -102,8 +106,8 @@ const READERS = new Set(['read', 'mapfile', 'readarray', 'getopts']);
 const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'rsync', 'dd']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_NAMES = Object.keys(CREDENTIAL_VARIABLES).join('|');
-/** `NAME=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file). */
-const ASSIGNMENT_IN_WORD = new RegExp(`(?<![A-Za-z0-9_])(${VARIABLE_NAMES})=([^\\s;&|'"]*)`, 'g');
+/** `NAME=value` and `NAME+=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file). */
+const ASSIGNMENT_IN_WORD = new RegExp(`(?<![A-Za-z0-9_])(${VARIABLE_NAMES})(\\+?=)([^\\s;&|'"]*)`, 'g');
 /** `${NAME:=value}` and `${NAME=value}` assign when NAME is unset. */
 const DEFAULT_ASSIGNMENT = new RegExp(`\\$\\{(${VARIABLE_NAMES}):?=([^}]*)\\}`, 'g');
 const CONFIG_KEY_TEXT = new RegExp(`(${Object.keys(AWS_CONFIG_KEYS).join('|')})[ \\t]*=[ \\t]*([^\\s'"\\\\]+)`, 'g');
@@ -139,6 +143,16 @@ function commandOf(words: readonly string[]): { name: string; args: string[] } |
     const name = basename(word);
     if (/^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/.test(word)) {
       i++;
+      continue;
+    }
+    // `function f { …; }` and `coproc [NAME] { …; }`: the body runs when f is called (the rule reads it where it is defined).
+    if (name === 'function') {
+      i += 2;
+      while (i < words.length && (words[i] === '()' || words[i] === '(' || words[i] === ')')) i++;
+      continue;
+    }
+    if (name === 'coproc') {
+      i += i + 2 < words.length && NAME.test(words[i + 1]) && words[i + 2] === '{' ? 2 : 1;
       continue;
     }
     if (!WRAPPERS.has(name) && name !== 'env') break;
@@ -215,20 +229,22 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
   const { words } = command;
   for (const word of words) {
     // A word that is the assignment keeps its whole value (`X=$(cmd arg)` is one word); inside other text the value ends at white space.
-    for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `sets ${match[1]}`, match.index === 0 ? word.slice(match[1].length + 1) : match[2]));
+    for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(assignmentUse(match, match.index === 0 ? word.slice(match[1].length + match[2].length) : match[3], 'sets'));
     for (const match of word.matchAll(DEFAULT_ASSIGNMENT)) add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
     for (const value of configKeyUses(word)) add(value);
   }
   // A here-document is a file the step writes, often to `source` later: its assignments count too.
   for (const body of command.heredocs) {
     for (const value of configKeyUses(body)) add(value);
-    for (const match of body.matchAll(ASSIGNMENT_IN_WORD)) add(variableUse(match[1], `writes ${match[1]}= into a file`, match[2]));
+    for (const match of body.matchAll(ASSIGNMENT_IN_WORD)) add(assignmentUse(match, match[3], 'writes'));
   }
   for (const target of command.redirects) if (CREDENTIAL_FILES.test(target)) add(fileUse(target));
   for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value });
   for (const word of words)
     if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', value: word });
 
+  // `env -S '…'` / `env --split-string='…'` splits its argument into a command line.
+  if (depth < 4 && words.some((word) => basename(word) === 'env')) for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, add, depth + 1);
   const resolved = commandOf(words);
   if (!resolved) return;
   const { name, args } = resolved;
@@ -249,7 +265,52 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
   if (SHELLS.has(name)) {
     const index = args.findIndex((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
     if (index >= 0 && index + 1 < args.length) usesInText(args[index + 1], add, depth + 1);
+    // Without -c a shell reads its commands from stdin: `bash <<< '…'`, `bash <<EOF`.
+    else for (const text of [...command.redirects, ...command.heredocs]) usesInText(text, add, depth + 1);
   }
+  if (SHELLS.has(name) || SOURCES.has(name))
+    for (const arg of args) if (arg.startsWith('<(') && arg.endsWith(')')) for (const inner of parseShell(arg.slice(2, -1))) usesInText(printedText(inner) ?? '', add, depth + 1);
+  // `find … -exec CMD … ;` runs CMD.
+  if (name === 'find')
+    for (let i = 0; i < args.length; i++)
+      if (FIND_EXEC.has(args[i])) {
+        let end = i + 1;
+        while (end < args.length && args[end] !== ';' && args[end] !== '+') end++;
+        usesInCommand({ words: args.slice(i + 1, end), redirects: [], heredocs: [], separator: '' }, add, depth + 1);
+        i = end;
+      }
+}
+
+const SOURCES = new Set(['source', '.']);
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
+/** What `echo`/`printf`/`cat <<EOF` writes to stdout, when it writes fixed text: a shell it is piped into runs it. */
+function printedText(command: SimpleCommand): string | undefined {
+  const resolved = commandOf(command.words);
+  if (!resolved) return undefined;
+  if (resolved.name === 'echo') return resolved.args.filter((arg) => !/^-[neE]+$/.test(arg)).join(' ');
+  // The format and each argument on a line of its own: `printf '%s\n' 'cmd …'` prints `cmd …`.
+  if (resolved.name === 'printf') return resolved.args.join('\n');
+  if (resolved.name === 'cat' && command.heredocs.length) return command.heredocs.join('\n');
+  return undefined;
+}
+
+/** `echo '…' | sh`: the shell after the pipe runs what the command before it prints. */
+function pipedIntoShell(command: SimpleCommand, next: SimpleCommand | undefined): string | undefined {
+  if (command.separator !== '|' || !next) return undefined;
+  const reader = commandOf(next.words);
+  if (!reader || !(SHELLS.has(reader.name) || (SOURCES.has(reader.name) && /^\/dev\/stdin$/.test(reader.args[0] ?? ''))) || reader.args.some((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg))) return undefined;
+  return printedText(command);
+}
+
+/**
+ * `NAME=value`, or `NAME+=value`, which appends to whatever NAME held: its value is written as
+ * `${NAME}value`, so it is never the environment's own identity unless nothing is appended.
+ */
+function assignmentUse(match: RegExpMatchArray, value: string, verb: 'sets' | 'writes'): CredentialUse {
+  const [, name, operator] = match;
+  if (operator === '+=') return variableUse(name, verb === 'sets' ? `appends to ${name}` : `writes ${name}+= into a file`, `\${${name}}${value}`);
+  return variableUse(name, verb === 'sets' ? `sets ${name}` : `writes ${name}= into a file`, value);
 }
 
 function variableUse(name: string, what: string, value: string): CredentialUse {
@@ -268,20 +329,56 @@ function configKeyUses(text: string): CredentialUse[] {
 }
 
 function usesInText(text: string, add: (use: CredentialUse) => void, depth: number): void {
-  for (const command of parseShell(text)) usesInCommand(command, add, depth);
+  const commands = parseShell(text);
+  commands.forEach((command, index) => {
+    usesInCommand(command, add, depth);
+    const piped = depth < 4 ? pipedIntoShell(command, commands[index + 1]) : undefined;
+    if (piped) usesInText(piped, add, depth + 1);
+  });
 }
 
-/** Every identity choice in one script command, each once. */
-export function credentialUsesIn(text: string): CredentialUse[] {
-  if (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text))) return [];
+/**
+ * Simple `alias NAME='…'` definitions in a step's commands. Bitbucket runs a step's script lines in one
+ * shell, so an alias defined on one line (with `shopt -s expand_aliases`) runs on the lines after it.
+ */
+export function aliasesIn(texts: Iterable<string>): ReadonlyMap<string, string> {
+  const aliases = new Map<string, string>();
+  for (const text of texts) {
+    if (!text.includes('alias')) continue;
+    for (const command of parseShell(text)) {
+      const resolved = commandOf(command.words);
+      if (resolved?.name !== 'alias') continue;
+      for (const arg of resolved.args) {
+        const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
+        if (match) aliases.set(match[1], match[2]);
+      }
+    }
+  }
+  return aliases;
+}
+
+const NO_ALIASES: ReadonlyMap<string, string> = new Map();
+
+/** Every identity choice in one script command, each once; commands named by `aliases` are read as what they stand for. */
+export function credentialUsesIn(text: string, aliases: ReadonlyMap<string, string> = NO_ALIASES): CredentialUse[] {
+  const expansions: string[] = [];
+  if (aliases.size)
+    for (const command of parseShell(text)) {
+      const index = command.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word));
+      const alias = index >= 0 ? aliases.get(command.words[index]) : undefined;
+      if (alias !== undefined) expansions.push(`${alias} ${command.words.slice(index + 1).map(shellQuote).join(' ')}`);
+    }
+  if (!expansions.length && (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))) return [];
   const uses: CredentialUse[] = [];
   const seen = new Set<string>();
-  usesInText(text, (use) => {
+  const add = (use: CredentialUse) => {
     const key = `${use.what}\u0000${use.value}`;
     if (seen.has(key)) return;
     seen.add(key);
     uses.push(use);
-  }, 0);
+  };
+  usesInText(text, add, 0);
+  for (const expansion of expansions) usesInText(expansion, add, 1);
   return uses;
 }
 

@@ -132,9 +132,10 @@ export function parseShell(text: string, depth = 0): SimpleCommand[] {
       add(out, true);
       return true;
     }
+    // `$"…"` is a locale-translated string: without a translation, bash reads it as `"…"`.
     if (!isQuoted && next === '"') {
       i++;
-      return false;
+      return true;
     }
     return false;
   };
@@ -332,4 +333,23 @@ export function shellReading(text: string): string {
     .map((command) => `${command.words.join(' ')}${command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `}`)
     .join('')
     .trimEnd();
+}
+
+const MAY_HIDE = /['"\\\n$`]/;
+
+/**
+ * Every piece of text the shell hands a command, as it reads it: each word, redirection target and
+ * here-document body, and, where one of those is itself shell text (`bash -c '…'`, `eval "…"`, a
+ * here-document fed to a shell), the words inside it, down to a small depth. For a last-resort
+ * search of values that quoting, escapes or line continuations split in the raw text.
+ */
+export function shellTexts(text: string, depth = 0): string[] {
+  const out: string[] = [];
+  for (const command of parseShell(text)) {
+    for (const piece of [...command.words, ...command.redirects, ...command.heredocs]) {
+      out.push(piece);
+      if (depth < 3 && MAY_HIDE.test(piece)) out.push(...shellTexts(piece, depth + 1));
+    }
+  }
+  return out;
 }

@@ -1,14 +1,15 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
-import { credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
+import { aliasesIn, credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
-import { commandsOf, excerpt, pipesOf } from '../engine/script';
+import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
+import { shellTexts } from '../engine/shell-words';
 import { shellQuote } from '../engine/shell';
 import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
 import type { Path } from '../primitives/path';
 import { describeIdentity, foreignIdentities, identityValues, providerOf } from '../policy/identity';
 import type { Environment } from '../policy/schema';
-import { OIDC_DIRECTORY_VARIABLE, oidcSetupLines } from './oidc-setup';
+import { GCP_CREDENTIALS_FILE_NAME, OIDC_DIRECTORY_VARIABLE, oidcSetupLines, TOKEN_FILE_NAME } from './oidc-setup';
 
 export { oidcSetupLines } from './oidc-setup';
 
@@ -26,9 +27,15 @@ export function setupLineCount(site: StepSite): number {
 /** Variables the setup lines of each provider set: passing them on (`--role-arn "$AWS_ROLE_ARN"`) uses the environment's own identity. */
 const PROVIDED: Record<string, readonly string[]> = {
   aws: ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
-  gcp: ['GOOGLE_APPLICATION_CREDENTIALS'],
+  gcp: ['GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_CONFIG'],
   vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
 };
+
+/**
+ * The files the setup writes into its private directory, named exactly: the step can reassign the
+ * directory variable (which is itself reported) and `..` would leave it, so no other path under it counts.
+ */
+const SETUP_FILE = new RegExp(`^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`);
 
 /** Whether a use names the environment's own identity (or passes a variable through unchanged). */
 export function isOwnUse(use: CredentialUse, env: Environment): boolean {
@@ -37,7 +44,7 @@ export function isOwnUse(use: CredentialUse, env: Environment): boolean {
   const oidc = env.oidc;
   if (!oidc || providerOf(oidc) !== use.provider) return false;
   if (reference && PROVIDED[use.provider].includes(reference)) return true;
-  if (use.value.startsWith(`$${OIDC_DIRECTORY_VARIABLE}/`) || use.value.startsWith(`\${${OIDC_DIRECTORY_VARIABLE}}/`)) return true;
+  if (SETUP_FILE.test(use.value)) return true;
   switch (oidc.provider) {
     case 'gcp':
       return (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) || (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider);
@@ -98,6 +105,20 @@ const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command her
  */
 type Disarm = () => string | undefined;
 
+/**
+ * Whether a cache path is, or contains, a place the cloud CLIs keep credentials: ~/.config/gcloud,
+ * ~/.aws, ~/.vault-token (and a home directory or ~/.config above them), however the home is spelled.
+ */
+export function holdsCredentials(cachePath: string): boolean {
+  const path = cachePath
+    .trim()
+    .replace(/^(?:~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~')
+    .replace(/\/+/g, '/')
+    .replace(/\/\.(?=\/|$)/g, '')
+    .replace(/\/$/, '');
+  return /^~(?:\/\.config(?:\/gcloud(?:\/.*)?)?|\/\.aws(?:\/.*)?|\/\.vault-token)?$/.test(path);
+}
+
 /** Whether `text` appears in any key or string of a JSON value (the working copy is at most 64 levels deep). */
 function mentions(value: unknown, text: string): boolean {
   if (typeof value === 'string') return value.includes(text);
@@ -112,6 +133,84 @@ function mentions(value: unknown, text: string): boolean {
 /** The first environment among `candidates` whose identity `value` names anywhere. */
 function mentionedIdentity(value: unknown, candidates: readonly Environment[]): { env: Environment; text: string } | undefined {
   for (const env of candidates) for (const text of identityValues(env.oidc!)) if (mentions(value, text)) return { env, text };
+  return undefined;
+}
+
+/** Every key and string of a JSON value. */
+function stringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsOf(item, out);
+  else if (isPlainObject(value))
+    for (const key in value) {
+      out.push(key);
+      stringsOf(value[key], out);
+    }
+  return out;
+}
+
+const NAME_CHAR = '[A-Za-z0-9_.-]';
+const tokenPattern = (text: string) => new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
+const hostOf = (address: string) => address.replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
+
+/**
+ * Texts that name `other`'s identity to a step of `env`. Beyond the identity values: a Vault mount
+ * env does not use, as its login path (`auth/<mount>/login`, also under `/v1/`); and a Vault role
+ * name, which alone is too short to search for, when the step also names that foreign mount or a
+ * Vault server env does not use (curl to the login API, a vault-agent config, a pipe's variables).
+ */
+type ForeignTexts = { values: readonly string[]; role?: { pattern: RegExp; role: string; company: Array<{ pattern: RegExp; text: string }> } };
+const foreignTextsCache = new WeakMap<Environment, WeakMap<Environment, ForeignTexts>>();
+function foreignTexts(other: Environment, env: Environment): ForeignTexts {
+  let byEnv = foreignTextsCache.get(other);
+  if (!byEnv) foreignTextsCache.set(other, (byEnv = new WeakMap()));
+  let texts = byEnv.get(env);
+  if (!texts) byEnv.set(env, (texts = computeForeignTexts(other, env)));
+  return texts;
+}
+
+function computeForeignTexts(other: Environment, env: Environment): ForeignTexts {
+  const oidc = other.oidc!;
+  if (oidc.provider !== 'vault') return { values: identityValues(oidc) };
+  const own = env.oidc?.provider === 'vault' ? env.oidc : undefined;
+  const foreignMount = own?.mount !== oidc.mount;
+  const host = hostOf(oidc.address);
+  const company = [
+    ...(foreignMount ? [{ pattern: tokenPattern(oidc.mount), text: `mount ${oidc.mount}` }] : []),
+    ...(host && (!own || hostOf(own.address) !== host) ? [{ pattern: tokenPattern(host), text: host }] : []),
+  ];
+  return {
+    values: [...identityValues(oidc), ...(foreignMount ? [`auth/${oidc.mount}/login`] : [])],
+    role: company.length && own?.role !== oidc.role ? { pattern: tokenPattern(oidc.role), role: oidc.role, company } : undefined,
+  };
+}
+
+const MAY_HIDE = /['"\\\n]/;
+
+/**
+ * The last-resort search: another environment's identity named in the step's raw text, or in a
+ * command's words as the shell reads them (quote splicing, backslashes and line continuations put
+ * back together), for the tools the credential reader does not know.
+ */
+function foreignMention(site: StepSite, setupLength: number, foreign: readonly Environment[], env: Environment): { env: Environment; text: string; command?: ScriptCommand } | undefined {
+  const commands = [...commandsOf(site, setupLength)];
+  let readings: string[][] | undefined;
+  const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? shellTexts(command.text) : [])));
+  let strings: string[] | undefined;
+  for (const other of foreign) {
+    const { values, role } = foreignTexts(other, env);
+    for (const text of values) {
+      if (mentions(site.step, text)) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
+      const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
+      if (index >= 0) return { env: other, text, command: commands[index] };
+    }
+    if (!role) continue;
+    strings ??= [...stringsOf(site.step), ...readingsOf().flat()];
+    if (!strings.some((text) => role.pattern.test(text))) continue;
+    const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
+    if (!companion) continue;
+    const index = commands.findIndex((c, i) => role.pattern.test(c.text) || readingsOf()[i].some((piece) => role.pattern.test(piece)));
+    return { env: other, text: `${role.role} with ${companion.text}`, command: index >= 0 ? commands[index] : undefined };
+  }
   return undefined;
 }
 
@@ -147,8 +246,9 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
   };
 
+  const aliases = aliasesIn([...commandsOf(site, setupLength)].map((command) => command.text));
   for (const command of commandsOf(site, setupLength)) {
-    for (const use of credentialUsesIn(command.text)) {
+    for (const use of credentialUsesIn(command.text, aliases)) {
       if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
@@ -173,11 +273,24 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     }
   }
 
+  // Another environment's custom audience in the step's token lets the token be exchanged where only that environment's may.
+  const requested = isPlainObject(site.step.oidc) ? { value: site.step.oidc, segments: [...site.segments, 'step', 'oidc', 'audiences'] as Path } : site.step.oidc === undefined && isPlainObject(context.config.options) && isPlainObject(context.config.options.oidc) ? { value: context.config.options.oidc, segments: ['options', 'oidc', 'audiences'] as Path } : undefined;
+  if (requested && Array.isArray(requested.value.audiences)) {
+    const ownAudience = env.oidc?.audience;
+    for (const other of context.policy.policy.environments) {
+      const audience = other.oidc?.audience;
+      if (other === env || !audience || audience === ownAudience || !requested.value.audiences.includes(audience)) continue;
+      report(requested.segments, `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`, ownAudience ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.` : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`);
+    }
+  }
+
+  // Image and runner-storage roles are AWS roles: they matter only where the policy governs AWS.
   const ownRole = env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined;
+  const awsRoleFix = (field: string) => (ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : `Remove \`${field}\`: environment "${env.name}" has no AWS role${env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : ''}; ask a workspace admin if this step needs one.`);
   const checkImage = (image: unknown, segments: () => Path, what: string) => {
     const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
-    if (oidcRole === undefined || (ownRole && oidcRole === ownRole)) return;
-    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : identityFix(env));
+    if (oidcRole === undefined || !governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
+    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, awsRoleFix('image.aws.oidc-role'));
   };
   const ownImage = site.step.image;
   checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
@@ -189,8 +302,21 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
   const ownRuntime = site.step.runtime !== undefined;
   const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
-  if (runtimeRole !== undefined && !(ownRole && runtimeRole === ownRole))
-    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : identityFix(env));
+  if (runtimeRole !== undefined && governed.has('aws') && !(ownRole && runtimeRole === ownRole))
+    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : awsRoleFix('runtime.self-hosted.storage.aws.oidc-role'));
+
+  // A cache is saved by one step and restored in every step and branch that names it: one holding the
+  // directory where a cloud CLI keeps its login would hand this environment's credentials to others.
+  if (env.oidc && Array.isArray(site.step.caches)) {
+    const definedCaches = isPlainObject(context.config.definitions) && isPlainObject(context.config.definitions.caches) ? context.config.definitions.caches : {};
+    site.step.caches.forEach((name, index) => {
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(definedCaches, name)) return;
+      const definition = definedCaches[name];
+      const cachePath = typeof definition === 'string' ? definition : isPlainObject(definition) && typeof definition.path === 'string' ? definition.path : undefined;
+      if (cachePath === undefined || !holdsCredentials(cachePath)) return;
+      report([...site.segments, 'step', 'caches', index], `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`, `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`);
+    });
+  }
 
   // Service containers are pulled for the step too, with the step's token, and get their own variables.
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
@@ -217,10 +343,11 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   // environment's identity written out anywhere in the step is reason enough to stop it. In warn mode
   // this looks at what is left after disarming, so that a second pass over the output decides the same.
   if (reported > 0 && !warnMode) return;
-  const other = mentionedIdentity(site.step, foreignIdentities(context.policy.policy.environments, env));
+  const foreign = foreignIdentities(context.policy.policy.environments, env);
+  const other = foreign.length ? foreignMention(site, setupLength, foreign, env) : undefined;
   if (!other) return;
-  const command = commandsOf(site, setupLength).find((c) => c.text.includes(other.text));
-  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : 'the step definition';
+  const command = other.command;
+  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;
   const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
   report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}.`, identityFix(env));
 }

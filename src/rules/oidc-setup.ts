@@ -31,6 +31,8 @@ function gcpLines(oidc: Extract<OidcIdentity, { provider: 'gcp' }>): string[] {
   return [
     'unset GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS GOOGLE_OAUTH_ACCESS_TOKEN GOOGLE_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE CLOUDSDK_AUTH_ACCESS_TOKEN_FILE CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_CONFIG CLOUDSDK_ACTIVE_CONFIG_NAME',
     PRIVATE_DIRECTORY,
+    // gcloud keeps its login in its config directory: a private one is never in a cache, an artifact or another step.
+    `export CLOUDSDK_CONFIG="$${OIDC_DIRECTORY_VARIABLE}/gcloud"`,
     TOKEN_TO_FILE,
     `gcloud iam workload-identity-pools create-cred-config ${shellQuote(oidc.workloadIdentityProvider)} --service-account=${shellQuote(oidc.serviceAccount)} --credential-source-file="$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}" --output-file=${credentials}`,
     `gcloud auth login --cred-file=${credentials} --quiet`,

@@ -12,7 +12,7 @@ import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { simulate, SimulationInputError } from '../simulate/simulate';
 import { createGrantStore, isActive } from '../storage/grant-store';
-import { checkBypasses } from '../storage/bypass';
+import { checkBypasses, protectedEnvironmentNames } from '../storage/bypass';
 import { DECISION_OUTCOMES } from '../storage/decision-record';
 import { BadCursorError, createDecisionQuery } from '../storage/decision-query';
 import { grantRunsFromLog } from '../storage/grant-runs';
@@ -422,7 +422,10 @@ export function createHandlers(deps: HandlerDependencies) {
 
     bypasses: handler<BypassView>(async (_identity, payload) => {
       const { cursor } = parsePayload(Payloads.bypasses, payload);
-      return checkBypasses(entities, { cursor });
+      // Which environments guard production comes from the saved policy; without one, any environment counts.
+      const current = await repo.current();
+      const saved = current.state === 'ok' ? validatePolicy(current.record.policy) : undefined;
+      return checkBypasses(entities, { cursor, legacy: deps.kv, ...(saved?.ok ? { protectedEnvironments: protectedEnvironmentNames(saved.policy.environments) } : {}) });
     }),
 
     listPolicyTests: handler<{ tests: PolicyTest[] }>(async (_identity, payload) => {

@@ -6,13 +6,15 @@
  * or the pipeline, or the lookup failed) is listed as unknown, never as a pass.
  */
 import type { DecisionRecord } from './decision-record';
+import { readLegacyPage } from './decision-log';
 import { scanDecisions } from './decision-store';
 import { scanDeployments, type DeploymentRecord } from './deployments';
 import type { EntityStore } from './entity-store';
+import type { KeyValueStore } from './kv';
 
 export const PRODUCTION = 'PRODUCTION';
 
-export type BypassStatus = 'no-decision' | 'not-allowed' | 'missing-data' | 'allowed';
+export type BypassStatus = 'no-decision' | 'not-allowed' | 'unprotected' | 'missing-data' | 'allowed';
 
 export interface BypassFinding {
   readonly deployment: DeploymentRecord;
@@ -35,13 +37,61 @@ export interface BypassReport {
 
 export const BYPASS_QUESTION = 'deployed without Pipeline Guard: was the provider deselected?';
 
-async function judge(entities: EntityStore, deployment: DeploymentRecord): Promise<BypassFinding | undefined> {
+export interface BypassOptions {
+  readonly from?: number;
+  readonly to?: number;
+  readonly cursor?: string;
+  /**
+   * Names of the policy's protected environments: those whose `match.deployments` or `manualTrigger`
+   * make them guard production. An allowed decision covers a Production deployment only when one of
+   * its steps ran in one of them. Without it (no policy to ask), any environment the decision used counts.
+   */
+  readonly protectedEnvironments?: ReadonlySet<string>;
+  /** Where records of the older log format live, read when the log has no decision for a pipeline. */
+  readonly legacy?: KeyValueStore;
+}
+
+/** The older log kept at most about 1,000 records (30-day TTL): a bounded read, done once per check. */
+const LEGACY_PAGES = 20;
+
+/** The newest older-format decision per bare pipeline UUID. */
+async function legacyDecisions(kv: KeyValueStore): Promise<Map<string, DecisionRecord>> {
+  const byPipeline = new Map<string, DecisionRecord>();
+  let cursor: string | undefined;
+  for (let page = 0; page < LEGACY_PAGES; page++) {
+    const read = await readLegacyPage(kv, cursor);
+    for (const { record } of read.entries) if (record.pipeline !== undefined && !byPipeline.has(bareUuid(record.pipeline))) byPipeline.set(bareUuid(record.pipeline), record);
+    cursor = read.cursor;
+    if (cursor === undefined) break;
+  }
+  return byPipeline;
+}
+
+/** Protected environments of a policy: a Production deployment should come from a step in one of them. */
+export function protectedEnvironmentNames(environments: ReadonlyArray<{ name: string; default?: boolean; manualTrigger?: boolean; match?: { deployments?: readonly string[] } }>): Set<string> {
+  return new Set(environments.filter((env) => !env.default && (env.manualTrigger || (env.match?.deployments?.length ?? 0) > 0)).map((env) => env.name));
+}
+
+/** Pipeline UUIDs as both sides keep them: bare, lower case (events and records may or may not brace them). */
+export const bareUuid = (uuid: string) => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+
+async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined, legacy: () => Promise<Map<string, DecisionRecord>>): Promise<BypassFinding | undefined> {
   if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
   if (deployment.environmentType === undefined || deployment.pipeline === undefined)
     return { deployment, status: 'missing-data', reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.` };
   let decisions: DecisionRecord[];
   try {
-    decisions = (await scanDecisions(entities, { pipeline: deployment.pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+    // The decision log indexes the pipeline as the provider request spelled it; look under both spellings.
+    const bare = bareUuid(deployment.pipeline);
+    decisions = [];
+    for (const pipeline of [`{${bare}}`, bare]) {
+      decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+      if (decisions.length) break;
+    }
+    if (!decisions.length) {
+      const older = (await legacy()).get(bare);
+      if (older) decisions = [older];
+    }
   } catch (error) {
     return { deployment, status: 'missing-data', reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.` };
   }
@@ -58,13 +108,25 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord): Promi
           ? 'Pipeline Guard passed this pipeline through unchanged because no policy was saved yet: the deployment was not checked.'
           : `Pipeline Guard's decision for this pipeline was ${decision.outcome}, not allowed, yet it deployed to Production.`,
     };
+  const used = decision.environments;
+  if (used.length === 0)
+    return { deployment, decision: shown, status: 'missing-data', reason: 'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this Production deployment.' };
+  if (protectedEnvironments && !used.some((name) => protectedEnvironments.has(name)))
+    return {
+      deployment,
+      decision: shown,
+      status: 'unprotected',
+      reason: `Deployed to Production from a run Pipeline Guard allowed only as ${used.map((name) => `"${name}"`).join(', ')}: no step ran in a protected environment${protectedEnvironments.size ? ` (${[...protectedEnvironments].map((name) => `"${name}"`).join(', ')})` : ''}. A step outside the policy's production environments deployed to Production: check its deployment environment and the policy's \`match\`.`,
+    };
   return { deployment, decision: shown, status: 'allowed', reason: 'An allowed Pipeline Guard decision covers this deployment.' };
 }
 
 /** One page of deployments, newest first, judged; `nextCursor` continues. */
-export async function checkBypasses(entities: EntityStore, options: { from?: number; to?: number; cursor?: string } = {}): Promise<BypassReport> {
+export async function checkBypasses(entities: EntityStore, options: BypassOptions = {}): Promise<BypassReport> {
   const scan = await scanDeployments(entities, options);
-  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment)));
+  let legacy: Promise<Map<string, DecisionRecord>> | undefined;
+  const legacyOnce = () => (legacy ??= options.legacy ? legacyDecisions(options.legacy) : Promise.resolve(new Map<string, DecisionRecord>()));
+  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments, legacyOnce)));
   const relevant = judged.filter((finding): finding is BypassFinding => finding !== undefined);
   return {
     findings: relevant.filter((finding) => finding.status !== 'allowed'),

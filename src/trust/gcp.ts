@@ -7,7 +7,7 @@
 import { shellQuote } from '../engine/shell';
 import { globRegexSource, isLiteralGlob, REF_GLOB } from '../primitives/glob';
 import type { Environment, OidcIdentity } from '../policy/schema';
-import { bitbucketAudience, braced, issuerUrl, type CheckedInputs } from './inputs';
+import { bitbucketAudience, braced, issuerUrl, tagWarning, trustedRefs, type CheckedInputs } from './inputs';
 
 type GcpIdentity = Extract<OidcIdentity, { provider: 'gcp' }>;
 
@@ -49,7 +49,7 @@ export function gcpAttributeCondition(env: Environment, inputs: CheckedInputs): 
   if (inputs.repositoryUuids.length) clauses.push(`assertion.repositoryUuid in ${celList(inputs.repositoryUuids.map(braced))}`);
   if (inputs.deploymentEnvironmentUuids.length) clauses.push(`assertion.deploymentEnvironmentUuid in ${celList(inputs.deploymentEnvironmentUuids.map(braced))}`);
   // A ref pattern of `**` admits every branch: no clause is needed, and none would narrow it.
-  const refs = [...env.branches, ...env.tags];
+  const refs = trustedRefs(env, inputs);
   if (!refs.includes('**')) clauses.push(refCondition(refs) ?? 'false');
   return clauses.join(' && ');
 }
@@ -80,10 +80,11 @@ export function generateGcpTrust(env: Environment, oidc: GcpIdentity, inputs: Ch
   ];
   if (!inputs.repositoryUuids.length)
     warnings.push(`No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can impersonate ${oidc.serviceAccount}. Pass --repository-uuid.`);
-  if (env.branches.includes('**') || env.tags.includes('**'))
+  const refs = trustedRefs(env, inputs);
+  if (refs.includes('**'))
     warnings.push(`Environment "${env.name}" allows every ${env.branches.includes('**') ? 'branch' : 'tag'} ("**"), so the condition does not restrict \`branchName\`.`);
-  if (env.tags.length && ![...env.branches, ...env.tags].includes('**'))
-    warnings.push(`The condition checks tags (${env.tags.join(', ')}) against \`branchName\`: Bitbucket's token has no tag claim, and what \`branchName\` holds on tag pipelines is not documented. Test a tag pipeline before relying on it.`);
+  const tags = refs.includes('**') ? undefined : tagWarning(env, inputs, 'the attribute condition');
+  if (tags) warnings.push(tags);
   if (oidc.audience) warnings.push(`The policy sets the custom audience "${oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${oidc.audience}] }\`.`);
   if (env.runner?.network) warnings.push('GCP cannot condition on the runners\' network here; keep runner separation in Pipeline Guard, and bind by repository and deployment environment.');
   return { provider: 'gcp', projectNumber, poolId, providerId, serviceAccount: oidc.serviceAccount, issuerUri, allowedAudiences, attributeMapping, attributeCondition, member, commands, warnings };

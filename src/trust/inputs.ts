@@ -1,4 +1,5 @@
 /** What every trust artifact needs from the caller's workspace, checked once: slugs, UUIDs, the issuer and the default audience. */
+import type { Environment } from '../policy/schema';
 
 export class TrustPolicyInputError extends Error {}
 
@@ -56,4 +57,22 @@ export function checkInputs(inputs: WorkspaceInputs): CheckedInputs {
     repositoryUuids: [...new Set((inputs.repositoryUuids ?? []).map((uuid) => bareUuid(uuid, 'repository UUID')))],
     deploymentEnvironmentUuids: [...new Set((inputs.deploymentEnvironmentUuids ?? []).map((uuid) => bareUuid(uuid, 'deployment environment UUID')))],
   };
+}
+
+/**
+ * The refs the branch clause admits. The token has no tag claim: a tag glob matched against
+ * `branchName` would admit a branch named like it ("v*" admits a branch "vuln-fix"). Tags are
+ * left out, so the cloud refuses tag pipelines, unless deployment-environment UUIDs are bound too,
+ * which only steps of that Bitbucket deployment environment carry.
+ */
+export function trustedRefs(env: Environment, inputs: CheckedInputs): string[] {
+  return inputs.deploymentEnvironmentUuids.length ? [...env.branches, ...env.tags] : [...env.branches];
+}
+
+/** The warning for an environment with tags, the same for every cloud. */
+export function tagWarning(env: Environment, inputs: CheckedInputs, where: string): string | undefined {
+  if (!env.tags.length) return undefined;
+  if (!inputs.deploymentEnvironmentUuids.length)
+    return `Tags (${env.tags.join(', ')}) are left out of ${where}: Bitbucket's token has no tag claim, and a tag glob matched against \`branchName\` would admit a branch named like it (e.g. "v*" admits a branch "vuln-fix"). Tag pipelines of "${env.name}" are therefore refused by the cloud. To admit them, pass --deployment-environment-uuid: the tags are then matched against \`branchName\` together with the deployment environment.`;
+  return `Tags (${env.tags.join(', ')}) are matched against \`branchName\` in ${where}, together with the deployment environment: a branch named like a tag glob passes the branch check, so only the deployment-environment binding keeps it out. What \`branchName\` holds on tag pipelines is not documented: test a tag pipeline before relying on it.`;
 }

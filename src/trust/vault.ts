@@ -7,7 +7,7 @@
 import { shellQuote } from '../engine/shell';
 import { isLiteralGlob } from '../primitives/glob';
 import type { Environment, OidcIdentity } from '../policy/schema';
-import { bitbucketAudience, braced, issuerUrl, type CheckedInputs } from './inputs';
+import { bitbucketAudience, braced, issuerUrl, tagWarning, trustedRefs, type CheckedInputs } from './inputs';
 
 type VaultIdentity = Extract<OidcIdentity, { provider: 'vault' }>;
 
@@ -46,7 +46,7 @@ export function vaultBranchGlobs(patterns: readonly string[]): { values: string[
 export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs: CheckedInputs): VaultTrust {
   const warnings: string[] = [];
   const issuer = issuerUrl(inputs.workspaceSlug);
-  const refs = [...env.branches, ...env.tags];
+  const refs = trustedRefs(env, inputs);
   const branches = refs.includes('**') ? undefined : vaultBranchGlobs(refs);
   const boundClaims: Record<string, string[]> = { workspaceUuid: [braced(inputs.workspaceUuid)] };
   if (inputs.repositoryUuids.length) boundClaims.repositoryUuid = inputs.repositoryUuids.map(braced);
@@ -78,7 +78,8 @@ export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs
   if (branches?.widened)
     warnings.push(`Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). Pipeline Guard still gates the step; list exact branch names to make Vault as strict.`);
   if (!branches) warnings.push(`Environment "${env.name}" allows every branch ("**"), so the role does not bind \`branchName\`.`);
-  if (env.tags.length && branches) warnings.push(`Tags (${env.tags.join(', ')}) are bound through \`branchName\`: what it holds on tag pipelines is not documented. Test a tag pipeline before relying on it.`);
+  const tags = branches ? tagWarning(env, inputs, '`bound_claims.branchName`') : undefined;
+  if (tags) warnings.push(tags);
   warnings.push(`token_policies names a Vault policy "${oidc.role}": create it with what "${env.name}" steps may read, or change the list.`);
   if (!cidrs.length) warnings.push(`Environment "${env.name}" has no \`runner.network.cidrs\`, so Vault tokens are not bound to the runners' addresses (\`token_bound_cidrs\`).`);
   return { provider: 'vault', address: oidc.address, mount: oidc.mount, role: oidc.role, configPath, config, rolePath, rolePayload, commands, warnings };

@@ -1,4 +1,8 @@
-import { AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+import { aliasesIn, AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
 
 const summary = (text: string) => credentialUsesIn(text).map((u) => `${u.provider}:${u.field}:${u.value}`);
 
@@ -57,5 +61,56 @@ describe('credentialUsesIn', () => {
 describe('credentialUsesIn on files the step writes', () => {
   it('reads assignments in a here-document meant to be sourced', () => {
     expect(credentialUsesIn("cat > env.sh <<'EOF'\nexport AWS_PROFILE=prod\nEOF").map((u) => `${u.variable}=${u.value}`)).toEqual(['AWS_PROFILE=prod']);
+  });
+});
+
+describe('credentialUsesIn on command forms that run a command indirectly', () => {
+  // Each line is run by bash with a stand-in `gcloud` that records its arguments: the reader must find what bash runs.
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-forms-'));
+  writeFileSync(path.join(dir, 'gcloud'), '#!/bin/sh\nprintf "%s\\n" "$*" >> "$OUT"\n', { mode: 0o755 });
+  const bashRuns = (line: string): string => {
+    const out = path.join(dir, `out-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(out, '');
+    execFileSync('bash', ['--noprofile', '--norc', '-c', `${line}\nwait`], { cwd: dir, encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`, OUT: out, OTHER_SA: 'other@x.iam.gserviceaccount.com' } });
+    return readFileSync(out, 'utf8');
+  };
+  it.each([
+    ['$"…" locale string', 'gcloud storage ls $"--impersonate-service-account=$OTHER_SA"'],
+    ['function NAME { … }', 'function f { gcloud storage ls --impersonate-service-account=$OTHER_SA; }; f'],
+    ['function NAME () { … }', 'function f () { gcloud storage ls --impersonate-service-account=$OTHER_SA; }; f'],
+    ['coproc', 'coproc gcloud storage ls --impersonate-service-account=$OTHER_SA'],
+    ['coproc NAME { … }', 'coproc G { gcloud storage ls --impersonate-service-account=$OTHER_SA; }'],
+    ['env -S', "env -S 'gcloud storage ls --impersonate-service-account=${OTHER_SA}'"],
+    ['env --split-string', "env --split-string='gcloud storage ls --impersonate-service-account=${OTHER_SA}'"],
+    ['source <(echo …)', "source <(echo 'gcloud storage ls --impersonate-service-account=$OTHER_SA')"],
+    ['bash <<<', "bash <<< 'gcloud storage ls --impersonate-service-account=$OTHER_SA'"],
+    ['bash <<EOF', "bash <<'EOF'\ngcloud storage ls --impersonate-service-account=$OTHER_SA\nEOF"],
+    ['echo … | sh', "echo 'gcloud storage ls --impersonate-service-account=$OTHER_SA' | sh"],
+    ['printf … | bash', "printf '%s\\n' 'gcloud storage ls --impersonate-service-account=$OTHER_SA' | bash"],
+    ['find -exec', 'find . -maxdepth 0 -exec gcloud storage ls --impersonate-service-account=$OTHER_SA \\;'],
+  ])('%s: bash runs gcloud with the flag and the reader sees it', (_, line) => {
+    expect(bashRuns(line)).toContain('--impersonate-service-account=other@x.iam.gserviceaccount.com');
+    expect(summary(line).filter((use) => /^gcp:serviceAccount:\$\{?OTHER_SA\}?$/.test(use))).toHaveLength(1);
+  });
+
+  it('reads a command named by an alias defined on an earlier line as what it stands for', () => {
+    const lines = ["shopt -s expand_aliases; alias g='gcloud storage ls --impersonate-service-account'", 'g "$OTHER_SA"'];
+    expect(bashRuns(lines.join('\n'))).toContain('--impersonate-service-account other@x.iam.gserviceaccount.com');
+    const aliases = aliasesIn(lines);
+    expect(summary(lines[1])).toEqual([]);
+    expect(credentialUsesIn(lines[1], aliases).map((u) => `${u.provider}:${u.field}:${u.value}`)).toEqual(['gcp:serviceAccount:$OTHER_SA']);
+    expect(credentialUsesIn('X=1 g prod@x.iam.gserviceaccount.com', aliases).map((u) => u.value)).toEqual(['prod@x.iam.gserviceaccount.com']);
+    expect(credentialUsesIn('make g', aliases)).toEqual([]);
+  });
+
+  it('reads NAME+=value as an append, never as the variable passed through', () => {
+    expect(credentialUsesIn('AWS_ROLE_ARN+=-prod').map((u) => [u.what, u.value])).toEqual([['appends to AWS_ROLE_ARN', '${AWS_ROLE_ARN}-prod']]);
+    expect(summary('export CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT+="$OTHER_SA"')).toEqual(['gcp:serviceAccount:${CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT}$OTHER_SA']);
+    expect(summary('declare -x AWS_PROFILE+=x')).toEqual(['aws:profile:${AWS_PROFILE}x']);
+    expect(referencedVariable(credentialUsesIn('AWS_ROLE_ARN+=')[0].value)).toBe('AWS_ROLE_ARN');
+  });
+
+  it('reads an assignment to the setup directory variable as a credential use', () => {
+    expect(summary('PIPELINE_GUARD_OIDC_DIR=keys; gcloud auth login --cred-file=$PIPELINE_GUARD_OIDC_DIR/prod.json')).toEqual(['gcp:tokenFile:keys', 'gcp:secret:$PIPELINE_GUARD_OIDC_DIR/prod.json']);
   });
 });

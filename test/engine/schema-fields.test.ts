@@ -90,7 +90,7 @@ const FIELDS: Record<string, Classification> = {
   'step_base.input-variables': { inspected: 'oidc-role (credential names and identities handed to a child pipeline)' },
   'step_base.input-variables.*': { inspected: 'oidc-role (credential names and identities handed to a child pipeline)' },
   'step_base.clone': { inspected: lastResort },
-  'step_base.caches': { harmless: 'cache names; caches hold files, not identities' },
+  'step_base.caches': { inspected: "oidc-role: a step with an identity may not cache ~/.config/gcloud, ~/.aws or ~/.vault-token (or a directory above them); names are also read by the last-resort scan" },
   'step_base.artifacts': { harmless: 'file globs inside the clone; the token file lives outside it' },
   'step_base.size': { harmless: 'a step size' },
   'step_base.max-time': { harmless: 'a time limit' },

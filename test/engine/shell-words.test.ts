@@ -34,7 +34,9 @@ const escaped = fc.constantFrom('\\ ', '\\;', "\\'", '\\"', '\\\\', '\\|', '\\&'
 const ansi = fc.constantFrom("$'a\\nb'", "$'\\x41'", "$'\\101'", "$'\\''", "$'\\t'", "$'\\\\'", "$'\\u00e9'", "$'x y'", "$'\\e'");
 const continuation = fc.constant('\\\n');
 const brace = fc.tuple(fc.stringMatching(/^[a-z]{0,3}$/), fc.stringMatching(/^[a-z]{1,3}$/)).map(([a, b]) => `{${a},${b}}`);
-const atom = fc.oneof({ arbitrary: plain, weight: 6 }, inSingle, inDouble, escaped, ansi, continuation, brace);
+// `$"…"`: a locale string, which bash reads as `"…"` when there is no translation.
+const locale = fc.stringMatching(/^[a-z '=;|&#{},*?-]{0,6}$/).map((s) => `$"${s}"`);
+const atom = fc.oneof({ arbitrary: plain, weight: 6 }, inSingle, inDouble, escaped, ansi, continuation, brace, locale);
 const word = fc.array(atom, { minLength: 1, maxLength: 6 }).map((atoms) => atoms.join(''))
   // A word of only a continuation is no word at all for bash either; a leading `#` starts a comment, `=`-only words are fine.
   .filter((w) => w.replace(/\\\n/g, '') !== '' && !w.replace(/\\\n/g, '').startsWith('#'));
@@ -59,6 +61,7 @@ describe('parseShell reads words as bash does', () => {
     ['AWS_{ROLE_ARN,X}=v', ['AWS_ROLE_ARN=v', 'AWS_X=v']],
     ['a\\\nb c # comment', ['ab', 'c']],
     ["'{a,b}' \"{c,d}\"", ['{a,b}', '{c,d}']],
+    ['x $"--impersonate-service-account=a b"', ['x', '--impersonate-service-account=a b']],
   ])('reads %j like bash', (text, expected) => {
     expect(ourWords(text).words).toEqual(expected);
     expect(bashWords(text)).toEqual(expected);

@@ -1,5 +1,5 @@
 import { credentialUsesIn } from '../../src/engine/credentials';
-import { oidcRole, oidcSetupLines } from '../../src/rules/oidc-role';
+import { holdsCredentials, oidcRole, oidcSetupLines } from '../../src/rules/oidc-role';
 import { branchRun, compiled, DEV_ROLE, errorOf, outputOf, PROD_ROLE, run, step } from '../support/requests';
 
 const main = (result: ReturnType<typeof run>) => ((outputOf(result).pipelines as any).branches.main as any[]).map((i) => i.step);
@@ -110,4 +110,19 @@ describe(`oidc-role: ${oidcRole.description}`, () => {
       expect(errorOf(run(branchRun('main', [step('build', { image })]), warn)).key).toBe('pipeline-guard.oidc-role');
     });
   });
+
+  it('refuses a cache of a cloud CLI\'s credential directory in a step with an identity', () => {
+    const items = [step('PROD deploy', { oidc: true, caches: ['node', 'aws-cli'], script: ['aws s3 ls'] })];
+    const { message } = errorOf(run(branchRun('main', items, { extra: { definitions: { caches: { 'aws-cli': { key: { files: ['x'] }, path: '$HOME/.aws' } } } } })));
+    expect(message).toContain('[oidc-role] step "PROD deploy" at pipelines.branches.main[0]: runs in environment "prod" with the AWS role');
+    expect(message).toContain('but caches "aws-cli" (`$HOME/.aws`)');
+    const noIdentity = compiled((p) => { delete p.environments[1].oidc; });
+    expect(outputOf(run(branchRun('main', [step('build', { caches: ['aws-cli'] })], { extra: { definitions: { caches: { 'aws-cli': '~/.aws' } } } }), noIdentity))).toBeDefined();
+  });
+
+  it.each([
+    ['~/.config/gcloud', true], ['$HOME/.config/gcloud/', true], ['${HOME}/.config/gcloud/configurations', true], ['/root/.aws', true],
+    ['/home/ci/.vault-token', true], ['~/.config', true], ['~', true], ['~/./.aws', true], ['~//.aws/credentials', true],
+    ['~/.cache/pip', false], ['~/.config/gcloud-sdk-components', false], ['node_modules', false], ['/opt/google-cloud-sdk', false],
+  ])('holdsCredentials(%j) is %s', (cachePath, expected) => expect(holdsCredentials(cachePath)).toBe(expected));
 });

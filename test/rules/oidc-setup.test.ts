@@ -56,6 +56,16 @@ describe('setup lines, run by bash', () => {
     expect(stdout).toMatch(/^GAC=\/.+\/gcp-credentials\.json$/m);
   });
 
+  it('GCP: gcloud logs in to a private config directory, never ~/.config/gcloud (which a cache could carry to other steps)', () => {
+    const env = environment({ provider: 'gcp', workloadIdentityProvider: 'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod', serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com' });
+    const bin = mkdtempSync(path.join(tmpdir(), 'pg-setup-'));
+    writeFileSync(path.join(bin, 'gcloud'), `#!/bin/bash\nprintf '%s <%s>\\n' "$2" "$CLOUDSDK_CONFIG" >> '${bin}/config.log'\n`, { mode: 0o755 });
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', [...oidcSetupLines(env), 'printf "GAC=%s\\n" "$GOOGLE_APPLICATION_CREDENTIALS"'].join('\n')], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, BITBUCKET_STEP_OIDC_TOKEN: TOKEN, CLOUDSDK_CONFIG: '/home/u/.config/gcloud' } });
+    expect(result.status).toBe(0);
+    const directory = path.dirname(/^GAC=(.+)$/m.exec(result.stdout)![1]);
+    expect(readFileSync(path.join(bin, 'config.log'), 'utf8')).toBe(`workload-identity-pools <${directory}/gcloud>\nlogin <${directory}/gcloud>\n`);
+  });
+
   it('Vault: logs in with the token on stdin, exports VAULT_ADDR and VAULT_TOKEN', () => {
     const env = environment({ provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy', mount: 'bitbucket/prod' });
     const { status, stdout, calls } = runSetup(oidcSetupLines(env));

@@ -145,3 +145,29 @@ describe('the Vault role payload', () => {
     expect((trustArtifacts(policy, inputs)[1].artifact as VaultTrust).rolePayload).toMatchObject({ bound_claims_type: 'string', bound_claims: { branchName: ['main'] } });
   });
 });
+
+describe('tags without a deployment environment (a tag glob must not admit a branch named like it)', () => {
+  const withTags: PolicyInput = { ...MULTI, environments: [MULTI.environments[0], { ...MULTI.environments[1], tags: ['v*'] }, MULTI.environments[2]] };
+  const noDeployment = trustArtifacts(policyOf(withTags), { ...inputs, deploymentEnvironmentUuids: [] });
+  const gcpCondition = (noDeployment[0].artifact as GcpTrust).attributeCondition;
+  const token = (branchName: string) => ({ assertion: new Map(Object.entries({ workspaceUuid: WORKSPACE, repositoryUuid: REPO, branchName, sub: `${REPO}:{s}` })) });
+
+  it('GCP: the condition refuses a branch "vuln-fix" that "v*" would match, and still admits the branches', () => {
+    expect(celRun(gcpCondition, token('vuln-fix'))).toBe(false);
+    expect(celRun(gcpCondition, token('v1.0.0'))).toBe(false);
+    expect(celRun(gcpCondition, token('main'))).toBe(true);
+    expect((noDeployment[0].artifact as GcpTrust).warnings.join('\n')).toContain('Tags (v*) are left out of the attribute condition');
+  });
+
+  it('Vault: bound_claims.branchName lists the branches only', () => {
+    const vaultRole = noDeployment[1].artifact as VaultTrust;
+    expect((vaultRole.rolePayload.bound_claims as Record<string, string[]>).branchName).toEqual(['main', 'release/*']);
+    expect(vaultRole.warnings.join('\n')).toContain('Tags (v*) are left out of `bound_claims.branchName`');
+  });
+
+  it('with a deployment environment the tags are matched, bound to it, and the warning says so', () => {
+    const bound = trustArtifacts(policyOf(withTags), inputs);
+    expect((bound[1].artifact as VaultTrust).rolePayload.bound_claims).toMatchObject({ deploymentEnvironmentUuid: [DEPLOYMENT], branchName: ['main', 'release/*', 'v*'] });
+    expect((bound[0].artifact as GcpTrust).warnings.join('\n')).toContain('only the deployment-environment binding keeps it out');
+  });
+});

@@ -27,6 +27,11 @@ const vaultBoth = (p: PolicyInput) => {
   p.environments[0].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy' };
   p.environments[1].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'dev-build' };
 };
+/** PROD on Vault with its own mount, DEV on GCP: a DEV step has no Vault identity of its own. */
+const vaultProdGcpDev = (p: PolicyInput) => {
+  p.environments[0].oidc = { provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy', mount: 'jwt-prod' };
+  p.environments[1].oidc = { provider: 'gcp', workloadIdentityProvider: DEV_PROVIDER, serviceAccount: DEV_SA };
+};
 const envOf = (adjust: (p: PolicyInput) => void, name: string) => referencePolicy(adjust).policy.environments.find((e) => e.name === name)!;
 const awsDev = referencePolicy().policy.environments.find((e) => e.name === 'dev')!;
 
@@ -75,6 +80,19 @@ const SHELL_FORMS: Array<[string, string]> = [
   ['sets a static key over the role in an OIDC step', 'export AWS_ACCESS_KEY_ID=$PROD_ACCESS_KEY'],
   ['writes ~/.aws/credentials in an OIDC step', 'cp ci/credentials ~/.aws/credentials'],
   ['passes another role to docker as -e', 'docker run -e AWS_ROLE_ARN=arn:aws:iam::999999999999:role/admin image'],
+  // Security review 2: appends, and commands handed to a shell other than by -c.
+  ['appends to AWS_ROLE_ARN', 'AWS_ROLE_ARN+=-prod; aws s3 ls'],
+  ['appends to AWS_PROFILE with export', 'export AWS_PROFILE+=prod'],
+  ['appends to AWS_PROFILE with declare -x', 'declare -x AWS_PROFILE+=prod'],
+  ['passes --profile through env -S', "env -S 'aws s3 ls --profile prod'"],
+  ['passes --profile through env --split-string', "env --split-string='aws s3 ls --profile prod'"],
+  ['sources a process substitution that prints the command', "source <(echo 'aws s3 ls --profile prod')"],
+  ['hands bash a here-string', "bash <<< 'aws s3 ls --profile prod'"],
+  ['pipes the command into sh', "echo 'aws s3 ls --profile prod' | sh"],
+  ['runs aws from find -exec', 'find . -maxdepth 0 -exec aws s3 ls --profile prod \\;'],
+  ['passes --profile in a $"…" locale string', 'aws s3 ls $"--profile" prod'],
+  ['runs aws in a function NAME { … } body', 'function f { aws s3 ls --profile prod; }; f'],
+  ['runs aws as a coprocess', 'coproc aws s3 ls --profile prod'],
 ];
 
 const NO_FALSE_POSITIVES: Array<[string, string]> = [
@@ -179,7 +197,18 @@ export const clouds: AdversarialFamily = {
       ['points GOOGLE_APPLICATION_CREDENTIALS at its own file', 'export GOOGLE_APPLICATION_CREDENTIALS=./prod-key.json'],
       ['logs in with a key file', 'gcloud auth activate-service-account --key-file=prod-key.json'],
       ['splits the PROD service account with quotes', `gcloud storage ls --impersonate-service-account=deployer@'acme-prod'.iam.gserviceaccount.com`],
+      ['leaves the setup directory with ..', 'export GOOGLE_APPLICATION_CREDENTIALS=$PIPELINE_GUARD_OIDC_DIR/../../$BITBUCKET_CLONE_DIR/keys/prod.json'],
+      ['points the setup directory variable at the repository', 'PIPELINE_GUARD_OIDC_DIR=keys; gcloud auth login --cred-file=$PIPELINE_GUARD_OIDC_DIR/prod.json'],
+      ['names another file in the setup directory', 'gcloud auth login --cred-file="$PIPELINE_GUARD_OIDC_DIR/prod.json"'],
     ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
+    {
+      name: 'a DEV step that hides gcloud and its impersonation flag in an alias is blocked (GCP)',
+      target: F,
+      policy: gcpBoth,
+      items: [step('Build', { oidc: true, script: ["shopt -s expand_aliases; alias g='gcloud storage ls --impersonate-service-account'", 'g "$OTHER_SA"'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['passes --impersonate-service-account'] },
+    },
+    allowedIn(gcpBoth, 'logs gcloud in again with the credential file the setup wrote (GCP)', 'gcloud auth login --cred-file="${PIPELINE_GUARD_OIDC_DIR}/gcp-credentials.json" --quiet'),
     {
       name: 'a DEV step on GCP that assumes an AWS role from a repository variable is blocked (PROD stays on AWS)',
       target: F,
@@ -242,6 +271,65 @@ export const clouds: AdversarialFamily = {
       policy: vaultBoth,
       items: [step('PROD deploy', { oidc: true, script: ['vault kv get secret/prod'] })],
       expect: { allowed: true, prod: true, check: (output) => expect(outputStep(output, 'main', 1).script.slice(0, 4)).toEqual(oidcSetupLines(envOf(vaultBoth, 'prod'))) },
+    },
+
+    // ---- the last-resort search, on the words as the shell reads them (security review 2) ----
+    ...([
+      ['calls the IAM credentials API for the PROD account, spliced with quotes', "curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-'prod'.iam.gserviceaccount.com:generateAccessToken"],
+      ['calls the IAM credentials API for the PROD account, split by a backslash', 'curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pro\\d.iam.gserviceaccount.com:generateAccessToken'],
+      ['exchanges its token at STS for the PROD provider, spliced with empty quotes', 'curl -d "audience=//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-p""rod&subject_token=$BITBUCKET_STEP_OIDC_TOKEN" https://sts.googleapis.com/v1/token'],
+      ['names the PROD account in a bash -c string, split by a line continuation', "bash -c 'curl https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pr\\\nod.iam.gserviceaccount.com:generateAccessToken'"],
+    ] as Array<[string, string]>).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
+    blockedIn(undefined, 'assumes the PROD role through --cli-input-json with the ARN spliced by quotes', `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"arn:aws:iam::111111111111:role/bitbucket-pipelines-pr'"od"'","RoleSessionName":"x"}' --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`),
+    ...([
+      ['calls the PROD mount\'s login API with curl', `curl -s -X POST -d '{"role":"prod-deploy","jwt":"'$BITBUCKET_STEP_OIDC_TOKEN'"}' https://vault.example.com:8200/v1/auth/jwt-prod/login`],
+      ['calls the PROD mount\'s login API with the path spliced', `curl -s -X POST -d @login.json https://vault.example.com:8200/v1/auth/jwt-'prod'/login`],
+      ['writes a vault-agent config for the PROD mount and role', 'cat > agent.hcl <<\'X\'\nauto_auth { method "jwt" { mount_path = "auth/jwt-prod" config = { role = "prod-deploy" path = "/tmp/t" } } }\nX'],
+      ['logs in with hvac to the PROD server and role', `python -c "import hvac; hvac.Client(url='https://vault.example.com:8200').auth.jwt.jwt_login(role='prod-deploy', jwt=open('t').read(), path='jwt-prod')"`],
+    ] as Array<[string, string]>).map(([what, line]) => blockedIn(vaultProdGcpDev, `${what} (Vault)`, line)),
+    {
+      name: 'a pipe whose generic variables name the PROD Vault mount and role is blocked (Vault)',
+      target: F,
+      policy: vaultProdGcpDev,
+      items: [step('Build', { oidc: true, script: [{ pipe: 'acme/vault-secrets:1.0.0', variables: { AUTH_MOUNT: 'jwt-prod', LOGIN_AS: 'prod-deploy' } }] })],
+      expect: { blocked: ['oidc-role'], mentions: ['prod-deploy with mount jwt-prod'] },
+    },
+    allowedIn(vaultProdGcpDev, 'names a Kubernetes deployment like the PROD Vault role, with no Vault mount or server of PROD (Vault)', 'kubectl rollout status deployment/prod-deploy --timeout=60s'),
+
+    {
+      name: 'a step whose ECR image is pulled with its own AWS role is allowed where the policy governs no AWS (GCP)',
+      target: F,
+      policy: gcpBoth,
+      items: [step('Build', { image: { name: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ci:1', aws: { 'oidc-role': 'arn:aws:iam::123456789012:role/ecr-pull' } }, runtime: { 'self-hosted': { storage: { aws: { bucket: 'b', region: 'eu-west-1', 'oidc-role': 'arn:aws:iam::123456789012:role/cache' } } } } })],
+      expect: { allowed: true },
+    },
+    {
+      name: 'a DEV step that asks for the PROD custom audience is blocked',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      items: [step('Build', { oidc: { audiences: ['ci', 'prod-aws-aud'] }, script: ['aws s3 ls'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['the custom audience of environment "prod"'] },
+    },
+    {
+      name: 'a DEV step that asks for the PROD custom audience through options.oidc is blocked',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      extra: { options: { oidc: { audiences: ['prod-aws-aud'] } } },
+      items: [step('Build', { script: ['aws s3 ls'] })],
+      expect: { blocked: ['oidc-role'], mentions: ['options.oidc'] },
+    },
+    {
+      name: 'a DEV step that asks for audiences of its own is allowed',
+      target: F,
+      policy: (p) => {
+        (p.environments[0].oidc as { audience?: string }).audience = 'prod-aws-aud';
+      },
+      items: [step('Build', { oidc: { audiences: ['ci-tools', 'sts.amazonaws.com'] }, script: ['aws s3 ls'] })],
+      expect: { allowed: true },
     },
 
     // ---- commands as the shell reads them (reference policy, AWS) ----

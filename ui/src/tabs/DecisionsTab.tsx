@@ -182,6 +182,7 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
 const BYPASS_LABEL: Record<BypassFinding['status'], { text: string; appearance: 'removed' | 'moved' | 'default' | 'success' }> = {
   'no-decision': { text: 'no decision', appearance: 'removed' },
   'not-allowed': { text: 'not allowed', appearance: 'removed' },
+  unprotected: { text: 'allowed, but not as a protected environment', appearance: 'removed' },
   'missing-data': { text: 'unknown: data missing', appearance: 'moved' },
   allowed: { text: 'allowed', appearance: 'success' },
 };
