@@ -126,10 +126,18 @@ export const decisions: Suite = async ({ page, app, test }) => {
     await page.locator('#log-rule').fill('branch-gate');
     const want = expectedCount({ rule: 'branch-gate' });
     await waitForRows(page, 50, 'branch-gate');
-    for (let loads = 0; loads < 20 && (await page.getByRole('button', { name: 'Load older records' }).count()) > 0; loads += 1) {
-      const before = (await logRows(page)).length;
+    // The summary settles only when the filter's own answer is in (not an earlier filter's rows that
+    // happen to match): only then is "Load older records" the button for this filter. Each load then
+    // waits for a new summary, so the button is never pressed while a page is still arriving.
+    let shown = 50;
+    await waitForSummary(page, /^50 records shown; more may match further back/);
+    for (let loads = 0; loads < 20; loads += 1) {
+      const before = await text(page, '[data-testid=log-summary]');
+      if (!before.includes('more may match further back')) break;
       await page.getByRole('button', { name: 'Load older records' }).click();
-      await waitForRows(page, Math.min(before + 50, want), 'branch-gate');
+      shown = Math.min(shown + 50, want);
+      await waitForRows(page, shown, 'branch-gate');
+      await page.locator('[data-testid=log-summary]').filter({ hasNotText: before }).waitFor();
     }
     await waitForSummary(page, new RegExp(`^${want} records shown, the whole log`));
     const rows = await logRows(page);
