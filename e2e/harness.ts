@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { BUILD_DIRS, ensureBuild } from '../dev/build-ui';
 import { startConsole, type RunningConsole } from '../dev/server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -44,6 +45,14 @@ export interface SuiteContext {
   test(name: string, body: () => Promise<void>): Promise<void>;
   /** Records console errors and warnings, page errors and failed requests of another page. */
   watch(page: Page, label: string): void;
+  /** Runs `body` on a watched page of a second console on the same store, as a workspace member (read-only). */
+  asMember(body: (page: Page) => Promise<void>): Promise<void>;
+  /**
+   * Runs `body` on a watched page of a console serving the Forge build (bridge adapter included) on
+   * the same store, with a stand-in for @forge/bridge's undocumented `globalThis.__bridge`; `body`
+   * opens `url` itself, so that it can set the page up first.
+   */
+  asForgeBuild(body: (page: Page, url: string) => Promise<void>): Promise<void>;
 }
 
 export type Suite = (suite: SuiteContext) => Promise<void>;
@@ -91,7 +100,44 @@ export async function runSuite(name: string, suite: Suite): Promise<TestResult[]
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(TIMEOUT);
     watch(page, '');
-    await suite({ page, app, storeDir, context, test, watch });
+    const browser = context;
+    const asMember = async (body: (page: Page) => Promise<void>) => {
+      const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
+      const other = await browser.newPage();
+      try {
+        watch(other, 'viewer');
+        await other.goto(viewer.url);
+        await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+        await body(other);
+      } finally {
+        await other.close();
+        await viewer.close();
+      }
+    };
+    const asForgeBuild = async (body: (page: Page, url: string) => Promise<void>) => {
+      ensureBuild('forge', () => undefined);
+      const forge = await startConsole({ port: 0, storeDir, pageDir: BUILD_DIRS.forge, log: () => undefined });
+      const other = await browser.newPage();
+      try {
+        watch(other, 'forge build');
+        // A string, not a function: tsx would wrap named functions in a helper the page lacks.
+        await other.addInitScript(`
+          const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.json());
+          globalThis.__bridge = {
+            callBridge: async (type, payload) => {
+              if (type === 'getContext') return post('/__dev/context', {});
+              if (type === 'invoke' && payload) return post('/__dev/invoke/' + payload.functionKey, payload.payload);
+              throw new Error("the test's bridge does not answer " + type);
+            },
+          };
+        `);
+        await body(other, forge.url);
+      } finally {
+        await other.close();
+        await forge.close();
+      }
+    };
+    await suite({ page, app, storeDir, context, test, watch, asMember, asForgeBuild });
     await test('no console errors, warnings or CSP violations', async () => {
       expect(problems.length === 0, problems.join('\n'));
     });

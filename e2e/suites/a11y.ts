@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { BUILD_DIRS, ensureBuild } from '../../dev/build-ui';
-import { startConsole } from '../../dev/server';
+import { BUILD_DIRS } from '../../dev/build-ui';
 import { FIRST_VIEW_BUDGET, firstViewScripts, holdBackOthers } from '../first-view';
 import { expect, openTab, type Suite } from '../harness';
 
@@ -99,7 +98,7 @@ async function seedData(page: Page) {
   await page.getByText('Granted INC-4711:').waitFor();
 }
 
-export const a11y: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const a11y: Suite = async ({ page, app, test, asMember, asForgeBuild }) => {
   await test('the first view loads under 300 KB of script (console build)', async () => {
     const response = await fetch(new URL('/__dev/invoke/savePolicy', app.url), {
       method: 'POST',
@@ -148,47 +147,21 @@ export const a11y: Suite = async ({ page, app, storeDir, context, test, watch })
   });
 
   await test('no serious or critical axe violations on any tab (read-only member)', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
-      await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+    await asMember(async (other) => {
       const found = await checkEveryTab(other, 'member');
       expect(found.length === 0, found.join('\n'));
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 
   await test('the first view loads under 300 KB of script (Forge build, bridge included)', async () => {
-    ensureBuild('forge', () => undefined);
-    const forge = await startConsole({ port: 0, storeDir, pageDir: BUILD_DIRS.forge, log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'forge build');
-      // The same stand-in bridge as the core suite's smoke test.
-      await other.addInitScript(`
-        const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.json());
-        globalThis.__bridge = {
-          callBridge: async (type, payload) => {
-            if (type === 'getContext') return post('/__dev/context', {});
-            if (type === 'invoke' && payload) return post('/__dev/invoke/' + payload.functionKey, payload.payload);
-            throw new Error("the test's bridge does not answer " + type);
-          },
-        };
-      `);
+    await asForgeBuild(async (other, url) => {
       const firstView = firstViewScripts(BUILD_DIRS.forge, 'forge');
       const hold = await holdBackOthers(other, firstView.files);
-      await other.goto(forge.url);
+      await other.goto(url);
       await other.locator('#f-environments-0-name').waitFor();
       hold.release();
       console.log(`      first view (Forge build, bridge included): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB`);
       expect(firstView.bytes < FIRST_VIEW_BUDGET, `the first view needs ${(firstView.bytes / 1024).toFixed(1)} KiB of script: ${[...firstView.files].join(', ')}`);
-    } finally {
-      await other.close();
-      await forge.close();
-    }
+    });
   });
 };

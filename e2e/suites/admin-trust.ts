@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startConsole, type RunningConsole } from '../../dev/server';
+import { type RunningConsole } from '../../dev/server';
 import { expect, openTab, shot, text, type Suite } from '../harness';
 
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
@@ -41,7 +41,7 @@ async function yamlText(page: Page) {
   return page.locator('#policy-yaml').inputValue();
 }
 
-export const adminTrust: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const adminTrust: Suite = async ({ page, app, context, test, watch, asMember }) => {
   await test('bug 3: with no policy yet, Preview says the pipeline passes through unchanged and lists its steps', async () => {
     await page.goto(app.url);
     await openTab(page, 'Preview');
@@ -324,12 +324,7 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
   });
 
   await test('bug 5: in the read-only view no control can change the draft', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
-      await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+    await asMember(async (other) => {
       await openTab(other, 'YAML');
       const before = await other.locator('#policy-yaml').inputValue();
       expect((await other.locator('#policy-yaml').getAttribute('readonly')) !== null, 'the YAML text is editable');
@@ -349,10 +344,7 @@ export const adminTrust: Suite = async ({ page, app, storeDir, context, test, wa
       for (const name of [/^Remove/, /^Move/, /^Add /])
         expect((await other.getByRole('button', { name }).count()) === 0, `the read-only Environments tab has a ${name} button`);
       await shot(other, 'trust-08-read-only');
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 
   await test('the simulate button says nothing runs for outcome none', async () => {

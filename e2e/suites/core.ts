@@ -2,11 +2,9 @@
  * The core flows, in order on one page: empty state, field errors, save, preview, YAML, rollback,
  * the decision log, trust policies, policy tests, the keyboard, the read-only view and the Forge build.
  */
-import { BUILD_DIRS, ensureBuild } from '../../dev/build-ui';
-import { startConsole } from '../../dev/server';
 import { expect, openTab, shot, text, type Suite } from '../harness';
 
-export const core: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) => {
   await test('loads the console with the fresh-install empty state', async () => {
     await page.goto(app.url);
     await page.getByRole('heading', { name: 'Pipeline Guard', level: 1 }).waitFor();
@@ -143,49 +141,22 @@ export const core: Suite = async ({ page, app, storeDir, context, test, watch })
   });
 
   await test('a non-admin gets a read-only page', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
-      await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+    await asMember(async (other) => {
       expect((await other.getByRole('button', { name: 'Save policy' }).count()) === 0, 'a non-admin sees a Save button');
       expect((await other.locator('#f-environments-0-oidc-roleArn').getAttribute('readonly')) !== null, 'the role ARN field is editable for a non-admin');
       await other.getByRole('tab', { name: 'History', exact: true }).click();
       await other.getByRole('button', { name: 'View revision 1' }).waitFor();
       expect((await other.getByRole('button', { name: /^Roll back/ }).count()) === 0, 'a non-admin sees rollback buttons');
       await shot(other, '11-read-only');
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 
-  // The only test that touches @forge/bridge internals (globalThis.__bridge, undocumented): it
-  // checks that the production build, bridge adapter included, renders and reaches the resolver.
+  // The production build, bridge adapter included, renders and reaches the resolver.
   await test('smoke: the Forge build renders and calls the resolver through @forge/bridge', async () => {
-    ensureBuild('forge', () => undefined);
-    const forge = await startConsole({ port: 0, storeDir, pageDir: BUILD_DIRS.forge, log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'forge build');
-      // A string, not a function: tsx would wrap named functions in a helper the page lacks.
-      await other.addInitScript(`
-        const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.json());
-        globalThis.__bridge = {
-          callBridge: async (type, payload) => {
-            if (type === 'getContext') return post('/__dev/context', {});
-            if (type === 'invoke' && payload) return post('/__dev/invoke/' + payload.functionKey, payload.payload);
-            throw new Error("the smoke test's bridge does not answer " + type);
-          },
-        };
-      `);
-      await other.goto(forge.url);
+    await asForgeBuild(async (other, url) => {
+      await other.goto(url);
       await other.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
-    } finally {
-      await other.close();
-      await forge.close();
-    }
+    });
   });
 
 };

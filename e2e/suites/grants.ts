@@ -5,7 +5,6 @@
  * revoked grant stops applying at once.
  */
 import type { Page } from 'playwright-core';
-import { startConsole } from '../../dev/server';
 import { expect, openTab, shot, TIMEOUT, type Suite } from '../harness';
 
 const TAB = 'Break-glass grants';
@@ -36,7 +35,7 @@ async function simulateIncidentRun(page: Page): Promise<string> {
   return page.locator('.run-answer').innerText();
 }
 
-export const grants: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const grants: Suite = async ({ page, app, test, asMember }) => {
   await test('an admin saves a policy and sees no grants yet', async () => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
@@ -83,21 +82,14 @@ export const grants: Suite = async ({ page, app, storeDir, context, test, watch 
   });
 
   await test('a member sees the grants but no controls', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
+    await asMember(async (other) => {
       await openTab(other, TAB);
       await other.getByTestId('active-grants').getByRole('row', { name: /INC-4711/ }).waitFor();
       expect((await other.getByRole('button', { name: 'Revoke INC-4711' }).count()) === 0, 'a member sees a Revoke button');
       expect((await other.locator('#grant-id').count()) === 0, 'a member sees the grant form');
       expect((await other.getByRole('button', { name: 'Runs that used INC-4711' }).count()) > 0, 'a member cannot see the runs');
       await shot(other, 'grants-03-read-only');
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 
   await test('when the clock passes the expiry, the grant moves to past grants and the next run is blocked', async () => {

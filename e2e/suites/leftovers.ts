@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startConsole } from '../../dev/server';
 import { expect, openTab, shot, type Suite } from '../harness';
 
 const MULTI_TEAM = readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8');
@@ -32,7 +31,7 @@ async function previewRun(page: Page, branch: string, repository: string) {
   await page.locator('#preview-repository').selectOption({ label: repository });
 }
 
-export const leftovers: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const leftovers: Suite = async ({ page, app, test, asMember }) => {
   await test('an admin saves the multi-team policy', async () => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
@@ -123,12 +122,7 @@ export const leftovers: Suite = async ({ page, app, storeDir, context, test, wat
   });
 
   await test('a read-only member previews under the grant and sees the repository-scoped test', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
-      await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+    await asMember(async (other) => {
       await previewRun(other, 'incident/42', 'acme/payments-api (project PAY)');
       await other.getByRole('button', { name: 'Preview', exact: true }).click();
       await other.getByTestId('preview-result').locator('.result-head', { hasText: 'allowed' }).waitFor();
@@ -139,9 +133,6 @@ export const leftovers: Suite = async ({ page, app, storeDir, context, test, wat
       expect((await row.innerText()).includes('in acme/payments-sandbox'), `member's row: ${await row.innerText()}`);
       expect((await other.locator('#test-repository').count()) === 0, 'a member sees the policy test form');
       await shot(other, 'leftovers-03-read-only');
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 };

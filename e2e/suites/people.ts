@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { startConsole } from '../../dev/server';
 import { expect, openTab, shot, TIMEOUT, type Suite } from '../harness';
 
 /** The simulator's run creator (src/simulate/simulate.ts), named "Sam Simulator" by the stand-in. */
@@ -29,7 +28,7 @@ async function openRunDetail(page: Page) {
   return page.getByTestId('decision-detail');
 }
 
-export const people: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const people: Suite = async ({ page, app, test, asMember }) => {
   await test('a grant shows who granted it and whom it is limited to by name, with the ID in the tooltip', async () => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
@@ -88,20 +87,13 @@ export const people: Suite = async ({ page, app, storeDir, context, test, watch 
   });
 
   await test('a read-only member sees the same names', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
+    await asMember(async (other) => {
       await openTab(other, 'Break-glass grants');
       const row = other.getByTestId('past-grants').getByRole('row', { name: /INC-5000/ });
       await expectPerson(row, 'Ada Admin', 'console-admin', 'the member’s grant row');
       await expectPerson(row, 'Sam Simulator', CREATOR, 'the member’s grant row');
       const detail = await openRunDetail(other);
       await expectPerson(detail, 'Sam Simulator', CREATOR, 'the member’s run detail');
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 };

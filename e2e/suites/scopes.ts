@@ -6,12 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startConsole } from '../../dev/server';
 import { expect, openTab, shot, type Suite } from '../harness';
 
 const MULTI_TEAM = readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8');
 
-export const scopes: Suite = async ({ page, app, storeDir, context, test, watch }) => {
+export const scopes: Suite = async ({ page, app, test, asMember }) => {
   const projects = page.locator('#f-environments-0-scope-projects');
   const repositories = page.locator('#f-environments-0-scope-repositories');
   const exclude = page.locator('#f-environments-0-scope-exclude');
@@ -159,12 +158,7 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
   });
 
   await test('a non-admin sees scopes, repositories and runners read-only, without the refresh control', async () => {
-    const viewer = await startConsole({ port: 0, storeDir, role: 'member', log: () => undefined });
-    const other = await context.newPage();
-    try {
-      watch(other, 'viewer');
-      await other.goto(viewer.url);
-      await other.getByText('Only workspace admins can change Pipeline Guard settings').waitFor();
+    await asMember(async (other) => {
       const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
       await projectChips.getByText('PAY', { exact: true }).waitFor();
       expect((await other.locator('#f-environments-0-scope-projects').count()) === 0, 'a non-admin gets a project picker input');
@@ -184,9 +178,6 @@ export const scopes: Suite = async ({ page, app, storeDir, context, test, watch 
         return (await response.json()) as { ok: boolean; error?: { code: string } };
       });
       expect(!refused.ok && refused.error?.code === 'forbidden', `a non-admin's refresh was answered ${JSON.stringify(refused)}`);
-    } finally {
-      await other.close();
-      await viewer.close();
-    }
+    });
   });
 };

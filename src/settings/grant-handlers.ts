@@ -5,6 +5,7 @@
  * never from the payload. createHandlers (handlers.ts) registers these beside the others.
  */
 import { GRANT_ID_PATTERN, instantMs, REPOSITORY_UUID_PATTERN, storedGrants, type Grant } from '../policy/grant-guard';
+import { handler, refuse } from './resolver-handler';
 import type { BitbucketGet } from './bitbucket-rest';
 import { validateGrant, type GrantProblem } from '../policy/grants';
 import { validatePolicy } from '../policy/load';
@@ -16,9 +17,8 @@ import { createGrantStore, isActive, type GrantEntry } from '../storage/grant-st
 import { grantRunsFromLog, type GrantRunQuery } from '../storage/grant-runs';
 import { StorageLimitError, type KeyValueStore } from '../storage/kv';
 import { createPolicyRepository } from '../storage/policy-repo';
-import type { ApiError, ApiResult } from './api';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from './grants-api';
-import { identityFromContext, type AdminCheck, type Identity } from './identity';
+import type { AdminCheck, Identity } from './identity';
 
 export interface GrantHandlerDependencies {
   readonly kv: KeyValueStore;
@@ -34,15 +34,6 @@ export interface GrantHandlerDependencies {
 /** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
 const SERVER_FIELDS = ['grantedBy', 'grantedAt', 'repositoryUuid'] as const;
 
-class Refusal extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-  }
-}
-const refuse = (error: ApiError): never => {
-  throw new Refusal(error);
-};
-
 const grantProblems = (problems: readonly GrantProblem[]) => problems.map((p) => ({ path: p.field || '(grant)', segments: p.field ? [p.field] : [], message: p.message }));
 
 function idOf(payload: unknown): string {
@@ -57,20 +48,6 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
   const policies = createPolicyRepository(deps.kv);
   const store = createGrantStore(deps.kv, policies);
   const runsOf = deps.grantRuns ?? grantRunsFromLog(createDecisionQuery(deps.entities ?? createMemoryEntities(ENTITY_DEFINITIONS), deps.kv));
-
-  const handler =
-    <T>(body: (identity: Identity, payload: unknown) => Promise<T>) =>
-    async (context: unknown, payload: unknown): Promise<ApiResult<T>> => {
-      const identity = identityFromContext(context);
-      if (!identity) return { ok: false, error: { code: 'identity', message: 'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.' } };
-      try {
-        return { ok: true, ...(await body(identity, payload)) } as ApiResult<T>;
-      } catch (error) {
-        if (error instanceof Refusal) return { ok: false, error: error.error };
-        if (error instanceof StorageLimitError) return { ok: false, error: { code: 'storage', message: `Forge storage refused the write: ${error.message}.` } };
-        throw error;
-      }
-    };
 
   const requireAdmin = async (identity: Identity) => {
     if (!(await deps.adminCheck(identity)))

@@ -4,6 +4,7 @@
  * registers them with @forge/resolver; the local console calls the very same functions.
  */
 import * as z from 'zod';
+import { handler, refuse } from './resolver-handler';
 import { compilePolicy } from '../engine/compiled-policy';
 import { TRIGGERS } from '../engine/request';
 import type { CompiledPolicy } from '../engine/types';
@@ -21,7 +22,7 @@ import { ENTITY_DEFINITIONS } from '../storage/entities';
 import type { EntityStore } from '../storage/entity-store';
 import { createMemoryEntities } from '../storage/memory-entities';
 import { readStats, statsView } from '../storage/rollup';
-import { StorageLimitError, type KeyValueStore } from '../storage/kv';
+import type { KeyValueStore } from '../storage/kv';
 import { createPolicyRepository, type RevisionRecord } from '../storage/policy-repo';
 import { createPolicyTestStore, MAX_PIPELINE_YAML, MAX_POLICY_TESTS, PolicyTestInputSchema, PreviewTargetSchema, type PolicyTest } from '../storage/policy-tests';
 import { artifactText, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
@@ -31,9 +32,9 @@ import { weakenings } from '../policy/weakening';
 import { passthroughSteps } from './passthrough';
 import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people';
 import { createGrantHandlers } from './grant-handlers';
-import type { ApiError, ApiResult, BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
+import type { BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv, decisionsCsvHeader } from './csv';
-import { identityFromContext, type AdminCheck, type Identity } from './identity';
+import type { AdminCheck, Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
 export interface HandlerDependencies extends ScopeDependencies {
@@ -108,16 +109,6 @@ const Payloads = {
   runPolicyTests: z.strictObject(draftFields).refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
 };
 
-class Refusal extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-  }
-}
-
-const refuse = (error: ApiError): never => {
-  throw new Refusal(error);
-};
-
 function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const parsed = schema.safeParse(payload ?? {});
   if (parsed.success) return parsed.data;
@@ -164,8 +155,6 @@ function timeBound(value: string | undefined, side: 'from' | 'to'): number | und
   return dateOnly && side === 'to' ? at + 86_400_000 - 1 : at;
 }
 
-export type Handler<T> = (context: unknown, payload: unknown) => Promise<ApiResult<T>>;
-
 export function createHandlers(deps: HandlerDependencies) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`);
@@ -185,21 +174,6 @@ export function createHandlers(deps: HandlerDependencies) {
       throw error;
     }
   };
-
-  /** Every handler: identity from the context, refusals as `{ ok: false }`, nothing thrown at the page. */
-  const handler =
-    <T>(body: (identity: Identity, payload: unknown) => Promise<T>): Handler<T> =>
-    async (context, payload) => {
-      const identity = identityFromContext(context);
-      if (!identity) return { ok: false, error: { code: 'identity', message: 'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.' } };
-      try {
-        return { ok: true, ...(await body(identity, payload)) } as ApiResult<T>;
-      } catch (error) {
-        if (error instanceof Refusal) return { ok: false, error: error.error };
-        if (error instanceof StorageLimitError) return { ok: false, error: { code: 'storage', message: `Forge storage refused the write: ${error.message}.` } };
-        throw error;
-      }
-    };
 
   const requireAdmin = async (identity: Identity) => {
     if (!(await deps.adminCheck(identity)))

@@ -10,7 +10,7 @@ import type { Policy } from '../policy/schema';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { ApiError } from './api';
 import { BitbucketRestError, createBitbucketListings, type BitbucketGet } from './bitbucket-rest';
-import type { Handler } from './handlers';
+import type { Handler } from './resolver-handler';
 import type { Identity } from './identity';
 import { buildRunnerInventory } from './runner-inventory';
 import type { ProjectsView, RefreshedRepositoryView, RepositoriesView, RunnerInventoryView } from './scope-api';
