@@ -269,11 +269,78 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
   const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
   const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${body}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
+  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${withErrorBuilders(body, sortedMessages)}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
-  // An error's schemaPath only looks up zod's message (src/primitives/validation.ts); where zod has
-  // none, the path is dead weight in a bundle Forge does not minify (a third of the errors' bytes).
-  return code.replace(/schemaPath:("(?:[^"\\]|\\.)*"),/g, (whole, literal: string) => (JSON.parse(literal) in sortedMessages ? whole : ''));
+  return code;
+}
+
+/**
+ * Ajv writes every error out as an object literal with its key names, about 170 of them for the
+ * policy, in a bundle Forge does not minify; a call of one of these builds the same object (same
+ * keys, same order) from the values alone.
+ */
+const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
+const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params });
+const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });`;
+
+/** The end of the bracketed expression that starts at `start` (an opening bracket), skipping strings. */
+function closingBracket(code: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; code[i] !== c; i++) if (code[i] === '\\') i++;
+    } else if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') if (--depth === 0) return i;
+  }
+  throw new Error('unexpected Ajv standalone output: an unbalanced error object');
+}
+
+/** The top-level `key: value` entries of an object literal's inside, or undefined where one is not that simple. */
+function entriesOf(inside: string): Array<[string, string]> | undefined {
+  const entries: Array<[string, string]> = [];
+  let from = 0;
+  for (let i = 0; i <= inside.length; i++) {
+    const c = inside[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; inside[i] !== c; i++) if (inside[i] === '\\') i++;
+    } else if (c === '{' || c === '(' || c === '[') i = closingBracket(inside, i);
+    else if (c === ',' || i === inside.length) {
+      // Ajv writes the root's instancePath as a shorthand property.
+      const entry = /^\s*([A-Za-z]\w*)\s*(?::\s*([\s\S]*?))?\s*$/.exec(inside.slice(from, i));
+      if (!entry) return undefined;
+      entries.push([entry[1], entry[2] ?? entry[1]]);
+      from = i + 1;
+    }
+  }
+  return entries;
+}
+
+/**
+ * Ajv's error objects rewritten as calls of ERROR_BUILDERS. An error's schemaPath only looks up zod's
+ * message (src/primitives/validation.ts), so it is kept only where zod has one. Objects of any
+ * other shape (a `propertyName`, say) stay as Ajv wrote them.
+ */
+function withErrorBuilders(code: string, messages: Readonly<Record<string, string>>): string {
+  let out = '';
+  let at = 0;
+  for (let start = code.indexOf('{instancePath'); start >= 0; start = code.indexOf('{instancePath', at)) {
+    const end = closingBracket(code, start);
+    const entries = entriesOf(code.slice(start + 1, end));
+    const keys = entries?.map(([key]) => key).join();
+    const values = Object.fromEntries(entries ?? []);
+    let call: string | undefined;
+    if (keys === 'instancePath,schemaPath,keyword,params' || keys === 'instancePath,keyword,params') {
+      const schemaPath = values.schemaPath === undefined || !(JSON.parse(values.schemaPath) in messages) ? undefined : values.schemaPath;
+      const type = /^\{\s*type\s*:\s*("\w+")\s*\}$/.exec(values.params);
+      if (schemaPath) call = `errorWithSchemaPathAt(${values.instancePath}, ${schemaPath}, ${values.keyword}, ${values.params})`;
+      else if (values.keyword === '"type"' && type) call = `typeErrorAt(${values.instancePath}, ${type[1]})`;
+      else call = `errorAt(${values.instancePath}, ${values.keyword}, ${values.params})`;
+    }
+    out += code.slice(at, start) + (call ?? code.slice(start, end + 1));
+    at = end + 1;
+  }
+  return out + code.slice(at);
 }
 
 /**

@@ -8,6 +8,6 @@ import { kvsPolicyStore } from './forge/kvs-policy-store';
 import { forgeRepositoryLookup } from './forge/repository-lookup';
 import { createKvsEntityStore } from './forge/kvs-entity-store';
 import { createProvider } from './provider/handler';
-import { createDecisionWriter } from './storage/decision-store';
+import { createDecisionWriter } from './storage/decision-writer';
 
 export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionWriter(createKvsEntityStore()), repositories: forgeRepositoryLookup });

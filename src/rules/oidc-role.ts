@@ -191,20 +191,22 @@ const MAY_HIDE = /['"\\\n]/;
  * command's words as the shell reads them (quote splicing, backslashes and line continuations put
  * back together), for the tools the credential reader does not know.
  */
-function foreignMention(site: StepSite, setupLength: number, foreign: readonly Environment[], env: Environment): { env: Environment; text: string; command?: ScriptCommand } | undefined {
-  const commands = [...commandsOf(site, setupLength)];
+function foreignMention(site: StepSite, commands: readonly ScriptCommand[], foreign: readonly Environment[], env: Environment): { env: Environment; text: string; command?: ScriptCommand } | undefined {
   let readings: string[][] | undefined;
   const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? shellTexts(command.text) : [])));
+  // The step's keys and strings are gathered once instead of walking the step again for every identity value.
+  let stepStrings: string[] | undefined;
   let strings: string[] | undefined;
   for (const other of foreign) {
     const { values, role } = foreignTexts(other, env);
     for (const text of values) {
-      if (mentions(site.step, text)) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
+      stepStrings ??= stringsOf(site.step);
+      if (stepStrings.some((piece) => piece.includes(text))) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
       const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
       if (index >= 0) return { env: other, text, command: commands[index] };
     }
     if (!role) continue;
-    strings ??= [...stringsOf(site.step), ...readingsOf().flat()];
+    strings ??= [...(stepStrings ??= stringsOf(site.step)), ...readingsOf().flat()];
     if (!strings.some((text) => role.pattern.test(text))) continue;
     const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
     if (!companion) continue;
@@ -246,8 +248,9 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
     context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
   };
 
-  const aliases = aliasesIn([...commandsOf(site, setupLength)].map((command) => command.text));
-  for (const command of commandsOf(site, setupLength)) {
+  const commands = commandsOf(site, setupLength);
+  const aliases = aliasesIn(commands.map((command) => command.text));
+  for (const command of commands) {
     for (const use of credentialUsesIn(command.text, aliases)) {
       if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
@@ -344,7 +347,8 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   // this looks at what is left after disarming, so that a second pass over the output decides the same.
   if (reported > 0 && !warnMode) return;
   const foreign = foreignIdentities(context.policy.policy.environments, env);
-  const other = foreign.length ? foreignMention(site, setupLength, foreign, env) : undefined;
+  // A disarmed command changed the script since `commands` was read.
+  const other = foreign.length ? foreignMention(site, reported > 0 ? commandsOf(site, setupLength) : commands, foreign, env) : undefined;
   if (!other) return;
   const command = other.command;
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;

@@ -83,7 +83,10 @@ export function decisionRecord(request: RecordedRequest, report: RunReport, at: 
   const repository = clip(identity?.fullName || request.repository);
   const ref = report.ref ?? refOf(request.target);
   const message = response && 'error' in response ? response.error.message : undefined;
-  const environments = [...new Set(report.steps.flatMap((step) => (step.environment ? [step.environment] : [])))].sort();
+  // Every pipeline run writes a record: one pass, without an array per step.
+  const named = new Set<string>();
+  for (const step of report.steps) if (step.environment) named.add(step.environment);
+  const environments = [...named].sort();
   return {
     v: 2,
     at: Number.isNaN(at.getTime()) ? Date.now() : at.getTime(),

@@ -1,32 +1,16 @@
 /**
- * The decision log in the `decision` custom entity. The provider appends one record per run with a
- * single `set` and never reads; the settings page lists through the entity's indexes with cursors,
- * newest first, with no cap inside the 90-day TTL.
+ * The decision log in the `decision` custom entity, as the settings page reads it: through the
+ * entity's indexes with cursors, newest first, with no cap inside the 90-day TTL. The provider only
+ * appends (decision-writer.ts), so its bundle does not carry this reading code.
  *
- * No zod here: the provider's bundle imports this module (records are checked with
- * `isDecisionRecord`). Records of the older key-value format are merged in by decision-query.ts.
+ * No zod here: records are checked with `isDecisionRecord`. Records of the older key-value format
+ * are merged in by decision-query.ts.
  */
-import { isDecisionRecord, type DecisionRecord, type DecisionSink } from './decision-record';
-import { AUDIT_TTL_SECONDS, DECISION_ENTITY, DECISION_INDEX } from './entities';
+import { isDecisionRecord, type DecisionRecord } from './decision-record';
+import { DECISION_ENTITY, DECISION_INDEX } from './entities';
 import { MAX_ENTITY_PAGE, type EntityQuery, type EntityStore } from './entity-store';
 
-export interface DecisionWriterOptions {
-  readonly random?: () => string;
-}
-
-const randomSuffix = () => Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-
-/** The entity key: time first, so that two runs never collide and a key says when it was written. */
-export const decisionEntityKey = (at: number, random: string) => `${String(at).padStart(13, '0')}-${random}`;
-
-export function createDecisionWriter(entities: EntityStore, options: DecisionWriterOptions = {}): DecisionSink {
-  const random = options.random ?? randomSuffix;
-  return {
-    async append(record) {
-      await entities.set(DECISION_ENTITY, decisionEntityKey(record.at, random()), { ...record }, { ttlSeconds: AUDIT_TTL_SECONDS });
-    },
-  };
-}
+export { createDecisionWriter, decisionEntityKey, type DecisionWriterOptions } from './decision-writer';
 
 export interface DecisionFilter {
   /**
