@@ -4,6 +4,11 @@ import type { EntityStore } from '../../src/storage/entity-store';
 import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { statsKey } from '../../src/storage/rollup';
+import type { Grant } from '../../src/policy/grant-guard';
+import { createGrantStore } from '../../src/storage/grant-store';
+import { grantKey, POLICY_KEY } from '../../src/storage/keys';
+import { createPolicyRepository } from '../../src/storage/policy-repo';
+import { referencePolicyInput } from '../support/requests';
 
 const NOW = new Date('2026-11-25T15:00:00Z');
 
@@ -21,6 +26,35 @@ describe('background functions', () => {
     const log: string[] = [];
     expect(await createRollupTrigger(broken, createMemoryKv(), () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 500 });
     expect(log[0]).toMatch(/rollup failed.*KVS 503/);
+  });
+
+  it('the hourly run mends a revoked grant that is still in the policy record, and drops expired ones', async () => {
+    const kv = createMemoryKv({ now: () => NOW.getTime() });
+    const policies = createPolicyRepository(kv);
+    await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+    const grant = (id: string, expires: string): Grant => ({ id, reason: 'Payment outage, hotfix cannot wait', repository: 'payments-api', refs: ['incident/*'], environments: ['prod'], rules: ['branch-gate'], expires, grantedBy: 'admin-1', grantedAt: '2026-11-25T10:00:00.000Z' });
+    const store = createGrantStore(kv, policies);
+    await store.create(grant('REVOKED', '2026-11-25T20:00:00.000Z'));
+    await store.create(grant('EXPIRED', '2026-11-25T14:00:00.000Z'));
+    await store.create(grant('ACTIVE', '2026-11-25T20:00:00.000Z'));
+    await store.syncActive(new Date('2026-11-25T11:00:00Z'));
+    // The revoke reached the grant's record, but its copy into policy:current did not (a storage fault).
+    const record = (await kv.get(grantKey('REVOKED'))) as Record<string, unknown>;
+    await kv.set(grantKey('REVOKED'), { ...record, revokedAt: '2026-11-25T12:00:00.000Z', revokedBy: 'admin-1' });
+    const carried = async () => ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id).sort();
+    expect(await carried()).toEqual(['ACTIVE', 'EXPIRED', 'REVOKED']);
+    const log: string[] = [];
+    expect(await createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), kv, () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 204 });
+    expect(await carried()).toEqual(['ACTIVE']);
+  });
+
+  it('the hourly run reports a grant re-sync that fails, and still rolls up', async () => {
+    const kv = createMemoryKv({ now: () => NOW.getTime() });
+    await createPolicyRepository(kv).commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+    const broken: typeof kv = { ...kv, list: (prefix, options) => (prefix.startsWith('grant:') ? Promise.reject(new Error('KVS 503')) : kv.list(prefix, options)) };
+    const log: string[] = [];
+    expect(await createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), broken, () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 500 });
+    expect(log).toEqual([expect.stringMatching(/rolled up 2026-11-25/), expect.stringMatching(/re-syncing the break-glass grants failed.*KVS 503/)]);
   });
 
   it('the deployment trigger records any payload and never throws', async () => {
