@@ -25,6 +25,13 @@ export interface CredentialUse {
   readonly value: string;
   /** The variable the use assigns: `NAME=$NAME` passes its value through unchanged. Flags assign none. */
   readonly variable?: string;
+  /** What joins `what` to the value in a message (default " to"); `null` when `what` already names the value. */
+  readonly link?: string | null;
+}
+
+/** The use in a developer's words: `sets AWS_ROLE_ARN to "…"`, `appends to AWS_ROLE_ARN, making it "…"`, `writes ~/.aws/config`. */
+export function describeUse(use: CredentialUse, shownValue: string): string {
+  return use.link === null ? use.what : `${use.what}${use.link ?? ' to'} "${shownValue}"`;
 }
 
 interface VariableSpec {
@@ -185,14 +192,14 @@ function vaultUses(args: readonly string[], add: (use: CredentialUse) => void): 
   const role = rest.find((arg) => arg.startsWith('role='))?.slice(5);
   if ((subcommand === 'write' || subcommand === 'read') && rest.length) {
     const login = /^\/?(?:v1\/)?auth\/(.+?)\/login(?:\/.*)?$/.exec(rest[0]);
-    if (login) add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault through ${rest[0]}`, value: `auth/${login[1]}/role/${role ?? ''}` });
-    else if (/^\/?(?:v1\/)?auth\//.test(rest[0]) && subcommand === 'write') add({ provider: 'vault', field: 'vaultLogin', what: `writes Vault auth configuration ${rest[0]}`, value: rest[0] });
+    if (login) add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault through ${rest[0]}`, link: ', using', value: `auth/${login[1]}/role/${role ?? ''}` });
+    else if (/^\/?(?:v1\/)?auth\//.test(rest[0]) && subcommand === 'write') add({ provider: 'vault', field: 'vaultLogin', what: `writes Vault auth configuration ${rest[0]}`, value: rest[0], link: null });
   }
   if (subcommand === 'login') {
     const method = flagValues(args, '-method', '--method')[0] ?? 'token';
     const mount = flagValues(args, '-path', '--path')[0] ?? method;
-    if (method === 'token') add({ provider: 'vault', field: 'secret', what: 'logs in to Vault with a token', value: rest[0] ?? '(token from input)' });
-    else add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault (-method=${method})`, value: `auth/${mount}/role/${role ?? ''}` });
+    if (method === 'token') add({ provider: 'vault', field: 'secret', what: 'logs in to Vault with a token', link: ':', value: rest[0] ?? '(token from input)' });
+    else add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault (-method=${method})`, link: ', using', value: `auth/${mount}/role/${role ?? ''}` });
   }
 }
 
@@ -202,15 +209,15 @@ function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void):
   for (const value of flagValues(args, '--access-token-file')) add({ provider: 'gcp', field: 'secret', what: 'passes --access-token-file', value });
   const words = positional(args);
   const joined = words.slice(0, 4).join(' ');
-  if (/^config configurations activate/.test(joined)) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', value: words[3] ?? '' });
+  if (/^config configurations activate/.test(joined)) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', link: '', value: words[3] ?? '' });
   if (/^config set /.test(joined) && words[2] in GCLOUD_PROPERTIES) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[words[2]], what: `sets the gcloud property ${words[2]}`, value: words[3] ?? '' });
   if (/^auth (login|activate-service-account)/.test(joined)) {
-    for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value });
-    if (words[1] === 'activate-service-account' && words[2]?.includes('@')) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates a service account', value: words[2] });
+    for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, link: null });
+    if (words[1] === 'activate-service-account' && words[2]?.includes('@')) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates the service account', link: '', value: words[2] });
   }
   if (/^iam workload-identity-pools create-cred-config/.test(joined)) {
-    if (words[3]) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'writes a credential configuration for', value: words[3] });
-    for (const value of flagValues(args, '--service-account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'writes a credential configuration for service account', value });
+    if (words[3]) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'writes a credential configuration for', link: '', value: words[3] });
+    for (const value of flagValues(args, '--service-account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'writes a credential configuration for service account', link: '', value });
   }
 }
 
@@ -222,7 +229,7 @@ function awsUses(name: string, args: readonly string[], add: (use: CredentialUse
   if (words[1] === 'set' && words[2]) {
     const key = words[2].slice(words[2].lastIndexOf('.') + 1);
     if (key in AWS_CONFIG_KEYS) add({ provider: 'aws', field: AWS_CONFIG_KEYS[key], what: `sets ${key} with aws configure`, value: words[3] ?? '' });
-  } else if (words[1] === 'import') add({ provider: 'aws', field: 'secret', what: 'imports keys with aws configure import', value: flagValues(args, '--csv')[0] ?? '' });
+  } else if (words[1] === 'import') add({ provider: 'aws', field: 'secret', what: 'imports keys with aws configure import', link: ' from', value: flagValues(args, '--csv')[0] ?? '' });
 }
 
 function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void, depth: number): void {
@@ -241,7 +248,7 @@ function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void
   for (const target of command.redirects) if (CREDENTIAL_FILES.test(target)) add(fileUse(target));
   for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value });
   for (const word of words)
-    if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', value: word });
+    if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', link: '', value: word });
 
   // `env -S '…'` / `env --split-string='…'` splits its argument into a command line.
   if (depth < 4 && words.some((word) => basename(word) === 'env')) for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, add, depth + 1);
@@ -309,8 +316,8 @@ function pipedIntoShell(command: SimpleCommand, next: SimpleCommand | undefined)
  */
 function assignmentUse(match: RegExpMatchArray, value: string, verb: 'sets' | 'writes'): CredentialUse {
   const [, name, operator] = match;
-  if (operator === '+=') return variableUse(name, verb === 'sets' ? `appends to ${name}` : `writes ${name}+= into a file`, `\${${name}}${value}`);
-  return variableUse(name, verb === 'sets' ? `sets ${name}` : `writes ${name}= into a file`, value);
+  if (operator === '+=') return { ...variableUse(name, verb === 'sets' ? `appends to ${name}` : `writes ${name}+= into a file`, `\${${name}}${value}`), link: ', making it' };
+  return { ...variableUse(name, verb === 'sets' ? `sets ${name}` : `writes ${name}= into a file`, value), ...(verb === 'sets' ? {} : { link: ' with' }) };
 }
 
 function variableUse(name: string, what: string, value: string): CredentialUse {
@@ -320,12 +327,12 @@ function variableUse(name: string, what: string, value: string): CredentialUse {
 
 function fileUse(target: string): CredentialUse {
   const provider: CloudProvider = target.includes('vault') ? 'vault' : target.includes('gcloud') ? 'gcp' : 'aws';
-  return { provider, field: 'secret', what: `writes ${target}`, value: target };
+  return { provider, field: 'secret', what: `writes ${target}`, value: target, link: null };
 }
 
 function configKeyUses(text: string): CredentialUse[] {
   if (!text.includes('=')) return [];
-  return [...text.matchAll(CONFIG_KEY_TEXT)].map((match) => ({ provider: 'aws' as const, field: AWS_CONFIG_KEYS[match[1]], what: `writes ${match[1]}`, value: match[2] }));
+  return [...text.matchAll(CONFIG_KEY_TEXT)].map((match) => ({ provider: 'aws' as const, field: AWS_CONFIG_KEYS[match[1]], what: `writes ${match[1]}`, link: ' as', value: match[2] }));
 }
 
 function usesInText(text: string, add: (use: CredentialUse) => void, depth: number): void {

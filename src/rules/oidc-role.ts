@@ -1,6 +1,6 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
-import { aliasesIn, credentialUsesIn, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
+import { aliasesIn, credentialUsesIn, describeUse, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
@@ -257,7 +257,7 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
         return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
       };
-      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${use.what} to "${excerpt(use.value, 60)}"${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
+      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
     }
   }
 

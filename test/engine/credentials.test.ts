@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { aliasesIn, AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
+import { describeUse, aliasesIn, AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
 
 const summary = (text: string) => credentialUsesIn(text).map((u) => `${u.provider}:${u.field}:${u.value}`);
 
@@ -112,5 +112,18 @@ describe('credentialUsesIn on command forms that run a command indirectly', () =
 
   it('reads an assignment to the setup directory variable as a credential use', () => {
     expect(summary('PIPELINE_GUARD_OIDC_DIR=keys; gcloud auth login --cred-file=$PIPELINE_GUARD_OIDC_DIR/prod.json')).toEqual(['gcp:tokenFile:keys', 'gcp:secret:$PIPELINE_GUARD_OIDC_DIR/prod.json']);
+  });
+});
+
+describe('describeUse: how a message names a use and its value', () => {
+  it.each([
+    ['AWS_ROLE_ARN+=-prod', 'appends to AWS_ROLE_ARN, making it "${AWS_ROLE_ARN}-prod"'],
+    ['export AWS_ROLE_ARN=arn:aws:iam::111111111111:role/prod', 'sets AWS_ROLE_ARN to "arn:aws:iam::111111111111:role/prod"'],
+    ['cp ci/credentials ~/.aws/credentials', 'writes ~/.aws/credentials'],
+    ['gcloud auth login --cred-file=keys/prod.json', 'logs gcloud in with keys/prod.json'],
+    ["echo 'role_arn = arn:x' >> ~/.aws/config", 'writes role_arn as "arn:x"'],
+    ['vault login -method=jwt role=prod', 'logs in to Vault (-method=jwt), using "auth/jwt/role/prod"'],
+  ])('%s', (command, words) => {
+    expect(credentialUsesIn(command).map((use) => describeUse(use, use.value))[0]).toBe(words);
   });
 });
