@@ -1,20 +1,10 @@
 import fc from 'fast-check';
 import { isStoredGrant, MAX_GRANT_MS, storedGrants, type Grant } from '../../src/policy/grant-guard';
+import { INCIDENT_GRANT } from '../support/grants';
 import { formatGrantProblems, GrantSchema, validateGrant, validateGrants } from '../../src/policy/grants';
 
 const NOW = new Date('2026-12-02T09:00:00.000Z');
-const GRANT: Grant = {
-  id: 'INC-4711',
-  reason: 'Payment outage, hotfix cannot wait for the release branch',
-  repository: 'payments-api',
-  refs: ['incident/*'],
-  environments: ['prod'],
-  rules: ['branch-gate'],
-  expires: '2026-12-02T12:00:00Z',
-  creators: ['{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}'],
-  grantedBy: '{5d1c0000-0000-4000-8000-000000000001}',
-  grantedAt: '2026-12-02T09:00:00Z',
-};
+const GRANT: Grant = { ...INCIDENT_GRANT, creators: ['{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}'] };
 
 const problemsOf = (value: unknown, now = NOW) => {
   const result = validateGrants([value], now);

@@ -7,20 +7,11 @@ import { createProvider } from '../../src/provider/handler';
 import { createCachedRepositoryLookup } from '../../src/provider/repository-lookup';
 import type { Grant } from '../../src/policy/grant-guard';
 import type { DecisionRecord } from '../../src/storage/decision-record';
+import { INCIDENT_GRANT } from '../support/grants';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { branchRun, referencePolicyInput, step } from '../support/requests';
 
-const GRANT: Grant = {
-  id: 'INC-4711',
-  reason: 'Payment outage, hotfix cannot wait for the release branch',
-  repository: 'payments-api',
-  refs: ['incident/*'],
-  environments: ['prod'],
-  rules: ['branch-gate'],
-  expires: '2026-12-02T12:00:00.000Z',
-  grantedBy: 'admin-1',
-  grantedAt: '2026-12-02T09:00:00.000Z',
-};
+const GRANT: Grant = { ...INCIDENT_GRANT, expires: '2026-12-02T12:00:00.000Z', grantedBy: 'admin-1', grantedAt: '2026-12-02T09:00:00.000Z' };
 const incident = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' });
 
 function setup(grants: unknown, slug = 'payments-api') {

@@ -8,24 +8,13 @@ import { ENTITY_DEFINITIONS } from '../../src/storage/entities';
 import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
-import { referencePolicyInput, referencePolicyText } from '../support/requests';
+import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyInput, referencePolicyText } from '../support/requests';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
 const MEMBER = { ...ADMIN, accountId: 'member-1' };
 
-const PIPELINE = `pipelines:
-  branches:
-    '**':
-      - step:
-          name: Build
-          script: [npm test]
-      - step:
-          name: PROD deploy
-          deployment: production
-          oidc: true
-          script: [./deploy.sh]
-`;
+const PIPELINE = BUILD_AND_PROD_DEPLOY_YAML;
 
 function setup() {
   const kv = createMemoryKv();

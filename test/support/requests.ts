@@ -14,6 +14,20 @@ export const DEV_ROLE = 'arn:aws:iam::222222222222:role/bitbucket-pipelines-dev'
 export const PROD_LABELS = ['self.hosted', 'linux', 'prod'];
 export const DEV_LABELS = ['self.hosted', 'linux', 'dev'];
 
+/** A build step and a PROD deploy on every branch: the settings tests' pipeline to preview and pin. */
+export const BUILD_AND_PROD_DEPLOY_YAML = `pipelines:
+  branches:
+    '**':
+      - step:
+          name: Build
+          script: [npm test]
+      - step:
+          name: PROD deploy
+          deployment: production
+          oidc: true
+          script: [./deploy.sh]
+`;
+
 export function referencePolicyText(): string {
   return readFileSync(REFERENCE_POLICY_PATH, 'utf8');
 }

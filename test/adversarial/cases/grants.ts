@@ -4,6 +4,7 @@
  * 10:00 and grant INC-4711 (incident/*, prod, branch-gate) expiring at 12:00.
  */
 import type { RunOptions } from '../../../src/engine/run';
+import { INCIDENT_GRANT } from '../../support/grants';
 import type { Grant } from '../../../src/policy/grant-guard';
 import { LABEL_KEY, type DecisionLabel } from '../../../src/engine/labels';
 import type { JsonObject } from '../../../src/engine/types';
@@ -14,17 +15,6 @@ const CREATOR = '{cda97709-b1a9-4544-9a8d-750f1b3a12c4}'; // the creator of ever
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 const REPO = { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' };
 
-export const INCIDENT_GRANT: Grant = {
-  id: 'INC-4711',
-  reason: 'Payment outage, hotfix cannot wait for the release branch',
-  repository: 'payments-api',
-  refs: ['incident/*'],
-  environments: ['prod'],
-  rules: ['branch-gate'],
-  expires: '2026-12-02T12:00:00Z',
-  grantedBy: '{5d1c0000-0000-4000-8000-000000000001}',
-  grantedAt: '2026-12-02T09:00:00Z',
-};
 
 const MULTI_TEAM = 'examples/policy-multi-team.yaml';
 const WEBSITE = { uuid: REPO.uuid, slug: 'website', fullName: 'acme/website', projectKey: 'OPS' };
