@@ -3,6 +3,7 @@ import { createHandlers } from '../../src/settings/handlers';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyInput, referencePolicyText } from '../support/requests';
+import { failed, ok } from '../support/results';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1' };
@@ -18,15 +19,6 @@ function setup() {
   const handlers = createHandlers({ kv, adminCheck: async ({ accountId }) => accountId.startsWith('admin'), fetchUser });
   return { kv, handlers, fetchUser };
 }
-
-const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
-};
-const failed = (result: { ok: boolean }) => {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result).slice(0, 300)}`);
-  return (result as unknown as { error: { code: string; message: string; failures?: Array<{ actual: string }>; savedBy?: string; weakenings?: Array<{ path: string }> } }).error;
-};
 
 const blockedOnFeature = { name: 'PROD deploy from a feature branch is blocked', yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' }, expect: 'blocked' };
 const blockedOnMain = { ...blockedOnFeature, name: 'PROD on main is blocked (wrong)', target: { kind: 'branch', name: 'main' } };

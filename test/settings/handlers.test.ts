@@ -9,6 +9,7 @@ import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyInput, referencePolicyText } from '../support/requests';
+import { failed, ok } from '../support/results';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
@@ -27,15 +28,6 @@ function setup() {
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, log: () => undefined, now });
   return { kv, entities, handlers, adminCheck, provider };
 }
-
-const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
-};
-const failed = <T extends { ok: boolean }>(result: T) => {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result).slice(0, 300)}`);
-  return (result as unknown as { error: { code: string; message: string; problems?: Array<{ path: string; line?: number }>; failures?: Array<{ name: string }>; currentRevision?: number; line?: number } }).error;
-};
 
 describe('identity comes from the Forge context only', () => {
   it('refuses a call without workspace or account in the context', async () => {

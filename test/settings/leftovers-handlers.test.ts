@@ -8,6 +8,7 @@ import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { policyTestKey } from '../../src/storage/policy-tests';
 import { referencePolicyInput } from '../support/requests';
+import { failed, ok } from '../support/results';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1' };
@@ -44,15 +45,6 @@ function setup() {
   const handlers = createHandlers({ kv, entities: createMemoryEntities(ENTITY_DEFINITIONS), now: () => new Date(clock), bitbucket, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
   return { kv, handlers, advance: (ms: number) => (clock += ms) };
 }
-
-const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
-};
-const failed = <T extends { ok: boolean }>(result: T) => {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result).slice(0, 300)}`);
-  return (result as unknown as { error: { code: string; message: string; problems?: Array<{ path: string }>; failures?: Array<{ name: string; actual: string }> } }).error;
-};
 
 describe('a policy test for a repository', () => {
   it('is stored with its repository, and every save runs it as that repository', async () => {

@@ -5,6 +5,7 @@ import type { BitbucketGet } from '../../src/settings/bitbucket-rest';
 import { createHandlers } from '../../src/settings/handlers';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { referencePolicyInput } from '../support/requests';
+import { failed, ok } from '../support/results';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1' };
@@ -23,15 +24,6 @@ function setup(options: { bitbucket?: BitbucketGet } = {}) {
   const handlers = createHandlers({ kv: createMemoryKv(), adminCheck: async ({ accountId }) => accountId === 'admin-1', bitbucket, refreshRepository });
   return { handlers, asked, refreshRepository };
 }
-
-const ok = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
-};
-const failed = <T extends { ok: boolean }>(result: T) => {
-  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result).slice(0, 300)}`);
-  return (result as unknown as { error: { code: string; message: string } }).error;
-};
 
 describe('scope pickers: Bitbucket listings through the resolver', () => {
   it('lists every project and repository of the context workspace, following pages', async () => {
