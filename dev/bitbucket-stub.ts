@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FetchRepository } from '../src/provider/repository-lookup';
+import { RepositoryFetchError, type FetchRepository } from '../src/provider/repository-lookup';
 import type { BitbucketGet, RestAnswer } from '../src/settings/bitbucket-rest';
 
 export const STUB_FIXTURE = path.resolve(__dirname, '../fixtures/bitbucket/workspace.json');
@@ -66,7 +66,7 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
   /** The provider's repository lookup over the stand-in: like src/forge/repository-lookup.ts, an HTTP error rejects. */
   const fetchRepository: FetchRepository = async (workspace, repository) => {
     const answer = await get(`/2.0/repositories/${workspace}/${repository}`);
-    if (answer.status !== 200) throw new Error(`Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`);
+    if (answer.status !== 200) throw new RepositoryFetchError(`Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`, answer.status);
     return answer.body;
   };
 

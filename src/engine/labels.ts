@@ -16,6 +16,8 @@ export interface DecisionLabel {
   ref: string;
   /** The repository's full name, when the provider resolved it (scoped policies). */
   repository?: string;
+  /** Set when `repository` is Bitbucket's answer of this time (ISO 8601), kept through an outage of its API. */
+  repositoryStaleAsOf?: string;
   steps: Record<string, string[] | number>;
   warnings: string[];
   /** Break-glass grants this run used, from storage: never carried over from an earlier record. */
@@ -66,4 +68,15 @@ export function fitLabels(others: Record<string, unknown>, label: DecisionLabel)
   candidate = { ...candidate, warnings: candidate.warnings.slice(0, 5) };
   if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
   return undefined;
+}
+
+/**
+ * Notes in the run's decision record that its repository identity is Bitbucket's last good answer,
+ * kept through an outage; left out when the note would not fit Bitbucket's limit for labels.
+ */
+export function markRepositoryStale(config: Record<string, unknown>, asOf: number): void {
+  const labels = config.labels;
+  if (!isPlainObject(labels) || !isPlainObject(labels[LABEL_KEY])) return;
+  const marked = { ...labels, [LABEL_KEY]: { ...labels[LABEL_KEY], repositoryStaleAsOf: new Date(asOf).toISOString() } };
+  if (byteLength(marked) <= LABELS_LIMIT_BYTES) config.labels = marked;
 }

@@ -9,7 +9,7 @@ import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { defaultEnvironmentFor, environmentsInScope } from '../policy/scope';
 import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
-import { buildDecisionLabel, fitLabels, LABEL_KEY } from './labels';
+import { buildDecisionLabel, fitLabels, LABEL_KEY, markRepositoryStale } from './labels';
 import { blockMessage } from './message';
 import { refOf } from './ref';
 import { formatPath, type Path } from '../primitives/path';
@@ -27,6 +27,11 @@ export const MAX_STEPS_PER_PIPELINE = 100;
 export interface RunOptions {
   /** The run's repository, when the provider resolved it (scoped policies); absent otherwise. */
   readonly repository?: RepositoryIdentity;
+  /**
+   * Epoch ms of Bitbucket's last good answer, when `repository` is that answer kept through an
+   * outage (stale): recorded in the labels record and the decision log.
+   */
+  readonly repositoryStaleAsOf?: number;
   /** Break-glass grants stored with the policy; each applies only while `now` is before its expiry. */
   readonly grants?: readonly Grant[];
   /** The clock at run time, against which grants expire (default: the current time). */
@@ -57,6 +62,8 @@ export interface RunReport {
   readonly steps: StepDecision[];
   /** The run's repository, when the provider resolved it (scoped policies only). */
   readonly repository?: RepositoryIdentity;
+  /** Set when `repository` was Bitbucket's answer of this time (epoch ms), kept through an outage. */
+  readonly repositoryStaleAsOf?: number;
   /** Every finding, blocking (`enforce`) and not (`warn`). */
   readonly findings: Finding[];
   readonly configChanges: string[];
@@ -303,6 +310,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     policy: { digest: policy.digest, revision: policy.revision },
     steps: walked.steps.map(decisionOf),
     ...(options.repository ? { repository: options.repository } : {}),
+    ...(options.repository && options.repositoryStaleAsOf !== undefined ? { repositoryStaleAsOf: options.repositoryStaleAsOf } : {}),
     findings,
     configChanges: context.configChanges,
     ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
@@ -311,5 +319,6 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
   if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };
   if (blocking.length > 0) return { response: errorResponse(blocking[0].rule, blockMessage(blocking, context.ref, policyLabel(policy), options.repository?.fullName)), report };
   if (nothingToRun) return { response: { pipelines_configuration: request.pipelines_configuration }, report };
+  if (report.repositoryStaleAsOf !== undefined) markRepositoryStale(config, report.repositoryStaleAsOf);
   return { response: { pipelines_configuration: config }, report };
 }

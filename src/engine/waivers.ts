@@ -15,6 +15,7 @@ import { compileGlob } from '../primitives/glob';
 import { grantRef, instantMs, MAX_GRANT_MS, type Grant, type WaivableRuleId } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import type { RunRef } from './types';
+import { bareUuid } from '../primitives/uuid';
 
 export interface WaiverInput {
   readonly grants: readonly Grant[];
@@ -25,8 +26,6 @@ export interface WaiverInput {
   readonly repositoryUuid?: string;
   readonly creator?: string;
 }
-
-const bareUuid = (uuid: string) => uuid.replace(/[{}]/g, '').toLowerCase();
 
 /** Whether the grant is for this run's repository: by UUID when it carries one, else by the resolved slug. */
 function sameRepository(grant: Grant, input: WaiverInput): boolean {

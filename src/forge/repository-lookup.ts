@@ -7,13 +7,17 @@
 // loaded on every cold start, for nothing the provider calls.
 import { route } from '@forge/api/out/safeUrl';
 import { requestBitbucketAsApp } from './bitbucket-as-app';
-import { createCachedRepositoryLookup, type FetchRepository } from '../provider/repository-lookup';
+import { createCachedRepositoryLookup, RepositoryFetchError, retryAfterMs, type FetchRepository } from '../provider/repository-lookup';
 import type { RepositoryIdentity } from '../policy/repository';
 import { createKvsStore } from './kvs-store';
 
+/** A refusal or failure carries its status and `Retry-After`, which the lookup decides on (retry, last good, "cannot see"). */
 export const fetchRepositoryAsApp: FetchRepository = async (workspace, repository) => {
   const response = await requestBitbucketAsApp(route`/2.0/repositories/${workspace}/${repository}`);
-  if (!response.ok) throw new Error(`Bitbucket answered ${response.status}${response.status === 403 || response.status === 401 ? ' (is the app still allowed to read repositories?)' : response.status === 404 ? ' (no such repository, or the app cannot see it)' : ''}`);
+  if (!response.ok) {
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now());
+    throw new RepositoryFetchError(`Bitbucket answered ${response.status}`, response.status, retryAfter);
+  }
   return response.json();
 };
 

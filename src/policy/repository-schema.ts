@@ -1,8 +1,10 @@
 /**
- * Bitbucket's answer to `GET /2.0/repositories/{workspace}/{repository}`, in zod: the source of
- * truth for the hand-written guard the provider uses (`repositoryFromAnswer` in ./repository.ts,
- * kept free of zod because it runs on every pipeline run). A test checks that the two agree.
- * Fields: shared/reference/platform-apis.md §3 (`full_name`, `uuid`, `project.key`, and in
+ * Bitbucket's answer for a repository (`GET /2.0/repositories/{workspace}/{repository}`, and each
+ * item of the workspace's repository listing), in zod: the one schema of that answer. The settings
+ * page's listings and the grant form read it through this schema; the provider, which must stay
+ * free of zod, uses the hand-written guard `repositoryFromAnswer` (./repository.ts), and
+ * test/policy/repository-schema.test.ts holds the two to the same verdicts.
+ * Fields: shared/reference/platform-apis.md §3 (`full_name`, `uuid`, `project.key`, `name`, and in
  * practice `slug`).
  */
 import * as z from 'zod';
@@ -10,18 +12,27 @@ import { BRACED_UUID, FULL_NAME_PATTERN, type RepositoryIdentity } from './repos
 import { PROJECT_KEY_PATTERN, SLUG_PATTERN } from './scope';
 
 export const RepositoryAnswerSchema = z.looseObject({
-  uuid: z.string().regex(BRACED_UUID),
-  full_name: z.string().regex(FULL_NAME_PATTERN),
-  slug: z.string().regex(SLUG_PATTERN).optional(),
-  project: z.looseObject({ key: z.string().regex(PROJECT_KEY_PATTERN) }).nullish(),
+  uuid: z.string().regex(BRACED_UUID, 'not a repository UUID ({…})'),
+  full_name: z.string().regex(FULL_NAME_PATTERN, 'not workspace/repository'),
+  /** Real answers carry it; the OpenAPI schema does not promise it, so it is derived from `full_name` when missing. */
+  slug: z.string().regex(SLUG_PATTERN, 'not a repository slug').optional(),
+  name: z.string().max(300).optional(),
+  project: z.looseObject({ key: z.string().regex(PROJECT_KEY_PATTERN, 'not a project key') }).nullish(),
 });
 
-/** The identity the answer gives for the repository asked about, or undefined. */
+export type RepositoryAnswer = z.output<typeof RepositoryAnswerSchema>;
+
+/** The identity an answer that passed the schema gives. */
+export function identityOfAnswer(answer: RepositoryAnswer): RepositoryIdentity {
+  const { uuid, full_name: fullName, slug, project } = answer;
+  return { uuid, slug: slug ?? fullName.slice(fullName.indexOf('/') + 1), fullName, ...(project ? { projectKey: project.key } : {}) };
+}
+
+/** The identity the answer gives for the repository asked about (by UUID), or undefined. */
 export function parseRepositoryAnswer(answer: unknown, requestedUuid: string): RepositoryIdentity | undefined {
   const parsed = RepositoryAnswerSchema.safeParse(answer);
   if (!parsed.success || parsed.data.uuid.toLowerCase() !== requestedUuid.toLowerCase()) return undefined;
-  const { full_name: fullName, slug, project } = parsed.data;
-  return { uuid: requestedUuid, slug: slug ?? fullName.slice(fullName.indexOf('/') + 1), fullName, ...(project ? { projectKey: project.key } : {}) };
+  return { ...identityOfAnswer(parsed.data), uuid: requestedUuid };
 }
 
 /**

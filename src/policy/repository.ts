@@ -26,16 +26,17 @@ const sameUuid = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /**
  * The identity in Bitbucket's answer to `GET /2.0/repositories/{workspace}/{repository}`, or
  * undefined when the answer is not that repository. A hand-written guard rather than zod because
- * it runs on the provider's hot path; src/policy/repository-schema.ts states the same contract in
- * zod and a test keeps the two in agreement. Unknown fields are ignored; a field that is present
+ * it runs on the provider's hot path (zod would add about 60 KB to its bundle); the one schema of
+ * this answer is RepositoryAnswerSchema (./repository-schema.ts), and a test keeps the two in agreement. Unknown fields are ignored; a field that is present
  * but malformed refuses the whole answer, since the engine's choice of environments rests on it.
  */
 export function repositoryFromAnswer(answer: unknown, requestedUuid: string): RepositoryIdentity | undefined {
   if (!isRecord(answer)) return undefined;
-  const { uuid, full_name: fullName, slug, project } = answer;
+  const { uuid, full_name: fullName, slug, name, project } = answer;
   if (typeof uuid !== 'string' || !BRACED_UUID.test(uuid) || !sameUuid(uuid, requestedUuid)) return undefined;
   if (typeof fullName !== 'string' || !FULL_NAME_PATTERN.test(fullName)) return undefined;
   if (slug !== undefined && (typeof slug !== 'string' || !SLUG_PATTERN.test(slug))) return undefined;
+  if (name !== undefined && (typeof name !== 'string' || name.length > 300)) return undefined;
   let projectKey: string | undefined;
   if (project !== undefined && project !== null) {
     if (!isRecord(project) || typeof project.key !== 'string' || !PROJECT_KEY_PATTERN.test(project.key)) return undefined;

@@ -16,7 +16,7 @@ import { checkPolicy } from '../policy/policy-check';
 import { checkStoredPolicy } from '../storage/stored-policy-check';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
 import { BRACED_UUID, isRepositoryIdentity } from '../policy/repository';
-import type { RepositoryLookup } from './repository-lookup';
+import { isStaleRepository, RepositoryLookupError, type LookupFailure, type RepositoryLookup } from './repository-lookup';
 
 export interface PolicyStore {
   /** The stored policy record, or undefined when none was ever saved. */
@@ -31,7 +31,7 @@ export interface ProviderDependencies {
    * Without it, a scoped policy treats every run as a repository that no scope includes.
    */
   readonly repositories?: RepositoryLookup;
-  /** Bounds the repository lookup (cache read plus, on a miss, one Bitbucket call). */
+  /** Bounds the repository lookup (cache read plus, on a miss, at most two Bitbucket calls). */
   readonly lookupTimeoutMs?: number;
   /** Well inside Forge's 25 s limit, so that a hung read still ends in an answer. */
   readonly readTimeoutMs?: number;
@@ -43,6 +43,8 @@ export interface ProviderDependencies {
 export const DEFAULT_READ_TIMEOUT_MS = 8_000;
 export const DEFAULT_DECISION_TIMEOUT_MS = 1_500;
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 6_000;
+/** The lookup's own budget ends this much before the backstop timeout, so that its fallback wins the race. */
+const LOOKUP_MARGIN_MS = 500;
 
 class TimeoutError extends Error {}
 
@@ -96,8 +98,18 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
   return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
 }
 
-/** The lookup failed while scoped environments depend on it: blocked, and worth re-running. */
-function repositoryUnknown(request: unknown, reason: string): EngineResult {
+/** What the developer reads, by why the repository is unknown: re-running helps only with a passing fault. */
+const REPOSITORY_UNKNOWN_FIX: Record<LookupFailure, string> = {
+  transient:
+    'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. If it keeps failing, a workspace admin should check that Pipeline Guard is still installed with access to repositories (scope read:repository:bitbucket).',
+  'not-visible':
+    "Re-running will not help: Pipeline Guard cannot see this repository. A workspace admin should check, in Bitbucket, that Pipeline Guard is installed on the workspace this repository belongs to (a repository moved to another workspace needs the app there too), that the app still has its permission to read repositories (read:repository:bitbucket; approve the app's updated permissions if Bitbucket asks), and that the repository was not deleted; then press Refresh for the repository on the Pipeline Guard settings page (Scopes) and re-run.",
+  invalid:
+    "Re-run the pipeline in a minute. If it keeps failing, a workspace admin should press Refresh for this repository on the Pipeline Guard settings page (Scopes) and send the message it shows to the app's maintainers.",
+};
+
+/** The lookup failed while scoped environments depend on it: blocked, with advice by kind of failure. */
+function repositoryUnknown(request: unknown, reason: string, kind: LookupFailure): EngineResult {
   const finding: Finding = {
     rule: 'repository-unknown',
     mode: 'enforce',
@@ -105,7 +117,7 @@ function repositoryUnknown(request: unknown, reason: string): EngineResult {
     path: '',
     segments: [],
     message: `Pipeline Guard could not find out which repository this run is for (${reason}). The workspace policy gives some environments to certain repositories only, so without the repository it cannot tell which environments, runners and roles this pipeline may use, and it blocked the run rather than guess.`,
-    fix: 'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. If it keeps failing, a workspace admin should check that Pipeline Guard is still installed with access to repositories (scope read:repository:bitbucket).',
+    fix: REPOSITORY_UNKNOWN_FIX[kind],
   };
   const parsed = checkProviderRequest(request);
   const response: ProviderResponse = { error: { key: 'pipeline-guard.repository-unknown', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
@@ -135,8 +147,8 @@ export function createProvider(deps: ProviderDependencies) {
     const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
     if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
     const scoped = state.policy.scoped;
-    const withoutRepository = (reason: string): Resolved => {
-      if (scoped) return { ok: false, result: repositoryUnknown(request, reason) };
+    const withoutRepository = (reason: string, kind: LookupFailure = 'transient'): Resolved => {
+      if (scoped) return { ok: false, result: repositoryUnknown(request, reason, kind) };
       // Only grants wanted the repository: without it none applies, which fails closed.
       log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
       return { ok: true, options: base };
@@ -147,15 +159,23 @@ export function createProvider(deps: ProviderDependencies) {
     // tell an in-scope repository it is out of scope.
     if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
     if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
-      return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`);
+      return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`, 'invalid');
+    const timeoutMs = deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
+    let resolved: unknown;
     try {
-      const identity: unknown = await withTimeout(deps.repositories.resolve(workspace, repository), deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, 'the repository lookup');
-      // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
-      if (!isRepositoryIdentity(identity, repository)) return withoutRepository(`the repository lookup gave no valid identity for ${repository}`);
-      return { ok: true, options: { ...base, repository: identity } };
+      // The lookup keeps within its budget (and falls back on the last good identity when Bitbucket is
+      // slow); this timeout is the backstop for a lookup that does not.
+      resolved = await withTimeout(deps.repositories.resolve(workspace, repository, { budgetMs: Math.max(0, timeoutMs - LOOKUP_MARGIN_MS) }), timeoutMs, 'the repository lookup');
     } catch (error) {
-      return withoutRepository(error instanceof TimeoutError ? error.message : `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`);
+      if (error instanceof TimeoutError) return withoutRepository(error.message);
+      return withoutRepository(`the repository lookup failed: ${(error as Error)?.message ?? String(error)}`, error instanceof RepositoryLookupError ? error.kind : 'transient');
     }
+    const stale = isStaleRepository(resolved) ? resolved : undefined;
+    const identity = stale ? stale.identity : resolved;
+    // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
+    if (!isRepositoryIdentity(identity, repository)) return withoutRepository(`the repository lookup gave no valid identity for ${repository}`, 'invalid');
+    if (stale) log(`pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`);
+    return { ok: true, options: { ...base, repository: identity, ...(stale ? { repositoryStaleAsOf: stale.confirmedAt } : {}) } };
   };
 
   const evaluate = async (request: unknown): Promise<EngineResult> => {

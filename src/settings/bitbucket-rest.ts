@@ -5,6 +5,7 @@
  * validated before use, and pagination follows `next` only within the endpoint first asked.
  */
 import * as z from 'zod';
+import { identityOfAnswer, RepositoryAnswerSchema, type RepositoryAnswer } from '../policy/repository-schema';
 
 /** One REST answer as the port hands it over: status and parsed JSON body (undefined when there was none). */
 export interface RestAnswer {
@@ -26,15 +27,6 @@ export const ProjectSchema = z.looseObject({
   key: z.string().min(1).max(100),
   name: z.string().max(300),
   uuid: z.string().max(100).optional(),
-});
-
-export const RepositorySchema = z.looseObject({
-  uuid: z.string().min(1).max(100),
-  /** Real answers carry it; the OpenAPI schema does not promise it, so it is derived from `full_name` when missing. */
-  slug: z.string().min(1).max(200).optional(),
-  full_name: z.string().min(3).max(300).regex(/^[^/]+\/[^/]+$/, 'not workspace/repository'),
-  name: z.string().max(300).optional(),
-  project: z.looseObject({ key: z.string().min(1).max(100) }).nullish(),
 });
 
 /** Runner labels come as strings (OpenAPI) or as `{name}` objects (seen in the wild): both are read. */
@@ -165,9 +157,9 @@ async function listAll<T extends z.ZodType>(get: BitbucketGet, what: 'projects' 
   return { items, truncated: false };
 }
 
-function toRepository(raw: z.output<typeof RepositorySchema>): BitbucketRepository {
-  const slug = raw.slug ?? raw.full_name.split('/')[1];
-  return { uuid: raw.uuid, slug, fullName: raw.full_name, name: raw.name ?? slug, ...(raw.project?.key ? { projectKey: raw.project.key } : {}) };
+function toRepository(raw: RepositoryAnswer): BitbucketRepository {
+  const identity = identityOfAnswer(raw);
+  return { ...identity, name: raw.name ?? identity.slug };
 }
 
 function toRunner(raw: z.output<typeof RunnerSchema>): BitbucketRunner {
@@ -191,7 +183,7 @@ export function createBitbucketListings(get: BitbucketGet, workspace: string) {
       return { items: listing.items.map((p) => ({ key: p.key, name: p.name })).sort(byText((p) => p.key)), truncated: listing.truncated };
     },
     async repositories(): Promise<Listing<BitbucketRepository>> {
-      const listing = await listAll(get, 'repositories', PATHS.repositories(workspace), RepositorySchema);
+      const listing = await listAll(get, 'repositories', PATHS.repositories(workspace), RepositoryAnswerSchema);
       return { items: listing.items.map(toRepository).sort(byText((r) => r.slug)), truncated: listing.truncated };
     },
     async runners(): Promise<Listing<BitbucketRunner>> {

@@ -4,7 +4,8 @@
  * policy save does; who granted it and when come from the Forge context and the server's clock,
  * never from the payload. createHandlers (handlers.ts) registers these beside the others.
  */
-import { GRANT_ID_PATTERN, instantMs, REPOSITORY_UUID_PATTERN, storedGrants, type Grant } from '../policy/grant-guard';
+import { GRANT_ID_PATTERN, instantMs, storedGrants, type Grant } from '../policy/grant-guard';
+import { identityOfAnswer, RepositoryAnswerSchema } from '../policy/repository-schema';
 import { handler, refuse } from './resolver-handler';
 import type { BitbucketGet } from './bitbucket-rest';
 import { validateGrant, type GrantProblem } from '../policy/grants';
@@ -101,11 +102,11 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       return refuse({ code: 'bitbucket', message: `Bitbucket could not be asked for repository ${slug}: ${(error as Error)?.message ?? String(error)}. Nothing was granted; try again in a minute.` });
     }
     if (answer.status === 404) return refuse({ code: 'invalid-request', message: `The grant is not valid: repository: this workspace has no repository ${slug} (or you cannot see it). Use the slug as in the repository's URL.`, problems: [{ path: 'repository', segments: ['repository'], message: `no repository ${slug} in this workspace` }] });
-    const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as { uuid?: unknown; slug?: unknown; full_name?: unknown };
-    const answeredSlug = typeof body.slug === 'string' ? body.slug : typeof body.full_name === 'string' ? body.full_name.slice(body.full_name.indexOf('/') + 1) : undefined;
-    if (answer.status !== 200 || typeof body.uuid !== 'string' || !REPOSITORY_UUID_PATTERN.test(body.uuid) || answeredSlug !== slug)
+    const parsed = RepositoryAnswerSchema.safeParse(answer.body);
+    const named = parsed.success ? identityOfAnswer(parsed.data) : undefined;
+    if (answer.status !== 200 || !named || named.slug !== slug)
       return refuse({ code: 'bitbucket', message: `Bitbucket's answer for repository ${slug} (HTTP ${answer.status}) does not name that repository and its UUID. Nothing was granted; try again in a minute.` });
-    return body.uuid;
+    return named.uuid;
   };
 
   /** The saved policy's environment names; refuses when there is no usable policy to carry a grant. */

@@ -11,6 +11,8 @@ import { scanDecisions } from './decision-store';
 import { scanDeployments, type DeploymentRecord } from './deployments';
 import type { EntityStore } from './entity-store';
 import type { KeyValueStore } from './kv';
+// Pipeline UUIDs as both sides keep them: bare, lower case (events and records may or may not brace them).
+import { bareUuid } from '../primitives/uuid';
 
 export const PRODUCTION = 'PRODUCTION';
 
@@ -71,9 +73,6 @@ async function legacyDecisions(kv: KeyValueStore): Promise<Map<string, DecisionR
 export function protectedEnvironmentNames(environments: ReadonlyArray<{ name: string; default?: boolean; manualTrigger?: boolean; match?: { deployments?: readonly string[] } }>): Set<string> {
   return new Set(environments.filter((env) => !env.default && (env.manualTrigger || (env.match?.deployments?.length ?? 0) > 0)).map((env) => env.name));
 }
-
-/** Pipeline UUIDs as both sides keep them: bare, lower case (events and records may or may not brace them). */
-export const bareUuid = (uuid: string) => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
 
 async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined, legacy: () => Promise<Map<string, DecisionRecord>>): Promise<BypassFinding | undefined> {
   if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;

@@ -34,6 +34,11 @@ export interface DecisionRecord {
   readonly repositoryUuid: string;
   /** Bitbucket project key; absent when unknown (the request does not carry it). */
   readonly project?: string;
+  /**
+   * Epoch ms of Bitbucket's last good answer for the repository, when Bitbucket failed on this run
+   * and that answer (at most 7 days old) was used instead: the identity is stale.
+   */
+  readonly repositoryStaleAsOf?: number;
   /** `branch:main`, `tag:v1`, `none` (commit target). */
   readonly ref: string;
   readonly trigger: string;
@@ -94,6 +99,7 @@ export function decisionRecord(request: RecordedRequest, report: RunReport, at: 
     repositoryKey: repository.toLowerCase(),
     repositoryUuid: clip(request.repository, MAX_ID),
     ...(identity?.projectKey ? { project: clip(identity.projectKey, MAX_ID) } : {}),
+    ...(report.repositoryStaleAsOf !== undefined ? { repositoryStaleAsOf: report.repositoryStaleAsOf } : {}),
     ref: clip(refKey(ref)),
     trigger: clip(request.trigger, 40),
     ...(request.pipeline !== undefined ? { pipeline: clip(request.pipeline.toLowerCase(), MAX_ID) } : {}),
@@ -117,7 +123,7 @@ const isInteger = (value: unknown) => Number.isSafeInteger(value);
 export function isDecisionRecord(value: unknown): value is DecisionRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const r = value as Record<string, unknown>;
-  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision']);
+  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'repositoryStaleAsOf', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision']);
   return (
     Object.keys(r).every((key) => known.has(key)) &&
     r.v === 2 &&
@@ -127,6 +133,7 @@ export function isDecisionRecord(value: unknown): value is DecisionRecord {
     isString(r.repositoryKey, MAX_TEXT) &&
     isString(r.repositoryUuid, MAX_ID) &&
     isOptional(r.project, (v) => isString(v, MAX_ID)) &&
+    isOptional(r.repositoryStaleAsOf, isInteger) &&
     isString(r.ref, MAX_TEXT) &&
     isString(r.trigger, 40) &&
     isOptional(r.pipeline, (v) => isString(v, MAX_ID)) &&

@@ -15,6 +15,7 @@ export const DecisionRecordSchema = z.strictObject({
   repositoryKey: z.string().max(MAX_TEXT),
   repositoryUuid: z.string().max(MAX_ID),
   project: z.string().max(MAX_ID).optional(),
+  repositoryStaleAsOf: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
   ref: z.string().max(MAX_TEXT),
   trigger: z.string().max(40),
   pipeline: z.string().max(MAX_ID).optional(),

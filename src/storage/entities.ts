@@ -32,6 +32,7 @@ export const DECISION_ENTITY_DEFINITION: EntityDefinition = {
     repositoryKey: { type: 'string' },
     repositoryUuid: { type: 'string' },
     project: { type: 'string' },
+    repositoryStaleAsOf: { type: 'integer' },
     ref: { type: 'string' },
     trigger: { type: 'string' },
     pipeline: { type: 'string' },

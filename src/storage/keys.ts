@@ -2,6 +2,8 @@
  * KVS keys shared by the provider and the settings resolvers. Forge KVS keys may not contain
  * braces, and one store serves one installation (one workspace), so the keys need no workspace id.
  */
+import { bareUuid } from '../primitives/uuid';
+
 export const POLICY_KEY = 'policy:current';
 
 /** Every saved revision, `policy:revision:00000042`, so that history lists in revision order. */
@@ -23,7 +25,7 @@ export const grantKey = (id: string): string => `${GRANT_PREFIX}${id}`;
  * repository: `repository:2fc883c6-3dee-4e73-a354-ccee4bd77938` (KVS keys may not hold braces).
  */
 export const REPOSITORY_PREFIX = 'repository:';
-export const repositoryCacheKey = (uuid: string): string => `${REPOSITORY_PREFIX}${uuid.replace(/[{}]/g, '').toLowerCase()}`;
+export const repositoryCacheKey = (uuid: string): string => `${REPOSITORY_PREFIX}${bareUuid(uuid)}`;
 
 /** One rolled-up stats record per UTC day, `stats:day:2026-11-25`; see rollup.ts. */
 export const STATS_DAY_PREFIX = 'stats:day:';

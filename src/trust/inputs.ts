@@ -1,17 +1,18 @@
 /** What every trust artifact needs from the caller's workspace, checked once: slugs, UUIDs, the issuer and the default audience. */
 import type { Environment } from '../policy/schema';
+import { bareUuid } from '../primitives/uuid';
 
 export class TrustPolicyInputError extends Error {}
 
 const WORKSPACE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,61}$/;
 const UUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
-/** The UUID without braces, lower case; throws TrustPolicyInputError naming `what`. */
-export function bareUuid(value: string, what: string): string {
-  const match = UUID.exec(value.trim());
-  if (!match || value.trim().startsWith('{') !== value.trim().endsWith('}'))
+/** The UUID without braces, lower case (primitives' `bareUuid`), after checking it is one; throws TrustPolicyInputError naming `what`. */
+export function checkedBareUuid(value: string, what: string): string {
+  const text = value.trim();
+  if (!UUID.test(text) || text.startsWith('{') !== text.endsWith('}'))
     throw new TrustPolicyInputError(`${what} "${value}" is not a UUID such as {308ce669-576d-4fa7-b4d4-15e8171f0c8c}`);
-  return match[1].toLowerCase();
+  return bareUuid(text);
 }
 
 /** Bitbucket's claims carry UUIDs in braces. */
@@ -53,9 +54,9 @@ export function checkInputs(inputs: WorkspaceInputs): CheckedInputs {
   checkWorkspaceSlug(inputs.workspaceSlug);
   return {
     workspaceSlug: inputs.workspaceSlug,
-    workspaceUuid: bareUuid(inputs.workspaceUuid, 'workspace UUID'),
-    repositoryUuids: [...new Set((inputs.repositoryUuids ?? []).map((uuid) => bareUuid(uuid, 'repository UUID')))],
-    deploymentEnvironmentUuids: [...new Set((inputs.deploymentEnvironmentUuids ?? []).map((uuid) => bareUuid(uuid, 'deployment environment UUID')))],
+    workspaceUuid: checkedBareUuid(inputs.workspaceUuid, 'workspace UUID'),
+    repositoryUuids: [...new Set((inputs.repositoryUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'repository UUID')))],
+    deploymentEnvironmentUuids: [...new Set((inputs.deploymentEnvironmentUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'deployment environment UUID')))],
   };
 }
 

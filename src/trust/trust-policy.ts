@@ -8,7 +8,7 @@
 import { parseCidr, isNonPublicCidr } from '../policy/network';
 import type { Environment, Policy } from '../policy/schema';
 import { describeScope } from '../policy/scope';
-import { bareUuid, bitbucketAudience, checkWorkspaceSlug, subPatterns, TrustPolicyInputError } from './inputs';
+import { bitbucketAudience, checkedBareUuid, checkWorkspaceSlug, subPatterns, TrustPolicyInputError } from './inputs';
 
 export interface TrustPolicyOptions {
   readonly environment: string;
@@ -64,9 +64,9 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
   if (!env) throw new TrustPolicyInputError(`the policy has no environment "${options.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`);
   if (!ACCOUNT_ID.test(options.accountId)) throw new TrustPolicyInputError(`AWS account ID "${options.accountId}" is not 12 digits`);
   checkWorkspaceSlug(options.workspaceSlug);
-  const workspaceUuid = bareUuid(options.workspaceUuid, 'workspace UUID');
-  const repositoryUuids = [...new Set([...(options.repositoryUuid === undefined ? [] : [options.repositoryUuid]), ...(options.repositoryUuids ?? [])].map((uuid) => bareUuid(uuid, 'repository UUID')))];
-  const environmentUuids = (options.deploymentEnvironmentUuids ?? []).map((uuid) => bareUuid(uuid, 'deployment environment UUID'));
+  const workspaceUuid = checkedBareUuid(options.workspaceUuid, 'workspace UUID');
+  const repositoryUuids = [...new Set([...(options.repositoryUuid === undefined ? [] : [options.repositoryUuid]), ...(options.repositoryUuids ?? [])].map((uuid) => checkedBareUuid(uuid, 'repository UUID')))];
+  const environmentUuids = (options.deploymentEnvironmentUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'deployment environment UUID'));
 
   const warnings: string[] = [];
   const issuer = oidcIssuerPath(options.workspaceSlug);

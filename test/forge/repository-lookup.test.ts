@@ -6,6 +6,7 @@
  */
 import api, { route } from '@forge/api';
 import { fetchRepositoryAsApp } from '../../src/forge/repository-lookup';
+import { RepositoryFetchError } from '../../src/provider/repository-lookup';
 
 type ForgeFetch = (target: Record<string, unknown>, path: unknown, init?: unknown) => Promise<Response>;
 const forgeGlobal = global as unknown as { __forge_fetch__?: ForgeFetch };
@@ -36,10 +37,15 @@ describe('fetchRepositoryAsApp (Forge adapter of the repository lookup)', () => 
     expect(String(calls[0][1])).toBe(`/2.0/repositories/${WORKSPACE}/${REPOSITORY}`);
   });
 
-  it('says what a refusal means', async () => {
-    status = 403;
-    await expect(fetchRepositoryAsApp(WORKSPACE, REPOSITORY)).rejects.toThrow(/Bitbucket answered 403 \(is the app still allowed to read repositories\?\)/);
-    status = 404;
-    await expect(fetchRepositoryAsApp(WORKSPACE, REPOSITORY)).rejects.toThrow(/404 \(no such repository/);
+  it('hands the lookup the status and Retry-After of a refusal, which it decides on', async () => {
+    const refusal = async (code: number, headers: Record<string, string> = {}) => {
+      status = code;
+      forgeGlobal.__forge_fetch__ = async () => new Response('', { status: code, headers });
+      return fetchRepositoryAsApp(WORKSPACE, REPOSITORY).then(() => undefined, (error: unknown) => error as RepositoryFetchError);
+    };
+    expect(await refusal(404)).toMatchObject({ status: 404, message: 'Bitbucket answered 404', retryAfterMs: undefined });
+    expect(await refusal(403)).toMatchObject({ status: 403 });
+    expect(await refusal(429, { 'retry-after': '2' })).toMatchObject({ status: 429, retryAfterMs: 2_000 });
+    expect(await refusal(503)).toBeInstanceOf(RepositoryFetchError);
   });
 });

@@ -45,9 +45,9 @@ describe('Bitbucket listings', () => {
   });
 
   it('derives the slug from full_name when the answer has none, and keeps a repository without a project', async () => {
-    const { get } = scripted({ [PATHS.repositories(WORKSPACE)]: page([{ uuid: '{x}', full_name: 'acme/legacy-tool' }]) });
+    const { get } = scripted({ [PATHS.repositories(WORKSPACE)]: page([{ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77939}', full_name: 'acme/legacy-tool' }]) });
     const [repository] = (await createBitbucketListings(get, WORKSPACE).repositories()).items;
-    expect(repository).toEqual({ uuid: '{x}', slug: 'legacy-tool', fullName: 'acme/legacy-tool', name: 'legacy-tool' });
+    expect(repository).toEqual({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77939}', slug: 'legacy-tool', fullName: 'acme/legacy-tool', name: 'legacy-tool' });
   });
 
   it('reads runner labels given as strings and as {name} objects, lower-cased and without duplicates', async () => {
@@ -99,7 +99,7 @@ describe('Bitbucket listings', () => {
     });
 
     it('a repository whose full_name is not workspace/slug', async () => {
-      const { get } = scripted({ [PATHS.repositories(WORKSPACE)]: page([{ uuid: '{x}', full_name: 'no-slash' }]) });
+      const { get } = scripted({ [PATHS.repositories(WORKSPACE)]: page([{ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77939}', full_name: 'no-slash' }]) });
       await expect(createBitbucketListings(get, WORKSPACE).repositories()).rejects.toThrow(/full_name: not workspace\/repository/);
     });
   });
