@@ -176,7 +176,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       if (invoke) {
         const key = invoke[1] as keyof SettingsHandlers;
         if (!Object.prototype.hasOwnProperty.call(handlers, key)) return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
-        return send(response, 200, await handlers[key](forgeContext, body));
+        // A new context object per call, as Forge gives: what is learnt about the caller lasts one call.
+        return send(response, 200, await handlers[key]({ ...forgeContext }, body));
       }
       if (url.pathname === '/__dev/clock') {
         const advanceMs = (body as { advanceMs?: unknown }).advanceMs;

@@ -25,7 +25,12 @@ export type RepositoryAnswer = z.output<typeof RepositoryAnswerSchema>;
 /** The identity an answer that passed the schema gives. */
 export function identityOfAnswer(answer: RepositoryAnswer): RepositoryIdentity {
   const { uuid, full_name: fullName, slug, project } = answer;
-  return { uuid, slug: slug ?? fullName.slice(fullName.indexOf('/') + 1), fullName, ...(project ? { projectKey: project.key } : {}) };
+  return {
+    uuid,
+    slug: slug ?? fullName.slice(fullName.indexOf('/') + 1),
+    fullName,
+    ...(project ? { projectKey: project.key } : {}),
+  };
 }
 
 /** The identity the answer gives for the repository asked about (by UUID), or undefined. */
@@ -41,8 +46,16 @@ export function parseRepositoryAnswer(answer: unknown, requestedUuid: string): R
  * back what Bitbucket's listing gave it.
  */
 export const RepositoryIdentitySchema = z.strictObject({
-  uuid: z.string().regex(/^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/, 'not a repository UUID ({…})'),
+  uuid: z
+    .string()
+    .regex(
+      /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/,
+      'not a repository UUID ({…})',
+    ),
   slug: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not a repository slug'),
   fullName: z.string().regex(/^[A-Za-z0-9._-]{1,128}\/[A-Za-z0-9._-]{1,128}$/, 'not workspace/repository'),
-  projectKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'not a project key').optional(),
+  projectKey: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'not a project key')
+    .optional(),
 });

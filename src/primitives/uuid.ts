@@ -4,6 +4,11 @@
  * comparison and key goes through this one spelling.
  */
 
-/** The UUID without its enclosing braces, trimmed and in lower case. Text that is no UUID passes through the same way. */
-export const bareUuid = (uuid: string): string => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
-
+/**
+ * The UUID without its enclosing braces, trimmed and in lower case. Text that is no UUID passes through the same way.
+ */
+export const bareUuid = (uuid: string): string =>
+  uuid
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .toLowerCase();

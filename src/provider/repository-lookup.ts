@@ -185,7 +185,8 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
 
   /** A clock skewed up to a minute backwards still counts as now. */
   const ageOf = (at: number) => Math.max(0, now() - at);
-  const youngerThan = (at: number | undefined, seconds: number) => at !== undefined && now() - at >= -60_000 && ageOf(at) < seconds * 1000;
+  const youngerThan = (at: number | undefined, seconds: number) =>
+    at !== undefined && now() - at >= -60_000 && ageOf(at) < seconds * 1000;
 
   const store = async (repository: string, record: CachedRepository, ttlSeconds: number) => {
     try {
@@ -198,7 +199,10 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
 
   const readCache = async (repository: string, budgetMs: number): Promise<CachedRepository> => {
     try {
-      return readRecord(await within(deps.kv.get(repositoryCacheKey(repository)), Math.min(budgetMs, CACHE_READ_TIMEOUT_MS)), repository);
+      return readRecord(
+        await within(deps.kv.get(repositoryCacheKey(repository)), Math.min(budgetMs, CACHE_READ_TIMEOUT_MS)),
+        repository,
+      );
     } catch (error) {
       log(`pipeline-guard: repository cache read failed, asking Bitbucket: ${messageOf(error)}`);
       return {};
@@ -208,7 +212,11 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
   const identityFrom = (answer: unknown, repository: string): RepositoryIdentity => {
     const identity = repositoryFromAnswer(answer, repository);
     if (!identity)
-      throw new RepositoryLookupError(`Bitbucket's answer for repository ${repository} is not a repository with that UUID, a full name and a valid project key`, 'invalid');
+      throw new RepositoryLookupError(
+        `Bitbucket's answer for repository ${repository} is not a repository with that UUID, a full name ` +
+          `and a valid project key`,
+        'invalid',
+      );
     return identity;
   };
 
@@ -218,7 +226,11 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
       return await within(deps.fetch(workspace, repository), timeoutMs);
     } catch (error) {
       if (error instanceof RepositoryFetchError) throw error;
-      throw new RepositoryFetchError(error instanceof AttemptTimeout ? `Bitbucket ${error.message}` : `Bitbucket could not be reached: ${messageOf(error)}`);
+      throw new RepositoryFetchError(
+        error instanceof AttemptTimeout
+          ? `Bitbucket ${error.message}`
+          : `Bitbucket could not be reached: ${messageOf(error)}`,
+      );
     }
   };
 
@@ -227,7 +239,12 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
    * and only when `retry` (no last good identity could carry the run, so the retry is all that stands
    * between it and a block; otherwise a run costs at most one call, as before there was a retry).
    */
-  const fetchWithRetry = async (workspace: string, repository: string, deadline: number, retry: boolean): Promise<unknown> => {
+  const fetchWithRetry = async (
+    workspace: string,
+    repository: string,
+    deadline: number,
+    retry: boolean,
+  ): Promise<unknown> => {
     const remaining = () => deadline - now();
     try {
       return await attempt(workspace, repository, Math.max(1, Math.min(remaining(), ATTEMPT_TIMEOUT_MS)));
@@ -242,10 +259,19 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
   };
 
   const notVisible = (repository: string, status: number, cached: boolean) =>
-    new RepositoryLookupError(`Bitbucket answered ${status} when Pipeline Guard asked for repository ${repository}${cached ? ' (a moment ago; it asks again after two minutes)' : ''}`, 'not-visible');
+    new RepositoryLookupError(
+      `Bitbucket answered ${status} when Pipeline Guard asked for repository ${repository}` +
+        (cached ? ' (a moment ago; it asks again after two minutes)' : ''),
+      'not-visible',
+    );
 
   /** Asks Bitbucket; stores a good answer or a "cannot see it"; throws on anything else. */
-  const fetchAndStore = async (workspace: string, repository: string, deadline: number, retry: boolean): Promise<RepositoryIdentity> => {
+  const fetchAndStore = async (
+    workspace: string,
+    repository: string,
+    deadline: number,
+    retry: boolean,
+  ): Promise<RepositoryIdentity> => {
     let answer: unknown;
     try {
       answer = await fetchWithRetry(workspace, repository, deadline, retry);
@@ -262,13 +288,21 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
     return identity;
   };
 
-  const canBridge = (cached: CachedRepository) => cached.identity !== undefined && youngerThan(cached.fetchedAt, LAST_GOOD_SECONDS);
+  const canBridge = (cached: CachedRepository) =>
+    cached.identity !== undefined && youngerThan(cached.fetchedAt, LAST_GOOD_SECONDS);
 
   /** After a passing failure: the last good identity if Bitbucket confirmed it within 7 days, else fail closed. */
-  const bridge = async (repository: string, cached: CachedRepository, failure: RepositoryFetchError): Promise<StaleRepository> => {
+  const bridge = async (
+    repository: string,
+    cached: CachedRepository,
+    failure: RepositoryFetchError,
+  ): Promise<StaleRepository> => {
     const { identity, fetchedAt } = cached;
     if (!identity || fetchedAt === undefined || !canBridge(cached)) {
-      const last = fetchedAt === undefined ? 'it has never identified this repository' : `it last identified it ${Math.floor(ageOf(fetchedAt) / 86_400_000)} days ago, too long ago to rely on`;
+      const last =
+        fetchedAt === undefined
+          ? 'it has never identified this repository'
+          : `it last identified it ${Math.floor(ageOf(fetchedAt) / 86_400_000)} days ago, too long ago to rely on`;
       throw new RepositoryLookupError(`${failure.message}, and ${last}`, 'transient');
     }
     const backoffMs = Math.min(Math.max(failure.retryAfterMs ?? 0, BACKOFF_SECONDS * 1000), MAX_BACKOFF_SECONDS * 1000);
@@ -281,10 +315,17 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
     async resolve(workspace, repository, options = {}) {
       const deadline = now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
       const cached = await readCache(repository, deadline - now());
-      if (youngerThan(cached.notVisibleAt, NOT_VISIBLE_CACHE_SECONDS)) throw notVisible(repository, cached.notVisibleStatus!, true);
+      if (youngerThan(cached.notVisibleAt, NOT_VISIBLE_CACHE_SECONDS))
+        throw notVisible(repository, cached.notVisibleStatus!, true);
       if (cached.identity && youngerThan(cached.fetchedAt, REPOSITORY_CACHE_SECONDS)) return cached.identity;
       const backingOff = cached.backoffUntil !== undefined && now() < cached.backoffUntil;
-      if (backingOff && canBridge(cached)) return { stale: true, identity: cached.identity!, confirmedAt: cached.fetchedAt!, reason: 'Bitbucket failed a moment ago' };
+      if (backingOff && canBridge(cached))
+        return {
+          stale: true,
+          identity: cached.identity!,
+          confirmedAt: cached.fetchedAt!,
+          reason: 'Bitbucket failed a moment ago',
+        };
       try {
         return await fetchAndStore(workspace, repository, deadline, !canBridge(cached));
       } catch (error) {
@@ -292,13 +333,19 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
         return bridge(repository, cached, error);
       }
     },
-    refresh: (workspace, repository) => fetchAndStore(workspace, repository, now() + DEFAULT_BUDGET_MS, true).catch((error) => Promise.reject(asLookupError(error))),
+    refresh: (workspace, repository) =>
+      fetchAndStore(workspace, repository, now() + DEFAULT_BUDGET_MS, true).catch((error) =>
+        Promise.reject(asLookupError(error)),
+      ),
   };
 }
 
 function asLookupError(error: unknown): RepositoryLookupError {
   if (error instanceof RepositoryLookupError) return error;
   if (error instanceof RepositoryFetchError)
-    return new RepositoryLookupError(error.message, isTransientStatus(error.status) ? 'transient' : NOT_VISIBLE.has(error.status!) ? 'not-visible' : 'invalid');
+    return new RepositoryLookupError(
+      error.message,
+      isTransientStatus(error.status) ? 'transient' : NOT_VISIBLE.has(error.status!) ? 'not-visible' : 'invalid',
+    );
   return new RepositoryLookupError(messageOf(error), 'transient');
 }

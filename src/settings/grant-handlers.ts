@@ -20,6 +20,7 @@ import { StorageLimitError, type KeyValueStore } from '../storage/kv';
 import { createPolicyRepository } from '../storage/policy-repo';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from './grants-api';
 import type { AdminCheck, Identity } from './identity';
+import type { CallerAccess } from './access';
 
 export interface GrantHandlerDependencies {
   readonly kv: KeyValueStore;
@@ -30,6 +31,8 @@ export interface GrantHandlerDependencies {
   readonly now?: () => Date;
   /** Bitbucket REST as the admin at the page: turns the grant's repository slug into its UUID. */
   readonly bitbucket?: BitbucketGet;
+  /** Which repositories the caller can read: a member sees the grants and runs of those only. */
+  readonly access: CallerAccess;
 }
 
 /** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
@@ -122,10 +125,11 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
     listGrants: handler<GrantsView>(async (identity, payload) => {
       if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: listGrants takes no parameters.' });
       const at = now();
-      const [entries, canEdit, current] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current()]);
+      const [entries, canEdit, current, readable] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current(), deps.access.readableRepositories(identity)]);
       const notice = current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
       const carried = carriedIds(current, at);
-      return { canEdit, now: at.toISOString(), grants: entries.map((entry) => row(entry, at, carried)), ...(notice ? { notice } : {}) };
+      const shown = entries.filter((entry) => readable.includesGrant(entry.grant));
+      return { canEdit, now: at.toISOString(), grants: shown.map((entry) => row(entry, at, carried)), ...(notice ? { notice } : {}) };
     }),
 
     /** Copies the grants in force into the record runs read again: the retry after a failed publish. */
@@ -164,9 +168,10 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       return { revoked: row(entry, at) };
     }),
 
-    grantRuns: handler<GrantRunsView>(async (_identity, payload) => {
+    grantRuns: handler<GrantRunsView>(async (identity, payload) => {
       const id = idOf(payload);
-      return { id, ...(await runsOf(id)) };
+      const [readable, found] = await Promise.all([deps.access.readableRepositories(identity), runsOf(id)]);
+      return { id, ...found, runs: found.runs.filter((run) => readable.includes({ uuid: run.repositoryUuid })) };
     }),
   };
 }

@@ -21,9 +21,20 @@ const ContextSchema = z.looseObject({
   extension: z.looseObject({ workspace: z.looseObject({ uuid: id.optional() }).optional() }).optional(),
 });
 
+/**
+ * One identity object per Forge context object, that is per call: what is asked about the caller
+ * (admin or not, which repositories they can read) is cached on it for the call and no longer.
+ */
+const identities = new WeakMap<object, Identity>();
+
 export function identityFromContext(context: unknown): Identity | undefined {
+  const known = typeof context === 'object' && context !== null ? identities.get(context) : undefined;
+  if (known) return known;
   const parsed = ContextSchema.safeParse(context);
   if (!parsed.success) return undefined;
   const workspaceId = parsed.data.workspaceId ?? parsed.data.extension?.workspace?.uuid;
-  return workspaceId ? { workspaceId, accountId: parsed.data.accountId } : undefined;
+  if (!workspaceId) return undefined;
+  const identity: Identity = { workspaceId, accountId: parsed.data.accountId };
+  identities.set(context as object, identity);
+  return identity;
 }

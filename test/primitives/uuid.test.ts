@@ -14,7 +14,15 @@ describe('bareUuid: the one spelling of a UUID in keys and comparisons', () => {
 
   it('is the spelling every caller uses (no other function strips braces in src/)', () => {
     const { execSync } = require('node:child_process') as typeof import('node:child_process');
-    const hits = execSync(String.raw`grep -rnE "replace\(/\[\{\}\]|replace\(/\^\\\{" src || true`, { cwd: `${__dirname}/../..`, encoding: 'utf8' });
-    expect(hits.split('\n').filter(Boolean).filter((line) => !line.startsWith('src/primitives/uuid.ts'))).toEqual([]);
+    const hits = execSync(String.raw`grep -rnE "replace\(/\[\{\}\]|replace\(/\^\\\{" src || true`, {
+      cwd: `${__dirname}/../..`,
+      encoding: 'utf8',
+    });
+    expect(
+      hits
+        .split('\n')
+        .filter(Boolean)
+        .filter((line) => !line.startsWith('src/primitives/uuid.ts')),
+    ).toEqual([]);
   });
 });

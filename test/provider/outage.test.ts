@@ -35,7 +35,8 @@ interface Repository {
   readonly createdAt?: number;
 }
 
-const uuidOf = (n: number) => `{a1b2c3d4-00${String(n).padStart(2, '0')}-4a00-8000-0000000000${String(n).padStart(2, '0')}}`;
+const uuidOf = (n: number) =>
+  `{a1b2c3d4-00${String(n).padStart(2, '0')}-4a00-8000-0000000000${String(n).padStart(2, '0')}}`;
 const repository = (n: number, slug: string, projectKey: string, lastRunBefore?: number): Repository => ({
   identity: { uuid: uuidOf(n), slug, fullName: `acme/${slug}`, projectKey },
   ...(lastRunBefore !== undefined ? { lastRunBefore } : {}),
@@ -81,7 +82,8 @@ type Failure = RepositoryFetchError | 'hang';
 function outageStub(random: () => number) {
   const failure = (): Failure => {
     const kind = Math.floor(random() * 6);
-    if (kind === 0) return new RepositoryFetchError('Bitbucket answered 429', 429, 1_000 + Math.floor(random() * 3) * 1_000);
+    if (kind === 0)
+      return new RepositoryFetchError('Bitbucket answered 429', 429, 1_000 + Math.floor(random() * 3) * 1_000);
     if (kind === 1) return new RepositoryFetchError('Bitbucket answered 500', 500);
     if (kind === 2) return new RepositoryFetchError('Bitbucket answered 502', 502);
     if (kind === 3) return new RepositoryFetchError('Bitbucket answered 503', 503);
@@ -104,7 +106,10 @@ const answerFor = (uuid: string) => {
 /** The runs: each repository's run before the outage, then one every 30 s through it, seeded. */
 function schedule(): Array<{ at: number; repo: Repository }> {
   const random = seeded(16);
-  const before = REPOSITORIES.filter((r) => r.lastRunBefore !== undefined).map((repo) => ({ at: repo.lastRunBefore!, repo }));
+  const before = REPOSITORIES.filter((r) => r.lastRunBefore !== undefined).map((repo) => ({
+    at: repo.lastRunBefore!,
+    repo,
+  }));
   const during: Array<{ at: number; repo: Repository }> = [];
   for (let at = OUTAGE_START; at < ALL_FAILING_UNTIL; at += RUN_EVERY_MS) {
     const existing = REPOSITORIES.filter((r) => r.createdAt === undefined || r.createdAt <= at);
@@ -146,11 +151,23 @@ async function withPipelineGuard() {
   const lookup = createCachedRepositoryLookup({ kv, fetch, now: () => clock, sleep, log: () => {} });
   const policyRead = jest.fn(async () => stored);
   const decisions: DecisionRecord[] = [];
-  const provider = createProvider({ store: { read: policyRead }, repositories: lookup, decisions: { append: async (r) => void decisions.push(r) }, now: () => new Date(clock), log: () => {} });
-  const runs: Array<Judged & { during: boolean; record: DecisionRecord; calls: number; cacheReads: number; policyReads: number }> = [];
+  const provider = createProvider({
+    store: { read: policyRead },
+    repositories: lookup,
+    decisions: { append: async (r) => void decisions.push(r) },
+    now: () => new Date(clock),
+    log: () => {},
+  });
+  const runs: Array<
+    Judged & { during: boolean; record: DecisionRecord; calls: number; cacheReads: number; policyReads: number }
+  > = [];
   for (const { at, repo } of schedule()) {
     clock = Math.max(clock, at);
-    const [callsBefore, readsBefore, policyBefore] = [calls, cacheReads.mock.calls.length, policyRead.mock.calls.length];
+    const [callsBefore, readsBefore, policyBefore] = [
+      calls,
+      cacheReads.mock.calls.length,
+      policyRead.mock.calls.length,
+    ];
     const known = identifiedAt.get(repo.identity.uuid);
     await provider({ ...branchRun('main', PIPELINE), workspace: WORKSPACE, repository: repo.identity.uuid });
     runs.push({
@@ -167,7 +184,9 @@ async function withPipelineGuard() {
   return { runs, cacheWrites: cacheWrites.mock.calls.length };
 }
 
-/** The lookup before this change, on the same runs and the same failures: one-hour cache, one call, a failure blocks. */
+/**
+ * The lookup before this change, on the same runs and the same failures: one-hour cache, one call, a failure blocks.
+ */
 function beforeThisChange() {
   const bitbucket = outageStub(seeded(2026));
   const cachedAt = new Map<string, number>();
@@ -177,7 +196,14 @@ function beforeThisChange() {
     const fresh = (known ?? -Infinity) > at - HOUR;
     const failed = fresh ? false : bitbucket(at) !== undefined;
     if (!fresh && !failed) cachedAt.set(repo.identity.uuid, at);
-    runs.push({ at, repo, ...(known !== undefined ? { identifiedAt: known } : {}), during: at >= OUTAGE_START, calls: fresh ? 0 : 1, blocked: failed });
+    runs.push({
+      at,
+      repo,
+      ...(known !== undefined ? { identifiedAt: known } : {}),
+      during: at >= OUTAGE_START,
+      calls: fresh ? 0 : 1,
+      blocked: failed,
+    });
   }
   return runs;
 }
@@ -206,7 +232,9 @@ describe('a Bitbucket outage: half the calls failing for two hours, then all of 
     for (const run of unknown) expect(run.record.repositoryStaleAsOf).toBeUndefined();
     const allFailing = unknown.filter((run) => run.at >= HALF_FAILING_UNTIL);
     expect(allFailing.map((run) => run.repo.identity.slug)).toContain('new-service');
-    expect(allFailing.every((run) => run.record.outcome === 'blocked' && run.record.rules.includes('repository-unknown'))).toBe(true);
+    expect(
+      allFailing.every((run) => run.record.outcome === 'blocked' && run.record.rules.includes('repository-unknown')),
+    ).toBe(true);
   });
 
   it('puts no run in a scoped environment its repository is not in', () => {
@@ -214,7 +242,10 @@ describe('a Bitbucket outage: half the calls failing for two hours, then all of 
     expect(allowed.length).toBeGreaterThan(300);
     for (const run of allowed) {
       const inScope = environmentsInScope(validated.policy, run.repo.identity).map((env) => env.name);
-      expect({ repo: run.repo.identity.slug, environments: run.record.environments.filter((env) => !inScope.includes(env)) }).toEqual({ repo: run.repo.identity.slug, environments: [] });
+      expect({
+        repo: run.repo.identity.slug,
+        environments: run.record.environments.filter((env) => !inScope.includes(env)),
+      }).toEqual({ repo: run.repo.identity.slug, environments: [] });
     }
     // A repository in no team's scope asking for PROD is blocked as before, stale identity or not.
     const marketing = measured.runs.filter((run) => run.repo.identity.slug === 'marketing-site');
@@ -225,12 +256,15 @@ describe('a Bitbucket outage: half the calls failing for two hours, then all of 
     const stale = measured.runs.filter((run) => run.record.repositoryStaleAsOf !== undefined);
     expect(stale.length).toBeGreaterThan(100);
     for (const run of stale) expect(run.record.repositoryStaleAsOf).toBe(run.identifiedAt);
-    expect(measured.runs.filter((run) => !run.during).every((run) => run.record.repositoryStaleAsOf === undefined)).toBe(true);
+    expect(
+      measured.runs.filter((run) => !run.during).every((run) => run.record.repositoryStaleAsOf === undefined),
+    ).toBe(true);
   });
 
-  it('keeps lookups per run as low as before: one cache read and one policy read per run, no more Bitbucket calls', () => {
+  it('keeps lookups per run as low as before: one cache read, one policy read, no more Bitbucket calls', () => {
     expect(measured.runs.every((run) => run.cacheReads === 1 && run.policyReads === 1)).toBe(true);
-    // A repository with a last good identity costs at most one call per run, as before; only one without gets the retry.
+    // A repository with a last good identity costs at most one call per run, as before; only one without gets the
+    // retry.
     expect(measured.runs.filter((run) => identifiedWithin7Days(run) && run.calls > 1)).toEqual([]);
     expect(Math.max(...measured.runs.map((run) => run.calls))).toBeLessThanOrEqual(2);
     const total = (runs: Array<{ calls: number }>) => runs.reduce((sum, run) => sum + run.calls, 0);
@@ -249,11 +283,19 @@ describe('a Bitbucket outage: half the calls failing for two hours, then all of 
         const mine = measured.runs.filter((run) => run.at >= from && run.at < to);
         const theirs = before.filter((run) => run.at >= from && run.at < to);
         return {
-          now: { ...figures(mine, (i) => mine[i].record.rules.includes('repository-unknown')), staleRuns: mine.filter((run) => run.record.repositoryStaleAsOf !== undefined).length },
+          now: {
+            ...figures(mine, (i) => mine[i].record.rules.includes('repository-unknown')),
+            staleRuns: mine.filter((run) => run.record.repositoryStaleAsOf !== undefined).length,
+          },
           before: figures(theirs, (i) => theirs[i].blocked),
         };
       };
-      const report = { halfFailing: phase(OUTAGE_START, HALF_FAILING_UNTIL), allFailing: phase(HALF_FAILING_UNTIL, ALL_FAILING_UNTIL), whole: phase(OUTAGE_START, ALL_FAILING_UNTIL), cacheWrites: measured.cacheWrites };
+      const report = {
+        halfFailing: phase(OUTAGE_START, HALF_FAILING_UNTIL),
+        allFailing: phase(HALF_FAILING_UNTIL, ALL_FAILING_UNTIL),
+        whole: phase(OUTAGE_START, ALL_FAILING_UNTIL),
+        cacheWrites: measured.cacheWrites,
+      };
       console.log(JSON.stringify(report, null, 1));
     }
   });

@@ -29,9 +29,10 @@ const PAYMENTS_API_UUID = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
 const bitbucketCalls: string[] = [];
 const bitbucket = async (path: string) => {
   bitbucketCalls.push(path);
-  return path === `/2.0/repositories/${WORKSPACE}/payments-api`
-    ? { status: 200, body: { uuid: PAYMENTS_API_UUID, slug: 'payments-api', full_name: 'acme/payments-api', project: { key: 'PAY' } } }
-    : { status: 404, body: { type: 'error' } };
+  const paymentsApi = { uuid: PAYMENTS_API_UUID, slug: 'payments-api', full_name: 'acme/payments-api', project: { key: 'PAY' } };
+  // The workspace's repositories as a member sees them: payments-api only.
+  if (path.startsWith(`/2.0/repositories/${WORKSPACE}?`)) return { status: 200, body: { values: [paymentsApi] } };
+  return path === `/2.0/repositories/${WORKSPACE}/payments-api` ? { status: 200, body: paymentsApi } : { status: 404, body: { type: 'error' } };
 };
 
 function setup() {

@@ -207,23 +207,23 @@ describe('decisions', () => {
     await provider(run('=HYPERLINK("x")', '{repo-b}'));
     await provider({ ...run('main', '{repo-a}'), trigger: 'definitions' });
 
-    const all = ok(await handlers.decisions(MEMBER, {}));
+    const all = ok(await handlers.decisions(ADMIN, {}));
     expect(all.records.map((r) => [r.ref, r.outcome])).toEqual([
       ['branch:=HYPERLINK("x")', 'blocked'],
       ['branch:main', 'allowed'],
       ['branch:feature/x', 'blocked'],
     ]);
     expect(all.records[2]).toMatchObject({ repository: '{repo-a}', trigger: 'push', rules: expect.arrayContaining(['branch-gate']), policyRevision: 1 });
-    expect(ok(await handlers.decisions(MEMBER, { outcome: 'allowed' })).records.map((r) => r.ref)).toEqual(['branch:main']);
-    expect(ok(await handlers.decisions(MEMBER, { repository: 'repo-a' })).records.map((r) => r.ref)).toEqual(['branch:feature/x']);
+    expect(ok(await handlers.decisions(ADMIN, { outcome: 'allowed' })).records.map((r) => r.ref)).toEqual(['branch:main']);
+    expect(ok(await handlers.decisions(ADMIN, { repository: 'repo-a' })).records.map((r) => r.ref)).toEqual(['branch:feature/x']);
 
-    const { csv, filename } = ok(await handlers.exportDecisions(MEMBER, { outcome: 'blocked' }));
+    const { csv, filename } = ok(await handlers.exportDecisions(ADMIN, { outcome: 'blocked' }));
     expect(filename).toMatch(/^pipeline-guard-decisions-2026-11-25\.csv$/);
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('"time","repository","repository uuid","project","ref","trigger","pipeline","build","creator","outcome","rules","grants","environments","policy revision","message","repository stale as of"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('"branch:=HYPERLINK(""x"")"');
-    expect(failed(await handlers.decisions(MEMBER, { outcome: 'maybe' })).code).toBe('invalid-request');
+    expect(failed(await handlers.decisions(ADMIN, { outcome: 'maybe' })).code).toBe('invalid-request');
   });
 });
 
@@ -234,16 +234,16 @@ describe('decision log at scale, charts and the bypass check', () => {
     const at = (day: string, hour: number) => Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
     for (let hour = 0; hour < 24; hour += 1)
       for (const day of ['2026-11-23', '2026-11-24']) await writer.append({ v: 2, at: at(day, hour), repository: 'acme/api', repositoryKey: 'acme/api', repositoryUuid: '{u}', ref: 'branch:main', trigger: 'push', outcome: 'allowed', rules: [], grants: [], environments: ['dev'] });
-    const first = ok(await handlers.decisions(MEMBER, {}));
+    const first = ok(await handlers.decisions(ADMIN, {}));
     expect(first.records).toHaveLength(48);
-    const day = ok(await handlers.decisions(MEMBER, { from: '2026-11-24', to: '2026-11-24' }));
+    const day = ok(await handlers.decisions(ADMIN, { from: '2026-11-24', to: '2026-11-24' }));
     expect(day.records.map((r) => new Date(r.at).toISOString().slice(0, 10))).toEqual(Array(24).fill('2026-11-24'));
-    expect(failed(await handlers.decisions(MEMBER, { from: 'yesterday' })).message).toMatch(/from: "yesterday" is not a date/);
-    expect(failed(await handlers.decisions(MEMBER, { cursor: 'forged' })).code).toBe('invalid-request');
+    expect(failed(await handlers.decisions(ADMIN, { from: 'yesterday' })).message).toMatch(/from: "yesterday" is not a date/);
+    expect(failed(await handlers.decisions(ADMIN, { cursor: 'forged' })).code).toBe('invalid-request');
     const parts: string[] = [];
     let cursor: string | undefined;
     do {
-      const part = ok(await handlers.exportDecisions(MEMBER, cursor ? { cursor } : {}));
+      const part = ok(await handlers.exportDecisions(ADMIN, cursor ? { cursor } : {}));
       parts.push(part.csv);
       cursor = part.cursor;
     } while (cursor);
@@ -252,12 +252,12 @@ describe('decision log at scale, charts and the bypass check', () => {
 
   it('answers the charts from the rollup’s stats and the bypass list from deployments', async () => {
     const { handlers } = setup();
-    const stats = ok(await handlers.decisionStats(MEMBER, {}));
+    const stats = ok(await handlers.decisionStats(ADMIN, {}));
     expect(stats.days).toHaveLength(30);
     expect(stats.computedAt).toBeUndefined();
-    const bypasses = ok(await handlers.bypasses(MEMBER, {}));
+    const bypasses = ok(await handlers.bypasses(ADMIN, {}));
     expect(bypasses).toMatchObject({ findings: [], checked: 0, covered: 0, damaged: 0 });
-    expect(failed(await handlers.bypasses(MEMBER, { cursor: 7 })).code).toBe('invalid-request');
+    expect(failed(await handlers.bypasses(ADMIN, { cursor: 7 })).code).toBe('invalid-request');
   });
 });
 

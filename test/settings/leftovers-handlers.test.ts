@@ -34,10 +34,12 @@ const PIPELINE = `pipelines:
 
 const SANDBOX_CASE = { name: 'payments-sandbox cannot deploy to prod-payments', yaml: PIPELINE, target: { kind: 'branch', name: 'main' }, expect: 'blocked', repository: SANDBOX };
 
-const bitbucket = async (requestPath: string) =>
-  requestPath === `/2.0/repositories/${WORKSPACE}/payments-api`
-    ? { status: 200, body: { uuid: PAYMENTS_API.uuid, slug: 'payments-api', full_name: 'acme/payments-api', project: { key: 'PAY' } } }
-    : { status: 404, body: { type: 'error' } };
+const answerFor = ({ uuid, slug, fullName, projectKey }: typeof SANDBOX) => ({ uuid, slug, full_name: fullName, project: { key: projectKey } });
+const bitbucket = async (requestPath: string) => {
+  // The workspace's repositories as the member sees them.
+  if (requestPath.startsWith(`/2.0/repositories/${WORKSPACE}?`)) return { status: 200, body: { values: [answerFor(PAYMENTS_API), answerFor(SANDBOX)] } };
+  return requestPath === `/2.0/repositories/${WORKSPACE}/payments-api` ? { status: 200, body: answerFor(PAYMENTS_API) } : { status: 404, body: { type: 'error' } };
+};
 
 function setup() {
   const kv = createMemoryKv();

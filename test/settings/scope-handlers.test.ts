@@ -66,7 +66,7 @@ describe('scope pickers: Bitbucket listings through the resolver', () => {
 describe('runner inventory through the resolver', () => {
   it('with no policy saved lists the runners and serves no environment', async () => {
     const { handlers } = setup();
-    const view = ok(await handlers.runnerInventory(MEMBER, {}));
+    const view = ok(await handlers.runnerInventory(ADMIN, {}));
     expect(view.policySource).toMatch(/no policy saved/);
     expect(view.inventory.runners).toHaveLength(6);
     expect(view.inventory.environments).toEqual([]);
@@ -74,7 +74,7 @@ describe('runner inventory through the resolver', () => {
 
   it('for the reference policy: no runner carries prod’s labels; dev has two runners', async () => {
     const { handlers } = setup();
-    const view = ok(await handlers.runnerInventory(MEMBER, { policy: referencePolicyInput() }));
+    const view = ok(await handlers.runnerInventory(ADMIN, { policy: referencePolicyInput() }));
     expect(view.policySource).toBe('the unsaved policy in the editor');
     const [prod, dev] = view.inventory.environments;
     expect(prod).toMatchObject({ name: 'prod', servedBy: [], matchingUnavailable: [] });
@@ -85,7 +85,7 @@ describe('runner inventory through the resolver', () => {
   it('for the saved multi-team policy: an offline-only environment and a runner shared by two environments', async () => {
     const { handlers } = setup();
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8') }));
-    const view = ok(await handlers.runnerInventory(MEMBER, {}));
+    const view = ok(await handlers.runnerInventory(ADMIN, {}));
     expect(view.policySource).toBe('saved revision 1');
     expect(Object.fromEntries(view.inventory.environments.map((e) => [e.name, e.servedBy]))).toEqual({
       'prod-payments': ['payments-prod-1'],
@@ -101,7 +101,7 @@ describe('runner inventory through the resolver', () => {
 
   it('refuses an invalid draft with the policy problems', async () => {
     const { handlers } = setup();
-    expect(failed(await handlers.runnerInventory(MEMBER, { policy: { version: 1 } })).code).toBe('invalid-policy');
+    expect(failed(await handlers.runnerInventory(ADMIN, { policy: { version: 1 } })).code).toBe('invalid-policy');
   });
 });
 

@@ -49,7 +49,11 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
         </Button>
         {view ? <span className="hint">For {view.policySource}.</span> : null}
       </div>
-      {error ? (
+      {error?.code === 'forbidden' ? (
+        <SectionMessage appearance="information" title="The runner inventory is for workspace admins">
+          <p>Runner names and labels are workspace-wide, so only workspace admins see them here. Your pipelines get their environment’s labels from the policy (Policy tab).</p>
+        </SectionMessage>
+      ) : error ? (
         <SectionMessage appearance="error" title="The runners could not be listed">
           <p>{error.message}</p>
         </SectionMessage>
