@@ -157,7 +157,7 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
-  await test('a non-admin sees scopes, repositories and runners read-only, without the refresh control', async () => {
+  await test('a non-admin sees scopes and repositories read-only, without the refresh control, and no runner inventory', async () => {
     await asMember(async (other) => {
       const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
       await projectChips.getByText('PAY', { exact: true }).waitFor();
@@ -170,7 +170,9 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
       await other.getByTestId('repository-view').getByText('steps that match no environment run as').waitFor();
       expect((await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0, 'a non-admin sees the refresh control');
       await other.getByRole('tab', { name: 'Runners', exact: true }).click();
-      await other.getByTestId('runner-warnings').waitFor();
+      // Runner names and labels are workspace-wide: the server answers the inventory to admins only (access.ts).
+      await other.getByText('The runner inventory is for workspace admins').waitFor();
+      expect((await other.getByTestId('runner-inventory').count()) === 0, 'a non-admin sees the runner inventory');
       await shot(other, 'scopes-06-read-only');
       // The server refuses the write too, whatever the page shows.
       const refused = await other.evaluate(async () => {

@@ -22,6 +22,7 @@ import { parseYaml } from '../../src/yaml/document';
 import { formatGrantProblems, validateGrants } from '../../src/policy/grants';
 import { compiled, policyInputFrom, referencePolicyInput, repositoryIdentity } from '../support/requests';
 import { RULE_DOCS_DIR, rulePages, type Example, type RulePage } from './rule-pages';
+import { RepositoryLookupError } from '../../src/provider/repository-lookup';
 
 const pages = rulePages();
 const pageById = new Map(pages.map((page) => [page.id, page]));
@@ -240,6 +241,12 @@ const SITUATIONS: Record<string, () => SituationResult | Promise<SituationResult
       () => {},
       { resolve: () => Promise.reject(new Error('Bitbucket answered 503')) },
     ),
+  'repository-not-visible': () =>
+    fromProvider(
+      { read: async () => ({ revision: 12, policy: policyInputFrom('examples/policy-multi-team.yaml'), savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) },
+      () => {},
+      { resolve: () => Promise.reject(new RepositoryLookupError('Bitbucket answered 404 when Pipeline Guard asked for repository {2fc883c6-3dee-4e73-a354-ccee4bd77938}', 'not-visible')) },
+    ),
   'no-policy-saved': () => fromEngine(runEngine(PUSH_REQUEST, { kind: 'none' }), 'policy-unavailable'),
   'engine-fault': () => {
     // A configuration that throws while being read stands in for any bug inside the engine.
@@ -258,6 +265,7 @@ const SITUATION_OUTCOMES: Record<string, { rule: string; mode: 'enforce' | 'warn
   'stored-policy-invalid': { rule: 'policy-unavailable', mode: 'enforce' },
   'no-policy-saved': { rule: 'policy-unavailable', mode: 'warn', passesThrough: true },
   'repository-lookup-fails': { rule: 'repository-unknown', mode: 'enforce' },
+  'repository-not-visible': { rule: 'repository-unknown', mode: 'enforce' },
   'engine-fault': { rule: 'internal-error', mode: 'enforce' },
   'adapter-fault': { rule: 'internal-error', mode: 'enforce' },
 };
