@@ -15,7 +15,7 @@ import { formatPolicyProblems } from '../policy/problems';
 import { checkPolicy } from '../policy/policy-check';
 import { checkStoredPolicy } from '../storage/stored-policy-check';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
-import { BRACED_UUID, isRepositoryIdentity } from '../policy/repository';
+import { BRACED_UUID, isRepositoryIdentity, type RepositoryIdentity } from '../policy/repository';
 import { isStaleRepository, RepositoryLookupError, type LookupFailure, type RepositoryLookup } from './repository-lookup';
 
 export interface PolicyStore {
@@ -124,6 +124,41 @@ function repositoryUnknown(request: unknown, reason: string, kind: LookupFailure
   return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
 }
 
+type LookedUp =
+  | { ok: true; identity: RepositoryIdentity; staleAsOf?: number }
+  | { ok: false; reason: string; kind: LookupFailure };
+
+/**
+ * The run's repository from the lookup, checked to be the repository asked about. The lookup keeps
+ * within its budget (and falls back on the last good identity when Bitbucket is slow); the timeout
+ * here is the backstop for a lookup that does not.
+ */
+async function lookUp(
+  lookup: RepositoryLookup,
+  workspace: string,
+  repository: string,
+  timeoutMs: number,
+  log: (message: string) => void,
+): Promise<LookedUp> {
+  let resolved: unknown;
+  try {
+    const budgetMs = Math.max(0, timeoutMs - LOOKUP_MARGIN_MS);
+    resolved = await withTimeout(lookup.resolve(workspace, repository, { budgetMs }), timeoutMs, 'the repository lookup');
+  } catch (error) {
+    if (error instanceof TimeoutError) return { ok: false, reason: error.message, kind: 'transient' };
+    const kind = error instanceof RepositoryLookupError ? error.kind : 'transient';
+    return { ok: false, reason: `the repository lookup failed: ${(error as Error)?.message ?? String(error)}`, kind };
+  }
+  const stale = isStaleRepository(resolved) ? resolved : undefined;
+  const identity = stale ? stale.identity : resolved;
+  // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
+  if (!isRepositoryIdentity(identity, repository))
+    return { ok: false, reason: `the repository lookup gave no valid identity for ${repository}`, kind: 'invalid' };
+  if (!stale) return { ok: true, identity };
+  log(`pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`);
+  return { ok: true, identity, staleAsOf: stale.confirmedAt };
+}
+
 type Resolved = { ok: true; options: RunOptions } | { ok: false; result: EngineResult };
 
 export function createProvider(deps: ProviderDependencies) {
@@ -160,22 +195,9 @@ export function createProvider(deps: ProviderDependencies) {
     if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
     if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
       return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`, 'invalid');
-    const timeoutMs = deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
-    let resolved: unknown;
-    try {
-      // The lookup keeps within its budget (and falls back on the last good identity when Bitbucket is
-      // slow); this timeout is the backstop for a lookup that does not.
-      resolved = await withTimeout(deps.repositories.resolve(workspace, repository, { budgetMs: Math.max(0, timeoutMs - LOOKUP_MARGIN_MS) }), timeoutMs, 'the repository lookup');
-    } catch (error) {
-      if (error instanceof TimeoutError) return withoutRepository(error.message);
-      return withoutRepository(`the repository lookup failed: ${(error as Error)?.message ?? String(error)}`, error instanceof RepositoryLookupError ? error.kind : 'transient');
-    }
-    const stale = isStaleRepository(resolved) ? resolved : undefined;
-    const identity = stale ? stale.identity : resolved;
-    // Whatever sits behind the port, the engine decides on this identity: it must be the repository asked about.
-    if (!isRepositoryIdentity(identity, repository)) return withoutRepository(`the repository lookup gave no valid identity for ${repository}`, 'invalid');
-    if (stale) log(`pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`);
-    return { ok: true, options: { ...base, repository: identity, ...(stale ? { repositoryStaleAsOf: stale.confirmedAt } : {}) } };
+    const looked = await lookUp(deps.repositories, workspace, repository, deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, log);
+    if (!looked.ok) return withoutRepository(looked.reason, looked.kind);
+    return { ok: true, options: { ...base, repository: looked.identity, ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}) } };
   };
 
   const evaluate = async (request: unknown): Promise<EngineResult> => {

@@ -165,13 +165,12 @@ function readRecord(value: unknown, repository: string): CachedRepository {
 
 const isTransientStatus = (status: number | undefined) => status === undefined || status === 429 || status >= 500;
 
-export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies): CachedRepositoryLookup {
-  const now = deps.now ?? (() => Date.now());
-  const sleep = deps.sleep ?? realSleep;
-  const log = deps.log ?? ((message: string) => console.log(message));
+type Sleep = NonNullable<RepositoryLookupDependencies['sleep']>;
+type Within = <T>(promise: Promise<T>, ms: number) => Promise<T>;
 
-  /** Bounded by `ms`: a hung promise becomes an AttemptTimeout. */
-  const within = async <T>(promise: Promise<T>, ms: number): Promise<T> => {
+/** Bounded by `ms`: a hung promise becomes an AttemptTimeout, and the wait is cut short once it settles. */
+function boundedBy(sleep: Sleep): Within {
+  return async <T>(promise: Promise<T>, ms: number): Promise<T> => {
     const settled = new AbortController();
     const timeout = sleep(ms, settled.signal).then((): never => {
       throw new AttemptTimeout(`did not answer within ${ms / 1000} s`);
@@ -182,144 +181,154 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
       settled.abort();
     }
   };
+}
 
-  /** A clock skewed up to a minute backwards still counts as now. */
+/** Ages on a clock that may be skewed up to a minute backwards (still counted as now). */
+function clockOf(now: () => number) {
   const ageOf = (at: number) => Math.max(0, now() - at);
   const youngerThan = (at: number | undefined, seconds: number) =>
     at !== undefined && now() - at >= -60_000 && ageOf(at) < seconds * 1000;
+  return { now, ageOf, youngerThan };
+}
+type Clock = ReturnType<typeof clockOf>;
 
+/** The one KVS record per repository: a failed write or read never fails the run. */
+function createRecordStore(kv: RepositoryLookupDependencies['kv'], within: Within, log: (message: string) => void) {
   const store = async (repository: string, record: CachedRepository, ttlSeconds: number) => {
     try {
-      await deps.kv.set(repositoryCacheKey(repository), record, { ttlSeconds: Math.max(1, Math.ceil(ttlSeconds)) });
+      await kv.set(repositoryCacheKey(repository), record, { ttlSeconds: Math.max(1, Math.ceil(ttlSeconds)) });
     } catch (error) {
       // The run goes on with what it has; the next run asks Bitbucket again.
       log(`pipeline-guard: could not cache repository ${repository}: ${messageOf(error)}`);
     }
   };
-
-  const readCache = async (repository: string, budgetMs: number): Promise<CachedRepository> => {
+  const read = async (repository: string, budgetMs: number): Promise<CachedRepository> => {
     try {
-      return readRecord(
-        await within(deps.kv.get(repositoryCacheKey(repository)), Math.min(budgetMs, CACHE_READ_TIMEOUT_MS)),
-        repository,
-      );
+      const value = await within(kv.get(repositoryCacheKey(repository)), Math.min(budgetMs, CACHE_READ_TIMEOUT_MS));
+      return readRecord(value, repository);
     } catch (error) {
       log(`pipeline-guard: repository cache read failed, asking Bitbucket: ${messageOf(error)}`);
       return {};
     }
   };
+  return { store, read };
+}
+type RecordStore = ReturnType<typeof createRecordStore>;
 
-  const identityFrom = (answer: unknown, repository: string): RepositoryIdentity => {
-    const identity = repositoryFromAnswer(answer, repository);
-    if (!identity)
-      throw new RepositoryLookupError(
-        `Bitbucket's answer for repository ${repository} is not a repository with that UUID, a full name ` +
-          `and a valid project key`,
-        'invalid',
-      );
-    return identity;
-  };
+function identityFrom(answer: unknown, repository: string): RepositoryIdentity {
+  const identity = repositoryFromAnswer(answer, repository);
+  if (!identity)
+    throw new RepositoryLookupError(
+      `Bitbucket's answer for repository ${repository} is not a repository with that UUID, a full name ` +
+        `and a valid project key`,
+      'invalid',
+    );
+  return identity;
+}
 
+function notVisible(repository: string, status: number, cached: boolean): RepositoryLookupError {
+  return new RepositoryLookupError(
+    `Bitbucket answered ${status} when Pipeline Guard asked for repository ${repository}` +
+      (cached ? ' (a moment ago; it asks again after two minutes)' : ''),
+    'not-visible',
+  );
+}
+
+/**
+ * Bitbucket's answer, asked at most twice within the budget: the retry only after a passing failure,
+ * and only when `retry` (no last good identity could carry the run, so the retry is all that stands
+ * between it and a block; otherwise a run costs at most one call, as before there was a retry).
+ */
+function createBitbucketCaller(fetch: FetchRepository, now: () => number, sleep: Sleep, within: Within) {
   /** One call, bounded; every failure becomes a RepositoryFetchError (no status: network fault or timeout). */
   const attempt = async (workspace: string, repository: string, timeoutMs: number): Promise<unknown> => {
     try {
-      return await within(deps.fetch(workspace, repository), timeoutMs);
+      return await within(fetch(workspace, repository), timeoutMs);
     } catch (error) {
       if (error instanceof RepositoryFetchError) throw error;
+      const timedOut = error instanceof AttemptTimeout;
       throw new RepositoryFetchError(
-        error instanceof AttemptTimeout
-          ? `Bitbucket ${error.message}`
-          : `Bitbucket could not be reached: ${messageOf(error)}`,
+        timedOut ? `Bitbucket ${(error as Error).message}` : `Bitbucket could not be reached: ${messageOf(error)}`,
       );
     }
   };
-
-  /**
-   * Bitbucket's answer, asked at most twice within the budget: the retry only after a passing failure,
-   * and only when `retry` (no last good identity could carry the run, so the retry is all that stands
-   * between it and a block; otherwise a run costs at most one call, as before there was a retry).
-   */
-  const fetchWithRetry = async (
-    workspace: string,
-    repository: string,
-    deadline: number,
-    retry: boolean,
-  ): Promise<unknown> => {
-    const remaining = () => deadline - now();
+  return async (workspace: string, repository: string, deadline: number, retry: boolean): Promise<unknown> => {
+    const attemptMs = () => Math.max(1, Math.min(deadline - now(), ATTEMPT_TIMEOUT_MS));
     try {
-      return await attempt(workspace, repository, Math.max(1, Math.min(remaining(), ATTEMPT_TIMEOUT_MS)));
+      return await attempt(workspace, repository, attemptMs());
     } catch (error) {
       const failure = error as RepositoryFetchError;
       if (!retry || !isTransientStatus(failure.status)) throw failure;
       const wait = failure.retryAfterMs ?? RETRY_WAIT_MS;
-      if (remaining() - wait < MIN_RETRY_MS) throw failure;
+      if (deadline - now() - wait < MIN_RETRY_MS) throw failure;
       await sleep(wait);
-      return attempt(workspace, repository, Math.max(1, Math.min(remaining(), ATTEMPT_TIMEOUT_MS)));
+      return attempt(workspace, repository, attemptMs());
     }
   };
+}
 
-  const notVisible = (repository: string, status: number, cached: boolean) =>
-    new RepositoryLookupError(
-      `Bitbucket answered ${status} when Pipeline Guard asked for repository ${repository}` +
-        (cached ? ' (a moment ago; it asks again after two minutes)' : ''),
-      'not-visible',
-    );
+const canBridge = (cached: CachedRepository, clock: Clock) =>
+  cached.identity !== undefined && clock.youngerThan(cached.fetchedAt, LAST_GOOD_SECONDS);
+
+/** After a passing failure: the last good identity if Bitbucket confirmed it within 7 days, else fail closed. */
+async function bridge(
+  repository: string,
+  cached: CachedRepository,
+  failure: RepositoryFetchError,
+  clock: Clock,
+  records: RecordStore,
+): Promise<StaleRepository> {
+  const { identity, fetchedAt } = cached;
+  if (!identity || fetchedAt === undefined || !canBridge(cached, clock)) {
+    const days = fetchedAt === undefined ? 0 : Math.floor(clock.ageOf(fetchedAt) / 86_400_000);
+    const last =
+      fetchedAt === undefined
+        ? 'it has never identified this repository'
+        : `it last identified it ${days} days ago, too long ago to rely on`;
+    throw new RepositoryLookupError(`${failure.message}, and ${last}`, 'transient');
+  }
+  const backoffMs = Math.min(Math.max(failure.retryAfterMs ?? 0, BACKOFF_SECONDS * 1000), MAX_BACKOFF_SECONDS * 1000);
+  const ttl = LAST_GOOD_SECONDS - clock.ageOf(fetchedAt) / 1000;
+  await records.store(repository, { identity, fetchedAt, backoffUntil: clock.now() + backoffMs }, ttl);
+  return { stale: true, identity, confirmedAt: fetchedAt, reason: failure.message };
+}
+
+export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies): CachedRepositoryLookup {
+  const clock = clockOf(deps.now ?? (() => Date.now()));
+  const { now, youngerThan } = clock;
+  const sleep = deps.sleep ?? realSleep;
+  const within = boundedBy(sleep);
+  const records = createRecordStore(deps.kv, within, deps.log ?? ((message: string) => console.log(message)));
+  const fetchWithRetry = createBitbucketCaller(deps.fetch, now, sleep, within);
 
   /** Asks Bitbucket; stores a good answer or a "cannot see it"; throws on anything else. */
-  const fetchAndStore = async (
-    workspace: string,
-    repository: string,
-    deadline: number,
-    retry: boolean,
-  ): Promise<RepositoryIdentity> => {
+  const fetchAndStore = async (workspace: string, repository: string, deadline: number, retry: boolean) => {
     let answer: unknown;
     try {
       answer = await fetchWithRetry(workspace, repository, deadline, retry);
     } catch (error) {
       const status = (error as RepositoryFetchError).status;
       if (status !== undefined && NOT_VISIBLE.has(status)) {
-        await store(repository, { notVisibleAt: now(), notVisibleStatus: status }, NOT_VISIBLE_CACHE_SECONDS);
+        const mark = { notVisibleAt: now(), notVisibleStatus: status };
+        await records.store(repository, mark, NOT_VISIBLE_CACHE_SECONDS);
         throw notVisible(repository, status, false);
       }
       throw error;
     }
     const identity = identityFrom(answer, repository);
-    await store(repository, { identity, fetchedAt: now() }, LAST_GOOD_SECONDS);
+    await records.store(repository, { identity, fetchedAt: now() }, LAST_GOOD_SECONDS);
     return identity;
-  };
-
-  const canBridge = (cached: CachedRepository) =>
-    cached.identity !== undefined && youngerThan(cached.fetchedAt, LAST_GOOD_SECONDS);
-
-  /** After a passing failure: the last good identity if Bitbucket confirmed it within 7 days, else fail closed. */
-  const bridge = async (
-    repository: string,
-    cached: CachedRepository,
-    failure: RepositoryFetchError,
-  ): Promise<StaleRepository> => {
-    const { identity, fetchedAt } = cached;
-    if (!identity || fetchedAt === undefined || !canBridge(cached)) {
-      const last =
-        fetchedAt === undefined
-          ? 'it has never identified this repository'
-          : `it last identified it ${Math.floor(ageOf(fetchedAt) / 86_400_000)} days ago, too long ago to rely on`;
-      throw new RepositoryLookupError(`${failure.message}, and ${last}`, 'transient');
-    }
-    const backoffMs = Math.min(Math.max(failure.retryAfterMs ?? 0, BACKOFF_SECONDS * 1000), MAX_BACKOFF_SECONDS * 1000);
-    const ttl = LAST_GOOD_SECONDS - ageOf(fetchedAt) / 1000;
-    await store(repository, { identity, fetchedAt, backoffUntil: now() + backoffMs }, ttl);
-    return { stale: true, identity, confirmedAt: fetchedAt, reason: failure.message };
   };
 
   return {
     async resolve(workspace, repository, options = {}) {
       const deadline = now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
-      const cached = await readCache(repository, deadline - now());
+      const cached = await records.read(repository, deadline - now());
       if (youngerThan(cached.notVisibleAt, NOT_VISIBLE_CACHE_SECONDS))
         throw notVisible(repository, cached.notVisibleStatus!, true);
       if (cached.identity && youngerThan(cached.fetchedAt, REPOSITORY_CACHE_SECONDS)) return cached.identity;
       const backingOff = cached.backoffUntil !== undefined && now() < cached.backoffUntil;
-      if (backingOff && canBridge(cached))
+      if (backingOff && canBridge(cached, clock))
         return {
           stale: true,
           identity: cached.identity!,
@@ -327,10 +336,10 @@ export function createCachedRepositoryLookup(deps: RepositoryLookupDependencies)
           reason: 'Bitbucket failed a moment ago',
         };
       try {
-        return await fetchAndStore(workspace, repository, deadline, !canBridge(cached));
+        return await fetchAndStore(workspace, repository, deadline, !canBridge(cached, clock));
       } catch (error) {
         if (!(error instanceof RepositoryFetchError) || !isTransientStatus(error.status)) throw asLookupError(error);
-        return bridge(repository, cached, error);
+        return bridge(repository, cached, error, clock, records);
       }
     },
     refresh: (workspace, repository) =>

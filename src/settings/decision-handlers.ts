@@ -65,6 +65,40 @@ export interface DecisionHandlerDependencies {
   readonly now: () => Date;
 }
 
+type DecisionQuery = ReturnType<typeof createDecisionQuery>;
+
+/** One page of matching records, of the repositories the caller can read. */
+async function listReadable(
+  query: DecisionQuery,
+  readable: ReadableRepositories,
+  input: DecisionsInput,
+  cursor: string | undefined,
+  pageSize: number,
+): Promise<DecisionsView> {
+  const filter: DecisionFilter = { ...input, from: timeBound(input.from, 'from'), to: timeBound(input.to, 'to') };
+  let page: DecisionsView;
+  try {
+    page = await query.list(filter, { cursor, pageSize });
+  } catch (error) {
+    if (error instanceof BadCursorError) return refuse({ code: 'invalid-request', message: error.message });
+    throw error;
+  }
+  if (readable.all) return page;
+  return { ...page, records: page.records.filter((record) => readable.includes({ uuid: record.repositoryUuid })) };
+}
+
+/** The charts: counts stay workspace-wide; a member sees only readable repositories among the top blocking ones. */
+async function statsFor(kv: KeyValueStore, readable: ReadableRepositories, now: Date): Promise<DecisionStatsView> {
+  if (readable.all) return statsView(await readStats(kv), now, TOP_BLOCKING_REPOSITORIES);
+  const view = statsView(await readStats(kv), now, Number.POSITIVE_INFINITY);
+  const top = view.topBlockingRepositories.filter(({ name }) => readable.includes({ name }));
+  return {
+    ...view,
+    topBlockingRules: view.topBlockingRules.slice(0, TOP_BLOCKING_REPOSITORIES),
+    topBlockingRepositories: top.slice(0, TOP_BLOCKING_REPOSITORIES),
+  };
+}
+
 export function createDecisionHandlers({
   kv,
   entities,
@@ -73,25 +107,12 @@ export function createDecisionHandlers({
   access,
   now,
 }: DecisionHandlerDependencies) {
-  /** One page of matching records, of the repositories the caller can read. */
-  const listDecisions = async (
+  const listDecisions = (
     readable: ReadableRepositories,
     input: DecisionsInput,
     cursor: string | undefined,
-    pageSize: number,
-  ): Promise<DecisionsView> => {
-    const filter: DecisionFilter = { ...input, from: timeBound(input.from, 'from'), to: timeBound(input.to, 'to') };
-    let page: DecisionsView;
-    try {
-      page = await decisionQuery.list(filter, { cursor, pageSize });
-    } catch (error) {
-      if (error instanceof BadCursorError) return refuse({ code: 'invalid-request', message: error.message });
-      throw error;
-    }
-    return readable.all
-      ? page
-      : { ...page, records: page.records.filter((record) => readable.includes({ uuid: record.repositoryUuid })) };
-  };
+    size: number,
+  ) => listReadable(decisionQuery, readable, input, cursor, size);
 
   return {
     decisions: handler<DecisionsView>(async (identity, payload) => {
@@ -121,17 +142,7 @@ export function createDecisionHandlers({
 
     decisionStats: handler<DecisionStatsView>(async (identity, payload) => {
       parsePayload(NoParameters, payload);
-      const readable = await access.readableRepositories(identity);
-      if (readable.all) return statsView(await readStats(kv), now(), TOP_BLOCKING_REPOSITORIES);
-      const view = statsView(await readStats(kv), now(), Number.POSITIVE_INFINITY);
-      const top = view.topBlockingRepositories
-        .filter(({ name }) => readable.includes({ name }))
-        .slice(0, TOP_BLOCKING_REPOSITORIES);
-      return {
-        ...view,
-        topBlockingRules: view.topBlockingRules.slice(0, TOP_BLOCKING_REPOSITORIES),
-        topBlockingRepositories: top,
-      };
+      return statsFor(kv, await access.readableRepositories(identity), now());
     }),
 
     bypasses: handler<BypassView>(async (identity, payload) => {

@@ -6,11 +6,13 @@ import * as z from 'zod';
 import { handler, refuse } from './resolver-handler';
 import type { PreviewView, TrustPolicyView } from './api';
 import type { CallerAccess } from './access';
+import type { Identity } from './identity';
 import { passthroughSteps } from './passthrough';
 import { draftFields, ONE_DRAFT_AT_MOST, oneDraftAtMost, parsePayload } from './payloads';
 import type { PolicyReader } from './saved-policy';
 import { RepositoryPayloadSchema } from './scope-handlers';
 import { TRIGGERS } from '../engine/request';
+import type { Policy } from '../policy/schema';
 import { simulate, SimulationInputError } from '../simulate/simulate';
 import { isActive, type GrantStore } from '../storage/grant-store';
 import { MAX_PIPELINE_YAML, PreviewTargetSchema } from '../storage/policy-tests';
@@ -67,21 +69,36 @@ function trustView(entry: EnvironmentTrust): TrustPolicyView {
   };
 }
 
+/** Every environment's trust artifact; the workspace inputs are checked once, not on every card. */
+function artifactsFor(policy: Policy, input: z.output<typeof TrustPayload>, workspaceUuid: string): EnvironmentTrust[] {
+  const repositoryUuids = [...(input.repositoryUuid ? [input.repositoryUuid] : []), ...(input.repositoryUuids ?? [])];
+  try {
+    const { workspaceSlug, deploymentEnvironmentUuids } = input;
+    return trustArtifacts(policy, { workspaceSlug, workspaceUuid, repositoryUuids, deploymentEnvironmentUuids });
+  } catch (error) {
+    if (!(error instanceof TrustPolicyInputError)) throw error;
+    return refuse({ code: 'invalid-request', message: error.message });
+  }
+}
+
 export function createPreviewHandlers({ reader, grants, access, now }: PreviewHandlerDependencies) {
+  /**
+   * The grant records, not the copy runs read: a preview shows what the grants say, and the Grants tab flags a
+   * copy that lags. A member previews under the grants of repositories they can read only, so a preview tells
+   * nothing about the others.
+   */
+  const grantsInForce = async (identity: Identity, at: Date) => {
+    const readable = await access.readableRepositories(identity);
+    const entries = (await grants.list()).filter((entry) => isActive(entry, at) && readable.includesGrant(entry.grant));
+    return entries.map((entry) => entry.grant);
+  };
+
   return {
     preview: handler<PreviewView>(async (identity, payload) => {
       const input = parsePayload(PreviewPayload, payload);
       const { compiled, source } = await reader.inUse(input);
-      // The grant records, not the copy runs read: a preview shows what the grants say, and the Grants tab flags a
-      // copy that lags.
-      // A member previews under the grants of repositories they can read only, so a preview tells nothing about the
-      // others.
       const at = now();
-      const readable = input.applyGrants ? await access.readableRepositories(identity) : undefined;
-      const entries = readable
-        ? (await grants.list()).filter((entry) => isActive(entry, at) && readable.includesGrant(entry.grant))
-        : undefined;
-      const inForce = entries?.map((entry) => entry.grant);
+      const inForce = input.applyGrants ? await grantsInForce(identity, at) : undefined;
       const grantsView = inForce
         ? {
             grantsApplied: {
@@ -126,24 +143,7 @@ export function createPreviewHandlers({ reader, grants, access, now }: PreviewHa
           code: 'not-found',
           message: 'There is no policy yet, so there are no roles to trust. Write and save a policy first.',
         });
-      const repositoryUuids = [
-        ...(input.repositoryUuid ? [input.repositoryUuid] : []),
-        ...(input.repositoryUuids ?? []),
-      ];
-      let entries: EnvironmentTrust[];
-      try {
-        // The workspace inputs are the same for every environment: a problem with them is reported once, not on every
-        // card.
-        entries = trustArtifacts(compiled.policy, {
-          workspaceSlug: input.workspaceSlug,
-          workspaceUuid: identity.workspaceId,
-          repositoryUuids,
-          deploymentEnvironmentUuids: input.deploymentEnvironmentUuids,
-        });
-      } catch (error) {
-        if (!(error instanceof TrustPolicyInputError)) throw error;
-        return refuse({ code: 'invalid-request', message: error.message });
-      }
+      const entries = artifactsFor(compiled.policy, input, identity.workspaceId);
       return { policies: entries.map(trustView), policySource: source };
     }),
   };
