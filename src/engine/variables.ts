@@ -93,3 +93,22 @@ export function requestVariables(request: ProviderRequest, options: { repository
   };
   return { state, valuesOf, template, list };
 }
+
+/** `$NAME`, `${NAME}` and `${NAME…}` (`${NAME:-x}`, `${NAME%x}`…): what a command reads at run time. */
+const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?=[}:#%/^,@[+=?-])|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * The request variable whose value, used by one of `texts` as `$NAME`, contains `needle`, and the
+ * index of that text. Every scope counts: the step may see any of them at run time.
+ */
+export function variableHolding(texts: readonly string[], needle: string, variables: RequestVariables): { index: number; variable: RequestVariable } | undefined {
+  if (!variables.list.length) return undefined;
+  for (let index = 0; index < texts.length; index++) {
+    if (!texts[index].includes('$')) continue;
+    for (const match of texts[index].matchAll(REFERENCE)) {
+      const variable = variables.valuesOf(match[1] ?? match[2]).find((v) => v.value.includes(needle));
+      if (variable) return { index, variable };
+    }
+  }
+  return undefined;
+}
