@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { handler, refuse } from './resolver-handler';
 import { compilePolicy } from '../engine/compiled-policy';
-import { TRIGGERS } from '../engine/request';
+import { RequestVariableSchema, TRIGGERS } from '../engine/request';
 import type { CompiledPolicy } from '../engine/types';
 import { problemsFromZod, validatePolicy, type PolicyProblem } from '../policy/load';
 import type { Policy } from '../policy/schema';
@@ -79,6 +79,8 @@ const Payloads = {
       repository: RepositoryPayloadSchema.optional(),
       /** Run under the break-glass grants in force now, as the provider would. */
       applyGrants: z.boolean().optional(),
+      /** The request's `variables`: what `${{NAME}}` templates and `$NAME` in commands are read with. */
+      variables: z.array(RequestVariableSchema).max(500).optional(),
       ...draftFields,
     })
     .refine(oneDraftAtMost, 'send `policy` or `policyText`, not both'),
@@ -336,7 +338,7 @@ export function createHandlers(deps: HandlerDependencies) {
       const inForce = input.applyGrants ? (await grants.list()).filter((entry) => isActive(entry, at)).map((entry) => entry.grant) : undefined;
       const grantsView = inForce ? { grantsApplied: { now: at.toISOString(), inForce: inForce.map(({ id, repository, expires }) => ({ id, repository, expires })) } } : {};
       try {
-        const result = simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository, ...(inForce ? { grants: inForce, now: at } : {}) });
+        const result = simulate({ yamlText: input.yaml, policy: compiled, target: input.target, trigger: input.trigger, repository: input.repository, variables: input.variables, ...(inForce ? { grants: inForce, now: at } : {}) });
         if (!compiled && result.outcome !== 'none') return { result, policySource: source, passthrough: { steps: passthroughSteps(result, input.yaml) }, ...grantsView };
         return { result, policySource: source, ...grantsView };
       } catch (error) {
