@@ -19,8 +19,13 @@ export function parseVariablesFile(text: string, label: string): RequestVariable
   }
   const result = VariablesFileSchema.safeParse(value);
   if (!result.success) {
-    const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.length ? `[${issue.path.join('].')}` : '(list)'}: ${issue.message}`);
-    throw new VariablesOptionError(`the variables file ${label} is not a list of { "key", "value", "scope" } entries (scope PIPELINE, REPOSITORY, WORKSPACE, STEP or DEPLOYMENT):\n  ${problems.join('\n  ')}`);
+    const problems = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.length ? `[${issue.path.join('].')}` : '(list)'}: ${issue.message}`);
+    throw new VariablesOptionError(
+      `the variables file ${label} is not a list of { "key", "value", "scope" } entries ` +
+        `(scope PIPELINE, REPOSITORY, WORKSPACE, STEP or DEPLOYMENT):\n  ${problems.join('\n  ')}`,
+    );
   }
   return result.data;
 }
@@ -30,6 +35,9 @@ export function parseVarOption(option: string): RequestVariable {
   const at = option.indexOf('=');
   const key = at < 0 ? option : option.slice(0, at);
   if (at < 0 || !VARIABLE_NAME.test(key))
-    throw new VariablesOptionError(`--var takes KEY=VALUE with a variable name of letters, digits and "_" (not starting with a digit), e.g. --var DEPLOY_ENV=production, not "${option}"`);
+    throw new VariablesOptionError(
+      '--var takes KEY=VALUE with a variable name of letters, digits and "_" (not starting with a digit), ' +
+        `e.g. --var DEPLOY_ENV=production, not "${option}"`,
+    );
   return { key, value: option.slice(at + 1), scope: 'REPOSITORY' };
 }

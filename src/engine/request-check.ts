@@ -28,7 +28,8 @@ const problemsIn = () => problemsOf(validateRequest.errors, { messages, root: '(
 export function checkProviderRequest(raw: unknown): RequestCheck {
   if (validateRequest(raw)) return { success: true, data: raw as ProviderRequest };
   const problems = problemsIn();
-  if (typeof raw !== 'object' || raw === null || !('variables' in raw || 'variables_truncated' in raw)) return { success: false, problems };
+  if (typeof raw !== 'object' || raw === null || !('variables' in raw || 'variables_truncated' in raw))
+    return { success: false, problems };
   const { variables: _variables, variables_truncated: _truncated, ...rest } = raw as Record<string, unknown>;
   if (!validateRequest(rest)) return { success: false, problems: problemsIn() };
   return { success: true, data: rest as ProviderRequest, variableProblems: problems };

@@ -24,7 +24,10 @@ export interface UnresolvedToken {
 }
 
 /** `text` with every template Pipeline Guard can resolve filled in, and the ones it cannot. */
-export function resolveTemplates(text: string, variables: RequestVariables): { text: string; unresolved: UnresolvedToken[] } {
+export function resolveTemplates(
+  text: string,
+  variables: RequestVariables,
+): { text: string; unresolved: UnresolvedToken[] } {
   const unresolved: UnresolvedToken[] = [];
   const resolved = text.replace(TOKEN, (token, inner: string) => {
     const name = inner.trim();
@@ -66,7 +69,14 @@ export interface Templating {
   restore(): void;
 }
 
-const YAML_BOOLEANS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+const YAML_BOOLEANS: Record<string, boolean> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false,
+};
 
 const WHAT_IT_DECIDES: Record<Exclude<Decides, undefined>, string> = {
   environment: 'which environment the step runs in (its runners and cloud identity)',
@@ -75,7 +85,12 @@ const WHAT_IT_DECIDES: Record<Exclude<Decides, undefined>, string> = {
 };
 
 function describeField(segments: Path): string {
-  const index = segments.lastIndexOf('step') >= 0 ? segments.lastIndexOf('step') + 1 : segments.lastIndexOf('stage') >= 0 ? segments.lastIndexOf('stage') + 1 : 0;
+  const index =
+    segments.lastIndexOf('step') >= 0
+      ? segments.lastIndexOf('step') + 1
+      : segments.lastIndexOf('stage') >= 0
+        ? segments.lastIndexOf('stage') + 1
+        : 0;
   return formatPath(segments.slice(index)).replace(/\[\d+\]$/, '');
 }
 
@@ -84,21 +99,40 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
   const problems: FindingInput[] = [];
   const seen = new WeakSet<object>();
 
-  const report = (segments: Path, original: string, token: UnresolvedToken, decides: Exclude<Decides, undefined>, owner?: string) => {
+  const report = (
+    segments: Path,
+    original: string,
+    token: UnresolvedToken,
+    decides: Exclude<Decides, undefined>,
+    owner?: string,
+  ) => {
     const field = describeField(segments);
     const builtIn = (BUILT_IN_TEMPLATE_VARIABLES as readonly string[]).includes(token.name);
     problems.push({
       rule: 'invalid-pipeline',
       severity: 'high',
       segments,
-      message: `${owner ? `${owner}: ` : ''}\`${field}\` is "${original.slice(0, 120)}", and Bitbucket fills in ${token.token} before the run, but Pipeline Guard cannot tell with what: ${token.reason}. \`${field}\` decides ${WHAT_IT_DECIDES[decides]}, so Pipeline Guard blocked the run rather than guess.`,
-      fix: builtIn || !NAME.test(token.name)
-        ? `Write the value of \`${field}\` out in bitbucket-pipelines.yml instead of ${token.token}.`
-        : `Write the value of \`${field}\` out in bitbucket-pipelines.yml, or define ${token.name} as an unsecured repository or workspace variable, so that Bitbucket and Pipeline Guard read the same value. A value that changes from run to run belongs in the script (\`$${token.name}\`), not in \`${field}\`.`,
+      message:
+        `${owner ? `${owner}: ` : ''}\`${field}\` is "${original.slice(0, 120)}", and Bitbucket fills in ` +
+        `${token.token} before the run, but Pipeline Guard cannot tell with what: ${token.reason}. ` +
+        `\`${field}\` decides ${WHAT_IT_DECIDES[decides]}, so Pipeline Guard blocked the run rather than guess.`,
+      fix:
+        builtIn || !NAME.test(token.name)
+          ? `Write the value of \`${field}\` out in bitbucket-pipelines.yml instead of ${token.token}.`
+          : `Write the value of \`${field}\` out in bitbucket-pipelines.yml, or define ${token.name} as an unsecured ` +
+            'repository or workspace variable, so that Bitbucket and Pipeline Guard read the same value. ' +
+            `A value that changes from run to run belongs in the script (\`$${token.name}\`), not in \`${field}\`.`,
     });
   };
 
-  const resolveAt = (holder: JsonObject | unknown[], key: string | number, segments: () => Path, decides: Decides, owner?: string, list = false) => {
+  const resolveAt = (
+    holder: JsonObject | unknown[],
+    key: string | number,
+    segments: () => Path,
+    decides: Decides,
+    owner?: string,
+    list = false,
+  ) => {
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value !== 'string' || !value.includes(MARK)) return;
     const { text, unresolved } = resolveTemplates(value, variables);
@@ -106,7 +140,13 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
     if (text === value) return;
     const resolved = key === 'oidc' && text in YAML_BOOLEANS ? YAML_BOOLEANS[text] : text;
     (holder as Record<string | number, unknown>)[key] = resolved;
-    replacements.push({ holder, key, original: value, resolved, ...(list ? { length: (holder as unknown[]).length } : {}) });
+    replacements.push({
+      holder,
+      key,
+      original: value,
+      resolved,
+      ...(list ? { length: (holder as unknown[]).length } : {}),
+    });
   };
 
   const resolveList = (holder: JsonObject, key: string, segments: Path, decides: Decides, owner?: string) => {
@@ -119,7 +159,8 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
       // A pipe's name and variables are values Bitbucket fills in too.
       else if (isPlainObject(item)) {
         resolveAt(item, 'pipe', () => [...segments, key, i, 'pipe'], undefined);
-        if (isPlainObject(item.variables)) for (const name of Object.keys(item.variables)) resolveAt(item.variables, name, () => [], undefined);
+        if (isPlainObject(item.variables))
+          for (const name of Object.keys(item.variables)) resolveAt(item.variables, name, () => [], undefined);
       }
     }
   };
@@ -129,7 +170,8 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
     if (typeof image === 'string') return resolveAt(holder, 'image', () => [...segments, 'image'], undefined);
     if (!isPlainObject(image)) return;
     resolveAt(image, 'name', () => [...segments, 'image', 'name'], undefined);
-    if (isPlainObject(image.aws)) resolveAt(image.aws, 'oidc-role', () => [...segments, 'image', 'aws', 'oidc-role'], 'identity', owner);
+    if (isPlainObject(image.aws))
+      resolveAt(image.aws, 'oidc-role', () => [...segments, 'image', 'aws', 'oidc-role'], 'identity', owner);
   };
 
   return {
@@ -137,7 +179,12 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
     prepare(holder, kind, segments) {
       if (seen.has(holder)) return;
       seen.add(holder);
-      resolveAt(holder, 'name', () => [...segments, 'name'], kind === 'step' && options.namesDecide ? 'environment' : undefined);
+      resolveAt(
+        holder,
+        'name',
+        () => [...segments, 'name'],
+        kind === 'step' && options.namesDecide ? 'environment' : undefined,
+      );
       const owner = typeof holder.name === 'string' ? `${kind} "${holder.name.slice(0, 80)}"` : undefined;
       for (const key of ['deployment', 'environment'])
         resolveAt(holder, key, () => [...segments, key], options.deploymentsDecide ? 'environment' : undefined, owner);
@@ -159,7 +206,8 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
         for (const [name, service] of Object.entries(definitions.services)) {
           if (!isPlainObject(service)) continue;
           resolveImage(service, ['definitions', 'services', name], `service "${name}"`);
-          if (isPlainObject(service.variables)) for (const key of Object.keys(service.variables)) resolveAt(service.variables, key, () => [], undefined);
+          if (isPlainObject(service.variables))
+            for (const key of Object.keys(service.variables)) resolveAt(service.variables, key, () => [], undefined);
         }
       if (isPlainObject(definitions?.caches))
         for (const [name, cache] of Object.entries(definitions.caches)) {

@@ -26,7 +26,13 @@ export interface RequestVariables {
   readonly list: readonly RequestVariable[];
 }
 
-export const BUILT_IN_TEMPLATE_VARIABLES = ['BITBUCKET_WORKSPACE', 'BITBUCKET_REPO_SLUG', 'BITBUCKET_BRANCH', 'BITBUCKET_COMMIT', 'BITBUCKET_PR_ID'] as const;
+export const BUILT_IN_TEMPLATE_VARIABLES = [
+  'BITBUCKET_WORKSPACE',
+  'BITBUCKET_REPO_SLUG',
+  'BITBUCKET_BRANCH',
+  'BITBUCKET_COMMIT',
+  'BITBUCKET_PR_ID',
+] as const;
 
 const SCOPE_WORDS: Record<VariableScope, string> = {
   PIPELINE: 'pipeline',
@@ -37,32 +43,49 @@ const SCOPE_WORDS: Record<VariableScope, string> = {
 };
 
 /** "repository variable DEPLOY_ROLE (scope REPOSITORY)", for messages. */
-export const describeVariable = (variable: RequestVariable): string => `${SCOPE_WORDS[variable.scope]} variable ${variable.key} (scope ${variable.scope})`;
+export const describeVariable = (variable: RequestVariable): string =>
+  `${SCOPE_WORDS[variable.scope]} variable ${variable.key} (scope ${variable.scope})`;
 
 function builtIn(name: string, request: ProviderRequest, repository: RepositoryIdentity | undefined): TemplateValue {
   const target = request.target;
-  const lookupOnly = `Pipeline Guard knows ${name} only when it has looked the repository up (policies with scoped environments); the request names the repository by UUID only, and Pipeline Guard never takes it from the request's variables`;
+  const lookupOnly =
+    `Pipeline Guard knows ${name} only when it has looked the repository up (policies with scoped environments); ` +
+    "the request names the repository by UUID only, and Pipeline Guard never takes it from the request's variables";
   switch (name) {
     case 'BITBUCKET_WORKSPACE':
-      return repository ? { value: repository.fullName.slice(0, repository.fullName.indexOf('/')) } : { reason: lookupOnly };
+      return repository
+        ? { value: repository.fullName.slice(0, repository.fullName.indexOf('/')) }
+        : { reason: lookupOnly };
     case 'BITBUCKET_REPO_SLUG':
       return repository ? { value: repository.slug } : { reason: lookupOnly };
     case 'BITBUCKET_BRANCH':
       if (target.type === 'pipeline_pullrequest_target') return { value: target.source };
-      if (target.type === 'pipeline_ref_target' && (target.ref_type === 'branch' || target.ref_type === 'named_branch')) return { value: target.ref_name };
+      if (target.type === 'pipeline_ref_target' && (target.ref_type === 'branch' || target.ref_type === 'named_branch'))
+        return { value: target.ref_name };
       return { reason: 'this run is not for a branch' };
     case 'BITBUCKET_COMMIT':
       return target.commit?.hash ? { value: target.commit.hash } : { reason: 'the request names no commit' };
     default:
-      return target.type === 'pipeline_pullrequest_target' && target.pullrequest ? { value: String(target.pullrequest.id) } : { reason: 'this run is not for a pull request' };
+      return target.type === 'pipeline_pullrequest_target' && target.pullrequest
+        ? { value: String(target.pullrequest.id) }
+        : { reason: 'this run is not for a pull request' };
   }
 }
 
 const EMPTY: readonly RequestVariable[] = [];
 
-export function requestVariables(request: ProviderRequest, options: { repository?: RepositoryIdentity; malformed?: boolean } = {}): RequestVariables {
+export function requestVariables(
+  request: ProviderRequest,
+  options: { repository?: RepositoryIdentity; malformed?: boolean } = {},
+): RequestVariables {
   const list = options.malformed ? EMPTY : (request.variables ?? EMPTY);
-  const state: VariablesState = options.malformed ? 'malformed' : request.variables === undefined ? 'absent' : request.variables_truncated === true ? 'truncated' : 'listed';
+  const state: VariablesState = options.malformed
+    ? 'malformed'
+    : request.variables === undefined
+      ? 'absent'
+      : request.variables_truncated === true
+        ? 'truncated'
+        : 'listed';
   let byName: Map<string, RequestVariable[]> | undefined;
   const valuesOf = (name: string): readonly RequestVariable[] => {
     if (!byName) {
@@ -76,20 +99,41 @@ export function requestVariables(request: ProviderRequest, options: { repository
     return byName.get(name) ?? EMPTY;
   };
   const fromScope = (name: string, scope: VariableScope): TemplateValue | undefined => {
-    const values = new Set(valuesOf(name).filter((v) => v.scope === scope).map((v) => v.value));
+    const values = new Set(
+      valuesOf(name)
+        .filter((v) => v.scope === scope)
+        .map((v) => v.value),
+    );
     if (values.size === 0) return undefined;
-    if (values.size > 1) return { reason: `the request gives the ${SCOPE_WORDS[scope]} variable ${name} ${values.size} different values` };
+    if (values.size > 1)
+      return { reason: `the request gives the ${SCOPE_WORDS[scope]} variable ${name} ${values.size} different values` };
     return { value: [...values][0] };
   };
   const template = (name: string): TemplateValue => {
-    if ((BUILT_IN_TEMPLATE_VARIABLES as readonly string[]).includes(name)) return builtIn(name, request, options.repository);
-    if (state === 'malformed') return { reason: `the request's \`variables\` have an unexpected shape, so Pipeline Guard set them aside and cannot tell the value of ${name}` };
-    if (state === 'absent') return { reason: `the request carries no variables, so Pipeline Guard cannot tell the value of ${name}` };
+    if ((BUILT_IN_TEMPLATE_VARIABLES as readonly string[]).includes(name))
+      return builtIn(name, request, options.repository);
+    if (state === 'malformed')
+      return {
+        reason:
+          "the request's `variables` have an unexpected shape, so Pipeline Guard set them aside " +
+          `and cannot tell the value of ${name}`,
+      };
+    if (state === 'absent')
+      return { reason: `the request carries no variables, so Pipeline Guard cannot tell the value of ${name}` };
     const repository = fromScope(name, 'REPOSITORY');
     if (repository) return repository;
     // A cut list may have dropped a repository value that would win over a workspace one.
-    if (state === 'truncated') return { reason: `Bitbucket cut the request's variable list short (\`variables_truncated\`), and it holds no repository variable ${name}, so a workspace value or none at all cannot be told apart` };
-    return fromScope(name, 'WORKSPACE') ?? { reason: `the request lists no repository or workspace variable ${name} (secured variables are never filled in)` };
+    if (state === 'truncated')
+      return {
+        reason:
+          "Bitbucket cut the request's variable list short (`variables_truncated`), and it holds no repository " +
+          `variable ${name}, so a workspace value or none at all cannot be told apart`,
+      };
+    return (
+      fromScope(name, 'WORKSPACE') ?? {
+        reason: `the request lists no repository or workspace variable ${name} (secured variables are never filled in)`,
+      }
+    );
   };
   return { state, valuesOf, template, list };
 }
@@ -101,7 +145,11 @@ const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?=[}:#%/^,@[+=?-])|([A-Za-z_]
  * The request variable whose value, used by one of `texts` as `$NAME`, contains `needle`, and the
  * index of that text. Every scope counts: the step may see any of them at run time.
  */
-export function variableHolding(texts: readonly string[], needle: string, variables: RequestVariables): { index: number; variable: RequestVariable } | undefined {
+export function variableHolding(
+  texts: readonly string[],
+  needle: string,
+  variables: RequestVariables,
+): { index: number; variable: RequestVariable } | undefined {
   if (!variables.list.length) return undefined;
   for (let index = 0; index < texts.length; index++) {
     if (!texts[index].includes('$')) continue;

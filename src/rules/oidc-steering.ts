@@ -15,7 +15,9 @@ type Provider = keyof typeof CLEARED;
 const CLOUD_NAMES: Record<Provider, string> = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' };
 
 const STEERING = new Map<string, Provider>(
-  (Object.keys(CLEARED) as Provider[]).flatMap((provider) => [...CLEARED[provider], ...SET[provider]].map((name) => [name, provider] as const)),
+  (Object.keys(CLEARED) as Provider[]).flatMap((provider) =>
+    [...CLEARED[provider], ...SET[provider]].map((name) => [name, provider] as const),
+  ),
 );
 
 export function reportSteeringVariables(context: ChainContext): void {
@@ -24,7 +26,8 @@ export function reportSteeringVariables(context: ChainContext): void {
   // Only clouds that a step of this run gets a token for: elsewhere no setup runs and nothing is overridden.
   const clouds = new Set<Provider>();
   for (const site of context.steps)
-    if (!site.injected && site.environment?.oidc && requestsOidc(site.step, context.config)) clouds.add(providerOf(site.environment.oidc));
+    if (!site.injected && site.environment?.oidc && requestsOidc(site.step, context.config))
+      clouds.add(providerOf(site.environment.oidc));
   if (!clouds.size) return;
   for (const variable of list) {
     const provider = STEERING.get(variable.key);
@@ -35,8 +38,14 @@ export function reportSteeringVariables(context: ChainContext): void {
       mode: 'warn',
       severity: 'low',
       segments: ['variables', variable.key],
-      message: `the ${describeVariable(variable)} would choose the ${CLOUD_NAMES[provider]} credentials of the steps that see it. Pipeline Guard's setup ${cleared ? 'clears it' : 'sets it to the environment\'s own value'} before the commands of every step that asks for an OIDC token, so it does not change their identity; steps without \`oidc\` still see it.`,
-      fix: `Remove ${variable.key} from the ${variable.scope.toLowerCase()} variables unless steps without \`oidc\` need it; Pipeline Guard sets up each OIDC step's identity itself.`,
+      message:
+        `the ${describeVariable(variable)} would choose the ${CLOUD_NAMES[provider]} credentials of the steps ` +
+        `that see it. Pipeline Guard's setup ${cleared ? 'clears it' : "sets it to the environment's own value"} ` +
+        'before the commands of every step that asks for an OIDC token, so it does not change their identity; ' +
+        'steps without `oidc` still see it.',
+      fix:
+        `Remove ${variable.key} from the ${variable.scope.toLowerCase()} variables unless steps without \`oidc\` ` +
+        "need it; Pipeline Guard sets up each OIDC step's identity itself.",
     });
   }
 }

@@ -8,7 +8,14 @@ const root = path.join(__dirname, '../..');
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {}, readFile: (file) => fs.readFile(file, 'utf8'), cwd: root };
+  const io: CliIo = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    isTTY: false,
+    env: {},
+    readFile: (file) => fs.readFile(file, 'utf8'),
+    cwd: root,
+  };
   return { status: await run(args, io), stdout, stderr };
 }
 
@@ -16,15 +23,39 @@ const PIPELINE = 'fixtures/cli/pipelines/templated.yml';
 
 describe('pipeline-guard simulate --var / --variables', () => {
   it('reads `${{NAME}}` templates with the variables given: a templated production deployment is gated', async () => {
-    const { status, stdout } = await cli(['simulate', PIPELINE, '--branch', 'feature/x', '--variables', 'fixtures/cli/variables/production.json', '--var', 'PREFIX=Build', '--format', 'json']);
+    const { status, stdout } = await cli([
+      'simulate',
+      PIPELINE,
+      '--branch',
+      'feature/x',
+      '--variables',
+      'fixtures/cli/variables/production.json',
+      '--var',
+      'PREFIX=Build',
+      '--format',
+      'json',
+    ]);
     expect(status).toBe(1);
     const result = JSON.parse(stdout);
     expect(result.steps[0]).toMatchObject({ name: 'Build deploy', environment: 'prod' });
     expect(result.violations[0].rule).toBe('branch-gate');
   });
 
-  it('a repository --var wins over the file\'s workspace value', async () => {
-    const { status, stdout } = await cli(['simulate', PIPELINE, '--branch', 'feature/x', '--variables', 'fixtures/cli/variables/production.json', '--var', 'DEPLOY_ENV=test', '--var', 'PREFIX=Build', '--format', 'json']);
+  it("a repository --var wins over the file's workspace value", async () => {
+    const { status, stdout } = await cli([
+      'simulate',
+      PIPELINE,
+      '--branch',
+      'feature/x',
+      '--variables',
+      'fixtures/cli/variables/production.json',
+      '--var',
+      'DEPLOY_ENV=test',
+      '--var',
+      'PREFIX=Build',
+      '--format',
+      'json',
+    ]);
     expect(status).toBe(0);
     expect(JSON.parse(stdout).steps[0].environment).toBe('dev');
   });
@@ -49,7 +80,7 @@ describe('pipeline-guard simulate --var / --variables', () => {
 });
 
 describe('pipeline-guard request --var', () => {
-  it('adds repository variables to the request\'s own, which templates are then read with', async () => {
+  it("adds repository variables to the request's own, which templates are then read with", async () => {
     const request = JSON.parse(await fs.readFile(path.join(root, 'fixtures/cli/requests/push-master.json'), 'utf8'));
     request.pipelines_configuration.pipelines.branches['mas*'][0].step.deployment = '${{DEPLOY_ENV}}';
     request.variables = [{ key: 'OTHER', value: 'x', scope: 'WORKSPACE' }];
@@ -60,6 +91,10 @@ describe('pipeline-guard request --var', () => {
     const withVar = await cli(['request', file, '--var', 'DEPLOY_ENV=production']);
     const config = JSON.parse(withVar.stdout).pipelines_configuration;
     const steps = config.pipelines.branches['mas*'].map((item: any) => item.step);
-    expect(steps.find((s: any) => s.deployment === '${{DEPLOY_ENV}}')['runs-on']).toEqual(['self.hosted', 'linux', 'prod']);
+    expect(steps.find((s: any) => s.deployment === '${{DEPLOY_ENV}}')['runs-on']).toEqual([
+      'self.hosted',
+      'linux',
+      'prod',
+    ]);
   });
 });

@@ -1,16 +1,35 @@
-import { branchRun, commitRun, DEV_ROLE, errorOf, outputOf, PROD_LABELS, PROD_ROLE, pullRequestRun, repositoryIdentity, run, rulesOf, step } from '../support/requests';
+import {
+  branchRun,
+  commitRun,
+  DEV_ROLE,
+  errorOf,
+  outputOf,
+  PROD_LABELS,
+  PROD_ROLE,
+  pullRequestRun,
+  repositoryIdentity,
+  run,
+  rulesOf,
+  step,
+} from '../support/requests';
 import { resolveTemplates } from '../../src/engine/templating';
 import { requestVariables } from '../../src/engine/variables';
 import type { ProviderRequest } from '../../src/engine/request';
 
 const repo = (key: string, value: string) => ({ key, value, scope: 'REPOSITORY' });
 const workspace = (key: string, value: string) => ({ key, value, scope: 'WORKSPACE' });
-const withVariables = (request: Record<string, unknown>, variables: unknown, truncated?: boolean) => ({ ...request, variables, ...(truncated !== undefined ? { variables_truncated: truncated } : {}) });
+const withVariables = (request: Record<string, unknown>, variables: unknown, truncated?: boolean) => ({
+  ...request,
+  variables,
+  ...(truncated !== undefined ? { variables_truncated: truncated } : {}),
+});
 
 describe('templated deciding fields, resolved from the request variables', () => {
   it('`deployment: ${{DEPLOY_ENV}}` with DEPLOY_ENV=production is a PROD step: blocked on a feature branch, like the literal', () => {
     const items = [step('Ship', { deployment: '${{DEPLOY_ENV}}' })];
-    const templated = run(withVariables(branchRun('feature/x', items, { pattern: 'feature/*' }), [repo('DEPLOY_ENV', 'production')]));
+    const templated = run(
+      withVariables(branchRun('feature/x', items, { pattern: 'feature/*' }), [repo('DEPLOY_ENV', 'production')]),
+    );
     const literal = run(branchRun('feature/x', [step('Ship', { deployment: 'production' })], { pattern: 'feature/*' }));
     expect(errorOf(templated).key).toBe('pipeline-guard.branch-gate');
     expect(errorOf(templated).message).toContain('its `deployment` is "production"');
@@ -20,9 +39,17 @@ describe('templated deciding fields, resolved from the request variables', () =>
 
   it('a step named `${{PREFIX}} deploy` with PREFIX=PROD runs as prod on main, and the output keeps the tokens', () => {
     const items = [step('${{PREFIX}} deploy', { deployment: '${{DEPLOY_ENV}}', script: ['./deploy.sh ${{APP}}'] })];
-    const result = run(withVariables(branchRun('main', items), [repo('PREFIX', 'PROD'), workspace('DEPLOY_ENV', 'production'), repo('APP', 'web')]));
+    const result = run(
+      withVariables(branchRun('main', items), [
+        repo('PREFIX', 'PROD'),
+        workspace('DEPLOY_ENV', 'production'),
+        repo('APP', 'web'),
+      ]),
+    );
     const output = outputOf(result);
-    expect(result.report.steps.find((s) => s.path.endsWith('[0]'))?.environment ?? result.report.steps[0].environment).toBe('prod');
+    expect(
+      result.report.steps.find((s) => s.path.endsWith('[0]'))?.environment ?? result.report.steps[0].environment,
+    ).toBe('prod');
     const steps = (output.pipelines as any).branches.main.map((item: any) => item.step);
     const shipped = steps.find((s: any) => s.name === '${{PREFIX}} deploy');
     expect(shipped).toBeDefined();
@@ -40,12 +67,14 @@ describe('templated deciding fields, resolved from the request variables', () =>
       repo('DEPLOY_ENV', 'production'),
     ];
     expect(run(withVariables(branchRun('feature/x', items), variables)).report.steps[0].environment).toBe('prod');
-    const pipelineOnly = run(withVariables(branchRun('feature/x', items), [{ key: 'DEPLOY_ENV', value: 'production', scope: 'PIPELINE' }]));
+    const pipelineOnly = run(
+      withVariables(branchRun('feature/x', items), [{ key: 'DEPLOY_ENV', value: 'production', scope: 'PIPELINE' }]),
+    );
     expect(errorOf(pipelineOnly).key).toBe('pipeline-guard.invalid-pipeline');
     expect(errorOf(pipelineOnly).message).toContain('lists no repository or workspace variable DEPLOY_ENV');
   });
 
-  it('a role in a script template is read with its value: another environment\'s role is caught, the own one passes', () => {
+  it("a role in a script template is read with its value: another environment's role is caught, the own one passes", () => {
     const script = ['export AWS_ROLE_ARN=${{DEPLOY_ROLE}}', 'aws s3 ls'];
     const items = [step('Upload', { oidc: true, script })];
     const foreign = run(withVariables(branchRun('feature/x', items), [repo('DEPLOY_ROLE', PROD_ROLE)]));
@@ -67,8 +96,12 @@ describe('templated deciding fields, resolved from the request variables', () =>
 
   it('runs-on from a template is checked as the label it becomes', () => {
     const items = [step('Build', { 'runs-on': ['self.hosted', '${{RUNNER}}'] })];
-    expect(errorOf(run(withVariables(branchRun('feature/x', items), [repo('RUNNER', 'prod')]))).key).toBe('pipeline-guard.runner-labels');
-    expect(run(withVariables(branchRun('feature/x', items), [repo('RUNNER', 'dev.large')])).report.outcome).toBe('allowed');
+    expect(errorOf(run(withVariables(branchRun('feature/x', items), [repo('RUNNER', 'prod')]))).key).toBe(
+      'pipeline-guard.runner-labels',
+    );
+    expect(run(withVariables(branchRun('feature/x', items), [repo('RUNNER', 'dev.large')])).report.outcome).toBe(
+      'allowed',
+    );
   });
 
   it('built-ins come from the request and the lookup, never from `variables`', () => {
@@ -78,13 +111,20 @@ describe('templated deciding fields, resolved from the request variables', () =>
     expect(run(withVariables(branchRun('feature/x', items), spoofed)).report.steps[0].environment).toBe('dev');
     const noBranch = run(withVariables(commitRun('deploy', items), spoofed));
     expect(errorOf(noBranch).message).toContain('this run is not for a branch');
-    const request = withVariables(branchRun('main', []), [repo('BITBUCKET_REPO_SLUG', 'spoofed'), repo('BITBUCKET_WORKSPACE', 'spoofed')]) as unknown as ProviderRequest;
+    const request = withVariables(branchRun('main', []), [
+      repo('BITBUCKET_REPO_SLUG', 'spoofed'),
+      repo('BITBUCKET_WORKSPACE', 'spoofed'),
+    ]) as unknown as ProviderRequest;
     const unknown = requestVariables(request);
-    expect(unknown.template('BITBUCKET_REPO_SLUG')).toEqual({ reason: expect.stringContaining('looked the repository up') });
+    expect(unknown.template('BITBUCKET_REPO_SLUG')).toEqual({
+      reason: expect.stringContaining('looked the repository up'),
+    });
     const known = requestVariables(request, { repository: repositoryIdentity('payments-api') });
     expect(resolveTemplates('${{BITBUCKET_WORKSPACE}}/${{BITBUCKET_REPO_SLUG}}', known).text).toBe('acme/payments-api');
     const pr = requestVariables(pullRequestRun('feature/x', 'main', []) as unknown as ProviderRequest);
-    expect(resolveTemplates('${{BITBUCKET_PR_ID}} ${{BITBUCKET_BRANCH}} ${{BITBUCKET_COMMIT}}', pr).text).toBe('239 feature/x e34ad324d1e4334777dca3e56c04eba36c2a68c6');
+    expect(resolveTemplates('${{BITBUCKET_PR_ID}} ${{BITBUCKET_BRANCH}} ${{BITBUCKET_COMMIT}}', pr).text).toBe(
+      '239 feature/x e34ad324d1e4334777dca3e56c04eba36c2a68c6',
+    );
   });
 });
 
@@ -114,7 +154,10 @@ describe('a template that cannot be resolved', () => {
     const items = [step('Ship', { deployment: '${{DEPLOY_ENV}}' })];
     const cut = run(withVariables(branchRun('main', items), [workspace('DEPLOY_ENV', 'production')], true));
     expect(errorOf(cut).message).toContain('variables_truncated');
-    expect(run(withVariables(branchRun('main', items), [repo('DEPLOY_ENV', 'production')], true)).report.steps[0].environment).toBe('prod');
+    expect(
+      run(withVariables(branchRun('main', items), [repo('DEPLOY_ENV', 'production')], true)).report.steps[0]
+        .environment,
+    ).toBe('prod');
   });
 
   it('elsewhere reads as unknown, like $VAR: a script token does not block, and the file goes back unchanged', () => {
@@ -126,15 +169,24 @@ describe('a template that cannot be resolved', () => {
   });
 
   it('a name does not decide anything when no environment matches on names', () => {
-    const policy = require('../support/requests').compiled((p: any) => p.environments.forEach((e: any) => e.match && delete e.match.stepNamePrefix));
+    const policy = require('../support/requests').compiled((p: any) =>
+      p.environments.forEach((e: any) => e.match && delete e.match.stepNamePrefix),
+    );
     expect(run(branchRun('main', [step('${{PREFIX}} build')]), policy).report.outcome).toBe('allowed');
   });
 });
 
 describe('the request `variables` field', () => {
   it('a malformed field never blocks a run that is otherwise fine; it is recorded as a warning', () => {
-    for (const variables of [{ not: 'a list' }, [{ key: 'A B', value: 'x', scope: 'REPOSITORY' }], [{ key: 'A', value: 1, scope: 'REPOSITORY' }], [{ key: 'A', value: 'x', scope: 'PROJECT' }]]) {
-      const result = run(withVariables(branchRun('feature/x', [step('Build')]), variables, 'yes' as unknown as boolean));
+    for (const variables of [
+      { not: 'a list' },
+      [{ key: 'A B', value: 'x', scope: 'REPOSITORY' }],
+      [{ key: 'A', value: 1, scope: 'REPOSITORY' }],
+      [{ key: 'A', value: 'x', scope: 'PROJECT' }],
+    ]) {
+      const result = run(
+        withVariables(branchRun('feature/x', [step('Build')]), variables, 'yes' as unknown as boolean),
+      );
       expect(result.report.outcome).toBe('allowed');
       const warning = result.report.findings.find((f) => f.rule === 'invalid-request');
       expect(warning).toMatchObject({ mode: 'warn', path: 'variables' });
@@ -144,7 +196,11 @@ describe('the request `variables` field', () => {
   });
 
   it('after a malformed field the variables are unknown: a template that decides blocks', () => {
-    const result = run(withVariables(branchRun('main', [step('Ship', { deployment: '${{DEPLOY_ENV}}' })]), [{ key: 'DEPLOY_ENV', value: 'production', scope: 'SOMETHING' }]));
+    const result = run(
+      withVariables(branchRun('main', [step('Ship', { deployment: '${{DEPLOY_ENV}}' })]), [
+        { key: 'DEPLOY_ENV', value: 'production', scope: 'SOMETHING' },
+      ]),
+    );
     expect(errorOf(result).message).toContain('unexpected shape');
     expect(rulesOf(result, 'enforce')).toEqual(['invalid-pipeline']);
   });
@@ -158,8 +214,16 @@ describe('the request `variables` field', () => {
   it('identity is never taken from variables: BITBUCKET_REPO_SLUG there does not put the run in a scope', () => {
     const policy = require('../support/requests').compiled(undefined, 'examples/policy-multi-team.yaml');
     const items = [step('PROD deploy', { deployment: 'production' })];
-    const spoof = [repo('BITBUCKET_REPO_SLUG', 'payments-api'), workspace('BITBUCKET_WORKSPACE', 'acme'), { key: 'BITBUCKET_PROJECT_KEY', value: 'PAY', scope: 'PIPELINE' }];
-    const result = run(withVariables(branchRun('main', items), spoof), policy, repositoryIdentity('payments-sandbox', 'PAY'));
+    const spoof = [
+      repo('BITBUCKET_REPO_SLUG', 'payments-api'),
+      workspace('BITBUCKET_WORKSPACE', 'acme'),
+      { key: 'BITBUCKET_PROJECT_KEY', value: 'PAY', scope: 'PIPELINE' },
+    ];
+    const result = run(
+      withVariables(branchRun('main', items), spoof),
+      policy,
+      repositoryIdentity('payments-sandbox', 'PAY'),
+    );
     expect(result.report.repository?.fullName).toBe('acme/payments-sandbox');
     expect(errorOf(result).key).toBe('pipeline-guard.repository-scope');
   });

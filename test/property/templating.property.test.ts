@@ -18,7 +18,10 @@ const PROPERTY_RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 400);
 const TEMPLATED_KEYS = new Set(['name', 'deployment', 'environment', 'script', 'after-script', 'runs-on']);
 
 /** The configuration with every templatable string replaced by a token, and the variables that fill them in. */
-function templatize(config: JsonObject, workspaceEvery: number): { config: JsonObject; variables: Array<{ key: string; value: string; scope: string }> } {
+function templatize(
+  config: JsonObject,
+  workspaceEvery: number,
+): { config: JsonObject; variables: Array<{ key: string; value: string; scope: string }> } {
   const variables: Array<{ key: string; value: string; scope: string }> = [];
   const token = (value: string) => {
     const key = `V_${variables.length}`;
@@ -27,8 +30,19 @@ function templatize(config: JsonObject, workspaceEvery: number): { config: JsonO
     return `\${{${key}}}`;
   };
   const visit = (value: unknown, key?: string): unknown => {
-    if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' && (key === 'script' || key === 'after-script' || key === 'runs-on') ? token(item) : visit(item)));
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && TEMPLATED_KEYS.has(k) ? token(v) : visit(v, k)]));
+    if (Array.isArray(value))
+      return value.map((item) =>
+        typeof item === 'string' && (key === 'script' || key === 'after-script' || key === 'runs-on')
+          ? token(item)
+          : visit(item),
+      );
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          typeof v === 'string' && TEMPLATED_KEYS.has(k) ? token(v) : visit(v, k),
+        ]),
+      );
     return value;
   };
   return { config: { ...config, pipelines: visit(config.pipelines) } as JsonObject, variables };
@@ -41,7 +55,9 @@ function providerFor(policy: PolicyInput) {
 
 const caseArb = fc
   .tuple(policyArb, configArb, fc.integer({ min: 1, max: 4 }))
-  .chain(([policy, config, workspaceEvery]) => targetArb(config).map((target) => ({ policy, config, target, workspaceEvery })))
+  .chain(([policy, config, workspaceEvery]) =>
+    targetArb(config).map((target) => ({ policy, config, target, workspaceEvery })),
+  )
   .filter(({ config }) => !JSON.stringify(config).includes('${{'));
 
 describe(`templating properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, () => {
@@ -60,9 +76,17 @@ describe(`templating properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`,
           return;
         }
         expect('error' in viaTemplates ? viaTemplates.error.message : 'allowed').toBe('allowed');
-        const values = new Map(templated.variables.filter((v) => v.scope === 'REPOSITORY' || v.scope === 'WORKSPACE').map((v) => [v.key, v.value]));
-        const filledIn = JSON.parse(JSON.stringify((viaTemplates as { pipelines_configuration: JsonObject }).pipelines_configuration), (_key, value) =>
-          typeof value === 'string' ? value.replace(/\$\{\{(V_\d+)\}\}/g, (_token, key: string) => values.get(key)!) : value,
+        const values = new Map(
+          templated.variables
+            .filter((v) => v.scope === 'REPOSITORY' || v.scope === 'WORKSPACE')
+            .map((v) => [v.key, v.value]),
+        );
+        const filledIn = JSON.parse(
+          JSON.stringify((viaTemplates as { pipelines_configuration: JsonObject }).pipelines_configuration),
+          (_key, value) =>
+            typeof value === 'string'
+              ? value.replace(/\$\{\{(V_\d+)\}\}/g, (_token, key: string) => values.get(key)!)
+              : value,
         );
         expect(filledIn).toEqual(literal.pipelines_configuration);
       }),

@@ -1,4 +1,7 @@
-/** What a previewed run is for, as the target picker holds it; apart from the picker so the page shell does not load it. */
+/**
+ * What a previewed run is for, as the target picker holds it; apart from the picker so the page shell
+ * does not load it.
+ */
 import type { RequestVariable, VariableScope } from '../../src/engine/request';
 
 export interface TargetForm {
@@ -10,7 +13,13 @@ export interface TargetForm {
   readonly variables?: string;
 }
 
-export const DEFAULT_TARGET: TargetForm = { kind: 'branch', name: 'main', destination: 'main', customRef: 'main', variables: '' };
+export const DEFAULT_TARGET: TargetForm = {
+  kind: 'branch',
+  name: 'main',
+  destination: 'main',
+  customRef: 'main',
+  variables: '',
+};
 
 const SCOPES: readonly VariableScope[] = ['PIPELINE', 'REPOSITORY', 'WORKSPACE', 'STEP', 'DEPLOYMENT'];
 const LINE = /^(?:([A-Za-z]+)\s*:\s*)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
@@ -24,7 +33,8 @@ export function variablesOf(text: string | undefined): { variables: RequestVaria
     if (!line || line.startsWith('#')) return;
     const match = LINE.exec(line);
     const scope = (match?.[1] ?? 'REPOSITORY').toUpperCase() as VariableScope;
-    if (!match || !SCOPES.includes(scope)) problems.push(`line ${index + 1}: write KEY=VALUE, or SCOPE: KEY=VALUE with SCOPE one of ${SCOPES.join(', ')}`);
+    if (!match || !SCOPES.includes(scope))
+      problems.push(`line ${index + 1}: write KEY=VALUE, or SCOPE: KEY=VALUE with SCOPE one of ${SCOPES.join(', ')}`);
     else variables.push({ key: match[2], value: match[3], scope });
   });
   return { variables, problems };
