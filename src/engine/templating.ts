@@ -94,36 +94,84 @@ function describeField(segments: Path): string {
   return formatPath(segments.slice(index)).replace(/\[\d+\]$/, '');
 }
 
+/** The blocking finding for a token that cannot be resolved in a field that decides `decides`. */
+function unresolvedFinding(
+  segments: Path,
+  original: string,
+  token: UnresolvedToken,
+  decides: Exclude<Decides, undefined>,
+  owner?: string,
+): FindingInput {
+  const field = describeField(segments);
+  const builtIn = (BUILT_IN_TEMPLATE_VARIABLES as readonly string[]).includes(token.name);
+  return {
+    rule: 'invalid-pipeline',
+    severity: 'high',
+    segments,
+    message:
+      `${owner ? `${owner}: ` : ''}\`${field}\` is "${original.slice(0, 120)}", and Bitbucket fills in ` +
+      `${token.token} before the run, but Pipeline Guard cannot tell with what: ${token.reason}. ` +
+      `\`${field}\` decides ${WHAT_IT_DECIDES[decides]}, so Pipeline Guard blocked the run rather than guess.`,
+    fix:
+      builtIn || !NAME.test(token.name)
+        ? `Write the value of \`${field}\` out in bitbucket-pipelines.yml instead of ${token.token}.`
+        : `Write the value of \`${field}\` out in bitbucket-pipelines.yml, or define ${token.name} as an unsecured ` +
+          'repository or workspace variable, so that Bitbucket and Pipeline Guard read the same value. ' +
+          `A value that changes from run to run belongs in the script (\`$${token.name}\`), not in \`${field}\`.`,
+  };
+}
+
+interface Resolvers {
+  resolveAt(
+    holder: JsonObject | unknown[],
+    key: string | number,
+    segments: () => Path,
+    decides: Decides,
+    owner?: string,
+  ): void;
+  resolveList(holder: JsonObject, key: string, segments: Path, decides: Decides, owner?: string): void;
+  resolveImage(holder: JsonObject, segments: Path, owner?: string): void;
+}
+
+/** The global fields the rules read: `options`, the global image, services and cache paths. */
+function prepareGlobalFields(config: JsonObject, { resolveAt, resolveList, resolveImage }: Resolvers): void {
+  if (isPlainObject(config.options)) {
+    resolveList(config.options, 'runs-on', ['options'], 'runners');
+    resolveAt(config.options, 'oidc', () => ['options', 'oidc'], 'identity');
+  }
+  resolveImage(config, []);
+  const definitions = isPlainObject(config.definitions) ? config.definitions : undefined;
+  if (isPlainObject(definitions?.services))
+    for (const [name, service] of Object.entries(definitions.services)) {
+      if (!isPlainObject(service)) continue;
+      resolveImage(service, ['definitions', 'services', name], `service "${name}"`);
+      if (isPlainObject(service.variables))
+        for (const key of Object.keys(service.variables)) resolveAt(service.variables, key, () => [], undefined);
+    }
+  if (isPlainObject(definitions?.caches))
+    for (const [name, cache] of Object.entries(definitions.caches)) {
+      if (typeof cache === 'string') resolveAt(definitions.caches, name, () => [], undefined);
+      else if (isPlainObject(cache)) resolveAt(cache, 'path', () => [], undefined);
+    }
+}
+
+/** Puts each token back where the chain left its filled-in value untouched. */
+function restoreTokens(replacements: readonly Replacement[]): void {
+  for (let i = replacements.length - 1; i >= 0; i--) {
+    const { holder, key, original, resolved, length } = replacements[i];
+    const target = holder as Record<string | number, unknown>;
+    const shifted = length !== undefined ? (key as number) + (holder as unknown[]).length - length : key;
+    if (target[shifted] === resolved) target[shifted] = original;
+    else if (target[key] === resolved) target[key] = original;
+  }
+}
+
 export function createTemplating(variables: RequestVariables, options: TemplateOptions): Templating {
   const replacements: Replacement[] = [];
   const problems: FindingInput[] = [];
   const seen = new WeakSet<object>();
 
-  const report = (
-    segments: Path,
-    original: string,
-    token: UnresolvedToken,
-    decides: Exclude<Decides, undefined>,
-    owner?: string,
-  ) => {
-    const field = describeField(segments);
-    const builtIn = (BUILT_IN_TEMPLATE_VARIABLES as readonly string[]).includes(token.name);
-    problems.push({
-      rule: 'invalid-pipeline',
-      severity: 'high',
-      segments,
-      message:
-        `${owner ? `${owner}: ` : ''}\`${field}\` is "${original.slice(0, 120)}", and Bitbucket fills in ` +
-        `${token.token} before the run, but Pipeline Guard cannot tell with what: ${token.reason}. ` +
-        `\`${field}\` decides ${WHAT_IT_DECIDES[decides]}, so Pipeline Guard blocked the run rather than guess.`,
-      fix:
-        builtIn || !NAME.test(token.name)
-          ? `Write the value of \`${field}\` out in bitbucket-pipelines.yml instead of ${token.token}.`
-          : `Write the value of \`${field}\` out in bitbucket-pipelines.yml, or define ${token.name} as an unsecured ` +
-            'repository or workspace variable, so that Bitbucket and Pipeline Guard read the same value. ' +
-            `A value that changes from run to run belongs in the script (\`$${token.name}\`), not in \`${field}\`.`,
-    });
-  };
+  const report = (...args: Parameters<typeof unresolvedFinding>) => problems.push(unresolvedFinding(...args));
 
   const resolveAt = (
     holder: JsonObject | unknown[],
@@ -179,12 +227,8 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
     prepare(holder, kind, segments) {
       if (seen.has(holder)) return;
       seen.add(holder);
-      resolveAt(
-        holder,
-        'name',
-        () => [...segments, 'name'],
-        kind === 'step' && options.namesDecide ? 'environment' : undefined,
-      );
+      const nameDecides = kind === 'step' && options.namesDecide ? 'environment' : undefined;
+      resolveAt(holder, 'name', () => [...segments, 'name'], nameDecides);
       const owner = typeof holder.name === 'string' ? `${kind} "${holder.name.slice(0, 80)}"` : undefined;
       for (const key of ['deployment', 'environment'])
         resolveAt(holder, key, () => [...segments, key], options.deploymentsDecide ? 'environment' : undefined, owner);
@@ -196,33 +240,8 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
       resolveList(holder, 'after-script', segments, undefined);
     },
     prepareGlobals(config) {
-      if (isPlainObject(config.options)) {
-        resolveList(config.options, 'runs-on', ['options'], 'runners');
-        resolveAt(config.options, 'oidc', () => ['options', 'oidc'], 'identity');
-      }
-      resolveImage(config, []);
-      const definitions = isPlainObject(config.definitions) ? config.definitions : undefined;
-      if (isPlainObject(definitions?.services))
-        for (const [name, service] of Object.entries(definitions.services)) {
-          if (!isPlainObject(service)) continue;
-          resolveImage(service, ['definitions', 'services', name], `service "${name}"`);
-          if (isPlainObject(service.variables))
-            for (const key of Object.keys(service.variables)) resolveAt(service.variables, key, () => [], undefined);
-        }
-      if (isPlainObject(definitions?.caches))
-        for (const [name, cache] of Object.entries(definitions.caches)) {
-          if (typeof cache === 'string') resolveAt(definitions.caches, name, () => [], undefined);
-          else if (isPlainObject(cache)) resolveAt(cache, 'path', () => [], undefined);
-        }
+      prepareGlobalFields(config, { resolveAt, resolveList, resolveImage });
     },
-    restore() {
-      for (let i = replacements.length - 1; i >= 0; i--) {
-        const { holder, key, original, resolved, length } = replacements[i];
-        const target = holder as Record<string | number, unknown>;
-        const shifted = length !== undefined ? (key as number) + (holder as unknown[]).length - length : key;
-        if (target[shifted] === resolved) target[shifted] = original;
-        else if (target[key] === resolved) target[key] = original;
-      }
-    },
+    restore: () => restoreTokens(replacements),
   };
 }
