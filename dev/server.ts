@@ -25,6 +25,7 @@ import { runRollup } from '../src/storage/rollup';
 import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
+import { RequestVariableSchema } from '../src/engine/request';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
 import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
 import { consoleUserFetch } from './users-stub';
@@ -41,6 +42,7 @@ const SimulatedRunSchema = z.strictObject({
   yaml: z.string().max(64 * 1024),
   target: PreviewTargetSchema,
   repository: z.string().trim().min(1).max(200),
+  variables: z.array(RequestVariableSchema).max(500).optional(),
 });
 
 export interface ConsoleOptions {
@@ -191,7 +193,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         let built;
         try {
           // Only the request is taken from the simulator; the decision is the provider's own.
-          built = simulate({ yamlText: run.data.yaml, policy: undefined, target: run.data.target }).request;
+          built = simulate({ yamlText: run.data.yaml, policy: undefined, target: run.data.target, variables: run.data.variables }).request;
         } catch (error) {
           if (error instanceof SimulationInputError) return send(response, 400, { error: error.message });
           throw error;

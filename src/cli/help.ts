@@ -40,6 +40,10 @@ Options:
   --grants FILE            preview the run under break-glass grants: a YAML list of grants in
                            their stored shape (a bad file exits with status 2)
   --now ISO8601            the clock grants expire against (default: now)
+  --var KEY=VALUE          a repository variable in the request's \`variables\` (repeatable): what
+                           \`\${{KEY}}\` templates and \`$KEY\` in commands are read with
+  --variables FILE         the request's \`variables\`: a JSON list of { "key", "value", "scope" }
+                           (scope PIPELINE, REPOSITORY, WORKSPACE, STEP or DEPLOYMENT); --var adds to it
   -h, --help               show this help
 
 Which definition runs: an exact branch or tag key beats a glob, and among globs the most specific
@@ -52,6 +56,7 @@ Exit status: 0 allowed or nothing to run, 1 blocked by the policy, 2 the file or
 `;
 
 export const REQUEST_HELP = `Usage: pipeline-guard request <request.json|-> [--policy FILE] [--repository SLUG [--project KEY]]
+                                [--var KEY=VALUE]... [--variables FILE]
 
 Runs the provider, exactly as the Forge function does, on a raw Dynamic Pipelines request (the JSON
 Bitbucket sends) and prints the exact response it would return.
@@ -62,6 +67,8 @@ Options:
   --repository SLUG    stands in for the provider's repository lookup (or WORKSPACE/SLUG); without
                        it, a scoped policy sees a repository that no scope includes
   --project KEY        the repository's Bitbucket project key, e.g. PAY (with --repository)
+  --var KEY=VALUE      adds a repository variable to the request's \`variables\` (repeatable)
+  --variables FILE     adds a JSON list of { "key", "value", "scope" } to the request's \`variables\`
   -h, --help           show this help
 
 Exit status: 0 a response was produced (an error response blocking the run is a valid answer),

@@ -24,6 +24,8 @@ import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP 
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
 import { VERSION } from './version';
+import { parseVariablesFile, parseVarOption, VariablesOptionError } from './variables-option';
+import type { RequestVariable } from '../engine/request';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -236,6 +238,22 @@ function grantNotices(grants: readonly Grant[], repository: RepositoryIdentity |
   return notices;
 }
 
+const VARIABLE_OPTIONS = { var: { type: 'string', multiple: true }, variables: { type: 'string' } } as const;
+
+/** `--variables FILE` then every `--var KEY=VALUE`; undefined when neither was given (a request without variables). */
+async function variablesOption(io: CliIo, values: Values): Promise<RequestVariable[] | undefined> {
+  const file = text(values, 'variables');
+  const vars = Array.isArray(values.var) ? values.var : [];
+  if (file === undefined && vars.length === 0) return undefined;
+  try {
+    const listed = file === undefined ? [] : await readInput(io, file).then((input) => parseVariablesFile(input.text, input.label));
+    return [...listed, ...vars.map(parseVarOption)];
+  } catch (error) {
+    if (error instanceof VariablesOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     policy: { type: 'string' },
@@ -250,6 +268,7 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
     grants: { type: 'string' },
     now: { type: 'string' },
     project: { type: 'string' },
+    ...VARIABLE_OPTIONS,
   });
   if (values.help) return help(io, SIMULATE_HELP);
   const file = oneFile(positionals, 'pipeline file (bitbucket-pipelines.yml, or - for standard input)');
@@ -262,11 +281,12 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const grantsFile = text(values, 'grants');
   const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now, loaded.policy.environments.map((env) => env.name));
   if (grants?.length) for (const line of grantNotices(grants, repository, now)) io.stderr(`${palette(colourOn(io)).yellow('warning:')} ${line}\n`);
+  const variables = await variablesOption(io, values);
   const input = await readInput(io, file);
 
   let result;
   try {
-    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label, repository, grants, now });
+    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label, repository, grants, now, variables });
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
     const where = error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label;
@@ -292,14 +312,24 @@ function parseRequestJson(text: string, label: string): unknown {
   }
 }
 
+/** The request with `variables` from the command line added to its own. */
+function withAddedVariables(request: unknown, added: RequestVariable[] | undefined): unknown {
+  if (!added) return request;
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new UsageError('--var and --variables need a request that is a JSON object');
+  const own = (request as { variables?: unknown }).variables;
+  if (own !== undefined && !Array.isArray(own)) throw new UsageError('--var and --variables add to the request\'s `variables`, but it holds something other than a list');
+  return { ...request, variables: [...(own ?? []), ...added] };
+}
+
 async function requestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { policy: { type: 'string' }, repository: { type: 'string' }, project: { type: 'string' } });
+  const { values, positionals } = parse(args, { policy: { type: 'string' }, repository: { type: 'string' }, project: { type: 'string' }, ...VARIABLE_OPTIONS });
   if (values.help) return help(io, REQUEST_HELP);
+  const variables = await variablesOption(io, values);
   const repository = repositoryOption(values, io);
   const file = oneFile(positionals, 'request file (the JSON Bitbucket sends, or - for standard input)');
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const input = await readInput(io, file);
-  const request = parseRequestJson(input.text, input.label);
+  const request = withAddedVariables(parseRequestJson(input.text, input.label), variables);
   // The stored record the Forge function would read, so the whole provider path runs, not just the engine.
   const record = { revision: 1, policy: loaded.policy, savedAt: '1970-01-01T00:00:00.000Z', savedBy: 'pipeline-guard request' };
   // --repository stands in for the provider's lookup, with the UUID the request names.

@@ -10,10 +10,27 @@ import createValidator from './request.validator.cjs';
 
 const { validate: validateRequest, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 
-export type RequestCheck = { success: true; data: ProviderRequest } | { success: false; problems: ValidationProblem[] };
+export type RequestCheck =
+  | {
+      success: true;
+      data: ProviderRequest;
+      /** What was wrong with `variables`/`variables_truncated`, which were then set aside; absent when nothing was. */
+      variableProblems?: ValidationProblem[];
+    }
+  | { success: false; problems: ValidationProblem[] };
 
-/** The request as it came (the schema has no defaults, so nothing is filled in), or what is wrong with it. */
+const problemsIn = () => problemsOf(validateRequest.errors, { messages, root: '(request)', missing: 'missing' });
+
+/**
+ * The request as it came (the schema has no defaults, so nothing is filled in), or what is wrong with it.
+ * An unexpected shape of the variables alone never refuses a request: the run goes on without them.
+ */
 export function checkProviderRequest(raw: unknown): RequestCheck {
   if (validateRequest(raw)) return { success: true, data: raw as ProviderRequest };
-  return { success: false, problems: problemsOf(validateRequest.errors, { messages, root: '(request)', missing: 'missing' }) };
+  const problems = problemsIn();
+  if (typeof raw !== 'object' || raw === null || !('variables' in raw || 'variables_truncated' in raw))
+    return { success: false, problems };
+  const { variables: _variables, variables_truncated: _truncated, ...rest } = raw as Record<string, unknown>;
+  if (!validateRequest(rest)) return { success: false, problems: problemsIn() };
+  return { success: true, data: rest as ProviderRequest, variableProblems: problems };
 }

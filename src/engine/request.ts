@@ -46,6 +46,19 @@ const plainObject = z
   })
   .meta({ type: 'object' });
 
+/** Where a variable comes from (contract §4.1). Only REPOSITORY and WORKSPACE values feed `${{NAME}}` templates. */
+export const VARIABLE_SCOPES = ['PIPELINE', 'REPOSITORY', 'WORKSPACE', 'STEP', 'DEPLOYMENT'] as const;
+export type VariableScope = (typeof VARIABLE_SCOPES)[number];
+
+/** Bitbucket's variable names: letters, digits and underscores, not starting with a digit. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+
+export const RequestVariableSchema = z.looseObject({
+  key: z.string().regex(VARIABLE_NAME),
+  value: z.string().max(100_000),
+  scope: z.enum(VARIABLE_SCOPES),
+});
+
 export const ProviderRequestSchema = z.looseObject({
   workspace: uuidLike,
   repository: uuidLike,
@@ -57,10 +70,18 @@ export const ProviderRequestSchema = z.looseObject({
   build_number: z.number().int().optional(),
   created_on: z.string().max(100).optional(),
   trigger_context: z.looseObject({}).optional(),
+  /**
+   * "The Bitbucket Pipelines variables available before pipeline YAML parsing". An unexpected shape
+   * here never blocks a run: request-check.ts sets the two fields aside and the run treats the
+   * variables as unknown (src/engine/variables.ts).
+   */
+  variables: z.array(RequestVariableSchema).max(10_000).optional(),
+  variables_truncated: z.boolean().optional(),
 });
 
 export type ProviderRequest = z.output<typeof ProviderRequestSchema>;
 export type Selector = z.output<typeof SelectorSchema>;
+export type RequestVariable = z.output<typeof RequestVariableSchema>;
 export type PipelinesConfiguration = Record<string, unknown>;
 
 export type ProviderResponse =

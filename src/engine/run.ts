@@ -17,6 +17,8 @@ import type { ProviderRequest, ProviderResponse, Selector } from './request';
 import { checkProviderRequest } from './request-check';
 import { isRunTrigger, type Trigger } from './trigger';
 import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
+import { createTemplating } from './templating';
+import { requestVariables } from './variables';
 import { walkConfiguration } from './walk';
 import { createWaivers } from './waivers';
 
@@ -210,10 +212,12 @@ function runChecked(chain: readonly Transform[], rawRequest: unknown, state: Pol
     if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
     return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
-  return { ...runValidated(chain, parsed.data, state, options), request: parsed.data };
+  const problems = parsed.variableProblems;
+  const variablesFinding = problems && faultFinding('invalid-request', `The request's \`variables\` have an unexpected shape (${describeRequestProblems(problems)}), so Pipeline Guard set them aside: it treats every variable's value as unknown, so a template (\`\${{NAME}}\`) that decides a step's environment, runners or identity blocks the run.`, 'This is not caused by your pipeline file. If it persists, report it to your workspace admin.');
+  return { ...runValidated(chain, parsed.data, state, options, variablesFinding && { ...variablesFinding, mode: 'warn', severity: 'low', path: 'variables', segments: ['variables'] }), request: parsed.data };
 }
 
-function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState, options: RunOptions): EngineResult {
+function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState, options: RunOptions, variablesFinding?: Finding): EngineResult {
   const selector = request.target.selector;
 
   if (state.kind === 'none') {
@@ -232,18 +236,27 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     return { response: errorResponse('invalid-pipeline', blockMessage([finding], refOf(request.target), policyLabel(policy))), report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
   }
 
-  const walked = walkConfiguration(config, (step) => {
-    if (policy.scanSteps.some((scan) => jsonEqual(step, scan))) return 'scan';
-    if (jsonEqual(step, policy.gateStep)) return 'gate';
-    return undefined;
-  });
+  const variables = requestVariables(request, { repository: options.repository, malformed: variablesFinding !== undefined });
+  const environments = policy.policy.environments;
+  const templating = createTemplating(variables, { namesDecide: environments.some((env) => env.match?.stepNamePrefix), deploymentsDecide: environments.some((env) => env.match?.deployments?.length) });
+  templating.prepareGlobals(config);
+  const walked = walkConfiguration(
+    config,
+    (step) => {
+      if (policy.scanSteps.some((scan) => jsonEqual(step, scan))) return 'scan';
+      if (jsonEqual(step, policy.gateStep)) return 'gate';
+      return undefined;
+    },
+    { prepare: templating.prepare },
+  );
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = variablesFinding ? [variablesFinding] : [];
   const reported = new Set<string>();
   const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, repositoryUuid: request.repository, creator: request.creator });
   // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
   const context: ChainContext = {
     request,
+    variables,
     repository: options.repository,
     policy,
     environments: policy.scoped ? environmentsInScope(policy.policy, options.repository) : policy.policy.environments,
@@ -285,6 +298,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     },
   };
   for (const problem of walked.problems) context.report(problem);
+  for (const problem of templating.problems) context.report(problem);
   for (const transform of chain) transform.apply(context);
 
   if (selector && isRunTrigger(request.trigger)) {
@@ -298,6 +312,8 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
       });
   }
   checkOutput(context, walked.steps, waivers.used);
+  // Bitbucket fills in the templates itself: the configuration goes back with them as they came.
+  templating.restore();
 
   const blocking = findings.filter((f) => f.mode === 'enforce');
   const nothingToRun = walked.definitions.length === 0 && !selector;

@@ -4,6 +4,7 @@ import type { RepositoryIdentity } from '../policy/repository';
 import type { Mode, RuleId } from '../policy/rule-ids';
 import type { Path } from '../primitives/path';
 import type { ProviderRequest } from './request';
+import type { RequestVariables } from './variables';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -110,6 +111,8 @@ export interface FindingInput {
 /** The one object every transform reads and writes, like a unified VFile: tree plus messages. */
 export interface ChainContext {
   readonly request: ProviderRequest;
+  /** The request's `variables`, for `$NAME` values in commands (templates are filled in before the chain runs). */
+  readonly variables: RequestVariables;
   /** The run's repository when the provider resolved it; scoped environments need it. */
   readonly repository?: RepositoryIdentity;
   readonly policy: CompiledPolicy;

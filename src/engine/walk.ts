@@ -31,8 +31,14 @@ function describe(value: unknown): string {
   return `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
 }
 
-/** `shapes: false` skips the per-step shape checks, for a second walk over output the first walk already vetted. */
-export function walkConfiguration(config: JsonObject, recogniseInjected: InjectedStepRecogniser, options: { shapes?: boolean } = {}): WalkResult {
+export interface WalkOptions {
+  /** false skips the per-step shape checks, for a second walk over output the first walk already vetted. */
+  readonly shapes?: boolean;
+  /** Called on each step and stage before anything of it is read (src/engine/templating.ts fills in templates). */
+  readonly prepare?: (holder: JsonObject, kind: 'step' | 'stage', segments: Path) => void;
+}
+
+export function walkConfiguration(config: JsonObject, recogniseInjected: InjectedStepRecogniser, options: WalkOptions = {}): WalkResult {
   const definitions: DefinitionSite[] = [];
   const steps: StepSite[] = [];
   const problems: FindingInput[] = [];
@@ -80,6 +86,7 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
       problem([...segments, 'step'], `\`step\` is ${describe(step)}, not a mapping`, 'Give the step its options as a mapping: `- step: { name: …, script: [ … ] }`.');
       return;
     }
+    options.prepare?.(step, 'step', [...segments, 'step']);
     const site: StepSite = {
       step,
       segments,
@@ -143,6 +150,7 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
         problem([...segments, 'stage'], '`stage` must be a mapping with a `steps:` list', 'Write `- stage: { name: …, steps: [ - step: … ] }`.');
         return;
       }
+      options.prepare?.(stage, 'stage', [...segments, 'stage']);
       stage.steps.forEach((holder, j) => addStep(definition, holder, [...segments, 'stage', 'steps', j], index, stage, false));
     });
   };

@@ -6,10 +6,13 @@ import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/scri
 import { shellTexts } from '../engine/shell-words';
 import { shellQuote } from '../engine/shell';
 import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
+import type { RequestVariable } from '../engine/request';
+import { describeVariable, variableHolding, type RequestVariables } from '../engine/variables';
 import type { Path } from '../primitives/path';
 import { describeIdentity, foreignIdentities, identityValues, providerOf } from '../policy/identity';
 import type { Environment } from '../policy/schema';
 import { GCP_CREDENTIALS_FILE_NAME, OIDC_DIRECTORY_VARIABLE, oidcSetupLines, TOKEN_FILE_NAME } from './oidc-setup';
+import { reportSteeringVariables } from './oidc-steering';
 
 export { oidcSetupLines } from './oidc-setup';
 
@@ -191,7 +194,7 @@ const MAY_HIDE = /['"\\\n]/;
  * command's words as the shell reads them (quote splicing, backslashes and line continuations put
  * back together), for the tools the credential reader does not know.
  */
-function foreignMention(site: StepSite, commands: readonly ScriptCommand[], foreign: readonly Environment[], env: Environment): { env: Environment; text: string; command?: ScriptCommand } | undefined {
+function foreignMention(site: StepSite, commands: readonly ScriptCommand[], foreign: readonly Environment[], env: Environment, variables: RequestVariables): { env: Environment; text: string; command?: ScriptCommand; through?: RequestVariable } | undefined {
   let readings: string[][] | undefined;
   const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? shellTexts(command.text) : [])));
   // The step's keys and strings are gathered once instead of walking the step again for every identity value.
@@ -204,6 +207,11 @@ function foreignMention(site: StepSite, commands: readonly ScriptCommand[], fore
       if (stepStrings.some((piece) => piece.includes(text))) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
       const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
       if (index >= 0) return { env: other, text, command: commands[index] };
+      // A `$NAME` whose value the request carries is read with that value (src/engine/variables.ts).
+      const held = variables.list.length ? variableHolding(commands.map((command) => command.text), text, variables) : undefined;
+      if (held) return { env: other, text, command: commands[held.index], through: held.variable };
+      const heldInStep = variables.list.length ? variableHolding(stepStrings, text, variables) : undefined;
+      if (heldInStep) return { env: other, text, through: heldInStep.variable };
     }
     if (!role) continue;
     strings ??= [...(stepStrings ??= stringsOf(site.step)), ...readingsOf().flat()];
@@ -348,12 +356,12 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   if (reported > 0 && !warnMode) return;
   const foreign = foreignIdentities(context.policy.policy.environments, env);
   // A disarmed command changed the script since `commands` was read.
-  const other = foreign.length ? foreignMention(site, reported > 0 ? commandsOf(site, setupLength) : commands, foreign, env) : undefined;
+  const other = foreign.length ? foreignMention(site, reported > 0 ? commandsOf(site, setupLength) : commands, foreign, env, context.variables) : undefined;
   if (!other) return;
   const command = other.command;
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;
   const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
-  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}.`, identityFix(env));
+  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}${other.through ? ` through $${other.through.key}: the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"` : ''}.`, identityFix(env));
 }
 
 /**
@@ -449,5 +457,6 @@ export const oidcRole: Transform = {
       site.changes.push(`OIDC setup for the ${describeIdentity(env.oidc)} added before the script`);
     }
     checkIndirect(context);
+    reportSteeringVariables(context);
   },
 };

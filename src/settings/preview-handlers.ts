@@ -11,7 +11,7 @@ import { passthroughSteps } from './passthrough';
 import { draftFields, ONE_DRAFT_AT_MOST, oneDraftAtMost, parsePayload } from './payloads';
 import type { PolicyReader } from './saved-policy';
 import { RepositoryPayloadSchema } from './scope-handlers';
-import { TRIGGERS } from '../engine/request';
+import { RequestVariableSchema, TRIGGERS } from '../engine/request';
 import type { Policy } from '../policy/schema';
 import { simulate, SimulationInputError } from '../simulate/simulate';
 import { isActive, type GrantStore } from '../storage/grant-store';
@@ -28,6 +28,8 @@ const PreviewPayload = z
     repository: RepositoryPayloadSchema.optional(),
     /** Run under the break-glass grants in force now, as the provider would. */
     applyGrants: z.boolean().optional(),
+    /** The request's `variables`: what `${{NAME}}` templates and `$NAME` in commands are read with. */
+    variables: z.array(RequestVariableSchema).max(500).optional(),
     ...draftFields,
   })
   .refine(oneDraftAtMost, ONE_DRAFT_AT_MOST);
@@ -114,6 +116,7 @@ export function createPreviewHandlers({ reader, grants, access, now }: PreviewHa
           target: input.target,
           trigger: input.trigger,
           repository: input.repository,
+          variables: input.variables,
           ...(inForce ? { grants: inForce, now: at } : {}),
         });
         if (!compiled && result.outcome !== 'none')

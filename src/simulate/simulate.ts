@@ -8,7 +8,7 @@
 import { stringify } from 'yaml';
 import { isPlainObject } from '../engine/clone';
 import { formatPath, type Path } from '../primitives/path';
-import type { ProviderRequest, ProviderResponse, Selector, Trigger } from '../engine/request';
+import type { ProviderRequest, ProviderResponse, RequestVariable, Selector, Trigger } from '../engine/request';
 import { runEngine } from '../rules/chain';
 import { type PolicyState, type StepDecision } from '../engine/run';
 import type { CompiledPolicy } from '../engine/types';
@@ -44,6 +44,10 @@ export interface SimulateInput {
   /** Break-glass grants to preview the run under, expiring against `now`. */
   readonly grants?: readonly Grant[];
   readonly now?: Date;
+  /** The request's `variables` (run triggers only, as Bitbucket sends them); absent: a request without them. */
+  readonly variables?: readonly RequestVariable[];
+  /** Sends `variables_truncated: true` with them. */
+  readonly variablesTruncated?: boolean;
 }
 
 export type SimulationOutcome = 'allowed' | 'blocked' | 'none';
@@ -227,7 +231,9 @@ export function simulate(input: SimulateInput): SimulationResult {
     } else selectionInfo = { reason: result.reason, ties: [] };
   }
 
-  const request = buildProviderRequest(config, input.target, trigger, selection);
+  const built = buildProviderRequest(config, input.target, trigger, selection);
+  const request: ProviderRequest =
+    input.variables && trigger !== 'definitions' ? { ...built, variables: [...input.variables], ...(input.variablesTruncated ? { variables_truncated: true } : {}) } : built;
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
   // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
   const now = input.now ?? new Date();

@@ -1,10 +1,11 @@
 /** Picks what a previewed run is for: a branch, a tag, a pull request, a custom pipeline or a bare commit. */
+import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { SimulationTarget } from '../../src/simulate/simulate';
 
-import type { TargetForm } from './target-form';
+import { variablesOf, type TargetForm } from './target-form';
 
-export { DEFAULT_TARGET, type TargetForm } from './target-form';
+export { DEFAULT_TARGET, variablesOf, type TargetForm } from './target-form';
 
 export function toTarget(form: TargetForm): SimulationTarget {
   switch (form.kind) {
@@ -34,8 +35,31 @@ export function describeTarget(target: SimulationTarget): string {
 
 const NAME_LABEL: Record<TargetForm['kind'], string> = { branch: 'Branch', tag: 'Tag', pullrequest: 'Source branch', custom: 'Custom pipeline name', commit: '' };
 
-export function TargetPicker({ idPrefix, value, onChange }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void }) {
+/** The request's `variables`: what `${{NAME}}` templates and `$NAME` in commands are read with. */
+function VariablesField({ idPrefix, value, onChange }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void }) {
+  const { problems } = variablesOf(value.variables);
   return (
+    <div className="field">
+      <label className="field-label" htmlFor={`${idPrefix}-variables`}>
+        Variables Bitbucket sends with the run
+      </label>
+      <TextArea id={`${idPrefix}-variables`} value={value.variables ?? ''} isMonospaced minimumRows={2} resize="vertical" placeholder={'DEPLOY_ENV=production\nworkspace: IMAGE_TAG=1.4'} onChange={(e) => onChange({ ...value, variables: e.target.value })} />
+      <div className="field-help">
+        One KEY=VALUE per line, a repository variable; prefix a line with workspace:, pipeline:, step: or deployment: for another scope. Templates (<code>{'${{KEY}}'}</code>) are filled in from repository over workspace values only. Empty: a request without variables.
+      </div>
+      {problems.length ? (
+        <ul className="field-errors" role="alert">
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function TargetPicker({ idPrefix, value, onChange, withVariables = false }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void; withVariables?: boolean }) {
+  const picker = (
     <div className="grid grid-3">
       <div className="field">
         <label className="field-label" htmlFor={`${idPrefix}-kind`}>
@@ -73,5 +97,12 @@ export function TargetPicker({ idPrefix, value, onChange }: { idPrefix: string; 
         </div>
       ) : null}
     </div>
+  );
+  if (!withVariables) return picker;
+  return (
+    <>
+      {picker}
+      <VariablesField idPrefix={idPrefix} value={value} onChange={onChange} />
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import type { ProviderResponse } from '../../../src/engine/request';
+import type { ProviderResponse, RequestVariable } from '../../../src/engine/request';
 import type { SimulationTarget } from '../../../src/simulate/simulate';
 
 export interface BackendContext {
@@ -10,6 +10,8 @@ export interface SimulatedRun {
   readonly yaml: string;
   readonly target: SimulationTarget;
   readonly repository: string;
+  /** The request's `variables`; absent: a request without them. */
+  readonly variables?: readonly RequestVariable[];
 }
 
 export interface SettingsBackend {

@@ -20,7 +20,7 @@ import type { Series } from '../charts';
 import { downloadText } from '../download';
 import { Person } from '../people';
 import { OutcomeLozenge } from '../result';
-import { DEFAULT_TARGET, TargetPicker, toTarget } from '../target';
+import { DEFAULT_TARGET, TargetPicker, toTarget, variablesOf } from '../target';
 import './decisions.css';
 
 /** Chart.js loads in its own chunk, when the log's charts are first drawn: the page's first view stays small. */
@@ -62,7 +62,8 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
   const [answer, setAnswer] = useState<string>();
   const run = async () => {
     try {
-      const { response } = await backend.simulateRun!({ yaml, target: toTarget(target), repository });
+      const { variables } = variablesOf(target.variables);
+      const { response } = await backend.simulateRun!({ yaml, target: toTarget(target), repository, ...(variables.length ? { variables } : {}) });
       setAnswer(
         'error' in response
           ? `Bitbucket would stop the run: ${response.error.message}`
@@ -83,7 +84,7 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
         bitbucket-pipelines.yml
       </label>
       <TextArea id="run-yaml" value={yaml} isMonospaced minimumRows={8} onChange={(e) => setYaml(e.target.value)} />
-      <TargetPicker idPrefix="run-target" value={target} onChange={setTarget} />
+      <TargetPicker idPrefix="run-target" value={target} onChange={setTarget} withVariables />
       <div className="field">
         <label className="field-label" htmlFor="run-repo">
           Repository

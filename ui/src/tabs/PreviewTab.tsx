@@ -9,7 +9,7 @@ import type { Call } from '../api';
 import type { PreviewState } from '../preview-state';
 import { identityOf, RepositorySelect } from '../repository-select';
 import { SimulationView } from '../result';
-import { TargetPicker, toTarget } from '../target';
+import { TargetPicker, toTarget, variablesOf } from '../target';
 
 /** The grants a preview ran under, and which of them this run used. */
 function GrantsApplied({ view }: { view: PreviewView }) {
@@ -48,11 +48,13 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
   // result says which grants were in force and which one changed the outcome.
   const [applyGrants, setApplyGrants] = useState(true);
 
+  const { variables } = variablesOf(state.target.variables);
   const run = async () => {
     setBusy(true);
     const result = await call<PreviewView>('preview', {
       yaml: state.yaml,
       target: toTarget(state.target),
+      ...(variables.length ? { variables } : {}),
       ...(state.repository ? { repository: state.repository } : {}),
       ...(applyGrants ? { applyGrants: true } : {}),
       ...(draftUsable && useDraft ? { policy: draft } : {}),
@@ -77,7 +79,7 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
         bitbucket-pipelines.yml
       </label>
       <TextArea id="preview-yaml" value={state.yaml} isMonospaced minimumRows={14} resize="vertical" onChange={(e) => setState({ ...state, yaml: e.target.value })} />
-      <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} />
+      <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} withVariables />
       <div className="grid">
         <RepositorySelect
           id="preview-repository"
