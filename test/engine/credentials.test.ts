@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { describeUse, aliasesIn, AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
+import { describeUse, readerContextOf, AWS_CONFIG_KEYS, CREDENTIAL_VARIABLES, credentialUsesIn, referencedVariable } from '../../src/engine/credentials';
 
 const summary = (text: string) => credentialUsesIn(text).map((u) => `${u.provider}:${u.field}:${u.value}`);
 
@@ -96,7 +96,7 @@ describe('credentialUsesIn on command forms that run a command indirectly', () =
   it('reads a command named by an alias defined on an earlier line as what it stands for', () => {
     const lines = ["shopt -s expand_aliases; alias g='gcloud storage ls --impersonate-service-account'", 'g "$OTHER_SA"'];
     expect(bashRuns(lines.join('\n'))).toContain('--impersonate-service-account other@x.iam.gserviceaccount.com');
-    const aliases = aliasesIn(lines);
+    const aliases = readerContextOf(lines);
     expect(summary(lines[1])).toEqual([]);
     expect(credentialUsesIn(lines[1], aliases).map((u) => `${u.provider}:${u.field}:${u.value}`)).toEqual(['gcp:serviceAccount:$OTHER_SA']);
     expect(credentialUsesIn('X=1 g prod@x.iam.gserviceaccount.com', aliases).map((u) => u.value)).toEqual(['prod@x.iam.gserviceaccount.com']);
