@@ -180,6 +180,7 @@ class WordReader {
     const { text, n } = this;
     this.i++;
     this.inWord = true;
+    this.sawQuote = true;
     while (this.i < n && text[this.i] !== '"') {
       const d = text[this.i];
       if (d === '\\' && this.i + 1 < n) {
@@ -292,7 +293,8 @@ class WordReader {
     }
     this.endWord();
     if (c === '<' && this.text[this.i + 1] === '<' && this.text[this.i + 2] !== '<') this.readHeredocOperator();
-    else if (c === '<' || c === '>') this.readRedirection();
+    // `&>` and `&>>` send both outputs to a file: a redirection, not the `&` that ends a command.
+    else if (c === '<' || c === '>' || (c === '&' && this.text[this.i + 1] === '>')) this.readRedirection();
     else {
       const operator = c + (this.text[this.i + 1] === c && c !== '(' && c !== ')' ? c : '');
       this.endCommand(operator);
