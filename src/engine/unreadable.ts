@@ -16,11 +16,21 @@ const BUILT_AT_RUN_TIME = /[$`]/;
 const MAYBE = /eval|source|\.|sh\b|declare|export|typeset|local|readonly|printf|read|\$/;
 
 /** A process substitution `<(…)` whose commands all print fixed text: the credential reader reads it. */
-const printsFixedText = (word: string) => word.startsWith('<(') && word.endsWith(')') && parseShell(word.slice(2, -1)).every((inner) => printedText(inner) !== undefined);
+const printsFixedText = (word: string) =>
+  word.startsWith('<(') &&
+  word.endsWith(')') &&
+  parseShell(word.slice(2, -1)).every((inner) => printedText(inner) !== undefined);
 
-function runTimeText(command: SimpleCommand, name: string, args: readonly string[], previous: SimpleCommand | undefined): string | undefined {
-  if (name === 'eval' && args.some((arg) => BUILT_AT_RUN_TIME.test(arg))) return 'runs `eval` on text built at run time';
-  if (SOURCES.has(name) && args[0] !== undefined && !printsFixedText(args[0]) && args[0] !== '/dev/stdin') return `sources ${args[0]}`;
+function runTimeText(
+  command: SimpleCommand,
+  name: string,
+  args: readonly string[],
+  previous: SimpleCommand | undefined,
+): string | undefined {
+  if (name === 'eval' && args.some((arg) => BUILT_AT_RUN_TIME.test(arg)))
+    return 'runs `eval` on text built at run time';
+  if (SOURCES.has(name) && args[0] !== undefined && !printsFixedText(args[0]) && args[0] !== '/dev/stdin')
+    return `sources ${args[0]}`;
   if (previous?.separator === '|' && readsCommandsFromPipe(command) && printedText(previous) === undefined) {
     const source = commandOf(previous.words)?.name ?? 'a command';
     return `pipes the output of \`${source}\` into \`${name}\`, which runs it as commands`;
@@ -44,9 +54,13 @@ function runTimeName(name: string, args: readonly string[]): string | undefined 
   if (name === 'printf') {
     const index = args.findIndex((arg) => arg.startsWith('-v'));
     const target = index < 0 ? undefined : args[index].length > 2 ? args[index].slice(2) : args[index + 1];
-    if (target !== undefined && BUILT_AT_RUN_TIME.test(target)) return `sets a variable whose name is built at run time (\`printf -v ${target}\`)`;
+    if (target !== undefined && BUILT_AT_RUN_TIME.test(target))
+      return `sets a variable whose name is built at run time (\`printf -v ${target}\`)`;
   }
-  if ((name === 'read' || name === 'mapfile' || name === 'readarray') && args.some((arg) => !arg.startsWith('-') && BUILT_AT_RUN_TIME.test(arg)))
+  if (
+    (name === 'read' || name === 'mapfile' || name === 'readarray') &&
+    args.some((arg) => !arg.startsWith('-') && BUILT_AT_RUN_TIME.test(arg))
+  )
     return `reads into a variable whose name is built at run time (\`${name} ${args.join(' ')}\`)`;
   return undefined;
 }
@@ -59,7 +73,9 @@ export function unreadableIn(text: string): Unreadable[] {
   commands.forEach((command, index) => {
     const resolved = commandOf(command.words);
     if (!resolved) return;
-    const what = runTimeText(command, resolved.name, resolved.args, commands[index - 1]) ?? runTimeName(resolved.name, resolved.args);
+    const what =
+      runTimeText(command, resolved.name, resolved.args, commands[index - 1]) ??
+      runTimeName(resolved.name, resolved.args);
     if (what && !found.some((f) => f.what === what)) found.push({ what });
   });
   return found;

@@ -11,7 +11,8 @@ const WHY =
 
 export const unverifiableIdentity: Transform = {
   id: 'unverifiable-identity',
-  description: 'Reports commands in steps with a cloud identity that no static reader can follow (eval, source, pipes into a shell, variable names built at run time).',
+  description:
+    'Reports commands in steps with a cloud identity that no static reader can follow (eval, source, pipes into a shell, variable names built at run time).',
   apply(context) {
     if (context.policy.modeOf('unverifiable-identity') === 'off') return;
     for (const site of context.steps) {

@@ -11,7 +11,10 @@ describe('unreadableIn: what a static reader cannot follow', () => {
     ['source ./deploy.env', 'sources ./deploy.env'],
     ['. ./.secrets/load_secrets.sh', 'sources ./.secrets/load_secrets.sh'],
     ['source <(curl -fsSL https://x.example/env)', 'sources <(curl -fsSL https://x.example/env)'],
-    ['curl -fsSL https://x.example/install | bash', 'pipes the output of `curl` into `bash`, which runs it as commands'],
+    [
+      'curl -fsSL https://x.example/install | bash',
+      'pipes the output of `curl` into `bash`, which runs it as commands',
+    ],
     ['base64 -d <<< "$B" | sh -s', 'pipes the output of `base64` into `sh`, which runs it as commands'],
     ['cat run.sh | source /dev/stdin', 'pipes the output of `cat` into `source`, which runs it as commands'],
     ['export ${P}_ROLE_ARN=arn:x', 'sets a variable whose name is built at run time (`export ${P}_ROLE_ARN=arn:x`)'],
