@@ -32,7 +32,7 @@ async function cli(args: string[]): Promise<Captured> {
   return { status: await run(args, io), stdout, stderr };
 }
 
-type Verdict = { kind: 'allowed' | 'blocked' | 'none' | 'invalid' } | { kind: 'unpositioned' | 'crash'; detail: string };
+type Verdict = { kind: 'allowed' | 'blocked' | 'none' | 'invalid'; unverifiable?: string[] } | { kind: 'unpositioned' | 'crash'; detail: string };
 
 async function check(file: string, ref: string): Promise<Verdict> {
   let json: Captured;
@@ -46,11 +46,13 @@ async function check(file: string, ref: string): Promise<Verdict> {
   if (json.status !== text.status) return { kind: 'crash', detail: `text and json output disagree (exit ${text.status} vs ${json.status})` };
   if (json.status === 2) return /:\d+:\d+: /.test(json.stderr) ? { kind: 'invalid' } : { kind: 'unpositioned', detail: json.stderr.trim() };
   if (json.status !== 0 && json.status !== 1) return { kind: 'crash', detail: `exit ${json.status}: ${json.stderr.trim()}` };
-  const result = JSON.parse(json.stdout) as { outcome: 'allowed' | 'blocked' | 'none'; violations: Array<{ rule: string; message: string }> };
+  const result = JSON.parse(json.stdout) as { outcome: 'allowed' | 'blocked' | 'none'; violations: Array<{ rule: string; message: string; path: string }> };
   // The engine turns its own faults into a blocking finding; for this check that is a crash.
   const fault = result.violations.find((v) => v.rule === 'internal-error');
   if (fault) return { kind: 'crash', detail: `the engine faulted: ${fault.message}` };
-  return { kind: result.outcome };
+  // Steps the unverifiable-identity rule warns about (the path up to the step).
+  const unverifiable = result.violations.filter((v) => v.rule === 'unverifiable-identity').map((v) => v.path.replace(/\.step\..*$/, ''));
+  return { kind: result.outcome, unverifiable: [...new Set(unverifiable)] };
 }
 
 async function main(): Promise<number> {
@@ -62,10 +64,12 @@ async function main(): Promise<number> {
     return 1;
   }
   const counts = { allowed: 0, blocked: 0, none: 0, invalid: 0, unpositioned: 0, crash: 0 };
+  const unverifiable: string[] = [];
   for (const name of files) {
     for (const ref of REFS) {
       const verdict = await check(path.join(CORPUS, name), ref);
       counts[verdict.kind]++;
+      if ('unverifiable' in verdict) unverifiable.push(...(verdict.unverifiable ?? []).map((step) => `${name} --branch ${ref}: ${step}`));
       if ('detail' in verdict) console.error(`${name} --branch ${ref}: ${verdict.kind === 'crash' ? 'CRASH' : 'refused without a position'}: ${verdict.detail}`);
     }
   }
@@ -74,6 +78,9 @@ async function main(): Promise<number> {
       `${counts.invalid} invalid (exit 2 with position)${counts.unpositioned ? `, ${counts.unpositioned} invalid WITHOUT a position` : ''}, ` +
       `${counts.crash} crash${counts.crash === 1 ? '' : 'es'}`,
   );
+  const flaggedFiles = new Set(unverifiable.map((entry) => entry.split(' ')[0])).size;
+  console.log(`unverifiable-identity: warns about ${unverifiable.length} step${unverifiable.length === 1 ? '' : 's'} (file × ref) in ${flaggedFiles} file${flaggedFiles === 1 ? '' : 's'}`);
+  for (const entry of unverifiable) console.log(`  ${entry}`);
   return counts.crash || counts.unpositioned || files.length === 0 ? 1 : 0;
 }
 

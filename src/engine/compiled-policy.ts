@@ -1,4 +1,4 @@
-import { CONFIGURABLE_RULE_IDS, type Mode, type RuleId } from '../policy/rule-ids';
+import { CONFIGURABLE_RULE_IDS, ruleMode, type ConfigurableRuleId, type Mode, type RuleId } from '../policy/rule-ids';
 import type { Environment, Policy } from '../policy/schema';
 import { isScoped } from '../policy/scope';
 import { gateStepFor, scanStepsFor } from './injected-steps';
@@ -32,7 +32,7 @@ export function compilePolicy(policy: Policy, revision?: number): CompiledPolicy
     gateStep: gateStepFor(defaultEnvironment),
     modeOf(rule: RuleId): Mode {
       if (!configurable.has(rule)) return 'enforce';
-      return policy.rules[rule as keyof Policy['rules']] ?? policy.mode;
+      return ruleMode(policy.rules, policy.mode, rule as ConfigurableRuleId);
     },
   };
 }

@@ -27,6 +27,8 @@ export interface CredentialUse {
   readonly variable?: string;
   /** What joins `what` to the value in a message (default " to"); `null` when `what` already names the value. */
   readonly link?: string | null;
+  /** A credential file or directory the command writes: its content is never verifiably the step's own. */
+  readonly written?: true;
 }
 
 /** The use in a developer's words: `sets AWS_ROLE_ARN to "…"`, `appends to AWS_ROLE_ARN, making it "…"`, `writes ~/.aws/config`. */
@@ -96,6 +98,30 @@ export const AWS_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = {
   aws_session_token: 'secret',
 };
 
+/** Keys of gcloud configurations, Terraform's google provider and boto (gsutil) files that choose the GCP identity. */
+export const GCP_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = {
+  impersonate_service_account: 'serviceAccount',
+  gs_impersonate_service_account: 'serviceAccount',
+  gs_service_key_file: 'secret',
+  credential_file_override: 'secret',
+};
+
+/** The AWS SDK for Java's system properties (`-Daws.roleArn=…`, Gradle's `systemProp.aws.roleArn=…`). */
+export const AWS_JAVA_PROPERTIES: Readonly<Record<string, CredentialField>> = {
+  roleArn: 'roleArn',
+  webIdentityTokenFile: 'tokenFile',
+  profile: 'profile',
+  configFile: 'awsConfig',
+  sharedCredentialsFile: 'awsConfig',
+  containerCredentialsFullUri: 'awsConfig',
+  containerCredentialsPath: 'awsConfig',
+  containerAuthorizationToken: 'secret',
+  accessKeyId: 'secret',
+  secretAccessKey: 'secret',
+  secretKey: 'secret',
+  sessionToken: 'secret',
+};
+
 /** gcloud properties (`gcloud config set …`) that choose the identity. */
 const GCLOUD_PROPERTIES: Readonly<Record<string, CredentialField>> = {
   account: 'serviceAccount',
@@ -105,29 +131,93 @@ const GCLOUD_PROPERTIES: Readonly<Record<string, CredentialField>> = {
   'auth/access_token_file': 'secret',
 };
 
+interface FlagSpec {
+  readonly flags: readonly string[];
+  readonly provider: CloudProvider;
+  readonly field: CredentialField;
+}
+const f = (provider: CloudProvider, field: CredentialField, ...flags: string[]): FlagSpec => ({ flags, provider, field });
+
+/** Flags that choose an identity, by tool; `*` for every command. Vault's Go flags take one dash or two. */
+const IDENTITY_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
+  '*': [f('aws', 'roleArn', '--role-arn'), f('gcp', 'serviceAccount', '--impersonate-service-account')],
+  aws: [f('aws', 'profile', '--profile')],
+  gcloud: [f('gcp', 'serviceAccount', '--account'), f('gcp', 'secret', '--access-token-file', '--credential-file-override')],
+  gsutil: [f('gcp', 'serviceAccount', '-i')],
+  bq: [
+    f('gcp', 'serviceAccount', '--impersonate_service_account', '--service_account'),
+    f('gcp', 'secret', '--credential_file', '--service_account_credential_file', '--service_account_private_key_file', '--application_default_credential_file'),
+  ],
+  vault: [
+    f('vault', 'vaultAddress', '-address', '--address', '-agent-address', '--agent-address'),
+    f('vault', 'vaultNamespace', '-namespace', '--namespace', '-ns'),
+    f('vault', 'secret', '-client-cert', '--client-cert', '-client-key', '--client-key'),
+  ],
+};
+
 const AWS_TOOLS = new Set(['aws', 'aws2', 'sam', 'cdk', 'eb', 'copilot', 'serverless', 'sls', 'chalice', 'cdk8s', 'awslocal', 'samlocal']);
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
+export const SOURCES = new Set(['source', '.']);
 const WRAPPERS = new Set(['sudo', 'command', 'exec', 'time', 'nice', 'nohup', 'builtin', 'stdbuf', 'timeout', 'xargs', 'doas', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'retry']);
-const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+export const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const READERS = new Set(['read', 'mapfile', 'readarray', 'getopts']);
-const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'rsync', 'dd']);
+/** Commands that name a path without writing it: a credential path among their words is no write. */
+const PATH_READERS = new Set(['cat', 'less', 'more', 'head', 'tail', 'ls', 'stat', 'file', 'test', '[', '[[', 'grep', 'egrep', 'fgrep', 'rg', 'wc', 'diff', 'cmp', 'md5sum', 'sha256sum', 'chmod', 'chown', 'rm', 'rmdir', 'mkdir', 'echo', 'printf', 'du', 'realpath', 'readlink', 'dirname', 'basename', 'jq', 'cd', 'pushd', 'unset', 'trap', 'docker', 'gcloud', 'gsutil', 'aws', 'vault', 'bq', ...DECLARERS, ...SOURCES]);
+/** Commands whose last operand (or `-t DIR`) is where they write. */
+const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
+/** Commands whose subcommand copies to its last operand: `aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `docker cp`, `git clone`. */
+const COPY_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { aws: ['cp', 'mv', 'sync'], gsutil: ['cp', 'mv', 'rsync'], gcloud: ['cp', 'mv', 'rsync'], docker: ['cp'], kubectl: ['cp'], git: ['clone'] };
+/** Options that name the file or directory a command writes. */
+const OUTPUT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  curl: ['-o', '--output', '--output-dir'],
+  wget: ['-O', '--output-document', '-P', '--directory-prefix'],
+  unzip: ['-d'],
+  tar: ['-C', '--directory'],
+  openssl: ['-out'],
+  gpg: ['-o', '--output'],
+  sops: ['--output'],
+  base64: ['-o', '--output'],
+};
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_NAMES = Object.keys(CREDENTIAL_VARIABLES).join('|');
 /** `NAME=value` and `NAME+=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file). */
 const ASSIGNMENT_IN_WORD = new RegExp(`(?<![A-Za-z0-9_])(${VARIABLE_NAMES})(\\+?=)([^\\s;&|'"]*)`, 'g');
 /** `${NAME:=value}` and `${NAME=value}` assign when NAME is unset. */
 const DEFAULT_ASSIGNMENT = new RegExp(`\\$\\{(${VARIABLE_NAMES}):?=([^}]*)\\}`, 'g');
-const CONFIG_KEY_TEXT = new RegExp(`(${Object.keys(AWS_CONFIG_KEYS).join('|')})[ \\t]*=[ \\t]*([^\\s'"\\\\]+)`, 'g');
-/** Files whose content chooses credentials. */
-const CREDENTIAL_FILES = /(?:^|\/)\.aws\/(?:config|credentials)$|(?:^|\/)\.vault-token$|(?:^|\/)\.config\/gcloud(?:\/|$)|^\$\{?(?:AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)\}?$/;
+const CONFIG_KEYS: Readonly<Record<string, { provider: CloudProvider; field: CredentialField }>> = Object.fromEntries([
+  ...Object.entries(AWS_CONFIG_KEYS).map(([key, field]) => [key, v('aws', field)]),
+  ...Object.entries(GCP_CONFIG_KEYS).map(([key, field]) => [key, v('gcp', field)]),
+]);
+/**
+ * A credential key set in any config text: INI and Terraform (`key = value`), JSON and YAML (`"key": value`),
+ * quoted or not. The key must start at a word boundary (a `\n` escape counts), so `lambda_role_arn=…` and
+ * `iam.role_arn=…` are other keys.
+ */
+const CONFIG_KEY_TEXT = new RegExp(
+  `(?:^|(?<=[^A-Za-z0-9_.\\-\\\\])|(?<=\\\\[nrt]))(${Object.keys(CONFIG_KEYS).join('|')})["']?[ \\t]*[=:][ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s'",;}\\\\]+))`,
+  'g',
+);
+const JAVA_PROPERTY_TEXT = new RegExp(`(?:(?<![^\\s'"=])-D ?|(?<![A-Za-z0-9_.])systemProp\\.)aws\\.(${Object.keys(AWS_JAVA_PROPERTIES).join('|')})[ \\t]*=[ \\t]*([^\\s'"]*)`, 'g');
+/** Variables that name a credential file or directory: writing to `$NAME` writes that file. */
+const CREDENTIAL_FILE_VARIABLES: Readonly<Record<string, CloudProvider>> = {
+  AWS_CONFIG_FILE: 'aws',
+  AWS_SHARED_CREDENTIALS_FILE: 'aws',
+  AWS_WEB_IDENTITY_TOKEN_FILE: 'aws',
+  GOOGLE_APPLICATION_CREDENTIALS: 'gcp',
+  CLOUDSDK_CONFIG: 'gcp',
+  CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: 'gcp',
+  CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: 'gcp',
+  PIPELINE_GUARD_OIDC_DIR: 'gcp',
+};
 /**
  * Quick filters, so that most commands skip the word reader: every name and key above holds a `_`,
  * and the other forms are spelled out below; a name split by quoting, escapes or braces holds one of
  * those characters instead. Without them a command must name one of the forms contiguously.
  */
-const MAYBE = /[_'"\\{]|--role-arn|--profile|gcloud|vault|\.aws|\.config|workloadIdentityPools|gserviceaccount/;
+const OTHER_FORMS = '--role-arn|--profile|gcloud|gsutil|bq|vault|\\.aws|\\.config|aws\\.|impersonate|workloadIdentityPools|gserviceaccount|~|HOME|/root|/home/';
+const MAYBE = new RegExp(`[_'"\\\\{]|${OTHER_FORMS}`);
 const QUOTING = /['"\\{]/;
-const CONTIGUOUS = new RegExp(`${VARIABLE_NAMES}|--role-arn|--profile|${Object.keys(AWS_CONFIG_KEYS).join('|')}|gcloud|vault|\\.aws|\\.config|workloadIdentityPools|gserviceaccount`);
+const CONTIGUOUS = new RegExp(`${VARIABLE_NAMES}|${Object.keys(CONFIG_KEYS).join('|')}|${OTHER_FORMS}`);
 
 const basename = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 
@@ -143,7 +233,7 @@ const WRAPPER_OPTIONS_WITH_VALUE: Readonly<Record<string, readonly string[]>> = 
 };
 
 /** The command's name and its arguments, past assignments, keywords, wrappers with their options, and `env`'s assignments. */
-function commandOf(words: readonly string[]): { name: string; args: string[] } | undefined {
+export function commandOf(words: readonly string[]): { name: string; args: string[] } | undefined {
   let i = 0;
   while (i < words.length) {
     const word = words[i];
@@ -171,128 +261,324 @@ function commandOf(words: readonly string[]): { name: string; args: string[] } |
   return i < words.length ? { name: basename(words[i]), args: words.slice(i + 1) } : undefined;
 }
 
-/** The value of `--flag value` or `--flag=value` (and `-flag` for Vault's Go-style flags). */
+/** What a flag written last on a command gets: a value that arrives at run time (from `xargs`, or a split `$VAR`). */
+export const RUN_TIME_VALUE = '(given at run time)';
+
+/**
+ * Every value of the flags, in each spelling: `--flag value`, `--flag=value`, and for one-letter flags
+ * `-fvalue` and clusters (`-mf value`). A flag written last gets its value at run time.
+ */
 function flagValues(args: readonly string[], ...flags: string[]): string[] {
   const values: string[] = [];
   for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
     for (const flag of flags) {
-      if (args[i] === flag && i + 1 < args.length) values.push(args[i + 1]);
-      else if (args[i].startsWith(`${flag}=`)) values.push(args[i].slice(flag.length + 1));
+      if (arg === flag) values.push(i + 1 < args.length ? args[i + 1] : RUN_TIME_VALUE);
+      else if (arg.startsWith(`${flag}=`)) values.push(arg.slice(flag.length + 1));
+      else if (flag.length === 2 && flag[0] === '-' && /^-[A-Za-z0-9]+/.test(arg) && !arg.startsWith('--')) {
+        const at = arg.indexOf(flag[1], 1);
+        if (at < 0) continue;
+        values.push(at + 1 < arg.length ? arg.slice(at + 1) : i + 1 < args.length ? args[i + 1] : RUN_TIME_VALUE);
+      }
     }
   }
   return values;
 }
 
-const positional = (args: readonly string[]) => args.filter((arg) => !arg.startsWith('-'));
+/** The arguments after the subcommand words `path`, which may stand anywhere among options (`aws --region x configure set`). */
+function afterSubcommand(args: readonly string[], ...path: string[]): string[] | undefined {
+  let from = 0;
+  for (const word of path) {
+    const index = args.indexOf(word, from);
+    if (index < 0) return undefined;
+    from = index + 1;
+  }
+  return args.slice(from);
+}
+
+const operands = (args: readonly string[]) => args.filter((arg) => !arg.startsWith('-'));
+
+/** A Vault API path as the server reads it: percent-decoded, `//` and `.` segments gone, without `/v1/`. */
+export function vaultPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of percentDecoded(path).split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment && segment !== '.') segments.push(segment);
+  }
+  if (segments[0] === 'v1') segments.shift();
+  return segments.join('/');
+}
+
+export const percentDecoded = (text: string) => text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+function flagUses(tool: string, args: readonly string[], add: (use: CredentialUse) => void): void {
+  for (const spec of IDENTITY_FLAGS[tool] ?? [])
+    for (const flag of spec.flags) for (const value of flagValues(args, flag)) add({ provider: spec.provider, field: spec.field, what: `passes ${flag}`, value });
+}
 
 function vaultUses(args: readonly string[], add: (use: CredentialUse) => void): void {
-  for (const value of flagValues(args, '-address', '--address')) add({ provider: 'vault', field: 'vaultAddress', what: 'passes -address', value });
-  for (const value of flagValues(args, '-namespace', '--namespace', '-ns')) add({ provider: 'vault', field: 'vaultNamespace', what: 'passes -namespace', value });
-  const [subcommand, ...rest] = positional(args);
-  const role = rest.find((arg) => arg.startsWith('role='))?.slice(5);
-  if ((subcommand === 'write' || subcommand === 'read') && rest.length) {
-    const login = /^\/?(?:v1\/)?auth\/(.+?)\/login(?:\/.*)?$/.exec(rest[0]);
+  const role = args.find((arg) => arg.startsWith('role='))?.slice(5);
+  const index = args.findIndex((arg) => arg === 'write' || arg === 'read' || arg === 'login');
+  if (index < 0) return;
+  const rest = operands(args.slice(index + 1));
+  if (args[index] !== 'login') {
+    const path = rest[0] === undefined ? '' : vaultPath(rest[0]);
+    const login = /^auth\/(.+?)\/login(?:\/.*)?$/.exec(path);
     if (login) add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault through ${rest[0]}`, link: ', using', value: `auth/${login[1]}/role/${role ?? ''}` });
-    else if (/^\/?(?:v1\/)?auth\//.test(rest[0]) && subcommand === 'write') add({ provider: 'vault', field: 'vaultLogin', what: `writes Vault auth configuration ${rest[0]}`, value: rest[0], link: null });
+    else if (path.startsWith('auth/') && args[index] === 'write') add({ provider: 'vault', field: 'vaultLogin', what: `writes Vault auth configuration ${rest[0]}`, value: rest[0], link: null });
+    return;
   }
-  if (subcommand === 'login') {
-    const method = flagValues(args, '-method', '--method')[0] ?? 'token';
-    const mount = flagValues(args, '-path', '--path')[0] ?? method;
-    if (method === 'token') add({ provider: 'vault', field: 'secret', what: 'logs in to Vault with a token', link: ':', value: rest[0] ?? '(token from input)' });
-    else add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault (-method=${method})`, link: ', using', value: `auth/${mount}/role/${role ?? ''}` });
-  }
+  const method = flagValues(args, '-method', '--method')[0] ?? 'token';
+  const mount = vaultPath(flagValues(args, '-path', '--path')[0] ?? method);
+  const token = rest.find((arg) => !arg.includes('='));
+  if (method === 'token') add({ provider: 'vault', field: 'secret', what: 'logs in to Vault with a token', link: ':', value: token ?? '(token from input)' });
+  else add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault (-method=${method})`, link: ', using', value: `auth/${mount}/role/${role ?? ''}` });
+}
+
+/** The argument after `key` among `args`, for `config set [options] KEY [options] VALUE`. */
+function keyedValue(args: readonly string[], isKey: (word: string) => boolean): [string, string] | undefined {
+  const index = args.findIndex((arg) => !arg.startsWith('-') && isKey(arg));
+  return index < 0 ? undefined : [args[index], operands(args.slice(index + 1))[0] ?? ''];
 }
 
 function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void): void {
-  for (const value of flagValues(args, '--impersonate-service-account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'passes --impersonate-service-account', value });
-  for (const value of flagValues(args, '--account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'passes --account', value });
-  for (const value of flagValues(args, '--access-token-file')) add({ provider: 'gcp', field: 'secret', what: 'passes --access-token-file', value });
-  const words = positional(args);
-  const joined = words.slice(0, 4).join(' ');
-  if (/^config configurations activate/.test(joined)) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', link: '', value: words[3] ?? '' });
-  if (/^config set /.test(joined) && words[2] in GCLOUD_PROPERTIES) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[words[2]], what: `sets the gcloud property ${words[2]}`, value: words[3] ?? '' });
-  if (/^auth (login|activate-service-account)/.test(joined)) {
+  const activate = afterSubcommand(args, 'config', 'configurations', 'activate');
+  if (activate) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', link: '', value: operands(activate)[0] ?? '' });
+  const set = afterSubcommand(args, 'config', 'set');
+  const property = set && keyedValue(set, (word) => word in GCLOUD_PROPERTIES);
+  if (property) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[property[0]], what: `sets the gcloud property ${property[0]}`, value: property[1] });
+  const login = afterSubcommand(args, 'auth', 'login') ?? afterSubcommand(args, 'auth', 'activate-service-account');
+  if (login) {
     for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, link: null });
-    if (words[1] === 'activate-service-account' && words[2]?.includes('@')) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates the service account', link: '', value: words[2] });
+    const account = afterSubcommand(args, 'auth', 'activate-service-account') && operands(login).find((arg) => arg.includes('@'));
+    if (account) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates the service account', link: '', value: account });
   }
-  if (/^iam workload-identity-pools create-cred-config/.test(joined)) {
-    if (words[3]) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'writes a credential configuration for', link: '', value: words[3] });
+  if (afterSubcommand(args, 'iam', 'workload-identity-pools', 'create-cred-config'))
     for (const value of flagValues(args, '--service-account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'writes a credential configuration for service account', link: '', value });
+}
+
+function awsConfigureUses(args: readonly string[], add: (use: CredentialUse) => void): void {
+  const set = afterSubcommand(args, 'configure', 'set');
+  const keyOf = (word: string) => word.slice(word.lastIndexOf('.') + 1);
+  const entry = set && keyedValue(set, (word) => keyOf(word) in AWS_CONFIG_KEYS);
+  if (entry) add({ provider: 'aws', field: AWS_CONFIG_KEYS[keyOf(entry[0])], what: `sets ${keyOf(entry[0])} with aws configure`, value: entry[1] });
+  if (afterSubcommand(args, 'configure', 'import')) add({ provider: 'aws', field: 'secret', what: 'imports keys with aws configure import', link: ' from', value: flagValues(args, '--csv')[0] ?? '' });
+}
+
+/** Credential keys and the Java SDK's system properties set in any text: a word, a here-document, a `-c` program. */
+export function configTextUses(text: string): CredentialUse[] {
+  const uses: CredentialUse[] = [];
+  if (!text.includes('=') && !text.includes(':')) return uses;
+  for (const match of text.matchAll(CONFIG_KEY_TEXT)) {
+    const { provider, field } = CONFIG_KEYS[match[1]];
+    uses.push({ provider, field, what: `writes ${match[1]}`, link: ' as', value: match[2] ?? match[3] ?? match[4] });
+  }
+  if (text.includes('aws.'))
+    for (const match of text.matchAll(JAVA_PROPERTY_TEXT)) uses.push({ provider: 'aws', field: AWS_JAVA_PROPERTIES[match[1]], what: `sets the Java system property aws.${match[1]}`, value: match[2] });
+  return uses;
+}
+
+/**
+ * The cloud whose credentials a path holds: ~/.aws (and anything in it), ~/.config/gcloud, ~/.vault-token,
+ * and `$NAME` of the variables that name credential files. With `parents`, also the home directory and
+ * ~/.config above them, which a copy or an archive can fill as a whole.
+ */
+export function credentialPathOwner(path: string, parents = false, variables = true): CloudProvider | 'all' | undefined {
+  const normal = path
+    .replace(/^(?:\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~')
+    .replace(/\/+/g, '/')
+    .replace(/\/\.(?=\/|$)/g, '')
+    .replace(/(.)\/$/, '$1');
+  if (/(?:^|\/)\.aws(?:\/|$)/.test(normal)) return 'aws';
+  if (/(?:^|\/)\.config\/gcloud(?:\/|$)/.test(normal)) return 'gcp';
+  if (/(?:^|\/)\.vault-token$/.test(normal)) return 'vault';
+  if (parents && /^~(?:\/\.config)?$/.test(normal)) return 'all';
+  const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?(?:\/|$)/.exec(normal)?.[1];
+  return variable && variables ? CREDENTIAL_FILE_VARIABLES[variable] : undefined;
+}
+
+/** The paths a command writes, as far as its name says: redirections are read separately. */
+function writtenPaths(name: string, args: readonly string[]): { paths: string[]; explicit: boolean } {
+  const subcommands = COPY_SUBCOMMANDS[name];
+  if (COPIERS.has(name) || (subcommands && operands(args).some((arg) => subcommands.includes(arg)))) {
+    const target = flagValues(args, '-t', '--target-directory');
+    return { paths: target.length ? target : operands(args).slice(-1), explicit: true };
+  }
+  if (name in OUTPUT_OPTIONS) return { paths: flagValues(args, ...OUTPUT_OPTIONS[name]), explicit: true };
+  if (name === 'dd') return { paths: args.filter((arg) => arg.startsWith('of=')).map((arg) => arg.slice(3)), explicit: true };
+  if (name === 'tee' || ((name === 'sed' || name === 'yq') && args.some((arg) => /^-[a-zA-Z]*i/.test(arg) || arg.startsWith('--in-place')))) return { paths: operands(args), explicit: true };
+  if (PATH_READERS.has(name)) return { paths: [], explicit: false };
+  // A command Pipeline Guard does not know: any word that names a credential file, also glued to its option.
+  return { paths: args.flatMap((arg) => [arg, arg.replace(/^--?[A-Za-z][\w-]*=|^-[A-Za-z]+(?=[~/$.])/, '')]), explicit: false };
+}
+
+function writeUses(name: string, args: readonly string[], add: (use: CredentialUse) => void): void {
+  const { paths, explicit } = writtenPaths(name, args);
+  for (const path of paths) {
+    // Without a name that says it writes, only a literal credential path counts: `deploy --key "$GOOGLE_APPLICATION_CREDENTIALS"` reads it.
+    const owner = credentialPathOwner(path, explicit, explicit);
+    if (owner) for (const provider of owner === 'all' ? (['aws', 'gcp', 'vault'] as const) : [owner]) add(fileUse(path, provider));
   }
 }
 
-function awsUses(name: string, args: readonly string[], add: (use: CredentialUse) => void): void {
-  for (const value of flagValues(args, '--profile')) add({ provider: 'aws', field: 'profile', what: 'passes --profile', value });
-  if (name !== 'aws' && name !== 'aws2') return;
-  const words = positional(args);
-  if (words[0] !== 'configure') return;
-  if (words[1] === 'set' && words[2]) {
-    const key = words[2].slice(words[2].lastIndexOf('.') + 1);
-    if (key in AWS_CONFIG_KEYS) add({ provider: 'aws', field: AWS_CONFIG_KEYS[key], what: `sets ${key} with aws configure`, value: words[3] ?? '' });
-  } else if (words[1] === 'import') add({ provider: 'aws', field: 'secret', what: 'imports keys with aws configure import', link: ' from', value: flagValues(args, '--csv')[0] ?? '' });
+/** What the reader knows about a step before it reads one of its commands. */
+export interface ReaderContext {
+  /** Simple `alias NAME='…'` definitions of the step. */
+  readonly aliases: ReadonlyMap<string, string>;
+  /**
+   * Values a variable may hold when a command runs: every value the step assigns it, and values seeded from
+   * outside the step. `$NAME` of these is read as bash expands it, so an unquoted `$OPTS` holding
+   * `--role-arn ARN` is read as two words.
+   */
+  readonly values: ReadonlyMap<string, readonly string[]>;
+  /** Names the step declares as name references (`declare -n r`): a later `r=NAME` points them at NAME. */
+  readonly namerefs: ReadonlySet<string>;
 }
 
-function usesInCommand(command: SimpleCommand, add: (use: CredentialUse) => void, depth: number): void {
-  const { words } = command;
-  for (const word of words) {
+export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Map(), namerefs: new Set() };
+
+/** A value bash keeps as written when it expands it: no command substitution or other expansion, or one plain `$NAME`. */
+const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
+
+/**
+ * The one entry point for what the reader knows about a step: its aliases, name references and the values
+ * its variables may hold (assigned in the step, or `seeded` from outside it, such as a run's variables).
+ */
+export function readerContextOf(texts: Iterable<string>, seeded: ReadonlyMap<string, readonly string[]> = new Map()): ReaderContext {
+  const aliases = new Map<string, string>();
+  const values = new Map<string, string[]>([...seeded].map(([name, list]) => [name, [...list]]));
+  const namerefs = new Set<string>();
+  const learn = (word: string) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(word);
+    if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return;
+    const list = values.get(match[1]) ?? [];
+    if (!list.includes(match[2])) list.push(match[2]);
+    values.set(match[1], list);
+  };
+  for (const text of texts) {
+    if (!/alias|=|-[a-zA-Z]*n/.test(text)) continue;
+    for (const command of parseShell(text)) {
+      const resolved = commandOf(command.words);
+      if (!resolved) command.words.forEach(learn);
+      else if (resolved.name === 'alias')
+        for (const arg of resolved.args) {
+          const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
+          if (match) aliases.set(match[1], match[2]);
+        }
+      else if (DECLARERS.has(resolved.name)) {
+        resolved.args.forEach(learn);
+        if (resolved.args.some((arg) => /^-[a-zA-Z]*n/.test(arg))) for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
+      }
+    }
+  }
+  return { aliases, values, namerefs };
+}
+
+/** The readings of a text under each value its known variables may hold (at most a few, one variable varied at a time). */
+function valueChoices(text: string, values: ReadonlyMap<string, readonly string[]>): Array<ReadonlyMap<string, string>> {
+  if (!values.size || !text.includes('$')) return [new Map()];
+  const referenced = [...values.keys()].filter((name) => new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text));
+  const first = new Map(referenced.map((name) => [name, values.get(name)![0]]));
+  const choices: Array<ReadonlyMap<string, string>> = [first];
+  for (const name of referenced) for (const value of values.get(name)!.slice(1, 4)) choices.push(new Map(first).set(name, value));
+  return choices;
+}
+
+interface Reading {
+  readonly add: (use: CredentialUse) => void;
+  readonly context: ReaderContext;
+  readonly values: ReadonlyMap<string, string>;
+}
+
+function usesInWords(command: SimpleCommand, reading: Reading): void {
+  const { add, context } = reading;
+  for (const word of command.words) {
     // A word that is the assignment keeps its whole value (`X=$(cmd arg)` is one word); inside other text the value ends at white space.
     for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(assignmentUse(match, match.index === 0 ? word.slice(match[1].length + match[2].length) : match[3], 'sets'));
     for (const match of word.matchAll(DEFAULT_ASSIGNMENT)) add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
-    for (const value of configKeyUses(word)) add(value);
+    for (const use of configTextUses(word)) add(use);
+    const bound = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+    if (bound && context.namerefs.has(bound[1]) && bound[2] in CREDENTIAL_VARIABLES) add(variableUse(bound[2], `points the name reference ${bound[1]} at ${bound[2]}`, '(any value)'));
   }
+  // `mvn -D aws.roleArn=…`: Maven takes the property as the next word.
+  command.words.forEach((word, i) => {
+    if (word === '-D' && i + 1 < command.words.length) for (const use of configTextUses(`-D${command.words[i + 1]}`)) add(use);
+  });
   // A here-document is a file the step writes, often to `source` later: its assignments count too.
   for (const body of command.heredocs) {
-    for (const value of configKeyUses(body)) add(value);
+    for (const use of configTextUses(body)) add(use);
     for (const match of body.matchAll(ASSIGNMENT_IN_WORD)) add(assignmentUse(match, match[3], 'writes'));
   }
-  for (const target of command.redirects) if (CREDENTIAL_FILES.test(target)) add(fileUse(target));
-  for (const value of flagValues(words, '--role-arn')) add({ provider: 'aws', field: 'roleArn', what: 'passes --role-arn', value });
-  for (const word of words)
+  for (const target of command.redirects) {
+    const owner = credentialPathOwner(target);
+    if (owner && owner !== 'all') add(fileUse(target, owner));
+  }
+  flagUses('*', command.words, add);
+  for (const word of command.words)
     if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', link: '', value: word });
+}
 
-  // `env -S '…'` / `env --split-string='…'` splits its argument into a command line.
-  if (depth < 4 && words.some((word) => basename(word) === 'env')) for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, add, depth + 1);
-  const resolved = commandOf(words);
-  if (!resolved) return;
-  const { name, args } = resolved;
+/** `declare -n r=NAME`, `read NAME`, `printf -v NAME`, `for NAME in`: the forms that set a variable without `NAME=`. */
+function bindingUses(name: string, args: readonly string[], add: (use: CredentialUse) => void): void {
   if (DECLARERS.has(name) && args.some((arg) => /^-[a-zA-Z]*n/.test(arg)))
     for (const arg of args) {
       const [target, source] = arg.split('=');
       if (source && source in CREDENTIAL_VARIABLES) add(variableUse(source, `makes ${target} a name reference to ${source}`, '(any value)'));
     }
-  if (READERS.has(name)) for (const arg of args) if (arg in CREDENTIAL_VARIABLES) add(variableUse(arg, `reads ${arg} with ${name}`, '(read from input)'));
+  if (READERS.has(name))
+    for (const arg of args) {
+      const target = arg.replace(/^-[a-zA-Z]*?[aAdnNptuCc](?=[A-Z_])/, '');
+      if (target in CREDENTIAL_VARIABLES) add(variableUse(target, `reads ${target} with ${name}`, '(read from input)'));
+    }
   if (name === 'printf') for (const target of flagValues(args, '-v')) if (target in CREDENTIAL_VARIABLES) add(variableUse(target, `sets ${target} with printf -v`, args.slice(2).join(' ')));
   if ((name === 'for' || name === 'select') && args[0] in CREDENTIAL_VARIABLES) add(variableUse(args[0], `sets ${args[0]} in a ${name} loop`, args.slice(2).join(' ')));
-  if (FILE_WRITERS.has(name) || (name === 'sed' && args.some((arg) => /^-[a-zA-Z]*i/.test(arg) || arg.startsWith('--in-place')))) for (const arg of args) if (CREDENTIAL_FILES.test(arg)) add(fileUse(arg));
-  if (AWS_TOOLS.has(name)) awsUses(name, args, add);
+}
+
+function usesInCommand(command: SimpleCommand, reading: Reading, depth: number): void {
+  const { add } = reading;
+  const { words } = command;
+  usesInWords(command, reading);
+  // `env -S '…'` / `env --split-string='…'` splits its argument into a command line.
+  if (depth < 4 && words.some((word) => basename(word) === 'env')) for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, reading, depth + 1);
+  const resolved = commandOf(words);
+  if (!resolved) return;
+  const { name, args } = resolved;
+  bindingUses(name, args, add);
+  writeUses(name, args, add);
+  if (AWS_TOOLS.has(name)) flagUses('aws', args, add);
+  if (name === 'aws' || name === 'aws2') awsConfigureUses(args, add);
+  flagUses(name, args, add);
   if (name === 'gcloud') gcloudUses(args, add);
   if (name === 'vault') vaultUses(args, add);
-  if (depth >= 4) return;
-  if (name === 'eval') usesInText(args.join(' '), add, depth + 1);
+  if (depth < 4) nestedUses(command, name, args, reading, depth);
+}
+
+/** Commands that run other text as commands: `eval`, `sh -c`, a shell reading a here-document, `source <(…)`, `find -exec`. */
+function nestedUses(command: SimpleCommand, name: string, args: readonly string[], reading: Reading, depth: number): void {
+  if (name === 'eval') usesInText(args.join(' '), reading, depth + 1);
   if (SHELLS.has(name)) {
     const index = args.findIndex((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
-    if (index >= 0 && index + 1 < args.length) usesInText(args[index + 1], add, depth + 1);
+    if (index >= 0 && index + 1 < args.length) usesInText(args[index + 1], reading, depth + 1);
     // Without -c a shell reads its commands from stdin: `bash <<< '…'`, `bash <<EOF`.
-    else for (const text of [...command.redirects, ...command.heredocs]) usesInText(text, add, depth + 1);
+    else for (const text of [...command.redirects, ...command.heredocs]) usesInText(text, reading, depth + 1);
   }
   if (SHELLS.has(name) || SOURCES.has(name))
-    for (const arg of args) if (arg.startsWith('<(') && arg.endsWith(')')) for (const inner of parseShell(arg.slice(2, -1))) usesInText(printedText(inner) ?? '', add, depth + 1);
+    for (const arg of args) if (arg.startsWith('<(') && arg.endsWith(')')) for (const inner of parseShell(arg.slice(2, -1))) usesInText(printedText(inner) ?? '', reading, depth + 1);
   // `find … -exec CMD … ;` runs CMD.
   if (name === 'find')
     for (let i = 0; i < args.length; i++)
       if (FIND_EXEC.has(args[i])) {
         let end = i + 1;
         while (end < args.length && args[end] !== ';' && args[end] !== '+') end++;
-        usesInCommand({ words: args.slice(i + 1, end), redirects: [], heredocs: [], separator: '' }, add, depth + 1);
+        usesInCommand({ words: args.slice(i + 1, end), redirects: [], heredocs: [], separator: '' }, reading, depth + 1);
         i = end;
       }
 }
 
-const SOURCES = new Set(['source', '.']);
 const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 
 /** What `echo`/`printf`/`cat <<EOF` writes to stdout, when it writes fixed text: a shell it is piped into runs it. */
-function printedText(command: SimpleCommand): string | undefined {
+export function printedText(command: SimpleCommand): string | undefined {
   const resolved = commandOf(command.words);
   if (!resolved) return undefined;
   if (resolved.name === 'echo') return resolved.args.filter((arg) => !/^-[neE]+$/.test(arg)).join(' ');
@@ -302,12 +588,11 @@ function printedText(command: SimpleCommand): string | undefined {
   return undefined;
 }
 
-/** `echo '…' | sh`: the shell after the pipe runs what the command before it prints. */
-function pipedIntoShell(command: SimpleCommand, next: SimpleCommand | undefined): string | undefined {
-  if (command.separator !== '|' || !next) return undefined;
-  const reader = commandOf(next.words);
-  if (!reader || !(SHELLS.has(reader.name) || (SOURCES.has(reader.name) && /^\/dev\/stdin$/.test(reader.args[0] ?? ''))) || reader.args.some((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg))) return undefined;
-  return printedText(command);
+/** A shell that reads commands from a pipe: `… | sh`, `… | bash -s`, `… | source /dev/stdin`. */
+export function readsCommandsFromPipe(command: SimpleCommand): boolean {
+  const reader = commandOf(command.words);
+  if (!reader) return false;
+  return (SHELLS.has(reader.name) || (SOURCES.has(reader.name) && /^\/dev\/stdin$/.test(reader.args[0] ?? ''))) && !reader.args.some((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
 }
 
 /**
@@ -325,67 +610,50 @@ function variableUse(name: string, what: string, value: string): CredentialUse {
   return { provider: spec.provider, field: spec.field, what, value, variable: name };
 }
 
-function fileUse(target: string): CredentialUse {
-  const provider: CloudProvider = target.includes('vault') ? 'vault' : target.includes('gcloud') ? 'gcp' : 'aws';
-  return { provider, field: 'secret', what: `writes ${target}`, value: target, link: null };
+function fileUse(target: string, provider: CloudProvider): CredentialUse {
+  return { provider, field: 'secret', what: `writes ${target}`, value: target, link: null, written: true };
 }
 
-function configKeyUses(text: string): CredentialUse[] {
-  if (!text.includes('=')) return [];
-  return [...text.matchAll(CONFIG_KEY_TEXT)].map((match) => ({ provider: 'aws' as const, field: AWS_CONFIG_KEYS[match[1]], what: `writes ${match[1]}`, link: ' as', value: match[2] }));
-}
-
-function usesInText(text: string, add: (use: CredentialUse) => void, depth: number): void {
-  const commands = parseShell(text);
+function usesInText(text: string, reading: Reading, depth: number): void {
+  const commands = parseShell(text, 0, reading.values);
   commands.forEach((command, index) => {
-    usesInCommand(command, add, depth);
-    const piped = depth < 4 ? pipedIntoShell(command, commands[index + 1]) : undefined;
-    if (piped) usesInText(piped, add, depth + 1);
+    usesInCommand(command, reading, depth);
+    const previous = commands[index - 1];
+    if (depth >= 4 || previous?.separator !== '|') return;
+    const printed = printedText(previous);
+    if (printed === undefined) return;
+    // `echo '…' | sh` runs the text; `echo --role-arn ARN | xargs aws …` adds its words to the command.
+    if (readsCommandsFromPipe(command)) usesInText(printed, reading, depth + 1);
+    else if (command.words.some((word) => basename(word) === 'xargs'))
+      usesInCommand({ ...command, words: [...command.words, ...printed.split(/\s+/).filter(Boolean)] }, reading, depth + 1);
   });
 }
 
-/**
- * Simple `alias NAME='…'` definitions in a step's commands. Bitbucket runs a step's script lines in one
- * shell, so an alias defined on one line (with `shopt -s expand_aliases`) runs on the lines after it.
- */
-export function aliasesIn(texts: Iterable<string>): ReadonlyMap<string, string> {
-  const aliases = new Map<string, string>();
-  for (const text of texts) {
-    if (!text.includes('alias')) continue;
-    for (const command of parseShell(text)) {
-      const resolved = commandOf(command.words);
-      if (resolved?.name !== 'alias') continue;
-      for (const arg of resolved.args) {
-        const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
-        if (match) aliases.set(match[1], match[2]);
-      }
-    }
-  }
-  return aliases;
-}
-
-const NO_ALIASES: ReadonlyMap<string, string> = new Map();
-
-/** Every identity choice in one script command, each once; commands named by `aliases` are read as what they stand for. */
-export function credentialUsesIn(text: string, aliases: ReadonlyMap<string, string> = NO_ALIASES): CredentialUse[] {
+/** Every identity choice in one script command, each once; `context` holds what the step's other lines tell about it. */
+export function credentialUsesIn(text: string, context: ReaderContext = EMPTY_CONTEXT): CredentialUse[] {
   const expansions: string[] = [];
-  if (aliases.size)
+  if (context.aliases.size)
     for (const command of parseShell(text)) {
       const index = command.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word));
-      const alias = index >= 0 ? aliases.get(command.words[index]) : undefined;
+      const alias = index >= 0 ? context.aliases.get(command.words[index]) : undefined;
       if (alias !== undefined) expansions.push(`${alias} ${command.words.slice(index + 1).map(shellQuote).join(' ')}`);
     }
-  if (!expansions.length && (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))) return [];
+  const choices = valueChoices(text, context.values);
+  const bound = context.namerefs.size > 0 && [...context.namerefs].some((name) => text.includes(`${name}=`));
+  if (!expansions.length && !choices[0].size && !bound && (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))) return [];
   const uses: CredentialUse[] = [];
   const seen = new Set<string>();
   const add = (use: CredentialUse) => {
-    const key = `${use.what}\u0000${use.value}`;
+    const key = `${use.provider}\u0000${use.what}\u0000${use.value}`;
     if (seen.has(key)) return;
     seen.add(key);
     uses.push(use);
   };
-  usesInText(text, add, 0);
-  for (const expansion of expansions) usesInText(expansion, add, 1);
+  for (const values of choices) {
+    const reading: Reading = { add, context, values };
+    usesInText(text, reading, 0);
+    for (const expansion of expansions) usesInText(expansion, reading, 1);
+  }
   return uses;
 }
 
@@ -393,4 +661,16 @@ export function credentialUsesIn(text: string, aliases: ReadonlyMap<string, stri
 export function referencedVariable(value: string): string | undefined {
   const match = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(value);
   return match && NAME.test(match[1]) ? match[1] : undefined;
+}
+
+/** A Vault server address in one spelling: scheme and host in lower case, no trailing dot, no default port, the path normalised. */
+export function vaultAddress(address: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(address.trim());
+  if (!match) return vaultPath(address.trim().toLowerCase());
+  const scheme = match[1].toLowerCase();
+  const defaultPort = scheme === 'https' ? ':443' : scheme === 'http' ? ':80' : undefined;
+  let host = percentDecoded(match[2]).toLowerCase().replace(/^[^@]*@/, '').replace(/\.(?=:\d*$|$)/, '');
+  if (defaultPort && host.endsWith(defaultPort)) host = host.slice(0, -defaultPort.length);
+  const path = vaultPath(match[3]);
+  return `${scheme}://${host}${path ? `/${path}` : ''}`;
 }

@@ -21,67 +21,125 @@ export interface SimpleCommand {
 const MAX_DEPTH = 8;
 const OPERATOR_CHARS = ';&|()<>';
 const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
+/** `$NAME` or `${NAME}` at the start of the text. */
+const SIMPLE_PARAMETER = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/;
 
-/** Reads `text` as a sequence of simple commands. Never throws; unterminated quotes end at the end of the text. */
-export function parseShell(text: string, depth = 0): SimpleCommand[] {
-  const commands: SimpleCommand[] = [];
-  const nested: string[] = [];
-  let words: string[] = [];
-  let redirects: string[] = [];
-  let heredocs: string[] = [];
-  let pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
-  let value = '';
+/**
+ * Reads `text` as a sequence of simple commands. Never throws; unterminated quotes end at the end of the text.
+ * `values` holds variables whose values are known before the text runs: `$NAME` and `${NAME}` of those are
+ * expanded as bash expands them (split into words where unquoted); every other expansion stays as written.
+ */
+export function parseShell(text: string, depth = 0, values: ReadonlyMap<string, string> = NO_VALUES): SimpleCommand[] {
+  const reader = new WordReader(text, values);
+  reader.read();
+  const commands = reader.commands;
+  if (depth < MAX_DEPTH) for (const inner of reader.nested) commands.push(...parseShell(inner, depth + 1, values));
+  return commands;
+}
+
+/** One pass over shell text: each method reads one construct at `i` and moves past it. */
+class WordReader {
+  readonly commands: SimpleCommand[] = [];
+  /** Texts of `$(…)`, backticks and process substitutions, read as commands after the text itself. */
+  readonly nested: string[] = [];
+  private words: string[] = [];
+  private redirects: string[] = [];
+  private heredocs: string[] = [];
+  private pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
+  private value = '';
   // Parallel to `value`: 1 where the character came from quoting or an escape (brace lists ignore those).
-  let quoted = '';
-  let inWord = false;
-  let sawQuote = false;
-  let redirectNext = false;
-  let i = 0;
-  const n = text.length;
+  private quoted = '';
+  private inWord = false;
+  private sawQuote = false;
+  private redirectNext = false;
+  private i = 0;
+  private readonly n: number;
 
-  const add = (chars: string, isQuoted: boolean) => {
-    value += chars;
-    quoted += (isQuoted ? '1' : '0').repeat(chars.length);
-    inWord = true;
-    sawQuote ||= isQuoted;
-  };
-  const endWord = () => {
-    if (!inWord) return;
+  constructor(
+    private readonly text: string,
+    private readonly values: ReadonlyMap<string, string>,
+  ) {
+    this.n = text.length;
+  }
+
+  read(): void {
+    while (this.i < this.n) this.step();
+    this.endCommand('');
+  }
+
+  private step(): void {
+    const c = this.text[this.i];
+    if (c === '\\') this.readEscape();
+    else if (c === "'") this.readSingleQuoted();
+    else if (c === '"') this.readDoubleQuoted();
+    else if (c === '$' && this.dollar(false)) return;
+    else if (c === '`') this.backtick();
+    else if (c === '\n') {
+      this.endWord();
+      this.i++;
+      this.readHeredocBodies();
+      this.endCommand('\n');
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      this.endWord();
+      this.i++;
+    } else if (c === '#' && !this.inWord) this.skipComment();
+    else if ((c === '<' || c === '>') && this.text[this.i + 1] === '(') this.processSubstitution();
+    else if (OPERATOR_CHARS.includes(c)) this.readOperator(c);
+    else {
+      this.add(c, false);
+      this.i++;
+    }
+  }
+
+  private add(chars: string, isQuoted: boolean): void {
+    this.value += chars;
+    this.quoted += (isQuoted ? '1' : '0').repeat(chars.length);
+    this.inWord = true;
+    this.sawQuote ||= isQuoted;
+  }
+
+  private endWord(): void {
+    if (!this.inWord) return;
     // Brace lists drop the empty words they make (`{,a}` is just `a`), unless quoting made the word.
-    const expanded = expandBraces(value, quoted).filter((word) => word !== '' || sawQuote || !value.includes('{'));
-    if (redirectNext) redirects.push(...expanded);
-    else words.push(...expanded);
-    redirectNext = false;
-    value = '';
-    quoted = '';
-    inWord = false;
-    sawQuote = false;
-  };
-  const endCommand = (separator: string) => {
-    endWord();
-    if (words.length || redirects.length || heredocs.length) commands.push({ words, redirects, heredocs, separator });
-    words = [];
-    redirects = [];
-    heredocs = [];
-  };
-  const readHeredocBodies = () => {
-    for (const { delimiter, stripTabs } of pendingHeredocs) {
+    const expanded = expandBraces(this.value, this.quoted).filter((word) => word !== '' || this.sawQuote || !this.value.includes('{'));
+    (this.redirectNext ? this.redirects : this.words).push(...expanded);
+    this.redirectNext = false;
+    this.value = '';
+    this.quoted = '';
+    this.inWord = false;
+    this.sawQuote = false;
+  }
+
+  private endCommand(separator: string): void {
+    this.endWord();
+    if (this.words.length || this.redirects.length || this.heredocs.length) this.commands.push({ words: this.words, redirects: this.redirects, heredocs: this.heredocs, separator });
+    this.words = [];
+    this.redirects = [];
+    this.heredocs = [];
+  }
+
+  private readHeredocBodies(): void {
+    const { text, n } = this;
+    for (const { delimiter, stripTabs } of this.pendingHeredocs) {
       const body: string[] = [];
-      while (i < n) {
-        let end = text.indexOf('\n', i);
+      while (this.i < n) {
+        let end = text.indexOf('\n', this.i);
         if (end < 0) end = n;
-        let line = text.slice(i, end);
-        i = end + 1;
+        let line = text.slice(this.i, end);
+        this.i = end + 1;
         if (stripTabs) line = line.replace(/^\t+/, '');
         if (line === delimiter) break;
         body.push(line);
       }
-      heredocs.push(body.join('\n'));
+      this.heredocs.push(body.join('\n'));
     }
-    pendingHeredocs = [];
-  };
+    this.pendingHeredocs = [];
+  }
+
   /** Index just past the `close` matching an opening already consumed, skipping quoted text. */
-  const balanced = (start: number, open: string, close: string): number => {
+  private balanced(start: number, open: string, close: string): number {
+    const { text, n } = this;
     let level = 1;
     let j = start;
     while (j < n && level > 0) {
@@ -101,46 +159,108 @@ export function parseShell(text: string, depth = 0): SimpleCommand[] {
       }
     }
     return Math.min(j, n);
-  };
-  /** `$…` at i: appends it as written; returns true when it handled the character. */
-  const dollar = (isQuoted: boolean): boolean => {
+  }
+
+  private readEscape(): void {
+    if (this.text[this.i + 1] === '\n') this.i += 2;
+    else {
+      // A backslash that ends the text stays as itself, as in bash.
+      this.add(this.i + 1 < this.n ? this.text[this.i + 1] : '\\', true);
+      this.i += 2;
+    }
+  }
+
+  private readSingleQuoted(): void {
+    const end = this.text.indexOf("'", this.i + 1);
+    this.add(this.text.slice(this.i + 1, end < 0 ? this.n : end), true);
+    this.i = end < 0 ? this.n : end + 1;
+  }
+
+  private readDoubleQuoted(): void {
+    const { text, n } = this;
+    this.i++;
+    this.inWord = true;
+    this.sawQuote = true;
+    while (this.i < n && text[this.i] !== '"') {
+      const d = text[this.i];
+      if (d === '\\' && this.i + 1 < n) {
+        const e = text[this.i + 1];
+        if (e === '\n') this.i += 2;
+        else if ('$`"\\'.includes(e)) {
+          this.add(e, true);
+          this.i += 2;
+        } else {
+          this.add(d, true);
+          this.i++;
+        }
+      } else if (d === '$' && this.dollar(true)) continue;
+      else if (d === '`') this.backtick();
+      else {
+        this.add(d, true);
+        this.i++;
+      }
+    }
+    this.i++;
+  }
+
+  /** `$…` at i: appends it (or a known variable's value); returns true when it handled the character. */
+  private dollar(isQuoted: boolean): boolean {
+    const { text, i } = this;
     const next = text[i + 1];
-    if (next === '(') {
-      const end = balanced(i + 2, '(', ')');
-      nested.push(text.slice(i + 2, end - 1));
-      add(text.slice(i, end), true);
-      i = end;
+    const parameter = this.values.size ? SIMPLE_PARAMETER.exec(text.slice(i, i + 200)) : null;
+    const known = parameter ? this.values.get(parameter[1] ?? parameter[2]) : undefined;
+    if (parameter && known !== undefined) {
+      this.i += parameter[0].length;
+      if (isQuoted) this.add(known, true);
+      else this.addSplit(known);
       return true;
     }
-    if (next === '{') {
-      const end = balanced(i + 2, '{', '}');
-      add(text.slice(i, end), true);
-      i = end;
+    if (next === '(' || next === '{') {
+      const end = this.balanced(i + 2, next, next === '(' ? ')' : '}');
+      if (next === '(') this.nested.push(text.slice(i + 2, end - 1));
+      this.add(text.slice(i, end), true);
+      this.i = end;
       return true;
     }
     if (!isQuoted && next === "'") {
-      i += 2;
-      let out = '';
-      while (i < n && text[i] !== "'") {
-        if (text[i] === '\\' && i + 1 < n) {
-          const [decoded, length] = ansiEscape(text, i + 1);
-          out += decoded;
-          i += 1 + length;
-        } else out += text[i++];
-      }
-      i++;
-      add(out, true);
+      this.readAnsiQuoted();
       return true;
     }
     // `$"…"` is a locale-translated string: without a translation, bash reads it as `"…"`.
     if (!isQuoted && next === '"') {
-      i++;
+      this.i++;
       return true;
     }
     return false;
-  };
-  const backtick = () => {
-    let j = i + 1;
+  }
+
+  /** An unquoted expansion: bash splits its value at blanks (the default IFS) into words. */
+  private addSplit(value: string): void {
+    const pieces = value.split(/[ \t\n]+/);
+    pieces.forEach((piece, index) => {
+      if (index > 0) this.endWord();
+      if (piece) this.add(piece, true);
+    });
+  }
+
+  private readAnsiQuoted(): void {
+    const { text, n } = this;
+    this.i += 2;
+    let out = '';
+    while (this.i < n && text[this.i] !== "'") {
+      if (text[this.i] === '\\' && this.i + 1 < n) {
+        const [decoded, length] = ansiEscape(text, this.i + 1);
+        out += decoded;
+        this.i += 1 + length;
+      } else out += text[this.i++];
+    }
+    this.i++;
+    this.add(out, true);
+  }
+
+  private backtick(): void {
+    const { text, n } = this;
+    let j = this.i + 1;
     let inner = '';
     while (j < n && text[j] !== '`') {
       if (text[j] === '\\' && j + 1 < n) {
@@ -148,126 +268,64 @@ export function parseShell(text: string, depth = 0): SimpleCommand[] {
         j += 2;
       } else inner += text[j++];
     }
-    nested.push(inner);
-    add(text.slice(i, Math.min(j + 1, n)), true);
-    i = j + 1;
-  };
-
-  while (i < n) {
-    const c = text[i];
-    if (c === '\\') {
-      if (text[i + 1] === '\n') i += 2;
-      else {
-        // A backslash that ends the text stays as itself, as in bash.
-        add(i + 1 < n ? text[i + 1] : '\\', true);
-        i += 2;
-      }
-      continue;
-    }
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      add(text.slice(i + 1, end < 0 ? n : end), true);
-      i = end < 0 ? n : end + 1;
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      inWord = true;
-      while (i < n && text[i] !== '"') {
-        const d = text[i];
-        if (d === '\\' && i + 1 < n) {
-          const e = text[i + 1];
-          if (e === '\n') i += 2;
-          else if ('$`"\\'.includes(e)) {
-            add(e, true);
-            i += 2;
-          } else {
-            add(d, true);
-            i++;
-          }
-        } else if (d === '$' && dollar(true)) continue;
-        else if (d === '`') backtick();
-        else {
-          add(d, true);
-          i++;
-        }
-      }
-      i++;
-      continue;
-    }
-    if (c === '$' && dollar(false)) continue;
-    if (c === '`') {
-      backtick();
-      continue;
-    }
-    if (c === '\n') {
-      endWord();
-      i++;
-      readHeredocBodies();
-      endCommand('\n');
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      while (i < n && text[i] !== '\n') i++;
-      continue;
-    }
-    if ((c === '<' || c === '>') && text[i + 1] === '(') {
-      const end = balanced(i + 2, '(', ')');
-      nested.push(text.slice(i + 2, end - 1));
-      add(text.slice(i, end), true);
-      i = end;
-      continue;
-    }
-    if (OPERATOR_CHARS.includes(c)) {
-      // A word of digits right before a redirection is the file descriptor, not a word.
-      if ((c === '<' || c === '>') && inWord && /^\d+$/.test(value) && !quoted.includes('1')) {
-        value = '';
-        quoted = '';
-        inWord = false;
-      }
-      endWord();
-      if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') {
-        const stripTabs = text[i + 2] === '-';
-        i += stripTabs ? 3 : 2;
-        while (text[i] === ' ' || text[i] === '\t') i++;
-        let delimiter = '';
-        while (i < n && !' \t\n;&|<>()'.includes(text[i])) {
-          if (text[i] === "'" || text[i] === '"' || text[i] === '\\') {
-            i++;
-            continue;
-          }
-          delimiter += text[i++];
-        }
-        pendingHeredocs.push({ delimiter, stripTabs });
-        continue;
-      }
-      if (c === '<' || c === '>') {
-        i++;
-        while (i < n && '<>&|'.includes(text[i])) i++;
-        // `>&2`, `2>&1`: a descriptor, not a file.
-        if (/^\d|^-/.test(text[i] ?? '') && /[&]$/.test(text.slice(0, i))) {
-          while (i < n && /[\d-]/.test(text[i])) i++;
-          continue;
-        }
-        redirectNext = true;
-        continue;
-      }
-      const operator = c + (text[i + 1] === c && c !== '(' && c !== ')' ? c : '');
-      endCommand(operator);
-      i += operator.length;
-      continue;
-    }
-    add(c, false);
-    i++;
+    this.nested.push(inner);
+    this.add(text.slice(this.i, Math.min(j + 1, n)), true);
+    this.i = j + 1;
   }
-  endCommand('');
-  if (depth < MAX_DEPTH) for (const inner of nested) commands.push(...parseShell(inner, depth + 1));
-  return commands;
+
+  private skipComment(): void {
+    while (this.i < this.n && this.text[this.i] !== '\n') this.i++;
+  }
+
+  private processSubstitution(): void {
+    const end = this.balanced(this.i + 2, '(', ')');
+    this.nested.push(this.text.slice(this.i + 2, end - 1));
+    this.add(this.text.slice(this.i, end), true);
+    this.i = end;
+  }
+
+  private readOperator(c: string): void {
+    // A word of digits right before a redirection is the file descriptor, not a word.
+    if ((c === '<' || c === '>') && this.inWord && /^\d+$/.test(this.value) && !this.quoted.includes('1')) {
+      this.value = '';
+      this.quoted = '';
+      this.inWord = false;
+    }
+    this.endWord();
+    if (c === '<' && this.text[this.i + 1] === '<' && this.text[this.i + 2] !== '<') this.readHeredocOperator();
+    // `&>` and `&>>` send both outputs to a file: a redirection, not the `&` that ends a command.
+    else if (c === '<' || c === '>' || (c === '&' && this.text[this.i + 1] === '>')) this.readRedirection();
+    else {
+      const operator = c + (this.text[this.i + 1] === c && c !== '(' && c !== ')' ? c : '');
+      this.endCommand(operator);
+      this.i += operator.length;
+    }
+  }
+
+  private readHeredocOperator(): void {
+    const { text, n } = this;
+    const stripTabs = text[this.i + 2] === '-';
+    this.i += stripTabs ? 3 : 2;
+    while (text[this.i] === ' ' || text[this.i] === '\t') this.i++;
+    let delimiter = '';
+    while (this.i < n && !' \t\n;&|<>()'.includes(text[this.i])) {
+      if (text[this.i] !== "'" && text[this.i] !== '"' && text[this.i] !== '\\') delimiter += text[this.i];
+      this.i++;
+    }
+    this.pendingHeredocs.push({ delimiter, stripTabs });
+  }
+
+  private readRedirection(): void {
+    const { text, n } = this;
+    this.i++;
+    while (this.i < n && '<>&|'.includes(text[this.i])) this.i++;
+    // `>&2`, `2>&1`: a descriptor, not a file.
+    if (/^\d|^-/.test(text[this.i] ?? '') && text[this.i - 1] === '&') {
+      while (this.i < n && /[\d-]/.test(text[this.i])) this.i++;
+      return;
+    }
+    this.redirectNext = true;
+  }
 }
 
 function ansiEscape(text: string, at: number): [string, number] {

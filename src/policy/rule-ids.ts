@@ -7,6 +7,7 @@ export const CONFIGURABLE_RULE_IDS = [
   'branch-gate',
   'runner-labels',
   'oidc-role',
+  'unverifiable-identity',
   'manual-trigger',
   'deny-image',
   'deny-pipe',
@@ -27,3 +28,19 @@ export type RuleId = ConfigurableRuleId | FixedRuleId;
 
 export const MODES = ['enforce', 'warn', 'off'] as const;
 export type Mode = (typeof MODES)[number];
+
+const STRENGTH: Readonly<Record<Mode, number>> = { enforce: 2, warn: 1, off: 0 };
+
+/**
+ * Rules that report what cannot be verified rather than what is wrong: unless `rules:` names them, they run
+ * in this mode, or in the policy-wide mode when that is weaker (a policy in `off` turns them off too).
+ */
+export const DEFAULT_RULE_MODES: Readonly<Partial<Record<ConfigurableRuleId, Mode>>> = { 'unverifiable-identity': 'warn' };
+
+/** The mode a rule runs in under a policy's `rules:` and `mode`. */
+export function ruleMode(rules: Readonly<Partial<Record<ConfigurableRuleId, Mode>>>, policyMode: Mode, rule: ConfigurableRuleId): Mode {
+  const own = rules[rule];
+  if (own) return own;
+  const fallback = DEFAULT_RULE_MODES[rule];
+  return fallback && STRENGTH[fallback] < STRENGTH[policyMode] ? fallback : policyMode;
+}

@@ -5,7 +5,7 @@
  * and the resolver refuses such a save without a reason. Pure, so both sides compute the same list.
  */
 import { formatPath, type Path } from '../primitives/path';
-import { CONFIGURABLE_RULE_IDS, type Mode } from './rule-ids';
+import { CONFIGURABLE_RULE_IDS, ruleMode, type Mode } from './rule-ids';
 import type { Environment, EnvironmentScope, Policy } from './schema';
 
 export interface Weakening {
@@ -42,8 +42,8 @@ export function weakenings(before: Policy | undefined, after: Policy): Weakening
 
   if (STRENGTH[after.mode] < STRENGTH[before.mode]) add(['mode'], `the policy-wide mode goes from ${before.mode} to ${after.mode}`);
   for (const rule of CONFIGURABLE_RULE_IDS) {
-    const was = before.rules[rule] ?? before.mode;
-    const now = after.rules[rule] ?? after.mode;
+    const was = ruleMode(before.rules, before.mode, rule);
+    const now = ruleMode(after.rules, after.mode, rule);
     if (STRENGTH[now] < STRENGTH[was]) add(after.rules[rule] ? ['rules', rule] : ['mode'], `rule ${rule} goes from ${was} to ${now}`);
   }
 

@@ -12,6 +12,7 @@ import { oidcRole } from './oidc-role';
 import { repositoryScope } from './repository-scope';
 import { runnerLabels } from './runner-labels';
 import { securityScan } from './security-scan';
+import { unverifiableIdentity } from './unverifiable-identity';
 import { runEngineWith, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
 import type { Transform } from '../engine/types';
 
@@ -21,11 +22,12 @@ export const CHAIN: readonly Transform[] = [
   branchGate, //      3. which environment each step belongs to, and whether that environment may run here
   runnerLabels, //    4. runs-on: the environment's runners and nothing else
   oidcRole, //        5. the environment's AWS role, and no other
-  manualTrigger, //   6. a person starts the steps of manual environments
-  denyImage, //       7. denied images,
+  unverifiableIdentity, // 6. what no static reader can follow, in steps with a cloud identity
+  manualTrigger, //   7. a person starts the steps of manual environments
+  denyImage, //       8. denied images,
   denyPipe, //           pipes
   denyScript, //         and commands
-  securityScan, //    8. scan steps first (last in the chain so that nothing above rewrites them)
+  securityScan, //    9. scan steps first (last in the chain so that nothing above rewrites them)
 ];
 
 /** The engine with this chain: a provider request and the policy in, the response and a report out. */

@@ -1,6 +1,6 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
-import { aliasesIn, credentialUsesIn, describeUse, referencedVariable, CREDENTIAL_VARIABLES, type CredentialUse } from '../engine/credentials';
+import { configTextUses, credentialUsesIn, describeUse, readerContextOf, referencedVariable, vaultAddress, vaultPath, CREDENTIAL_VARIABLES, type CredentialUse, type ReaderContext } from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
@@ -42,6 +42,7 @@ const SETUP_FILE = new RegExp(`^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIREC
 
 /** Whether a use names the environment's own identity (or passes a variable through unchanged). */
 export function isOwnUse(use: CredentialUse, env: Environment): boolean {
+  if (use.written) return false;
   const reference = referencedVariable(use.value);
   if (reference && reference === use.variable) return true;
   const oidc = env.oidc;
@@ -52,7 +53,7 @@ export function isOwnUse(use: CredentialUse, env: Environment): boolean {
     case 'gcp':
       return (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) || (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider);
     case 'vault':
-      return (use.field === 'vaultAddress' && use.value.replace(/\/$/, '') === oidc.address.replace(/\/$/, '')) || (use.field === 'vaultLogin' && use.value === identityValues(oidc)[0]);
+      return (use.field === 'vaultAddress' && vaultAddress(use.value) === vaultAddress(oidc.address)) || (use.field === 'vaultLogin' && use.value === identityValues(oidc)[0]);
     default:
       return use.field === 'roleArn' && use.value === oidc.roleArn;
   }
@@ -153,7 +154,11 @@ function stringsOf(value: unknown, out: string[] = []): string[] {
 
 const NAME_CHAR = '[A-Za-z0-9_.-]';
 const tokenPattern = (text: string) => new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
-const hostOf = (address: string) => address.replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
+const hostOf = (address: string) => vaultAddress(address).replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
+/** A host name in any case, also with the trailing dot of a fully qualified name. */
+const hostPattern = (host: string) => new RegExp(`(?<!${NAME_CHAR})${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i');
+/** A piece of text also as a server reads a path in it: percent-decoded, `//`, `/./` and `..` resolved. */
+const spellings = (pieces: string[]) => pieces.flatMap((piece) => (/%[0-9A-Fa-f]{2}|\/\/|\/\.\.?\//.test(piece) ? [piece, vaultPath(piece)] : [piece]));
 
 /**
  * Texts that name `other`'s identity to a step of `env`. Beyond the identity values: a Vault mount
@@ -179,7 +184,7 @@ function computeForeignTexts(other: Environment, env: Environment): ForeignTexts
   const host = hostOf(oidc.address);
   const company = [
     ...(foreignMount ? [{ pattern: tokenPattern(oidc.mount), text: `mount ${oidc.mount}` }] : []),
-    ...(host && (!own || hostOf(own.address) !== host) ? [{ pattern: tokenPattern(host), text: host }] : []),
+    ...(host && (!own || hostOf(own.address) !== host) ? [{ pattern: hostPattern(host), text: host }] : []),
   ];
   return {
     values: [...identityValues(oidc), ...(foreignMount ? [`auth/${oidc.mount}/login`] : [])],
@@ -196,14 +201,14 @@ const MAY_HIDE = /['"\\\n]/;
  */
 function foreignMention(site: StepSite, commands: readonly ScriptCommand[], foreign: readonly Environment[], env: Environment, variables: RequestVariables): { env: Environment; text: string; command?: ScriptCommand; through?: RequestVariable } | undefined {
   let readings: string[][] | undefined;
-  const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? shellTexts(command.text) : [])));
+  const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? spellings(shellTexts(command.text)) : [])));
   // The step's keys and strings are gathered once instead of walking the step again for every identity value.
   let stepStrings: string[] | undefined;
   let strings: string[] | undefined;
   for (const other of foreign) {
     const { values, role } = foreignTexts(other, env);
     for (const text of values) {
-      stepStrings ??= stringsOf(site.step);
+      stepStrings ??= spellings(stringsOf(site.step));
       if (stepStrings.some((piece) => piece.includes(text))) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
       const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
       if (index >= 0) return { env: other, text, command: commands[index] };
@@ -214,7 +219,7 @@ function foreignMention(site: StepSite, commands: readonly ScriptCommand[], fore
       if (heldInStep) return { env: other, text, through: heldInStep.variable };
     }
     if (!role) continue;
-    strings ??= [...(stepStrings ??= stringsOf(site.step)), ...readingsOf().flat()];
+    strings ??= [...(stepStrings ??= spellings(stringsOf(site.step))), ...readingsOf().flat()];
     if (!strings.some((text) => role.pattern.test(text))) continue;
     const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
     if (!companion) continue;
@@ -229,6 +234,9 @@ const ROLE_LIKE_PIPE_VARIABLE = /ROLE|SERVICE_ACCOUNT|IMPERSONAT|WORKLOAD_IDENTI
 function pipeVariableUse(name: string, value: string): CredentialUse | undefined {
   const spec = CREDENTIAL_VARIABLES[name];
   if (spec) return { ...spec, what: `sets ${name}`, value, variable: name };
+  // `JAVA_TOOL_OPTIONS: -Daws.roleArn=…` and config text handed to a pipe.
+  const inText = configTextUses(value)[0];
+  if (inText) return { ...inText, what: `sets ${name}, which ${inText.what}` };
   if (!ROLE_LIKE_PIPE_VARIABLE.test(name)) return undefined;
   if (/WORKLOAD_IDENTITY/i.test(name)) return { provider: 'gcp', field: 'workloadIdentityProvider', what: `sets ${name}`, value };
   if (/SERVICE_ACCOUNT|IMPERSONAT/i.test(name)) return { provider: 'gcp', field: 'serviceAccount', what: `sets ${name}`, value };
@@ -244,68 +252,132 @@ function servicesOf(step: JsonObject, config: JsonObject): string[] {
   return [...new Set([...named, ...(usesPipe || globalDocker ? ['docker'] : [])])];
 }
 
-function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
-  const warnMode = context.policy.modeOf('oidc-role') === 'warn';
-  const asksForToken = requestsOidc(site.step, context.config);
-  const governed = governedProviders(context.policy.policy.environments);
-  let reported = 0;
-  const report = (segments: Path, message: string, fix: string, disarm?: Disarm) => {
-    reported++;
-    const disarmed = warnMode && disarm ? disarm() : undefined;
-    if (disarmed) site.changes.push(disarmed);
-    context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
-  };
+/** One step under check: what every part of the check needs, and the one way to report. */
+interface StepCheck {
+  readonly context: ChainContext;
+  readonly site: StepSite;
+  readonly env: Environment;
+  readonly setupLength: number;
+  readonly warnMode: boolean;
+  readonly asksForToken: boolean;
+  readonly governed: ReadonlySet<string>;
+  /** How many findings the check has reported so far. */
+  reported: number;
+  report(segments: Path, message: string, fix: string, disarm?: Disarm): void;
+}
 
+function stepCheck(context: ChainContext, site: StepSite, env: Environment, setupLength: number): StepCheck {
+  const warnMode = context.policy.modeOf('oidc-role') === 'warn';
+  const check: StepCheck = {
+    context,
+    site,
+    env,
+    setupLength,
+    warnMode,
+    asksForToken: requestsOidc(site.step, context.config),
+    governed: governedProviders(context.policy.policy.environments),
+    reported: 0,
+    report(segments, message, fix, disarm) {
+      check.reported++;
+      const disarmed = warnMode && disarm ? disarm() : undefined;
+      if (disarmed) site.changes.push(disarmed);
+      context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
+    },
+  };
+  return check;
+}
+
+/**
+ * What the reader knows about a step's lines before it reads one: the single place where known
+ * variable values enter the reader (the step's own assignments; values seeded from outside the step go here too).
+ */
+export function stepReaderContext(commands: readonly ScriptCommand[]): ReaderContext {
+  return readerContextOf(commands.map((command) => command.text));
+}
+
+function checkStep(context: ChainContext, site: StepSite, env: Environment, setupLength: number): void {
+  const check = stepCheck(context, site, env, setupLength);
   const commands = commandsOf(site, setupLength);
-  const aliases = aliasesIn(commands.map((command) => command.text));
+  checkCommands(check, commands);
+  checkPipes(check);
+  checkAudiences(check);
+  checkImageRoles(check);
+  checkCaches(check);
+  checkServices(check);
+  checkTokenWithoutIdentity(check);
+  checkLastResort(check, commands);
+}
+
+function checkCommands(check: StepCheck, commands: readonly ScriptCommand[]): void {
+  const { site, env } = check;
+  const reader = stepReaderContext(commands);
   for (const command of commands) {
-    for (const use of credentialUsesIn(command.text, aliases)) {
-      if (!matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
+    for (const use of credentialUsesIn(command.text, reader)) {
+      if (!matters(use, env, check.asksForToken, check.governed) || isOwnUse(use, env)) continue;
       const disarm: Disarm = () => {
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
         return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
       };
-      report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
+      check.report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
     }
   }
+}
 
+function checkPipes(check: StepCheck): void {
+  const { site, env } = check;
   for (const pipe of pipesOf(site)) {
     for (const [name, raw] of Object.entries(pipe.variables)) {
       const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
       const use = pipeVariableUse(name, value);
-      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
+      if (!use || !matters(use, env, check.asksForToken, check.governed) || isOwnUse(use, env)) continue;
       if (use.field === 'vaultRole' && env.oidc?.provider === 'vault' && value === env.oidc.role) continue;
       const disarm: Disarm = () => {
         delete pipe.variables[name];
         return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another cloud identity`;
       };
       const own = env.oidc && providerOf(env.oidc) !== 'aws' ? ` (${describeIdentity(env.oidc)})` : '';
-      report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
+      check.report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
     }
   }
+}
 
-  // Another environment's custom audience in the step's token lets the token be exchanged where only that environment's may.
+/** Another environment's custom audience in the step's token lets the token be exchanged where only that environment's may. */
+function checkAudiences(check: StepCheck): void {
+  const { context, site, env } = check;
   const requested = isPlainObject(site.step.oidc) ? { value: site.step.oidc, segments: [...site.segments, 'step', 'oidc', 'audiences'] as Path } : site.step.oidc === undefined && isPlainObject(context.config.options) && isPlainObject(context.config.options.oidc) ? { value: context.config.options.oidc, segments: ['options', 'oidc', 'audiences'] as Path } : undefined;
   if (requested && Array.isArray(requested.value.audiences)) {
     const ownAudience = env.oidc?.audience;
     for (const other of context.policy.policy.environments) {
       const audience = other.oidc?.audience;
       if (other === env || !audience || audience === ownAudience || !requested.value.audiences.includes(audience)) continue;
-      report(requested.segments, `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`, ownAudience ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.` : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`);
+      check.report(requested.segments, `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`, ownAudience ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.` : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`);
     }
   }
+}
 
-  // Image and runner-storage roles are AWS roles: they matter only where the policy governs AWS.
-  const ownRole = env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined;
-  const awsRoleFix = (field: string) => (ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".` : `Remove \`${field}\`: environment "${env.name}" has no AWS role${env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : ''}; ask a workspace admin if this step needs one.`);
-  const checkImage = (image: unknown, segments: () => Path, what: string) => {
-    const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
-    if (oidcRole === undefined || !governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
-    report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, awsRoleFix('image.aws.oidc-role'));
-  };
+const ownAwsRole = (env: Environment) => (env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined);
+
+function awsRoleFix(env: Environment, field: string): string {
+  const ownRole = ownAwsRole(env);
+  if (ownRole) return `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".`;
+  return `Remove \`${field}\`: environment "${env.name}" has no AWS role${env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : ''}; ask a workspace admin if this step needs one.`;
+}
+
+/** Image roles are AWS roles: they matter only where the policy governs AWS. */
+function checkImageRole(check: StepCheck, image: unknown, segments: () => Path, what: string): void {
+  const { env } = check;
+  const ownRole = ownAwsRole(env);
+  const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
+  if (oidcRole === undefined || !check.governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
+  check.report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, awsRoleFix(env, 'image.aws.oidc-role'));
+}
+
+/** The step's image, and a self-hosted runner's artifact and cache storage, which can assume a role with the step's token too. */
+function checkImageRoles(check: StepCheck): void {
+  const { context, site, env } = check;
+  const ownRole = ownAwsRole(env);
   const ownImage = site.step.image;
-  checkImage(ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
-  // A self-hosted runner's artifact and cache storage can assume a role with the step's token too.
+  checkImageRole(check, ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
   const storageRole = (runtime: unknown): unknown => {
     const selfHosted = isPlainObject(runtime) ? runtime['self-hosted'] : undefined;
     const storage = isPlainObject(selfHosted) ? selfHosted.storage : undefined;
@@ -313,11 +385,16 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
   };
   const ownRuntime = site.step.runtime !== undefined;
   const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
-  if (runtimeRole !== undefined && governed.has('aws') && !(ownRole && runtimeRole === ownRole))
-    report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : awsRoleFix('runtime.self-hosted.storage.aws.oidc-role'));
+  if (runtimeRole !== undefined && check.governed.has('aws') && !(ownRole && runtimeRole === ownRole))
+    check.report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : awsRoleFix(env, 'runtime.self-hosted.storage.aws.oidc-role'));
+}
 
-  // A cache is saved by one step and restored in every step and branch that names it: one holding the
-  // directory where a cloud CLI keeps its login would hand this environment's credentials to others.
+/**
+ * A cache is saved by one step and restored in every step and branch that names it: one holding the
+ * directory where a cloud CLI keeps its login would hand this environment's credentials to others.
+ */
+function checkCaches(check: StepCheck): void {
+  const { context, site, env } = check;
   if (env.oidc && Array.isArray(site.step.caches)) {
     const definedCaches = isPlainObject(context.config.definitions) && isPlainObject(context.config.definitions.caches) ? context.config.definitions.caches : {};
     site.step.caches.forEach((name, index) => {
@@ -325,43 +402,59 @@ function checkStep(context: ChainContext, site: StepSite, env: Environment, setu
       const definition = definedCaches[name];
       const cachePath = typeof definition === 'string' ? definition : isPlainObject(definition) && typeof definition.path === 'string' ? definition.path : undefined;
       if (cachePath === undefined || !holdsCredentials(cachePath)) return;
-      report([...site.segments, 'step', 'caches', index], `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`, `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`);
+      check.report([...site.segments, 'step', 'caches', index], `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`, `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`);
     });
   }
+}
 
-  // Service containers are pulled for the step too, with the step's token, and get their own variables.
+/** Service containers are pulled for the step too, with the step's token, and get their own variables. */
+function checkServices(check: StepCheck): void {
+  const { context, site, env } = check;
   const definitions = isPlainObject(context.config.definitions) ? context.config.definitions : undefined;
   const services = definitions && isPlainObject(definitions.services) ? definitions.services : {};
   for (const name of Object.keys(services).length ? servicesOf(site.step, context.config) : []) {
     const service = Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
     if (!isPlainObject(service)) continue;
-    checkImage(service.image, () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
+    checkImageRole(check, service.image, () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
     const variables = isPlainObject(service.variables) ? service.variables : {};
     for (const [variable, raw] of Object.entries(variables)) {
       const use = pipeVariableUse(variable, typeof raw === 'string' ? raw : JSON.stringify(raw));
-      if (!use || !matters(use, env, asksForToken, governed) || isOwnUse(use, env)) continue;
-      report(['definitions', 'services', name, 'variables', variable], `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`, `Remove ${variable} from the service; service containers get no identity of their own.`);
+      if (!use || !matters(use, env, check.asksForToken, check.governed) || isOwnUse(use, env)) continue;
+      check.report(['definitions', 'services', name, 'variables', variable], `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`, `Remove ${variable} from the service; service containers get no identity of their own.`);
     }
   }
+}
 
-  if (asksForToken && !env.oidc)
-    report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`, `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`, () => {
+function checkTokenWithoutIdentity(check: StepCheck): void {
+  const { site, env } = check;
+  if (check.asksForToken && !env.oidc)
+    check.report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`, `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`, () => {
       site.step.oidc = false;
       return '`oidc` set to false: the environment grants no cloud identity';
     });
+}
 
-  // The word reader cannot read every tool (boto3, --cli-input-json, files in the repository…); another
-  // environment's identity written out anywhere in the step is reason enough to stop it. In warn mode
-  // this looks at what is left after disarming, so that a second pass over the output decides the same.
-  if (reported > 0 && !warnMode) return;
+/**
+ * The word reader cannot read every tool (boto3, --cli-input-json, files in the repository…); another
+ * environment's identity written out anywhere in the step is reason enough to stop it. In warn mode
+ * this looks at what is left after disarming, so that a second pass over the output decides the same.
+ */
+function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): void {
+  const { context, site, env, setupLength } = check;
+  if (check.reported > 0 && !check.warnMode) return;
   const foreign = foreignIdentities(context.policy.policy.environments, env);
   // A disarmed command changed the script since `commands` was read.
-  const other = foreign.length ? foreignMention(site, reported > 0 ? commandsOf(site, setupLength) : commands, foreign, env, context.variables) : undefined;
+  const current = check.reported > 0 ? commandsOf(site, setupLength) : commands;
+  const other = foreign.length ? foreignMention(site, current, foreign, env, context.variables) : undefined;
   if (!other) return;
   const command = other.command;
   const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;
   const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
-  report(command?.segments ?? [...site.segments, 'step'], `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}${other.through ? ` through $${other.through.key}: the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"` : ''}.`, identityFix(env));
+  const through = other.through
+    ? ` through $${other.through.key}: the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"`
+    : '';
+  const message = `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}${through}.`;
+  check.report(command?.segments ?? [...site.segments, 'step'], message, identityFix(env));
 }
 
 /**

@@ -13,7 +13,7 @@ const CASES: Array<[string, Edit, string]> = [
   ['a role ARN that is not one', (p) => (p.environments[0].oidc.roleArn = 'arn:aws:iam::111111111111:user/x'), 'environments[0].oidc.roleArn: not an IAM role ARN'],
   ['a misspelt field', (p) => (p.environments[0].manualTriger = true), 'environments[0].manualTriger: unknown field'],
   ['an unknown mode', (p) => (p.mode = 'strict'), 'mode: must be one of enforce, warn, off'],
-  ['an unknown rule id', (p) => (p.rules = { 'branch-gates': 'warn' }), 'rules.branch-gates: unknown rule id; known: repository-scope, branch-gate, runner-labels, oidc-role, manual-trigger, deny-image, deny-pipe, deny-script, security-scan'],
+  ['an unknown rule id', (p) => (p.rules = { 'branch-gates': 'warn' }), 'rules.branch-gates: unknown rule id; known: repository-scope, branch-gate, runner-labels, oidc-role, unverifiable-identity, manual-trigger, deny-image, deny-pipe, deny-script, security-scan'],
   ['version 2', (p) => (p.version = 2), 'version: must be 1 (the only policy format version)'],
   ['a branch glob with an open brace', (p) => (p.environments[0].branches = ['release/{a,b']), 'environments[0].branches[0]: not a Bitbucket glob: unclosed "{" in "release/{a,b"'],
   ['a CIDR with host bits', (p) => (p.environments[0].runner.network = { cidrs: ['10.0.0.1/24'] }), 'environments[0].runner.network.cidrs[0]: host bits are set; did you mean 10.0.0.0/24?'],

@@ -9,6 +9,7 @@ describe('the chain', () => {
       'branch-gate',
       'runner-labels',
       'oidc-role',
+      'unverifiable-identity',
       'manual-trigger',
       'deny-image',
       'deny-pipe',

@@ -17,6 +17,7 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
   'runner-labels': 'Puts every step on its environment’s runners.',
   'oidc-role': 'Gives OIDC steps their environment’s cloud identity (AWS, GCP or Vault).',
+  'unverifiable-identity': 'Warns (by default) about commands in OIDC steps that no static reader can follow (eval, source, pipes into a shell).',
   'manual-trigger': 'Makes steps of manual-trigger environments wait for a person.',
   'deny-image': 'Blocks denied images.',
   'deny-pipe': 'Blocks denied pipes.',
