@@ -145,3 +145,17 @@ export function comparePullRequest(input: CompareInput): Comparison {
     destinationProblems: input.destination?.problems ?? [],
   };
 }
+
+/** The comparison without the simulated requests and responses: the JSON of `pipeline-guard pr`. */
+export function comparisonSummary(comparison: Comparison) {
+  const side = (run: RunSide) => (run.kind === 'simulated' ? { outcome: run.result.outcome, definition: run.result.target.selection.path ?? null } : run.kind === 'unusable' ? { outcome: 'unusable', reason: run.reason, line: run.line ?? null } : { outcome: 'absent' });
+  return {
+    passed: comparison.passed,
+    sourceBranch: comparison.sourceBranch,
+    destinationBranch: comparison.destinationBranch,
+    policyRevision: comparison.policyRevision ?? null,
+    runs: comparison.runs.map((run) => ({ id: run.id, label: run.label, fails: run.fails, before: side(run.before), after: side(run.after), introduced: run.introduced, existing: run.existing, fixed: run.fixed, warnings: run.warnings })),
+    sourceProblems: comparison.sourceProblems,
+    destinationProblems: comparison.destinationProblems,
+  };
+}

@@ -24,7 +24,13 @@ export interface ImportLocation {
   readonly path: string;
 }
 
-/** Reads a file: its text, or undefined when it does not exist. Rejects on a fault (Bitbucket down, 429 past the budget). */
+/** A reader that cannot reach a file by design (the command line and another repository), as opposed to a fault. */
+export class ImportOutOfReach extends Error {}
+
+/**
+ * Reads a file: its text, or undefined when it does not exist. Rejects on a fault (Bitbucket down, 429 past the
+ * budget), or with ImportOutOfReach when this reader cannot reach that file at all.
+ */
 export type FileReader = (location: ImportLocation) => Promise<string | undefined>;
 
 export interface ImportProblem {
@@ -41,6 +47,8 @@ export interface ResolvedImport {
   readonly location: ImportLocation;
   /** `other-repo@main:bitbucket-pipelines.yml`: how messages and annotations name the file. */
   readonly label: string;
+  /** The line of the `import:` in the importing file. */
+  readonly line?: number;
 }
 
 export interface ResolvedFile {
@@ -117,11 +125,11 @@ function startsWith(path: Path, prefix: Path): boolean {
 }
 
 interface ReadCache {
-  get(location: ImportLocation): Promise<{ text: string | undefined } | { error: string }>;
+  get(location: ImportLocation): Promise<{ text: string | undefined } | { error: string; fault: boolean }>;
 }
 
 function readOnce(read: FileReader): ReadCache {
-  const seen = new Map<string, Promise<{ text: string | undefined } | { error: string }>>();
+  const seen = new Map<string, Promise<{ text: string | undefined } | { error: string; fault: boolean }>>();
   return {
     get(location) {
       const key = locationKey(location);
@@ -129,7 +137,7 @@ function readOnce(read: FileReader): ReadCache {
       if (!pending) {
         pending = read(location).then(
           (text) => ({ text }),
-          (error: unknown) => ({ error: (error as Error)?.message ?? String(error) }),
+          (error: unknown) => ({ error: (error as Error)?.message ?? String(error), fault: !(error instanceof ImportOutOfReach) }),
         );
         seen.set(key, pending);
       }
@@ -141,7 +149,7 @@ function readOnce(read: FileReader): ReadCache {
 async function importedPipeline(target: { location: ImportLocation; pipeline: string }, files: ReadCache): Promise<{ value: unknown; inner: Path; positionOf: (path: Path) => SourcePosition | undefined } | { reason: string; fault: boolean }> {
   const label = locationLabel(target.location);
   const answer = await files.get(target.location);
-  if ('error' in answer) return { reason: `${label} could not be read (${answer.error})`, fault: true };
+  if ('error' in answer) return { reason: `${label} could not be read (${answer.error})`, fault: answer.fault };
   if (answer.text === undefined) return { reason: `${label} does not exist${target.location.ref ? ` on ${target.location.ref}` : ''}`, fault: false };
   let parsed;
   try {
@@ -203,7 +211,7 @@ export async function resolvePipelineFile(text: string, read: FileReader): Promi
     const found = entry.result as Exclude<typeof entry.result, { reason: string } | undefined>;
     config = replaceAt(config, entry.path, found.value);
     const label = locationLabel(entry.location!);
-    imports.push({ import: entry.written, location: entry.location!, label });
+    imports.push({ import: entry.written, location: entry.location!, label, line });
     mappings.push({ prefix: entry.path, label, inner: found.inner, positionOf: found.positionOf });
   }
   const positionOf = (path: Path): SourcePosition | undefined => {
