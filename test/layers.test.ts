@@ -20,7 +20,7 @@ const RANK: Record<string, number> = {
   trust: 4,
   pullrequest: 4.5,
   provider: 5,
-  prcheck: 5,
+  prcheck: 5.5,
   settings: 6,
   cli: 6,
   forge: 7,
