@@ -194,6 +194,15 @@ async function repositoryOf(deps: EvaluateDependencies, ref: PullRequestRef, pol
   }
 }
 
+/**
+ * "No file at either commit" passes the check, so it is confirmed on the destination branch by name (cached for a
+ * few minutes): Bitbucket not reading a file by the pull request's short commit hash must be a fault, not a pass.
+ */
+async function confirmNoPipelines(files: FileSource, ref: PullRequestRef, pullRequest: PullRequestInfo): Promise<void> {
+  if ((await files.read(ref.repository, pullRequest.destinationBranch, PIPELINE_FILE, false)) === undefined) return;
+  throw new CheckFault('Bitbucket', `Bitbucket found no ${PIPELINE_FILE} at commit ${pullRequest.destinationCommit.slice(0, 12)} of ${pullRequest.destinationBranch}, yet the branch has one: the file could not be read at the pull request's commits`);
+}
+
 /** Reads and compares; throws CheckFault when anything it needs cannot be read. */
 export async function evaluatePullRequest(deps: EvaluateDependencies, ref: PullRequestRef, known?: PullRequestInfo): Promise<Evaluation> {
   const pullRequest = known ?? (await readPullRequest(deps.client, ref));
@@ -204,6 +213,7 @@ export async function evaluatePullRequest(deps: EvaluateDependencies, ref: PullR
     files.read(pullRequest.sourceRepository, pullRequest.sourceCommit, PIPELINE_FILE, true),
     files.read(ref.repository, pullRequest.destinationCommit, PIPELINE_FILE, true),
   ]);
+  if (sourceText === undefined && destinationText === undefined) await confirmNoPipelines(files, ref, pullRequest);
   if (sourceText === undefined) return { kind: destinationText === undefined ? 'no-pipelines' : 'source-missing', pullRequest, policy };
   const [source, destination] = await Promise.all([
     resolveSide(sourceText, importReader(files, pullRequest.sourceRepository, pullRequest.sourceCommit)),

@@ -115,6 +115,14 @@ describe('merge check', () => {
     expect(answer).toMatchObject({ success: true, message: expect.stringContaining('neither feature/x nor main has a bitbucket-pipelines.yml') });
   });
 
+  it('does not pass "no pipeline file" when Bitbucket cannot read the commits but the branch has the file', async () => {
+    const env = await ready('main.yml', 'main.yml');
+    env.stub.inject((r) => (r.path.includes(`/src/${PR_COMMIT.slice(0, 12)}/`) || r.path.includes(`/src/${MAIN_COMMIT.slice(0, 12)}/`) ? { status: 404, text: '{}' } : undefined));
+    const answer = await checkOf(env).check(pushEvent);
+    expect(answer.success).toBe(false);
+    expect(answer.message).toContain('yet the branch has one');
+  });
+
   it('waits out a 429 with Retry-After inside the budget', async () => {
     const env = await ready('newly-blocks-main.yml', 'main.yml');
     let limited = 1;
