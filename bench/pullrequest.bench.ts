@@ -24,7 +24,8 @@ const WS = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const REPO = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
 const MAIN = 'a'.repeat(40);
 
-const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
+const p95 = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)];
 const commitOf = (i: number) => i.toString(16).padStart(8, '0').repeat(5);
 
 interface Case {
@@ -45,16 +46,44 @@ async function runCase(entry: Case) {
     workspace: WS,
     latencyMs: LATENCY_MS,
     repositories: [
-      { uuid: REPO, slug: 'website', commits: { [MAIN]: { 'bitbucket-pipelines.yml': fixture('main.yml') } }, refs: { main: MAIN } },
-      { uuid: '{b2c3d4e5-0009-4a00-8000-00000000b009}', slug: 'shared-pipelines', commits: { ['c'.repeat(40)]: { 'bitbucket-pipelines.yml': fixture('shared-pipelines.yml'), 'ci/standard.yml': fixture('shared-standard.yml') } }, refs: { main: 'c'.repeat(40), v2: 'c'.repeat(40) } },
+      {
+        uuid: REPO,
+        slug: 'website',
+        commits: { [MAIN]: { 'bitbucket-pipelines.yml': fixture('main.yml') } },
+        refs: { main: MAIN },
+      },
+      {
+        uuid: '{b2c3d4e5-0009-4a00-8000-00000000b009}',
+        slug: 'shared-pipelines',
+        commits: {
+          ['c'.repeat(40)]: {
+            'bitbucket-pipelines.yml': fixture('shared-pipelines.yml'),
+            'ci/standard.yml': fixture('shared-standard.yml'),
+          },
+        },
+        refs: { main: 'c'.repeat(40), v2: 'c'.repeat(40) },
+      },
     ],
-    pullRequests: [{ id: 1, title: 'bench', repository: REPO, source: { branch: 'feature/x', commit: MAIN }, destination: { branch: 'main', commit: MAIN } }],
+    pullRequests: [
+      {
+        id: 1,
+        title: 'bench',
+        repository: REPO,
+        source: { branch: 'feature/x', commit: MAIN },
+        destination: { branch: 'main', commit: MAIN },
+      },
+    ],
   });
   const kv = createMemoryKv();
   const policy = parseYaml(readFileSync(path.join(ROOT, 'examples/policy.yaml'), 'utf8')).value;
   await kv.set(POLICY_KEY, { revision: 1, policy, savedAt: '2026-12-01T00:00:00.000Z', savedBy: 'bench' });
   const check = createMergeCheck({ kv, bitbucket: stub.request, log: () => undefined });
-  const event = (type: string) => ({ workspace: { uuid: WS }, repository: { uuid: REPO }, pullrequest: { id: 1 }, trigger: { type } });
+  const event = (type: string) => ({
+    workspace: { uuid: WS },
+    repository: { uuid: REPO },
+    pullrequest: { id: 1 },
+    trigger: { type },
+  });
   const pushed: number[] = [];
   const merged: number[] = [];
   const calls: number[] = [];
@@ -93,10 +122,16 @@ async function main() {
     console.log(JSON.stringify({ latencyMs: LATENCY_MS, pushes: PUSHES, results, forgeBundleBytes: bundles }, null, 2));
     return;
   }
-  console.log(`Merge check against a Bitbucket stand-in answering in ${LATENCY_MS} ms, ${PUSHES} pushes each (each push: on-code-pushed, then on-merge):`);
-  console.log('case                    on-code-pushed p95   on-merge p95 (cache)   calls, first push   calls per push   calls per merge');
+  console.log(
+    `Merge check against a Bitbucket stand-in answering in ${LATENCY_MS} ms, ${PUSHES} pushes each (each push: on-code-pushed, then on-merge):`,
+  );
+  console.log(
+    'case                    on-code-pushed p95   on-merge p95 (cache)   calls, first push   calls per push   calls per merge',
+  );
   for (const r of results)
-    console.log(`${r.case.padEnd(24)}${`${r.pushP95Ms} ms`.padEnd(21)}${`${r.mergeP95Ms} ms`.padEnd(23)}${String(r.callsFirstPush).padEnd(20)}${r.callsPerPush.toFixed(1).padEnd(17)}${r.callsPerMerge.toFixed(1)}`);
+    console.log(
+      `${r.case.padEnd(24)}${`${r.pushP95Ms} ms`.padEnd(21)}${`${r.mergeP95Ms} ms`.padEnd(23)}${String(r.callsFirstPush).padEnd(20)}${r.callsPerPush.toFixed(1).padEnd(17)}${r.callsPerMerge.toFixed(1)}`,
+    );
   console.log('\nForge-built entries (webpack, Forge settings):');
   for (const entry of built) console.log(`  ${entry.name.padEnd(14)} ${entry.bytes.toLocaleString('en')} bytes`);
 }

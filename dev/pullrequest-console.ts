@@ -23,25 +23,86 @@ export const CONSOLE_PR = {
   sourceCommit: '7a9c2b4d6e8f5e1f0c3a9b7d2e4f6a8c0b1d3e5f',
 } as const;
 
-export function createPullRequestConsole(kv: KeyValueStore, repositories: RepositoryLookup, log: (message: string) => void) {
+export function createPullRequestConsole(
+  kv: KeyValueStore,
+  repositories: RepositoryLookup,
+  log: (message: string) => void,
+) {
   const stub = createPullRequestStub({
     workspace: CONSOLE_PR.workspace,
     repositories: [
-      { uuid: CONSOLE_PR.repository, slug: 'website', fullName: 'acme/website', project: 'WEB', commits: { [CONSOLE_PR.mainCommit]: { 'bitbucket-pipelines.yml': read('main.yml') }, [CONSOLE_PR.sourceCommit]: { 'bitbucket-pipelines.yml': read('newly-blocks-main.yml') } }, refs: { main: CONSOLE_PR.mainCommit, 'feature/tools': CONSOLE_PR.sourceCommit } },
-      { uuid: '{b2c3d4e5-0009-4a00-8000-00000000b009}', slug: 'shared-pipelines', commits: { '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d': { 'bitbucket-pipelines.yml': read('shared-pipelines.yml'), 'ci/standard.yml': read('shared-standard.yml') } }, refs: { main: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d', v2: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d' } },
+      {
+        uuid: CONSOLE_PR.repository,
+        slug: 'website',
+        fullName: 'acme/website',
+        project: 'WEB',
+        commits: {
+          [CONSOLE_PR.mainCommit]: { 'bitbucket-pipelines.yml': read('main.yml') },
+          [CONSOLE_PR.sourceCommit]: { 'bitbucket-pipelines.yml': read('newly-blocks-main.yml') },
+        },
+        refs: { main: CONSOLE_PR.mainCommit, 'feature/tools': CONSOLE_PR.sourceCommit },
+      },
+      {
+        uuid: '{b2c3d4e5-0009-4a00-8000-00000000b009}',
+        slug: 'shared-pipelines',
+        commits: {
+          '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d': {
+            'bitbucket-pipelines.yml': read('shared-pipelines.yml'),
+            'ci/standard.yml': read('shared-standard.yml'),
+          },
+        },
+        refs: { main: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d', v2: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d' },
+      },
     ],
-    pullRequests: [{ id: CONSOLE_PR.id, title: 'Install the build tools', repository: CONSOLE_PR.repository, source: { branch: 'feature/tools', commit: CONSOLE_PR.sourceCommit }, destination: { branch: 'main', commit: CONSOLE_PR.mainCommit } }],
+    pullRequests: [
+      {
+        id: CONSOLE_PR.id,
+        title: 'Install the build tools',
+        repository: CONSOLE_PR.repository,
+        source: { branch: 'feature/tools', commit: CONSOLE_PR.sourceCommit },
+        destination: { branch: 'main', commit: CONSOLE_PR.mainCommit },
+      },
+    ],
   });
   const check = createMergeCheck({ kv, bitbucket: stub.request, repositories, log });
-  const views: ViewHandlers = createViewHandlers({ kv, bitbucket: stub.request, canRead: async () => true, repositories, log });
+  const views: ViewHandlers = createViewHandlers({
+    kv,
+    bitbucket: stub.request,
+    canRead: async () => true,
+    repositories,
+    log,
+  });
   const contexts = {
-    panel: { workspaceId: CONSOLE_PR.workspace, accountId: 'console-admin', extension: { type: 'bitbucket:repoPullRequestOverviewPanel', repository: { uuid: CONSOLE_PR.repository }, pullRequest: { id: CONSOLE_PR.id } } },
-    file: { workspaceId: CONSOLE_PR.workspace, accountId: 'console-admin', extension: { type: 'bitbucket:repoCodeFileViewer', repository: { uuid: CONSOLE_PR.repository }, file: { path: 'bitbucket-pipelines.yml' }, commit: { hash: CONSOLE_PR.sourceCommit } } },
+    panel: {
+      workspaceId: CONSOLE_PR.workspace,
+      accountId: 'console-admin',
+      extension: {
+        type: 'bitbucket:repoPullRequestOverviewPanel',
+        repository: { uuid: CONSOLE_PR.repository },
+        pullRequest: { id: CONSOLE_PR.id },
+      },
+    },
+    file: {
+      workspaceId: CONSOLE_PR.workspace,
+      accountId: 'console-admin',
+      extension: {
+        type: 'bitbucket:repoCodeFileViewer',
+        repository: { uuid: CONSOLE_PR.repository },
+        file: { path: 'bitbucket-pipelines.yml' },
+        commit: { hash: CONSOLE_PR.sourceCommit },
+      },
+    },
   } as const;
   return {
     stub,
     /** The merge check on the console's pull request, as Bitbucket would call it. */
-    runCheck: (trigger: 'on-code-pushed' | 'on-merge') => check({ workspace: { uuid: CONSOLE_PR.workspace }, repository: { uuid: CONSOLE_PR.repository }, pullrequest: { id: CONSOLE_PR.id }, trigger: { type: trigger } }),
+    runCheck: (trigger: 'on-code-pushed' | 'on-merge') =>
+      check({
+        workspace: { uuid: CONSOLE_PR.workspace },
+        repository: { uuid: CONSOLE_PR.repository },
+        pullrequest: { id: CONSOLE_PR.id },
+        trigger: { type: trigger },
+      }),
     invoke(view: 'panel' | 'file', key: string, payload: unknown) {
       if (!(VIEW_FUNCTIONS as readonly string[]).includes(key)) return undefined;
       return views[key as (typeof VIEW_FUNCTIONS)[number]](contexts[view], payload);

@@ -70,17 +70,33 @@ export function createPullRequestStub(options: PullRequestStubOptions) {
       title: pr.title,
       state: 'OPEN',
       // Bitbucket gives 12-character hashes here.
-      source: { branch: { name: pr.source.branch }, commit: { hash: pr.source.commit.slice(0, 12) }, repository: { uuid: sourceRepository.uuid, full_name: sourceRepository.fullName ?? sourceRepository.slug } },
-      destination: { branch: { name: pr.destination.branch }, commit: { hash: pr.destination.commit.slice(0, 12) }, repository: { uuid: repository.uuid, full_name: repository.fullName ?? repository.slug } },
+      source: {
+        branch: { name: pr.source.branch },
+        commit: { hash: pr.source.commit.slice(0, 12) },
+        repository: { uuid: sourceRepository.uuid, full_name: sourceRepository.fullName ?? sourceRepository.slug },
+      },
+      destination: {
+        branch: { name: pr.destination.branch },
+        commit: { hash: pr.destination.commit.slice(0, 12) },
+        repository: { uuid: repository.uuid, full_name: repository.fullName ?? repository.slug },
+      },
     };
   };
 
   const fileAt = (repository: StubRepository, commitOrRef: string, path: string): string | undefined => {
-    const commit = repository.refs[commitOrRef] ?? Object.keys(repository.commits).find((hash) => hash.startsWith(commitOrRef) && commitOrRef.length >= 7);
+    const commit =
+      repository.refs[commitOrRef] ??
+      Object.keys(repository.commits).find((hash) => hash.startsWith(commitOrRef) && commitOrRef.length >= 7);
     return commit === undefined ? undefined : repository.commits[commit]?.[path];
   };
 
-  const recordReport = (request: RestRequest, repository: StubRepository, commit: string, id: string, annotations: boolean): RestResponse => {
+  const recordReport = (
+    request: RestRequest,
+    repository: StubRepository,
+    commit: string,
+    id: string,
+    annotations: boolean,
+  ): RestResponse => {
     let entry = reports.find((r) => r.repository === repository.uuid && r.commit === commit && r.id === id);
     if (!annotations) {
       if (entry) Object.assign(entry, { report: request.body, annotations: [] });
@@ -89,8 +105,10 @@ export function createPullRequestStub(options: PullRequestStubOptions) {
     }
     if (!entry) return notFound(`no report ${id} on ${commit}`);
     const batch = Array.isArray(request.body) ? request.body : [];
-    if (batch.length > 100) return json(400, { type: 'error', error: { message: 'at most 100 annotations per request' } });
-    if (entry.annotations.length + batch.length > 1000) return json(400, { type: 'error', error: { message: 'at most 1000 annotations per report' } });
+    if (batch.length > 100)
+      return json(400, { type: 'error', error: { message: 'at most 100 annotations per request' } });
+    if (entry.annotations.length + batch.length > 1000)
+      return json(400, { type: 'error', error: { message: 'at most 1000 annotations per report' } });
     entry.annotations.push(...batch);
     return json(200, { values: batch });
   };
@@ -98,11 +116,19 @@ export function createPullRequestStub(options: PullRequestStubOptions) {
   const answer = (request: RestRequest): RestResponse => {
     const [pathname] = request.path.split('?');
     const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts[0] !== '2.0' || parts[1] !== 'repositories' || parts[2] !== options.workspace) return notFound(`the stand-in does not serve ${request.path}`);
+    if (parts[0] !== '2.0' || parts[1] !== 'repositories' || parts[2] !== options.workspace)
+      return notFound(`the stand-in does not serve ${request.path}`);
     const repository = repositoryOf(parts[3] ?? '');
     if (!repository) return notFound(`no repository ${parts[3]}`);
     const rest = parts.slice(4);
-    if (request.method === 'GET' && rest.length === 0) return json(200, { type: 'repository', uuid: repository.uuid, slug: repository.slug, full_name: repository.fullName ?? `acme/${repository.slug}`, project: repository.project ? { key: repository.project } : undefined });
+    if (request.method === 'GET' && rest.length === 0)
+      return json(200, {
+        type: 'repository',
+        uuid: repository.uuid,
+        slug: repository.slug,
+        full_name: repository.fullName ?? `acme/${repository.slug}`,
+        project: repository.project ? { key: repository.project } : undefined,
+      });
     if (request.method === 'GET' && rest[0] === 'pullrequests' && rest.length === 2) {
       const pr = pullRequests.get(`${repository.uuid}#${rest[1]}`);
       return pr ? json(200, pullRequestBody(pr)) : notFound(`no pull request ${rest[1]}`);
@@ -111,8 +137,10 @@ export function createPullRequestStub(options: PullRequestStubOptions) {
       const text = fileAt(repository, rest[1], rest.slice(2).join('/'));
       return text === undefined ? notFound(`no file ${rest.slice(2).join('/')} at ${rest[1]}`) : { status: 200, text };
     }
-    if (rest[0] === 'commit' && rest[2] === 'reports' && rest.length === 4 && request.method === 'PUT') return recordReport(request, repository, rest[1], rest[3], false);
-    if (rest[0] === 'commit' && rest[2] === 'reports' && rest[4] === 'annotations' && request.method === 'POST') return recordReport(request, repository, rest[1], rest[3], true);
+    if (rest[0] === 'commit' && rest[2] === 'reports' && rest.length === 4 && request.method === 'PUT')
+      return recordReport(request, repository, rest[1], rest[3], false);
+    if (rest[0] === 'commit' && rest[2] === 'reports' && rest[4] === 'annotations' && request.method === 'POST')
+      return recordReport(request, repository, rest[1], rest[3], true);
     return notFound(`the stand-in does not serve ${request.method} ${request.path}`);
   };
 

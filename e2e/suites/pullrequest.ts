@@ -15,21 +15,41 @@ const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/poli
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const violations = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })
+    (
+      window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe
+      .run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        resultTypes: ['violations'],
+      })
       .then((r) => r.violations),
   )) as Array<{ id: string; impact?: string; help: string; nodes: { target: string[] }[] }>;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join('; ')}`,
+    );
 }
 
 async function post(url: string, body: unknown) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return response.json() as Promise<Record<string, unknown>>;
 }
 
 export const pullrequest: Suite = async ({ page, app, test }) => {
   await test('the example policy is saved for the pull-request pages', async () => {
-    const saved = await post(new URL('/__dev/invoke/savePolicy', app.url).toString(), { expectedRevision: 0, policyText: EXAMPLE_POLICY });
+    const saved = await post(new URL('/__dev/invoke/savePolicy', app.url).toString(), {
+      expectedRevision: 0,
+      policyText: EXAMPLE_POLICY,
+    });
     expect(saved.ok === true, `the example policy was not saved: ${JSON.stringify(saved)}`);
   });
 
@@ -39,9 +59,15 @@ export const pullrequest: Suite = async ({ page, app, test }) => {
     await verdict.waitFor({ timeout: TIMEOUT });
     expect((await verdict.innerText()).includes('makes 1 run on main worse'), `verdict: ${await verdict.innerText()}`);
     const push = page.locator('section[data-run=push]');
-    expect((await push.getByRole('heading', { level: 3 }).innerText()).includes('worse than today'), 'the push run is not marked worse');
+    expect(
+      (await push.getByRole('heading', { level: 3 }).innerText()).includes('worse than today'),
+      'the push run is not marked worse',
+    );
     const newViolation = await push.getByRole('list', { name: /New violations/ }).innerText();
-    expect(/\[deny-script\] step "Install tools".*line 15.*Fix: /s.test(newViolation), `new violation: ${newViolation}`);
+    expect(
+      /\[deny-script\] step "Install tools".*line 15.*Fix: /s.test(newViolation),
+      `new violation: ${newViolation}`,
+    );
     const redeploy = page.locator('section[data-run="custom:redeploy"]');
     const row = redeploy.getByRole('row', { name: /PROD redeploy/ });
     expect((await row.innerText()).includes('self.hosted, linux, prod'), `redeploy row: ${await row.innerText()}`);
@@ -62,7 +88,10 @@ export const pullrequest: Suite = async ({ page, app, test }) => {
     await page.getByLabel('Run', { exact: true }).selectOption({ label: 'Custom pipeline redeploy' });
     await page.getByLabel(/^Branch/).fill('feature/x');
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.getByRole('status').filter({ hasText: 'Showing Custom pipeline redeploy.' }).waitFor({ timeout: TIMEOUT });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Showing Custom pipeline redeploy.' })
+      .waitFor({ timeout: TIMEOUT });
     const result = await page.getByTestId('file-result').innerText();
     expect(result.includes('[branch-gate]') && result.includes('feature/x'), `custom run on feature/x: ${result}`);
     await page.getByLabel('Run', { exact: true }).selectOption({ label: 'Another branch…' });
@@ -79,10 +108,18 @@ export const pullrequest: Suite = async ({ page, app, test }) => {
 
   await test('the merge check fails the pull request and writes its report; on-merge answers from the cache', async () => {
     const pushed = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-code-pushed' });
-    expect(pushed.success === false && String(pushed.message).includes('BLOCKED after this merge'), `check: ${JSON.stringify(pushed)}`);
+    expect(
+      pushed.success === false && String(pushed.message).includes('BLOCKED after this merge'),
+      `check: ${JSON.stringify(pushed)}`,
+    );
     const merged = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-merge' });
     expect(merged.cached === true && merged.calls === 1, `on-merge: ${JSON.stringify(merged)}`);
-    const reports = (await (await fetch(new URL('/__dev/pr/reports', app.url))).json()) as { reports: Array<{ report: { result: string }; annotations: unknown[] }> };
-    expect(reports.reports[0]?.report.result === 'FAILED' && reports.reports[0].annotations.length === 1, `reports: ${JSON.stringify(reports)}`);
+    const reports = (await (await fetch(new URL('/__dev/pr/reports', app.url))).json()) as {
+      reports: Array<{ report: { result: string }; annotations: unknown[] }>;
+    };
+    expect(
+      reports.reports[0]?.report.result === 'FAILED' && reports.reports[0].annotations.length === 1,
+      `reports: ${JSON.stringify(reports)}`,
+    );
   });
 };

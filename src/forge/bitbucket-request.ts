@@ -12,7 +12,11 @@ export const bitbucketRequestAsApp: BitbucketRequest = async ({ method, path, bo
     headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after') ?? undefined, text: await response.text() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after') ?? undefined,
+    text: await response.text(),
+  };
 };
 
 /** Bitbucket shows a repository to a user who may read it; any other answer (or none) means no. */

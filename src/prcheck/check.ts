@@ -10,7 +10,15 @@ import { comparisonInsights, annotationBatches, REPORT_ID, type CodeInsights } f
 import { comparisonMessage } from '../pullrequest/message';
 import type { RepositoryLookup } from '../provider/repository-lookup';
 import type { KeyValueStore } from '../storage/kv';
-import { CheckFault, evaluatePullRequest, loadPolicy, readPullRequest, type Evaluation, type PullRequestInfo, type PullRequestRef } from './evaluate';
+import {
+  CheckFault,
+  evaluatePullRequest,
+  loadPolicy,
+  readPullRequest,
+  type Evaluation,
+  type PullRequestInfo,
+  type PullRequestRef,
+} from './evaluate';
 import { BitbucketFault, createRestClient, paths, type BitbucketRequest, type RestClient } from './rest';
 
 export interface MergeCheckAnswer {
@@ -44,13 +52,25 @@ const resultKey = (repository: string, pr: PullRequestInfo, revision: number | '
   `prcheck:result:${repository.replace(/[{}]/g, '')}:${pr.sourceCommit}:${pr.destinationCommit}:${revision}`;
 
 const short = (hash: string) => hash.slice(0, 12);
-const RERUN = 'Re-run the check from the pull request (its merge checks list has Re-run), or push again; at a merge, try the merge again.';
+const RERUN =
+  'Re-run the check from the pull request (its merge checks list has Re-run), or push again; at a merge, try the merge again.';
 
 function faultAnswer(error: unknown, onFault: 'fail' | 'pass'): MergeCheckAnswer {
-  const what = error instanceof CheckFault ? `${error.source} could not be read: ${error.message}` : error instanceof BitbucketFault ? `Bitbucket could not be read: ${error.message}` : `an internal fault: ${(error as Error)?.message ?? String(error)}`;
+  const what =
+    error instanceof CheckFault
+      ? `${error.source} could not be read: ${error.message}`
+      : error instanceof BitbucketFault
+        ? `Bitbucket could not be read: ${error.message}`
+        : `an internal fault: ${(error as Error)?.message ?? String(error)}`;
   if (onFault === 'pass')
-    return { success: true, message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict: the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass), and Pipeline Guard still checks every pipeline when it runs. ${RERUN}` };
-  return { success: false, message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict on your pipeline, and nothing was simulated. ${RERUN}` };
+    return {
+      success: true,
+      message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict: the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass), and Pipeline Guard still checks every pipeline when it runs. ${RERUN}`,
+    };
+  return {
+    success: false,
+    message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict on your pipeline, and nothing was simulated. ${RERUN}`,
+  };
 }
 
 /** What the check says when there was nothing to compare. */
@@ -58,23 +78,48 @@ function plainAnswer(evaluation: Exclude<Evaluation, { kind: 'compared' }>): Mer
   const pr = evaluation.pullRequest;
   switch (evaluation.kind) {
     case 'no-policy':
-      return { success: true, message: 'Pipeline Guard: no workspace policy has been saved yet, so there is nothing to check.' };
+      return {
+        success: true,
+        message: 'Pipeline Guard: no workspace policy has been saved yet, so there is nothing to check.',
+      };
     case 'no-pipelines':
-      return { success: true, message: `Pipeline Guard: neither ${pr.sourceBranch} nor ${pr.destinationBranch} has a bitbucket-pipelines.yml, so no pipeline would run.` };
+      return {
+        success: true,
+        message: `Pipeline Guard: neither ${pr.sourceBranch} nor ${pr.destinationBranch} has a bitbucket-pipelines.yml, so no pipeline would run.`,
+      };
     case 'source-missing':
-      return { success: false, message: `Pipeline Guard could not find bitbucket-pipelines.yml at the source commit ${short(pr.sourceCommit)}, though ${pr.destinationBranch} has one. If this pull request deletes the file on purpose, ask a workspace admin to mark the check as not required for this merge. ${RERUN}` };
+      return {
+        success: false,
+        message: `Pipeline Guard could not find bitbucket-pipelines.yml at the source commit ${short(pr.sourceCommit)}, though ${pr.destinationBranch} has one. If this pull request deletes the file on purpose, ask a workspace admin to mark the check as not required for this merge. ${RERUN}`,
+      };
     case 'unusable':
-      return { success: false, message: `Pipeline Guard cannot use bitbucket-pipelines.yml at ${short(pr.sourceCommit)}${evaluation.line !== undefined ? `, line ${evaluation.line}` : ''}: ${evaluation.reason}. Bitbucket would not run it either. Fix the file and push again.` };
+      return {
+        success: false,
+        message: `Pipeline Guard cannot use bitbucket-pipelines.yml at ${short(pr.sourceCommit)}${evaluation.line !== undefined ? `, line ${evaluation.line}` : ''}: ${evaluation.reason}. Bitbucket would not run it either. Fix the file and push again.`,
+      };
   }
 }
 
 /** Writes the report, then the annotations in batches; returns why it could not, or undefined. */
-async function writeReport(client: RestClient, ref: PullRequestRef, commit: string, insights: CodeInsights): Promise<string | undefined> {
+async function writeReport(
+  client: RestClient,
+  ref: PullRequestRef,
+  commit: string,
+  insights: CodeInsights,
+): Promise<string | undefined> {
   try {
-    const report = await client.send('PUT', paths.report(ref.workspace, ref.repository, commit, REPORT_ID), insights.report);
+    const report = await client.send(
+      'PUT',
+      paths.report(ref.workspace, ref.repository, commit, REPORT_ID),
+      insights.report,
+    );
     if (report.status < 200 || report.status >= 300) return `Bitbucket answered ${report.status}`;
     for (const batch of annotationBatches(insights.annotations)) {
-      const answer = await client.send('POST', paths.annotations(ref.workspace, ref.repository, commit, REPORT_ID), batch);
+      const answer = await client.send(
+        'POST',
+        paths.annotations(ref.workspace, ref.repository, commit, REPORT_ID),
+        batch,
+      );
       if (answer.status < 200 || answer.status >= 300) return `the annotations were refused (${answer.status})`;
     }
     return undefined;
@@ -85,8 +130,11 @@ async function writeReport(client: RestClient, ref: PullRequestRef, commit: stri
 
 function seeMore(commit: string, reportProblem: string | undefined, written: boolean): string {
   const panel = 'the Pipeline Guard panel on the Overview tab of this pull request';
-  if (reportProblem) return `Every run, step and change: ${panel}. (The Code Insights report could not be written: ${reportProblem}.)`;
-  return written ? `Every run, step and change: ${panel}, and the Code Insights report "Pipeline Guard" on commit ${short(commit)}.` : `Every run, step and change: ${panel}.`;
+  if (reportProblem)
+    return `Every run, step and change: ${panel}. (The Code Insights report could not be written: ${reportProblem}.)`;
+  return written
+    ? `Every run, step and change: ${panel}, and the Code Insights report "Pipeline Guard" on commit ${short(commit)}.`
+    : `Every run, step and change: ${panel}.`;
 }
 
 export interface CheckOutcome extends MergeCheckAnswer {
@@ -99,25 +147,54 @@ export function createMergeCheck(deps: MergeCheckDependencies) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((message: string) => console.log(message));
 
-  const answerCompared = async (client: RestClient, ref: PullRequestRef, evaluation: Extract<Evaluation, { kind: 'compared' }>, writeInsights: boolean): Promise<MergeCheckAnswer> => {
+  const answerCompared = async (
+    client: RestClient,
+    ref: PullRequestRef,
+    evaluation: Extract<Evaluation, { kind: 'compared' }>,
+    writeInsights: boolean,
+  ): Promise<MergeCheckAnswer> => {
     const { comparison, pullRequest } = evaluation;
     const summary = comparisonMessage(comparison, { maxLength: 2_000 });
     const insights = comparisonInsights(comparison, summary, 'bitbucket-pipelines.yml', evaluation.source.imports);
     // An unchanged file with nothing to show needs no report: that is what keeps a busy repository at two calls a push.
     const worthWriting = writeInsights && !(evaluation.unchanged && insights.annotations.length === 0);
     const problem = worthWriting ? await writeReport(client, ref, pullRequest.sourceCommit, insights) : undefined;
-    if (problem) log(`pipeline-guard: the Code Insights report for ${short(pullRequest.sourceCommit)} could not be written: ${problem}`);
-    const note = [evaluation.destinationNote ? `Note: ${evaluation.destinationNote}.` : '', insights.omitted ? `(${insights.omitted} annotations did not fit the report's 1,000.)` : ''].filter(Boolean).join(' ');
-    const message = comparisonMessage(comparison, { seeMore: `${note ? `${note}\n` : ''}${seeMore(pullRequest.sourceCommit, problem, worthWriting)}` });
+    if (problem)
+      log(
+        `pipeline-guard: the Code Insights report for ${short(pullRequest.sourceCommit)} could not be written: ${problem}`,
+      );
+    const note = [
+      evaluation.destinationNote ? `Note: ${evaluation.destinationNote}.` : '',
+      insights.omitted ? `(${insights.omitted} annotations did not fit the report's 1,000.)` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const message = comparisonMessage(comparison, {
+      seeMore: `${note ? `${note}\n` : ''}${seeMore(pullRequest.sourceCommit, problem, worthWriting)}`,
+    });
     return { success: comparison.passed, message };
   };
 
-  const evaluateAndAnswer = async (client: RestClient, ref: PullRequestRef, onMerge: boolean, known?: PullRequestInfo): Promise<MergeCheckAnswer> => {
-    const evaluation = await evaluatePullRequest({ client, kv: deps.kv, repositories: deps.repositories, now: now(), log }, ref, known);
-    const answer = evaluation.kind === 'compared' ? await answerCompared(client, ref, evaluation, !onMerge) : plainAnswer(evaluation);
+  const evaluateAndAnswer = async (
+    client: RestClient,
+    ref: PullRequestRef,
+    onMerge: boolean,
+    known?: PullRequestInfo,
+  ): Promise<MergeCheckAnswer> => {
+    const evaluation = await evaluatePullRequest(
+      { client, kv: deps.kv, repositories: deps.repositories, now: now(), log },
+      ref,
+      known,
+    );
+    const answer =
+      evaluation.kind === 'compared'
+        ? await answerCompared(client, ref, evaluation, !onMerge)
+        : plainAnswer(evaluation);
     const revision = evaluation.kind === 'no-policy' ? 'none' : evaluation.policy.revision;
     try {
-      await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, { ttlSeconds: RESULT_TTL_SECONDS });
+      await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, {
+        ttlSeconds: RESULT_TTL_SECONDS,
+      });
     } catch (error) {
       log(`pipeline-guard: could not cache the check's answer: ${(error as Error)?.message ?? String(error)}`);
     }
@@ -125,19 +202,39 @@ export function createMergeCheck(deps: MergeCheckDependencies) {
   };
 
   /** On merge: the answer cached for exactly these commits and this policy revision, if there is one. */
-  const fromCache = async (client: RestClient, ref: PullRequestRef): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> => {
+  const fromCache = async (
+    client: RestClient,
+    ref: PullRequestRef,
+  ): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> => {
     const pullRequest = await readPullRequest(client, ref);
     const policy = await loadPolicy(deps.kv, now());
-    const cached = await deps.kv.get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none')).catch(() => undefined);
+    const cached = await deps.kv
+      .get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none'))
+      .catch(() => undefined);
     const valid = z.strictObject({ success: z.boolean(), message: z.string().max(10_000) }).safeParse(cached);
     return { answer: valid.success ? valid.data : undefined, pullRequest };
   };
 
   return async function mergeCheck(payload: unknown): Promise<CheckOutcome> {
-    const client = createRestClient(deps.bitbucket, { deadline: Date.now() + (deps.budgetMs ?? DEFAULT_BUDGET_MS), sleep: deps.sleep });
+    const client = createRestClient(deps.bitbucket, {
+      deadline: Date.now() + (deps.budgetMs ?? DEFAULT_BUDGET_MS),
+      sleep: deps.sleep,
+    });
     const parsed = Payload.safeParse(payload);
-    if (!parsed.success) return { success: false, message: 'Pipeline Guard could not check this pull request: the request from Bitbucket does not name a workspace, repository and pull request. This is a fault. ' + RERUN, calls: 0, cached: false };
-    const ref: PullRequestRef = { workspace: parsed.data.workspace.uuid, repository: parsed.data.repository.uuid, id: parsed.data.pullrequest.id };
+    if (!parsed.success)
+      return {
+        success: false,
+        message:
+          'Pipeline Guard could not check this pull request: the request from Bitbucket does not name a workspace, repository and pull request. This is a fault. ' +
+          RERUN,
+        calls: 0,
+        cached: false,
+      };
+    const ref: PullRequestRef = {
+      workspace: parsed.data.workspace.uuid,
+      repository: parsed.data.repository.uuid,
+      id: parsed.data.pullrequest.id,
+    };
     const onMerge = parsed.data.trigger?.type === 'on-merge';
     try {
       let known: PullRequestInfo | undefined;
@@ -147,7 +244,9 @@ export function createMergeCheck(deps: MergeCheckDependencies) {
         known = hit.pullRequest;
       }
       const answer = await evaluateAndAnswer(client, ref, onMerge, known);
-      log(`pipeline-guard: merge check #${ref.id} ${answer.success ? 'passed' : 'failed'} (${client.calls()} Bitbucket calls)`);
+      log(
+        `pipeline-guard: merge check #${ref.id} ${answer.success ? 'passed' : 'failed'} (${client.calls()} Bitbucket calls)`,
+      );
       return { ...answer, calls: client.calls(), cached: false };
     } catch (error) {
       log(`pipeline-guard: merge check #${ref.id} fault: ${(error as Error)?.message ?? String(error)}`);

@@ -13,7 +13,13 @@ import type { RepositoryIdentity } from '../policy/repository';
 import { policyStateFrom } from '../provider/handler';
 import type { RepositoryLookup } from '../provider/repository-lookup';
 import { comparePullRequest, type Comparison } from '../pullrequest/compare';
-import { PIPELINE_FILE, resolvePipelineFile, type FileReader, type ImportLocation, type ResolvedFile } from '../pullrequest/imports';
+import {
+  PIPELINE_FILE,
+  resolvePipelineFile,
+  type FileReader,
+  type ImportLocation,
+  type ResolvedFile,
+} from '../pullrequest/imports';
 import { SimulationInputError } from '../simulate/simulate';
 import { POLICY_KEY } from '../storage/keys';
 import type { KeyValueStore } from '../storage/kv';
@@ -38,9 +44,17 @@ export interface PullRequestRef {
 const BranchSide = z.looseObject({
   branch: z.looseObject({ name: z.string().min(1).max(500) }),
   commit: z.looseObject({ hash: z.string().regex(/^[0-9a-f]{7,64}$/i) }),
-  repository: z.looseObject({ uuid: z.string().max(100).optional(), full_name: z.string().max(300).optional() }).nullish(),
+  repository: z
+    .looseObject({ uuid: z.string().max(100).optional(), full_name: z.string().max(300).optional() })
+    .nullish(),
 });
-const PullRequestAnswer = z.looseObject({ id: z.number().int(), source: BranchSide, destination: BranchSide, title: z.string().max(2_000).optional(), state: z.string().max(50).optional() });
+const PullRequestAnswer = z.looseObject({
+  id: z.number().int(),
+  source: BranchSide,
+  destination: BranchSide,
+  title: z.string().max(2_000).optional(),
+  state: z.string().max(50).optional(),
+});
 
 export interface PullRequestInfo {
   readonly id: number;
@@ -54,8 +68,14 @@ export interface PullRequestInfo {
 }
 
 export async function readPullRequest(client: RestClient, ref: PullRequestRef): Promise<PullRequestInfo> {
-  const answer = PullRequestAnswer.safeParse(await client.getJson(paths.pullRequest(ref.workspace, ref.repository, ref.id)));
-  if (!answer.success) throw new CheckFault('Bitbucket', `Bitbucket's answer for pull request #${ref.id} is not a pull request with source and destination branches and commits`);
+  const answer = PullRequestAnswer.safeParse(
+    await client.getJson(paths.pullRequest(ref.workspace, ref.repository, ref.id)),
+  );
+  if (!answer.success)
+    throw new CheckFault(
+      'Bitbucket',
+      `Bitbucket's answer for pull request #${ref.id} is not a pull request with source and destination branches and commits`,
+    );
   const { source, destination } = answer.data;
   return {
     id: answer.data.id,
@@ -83,7 +103,10 @@ export async function loadPolicy(kv: KeyValueStore, now: Date): Promise<LoadedPo
   try {
     stored = await kv.get(POLICY_KEY);
   } catch (error) {
-    throw new CheckFault('storage', `the policy could not be read from storage (${(error as Error)?.message ?? String(error)})`);
+    throw new CheckFault(
+      'storage',
+      `the policy could not be read from storage (${(error as Error)?.message ?? String(error)})`,
+    );
   }
   const loaded = policyStateFrom(stored);
   if (!loaded.ok) throw new CheckFault('the policy', loaded.reason);
@@ -100,7 +123,8 @@ export async function loadPolicy(kv: KeyValueStore, now: Date): Promise<LoadedPo
 }
 
 /** KVS keys may not hold `/` or braces; a digest of the location keeps every key short and legal. */
-const fileKey = (parts: readonly string[]) => `prcheck:file:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+const fileKey = (parts: readonly string[]) =>
+  `prcheck:file:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
 /** A file at a commit never changes; at a branch or tag it may, so that is re-read after a few minutes. */
 export const COMMIT_FILE_TTL_SECONDS = 7 * 24 * 3_600;
 export const REF_FILE_TTL_SECONDS = 600;
@@ -116,7 +140,12 @@ export interface FileSource {
 }
 
 /** Files through the KVS cache: a cache fault is logged and Bitbucket asked; a Bitbucket fault throws CheckFault. */
-export function cachedFiles(client: RestClient, kv: KeyValueStore, workspace: string, log: (message: string) => void): FileSource {
+export function cachedFiles(
+  client: RestClient,
+  kv: KeyValueStore,
+  workspace: string,
+  log: (message: string) => void,
+): FileSource {
   let hits = 0;
   return {
     async read(repository, commitOrRef, path, immutable) {
@@ -132,7 +161,9 @@ export function cachedFiles(client: RestClient, kv: KeyValueStore, workspace: st
       }
       const text = await client.getText(paths.file(workspace, repository, commitOrRef, path));
       try {
-        await kv.set(key, { text: text ?? null } satisfies CachedFile, { ttlSeconds: immutable ? COMMIT_FILE_TTL_SECONDS : REF_FILE_TTL_SECONDS });
+        await kv.set(key, { text: text ?? null } satisfies CachedFile, {
+          ttlSeconds: immutable ? COMMIT_FILE_TTL_SECONDS : REF_FILE_TTL_SECONDS,
+        });
       } catch (error) {
         // Over 240 KiB, or storage failing: the next push reads the file again.
         log(`pipeline-guard: could not cache ${path}: ${(error as Error)?.message ?? String(error)}`);
@@ -146,14 +177,22 @@ export function cachedFiles(client: RestClient, kv: KeyValueStore, workspace: st
 /** Imports of a file in `repository` at `commit`: its own files at that commit, other repositories at their ref. */
 function importReader(files: FileSource, repository: string, commit: string): FileReader {
   return (location: ImportLocation) =>
-    location.repository === undefined ? files.read(repository, commit, location.path, true) : files.read(location.repository, location.ref!, location.path, false);
+    location.repository === undefined
+      ? files.read(repository, commit, location.path, true)
+      : files.read(location.repository, location.ref!, location.path, false);
 }
 
 export type Evaluation =
   | { readonly kind: 'no-policy'; readonly pullRequest: PullRequestInfo }
   | { readonly kind: 'no-pipelines'; readonly pullRequest: PullRequestInfo; readonly policy: LoadedPolicy }
   | { readonly kind: 'source-missing'; readonly pullRequest: PullRequestInfo; readonly policy: LoadedPolicy }
-  | { readonly kind: 'unusable'; readonly pullRequest: PullRequestInfo; readonly policy: LoadedPolicy; readonly reason: string; readonly line?: number }
+  | {
+      readonly kind: 'unusable';
+      readonly pullRequest: PullRequestInfo;
+      readonly policy: LoadedPolicy;
+      readonly reason: string;
+      readonly line?: number;
+    }
   | {
       readonly kind: 'compared';
       readonly pullRequest: PullRequestInfo;
@@ -175,7 +214,10 @@ export interface EvaluateDependencies {
   readonly log: (message: string) => void;
 }
 
-async function resolveSide(text: string | undefined, read: FileReader): Promise<{ file?: ResolvedFile; error?: SimulationInputError }> {
+async function resolveSide(
+  text: string | undefined,
+  read: FileReader,
+): Promise<{ file?: ResolvedFile; error?: SimulationInputError }> {
   if (text === undefined) return {};
   try {
     return { file: await resolvePipelineFile(text, read) };
@@ -185,12 +227,19 @@ async function resolveSide(text: string | undefined, read: FileReader): Promise<
   }
 }
 
-async function repositoryOf(deps: EvaluateDependencies, ref: PullRequestRef, policy: LoadedPolicy): Promise<RepositoryIdentity | undefined> {
+async function repositoryOf(
+  deps: EvaluateDependencies,
+  ref: PullRequestRef,
+  policy: LoadedPolicy,
+): Promise<RepositoryIdentity | undefined> {
   if (!policy.needsRepository || !deps.repositories) return undefined;
   try {
     return await deps.repositories.resolve(ref.workspace, ref.repository);
   } catch (error) {
-    throw new CheckFault('Bitbucket', `the repository could not be looked up (${(error as Error)?.message ?? String(error)}), and the policy's scoped environments depend on it`);
+    throw new CheckFault(
+      'Bitbucket',
+      `the repository could not be looked up (${(error as Error)?.message ?? String(error)}), and the policy's scoped environments depend on it`,
+    );
   }
 }
 
@@ -200,11 +249,18 @@ async function repositoryOf(deps: EvaluateDependencies, ref: PullRequestRef, pol
  */
 async function confirmNoPipelines(files: FileSource, ref: PullRequestRef, pullRequest: PullRequestInfo): Promise<void> {
   if ((await files.read(ref.repository, pullRequest.destinationBranch, PIPELINE_FILE, false)) === undefined) return;
-  throw new CheckFault('Bitbucket', `Bitbucket found no ${PIPELINE_FILE} at commit ${pullRequest.destinationCommit.slice(0, 12)} of ${pullRequest.destinationBranch}, yet the branch has one: the file could not be read at the pull request's commits`);
+  throw new CheckFault(
+    'Bitbucket',
+    `Bitbucket found no ${PIPELINE_FILE} at commit ${pullRequest.destinationCommit.slice(0, 12)} of ${pullRequest.destinationBranch}, yet the branch has one: the file could not be read at the pull request's commits`,
+  );
 }
 
 /** Reads and compares; throws CheckFault when anything it needs cannot be read. */
-export async function evaluatePullRequest(deps: EvaluateDependencies, ref: PullRequestRef, known?: PullRequestInfo): Promise<Evaluation> {
+export async function evaluatePullRequest(
+  deps: EvaluateDependencies,
+  ref: PullRequestRef,
+  known?: PullRequestInfo,
+): Promise<Evaluation> {
   const pullRequest = known ?? (await readPullRequest(deps.client, ref));
   const policy = await loadPolicy(deps.kv, deps.now);
   if (!policy) return { kind: 'no-policy', pullRequest };
@@ -214,12 +270,14 @@ export async function evaluatePullRequest(deps: EvaluateDependencies, ref: PullR
     files.read(ref.repository, pullRequest.destinationCommit, PIPELINE_FILE, true),
   ]);
   if (sourceText === undefined && destinationText === undefined) await confirmNoPipelines(files, ref, pullRequest);
-  if (sourceText === undefined) return { kind: destinationText === undefined ? 'no-pipelines' : 'source-missing', pullRequest, policy };
+  if (sourceText === undefined)
+    return { kind: destinationText === undefined ? 'no-pipelines' : 'source-missing', pullRequest, policy };
   const [source, destination] = await Promise.all([
     resolveSide(sourceText, importReader(files, pullRequest.sourceRepository, pullRequest.sourceCommit)),
     resolveSide(destinationText, importReader(files, ref.repository, pullRequest.destinationCommit)),
   ]);
-  if (!source.file) return { kind: 'unusable', pullRequest, policy, reason: source.error!.reason, line: source.error!.position?.line };
+  if (!source.file)
+    return { kind: 'unusable', pullRequest, policy, reason: source.error!.reason, line: source.error!.position?.line };
   const faults = [...source.file.problems, ...(destination.file?.problems ?? [])].filter((problem) => problem.fault);
   if (faults.length) throw new CheckFault('Bitbucket', `import "${faults[0].import}": ${faults[0].reason}`);
   const repository = await repositoryOf(deps, ref, policy);
@@ -234,6 +292,17 @@ export async function evaluatePullRequest(deps: EvaluateDependencies, ref: PullR
     now: deps.now,
   });
   const sameImports = JSON.stringify(source.file.parsed.config) === JSON.stringify(destination.file?.parsed.config);
-  const destinationNote = destination.error ? `the file on ${pullRequest.destinationBranch} cannot be used (${destination.error.message}), so every violation counts as new` : undefined;
-  return { kind: 'compared', pullRequest, policy, comparison, source: source.file, destination: destination.file, unchanged: sourceText === destinationText && sameImports, ...(destinationNote ? { destinationNote } : {}) };
+  const destinationNote = destination.error
+    ? `the file on ${pullRequest.destinationBranch} cannot be used (${destination.error.message}), so every violation counts as new`
+    : undefined;
+  return {
+    kind: 'compared',
+    pullRequest,
+    policy,
+    comparison,
+    source: source.file,
+    destination: destination.file,
+    unchanged: sourceText === destinationText && sameImports,
+    ...(destinationNote ? { destinationNote } : {}),
+  };
 }

@@ -52,7 +52,11 @@ export function retryAfterMs(header: string | undefined, now: number): number {
 }
 
 const describeStatus = (status: number) =>
-  status === 401 || status === 403 ? `${status}: the app may not read this (is Pipeline Guard still installed with its scopes?)` : status >= 500 ? `${status}: Bitbucket had an error` : `${status}`;
+  status === 401 || status === 403
+    ? `${status}: the app may not read this (is Pipeline Guard still installed with its scopes?)`
+    : status >= 500
+      ? `${status}: Bitbucket had an error`
+      : `${status}`;
 
 export function createRestClient(request: BitbucketRequest, options: RestClientOptions): RestClient {
   const now = options.now ?? (() => Date.now());
@@ -67,13 +71,17 @@ export function createRestClient(request: BitbucketRequest, options: RestClientO
       try {
         response = await request(req);
       } catch (error) {
-        throw new BitbucketFault(`Bitbucket did not answer ${req.method} ${req.path} (${(error as Error)?.message ?? String(error)})`);
+        throw new BitbucketFault(
+          `Bitbucket did not answer ${req.method} ${req.path} (${(error as Error)?.message ?? String(error)})`,
+        );
       }
       if (response.status !== 429) return response;
       const wait = retryAfterMs(response.retryAfter, now());
       const waitMs = Number.isNaN(wait) ? 1_000 * 2 ** attempt : wait;
       if (attempt >= maxRetries || now() + waitMs > options.deadline)
-        throw new BitbucketFault(`Bitbucket's rate limit for apps was reached (429${response.retryAfter !== undefined ? `, retry after ${response.retryAfter} s` : ''}), beyond what the check may wait`);
+        throw new BitbucketFault(
+          `Bitbucket's rate limit for apps was reached (429${response.retryAfter !== undefined ? `, retry after ${response.retryAfter} s` : ''}), beyond what the check may wait`,
+        );
       await sleep(waitMs);
     }
   };
@@ -81,7 +89,8 @@ export function createRestClient(request: BitbucketRequest, options: RestClientO
   const get = async (path: string): Promise<string | undefined> => {
     const response = await call({ method: 'GET', path });
     if (response.status === 404) return undefined;
-    if (response.status < 200 || response.status >= 300) throw new BitbucketFault(`Bitbucket answered GET ${path} with ${describeStatus(response.status)}`);
+    if (response.status < 200 || response.status >= 300)
+      throw new BitbucketFault(`Bitbucket answered GET ${path} with ${describeStatus(response.status)}`);
     return response.text;
   };
 
@@ -106,9 +115,14 @@ const segment = (value: string) => encodeURIComponent(value);
 const filePath = (value: string) => value.split('/').map(segment).join('/');
 
 export const paths = {
-  pullRequest: (workspace: string, repository: string, id: number) => `/2.0/repositories/${segment(workspace)}/${segment(repository)}/pullrequests/${id}`,
-  repository: (workspace: string, repository: string) => `/2.0/repositories/${segment(workspace)}/${segment(repository)}`,
-  file: (workspace: string, repository: string, commitOrRef: string, file: string) => `/2.0/repositories/${segment(workspace)}/${segment(repository)}/src/${segment(commitOrRef)}/${filePath(file)}`,
-  report: (workspace: string, repository: string, commit: string, report: string) => `/2.0/repositories/${segment(workspace)}/${segment(repository)}/commit/${segment(commit)}/reports/${segment(report)}`,
-  annotations: (workspace: string, repository: string, commit: string, report: string) => `${paths.report(workspace, repository, commit, report)}/annotations`,
+  pullRequest: (workspace: string, repository: string, id: number) =>
+    `/2.0/repositories/${segment(workspace)}/${segment(repository)}/pullrequests/${id}`,
+  repository: (workspace: string, repository: string) =>
+    `/2.0/repositories/${segment(workspace)}/${segment(repository)}`,
+  file: (workspace: string, repository: string, commitOrRef: string, file: string) =>
+    `/2.0/repositories/${segment(workspace)}/${segment(repository)}/src/${segment(commitOrRef)}/${filePath(file)}`,
+  report: (workspace: string, repository: string, commit: string, report: string) =>
+    `/2.0/repositories/${segment(workspace)}/${segment(repository)}/commit/${segment(commit)}/reports/${segment(report)}`,
+  annotations: (workspace: string, repository: string, commit: string, report: string) =>
+    `${paths.report(workspace, repository, commit, report)}/annotations`,
 };

@@ -13,7 +13,13 @@ import type { RunComparison, RunSide } from '../pullrequest/compare';
 import { resolvePipelineFile, type ResolvedFile } from '../pullrequest/imports';
 import { violationText } from '../pullrequest/message';
 import type { SimulationTarget } from '../simulate/selection';
-import { simulate, SimulationInputError, type SimulatedStep, type SimulationResult, type Violation } from '../simulate/simulate';
+import {
+  simulate,
+  SimulationInputError,
+  type SimulatedStep,
+  type SimulationResult,
+  type Violation,
+} from '../simulate/simulate';
 import type { KeyValueStore } from '../storage/kv';
 import { cachedFiles, CheckFault, evaluatePullRequest, loadPolicy, type Evaluation } from './evaluate';
 import { BitbucketFault, createRestClient, type BitbucketRequest } from './rest';
@@ -34,19 +40,32 @@ export interface ViewDependencies {
 const Uuid = z.string().regex(/^\{[0-9a-f-]{36}\}$/i);
 const PanelContext = z.looseObject({
   workspaceId: Uuid,
-  extension: z.looseObject({ repository: z.looseObject({ uuid: Uuid }), pullRequest: z.looseObject({ id: z.coerce.number().int().min(1) }) }),
+  extension: z.looseObject({
+    repository: z.looseObject({ uuid: Uuid }),
+    pullRequest: z.looseObject({ id: z.coerce.number().int().min(1) }),
+  }),
 });
 const FileContext = z.looseObject({
   workspaceId: Uuid,
-  extension: z.looseObject({ repository: z.looseObject({ uuid: Uuid }), file: z.looseObject({ path: z.string().min(1).max(1_000) }), commit: z.looseObject({ hash: z.string().regex(/^[0-9a-f]{7,64}$/i) }) }),
+  extension: z.looseObject({
+    repository: z.looseObject({ uuid: Uuid }),
+    file: z.looseObject({ path: z.string().min(1).max(1_000) }),
+    commit: z.looseObject({ hash: z.string().regex(/^[0-9a-f]{7,64}$/i) }),
+  }),
 });
-const Name = z.string().min(1).max(500).regex(/^[^\u0000-\u001f\s]+$/);
+const Name = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^[^\u0000-\u001f\s]+$/);
 const FilePayload = z.strictObject({
-  target: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('branch'), name: Name }),
-    z.strictObject({ kind: z.literal('tag'), name: Name }),
-    z.strictObject({ kind: z.literal('custom'), name: z.string().min(1).max(500), branch: Name }),
-  ]).optional(),
+  target: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('branch'), name: Name }),
+      z.strictObject({ kind: z.literal('tag'), name: Name }),
+      z.strictObject({ kind: z.literal('custom'), name: z.string().min(1).max(500), branch: Name }),
+    ])
+    .optional(),
 });
 
 export interface StepView {
@@ -95,12 +114,29 @@ function identityOf(policy: Policy | undefined, environment: string | undefined,
   return `AWS ${identity.roleArn}`;
 }
 
-const violationView = (violation: Violation): ViolationView => ({ rule: violation.rule, mode: violation.mode, line: violation.line, file: violation.file, text: violationText(violation) });
-const stepView = (policy: Policy | undefined) => (step: SimulatedStep): StepView => ({ name: step.name, path: step.path, line: step.line, environment: step.environment, runsOn: step.runsOn, identity: identityOf(policy, step.environment, step.oidc), changes: step.changes });
+const violationView = (violation: Violation): ViolationView => ({
+  rule: violation.rule,
+  mode: violation.mode,
+  line: violation.line,
+  file: violation.file,
+  text: violationText(violation),
+});
+const stepView =
+  (policy: Policy | undefined) =>
+  (step: SimulatedStep): StepView => ({
+    name: step.name,
+    path: step.path,
+    line: step.line,
+    environment: step.environment,
+    runsOn: step.runsOn,
+    identity: identityOf(policy, step.environment, step.oidc),
+    changes: step.changes,
+  });
 
 function sideNote(side: RunSide): string | undefined {
   if (side.kind === 'absent') return 'not defined in this file';
-  if (side.kind === 'unusable') return `cannot be simulated${side.line !== undefined ? ` (line ${side.line})` : ''}: ${side.reason}`;
+  if (side.kind === 'unusable')
+    return `cannot be simulated${side.line !== undefined ? ` (line ${side.line})` : ''}: ${side.reason}`;
   return side.result.outcome === 'none' ? side.result.target.selection.reason : undefined;
 }
 
@@ -123,7 +159,13 @@ export function runView(run: RunComparison, policy: Policy | undefined): RunView
 }
 
 export interface PullRequestView {
-  readonly pullRequest: { readonly id: number; readonly title?: string; readonly source: string; readonly destination: string; readonly sourceCommit: string };
+  readonly pullRequest: {
+    readonly id: number;
+    readonly title?: string;
+    readonly source: string;
+    readonly destination: string;
+    readonly sourceCommit: string;
+  };
   readonly verdict: 'passed' | 'failed' | 'no-policy' | 'no-pipelines' | 'unusable' | 'source-missing';
   readonly summary: string;
   readonly policyRevision?: number;
@@ -133,21 +175,65 @@ export interface PullRequestView {
 
 function pullRequestView(evaluation: Evaluation): PullRequestView {
   const pr = evaluation.pullRequest;
-  const head = { id: pr.id, title: pr.title, source: pr.sourceBranch, destination: pr.destinationBranch, sourceCommit: pr.sourceCommit };
-  if (evaluation.kind === 'no-policy') return { pullRequest: head, verdict: 'no-policy', summary: 'No workspace policy has been saved yet: pipelines run unchanged.', runs: [], problems: [] };
+  const head = {
+    id: pr.id,
+    title: pr.title,
+    source: pr.sourceBranch,
+    destination: pr.destinationBranch,
+    sourceCommit: pr.sourceCommit,
+  };
+  if (evaluation.kind === 'no-policy')
+    return {
+      pullRequest: head,
+      verdict: 'no-policy',
+      summary: 'No workspace policy has been saved yet: pipelines run unchanged.',
+      runs: [],
+      problems: [],
+    };
   const revision = evaluation.policy.revision;
-  if (evaluation.kind === 'no-pipelines') return { pullRequest: head, verdict: 'no-pipelines', summary: 'Neither branch has a bitbucket-pipelines.yml: no pipeline would run.', policyRevision: revision, runs: [], problems: [] };
-  if (evaluation.kind === 'source-missing') return { pullRequest: head, verdict: 'source-missing', summary: `bitbucket-pipelines.yml was not found at the source commit, though ${pr.destinationBranch} has one.`, policyRevision: revision, runs: [], problems: [] };
-  if (evaluation.kind === 'unusable') return { pullRequest: head, verdict: 'unusable', summary: `bitbucket-pipelines.yml cannot be used${evaluation.line !== undefined ? ` (line ${evaluation.line})` : ''}: ${evaluation.reason}`, policyRevision: revision, runs: [], problems: [] };
+  if (evaluation.kind === 'no-pipelines')
+    return {
+      pullRequest: head,
+      verdict: 'no-pipelines',
+      summary: 'Neither branch has a bitbucket-pipelines.yml: no pipeline would run.',
+      policyRevision: revision,
+      runs: [],
+      problems: [],
+    };
+  if (evaluation.kind === 'source-missing')
+    return {
+      pullRequest: head,
+      verdict: 'source-missing',
+      summary: `bitbucket-pipelines.yml was not found at the source commit, though ${pr.destinationBranch} has one.`,
+      policyRevision: revision,
+      runs: [],
+      problems: [],
+    };
+  if (evaluation.kind === 'unusable')
+    return {
+      pullRequest: head,
+      verdict: 'unusable',
+      summary: `bitbucket-pipelines.yml cannot be used${evaluation.line !== undefined ? ` (line ${evaluation.line})` : ''}: ${evaluation.reason}`,
+      policyRevision: revision,
+      runs: [],
+      problems: [],
+    };
   const { comparison } = evaluation;
   const failing = comparison.runs.filter((run) => run.fails).length;
   return {
     pullRequest: head,
     verdict: comparison.passed ? 'passed' : 'failed',
-    summary: comparison.passed ? `This pull request makes no pipeline run on ${pr.destinationBranch} worse.` : `This pull request makes ${failing || 'its'} run${failing === 1 ? '' : 's'} on ${pr.destinationBranch} worse.`,
+    summary: comparison.passed
+      ? `This pull request makes no pipeline run on ${pr.destinationBranch} worse.`
+      : `This pull request makes ${failing || 'its'} run${failing === 1 ? '' : 's'} on ${pr.destinationBranch} worse.`,
     policyRevision: revision,
     runs: comparison.runs.map((run) => runView(run, evaluation.policy.policy.policy)),
-    problems: [...comparison.sourceProblems.map((p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`), ...(evaluation.destinationNote ? [evaluation.destinationNote] : [])],
+    problems: [
+      ...comparison.sourceProblems.map(
+        (p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`,
+      ),
+      ...(evaluation.destinationNote ? [evaluation.destinationNote] : []),
+    ],
   };
 }
 
@@ -161,19 +247,45 @@ export interface FileView {
   readonly problems: string[];
 }
 
-const keysOf = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
+const keysOf = (value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
 
 function defaultTarget(choices: FileView['choices']): SimulationTarget {
   return { kind: 'branch', name: choices.branches.find((key) => !/[*?{]/.test(key)) ?? 'main' };
 }
 
-function fileRun(file: ResolvedFile, target: SimulationTarget, policy: Awaited<ReturnType<typeof loadPolicy>>, now: Date, repository: RepositoryIdentity | undefined): RunView {
+function fileRun(
+  file: ResolvedFile,
+  target: SimulationTarget,
+  policy: Awaited<ReturnType<typeof loadPolicy>>,
+  now: Date,
+  repository: RepositoryIdentity | undefined,
+): RunView {
   let result: SimulationResult;
   try {
-    result = simulate({ yamlText: '', parsed: file.parsed, policy: policy?.policy, target, grants: policy?.grants, now, repository });
+    result = simulate({
+      yamlText: '',
+      parsed: file.parsed,
+      policy: policy?.policy,
+      target,
+      grants: policy?.grants,
+      now,
+      repository,
+    });
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
-    return { id: 'file', label: 'this file', outcome: 'unusable', fails: true, steps: [], introduced: [], existing: [], fixed: [], warnings: [], note: error.message };
+    return {
+      id: 'file',
+      label: 'this file',
+      outcome: 'unusable',
+      fails: true,
+      steps: [],
+      introduced: [],
+      existing: [],
+      fixed: [],
+      warnings: [],
+      note: error.message,
+    };
   }
   const enforce = result.violations.filter((v) => v.mode === 'enforce');
   return {
@@ -192,7 +304,8 @@ function fileRun(file: ResolvedFile, target: SimulationTarget, policy: Awaited<R
 }
 
 function failure(error: unknown): { ok: false; error: string } {
-  if (error instanceof CheckFault || error instanceof BitbucketFault) return { ok: false, error: `Pipeline Guard could not read what it needs (${error.message}). Reload to try again.` };
+  if (error instanceof CheckFault || error instanceof BitbucketFault)
+    return { ok: false, error: `Pipeline Guard could not read what it needs (${error.message}). Reload to try again.` };
   throw error;
 }
 
@@ -211,7 +324,10 @@ export function createViewHandlers(deps: ViewDependencies) {
       const { workspaceId, extension } = parsed.data;
       if (!(await deps.canRead(workspaceId, extension.repository.uuid))) return { ok: false, error: DENIED };
       try {
-        const evaluation = await evaluatePullRequest({ client: client(), kv: deps.kv, repositories: deps.repositories, now: now(), log }, { workspace: workspaceId, repository: extension.repository.uuid, id: extension.pullRequest.id });
+        const evaluation = await evaluatePullRequest(
+          { client: client(), kv: deps.kv, repositories: deps.repositories, now: now(), log },
+          { workspace: workspaceId, repository: extension.repository.uuid, id: extension.pullRequest.id },
+        );
         return { ok: true, view: pullRequestView(evaluation) };
       } catch (error) {
         return failure(error);
@@ -229,23 +345,58 @@ export function createViewHandlers(deps: ViewDependencies) {
       try {
         const files = cachedFiles(client(), deps.kv, workspaceId, log);
         const text = await files.read(extension.repository.uuid, extension.commit.hash, extension.file.path, true);
-        if (text === undefined) return { ok: false, error: `${extension.file.path} does not exist at ${extension.commit.hash.slice(0, 12)}.` };
+        if (text === undefined)
+          return {
+            ok: false,
+            error: `${extension.file.path} does not exist at ${extension.commit.hash.slice(0, 12)}.`,
+          };
         const policy = await loadPolicy(deps.kv, now());
         let file: ResolvedFile;
         try {
-          file = await resolvePipelineFile(text, (location) => (location.repository === undefined ? files.read(extension.repository.uuid, extension.commit.hash, location.path, true) : files.read(location.repository, location.ref!, location.path, false)));
+          file = await resolvePipelineFile(text, (location) =>
+            location.repository === undefined
+              ? files.read(extension.repository.uuid, extension.commit.hash, location.path, true)
+              : files.read(location.repository, location.ref!, location.path, false),
+          );
         } catch (error) {
-          if (error instanceof SimulationInputError) return { ok: false, error: `${extension.file.path} cannot be used: ${error.message}` };
+          if (error instanceof SimulationInputError)
+            return { ok: false, error: `${extension.file.path} cannot be used: ${error.message}` };
           throw error;
         }
         const pipelines = file.parsed.config.pipelines as Record<string, unknown>;
-        const choices = { branches: keysOf(pipelines.branches), tags: keysOf(pipelines.tags), custom: keysOf(pipelines.custom) };
+        const choices = {
+          branches: keysOf(pipelines.branches),
+          tags: keysOf(pipelines.tags),
+          custom: keysOf(pipelines.custom),
+        };
         const picked = chosen.data.target;
-        const target: SimulationTarget = !picked ? defaultTarget(choices) : picked.kind === 'custom' ? { kind: 'custom', name: picked.name, ref: { kind: 'branch', name: picked.branch } } : picked;
-        const problems = file.problems.map((p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`);
-        const repository = policy?.needsRepository && deps.repositories ? await deps.repositories.resolve(workspaceId, extension.repository.uuid).catch(() => undefined) : undefined;
-        if (policy?.needsRepository && !repository) problems.push('the repository could not be looked up, so the run is shown as for a repository no scope includes');
-        return { ok: true, view: { path: extension.file.path, commit: extension.commit.hash, choices, target, run: fileRun(file, target, policy, now(), repository), problems } };
+        const target: SimulationTarget = !picked
+          ? defaultTarget(choices)
+          : picked.kind === 'custom'
+            ? { kind: 'custom', name: picked.name, ref: { kind: 'branch', name: picked.branch } }
+            : picked;
+        const problems = file.problems.map(
+          (p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`,
+        );
+        const repository =
+          policy?.needsRepository && deps.repositories
+            ? await deps.repositories.resolve(workspaceId, extension.repository.uuid).catch(() => undefined)
+            : undefined;
+        if (policy?.needsRepository && !repository)
+          problems.push(
+            'the repository could not be looked up, so the run is shown as for a repository no scope includes',
+          );
+        return {
+          ok: true,
+          view: {
+            path: extension.file.path,
+            commit: extension.commit.hash,
+            choices,
+            target,
+            run: fileRun(file, target, policy, now(), repository),
+            problems,
+          },
+        };
       } catch (error) {
         return failure(error);
       }

@@ -10,7 +10,13 @@ import type { Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { isPlainObject } from '../engine/clone';
 import type { SimulationTarget } from '../simulate/selection';
-import { simulate, SimulationInputError, type SimulationOutcome, type SimulationResult, type Violation } from '../simulate/simulate';
+import {
+  simulate,
+  SimulationInputError,
+  type SimulationOutcome,
+  type SimulationResult,
+  type Violation,
+} from '../simulate/simulate';
 import type { ImportProblem, ResolvedFile } from './imports';
 
 export interface CompareInput {
@@ -29,7 +35,10 @@ export interface CompareInput {
 export type RunKind = 'push' | 'custom' | 'pullrequest';
 
 /** One side of a run: simulated, not defined in that file, or not simulable (with the reason). */
-export type RunSide = { readonly kind: 'simulated'; readonly result: SimulationResult } | { readonly kind: 'absent' } | { readonly kind: 'unusable'; readonly reason: string; readonly line?: number };
+export type RunSide =
+  | { readonly kind: 'simulated'; readonly result: SimulationResult }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'unusable'; readonly reason: string; readonly line?: number };
 
 export interface RunComparison {
   /** `push`, `custom:<name>` or `pullrequest`: stable across both sides. */
@@ -59,7 +68,10 @@ export interface Comparison {
   readonly destinationBranch: string;
   readonly policyRevision?: number;
   readonly runs: readonly RunComparison[];
-  /** Imports of the pull request's file that could not be resolved: the check cannot vouch for those runs, so it fails. */
+  /**
+   * Imports of the pull request's file that could not be resolved: the check cannot vouch for those runs, so it
+   * fails.
+   */
   readonly sourceProblems: readonly ImportProblem[];
   /** The same for the destination's file: noted; its runs then count as having no baseline. */
   readonly destinationProblems: readonly ImportProblem[];
@@ -86,21 +98,33 @@ function runSide(file: ResolvedFile | undefined, target: SimulationTarget, input
   if (!file) return { kind: 'absent' };
   if (target.kind === 'custom' && !customNames(file).includes(target.name)) return { kind: 'absent' };
   try {
-    const result = simulate({ yamlText: '', parsed: file.parsed, policy: input.policy, target, repository: input.repository, grants: input.grants, now: input.now });
+    const result = simulate({
+      yamlText: '',
+      parsed: file.parsed,
+      policy: input.policy,
+      target,
+      repository: input.repository,
+      grants: input.grants,
+      now: input.now,
+    });
     return { kind: 'simulated', result };
   } catch (error) {
-    if (error instanceof SimulationInputError) return { kind: 'unusable', reason: error.reason, line: error.position?.line };
+    if (error instanceof SimulationInputError)
+      return { kind: 'unusable', reason: error.reason, line: error.position?.line };
     throw error;
   }
 }
 
-const outcomeOf = (side: RunSide): RunComparison['outcomeAfter'] => (side.kind === 'simulated' ? side.result.outcome : side.kind);
-const enforced = (side: RunSide) => (side.kind === 'simulated' ? side.result.violations.filter((v) => v.mode === 'enforce') : []);
+const outcomeOf = (side: RunSide): RunComparison['outcomeAfter'] =>
+  side.kind === 'simulated' ? side.result.outcome : side.kind;
+const enforced = (side: RunSide) =>
+  side.kind === 'simulated' ? side.result.violations.filter((v) => v.mode === 'enforce') : [];
 
 /** Splits the after side's enforce violations into new and already there, matching each before-violation once. */
 function split(before: readonly Violation[], after: readonly Violation[]) {
   const counts = new Map<string, Violation[]>();
-  for (const violation of before) counts.set(violationKey(violation), [...(counts.get(violationKey(violation)) ?? []), violation]);
+  for (const violation of before)
+    counts.set(violationKey(violation), [...(counts.get(violationKey(violation)) ?? []), violation]);
   const introduced: Violation[] = [];
   const existing: Violation[] = [];
   for (const violation of after) {
@@ -113,7 +137,13 @@ function split(before: readonly Violation[], after: readonly Violation[]) {
   return { introduced, existing, fixed: [...counts.values()].flat() };
 }
 
-function compareRun(id: string, kind: RunKind, label: string, target: SimulationTarget, input: CompareInput): RunComparison {
+function compareRun(
+  id: string,
+  kind: RunKind,
+  label: string,
+  target: SimulationTarget,
+  input: CompareInput,
+): RunComparison {
   const before = runSide(input.destination, target, input);
   const after = runSide(input.source, target, input);
   const { introduced, existing, fixed } = split(enforced(before), enforced(after));
@@ -123,17 +153,50 @@ function compareRun(id: string, kind: RunKind, label: string, target: Simulation
   // A file the engine cannot even select from is worse than any destination, unless the destination is as broken.
   const newlyUnusable = outcomeAfter === 'unusable' && outcomeBefore !== 'unusable';
   const warnings = after.kind === 'simulated' ? after.result.violations.filter((v) => v.mode === 'warn') : [];
-  return { id, kind, label, target, before, after, outcomeBefore, outcomeAfter, introduced, existing, fixed, warnings, fails: introduced.length > 0 || newlyBlocked || newlyUnusable };
+  return {
+    id,
+    kind,
+    label,
+    target,
+    before,
+    after,
+    outcomeBefore,
+    outcomeAfter,
+    introduced,
+    existing,
+    fixed,
+    warnings,
+    fails: introduced.length > 0 || newlyBlocked || newlyUnusable,
+  };
 }
 
 /** Every run the merge makes possible, before and after. */
 export function comparePullRequest(input: CompareInput): Comparison {
   const destination = input.destinationBranch;
-  const runs: RunComparison[] = [compareRun('push', 'push', `push to ${destination}`, { kind: 'branch', name: destination }, input)];
+  const runs: RunComparison[] = [
+    compareRun('push', 'push', `push to ${destination}`, { kind: 'branch', name: destination }, input),
+  ];
   const names = [...new Set([...customNames(input.source), ...customNames(input.destination)])];
-  for (const name of names) runs.push(compareRun(`custom:${name}`, 'custom', `custom pipeline "${name}" on ${destination}`, { kind: 'custom', name, ref: { kind: 'branch', name: destination } }, input));
+  for (const name of names)
+    runs.push(
+      compareRun(
+        `custom:${name}`,
+        'custom',
+        `custom pipeline "${name}" on ${destination}`,
+        { kind: 'custom', name, ref: { kind: 'branch', name: destination } },
+        input,
+      ),
+    );
   const pullRequest: SimulationTarget = { kind: 'pullrequest', source: input.sourceBranch, destination };
-  runs.push(compareRun('pullrequest', 'pullrequest', `pull-request pipeline ${input.sourceBranch} → ${destination}`, pullRequest, input));
+  runs.push(
+    compareRun(
+      'pullrequest',
+      'pullrequest',
+      `pull-request pipeline ${input.sourceBranch} → ${destination}`,
+      pullRequest,
+      input,
+    ),
+  );
   const sourceProblems = input.source.problems;
   return {
     passed: sourceProblems.length === 0 && runs.every((run) => !run.fails),
@@ -148,13 +211,28 @@ export function comparePullRequest(input: CompareInput): Comparison {
 
 /** The comparison without the simulated requests and responses: the JSON of `pipeline-guard pr`. */
 export function comparisonSummary(comparison: Comparison) {
-  const side = (run: RunSide) => (run.kind === 'simulated' ? { outcome: run.result.outcome, definition: run.result.target.selection.path ?? null } : run.kind === 'unusable' ? { outcome: 'unusable', reason: run.reason, line: run.line ?? null } : { outcome: 'absent' });
+  const side = (run: RunSide) =>
+    run.kind === 'simulated'
+      ? { outcome: run.result.outcome, definition: run.result.target.selection.path ?? null }
+      : run.kind === 'unusable'
+        ? { outcome: 'unusable', reason: run.reason, line: run.line ?? null }
+        : { outcome: 'absent' };
   return {
     passed: comparison.passed,
     sourceBranch: comparison.sourceBranch,
     destinationBranch: comparison.destinationBranch,
     policyRevision: comparison.policyRevision ?? null,
-    runs: comparison.runs.map((run) => ({ id: run.id, label: run.label, fails: run.fails, before: side(run.before), after: side(run.after), introduced: run.introduced, existing: run.existing, fixed: run.fixed, warnings: run.warnings })),
+    runs: comparison.runs.map((run) => ({
+      id: run.id,
+      label: run.label,
+      fails: run.fails,
+      before: side(run.before),
+      after: side(run.after),
+      introduced: run.introduced,
+      existing: run.existing,
+      fixed: run.fixed,
+      warnings: run.warnings,
+    })),
     sourceProblems: comparison.sourceProblems,
     destinationProblems: comparison.destinationProblems,
   };

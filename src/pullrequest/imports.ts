@@ -61,7 +61,8 @@ export function locationLabel(location: ImportLocation): string {
   return location.repository === undefined ? location.path : `${location.repository}@${location.ref}:${location.path}`;
 }
 
-const locationKey = (location: ImportLocation) => JSON.stringify([location.repository ?? null, location.ref ?? null, location.path]);
+const locationKey = (location: ImportLocation) =>
+  JSON.stringify([location.repository ?? null, location.ref ?? null, location.path]);
 
 type Parsed = { ok: true; target: { location: ImportLocation; pipeline: string } } | { ok: false; reason: string };
 
@@ -77,13 +78,28 @@ function parseImport(value: string, config: Record<string, unknown>): Parsed {
     const [pipeline, source] = value.split('@');
     const sources = isPlainObject(config.definitions) ? config.definitions.imports : undefined;
     const entry = isPlainObject(sources) ? sources[source] : undefined;
-    const text = typeof entry === 'string' ? entry : isPlainObject(entry) && typeof entry.import === 'string' ? entry.import : undefined;
-    if (text === undefined) return { ok: false, reason: `there is no import source "${source}" under definitions.imports` };
+    const text =
+      typeof entry === 'string'
+        ? entry
+        : isPlainObject(entry) && typeof entry.import === 'string'
+          ? entry.import
+          : undefined;
+    if (text === undefined)
+      return { ok: false, reason: `there is no import source "${source}" under definitions.imports` };
     const location = parseLocation(text);
-    return location ? { ok: true, target: { location, pipeline } } : { ok: false, reason: `import source "${source}" (${text}) is not <file>, <repository>:<ref> or <repository>:<ref>:<file>` };
+    return location
+      ? { ok: true, target: { location, pipeline } }
+      : {
+          ok: false,
+          reason: `import source "${source}" (${text}) is not <file>, <repository>:<ref> or <repository>:<ref>:<file>`,
+        };
   }
   const parts = value.split(':');
-  if (parts.length === 3 && parts.every((part) => part.trim() !== '')) return { ok: true, target: { location: { repository: parts[0], ref: parts[1], path: PIPELINE_FILE }, pipeline: parts[2] } };
+  if (parts.length === 3 && parts.every((part) => part.trim() !== ''))
+    return {
+      ok: true,
+      target: { location: { repository: parts[0], ref: parts[1], path: PIPELINE_FILE }, pipeline: parts[2] },
+    };
   return { ok: false, reason: 'not <repository>:<branch or tag>:<pipeline> or <pipeline>@<import source>' };
 }
 
@@ -97,19 +113,22 @@ function pipelineSlots(pipelines: Record<string, unknown>): Array<[Path, unknown
     for (const [key, value] of Object.entries(entries)) {
       slots.push([['pipelines', section, key], value]);
       if (section === 'pull-requests' && isPlainObject(value) && isPlainObject(value.destinations))
-        for (const [destination, nested] of Object.entries(value.destinations)) slots.push([['pipelines', section, key, 'destinations', destination], nested]);
+        for (const [destination, nested] of Object.entries(value.destinations))
+          slots.push([['pipelines', section, key, 'destinations', destination], nested]);
     }
   }
   return slots;
 }
 
-const isImportObject = (value: unknown): value is { import: string } => isPlainObject(value) && typeof value.import === 'string';
+const isImportObject = (value: unknown): value is { import: string } =>
+  isPlainObject(value) && typeof value.import === 'string';
 
 /** A copy of `root` with the value at `path` replaced, sharing everything off the path. */
 function replaceAt(root: Record<string, unknown>, path: Path, value: unknown): Record<string, unknown> {
   const [head, ...rest] = path;
   const copy = { ...root };
-  copy[head as string] = rest.length === 0 ? value : replaceAt(root[head as string] as Record<string, unknown>, rest, value);
+  copy[head as string] =
+    rest.length === 0 ? value : replaceAt(root[head as string] as Record<string, unknown>, rest, value);
   return copy;
 }
 
@@ -137,7 +156,10 @@ function readOnce(read: FileReader): ReadCache {
       if (!pending) {
         pending = read(location).then(
           (text) => ({ text }),
-          (error: unknown) => ({ error: (error as Error)?.message ?? String(error), fault: !(error instanceof ImportOutOfReach) }),
+          (error: unknown) => ({
+            error: (error as Error)?.message ?? String(error),
+            fault: !(error instanceof ImportOutOfReach),
+          }),
         );
         seen.set(key, pending);
       }
@@ -146,28 +168,53 @@ function readOnce(read: FileReader): ReadCache {
   };
 }
 
-async function importedPipeline(target: { location: ImportLocation; pipeline: string }, files: ReadCache): Promise<{ value: unknown; inner: Path; positionOf: (path: Path) => SourcePosition | undefined } | { reason: string; fault: boolean }> {
+async function importedPipeline(
+  target: { location: ImportLocation; pipeline: string },
+  files: ReadCache,
+): Promise<
+  | { value: unknown; inner: Path; positionOf: (path: Path) => SourcePosition | undefined }
+  | { reason: string; fault: boolean }
+> {
   const label = locationLabel(target.location);
   const answer = await files.get(target.location);
   if ('error' in answer) return { reason: `${label} could not be read (${answer.error})`, fault: answer.fault };
-  if (answer.text === undefined) return { reason: `${label} does not exist${target.location.ref ? ` on ${target.location.ref}` : ''}`, fault: false };
+  if (answer.text === undefined)
+    return {
+      reason: `${label} does not exist${target.location.ref ? ` on ${target.location.ref}` : ''}`,
+      fault: false,
+    };
   let parsed;
   try {
     parsed = parseYaml(answer.text);
   } catch (error) {
-    if (error instanceof YamlInputError) return { reason: `${label} is not valid YAML (${error.message})`, fault: false };
+    if (error instanceof YamlInputError)
+      return { reason: `${label} is not valid YAML (${error.message})`, fault: false };
     throw error;
   }
   const root = parsed.value;
   if (!isPlainObject(root)) return { reason: `${label} is not a mapping`, fault: false };
-  if (target.location.repository !== undefined && root.export !== true) return { reason: `${label} does not say \`export: true\`, so other repositories may not import from it`, fault: false };
-  const shared = isPlainObject(root.definitions) && isPlainObject(root.definitions.pipelines) ? root.definitions.pipelines : undefined;
+  if (target.location.repository !== undefined && root.export !== true)
+    return {
+      reason: `${label} does not say \`export: true\`, so other repositories may not import from it`,
+      fault: false,
+    };
+  const shared =
+    isPlainObject(root.definitions) && isPlainObject(root.definitions.pipelines)
+      ? root.definitions.pipelines
+      : undefined;
   if (!shared || !Object.prototype.hasOwnProperty.call(shared, target.pipeline)) {
     const names = shared ? Object.keys(shared) : [];
-    return { reason: `${label} exports no pipeline "${target.pipeline}" (${names.length ? `it exports ${names.join(', ')}` : 'it exports none'})`, fault: false };
+    return {
+      reason: `${label} exports no pipeline "${target.pipeline}" (${names.length ? `it exports ${names.join(', ')}` : 'it exports none'})`,
+      fault: false,
+    };
   }
   const value = shared[target.pipeline];
-  if (pipelineHasImport(value)) return { reason: `the shared pipeline "${target.pipeline}" in ${label} itself contains \`import:\`, which Bitbucket does not allow`, fault: false };
+  if (pipelineHasImport(value))
+    return {
+      reason: `the shared pipeline "${target.pipeline}" in ${label} itself contains \`import:\`, which Bitbucket does not allow`,
+      fault: false,
+    };
   const positionOf = (path: Path) => {
     const position = parsed.positionOf(path);
     return position ? { ...position, file: label } : undefined;
@@ -185,14 +232,22 @@ function pipelineHasImport(value: unknown): boolean {
  */
 export async function resolvePipelineFile(text: string, read: FileReader): Promise<ResolvedFile> {
   const own = parsePipelineFile(text);
-  const slots = pipelineSlots(own.config.pipelines as Record<string, unknown>).filter(([, value]) => isImportObject(value));
+  const slots = pipelineSlots(own.config.pipelines as Record<string, unknown>).filter(([, value]) =>
+    isImportObject(value),
+  );
   if (slots.length === 0) return { parsed: own, imports: [], problems: [] };
   const files = readOnce(read);
   const problems: ImportProblem[] = [];
   const imports: ResolvedImport[] = [];
   const mappings: Mapping[] = [];
   let config = own.config;
-  if (slots.length > MAX_IMPORTS) problems.push({ import: (slots[MAX_IMPORTS][1] as { import: string }).import, line: own.positionOf(slots[MAX_IMPORTS][0])?.line, reason: `more than ${MAX_IMPORTS} imports in one file; Pipeline Guard resolves the first ${MAX_IMPORTS}`, fault: false });
+  if (slots.length > MAX_IMPORTS)
+    problems.push({
+      import: (slots[MAX_IMPORTS][1] as { import: string }).import,
+      line: own.positionOf(slots[MAX_IMPORTS][0])?.line,
+      reason: `more than ${MAX_IMPORTS} imports in one file; Pipeline Guard resolves the first ${MAX_IMPORTS}`,
+      fault: false,
+    });
   const results = await Promise.all(
     slots.slice(0, MAX_IMPORTS).map(async ([path, value]) => {
       const written = (value as { import: string }).import;
@@ -216,7 +271,9 @@ export async function resolvePipelineFile(text: string, read: FileReader): Promi
   }
   const positionOf = (path: Path): SourcePosition | undefined => {
     const mapping = mappings.find((m) => startsWith(path, m.prefix));
-    return mapping ? mapping.positionOf([...mapping.inner, ...path.slice(mapping.prefix.length)]) : own.positionOf(path);
+    return mapping
+      ? mapping.positionOf([...mapping.inner, ...path.slice(mapping.prefix.length)])
+      : own.positionOf(path);
   };
   return { parsed: { config, positionOf }, imports, problems };
 }

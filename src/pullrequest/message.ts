@@ -14,7 +14,12 @@ export const MAX_CHECK_MESSAGE = 3_000;
 
 export function violationText(violation: Violation, fileName = 'bitbucket-pipelines.yml'): string {
   const finding = { ...violation, severity: 'high', segments: [] } as unknown as Finding;
-  const where = violation.line !== undefined ? ` (${violation.file ?? fileName} line ${violation.line})` : violation.file ? ` (${violation.file})` : '';
+  const where =
+    violation.line !== undefined
+      ? ` (${violation.file ?? fileName} line ${violation.line})`
+      : violation.file
+        ? ` (${violation.file})`
+        : '';
   const text = formatFinding(finding);
   // formatFinding puts the place before the first ": "; the line follows the place.
   const colon = text.indexOf(': ');
@@ -25,10 +30,13 @@ function runHeadline(run: RunComparison, destination: string): string {
   const before = run.outcomeBefore;
   const after = run.outcomeAfter;
   if (after === 'absent') return `${run.label}: removed by this pull request`;
-  if (after === 'unusable') return `${run.label}: the file cannot be simulated (${run.after.kind === 'unusable' ? `${run.after.line !== undefined ? `line ${run.after.line}: ` : ''}${run.after.reason}` : ''})`;
+  if (after === 'unusable')
+    return `${run.label}: the file cannot be simulated (${run.after.kind === 'unusable' ? `${run.after.line !== undefined ? `line ${run.after.line}: ` : ''}${run.after.reason}` : ''})`;
   if (after === 'none') return `${run.label}: nothing would run`;
-  if (after === 'blocked' && before !== 'blocked') return `${run.label}: allowed on ${destination} today, BLOCKED after this merge`;
-  if (after === 'blocked' && run.introduced.length) return `${run.label}: blocked, with ${run.introduced.length} new violation${run.introduced.length === 1 ? '' : 's'}`;
+  if (after === 'blocked' && before !== 'blocked')
+    return `${run.label}: allowed on ${destination} today, BLOCKED after this merge`;
+  if (after === 'blocked' && run.introduced.length)
+    return `${run.label}: blocked, with ${run.introduced.length} new violation${run.introduced.length === 1 ? '' : 's'}`;
   if (after === 'blocked') return `${run.label}: blocked already on ${destination}; this pull request adds nothing`;
   if (before === 'blocked') return `${run.label}: blocked on ${destination} today, allowed after this merge (fixed)`;
   return `${run.label}: allowed${before === 'absent' ? ' (new)' : ''}`;
@@ -57,17 +65,21 @@ export function comparisonMessage(comparison: Comparison, options: MessageOption
   const ordered = [...failing, ...comparison.runs.filter((run) => !run.fails)];
   for (const run of ordered) {
     lines.push(`${run.fails ? '✗' : '✓'} ${runHeadline(run, destination)}`);
-    run.introduced.forEach((violation, index) => lines.push(`  ${index + 1}. ${violationText(violation, options.fileName)}`));
+    run.introduced.forEach((violation, index) =>
+      lines.push(`  ${index + 1}. ${violationText(violation, options.fileName)}`),
+    );
   }
   const existing = comparison.runs.flatMap((run) => run.existing.map((violation) => ({ run, violation })));
   if (existing.length) {
     lines.push(`Already on ${destination} (not caused by this pull request, not failing this check):`);
-    for (const { run, violation } of existing) lines.push(`  - ${run.label}: ${violationText(violation, options.fileName)}`);
+    for (const { run, violation } of existing)
+      lines.push(`  - ${run.label}: ${violationText(violation, options.fileName)}`);
   }
   const warnings = comparison.runs.flatMap((run) => run.warnings.map((violation) => ({ run, violation })));
   if (warnings.length) {
     lines.push('Warnings (warn mode: recorded, never failing):');
-    for (const { run, violation } of warnings) lines.push(`  - ${run.label}: ${violationText(violation, options.fileName)}`);
+    for (const { run, violation } of warnings)
+      lines.push(`  - ${run.label}: ${violationText(violation, options.fileName)}`);
   }
   for (const problem of comparison.destinationProblems) lines.push(`Note: on ${destination}, ${problemText(problem)}`);
   return trimMessage(lines, options.seeMore, options.maxLength ?? MAX_CHECK_MESSAGE);

@@ -37,7 +37,9 @@ describe('comparePullRequest', () => {
     expect(push.introduced.map((v) => [v.rule, v.step, v.line])).toEqual([['deny-script', 'Install tools', 15]]);
     const message = comparisonMessage(comparison, { seeMore: 'See the panel.' });
     expect(message).toContain('push to main: allowed on main today, BLOCKED after this merge');
-    expect(message).toMatch(/\[deny-script\] step "Install tools" at pipelines\.branches\.main\[1\]\.step\.script\[0\] \(bitbucket-pipelines\.yml line 15\): .* Fix: /);
+    expect(message).toMatch(
+      /\[deny-script\] step "Install tools" at pipelines\.branches\.main\[1\]\.step\.script\[0\] \(bitbucket-pipelines\.yml line 15\): .* Fix: /,
+    );
     expect(message.endsWith('See the panel.')).toBe(true);
     expect(run(comparison, 'custom:redeploy').fails).toBe(false);
   });
@@ -48,7 +50,9 @@ describe('comparePullRequest', () => {
     const push = run(comparison, 'push');
     expect([push.outcomeBefore, push.outcomeAfter]).toEqual(['blocked', 'allowed']);
     expect(push.fixed.map((v) => v.rule)).toEqual(['deny-script']);
-    expect(comparisonMessage(comparison)).toContain('push to main: blocked on main today, allowed after this merge (fixed)');
+    expect(comparisonMessage(comparison)).toContain(
+      'push to main: blocked on main today, allowed after this merge (fixed)',
+    );
   });
 
   it('lists a violation already on the destination as such, even when the pull request moves it down', async () => {
@@ -56,7 +60,9 @@ describe('comparePullRequest', () => {
     expect(comparison.passed).toBe(true);
     const push = run(comparison, 'push');
     expect(push.introduced).toEqual([]);
-    expect(push.existing.map((v) => [v.rule, v.step, v.line, v.path])).toEqual([['deny-script', 'Install tools', 15, 'pipelines.branches.main[1].step.script[0]']]);
+    expect(push.existing.map((v) => [v.rule, v.step, v.line, v.path])).toEqual([
+      ['deny-script', 'Install tools', 15, 'pipelines.branches.main[1].step.script[0]'],
+    ]);
     const before = push.before.kind === 'simulated' ? push.before.result.violations : [];
     expect(before.map((v) => [v.line, v.path])).toEqual([[10, 'pipelines.branches.main[0].step.script[0]']]);
     const message = comparisonMessage(comparison);
@@ -86,10 +92,15 @@ describe('comparePullRequest', () => {
   it('simulates imported pipelines, with lines in the imported file', async () => {
     const comparison = await compare('with-imports.yml', 'main.yml');
     const push = run(comparison, 'push');
-    expect(push.after.kind === 'simulated' && push.after.result.steps.map((s) => s.name)).toEqual(['Build', 'PROD deploy']);
+    expect(push.after.kind === 'simulated' && push.after.result.steps.map((s) => s.name)).toEqual([
+      'Build',
+      'PROD deploy',
+    ]);
     const nightly = run(comparison, 'custom:nightly');
     expect(nightly.fails).toBe(true);
-    expect(nightly.introduced.map((v) => [v.rule, v.file, v.line])).toEqual([['deny-script', 'shared-pipelines@main:ci/standard.yml', 9]]);
+    expect(nightly.introduced.map((v) => [v.rule, v.file, v.line])).toEqual([
+      ['deny-script', 'shared-pipelines@main:ci/standard.yml', 9],
+    ]);
     expect(run(comparison, 'custom:redeploy').outcomeAfter).toBe('absent');
     expect(comparisonMessage(comparison)).toContain('(shared-pipelines@main:ci/standard.yml line 9)');
   });

@@ -5,7 +5,9 @@ import { RULE_HELP } from '../../src/pullrequest/rule-help';
 const DOCS = path.resolve(__dirname, '../../docs/rules');
 
 describe('RULE_HELP', () => {
-  const pages = readdirSync(DOCS).filter((name) => name.endsWith('.md') && name !== 'README.md' && name !== 'branch-context.md');
+  const pages = readdirSync(DOCS).filter(
+    (name) => name.endsWith('.md') && name !== 'README.md' && name !== 'branch-context.md',
+  );
 
   it.each(pages)('says what the first paragraph of docs/rules/%s says', (page) => {
     const firstParagraph = readFileSync(path.join(DOCS, page), 'utf8').split('\n')[2].trim();

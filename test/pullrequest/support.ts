@@ -19,7 +19,8 @@ export const SHARED_FILES: Record<string, string> = {
   'shared-pipelines@main:ci/standard.yml': fixture('shared-standard.yml'),
 };
 
-export const keyOf = (location: ImportLocation) => (location.repository ? `${location.repository}@${location.ref}:${location.path}` : location.path);
+export const keyOf = (location: ImportLocation) =>
+  location.repository ? `${location.repository}@${location.ref}:${location.path}` : location.path;
 export const sharedReader: FileReader = async (location) => SHARED_FILES[keyOf(location)];
 export const noImports: FileReader = async (location) => {
   throw new Error(`unexpected read of ${keyOf(location)}`);

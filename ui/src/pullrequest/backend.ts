@@ -13,14 +13,21 @@ export interface PullRequestBackend {
 }
 
 async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 function httpBackend(): PullRequestBackend {
   const kind: ViewKind = new URLSearchParams(window.location.search).get('view') === 'file' ? 'file' : 'panel';
-  return { kind: async () => kind, invoke: (key, payload) => post(`/__dev/pr/invoke/${kind}/${encodeURIComponent(key)}`, payload ?? {}) };
+  return {
+    kind: async () => kind,
+    invoke: (key, payload) => post(`/__dev/pr/invoke/${kind}/${encodeURIComponent(key)}`, payload ?? {}),
+  };
 }
 
 async function forgeBackend(): Promise<PullRequestBackend> {
@@ -28,10 +35,13 @@ async function forgeBackend(): Promise<PullRequestBackend> {
   return {
     async kind() {
       const context = await view.getContext();
-      return (context.extension as { type?: string } | undefined)?.type === 'bitbucket:repoCodeFileViewer' ? 'file' : 'panel';
+      return (context.extension as { type?: string } | undefined)?.type === 'bitbucket:repoCodeFileViewer'
+        ? 'file'
+        : 'panel';
     },
-    invoke: async <T,>(key: string, payload?: Record<string, unknown>) => (await invoke<T>(key, payload)) as T,
+    invoke: async <T>(key: string, payload?: Record<string, unknown>) => (await invoke<T>(key, payload)) as T,
   };
 }
 
-export const createBackend = async (): Promise<PullRequestBackend> => (__PR_BACKEND__ === 'http' ? httpBackend() : forgeBackend());
+export const createBackend = async (): Promise<PullRequestBackend> =>
+  __PR_BACKEND__ === 'http' ? httpBackend() : forgeBackend();

@@ -31,9 +31,20 @@ async function fileViewer(backend: PullRequestBackend) {
   const first = await backend.invoke<ViewAnswer<FileView>>('getFileView', {});
   if (!first.ok) return show(alertOf(first.error));
   const view = first.view;
-  const select = h('select', { id: 'pg-target' }, ...fileChoices(view).map((choice) => h('option', { value: choice.value }, choice.label)), h('option', { value: 'other' }, 'Another branch…')) as HTMLSelectElement;
+  const select = h(
+    'select',
+    { id: 'pg-target' },
+    ...fileChoices(view).map((choice) => h('option', { value: choice.value }, choice.label)),
+    h('option', { value: 'other' }, 'Another branch…'),
+  ) as HTMLSelectElement;
   select.value = targetValue(view);
-  const branch = h('input', { id: 'pg-branch', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'main' }) as HTMLInputElement;
+  const branch = h('input', {
+    id: 'pg-branch',
+    type: 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'main',
+  }) as HTMLInputElement;
   const status = h('p', { role: 'status', class: 'muted', id: 'pg-file-status' });
   const result = h('div', { id: 'pg-file-result' }, renderFileResult(view));
   const form = h(
@@ -51,12 +62,28 @@ async function fileViewer(backend: PullRequestBackend) {
     if (!payload) return void (status.textContent = 'Type a branch name first.');
     status.textContent = 'Simulating…';
     result.setAttribute('aria-busy', 'true');
-    const answer = await backend.invoke<ViewAnswer<FileView>>('getFileView', payload).catch((error: Error) => ({ ok: false as const, error: error.message }));
+    const answer = await backend
+      .invoke<ViewAnswer<FileView>>('getFileView', payload)
+      .catch((error: Error) => ({ ok: false as const, error: error.message }));
     result.replaceChildren(answer.ok ? renderFileResult(answer.view) : alertOf(answer.error));
     result.setAttribute('aria-busy', 'false');
     status.textContent = answer.ok ? `Showing ${select.selectedOptions[0]?.textContent ?? 'the run'}.` : '';
   });
-  show(h('div', { 'data-testid': 'file-viewer' }, h('h1', {}, `Pipeline Guard: ${view.path}`), h('p', { class: 'muted' }, `At commit ${view.commit.slice(0, 12)}: what Pipeline Guard does to a run of this file.`), form, status, result));
+  show(
+    h(
+      'div',
+      { 'data-testid': 'file-viewer' },
+      h('h1', {}, `Pipeline Guard: ${view.path}`),
+      h(
+        'p',
+        { class: 'muted' },
+        `At commit ${view.commit.slice(0, 12)}: what Pipeline Guard does to a run of this file.`,
+      ),
+      form,
+      status,
+      result,
+    ),
+  );
 }
 
 async function start() {
