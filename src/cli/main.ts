@@ -143,7 +143,7 @@ const SIMULATE_FORMATS = ['text', 'json', 'sarif', 'code-insights'] as const;
 function simulateFormatOption(value: string | undefined): (typeof SIMULATE_FORMATS)[number] {
   if (value === undefined) return 'text';
   if ((SIMULATE_FORMATS as readonly string[]).includes(value)) return value as (typeof SIMULATE_FORMATS)[number];
-  throw new UsageError(`--format must be ${SIMULATE_FORMATS.join(', ')}, not "${value}"`);
+  throw new UsageError(`--format must be text, json, sarif or code-insights, not "${value}"`);
 }
 
 function refName(value: string, option: string): string {
