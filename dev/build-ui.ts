@@ -28,3 +28,20 @@ export function ensureBuild(kind: keyof typeof BUILD_DIRS, log: (message: string
   });
   if (result.status !== 0) throw new Error(`the UI build failed (exit ${result.status ?? result.signal})`);
 }
+
+/** The pull-request panel and file viewer (ui/pullrequest): their own page, built apart from the settings page. */
+export const PULL_REQUEST_BUILD_DIRS = { http: path.join(ROOT, 'build-preview-pr'), forge: path.join(ROOT, 'static/pullrequest/build') } as const;
+const PULL_REQUEST_SOURCES = ['ui/pullrequest', 'ui/src/pullrequest', 'src/prcheck/views.ts'];
+
+export function ensurePullRequestBuild(kind: keyof typeof PULL_REQUEST_BUILD_DIRS, log: (message: string) => void = console.log): void {
+  const index = path.join(PULL_REQUEST_BUILD_DIRS[kind], 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  if (built > 0 && PULL_REQUEST_SOURCES.every((source) => newestMtime(path.join(ROOT, source)) <= built)) return;
+  log(`Building the pull-request pages (${path.relative(ROOT, PULL_REQUEST_BUILD_DIRS[kind])}/)…`);
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/pullrequest/vite.config.mts')], {
+    cwd: ROOT,
+    env: { ...process.env, PR_BACKEND: kind },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`the pull-request page build failed (exit ${result.status ?? result.signal})`);
+}

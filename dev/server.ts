@@ -27,7 +27,8 @@ import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv'
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
 import { RequestVariableSchema } from '../src/engine/request';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
-import { ensureBuild, PREVIEW_DIR, ROOT } from './build-ui';
+import { ensureBuild, ensurePullRequestBuild, PREVIEW_DIR, PULL_REQUEST_BUILD_DIRS, ROOT } from './build-ui';
+import { createPullRequestConsole } from './pullrequest-console';
 import { consoleUserFetch } from './users-stub';
 import { seedDecisions } from './seed';
 
@@ -122,6 +123,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const log = options.log ?? ((message: string) => console.log(message));
   const pageDir = options.pageDir ?? PREVIEW_DIR;
   if (!options.pageDir) ensureBuild('http', log);
+  ensurePullRequestBuild('http', log);
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const { entities, flush: flushEntities } = openEntities(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionWriter(entities);
@@ -134,6 +136,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
   const handlers: SettingsHandlers = createHandlers({ kv, entities, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
+  const pullRequests = createPullRequestConsole(kv, repositories, log);
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
 
@@ -143,9 +146,13 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   };
 
   const serveFile = (pathname: string, response: http.ServerResponse) => {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-    const file = path.resolve(pageDir, relative);
-    if (!file.startsWith(pageDir + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
+    // /pullrequest/ is the pull-request panel (?view=file: the file viewer), a page of its own.
+    const pr = pathname === '/pullrequest' || pathname.startsWith('/pullrequest/');
+    const dir = pr ? PULL_REQUEST_BUILD_DIRS.http : pageDir;
+    const rest = pr ? pathname.slice('/pullrequest'.length) || '/' : pathname;
+    const relative = rest === '/' ? 'index.html' : decodeURIComponent(rest).replace(/^\/+/, '');
+    const file = path.resolve(dir, relative);
+    if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
     response.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONSOLE_CSP,
@@ -163,6 +170,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         const answer = await bitbucket.get(`${url.pathname.slice(STUB_HTTP_PREFIX.length)}${url.search}`);
         return send(response, answer.status, answer.body);
       }
+      if (request.method === 'GET' && url.pathname === '/__dev/pr/reports') return send(response, 200, { reports: pullRequests.stub.reports, calls: pullRequests.stub.requests.length });
       if (request.method === 'GET' || request.method === 'HEAD') return serveFile(url.pathname, response);
       if (request.method !== 'POST') return send(response, 405, { error: 'method not allowed' });
       // Another web page in the same browser may POST here too. JSON requests from another origin
@@ -180,6 +188,15 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         if (!Object.prototype.hasOwnProperty.call(handlers, key)) return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
         // A new context object per call, as Forge gives: what is learnt about the caller lasts one call.
         return send(response, 200, await handlers[key]({ ...forgeContext }, body));
+      }
+      const prInvoke = /^\/__dev\/pr\/invoke\/(panel|file)\/([A-Za-z]+)$/.exec(url.pathname);
+      if (prInvoke) {
+        const answer = pullRequests.invoke(prInvoke[1] as 'panel' | 'file', prInvoke[2], body);
+        return answer ? send(response, 200, await answer) : send(response, 404, { error: `Resolver has no definition for '${prInvoke[2]}'` });
+      }
+      if (url.pathname === '/__dev/pr/check') {
+        const trigger = (body as { trigger?: unknown }).trigger === 'on-merge' ? 'on-merge' : 'on-code-pushed';
+        return send(response, 200, await pullRequests.runCheck(trigger));
       }
       if (url.pathname === '/__dev/clock') {
         const advanceMs = (body as { advanceMs?: unknown }).advanceMs;
@@ -243,7 +260,12 @@ if (require.main === module) {
   const port = process.env.PORT ? Number(process.env.PORT) : 4319;
   const role = process.env.PIPELINE_GUARD_ROLE === 'member' ? 'member' : 'admin';
   startConsole({ port, role }).then(
-    (running) => console.log(`Pipeline Guard console (${role}): ${running.url}  (store: .pipeline-guard/store.json, Ctrl+C to stop)`),
+    (running) =>
+      console.log(
+        `Pipeline Guard console (${role}): ${running.url}  (store: .pipeline-guard/store.json, Ctrl+C to stop)\n` +
+          `  pull request #1 panel: ${running.url}pullrequest/   file viewer: ${running.url}pullrequest/?view=file\n` +
+          `  merge check: curl -X POST -H 'content-type: application/json' -d '{"trigger":"on-code-pushed"}' ${running.url}__dev/pr/check`,
+      ),
     (error: Error) => {
       console.error(`The console could not start: ${error.message}`);
       process.exit(1);

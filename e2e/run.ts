@@ -14,6 +14,7 @@ import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
 import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
+import { pullrequest } from './suites/pullrequest';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
@@ -29,6 +30,7 @@ const SUITES: Record<string, Suite> = {
   walkthrough,
   leftovers,
   a11y,
+  pullrequest,
 };
 
 async function main() {

@@ -21,9 +21,15 @@ describe('manifest.yml', () => {
   // validate() checks that the resource directory holds index.html. CI builds the UI before jest
   // (.ci/run); a local run without a build gets one here rather than a confusing failure.
   beforeAll(() => {
-    if (existsSync(path.join(ROOT, 'static/settings/build/index.html'))) return;
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')], { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge' }, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`npm run build:ui failed:\n${build.stderr}`);
+    const builds = [
+      { index: 'static/settings/build/index.html', config: 'ui/vite.config.mts' },
+      { index: 'static/pullrequest/build/index.html', config: 'ui/pullrequest/vite.config.mts' },
+    ];
+    for (const { index, config } of builds) {
+      if (existsSync(path.join(ROOT, index))) continue;
+      const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, config)], { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge', PR_BACKEND: 'forge' }, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`vite build --config ${config} failed:\n${build.stderr}`);
+    }
   }, 120_000);
 
   it('is valid for @forge/manifest in FULL mode', async () => {
@@ -52,6 +58,26 @@ describe('manifest.yml', () => {
     const [resource] = manifest.resources ?? [];
     expect(resource.path).toBe(path.relative(ROOT, path.resolve(ROOT, 'ui', outDir!)));
     expect(resource.key.length).toBeLessThanOrEqual(23);
+    const prConfig = readFileSync(path.join(ROOT, 'ui/pullrequest/vite.config.mts'), 'utf8');
+    const prOutDir = /forge: '([^']+)'/.exec(prConfig)?.[1];
+    const prResource = (manifest.resources ?? []).find((r) => r.key === 'pullrequest-ui');
+    expect(prResource?.path).toBe(path.relative(ROOT, path.resolve(ROOT, 'ui/pullrequest', prOutDir!)));
+  });
+
+  it('wires the merge check and the pull-request pages to their own entry, apart from the settings resolver', () => {
+    const functions = new Map(manifest.modules.function.map((f) => [f.key, f.handler]));
+    const [check] = manifest.modules['bitbucket:mergeCheck'];
+    expect(check).toMatchObject({ key: 'pipeline-guard-check', triggers: ['on-code-pushed', 'on-merge'] });
+    expect(functions.get(check.function as string)).toBe('pullrequests.check');
+    const [panel] = manifest.modules['bitbucket:repoPullRequestOverviewPanel'];
+    const [viewer] = manifest.modules['bitbucket:repoCodeFileViewer'];
+    for (const module of [panel, viewer]) {
+      expect(module).toMatchObject({ resource: 'pullrequest-ui' });
+      expect(functions.get((module.resolver as { function: string }).function)).toBe('pullrequests.views');
+    }
+    const pattern = new RegExp(viewer.filePattern as string);
+    expect(['bitbucket-pipelines.yml', 'ci/bitbucket-pipelines.yaml'].every((file) => pattern.test(file))).toBe(true);
+    expect(['README.md', 'my-bitbucket-pipelines.yml.bak'].some((file) => pattern.test(file))).toBe(false);
   });
 
   it('declares exactly the scopes the code uses', () => {
@@ -60,7 +86,8 @@ describe('manifest.yml', () => {
     // lookup in src/forge/repository-lookup.ts and, with read:project and read:runner, for the settings
     // page's listings in src/forge/bitbucket-get.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts);
     // read:pipeline:bitbucket for the deployment events of the bypass check (src/storage/deployments.ts).
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:pipeline:bitbucket', 'read:project:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
+    // read:pullrequest:bitbucket for the merge check (src/prcheck/evaluate.ts reads the pull request).
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:pipeline:bitbucket', 'read:project:bitbucket', 'read:pullrequest:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
   });
@@ -98,5 +125,9 @@ describe('manifest.yml', () => {
     expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass|deployments)\.ts/.test(input))).toEqual([]);
     const resolver = await inputsOf('src/resolver.ts');
     expect(resolver.some((input) => input.includes('src/settings/handlers.ts'))).toBe(true);
+    // The pull-request pages cannot reach a settings function: none is in their entry's bundle.
+    const pullRequests = await inputsOf('src/pullrequests.ts');
+    expect(pullRequests.filter((input) => input.includes('src/settings/'))).toEqual([]);
+    expect(provider.filter((input) => /src\/(prcheck|pullrequest)\//.test(input))).toEqual([]);
   }, 30_000);
 });

@@ -7,6 +7,8 @@ Usage:
       run the provider engine on a bitbucket-pipelines.yml for a branch, tag, pull request or custom run
   pipeline-guard request <request.json|-> [--policy FILE] [--repository SLUG [--project KEY]]
       run the provider on a raw Dynamic Pipelines request and print its exact response
+  pipeline-guard pr --source FILE --destination FILE --branch NAME [options]
+      the pull-request merge check: what a pull request's pipeline file makes worse on its destination
   pipeline-guard policy check <policy>
       validate a policy and warn about valid but unsafe settings
   pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID
@@ -36,7 +38,8 @@ Options:
   --repository SLUG        run as this repository (or WORKSPACE/SLUG): what decides which scoped
                            environments apply; without it, a repository that no scope includes
   --project KEY            the repository's Bitbucket project key, e.g. PAY (with --repository)
-  --format text|json       text for people (default), json for scripts
+  --format FORMAT          text for people (default), json for scripts, sarif (SARIF 2.1.0 for code
+                           scanning) or code-insights (a Bitbucket Code Insights report and annotations)
   --grants FILE            preview the run under break-glass grants: a YAML list of grants in
                            their stored shape (a bad file exits with status 2)
   --now ISO8601            the clock grants expire against (default: now)
@@ -124,4 +127,28 @@ Options:
   -h, --help                           show this help
 
 Exit status: 0 printed, 2 unusable policy or options.
+`;
+
+export const PR_HELP = `Usage: pipeline-guard pr --source FILE --destination FILE --branch NAME [options]
+
+The pull-request merge check from two files: the pull request's bitbucket-pipelines.yml (--source) and the
+destination branch's (--destination; an empty file means the destination has none). It simulates every run
+the merge makes possible (the push to the destination, each custom pipeline on it, the pull-request pipeline)
+with both files and fails only on what the pull request makes worse: a run allowed today and blocked after the
+merge, or a new enforce-mode violation. Violations the destination already has are listed and do not fail;
+warn-mode findings never fail. Imports of other repositories cannot be read here and are reported.
+
+Options:
+  --source FILE            the pull request's pipeline file
+  --destination FILE       the destination branch's pipeline file as it is
+  --branch NAME            the destination branch, e.g. main
+  --source-branch NAME     the pull request's source branch (default: pull-request)
+  --policy FILE            policy in YAML or JSON (default: ./pipeline-guard.yaml; in a checkout of
+                           Pipeline Guard without one, examples/policy.yaml)
+  --repository SLUG        run as this repository (or WORKSPACE/SLUG), for scoped environments
+  --project KEY            the repository's Bitbucket project key, e.g. PAY (with --repository)
+  --format text|json       text for people (default), json for scripts
+  -h, --help               show this help
+
+Exit status: 0 the check passes, 1 it fails, 2 a file or the policy is unusable.
 `;

@@ -20,7 +20,11 @@ import { instantMs, type Grant } from '../policy/grant-guard';
 import { artifactText, providerLabel, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
 import { TrustPolicyInputError } from '../trust/inputs';
 import { parseYaml, YamlInputError } from '../yaml/document';
-import { MAIN_HELP, POLICY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
+import { MAIN_HELP, POLICY_HELP, PR_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
+import { comparePullRequest, comparisonSummary } from '../pullrequest/compare';
+import { simulationInsights, toSarif } from '../pullrequest/formats';
+import { ImportOutOfReach, resolvePipelineFile, type FileReader, type ResolvedFile } from '../pullrequest/imports';
+import { comparisonMessage } from '../pullrequest/message';
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
 import { VERSION } from './version';
@@ -134,6 +138,14 @@ function oneFile(positionals: string[], what: string): string {
 function formatOption(value: string | undefined): 'text' | 'json' {
   if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
   throw new UsageError(`--format must be text or json, not "${value}"`);
+}
+
+const SIMULATE_FORMATS = ['text', 'json', 'sarif', 'code-insights'] as const;
+
+function simulateFormatOption(value: string | undefined): (typeof SIMULATE_FORMATS)[number] {
+  if (value === undefined) return 'text';
+  if ((SIMULATE_FORMATS as readonly string[]).includes(value)) return value as (typeof SIMULATE_FORMATS)[number];
+  throw new UsageError(`--format must be text, json, sarif or code-insights, not "${value}"`);
 }
 
 function refName(value: string, option: string): string {
@@ -272,7 +284,7 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (values.help) return help(io, SIMULATE_HELP);
   const file = oneFile(positionals, 'pipeline file (bitbucket-pipelines.yml, or - for standard input)');
-  const format = formatOption(text(values, 'format'));
+  const format = simulateFormatOption(text(values, 'format'));
   const target = targetFromOptions({ branch: text(values, 'branch'), tag: text(values, 'tag'), pr: text(values, 'pr'), commit: values.commit === true, custom: text(values, 'custom') });
   const trigger = triggerOption(text(values, 'trigger'));
   const repository = repositoryOption(values, io);
@@ -293,6 +305,8 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`${where}: ${error.reason}`);
   }
   if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(result, input.label, VERSION), null, 2)}\n`);
+  else if (format === 'code-insights') io.stdout(`${JSON.stringify(simulationInsights(result, input.label), null, 2)}\n`);
   else io.stdout(renderSimulation(result, { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target, repository }, palette(colourOn(io))));
   return result.outcome === 'blocked' ? EXIT.blocked : EXIT.ok;
 }
@@ -319,6 +333,56 @@ function withAddedVariables(request: unknown, added: RequestVariable[] | undefin
   const own = (request as { variables?: unknown }).variables;
   if (own !== undefined && !Array.isArray(own)) throw new UsageError('--var and --variables add to the request\'s `variables`, but it holds something other than a list');
   return { ...request, variables: [...(own ?? []), ...added] };
+}
+
+/** A pipeline file of `pr`, imports resolved where they can be from here: files of this checkout only. */
+async function prFile(io: CliIo, file: string, option: string): Promise<{ resolved: ResolvedFile | undefined; label: string }> {
+  const input = await readInput(io, file);
+  if (input.text.trim() === '') return { resolved: undefined, label: input.label };
+  const base = path.dirname(path.resolve(io.cwd, file));
+  const read: FileReader = async (location) => {
+    if (location.repository !== undefined) throw new ImportOutOfReach(`the command line cannot read repository ${location.repository}; the merge check in Bitbucket resolves it`);
+    const absolute = path.resolve(base, location.path);
+    return io.readFile(absolute).catch((error: NodeJS.ErrnoException) => {
+      if (error?.code === 'ENOENT') return undefined;
+      throw error;
+    });
+  };
+  try {
+    return { resolved: await resolvePipelineFile(input.text, read), label: input.label };
+  } catch (error) {
+    if (!(error instanceof SimulationInputError)) throw error;
+    throw new UsageError(`${option} ${error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label}: ${error.reason}`);
+  }
+}
+
+async function prCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    source: { type: 'string' },
+    destination: { type: 'string' },
+    branch: { type: 'string' },
+    'source-branch': { type: 'string' },
+    policy: { type: 'string' },
+    repository: { type: 'string' },
+    project: { type: 'string' },
+    format: { type: 'string' },
+  });
+  if (values.help) return help(io, PR_HELP);
+  if (positionals.length) throw new UsageError(`pr takes no positional arguments (got ${positionals.join(' ')}); pass --source and --destination`);
+  const missing = ['source', 'destination', 'branch'].filter((key) => text(values, key) === undefined);
+  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  const format = formatOption(text(values, 'format'));
+  const destinationBranch = refName(text(values, 'branch')!, '--branch');
+  const sourceBranch = refName(text(values, 'source-branch') ?? 'pull-request', '--source-branch');
+  const repository = repositoryOption(values, io);
+  const loaded = await loadPolicy(io, text(values, 'policy'));
+  const source = await prFile(io, text(values, 'source')!, '--source');
+  if (!source.resolved) throw new UsageError(`--source ${source.label} is empty: a pull request without a pipeline file runs nothing`);
+  const destination = await prFile(io, text(values, 'destination')!, '--destination');
+  const comparison = comparePullRequest({ source: source.resolved, destination: destination.resolved, sourceBranch, destinationBranch, policy: compilePolicy(loaded.policy), repository });
+  if (format === 'json') io.stdout(`${JSON.stringify(comparisonSummary(comparison), null, 2)}\n`);
+  else io.stdout(`${comparisonMessage(comparison, { fileName: source.label, maxLength: Number.MAX_SAFE_INTEGER })}\n`);
+  return comparison.passed ? EXIT.ok : EXIT.blocked;
 }
 
 async function requestCommand(args: string[], io: CliIo): Promise<number> {
@@ -425,6 +489,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   simulate: simulateCommand,
   request: requestCommand,
   policy: policyCommand,
+  pr: prCommand,
   'trust-policy': trustPolicyCommand,
 };
 

@@ -145,6 +145,11 @@ export const PolicySchema = z
       })
       .default({ images: [], pipes: [], scripts: [] }),
     rules: ruleModes.default({}),
+    /**
+     * The pull-request merge check. `onFault: pass` lets a pull request merge when the check could not run
+     * (Bitbucket, storage or the policy unreadable), with a note; the provider still enforces at run time.
+     */
+    pullRequests: z.strictObject({ onFault: z.enum(['fail', 'pass']).optional() }).optional(),
   })
   .superRefine((policy, ctx) => {
     for (const { path, message } of SHARED_CHECKS.policy(policy satisfies PolicyShapeForChecks)) ctx.addIssue({ code: 'custom', path: [...path], message });

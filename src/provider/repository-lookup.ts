@@ -358,3 +358,7 @@ function asLookupError(error: unknown): RepositoryLookupError {
     );
   return new RepositoryLookupError(messageOf(error), 'transient');
 }
+
+/** The identity a lookup settled on, fresh or kept from Bitbucket's last good answer. */
+export const identityOfResolved = (resolved: ResolvedRepository): RepositoryIdentity =>
+  isStaleRepository(resolved) ? resolved.identity : resolved;

@@ -30,8 +30,22 @@ export class SimulationInputError extends Error {
   }
 }
 
+/** A position that may lie in another file than the one simulated (a step brought in by an `import:`). */
+export interface SourcePosition extends Position {
+  /** The file the position is in; absent for the simulated file itself. */
+  readonly file?: string;
+}
+
+/** A pipeline file already parsed (and its imports resolved), for callers that read more than one file. */
+export interface ParsedPipelineFile {
+  readonly config: Record<string, unknown>;
+  positionOf(path: Path): SourcePosition | undefined;
+}
+
 export interface SimulateInput {
   readonly yamlText: string;
+  /** The parsed file, which then stands in for `yamlText`; see parsePipelineFile. */
+  readonly parsed?: ParsedPipelineFile;
   /** The policy to enforce; undefined simulates a workspace where no policy has been saved yet. */
   readonly policy: CompiledPolicy | undefined;
   readonly target: SimulationTarget;
@@ -69,6 +83,8 @@ export interface Violation {
   readonly path: string;
   /** The line of the offending key in the file, where it can be traced. */
   readonly line?: number;
+  /** The imported file the line is in; absent for the simulated file. */
+  readonly file?: string;
   readonly step?: string;
   readonly message: string;
   readonly fix: string;
@@ -190,7 +206,7 @@ function describeValue(value: unknown): string {
 }
 
 /** Parses the file and checks the shape selection needs; every problem carries a position. */
-function parsePipelineFile(text: string): { config: Record<string, unknown>; positionOf: (path: Path) => Position | undefined } {
+export function parsePipelineFile(text: string): ParsedPipelineFile {
   let parsed;
   try {
     parsed = parseYaml(text);
@@ -209,7 +225,7 @@ function parsePipelineFile(text: string): { config: Record<string, unknown>; pos
 }
 
 export function simulate(input: SimulateInput): SimulationResult {
-  const { config, positionOf } = parsePipelineFile(input.yamlText);
+  const { config, positionOf } = input.parsed ?? parsePipelineFile(input.yamlText);
   const trigger = input.trigger ?? defaultTrigger(input.target);
   const lineOf = (segments: Path) => (segments.length ? positionOf(segments)?.line : undefined);
 
@@ -254,15 +270,19 @@ export function simulate(input: SimulateInput): SimulationResult {
     oidc: step.oidc,
     changes: step.changes,
   }));
-  const violations: Violation[] = report.findings.map((finding) => ({
-    rule: finding.rule,
-    mode: finding.mode,
-    path: formatPath(finding.segments) || finding.path,
-    line: lineOf(finding.segments),
-    step: finding.step,
-    message: finding.message,
-    fix: finding.fix,
-  }));
+  const violations: Violation[] = report.findings.map((finding) => {
+    const file = finding.segments.length ? positionOf(finding.segments)?.file : undefined;
+    return {
+      rule: finding.rule,
+      mode: finding.mode,
+      path: formatPath(finding.segments) || finding.path,
+      line: lineOf(finding.segments),
+      ...(file !== undefined ? { file } : {}),
+      step: finding.step,
+      message: finding.message,
+      fix: finding.fix,
+    };
+  });
 
   const fileName = input.fileName ?? 'bitbucket-pipelines.yml';
   const diff =

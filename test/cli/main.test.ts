@@ -135,7 +135,7 @@ describe('pipeline-guard simulate', () => {
     [['--pr', 'feature/x'], '--pr takes SOURCE:DESTINATION'],
     [['--pr', 'a:b', '--custom', 'x'], '--custom runs on a branch, tag or commit, not on a pull request'],
     [['--trigger', 'cron'], '--trigger must be one of definitions, push, manual, schedule, parent_step'],
-    [['--format', 'yaml'], '--format must be text or json'],
+    [['--format', 'yaml'], '--format must be text, json, sarif or code-insights, not "yaml"'],
     [['--branch', 'has space'], '--branch needs a branch or tag name without spaces'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses the options %j with exit 2', async (options, message) => {

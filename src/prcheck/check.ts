@@ -1,0 +1,262 @@
+/**
+ * The `bitbucket:mergeCheck` function, minus Forge. `on-code-pushed` evaluates the pull request, writes the
+ * Code Insights report on the source commit and caches the answer by (source commit, destination commit,
+ * policy revision); `on-merge` answers from that cache when it can (one call: the pull request), so a merge
+ * click is not kept waiting. It never throws and never says "passed" for a run it did not simulate: a fault
+ * answers with a failure that says so and how to re-run, unless the policy says `pullRequests.onFault: pass`.
+ */
+import * as z from 'zod';
+import { comparisonInsights, annotationBatches, REPORT_ID, type CodeInsights } from '../pullrequest/formats';
+import { comparisonMessage } from '../pullrequest/message';
+import type { RepositoryLookup } from '../provider/repository-lookup';
+import type { KeyValueStore } from '../storage/kv';
+import {
+  CheckFault,
+  evaluatePullRequest,
+  loadPolicy,
+  readPullRequest,
+  type Evaluation,
+  type PullRequestInfo,
+  type PullRequestRef,
+} from './evaluate';
+import { BitbucketFault, createRestClient, paths, type BitbucketRequest, type RestClient } from './rest';
+
+export interface MergeCheckAnswer {
+  readonly success: boolean;
+  readonly message: string;
+}
+
+export interface MergeCheckDependencies {
+  readonly kv: KeyValueStore;
+  readonly bitbucket: BitbucketRequest;
+  readonly repositories?: RepositoryLookup;
+  readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly log?: (message: string) => void;
+  /** Well inside Forge's 25 s: 429 waits stop here, leaving time to answer. */
+  readonly budgetMs?: number;
+}
+
+export const DEFAULT_BUDGET_MS = 18_000;
+/** On-merge answers come from this cache; a day covers any review. */
+export const RESULT_TTL_SECONDS = 24 * 3_600;
+
+const Payload = z.looseObject({
+  workspace: z.looseObject({ uuid: z.string().min(1).max(100) }),
+  repository: z.looseObject({ uuid: z.string().min(1).max(100) }),
+  pullrequest: z.looseObject({ id: z.number().int().min(1) }),
+  trigger: z.looseObject({ type: z.string().max(100) }).optional(),
+});
+
+const resultKey = (repository: string, pr: PullRequestInfo, revision: number | 'none') =>
+  `prcheck:result:${repository.replace(/[{}]/g, '')}:${pr.sourceCommit}:${pr.destinationCommit}:${revision}`;
+
+const short = (hash: string) => hash.slice(0, 12);
+const RERUN =
+  'Re-run the check from the pull request (its merge checks list has Re-run), or push again; at a merge, try the merge again.';
+
+function faultAnswer(error: unknown, onFault: 'fail' | 'pass'): MergeCheckAnswer {
+  const what =
+    error instanceof CheckFault
+      ? `${error.source} could not be read: ${error.message}`
+      : error instanceof BitbucketFault
+        ? `Bitbucket could not be read: ${error.message}`
+        : `an internal fault: ${(error as Error)?.message ?? String(error)}`;
+  if (onFault === 'pass')
+    return {
+      success: true,
+      message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict: the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass), and Pipeline Guard still checks every pipeline when it runs. ${RERUN}`,
+    };
+  return {
+    success: false,
+    message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict on your pipeline, and nothing was simulated. ${RERUN}`,
+  };
+}
+
+/** What the check says when there was nothing to compare. */
+function plainAnswer(evaluation: Exclude<Evaluation, { kind: 'compared' }>): MergeCheckAnswer {
+  const pr = evaluation.pullRequest;
+  switch (evaluation.kind) {
+    case 'no-policy':
+      return {
+        success: true,
+        message: 'Pipeline Guard: no workspace policy has been saved yet, so there is nothing to check.',
+      };
+    case 'no-pipelines':
+      return {
+        success: true,
+        message: `Pipeline Guard: neither ${pr.sourceBranch} nor ${pr.destinationBranch} has a bitbucket-pipelines.yml, so no pipeline would run.`,
+      };
+    case 'source-missing':
+      return {
+        success: false,
+        message: `Pipeline Guard could not find bitbucket-pipelines.yml at the source commit ${short(pr.sourceCommit)}, though ${pr.destinationBranch} has one. If this pull request deletes the file on purpose, ask a workspace admin to mark the check as not required for this merge. ${RERUN}`,
+      };
+    case 'unusable':
+      return {
+        success: false,
+        message: `Pipeline Guard cannot use bitbucket-pipelines.yml at ${short(pr.sourceCommit)}${evaluation.line !== undefined ? `, line ${evaluation.line}` : ''}: ${evaluation.reason}. Bitbucket would not run it either. Fix the file and push again.`,
+      };
+  }
+}
+
+/** Writes the report, then the annotations in batches; returns why it could not, or undefined. */
+async function writeReport(
+  client: RestClient,
+  ref: PullRequestRef,
+  commit: string,
+  insights: CodeInsights,
+): Promise<string | undefined> {
+  try {
+    const report = await client.send(
+      'PUT',
+      paths.report(ref.workspace, ref.repository, commit, REPORT_ID),
+      insights.report,
+    );
+    if (report.status < 200 || report.status >= 300) return `Bitbucket answered ${report.status}`;
+    for (const batch of annotationBatches(insights.annotations)) {
+      const answer = await client.send(
+        'POST',
+        paths.annotations(ref.workspace, ref.repository, commit, REPORT_ID),
+        batch,
+      );
+      if (answer.status < 200 || answer.status >= 300) return `the annotations were refused (${answer.status})`;
+    }
+    return undefined;
+  } catch (error) {
+    return (error as Error)?.message ?? String(error);
+  }
+}
+
+function seeMore(commit: string, reportProblem: string | undefined, written: boolean): string {
+  const panel = 'the Pipeline Guard panel on the Overview tab of this pull request';
+  if (reportProblem)
+    return `Every run, step and change: ${panel}. (The Code Insights report could not be written: ${reportProblem}.)`;
+  return written
+    ? `Every run, step and change: ${panel}, and the Code Insights report "Pipeline Guard" on commit ${short(commit)}.`
+    : `Every run, step and change: ${panel}.`;
+}
+
+export interface CheckOutcome extends MergeCheckAnswer {
+  /** Bitbucket calls this answer cost (what the rate limit counts). */
+  readonly calls: number;
+  readonly cached: boolean;
+}
+
+export function createMergeCheck(deps: MergeCheckDependencies) {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((message: string) => console.log(message));
+
+  const answerCompared = async (
+    client: RestClient,
+    ref: PullRequestRef,
+    evaluation: Extract<Evaluation, { kind: 'compared' }>,
+    writeInsights: boolean,
+  ): Promise<MergeCheckAnswer> => {
+    const { comparison, pullRequest } = evaluation;
+    const summary = comparisonMessage(comparison, { maxLength: 2_000 });
+    const insights = comparisonInsights(comparison, summary, 'bitbucket-pipelines.yml', evaluation.source.imports);
+    // An unchanged file with nothing to show needs no report: that is what keeps a busy repository at two calls a push.
+    const worthWriting = writeInsights && !(evaluation.unchanged && insights.annotations.length === 0);
+    const problem = worthWriting ? await writeReport(client, ref, pullRequest.sourceCommit, insights) : undefined;
+    if (problem)
+      log(
+        `pipeline-guard: the Code Insights report for ${short(pullRequest.sourceCommit)} could not be written: ${problem}`,
+      );
+    const note = [
+      evaluation.destinationNote ? `Note: ${evaluation.destinationNote}.` : '',
+      insights.omitted ? `(${insights.omitted} annotations did not fit the report's 1,000.)` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const message = comparisonMessage(comparison, {
+      seeMore: `${note ? `${note}\n` : ''}${seeMore(pullRequest.sourceCommit, problem, worthWriting)}`,
+    });
+    return { success: comparison.passed, message };
+  };
+
+  const evaluateAndAnswer = async (
+    client: RestClient,
+    ref: PullRequestRef,
+    onMerge: boolean,
+    known?: PullRequestInfo,
+  ): Promise<MergeCheckAnswer> => {
+    const evaluation = await evaluatePullRequest(
+      { client, kv: deps.kv, repositories: deps.repositories, now: now(), log },
+      ref,
+      known,
+    );
+    const answer =
+      evaluation.kind === 'compared'
+        ? await answerCompared(client, ref, evaluation, !onMerge)
+        : plainAnswer(evaluation);
+    const revision = evaluation.kind === 'no-policy' ? 'none' : evaluation.policy.revision;
+    try {
+      await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, {
+        ttlSeconds: RESULT_TTL_SECONDS,
+      });
+    } catch (error) {
+      log(`pipeline-guard: could not cache the check's answer: ${(error as Error)?.message ?? String(error)}`);
+    }
+    return answer;
+  };
+
+  /** On merge: the answer cached for exactly these commits and this policy revision, if there is one. */
+  const fromCache = async (
+    client: RestClient,
+    ref: PullRequestRef,
+  ): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> => {
+    const pullRequest = await readPullRequest(client, ref);
+    const policy = await loadPolicy(deps.kv, now());
+    const cached = await deps.kv
+      .get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none'))
+      .catch(() => undefined);
+    const valid = z.strictObject({ success: z.boolean(), message: z.string().max(10_000) }).safeParse(cached);
+    return { answer: valid.success ? valid.data : undefined, pullRequest };
+  };
+
+  return async function mergeCheck(payload: unknown): Promise<CheckOutcome> {
+    const client = createRestClient(deps.bitbucket, {
+      deadline: Date.now() + (deps.budgetMs ?? DEFAULT_BUDGET_MS),
+      sleep: deps.sleep,
+    });
+    const parsed = Payload.safeParse(payload);
+    if (!parsed.success)
+      return {
+        success: false,
+        message:
+          'Pipeline Guard could not check this pull request: the request from Bitbucket does not name a workspace, repository and pull request. This is a fault. ' +
+          RERUN,
+        calls: 0,
+        cached: false,
+      };
+    const ref: PullRequestRef = {
+      workspace: parsed.data.workspace.uuid,
+      repository: parsed.data.repository.uuid,
+      id: parsed.data.pullrequest.id,
+    };
+    const onMerge = parsed.data.trigger?.type === 'on-merge';
+    try {
+      let known: PullRequestInfo | undefined;
+      if (onMerge) {
+        const hit = await fromCache(client, ref);
+        if (hit.answer) return { ...hit.answer, calls: client.calls(), cached: true };
+        known = hit.pullRequest;
+      }
+      const answer = await evaluateAndAnswer(client, ref, onMerge, known);
+      log(
+        `pipeline-guard: merge check #${ref.id} ${answer.success ? 'passed' : 'failed'} (${client.calls()} Bitbucket calls)`,
+      );
+      return { ...answer, calls: client.calls(), cached: false };
+    } catch (error) {
+      log(`pipeline-guard: merge check #${ref.id} fault: ${(error as Error)?.message ?? String(error)}`);
+      let onFault: 'fail' | 'pass' = 'fail';
+      try {
+        onFault = (await loadPolicy(deps.kv, now()))?.onFault ?? 'fail';
+      } catch {
+        // The policy itself is unreadable: the default, fail, applies.
+      }
+      return { ...faultAnswer(error, onFault), calls: client.calls(), cached: false };
+    }
+  };
+}
