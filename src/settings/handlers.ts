@@ -36,8 +36,9 @@ import type { BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntr
 import { decisionsCsv, decisionsCsvHeader } from './csv';
 import type { AdminCheck, Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
+import { createReplayHandlers, type ReplayDependencies } from './replay-handlers';
 
-export interface HandlerDependencies extends ScopeDependencies {
+export interface HandlerDependencies extends ScopeDependencies, ReplayDependencies {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
@@ -68,7 +69,7 @@ const reason = z.string().trim().max(500, 'a reason has at most 500 characters')
 const Payloads = {
   /** Actions without parameters still refuse a payload that is not an object. */
   none: z.looseObject({}),
-  savePolicy: z.strictObject({ expectedRevision: revisionNumber, reason, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
+  savePolicy: z.strictObject({ expectedRevision: revisionNumber, reason, confirmNewlyBlocked: z.boolean().optional(), ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
   rollback: z.strictObject({ revision: revisionNumber.min(1), expectedRevision: revisionNumber, reason, overrideFailingTests: z.boolean().optional() }),
   preview: z
     .strictObject({
@@ -238,7 +239,7 @@ export function createHandlers(deps: HandlerDependencies) {
     draft: Draft,
     expectedRevision: number,
     action: 'save' | 'rollback',
-    extra: { restoredFrom?: number; reason?: string; overrideFailingTests?: boolean; checkWeakening?: boolean } = {},
+    extra: { restoredFrom?: number; reason?: string; overrideFailingTests?: boolean; checkWeakening?: boolean; checkReplay?: boolean; confirmNewlyBlocked?: boolean } = {},
   ): Promise<SavedView> => {
     const current = await repo.current();
     const currentRevision = current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
@@ -253,8 +254,9 @@ export function createHandlers(deps: HandlerDependencies) {
         message: `Not saved: this change weakens enforcement (${weakened.map((w) => w.message).join('; ')}). Confirm it with a short reason, which is recorded with the revision.`,
         weakenings: weakened,
       });
+    const replayBrief = extra.checkReplay ? await replay.replayCheck(draft.policy, expectedRevision, Boolean(extra.confirmNewlyBlocked)) : undefined;
     const savedAt = now().toISOString();
-    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom: extra.restoredFrom, reason: extra.reason, policyText: draft.text, overriddenTests: overridden });
+    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom: extra.restoredFrom, reason: extra.reason, policyText: draft.text, overriddenTests: overridden, replay: replayBrief });
     if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
     await grants.syncActive(now());
@@ -287,8 +289,19 @@ export function createHandlers(deps: HandlerDependencies) {
     },
   };
 
+  const replay = createReplayHandlers(deps, {
+    ...kit,
+    repo,
+    savedPolicy: async () => {
+      const current = await repo.current();
+      const revision = current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
+      return { policy: (await savedPolicy()).compiled?.policy, revision };
+    },
+  });
+
   return {
     ...createScopeHandlers(deps, kit),
+    ...replay.handlers,
     ...createGrantHandlers({ ...deps, grantRuns: grantRunsFromLog(decisionQuery) }),
 
     getPolicy: handler<PolicyView>(async (identity, payload) => {
@@ -305,7 +318,7 @@ export function createHandlers(deps: HandlerDependencies) {
       await requireAdmin(identity);
       const input = parsePayload(Payloads.savePolicy, payload);
       const draft = draftFrom(input)!;
-      return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, checkWeakening: true });
+      return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, checkWeakening: true, checkReplay: true, confirmNewlyBlocked: input.confirmNewlyBlocked });
     }),
 
     rollback: handler<SavedView>(async (identity, payload) => {

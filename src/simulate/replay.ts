@@ -291,6 +291,19 @@ export function replayDraft(input: ReplayInput): ReplaySummary {
   return createReplayer(input).replay(input.samples);
 }
 
+/**
+ * The summary cut to at most `maxBytes` of JSON by listing fewer runs (the rest are counted in
+ * `runsLeftOut`), so that it fits a storage value whatever the runs' messages hold.
+ */
+export function fitSummary(summary: ReplaySummary, maxBytes: number): ReplaySummary {
+  let fitted = summary;
+  while (fitted.runs.length > 0 && Buffer.byteLength(JSON.stringify(fitted), 'utf8') > maxBytes) {
+    const keep = Math.floor(fitted.runs.length * 0.8);
+    fitted = { ...fitted, runs: fitted.runs.slice(0, keep), runsLeftOut: fitted.runsLeftOut + fitted.runs.length - keep };
+  }
+  return fitted;
+}
+
 function addCounts<T extends ReplayCounts>(a: T, b: ReplayCounts): T {
   return { ...a, runs: a.runs + b.runs, newlyBlocked: a.newlyBlocked + b.newlyBlocked, newlyAllowed: a.newlyAllowed + b.newlyAllowed, changedSteps: a.changedSteps + b.changedSteps, newWarnings: a.newWarnings + b.newWarnings };
 }

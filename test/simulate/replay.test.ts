@@ -62,7 +62,7 @@ describe('replayDraft', () => {
     const current = policy();
     const draft = policy((p) => {
       const dev = p.environments.find((env) => env.name === 'dev')!;
-      dev.runner.labels = [...dev.runner.labels, 'large'];
+      dev.runner!.labels = [...dev.runner!.labels, 'large'];
     });
     const summary = replayDraft({ samples: [pinnedImage], current, draft });
     expect(summary.totals.changedSteps).toBe(1);
