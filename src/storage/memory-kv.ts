@@ -18,6 +18,8 @@ export interface MemoryKvOptions {
   readonly initial?: MemoryKvSnapshot;
   /** Called after every change, e.g. to write the console's JSON file. */
   readonly onChange?: (snapshot: MemoryKvSnapshot) => void;
+  /** Called after every change without a snapshot: for a caller that saves later, in one go (the console). */
+  readonly onWrite?: () => void;
 }
 
 export interface MemoryKeyValueStore extends KeyValueStore {
@@ -56,6 +58,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
   const changed = () => {
     writes += 1;
     options.onChange?.(snapshot());
+    options.onWrite?.();
   };
 
   return {
