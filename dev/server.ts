@@ -58,6 +58,9 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
+/** Stores with writes not yet saved; a console started in this process saves them first, so it reads them. */
+const unsaved = new Set<() => void>();
+
 /**
  * The KVS stand-in in store.json. Writes are saved at most every 200 ms: with tens of thousands of
  * run samples, rewriting the file on every write would make a replay crawl.
@@ -69,6 +72,7 @@ export function openStore(dir: string) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const save = () => {
     timer = undefined;
+    unsaved.delete(flush);
     // Write-then-rename, so a crash mid-write never leaves a half-written store.
     writeFileSync(`${file}.tmp`, JSON.stringify(kv.snapshot(), null, 2));
     renameSync(`${file}.tmp`, file);
@@ -77,13 +81,14 @@ export function openStore(dir: string) {
     initial,
     onWrite: () => {
       timer ??= setTimeout(save, 200);
+      unsaved.add(flush);
     },
   });
-  const flush = () => {
+  function flush() {
     if (timer === undefined) return;
     clearTimeout(timer);
     save();
-  };
+  }
   return Object.assign(kv, { flush });
 }
 
@@ -136,6 +141,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const log = options.log ?? ((message: string) => console.log(message));
   const pageDir = options.pageDir ?? PREVIEW_DIR;
   if (!options.pageDir) ensureBuild('http', log);
+  for (const flush of [...unsaved]) flush();
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const { entities, flush: flushEntities } = openEntities(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionWriter(entities);

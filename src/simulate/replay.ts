@@ -75,7 +75,10 @@ export interface ReplaySummary {
   readonly stepChanges: number;
   /** Runs the engine refused under both policies (an invalid request): not comparable. */
   readonly unusable: number;
+  /** Repositories with at least one changed run (the others only add to `totals`), most newly blocked first. */
   readonly byRepository: RepositoryCounts[];
+  /** Changed repositories beyond the listed ones (a summary cut to fit one storage value). */
+  readonly repositoriesLeftOut?: number;
   readonly byRule: RuleCounts[];
   /** The runs that changed, newly blocked first, at most `limits.listedRuns`. */
   readonly runs: ReplayRun[];
@@ -190,9 +193,10 @@ interface Tally {
   rules: Map<string, { newlyBlocked: number; newlyAllowed: number; newWarnings: number }>;
   runs: ReplayRun[];
   runsLeftOut: number;
+  repositoriesLeftOut: number;
 }
 
-const newTally = (): Tally => ({ totals: { ...ZERO }, stepChanges: 0, unusable: 0, repositories: new Map(), rules: new Map(), runs: [], runsLeftOut: 0 });
+const newTally = (): Tally => ({ totals: { ...ZERO }, stepChanges: 0, unusable: 0, repositories: new Map(), rules: new Map(), runs: [], runsLeftOut: 0, repositoriesLeftOut: 0 });
 
 function countRun(tally: Tally, repository: string, kinds: readonly ReplayKind[]) {
   let repo = tally.repositories.get(repository);
@@ -257,11 +261,12 @@ function listed(runs: ReplayRun[], leftOut: number, cap: number): { runs: Replay
 }
 
 function summaryOf(tally: Tally, limits: Required<ReplayLimits>): ReplaySummary {
-  const byRepository = [...tally.repositories].map(([repository, counts]) => ({ repository, ...counts }));
+  const byRepository = [...tally.repositories].filter(([, c]) => c.newlyBlocked || c.newlyAllowed || c.changedSteps || c.newWarnings).map(([repository, counts]) => ({ repository, ...counts }));
   byRepository.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.changedSteps - a.changedSteps || a.repository.localeCompare(b.repository));
   const byRule = [...tally.rules].map(([rule, counts]) => ({ rule, ...counts }));
   byRule.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.newWarnings - a.newWarnings || a.rule.localeCompare(b.rule));
-  return { v: 1, totals: { ...tally.totals }, stepChanges: tally.stepChanges, unusable: tally.unusable, byRepository, byRule, ...listed(tally.runs, tally.runsLeftOut, limits.listedRuns) };
+  const leftOut = tally.repositoriesLeftOut ? { repositoriesLeftOut: tally.repositoriesLeftOut } : {};
+  return { v: 1, totals: { ...tally.totals }, stepChanges: tally.stepChanges, unusable: tally.unusable, byRepository, ...leftOut, byRule, ...listed(tally.runs, tally.runsLeftOut, limits.listedRuns) };
 }
 
 export interface Replayer {
@@ -297,9 +302,15 @@ export function replayDraft(input: ReplayInput): ReplaySummary {
  */
 export function fitSummary(summary: ReplaySummary, maxBytes: number): ReplaySummary {
   let fitted = summary;
-  while (fitted.runs.length > 0 && Buffer.byteLength(JSON.stringify(fitted), 'utf8') > maxBytes) {
+  const size = () => Buffer.byteLength(JSON.stringify(fitted), 'utf8');
+  while (fitted.runs.length > 0 && size() > maxBytes) {
     const keep = Math.floor(fitted.runs.length * 0.8);
     fitted = { ...fitted, runs: fitted.runs.slice(0, keep), runsLeftOut: fitted.runsLeftOut + fitted.runs.length - keep };
+  }
+  // Then the repositories with the fewest changes: their runs stay counted in the totals.
+  while (fitted.byRepository.length > 0 && size() > maxBytes) {
+    const keep = Math.floor(fitted.byRepository.length * 0.8);
+    fitted = { ...fitted, byRepository: fitted.byRepository.slice(0, keep), repositoriesLeftOut: (fitted.repositoriesLeftOut ?? 0) + fitted.byRepository.length - keep };
   }
   return fitted;
 }
@@ -323,6 +334,7 @@ export function mergeReplaySummaries(a: ReplaySummary, b: ReplaySummary, limits:
     }
     tally.runs.push(...side.runs);
     tally.runsLeftOut += side.runsLeftOut;
+    tally.repositoriesLeftOut += side.repositoriesLeftOut ?? 0;
     tally.stepChanges += side.stepChanges;
     tally.unusable += side.unusable;
   }
