@@ -75,7 +75,7 @@ export interface ReplaySummary {
   readonly stepChanges: number;
   /** Runs the engine refused under both policies (an invalid request): not comparable. */
   readonly unusable: number;
-  /** Repositories with at least one changed run (the others only add to `totals`), most newly blocked first. */
+  /** Runs per repository, most newly blocked first; a summary cut to fit storage keeps only changed ones. */
   readonly byRepository: RepositoryCounts[];
   /** Changed repositories beyond the listed ones (a summary cut to fit one storage value). */
   readonly repositoriesLeftOut?: number;
@@ -261,7 +261,7 @@ function listed(runs: ReplayRun[], leftOut: number, cap: number): { runs: Replay
 }
 
 function summaryOf(tally: Tally, limits: Required<ReplayLimits>): ReplaySummary {
-  const byRepository = [...tally.repositories].filter(([, c]) => c.newlyBlocked || c.newlyAllowed || c.changedSteps || c.newWarnings).map(([repository, counts]) => ({ repository, ...counts }));
+  const byRepository = [...tally.repositories].map(([repository, counts]) => ({ repository, ...counts }));
   byRepository.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.changedSteps - a.changedSteps || a.repository.localeCompare(b.repository));
   const byRule = [...tally.rules].map(([rule, counts]) => ({ rule, ...counts }));
   byRule.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.newWarnings - a.newWarnings || a.rule.localeCompare(b.rule));
@@ -307,7 +307,8 @@ export function fitSummary(summary: ReplaySummary, maxBytes: number): ReplaySumm
     const keep = Math.floor(fitted.runs.length * 0.8);
     fitted = { ...fitted, runs: fitted.runs.slice(0, keep), runsLeftOut: fitted.runsLeftOut + fitted.runs.length - keep };
   }
-  // Then the repositories with the fewest changes: their runs stay counted in the totals.
+  // Then repositories without a change, then those with the fewest: their runs stay counted in the totals.
+  if (size() > maxBytes) fitted = { ...fitted, byRepository: fitted.byRepository.filter((r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings) };
   while (fitted.byRepository.length > 0 && size() > maxBytes) {
     const keep = Math.floor(fitted.byRepository.length * 0.8);
     fitted = { ...fitted, byRepository: fitted.byRepository.slice(0, keep), repositoriesLeftOut: (fitted.repositoriesLeftOut ?? 0) + fitted.byRepository.length - keep };
