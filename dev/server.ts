@@ -24,6 +24,7 @@ import { createMemoryEntities, type MemoryEntitySnapshot } from '../src/storage/
 import { runRollup } from '../src/storage/rollup';
 import { POLICY_KEY } from '../src/storage/keys';
 import { createMemoryKv, type MemoryKvSnapshot } from '../src/storage/memory-kv';
+import { createKvSampleSink } from '../src/storage/sample-store';
 import { PreviewTargetSchema } from '../src/storage/policy-tests';
 import { RequestVariableSchema } from '../src/engine/request';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
@@ -60,18 +61,38 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-function openStore(dir: string) {
+/** Stores with writes not yet saved; a console started in this process saves them first, so it reads them. */
+const unsaved = new Set<() => void>();
+
+/**
+ * The KVS stand-in in store.json. Writes are saved at most every 200 ms: with tens of thousands of
+ * run samples, rewriting the file on every write would make a replay crawl.
+ */
+export function openStore(dir: string) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'store.json');
   const initial = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MemoryKvSnapshot) : {};
-  return createMemoryKv({
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = () => {
+    timer = undefined;
+    unsaved.delete(flush);
+    // Write-then-rename, so a crash mid-write never leaves a half-written store.
+    writeFileSync(`${file}.tmp`, JSON.stringify(kv.snapshot(), null, 2));
+    renameSync(`${file}.tmp`, file);
+  };
+  const kv = createMemoryKv({
     initial,
-    onChange: (snapshot) => {
-      // Write-then-rename, so a crash mid-write never leaves a half-written store.
-      writeFileSync(`${file}.tmp`, JSON.stringify(snapshot, null, 2));
-      renameSync(`${file}.tmp`, file);
+    onWrite: () => {
+      timer ??= setTimeout(save, 200);
+      unsaved.add(flush);
     },
   });
+  function flush() {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    save();
+  }
+  return Object.assign(kv, { flush });
 }
 
 /**
@@ -124,6 +145,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const pageDir = options.pageDir ?? PREVIEW_DIR;
   if (!options.pageDir) ensureBuild('http', log);
   ensurePullRequestBuild('http', log);
+  for (const flush of [...unsaved]) flush();
   const kv = openStore(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const { entities, flush: flushEntities } = openEntities(options.storeDir ?? path.join(ROOT, '.pipeline-guard'));
   const decisions = createDecisionWriter(entities);
@@ -135,7 +157,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const bitbucket = createBitbucketStub();
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
   const handlers: SettingsHandlers = createHandlers({ kv, entities, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
+  // The settings handlers run replays on an in-process stand-in for Forge's async events queue.
+  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, samples: createKvSampleSink(kv), now, repositories, log: (message) => log(message) });
   const pullRequests = createPullRequestConsole(kv, repositories, log);
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
@@ -251,6 +274,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     close: () =>
       new Promise<void>((resolve) => {
         flushEntities();
+        kv.flush();
         server.close(() => resolve());
       }),
   };

@@ -7,7 +7,8 @@
 import { kvsPolicyStore } from './forge/kvs-policy-store';
 import { forgeRepositoryLookup } from './forge/repository-lookup';
 import { createKvsEntityStore } from './forge/kvs-entity-store';
+import { kvsSampleSink } from './forge/kvs-sample-sink';
 import { createProvider } from './provider/handler';
 import { createDecisionWriter } from './storage/decision-writer';
 
-export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionWriter(createKvsEntityStore()), repositories: forgeRepositoryLookup });
+export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionWriter(createKvsEntityStore()), samples: kvsSampleSink, repositories: forgeRepositoryLookup });

@@ -9,7 +9,8 @@ import { bitbucketUserFetch } from './forge/bitbucket-users';
 import { createKvsEntityStore } from './forge/kvs-entity-store';
 import { createKvsStore } from './forge/kvs-store';
 import { refreshRepository } from './forge/repository-lookup';
+import { createForgeReplayQueue } from './forge/replay-queue';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
 
-export const handler = createResolver(createHandlers({ kv: createKvsStore(), entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch }));
+export const handler = createResolver(createHandlers({ kv: createKvsStore(), entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch, replayQueue: createForgeReplayQueue() }));

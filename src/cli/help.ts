@@ -13,6 +13,8 @@ Usage:
       validate a policy and warn about valid but unsafe settings
   pipeline-guard trust-policy <policy> --env NAME --workspace SLUG --workspace-uuid UUID --account ID
       print the AWS IAM trust policy that keeps an environment's role on its runners
+  pipeline-guard replay <samples.jsonl|-> --policy DRAFT --baseline CURRENT [--format text|json]
+      replay exported run samples under a draft and the enforced policy, and compare
 
 Run "pipeline-guard <command> --help" for the options of a command, "pipeline-guard --version" for the version.
 
@@ -151,4 +153,27 @@ Options:
   -h, --help               show this help
 
 Exit status: 0 the check passes, 1 it fails, 2 a file or the policy is unusable.
+`;
+
+export const REPLAY_HELP = `Usage: pipeline-guard replay <samples.jsonl|-> --policy DRAFT --baseline CURRENT [--format text|json]
+
+Replays run samples under a policy draft and under the enforced policy, through the provider's own
+engine, and compares: runs the draft newly blocks (with the message a developer would get), runs it
+newly allows, steps whose environment, runners or identity change, and new warnings, per
+repository and per rule. The same comparison as the settings page's Replay, for a policy
+repository's own CI.
+
+The samples are JSON Lines, one run per line, as the settings page exports them (Preview → Replay →
+Export samples):
+  { "request": <the run request as the provider received it, without variable values>,
+    "repository": { "slug": "payments-api", "project": "PAY" } }      ("repository" is optional)
+Runs replay without break-glass grants and without variable values.
+
+Options:
+  --policy FILE            the draft policy (YAML or JSON)
+  --baseline FILE          the enforced policy to compare with (export it from the settings page)
+  --format text|json       text for people (default), json for scripts
+
+Exit status: 0 the draft newly blocks no run, 1 it newly blocks at least one, 2 unusable input
+(an unreadable file, a line that is not a sample, no samples, an invalid policy).
 `;

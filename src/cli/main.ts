@@ -20,11 +20,12 @@ import { instantMs, type Grant } from '../policy/grant-guard';
 import { artifactText, providerLabel, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
 import { TrustPolicyInputError } from '../trust/inputs';
 import { parseYaml, YamlInputError } from '../yaml/document';
-import { MAIN_HELP, POLICY_HELP, PR_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
 import { comparePullRequest, comparisonSummary } from '../pullrequest/compare';
 import { simulationInsights, toSarif } from '../pullrequest/formats';
 import { ImportOutOfReach, resolvePipelineFile, type FileReader, type ResolvedFile } from '../pullrequest/imports';
 import { comparisonMessage } from '../pullrequest/message';
+import { MAIN_HELP, POLICY_HELP, PR_HELP, REPLAY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
+import { parseSamplesJsonl, renderReplay, replayForCli, SamplesInputError } from './replay-command';
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
 import { VERSION } from './version';
@@ -480,6 +481,28 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { policy: { type: 'string' }, baseline: { type: 'string' }, format: { type: 'string' } });
+  if (values.help) return help(io, REPLAY_HELP);
+  const format = formatOption(text(values, 'format'));
+  const file = oneFile(positionals, 'samples file (JSON Lines, as the settings page exports it)');
+  const missing = ['policy', 'baseline'].filter((key) => text(values, key) === undefined);
+  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}: replay compares the draft (--policy) with the enforced policy (--baseline)`);
+  const input = await readInput(io, file);
+  const [draft, baseline] = [await loadPolicy(io, text(values, 'policy')), await loadPolicy(io, text(values, 'baseline'))];
+  let samples;
+  try {
+    samples = parseSamplesJsonl(input.text, input.label);
+  } catch (error) {
+    if (error instanceof SamplesInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const summary = replayForCli(samples, draft.policy, baseline.policy);
+  if (format === 'json') io.stdout(`${JSON.stringify({ samples: input.label, draft: draft.label, baseline: baseline.label, ...summary }, null, 2)}\n`);
+  else io.stdout(renderReplay(summary, { samples: input.label, draft: draft.label, baseline: baseline.label }, palette(colourOn(io))));
+  return summary.totals.newlyBlocked > 0 ? EXIT.blocked : EXIT.ok;
+}
+
 function help(io: CliIo, text: string): number {
   io.stdout(text);
   return EXIT.ok;
@@ -491,6 +514,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   policy: policyCommand,
   pr: prCommand,
   'trust-policy': trustPolicyCommand,
+  replay: replayCommand,
 };
 
 /** Runs one command line (without the node and script arguments) and returns the exit status. */

@@ -17,6 +17,7 @@ import { checkStoredPolicy } from '../storage/stored-policy-check';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
 import { BRACED_UUID, isRepositoryIdentity, type RepositoryIdentity } from '../policy/repository';
 import { isStaleRepository, RepositoryLookupError, type LookupFailure, type RepositoryLookup } from './repository-lookup';
+import { sampleWriteOf, type SampleSink, type SampleWrite } from '../storage/sample-writer';
 
 export interface PolicyStore {
   /** The stored policy record, or undefined when none was ever saved. */
@@ -26,6 +27,8 @@ export interface PolicyStore {
 export interface ProviderDependencies {
   readonly store: PolicyStore;
   readonly decisions?: DecisionSink;
+  /** Run samples for replaying policy drafts; one write per run, never able to fail it. */
+  readonly samples?: SampleSink;
   /**
    * Resolves the run's repository for policies with scoped environments (never asked otherwise).
    * Without it, a scoped policy treats every run as a repository that no scope includes.
@@ -36,6 +39,7 @@ export interface ProviderDependencies {
   /** Well inside Forge's 25 s limit, so that a hung read still ends in an answer. */
   readonly readTimeoutMs?: number;
   readonly decisionTimeoutMs?: number;
+  readonly sampleTimeoutMs?: number;
   readonly now?: () => Date;
   readonly log?: (message: string) => void;
 }
@@ -57,6 +61,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 type Loaded = { ok: true; state: PolicyState } | { ok: false; reason: string };
+
+/**
+ * Sampling is on by default and off when the policy record says `sampling: false` (the admin's
+ * switch, kept in the record the run reads anyway). Any value but `true` or absent counts as off:
+ * a damaged switch must not start keeping pipeline files an admin asked not to keep.
+ */
+export function samplingOn(stored: unknown): boolean {
+  if (typeof stored !== 'object' || stored === null) return true;
+  const sampling = (stored as { sampling?: unknown }).sampling;
+  return sampling === undefined || sampling === true;
+}
 
 /** Compiling is cached per stored record: a warm Forge container skips re-validating an unchanged policy. */
 let cached: { raw: string; policy: CompiledPolicy } | undefined;
@@ -200,25 +215,49 @@ export function createProvider(deps: ProviderDependencies) {
     return { ok: true, options: { ...base, repository: looked.identity, ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}) } };
   };
 
-  const evaluate = async (request: unknown): Promise<EngineResult> => {
+  const evaluate = async (request: unknown): Promise<{ result: EngineResult; sampling: boolean }> => {
     let stored: unknown;
     try {
       stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
     } catch (error) {
-      return unavailable(request, { kind: 'transient', reason: error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}` });
+      const reason = error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}`;
+      return { result: unavailable(request, { kind: 'transient', reason }), sampling: false };
     }
+    const sampling = samplingOn(stored);
     const loaded = policyStateFrom(stored);
-    if (!loaded.ok) return unavailable(request, { kind: 'invalid', reason: loaded.reason });
+    if (!loaded.ok) return { result: unavailable(request, { kind: 'invalid', reason: loaded.reason }), sampling };
     const resolved = await resolveRepository(request, loaded.state, stored);
-    if (!resolved.ok) return resolved.result;
-    return runEngine(request, loaded.state, resolved.options);
+    if (!resolved.ok) return { result: resolved.result, sampling };
+    return { result: runEngine(request, loaded.state, resolved.options), sampling };
   };
 
-  const record = async (result: EngineResult): Promise<void> => {
+  const sampleOf = (result: EngineResult, sampling: boolean, at: Date): SampleWrite | undefined => {
+    const request = result.request;
+    if (!deps.samples || !sampling || !request || request.trigger === 'definitions') return undefined;
+    try {
+      return sampleWriteOf(request, result.report, at);
+    } catch (error) {
+      log(`pipeline-guard: run sample skipped (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+      return undefined;
+    }
+  };
+
+  const keepSample = async (sample: SampleWrite | undefined): Promise<void> => {
+    if (!deps.samples || !sample) return;
+    if (sample.pointer.skipped) log(`pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, over the storage value limit)`);
+    try {
+      await withTimeout(deps.samples.write(sample), deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the run sample write');
+    } catch (error) {
+      log(`pipeline-guard: run sample write failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+
+  const record = async (result: EngineResult, sample: SampleWrite | undefined, at: Date): Promise<void> => {
     const request = result.request;
     if (!deps.decisions || !request || request.trigger === 'definitions') return;
     try {
-      await withTimeout(deps.decisions.append(decisionRecord(request, result.report, now(), result.response)), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
+      const decision = decisionRecord(request, result.report, at, result.response, sample?.pointer.digest);
+      await withTimeout(deps.decisions.append(decision), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
     } catch (error) {
       log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
     }
@@ -227,10 +266,13 @@ export function createProvider(deps: ProviderDependencies) {
   /** Forge calls this with the module payload; it resolves to the provider response and never rejects. */
   return async function provider(request: unknown): Promise<ProviderResponse> {
     try {
-      const result = await evaluate(request);
+      const { result, sampling } = await evaluate(request);
       const summary = `pipeline-guard: ${result.report.outcome}${result.report.repository ? ` ${result.report.repository.fullName}` : ''}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
       log(summary);
-      await record(result);
+      const at = now();
+      const sample = sampleOf(result, sampling, at);
+      // Side by side: the sample write adds no wait to the decision log's, and neither can fail the run.
+      await Promise.all([record(result, sample, at), keepSample(sample)]);
       return result.response;
     } catch (error) {
       // runEngine never throws, so only a fault in this adapter lands here. Still fail closed.

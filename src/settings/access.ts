@@ -38,6 +38,14 @@ export const RESOLVER_ACCESS = {
   revokeGrant: 'admins',
   syncGrants: 'admins',
   refreshRepository: 'admins',
+  // Run samples hold whole pipeline files of every repository; replay reads them all.
+  startReplay: 'admins',
+  replayStatus: 'admins',
+  cancelReplay: 'admins',
+  samples: 'admins',
+  setSampling: 'admins',
+  deleteSamples: 'admins',
+  exportSamples: 'admins',
   // Runner names and labels are workspace-wide: no repository to filter them by.
   runnerInventory: 'admins',
   // Records about repositories.

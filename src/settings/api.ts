@@ -10,8 +10,9 @@ import type { StatsView } from '../storage/rollup';
 import type { PolicyTest } from '../storage/policy-tests';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
+import type { ReplayBrief } from '../storage/replay-brief';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
+export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'newly-blocks';
 
 export interface PolicyTestOutcome {
   readonly id: string;
@@ -36,6 +37,8 @@ export interface ApiError {
   readonly savedAt?: string;
   /** `reason-required`: what the change weakens. */
   readonly weakenings?: Weakening[];
+  /** `newly-blocks`: what the draft did to the run samples. */
+  readonly replay?: ReplayBrief;
 }
 
 export type ApiResult<T> = ({ ok: true } & T) | { ok: false; error: ApiError };

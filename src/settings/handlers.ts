@@ -15,6 +15,7 @@ import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people'
 import { createPolicyHandlers } from './policy-handlers';
 import { createPolicyTestHandlers } from './policy-test-handlers';
 import { createPreviewHandlers } from './preview-handlers';
+import { createReplayHandlers, type ReplayDependencies } from './replay-handlers';
 import { createPolicyReader } from './saved-policy';
 import { createScopeHandlers, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 import { createDecisionQuery } from '../storage/decision-query';
@@ -27,7 +28,7 @@ import { createMemoryEntities } from '../storage/memory-entities';
 import { createPolicyRepository } from '../storage/policy-repo';
 import { createPolicyTestStore } from '../storage/policy-tests';
 
-export interface HandlerDependencies extends ScopeDependencies {
+export interface HandlerDependencies extends ScopeDependencies, ReplayDependencies {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
@@ -79,10 +80,22 @@ export function createHandlers(deps: HandlerDependencies) {
     },
   };
 
+  const replay = createReplayHandlers(deps, {
+    ...kit,
+    repo,
+    savedPolicy: async () => {
+      const current = await repo.current();
+      const revision =
+        current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
+      return { policy: (await reader.saved()).compiled?.policy, revision };
+    },
+  });
+
   const handlers = {
     ...createScopeHandlers(deps, kit),
+    ...replay.handlers,
     ...createGrantHandlers({ ...deps, adminCheck, access, grantRuns: grantRunsFromLog(decisionQuery) }),
-    ...createPolicyHandlers({ repo, tests, grants, reader, adminCheck, requireAdmin, now }),
+    ...createPolicyHandlers({ repo, tests, grants, reader, adminCheck, requireAdmin, now, replayCheck: replay.replayCheck }),
     ...createPolicyTestHandlers({ tests, reader, requireAdmin, now, newId }),
     ...createPreviewHandlers({ reader, grants, access, now }),
     ...createDecisionHandlers({ kv: deps.kv, entities, decisionQuery, repo, access, now }),

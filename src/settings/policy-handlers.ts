@@ -21,7 +21,9 @@ import {
 import { checkCases } from './policy-cases';
 import type { PolicyReader } from './saved-policy';
 import { validatePolicy } from '../policy/load';
+import type { Policy } from '../policy/schema';
 import { weakenings } from '../policy/weakening';
+import type { ReplayBrief } from '../storage/replay-brief';
 import type { GrantStore } from '../storage/grant-store';
 import type { PolicyRepository, RevisionRecord } from '../storage/policy-repo';
 import type { PolicyTestStore } from '../storage/policy-tests';
@@ -31,7 +33,7 @@ const NO_POLICY_MESSAGE =
   'through unchanged. Write a policy on this page, preview it against a pipeline, then save it.';
 
 const SavePayload = z
-  .strictObject({ expectedRevision: revisionNumber, reason, ...draftFields })
+  .strictObject({ expectedRevision: revisionNumber, reason, confirmNewlyBlocked: z.boolean().optional(), ...draftFields })
   .refine(
     (v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined),
     'send either `policy` or `policyText`',
@@ -51,6 +53,8 @@ export interface PolicyStores {
   readonly adminCheck: AdminCheck;
   readonly requireAdmin: (identity: Identity) => Promise<void>;
   readonly now: () => Date;
+  /** The save's replay of the samples: refuses a draft that newly blocks runs unless confirmed. */
+  readonly replayCheck?: (draft: Policy, baselineRevision: number, confirmed: boolean) => Promise<ReplayBrief | undefined>;
 }
 
 interface CommitOptions {
@@ -58,6 +62,8 @@ interface CommitOptions {
   readonly reason?: string;
   readonly overrideFailingTests?: boolean;
   readonly checkWeakening?: boolean;
+  readonly checkReplay?: boolean;
+  readonly confirmNewlyBlocked?: boolean;
 }
 
 function historyEntry(record: RevisionRecord): HistoryEntry {
@@ -75,7 +81,7 @@ function historyEntry(record: RevisionRecord): HistoryEntry {
 }
 
 /** Stores a draft as the next revision, after the stale, policy-test and weakening checks. */
-function createCommitter({ repo, tests, grants, reader, now }: PolicyStores) {
+function createCommitter({ repo, tests, grants, reader, now, replayCheck }: PolicyStores) {
   const refuseStale = async (expectedRevision: number, currentRevision: number): Promise<never> => {
     const current = await repo.revision(currentRevision);
     return refuse({
@@ -125,6 +131,10 @@ function createCommitter({ repo, tests, grants, reader, now }: PolicyStores) {
       options.overrideFailingTests ? options.reason : undefined,
     );
     await refuseUnexplainedWeakening(draft, options);
+    const replay =
+      options.checkReplay && replayCheck
+        ? await replayCheck(draft.policy, expectedRevision, Boolean(options.confirmNewlyBlocked))
+        : undefined;
     const savedAt = now().toISOString();
     const { restoredFrom, reason: why } = options;
     const result = await repo.commit({
@@ -137,6 +147,7 @@ function createCommitter({ repo, tests, grants, reader, now }: PolicyStores) {
       reason: why,
       policyText: draft.text,
       overriddenTests: overridden,
+      replay,
     });
     if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
@@ -182,6 +193,8 @@ export function createPolicyHandlers(stores: PolicyStores) {
       return commit(identity, draftFrom(input)!, input.expectedRevision, 'save', {
         reason: input.reason || undefined,
         checkWeakening: true,
+        checkReplay: true,
+        confirmNewlyBlocked: input.confirmNewlyBlocked,
       });
     }),
 

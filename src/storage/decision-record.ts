@@ -57,6 +57,8 @@ export interface DecisionRecord {
   /** The first 1 KB of the block message, for a blocked run. */
   readonly message?: string;
   readonly policyRevision?: number;
+  /** The digest of the run's pipeline configuration among the run samples (sample-writer.ts), when it was kept. */
+  readonly sample?: string;
 }
 
 export interface DecisionSink {
@@ -83,7 +85,7 @@ const isNoPolicyNotice = (report: RunReport, finding: Finding) => report.outcome
 
 type RecordedRequest = Pick<ProviderRequest, 'repository' | 'trigger' | 'pipeline' | 'build_number' | 'creator' | 'target'>;
 
-export function decisionRecord(request: RecordedRequest, report: RunReport, at: Date, response?: ProviderResponse): DecisionRecord {
+export function decisionRecord(request: RecordedRequest, report: RunReport, at: Date, response?: ProviderResponse, sample?: string): DecisionRecord {
   const identity = report.repository;
   const repository = clip(identity?.fullName || request.repository);
   const ref = report.ref ?? refOf(request.target);
@@ -111,6 +113,7 @@ export function decisionRecord(request: RecordedRequest, report: RunReport, at: 
     environments: environments.slice(0, MAX_LIST).map((name) => clip(name, 60)),
     ...(message !== undefined ? { message: firstBytes(message, MAX_MESSAGE_BYTES) } : {}),
     ...(report.policy?.revision !== undefined ? { policyRevision: report.policy.revision } : {}),
+    ...(sample !== undefined ? { sample } : {}),
   };
 }
 
@@ -123,7 +126,7 @@ const isInteger = (value: unknown) => Number.isSafeInteger(value);
 export function isDecisionRecord(value: unknown): value is DecisionRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const r = value as Record<string, unknown>;
-  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'repositoryStaleAsOf', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision']);
+  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'repositoryStaleAsOf', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision', 'sample']);
   return (
     Object.keys(r).every((key) => known.has(key)) &&
     r.v === 2 &&
@@ -144,6 +147,7 @@ export function isDecisionRecord(value: unknown): value is DecisionRecord {
     isStringList(r.grants, MAX_ID) &&
     isStringList(r.environments, 60) &&
     isOptional(r.message, (v) => isString(v, MAX_MESSAGE_BYTES)) &&
-    isOptional(r.policyRevision, isInteger)
+    isOptional(r.policyRevision, isInteger) &&
+    isOptional(r.sample, (v) => isString(v, 64) && /^[0-9a-f]+$/.test(v as string))
   );
 }

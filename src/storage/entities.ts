@@ -44,6 +44,7 @@ export const DECISION_ENTITY_DEFINITION: EntityDefinition = {
     environments: { type: 'any' },
     message: { type: 'string' },
     policyRevision: { type: 'integer' },
+    sample: { type: 'string' },
   },
   indexes: [
     { name: DECISION_INDEX.byTime, range: ['at'] },

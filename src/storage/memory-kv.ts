@@ -18,6 +18,8 @@ export interface MemoryKvOptions {
   readonly initial?: MemoryKvSnapshot;
   /** Called after every change, e.g. to write the console's JSON file. */
   readonly onChange?: (snapshot: MemoryKvSnapshot) => void;
+  /** Called after every change without a snapshot: for a caller that saves later, in one go (the console). */
+  readonly onWrite?: () => void;
 }
 
 export interface MemoryKeyValueStore extends KeyValueStore {
@@ -32,6 +34,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
   const now = options.now ?? (() => Date.now());
   const slots = new Map<string, Slot>();
   let writes = 0;
+  let sorted: string[] | undefined;
   for (const [key, entry] of Object.entries(options.initial ?? {})) {
     checkKey(key);
     slots.set(key, { json: checkValue(entry.value), expiresAt: entry.expiresAt });
@@ -55,7 +58,9 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
   };
   const changed = () => {
     writes += 1;
+    sorted = undefined;
     options.onChange?.(snapshot());
+    options.onWrite?.();
   };
 
   return {
@@ -89,7 +94,9 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
     },
     async list(prefix, { limit, cursor }) {
       if (limit < 1 || limit > MAX_PAGE_SIZE) throw new Error(`page size ${limit} is outside 1..${MAX_PAGE_SIZE}`);
-      const keys = [...slots.keys()].filter((key) => key.startsWith(prefix) && (cursor === undefined || key > cursor) && live(key)).sort();
+      // Sorted once per change of the key set, not per page: the console pages through tens of thousands of samples.
+      sorted ??= [...slots.keys()].sort();
+      const keys = sorted.filter((key) => key.startsWith(prefix) && (cursor === undefined || key > cursor) && live(key));
       const page = keys.slice(0, limit);
       const entries: KvEntry[] = page.map((key) => ({ key, value: JSON.parse(slots.get(key)!.json) }));
       return { entries, cursor: keys.length > limit ? page[page.length - 1] : undefined };

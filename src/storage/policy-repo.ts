@@ -15,6 +15,7 @@ import * as z from 'zod';
 import { POLICY_KEY, POLICY_REVISION_PREFIX, policyRevisionKey } from './keys';
 import { listAll, type KeyValueStore } from './kv';
 import { StoredPolicySchema } from './stored-policy';
+import { ReplayBriefSchema, type ReplayBrief } from './replay-brief';
 
 /** Revisions kept for history and rollback (the issue asks for at least 20). */
 export const HISTORY_KEEP = 30;
@@ -29,6 +30,8 @@ export const RevisionRecordSchema = StoredPolicySchema.extend({
   policyText: z.string().max(128 * 1024).optional(),
   /** Names of the policy tests a rollback went through with an explicit override. */
   overriddenTests: z.array(z.string().max(100)).max(25).optional(),
+  /** What the draft did to the run samples when it was saved (replay-summary.ts), in brief. */
+  replay: ReplayBriefSchema.optional(),
 });
 
 export type RevisionRecord = z.output<typeof RevisionRecordSchema>;
@@ -51,6 +54,7 @@ export interface CommitInput {
   readonly reason?: string;
   readonly policyText?: string;
   readonly overriddenTests?: string[];
+  readonly replay?: ReplayBrief;
 }
 
 export interface PolicyRepository {
@@ -84,10 +88,11 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
     return { state: 'damaged', revision };
   };
 
-  /** The current record's grants, carried over whenever `policy:current` is replaced. */
+  /** The current record's grants and sampling switch, carried over whenever `policy:current` is replaced. */
   const withGrantsOf = (found: CurrentPolicy, record: RevisionRecord): RevisionRecord => {
     const grants = found.state === 'ok' ? found.record.grants : undefined;
-    return grants === undefined ? record : { ...record, grants };
+    const sampling = found.state === 'ok' ? (found.record as { sampling?: unknown }).sampling : undefined;
+    return { ...record, ...(grants === undefined ? {} : { grants }), ...(sampling === undefined ? {} : { sampling }) };
   };
 
   const current = async (): Promise<CurrentPolicy> => {
@@ -116,6 +121,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ...(input.reason ? { reason: input.reason } : {}),
         ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
         ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
+        ...(input.replay ? { replay: input.replay } : {}),
       };
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));

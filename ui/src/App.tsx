@@ -61,7 +61,7 @@ export interface PageContext {
 const TABS: readonly { readonly name: string; readonly render: (page: PageContext) => ReactNode }[] = [
   { name: 'Environments', render: (p) => p.emptyState || <EnvironmentsTab key={p.draftVersion} onRemoveEnvironment={p.readOnly ? undefined : p.requestRemoveEnvironment} /> },
   { name: 'YAML', render: (p) => p.emptyState || (p.yamlText === undefined ? <p aria-busy="true">Loading the YAML editor…</p> : <YamlTab text={p.yamlText} onText={p.readOnly ? undefined : p.setYamlText} onImport={p.readOnly ? undefined : p.requestImport} />) },
-  { name: 'Preview', render: (p) => <PreviewTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} state={p.preview} setState={p.setPreview} onSaveAsTest={p.readOnly ? undefined : p.saveAsTest} /> },
+  { name: 'Preview', render: (p) => <PreviewTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} state={p.preview} setState={p.setPreview} onSaveAsTest={p.readOnly ? undefined : p.saveAsTest} replayText={p.readOnly ? undefined : p.yamlText} /> },
   { name: 'History', render: (p) => <HistoryTab call={p.call} currentRevision={p.view.revision} canEdit={!p.readOnly} dirty={p.dirty} onRollback={p.requestRollback} /> },
   { name: 'Trust policies', render: (p) => <TrustTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
   { name: 'Decision log', render: (p) => <DecisionsTab call={p.call} backend={p.backend} /> },
@@ -142,6 +142,8 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const [pending, setPending] = useState<Pending>();
   const [reason, setReason] = useState('');
   const [override, setOverride] = useState(false);
+  // The Save dialog's replay: confirming that the draft's newly blocked runs should be blocked.
+  const [confirmBlocks, setConfirmBlocks] = useState(false);
   /** The admin's own changes, set aside when another admin's save was loaded over them. */
   const [aside, setAside] = useState<DraftState>();
   /** Bumped whenever the draft is replaced from outside the editors, so they reset their local text. */
@@ -204,6 +206,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
 
   const closeDialog = () => {
     setPending(undefined);
+    setConfirmBlocks(false);
     setReason('');
     setOverride(false);
   };
@@ -211,7 +214,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const save = async () => {
     if (!view || yamlText === undefined) return;
     setBusy(true);
-    const result = await call<SavedView>('savePolicy', { expectedRevision: view.revision, policyText: yamlText, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+    const result = await call<SavedView>('savePolicy', { expectedRevision: view.revision, policyText: yamlText, ...(reason.trim() ? { reason: reason.trim() } : {}), ...(confirmBlocks ? { confirmNewlyBlocked: true } : {}) });
     setBusy(false);
     closeDialog();
     if (!result.ok) {
@@ -434,6 +437,9 @@ export function App({ backend }: { backend: SettingsBackend }) {
                 override={override}
                 setOverride={setOverride}
                 onSave={save}
+                call={call}
+                confirmBlocks={confirmBlocks}
+                setConfirmBlocks={setConfirmBlocks}
                 onRollback={rollback}
                 onImport={(text) => {
                   setYamlText(text);

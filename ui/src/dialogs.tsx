@@ -5,11 +5,14 @@
  * after a stale save. Loaded when the first one opens.
  */
 import SectionMessage from '@atlaskit/section-message';
+import { useState } from 'react';
 import type { ApiError, HistoryEntry, PolicyView } from '../../src/settings/api';
 import { weakenings } from '../../src/policy/weakening';
 import { ConfirmDialog, ReasonField } from './dialog';
 import { TextDiff } from './diff-view';
 import type { EditorTools } from './editor-tools-loader';
+import type { Call } from './api';
+import { SaveReplay } from './save-replay';
 
 export type Pending =
   | { kind: 'save' }
@@ -34,6 +37,10 @@ export interface DialogsProps {
   readonly override: boolean;
   setOverride(next: boolean): void;
   onSave(): void;
+  /** For the Save dialog's replay (save-replay.tsx). */
+  readonly call?: Call;
+  readonly confirmBlocks?: boolean;
+  setConfirmBlocks?(next: boolean): void;
   onRollback(entry: HistoryEntry): void;
   onImport(text: string): void;
   onRemove(draft: unknown): void;
@@ -44,6 +51,7 @@ export interface DialogsProps {
 export default function Dialogs(props: DialogsProps) {
   const { pending, tools, view, yamlText, busy, reason, setReason, onClose } = props;
   const savedText = view.policy === undefined ? '' : (view.policyText ?? tools.toYamlText(view.policy));
+  const [needsConfirm, setNeedsConfirm] = useState(false);
   const enforcedLabel = view.revision ? `revision ${view.revision} (enforced)` : 'no policy (pipelines pass through)';
 
   if (pending.kind === 'save') {
@@ -55,7 +63,7 @@ export default function Dialogs(props: DialogsProps) {
       <ConfirmDialog
         title={`Save revision ${view.revision + 1}?`}
         confirmLabel={weakened.length ? 'Save with this reason' : `Save revision ${view.revision + 1}`}
-        confirmDisabled={busy || (weakened.length > 0 && !reason.trim())}
+        confirmDisabled={busy || (weakened.length > 0 && !reason.trim()) || (needsConfirm && !props.confirmBlocks)}
         danger={weakened.length > 0}
         onConfirm={props.onSave}
         onCancel={onClose}
@@ -69,6 +77,7 @@ export default function Dialogs(props: DialogsProps) {
             </ul>
           </SectionMessage>
         ) : null}
+        {props.call && props.setConfirmBlocks ? <SaveReplay call={props.call} yamlText={yamlText} confirmed={Boolean(props.confirmBlocks)} setConfirmed={props.setConfirmBlocks} onNeedsConfirmation={setNeedsConfirm} /> : null}
         <TextDiff before={savedText} after={yamlText} beforeLabel={enforcedLabel} afterLabel="your draft" testId="save-diff" />
         {weakened.length ? <ReasonField id="save-reason" value={reason} onChange={setReason} /> : null}
       </ConfirmDialog>

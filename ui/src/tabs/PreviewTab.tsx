@@ -10,6 +10,7 @@ import type { PreviewState } from '../preview-state';
 import { identityOf, RepositorySelect } from '../repository-select';
 import { SimulationView } from '../result';
 import { TargetPicker, toTarget, variablesOf } from '../target';
+import { ReplayPanel } from '../replay';
 
 /** The grants a preview ran under, and which of them this run used. */
 function GrantsApplied({ view }: { view: PreviewView }) {
@@ -29,7 +30,7 @@ function GrantsApplied({ view }: { view: PreviewView }) {
   );
 }
 
-export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest }: {
+export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest, replayText }: {
   call: Call;
   draft: unknown;
   /** The editor holds valid unsaved changes. */
@@ -37,6 +38,8 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
   state: PreviewState;
   setState: (next: PreviewState) => void;
   onSaveAsTest?: (view: PreviewView) => void;
+  /** The draft as YAML, for admins' replay; absent for members, who cannot replay. */
+  replayText?: string;
 }) {
   const [useDraft, setUseDraft] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -110,6 +113,7 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
       ) : null}
       {view ? <GrantsApplied view={view} /> : null}
       {view ? <SimulationView result={view.result} policySource={view.policySource} passthrough={view.passthrough} /> : null}
+      {onSaveAsTest ? <ReplayPanel call={call} policyText={replayText} /> : null}
     </div>
   );
 }
