@@ -8,10 +8,11 @@ import type { BypassReport } from '../storage/bypass';
 import type { DecisionPage } from '../storage/decision-query';
 import type { StatsView } from '../storage/rollup';
 import type { PolicyTest } from '../storage/policy-tests';
+import type { RevisionCommit } from '../storage/policy-repo';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
+export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'source-repository';
 
 export interface PolicyTestOutcome {
   readonly id: string;
@@ -57,8 +58,10 @@ export interface HistoryEntry {
   readonly revision: number;
   readonly savedAt: string;
   readonly savedBy: string;
-  readonly action: 'save' | 'rollback';
+  readonly action: 'save' | 'rollback' | 'commit';
   readonly restoredFrom?: number;
+  /** `commit`: the policy repository's commit this revision was loaded from. */
+  readonly commit?: RevisionCommit;
   readonly policy: unknown;
   readonly policyText?: string;
   readonly reason?: string;

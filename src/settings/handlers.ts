@@ -12,6 +12,7 @@ import { problemsFromZod, validatePolicy, type PolicyProblem } from '../policy/l
 import type { Policy } from '../policy/schema';
 import { parsePolicyText } from '../policy/text';
 import { simulate, SimulationInputError } from '../simulate/simulate';
+import { runPolicyTest } from './policy-test-run';
 import { createGrantStore, isActive } from '../storage/grant-store';
 import { checkBypasses, protectedEnvironmentNames } from '../storage/bypass';
 import { DECISION_OUTCOMES } from '../storage/decision-record';
@@ -32,12 +33,13 @@ import { weakenings } from '../policy/weakening';
 import { passthroughSteps } from './passthrough';
 import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people';
 import { createGrantHandlers } from './grant-handlers';
+import { createSourceHandlers, requirePageSource, type SourceHandlerDependencies } from './source-handlers';
 import type { BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv, decisionsCsvHeader } from './csv';
 import type { AdminCheck, Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
-export interface HandlerDependencies extends ScopeDependencies {
+export interface HandlerDependencies extends ScopeDependencies, Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay'> {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
@@ -189,17 +191,7 @@ export function createHandlers(deps: HandlerDependencies) {
     return { compiled: compilePolicy(result.policy, current.record.revision), source: `saved revision ${current.record.revision}` };
   };
 
-  const runCase = (test: PolicyTest, policy: CompiledPolicy | undefined): PolicyTestOutcome => {
-    try {
-      const result = simulate({ yamlText: test.yaml, policy, target: test.target, repository: test.repository });
-      const passed = result.outcome === test.expect;
-      const firstBlock = result.violations.find((v) => v.mode === 'enforce');
-      return { id: test.id, name: test.name, expect: test.expect, actual: result.outcome, passed, detail: passed ? undefined : firstBlock ? `${firstBlock.rule}: ${firstBlock.message}` : `the run would be ${result.outcome}` };
-    } catch (error) {
-      if (!(error instanceof SimulationInputError)) throw error;
-      return { id: test.id, name: test.name, expect: test.expect, actual: 'error', passed: false, detail: `the case's pipeline cannot be simulated: ${error.message}` };
-    }
-  };
+  const runCase = runPolicyTest;
 
   /** Refuses a save that breaks a saved case, naming every broken case. */
   const checkCases = async (draft: Draft, revision: number, override?: string): Promise<{ testsRun: number; overridden: string[] }> => {
@@ -267,6 +259,7 @@ export function createHandlers(deps: HandlerDependencies) {
     savedBy: record.savedBy,
     action: record.action ?? 'save',
     ...(record.restoredFrom !== undefined ? { restoredFrom: record.restoredFrom } : {}),
+    ...(record.commit ? { commit: record.commit } : {}),
     policy: record.policy,
     ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
@@ -290,6 +283,7 @@ export function createHandlers(deps: HandlerDependencies) {
   return {
     ...createScopeHandlers(deps, kit),
     ...createGrantHandlers({ ...deps, grantRuns: grantRunsFromLog(decisionQuery) }),
+    ...createSourceHandlers(deps),
 
     getPolicy: handler<PolicyView>(async (identity, payload) => {
       parsePayload(Payloads.none, payload);
@@ -303,6 +297,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
     savePolicy: handler<SavedView>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'saved');
       const input = parsePayload(Payloads.savePolicy, payload);
       const draft = draftFrom(input)!;
       return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, checkWeakening: true });
@@ -310,6 +305,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
     rollback: handler<SavedView>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'rolled back');
       const input = parsePayload(Payloads.rollback, payload);
       const record = await repo.revision(input.revision);
       if (!record) return refuse({ code: 'not-found', message: `Revision ${input.revision} is no longer kept (the newest revisions are kept), so it cannot be restored.` });
@@ -409,6 +405,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
     savePolicyTest: handler<{ test: PolicyTest }>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'saved');
       const input = parsePayload(Payloads.savePolicyTest, payload);
       const existing = await tests.list();
       if (input.id === undefined && existing.length >= MAX_POLICY_TESTS)
@@ -433,6 +430,7 @@ export function createHandlers(deps: HandlerDependencies) {
 
     deletePolicyTest: handler<{ deleted: string }>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'deleted');
       const { id } = parsePayload(Payloads.deletePolicyTest, payload);
       await tests.remove(id);
       return { deleted: id };
