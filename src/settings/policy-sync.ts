@@ -325,11 +325,13 @@ export function createPolicySync(deps: PolicySyncDependencies) {
       next.failure = { ...commit, at, kind: failure.kind, message, details: failure.details.slice(0, 40).map((d) => d.slice(0, 1_000)), retryable: failure.retryable };
       if (!failure.retryable) next.report = await report(source, commit.hash, 'FAILED', `Not loaded: ${failure.message}`);
     } else {
-      next.failure = { hash: status.failure?.hash ?? '0000000', at, kind: failure.kind, message: failure.message, details: [], retryable: true };
+      // No commit to blame (the branch head could not be read): the last commit's failure, if any, stays shown.
+      next.lastCheck = { ...next.lastCheck!, message: failure.message.slice(0, 1_000) };
     }
     await sources.setStatus(next);
-    log(`pipeline-guard: policy source ${source.repository.fullName}@${source.branch}: ${next.failure.message}`);
-    return { outcome: 'failed', ...(commit ? { hash: commit.hash } : {}), kind: failure.kind, message: next.failure.message };
+    const message = next.failure && commit ? next.failure.message : failure.message;
+    log(`pipeline-guard: policy source ${source.repository.fullName}@${source.branch}: ${message}`);
+    return { outcome: 'failed', ...(commit ? { hash: commit.hash } : {}), kind: failure.kind, message };
   };
 
   const load = async (source: RepositorySource, status: SyncStatus, trigger: SyncTrigger, commit: CommitInfo): Promise<SyncOutcome> => {

@@ -97,6 +97,8 @@ export const SyncStatusSchema = z.strictObject({
     trigger: z.enum(['push', 'hourly', 'manual', 'switch']),
     outcome: z.enum(['loaded', 'unchanged', 'failed']),
     hash: z.string().max(64).optional(),
+    /** Why the check failed when no commit could be read (the branch head). */
+    message: z.string().max(1_000).optional(),
   }).optional(),
   /** What happened to the report on the commit (build status): Bitbucket may refuse it. */
   report: z.strictObject({ hash: z.string().max(64), state: z.enum(['SUCCESSFUL', 'FAILED']), posted: z.boolean(), detail: z.string().max(500) }).optional(),
