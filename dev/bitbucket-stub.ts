@@ -70,7 +70,7 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     return answer.body;
   };
 
-  return { get, fetchRepository, workspace: fixture.workspace };
+  return { get, fetchRepository, workspace: fixture.workspace, repositoryUuids: fixture.repositories.map((r) => r.uuid) };
 }
 
 export type BitbucketStub = ReturnType<typeof createBitbucketStub>;

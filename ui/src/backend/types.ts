@@ -12,6 +12,13 @@ export interface SimulatedRun {
   readonly repository: string;
 }
 
+export interface PolicyCommit {
+  readonly policyText?: string;
+  readonly testsText?: string;
+  readonly message?: string;
+  readonly deliver?: boolean;
+}
+
 export interface SettingsBackend {
   readonly kind: 'forge' | 'http';
   getContext(): Promise<BackendContext>;
@@ -20,6 +27,10 @@ export interface SettingsBackend {
   simulateRun?(run: SimulatedRun): Promise<{ response: ProviderResponse }>;
   /** The local console only: runs the hourly rollup (a Forge scheduledTrigger) now. */
   runRollup?(): Promise<{ days: string[] }>;
+  /** The local console only: a commit on the policy repository's branch; its push event is delivered unless `deliver: false`. */
+  pushPolicyCommit?(commit: PolicyCommit): Promise<{ hash: string; delivered: boolean }>;
+  /** The local console only: the hourly job's policy source check, now. */
+  runPolicyCatchUp?(): Promise<{ outcome: string; message?: string }>;
   /** The local console only: delivers the deployment events of a fixture in fixtures/deployments/. */
   replayDeployments?(fixture: string): Promise<{ recorded: number }>;
 }
