@@ -158,6 +158,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     bitbucket: bitbucket.get,
     refreshRepository: repositories.refresh,
     bitbucketAsApp: policyRepos.request,
+    log,
   });
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: (message) => log(message) });
   // The context Forge would forward from the page, plus the module it came from.

@@ -14,6 +14,7 @@ import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
 import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
+import { policySource } from './suites/policy-source';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
@@ -28,6 +29,7 @@ const SUITES: Record<string, Suite> = {
   people,
   walkthrough,
   leftovers,
+  'policy-source': policySource,
   a11y,
 };
 

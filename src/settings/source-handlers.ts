@@ -38,6 +38,7 @@ export interface SourceHandlerDependencies {
   /** The replay of a draft against recent runs (issue 19's replay); absent: loads skip it. */
   readonly replay?: ReplayDraft;
   readonly now?: () => Date;
+  readonly log?: (message: string) => void;
 }
 
 export interface PolicySourceView {
@@ -108,7 +109,7 @@ export function createSourceHandlers(deps: SourceHandlerDependencies) {
   };
 
   const sync = (trigger: 'manual' | 'switch'): Promise<SyncOutcome> | undefined =>
-    deps.bitbucketAsApp ? createPolicySync({ kv: deps.kv, request: deps.bitbucketAsApp, replay: deps.replay, now }).catchUp(trigger) : undefined;
+    deps.bitbucketAsApp ? createPolicySync({ kv: deps.kv, request: deps.bitbucketAsApp, replay: deps.replay, now, log: deps.log }).catchUp(trigger) : undefined;
 
   /** The repository the admin named, as Bitbucket shows it to them: a name they cannot see is refused. */
   const findRepository = async (identity: Identity, name: string) => {
