@@ -8,10 +8,7 @@ export const describeSource = (source: PolicySource): string =>
 
 export function SourceSwitches({ switches }: { switches: readonly SwitchRecord[] }) {
   return (
-    <section className="card" aria-labelledby="source-switches-title">
-      <h3 id="source-switches-title" className="card-title">
-        Policy source changes
-      </h3>
+    <section className="card" aria-label="Policy source changes">
       <DynamicTable
         caption="Policy source changes, newest first"
         head={{ cells: [{ key: 'at', content: 'When' }, { key: 'by', content: 'By' }, { key: 'from', content: 'From' }, { key: 'to', content: 'To' }] }}

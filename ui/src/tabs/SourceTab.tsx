@@ -61,12 +61,16 @@ function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceV
       </h3>
       <fieldset className="stack">
         <legend className="field-label">Where the policy is kept</legend>
-        <label>
-          <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This settings page (admins save it here)
-        </label>
-        <label>
-          <input type="radio" name="policy-source" checked={kind === 'repository'} onChange={() => setKind('repository')} /> A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
-        </label>
+        <div>
+          <label>
+            <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This settings page (admins save it here)
+          </label>
+        </div>
+        <div>
+          <label>
+            <input type="radio" name="policy-source" checked={kind === 'repository'} onChange={() => setKind('repository')} /> A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
+          </label>
+        </div>
       </fieldset>
       {kind === 'repository' ? (
         <div className="grid">
