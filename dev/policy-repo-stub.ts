@@ -58,8 +58,16 @@ export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
       if (content === null) delete files[path];
       else files[path] = content;
     }
-    const hash = createHash('sha1').update(`${parentHash ?? ''}\n${++counter}\n${JSON.stringify(files)}\n${input.message ?? ''}`).digest('hex');
-    const commit: Commit = { hash, files, message: input.message ?? 'Update the policy', author: input.author ?? 'Console Admin <admin@example.com>', date: input.date ?? new Date().toISOString() };
+    const hash = createHash('sha1')
+      .update(`${parentHash ?? ''}\n${++counter}\n${JSON.stringify(files)}\n${input.message ?? ''}`)
+      .digest('hex');
+    const commit: Commit = {
+      hash,
+      files,
+      message: input.message ?? 'Update the policy',
+      author: input.author ?? 'Console Admin <admin@example.com>',
+      date: input.date ?? new Date().toISOString(),
+    };
     commits.set(hash, commit);
     branches.set(key(input.repository, input.branch), hash);
     const event = {
@@ -76,7 +84,14 @@ export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
         closed: false,
         forced: false,
         truncated: false,
-        commits: [{ hash, message: { value: commit.message, truncated: false }, date: commit.date, author: { user: { accountId: 'console-admin' } } }],
+        commits: [
+          {
+            hash,
+            message: { value: commit.message, truncated: false },
+            date: commit.date,
+            author: { user: { accountId: 'console-admin' } },
+          },
+        ],
       },
     };
     return { hash, event };
@@ -84,22 +99,31 @@ export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
 
   const request: BitbucketAppRequest = async (path, init) => {
     requests.push(`${init?.method ?? 'GET'} ${path}`);
-    for (const [fragment, status] of failures) if (path.includes(fragment)) return json(status, { type: 'error', error: { message: 'stub failure' } });
+    for (const [fragment, status] of failures)
+      if (path.includes(fragment)) return json(status, { type: 'error', error: { message: 'stub failure' } });
     const match = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
     if (!match) return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
-    const [, workspace, repository, rest] = match.map((part, index) => (index > 0 && index < 3 ? decodeURIComponent(part) : part));
-    if (workspace.toLowerCase() !== options.workspace.toLowerCase() || !knows(repository)) return json(404, { type: 'error', error: { message: 'no such repository' } });
+    const [, workspace, repository, rest] = match.map((part, index) =>
+      index > 0 && index < 3 ? decodeURIComponent(part) : part,
+    );
+    if (workspace.toLowerCase() !== options.workspace.toLowerCase() || !knows(repository))
+      return json(404, { type: 'error', error: { message: 'no such repository' } });
     const branch = /^refs\/branches\/(.+)$/.exec(rest);
     if (branch && (init?.method ?? 'GET') === 'GET') {
       const hash = branches.get(key(repository, decodeURIComponent(branch[1])));
       const commit = hash ? commits.get(hash) : undefined;
       if (!commit) return json(404, { type: 'error', error: { message: 'no such branch' } });
-      return json(200, { name: decodeURIComponent(branch[1]), target: { hash, message: commit.message, date: commit.date, author: { raw: commit.author } } });
+      return json(200, {
+        name: decodeURIComponent(branch[1]),
+        target: { hash, message: commit.message, date: commit.date, author: { raw: commit.author } },
+      });
     }
     const file = /^src\/([0-9a-f]+)\/(.+)$/.exec(rest);
     if (file) {
       const content = commits.get(file[1])?.files[file[2].split('/').map(decodeURIComponent).join('/')];
-      return content === undefined ? json(404, { type: 'error', error: { message: 'no such file' } }) : text(200, content);
+      return content === undefined
+        ? json(404, { type: 'error', error: { message: 'no such file' } })
+        : text(200, content);
     }
     const status = /^commit\/([0-9a-f]+)\/statuses\/build$/.exec(rest);
     if (status && init?.method === 'POST') {
@@ -109,7 +133,14 @@ export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
     return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
   };
 
-  return { push, request, statuses, requests, failures, head: (repository: string, branch: string) => branches.get(key(repository, branch)) };
+  return {
+    push,
+    request,
+    statuses,
+    requests,
+    failures,
+    head: (repository: string, branch: string) => branches.get(key(repository, branch)),
+  };
 }
 
 export type PolicyRepoStub = ReturnType<typeof createPolicyRepoStub>;

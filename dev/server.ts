@@ -146,7 +146,10 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const bitbucket = createBitbucketStub();
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
   // Policy as code: every fixture repository can hold a policy file; commits live in memory until the console stops.
-  const policyRepos = createPolicyRepoStub({ workspace: bitbucket.workspace.uuid, repositories: bitbucket.repositoryUuids });
+  const policyRepos = createPolicyRepoStub({
+    workspace: bitbucket.workspace.uuid,
+    repositories: bitbucket.repositoryUuids,
+  });
   const policySync = createPolicySync({ kv, request: policyRepos.request, now, log });
   const policyPush = createPolicyPushTrigger(policySync, log);
   const handlers: SettingsHandlers = createHandlers({
@@ -167,14 +170,25 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   /** A commit on the policy source's branch (or another), with the push event delivered as Forge would. */
   const pushPolicyCommit = async (body: unknown): Promise<[number, unknown]> => {
     const input = PolicyPushSchema.safeParse(body);
-    if (!input.success) return [400, { error: input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }];
+    if (!input.success) {
+      return [400, { error: input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }];
+    }
     const found = await createPolicySourceStore(kv).current();
     const source = found.state === 'ok' ? found.record?.source : undefined;
-    if (source?.kind !== 'repository') return [400, { error: 'set a repository as the policy source first (Policy source tab)' }];
+    if (source?.kind !== 'repository') {
+      return [400, { error: 'set a repository as the policy source first (Policy source tab)' }];
+    }
     const files: Record<string, string> = {};
     if (input.data.policyText !== undefined) files[source.path] = input.data.policyText;
     if (input.data.testsText !== undefined) files[source.testsPath] = input.data.testsText;
-    const { hash, event } = policyRepos.push({ repository: source.repository.uuid, branch: input.data.branch ?? source.branch, files, message: input.data.message, author: input.data.author, date: now().toISOString() });
+    const { hash, event } = policyRepos.push({
+      repository: source.repository.uuid,
+      branch: input.data.branch ?? source.branch,
+      files,
+      message: input.data.message,
+      author: input.data.author,
+      date: now().toISOString(),
+    });
     if (input.data.deliver !== false) await policyPush(event);
     return [200, { hash, delivered: input.data.deliver !== false }];
   };

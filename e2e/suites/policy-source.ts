@@ -21,7 +21,10 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     const lose = page.getByRole('checkbox', { name: /Lose the push event/ });
     if ((await lose.isChecked()) === deliver) await lose.click();
     await page.getByRole('button', { name: 'Push the commit' }).click();
-    await page.getByTestId('source-message').getByText(/Pushed commit/).waitFor();
+    await page
+      .getByTestId('source-message')
+      .getByText(/Pushed commit/)
+      .waitFor();
   };
 
   await test('an admin saves a policy on the page; the source is the page, never switched', async () => {
@@ -49,20 +52,32 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     await page.getByText('does not exist (or the app cannot see it)').first().waitFor();
     const row = page.getByRole('table', { name: 'Policy source changes, newest first' }).getByRole('row').nth(1);
     const text = await row.innerText();
-    expect(text.includes('this settings page') && text.includes('acme/shared-libs: pipeline-guard.yaml on main'), `switch row: ${text}`);
+    expect(
+      text.includes('this settings page') && text.includes('acme/shared-libs: pipeline-guard.yaml on main'),
+      `switch row: ${text}`,
+    );
   });
 
   await test('the page is read-only under a repository source, with a link to the file and an export', async () => {
     const banner = page.getByTestId('repository-source-banner');
     await banner.waitFor();
     const link = banner.getByRole('link', { name: 'pipeline-guard.yaml' });
-    expect((await link.getAttribute('href')) === 'https://bitbucket.org/acme/shared-libs/src/main/pipeline-guard.yaml', 'file link');
-    expect((await page.getByRole('button', { name: 'Save policy' }).count()) === 0, 'Save policy is shown under a repository source');
+    expect(
+      (await link.getAttribute('href')) === 'https://bitbucket.org/acme/shared-libs/src/main/pipeline-guard.yaml',
+      'file link',
+    );
+    expect(
+      (await page.getByRole('button', { name: 'Save policy' }).count()) === 0,
+      'Save policy is shown under a repository source',
+    );
     const download = page.waitForEvent('download');
     await banner.getByRole('button', { name: 'Export the policy to start a change' }).click();
     expect((await download).suggestedFilename() === 'pipeline-guard.yaml', 'export file name');
     await openTab(page, 'YAML');
-    expect(await page.locator('#policy-yaml').evaluate((el) => (el as HTMLTextAreaElement).readOnly), 'the YAML is editable');
+    expect(
+      await page.locator('#policy-yaml').evaluate((el) => (el as HTMLTextAreaElement).readOnly),
+      'the YAML is editable',
+    );
     expect((await page.getByRole('button', { name: 'Import file…' }).count()) === 0, 'Import is offered');
     await openTab(page, 'Environments');
     const inputs = page.locator('.panel input:not([type=hidden]):visible');
@@ -71,7 +86,9 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     expect(count > 5, `only ${count} inputs on the Environments tab`);
     for (let i = 0; i < count; i++) {
       const input = inputs.nth(i);
-      const name = await input.evaluate((el) => `${el.id || el.getAttribute('aria-label') || el.outerHTML.slice(0, 120)}`);
+      const name = await input.evaluate(
+        (el) => `${el.id || el.getAttribute('aria-label') || el.outerHTML.slice(0, 120)}`,
+      );
       expect(!(await input.isEditable()), `environment input ${name} is editable`);
     }
     await openTab(page, 'History');
@@ -85,10 +102,19 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
 
   await test('a pushed commit becomes the active revision, shown with its commit', async () => {
     await push(`# reviewed in PR #12\n${EXAMPLE}`, 'Adopt policy as code');
-    await page.getByTestId('active-commit').getByText(/Active: revision 2 from commit [0-9a-f]{12} by Console Admin/).waitFor();
-    await page.getByTestId('repository-source-banner').getByText(/Active: commit [0-9a-f]{12} \(revision 2\)/).waitFor();
+    await page
+      .getByTestId('active-commit')
+      .getByText(/Active: revision 2 from commit [0-9a-f]{12} by Console Admin/)
+      .waitFor();
+    await page
+      .getByTestId('repository-source-banner')
+      .getByText(/Active: commit [0-9a-f]{12} \(revision 2\)/)
+      .waitFor();
     await openTab(page, 'History');
-    await page.getByRole('table', { name: 'Policy revisions, newest first' }).getByText('“Adopt policy as code”').waitFor();
+    await page
+      .getByRole('table', { name: 'Policy revisions, newest first' })
+      .getByText('“Adopt policy as code”')
+      .waitFor();
   });
 
   await test('an invalid commit keeps the policy and shows the failure with its commit', async () => {
@@ -97,16 +123,28 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     await failure.getByText(/Commit [0-9a-f]{12} was not loaded/).waitFor();
     await failure.getByText(/not a valid policy/).waitFor();
     await failure.getByText('Also reported on the commit as a failed build status.').waitFor();
-    await page.getByTestId('active-commit').getByText(/revision 2/).waitFor();
+    await page
+      .getByTestId('active-commit')
+      .getByText(/revision 2/)
+      .waitFor();
     await shot(page, 'policy-source-failure');
   });
 
   await test('a lost push event is caught by the hourly check', async () => {
     await push(`# fixed\n${EXAMPLE}`, 'Fix it', false);
-    await page.getByTestId('active-commit').getByText(/revision 2/).waitFor();
+    await page
+      .getByTestId('active-commit')
+      .getByText(/revision 2/)
+      .waitFor();
     await page.getByRole('button', { name: 'Run the hourly check now' }).click();
-    await page.getByTestId('source-message').getByText(/as revision 3/).waitFor();
-    await page.getByTestId('active-commit').getByText(/revision 3 .*“Fix it”/).waitFor();
+    await page
+      .getByTestId('source-message')
+      .getByText(/as revision 3/)
+      .waitFor();
+    await page
+      .getByTestId('active-commit')
+      .getByText(/revision 3 .*“Fix it”/)
+      .waitFor();
     expect((await page.getByTestId('source-failure').count()) === 0, 'the old failure is still shown');
   });
 
@@ -114,8 +152,14 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     await asMember(async (viewer) => {
       await viewer.getByTestId('repository-source-banner').waitFor();
       await openTab(viewer, TAB);
-      await viewer.getByTestId('active-commit').getByText(/revision 3/).waitFor();
-      expect((await viewer.getByRole('button', { name: 'Use this source' }).count()) === 0, 'a member can switch the source');
+      await viewer
+        .getByTestId('active-commit')
+        .getByText(/revision 3/)
+        .waitFor();
+      expect(
+        (await viewer.getByRole('button', { name: 'Use this source' }).count()) === 0,
+        'a member can switch the source',
+      );
       expect((await viewer.getByRole('button', { name: 'Load now' }).count()) === 0, 'a member can load now');
     });
   });
@@ -125,7 +169,10 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('radio', { name: /This settings page/ }).check();
     await page.getByRole('button', { name: 'Use this source' }).click();
     await page.getByTestId('source-message').getByText('The policy is now kept on this page.').waitFor();
-    expect((await page.getByRole('table', { name: 'Policy source changes, newest first' }).getByRole('row').count()) === 3, 'two switches listed');
+    expect(
+      (await page.getByRole('table', { name: 'Policy source changes, newest first' }).getByRole('row').count()) === 3,
+      'two switches listed',
+    );
     await page.getByRole('button', { name: 'Save policy' }).waitFor();
     expect((await page.getByTestId('repository-source-banner').count()) === 0, 'the banner stays');
   });

@@ -11,7 +11,11 @@ export const bitbucketAppRequest: BitbucketAppRequest = async (path, init) => {
   const response = await requestBitbucketAsApp(
     assumeTrustedRoute(path),
     init?.method === 'POST'
-      ? { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(init.body ?? {}) }
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(init.body ?? {}),
+        }
       : { headers: { accept: 'application/json, text/plain, */*' } },
   );
   return { status: response.status, text: await response.text() };

@@ -11,9 +11,13 @@ import { createGrantStore } from '../storage/grant-store';
 import type { KeyValueStore } from '../storage/kv';
 import { createPolicyRepository } from '../storage/policy-repo';
 import { runRollup } from '../storage/rollup';
-import type { PolicySync } from '../settings/policy-sync';
+import type { PolicySync, SyncOutcome } from '../settings/policy-sync';
 
 type Log = (message: string) => void;
+
+const describeSync = (result: SyncOutcome): string =>
+  `${result.outcome}${'hash' in result && result.hash ? ` ${result.hash.slice(0, 12)}` : ''}` +
+  (result.outcome === 'failed' ? `: ${result.message}` : '');
 const defaultLog: Log = (message) => console.log(message);
 
 export function createRollupTrigger(
@@ -51,10 +55,11 @@ export function createRollupTrigger(
       try {
         const result = await policySync.catchUp('hourly');
         if (result.outcome === 'failed') ok = false;
-        if (result.outcome !== 'ignored') log(`pipeline-guard: policy source check: ${result.outcome}${'hash' in result && result.hash ? ` ${result.hash.slice(0, 12)}` : ''}${result.outcome === 'failed' ? `: ${result.message}` : ''}`);
+        if (result.outcome !== 'ignored') log(`pipeline-guard: policy source check: ${describeSync(result)}`);
       } catch (error) {
         ok = false;
-        log(`pipeline-guard: the policy source check failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`);
+        const message = (error as Error)?.message ?? String(error);
+        log(`pipeline-guard: the policy source check failed (the next hourly run tries again): ${message}`);
       }
     }
     return { statusCode: ok ? 204 : 500 };
@@ -80,9 +85,12 @@ export function createPolicyPushTrigger(sync: PolicySync, log: Log = defaultLog)
   return async (event: unknown): Promise<void> => {
     try {
       const result = await sync.onPush(event);
-      if (result.outcome !== 'ignored') log(`pipeline-guard: policy push: ${result.outcome}${'hash' in result && result.hash ? ` ${result.hash.slice(0, 12)}` : ''}`);
+      if (result.outcome !== 'ignored') log(`pipeline-guard: policy push: ${describeSync(result)}`);
     } catch (error) {
-      log(`pipeline-guard: a push to the policy repository could not be handled (the hourly check catches up): ${(error as Error)?.message ?? String(error)}`);
+      const message = (error as Error)?.message ?? String(error);
+      log(`pipeline-guard: a push to the policy repository could not be handled (the hourly check catches up): ${
+        message
+      }`);
     }
   };
 }

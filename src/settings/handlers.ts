@@ -39,7 +39,9 @@ import { decisionsCsv, decisionsCsvHeader } from './csv';
 import type { AdminCheck, Identity } from './identity';
 import { createScopeHandlers, RepositoryPayloadSchema, type HandlerKit, type ScopeDependencies } from './scope-handlers';
 
-export interface HandlerDependencies extends ScopeDependencies, Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay' | 'log'> {
+export interface HandlerDependencies
+  extends ScopeDependencies,
+    Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay' | 'log'> {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */

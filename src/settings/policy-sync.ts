@@ -39,7 +39,10 @@ export interface AppRestAnswer {
 }
 
 /** Bitbucket REST as the app (`api.asApp().requestBitbucket`); `path` is built and encoded here. */
-export type BitbucketAppRequest = (path: string, init?: { method: 'GET' | 'POST'; body?: unknown }) => Promise<AppRestAnswer>;
+export type BitbucketAppRequest = (
+  path: string,
+  init?: { method: 'GET' | 'POST'; body?: unknown },
+) => Promise<AppRestAnswer>;
 
 /** What a replay of the draft against the stored run samples found (the `replay` work of issue 19). */
 export interface ReplayResult {
@@ -90,7 +93,8 @@ export class SyncFailure extends Error {
 
 const short = (hash: string) => hash.slice(0, 12);
 const enc = (segment: string) => encodeURIComponent(segment);
-const repoPath = (source: RepositorySource) => `/2.0/repositories/${enc(source.workspace)}/${enc(source.repository.uuid)}`;
+const repoPath = (source: RepositorySource) =>
+  `/2.0/repositories/${enc(source.workspace)}/${enc(source.repository.uuid)}`;
 const filePath = (path: string) => path.split('/').map(enc).join('/');
 export const fileLink = (source: RepositorySource, ref: string = source.branch) =>
   `https://bitbucket.org/${source.repository.fullName}/src/${enc(ref)}/${filePath(source.path)}`;
@@ -103,16 +107,29 @@ const BranchAnswerSchema = z.looseObject({
     author: z
       .looseObject({
         raw: z.string().optional(),
-        user: z.looseObject({ account_id: z.string().optional(), uuid: z.string().optional(), display_name: z.string().optional() }).nullish(),
+        user: z
+          .looseObject({
+            account_id: z.string().optional(),
+            uuid: z.string().optional(),
+            display_name: z.string().optional(),
+          })
+          .nullish(),
       })
       .nullish(),
   }),
 });
 
+const HINTS: Record<number, string> = {
+  401: ' (is the app still allowed to read the repository?)',
+  403: ' (is the app still allowed to read the repository?)',
+  429: ' (rate limited)',
+};
+
 const bitbucketFailure = (what: string, answer: AppRestAnswer) =>
   new SyncFailure(
     'bitbucket',
-    `Bitbucket answered ${answer.status} when Pipeline Guard read ${what}${answer.status === 401 || answer.status === 403 ? ' (is the app still allowed to read the repository?)' : answer.status === 429 ? ' (rate limited)' : ''}. The hourly check tries again.`,
+    `Bitbucket answered ${answer.status} when Pipeline Guard read ${what}${HINTS[answer.status] ?? ''}. ` +
+      'The hourly check tries again.',
     [],
     true,
   );
@@ -124,9 +141,21 @@ export async function readBranchHead(request: BitbucketAppRequest, source: Repos
   try {
     answer = await request(`${repoPath(source)}/refs/branches/${enc(source.branch)}`);
   } catch (error) {
-    throw new SyncFailure('bitbucket', `Pipeline Guard could not reach Bitbucket to read ${what}: ${(error as Error).message}. The hourly check tries again.`, [], true);
+    throw new SyncFailure(
+      'bitbucket',
+      `Pipeline Guard could not reach Bitbucket to read ${what}: ${(error as Error).message}. ` +
+        'The hourly check tries again.',
+      [],
+      true,
+    );
   }
-  if (answer.status === 404) throw new SyncFailure('bitbucket', `${what} does not exist (or the app cannot see it). Create it, or set another branch as the policy source.`, [], true);
+  if (answer.status === 404)
+    throw new SyncFailure(
+      'bitbucket',
+      `${what} does not exist (or the app cannot see it). Create it, or set another branch as the policy source.`,
+      [],
+      true,
+    );
   if (answer.status !== 200) throw bitbucketFailure(what, answer);
   let body: unknown;
   try {
@@ -135,25 +164,52 @@ export async function readBranchHead(request: BitbucketAppRequest, source: Repos
     body = undefined;
   }
   const parsed = BranchAnswerSchema.safeParse(body);
-  if (!parsed.success) throw new SyncFailure('bitbucket', `Bitbucket's answer for ${what} is not a branch with a commit.`, [], true);
+  if (!parsed.success)
+    throw new SyncFailure('bitbucket', `Bitbucket's answer for ${what} is not a branch with a commit.`, [], true);
   const { hash, message, date, author } = parsed.data.target;
   const who = author?.user?.display_name ?? author?.raw;
-  return { hash, ...(who ? { author: who.slice(0, 300) } : {}), ...(message ? { message: message.slice(0, 2_000) } : {}), ...(date ? { date } : {}) };
+  return {
+    hash,
+    ...(who ? { author: who.slice(0, 300) } : {}),
+    ...(message ? { message: message.slice(0, 2_000) } : {}),
+    ...(date ? { date } : {}),
+  };
 }
 
 /** The file's text at the commit; undefined when the commit has no such file. */
-async function readFile(request: BitbucketAppRequest, source: RepositorySource, hash: string, path: string, limit: number): Promise<string | undefined> {
+async function readFile(
+  request: BitbucketAppRequest,
+  source: RepositorySource,
+  hash: string,
+  path: string,
+  limit: number,
+): Promise<string | undefined> {
   let answer: AppRestAnswer;
   try {
     answer = await request(`${repoPath(source)}/src/${hash}/${filePath(path)}`);
   } catch (error) {
-    throw new SyncFailure('bitbucket', `Pipeline Guard could not reach Bitbucket to read ${path} at commit ${short(hash)}: ${(error as Error).message}. The hourly check tries again.`, [], true);
+    throw new SyncFailure(
+      'bitbucket',
+      `Pipeline Guard could not reach Bitbucket to read ${path} at commit ${short(hash)}: ` +
+        `${(error as Error).message}. The hourly check tries again.`,
+      [],
+      true,
+    );
   }
   if (answer.status === 404) return undefined;
   if (answer.status === 301 || answer.status === 302)
-    throw new SyncFailure('invalid-policy', `${path} at commit ${short(hash)} is stored in Git LFS (Bitbucket answered ${answer.status}); keep the file in the repository itself.`);
+    throw new SyncFailure(
+      'invalid-policy',
+      `${path} at commit ${short(hash)} is stored in Git LFS (Bitbucket answered ${answer.status}); ` +
+        'keep the file in the repository itself.',
+    );
   if (answer.status !== 200) throw bitbucketFailure(`${path} at commit ${short(hash)}`, answer);
-  if (answer.text.length > limit) throw new SyncFailure('invalid-policy', `${path} at commit ${short(hash)} is ${Math.ceil(answer.text.length / 1024)} KiB; the limit is ${limit / 1024} KiB.`);
+  if (answer.text.length > limit)
+    throw new SyncFailure(
+      'invalid-policy',
+      `${path} at commit ${short(hash)} is ${Math.ceil(answer.text.length / 1024)} KiB; ` +
+        `the limit is ${limit / 1024} KiB.`,
+    );
   return answer.text;
 }
 
@@ -170,17 +226,30 @@ const acceptedBlocks = (message: string | undefined): number => {
   return match ? Number(match[1]) : 0;
 };
 
-async function runTestsAt(deps: PolicySyncDependencies, source: RepositorySource, hash: string, policy: Policy): Promise<number> {
+async function runTestsAt(
+  deps: PolicySyncDependencies,
+  source: RepositorySource,
+  hash: string,
+  policy: Policy,
+): Promise<number> {
   const testsText = await readFile(deps.request, source, hash, source.testsPath, MAX_TESTS_FILE);
   if (testsText === undefined) return 0;
   const tests = parseTestsFile(testsText);
-  if (!tests.ok) throw new SyncFailure('invalid-tests', `${source.testsPath} at commit ${short(hash)} is not a valid policy tests file.`, tests.problems);
+  if (!tests.ok)
+    throw new SyncFailure(
+      'invalid-tests',
+      `${source.testsPath} at commit ${short(hash)} is not a valid policy tests file.`,
+      tests.problems,
+    );
   const compiled = compilePolicy(policy);
-  const failures = tests.tests.map((test, index) => runPolicyTest({ ...test, id: `file${index + 1}` }, compiled)).filter((outcome) => !outcome.passed);
+  const failures = tests.tests
+    .map((test, index) => runPolicyTest({ ...test, id: `file${index + 1}` }, compiled))
+    .filter((outcome) => !outcome.passed);
   if (failures.length)
     throw new SyncFailure(
       'tests-failed',
-      `The policy at commit ${short(hash)} breaks ${failures.length === 1 ? 'a policy test' : `${failures.length} policy tests`} of ${source.testsPath}.`,
+      `The policy at commit ${short(hash)} breaks ` +
+        `${failures.length === 1 ? 'a policy test' : `${failures.length} policy tests`} of ${source.testsPath}.`,
       failures.map((f) => `"${f.name}" expects ${f.expect} but got ${f.actual}${f.detail ? ` (${f.detail})` : ''}`),
     );
   return tests.tests.length;
@@ -191,30 +260,56 @@ async function runTestsAt(deps: PolicySyncDependencies, source: RepositorySource
  * push and hourly loads use it, and so can the policy repository's pull-request check (issue 18)
  * on a pull request's source commit. Throws SyncFailure.
  */
-export async function evaluatePolicyCommit(deps: PolicySyncDependencies, source: RepositorySource, commit: CommitInfo): Promise<Evaluation> {
+export async function evaluatePolicyCommit(
+  deps: PolicySyncDependencies,
+  source: RepositorySource,
+  commit: CommitInfo,
+): Promise<Evaluation> {
   const { hash } = commit;
   const text = await readFile(deps.request, source, hash, source.path, MAX_POLICY_FILE);
   if (text === undefined)
-    throw new SyncFailure('missing-file', `${source.path} does not exist at commit ${short(hash)} of ${source.repository.fullName}. Add the policy file (export it from this page to start), or set the right path.`);
+    throw new SyncFailure(
+      'missing-file',
+      `${source.path} does not exist at commit ${short(hash)} of ${source.repository.fullName}. ` +
+        'Add the policy file (export it from the settings page to start), or set the right path.',
+    );
   const result = parsePolicyText(text);
   if (!result.ok)
-    throw new SyncFailure('invalid-policy', `${source.path} at commit ${short(hash)} is not a valid policy.`, result.problems.slice(0, 40).map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`));
+    throw new SyncFailure(
+      'invalid-policy',
+      `${source.path} at commit ${short(hash)} is not a valid policy.`,
+      result.problems.slice(0, 40).map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`),
+    );
   const testsRun = await runTestsAt(deps, source, hash, result.policy);
   let replay: ReplayResult | undefined;
   if (deps.replay) {
     try {
       replay = await deps.replay(result.policy);
     } catch (error) {
-      throw new SyncFailure('replay-error', `The replay of commit ${short(hash)} against recent runs failed: ${(error as Error).message}. The hourly check tries again.`, [], true);
+      throw new SyncFailure(
+        'replay-error',
+        `The replay of commit ${short(hash)} against recent runs failed: ${(error as Error).message}. ` +
+          'The hourly check tries again.',
+        [],
+        true,
+      );
     }
     if (replay.newlyBlocked > acceptedBlocks(commit.message))
       throw new SyncFailure(
         'replay-blocks',
-        `The policy at commit ${short(hash)} newly blocks ${replay.newlyBlocked} recent run${replay.newlyBlocked === 1 ? '' : 's'}. If that is intended, confirm it in a new commit whose message has the line "${ACCEPT_TRAILER}: ${replay.newlyBlocked}".`,
+        `The policy at commit ${short(hash)} newly blocks ${replay.newlyBlocked} recent ` +
+          `run${replay.newlyBlocked === 1 ? '' : 's'}. If that is intended, confirm it in a new commit whose ` +
+          `message has the line "${ACCEPT_TRAILER}: ${replay.newlyBlocked}".`,
         [replay.summary.slice(0, 1_000)],
       );
   }
-  return { raw: JSON.parse(JSON.stringify(parseYaml(text).value)), text, policy: result.policy, testsRun, ...(replay ? { replay } : {}) };
+  return {
+    raw: JSON.parse(JSON.stringify(parseYaml(text).value)),
+    text,
+    policy: result.policy,
+    testsRun,
+    ...(replay ? { replay } : {}),
+  };
 }
 
 /** A push event's facts, as far as the trigger needs them; undefined for a tag push or an unreadable event. */
@@ -225,7 +320,9 @@ export interface PushFacts {
 }
 
 const RefSchema = z.union([z.string(), z.looseObject({ name: z.string(), type: z.string().optional() })]);
-const HashSchema = z.union([z.string(), z.looseObject({ hash: z.string() })]).transform((v) => (typeof v === 'string' ? v : v.hash));
+const HashSchema = z
+  .union([z.string(), z.looseObject({ hash: z.string() })])
+  .transform((v) => (typeof v === 'string' ? v : v.hash));
 const PushEventSchema = z.looseObject({
   repository: z.looseObject({ uuid: z.string().max(100) }),
   push: z.looseObject({
@@ -233,7 +330,19 @@ const PushEventSchema = z.looseObject({
     after: HashSchema.nullish(),
     closed: z.boolean().optional(),
     // The webhook's shape, in case the Forge event carries it too (not documented for it).
-    changes: z.array(z.looseObject({ new: z.looseObject({ name: z.string(), type: z.string().optional(), target: z.looseObject({ hash: z.string() }).optional() }).nullish() })).optional(),
+    changes: z
+      .array(
+        z.looseObject({
+          new: z
+            .looseObject({
+              name: z.string(),
+              type: z.string().optional(),
+              target: z.looseObject({ hash: z.string() }).optional(),
+            })
+            .nullish(),
+        }),
+      )
+      .optional(),
   }),
 });
 
@@ -253,7 +362,8 @@ export function parsePushEvent(event: unknown): PushFacts | undefined {
   return { repositoryUuid: repository.uuid, branch, ...(after && !push.closed ? { after } : {}) };
 }
 
-const sameUuid = (a: string, b: string) => a.replace(/[{}]/g, '').toLowerCase() === b.replace(/[{}]/g, '').toLowerCase();
+const sameUuid = (a: string, b: string) =>
+  a.replace(/[{}]/g, '').toLowerCase() === b.replace(/[{}]/g, '').toLowerCase();
 
 export function createPolicySync(deps: PolicySyncDependencies) {
   const now = deps.now ?? (() => new Date());
@@ -272,27 +382,66 @@ export function createPolicySync(deps: PolicySyncDependencies) {
     const current = await policies.current();
     if (current.state !== 'ok' || current.record.action !== 'commit' || !current.record.commit) return undefined;
     const { commit } = current.record;
-    return commit.repository === source.repository.fullName && commit.branch === source.branch && commit.path === source.path ? current.record : undefined;
+    return commit.repository === source.repository.fullName &&
+      commit.branch === source.branch &&
+      commit.path === source.path
+      ? current.record
+      : undefined;
   };
 
-  const report = async (source: RepositorySource, hash: string, state: 'SUCCESSFUL' | 'FAILED', description: string): Promise<SyncStatus['report']> => {
-    const body = { key: BUILD_STATUS_KEY, state, name: 'Pipeline Guard policy', description: description.slice(0, 250), url: fileLink(source, hash) };
+  const report = async (
+    source: RepositorySource,
+    hash: string,
+    state: 'SUCCESSFUL' | 'FAILED',
+    description: string,
+  ): Promise<SyncStatus['report']> => {
+    const body = {
+      key: BUILD_STATUS_KEY,
+      state,
+      name: 'Pipeline Guard policy',
+      description: description.slice(0, 250),
+      url: fileLink(source, hash),
+    };
     try {
       const answer = await deps.request(`${repoPath(source)}/commit/${hash}/statuses/build`, { method: 'POST', body });
       const posted = answer.status >= 200 && answer.status < 300;
-      if (!posted) log(`pipeline-guard: Bitbucket refused the build status on ${short(hash)} (${answer.status}); the result shows on the settings page only`);
-      return { hash, state, posted, detail: posted ? 'build status set on the commit' : `Bitbucket answered ${answer.status} to the build status` };
+      if (!posted)
+        log(
+          `pipeline-guard: Bitbucket refused the build status on ${short(hash)} (${answer.status}); ` +
+            'the result shows on the settings page only',
+        );
+      return {
+        hash,
+        state,
+        posted,
+        detail: posted ? 'build status set on the commit' : `Bitbucket answered ${answer.status} to the build status`,
+      };
     } catch (error) {
       log(`pipeline-guard: the build status on ${short(hash)} could not be set: ${(error as Error).message}`);
-      return { hash, state, posted: false, detail: `the build status could not be set: ${(error as Error).message}`.slice(0, 500) };
+      return {
+        hash,
+        state,
+        posted: false,
+        detail: `the build status could not be set: ${(error as Error).message}`.slice(0, 500),
+      };
     }
   };
 
-  const commitRevision = async (source: RepositorySource, commit: CommitInfo, evaluation: Evaluation): Promise<RevisionRecord | 'already'> => {
+  const commitRevision = async (
+    source: RepositorySource,
+    commit: CommitInfo,
+    evaluation: Evaluation,
+  ): Promise<RevisionRecord | 'already'> => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await policies.current();
-      if (current.state === 'ok' && current.record.commit?.hash === commit.hash && current.record.commit.repository === source.repository.fullName) return 'already';
-      const expectedRevision = current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
+      if (
+        current.state === 'ok' &&
+        current.record.commit?.hash === commit.hash &&
+        current.record.commit.repository === source.repository.fullName
+      )
+        return 'already';
+      const expectedRevision =
+        current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
       const result = await policies.commit({
         expectedRevision,
         policy: evaluation.raw,
@@ -313,17 +462,40 @@ export function createPolicySync(deps: PolicySyncDependencies) {
       });
       if (result.ok) return result.record;
     }
-    throw new SyncFailure('bitbucket', 'The policy kept changing while this commit was being loaded (other saves); the hourly check tries again.', [], true);
+    throw new SyncFailure(
+      'bitbucket',
+      'The policy kept changing while this commit was being loaded (other saves); the hourly check tries again.',
+      [],
+      true,
+    );
   };
 
-  const fail = async (source: RepositorySource, status: SyncStatus, trigger: SyncTrigger, commit: CommitInfo | undefined, failure: SyncFailure): Promise<SyncOutcome> => {
+  const fail = async (
+    source: RepositorySource,
+    status: SyncStatus,
+    trigger: SyncTrigger,
+    commit: CommitInfo | undefined,
+    failure: SyncFailure,
+  ): Promise<SyncOutcome> => {
     const at = now().toISOString();
-    const next: SyncStatus = { ...status, lastCheck: { at, trigger, outcome: 'failed', ...(commit ? { hash: commit.hash } : {}) } };
+    const next: SyncStatus = {
+      ...status,
+      lastCheck: { at, trigger, outcome: 'failed', ...(commit ? { hash: commit.hash } : {}) },
+    };
     if (commit) {
       const kept = (await activeCommit(source))?.commit?.hash;
-      const message = `${failure.message} ${kept ? `The policy of commit ${short(kept)} stays in force.` : 'The active policy stays in force.'}`;
-      next.failure = { ...commit, at, kind: failure.kind, message, details: failure.details.slice(0, 40).map((d) => d.slice(0, 1_000)), retryable: failure.retryable };
-      if (!failure.retryable) next.report = await report(source, commit.hash, 'FAILED', `Not loaded: ${failure.message}`);
+      const stays = kept ? `The policy of commit ${short(kept)} stays in force.` : 'The active policy stays in force.';
+      const message = `${failure.message} ${stays}`;
+      next.failure = {
+        ...commit,
+        at,
+        kind: failure.kind,
+        message,
+        details: failure.details.slice(0, 40).map((d) => d.slice(0, 1_000)),
+        retryable: failure.retryable,
+      };
+      if (!failure.retryable)
+        next.report = await report(source, commit.hash, 'FAILED', `Not loaded: ${failure.message}`);
     } else {
       // No commit to blame (the branch head could not be read): the last commit's failure, if any, stays shown.
       next.lastCheck = { ...next.lastCheck!, message: failure.message.slice(0, 1_000) };
@@ -334,7 +506,12 @@ export function createPolicySync(deps: PolicySyncDependencies) {
     return { outcome: 'failed', ...(commit ? { hash: commit.hash } : {}), kind: failure.kind, message };
   };
 
-  const load = async (source: RepositorySource, status: SyncStatus, trigger: SyncTrigger, commit: CommitInfo): Promise<SyncOutcome> => {
+  const load = async (
+    source: RepositorySource,
+    status: SyncStatus,
+    trigger: SyncTrigger,
+    commit: CommitInfo,
+  ): Promise<SyncOutcome> => {
     let evaluation: Evaluation;
     let record: RevisionRecord | 'already';
     try {
@@ -347,8 +524,12 @@ export function createPolicySync(deps: PolicySyncDependencies) {
     const at = now().toISOString();
     if (record === 'already') return { outcome: 'unchanged', hash: commit.hash };
     // A grant made or revoked while this load was in flight must not be lost with its old copy.
-    await grants.syncActive(now()).catch((error: Error) => log(`pipeline-guard: re-syncing grants after a policy load failed: ${error.message}`));
-    const tests = evaluation.testsRun ? `all ${evaluation.testsRun} policy tests pass` : `no policy tests (${source.testsPath} is absent)`;
+    await grants
+      .syncActive(now())
+      .catch((error: Error) => log(`pipeline-guard: re-syncing grants after a policy load failed: ${error.message}`));
+    const tests = evaluation.testsRun
+      ? `all ${evaluation.testsRun} policy tests pass`
+      : `no policy tests (${source.testsPath} is absent)`;
     const next: SyncStatus = {
       source: status.source,
       active: { ...commit, revision: record.revision, loadedAt: at },
@@ -356,7 +537,10 @@ export function createPolicySync(deps: PolicySyncDependencies) {
       report: await report(source, commit.hash, 'SUCCESSFUL', `Loaded as revision ${record.revision}; ${tests}.`),
     };
     await sources.setStatus(next);
-    log(`pipeline-guard: loaded the policy of ${source.repository.fullName}@${short(commit.hash)} as revision ${record.revision}`);
+    log(
+      `pipeline-guard: loaded the policy of ${source.repository.fullName}@${short(commit.hash)} ` +
+        `as revision ${record.revision}`,
+    );
     return { outcome: 'loaded', hash: commit.hash, revision: record.revision };
   };
 
@@ -370,10 +554,22 @@ export function createPolicySync(deps: PolicySyncDependencies) {
       if (error instanceof SyncFailure) return fail(source, status, trigger, undefined, error);
       throw error;
     }
-    const unchanged = (await activeCommit(source))?.commit?.hash === head.hash || (status.failure?.hash === head.hash && !status.failure.retryable);
+    const unchanged =
+      (await activeCommit(source))?.commit?.hash === head.hash ||
+      (status.failure?.hash === head.hash && !status.failure.retryable);
     if (!unchanged) return load(source, status, trigger, head);
-    await sources.setStatus({ ...status, lastCheck: { at: now().toISOString(), trigger, outcome: status.failure?.hash === head.hash ? 'failed' : 'unchanged', hash: head.hash } });
-    return status.failure?.hash === head.hash ? { outcome: 'failed', hash: head.hash, kind: status.failure.kind, message: status.failure.message } : { outcome: 'unchanged', hash: head.hash };
+    await sources.setStatus({
+      ...status,
+      lastCheck: {
+        at: now().toISOString(),
+        trigger,
+        outcome: status.failure?.hash === head.hash ? 'failed' : 'unchanged',
+        hash: head.hash,
+      },
+    });
+    return status.failure?.hash === head.hash
+      ? { outcome: 'failed', hash: head.hash, kind: status.failure.kind, message: status.failure.message }
+      : { outcome: 'unchanged', hash: head.hash };
   };
 
   return {
@@ -385,9 +581,12 @@ export function createPolicySync(deps: PolicySyncDependencies) {
       if (!facts) return { outcome: 'ignored', reason: 'not a branch push' };
       const source = await repositorySource();
       if (!source) return { outcome: 'ignored', reason: 'the policy is kept on the settings page' };
-      if (!sameUuid(facts.repositoryUuid, source.repository.uuid)) return { outcome: 'ignored', reason: 'another repository' };
-      if (facts.branch !== source.branch) return { outcome: 'ignored', reason: `branch ${facts.branch}, not ${source.branch}` };
-      if (facts.after && (await activeCommit(source))?.commit?.hash === facts.after) return { outcome: 'unchanged', hash: facts.after };
+      if (!sameUuid(facts.repositoryUuid, source.repository.uuid))
+        return { outcome: 'ignored', reason: 'another repository' };
+      if (facts.branch !== source.branch)
+        return { outcome: 'ignored', reason: `branch ${facts.branch}, not ${source.branch}` };
+      if (facts.after && (await activeCommit(source))?.commit?.hash === facts.after)
+        return { outcome: 'unchanged', hash: facts.after };
       return syncHead(source, 'push');
     },
 

@@ -7,12 +7,19 @@ import { simulate, SimulationInputError } from '../simulate/simulate';
 import type { PolicyTestInput } from '../storage/policy-tests';
 import type { PolicyTestOutcome } from './api';
 
-export function runPolicyTest(test: PolicyTestInput & { id: string }, policy: CompiledPolicy | undefined): PolicyTestOutcome {
+export function runPolicyTest(
+  test: PolicyTestInput & { id: string },
+  policy: CompiledPolicy | undefined,
+): PolicyTestOutcome {
   try {
     const result = simulate({ yamlText: test.yaml, policy, target: test.target, repository: test.repository });
     const passed = result.outcome === test.expect;
     const firstBlock = result.violations.find((v) => v.mode === 'enforce');
-    const detail = passed ? undefined : firstBlock ? `${firstBlock.rule}: ${firstBlock.message}` : `the run would be ${result.outcome}`;
+    const detail = passed
+      ? undefined
+      : firstBlock
+        ? `${firstBlock.rule}: ${firstBlock.message}`
+        : `the run would be ${result.outcome}`;
     return { id: test.id, name: test.name, expect: test.expect, actual: result.outcome, passed, detail };
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;

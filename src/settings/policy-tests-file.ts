@@ -41,6 +41,7 @@ export function parseTestsFile(text: string): TestsFileResult {
   }
   const names = new Set<string>();
   const duplicates = result.data.tests.filter((test) => names.size === names.add(test.name.toLowerCase()).size);
-  if (duplicates.length) return { ok: false, problems: duplicates.map((test) => `tests: "${test.name}" is named twice`) };
+  if (duplicates.length)
+    return { ok: false, problems: duplicates.map((test) => `tests: "${test.name}" is named twice`) };
   return { ok: true, tests: result.data.tests };
 }

@@ -12,7 +12,13 @@
 import * as z from 'zod';
 import { RepositorySchema, type BitbucketGet } from './bitbucket-rest';
 import type { AdminCheck, Identity } from './identity';
-import { createPolicySync, fileLink, type BitbucketAppRequest, type ReplayDraft, type SyncOutcome } from './policy-sync';
+import {
+  createPolicySync,
+  fileLink,
+  type BitbucketAppRequest,
+  type ReplayDraft,
+  type SyncOutcome,
+} from './policy-sync';
 import { handler, refuse } from './resolver-handler';
 import type { KeyValueStore } from '../storage/kv';
 import { createPolicyRepository, type RevisionCommit } from '../storage/policy-repo';
@@ -81,20 +87,36 @@ const invalid = (message: string, path?: string): never =>
 function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const parsed = schema.safeParse(payload ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(request)', segments: issue.path.filter((s) => typeof s !== 'symbol') as (string | number)[], message: issue.message }));
-  return refuse({ code: 'invalid-request', message: `The request is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems });
+  const problems = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(request)',
+    segments: issue.path.filter((s) => typeof s !== 'symbol') as (string | number)[],
+    message: issue.message,
+  }));
+  return refuse({
+    code: 'invalid-request',
+    message: `The request is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    problems,
+  });
 }
 
 /** Refuses a write to the policy on the page while the policy comes from a repository. */
 export async function requirePageSource(kv: KeyValueStore, what: string): Promise<void> {
   const found = await createPolicySourceStore(kv).current();
   if (found.state === 'damaged')
-    refuse({ code: 'source-repository', message: `Not ${what}: the stored policy source is damaged, so Pipeline Guard cannot tell whether the policy may be changed here. A workspace admin sets the policy source again on the Policy source tab.` });
+    refuse({
+      code: 'source-repository',
+      message:
+        `Not ${what}: the stored policy source is damaged, so Pipeline Guard cannot tell whether the policy ` +
+        'may be changed here. A workspace admin sets the policy source again on the Policy source tab.',
+    });
   const source = found.state === 'ok' ? found.record?.source : undefined;
   if (source?.kind === 'repository')
     refuse({
       code: 'source-repository',
-      message: `Not ${what}: the policy is kept in ${source.repository.fullName} (${source.path} on ${source.branch}), so it changes only through a commit there, reviewed in a pull request. Export the policy to start a change. Break-glass grants still work on this page.`,
+      message:
+        `Not ${what}: the policy is kept in ${source.repository.fullName} (${source.path} on ${source.branch}), ` +
+        'so it changes only through a commit there, reviewed in a pull request. Export the policy to start a ' +
+        'change. Break-glass grants still work on this page.',
     });
 }
 
@@ -105,22 +127,42 @@ export function createSourceHandlers(deps: SourceHandlerDependencies) {
 
   const requireAdmin = async (identity: Identity) => {
     if (!(await deps.adminCheck(identity)))
-      refuse({ code: 'forbidden', message: 'Only a workspace admin can change where the policy comes from. You can see the policy source and its history; ask a workspace admin to make this change.' });
+      refuse({
+        code: 'forbidden',
+        message:
+          'Only a workspace admin can change where the policy comes from. You can see the policy source and its ' +
+          'history; ask a workspace admin to make this change.',
+      });
   };
 
   const sync = (trigger: 'manual' | 'switch'): Promise<SyncOutcome> | undefined =>
-    deps.bitbucketAsApp ? createPolicySync({ kv: deps.kv, request: deps.bitbucketAsApp, replay: deps.replay, now, log: deps.log }).catchUp(trigger) : undefined;
+    deps.bitbucketAsApp
+      ? createPolicySync({
+          kv: deps.kv,
+          request: deps.bitbucketAsApp,
+          replay: deps.replay,
+          now,
+          log: deps.log,
+        }).catchUp(trigger)
+      : undefined;
 
   /** The repository the admin named, as Bitbucket shows it to them: a name they cannot see is refused. */
   const findRepository = async (identity: Identity, name: string) => {
     const slug = name.includes('/') ? name.slice(name.indexOf('/') + 1) : name;
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(slug)) return invalid(`"${name}" is not a repository slug`, 'repository');
-    if (!deps.bitbucket) return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to find the repository.' });
-    const answer = await deps.bitbucket(`/2.0/repositories/${encodeURIComponent(identity.workspaceId)}/${encodeURIComponent(slug.toLowerCase())}`);
-    if (answer.status === 404) return invalid(`this workspace has no repository "${slug}" that you can see`, 'repository');
+    if (!deps.bitbucket)
+      return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to find the repository.' });
+    const answer = await deps.bitbucket(
+      `/2.0/repositories/${encodeURIComponent(identity.workspaceId)}/${encodeURIComponent(slug.toLowerCase())}`,
+    );
+    if (answer.status === 404)
+      return invalid(`this workspace has no repository "${slug}" that you can see`, 'repository');
     const parsed = RepositorySchema.safeParse(answer.body);
     if (answer.status !== 200 || !parsed.success || !/^\{[0-9a-fA-F-]{36}\}$/.test(parsed.data.uuid))
-      return refuse({ code: 'bitbucket', message: `Bitbucket answered ${answer.status} when asked for repository "${slug}"; try again in a minute.` });
+      return refuse({
+        code: 'bitbucket',
+        message: `Bitbucket answered ${answer.status} when asked for repository "${slug}"; try again in a minute.`,
+      });
     return { uuid: parsed.data.uuid, fullName: parsed.data.full_name };
   };
 
@@ -136,12 +178,22 @@ export function createSourceHandlers(deps: SourceHandlerDependencies) {
   return {
     getPolicySource: handler<PolicySourceView>(async (identity, payload) => {
       parsePayload(z.looseObject({}), payload);
-      const [found, switches, canEdit] = await Promise.all([store.current(), store.switches(), deps.adminCheck(identity)]);
+      const [found, switches, canEdit] = await Promise.all([
+        store.current(),
+        store.switches(),
+        deps.adminCheck(identity),
+      ]);
       const defaults = { branch: DEFAULT_POLICY_BRANCH, path: DEFAULT_POLICY_PATH, testsPath: DEFAULT_TESTS_PATH };
       if (found.state === 'damaged') return { canEdit, source: { kind: 'page' }, damaged: true, switches, defaults };
       const record = found.record;
       const source: PolicySource = record?.source ?? { kind: 'page' };
-      const base = { canEdit, source, switches, defaults, ...(record ? { setAt: record.setAt, setBy: record.setBy } : {}) };
+      const base = {
+        canEdit,
+        source,
+        switches,
+        defaults,
+        ...(record ? { setAt: record.setAt, setBy: record.setBy } : {}),
+      };
       if (source.kind !== 'repository') return base;
       const [active, status] = await Promise.all([activeFrom(source), store.status(source)]);
       const testsUrl = fileLink({ ...source, path: source.testsPath });
@@ -164,7 +216,8 @@ export function createSourceHandlers(deps: SourceHandlerDependencies) {
               path: input.path ?? DEFAULT_POLICY_PATH,
               testsPath: input.testsPath ?? DEFAULT_TESTS_PATH,
             };
-      if (to.kind === 'repository' && to.path === to.testsPath) return invalid('the tests file must be another file than the policy', 'testsPath');
+      if (to.kind === 'repository' && to.path === to.testsPath)
+        return invalid('the tests file must be another file than the policy', 'testsPath');
       if (found.state === 'ok' && JSON.stringify(from) === JSON.stringify(to)) return { switched: false };
       await store.set({ source: to, setAt: now().toISOString(), setBy: identity.accountId }, from);
       const first = to.kind === 'repository' ? await sync('switch') : undefined;
@@ -175,9 +228,19 @@ export function createSourceHandlers(deps: SourceHandlerDependencies) {
       await requireAdmin(identity);
       parsePayload(z.strictObject({}), payload);
       const found = await store.current();
-      if (found.state !== 'ok' || found.record?.source.kind !== 'repository') return refuse({ code: 'invalid-request', message: 'The policy is kept on this page; there is no repository to load from.' });
+      if (found.state !== 'ok' || found.record?.source.kind !== 'repository')
+        return refuse({
+          code: 'invalid-request',
+          message: 'The policy is kept on this page; there is no repository to load from.',
+        });
       const outcome = await sync('manual');
-      if (!outcome) return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket as the app; the push trigger and the hourly check still load new commits.' });
+      if (!outcome)
+        return refuse({
+          code: 'bitbucket',
+          message:
+            'This installation cannot reach Bitbucket as the app; the push trigger and the hourly check still ' +
+            'load new commits.',
+        });
       return { switched: false, sync: outcome };
     }),
   };

@@ -37,7 +37,10 @@ export const RepositoryPathSchema = z
   .min(1, 'the path is required')
   .max(300)
   .regex(/^[A-Za-z0-9._ /-]+$/, 'letters, digits, spaces, `.`, `_`, `-` and `/` only')
-  .refine((path) => path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..'), 'a relative path without `.` or `..` segments');
+  .refine(
+    (path) => path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..'),
+    'a relative path without `.` or `..` segments',
+  );
 
 const BRACED_UUID = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
 
@@ -51,12 +54,19 @@ export const RepositorySourceSchema = z.strictObject({
   testsPath: RepositoryPathSchema,
 });
 
-export const PolicySourceSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('page') }), RepositorySourceSchema]);
+export const PolicySourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('page') }),
+  RepositorySourceSchema,
+]);
 
 export type RepositorySource = z.output<typeof RepositorySourceSchema>;
 export type PolicySource = z.output<typeof PolicySourceSchema>;
 
-const SourceRecordSchema = z.strictObject({ source: PolicySourceSchema, setAt: z.string().max(100), setBy: z.string().max(200) });
+const SourceRecordSchema = z.strictObject({
+  source: PolicySourceSchema,
+  setAt: z.string().max(100),
+  setBy: z.string().max(200),
+});
 export type SourceRecord = z.output<typeof SourceRecordSchema>;
 
 export const SwitchRecordSchema = z.strictObject({
@@ -67,7 +77,15 @@ export const SwitchRecordSchema = z.strictObject({
 });
 export type SwitchRecord = z.output<typeof SwitchRecordSchema>;
 
-export const SYNC_FAILURE_KINDS = ['bitbucket', 'missing-file', 'invalid-policy', 'invalid-tests', 'tests-failed', 'replay-blocks', 'replay-error'] as const;
+export const SYNC_FAILURE_KINDS = [
+  'bitbucket',
+  'missing-file',
+  'invalid-policy',
+  'invalid-tests',
+  'tests-failed',
+  'replay-blocks',
+  'replay-error',
+] as const;
 export type SyncFailureKind = (typeof SYNC_FAILURE_KINDS)[number];
 
 const CommitInfoSchema = z.strictObject({
@@ -92,16 +110,25 @@ export const SyncStatusSchema = z.strictObject({
     /** A Bitbucket or replay fault: the hourly job tries the same commit again. Otherwise only a new commit helps. */
     retryable: z.boolean(),
   }).optional(),
-  lastCheck: z.strictObject({
-    at: z.string().max(100),
-    trigger: z.enum(['push', 'hourly', 'manual', 'switch']),
-    outcome: z.enum(['loaded', 'unchanged', 'failed']),
-    hash: z.string().max(64).optional(),
-    /** Why the check failed when no commit could be read (the branch head). */
-    message: z.string().max(1_000).optional(),
-  }).optional(),
+  lastCheck: z
+    .strictObject({
+      at: z.string().max(100),
+      trigger: z.enum(['push', 'hourly', 'manual', 'switch']),
+      outcome: z.enum(['loaded', 'unchanged', 'failed']),
+      hash: z.string().max(64).optional(),
+      /** Why the check failed when no commit could be read (the branch head). */
+      message: z.string().max(1_000).optional(),
+    })
+    .optional(),
   /** What happened to the report on the commit (build status): Bitbucket may refuse it. */
-  report: z.strictObject({ hash: z.string().max(64), state: z.enum(['SUCCESSFUL', 'FAILED']), posted: z.boolean(), detail: z.string().max(500) }).optional(),
+  report: z
+    .strictObject({
+      hash: z.string().max(64),
+      state: z.enum(['SUCCESSFUL', 'FAILED']),
+      posted: z.boolean(),
+      detail: z.string().max(500),
+    })
+    .optional(),
 });
 export type SyncStatus = z.output<typeof SyncStatusSchema>;
 
@@ -124,7 +151,10 @@ export interface PolicySourceStore {
   setStatus(status: SyncStatus): Promise<void>;
 }
 
-export function createPolicySourceStore(kv: KeyValueStore, newId: () => string = () => Math.random().toString(36).slice(2, 10)): PolicySourceStore {
+export function createPolicySourceStore(
+  kv: KeyValueStore,
+  newId: () => string = () => Math.random().toString(36).slice(2, 10),
+): PolicySourceStore {
   return {
     async current() {
       const raw = await kv.get(SOURCE_KEY);

@@ -74,12 +74,16 @@ describe('background functions', () => {
 
   it('the policy push trigger logs what it did, and a fault instead of throwing', async () => {
     const log: string[] = [];
-    const loaded = { onPush: async () => ({ outcome: 'loaded', hash: 'a'.repeat(40), revision: 3 }) } as unknown as PolicySync;
+    const syncing = (onPush: () => Promise<unknown>) => ({ onPush }) as unknown as PolicySync;
+    const loaded = syncing(async () => ({ outcome: 'loaded', hash: 'a'.repeat(40), revision: 3 }));
     await createPolicyPushTrigger(loaded, (m) => log.push(m))({});
-    const ignored = { onPush: async () => ({ outcome: 'ignored', reason: 'another repository' }) } as unknown as PolicySync;
+    const ignored = syncing(async () => ({ outcome: 'ignored', reason: 'another repository' }));
     await createPolicyPushTrigger(ignored, (m) => log.push(m))({});
-    const broken = { onPush: async () => Promise.reject(new Error('KVS 503')) } as unknown as PolicySync;
+    const broken = syncing(async () => Promise.reject(new Error('KVS 503')));
     await expect(createPolicyPushTrigger(broken, (m) => log.push(m))({})).resolves.toBeUndefined();
-    expect(log).toEqual([`pipeline-guard: policy push: loaded ${'a'.repeat(12)}`, expect.stringMatching(/could not be handled \(the hourly check catches up\): KVS 503/)]);
+    expect(log).toEqual([
+      `pipeline-guard: policy push: loaded ${'a'.repeat(12)}`,
+      expect.stringMatching(/could not be handled \(the hourly check catches up\): KVS 503/),
+    ]);
   });
 });

@@ -22,7 +22,11 @@ const SOURCE: RepositorySource = {
 };
 const NOW = new Date('2026-12-05T09:00:00Z');
 
-const indent = (text: string) => text.split('\n').map((line) => `      ${line}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
 const testsFile = (expect: 'allowed' | 'blocked') => `version: 1
 tests:
   - name: PROD deploy from a feature branch
@@ -37,10 +41,25 @@ async function setup(options: { replay?: ReplayDraft } = {}) {
   const stub = createPolicyRepoStub({ workspace: WORKSPACE, repositories: [POLICY_REPO, OTHER_REPO] });
   const policies = createPolicyRepository(kv);
   // Revision 1: saved on the page before the switch.
-  await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
-  await createPolicySourceStore(kv).set({ source: SOURCE, setAt: NOW.toISOString(), setBy: 'admin-1' }, { kind: 'page' });
+  await policies.commit({
+    expectedRevision: 0,
+    policy: referencePolicyInput(),
+    savedAt: 'x',
+    savedBy: 'admin-1',
+    action: 'save',
+  });
+  await createPolicySourceStore(kv).set(
+    { source: SOURCE, setAt: NOW.toISOString(), setBy: 'admin-1' },
+    { kind: 'page' },
+  );
   const log: string[] = [];
-  const sync = createPolicySync({ kv, request: stub.request, replay: options.replay, now: () => NOW, log: (m) => log.push(m) });
+  const sync = createPolicySync({
+    kv,
+    request: stub.request,
+    replay: options.replay,
+    now: () => NOW,
+    log: (m) => log.push(m),
+  });
   const status = () => createPolicySourceStore(kv).status(SOURCE);
   const current = async () => {
     const found = await policies.current();
@@ -50,18 +69,49 @@ async function setup(options: { replay?: ReplayDraft } = {}) {
   return { kv, stub, sync, policies, status, current, log };
 }
 
-const mainPush = (files: Record<string, string | null>, message = 'Tighten PROD') => ({ repository: POLICY_REPO, branch: 'main', files, message, author: 'Dana Reviewer <dana@example.com>' });
+const mainPush = (files: Record<string, string | null>, message = 'Tighten PROD') => ({
+  repository: POLICY_REPO,
+  branch: 'main',
+  files,
+  message,
+  author: 'Dana Reviewer <dana@example.com>',
+});
 
 describe('a push to the policy branch', () => {
-  it('loads a valid policy as the next revision, with the commit, author and message, and reports it on the commit', async () => {
+  it('loads a valid policy as the next revision with its commit, author and message, and reports it', async () => {
     const { stub, sync, current, status } = await setup();
-    const { hash, event } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText(), 'pipeline-guard.tests.yaml': testsFile('blocked') }));
+    const { hash, event } = stub.push(
+      mainPush({ 'pipeline-guard.yaml': referencePolicyText(), 'pipeline-guard.tests.yaml': testsFile('blocked') }),
+    );
     expect(await sync.onPush(event)).toEqual({ outcome: 'loaded', hash, revision: 2 });
     const record = await current();
-    expect(record).toMatchObject({ revision: 2, action: 'commit', savedBy: 'Dana Reviewer <dana@example.com>', policyText: referencePolicyText() });
-    expect(record.commit).toEqual(expect.objectContaining({ repository: 'acme/shared-libs', branch: 'main', path: 'pipeline-guard.yaml', hash, message: 'Tighten PROD' }));
+    expect(record).toMatchObject({
+      revision: 2,
+      action: 'commit',
+      savedBy: 'Dana Reviewer <dana@example.com>',
+      policyText: referencePolicyText(),
+    });
+    expect(record.commit).toEqual(
+      expect.objectContaining({
+        repository: 'acme/shared-libs',
+        branch: 'main',
+        path: 'pipeline-guard.yaml',
+        hash,
+        message: 'Tighten PROD',
+      }),
+    );
     expect((await status()).active).toMatchObject({ hash, revision: 2, loadedAt: NOW.toISOString() });
-    expect(stub.statuses).toEqual([{ repository: POLICY_REPO, hash, body: expect.objectContaining({ key: 'pipeline-guard-policy', state: 'SUCCESSFUL', description: expect.stringMatching(/revision 2; all 1 policy tests pass/) }) }]);
+    expect(stub.statuses).toEqual([
+      {
+        repository: POLICY_REPO,
+        hash,
+        body: expect.objectContaining({
+          key: 'pipeline-guard-policy',
+          state: 'SUCCESSFUL',
+          description: expect.stringMatching(/revision 2; all 1 policy tests pass/),
+        }),
+      },
+    ]);
   });
 
   it('keeps the active policy when the file is invalid, and shows the failure with its commit and field', async () => {
@@ -72,22 +122,36 @@ describe('a push to the policy branch', () => {
     expect(await sync.onPush(event)).toMatchObject({ outcome: 'failed', hash, kind: 'invalid-policy' });
     expect((await current()).revision).toBe(1);
     const { failure } = await status();
-    expect(failure).toMatchObject({ hash, kind: 'invalid-policy', retryable: false, message: expect.stringMatching(/not a valid policy.*stays in force/) });
+    expect(failure).toMatchObject({
+      hash,
+      kind: 'invalid-policy',
+      retryable: false,
+      message: expect.stringMatching(/not a valid policy.*stays in force/),
+    });
     expect(failure?.details.join('\n')).toMatch(/line \d+: mode:/);
     expect(stub.statuses.map((s) => (s.body as { state: string }).state)).toEqual(['FAILED']);
   });
 
   it('keeps the active policy when a test of the tests file fails, naming the test', async () => {
     const { stub, sync, current, status } = await setup();
-    const { hash, event } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText(), 'pipeline-guard.tests.yaml': testsFile('allowed') }));
+    const { hash, event } = stub.push(
+      mainPush({ 'pipeline-guard.yaml': referencePolicyText(), 'pipeline-guard.tests.yaml': testsFile('allowed') }),
+    );
     expect(await sync.onPush(event)).toMatchObject({ outcome: 'failed', hash, kind: 'tests-failed' });
     expect((await current()).revision).toBe(1);
-    expect((await status()).failure?.details).toEqual([expect.stringMatching(/^"PROD deploy from a feature branch" expects allowed but got blocked \(branch-gate: /)]);
+    expect((await status()).failure?.details).toEqual([
+      expect.stringMatching(/^"PROD deploy from a feature branch" expects allowed but got blocked \(branch-gate: /),
+    ]);
   });
 
   it('refuses a tests file that is not in the policy tests format', async () => {
     const { stub, sync, status } = await setup();
-    const { event } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText(), 'pipeline-guard.tests.yaml': 'tests:\n  - name: x\n    expect: maybe\n' }));
+    const { event } = stub.push(
+      mainPush({
+        'pipeline-guard.yaml': referencePolicyText(),
+        'pipeline-guard.tests.yaml': 'tests:\n  - name: x\n    expect: maybe\n',
+      }),
+    );
     expect(await sync.onPush(event)).toMatchObject({ outcome: 'failed', kind: 'invalid-tests' });
     expect((await status()).failure?.details.join('\n')).toMatch(/line 3: tests\[0\]\.expect/);
   });
@@ -95,7 +159,11 @@ describe('a push to the policy branch', () => {
   it('fails a commit without the policy file, naming the path', async () => {
     const { stub, sync } = await setup();
     const { event } = stub.push(mainPush({ 'README.md': 'policy lives here' }));
-    expect(await sync.onPush(event)).toMatchObject({ outcome: 'failed', kind: 'missing-file', message: expect.stringMatching(/pipeline-guard\.yaml does not exist at commit/) });
+    expect(await sync.onPush(event)).toMatchObject({
+      outcome: 'failed',
+      kind: 'missing-file',
+      message: expect.stringMatching(/pipeline-guard\.yaml does not exist at commit/),
+    });
   });
 
   it('loads the same commit once, however often its event arrives', async () => {
@@ -104,7 +172,10 @@ describe('a push to the policy branch', () => {
     expect(await sync.onPush(event)).toMatchObject({ outcome: 'loaded', revision: 2 });
     const requests = stub.requests.length;
     expect(await sync.onPush(event)).toEqual({ outcome: 'unchanged', hash });
-    expect(await Promise.all([sync.onPush(event), sync.catchUp()])).toEqual([{ outcome: 'unchanged', hash }, { outcome: 'unchanged', hash }]);
+    expect(await Promise.all([sync.onPush(event), sync.catchUp()])).toEqual([
+      { outcome: 'unchanged', hash },
+      { outcome: 'unchanged', hash },
+    ]);
     expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(2);
     // The duplicate event costs no Bitbucket call; the catch-up reads the head only.
     expect(stub.requests.slice(requests)).toEqual([expect.stringMatching(/^GET .*\/refs\/branches\/main$/)]);
@@ -146,7 +217,12 @@ describe('a push to the policy branch', () => {
     const { stub, sync, current, status } = await setup();
     const { hash, event } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText() }));
     stub.failures.set('/src/', 503);
-    expect(await sync.onPush(event)).toMatchObject({ outcome: 'failed', hash, kind: 'bitbucket', message: expect.stringMatching(/Bitbucket answered 503/) });
+    expect(await sync.onPush(event)).toMatchObject({
+      outcome: 'failed',
+      hash,
+      kind: 'bitbucket',
+      message: expect.stringMatching(/Bitbucket answered 503/),
+    });
     expect((await status()).failure).toMatchObject({ hash, retryable: true });
     expect((await current()).revision).toBe(1);
     expect(stub.statuses).toEqual([]);
@@ -159,7 +235,11 @@ describe('a push to the policy branch', () => {
     const { stub, sync, status } = await setup();
     stub.failures.set('/refs/branches/', 500);
     expect(await sync.catchUp()).toMatchObject({ outcome: 'failed', kind: 'bitbucket' });
-    expect((await status()).lastCheck).toMatchObject({ trigger: 'hourly', outcome: 'failed', message: expect.stringMatching(/Bitbucket answered 500/) });
+    expect((await status()).lastCheck).toMatchObject({
+      trigger: 'hourly',
+      outcome: 'failed',
+      message: expect.stringMatching(/Bitbucket answered 500/),
+    });
     expect((await status()).failure).toBeUndefined();
   });
 });
@@ -178,7 +258,9 @@ describe('replay (injected)', () => {
   it('loads it when the commit message confirms the count, and keeps the summary with the revision', async () => {
     const replay = jest.fn(async () => ({ newlyBlocked: 3, summary: '3 runs newly blocked in 2 repositories' }));
     const { stub, sync, current } = await setup({ replay });
-    const { event } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText() }, `Block feature deploys\n\n${ACCEPT_TRAILER}: 3`));
+    const { event } = stub.push(
+      mainPush({ 'pipeline-guard.yaml': referencePolicyText() }, `Block feature deploys\n\n${ACCEPT_TRAILER}: 3`),
+    );
     expect(await sync.onPush(event)).toMatchObject({ outcome: 'loaded', revision: 2 });
     expect((await current()).commit?.replay).toBe('3 runs newly blocked in 2 repositories');
   });
@@ -197,7 +279,13 @@ describe('the hourly job', () => {
     const { hash } = stub.push(mainPush({ 'pipeline-guard.yaml': referencePolicyText() }));
     // No event delivered.
     const sync = createPolicySync({ kv, request: stub.request, now: () => NOW, log: (m) => log.push(m) });
-    const rollup = createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), kv, () => NOW, (m) => log.push(m), sync);
+    const rollup = createRollupTrigger(
+      createMemoryEntities(ENTITY_DEFINITIONS),
+      kv,
+      () => NOW,
+      (m) => log.push(m),
+      sync,
+    );
     expect(await rollup()).toEqual({ statusCode: 204 });
     expect((await current()).commit?.hash).toBe(hash);
     expect(log).toContainEqual(`pipeline-guard: policy source check: loaded ${hash.slice(0, 12)}`);
@@ -209,10 +297,26 @@ describe('the hourly job', () => {
 describe('push event shapes', () => {
   const repository = { uuid: POLICY_REPO };
   it('reads the branch from a ref object, a ref string or the webhook changes', () => {
-    expect(parsePushEvent({ repository, push: { ref: { name: 'main', type: 'branch' }, after: 'abc1234' } })).toEqual({ repositoryUuid: POLICY_REPO, branch: 'main', after: 'abc1234' });
-    expect(parsePushEvent({ repository, push: { ref: 'refs/heads/release/1', after: { hash: 'abc1234' } } })).toEqual({ repositoryUuid: POLICY_REPO, branch: 'release/1', after: 'abc1234' });
-    expect(parsePushEvent({ repository, push: { changes: [{ new: { name: 'main', type: 'branch', target: { hash: 'def5678' } } }] } })).toEqual({ repositoryUuid: POLICY_REPO, branch: 'main', after: 'def5678' });
+    expect(parsePushEvent({ repository, push: { ref: { name: 'main', type: 'branch' }, after: 'abc1234' } })).toEqual({
+      repositoryUuid: POLICY_REPO,
+      branch: 'main',
+      after: 'abc1234',
+    });
+    expect(parsePushEvent({ repository, push: { ref: 'refs/heads/release/1', after: { hash: 'abc1234' } } })).toEqual({
+      repositoryUuid: POLICY_REPO,
+      branch: 'release/1',
+      after: 'abc1234',
+    });
+    expect(
+      parsePushEvent({
+        repository,
+        push: { changes: [{ new: { name: 'main', type: 'branch', target: { hash: 'def5678' } } }] },
+      }),
+    ).toEqual({ repositoryUuid: POLICY_REPO, branch: 'main', after: 'def5678' });
     expect(parsePushEvent({ repository, push: { ref: { name: 'v1', type: 'tag' } } })).toBeUndefined();
-    expect(parsePushEvent({ repository, push: { ref: 'main', after: 'abc1234', closed: true } })).toEqual({ repositoryUuid: POLICY_REPO, branch: 'main' });
+    expect(parsePushEvent({ repository, push: { ref: 'main', after: 'abc1234', closed: true } })).toEqual({
+      repositoryUuid: POLICY_REPO,
+      branch: 'main',
+    });
   });
 });

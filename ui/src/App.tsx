@@ -75,7 +75,17 @@ const TABS: readonly { readonly name: string; readonly render: (page: PageContex
   // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old state.
   { name: 'Runners', render: (p) => <RunnersTab key={`${p.view.revision}-${p.draftVersion}`} call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
   { name: 'Break-glass grants', render: (p) => <GrantsTab key={p.view.revision} call={p.call} environments={savedEnvironments(p.view.policy)} /> },
-  { name: 'Policy source', render: (p) => <SourceTab call={p.call} backend={p.backend} policyText={p.view.policyText ?? p.yamlText ?? ''} onChanged={p.reloadAll} /> },
+  {
+    name: 'Policy source',
+    render: (p) => (
+      <SourceTab
+        call={p.call}
+        backend={p.backend}
+        policyText={p.view.policyText ?? p.yamlText ?? ''}
+        onChanged={p.reloadAll}
+      />
+    ),
+  },
 ];
 
 interface Banner {
@@ -363,7 +373,13 @@ export function App({ backend }: { backend: SettingsBackend }) {
               </div>
             )}
           </header>
-          {source && fromRepository ? <RepositorySourceBanner source={source} policyText={view.policyText ?? yamlText} onOpenSource={() => setTab(TABS.findIndex((t) => t.name === 'Policy source'))} /> : null}
+          {source && fromRepository ? (
+            <RepositorySourceBanner
+              source={source}
+              policyText={view.policyText ?? yamlText}
+              onOpenSource={() => setTab(TABS.findIndex((t) => t.name === 'Policy source'))}
+            />
+          ) : null}
           {!view.canEdit ? (
             <div className="banner">
               <Notice appearance="warning" title="View only">

@@ -6,7 +6,11 @@ const short = (hash: string) => hash.slice(0, 12);
 
 export function ActiveCommit({ view }: { view: PolicySourceView }) {
   if (!view.active)
-    return <p data-testid="active-commit">No commit of this branch is active yet: the policy in force was saved before the switch.</p>;
+    return (
+      <p data-testid="active-commit">
+        No commit of this branch is active yet: the policy in force was saved before the switch.
+      </p>
+    );
   const { commit, revision, loadedAt } = view.active;
   return (
     <p data-testid="active-commit">
@@ -34,7 +38,13 @@ export function SyncFailureNotice({ view }: { view: PolicySourceView }) {
         ) : null}
         <p className="hint">
           {`${new Date(failure.at).toLocaleString()}. `}
-          {report ? (report.posted ? 'Also reported on the commit as a failed build status.' : `Not reported on the commit: ${report.detail}.`) : failure.retryable ? 'The hourly check tries this commit again.' : ''}
+          {report
+            ? report.posted
+              ? 'Also reported on the commit as a failed build status.'
+              : `Not reported on the commit: ${report.detail}.`
+            : failure.retryable
+              ? 'The hourly check tries this commit again.'
+              : ''}
         </p>
       </SectionMessage>
     </div>

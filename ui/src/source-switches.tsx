@@ -1,4 +1,4 @@
-/** Every switch of the policy source (page ↔ repository), who made it and when: shown on Policy source and History. */
+/** Every switch of the policy source (page ↔ repository), who made it and when: on Policy source and History. */
 import DynamicTable from '@atlaskit/dynamic-table';
 import type { PolicySource, SwitchRecord } from '../../src/storage/policy-source';
 import { Person } from './people';
@@ -11,7 +11,14 @@ export function SourceSwitches({ switches }: { switches: readonly SwitchRecord[]
     <section className="card" aria-label="Policy source changes">
       <DynamicTable
         caption="Policy source changes, newest first"
-        head={{ cells: [{ key: 'at', content: 'When' }, { key: 'by', content: 'By' }, { key: 'from', content: 'From' }, { key: 'to', content: 'To' }] }}
+        head={{
+          cells: [
+            { key: 'at', content: 'When' },
+            { key: 'by', content: 'By' },
+            { key: 'from', content: 'From' },
+            { key: 'to', content: 'To' },
+          ],
+        }}
         rows={switches.map((entry, index) => ({
           key: `${entry.at}-${index}`,
           cells: [

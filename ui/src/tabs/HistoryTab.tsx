@@ -13,6 +13,15 @@ import { SourceSwitches } from '../source-switches';
 import type { SwitchRecord } from '../../../src/storage/policy-source';
 import type { PolicySourceView } from '../../../src/settings/source-handlers';
 
+function CommitChange({ commit }: { commit: NonNullable<HistoryEntry['commit']> }) {
+  return (
+    <>
+      commit <code>{commit.hash.slice(0, 12)}</code> of {commit.repository} ({commit.branch})
+      {commit.message ? <span className="reason"> · “{commit.message.split('\n')[0]}”</span> : null}
+    </>
+  );
+}
+
 const textOf = (entry: HistoryEntry) => entry.policyText ?? toYamlText(entry.policy);
 
 export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; dirty: boolean; onRollback: (entry: HistoryEntry) => void }) {
@@ -30,7 +39,7 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
       setFrom(result.entries[1]?.revision ?? result.entries[0]?.revision);
       setTo(result.entries[0]?.revision);
     });
-    void call<PolicySourceView>('getPolicySource').then((result) => setSwitches(result.ok ? result.switches : undefined));
+    void call<PolicySourceView>('getPolicySource').then((found) => setSwitches(found.ok ? found.switches : undefined));
   }, [call, currentRevision]);
 
   if (error) return <p role="alert">{error}</p>;
@@ -65,12 +74,13 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
               key: 'what',
               content: (
                 <span>
-                  {entry.action === 'rollback' ? `rollback to revision ${entry.restoredFrom}` : entry.action === 'commit' && entry.commit ? (
-                    <>
-                      commit <code>{entry.commit.hash.slice(0, 12)}</code> of {entry.commit.repository} ({entry.commit.branch})
-                      {entry.commit.message ? <span className="reason"> · “{entry.commit.message.split('\n')[0]}”</span> : null}
-                    </>
-                  ) : 'save'}
+                  {entry.action === 'rollback' ? (
+                    `rollback to revision ${entry.restoredFrom}`
+                  ) : entry.action === 'commit' && entry.commit ? (
+                    <CommitChange commit={entry.commit} />
+                  ) : (
+                    'save'
+                  )}
                   {entry.reason ? <span className="reason"> · reason: “{entry.reason}”</span> : null}
                   {entry.overriddenTests?.length ? <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span> : null}
                 </span>

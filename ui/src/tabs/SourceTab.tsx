@@ -24,13 +24,26 @@ interface Message {
 
 export function outcomeMessage(outcome: SyncOutcome | undefined): Message | undefined {
   if (!outcome) return undefined;
-  if (outcome.outcome === 'loaded') return { appearance: 'success', text: `Loaded commit ${outcome.hash.slice(0, 12)} as revision ${outcome.revision}.` };
-  if (outcome.outcome === 'unchanged') return { appearance: 'information', text: `Commit ${outcome.hash.slice(0, 12)} is already the active policy.` };
+  if (outcome.outcome === 'loaded')
+    return {
+      appearance: 'success',
+      text: `Loaded commit ${outcome.hash.slice(0, 12)} as revision ${outcome.revision}.`,
+    };
+  if (outcome.outcome === 'unchanged')
+    return { appearance: 'information', text: `Commit ${outcome.hash.slice(0, 12)} is already the active policy.` };
   if (outcome.outcome === 'failed') return { appearance: 'error', text: outcome.message };
   return { appearance: 'information', text: `Nothing to load: ${outcome.reason}.` };
 }
 
-function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceView; onChanged: (message: Message) => void }) {
+function SourceForm({
+  call,
+  view,
+  onChanged,
+}: {
+  call: Call;
+  view: PolicySourceView;
+  onChanged: (message: Message) => void;
+}) {
   const current = view.source.kind === 'repository' ? view.source : undefined;
   const [kind, setKind] = useState<'page' | 'repository'>(view.source.kind);
   const [repository, setRepository] = useState(current?.repository.fullName ?? '');
@@ -42,15 +55,28 @@ function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceV
 
   const apply = async () => {
     setBusy(true);
-    const payload = kind === 'page' ? { kind } : { kind, repository: repository.trim(), branch: branch.trim(), path: path.trim(), testsPath: testsPath.trim() };
+    const payload =
+      kind === 'page'
+        ? { kind }
+        : {
+            kind,
+            repository: repository.trim(),
+            branch: branch.trim(),
+            path: path.trim(),
+            testsPath: testsPath.trim(),
+          };
     const result = await call<SourceChangedView>('setPolicySource', payload);
     setBusy(false);
     if (!result.ok) return setError(result.error);
     setError(undefined);
     if (!result.switched) return onChanged({ appearance: 'information', text: 'That is already the policy source.' });
     const loaded = outcomeMessage(result.sync);
-    const switched = kind === 'page' ? 'The policy is now kept on this page.' : `The policy now comes from ${repository.trim()}.`;
-    onChanged({ appearance: loaded?.appearance === 'error' ? 'warning' : 'success', text: `${switched}${loaded ? ` ${loaded.text}` : ''}` });
+    const switched =
+      kind === 'page' ? 'The policy is now kept on this page.' : `The policy now comes from ${repository.trim()}.`;
+    onChanged({
+      appearance: loaded?.appearance === 'error' ? 'warning' : 'success',
+      text: `${switched}${loaded ? ` ${loaded.text}` : ''}`,
+    });
   };
 
   const problem = (field: string) => error?.problems?.find((p) => p.path === field)?.message;
@@ -63,35 +89,64 @@ function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceV
         <legend className="field-label">Where the policy is kept</legend>
         <div>
           <label>
-            <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This settings page (admins save it here)
+            <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This
+            settings page (admins save it here)
           </label>
         </div>
         <div>
           <label>
-            <input type="radio" name="policy-source" checked={kind === 'repository'} onChange={() => setKind('repository')} /> A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
+            <input
+              type="radio"
+              name="policy-source"
+              checked={kind === 'repository'}
+              onChange={() => setKind('repository')}
+            />{' '}
+            A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
           </label>
         </div>
       </fieldset>
       {kind === 'repository' ? (
         <div className="grid">
           {[
-            { id: 'repository', label: 'Repository (slug)', value: repository, set: setRepository, placeholder: 'pipeline-policy' },
+            {
+              id: 'repository',
+              label: 'Repository (slug)',
+              value: repository,
+              set: setRepository,
+              placeholder: 'pipeline-policy',
+            },
             { id: 'branch', label: 'Branch', value: branch, set: setBranch, placeholder: view.defaults.branch },
             { id: 'path', label: 'Policy file', value: path, set: setPath, placeholder: view.defaults.path },
-            { id: 'testsPath', label: 'Policy tests file', value: testsPath, set: setTestsPath, placeholder: view.defaults.testsPath },
+            {
+              id: 'testsPath',
+              label: 'Policy tests file',
+              value: testsPath,
+              set: setTestsPath,
+              placeholder: view.defaults.testsPath,
+            },
           ].map((field) => (
             <div className="field" key={field.id}>
               <label className="field-label" htmlFor={`source-${field.id}`}>
                 {field.label}
               </label>
-              <Textfield id={`source-${field.id}`} value={field.value} placeholder={field.placeholder} isInvalid={Boolean(problem(field.id))} onChange={(e) => field.set((e.target as HTMLInputElement).value)} />
+              <Textfield
+                id={`source-${field.id}`}
+                value={field.value}
+                placeholder={field.placeholder}
+                isInvalid={Boolean(problem(field.id))}
+                onChange={(e) => field.set((e.target as HTMLInputElement).value)}
+              />
               <FieldErrors id={`source-${field.id}`} messages={problem(field.id) ? [problem(field.id)!] : []} />
             </div>
           ))}
         </div>
       ) : null}
       {kind === 'repository' ? (
-        <p className="hint">Pipeline Guard reads the file at the branch head now, and at every push to the branch. Until a commit passes, the active policy stays. Protect the branch in Bitbucket (pull requests only, required approvals): that is where the second pair of eyes comes from.</p>
+        <p className="hint">
+          Pipeline Guard reads the file at the branch head now, and at every push to the branch. Until a commit passes,
+          the active policy stays. Protect the branch in Bitbucket (pull requests only, required approvals): that is
+          where the second pair of eyes comes from.
+        </p>
       ) : (
         <p className="hint">The active revision stays in force; from now on admins change it on this page.</p>
       )}
@@ -103,7 +158,11 @@ function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceV
         </div>
       ) : null}
       <div className="toolbar">
-        <Button appearance="primary" isDisabled={busy || (kind === 'repository' && !repository.trim())} onClick={() => void apply()}>
+        <Button
+          appearance="primary"
+          isDisabled={busy || (kind === 'repository' && !repository.trim())}
+          onClick={() => void apply()}
+        >
           {busy ? 'Saving…' : 'Use this source'}
         </Button>
       </div>
@@ -111,15 +170,34 @@ function SourceForm({ call, view, onChanged }: { call: Call; view: PolicySourceV
   );
 }
 
-function ConsolePush({ backend, policyText, onDone }: { backend: SettingsBackend; policyText: string; onDone: (message: Message) => void }) {
+const LOST = '; its push event was lost, so only the hourly check can load it.';
+
+function ConsolePush({
+  backend,
+  policyText,
+  onDone,
+}: {
+  backend: SettingsBackend;
+  policyText: string;
+  onDone: (message: Message) => void;
+}) {
   const [text, setText] = useState(policyText);
   const [message, setMessage] = useState('Tighten the policy');
   const [deliver, setDeliver] = useState(true);
   const push = async () => {
     const pushed = await backend.pushPolicyCommit!({ policyText: text, message, deliver });
-    onDone({ appearance: 'information', text: `Pushed commit ${pushed.hash.slice(0, 12)}${pushed.delivered ? ' and delivered its push event.' : '; its push event was lost, so only the hourly check can load it.'}` });
+    onDone({
+      appearance: 'information',
+      text: `Pushed commit ${pushed.hash.slice(0, 12)}${pushed.delivered ? ' and delivered its push event.' : LOST}`,
+    });
   };
-  const catchUp = async () => onDone(outcomeMessage((await backend.runPolicyCatchUp!()) as SyncOutcome) ?? { appearance: 'information', text: 'Checked.' });
+  const catchUp = async () =>
+    onDone(
+      outcomeMessage((await backend.runPolicyCatchUp!()) as SyncOutcome) ?? {
+        appearance: 'information',
+        text: 'Checked.',
+      },
+    );
   return (
     <section className="card stack" aria-labelledby="console-push-title">
       <h3 id="console-push-title" className="card-title">
@@ -128,13 +206,24 @@ function ConsolePush({ backend, policyText, onDone }: { backend: SettingsBackend
       <label className="field-label" htmlFor="console-push-policy">
         Policy file in the commit
       </label>
-      <TextArea id="console-push-policy" value={text} isMonospaced minimumRows={8} onChange={(e) => setText(e.target.value)} />
+      <TextArea
+        id="console-push-policy"
+        value={text}
+        isMonospaced
+        minimumRows={8}
+        onChange={(e) => setText(e.target.value)}
+      />
       <label className="field-label" htmlFor="console-push-message">
         Commit message
       </label>
-      <Textfield id="console-push-message" value={message} onChange={(e) => setMessage((e.target as HTMLInputElement).value)} />
+      <Textfield
+        id="console-push-message"
+        value={message}
+        onChange={(e) => setMessage((e.target as HTMLInputElement).value)}
+      />
       <label>
-        <input type="checkbox" checked={!deliver} onChange={(e) => setDeliver(!e.target.checked)} /> Lose the push event (as Bitbucket rarely does)
+        <input type="checkbox" checked={!deliver} onChange={(e) => setDeliver(!e.target.checked)} /> Lose the push event
+        (as Bitbucket rarely does)
       </label>
       <div className="toolbar">
         <Button onClick={() => void push()}>Push the commit</Button>
@@ -144,14 +233,26 @@ function ConsolePush({ backend, policyText, onDone }: { backend: SettingsBackend
   );
 }
 
-export function SourceTab({ call, backend, policyText, onChanged }: { call: Call; backend: SettingsBackend; policyText: string; onChanged: () => void }) {
+export function SourceTab({
+  call,
+  backend,
+  policyText,
+  onChanged,
+}: {
+  call: Call;
+  backend: SettingsBackend;
+  policyText: string;
+  onChanged: () => void;
+}) {
   const [view, setView] = useState<PolicySourceView>();
   const [error, setError] = useState<string>();
   const [message, setMessage] = useState<Message>();
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    void call<PolicySourceView>('getPolicySource').then((result) => (result.ok ? setView(result) : setError(result.error.message)));
+    void call<PolicySourceView>('getPolicySource').then((result) =>
+      result.ok ? setView(result) : setError(result.error.message),
+    );
   }, [call, version]);
 
   const changed = (next: Message) => {
@@ -162,16 +263,22 @@ export function SourceTab({ call, backend, policyText, onChanged }: { call: Call
 
   const loadNow = async () => {
     const result = await call<SourceChangedView>('syncPolicySource');
-    changed(result.ok ? (outcomeMessage(result.sync) ?? { appearance: 'information', text: 'Checked.' }) : { appearance: 'error', text: result.error.message });
+    changed(
+      result.ok
+        ? (outcomeMessage(result.sync) ?? { appearance: 'information', text: 'Checked.' })
+        : { appearance: 'error', text: result.error.message },
+    );
   };
 
   if (error) return <p role="alert">{error}</p>;
   if (!view) return <p aria-busy="true">Loading the policy source…</p>;
   const source = view.source.kind === 'repository' ? view.source : undefined;
+  const lastCheck = view.status?.lastCheck;
   return (
     <div className="stack" key={version}>
       <p className="lead">
-        Keep the policy on this page, or in a file in a Bitbucket repository where every change is a commit reviewed in a pull request. Break-glass grants stay on this page either way.
+        Keep the policy on this page, or in a file in a Bitbucket repository where every change is a commit reviewed in
+        a pull request. Break-glass grants stay on this page either way.
       </p>
       {message ? (
         <div role={message.appearance === 'error' ? 'alert' : 'status'} data-testid="source-message">
@@ -184,24 +291,29 @@ export function SourceTab({ call, backend, policyText, onChanged }: { call: Call
         <h3 id="source-current-title" className="card-title">
           Current source
         </h3>
-        {view.damaged ? <p role="alert">The stored policy source is damaged. Policy changes on this page are refused until an admin sets the source again below.</p> : null}
+        {view.damaged ? (
+          <p role="alert">
+            The stored policy source is damaged. Policy changes on this page are refused until an admin sets the source
+            again below.
+          </p>
+        ) : null}
         {source ? (
           <>
             <p>
               <a href={view.fileUrl} target="_blank" rel="noopener noreferrer">
                 {source.path}
               </a>{' '}
-              on branch <code>{source.branch}</code> of <strong>{source.repository.fullName}</strong>; policy tests from{' '}
+              on branch <code>{source.branch}</code> of <strong>{source.repository.fullName}</strong>; tests from{' '}
               <a href={view.testsUrl} target="_blank" rel="noopener noreferrer">
                 {source.testsPath}
               </a>{' '}
               (optional).
             </p>
             <ActiveCommit view={view} />
-            {view.status?.lastCheck ? (
+            {lastCheck ? (
               <p className="hint">
-                Last checked {new Date(view.status.lastCheck.at).toLocaleString()} ({view.status.lastCheck.trigger}): {view.status.lastCheck.outcome}
-                {view.status.lastCheck.message ? `: ${view.status.lastCheck.message}` : ''}
+                {`Last checked ${new Date(lastCheck.at).toLocaleString()} (${lastCheck.trigger}): ${lastCheck.outcome}`}
+                {lastCheck.message ? `: ${lastCheck.message}` : ''}
               </p>
             ) : null}
             <SyncFailureNotice view={view} />
@@ -216,7 +328,9 @@ export function SourceTab({ call, backend, policyText, onChanged }: { call: Call
         )}
       </section>
       {view.canEdit ? <SourceForm key={version} call={call} view={view} onChanged={changed} /> : null}
-      {source && backend.pushPolicyCommit ? <ConsolePush backend={backend} policyText={policyText} onDone={changed} /> : null}
+      {source && backend.pushPolicyCommit ? (
+        <ConsolePush backend={backend} policyText={policyText} onDone={changed} />
+      ) : null}
       <SourceSwitches switches={view.switches} />
     </div>
   );
