@@ -39,6 +39,57 @@ export interface PolicyRepoStubOptions {
 const text = (status: number, body: string): AppRestAnswer => ({ status, text: body });
 const json = (status: number, body: unknown): AppRestAnswer => ({ status, text: JSON.stringify(body) });
 
+interface StubState {
+  readonly workspace: string;
+  readonly commits: Map<string, Commit>;
+  readonly branches: Map<string, string>;
+  readonly statuses: Array<{ repository: string; hash: string; body: unknown }>;
+  readonly requests: string[];
+  readonly failures: Map<string, number>;
+  key(repository: string, branch: string): string;
+  knows(repository: string): boolean;
+}
+
+async function answer(
+  state: StubState,
+  path: string,
+  init?: { method: 'GET' | 'POST'; body?: unknown },
+): Promise<AppRestAnswer> {
+  state.requests.push(`${init?.method ?? 'GET'} ${path}`);
+  for (const [fragment, status] of state.failures)
+    if (path.includes(fragment)) return json(status, { type: 'error', error: { message: 'stub failure' } });
+  const match = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
+  if (!match) return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
+  const [, workspace, repository, rest] = match.map((part, index) =>
+    index > 0 && index < 3 ? decodeURIComponent(part) : part,
+  );
+  if (workspace.toLowerCase() !== state.workspace.toLowerCase() || !state.knows(repository))
+    return json(404, { type: 'error', error: { message: 'no such repository' } });
+  const branch = /^refs\/branches\/(.+)$/.exec(rest);
+  if (branch && (init?.method ?? 'GET') === 'GET') {
+    const hash = state.branches.get(state.key(repository, decodeURIComponent(branch[1])));
+    const commit = hash ? state.commits.get(hash) : undefined;
+    if (!commit) return json(404, { type: 'error', error: { message: 'no such branch' } });
+    return json(200, {
+      name: decodeURIComponent(branch[1]),
+      target: { hash, message: commit.message, date: commit.date, author: { raw: commit.author } },
+    });
+  }
+  const file = /^src\/([0-9a-f]+)\/(.+)$/.exec(rest);
+  if (file) {
+    const content = state.commits.get(file[1])?.files[file[2].split('/').map(decodeURIComponent).join('/')];
+    return content === undefined
+      ? json(404, { type: 'error', error: { message: 'no such file' } })
+      : text(200, content);
+  }
+  const status = /^commit\/([0-9a-f]+)\/statuses\/build$/.exec(rest);
+  if (status && init?.method === 'POST') {
+    state.statuses.push({ repository, hash: status[1], body: init.body });
+    return json(201, init.body);
+  }
+  return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
+}
+
 export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
   const commits = new Map<string, Commit>();
   const branches = new Map<string, string>();
@@ -97,41 +148,8 @@ export function createPolicyRepoStub(options: PolicyRepoStubOptions) {
     return { hash, event };
   };
 
-  const request: BitbucketAppRequest = async (path, init) => {
-    requests.push(`${init?.method ?? 'GET'} ${path}`);
-    for (const [fragment, status] of failures)
-      if (path.includes(fragment)) return json(status, { type: 'error', error: { message: 'stub failure' } });
-    const match = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
-    if (!match) return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
-    const [, workspace, repository, rest] = match.map((part, index) =>
-      index > 0 && index < 3 ? decodeURIComponent(part) : part,
-    );
-    if (workspace.toLowerCase() !== options.workspace.toLowerCase() || !knows(repository))
-      return json(404, { type: 'error', error: { message: 'no such repository' } });
-    const branch = /^refs\/branches\/(.+)$/.exec(rest);
-    if (branch && (init?.method ?? 'GET') === 'GET') {
-      const hash = branches.get(key(repository, decodeURIComponent(branch[1])));
-      const commit = hash ? commits.get(hash) : undefined;
-      if (!commit) return json(404, { type: 'error', error: { message: 'no such branch' } });
-      return json(200, {
-        name: decodeURIComponent(branch[1]),
-        target: { hash, message: commit.message, date: commit.date, author: { raw: commit.author } },
-      });
-    }
-    const file = /^src\/([0-9a-f]+)\/(.+)$/.exec(rest);
-    if (file) {
-      const content = commits.get(file[1])?.files[file[2].split('/').map(decodeURIComponent).join('/')];
-      return content === undefined
-        ? json(404, { type: 'error', error: { message: 'no such file' } })
-        : text(200, content);
-    }
-    const status = /^commit\/([0-9a-f]+)\/statuses\/build$/.exec(rest);
-    if (status && init?.method === 'POST') {
-      statuses.push({ repository, hash: status[1], body: init.body });
-      return json(201, init.body);
-    }
-    return json(404, { type: 'error', error: { message: `the stub does not serve ${path}` } });
-  };
+  const state = { workspace: options.workspace, commits, branches, statuses, requests, failures, key, knows };
+  const request: BitbucketAppRequest = (path, init) => answer(state, path, init);
 
   return {
     push,

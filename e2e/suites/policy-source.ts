@@ -169,10 +169,11 @@ export const policySource: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('radio', { name: /This settings page/ }).check();
     await page.getByRole('button', { name: 'Use this source' }).click();
     await page.getByTestId('source-message').getByText('The policy is now kept on this page.').waitFor();
-    expect(
-      (await page.getByRole('table', { name: 'Policy source changes, newest first' }).getByRole('row').count()) === 3,
-      'two switches listed',
-    );
+    const rows = page.getByRole('table', { name: 'Policy source changes, newest first' }).getByRole('row');
+    await rows.nth(2).waitFor();
+    const newest = await rows.nth(1).innerText();
+    expect(newest.indexOf('acme/shared-libs') < newest.indexOf('this settings page'), `newest switch: ${newest}`);
+    expect((await rows.count()) === 3, `${(await rows.count()) - 1} switches listed, not 2`);
     await page.getByRole('button', { name: 'Save policy' }).waitFor();
     expect((await page.getByTestId('repository-source-banner').count()) === 0, 'the banner stays');
   });

@@ -365,215 +365,241 @@ export function parsePushEvent(event: unknown): PushFacts | undefined {
 const sameUuid = (a: string, b: string) =>
   a.replace(/[{}]/g, '').toLowerCase() === b.replace(/[{}]/g, '').toLowerCase();
 
+interface SyncContext {
+  readonly deps: PolicySyncDependencies;
+  readonly now: () => Date;
+  readonly log: (message: string) => void;
+  readonly sources: ReturnType<typeof createPolicySourceStore>;
+  readonly policies: ReturnType<typeof createPolicyRepository>;
+  readonly grants: ReturnType<typeof createGrantStore>;
+}
+
+/** The commit of the active revision, when that revision came from this source. */
+async function activeCommit(ctx: SyncContext, source: RepositorySource): Promise<RevisionRecord | undefined> {
+  const current = await ctx.policies.current();
+  if (current.state !== 'ok' || current.record.action !== 'commit' || !current.record.commit) return undefined;
+  const { commit } = current.record;
+  return commit.repository === source.repository.fullName &&
+    commit.branch === source.branch &&
+    commit.path === source.path
+    ? current.record
+    : undefined;
+}
+
+async function reportOnCommit(
+  ctx: SyncContext,
+  source: RepositorySource,
+  hash: string,
+  state: 'SUCCESSFUL' | 'FAILED',
+  description: string,
+): Promise<SyncStatus['report']> {
+  const body = {
+    key: BUILD_STATUS_KEY,
+    state,
+    name: 'Pipeline Guard policy',
+    description: description.slice(0, 250),
+    url: fileLink(source, hash),
+  };
+  try {
+    const answer = await ctx.deps.request(`${repoPath(source)}/commit/${hash}/statuses/build`, {
+      method: 'POST',
+      body,
+    });
+    const posted = answer.status >= 200 && answer.status < 300;
+    if (!posted)
+      ctx.log(
+        `pipeline-guard: Bitbucket refused the build status on ${short(hash)} (${answer.status}); ` +
+          'the result shows on the settings page only',
+      );
+    return {
+      hash,
+      state,
+      posted,
+      detail: posted ? 'build status set on the commit' : `Bitbucket answered ${answer.status} to the build status`,
+    };
+  } catch (error) {
+    ctx.log(`pipeline-guard: the build status on ${short(hash)} could not be set: ${(error as Error).message}`);
+    return {
+      hash,
+      state,
+      posted: false,
+      detail: `the build status could not be set: ${(error as Error).message}`.slice(0, 500),
+    };
+  }
+}
+
+async function commitRevision(
+  ctx: SyncContext,
+  source: RepositorySource,
+  commit: CommitInfo,
+  evaluation: Evaluation,
+): Promise<RevisionRecord | 'already'> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await ctx.policies.current();
+    if (
+      current.state === 'ok' &&
+      current.record.commit?.hash === commit.hash &&
+      current.record.commit.repository === source.repository.fullName
+    )
+      return 'already';
+    const expectedRevision =
+      current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
+    const result = await ctx.policies.commit({
+      expectedRevision,
+      policy: evaluation.raw,
+      policyText: evaluation.text,
+      savedAt: ctx.now().toISOString(),
+      savedBy: (commit.author ?? `commit ${short(commit.hash)}`).slice(0, 200),
+      action: 'commit',
+      commit: {
+        repository: source.repository.fullName,
+        branch: source.branch,
+        path: source.path,
+        hash: commit.hash,
+        ...(commit.author ? { author: commit.author } : {}),
+        ...(commit.message ? { message: commit.message } : {}),
+        ...(commit.date ? { date: commit.date } : {}),
+        ...(evaluation.replay ? { replay: evaluation.replay.summary.slice(0, 2_000) } : {}),
+      },
+    });
+    if (result.ok) return result.record;
+  }
+  throw new SyncFailure(
+    'bitbucket',
+    'The policy kept changing while this commit was being loaded (other saves); the hourly check tries again.',
+    [],
+    true,
+  );
+}
+
+async function recordFailure(
+  ctx: SyncContext,
+  source: RepositorySource,
+  status: SyncStatus,
+  trigger: SyncTrigger,
+  commit: CommitInfo | undefined,
+  failure: SyncFailure,
+): Promise<SyncOutcome> {
+  const at = ctx.now().toISOString();
+  const next: SyncStatus = {
+    ...status,
+    lastCheck: { at, trigger, outcome: 'failed', ...(commit ? { hash: commit.hash } : {}) },
+  };
+  if (commit) {
+    const kept = (await activeCommit(ctx, source))?.commit?.hash;
+    const stays = kept ? `The policy of commit ${short(kept)} stays in force.` : 'The active policy stays in force.';
+    const message = `${failure.message} ${stays}`;
+    next.failure = {
+      ...commit,
+      at,
+      kind: failure.kind,
+      message,
+      details: failure.details.slice(0, 40).map((d) => d.slice(0, 1_000)),
+      retryable: failure.retryable,
+    };
+    if (!failure.retryable)
+      next.report = await reportOnCommit(ctx, source, commit.hash, 'FAILED', `Not loaded: ${failure.message}`);
+  } else {
+    // No commit to blame (the branch head could not be read): the last commit's failure, if any, stays shown.
+    next.lastCheck = { ...next.lastCheck!, message: failure.message.slice(0, 1_000) };
+  }
+  await ctx.sources.setStatus(next);
+  const message = next.failure && commit ? next.failure.message : failure.message;
+  ctx.log(`pipeline-guard: policy source ${source.repository.fullName}@${source.branch}: ${message}`);
+  return { outcome: 'failed', ...(commit ? { hash: commit.hash } : {}), kind: failure.kind, message };
+}
+
+async function loadCommit(
+  ctx: SyncContext,
+  source: RepositorySource,
+  status: SyncStatus,
+  trigger: SyncTrigger,
+  commit: CommitInfo,
+): Promise<SyncOutcome> {
+  let evaluation: Evaluation;
+  let record: RevisionRecord | 'already';
+  try {
+    evaluation = await evaluatePolicyCommit(ctx.deps, source, commit);
+    record = await commitRevision(ctx, source, commit, evaluation);
+  } catch (error) {
+    if (error instanceof SyncFailure) return recordFailure(ctx, source, status, trigger, commit, error);
+    throw error;
+  }
+  const at = ctx.now().toISOString();
+  if (record === 'already') return { outcome: 'unchanged', hash: commit.hash };
+  // A grant made or revoked while this load was in flight must not be lost with its old copy.
+  await ctx.grants
+    .syncActive(ctx.now())
+    .catch((error: Error) => ctx.log(`pipeline-guard: re-syncing grants after a policy load failed: ${error.message}`));
+  const tests = evaluation.testsRun
+    ? `all ${evaluation.testsRun} policy tests pass`
+    : `no policy tests (${source.testsPath} is absent)`;
+  const next: SyncStatus = {
+    source: status.source,
+    active: { ...commit, revision: record.revision, loadedAt: at },
+    lastCheck: { at, trigger, outcome: 'loaded', hash: commit.hash },
+    report: await reportOnCommit(
+      ctx,
+      source,
+      commit.hash,
+      'SUCCESSFUL',
+      `Loaded as revision ${record.revision}; ${tests}.`,
+    ),
+  };
+  await ctx.sources.setStatus(next);
+  ctx.log(
+    `pipeline-guard: loaded the policy of ${source.repository.fullName}@${short(commit.hash)} ` +
+      `as revision ${record.revision}`,
+  );
+  return { outcome: 'loaded', hash: commit.hash, revision: record.revision };
+}
+
+/** Loads the branch head unless it is already active (or already failed for good). */
+async function syncHead(ctx: SyncContext, source: RepositorySource, trigger: SyncTrigger): Promise<SyncOutcome> {
+  const status = await ctx.sources.status(source);
+  let head: CommitInfo;
+  try {
+    head = await readBranchHead(ctx.deps.request, source);
+  } catch (error) {
+    if (error instanceof SyncFailure) return recordFailure(ctx, source, status, trigger, undefined, error);
+    throw error;
+  }
+  const unchanged =
+    (await activeCommit(ctx, source))?.commit?.hash === head.hash ||
+    (status.failure?.hash === head.hash && !status.failure.retryable);
+  if (!unchanged) return loadCommit(ctx, source, status, trigger, head);
+  await ctx.sources.setStatus({
+    ...status,
+    lastCheck: {
+      at: ctx.now().toISOString(),
+      trigger,
+      outcome: status.failure?.hash === head.hash ? 'failed' : 'unchanged',
+      hash: head.hash,
+    },
+  });
+  return status.failure?.hash === head.hash
+    ? { outcome: 'failed', hash: head.hash, kind: status.failure.kind, message: status.failure.message }
+    : { outcome: 'unchanged', hash: head.hash };
+}
+
 export function createPolicySync(deps: PolicySyncDependencies) {
-  const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? ((message: string) => console.log(message));
-  const sources = createPolicySourceStore(deps.kv);
   const policies = createPolicyRepository(deps.kv);
-  const grants = createGrantStore(deps.kv, policies);
+  const ctx: SyncContext = {
+    deps,
+    now: deps.now ?? (() => new Date()),
+    log: deps.log ?? ((message: string) => console.log(message)),
+    sources: createPolicySourceStore(deps.kv),
+    policies,
+    grants: createGrantStore(deps.kv, policies),
+  };
 
   const repositorySource = async (): Promise<RepositorySource | undefined> => {
-    const found = await sources.current();
+    const found = await ctx.sources.current();
     return found.state === 'ok' && found.record?.source.kind === 'repository' ? found.record.source : undefined;
   };
 
-  /** The commit of the active revision, when that revision came from this source. */
-  const activeCommit = async (source: RepositorySource): Promise<RevisionRecord | undefined> => {
-    const current = await policies.current();
-    if (current.state !== 'ok' || current.record.action !== 'commit' || !current.record.commit) return undefined;
-    const { commit } = current.record;
-    return commit.repository === source.repository.fullName &&
-      commit.branch === source.branch &&
-      commit.path === source.path
-      ? current.record
-      : undefined;
-  };
-
-  const report = async (
-    source: RepositorySource,
-    hash: string,
-    state: 'SUCCESSFUL' | 'FAILED',
-    description: string,
-  ): Promise<SyncStatus['report']> => {
-    const body = {
-      key: BUILD_STATUS_KEY,
-      state,
-      name: 'Pipeline Guard policy',
-      description: description.slice(0, 250),
-      url: fileLink(source, hash),
-    };
-    try {
-      const answer = await deps.request(`${repoPath(source)}/commit/${hash}/statuses/build`, { method: 'POST', body });
-      const posted = answer.status >= 200 && answer.status < 300;
-      if (!posted)
-        log(
-          `pipeline-guard: Bitbucket refused the build status on ${short(hash)} (${answer.status}); ` +
-            'the result shows on the settings page only',
-        );
-      return {
-        hash,
-        state,
-        posted,
-        detail: posted ? 'build status set on the commit' : `Bitbucket answered ${answer.status} to the build status`,
-      };
-    } catch (error) {
-      log(`pipeline-guard: the build status on ${short(hash)} could not be set: ${(error as Error).message}`);
-      return {
-        hash,
-        state,
-        posted: false,
-        detail: `the build status could not be set: ${(error as Error).message}`.slice(0, 500),
-      };
-    }
-  };
-
-  const commitRevision = async (
-    source: RepositorySource,
-    commit: CommitInfo,
-    evaluation: Evaluation,
-  ): Promise<RevisionRecord | 'already'> => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await policies.current();
-      if (
-        current.state === 'ok' &&
-        current.record.commit?.hash === commit.hash &&
-        current.record.commit.repository === source.repository.fullName
-      )
-        return 'already';
-      const expectedRevision =
-        current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
-      const result = await policies.commit({
-        expectedRevision,
-        policy: evaluation.raw,
-        policyText: evaluation.text,
-        savedAt: now().toISOString(),
-        savedBy: (commit.author ?? `commit ${short(commit.hash)}`).slice(0, 200),
-        action: 'commit',
-        commit: {
-          repository: source.repository.fullName,
-          branch: source.branch,
-          path: source.path,
-          hash: commit.hash,
-          ...(commit.author ? { author: commit.author } : {}),
-          ...(commit.message ? { message: commit.message } : {}),
-          ...(commit.date ? { date: commit.date } : {}),
-          ...(evaluation.replay ? { replay: evaluation.replay.summary.slice(0, 2_000) } : {}),
-        },
-      });
-      if (result.ok) return result.record;
-    }
-    throw new SyncFailure(
-      'bitbucket',
-      'The policy kept changing while this commit was being loaded (other saves); the hourly check tries again.',
-      [],
-      true,
-    );
-  };
-
-  const fail = async (
-    source: RepositorySource,
-    status: SyncStatus,
-    trigger: SyncTrigger,
-    commit: CommitInfo | undefined,
-    failure: SyncFailure,
-  ): Promise<SyncOutcome> => {
-    const at = now().toISOString();
-    const next: SyncStatus = {
-      ...status,
-      lastCheck: { at, trigger, outcome: 'failed', ...(commit ? { hash: commit.hash } : {}) },
-    };
-    if (commit) {
-      const kept = (await activeCommit(source))?.commit?.hash;
-      const stays = kept ? `The policy of commit ${short(kept)} stays in force.` : 'The active policy stays in force.';
-      const message = `${failure.message} ${stays}`;
-      next.failure = {
-        ...commit,
-        at,
-        kind: failure.kind,
-        message,
-        details: failure.details.slice(0, 40).map((d) => d.slice(0, 1_000)),
-        retryable: failure.retryable,
-      };
-      if (!failure.retryable)
-        next.report = await report(source, commit.hash, 'FAILED', `Not loaded: ${failure.message}`);
-    } else {
-      // No commit to blame (the branch head could not be read): the last commit's failure, if any, stays shown.
-      next.lastCheck = { ...next.lastCheck!, message: failure.message.slice(0, 1_000) };
-    }
-    await sources.setStatus(next);
-    const message = next.failure && commit ? next.failure.message : failure.message;
-    log(`pipeline-guard: policy source ${source.repository.fullName}@${source.branch}: ${message}`);
-    return { outcome: 'failed', ...(commit ? { hash: commit.hash } : {}), kind: failure.kind, message };
-  };
-
-  const load = async (
-    source: RepositorySource,
-    status: SyncStatus,
-    trigger: SyncTrigger,
-    commit: CommitInfo,
-  ): Promise<SyncOutcome> => {
-    let evaluation: Evaluation;
-    let record: RevisionRecord | 'already';
-    try {
-      evaluation = await evaluatePolicyCommit(deps, source, commit);
-      record = await commitRevision(source, commit, evaluation);
-    } catch (error) {
-      if (error instanceof SyncFailure) return fail(source, status, trigger, commit, error);
-      throw error;
-    }
-    const at = now().toISOString();
-    if (record === 'already') return { outcome: 'unchanged', hash: commit.hash };
-    // A grant made or revoked while this load was in flight must not be lost with its old copy.
-    await grants
-      .syncActive(now())
-      .catch((error: Error) => log(`pipeline-guard: re-syncing grants after a policy load failed: ${error.message}`));
-    const tests = evaluation.testsRun
-      ? `all ${evaluation.testsRun} policy tests pass`
-      : `no policy tests (${source.testsPath} is absent)`;
-    const next: SyncStatus = {
-      source: status.source,
-      active: { ...commit, revision: record.revision, loadedAt: at },
-      lastCheck: { at, trigger, outcome: 'loaded', hash: commit.hash },
-      report: await report(source, commit.hash, 'SUCCESSFUL', `Loaded as revision ${record.revision}; ${tests}.`),
-    };
-    await sources.setStatus(next);
-    log(
-      `pipeline-guard: loaded the policy of ${source.repository.fullName}@${short(commit.hash)} ` +
-        `as revision ${record.revision}`,
-    );
-    return { outcome: 'loaded', hash: commit.hash, revision: record.revision };
-  };
-
-  /** Loads the branch head unless it is already active (or already failed for good). */
-  const syncHead = async (source: RepositorySource, trigger: SyncTrigger): Promise<SyncOutcome> => {
-    const status = await sources.status(source);
-    let head: CommitInfo;
-    try {
-      head = await readBranchHead(deps.request, source);
-    } catch (error) {
-      if (error instanceof SyncFailure) return fail(source, status, trigger, undefined, error);
-      throw error;
-    }
-    const unchanged =
-      (await activeCommit(source))?.commit?.hash === head.hash ||
-      (status.failure?.hash === head.hash && !status.failure.retryable);
-    if (!unchanged) return load(source, status, trigger, head);
-    await sources.setStatus({
-      ...status,
-      lastCheck: {
-        at: now().toISOString(),
-        trigger,
-        outcome: status.failure?.hash === head.hash ? 'failed' : 'unchanged',
-        hash: head.hash,
-      },
-    });
-    return status.failure?.hash === head.hash
-      ? { outcome: 'failed', hash: head.hash, kind: status.failure.kind, message: status.failure.message }
-      : { outcome: 'unchanged', hash: head.hash };
-  };
-
   return {
-    syncHead,
+    syncHead: (source: RepositorySource, trigger: SyncTrigger) => syncHead(ctx, source, trigger),
 
     /** The push trigger: anything but a push to the source branch is ignored after one storage read. */
     async onPush(event: unknown): Promise<SyncOutcome> {
@@ -585,16 +611,16 @@ export function createPolicySync(deps: PolicySyncDependencies) {
         return { outcome: 'ignored', reason: 'another repository' };
       if (facts.branch !== source.branch)
         return { outcome: 'ignored', reason: `branch ${facts.branch}, not ${source.branch}` };
-      if (facts.after && (await activeCommit(source))?.commit?.hash === facts.after)
+      if (facts.after && (await activeCommit(ctx, source))?.commit?.hash === facts.after)
         return { outcome: 'unchanged', hash: facts.after };
-      return syncHead(source, 'push');
+      return syncHead(ctx, source, 'push');
     },
 
     /** The hourly job: catches up with a branch whose push event was late or lost. */
     async catchUp(trigger: SyncTrigger = 'hourly'): Promise<SyncOutcome> {
       const source = await repositorySource();
       if (!source) return { outcome: 'ignored', reason: 'the policy is kept on the settings page' };
-      return syncHead(source, trigger);
+      return syncHead(ctx, source, trigger);
     },
   };
 }

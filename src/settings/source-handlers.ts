@@ -30,6 +30,7 @@ import {
   DEFAULT_TESTS_PATH,
   RepositoryPathSchema,
   type PolicySource,
+  type RepositorySource,
   type SwitchRecord,
   type SyncStatus,
 } from '../storage/policy-source';
@@ -120,128 +121,125 @@ export async function requirePageSource(kv: KeyValueStore, what: string): Promis
     });
 }
 
+async function requireAdmin(deps: SourceHandlerDependencies, identity: Identity): Promise<void> {
+  if (!(await deps.adminCheck(identity)))
+    refuse({
+      code: 'forbidden',
+      message:
+        'Only a workspace admin can change where the policy comes from. You can see the policy source and its ' +
+        'history; ask a workspace admin to make this change.',
+    });
+}
+
+/** The repository the admin named, as Bitbucket shows it to them: a name they cannot see is refused. */
+async function findRepository(deps: SourceHandlerDependencies, identity: Identity, name: string) {
+  const slug = name.includes('/') ? name.slice(name.indexOf('/') + 1) : name;
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(slug)) return invalid(`"${name}" is not a repository slug`, 'repository');
+  if (!deps.bitbucket)
+    return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to find the repository.' });
+  const answer = await deps.bitbucket(
+    `/2.0/repositories/${encodeURIComponent(identity.workspaceId)}/${encodeURIComponent(slug.toLowerCase())}`,
+  );
+  if (answer.status === 404)
+    return invalid(`this workspace has no repository "${slug}" that you can see`, 'repository');
+  const parsed = RepositorySchema.safeParse(answer.body);
+  if (answer.status !== 200 || !parsed.success || !/^\{[0-9a-fA-F-]{36}\}$/.test(parsed.data.uuid))
+    return refuse({
+      code: 'bitbucket',
+      message: `Bitbucket answered ${answer.status} when asked for repository "${slug}"; try again in a minute.`,
+    });
+  return { uuid: parsed.data.uuid, fullName: parsed.data.full_name };
+}
+
+/** The active revision, when it was loaded from this source's branch. */
+async function activeFrom(kv: KeyValueStore, source: RepositorySource): Promise<PolicySourceView['active']> {
+  const current = await createPolicyRepository(kv).current();
+  if (current.state !== 'ok' || current.record.action !== 'commit' || !current.record.commit) return undefined;
+  const { commit } = current.record;
+  if (commit.repository !== source.repository.fullName || commit.branch !== source.branch) return undefined;
+  return { revision: current.record.revision, loadedAt: current.record.savedAt, commit };
+}
+
+async function sourceView(deps: SourceHandlerDependencies, identity: Identity): Promise<PolicySourceView> {
+  const store = createPolicySourceStore(deps.kv);
+  const [found, switches, canEdit] = await Promise.all([store.current(), store.switches(), deps.adminCheck(identity)]);
+  const defaults = { branch: DEFAULT_POLICY_BRANCH, path: DEFAULT_POLICY_PATH, testsPath: DEFAULT_TESTS_PATH };
+  if (found.state === 'damaged') return { canEdit, source: { kind: 'page' }, damaged: true, switches, defaults };
+  const record = found.record;
+  const source: PolicySource = record?.source ?? { kind: 'page' };
+  const base = { canEdit, source, switches, defaults, ...(record ? { setAt: record.setAt, setBy: record.setBy } : {}) };
+  if (source.kind !== 'repository') return base;
+  const [active, status] = await Promise.all([activeFrom(deps.kv, source), store.status(source)]);
+  const testsUrl = fileLink({ ...source, path: source.testsPath });
+  return { ...base, fileUrl: fileLink(source), testsUrl, status, ...(active ? { active } : {}) };
+}
+
 export function createSourceHandlers(deps: SourceHandlerDependencies) {
   const now = deps.now ?? (() => new Date());
   const store = createPolicySourceStore(deps.kv);
-  const policies = createPolicyRepository(deps.kv);
 
-  const requireAdmin = async (identity: Identity) => {
-    if (!(await deps.adminCheck(identity)))
-      refuse({
-        code: 'forbidden',
-        message:
-          'Only a workspace admin can change where the policy comes from. You can see the policy source and its ' +
-          'history; ask a workspace admin to make this change.',
-      });
+  const sync = (trigger: 'manual' | 'switch'): Promise<SyncOutcome> | undefined => {
+    if (!deps.bitbucketAsApp) return undefined;
+    const policySync = createPolicySync({
+      kv: deps.kv,
+      request: deps.bitbucketAsApp,
+      replay: deps.replay,
+      now,
+      log: deps.log,
+    });
+    return policySync.catchUp(trigger);
   };
 
-  const sync = (trigger: 'manual' | 'switch'): Promise<SyncOutcome> | undefined =>
-    deps.bitbucketAsApp
-      ? createPolicySync({
-          kv: deps.kv,
-          request: deps.bitbucketAsApp,
-          replay: deps.replay,
-          now,
-          log: deps.log,
-        }).catchUp(trigger)
-      : undefined;
+  const setSource = async (identity: Identity, payload: unknown): Promise<SourceChangedView> => {
+    await requireAdmin(deps, identity);
+    const input = parsePayload(SetSourcePayload, payload);
+    const found = await store.current();
+    const from: PolicySource = found.state === 'ok' && found.record ? found.record.source : { kind: 'page' };
+    const to: PolicySource =
+      input.kind === 'page'
+        ? { kind: 'page' }
+        : {
+            kind: 'repository',
+            workspace: identity.workspaceId,
+            repository: await findRepository(deps, identity, input.repository),
+            branch: input.branch ?? DEFAULT_POLICY_BRANCH,
+            path: input.path ?? DEFAULT_POLICY_PATH,
+            testsPath: input.testsPath ?? DEFAULT_TESTS_PATH,
+          };
+    if (to.kind === 'repository' && to.path === to.testsPath)
+      return invalid('the tests file must be another file than the policy', 'testsPath');
+    if (found.state === 'ok' && JSON.stringify(from) === JSON.stringify(to)) return { switched: false };
+    await store.set({ source: to, setAt: now().toISOString(), setBy: identity.accountId }, from);
+    const first = to.kind === 'repository' ? await sync('switch') : undefined;
+    return { switched: true, ...(first ? { sync: first } : {}) };
+  };
 
-  /** The repository the admin named, as Bitbucket shows it to them: a name they cannot see is refused. */
-  const findRepository = async (identity: Identity, name: string) => {
-    const slug = name.includes('/') ? name.slice(name.indexOf('/') + 1) : name;
-    if (!/^[A-Za-z0-9._-]{1,200}$/.test(slug)) return invalid(`"${name}" is not a repository slug`, 'repository');
-    if (!deps.bitbucket)
-      return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to find the repository.' });
-    const answer = await deps.bitbucket(
-      `/2.0/repositories/${encodeURIComponent(identity.workspaceId)}/${encodeURIComponent(slug.toLowerCase())}`,
-    );
-    if (answer.status === 404)
-      return invalid(`this workspace has no repository "${slug}" that you can see`, 'repository');
-    const parsed = RepositorySchema.safeParse(answer.body);
-    if (answer.status !== 200 || !parsed.success || !/^\{[0-9a-fA-F-]{36}\}$/.test(parsed.data.uuid))
+  const loadNow = async (identity: Identity, payload: unknown): Promise<SourceChangedView> => {
+    await requireAdmin(deps, identity);
+    parsePayload(z.strictObject({}), payload);
+    const found = await store.current();
+    if (found.state !== 'ok' || found.record?.source.kind !== 'repository')
+      return refuse({
+        code: 'invalid-request',
+        message: 'The policy is kept on this page; there is no repository to load from.',
+      });
+    const outcome = await sync('manual');
+    if (!outcome)
       return refuse({
         code: 'bitbucket',
-        message: `Bitbucket answered ${answer.status} when asked for repository "${slug}"; try again in a minute.`,
+        message:
+          'This installation cannot reach Bitbucket as the app; the push trigger and the hourly check still ' +
+          'load new commits.',
       });
-    return { uuid: parsed.data.uuid, fullName: parsed.data.full_name };
-  };
-
-  const activeFrom = async (source: PolicySource): Promise<PolicySourceView['active']> => {
-    if (source.kind !== 'repository') return undefined;
-    const current = await policies.current();
-    if (current.state !== 'ok' || current.record.action !== 'commit' || !current.record.commit) return undefined;
-    const { commit } = current.record;
-    if (commit.repository !== source.repository.fullName || commit.branch !== source.branch) return undefined;
-    return { revision: current.record.revision, loadedAt: current.record.savedAt, commit };
+    return { switched: false, sync: outcome };
   };
 
   return {
     getPolicySource: handler<PolicySourceView>(async (identity, payload) => {
       parsePayload(z.looseObject({}), payload);
-      const [found, switches, canEdit] = await Promise.all([
-        store.current(),
-        store.switches(),
-        deps.adminCheck(identity),
-      ]);
-      const defaults = { branch: DEFAULT_POLICY_BRANCH, path: DEFAULT_POLICY_PATH, testsPath: DEFAULT_TESTS_PATH };
-      if (found.state === 'damaged') return { canEdit, source: { kind: 'page' }, damaged: true, switches, defaults };
-      const record = found.record;
-      const source: PolicySource = record?.source ?? { kind: 'page' };
-      const base = {
-        canEdit,
-        source,
-        switches,
-        defaults,
-        ...(record ? { setAt: record.setAt, setBy: record.setBy } : {}),
-      };
-      if (source.kind !== 'repository') return base;
-      const [active, status] = await Promise.all([activeFrom(source), store.status(source)]);
-      const testsUrl = fileLink({ ...source, path: source.testsPath });
-      return { ...base, fileUrl: fileLink(source), testsUrl, status, ...(active ? { active } : {}) };
+      return sourceView(deps, identity);
     }),
-
-    setPolicySource: handler<SourceChangedView>(async (identity, payload) => {
-      await requireAdmin(identity);
-      const input = parsePayload(SetSourcePayload, payload);
-      const found = await store.current();
-      const from: PolicySource = found.state === 'ok' && found.record ? found.record.source : { kind: 'page' };
-      const to: PolicySource =
-        input.kind === 'page'
-          ? { kind: 'page' }
-          : {
-              kind: 'repository',
-              workspace: identity.workspaceId,
-              repository: await findRepository(identity, input.repository),
-              branch: input.branch ?? DEFAULT_POLICY_BRANCH,
-              path: input.path ?? DEFAULT_POLICY_PATH,
-              testsPath: input.testsPath ?? DEFAULT_TESTS_PATH,
-            };
-      if (to.kind === 'repository' && to.path === to.testsPath)
-        return invalid('the tests file must be another file than the policy', 'testsPath');
-      if (found.state === 'ok' && JSON.stringify(from) === JSON.stringify(to)) return { switched: false };
-      await store.set({ source: to, setAt: now().toISOString(), setBy: identity.accountId }, from);
-      const first = to.kind === 'repository' ? await sync('switch') : undefined;
-      return { switched: true, ...(first ? { sync: first } : {}) };
-    }),
-
-    syncPolicySource: handler<SourceChangedView>(async (identity, payload) => {
-      await requireAdmin(identity);
-      parsePayload(z.strictObject({}), payload);
-      const found = await store.current();
-      if (found.state !== 'ok' || found.record?.source.kind !== 'repository')
-        return refuse({
-          code: 'invalid-request',
-          message: 'The policy is kept on this page; there is no repository to load from.',
-        });
-      const outcome = await sync('manual');
-      if (!outcome)
-        return refuse({
-          code: 'bitbucket',
-          message:
-            'This installation cannot reach Bitbucket as the app; the push trigger and the hourly check still ' +
-            'load new commits.',
-        });
-      return { switched: false, sync: outcome };
-    }),
+    setPolicySource: handler<SourceChangedView>(setSource),
+    syncPolicySource: handler<SourceChangedView>(loadNow),
   };
 }

@@ -27,7 +27,7 @@ export interface SettingsBackend {
   simulateRun?(run: SimulatedRun): Promise<{ response: ProviderResponse }>;
   /** The local console only: runs the hourly rollup (a Forge scheduledTrigger) now. */
   runRollup?(): Promise<{ days: string[] }>;
-  /** The local console only: a commit on the policy repository's branch, its push event delivered unless told not to. */
+  /** The local console only: a commit on the policy repository's branch; its push event is delivered by default. */
   pushPolicyCommit?(commit: PolicyCommit): Promise<{ hash: string; delivered: boolean }>;
   /** The local console only: the hourly job's policy source check, now. */
   runPolicyCatchUp?(): Promise<{ outcome: string; message?: string }>;

@@ -35,6 +35,84 @@ export function outcomeMessage(outcome: SyncOutcome | undefined): Message | unde
   return { appearance: 'information', text: `Nothing to load: ${outcome.reason}.` };
 }
 
+interface RepositoryFields {
+  readonly repository: string;
+  readonly branch: string;
+  readonly path: string;
+  readonly testsPath: string;
+}
+
+const FIELD_LABELS: Record<keyof RepositoryFields, string> = {
+  repository: 'Repository (slug)',
+  branch: 'Branch',
+  path: 'Policy file',
+  testsPath: 'Policy tests file',
+};
+
+function RepositoryFieldsForm({
+  fields,
+  setFields,
+  placeholders,
+  error,
+}: {
+  fields: RepositoryFields;
+  setFields: (next: RepositoryFields) => void;
+  placeholders: RepositoryFields;
+  error?: ApiError;
+}) {
+  const problem = (field: string) => error?.problems?.find((p) => p.path === field)?.message;
+  return (
+    <div className="grid">
+      {(Object.keys(FIELD_LABELS) as (keyof RepositoryFields)[]).map((key) => (
+        <div className="field" key={key}>
+          <label className="field-label" htmlFor={`source-${key}`}>
+            {FIELD_LABELS[key]}
+          </label>
+          <Textfield
+            id={`source-${key}`}
+            value={fields[key]}
+            placeholder={placeholders[key]}
+            isInvalid={Boolean(problem(key))}
+            onChange={(e) => setFields({ ...fields, [key]: (e.target as HTMLInputElement).value })}
+          />
+          <FieldErrors id={`source-${key}`} messages={problem(key) ? [problem(key)!] : []} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function KindChoice({
+  kind,
+  setKind,
+}: {
+  kind: 'page' | 'repository';
+  setKind: (kind: 'page' | 'repository') => void;
+}) {
+  return (
+    <fieldset className="stack">
+      <legend className="field-label">Where the policy is kept</legend>
+      <div>
+        <label>
+          <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This
+          settings page (admins save it here)
+        </label>
+      </div>
+      <div>
+        <label>
+          <input
+            type="radio"
+            name="policy-source"
+            checked={kind === 'repository'}
+            onChange={() => setKind('repository')}
+          />{' '}
+          A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
+        </label>
+      </div>
+    </fieldset>
+  );
+}
+
 function SourceForm({
   call,
   view,
@@ -46,110 +124,47 @@ function SourceForm({
 }) {
   const current = view.source.kind === 'repository' ? view.source : undefined;
   const [kind, setKind] = useState<'page' | 'repository'>(view.source.kind);
-  const [repository, setRepository] = useState(current?.repository.fullName ?? '');
-  const [branch, setBranch] = useState(current?.branch ?? view.defaults.branch);
-  const [path, setPath] = useState(current?.path ?? view.defaults.path);
-  const [testsPath, setTestsPath] = useState(current?.testsPath ?? view.defaults.testsPath);
+  const placeholders = { repository: 'pipeline-policy', ...view.defaults };
+  const [fields, setFields] = useState<RepositoryFields>({
+    repository: current?.repository.fullName ?? '',
+    branch: current?.branch ?? view.defaults.branch,
+    path: current?.path ?? view.defaults.path,
+    testsPath: current?.testsPath ?? view.defaults.testsPath,
+  });
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
 
   const apply = async () => {
     setBusy(true);
-    const payload =
-      kind === 'page'
-        ? { kind }
-        : {
-            kind,
-            repository: repository.trim(),
-            branch: branch.trim(),
-            path: path.trim(),
-            testsPath: testsPath.trim(),
-          };
-    const result = await call<SourceChangedView>('setPolicySource', payload);
+    const trimmed = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value.trim()]));
+    const result = await call<SourceChangedView>('setPolicySource', kind === 'page' ? { kind } : { kind, ...trimmed });
     setBusy(false);
     if (!result.ok) return setError(result.error);
     setError(undefined);
     if (!result.switched) return onChanged({ appearance: 'information', text: 'That is already the policy source.' });
     const loaded = outcomeMessage(result.sync);
     const switched =
-      kind === 'page' ? 'The policy is now kept on this page.' : `The policy now comes from ${repository.trim()}.`;
-    onChanged({
-      appearance: loaded?.appearance === 'error' ? 'warning' : 'success',
-      text: `${switched}${loaded ? ` ${loaded.text}` : ''}`,
-    });
+      kind === 'page' ? 'The policy is now kept on this page.' : `The policy now comes from ${trimmed.repository}.`;
+    const appearance = loaded?.appearance === 'error' ? 'warning' : 'success';
+    onChanged({ appearance, text: `${switched}${loaded ? ` ${loaded.text}` : ''}` });
   };
 
-  const problem = (field: string) => error?.problems?.find((p) => p.path === field)?.message;
   return (
     <section className="card stack" aria-labelledby="source-form-title">
       <h3 id="source-form-title" className="card-title">
         Change the policy source
       </h3>
-      <fieldset className="stack">
-        <legend className="field-label">Where the policy is kept</legend>
-        <div>
-          <label>
-            <input type="radio" name="policy-source" checked={kind === 'page'} onChange={() => setKind('page')} /> This
-            settings page (admins save it here)
-          </label>
-        </div>
-        <div>
-          <label>
-            <input
-              type="radio"
-              name="policy-source"
-              checked={kind === 'repository'}
-              onChange={() => setKind('repository')}
-            />{' '}
-            A file in a Bitbucket repository (changed by commits, reviewed in pull requests)
-          </label>
-        </div>
-      </fieldset>
+      <KindChoice kind={kind} setKind={setKind} />
       {kind === 'repository' ? (
-        <div className="grid">
-          {[
-            {
-              id: 'repository',
-              label: 'Repository (slug)',
-              value: repository,
-              set: setRepository,
-              placeholder: 'pipeline-policy',
-            },
-            { id: 'branch', label: 'Branch', value: branch, set: setBranch, placeholder: view.defaults.branch },
-            { id: 'path', label: 'Policy file', value: path, set: setPath, placeholder: view.defaults.path },
-            {
-              id: 'testsPath',
-              label: 'Policy tests file',
-              value: testsPath,
-              set: setTestsPath,
-              placeholder: view.defaults.testsPath,
-            },
-          ].map((field) => (
-            <div className="field" key={field.id}>
-              <label className="field-label" htmlFor={`source-${field.id}`}>
-                {field.label}
-              </label>
-              <Textfield
-                id={`source-${field.id}`}
-                value={field.value}
-                placeholder={field.placeholder}
-                isInvalid={Boolean(problem(field.id))}
-                onChange={(e) => field.set((e.target as HTMLInputElement).value)}
-              />
-              <FieldErrors id={`source-${field.id}`} messages={problem(field.id) ? [problem(field.id)!] : []} />
-            </div>
-          ))}
-        </div>
+        <RepositoryFieldsForm fields={fields} setFields={setFields} placeholders={placeholders} error={error} />
       ) : null}
-      {kind === 'repository' ? (
-        <p className="hint">
-          Pipeline Guard reads the file at the branch head now, and at every push to the branch. Until a commit passes,
-          the active policy stays. Protect the branch in Bitbucket (pull requests only, required approvals): that is
-          where the second pair of eyes comes from.
-        </p>
-      ) : (
-        <p className="hint">The active revision stays in force; from now on admins change it on this page.</p>
-      )}
+      <p className="hint">
+        {kind === 'repository'
+          ? 'Pipeline Guard reads the file at the branch head now, and at every push to the branch. Until a commit ' +
+            'passes, the active policy stays. Protect the branch in Bitbucket (pull requests only, required ' +
+            'approvals): that is where the second pair of eyes comes from.'
+          : 'The active revision stays in force; from now on admins change it on this page.'}
+      </p>
       {error ? (
         <div role="alert">
           <SectionMessage appearance="error" title="The policy source was not changed">
@@ -160,7 +175,7 @@ function SourceForm({
       <div className="toolbar">
         <Button
           appearance="primary"
-          isDisabled={busy || (kind === 'repository' && !repository.trim())}
+          isDisabled={busy || (kind === 'repository' && !fields.repository.trim())}
           onClick={() => void apply()}
         >
           {busy ? 'Saving…' : 'Use this source'}
@@ -233,6 +248,53 @@ function ConsolePush({
   );
 }
 
+function CurrentSource({ view, onLoadNow }: { view: PolicySourceView; onLoadNow: () => void }) {
+  const source = view.source.kind === 'repository' ? view.source : undefined;
+  const lastCheck = view.status?.lastCheck;
+  return (
+    <section className="card stack" aria-labelledby="source-current-title" data-testid="policy-source">
+      <h3 id="source-current-title" className="card-title">
+        Current source
+      </h3>
+      {view.damaged ? (
+        <p role="alert">
+          The stored policy source is damaged. Policy changes on this page are refused until an admin sets the source
+          again below.
+        </p>
+      ) : null}
+      {source ? (
+        <>
+          <p>
+            <a href={view.fileUrl} target="_blank" rel="noopener noreferrer">
+              {source.path}
+            </a>{' '}
+            on branch <code>{source.branch}</code> of <strong>{source.repository.fullName}</strong>; tests from{' '}
+            <a href={view.testsUrl} target="_blank" rel="noopener noreferrer">
+              {source.testsPath}
+            </a>{' '}
+            (optional).
+          </p>
+          <ActiveCommit view={view} />
+          {lastCheck ? (
+            <p className="hint">
+              {`Last checked ${new Date(lastCheck.at).toLocaleString()} (${lastCheck.trigger}): ${lastCheck.outcome}`}
+              {lastCheck.message ? `: ${lastCheck.message}` : ''}
+            </p>
+          ) : null}
+          <SyncFailureNotice view={view} />
+          {view.canEdit ? (
+            <div className="toolbar">
+              <Button onClick={() => onLoadNow()}>Load now</Button>
+            </div>
+          ) : null}
+        </>
+      ) : view.damaged ? null : (
+        <p>This settings page: workspace admins save the policy here.</p>
+      )}
+    </section>
+  );
+}
+
 export function SourceTab({
   call,
   backend,
@@ -273,7 +335,6 @@ export function SourceTab({
   if (error) return <p role="alert">{error}</p>;
   if (!view) return <p aria-busy="true">Loading the policy source…</p>;
   const source = view.source.kind === 'repository' ? view.source : undefined;
-  const lastCheck = view.status?.lastCheck;
   return (
     <div className="stack" key={version}>
       <p className="lead">
@@ -287,46 +348,7 @@ export function SourceTab({
           </SectionMessage>
         </div>
       ) : null}
-      <section className="card stack" aria-labelledby="source-current-title" data-testid="policy-source">
-        <h3 id="source-current-title" className="card-title">
-          Current source
-        </h3>
-        {view.damaged ? (
-          <p role="alert">
-            The stored policy source is damaged. Policy changes on this page are refused until an admin sets the source
-            again below.
-          </p>
-        ) : null}
-        {source ? (
-          <>
-            <p>
-              <a href={view.fileUrl} target="_blank" rel="noopener noreferrer">
-                {source.path}
-              </a>{' '}
-              on branch <code>{source.branch}</code> of <strong>{source.repository.fullName}</strong>; tests from{' '}
-              <a href={view.testsUrl} target="_blank" rel="noopener noreferrer">
-                {source.testsPath}
-              </a>{' '}
-              (optional).
-            </p>
-            <ActiveCommit view={view} />
-            {lastCheck ? (
-              <p className="hint">
-                {`Last checked ${new Date(lastCheck.at).toLocaleString()} (${lastCheck.trigger}): ${lastCheck.outcome}`}
-                {lastCheck.message ? `: ${lastCheck.message}` : ''}
-              </p>
-            ) : null}
-            <SyncFailureNotice view={view} />
-            {view.canEdit ? (
-              <div className="toolbar">
-                <Button onClick={() => void loadNow()}>Load now</Button>
-              </div>
-            ) : null}
-          </>
-        ) : view.damaged ? null : (
-          <p>This settings page: workspace admins save the policy here.</p>
-        )}
-      </section>
+      <CurrentSource view={view} onLoadNow={() => void loadNow()} />
       {view.canEdit ? <SourceForm key={version} call={call} view={view} onChanged={changed} /> : null}
       {source && backend.pushPolicyCommit ? (
         <ConsolePush backend={backend} policyText={policyText} onDone={changed} />
