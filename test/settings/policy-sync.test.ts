@@ -192,7 +192,7 @@ describe('a push to the policy branch', () => {
   });
 
   it('ignores pushes to other branches, other repositories and tags without asking Bitbucket', async () => {
-    const { stub, sync, current } = await setup();
+    const { stub, sync, current, kv } = await setup();
     const other = stub.push({ ...mainPush({ 'pipeline-guard.yaml': 'broken' }), branch: 'feature/x' });
     expect(await sync.onPush(other.event)).toEqual({ outcome: 'ignored', reason: 'branch feature/x, not main' });
     const foreign = stub.push({ ...mainPush({ 'pipeline-guard.yaml': 'broken' }), repository: OTHER_REPO });
@@ -202,6 +202,13 @@ describe('a push to the policy branch', () => {
     expect(await sync.onPush({ hostile: true })).toEqual({ outcome: 'ignored', reason: 'not a branch push' });
     expect(stub.requests).toEqual([]);
     expect((await current()).revision).toBe(1);
+    // What every other push of the workspace costs: one storage read (the source record), no write.
+    const reads: string[] = [];
+    const counted = { ...kv, get: (key: string) => (reads.push(key), kv.get(key)) };
+    const writes = kv.writes;
+    await createPolicySync({ kv: counted, request: stub.request, now: () => NOW }).onPush(foreign.event);
+    expect(reads).toEqual(['policysource:current']);
+    expect(kv.writes).toBe(writes);
   });
 
   it('never loads an older commit from a late event: it loads the branch head', async () => {

@@ -23,6 +23,7 @@ function setup() {
     adminCheck: async ({ accountId }) => accountId === 'admin-1',
     bitbucket: createBitbucketStub().get,
     bitbucketAsApp: repo.request,
+    log: () => undefined,
   });
   const source = async (caller = ADMIN) => ok(await handlers.getPolicySource(caller, {})) as PolicySourceView;
   return { kv, handlers, repo, source };
