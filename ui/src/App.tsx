@@ -16,7 +16,6 @@ import { EditorContext, type EditorState } from './fields';
 import { Notice, StatusLabel } from './notice';
 import { createPeople, PeopleContext, usePersonName } from './people';
 import { INITIAL_PREVIEW, type PreviewState } from './preview-state';
-import { RepositorySourceBanner } from './source-banner';
 import type { NewTest } from './tabs/TestsTab';
 
 /**
@@ -35,6 +34,8 @@ const RunnersTab = lazy(() => import('./tabs/RunnersTab').then((m) => ({ default
 const GrantsTab = lazy(() => import('./tabs/GrantsTab').then((m) => ({ default: m.GrantsTab })));
 const SourceTab = lazy(() => import('./tabs/SourceTab').then((m) => ({ default: m.SourceTab })));
 const Dialogs = lazy(() => import('./dialogs'));
+/** Shown only while the policy comes from a repository, so it stays out of the first view. */
+const RepositorySourceBanner = lazy(() => import('./source-banner').then((m) => ({ default: m.RepositorySourceBanner })));
 
 /** What a tab may use from the page. */
 export interface PageContext {
@@ -374,11 +375,13 @@ export function App({ backend }: { backend: SettingsBackend }) {
             )}
           </header>
           {source && fromRepository ? (
-            <RepositorySourceBanner
-              source={source}
-              policyText={view.policyText ?? yamlText}
-              onOpenSource={() => setTab(TABS.findIndex((t) => t.name === 'Policy source'))}
-            />
+            <Suspense fallback={null}>
+              <RepositorySourceBanner
+                source={source}
+                policyText={view.policyText ?? yamlText}
+                onOpenSource={() => setTab(TABS.findIndex((t) => t.name === 'Policy source'))}
+              />
+            </Suspense>
           ) : null}
           {!view.canEdit ? (
             <div className="banner">
