@@ -70,7 +70,8 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     return answer.body;
   };
 
-  return { get, fetchRepository, workspace: fixture.workspace };
+  const repositoryUuids = fixture.repositories.map((r) => r.uuid);
+  return { get, fetchRepository, workspace: fixture.workspace, repositoryUuids };
 }
 
 export type BitbucketStub = ReturnType<typeof createBitbucketStub>;

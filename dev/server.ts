@@ -30,6 +30,11 @@ import { RequestVariableSchema } from '../src/engine/request';
 import { createBitbucketStub, STUB_HTTP_PREFIX } from './bitbucket-stub';
 import { ensureBuild, ensurePullRequestBuild, PREVIEW_DIR, PULL_REQUEST_BUILD_DIRS, ROOT } from './build-ui';
 import { createPullRequestConsole } from './pullrequest-console';
+import { createPolicyRepoStub } from './policy-repo-stub';
+import { createPolicyPushTrigger } from '../src/forge/triggers';
+import { createPolicySync } from '../src/settings/policy-sync';
+import { createSampleReplay } from '../src/settings/sample-replay';
+import { createPolicySourceStore } from '../src/storage/policy-source';
 import { consoleUserFetch } from './users-stub';
 import { seedDecisions } from './seed';
 
@@ -125,6 +130,17 @@ function openEntities(dir: string) {
   return { entities, flush };
 }
 
+const PolicyPushSchema = z.strictObject({
+  policyText: z.string().max(256 * 1024).optional(),
+  testsText: z.string().max(512 * 1024).optional(),
+  message: z.string().trim().min(1).max(2_000).optional(),
+  author: z.string().trim().min(1).max(300).optional(),
+  /** Another branch than the source's, to see a push that must be ignored. */
+  branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/).optional(),
+  /** false: the event is lost, and only the hourly check (`/__dev/policy-catch-up`) loads the commit. */
+  deliver: z.boolean().optional(),
+});
+
 const ReplaySchema = z.strictObject({ fixture: z.string().regex(/^[a-z0-9-]{1,60}$/).optional(), events: z.array(z.unknown()).max(1_000).optional() });
 const SeedSchema = z.strictObject({ count: z.number().int().min(1).max(20_000), now: z.number().int().min(0).optional() });
 
@@ -156,12 +172,57 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
   const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
-  const handlers: SettingsHandlers = createHandlers({ kv, entities, now, adminCheck: async () => role === 'admin', fetchUser: consoleUserFetch, bitbucket: bitbucket.get, refreshRepository: repositories.refresh });
+  // Policy as code: every fixture repository can hold a policy file; commits live in memory until the console stops.
+  const policyRepos = createPolicyRepoStub({
+    workspace: bitbucket.workspace.uuid,
+    repositories: bitbucket.repositoryUuids,
+  });
+  const replayDraftNow = createSampleReplay(kv, now);
+  const policySync = createPolicySync({ kv, request: policyRepos.request, replay: replayDraftNow, now, log });
+  const policyPush = createPolicyPushTrigger(policySync, log);
+  const handlers: SettingsHandlers = createHandlers({
+    kv,
+    entities,
+    now,
+    adminCheck: async () => role === 'admin',
+    fetchUser: consoleUserFetch,
+    bitbucket: bitbucket.get,
+    refreshRepository: repositories.refresh,
+    bitbucketAsApp: policyRepos.request,
+    replay: replayDraftNow,
+    log,
+  });
   // The settings handlers run replays on an in-process stand-in for Forge's async events queue.
   const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, samples: createKvSampleSink(kv), now, repositories, log: (message) => log(message) });
   const pullRequests = createPullRequestConsole(kv, repositories, log);
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+
+  /** A commit on the policy source's branch (or another), with the push event delivered as Forge would. */
+  const pushPolicyCommit = async (body: unknown): Promise<[number, unknown]> => {
+    const input = PolicyPushSchema.safeParse(body);
+    if (!input.success) {
+      return [400, { error: input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }];
+    }
+    const found = await createPolicySourceStore(kv).current();
+    const source = found.state === 'ok' ? found.record?.source : undefined;
+    if (source?.kind !== 'repository') {
+      return [400, { error: 'set a repository as the policy source first (Policy source tab)' }];
+    }
+    const files: Record<string, string> = {};
+    if (input.data.policyText !== undefined) files[source.path] = input.data.policyText;
+    if (input.data.testsText !== undefined) files[source.testsPath] = input.data.testsText;
+    const { hash, event } = policyRepos.push({
+      repository: source.repository.uuid,
+      branch: input.data.branch ?? source.branch,
+      files,
+      message: input.data.message,
+      author: input.data.author,
+      date: now().toISOString(),
+    });
+    if (input.data.deliver !== false) await policyPush(event);
+    return [200, { hash, delivered: input.data.deliver !== false }];
+  };
 
   const send = (response: http.ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -245,6 +306,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       // Stand-ins for what Forge runs without a page: the hourly rollup, deployment events, and a
       // workspace's history for the browser tests and the listing benchmark.
       if (url.pathname === '/__dev/rollup') return send(response, 200, await runRollup(entities, kv, new Date()));
+      if (url.pathname === '/__dev/policy-push') return send(response, ...(await pushPolicyCommit(body)));
+      if (url.pathname === '/__dev/policy-catch-up') return send(response, 200, await policySync.catchUp('hourly'));
       if (url.pathname === '/__dev/replay-deployments') {
         const replay = ReplaySchema.safeParse(body);
         if (!replay.success || (replay.data.fixture === undefined) === (replay.data.events === undefined)) return send(response, 400, { error: 'send { fixture: "<name in fixtures/deployments>" } or { events: [...] }' });

@@ -15,6 +15,7 @@ import { grants } from './suites/grants';
 import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
 import { pullrequest } from './suites/pullrequest';
+import { policySource } from './suites/policy-source';
 import { scopes } from './suites/scopes';
 import { trust } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
@@ -29,6 +30,7 @@ const SUITES: Record<string, Suite> = {
   people,
   walkthrough,
   leftovers,
+  'policy-source': policySource,
   a11y,
   pullrequest,
 };

@@ -4,6 +4,7 @@
  * provider's bundle stays small and free of the simulator and its YAML parser.
  */
 import { bitbucketAdminCheck } from './forge/admin-check';
+import { bitbucketAppRequest } from './forge/bitbucket-app-request';
 import { bitbucketGetAsUser } from './forge/bitbucket-get';
 import { bitbucketUserFetch } from './forge/bitbucket-users';
 import { createKvsEntityStore } from './forge/kvs-entity-store';
@@ -12,5 +13,7 @@ import { refreshRepository } from './forge/repository-lookup';
 import { createForgeReplayQueue } from './forge/replay-queue';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
+import { createSampleReplay } from './settings/sample-replay';
 
-export const handler = createResolver(createHandlers({ kv: createKvsStore(), entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch, replayQueue: createForgeReplayQueue() }));
+const kv = createKvsStore();
+export const handler = createResolver(createHandlers({ kv, entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch, replayQueue: createForgeReplayQueue(), bitbucketAsApp: bitbucketAppRequest, replay: createSampleReplay(kv) }));

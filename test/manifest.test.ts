@@ -110,6 +110,9 @@ describe('manifest.yml', () => {
     const [deployments] = manifest.modules.trigger;
     expect(deployments.events).toEqual(['avi:bitbucket:completed:deployment']);
     expect(functions.get(deployments.function as string)).toBe('triggers.deployment');
+    const policyPush = manifest.modules.trigger.find((t) => t.key === 'pipeline-guard-policy-push');
+    expect(policyPush?.events).toEqual(['avi:bitbucket:push:repository']);
+    expect(functions.get(policyPush?.function as string)).toBe('triggers.policyPush');
   });
 
   it('keeps the provider entry free of the settings code: no YAML parser or simulator on every run', async () => {

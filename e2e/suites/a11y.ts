@@ -13,7 +13,7 @@ import { expect, openTab, type Suite } from '../harness';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
-const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners', 'Break-glass grants'];
+const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners', 'Break-glass grants', 'Policy source'];
 
 interface AxeViolation {
   id: string;

@@ -38,6 +38,10 @@ export const RESOLVER_ACCESS = {
   revokeGrant: 'admins',
   syncGrants: 'admins',
   refreshRepository: 'admins',
+  // Where the policy comes from is part of the policy; switching or loading it is a write.
+  getPolicySource: 'members',
+  setPolicySource: 'admins',
+  syncPolicySource: 'admins',
   // Run samples hold whole pipeline files of every repository; replay reads them all.
   startReplay: 'admins',
   replayStatus: 'admins',

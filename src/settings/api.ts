@@ -8,11 +8,12 @@ import type { BypassReport } from '../storage/bypass';
 import type { DecisionPage } from '../storage/decision-query';
 import type { StatsView } from '../storage/rollup';
 import type { PolicyTest } from '../storage/policy-tests';
+import type { RevisionCommit } from '../storage/policy-repo';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
 import type { ReplayBrief } from '../storage/replay-brief';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'newly-blocks';
+export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'newly-blocks' | 'source-repository';
 
 export interface PolicyTestOutcome {
   readonly id: string;
@@ -60,8 +61,10 @@ export interface HistoryEntry {
   readonly revision: number;
   readonly savedAt: string;
   readonly savedBy: string;
-  readonly action: 'save' | 'rollback';
+  readonly action: 'save' | 'rollback' | 'commit';
   readonly restoredFrom?: number;
+  /** `commit`: the policy repository's commit this revision was loaded from. */
+  readonly commit?: RevisionCommit;
   readonly policy: unknown;
   readonly policyText?: string;
   readonly reason?: string;

@@ -18,6 +18,7 @@ import { createPreviewHandlers } from './preview-handlers';
 import { createReplayHandlers, type ReplayDependencies } from './replay-handlers';
 import { createPolicyReader } from './saved-policy';
 import { createScopeHandlers, type HandlerKit, type ScopeDependencies } from './scope-handlers';
+import { createSourceHandlers, type SourceHandlerDependencies } from './source-handlers';
 import { createDecisionQuery } from '../storage/decision-query';
 import { ENTITY_DEFINITIONS } from '../storage/entities';
 import type { EntityStore } from '../storage/entity-store';
@@ -28,7 +29,10 @@ import { createMemoryEntities } from '../storage/memory-entities';
 import { createPolicyRepository } from '../storage/policy-repo';
 import { createPolicyTestStore } from '../storage/policy-tests';
 
-export interface HandlerDependencies extends ScopeDependencies, ReplayDependencies {
+export interface HandlerDependencies
+  extends ScopeDependencies,
+    ReplayDependencies,
+    Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay' | 'log'> {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
@@ -94,9 +98,10 @@ export function createHandlers(deps: HandlerDependencies) {
   const handlers = {
     ...createScopeHandlers(deps, kit),
     ...replay.handlers,
+    ...createSourceHandlers(deps),
     ...createGrantHandlers({ ...deps, adminCheck, access, grantRuns: grantRunsFromLog(decisionQuery) }),
-    ...createPolicyHandlers({ repo, tests, grants, reader, adminCheck, requireAdmin, now, replayCheck: replay.replayCheck }),
-    ...createPolicyTestHandlers({ tests, reader, requireAdmin, now, newId }),
+    ...createPolicyHandlers({ kv: deps.kv, repo, tests, grants, reader, adminCheck, requireAdmin, now, replayCheck: replay.replayCheck }),
+    ...createPolicyTestHandlers({ kv: deps.kv, tests, reader, requireAdmin, now, newId }),
     ...createPreviewHandlers({ reader, grants, access, now }),
     ...createDecisionHandlers({ kv: deps.kv, entities, decisionQuery, repo, access, now }),
     ...createPeopleHandlers(deps.fetchUser),

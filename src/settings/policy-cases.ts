@@ -1,36 +1,12 @@
 /** The saved policy tests as a gate: each case simulated under a policy, and a save refused when one breaks. */
 import { refuse } from './resolver-handler';
 import type { Draft } from './payloads';
-import type { PolicyTestOutcome } from './api';
+import { runPolicyTest } from './policy-test-run';
 import { compilePolicy } from '../engine/compiled-policy';
-import type { CompiledPolicy } from '../engine/types';
-import { simulate, SimulationInputError } from '../simulate/simulate';
-import type { PolicyTest, PolicyTestStore } from '../storage/policy-tests';
+import type { PolicyTestStore } from '../storage/policy-tests';
 
-/** One case under `policy` (undefined: none saved); a pipeline that cannot be simulated fails the case. */
-export function runCase(test: PolicyTest, policy: CompiledPolicy | undefined): PolicyTestOutcome {
-  try {
-    const result = simulate({ yamlText: test.yaml, policy, target: test.target, repository: test.repository });
-    const passed = result.outcome === test.expect;
-    const firstBlock = result.violations.find((v) => v.mode === 'enforce');
-    const detail = passed
-      ? undefined
-      : firstBlock
-        ? `${firstBlock.rule}: ${firstBlock.message}`
-        : `the run would be ${result.outcome}`;
-    return { id: test.id, name: test.name, expect: test.expect, actual: result.outcome, passed, detail };
-  } catch (error) {
-    if (!(error instanceof SimulationInputError)) throw error;
-    return {
-      id: test.id,
-      name: test.name,
-      expect: test.expect,
-      actual: 'error',
-      passed: false,
-      detail: `the case's pipeline cannot be simulated: ${error.message}`,
-    };
-  }
-}
+/** One case under `policy` (undefined: none saved); the same runner a policy repository's commit goes through. */
+export const runCase = runPolicyTest;
 
 export interface CasesChecked {
   readonly testsRun: number;

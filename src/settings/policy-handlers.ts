@@ -19,6 +19,8 @@ import {
   type Draft,
 } from './payloads';
 import { checkCases } from './policy-cases';
+import { requirePageSource } from './source-handlers';
+import type { KeyValueStore } from '../storage/kv';
 import type { PolicyReader } from './saved-policy';
 import { validatePolicy } from '../policy/load';
 import type { Policy } from '../policy/schema';
@@ -46,6 +48,7 @@ const RollbackPayload = z.strictObject({
 });
 
 export interface PolicyStores {
+  readonly kv: KeyValueStore;
   readonly repo: PolicyRepository;
   readonly tests: PolicyTestStore;
   readonly grants: GrantStore;
@@ -73,6 +76,7 @@ function historyEntry(record: RevisionRecord): HistoryEntry {
     savedBy: record.savedBy,
     action: record.action ?? 'save',
     ...(record.restoredFrom !== undefined ? { restoredFrom: record.restoredFrom } : {}),
+    ...(record.commit ? { commit: record.commit } : {}),
     policy: record.policy,
     ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
@@ -157,7 +161,7 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
 }
 
 export function createPolicyHandlers(stores: PolicyStores) {
-  const { repo, adminCheck, requireAdmin } = stores;
+  const { kv, repo, adminCheck, requireAdmin } = stores;
   const commit = createCommitter(stores);
   return {
     getPolicy: handler<PolicyView>(async (identity, payload) => {
@@ -189,6 +193,7 @@ export function createPolicyHandlers(stores: PolicyStores) {
 
     savePolicy: handler<SavedView>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(kv, 'saved');
       const input = parsePayload(SavePayload, payload);
       return commit(identity, draftFrom(input)!, input.expectedRevision, 'save', {
         reason: input.reason || undefined,
@@ -200,6 +205,7 @@ export function createPolicyHandlers(stores: PolicyStores) {
 
     rollback: handler<SavedView>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(kv, 'rolled back');
       const input = parsePayload(RollbackPayload, payload);
       const record = await repo.revision(input.revision);
       if (!record)

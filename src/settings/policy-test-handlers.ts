@@ -9,6 +9,8 @@ import type { Identity } from './identity';
 import { draftFields, NoParameters, ONE_DRAFT_AT_MOST, oneDraftAtMost, parsePayload } from './payloads';
 import { runCase } from './policy-cases';
 import type { PolicyReader } from './saved-policy';
+import { requirePageSource } from './source-handlers';
+import type { KeyValueStore } from '../storage/kv';
 import {
   MAX_POLICY_TESTS,
   PolicyTestInputSchema,
@@ -22,6 +24,7 @@ const DeletePayload = z.strictObject({ id: TEST_ID });
 const RunPayload = z.strictObject(draftFields).refine(oneDraftAtMost, ONE_DRAFT_AT_MOST);
 
 export interface PolicyTestHandlerDependencies {
+  readonly kv: KeyValueStore;
   readonly tests: PolicyTestStore;
   readonly reader: PolicyReader;
   readonly requireAdmin: (identity: Identity) => Promise<void>;
@@ -48,7 +51,8 @@ function refuseUnfitCase(existing: readonly PolicyTest[], input: z.output<typeof
     });
 }
 
-export function createPolicyTestHandlers({ tests, reader, requireAdmin, now, newId }: PolicyTestHandlerDependencies) {
+export function createPolicyTestHandlers(deps: PolicyTestHandlerDependencies) {
+  const { tests, reader, requireAdmin, now, newId } = deps;
   /** A case that already fails would block every later save and rollback: it must pass the enforced policy now. */
   const refuseFailingCase = async (test: PolicyTest) => {
     // Before the first save nothing is enforced; the first save runs the case against its policy.
@@ -74,6 +78,7 @@ export function createPolicyTestHandlers({ tests, reader, requireAdmin, now, new
 
     savePolicyTest: handler<{ test: PolicyTest }>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'saved');
       const input = parsePayload(SavePayload, payload);
       refuseUnfitCase(await tests.list(), input);
       const test: PolicyTest = {
@@ -89,6 +94,7 @@ export function createPolicyTestHandlers({ tests, reader, requireAdmin, now, new
 
     deletePolicyTest: handler<{ deleted: string }>(async (identity, payload) => {
       await requireAdmin(identity);
+      await requirePageSource(deps.kv, 'deleted');
       const { id } = parsePayload(DeletePayload, payload);
       await tests.remove(id);
       return { deleted: id };

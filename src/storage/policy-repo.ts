@@ -20,8 +20,25 @@ import { ReplayBriefSchema, type ReplayBrief } from './replay-brief';
 /** Revisions kept for history and rollback (the issue asks for at least 20). */
 export const HISTORY_KEEP = 30;
 
+/** Where a revision loaded from the policy repository came from (policy as code, see policy-source.ts). */
+export const RevisionCommitSchema = z.strictObject({
+  repository: z.string().max(300),
+  branch: z.string().max(300),
+  path: z.string().max(500),
+  hash: z.string().regex(/^[0-9a-f]{7,64}$/),
+  author: z.string().max(300).optional(),
+  message: z.string().max(2_000).optional(),
+  date: z.string().max(100).optional(),
+  /** The replay summary the commit passed with, when replay ran. */
+  replay: z.string().max(2_000).optional(),
+});
+
+export type RevisionCommit = z.output<typeof RevisionCommitSchema>;
+
 export const RevisionRecordSchema = StoredPolicySchema.extend({
-  action: z.enum(['save', 'rollback']).optional(),
+  /** `commit`: loaded from the policy repository on a push or by the hourly catch-up. */
+  action: z.enum(['save', 'rollback', 'commit']).optional(),
+  commit: RevisionCommitSchema.optional(),
   /** For a rollback: the revision whose policy was restored. */
   restoredFrom: z.number().int().min(1).optional(),
   /** Why the admin made a change that weakens enforcement, or overrode failing policy tests. */
@@ -49,7 +66,8 @@ export interface CommitInput {
   readonly policy: unknown;
   readonly savedAt: string;
   readonly savedBy: string;
-  readonly action: 'save' | 'rollback';
+  readonly action: 'save' | 'rollback' | 'commit';
+  readonly commit?: RevisionCommit;
   readonly restoredFrom?: number;
   readonly reason?: string;
   readonly policyText?: string;
@@ -118,6 +136,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         savedBy: input.savedBy,
         action: input.action,
         ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
+        ...(input.commit ? { commit: input.commit } : {}),
         ...(input.reason ? { reason: input.reason } : {}),
         ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
         ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),

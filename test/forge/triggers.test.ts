@@ -1,4 +1,5 @@
-import { createDeploymentTrigger, createRollupTrigger } from '../../src/forge/triggers';
+import { createDeploymentTrigger, createPolicyPushTrigger, createRollupTrigger } from '../../src/forge/triggers';
+import type { PolicySync } from '../../src/settings/policy-sync';
 import { DEPLOYMENT_ENTITY, ENTITY_DEFINITIONS } from '../../src/storage/entities';
 import type { EntityStore } from '../../src/storage/entity-store';
 import { createMemoryEntities } from '../../src/storage/memory-entities';
@@ -69,5 +70,20 @@ describe('background functions', () => {
     const failing = createDeploymentTrigger({ ...entities, set: () => Promise.reject(new Error('quota')) }, () => NOW, (m) => log.push(m));
     await expect(failing({})).resolves.toBeUndefined();
     expect(log[2]).toMatch(/could not be recorded: quota/);
+  });
+
+  it('the policy push trigger logs what it did, and a fault instead of throwing', async () => {
+    const log: string[] = [];
+    const syncing = (onPush: () => Promise<unknown>) => ({ onPush }) as unknown as PolicySync;
+    const loaded = syncing(async () => ({ outcome: 'loaded', hash: 'a'.repeat(40), revision: 3 }));
+    await createPolicyPushTrigger(loaded, (m) => log.push(m))({});
+    const ignored = syncing(async () => ({ outcome: 'ignored', reason: 'another repository' }));
+    await createPolicyPushTrigger(ignored, (m) => log.push(m))({});
+    const broken = syncing(async () => Promise.reject(new Error('KVS 503')));
+    await expect(createPolicyPushTrigger(broken, (m) => log.push(m))({})).resolves.toBeUndefined();
+    expect(log).toEqual([
+      `pipeline-guard: policy push: loaded ${'a'.repeat(12)}`,
+      expect.stringMatching(/could not be handled \(the hourly check catches up\): KVS 503/),
+    ]);
   });
 });

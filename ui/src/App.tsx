@@ -4,6 +4,7 @@ import Heading from '@atlaskit/heading';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { lazy, Suspense, useCallback, useMemo, useEffect, useState, type ReactNode } from 'react';
 import type { ApiError, HistoryEntry, PolicyView, PreviewView, SavedView } from '../../src/settings/api';
+import type { PolicySourceView } from '../../src/settings/source-handlers';
 import examplePolicyText from '../../examples/policy.yaml?raw';
 import { caller, type Call } from './api';
 import { BitbucketListingsProvider } from './bitbucket';
@@ -31,7 +32,10 @@ const TestsTab = lazy(() => import('./tabs/TestsTab').then((m) => ({ default: m.
 const RepositoriesTab = lazy(() => import('./tabs/RepositoriesTab').then((m) => ({ default: m.RepositoriesTab })));
 const RunnersTab = lazy(() => import('./tabs/RunnersTab').then((m) => ({ default: m.RunnersTab })));
 const GrantsTab = lazy(() => import('./tabs/GrantsTab').then((m) => ({ default: m.GrantsTab })));
+const SourceTab = lazy(() => import('./tabs/SourceTab').then((m) => ({ default: m.SourceTab })));
 const Dialogs = lazy(() => import('./dialogs'));
+/** Shown only while the policy comes from a repository, so it stays out of the first view. */
+const RepositorySourceBanner = lazy(() => import('./source-banner').then((m) => ({ default: m.RepositorySourceBanner })));
 
 /** What a tab may use from the page. */
 export interface PageContext {
@@ -56,6 +60,8 @@ export interface PageContext {
   setPreview(next: PreviewState): void;
   saveAsTest(view: PreviewView): void;
   readonly newTest: NewTest;
+  /** Reloads the policy and its source, after the source changed or a commit loaded. */
+  reloadAll(): void;
 }
 
 const TABS: readonly { readonly name: string; readonly render: (page: PageContext) => ReactNode }[] = [
@@ -70,6 +76,17 @@ const TABS: readonly { readonly name: string; readonly render: (page: PageContex
   // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old state.
   { name: 'Runners', render: (p) => <RunnersTab key={`${p.view.revision}-${p.draftVersion}`} call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
   { name: 'Break-glass grants', render: (p) => <GrantsTab key={p.view.revision} call={p.call} environments={savedEnvironments(p.view.policy)} /> },
+  {
+    name: 'Policy source',
+    render: (p) => (
+      <SourceTab
+        call={p.call}
+        backend={p.backend}
+        policyText={p.view.policyText ?? p.yamlText ?? ''}
+        onChanged={p.reloadAll}
+      />
+    ),
+  },
 ];
 
 interface Banner {
@@ -131,6 +148,8 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const call = useMemo(() => caller(backend), [backend]);
   const people = useMemo(() => createPeople(call), [call]);
   const [view, setView] = useState<PolicyView>();
+  /** Where the policy comes from: under a repository source the policy is read-only here (grants are not). */
+  const [source, setSource] = useState<PolicySourceView>();
   const [loadError, setLoadError] = useState<string>();
   const [state, setState] = useState<DraftState>({ draft: undefined });
   const [tools, setTools] = useState<EditorTools>();
@@ -160,6 +179,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
   }, []);
 
   const fetchView = useCallback(async () => {
+    void call<PolicySourceView>('getPolicySource').then((loaded) => setSource(loaded.ok ? loaded : undefined));
     const result = await call<PolicyView>('getPolicy');
     if (!result.ok) {
       setLoadError(result.error.message);
@@ -181,7 +201,8 @@ export function App({ backend }: { backend: SettingsBackend }) {
   const checked = useMemo(() => (tools ? tools.inspect(draft) : NOT_CHECKED), [tools, draft]);
   const yamlText = useMemo(() => (tools && draft !== undefined ? (syntaxError ? baseText : tools.syncYamlText(baseText, draft)) : undefined), [tools, draft, baseText, syntaxError]);
   const dirty = draft !== undefined && (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
-  const readOnly = !view?.canEdit;
+  const fromRepository = source?.source.kind === 'repository' || source?.damaged === true;
+  const readOnly = !view?.canEdit || fromRepository;
   const draftUsable = dirty && checked.valid && !syntaxError;
 
   const editor: EditorState = useMemo(
@@ -315,6 +336,7 @@ export function App({ backend }: { backend: SettingsBackend }) {
     setPreview,
     saveAsTest,
     newTest,
+    reloadAll: () => void load(),
   };
 
   const status =
@@ -355,7 +377,16 @@ export function App({ backend }: { backend: SettingsBackend }) {
               </div>
             )}
           </header>
-          {readOnly ? (
+          {source && fromRepository ? (
+            <Suspense fallback={null}>
+              <RepositorySourceBanner
+                source={source}
+                policyText={view.policyText ?? yamlText}
+                onOpenSource={() => setTab(TABS.findIndex((t) => t.name === 'Policy source'))}
+              />
+            </Suspense>
+          ) : null}
+          {!view.canEdit ? (
             <div className="banner">
               <Notice appearance="warning" title="View only">
                 <p>Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and read the decision log.</p>

@@ -14,6 +14,8 @@ export function createHttpBackend(base: string): SettingsBackend {
     invoke: (key, payload) => post(`${base}/invoke/${encodeURIComponent(key)}`, payload ?? {}),
     simulateRun: (run) => post(`${base}/simulate-run`, run),
     runRollup: () => post(`${base}/rollup`, {}),
+    pushPolicyCommit: (commit) => post(`${base}/policy-push`, commit),
+    runPolicyCatchUp: () => post(`${base}/policy-catch-up`, {}),
     replayDeployments: (fixture) => post(`${base}/replay-deployments`, { fixture }),
   };
 }

@@ -14,6 +14,13 @@ export interface SimulatedRun {
   readonly variables?: readonly RequestVariable[];
 }
 
+export interface PolicyCommit {
+  readonly policyText?: string;
+  readonly testsText?: string;
+  readonly message?: string;
+  readonly deliver?: boolean;
+}
+
 export interface SettingsBackend {
   readonly kind: 'forge' | 'http';
   getContext(): Promise<BackendContext>;
@@ -22,6 +29,10 @@ export interface SettingsBackend {
   simulateRun?(run: SimulatedRun): Promise<{ response: ProviderResponse }>;
   /** The local console only: runs the hourly rollup (a Forge scheduledTrigger) now. */
   runRollup?(): Promise<{ days: string[] }>;
+  /** The local console only: a commit on the policy repository's branch; its push event is delivered by default. */
+  pushPolicyCommit?(commit: PolicyCommit): Promise<{ hash: string; delivered: boolean }>;
+  /** The local console only: the hourly job's policy source check, now. */
+  runPolicyCatchUp?(): Promise<{ outcome: string; message?: string }>;
   /** The local console only: delivers the deployment events of a fixture in fixtures/deployments/. */
   replayDeployments?(fixture: string): Promise<{ recorded: number }>;
 }

@@ -9,6 +9,18 @@ import type { Call } from '../api';
 import { TextDiff } from '../diff-view';
 import { toYamlText } from '../yaml-text';
 import { Person } from '../people';
+import { SourceSwitches } from '../source-switches';
+import type { SwitchRecord } from '../../../src/storage/policy-source';
+import type { PolicySourceView } from '../../../src/settings/source-handlers';
+
+function CommitChange({ commit }: { commit: NonNullable<HistoryEntry['commit']> }) {
+  return (
+    <>
+      commit <code>{commit.hash.slice(0, 12)}</code> of {commit.repository} ({commit.branch})
+      {commit.message ? <span className="reason"> · “{commit.message.split('\n')[0]}”</span> : null}
+    </>
+  );
+}
 
 const textOf = (entry: HistoryEntry) => entry.policyText ?? toYamlText(entry.policy);
 
@@ -18,6 +30,7 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
   const [shown, setShown] = useState<number>();
   const [from, setFrom] = useState<number>();
   const [to, setTo] = useState<number>();
+  const [switches, setSwitches] = useState<SwitchRecord[]>();
 
   useEffect(() => {
     void call<{ entries: HistoryEntry[] }>('history').then((result) => {
@@ -26,6 +39,7 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
       setFrom(result.entries[1]?.revision ?? result.entries[0]?.revision);
       setTo(result.entries[0]?.revision);
     });
+    void call<PolicySourceView>('getPolicySource').then((found) => setSwitches(found.ok ? found.switches : undefined));
   }, [call, currentRevision]);
 
   if (error) return <p role="alert">{error}</p>;
@@ -60,7 +74,13 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
               key: 'what',
               content: (
                 <span>
-                  {entry.action === 'rollback' ? `rollback to revision ${entry.restoredFrom}` : 'save'}
+                  {entry.action === 'rollback' ? (
+                    `rollback to revision ${entry.restoredFrom}`
+                  ) : entry.action === 'commit' && entry.commit ? (
+                    <CommitChange commit={entry.commit} />
+                  ) : (
+                    'save'
+                  )}
                   {entry.reason ? <span className="reason"> · reason: “{entry.reason}”</span> : null}
                   {entry.overriddenTests?.length ? <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span> : null}
                 </span>
@@ -116,6 +136,7 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
           {fromEntry && toEntry ? <TextDiff before={textOf(fromEntry)} after={textOf(toEntry)} beforeLabel={`revision ${fromEntry.revision}`} afterLabel={`revision ${toEntry.revision}`} testId="history-diff" /> : null}
         </section>
       ) : null}
+      {switches ? <SourceSwitches switches={switches} /> : null}
     </div>
   );
 }
