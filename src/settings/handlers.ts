@@ -64,11 +64,13 @@ const draftFields = {
 const oneDraftAtMost = (value: { policy?: unknown; policyText?: string }) => value.policy === undefined || value.policyText === undefined;
 const revisionNumber = z.number().int().min(0).max(1_000_000_000);
 const reason = z.string().trim().max(500, 'a reason has at most 500 characters').optional();
+/** A save that keeps the admin's value over another admin's change names that revision and the fields. */
+const replaces = z.strictObject({ revision: revisionNumber.min(1), fields: z.array(z.string().max(200)).min(1).max(50) }).optional();
 
 const Payloads = {
   /** Actions without parameters still refuse a payload that is not an object. */
   none: z.looseObject({}),
-  savePolicy: z.strictObject({ expectedRevision: revisionNumber, reason, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
+  savePolicy: z.strictObject({ expectedRevision: revisionNumber, reason, replaces, ...draftFields }).refine((v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined), 'send either `policy` or `policyText`'),
   rollback: z.strictObject({ revision: revisionNumber.min(1), expectedRevision: revisionNumber, reason, overrideFailingTests: z.boolean().optional() }),
   preview: z
     .strictObject({
@@ -238,7 +240,7 @@ export function createHandlers(deps: HandlerDependencies) {
     draft: Draft,
     expectedRevision: number,
     action: 'save' | 'rollback',
-    extra: { restoredFrom?: number; reason?: string; overrideFailingTests?: boolean; checkWeakening?: boolean } = {},
+    extra: { restoredFrom?: number; reason?: string; overrideFailingTests?: boolean; replaces?: { revision: number; fields: string[] } } = {},
   ): Promise<SavedView> => {
     const current = await repo.current();
     const currentRevision = current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
@@ -246,7 +248,9 @@ export function createHandlers(deps: HandlerDependencies) {
     if (currentRevision !== expectedRevision) return refuseStale(expectedRevision, currentRevision);
     if (extra.overrideFailingTests && !extra.reason) refuse({ code: 'reason-required', message: 'Going through failing policy tests needs a reason, which is recorded with the revision.' });
     const { testsRun, overridden } = await checkCases(draft, expectedRevision + 1, extra.overrideFailingTests ? extra.reason : undefined);
-    const weakened = extra.checkWeakening ? weakenings(await enforcedPolicy(), draft.policy) : [];
+    // Every write is checked, whichever path it comes by: a rollback or an import weakens as much as an edit.
+    const weakened = weakenings(await enforcedPolicy(), draft.policy);
+    if (extra.replaces && extra.replaces.revision > currentRevision) refuse({ code: 'invalid-request', message: `Revision ${extra.replaces.revision} does not exist yet, so its changes cannot be replaced.` });
     if (weakened.length > 0 && !extra.reason)
       refuse({
         code: 'reason-required',
@@ -254,7 +258,7 @@ export function createHandlers(deps: HandlerDependencies) {
         weakenings: weakened,
       });
     const savedAt = now().toISOString();
-    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom: extra.restoredFrom, reason: extra.reason, policyText: draft.text, overriddenTests: overridden });
+    const result = await repo.commit({ expectedRevision, policy: draft.raw, savedAt, savedBy: identity.accountId, action, restoredFrom: extra.restoredFrom, reason: extra.reason, policyText: draft.text, overriddenTests: overridden, replaces: extra.replaces });
     if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
     await grants.syncActive(now());
@@ -271,6 +275,7 @@ export function createHandlers(deps: HandlerDependencies) {
     ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
     ...(record.overriddenTests?.length ? { overriddenTests: record.overriddenTests } : {}),
+    ...(record.replaces ? { replaces: record.replaces } : {}),
   });
 
   const kit: HandlerKit = {
@@ -305,7 +310,7 @@ export function createHandlers(deps: HandlerDependencies) {
       await requireAdmin(identity);
       const input = parsePayload(Payloads.savePolicy, payload);
       const draft = draftFrom(input)!;
-      return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, checkWeakening: true });
+      return commit(identity, draft, input.expectedRevision, 'save', { reason: input.reason || undefined, replaces: input.replaces });
     }),
 
     rollback: handler<SavedView>(async (identity, payload) => {

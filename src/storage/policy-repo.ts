@@ -29,6 +29,8 @@ export const RevisionRecordSchema = StoredPolicySchema.extend({
   policyText: z.string().max(128 * 1024).optional(),
   /** Names of the policy tests a rollback went through with an explicit override. */
   overriddenTests: z.array(z.string().max(100)).max(25).optional(),
+  /** A save that kept the admin's values over another revision's changes: that revision and the fields. */
+  replaces: z.strictObject({ revision: z.number().int().min(1), fields: z.array(z.string().max(200)).max(50) }).optional(),
 });
 
 export type RevisionRecord = z.output<typeof RevisionRecordSchema>;
@@ -51,6 +53,7 @@ export interface CommitInput {
   readonly reason?: string;
   readonly policyText?: string;
   readonly overriddenTests?: string[];
+  readonly replaces?: { readonly revision: number; readonly fields: string[] };
 }
 
 export interface PolicyRepository {
@@ -116,6 +119,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ...(input.reason ? { reason: input.reason } : {}),
         ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
         ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
+        ...(input.replaces ? { replaces: input.replaces } : {}),
       };
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));
