@@ -85,7 +85,7 @@ function environmentWeakenings(old: Environment, env: Environment, index: number
   if (removed.length) add(['environments', index, 'runner', 'labels'], `${label} no longer requires the runner ${plural(removed.length, 'label')} ${quoted(removed)}`);
   if (old.runner?.network && !env.runner?.network) add(['environments', index, 'runner'], `${label} no longer restricts its runner's network`);
   else if (old.runner?.network && env.runner?.network) {
-    const widenedNetwork = (['cidrs', 'vpcEndpointIds', 'vpcIds'] as const).filter((key) => old.runner.network?.[key]?.length && !env.runner.network?.[key]?.length);
+    const widenedNetwork = (['cidrs', 'vpcEndpointIds', 'vpcIds'] as const).filter((key) => old.runner?.network?.[key]?.length && !env.runner?.network?.[key]?.length);
     if (widenedNetwork.length) add(['environments', index, 'runner', 'network'], `${label} no longer restricts its runner's network by ${widenedNetwork.join(', ')}`);
   }
   if (old.manualTrigger && !env.manualTrigger) add(['environments', index, 'manualTrigger'], `${label} no longer waits for a person (manual trigger switched off)`);
