@@ -176,4 +176,43 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     const list = (await invoke(app, 'listPolicyTests', {})) as unknown as { tests: { id: string }[] };
     for (const t of list.tests) await invoke(app, 'deletePolicyTest', { id: t.id });
   });
+
+  await test('moving and removing an environment keeps each one’s YAML, comments included, and every other line', async () => {
+    const { revision } = await enforced(app);
+    expect((await invoke(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok, 'the example policy was not restored');
+    await page.reload();
+    await page.getByRole('button', { name: 'Move down: prod' }).click();
+    await openTab(page, 'YAML');
+    const moved = await page.locator('#policy-yaml').inputValue();
+    expect(moved.indexOf('  - name: dev') < moved.indexOf('  - name: prod'), 'prod did not move');
+    const prodBlock = moved.slice(moved.indexOf('  - name: prod'));
+    expect(prodBlock.includes('# public egress addresses of the PROD runners') && prodBlock.includes('# nothing reaches PROD without a person pressing Run'), `prod's comments stayed behind: ${moved}`);
+    expect(JSON.stringify(moved.split('\n').sort()) === JSON.stringify(EXAMPLE_POLICY.split('\n').sort()), 'moving rewrote other lines');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await openTab(page, 'Environments');
+    await page.getByRole('button', { name: 'Remove prod' }).click();
+    await dialog(page).getByRole('button', { name: 'Remove prod' }).click();
+    await openTab(page, 'YAML');
+    const removed = await page.locator('#policy-yaml').inputValue();
+    expect(!removed.includes('PROD runners') && !removed.includes('pressing Run'), `prod's comments were left on another environment: ${removed}`);
+    const kept = EXAMPLE_POLICY.split('\n').filter((line) => !removed.split('\n').includes(line));
+    expect(kept.every((line) => EXAMPLE_POLICY.slice(EXAMPLE_POLICY.indexOf('  - name: prod'), EXAMPLE_POLICY.indexOf('  - name: dev')).includes(line)), `lines outside prod changed: ${kept.join('\n')}`);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  await test('the block message is reachable by keyboard and labelled', async () => {
+    await openTab(page, 'Preview');
+    await page.locator('#preview-target-name').fill('feature/x');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    const message = page.getByTestId('preview-result').locator('pre.message');
+    await message.waitFor();
+    expect((await message.getAttribute('aria-label')) !== null, 'the message has no label');
+    await page.getByRole('button', { name: 'Preview', exact: true }).focus();
+    let reached = false;
+    for (let presses = 0; presses < 40 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      reached = await message.evaluate((element) => element === document.activeElement);
+    }
+    expect(reached, 'Tab never reaches the block message');
+  });
 };
