@@ -9,6 +9,7 @@
 import { runSuite, type Suite, type TestResult } from './harness';
 import { a11y } from './suites/a11y';
 import { adminTrust } from './suites/admin-trust';
+import { concurrentAdmins } from './suites/concurrent-admins';
 import { core } from './suites/core';
 import { decisions } from './suites/decisions';
 import { grants } from './suites/grants';
@@ -33,6 +34,7 @@ const SUITES: Record<string, Suite> = {
   'policy-source': policySource,
   a11y,
   pullrequest,
+  'concurrent-admins': concurrentAdmins,
 };
 
 async function main() {

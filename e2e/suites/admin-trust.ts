@@ -185,12 +185,13 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).waitFor();
     await openTab(page, 'History');
     await page.getByRole('button', { name: `Roll back to revision ${trial}` }).click();
-    await dialog(page).getByRole('button', { name: `Roll back to revision ${trial}` }).click({ timeout: 5_000 });
+    // Warn mode weakens enforcement: the rollback asks for a reason before anything else.
+    await dialog(page).getByLabel('Reason (required, recorded with the revision)').fill('incident 7: restore the trial');
+    await dialog(page).getByRole('button', { name: 'Roll back with this reason' }).click({ timeout: 5_000 });
     await dialog(page).getByText('Policy tests fail on this revision').waitFor({ timeout: 5_000 });
     const go = dialog(page).getByRole('button', { name: 'Override the failing tests and roll back' });
     expect(await go.isDisabled(), 'the override needs no confirmation');
     await dialog(page).getByLabel('Roll back anyway: override the failing tests (recorded with the revision)').check();
-    await dialog(page).getByLabel('Reason (required, recorded with the revision)').fill('incident 7: restore the trial');
     await shot(page, 'trust-06-rollback-override');
     await go.click();
     await page.getByText(`Rolled back to revision ${trial}`).waitFor();
@@ -280,7 +281,7 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     expect((await by.getAttribute('title')) === 'console-admin', 'the History row has no account ID tooltip');
   });
 
-  await test('bug 2: after a refused (stale) save, the losing tab shows the current revision and keeps the draft aside', async () => {
+  await test('bug 2: after a refused (stale) save, the losing tab shows the current revision and asks about the field both changed', async () => {
     const revision = await currentRevision(app);
     const next = revision + 1;
     await page.reload();
@@ -304,15 +305,15 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` }).waitFor({ timeout: 5_000 });
     const banner = await page.locator('.banner', { hasText: 'Someone else saved first' }).innerText();
     expect(banner.includes(`Ada Admin saved revision ${next}`), `the banner does not say who saved: ${banner}`);
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'us-east-1', 'the admin’s draft was thrown away');
-    await page.getByRole('button', { name: `Compare with revision ${next} and load it` }).click();
-    const diff = await dialog(page).getByTestId('stale-diff').innerText();
-    expect(diff.includes('-      region: eu-west-2') && diff.includes('+      region: us-east-1'), `the comparison: ${diff}`);
-    await dialog(page).getByRole('button', { name: `Load revision ${next}` }).click();
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', `revision ${next} was not loaded`);
+    // Both changed the region: the page asks which to keep, theirs until the admin chooses.
+    const conflict = dialog(page).getByTestId('merge-conflict');
+    const words = await conflict.innerText();
+    expect(words.includes('eu-west-2') && words.includes('us-east-1'), `the conflict: ${words}`);
+    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'the undecided field does not keep their value');
+    await conflict.getByLabel(/Their edits/).check();
+    await dialog(page).getByRole('button', { name: 'Apply to the draft' }).click();
     await page.getByText('No unsaved changes.').waitFor();
-    await page.getByRole('button', { name: 'Put my changes back in the editor' }).click();
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'us-east-1', 'the kept-aside draft did not come back');
+    await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByText('No unsaved changes.').waitFor();
     expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'Discard restored a stale revision');

@@ -72,7 +72,11 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.getByText('Saved revision 2').waitFor();
     await openTab(page, 'History');
     await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Roll back to revision 1' }).click();
+    // Revision 1 warns where revision 2 blocks: the rollback weakens enforcement and asks for a reason.
+    const dialog = page.getByRole('dialog');
+    expect((await dialog.getByTestId('weakenings').innerText()).includes('rule deny-image goes from enforce to warn'), 'the rollback does not say what it weakens');
+    await dialog.getByLabel('Reason (required, recorded with the revision)').fill('back to warnings while teams move off :latest');
+    await dialog.getByRole('button', { name: 'Roll back with this reason' }).click();
     await page.getByText('Rolled back to revision 1').waitFor();
     await page.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
     await page.getByText('rollback to revision 1').waitFor();
@@ -113,10 +117,12 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await openTab(page, 'Environments');
     await page.locator('#f-rules-branch-gate').selectOption('off');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    // Switching a rule off weakens enforcement: the save asks for a reason first.
-    await page.getByRole('dialog').getByLabel('Reason (required, recorded with the revision)').fill('trying the rules without the branch gate');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save with this reason' }).click();
-    await page.getByText('“PROD deploy from a feature branch is blocked”: expects blocked, got allowed').waitFor();
+    // The dialog runs the policy tests: the broken case shows before any reason is given, and the save cannot be confirmed.
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('dialog-tests').getByText('“PROD deploy from a feature branch is blocked” expects blocked, got allowed').waitFor();
+    await dialog.getByLabel('Reason (required, recorded with the revision)').fill('trying the rules without the branch gate');
+    expect(await dialog.getByRole('button', { name: 'Save with this reason' }).isDisabled(), 'a save that breaks a policy test can be confirmed');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await openTab(page, 'Policy tests');
     await shot(page, '10-policy-tests');

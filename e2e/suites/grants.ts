@@ -102,12 +102,38 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
     expect(answer.includes('Bitbucket would stop the run'), `answer after expiry: ${answer}`);
   });
 
+  await test('a grant for every branch, or one overlapping an active grant, needs an explicit acknowledgement', async () => {
+    await openTab(page, TAB);
+    await page.locator('#grant-id').fill('INC-9000');
+    await page.locator('#grant-repository').fill('payments-api');
+    await page.locator('#grant-refs').fill('**');
+    await page.getByRole('checkbox', { name: 'prod' }).check();
+    await page.locator('#grant-reason').fill('Everything is on fire, open all the branches');
+    const risks = await page.getByTestId('grant-risks').innerText();
+    expect(risks.includes('“**” matches every branch'), `no warning for a broad grant: ${risks}`);
+    const button = page.getByRole('button', { name: 'Grant', exact: true });
+    expect(await button.isDisabled(), 'a grant for every branch is one click');
+    expect(!(await page.getByText(/^Ready:/).count()), 'the form says Ready before the acknowledgement');
+    await shot(page, 'grants-03b-broad-grant');
+    await page.getByLabel('I have read the warning and want this grant as it is').check();
+    expect(!(await button.isDisabled()), 'the acknowledgement does not enable Grant');
+    await page.locator('#grant-refs').fill('');
+    await page.locator('#grant-id').fill('');
+    await page.locator('#grant-repository').fill('');
+    await page.locator('#grant-reason').fill('');
+    await page.getByRole('checkbox', { name: 'prod' }).uncheck();
+  });
+
   await test('revoking a grant stops it applying to the next run', async () => {
     await openTab(page, TAB);
     await grant(page, 'INC-4712');
     expect((await simulateIncidentRun(page)).includes('Bitbucket would run the pipeline'), 'the new grant does not let the run through');
     await openTab(page, TAB);
     await page.getByRole('button', { name: 'Revoke INC-4712' }).click();
+    // Revoke asks first, naming the grant and what it opens.
+    const summary = await page.getByRole('dialog').getByTestId('revoke-summary').innerText();
+    expect(summary.includes('INC-4712 lets runs of') && summary.includes('prod'), `the confirmation does not say what the grant opens: ${summary}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke INC-4712' }).click();
     await page.getByText('Revoked INC-4712').waitFor();
     const row = page.getByTestId('past-grants').getByRole('row', { name: /INC-4712/ });
     await row.waitFor();

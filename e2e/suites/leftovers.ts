@@ -65,8 +65,12 @@ export const leftovers: Suite = async ({ page, app, test, asMember }) => {
     await openTab(page, 'YAML');
     await page.locator('#policy-yaml').fill(SANDBOX_IN_PROD);
     await page.getByText('Unsaved changes.').waitFor();
-    await savePolicy(page);
-    await page.getByText(`“${CASE}”: expects blocked, got allowed`).waitFor();
+    // The Save dialog runs the policy tests while it is open: the broken case shows there, and the save cannot be confirmed.
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('dialog-tests').getByText(`“${CASE}” expects blocked, got allowed`).waitFor();
+    expect(await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(), 'the breaking policy can be saved');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect((await page.getByText('Saved revision 2').count()) === 0, 'the breaking policy was saved');
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await shot(page, 'leftovers-01-scoped-test-blocks');

@@ -71,6 +71,7 @@ export const people: Suite = async ({ page, app, test, asMember }) => {
   await test('a revoked grant names who revoked it', async () => {
     await openTab(page, 'Break-glass grants');
     await page.getByRole('button', { name: 'Revoke INC-5000' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke INC-5000' }).click();
     await page.getByText('Revoked INC-5000').waitFor();
     const row = page.getByTestId('past-grants').getByRole('row', { name: /INC-5000/ });
     await row.locator('.person', { hasText: 'Ada Admin' }).nth(1).waitFor();

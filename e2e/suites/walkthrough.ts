@@ -30,7 +30,7 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
-    await page.getByText('Saved revision 1').waitFor();
+    await page.getByText('Saved revision 1', { exact: true }).waitFor();
     await openTab(page, 'Break-glass grants');
     await page.getByRole('checkbox', { name: 'prod' }).waitFor();
     expect((await page.getByText('No usable policy is saved').count()) === 0, 'the grants tab still says no policy is saved');
@@ -60,6 +60,9 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
       await page.locator('#grant-refs').fill('incident/*');
       await page.getByRole('checkbox', { name: 'prod' }).check();
       await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait');
+      // The second time, the grant overlaps the first (same repository and environment) and asks for an acknowledgement.
+      const acknowledge = page.getByLabel('I have read the warning and want this grant as it is');
+      if (await acknowledge.count()) await acknowledge.check();
       await page.getByRole('button', { name: 'Grant', exact: true }).click();
     };
     await fill();

@@ -69,6 +69,8 @@ export interface HistoryEntry {
   readonly policyText?: string;
   readonly reason?: string;
   readonly overriddenTests?: string[];
+  /** The save kept the admin's values over these fields of another revision's changes. */
+  readonly replaces?: { readonly revision: number; readonly fields: string[] };
 }
 
 export interface SavedView {

@@ -34,8 +34,19 @@ const NO_POLICY_MESSAGE =
   'No policy has been saved for this workspace yet. Until one is saved, Pipeline Guard passes every pipeline ' +
   'through unchanged. Write a policy on this page, preview it against a pipeline, then save it.';
 
+/** A save that keeps the admin's value over another admin's change names that revision and the fields. */
+const replaces = z
+  .strictObject({ revision: revisionNumber.min(1), fields: z.array(z.string().max(200)).min(1).max(50) })
+  .optional();
+
 const SavePayload = z
-  .strictObject({ expectedRevision: revisionNumber, reason, confirmNewlyBlocked: z.boolean().optional(), ...draftFields })
+  .strictObject({
+    expectedRevision: revisionNumber,
+    reason,
+    replaces,
+    confirmNewlyBlocked: z.boolean().optional(),
+    ...draftFields,
+  })
   .refine(
     (v) => oneDraftAtMost(v) && (v.policy !== undefined || v.policyText !== undefined),
     'send either `policy` or `policyText`',
@@ -64,7 +75,7 @@ interface CommitOptions {
   readonly restoredFrom?: number;
   readonly reason?: string;
   readonly overrideFailingTests?: boolean;
-  readonly checkWeakening?: boolean;
+  readonly replaces?: { readonly revision: number; readonly fields: string[] };
   readonly checkReplay?: boolean;
   readonly confirmNewlyBlocked?: boolean;
 }
@@ -77,6 +88,7 @@ function historyEntry(record: RevisionRecord): HistoryEntry {
     action: record.action ?? 'save',
     ...(record.restoredFrom !== undefined ? { restoredFrom: record.restoredFrom } : {}),
     ...(record.commit ? { commit: record.commit } : {}),
+    ...(record.replaces ? { replaces: record.replaces } : {}),
     policy: record.policy,
     ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
@@ -100,7 +112,8 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
   };
 
   const refuseUnexplainedWeakening = async (draft: Draft, options: CommitOptions) => {
-    const weakened = options.checkWeakening ? weakenings(await reader.enforced(), draft.policy) : [];
+    // Every write is checked, whichever path it comes by: a rollback or an import weakens as much as an edit.
+    const weakened = weakenings(await reader.enforced(), draft.policy);
     if (weakened.length > 0 && !options.reason)
       refuse({
         code: 'reason-required',
@@ -135,6 +148,11 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
       options.overrideFailingTests ? options.reason : undefined,
     );
     await refuseUnexplainedWeakening(draft, options);
+    if (options.replaces && options.replaces.revision > currentRevision)
+      refuse({
+        code: 'invalid-request',
+        message: `Revision ${options.replaces.revision} does not exist yet, so its changes cannot be replaced.`,
+      });
     const replay =
       options.checkReplay && replayCheck
         ? await replayCheck(draft.policy, expectedRevision, Boolean(options.confirmNewlyBlocked))
@@ -152,6 +170,7 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
       policyText: draft.text,
       overriddenTests: overridden,
       replay,
+      replaces: options.replaces,
     });
     if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
@@ -197,7 +216,7 @@ export function createPolicyHandlers(stores: PolicyStores) {
       const input = parsePayload(SavePayload, payload);
       return commit(identity, draftFrom(input)!, input.expectedRevision, 'save', {
         reason: input.reason || undefined,
-        checkWeakening: true,
+        replaces: input.replaces,
         checkReplay: true,
         confirmNewlyBlocked: input.confirmNewlyBlocked,
       });

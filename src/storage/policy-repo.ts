@@ -49,6 +49,8 @@ export const RevisionRecordSchema = StoredPolicySchema.extend({
   overriddenTests: z.array(z.string().max(100)).max(25).optional(),
   /** What the draft did to the run samples when it was saved (replay-summary.ts), in brief. */
   replay: ReplayBriefSchema.optional(),
+  /** A save that kept the admin's values over another revision's changes: that revision and the fields. */
+  replaces: z.strictObject({ revision: z.number().int().min(1), fields: z.array(z.string().max(200)).max(50) }).optional(),
 });
 
 export type RevisionRecord = z.output<typeof RevisionRecordSchema>;
@@ -73,6 +75,7 @@ export interface CommitInput {
   readonly policyText?: string;
   readonly overriddenTests?: string[];
   readonly replay?: ReplayBrief;
+  readonly replaces?: { readonly revision: number; readonly fields: string[] };
 }
 
 export interface PolicyRepository {
@@ -141,6 +144,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
         ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
         ...(input.replay ? { replay: input.replay } : {}),
+        ...(input.replaces ? { replaces: input.replaces } : {}),
       };
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));

@@ -67,3 +67,43 @@ describe('weakenings of scopes', () => {
     expect(weakenings(before, scoped({ projects: ['PAY'], exclude: ['payments-sandbox', 'legacy-*'] }))).toEqual([]);
   });
 });
+
+describe('weakenings through side doors', () => {
+  it('matches a renamed environment and reports the widening made with the rename', () => {
+    const found = weakenings(policy(base), edit((p) => {
+      p.environments[0].name = 'production';
+      p.environments[0].branches = ['main', '**'];
+    }));
+    expect(found.map((w) => w.message)).toEqual(['environment "prod" (now named "production") is protected and now also allows the branch pattern "**"']);
+    expect(found[0].path).toBe('environments[0].branches');
+  });
+
+  it('reports a protected environment that disappears, and not a rename alone', () => {
+    const renamed = weakenings(policy(base), edit((p) => (p.environments[0].name = 'production')));
+    expect(renamed).toEqual([]);
+    const gone = weakenings(policy(base), edit((p) => p.environments.splice(0, 1)));
+    expect(gone.map((w) => w.message)).toEqual([expect.stringContaining('the protected environment "prod" is gone')]);
+    const unrecognisable = weakenings(policy(base), edit((p) => {
+      p.environments[0].name = 'production';
+      p.environments[0].match = { stepNamePrefix: 'LIVE' };
+    }));
+    expect(unrecognisable.map((w) => w.path)).toEqual(['environments']);
+  });
+
+  it('reports deny-list entries, scan steps and a runner network removed', () => {
+    const strict = edit((p) => {
+      p.deny = { images: ['evil/*'], pipes: ['atlassian/ssh-run'], scripts: ['curl .*\\| *sh'] };
+      p.securityScan = { steps: [{ name: 'Trivy', script: ['trivy fs .'] }] };
+      p.environments[0].runner.network = { cidrs: ['10.0.0.0/16'] };
+    });
+    const loose = policy(base);
+    expect(weakenings(strict, loose).map((w) => w.path).sort()).toEqual(['deny.images', 'deny.pipes', 'deny.scripts', 'environments[0].runner', 'securityScan']);
+    expect(weakenings(loose, strict)).toEqual([]);
+    const fewerImages = edit((p) => {
+      p.deny = { images: [], pipes: ['atlassian/ssh-run'], scripts: ['curl .*\\| *sh'] };
+      p.securityScan = { steps: [{ name: 'Trivy', script: ['trivy fs .'] }] };
+      p.environments[0].runner.network = { cidrs: ['10.0.0.0/16'] };
+    });
+    expect(weakenings(strict, fewerImages).map((w) => w.message)).toEqual(['the deny list no longer blocks the image "evil/*"']);
+  });
+});

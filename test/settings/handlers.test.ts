@@ -110,7 +110,8 @@ describe('history and rollback', () => {
     const { handlers, kv } = setup();
     const policy = referencePolicyInput();
     for (let rev = 0; rev < 22; rev++) {
-      policy.deny!.images = [`bad${rev}:*`];
+      // Each save adds to the deny list: removing an entry would be a weakening that needs a reason.
+      policy.deny!.images = [...(policy.deny!.images ?? []), `bad${rev}:*`];
       ok(await handlers.savePolicy(ADMIN, { expectedRevision: rev, policy }));
     }
     const { entries } = ok(await handlers.history(MEMBER, {}));
@@ -119,11 +120,38 @@ describe('history and rollback', () => {
     expect(entries[0].savedAt).toMatch(/^2026-11-25T10:/);
 
     failed(await handlers.rollback(MEMBER, { revision: 3, expectedRevision: 22 }));
-    const saved = ok(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22 }));
+    // Revision 3 denies fewer images than revision 22: rolling back to it weakens enforcement.
+    const unexplained = failed(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22 }));
+    expect(unexplained.code).toBe('reason-required');
+    expect(unexplained.weakenings?.[0]?.message).toMatch(/^the deny list no longer blocks the images "bad3:\*"/);
+    const saved = ok(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22, reason: 'bad3 onwards were a mistake' }));
     expect(saved.revision).toBe(23);
-    expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 23, action: 'rollback', restoredFrom: 3, policy: { deny: { images: ['bad2:*'] } } });
+    expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 23, action: 'rollback', restoredFrom: 3, reason: 'bad3 onwards were a mistake', policy: { deny: { images: ['*:latest', 'bad0:*', 'bad1:*', 'bad2:*'] } } });
     expect(failed(await handlers.rollback(ADMIN, { revision: 3, expectedRevision: 22 })).code).toBe('stale');
     expect(failed(await handlers.rollback(ADMIN, { revision: 999, expectedRevision: 23 })).code).toBe('not-found');
+  });
+});
+
+describe('weakening by any path, and saves over another revision', () => {
+  it('asks a reason for a rollback to a revision with a weaker mode', async () => {
+    const { handlers } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: { ...referencePolicyInput(), mode: 'off' } }));
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: referencePolicyInput() }));
+    const error = failed(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2 }));
+    expect(error.code).toBe('reason-required');
+    expect(error.weakenings?.map((w) => w.message)).toContain('the policy-wide mode goes from enforce to off');
+    ok(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, reason: 'incident 7: switch off while the runners are down' }));
+  });
+
+  it('records which revision’s changes a save replaced, and refuses a revision that does not exist', async () => {
+    const { handlers } = setup();
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: referencePolicyInput(), replaces: { revision: 1, fields: ['environments “prod” → branches'] } }));
+    const { entries } = ok(await handlers.history(MEMBER, {}));
+    expect(entries[0]).toMatchObject({ revision: 2, replaces: { revision: 1, fields: ['environments “prod” → branches'] } });
+    expect(entries[1].replaces).toBeUndefined();
+    const future = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 2, policy: referencePolicyInput(), replaces: { revision: 9, fields: ['mode'] } }));
+    expect(future.code).toBe('invalid-request');
   });
 });
 

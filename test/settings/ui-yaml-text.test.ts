@@ -41,3 +41,27 @@ describe('syncYamlText', () => {
     expect(parse(syncYamlText('a: [', { version: 1 }))).toEqual({ version: 1 });
   });
 });
+
+describe('syncYamlText with environments moved or removed', () => {
+  const envs = (text: string) => parse(text).environments.map((e: { name: string }) => e.name);
+
+  it('moves an environment with its comments and leaves every other line as it was', () => {
+    const draft = parse(TEXT);
+    draft.environments.reverse();
+    const text = syncYamlText(TEXT, draft);
+    expect(envs(text)).toEqual(['dev', 'prod']);
+    expect(text).toContain('  # most privileged first\n  - name: prod\n    branches: [main] # only main');
+    expect(text.split('\n').sort()).toEqual(TEXT.split('\n').sort());
+  });
+
+  it('removes an environment with its comment only, and a one-field edit is a one-line diff', () => {
+    const draft = parse(TEXT);
+    draft.environments.splice(0, 1);
+    const text = syncYamlText(TEXT, draft);
+    expect(text).not.toContain('most privileged first');
+    expect(text).toContain("    runner: {labels: [self.hosted, dev]}\n");
+    const edited = setAt(parse(TEXT), ['environments', 1, 'branches', 0], 'develop');
+    const changed = syncYamlText(TEXT, edited).split('\n').filter((line, i) => line !== TEXT.split('\n')[i]);
+    expect(changed).toEqual(["    branches: ['develop']"]);
+  });
+});

@@ -132,7 +132,7 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
               Message the developer sees
             </Heading>
           </div>
-          <pre className="message">{result.response.error.message}</pre>
+          <pre className="message" tabIndex={0} aria-label="The block message a developer sees">{result.response.error.message}</pre>
         </>
       ) : null}
     </div>

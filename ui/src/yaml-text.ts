@@ -4,12 +4,43 @@
  * whose value changed, and a key added by the form goes after the existing ones. Flow collections
  * are written without inner padding (`[main, dev]`), the common hand-written style.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type YAMLSeq } from 'yaml';
 import { parseYaml } from '../../src/yaml/document';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const keyOf = (pair: unknown) => (isPair(pair) ? (isScalar(pair.key) ? pair.key.value : pair.key) : undefined);
+
+const nameOf = (value: unknown) => (isPlainObject(value) && typeof value.name === 'string' ? value.name : undefined);
+const isNamedList = (value: unknown[]) => value.length > 0 && value.every((item) => nameOf(item) !== undefined);
+const nodeName = (item: unknown) => (isMap(item) ? item.items.find((pair) => keyOf(pair) === 'name') : undefined);
+
+/**
+ * A list of named items (environments, scan steps) follows its items by name: moving or removing
+ * one moves or removes its node, comments included, and leaves every other node as it was.
+ */
+function syncNamedSeq(doc: Document, node: YAMLSeq, value: unknown[]): YAMLSeq {
+  // The parser keeps a comment above the first item on the list; it belongs to that item.
+  const first = node.items[0] as Node | undefined;
+  if (node.commentBefore && first && !first.commentBefore) {
+    first.commentBefore = node.commentBefore;
+    node.commentBefore = undefined;
+  }
+  const unused = [...node.items];
+  node.items = value.map((child, index) => {
+    const name = nameOf(child);
+    let at = unused.findIndex((item) => {
+      const pair = nodeName(item);
+      return isPair(pair) && isScalar(pair.value) && pair.value.value === name;
+    });
+    // A renamed item keeps its node when it stays where it was.
+    if (at < 0 && unused.includes(node.items[index])) at = unused.indexOf(node.items[index]);
+    if (at < 0) return doc.createNode(child);
+    const [item] = unused.splice(at, 1);
+    return syncNode(doc, item, child) as Node;
+  });
+  return node;
+}
 
 /** Makes `node` hold `value`, reusing every node (and so every comment) whose value is still there. */
 function syncNode(doc: Document, node: unknown, value: unknown): unknown {
@@ -25,6 +56,7 @@ function syncNode(doc: Document, node: unknown, value: unknown): unknown {
     }
     return node;
   }
+  if (isSeq(node) && Array.isArray(value) && isNamedList(value)) return syncNamedSeq(doc, node, value);
   if (isSeq(node) && Array.isArray(value)) {
     value.forEach((child, index) => {
       if (index < node.items.length) node.items[index] = syncNode(doc, node.items[index], child);
@@ -40,6 +72,25 @@ function syncNode(doc: Document, node: unknown, value: unknown): unknown {
   return doc.createNode(value);
 }
 
+const lineKey = (line: string) => line.replace(/\s+#/, ' #').trimEnd();
+
+/**
+ * The YAML printer re-spaces comments and blank lines even on nodes it did not change; a line that
+ * says the same as a line of the admin's text gets the admin's bytes back, so untouched lines diff
+ * as untouched.
+ */
+function restoreUntouchedLines(original: string, printed: string): string {
+  const byKey = new Map<string, string[]>();
+  for (const line of original.split('\n')) {
+    const key = lineKey(line);
+    byKey.set(key, [...(byKey.get(key) ?? []), line]);
+  }
+  return printed
+    .split('\n')
+    .map((line) => byKey.get(lineKey(line))?.shift() ?? line)
+    .join('\n');
+}
+
 /** Plain YAML for a policy that has no text of its own yet. */
 export function toYamlText(value: unknown): string {
   return value === undefined ? '' : stringify(value, { lineWidth: 0 });
@@ -53,7 +104,7 @@ export function syncYamlText(text: string | undefined, value: unknown): string {
   if (doc.errors.length > 0) return toYamlText(value);
   if (JSON.stringify(doc.toJS()) === JSON.stringify(value)) return text;
   doc.contents = syncNode(doc, doc.contents, value) as typeof doc.contents;
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return restoreUntouchedLines(text, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 
 /** The draft the YAML text stands for; while the text does not parse, the last good draft stays. */

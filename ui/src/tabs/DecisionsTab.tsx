@@ -294,7 +294,7 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
       {record.message ? (
         <>
           <h4>Block message (first 1 KB)</h4>
-          <pre className="code">{record.message}</pre>
+          <pre className="code" tabIndex={0} aria-label="The message of this decision">{record.message}</pre>
         </>
       ) : null}
     </section>

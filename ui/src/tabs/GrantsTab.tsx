@@ -14,6 +14,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../../src/settings/api';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
+import { ConfirmDialog } from '../dialog';
 import { Person } from '../people';
 import { OutcomeLozenge } from '../result';
 
@@ -154,6 +155,31 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId 
   );
 }
 
+const BROAD_REFS = new Set(['*', '**', 'tag:*', 'tag:**']);
+
+/** What makes a grant wider than its form suggests: every ref, or another grant already open for the same place. */
+function grantRisks(form: GrantForm, active: GrantRow[]): string[] {
+  const broad = list(form.refs).filter((ref) => BROAD_REFS.has(ref));
+  const repository = form.repository.trim();
+  const overlapping = active.filter((row) => row.grant.repository === repository && row.grant.environments.some((env) => form.environments.includes(env)));
+  return [
+    ...(broad.length ? [`${broad.map((ref) => `“${ref}”`).join(' and ')} matches every ${broad.some((ref) => ref.startsWith('tag:')) ? 'tag' : 'branch'}: any run of ${repository || 'the repository'} could use the environments it opens.`] : []),
+    ...overlapping.map((row) => `${row.grant.id} already opens ${row.grant.environments.filter((env) => form.environments.includes(env)).join(', ')} for ${repository} until ${new Date(row.grant.expires).toLocaleString()}.`),
+  ];
+}
+
+function RevokeDialog({ row, onConfirm, onCancel }: { row: GrantRow; onConfirm: () => void; onCancel: () => void }) {
+  const { grant } = row;
+  return (
+    <ConfirmDialog title={`Revoke grant ${grant.id}?`} confirmLabel={`Revoke ${grant.id}`} danger onConfirm={onConfirm} onCancel={onCancel}>
+      <p data-testid="revoke-summary">
+        {grant.id} lets runs of {grant.repository} on {grant.refs.join(', ')} use {grant.environments.join(', ')} until {new Date(grant.expires).toLocaleString()}. Revoking it
+        stops that from the next run on; a run already going keeps it.
+      </p>
+    </ConfirmDialog>
+  );
+}
+
 export function GrantsTab({ call, environments }: { call: Call; environments: string[] }) {
   const [view, setView] = useState<GrantsView>();
   const [loadedAt, setLoadedAt] = useState(0);
@@ -177,6 +203,10 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
   const active = useMemo(() => view?.grants.filter(inForce) ?? [], [view]);
   const past = useMemo(() => view?.grants.filter((row) => !inForce(row)) ?? [], [view]);
 
+  const [revoking, setRevoking] = useState<GrantRow>();
+  const [acknowledged, setAcknowledged] = useState(false);
+  const risks = grantRisks(form, active);
+
   const missing = [
     !form.id.trim() && 'an id',
     form.reason.trim().length < 10 && 'a reason of at least 10 characters',
@@ -184,6 +214,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
     list(form.refs).length === 0 && 'at least one branch or tag glob',
     form.environments.length === 0 && 'at least one environment',
     form.rules.length === 0 && 'at least one rule to waive',
+    risks.length > 0 && !acknowledged && 'your acknowledgement of the warning above',
   ].filter((item): item is string => Boolean(item));
 
   const create = async () => {
@@ -209,10 +240,12 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
     setError(undefined);
     setNote(`Granted ${result.grant.id}: the next run of ${result.grant.repository} on ${result.grant.refs.join(', ')} may use ${result.grant.environments.join(', ')} until ${new Date(result.grant.expires).toLocaleString()}.`);
     setForm(EMPTY_FORM);
+    setAcknowledged(false);
     await load();
   };
 
   const revoke = async (id: string) => {
+    setRevoking(undefined);
     const result = await call<{ revoked: GrantRow }>('revokeGrant', { id });
     if (!result.ok) {
       setError(result.error);
@@ -251,7 +284,8 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       ) : null}
       {note ? <p role="status">{note}</p> : null}
       {view?.notice ? <p className="hint">{view.notice}</p> : null}
-      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} onRetry={retry} testId="active-grants" />
+      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={(id) => setRevoking(active.find((row) => row.grant.id === id))} onRetry={retry} testId="active-grants" />
+      {revoking ? <RevokeDialog row={revoking} onConfirm={() => revoke(revoking.grant.id)} onCancel={() => setRevoking(undefined)} /> : null}
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
@@ -321,6 +355,18 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             </label>
             <Textfield id="grant-creators" value={form.creators} placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}" onChange={(e) => setForm({ ...form, creators: (e.target as HTMLInputElement).value })} />
           </div>
+          {risks.length ? (
+            <SectionMessage appearance="warning" title="This grant opens more than one incident needs">
+              <ul data-testid="grant-risks">
+                {risks.map((risk) => (
+                  <li key={risk}>{risk}</li>
+                ))}
+              </ul>
+              <label className="check">
+                <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I have read the warning and want this grant as it is
+              </label>
+            </SectionMessage>
+          ) : null}
           <p className="hint" aria-live="polite">
             {missing.length ? `Still needed: ${missing.join(', ')}.` : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
           </p>
@@ -331,7 +377,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
         </section>
       ) : null}
-      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={Boolean(view?.canEdit)} onRevoke={revoke} onRetry={retry} testId="past-grants" />
+      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={Boolean(view?.canEdit)} onRevoke={(id) => setRevoking(view?.grants.find((row) => row.grant.id === id))} onRetry={retry} testId="past-grants" />
     </div>
   );
 }

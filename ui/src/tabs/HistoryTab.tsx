@@ -83,6 +83,11 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
                   )}
                   {entry.reason ? <span className="reason"> · reason: “{entry.reason}”</span> : null}
                   {entry.overriddenTests?.length ? <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span> : null}
+                  {entry.replaces ? (
+                    <span className="reason" data-testid="replaced">
+                      {' '}· replaced revision {entry.replaces.revision}’s changes to {entry.replaces.fields.join('; ')}
+                    </span>
+                  ) : null}
                 </span>
               ),
             },

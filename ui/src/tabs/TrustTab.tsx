@@ -126,7 +126,7 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
               </SectionMessage>
             ) : null}
             {text ? (
-              <pre className="code" aria-label={`${p.environment} ${what}`}>
+              <pre className="code" aria-label={`${p.environment} ${what}`} tabIndex={0}>
                 {text}
               </pre>
             ) : null}
