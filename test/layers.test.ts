@@ -169,10 +169,13 @@ describe('layers', () => {
   describe('the check itself (planted imports in an in-memory module graph)', () => {
     it('flags an upward and a sideways import, and accepts downward ones', () => {
       const planted: SourceFile[] = [
-        { file: 'src/engine/run.ts', text: "import { checkStep } from '../rules/oidc-role';\nimport { x } from './same';" },
+        { file: 'src/engine/run.ts', text: "import { c } from '../rules/oidc-role';\nimport { x } from './x';" },
         { file: 'src/storage/store.ts', text: "export { simulate } from '../simulate/simulate';" },
         { file: 'src/policy/load.ts', text: "const lazy = () => import('../engine/run');" },
-        { file: 'src/rules/ok.ts', text: "import type { Policy } from '../policy/schema';\nimport { glob } from '../primitives/glob';" },
+        {
+          file: 'src/rules/ok.ts',
+          text: "import type { P } from '../policy/schema';\nimport { g } from '../primitives/glob';"
+        },
         { file: 'src/index.ts', text: "import { createProvider } from './provider/handler';" },
       ];
       expect(srcViolations(planted)).toEqual([
