@@ -30,6 +30,13 @@ export interface TrustCheckResult {
   readonly inputs: { readonly label: string; readonly kind: DeployedKind }[];
 }
 
+const KIND_LABEL: Record<DeployedKind, string> = {
+  'aws-role': 'an AWS IAM role',
+  'gcp-provider': 'a GCP workload identity provider',
+  'gcp-iam-policy': "a GCP service account's IAM policy",
+  'vault-role': 'a Vault role',
+};
+
 /** The commands whose output the check reads, per cloud: said in every refusal. */
 export const DEPLOYED_COMMANDS: Record<TrustArtifact['provider'], string> = {
   aws: '`aws iam get-role --role-name NAME --output json`',
@@ -75,13 +82,14 @@ function one(parsed: readonly Parsed[], kind: DeployedKind, provider: TrustArtif
   const others = parsed.filter((p) => !p.kind.startsWith(provider === 'gcp' ? 'gcp' : kind));
   if (others.length)
     throw new TrustCheckInputError(
-      `${others.map((p) => `${p.label} is a ${p.kind.replace('-', ' ')}`).join('; ')}, but this environment uses ` +
+      `${others.map((p) => `${p.label} is ${KIND_LABEL[p.kind]}`).join('; ')}, but this environment uses ` +
         `${provider === 'aws' ? 'AWS' : provider === 'gcp' ? 'GCP' : 'Vault'}; pass the output of ${DEPLOYED_COMMANDS[provider]}`,
     );
   if (matching.length !== 1)
     throw new TrustCheckInputError(
-      `${matching.length ? `${matching.length} documents of the same kind (${matching.map((p) => p.label).join(', ')})` : `no ${kind.replace('-', ' ')}`} ` +
-        `among the deployed JSON; pass the output of ${DEPLOYED_COMMANDS[provider]} once each`,
+      `${matching.length ? `${matching.length} documents` : 'none'} of the deployed JSON ` +
+        `${matching.length ? `(${matching.map((p) => p.label).join(', ')}) are` : 'is'} ${KIND_LABEL[kind]}; ` +
+        `pass the output of ${DEPLOYED_COMMANDS[provider]} once each`,
     );
   return matching[0];
 }

@@ -121,7 +121,7 @@ describe('trust check: AWS (aws iam get-role)', () => {
     other.Role.Arn = 'arn:aws:iam::111111111111:role/someone-else';
     expect(() => check(other)).toThrow(/is the role arn:aws:iam::111111111111:role\/someone-else, but this environment's steps assume/);
     expect(() => check({ Role: { RoleName: 'x' } })).toThrow(/no trust policy in it; pass what `aws iam get-role/);
-    expect(() => check(fixture('vault-role.json'))).toThrow(/role.json is a vault role, but this environment uses AWS/);
+    expect(() => check(fixture('vault-role.json'))).toThrow(/role.json is a Vault role, but this environment uses AWS/);
   });
 });
 
@@ -182,7 +182,7 @@ describe('trust check: GCP (providers describe + service-accounts get-iam-policy
   });
 
   it('needs both documents, of this provider', () => {
-    expect(() => checkTrust(staging, [input('provider.json', fixture('gcp-provider.json'))])).toThrow(/no gcp iam-policy among the deployed JSON; pass the output of/);
+    expect(() => checkTrust(staging, [input('provider.json', fixture('gcp-provider.json'))])).toThrow(/none of the deployed JSON is a GCP service account's IAM policy; pass the output of/);
     const other = fixture('gcp-provider.json');
     other.name = 'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod';
     expect(() => check(other)).toThrow(/provider.json describes .*acme-prod, but this environment uses .*acme-staging/);
@@ -248,7 +248,7 @@ describe('trust check: unusable input', () => {
   it('refuses no input, two roles, and an environment without an identity', () => {
     expect(() => checkTrust(prod, [])).toThrow(/no deployed JSON given; pass the output of `aws iam get-role/);
     const role = input('a.json', fixture('aws-get-role.json'));
-    expect(() => checkTrust(prod, [role, { ...role, label: 'b.json' }])).toThrow(/2 documents of the same kind \(a.json, b.json\)/);
+    expect(() => checkTrust(prod, [role, { ...role, label: 'b.json' }])).toThrow(/2 documents of the deployed JSON \(a.json, b.json\) are an AWS IAM role/);
     expect(() => checkTrust({ environment: 'x', error: 'Environment "x" has no OIDC identity.' }, [role])).toThrow('no OIDC identity');
   });
 });
