@@ -23,7 +23,8 @@ const ALLOWED: ReadonlyArray<readonly [file: string, name: string, lines: number
   ['src/provider/handler.ts', 'createProvider', 84],
   ['src/rules/oidc-role.ts', 'checkStep', 119],
   ['src/settings/grant-handlers.ts', 'createGrantHandlers', 126],
-  ['src/settings/handlers.ts', 'createHandlers', 296],
+  // 295 lines when issue 20 counted it, one more for registering the trust check's handler.
+  ['src/settings/handlers.ts', 'createHandlers', 297],
   ['src/storage/memory-entities.ts', 'createMemoryEntities', 119],
   ['ui/src/App.tsx', 'App', 333],
   ['ui/src/dialogs.tsx', 'Dialogs', 90],

@@ -10,6 +10,7 @@ import type { StatsView } from '../storage/rollup';
 import type { PolicyTest } from '../storage/policy-tests';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
+import type { TrustCheckResult } from '../trust/check';
 
 export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket';
 
@@ -102,6 +103,13 @@ export interface TrustPolicyView {
   readonly text?: string;
   readonly warnings: string[];
   readonly error?: string;
+}
+
+/** The Trust tab's comparison of deployed JSON with the generated artifact (`trustCheck`). */
+export interface TrustCheckView {
+  readonly result: TrustCheckResult;
+  /** "the unsaved policy in the editor", or the saved revision compared with. */
+  readonly policySource: string;
 }
 
 export type DecisionsView = DecisionPage;

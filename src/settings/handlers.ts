@@ -32,6 +32,7 @@ import { weakenings } from '../policy/weakening';
 import { passthroughSteps } from './passthrough';
 import { createNameLookup, DisplayNamesPayload, type FetchUser } from './people';
 import { createGrantHandlers } from './grant-handlers';
+import { createTrustCheckHandlers } from './trust-check-handlers';
 import type { BypassView, CsvView, DecisionStatsView, DecisionsView, HistoryEntry, PolicyTestOutcome, PolicyView, PreviewView, SavedView, TrustPolicyView } from './api';
 import { decisionsCsv, decisionsCsvHeader } from './csv';
 import type { AdminCheck, Identity } from './identity';
@@ -290,6 +291,7 @@ export function createHandlers(deps: HandlerDependencies) {
   return {
     ...createScopeHandlers(deps, kit),
     ...createGrantHandlers({ ...deps, grantRuns: grantRunsFromLog(decisionQuery) }),
+    ...createTrustCheckHandlers(kit),
 
     getPolicy: handler<PolicyView>(async (identity, payload) => {
       parsePayload(Payloads.none, payload);

@@ -63,8 +63,45 @@ interface Parsed {
   readonly value: unknown;
 }
 
-function parseAll(deployed: readonly DeployedInput[], provider: TrustArtifact['provider']): Parsed[] {
-  if (!deployed.length) throw new TrustCheckInputError(`no deployed JSON given; pass the output of ${DEPLOYED_COMMANDS[provider]}`);
+/**
+ * The JSON documents of one input, one after another (`cat provider.json policy.json`, or two pasted
+ * into one field). Text that is not a sequence of objects and lists stays whole, for JSON.parse to
+ * say what is wrong with it.
+ */
+export function splitJsonDocuments(text: string): string[] {
+  const documents: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    if (text[i] !== '{' && text[i] !== '[') return [text];
+    const start = i;
+    let depth = 0;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const char = text[i];
+      if (inString) {
+        if (char === '\\') i++;
+        else if (char === '"') inString = false;
+      } else if (char === '"') inString = true;
+      else if (char === '{' || char === '[') depth++;
+      else if ((char === '}' || char === ']') && --depth === 0) break;
+    }
+    if (depth !== 0) return [text];
+    documents.push(text.slice(start, ++i));
+  }
+  return documents.length ? documents : [text];
+}
+
+function parseAll(inputs: readonly DeployedInput[], provider: TrustArtifact['provider']): Parsed[] {
+  if (!inputs.length) throw new TrustCheckInputError(`no deployed JSON given; pass the output of ${DEPLOYED_COMMANDS[provider]}`);
+  const deployed = inputs.flatMap(({ label, text }) => {
+    const documents = splitJsonDocuments(text);
+    return documents.map((document, index) => ({
+      label: documents.length > 1 ? `${label} (document ${index + 1})` : label,
+      text: document,
+    }));
+  });
   return deployed.map(({ label, text }) => {
     const value = parseDeployedJson(text, label);
     const kind = deployedKind(value);

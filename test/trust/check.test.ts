@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePolicyText } from '../../src/policy/text';
 import { trustArtifacts, type EnvironmentTrust } from '../../src/trust/artifacts';
-import { checkTrust, TrustCheckInputError, type DeployedInput, type TrustCheckResult } from '../../src/trust/check';
+import { checkTrust, splitJsonDocuments, TrustCheckInputError, type DeployedInput, type TrustCheckResult } from '../../src/trust/check';
 import { conditionClauses } from '../../src/trust/check-gcp';
 import { vaultSeconds } from '../../src/trust/check-vault';
 import { globCovers, rangesOutside } from '../../src/trust/check-common';
@@ -179,6 +179,18 @@ describe('trust check: GCP (providers describe + service-accounts get-iam-policy
       'attribute.branch': 'assertion.branchName',
     });
     expect(clauses.map((c) => [c.claim, c.literals])).toEqual([['repositoryUuid', ['{r}']], ['branchName', ['main']]]);
+  });
+
+  it('reads both documents from one input, one after the other', () => {
+    const both = `${JSON.stringify(fixture('gcp-provider.json'), null, 2)}\n${JSON.stringify(fixture('gcp-iam-policy.json'))}`;
+    const result = checkTrust(staging, [{ label: 'pasted JSON', text: both }]);
+    expect(result.verdict).toBe('as strict');
+    expect(result.inputs).toEqual([
+      { label: 'pasted JSON (document 1)', kind: 'gcp-provider' },
+      { label: 'pasted JSON (document 2)', kind: 'gcp-iam-policy' },
+    ]);
+    expect(splitJsonDocuments('{"a": "}{"} [1]')).toEqual(['{"a": "}{"}', '[1]']);
+    expect(splitJsonDocuments('{"a": 1} trailing')).toEqual(['{"a": 1} trailing']);
   });
 
   it('needs both documents, of this provider', () => {
