@@ -15,13 +15,14 @@ import { grants } from './suites/grants';
 import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
 import { scopes } from './suites/scopes';
-import { trust } from './suites/trust';
+import { trust, trustCheck } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
 
 const SUITES: Record<string, Suite> = {
   core,
   scopes,
   trust,
+  'trust-check': trustCheck,
   grants,
   decisions,
   'admin-trust': adminTrust,
