@@ -121,7 +121,8 @@ Options:
 Exit status: 0 printed, 2 unusable policy or options.
 `;
 
-export const TRUST_CHECK_HELP = `Usage: pipeline-guard trust-check <policy> --env NAME --deployed FILE|- [--deployed FILE]
+export const TRUST_CHECK_HELP = `Usage:
+  pipeline-guard trust-check <policy> --env NAME --deployed FILE|- [--deployed FILE]
          --workspace SLUG --workspace-uuid UUID [options]
 
 Compares the trust deployed in the cloud with what \`trust-policy\` generates for the environment, and

@@ -392,7 +392,10 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
 function trustCheckEntry(policy: Policy, values: Values, environment: string): EnvironmentTrust {
   const missing = ['workspace', 'workspace-uuid'].filter((key) => text(values, key) === undefined);
   if (missing.length)
-    throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}: the check compares against this workspace's issuer and audience`);
+    throw new UsageError(
+      `missing ${missing.map((m) => `--${m}`).join(', ')}: ` +
+        "the check compares against this workspace's issuer and audience",
+    );
   const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
   try {
     return trustArtifacts(policy, {
@@ -424,10 +427,12 @@ async function trustCheckCommand(args: string[], io: CliIo): Promise<number> {
   const format = formatOption(text(values, 'format'));
   const loaded = await loadPolicy(io, oneFile(positionals, 'policy file'));
   const environment = text(values, 'env');
-  if (environment === undefined) throw new UsageError('missing --env NAME: the environment whose deployed trust to check');
+  if (environment === undefined)
+    throw new UsageError('missing --env NAME: the environment whose deployed trust to check');
   const files = Array.isArray(values.deployed) ? (values.deployed as string[]) : [];
   if (!files.length) throw new UsageError('missing --deployed FILE: the JSON the cloud\'s CLI printed (see --help)');
-  if (files.filter((file) => file === '-').length > 1) throw new UsageError('only one --deployed can read standard input');
+  if (files.filter((file) => file === '-').length > 1)
+    throw new UsageError('only one --deployed can read standard input');
   const entry = trustCheckEntry(loaded.policy, values, environment);
   const deployed: DeployedInput[] = await Promise.all(files.map((file) => readInput(io, file)));
   let result;

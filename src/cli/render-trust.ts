@@ -6,7 +6,9 @@ import type { Palette } from './render';
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function renderFinding(item: TrustFinding, style: Palette): string[] {
-  const label = { weaker: style.red('weaker  '), stronger: style.green('stronger'), note: style.dim('note    ') }[item.verdict];
+  const label = { weaker: style.red('weaker  '), stronger: style.green('stronger'), note: style.dim('note    ') }[
+    item.verdict
+  ];
   return [
     `${label}  ${style.bold(item.dimension)}  ${item.where}`,
     `          ${item.message}`,
@@ -24,7 +26,8 @@ export function renderTrustCheck(result: TrustCheckResult, style: Palette): stri
     result.verdict === 'weaker'
       ? style.red(`WEAKER than Pipeline Guard generates: ${plural(weaker, 'condition')} missing or weaker.`)
       : style.green(
-          `At least as strict as Pipeline Guard generates${stronger ? ` (${plural(stronger, 'condition')} stricter)` : ''}.`,
+          `At least as strict as Pipeline Guard ` +
+            `generates${stronger ? ` (${plural(stronger, 'condition')} stricter)` : ''}.`,
         );
   const lines = [heading, verdict];
   if (result.findings.length) lines.push('', ...result.findings.flatMap((item) => renderFinding(item, style)));

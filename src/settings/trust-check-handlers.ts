@@ -29,7 +29,9 @@ export function createTrustCheckHandlers(kit: HandlerKit) {
         .array(
           z.strictObject({
             label: z.string().trim().min(1).max(200),
-            text: z.string().max(MAX_DEPLOYED_TEXT, `each deployed document is limited to ${MAX_DEPLOYED_TEXT / 1024} KiB`),
+            text: z
+              .string()
+              .max(MAX_DEPLOYED_TEXT, `each deployed document is limited to ${MAX_DEPLOYED_TEXT / 1024} KiB`),
           }),
         )
         .min(1, 'paste or upload the JSON the cloud printed')
@@ -45,7 +47,10 @@ export function createTrustCheckHandlers(kit: HandlerKit) {
       const input = kit.parsePayload(payloadSchema, payload);
       const { policy, source } = await kit.policyFor(input as Draft);
       if (!policy)
-        return kit.refuse({ code: 'not-found', message: 'There is no policy yet, so there is nothing to compare with. Write and save a policy first.' });
+        return kit.refuse({
+          code: 'not-found',
+          message: 'There is no policy yet, so there is nothing to compare with. Write and save a policy first.',
+        });
       try {
         const [entry] = trustArtifacts(policy, {
           environment: input.environment,

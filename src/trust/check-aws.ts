@@ -32,7 +32,10 @@ const LIKE = new Set(['stringlike', 'foranyvalue:stringlike']);
 const IP = new Set(['ipaddress']);
 
 /** The policy document `aws iam get-role` printed: an object, or the API's URL-encoded JSON string. */
-export function awsPolicyDocument(value: unknown, label: string): { document: Record<string, unknown>; roleArn?: string } {
+export function awsPolicyDocument(
+  value: unknown,
+  label: string,
+): { document: Record<string, unknown>; roleArn?: string } {
   const role = isRecord(value) && isRecord(value.Role) ? value.Role : undefined;
   let document: unknown = role ? role.AssumeRolePolicyDocument : value;
   if (typeof document === 'string') {
@@ -115,16 +118,42 @@ function audienceFindings(statement: Statement, at: string, gen: Generated): Tru
   const all = admitted(values);
   if (!all.length)
     return [
-      finding('weaker', 'audience', `${at}.Condition`, `has no \`${gen.issuerPath}:aud\` condition${values.loose.length ? ` that always applies (${values.loose.join(', ')} does not)` : ''}: a token minted for any audience is accepted; Pipeline Guard generates ${quoteList(gen.audiences)}.`, `${FIX}: StringEquals on the audience.`),
+      finding(
+        'weaker',
+        'audience',
+        `${at}.Condition`,
+        `has no \`${gen.issuerPath}:aud\` ` +
+          `condition${values.loose.length ? ` that always applies (${values.loose.join(', ')} does not)` : ''}: a ` +
+          `token minted for any audience is accepted; Pipeline Guard generates ${quoteList(gen.audiences)}.`,
+        `${FIX}: StringEquals on the audience.`,
+      ),
     ];
   const wild = values.patterns.filter((p) => hasWildcard(p) && !gen.audiences.includes(p));
   const foreign = all.filter((value) => !wild.includes(value) && !gen.audiences.includes(value));
   const out: TrustFinding[] = [];
   if (wild.some((p) => /workspace\/[^/]*[*?]/.test(p) || p === '*'))
-    out.push(finding('weaker', 'workspace', `${at}.Condition`, `accepts the audience pattern ${quoteList(wild)}, which admits tokens minted for any workspace; Pipeline Guard generates ${quoteList(gen.audiences)}.`, `${FIX}: the workspace's exact audience.`));
+    out.push(
+      finding(
+        'weaker',
+        'workspace',
+        `${at}.Condition`,
+        `accepts the audience pattern ${quoteList(wild)}, which admits tokens minted for any workspace; Pipeline ` +
+          `Guard generates ${quoteList(gen.audiences)}.`,
+        `${FIX}: the workspace's exact audience.`,
+      ),
+    );
   else if (wild.length) foreign.push(...wild);
   if (foreign.length)
-    out.push(finding('weaker', 'audience', `${at}.Condition`, `accepts the audience ${quoteList(foreign)}, which Pipeline Guard does not generate (${quoteList(gen.audiences)}).`, `${FIX}: only the generated audience.`));
+    out.push(
+      finding(
+        'weaker',
+        'audience',
+        `${at}.Condition`,
+        `accepts the audience ${quoteList(foreign)}, which Pipeline Guard does not generate ` +
+          `(${quoteList(gen.audiences)}).`,
+        `${FIX}: only the generated audience.`,
+      ),
+    );
   return out;
 }
 
@@ -132,43 +161,130 @@ function repositoryFindings(statement: Statement, at: string, gen: Generated): T
   const values = keyValues(statement.Condition, `${gen.issuerPath}:sub`);
   const subs = admitted(values);
   if (!subs.length)
-    return [finding('weaker', 'repository', `${at}.Condition`, `has no \`${gen.issuerPath}:sub\` condition: a step of any repository in the workspace can assume the role${gen.subs.length ? `; Pipeline Guard generates ${quoteList(gen.subs)}` : ''}.`, `${FIX} with --repository-uuid (and --deployment-environment-uuid): StringLike on \`sub\`.`)];
+    return [
+      finding(
+        'weaker',
+        'repository',
+        `${at}.Condition`,
+        `has no \`${gen.issuerPath}:sub\` condition: a step of any repository in the workspace can assume the ` +
+          `role${gen.subs.length ? `; Pipeline Guard generates ${quoteList(gen.subs)}` : ''}.`,
+        `${FIX} with --repository-uuid (and --deployment-environment-uuid): StringLike on \`sub\`.`,
+      ),
+    ];
   const out: TrustFinding[] = [];
   const wildRepo = subs.filter((sub) => hasWildcard(sub.split(':')[0]));
-  const uncovered = subs.filter((sub) => !wildRepo.includes(sub) && gen.subs.length > 0 && !gen.subs.some((g) => globCovers(g, sub)));
+  const uncovered = subs.filter(
+    (sub) => !wildRepo.includes(sub) && gen.subs.length > 0 && !gen.subs.some((g) => globCovers(g, sub)),
+  );
   if (wildRepo.length)
-    out.push(finding('weaker', 'repository', `${at}.Condition`, `\`sub\` ${quoteList(wildRepo)} has a wildcard repository: a step of any repository in the workspace can assume the role.`, `${FIX}: one \`sub\` pattern per repository UUID (--repository-uuid).`));
+    out.push(
+      finding(
+        'weaker',
+        'repository',
+        `${at}.Condition`,
+        `\`sub\` ${quoteList(wildRepo)} has a wildcard repository: a step of any repository in the workspace can ` +
+          `assume the role.`,
+        `${FIX}: one \`sub\` pattern per repository UUID (--repository-uuid).`,
+      ),
+    );
   for (const sub of uncovered) {
     const sameRepo = gen.subs.some((g) => g.split(':')[0] === sub.split(':')[0]);
-    out.push(finding('weaker', sameRepo ? 'deployment environment' : 'repository', `${at}.Condition`, sameRepo ? `\`sub\` "${sub}" admits deployment environments (or non-deployment steps) that Pipeline Guard's ${quoteList(gen.subs)} does not.` : `\`sub\` "${sub}" admits a repository that Pipeline Guard does not generate (${quoteList(gen.subs)}).`, `${FIX}.`));
+    out.push(
+      finding(
+        'weaker',
+        sameRepo ? 'deployment environment' : 'repository',
+        `${at}.Condition`,
+        sameRepo
+          ? `\`sub\` "${sub}" admits deployment environments (or non-deployment steps) that Pipeline Guard's ` +
+              `${quoteList(gen.subs)} does not.`
+          : `\`sub\` "${sub}" admits a repository that Pipeline Guard does not generate (${quoteList(gen.subs)}).`,
+        `${FIX}.`,
+      ),
+    );
   }
   if (!out.length && gen.subs.length && gen.subs.some((g) => !subs.some((sub) => globCovers(sub, g))))
-    out.push(finding('stronger', 'repository', `${at}.Condition`, `\`sub\` is limited to ${quoteList(subs)}, narrower than the generated ${quoteList(gen.subs)}.`));
+    out.push(
+      finding(
+        'stronger',
+        'repository',
+        `${at}.Condition`,
+        `\`sub\` is limited to ${quoteList(subs)}, narrower than the generated ${quoteList(gen.subs)}.`,
+      ),
+    );
   if (!out.length && !gen.subs.length)
-    out.push(finding('stronger', 'repository', `${at}.Condition`, `\`sub\` is limited to ${quoteList(subs)}; the generated policy (no --repository-uuid) is not.`));
+    out.push(
+      finding(
+        'stronger',
+        'repository',
+        `${at}.Condition`,
+        `\`sub\` is limited to ${quoteList(subs)}; the generated policy (no --repository-uuid) is not.`,
+      ),
+    );
   return out;
 }
 
 function networkFindings(statement: Statement, at: string, gen: Generated): TrustFinding[] {
   const kinds = [
     { key: 'aws:SourceIp', generated: gen.cidrs, outside: (d: string[]) => rangesOutside(d, gen.cidrs) },
-    { key: 'aws:SourceVpce', generated: gen.endpoints, outside: (d: string[]) => d.filter((v) => !gen.endpoints.includes(v)) },
+    {
+      key: 'aws:SourceVpce',
+      generated: gen.endpoints,
+      outside: (d: string[]) => d.filter((v) => !gen.endpoints.includes(v)),
+    },
     { key: 'aws:SourceVpc', generated: gen.vpcs, outside: (d: string[]) => d.filter((v) => !gen.vpcs.includes(v)) },
   ].map((kind) => ({ ...kind, deployed: admitted(keyValues(statement.Condition, kind.key)) }));
   const present = kinds.filter((kind) => kind.deployed.length);
-  const expected = kinds.filter((kind) => kind.generated.length).map((kind) => `${kind.key} ${quoteList(kind.generated)}`);
+  const expected = kinds
+    .filter((kind) => kind.generated.length)
+    .map((kind) => `${kind.key} ${quoteList(kind.generated)}`);
   if (!expected.length)
-    return present.length ? [finding('stronger', 'network', `${at}.Condition`, `limits the source network (${present.map((k) => k.key).join(', ')}); the policy names no runner network.`)] : [];
+    return present.length
+      ? [
+          finding(
+            'stronger',
+            'network',
+            `${at}.Condition`,
+            `limits the source network (${present.map((k) => k.key).join(', ')}); the policy names no runner network.`,
+          ),
+        ]
+      : [];
   if (!present.length)
-    return [finding('weaker', 'network', `${at}.Condition`, `has no network condition: a token from any runner on any network can assume the role; Pipeline Guard generates ${expected.join(' or ')}.`, `${FIX}: the runners' network as aws:SourceIp, aws:SourceVpce or aws:SourceVpc.`)];
+    return [
+      finding(
+        'weaker',
+        'network',
+        `${at}.Condition`,
+        `has no network condition: a token from any runner on any network can assume the role; Pipeline Guard ` +
+          `generates ${expected.join(' or ')}.`,
+        `${FIX}: the runners' network as aws:SourceIp, aws:SourceVpce or aws:SourceVpc.`,
+      ),
+    ];
   // IAM ANDs a statement's keys: one key wholly inside the runners' network is enough.
   const inside = present.filter((kind) => kind.outside(kind.deployed).length === 0);
   if (inside.length) {
     const narrower = inside.some((kind) => kind.generated.some((g) => !kind.deployed.includes(g)));
-    return narrower ? [finding('stronger', 'network', `${at}.Condition`, `admits only ${inside.map((k) => `${k.key} ${quoteList(k.deployed)}`).join(' and ')}, part of the runners' network (${expected.join(' or ')}).`)] : [];
+    return narrower
+      ? [
+          finding(
+            'stronger',
+            'network',
+            `${at}.Condition`,
+            `admits only ${inside.map((k) => `${k.key} ${quoteList(k.deployed)}`).join(' and ')}, part of the ` +
+              `runners' network (${expected.join(' or ')}).`,
+          ),
+        ]
+      : [];
   }
   const extra = present.map((kind) => `${kind.key} ${quoteList(kind.outside(kind.deployed))}`).join(' and ');
-  return [finding('weaker', 'network', `${at}.Condition`, `admits ${extra}, outside the runners' network (${expected.join(' or ')}).`, `${FIX}: only the runners' network.`)];
+  return [
+    finding(
+      'weaker',
+      'network',
+      `${at}.Condition`,
+      `admits ${extra}, outside the runners' network (${expected.join(' or ')}).`,
+      `${FIX}: only the runners' network.`,
+    ),
+  ];
 }
 
 function principalsOf(statement: Statement): string[] {
@@ -184,19 +300,52 @@ function statementFindings(statement: Statement, index: number, gen: Generated):
   if (statement.Effect === 'Deny')
     return [finding('stronger', 'other', at, 'is a Deny statement: it can only refuse more (not compared in detail).')];
   if (statement.NotPrincipal !== undefined || statement.NotAction !== undefined)
-    return [finding('weaker', 'identity provider', at, 'allows with NotPrincipal or NotAction: it admits every principal or action it does not name, which cannot be shown to be as strict.', `${FIX}: Principal and Action.`)];
+    return [
+      finding(
+        'weaker',
+        'identity provider',
+        at,
+        'allows with NotPrincipal or NotAction: it admits every principal or action it does not name, which cannot ' +
+          'be shown to be as strict.',
+        `${FIX}: Principal and Action.`,
+      ),
+    ];
   const principals = principalsOf(statement);
   const webIdentity = coversWebIdentity(statement.Action);
   if (principals.includes('*'))
-    return [finding('weaker', 'identity provider', `${at}.Principal`, 'allows any principal ("*"): tokens of any identity provider, and any AWS identity, can assume the role.', `${FIX}: the workspace's Bitbucket OIDC provider as the only principal.`)];
+    return [
+      finding(
+        'weaker',
+        'identity provider',
+        `${at}.Principal`,
+        'allows any principal ("*"): tokens of any identity provider, and any AWS identity, can assume the role.',
+        `${FIX}: the workspace's Bitbucket OIDC provider as the only principal.`,
+      ),
+    ];
   const ours = principals.includes(gen.provider);
   const foreign = principals.filter((p) => p.includes(':oidc-provider/') && p !== gen.provider);
   const out: TrustFinding[] = [];
   if (foreign.length && webIdentity)
-    out.push(finding('weaker', 'identity provider', `${at}.Principal`, `also trusts ${quoteList(foreign)}: tokens that identity provider issues can assume the role, and Pipeline Guard guards none of them.`, `${FIX}: only ${gen.provider}.`));
+    out.push(
+      finding(
+        'weaker',
+        'identity provider',
+        `${at}.Principal`,
+        `also trusts ${quoteList(foreign)}: tokens that identity provider issues can assume the role, and Pipeline ` +
+          `Guard guards none of them.`,
+        `${FIX}: only ${gen.provider}.`,
+      ),
+    );
   if (!ours || !webIdentity) {
     if (!out.length && principals.length)
-      out.push(finding('note', 'other', at, `lets ${quoteList(principals)} assume the role by other means; this check compares only Bitbucket's way in.`));
+      out.push(
+        finding(
+          'note',
+          'other',
+          at,
+          `lets ${quoteList(principals)} assume the role by other means; this check compares only Bitbucket's way in.`,
+        ),
+      );
     return out;
   }
   return [
@@ -216,7 +365,12 @@ function extraConditionFindings(statement: Statement, at: string, gen: Generated
     Object.keys(isRecord(block) ? block : {})
       .filter((key) => !known.some((k) => k.toLowerCase() === key.toLowerCase()))
       .map((key) =>
-        finding('stronger', 'other', `${at}.Condition.${operator}`, `adds a condition on ${key}, which can only narrow it.`),
+        finding(
+          'stronger',
+          'other',
+          `${at}.Condition.${operator}`,
+          `adds a condition on ${key}, which can only narrow it.`,
+        ),
       ),
   );
 }
@@ -229,13 +383,24 @@ export interface AwsCheck {
 export function checkAws(artifact: AwsTrust, value: unknown, label: string): AwsCheck {
   const { document, roleArn } = awsPolicyDocument(value, label);
   if (roleArn && roleArn !== artifact.roleArn)
-    throw new TrustCheckInputError(`${label} is the role ${roleArn}, but this environment's steps assume ${artifact.roleArn}; pass that role's \`aws iam get-role\` output`);
+    throw new TrustCheckInputError(
+      `${label} is the role ${roleArn}, but this environment's steps assume ${artifact.roleArn}; pass that role's ` +
+        `\`aws iam get-role\` output`,
+    );
   const gen = generatedOf(artifact);
   const statements = statementsOf(document, label);
   const findings = statements.flatMap((statement, index) => statementFindings(statement, index, gen));
-  const waysIn = statements.filter((s) => s.Effect !== 'Deny' && principalsOf(s).includes(gen.provider) && coversWebIdentity(s.Action));
+  const waysIn = statements.filter(
+    (s) => s.Effect !== 'Deny' && principalsOf(s).includes(gen.provider) && coversWebIdentity(s.Action),
+  );
   if (!waysIn.length && !findings.some((f) => f.verdict === 'weaker'))
-    findings.push(finding('note', 'identity provider', 'Statement', `no statement lets ${gen.provider} assume the role, so steps of this environment cannot use it at all.`));
+    findings.push(
+      finding(
+        'note',
+        'identity provider',
+        'Statement',
+        `no statement lets ${gen.provider} assume the role, so steps of this environment cannot use it at all.`,
+      ),
+    );
   return { findings, ...(roleArn ? { deployedRole: roleArn } : {}) };
 }
-

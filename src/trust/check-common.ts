@@ -101,6 +101,8 @@ export function parseDeployedJson(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TrustCheckInputError(`${label} is not JSON (${(error as Error).message}); pass the JSON the cloud's CLI printed`);
+    throw new TrustCheckInputError(
+      `${label} is not JSON (${(error as Error).message}); pass the JSON the cloud's CLI printed`,
+    );
   }
 }

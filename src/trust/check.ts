@@ -5,7 +5,13 @@
  */
 import type { EnvironmentTrust, TrustArtifact } from './artifacts';
 import { checkAws } from './check-aws';
-import { isRecord, parseDeployedJson, TrustCheckInputError, type TrustDimension, type TrustFinding } from './check-common';
+import {
+  isRecord,
+  parseDeployedJson,
+  TrustCheckInputError,
+  type TrustDimension,
+  type TrustFinding,
+} from './check-common';
 import { checkGcp, gcpKindOf } from './check-gcp';
 import { checkVault } from './check-vault';
 
@@ -53,7 +59,8 @@ export function deployedKind(value: unknown): DeployedKind | undefined {
   const gcp = gcpKindOf(value);
   if (gcp) return gcp;
   const data = isRecord(value.data) ? value.data : value;
-  if (['bound_audiences', 'bound_claims', 'role_type', 'token_policies'].some((key) => key in data)) return 'vault-role';
+  if (['bound_audiences', 'bound_claims', 'role_type', 'token_policies'].some((key) => key in data))
+    return 'vault-role';
   return undefined;
 }
 
@@ -94,7 +101,8 @@ export function splitJsonDocuments(text: string): string[] {
 }
 
 function parseAll(inputs: readonly DeployedInput[], provider: TrustArtifact['provider']): Parsed[] {
-  if (!inputs.length) throw new TrustCheckInputError(`no deployed JSON given; pass the output of ${DEPLOYED_COMMANDS[provider]}`);
+  if (!inputs.length)
+    throw new TrustCheckInputError(`no deployed JSON given; pass the output of ${DEPLOYED_COMMANDS[provider]}`);
   const deployed = inputs.flatMap(({ label, text }) => {
     const documents = splitJsonDocuments(text);
     return documents.map((document, index) => ({
@@ -120,7 +128,8 @@ function one(parsed: readonly Parsed[], kind: DeployedKind, provider: TrustArtif
   if (others.length)
     throw new TrustCheckInputError(
       `${others.map((p) => `${p.label} is ${KIND_LABEL[p.kind]}`).join('; ')}, but this environment uses ` +
-        `${provider === 'aws' ? 'AWS' : provider === 'gcp' ? 'GCP' : 'Vault'}; pass the output of ${DEPLOYED_COMMANDS[provider]}`,
+        `${provider === 'aws' ? 'AWS' : provider === 'gcp' ? 'GCP' : 'Vault'}; pass the output of ` +
+        `${DEPLOYED_COMMANDS[provider]}`,
     );
   if (matching.length !== 1)
     throw new TrustCheckInputError(
@@ -160,7 +169,8 @@ const ORDER: Record<TrustFinding['verdict'], number> = { weaker: 0, stronger: 1,
 /** Compares; throws TrustCheckInputError when the deployed JSON cannot be used or the environment has no artifact. */
 export function checkTrust(entry: EnvironmentTrust, deployed: readonly DeployedInput[]): TrustCheckResult {
   const artifact = entry.artifact;
-  if (!artifact) throw new TrustCheckInputError(entry.error ?? `environment "${entry.environment}" has no trust artifact`);
+  if (!artifact)
+    throw new TrustCheckInputError(entry.error ?? `environment "${entry.environment}" has no trust artifact`);
   const parsed = parseAll(deployed, artifact.provider);
   const findings = findingsFor(artifact, parsed).sort((a, b) => ORDER[a.verdict] - ORDER[b.verdict]);
   return {

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePolicyText } from '../../src/policy/text';
 import { trustArtifacts, type EnvironmentTrust } from '../../src/trust/artifacts';
-import { checkTrust, splitJsonDocuments, TrustCheckInputError, type DeployedInput, type TrustCheckResult } from '../../src/trust/check';
+import {
+  checkTrust,
+  splitJsonDocuments,
+  TrustCheckInputError,
+  type DeployedInput,
+  type TrustCheckResult,
+} from '../../src/trust/check';
 import { conditionClauses } from '../../src/trust/check-gcp';
 import { vaultSeconds } from '../../src/trust/check-vault';
 import { globCovers, rangesOutside } from '../../src/trust/check-common';
@@ -71,10 +77,12 @@ describe('trust check: AWS (aws iam get-role)', () => {
     ]);
   });
 
-  it('fails with source addresses outside the runners\' network, or a network condition that may be absent', () => {
+  it("fails with source addresses outside the runners' network, or a network condition that may be absent", () => {
     const wide = role();
     statement(wide).Condition.IpAddress['aws:SourceIp'] = ['203.0.113.0/24'];
-    expect(weaker(check(wide))).toEqual([expect.objectContaining({ dimension: 'network', message: expect.stringContaining('"203.0.113.0/24"') })]);
+    expect(weaker(check(wide))).toEqual([
+      expect.objectContaining({ dimension: 'network', message: expect.stringContaining('"203.0.113.0/24"') }),
+    ]);
     const ifExists = role();
     const condition = statement(ifExists).Condition;
     condition.IpAddressIfExists = condition.IpAddress;
@@ -84,8 +92,12 @@ describe('trust check: AWS (aws iam get-role)', () => {
 
   it('fails with a wildcard repository in `sub`, or no `sub` at all', () => {
     const wildcard = role();
-    statement(wildcard).Condition.StringLike['api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub'] = '*';
-    expect(weaker(check(wildcard))).toEqual([expect.objectContaining({ dimension: 'repository', message: expect.stringContaining('wildcard repository') })]);
+    statement(wildcard).Condition.StringLike[
+      'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub'
+    ] = '*';
+    expect(weaker(check(wildcard))).toEqual([
+      expect.objectContaining({ dimension: 'repository', message: expect.stringContaining('wildcard repository') }),
+    ]);
     const none = role();
     delete statement(none).Condition.StringLike;
     expect(weaker(check(none))).toEqual([expect.objectContaining({ dimension: 'repository' })]);
@@ -95,13 +107,20 @@ describe('trust check: AWS (aws iam get-role)', () => {
     const doc = role();
     const key = 'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc';
     statement(doc).Condition.StringLike[`${key}:sub`] = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}:*';
-    statement(doc).Condition.StringEquals[`${key}:aud`] = ['ari:cloud:bitbucket::workspace/308ce669-576d-4fa7-b4d4-15e8171f0c8c', 'sts.amazonaws.com'];
+    statement(doc).Condition.StringEquals[`${key}:aud`] = [
+      'ari:cloud:bitbucket::workspace/308ce669-576d-4fa7-b4d4-15e8171f0c8c',
+      'sts.amazonaws.com',
+    ];
     doc.Role.AssumeRolePolicyDocument.Statement.push({
       Effect: 'Allow',
       Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' },
       Action: 'sts:AssumeRoleWithWebIdentity',
     });
-    expect(weaker(check(doc)).map((f) => f.dimension).sort()).toEqual(['audience', 'deployment environment', 'identity provider']);
+    expect(
+      weaker(check(doc))
+        .map((f) => f.dimension)
+        .sort(),
+    ).toEqual(['audience', 'deployment environment', 'identity provider']);
   });
 
   it('passes with an extra, stricter condition and a narrower network, and says so', () => {
@@ -119,7 +138,9 @@ describe('trust check: AWS (aws iam get-role)', () => {
   it('refuses another role, a document without a trust policy, and JSON of another cloud', () => {
     const other = role();
     other.Role.Arn = 'arn:aws:iam::111111111111:role/someone-else';
-    expect(() => check(other)).toThrow(/is the role arn:aws:iam::111111111111:role\/someone-else, but this environment's steps assume/);
+    expect(() => check(other)).toThrow(
+      /is the role arn:aws:iam::111111111111:role\/someone-else, but this environment's steps assume/,
+    );
     expect(() => check({ Role: { RoleName: 'x' } })).toThrow(/no trust policy in it; pass what `aws iam get-role/);
     expect(() => check(fixture('vault-role.json'))).toThrow(/role.json is a Vault role, but this environment uses AWS/);
   });
@@ -137,17 +158,32 @@ describe('trust check: GCP (providers describe + service-accounts get-iam-policy
 
   it('fails without the deployment-environment clause, and names it (GCP has no network condition)', () => {
     const provider = fixture('gcp-provider.json');
-    provider.attributeCondition = provider.attributeCondition.replace(/ && assertion\.deploymentEnvironmentUuid in \[[^\]]*\]/, '');
-    expect(weaker(check(provider))).toEqual([expect.objectContaining({ dimension: 'deployment environment', message: expect.stringContaining('has no clause on `deploymentEnvironmentUuid`') })]);
+    provider.attributeCondition = provider.attributeCondition.replace(
+      / && assertion\.deploymentEnvironmentUuid in \[[^\]]*\]/,
+      '',
+    );
+    expect(weaker(check(provider))).toEqual([
+      expect.objectContaining({
+        dimension: 'deployment environment',
+        message: expect.stringContaining('has no clause on `deploymentEnvironmentUuid`'),
+      }),
+    ]);
   });
 
   it('fails with a wildcard repository: no repository clause, or a binding for the whole pool', () => {
     const provider = fixture('gcp-provider.json');
-    provider.attributeCondition = provider.attributeCondition.replace(/ && assertion\.repositoryUuid in \[[^\]]*\]/, '');
+    provider.attributeCondition = provider.attributeCondition.replace(
+      / && assertion\.repositoryUuid in \[[^\]]*\]/,
+      '',
+    );
     expect(weaker(check(provider)).map((f) => f.dimension)).toEqual(['repository']);
     const pool = fixture('gcp-iam-policy.json');
-    pool.bindings[0].members = ['principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/bitbucket/*'];
-    expect(weaker(check(fixture('gcp-provider.json'), pool))).toEqual([expect.objectContaining({ dimension: 'binding', message: expect.stringContaining('every identity of the pool') })]);
+    pool.bindings[0].members = [
+      'principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/bitbucket/*',
+    ];
+    expect(weaker(check(fixture('gcp-provider.json'), pool))).toEqual([
+      expect.objectContaining({ dimension: 'binding', message: expect.stringContaining('every identity of the pool') }),
+    ]);
   });
 
   it('fails on a branch pattern it did not generate, an `||` at the top, or a mapping a token can choose', () => {
@@ -178,11 +214,15 @@ describe('trust check: GCP (providers describe + service-accounts get-iam-policy
       'attribute.repository_uuid': 'assertion.repositoryUuid',
       'attribute.branch': 'assertion.branchName',
     });
-    expect(clauses.map((c) => [c.claim, c.literals])).toEqual([['repositoryUuid', ['{r}']], ['branchName', ['main']]]);
+    expect(clauses.map((c) => [c.claim, c.literals])).toEqual([
+      ['repositoryUuid', ['{r}']],
+      ['branchName', ['main']],
+    ]);
   });
 
   it('reads both documents from one input, one after the other', () => {
-    const both = `${JSON.stringify(fixture('gcp-provider.json'), null, 2)}\n${JSON.stringify(fixture('gcp-iam-policy.json'))}`;
+    const provider = JSON.stringify(fixture('gcp-provider.json'), null, 2);
+    const both = `${provider}\n${JSON.stringify(fixture('gcp-iam-policy.json'))}`;
     const result = checkTrust(staging, [{ label: 'pasted JSON', text: both }]);
     expect(result.verdict).toBe('as strict');
     expect(result.inputs).toEqual([
@@ -194,7 +234,9 @@ describe('trust check: GCP (providers describe + service-accounts get-iam-policy
   });
 
   it('needs both documents, of this provider', () => {
-    expect(() => checkTrust(staging, [input('provider.json', fixture('gcp-provider.json'))])).toThrow(/none of the deployed JSON is a GCP service account's IAM policy; pass the output of/);
+    expect(() => checkTrust(staging, [input('provider.json', fixture('gcp-provider.json'))])).toThrow(
+      /none of the deployed JSON is a GCP service account's IAM policy; pass the output of/,
+    );
     const other = fixture('gcp-provider.json');
     other.name = 'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod';
     expect(() => check(other)).toThrow(/provider.json describes .*acme-prod, but this environment uses .*acme-staging/);
@@ -207,19 +249,32 @@ describe('trust check: Vault (vault read -format=json auth/<mount>/role/<name>)'
   const check = (value: unknown) => checkTrust(dev, [input('role.json', value)]);
 
   it('passes the role exactly as generated', () => {
-    expect(check(role())).toMatchObject({ provider: 'vault', verdict: 'as strict', findings: [], identity: 'dev-deploy (auth/jwt)' });
+    expect(check(role())).toMatchObject({
+      provider: 'vault',
+      verdict: 'as strict',
+      findings: [],
+      identity: 'dev-deploy (auth/jwt)',
+    });
   });
 
   it('fails without token_bound_cidrs, and names the network', () => {
     const value = role();
     delete value.data.token_bound_cidrs;
-    expect(weaker(check(value))).toEqual([expect.objectContaining({ dimension: 'network', where: 'data.token_bound_cidrs', message: expect.stringContaining('from any network') })]);
+    expect(weaker(check(value))).toEqual([
+      expect.objectContaining({
+        dimension: 'network',
+        where: 'data.token_bound_cidrs',
+        message: expect.stringContaining('from any network'),
+      }),
+    ]);
   });
 
   it('fails with a wildcard repository, and with a longer or default token lifetime', () => {
     const wildcard = role();
     wildcard.data.bound_claims.repositoryUuid = ['*'];
-    expect(weaker(check(wildcard))).toEqual([expect.objectContaining({ dimension: 'repository', message: expect.stringContaining('a wildcard repository') })]);
+    expect(weaker(check(wildcard))).toEqual([
+      expect.objectContaining({ dimension: 'repository', message: expect.stringContaining('a wildcard repository') }),
+    ]);
     const ttl = role();
     ttl.data.token_ttl = 0;
     ttl.data.token_max_ttl = 86400;
@@ -240,7 +295,13 @@ describe('trust check: Vault (vault read -format=json auth/<mount>/role/<name>)'
 
   it('reads the bare role payload and Vault durations', () => {
     expect(check(role().data).verdict).toBe('as strict');
-    expect([vaultSeconds('15m'), vaultSeconds('1h30m'), vaultSeconds(900), vaultSeconds('900'), vaultSeconds('soon')]).toEqual([900, 5400, 900, 900, undefined]);
+    expect([
+      vaultSeconds('15m'),
+      vaultSeconds('1h30m'),
+      vaultSeconds(900),
+      vaultSeconds('900'),
+      vaultSeconds('soon'),
+    ]).toEqual([900, 5400, 900, 900, undefined]);
   });
 });
 
@@ -251,7 +312,11 @@ describe('trust check: unusable input', () => {
     ['text that is not JSON', 'Role: x', /role.json is not JSON/],
     ['a JSON list', '[]', /is JSON, but not an IAM role, a GCP provider or IAM policy, or a Vault role/],
     ['a Statement of the wrong type', '{"Statement": 3}', /Statement must be an object or a list of them/],
-    ['a document that is not URL-encoded JSON', '{"Role": {"AssumeRolePolicyDocument": "%7Bnot"}}', /neither JSON nor URL-encoded JSON/],
+    [
+      'a document that is not URL-encoded JSON',
+      '{"Role": {"AssumeRolePolicyDocument": "%7Bnot"}}',
+      /neither JSON nor URL-encoded JSON/,
+    ],
   ])('refuses %s', (_what, text, message) => {
     expect(() => checkTrust(prod, [{ label: 'role.json', text }])).toThrow(TrustCheckInputError);
     expect(() => checkTrust(prod, [{ label: 'role.json', text }])).toThrow(message);
@@ -260,8 +325,12 @@ describe('trust check: unusable input', () => {
   it('refuses no input, two roles, and an environment without an identity', () => {
     expect(() => checkTrust(prod, [])).toThrow(/no deployed JSON given; pass the output of `aws iam get-role/);
     const role = input('a.json', fixture('aws-get-role.json'));
-    expect(() => checkTrust(prod, [role, { ...role, label: 'b.json' }])).toThrow(/2 documents of the deployed JSON \(a.json, b.json\) are an AWS IAM role/);
-    expect(() => checkTrust({ environment: 'x', error: 'Environment "x" has no OIDC identity.' }, [role])).toThrow('no OIDC identity');
+    expect(() => checkTrust(prod, [role, { ...role, label: 'b.json' }])).toThrow(
+      /2 documents of the deployed JSON \(a.json, b.json\) are an AWS IAM role/,
+    );
+    expect(() => checkTrust({ environment: 'x', error: 'Environment "x" has no OIDC identity.' }, [role])).toThrow(
+      'no OIDC identity',
+    );
   });
 });
 
@@ -270,9 +339,8 @@ describe('trust check helpers', () => {
     expect(globCovers('{r}:*', '{r}:{e}:*')).toBe(true);
     expect(globCovers('{r}:{e}:*', '{r}:*')).toBe(false);
     expect(globCovers('{r}:?', '{r}:*')).toBe(false);
-    expect(rangesOutside(['203.0.113.4/30', '203.0.113.9', '198.51.100.0/24', 'nonsense'], ['203.0.113.0/28'])).toEqual([
-      '198.51.100.0/24',
-      'nonsense',
-    ]);
+    expect(rangesOutside(['203.0.113.4/30', '203.0.113.9', '198.51.100.0/24', 'nonsense'], ['203.0.113.0/28'])).toEqual(
+      ['198.51.100.0/24', 'nonsense'],
+    );
   });
 });

@@ -45,7 +45,8 @@ function FindingItem({ finding }: { finding: Finding }) {
   return (
     <li className={`trust-finding trust-finding-${finding.verdict}`}>
       <strong>
-        {finding.verdict === 'weaker' ? 'Weaker' : finding.verdict === 'stronger' ? 'Stricter' : 'Note'}: {finding.dimension}
+        {finding.verdict === 'weaker' ? 'Weaker' : finding.verdict === 'stronger' ? 'Stricter' : 'Note'}:{' '}
+        {finding.dimension}
       </strong>{' '}
       <code>{finding.where}</code> {finding.message}
       {finding.fix ? <div className="hint">Fix: {finding.fix}</div> : null}
@@ -78,7 +79,15 @@ function CheckReport({ view }: { view: TrustCheckView }) {
   );
 }
 
-export function DeployedCheck({ environment, provider, request }: { environment: string; provider: Provider; request: TrustRequest }) {
+export function DeployedCheck({
+  environment,
+  provider,
+  request,
+}: {
+  environment: string;
+  provider: Provider;
+  request: TrustRequest;
+}) {
   const [text, setText] = useState('');
   const [files, setFiles] = useState<{ label: string; text: string }[]>([]);
   const [view, setView] = useState<TrustCheckView>();
@@ -110,8 +119,21 @@ export function DeployedCheck({ environment, provider, request }: { environment:
       <div className="field-help" id={`${id}-help`}>
         Paste what <code>{SOURCES[provider]}</code> prints, or choose the file{provider === 'gcp' ? 's' : ''}.
       </div>
-      <TextArea id={id} aria-describedby={`${id}-help`} value={text} isMonospaced minimumRows={4} onChange={(e) => setText(e.target.value)} />
-      <input type="file" accept=".json,application/json" multiple aria-label={`Deployed JSON files for ${environment}`} onChange={(e) => void upload(e.target.files)} />
+      <TextArea
+        id={id}
+        aria-describedby={`${id}-help`}
+        value={text}
+        isMonospaced
+        minimumRows={4}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <input
+        type="file"
+        accept=".json,application/json"
+        multiple
+        aria-label={`Deployed JSON files for ${environment}`}
+        onChange={(e) => void upload(e.target.files)}
+      />
       <div>
         <Button onClick={check} isDisabled={!text.trim() && !files.length}>
           Check the deployed trust of {environment}

@@ -14,7 +14,11 @@ import { useBitbucketListings } from '../bitbucket';
 import { copyText } from '../download';
 import { DeployedCheck, type TrustRequest } from './TrustCheck';
 
-const PROVIDER_LABEL = { aws: 'AWS IAM role', gcp: 'GCP workload identity federation', vault: 'HashiCorp Vault JWT auth' } as const;
+const PROVIDER_LABEL = {
+  aws: 'AWS IAM role',
+  gcp: 'GCP workload identity federation',
+  vault: 'HashiCorp Vault JWT auth',
+} as const;
 /** What the Copy button copies, per provider, for its accessible name. */
 const COPY_WHAT = { aws: 'trust policy', gcp: 'gcloud commands', vault: 'vault commands' } as const;
 
@@ -73,7 +77,10 @@ function TrustCard({ view, request }: { view: TrustPolicyView; request: TrustReq
           {view.identity ? <span className="hint"> · {view.identity}</span> : null}
         </Heading>
         {text ? (
-          <Button onClick={async () => setCopied(await copyText(text))} aria-label={`Copy the ${view.environment} ${what}`}>
+          <Button
+            onClick={async () => setCopied(await copyText(text))}
+            aria-label={`Copy the ${view.environment} ${what}`}
+          >
             {copied ? 'Copied' : 'Copy'}
           </Button>
         ) : null}
@@ -93,7 +100,9 @@ function TrustCard({ view, request }: { view: TrustPolicyView; request: TrustReq
           {text}
         </pre>
       ) : null}
-      {view.provider ? <DeployedCheck environment={view.environment} provider={view.provider} request={request} /> : null}
+      {view.provider ? (
+        <DeployedCheck environment={view.environment} provider={view.provider} request={request} />
+      ) : null}
     </section>
   );
 }
@@ -134,9 +143,30 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
         network as far as the cloud can check them. Then check that what is deployed is still as strict.
       </p>
       <div className="grid">
-        <Field id="trust-slug" label="Workspace slug" value={slug ?? ''} placeholder="your workspace" help="The “acme” in https://bitbucket.org/acme/." onChange={setSlug} />
-        <Field id="trust-repo" label="Repository UUIDs (optional)" value={repositories} placeholder="{…}" help="Restricts each identity to these repositories; separate several with commas." onChange={setRepositories} />
-        <Field id="trust-deployment" label="Deployment environment UUIDs (optional)" value={deployments} placeholder="{…}" help="Restricts each identity to deployment steps of these Bitbucket deployment environments." onChange={setDeployments} />
+        <Field
+          id="trust-slug"
+          label="Workspace slug"
+          value={slug ?? ''}
+          placeholder="your workspace"
+          help="The “acme” in https://bitbucket.org/acme/."
+          onChange={setSlug}
+        />
+        <Field
+          id="trust-repo"
+          label="Repository UUIDs (optional)"
+          value={repositories}
+          placeholder="{…}"
+          help="Restricts each identity to these repositories; separate several with commas."
+          onChange={setRepositories}
+        />
+        <Field
+          id="trust-deployment"
+          label="Deployment environment UUIDs (optional)"
+          value={deployments}
+          placeholder="{…}"
+          help="Restricts each identity to deployment steps of these Bitbucket deployment environments."
+          onChange={setDeployments}
+        />
       </div>
       <div>
         <Button appearance="primary" onClick={generate} isDisabled={!slug?.trim()}>
@@ -149,7 +179,9 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
         </SectionMessage>
       ) : null}
       {result ? <p className="hint">From {result.source}.</p> : null}
-      {result?.policies.map((view) => <TrustCard key={view.environment} view={view} request={result.request} />)}
+      {result?.policies.map((view) => (
+        <TrustCard key={view.environment} view={view} request={result.request} />
+      ))}
     </div>
   );
 }
