@@ -294,6 +294,9 @@ function principalsOf(statement: Statement): string[] {
   return Object.values(principal).flatMap((value) => stringList(value) ?? []);
 }
 
+const isWorkspaceProvider = (principal: string, gen: Generated) =>
+  principal === gen.provider || principal.endsWith(`:oidc-provider/${gen.issuerPath}`);
+
 /** One statement's findings: the comparison when it is a way in for Bitbucket tokens, else what else it admits. */
 function statementFindings(statement: Statement, index: number, gen: Generated): TrustFinding[] {
   const at = where(statement, index);
@@ -322,8 +325,9 @@ function statementFindings(statement: Statement, index: number, gen: Generated):
         `${FIX}: the workspace's Bitbucket OIDC provider as the only principal.`,
       ),
     ];
-  const ours = principals.includes(gen.provider);
-  const foreign = principals.filter((p) => p.includes(':oidc-provider/') && p !== gen.provider);
+  // The workspace's issuer in any account is compared (a wrong --account must not skip the comparison).
+  const ours = principals.some((p) => isWorkspaceProvider(p, gen));
+  const foreign = principals.filter((p) => p.includes(':oidc-provider/') && !isWorkspaceProvider(p, gen));
   const out: TrustFinding[] = [];
   if (foreign.length && webIdentity)
     out.push(
@@ -348,6 +352,16 @@ function statementFindings(statement: Statement, index: number, gen: Generated):
       );
     return out;
   }
+  const elsewhere = principals.filter((p) => isWorkspaceProvider(p, gen) && p !== gen.provider);
+  if (elsewhere.length)
+    out.push(
+      finding(
+        'note',
+        'identity provider',
+        `${at}.Principal`,
+        `names ${quoteList(elsewhere)}, not ${gen.provider} (--account).`,
+      ),
+    );
   return [
     ...out,
     ...audienceFindings(statement, at, gen),
@@ -391,7 +405,8 @@ export function checkAws(artifact: AwsTrust, value: unknown, label: string): Aws
   const statements = statementsOf(document, label);
   const findings = statements.flatMap((statement, index) => statementFindings(statement, index, gen));
   const waysIn = statements.filter(
-    (s) => s.Effect !== 'Deny' && principalsOf(s).includes(gen.provider) && coversWebIdentity(s.Action),
+    (s) =>
+      s.Effect !== 'Deny' && principalsOf(s).some((p) => isWorkspaceProvider(p, gen)) && coversWebIdentity(s.Action),
   );
   if (!waysIn.length && !findings.some((f) => f.verdict === 'weaker'))
     findings.push(

@@ -416,11 +416,12 @@ export function checkGcp(
   policy: Record<string, unknown>,
   labels: { provider: string; policy: string },
 ): TrustFinding[] {
-  const expected = `workloadIdentityPools/${artifact.poolId}/providers/${artifact.providerId}`;
-  if (!String(provider.name).endsWith(expected))
+  const expected =
+    `projects/${artifact.projectNumber}/locations/global/` +
+    `workloadIdentityPools/${artifact.poolId}/providers/${artifact.providerId}`;
+  if (provider.name !== expected)
     throw new TrustCheckInputError(
-      `${labels.provider} describes ${String(provider.name)}, but this environment uses ` +
-        `projects/${artifact.projectNumber}/locations/global/${expected}`,
+      `${labels.provider} describes ${String(provider.name)}, but this environment uses ${expected}`,
     );
   return [...providerFindings(artifact, provider), ...bindingFindings(artifact, policy, labels.policy)];
 }

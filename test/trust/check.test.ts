@@ -135,6 +135,17 @@ describe('trust check: AWS (aws iam get-role)', () => {
     ]);
   });
 
+  it("compares a statement for the workspace's provider in another account too, and notes the account", () => {
+    const doc = role();
+    delete statement(doc).Condition.IpAddress;
+    statement(doc).Principal.Federated = statement(doc).Principal.Federated.replace('111111111111', '333333333333');
+    const result = check(doc);
+    expect(weaker(result).map((f) => f.dimension)).toEqual(['network']);
+    expect(result.findings.filter((f) => f.verdict === 'note')).toEqual([
+      expect.objectContaining({ dimension: 'identity provider', message: expect.stringContaining('333333333333') }),
+    ]);
+  });
+
   it('refuses another role, a document without a trust policy, and JSON of another cloud', () => {
     const other = role();
     other.Role.Arn = 'arn:aws:iam::111111111111:role/someone-else';
