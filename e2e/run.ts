@@ -18,13 +18,14 @@ import { people } from './suites/people';
 import { pullrequest } from './suites/pullrequest';
 import { policySource } from './suites/policy-source';
 import { scopes } from './suites/scopes';
-import { trust } from './suites/trust';
+import { trust, trustCheck } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
 
 const SUITES: Record<string, Suite> = {
   core,
   scopes,
   trust,
+  'trust-check': trustCheck,
   grants,
   decisions,
   'admin-trust': adminTrust,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { parseYaml } from '../src/yaml/document';
-import { branchRun, defaultRun, errorOf, outputOf, PROD_LABELS, pullRequestRun, run } from './support/requests';
+import { branchRun, defaultRun, DEV_LABELS, errorOf, outputOf, PROD_LABELS, pullRequestRun, run } from './support/requests';
 
 const pipelines = parseYaml(readFileSync(path.resolve(__dirname, '../.bitbucket-pipelines.yml'), 'utf8')).value as any;
 
@@ -13,7 +13,13 @@ describe("the app's own pipeline (.bitbucket-pipelines.yml) under the reference 
   });
 
   it('tests every pull request', () => {
-    expect(outputOf(run(pullRequestRun('feature/x', 'main', pipelines.pipelines['pull-requests']['**'])))).toBeDefined();
+    const result = run(pullRequestRun('feature/x', 'main', pipelines.pipelines['pull-requests']['**']));
+    expect(result.report.findings).toEqual([]);
+    const items = (outputOf(result).pipelines as any)['pull-requests']['**'];
+    // The security scan goes first, then the Test step, both on the default environment's runners.
+    expect(items.map((item: any) => item.step.name)).toEqual(['Security scan', 'Test']);
+    expect(items.map((item: any) => item.step['runs-on'])).toEqual([DEV_LABELS, DEV_LABELS]);
+    expect(items[1].step.script).toEqual(['bash .ci/run']);
   });
 
   it('deploys from main only by hand, on PROD runners', () => {

@@ -15,6 +15,8 @@ Usage:
       print the AWS IAM trust policy that keeps an environment's role on its runners
   pipeline-guard replay <samples.jsonl|-> --policy DRAFT --baseline CURRENT [--format text|json]
       replay exported run samples under a draft and the enforced policy, and compare
+  pipeline-guard trust-check <policy> --env NAME --deployed FILE|- [--deployed FILE] --workspace SLUG ...
+      check that what is deployed in the cloud is at least as strict as what trust-policy generates
 
 Run "pipeline-guard <command> --help" for the options of a command, "pipeline-guard --version" for the version.
 
@@ -176,4 +178,35 @@ Options:
 
 Exit status: 0 the draft newly blocks no run, 1 it newly blocks at least one, 2 unusable input
 (an unreadable file, a line that is not a sample, no samples, an invalid policy).
+`;
+
+export const TRUST_CHECK_HELP = `Usage:
+  pipeline-guard trust-check <policy> --env NAME --deployed FILE|- [--deployed FILE]
+         --workspace SLUG --workspace-uuid UUID [options]
+
+Compares the trust deployed in the cloud with what \`trust-policy\` generates for the environment, and
+reports each condition that is missing or weaker (network, repository, deployment environment, branch,
+audience, token lifetime, wildcard repository or workspace), and each that is stricter. It reads the
+JSON the cloud's own CLI prints, exactly as printed, and never calls a cloud:
+  AWS    aws iam get-role --role-name NAME --output json
+  GCP    gcloud iam workload-identity-pools providers describe PROVIDER --workload-identity-pool=POOL \\
+           --location=global --project=PROJECT --format=json
+         gcloud iam service-accounts get-iam-policy ACCOUNT --format=json
+         (two --deployed files, in either order: told apart by their shape)
+  Vault  vault read -format=json auth/MOUNT/role/NAME
+A barrier that admits every repository of the workspace is reported as weaker even when generated so:
+pass --repository-uuid, as for trust-policy.
+
+Options:
+  --env NAME                           the environment to check (required)
+  --deployed FILE|-                    the cloud CLI's JSON ("-" reads standard input); repeat for GCP
+  --workspace SLUG                     workspace slug, as in https://bitbucket.org/SLUG/
+  --workspace-uuid UUID                workspace UUID, braces optional
+  --account ID                         12-digit AWS account of the role (default: from the role ARN)
+  --repository-uuid UUID               the repositories the barrier may admit; repeat for more
+  --deployment-environment-uuid UUID   the deployment environments it may admit; repeat for more
+  --format text|json                   text for people (default), json for scripts
+  -h, --help                           show this help
+
+Exit status: 0 at least as strict as generated, 1 weaker, 2 unusable policy, options or JSON.
 `;

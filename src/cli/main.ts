@@ -19,15 +19,17 @@ import type { RepositoryIdentity } from '../policy/repository';
 import { instantMs, type Grant } from '../policy/grant-guard';
 import { artifactText, providerLabel, trustArtifacts, type EnvironmentTrust } from '../trust/artifacts';
 import { TrustPolicyInputError } from '../trust/inputs';
+import { checkTrust, TrustCheckInputError, type DeployedInput } from '../trust/check';
 import { parseYaml, YamlInputError } from '../yaml/document';
 import { comparePullRequest, comparisonSummary } from '../pullrequest/compare';
 import { simulationInsights, toSarif } from '../pullrequest/formats';
 import { ImportOutOfReach, resolvePipelineFile, type FileReader, type ResolvedFile } from '../pullrequest/imports';
 import { comparisonMessage } from '../pullrequest/message';
-import { MAIN_HELP, POLICY_HELP, PR_HELP, REPLAY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_POLICY_HELP } from './help';
+import { MAIN_HELP, POLICY_HELP, PR_HELP, REPLAY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_CHECK_HELP, TRUST_POLICY_HELP } from './help';
 import { parseSamplesJsonl, renderReplay, replayForCli, SamplesInputError } from './replay-command';
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
+import { renderTrustCheck } from './render-trust';
 import { VERSION } from './version';
 import { parseVariablesFile, parseVarOption, VariablesOptionError } from './variables-option';
 import type { RequestVariable } from '../engine/request';
@@ -503,6 +505,65 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
   return summary.totals.newlyBlocked > 0 ? EXIT.blocked : EXIT.ok;
 }
 
+/** The environment's artifact for trust-check: the same generator and inputs as trust-policy. */
+function trustCheckEntry(policy: Policy, values: Values, environment: string): EnvironmentTrust {
+  const missing = ['workspace', 'workspace-uuid'].filter((key) => text(values, key) === undefined);
+  if (missing.length)
+    throw new UsageError(
+      `missing ${missing.map((m) => `--${m}`).join(', ')}: ` +
+        "the check compares against this workspace's issuer and audience",
+    );
+  const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
+  try {
+    return trustArtifacts(policy, {
+      environment,
+      workspaceSlug: text(values, 'workspace')!,
+      workspaceUuid: text(values, 'workspace-uuid')!,
+      accountId: text(values, 'account'),
+      repositoryUuids: list('repository-uuid'),
+      deploymentEnvironmentUuids: list('deployment-environment-uuid'),
+    })[0];
+  } catch (error) {
+    if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function trustCheckCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    env: { type: 'string' },
+    deployed: { type: 'string', multiple: true },
+    workspace: { type: 'string' },
+    'workspace-uuid': { type: 'string' },
+    account: { type: 'string' },
+    'repository-uuid': { type: 'string', multiple: true },
+    'deployment-environment-uuid': { type: 'string', multiple: true },
+    format: { type: 'string' },
+  });
+  if (values.help) return help(io, TRUST_CHECK_HELP);
+  const format = formatOption(text(values, 'format'));
+  const loaded = await loadPolicy(io, oneFile(positionals, 'policy file'));
+  const environment = text(values, 'env');
+  if (environment === undefined)
+    throw new UsageError('missing --env NAME: the environment whose deployed trust to check');
+  const files = Array.isArray(values.deployed) ? (values.deployed as string[]) : [];
+  if (!files.length) throw new UsageError('missing --deployed FILE: the JSON the cloud\'s CLI printed (see --help)');
+  if (files.filter((file) => file === '-').length > 1)
+    throw new UsageError('only one --deployed can read standard input');
+  const entry = trustCheckEntry(loaded.policy, values, environment);
+  const deployed: DeployedInput[] = await Promise.all(files.map((file) => readInput(io, file)));
+  let result;
+  try {
+    result = checkTrust(entry, deployed);
+  } catch (error) {
+    if (error instanceof TrustCheckInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout(renderTrustCheck(result, palette(colourOn(io))));
+  return result.verdict === 'weaker' ? EXIT.blocked : EXIT.ok;
+}
+
 function help(io: CliIo, text: string): number {
   io.stdout(text);
   return EXIT.ok;
@@ -515,6 +576,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   pr: prCommand,
   'trust-policy': trustPolicyCommand,
   replay: replayCommand,
+  'trust-check': trustCheckCommand,
 };
 
 /** Runs one command line (without the node and script arguments) and returns the exit status. */

@@ -27,6 +27,7 @@ export const RESOLVER_ACCESS = {
   listPolicyTests: 'members',
   runPolicyTests: 'members',
   trustPolicies: 'members',
+  trustCheck: 'members',
   // Members preview too; with `applyGrants`, only under grants for repositories they can read.
   preview: 'readable-repositories',
   // Writes.

@@ -12,6 +12,7 @@ import type { RevisionCommit } from '../storage/policy-repo';
 import type { Weakening } from '../policy/weakening';
 import type { SimulatedStep } from '../simulate/simulate';
 import type { ReplayBrief } from '../storage/replay-brief';
+import type { TrustCheckResult } from '../trust/check';
 
 export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'newly-blocks' | 'source-repository';
 
@@ -110,6 +111,13 @@ export interface TrustPolicyView {
   readonly text?: string;
   readonly warnings: string[];
   readonly error?: string;
+}
+
+/** The Trust tab's comparison of deployed JSON with the generated artifact (`trustCheck`). */
+export interface TrustCheckView {
+  readonly result: TrustCheckResult;
+  /** "the unsaved policy in the editor", or the saved revision compared with. */
+  readonly policySource: string;
 }
 
 export type DecisionsView = DecisionPage;

@@ -18,6 +18,7 @@ import { createPreviewHandlers } from './preview-handlers';
 import { createReplayHandlers, type ReplayDependencies } from './replay-handlers';
 import { createPolicyReader } from './saved-policy';
 import { createScopeHandlers, type HandlerKit, type ScopeDependencies } from './scope-handlers';
+import { createTrustCheckHandlers } from './trust-check-handlers';
 import { createSourceHandlers, type SourceHandlerDependencies } from './source-handlers';
 import { createDecisionQuery } from '../storage/decision-query';
 import { ENTITY_DEFINITIONS } from '../storage/entities';
@@ -99,6 +100,7 @@ export function createHandlers(deps: HandlerDependencies) {
     ...createScopeHandlers(deps, kit),
     ...replay.handlers,
     ...createSourceHandlers(deps),
+    ...createTrustCheckHandlers(kit),
     ...createGrantHandlers({ ...deps, adminCheck, access, grantRuns: grantRunsFromLog(decisionQuery) }),
     ...createPolicyHandlers({ kv: deps.kv, repo, tests, grants, reader, adminCheck, requireAdmin, now, replayCheck: replay.replayCheck }),
     ...createPolicyTestHandlers({ kv: deps.kv, tests, reader, requireAdmin, now, newId }),

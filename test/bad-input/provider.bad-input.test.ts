@@ -92,7 +92,17 @@ describe('__proto__ and constructor keys', () => {
   it('constructor and prototype keys in the configuration pollute nothing', async () => {
     const r = parse(base.replace('"pipelines_configuration":{', '"pipelines_configuration":{"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},'));
     const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
-    expect(response.pipelines_configuration.pipelines).toBeDefined();
+    const plain = (await fixture().provider(valid())) as { pipelines_configuration: JsonObject };
+    // The prototypes are untouched: no key arrived on them, and `constructor` still leads to Object.
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(({} as { constructor: unknown }).constructor).toBe(Object);
+    expect(Object.getPrototypeOf(response.pipelines_configuration)).toBe(Object.prototype);
+    // The keys stay ordinary own data, passed back as they came, and the run is checked as without them.
+    expect(Object.keys(response.pipelines_configuration)).toEqual(['constructor', 'prototype', 'pipelines', 'labels']);
+    expect(response.pipelines_configuration.constructor).toEqual({ prototype: { polluted: 1 } });
+    expect(response.pipelines_configuration.prototype).toEqual({ polluted: 1 });
+    expect(response.pipelines_configuration.pipelines).toEqual(plain.pipelines_configuration.pipelines);
+    expect(invariantProblems(r, referencePolicy(), response.pipelines_configuration)).toEqual([]);
   });
 
   it('a stored policy carrying __proto__ keys is refused as invalid, not merged', async () => {

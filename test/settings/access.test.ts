@@ -123,6 +123,7 @@ const CALLS: Record<string, unknown> = {
   listPolicyTests: {},
   runPolicyTests: {},
   trustPolicies: { workspaceSlug: 'acme' },
+  trustCheck: { workspaceSlug: 'acme', environment: 'prod', deployed: [{ label: 'role.json', text: '{}' }] },
   preview: PREVIEW,
   savePolicy: { expectedRevision: 1, policy: referencePolicyInput() },
   rollback: { revision: 1, expectedRevision: 1 },

@@ -203,20 +203,52 @@ describe('fixed point', () => {
     { kind: 'custom', name: 'deploy-staging' },
     { kind: 'commit' },
   ];
-  const files = ['examples/pipelines/deploy.yml', 'examples/pipelines/build.yml', 'fixtures/cli/pipelines/selection.yml', 'fixtures/cli/pipelines/anchors.yml'];
-  const cases = files.flatMap((file) => targets.map((target) => [file, target] as const));
+  /**
+   * What each file does on each target, in the order of `targets`: every case asserts its outcome, and
+   * then that simulating again (the output of an allowed run, the same file otherwise) changes nothing.
+   * "input" is a file without the custom pipeline; "blocked:RULE" names the rule that blocks it.
+   */
+  const nothing = ['none', 'none', 'none'];
+  const expected: Record<string, readonly string[]> = {
+    'examples/pipelines/deploy.yml': ['allowed', 'blocked:branch-gate', 'allowed', ...nothing, 'input', 'none'],
+    'examples/pipelines/build.yml': ['allowed', 'allowed', 'allowed', ...nothing, 'input', 'allowed'],
+    'fixtures/cli/pipelines/selection.yml': Array(8).fill('allowed'),
+    'fixtures/cli/pipelines/anchors.yml': ['blocked:runner-labels', 'none', 'none', ...nothing, 'input', 'none'],
+  };
+  const cases = Object.entries(expected).flatMap(([file, outcomes]) =>
+    targets.map((target, index) => [file, target, outcomes[index]] as const),
+  );
 
-  it.each(cases)('simulating the output of %s for %j changes nothing more', (file, target) => {
-    let first;
-    try {
-      first = simulate({ yamlText: read(file), policy, target });
-    } catch (error) {
-      if (error instanceof SimulationInputError && /custom pipeline/.test(error.reason)) return;
-      throw error;
+  it('has an expected outcome for every file and target', () => {
+    expect(cases).toHaveLength(32);
+    expect(cases.filter(([, , outcome]) => outcome === undefined)).toEqual([]);
+  });
+
+  it.each(cases)('simulating the output of %s for %j changes nothing more (%s)', (file, target, outcome) => {
+    if (outcome === 'input') {
+      expect(() => simulate({ yamlText: read(file), policy, target })).toThrow(SimulationInputError);
+      expect(() => simulate({ yamlText: read(file), policy, target })).toThrow(/no custom pipeline "deploy-staging"/);
+      return;
     }
-    if (!('pipelines_configuration' in first.response) || first.outcome !== 'allowed') return;
+    const first = simulate({ yamlText: read(file), policy, target });
+    expect(first.outcome).toBe(outcome.split(':')[0]);
+    if (outcome.startsWith('blocked:')) {
+      expect('error' in first.response).toBe(true);
+      expect([...new Set(first.violations.map((v) => v.rule))]).toEqual([outcome.slice('blocked:'.length)]);
+      // A blocked run has no output to feed back; the same file blocks again with the same message.
+      expect(simulate({ yamlText: read(file), policy, target }).response).toEqual(first.response);
+      return;
+    }
+    if (!('pipelines_configuration' in first.response)) throw new Error(`${outcome} run without a configuration`);
+    if (outcome === 'none') {
+      // Nothing runs for this target: no step, no finding, and the same file gives the same answer again.
+      expect(first.steps).toEqual([]);
+      expect(first.violations).toEqual([]);
+      expect(simulate({ yamlText: read(file), policy, target }).response).toEqual(first.response);
+      return;
+    }
     const second = simulate({ yamlText: toYaml(first.response.pipelines_configuration), policy, target });
-    expect(second.outcome).toBe('allowed');
+    expect(second.outcome).toBe(outcome);
     expect(second.response).toEqual(first.response);
     expect(second.diff).toBe('');
     expect(second.steps.flatMap((s) => s.changes)).toEqual([]);
@@ -224,14 +256,7 @@ describe('fixed point', () => {
   });
 
   it('covers allowed runs (the loop above is not vacuous)', () => {
-    const allowed = cases.filter(([file, target]) => {
-      try {
-        return simulate({ yamlText: read(file), policy, target }).outcome === 'allowed';
-      } catch {
-        return false;
-      }
-    });
-    expect(allowed.length).toBeGreaterThanOrEqual(12);
+    expect(cases.filter(([, , outcome]) => outcome === 'allowed').length).toBeGreaterThanOrEqual(12);
   });
 });
 
