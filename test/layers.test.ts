@@ -59,6 +59,8 @@ const TYPES_FOR_THE_PAGE = new Set([
   'src/storage/bypass',
   'src/storage/decision-query',
   'src/storage/policy-tests',
+  // The pull-request panel's and file viewer's own resolver (a page of its own, not the settings page).
+  'src/prcheck/views',
 ]);
 
 interface ImportEdge {

@@ -20,6 +20,7 @@ import {
   type PullRequestRef,
 } from './evaluate';
 import { BitbucketFault, createRestClient, paths, type BitbucketRequest, type RestClient } from './rest';
+import { bareUuid } from '../primitives/uuid';
 
 export interface MergeCheckAnswer {
   readonly success: boolean;
@@ -49,7 +50,7 @@ const Payload = z.looseObject({
 });
 
 const resultKey = (repository: string, pr: PullRequestInfo, revision: number | 'none') =>
-  `prcheck:result:${repository.replace(/[{}]/g, '')}:${pr.sourceCommit}:${pr.destinationCommit}:${revision}`;
+  `prcheck:result:${bareUuid(repository)}:${pr.sourceCommit}:${pr.destinationCommit}:${revision}`;
 
 const short = (hash: string) => hash.slice(0, 12);
 const RERUN =

@@ -131,3 +131,11 @@ export interface CsvView {
   /** Ask again with it for the next part; absent on the last part. */
   readonly cursor?: string;
 }
+
+// What the replay, policy-source and trust-check functions answer, named here so that the page reaches
+// the server only through this module's types.
+export type { ReplayView, SamplesExportView, SamplesView } from './replay-api';
+export type { ReplaySummary } from '../simulate/replay';
+export type { PolicySourceView, SourceChangedView } from './source-handlers';
+export type { SyncOutcome } from './policy-sync';
+export type { PolicySource, SwitchRecord } from '../storage/policy-source';

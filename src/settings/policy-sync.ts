@@ -31,6 +31,7 @@ import {
 import { parseYaml } from '../yaml/document';
 import { runPolicyTest } from './policy-test-run';
 import { parseTestsFile } from './policy-tests-file';
+import { bareUuid } from '../primitives/uuid';
 
 /** One answer of Bitbucket REST as the app: status and body text. */
 export interface AppRestAnswer {
@@ -363,7 +364,7 @@ export function parsePushEvent(event: unknown): PushFacts | undefined {
 }
 
 const sameUuid = (a: string, b: string) =>
-  a.replace(/[{}]/g, '').toLowerCase() === b.replace(/[{}]/g, '').toLowerCase();
+  bareUuid(a) === bareUuid(b);
 
 interface SyncContext {
   readonly deps: PolicySyncDependencies;

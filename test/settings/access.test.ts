@@ -117,13 +117,18 @@ const PREVIEW = {
 };
 
 /** One call per resolver function: what to send. Every registered function must be here. */
+/** `aws iam get-role` of a role whose trust has no statement: weaker than generated, but a usable answer. */
+const AWS_ROLE_WITHOUT_CONDITIONS = JSON.stringify({
+  Role: { RoleName: 'prod', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } },
+});
+
 const CALLS: Record<string, unknown> = {
   getPolicy: {},
   history: {},
   listPolicyTests: {},
   runPolicyTests: {},
   trustPolicies: { workspaceSlug: 'acme' },
-  trustCheck: { workspaceSlug: 'acme', environment: 'prod', deployed: [{ label: 'role.json', text: '{}' }] },
+  trustCheck: { workspaceSlug: 'acme', environment: 'prod', deployed: [{ label: 'role.json', text: AWS_ROLE_WITHOUT_CONDITIONS }] },
   preview: PREVIEW,
   savePolicy: { expectedRevision: 1, policy: referencePolicyInput() },
   rollback: { revision: 1, expectedRevision: 1 },

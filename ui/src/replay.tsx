@@ -7,8 +7,8 @@
 import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { useEffect, useRef, useState } from 'react';
-import type { ReplayView, SamplesExportView, SamplesView } from '../../src/settings/replay-api';
-import type { ReplaySummary } from '../../src/simulate/replay';
+import type { ReplayView, SamplesExportView, SamplesView } from '../../src/settings/api';
+import type { ReplaySummary } from '../../src/settings/api';
 import type { Call } from './api';
 import { downloadText } from './download';
 

@@ -3,7 +3,7 @@
  * link to the file, and an export of the policy in force to start a change (a commit, a pull request).
  */
 import Button from '@atlaskit/button/new';
-import type { PolicySourceView } from '../../src/settings/source-handlers';
+import type { PolicySourceView } from '../../src/settings/api';
 import { downloadText } from './download';
 import { Notice } from './notice';
 

@@ -1,6 +1,6 @@
 /** Every switch of the policy source (page ↔ repository), who made it and when: on Policy source and History. */
 import DynamicTable from '@atlaskit/dynamic-table';
-import type { PolicySource, SwitchRecord } from '../../src/storage/policy-source';
+import type { PolicySource, SwitchRecord } from '../../src/settings/api';
 import { Person } from './people';
 
 export const describeSource = (source: PolicySource): string =>

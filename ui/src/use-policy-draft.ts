@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PolicyView } from '../../src/settings/api';
-import type { PolicySourceView } from '../../src/settings/source-handlers';
+import type { PolicySourceView } from '../../src/settings/api';
 import type { Call } from './api';
 import { setAt } from './draft';
 import { loadEditorTools, type EditorTools } from './editor-tools-loader';

@@ -10,8 +10,8 @@ import { TextDiff } from '../diff-view';
 import { toYamlText } from '../yaml-text';
 import { Person } from '../people';
 import { SourceSwitches } from '../source-switches';
-import type { SwitchRecord } from '../../../src/storage/policy-source';
-import type { PolicySourceView } from '../../../src/settings/source-handlers';
+import type { SwitchRecord } from '../../../src/settings/api';
+import type { PolicySourceView } from '../../../src/settings/api';
 
 function CommitChange({ commit }: { commit: NonNullable<HistoryEntry['commit']> }) {
   return (
