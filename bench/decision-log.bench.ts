@@ -20,7 +20,11 @@ async function main() {
   writeFileSync(path.join(pageDir, 'index.html'), '<!doctype html>');
   const app = await startConsole({ port: 0, storeDir, pageDir, log: () => undefined });
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(new URL(route, app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(new URL(route, app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${route}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
@@ -33,7 +37,9 @@ async function main() {
       ['project OPS + rule deny-pipe', { project: 'OPS', rule: 'deny-pipe' }],
       ['no filter, first page', {}],
     ];
-    console.log(`decision log, 5,000 records, ${RUNS} runs each (median, max), target < ${TARGET_MS} ms for 50 matches`);
+    console.log(
+      `decision log, 5,000 records, ${RUNS} runs each (median, max), target < ${TARGET_MS} ms for 50 matches`,
+    );
     for (const [name, filter] of cases) {
       const times: number[] = [];
       let matched = 0;
@@ -45,7 +51,9 @@ async function main() {
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];
-      console.log(`  ${name.padEnd(44)} ${String(matched).padStart(4)} records  median ${median.toFixed(1).padStart(7)} ms  max ${times[times.length - 1].toFixed(1).padStart(7)} ms  ${median < TARGET_MS ? 'met' : 'MISSED'}`);
+      console.log(
+        `  ${name.padEnd(44)} ${String(matched).padStart(4)} records  median ${median.toFixed(1).padStart(7)} ms  max ${times[times.length - 1].toFixed(1).padStart(7)} ms  ${median < TARGET_MS ? 'met' : 'MISSED'}`,
+      );
     }
     const started = performance.now();
     let cursor: string | undefined;

@@ -37,8 +37,13 @@ export function packageOf(moduleName: string): string {
  * Builds each entry (a name, and optionally its source; by default `src/<name>.ts`, as Forge finds
  * a manifest handler's file) into a fresh temporary folder and reports each bundle.
  */
-export async function forgeBuild(entries: ReadonlyArray<string | { name: string; source: string }>, outputDir = mkdtempSync(path.join(os.tmpdir(), 'pg-forge-'))): Promise<ForgeBuiltEntry[]> {
-  const sources = entries.map((entry) => (typeof entry === 'string' ? { name: entry, source: path.join(ROOT, 'src', `${entry}.ts`) } : entry));
+export async function forgeBuild(
+  entries: ReadonlyArray<string | { name: string; source: string }>,
+  outputDir = mkdtempSync(path.join(os.tmpdir(), 'pg-forge-')),
+): Promise<ForgeBuiltEntry[]> {
+  const sources = entries.map((entry) =>
+    typeof entry === 'string' ? { name: entry, source: path.join(ROOT, 'src', `${entry}.ts`) } : entry,
+  );
   const names = sources.map((entry) => entry.name);
   const config: webpack.Configuration = {
     context: ROOT,
@@ -80,30 +85,50 @@ export async function forgeBuild(entries: ReadonlyArray<string | { name: string;
     },
   };
   const stats = await new Promise<webpack.Stats>((resolve, reject) =>
-    webpack(config, (error, result) => (error ? reject(error) : result!.hasErrors() ? reject(new Error(result!.toString('errors-only'))) : resolve(result!))),
+    webpack(config, (error, result) =>
+      error
+        ? reject(error)
+        : result!.hasErrors()
+          ? reject(new Error(result!.toString('errors-only')))
+          : resolve(result!),
+    ),
   );
   const json = stats.toJson({ modules: true, chunks: true, chunkModules: true });
-  const localJs = (json.modules ?? []).map((m) => m.name ?? '').filter((name) => /^\.\/(?!node_modules\/).*\.jsx?$/.test(name));
-  if (localJs.length > 0) throw new Error(`plain .js sources in the bundle (Forge would run them through Babel, this build does not): ${localJs.join(', ')}`);
+  const localJs = (json.modules ?? [])
+    .map((m) => m.name ?? '')
+    .filter((name) => /^\.\/(?!node_modules\/).*\.jsx?$/.test(name));
+  if (localJs.length > 0)
+    throw new Error(
+      `plain .js sources in the bundle (Forge would run them through Babel, this build does not): ${localJs.join(', ')}`,
+    );
   return names.map((name) => {
     const file = path.join(outputDir, `${name}.cjs`);
     const sizes = new Map<string, number>();
     const modules: Array<[string, number]> = [];
     const chunk = (json.chunks ?? []).find((c) => (c.names ?? []).includes(name));
-    const flatten = (modules: webpack.StatsModule[]): webpack.StatsModule[] => modules.flatMap((m) => (m.modules ? flatten(m.modules) : [m]));
+    const flatten = (modules: webpack.StatsModule[]): webpack.StatsModule[] =>
+      modules.flatMap((m) => (m.modules ? flatten(m.modules) : [m]));
     for (const module of flatten(chunk?.modules ?? [])) {
       const key = packageOf(module.name ?? '');
       sizes.set(key, (sizes.get(key) ?? 0) + (module.size ?? 0));
       modules.push([module.name ?? '', module.size ?? 0]);
     }
-    return { name, file, bytes: statSync(file).size, packages: [...sizes].sort((a, b) => b[1] - a[1]), modules: modules.sort((a, b) => b[1] - a[1]) };
+    return {
+      name,
+      file,
+      bytes: statSync(file).size,
+      packages: [...sizes].sort((a, b) => b[1] - a[1]),
+      modules: modules.sort((a, b) => b[1] - a[1]),
+    };
   });
 }
 
 /** Median time for a fresh Node process to require the file, as forge-bundle-offline.js measures it. */
 export function coldLoadMs(file: string, runs = 11): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const times = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
+  const times = Array.from({ length: runs }, () =>
+    Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })),
+  );
   times.sort((a, b) => a - b);
   return times[Math.floor(runs / 2)];
 }
@@ -112,8 +137,11 @@ if (require.main === module) {
   forgeBuild(process.argv.slice(2).length ? process.argv.slice(2) : ['index']).then((entries) => {
     for (const entry of entries) {
       console.log(`${entry.name}: ${entry.bytes} bytes, load ${coldLoadMs(entry.file).toFixed(1)} ms (${entry.file})`);
-      for (const [pkg, size] of entry.packages.slice(0, 15)) console.log(`  ${pkg.padEnd(40)} ${(size / 1024).toFixed(1)} KB`);
-      if (process.env.BY_MODULE) for (const [m, size] of entry.modules.slice(0, 25)) console.log(`    ${m.padEnd(60)} ${(size / 1024).toFixed(1)} KB`);
+      for (const [pkg, size] of entry.packages.slice(0, 15))
+        console.log(`  ${pkg.padEnd(40)} ${(size / 1024).toFixed(1)} KB`);
+      if (process.env.BY_MODULE)
+        for (const [m, size] of entry.modules.slice(0, 25))
+          console.log(`    ${m.padEnd(60)} ${(size / 1024).toFixed(1)} KB`);
     }
   });
 }

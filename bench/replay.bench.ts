@@ -31,7 +31,11 @@ const CORPUS = path.resolve(ROOT, '../shared/corpus/pipelines');
 const JSON_OUTPUT = process.argv.includes('--json');
 const SAMPLES = Number(process.argv[process.argv.indexOf('--samples') + 1]) || 20_000;
 const TARGET_CONSOLE_MS = 60_000;
-const ADMIN = { workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}', accountId: 'bench-admin', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+const ADMIN = {
+  workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}',
+  accountId: 'bench-admin',
+  extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
+};
 
 function policyFrom(text: string): Policy {
   const result = parsePolicyText(text);
@@ -42,12 +46,15 @@ function policyFrom(text: string): Policy {
 /** The corpus's runs: each file on main and on feature/x, as the request Bitbucket would send. */
 function corpusRequests(): Record<string, unknown>[] {
   const requests: Record<string, unknown>[] = [];
-  for (const file of readdirSync(CORPUS).filter((name) => /\.ya?ml$/.test(name)).sort()) {
+  for (const file of readdirSync(CORPUS)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()) {
     const yamlText = readFileSync(path.join(CORPUS, file), 'utf8');
     for (const name of ['main', 'feature/x']) {
       try {
         const { request } = simulate({ yamlText, policy: undefined, target: { kind: 'branch', name } });
-        if (request && Object.keys(request.pipelines_configuration).length) requests.push(request as unknown as Record<string, unknown>);
+        if (request && Object.keys(request.pipelines_configuration).length)
+          requests.push(request as unknown as Record<string, unknown>);
       } catch {
         // A file the simulator refuses is not a run Bitbucket would send.
       }
@@ -70,7 +77,11 @@ async function seed(kv: KeyValueStore, requests: Record<string, unknown>[], coun
     log: () => undefined,
   });
   for (let n = 0; n < count; n++) await provider({ ...requests[n % requests.length], repository: repository(n) });
-  return { readsPerRun: reads / count, decisionWritesPerRun: decisionWrites / count, sampleWritesPerRun: sampleWrites / count };
+  return {
+    readsPerRun: reads / count,
+    decisionWritesPerRun: decisionWrites / count,
+    sampleWritesPerRun: sampleWrites / count,
+  };
 }
 
 async function waitForReplay(handlers: ReturnType<typeof createHandlers>): Promise<ReplayView> {
@@ -95,7 +106,10 @@ async function main() {
     let clock = Date.now();
     const now = () => new Date((clock += 1));
     const handlers = createHandlers({ kv, adminCheck: async () => true, now });
-    const saved = await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: JSON.parse(JSON.stringify(baseline)) });
+    const saved = await handlers.savePolicy(ADMIN, {
+      expectedRevision: 0,
+      policy: JSON.parse(JSON.stringify(baseline)),
+    });
     if (!saved.ok) throw new Error(`the baseline policy was not saved: ${saved.error.message}`);
     const storage = await seed(kv, requests, SAMPLES);
 
@@ -118,16 +132,35 @@ async function main() {
       distinctConfigurations: new Set(requests.map((request) => JSON.stringify(request.pipelines_configuration))).size,
       medianConfigurationBytes: configBytes.sort((a, b) => a - b)[Math.floor(configBytes.length / 2)],
       storage: { ...storage, ok: storage.readsPerRun === 1 && storage.sampleWritesPerRun <= 1 },
-      engine: { ms: Math.round(engineMs), samplesPerSecondPerCore: Math.round(samples.length / (engineMs / 1000)), newlyBlocked: engineSummary.totals.newlyBlocked },
-      console: { ms: Math.round(consoleMs), status: done.job?.status, newlyBlocked: done.result?.summary.totals.newlyBlocked, batches: done.job?.batches, targetMs: TARGET_CONSOLE_MS, ok: consoleMs < TARGET_CONSOLE_MS && done.job?.status === 'done' },
+      engine: {
+        ms: Math.round(engineMs),
+        samplesPerSecondPerCore: Math.round(samples.length / (engineMs / 1000)),
+        newlyBlocked: engineSummary.totals.newlyBlocked,
+      },
+      console: {
+        ms: Math.round(consoleMs),
+        status: done.job?.status,
+        newlyBlocked: done.result?.summary.totals.newlyBlocked,
+        batches: done.job?.batches,
+        targetMs: TARGET_CONSOLE_MS,
+        ok: consoleMs < TARGET_CONSOLE_MS && done.job?.status === 'done',
+      },
       cores: os.cpus().length,
       node: process.version,
     };
     if (JSON_OUTPUT) return console.log(JSON.stringify(results, null, 2));
-    console.log(`Replay bench: ${results.samples} samples of the corpus's ${requests.length} runs (${results.distinctConfigurations} distinct configurations, median ${results.medianConfigurationBytes} bytes)`);
-    console.log(`  storage per run, sampling on: ${storage.readsPerRun} policy read, ${storage.decisionWritesPerRun} decision write, ${storage.sampleWritesPerRun} sample write (one transaction) — ${results.storage.ok ? 'met' : 'MISSED'}`);
-    console.log(`  engine alone: ${results.engine.ms} ms, ${results.engine.samplesPerSecondPerCore} samples/s per core (each sample under both policies); ${results.engine.newlyBlocked} newly blocked`);
-    console.log(`  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s in ${results.console.batches} batches (${results.console.status}, ${results.console.newlyBlocked} newly blocked) — target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`);
+    console.log(
+      `Replay bench: ${results.samples} samples of the corpus's ${requests.length} runs (${results.distinctConfigurations} distinct configurations, median ${results.medianConfigurationBytes} bytes)`,
+    );
+    console.log(
+      `  storage per run, sampling on: ${storage.readsPerRun} policy read, ${storage.decisionWritesPerRun} decision write, ${storage.sampleWritesPerRun} sample write (one transaction) — ${results.storage.ok ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `  engine alone: ${results.engine.ms} ms, ${results.engine.samplesPerSecondPerCore} samples/s per core (each sample under both policies); ${results.engine.newlyBlocked} newly blocked`,
+    );
+    console.log(
+      `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s in ${results.console.batches} batches (${results.console.status}, ${results.console.newlyBlocked} newly blocked) — target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
+    );
   } finally {
     rmSync(storeDir, { recursive: true, force: true });
   }

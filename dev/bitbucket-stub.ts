@@ -38,7 +38,12 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     const number = Math.max(1, Number(url.searchParams.get('page') ?? '1') || 1);
     const length = Math.min(STUB_PAGE_LENGTH, Math.max(1, Number(url.searchParams.get('pagelen') ?? '10') || 10));
     const start = (number - 1) * length;
-    const body: Record<string, unknown> = { pagelen: length, size: values.length, page: number, values: values.slice(start, start + length) };
+    const body: Record<string, unknown> = {
+      pagelen: length,
+      size: values.length,
+      page: number,
+      values: values.slice(start, start + length),
+    };
     if (start + length < values.length) {
       const next = new URL(url.toString());
       next.searchParams.set('page', String(number + 1));
@@ -56,7 +61,9 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     if (kind === 'repositories' && rest.length === 0) return page(fixture.repositories, url);
     if (kind === 'repositories' && rest.length === 1) {
       const repository = fixture.repositories.find((r) => r.uuid === rest[0] || r.slug === rest[0]);
-      return repository ? { status: 200, body: repository } : notFound(`no repository ${rest[0]} in ${fixture.workspace.slug}`);
+      return repository
+        ? { status: 200, body: repository }
+        : notFound(`no repository ${rest[0]} in ${fixture.workspace.slug}`);
     }
     if (kind === 'workspaces' && rest.join('/') === 'projects') return page(fixture.projects, url);
     if (kind === 'workspaces' && rest.join('/') === 'pipelines-config/runners') return page(fixture.runners, url);
@@ -66,7 +73,11 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
   /** The provider's repository lookup over the stand-in: like src/forge/repository-lookup.ts, an HTTP error rejects. */
   const fetchRepository: FetchRepository = async (workspace, repository) => {
     const answer = await get(`/2.0/repositories/${workspace}/${repository}`);
-    if (answer.status !== 200) throw new RepositoryFetchError(`Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`, answer.status);
+    if (answer.status !== 200)
+      throw new RepositoryFetchError(
+        `Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`,
+        answer.status,
+      );
     return answer.body;
   };
 

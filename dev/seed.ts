@@ -18,7 +18,8 @@ const MINUTE = 60_000;
 export const seedPipeline = (i: number) => `{5eed0000-0000-4000-8000-${String(i).padStart(12, '0')}}`;
 
 export function seededRecord(i: number, n: number, now: number): DecisionRecord {
-  const outcome: DecisionRecord['outcome'] = i % 100 === 37 || i % 10 === 1 ? 'blocked' : i % 50 === 9 ? 'passthrough' : 'allowed';
+  const outcome: DecisionRecord['outcome'] =
+    i % 100 === 37 || i % 10 === 1 ? 'blocked' : i % 50 === 9 ? 'passthrough' : 'allowed';
   const rules = i % 100 === 37 ? ['deny-pipe'] : i % 10 === 1 ? ['branch-gate'] : [];
   const repository = `acme/repo-${i % 100}`;
   const ref = outcome === 'blocked' && i % 10 === 1 ? `branch:feature/${i}` : 'branch:main';
@@ -38,7 +39,11 @@ export function seededRecord(i: number, n: number, now: number): DecisionRecord 
     rules,
     grants: i % 100 === 3 ? ['INC-4711'] : [],
     environments: outcome === 'passthrough' ? [] : i % 2 === 0 ? ['dev', 'prod'] : ['dev'],
-    ...(outcome === 'blocked' ? { message: `Pipeline Guard blocked this run for ${ref.replace(':', ' ')} (policy revision 3): 1 violation.\n1. [${rules[0]}] step "PROD deploy" at pipelines.branches.main[2]: seeded record ${i}.` } : {}),
+    ...(outcome === 'blocked'
+      ? {
+          message: `Pipeline Guard blocked this run for ${ref.replace(':', ' ')} (policy revision 3): 1 violation.\n1. [${rules[0]}] step "PROD deploy" at pipelines.branches.main[2]: seeded record ${i}.`,
+        }
+      : {}),
     ...(outcome === 'passthrough' ? {} : { policyRevision: 3 }),
   };
 }
@@ -46,6 +51,11 @@ export function seededRecord(i: number, n: number, now: number): DecisionRecord 
 export async function seedDecisions(entities: EntityStore, n: number, now: number): Promise<void> {
   for (let i = 0; i < n; i += 1) {
     const record = seededRecord(i, n, now);
-    await entities.set(DECISION_ENTITY, decisionEntityKey(record.at, `seed${String(i).padStart(6, '0')}`), { ...record }, { ttlSeconds: AUDIT_TTL_SECONDS });
+    await entities.set(
+      DECISION_ENTITY,
+      decisionEntityKey(record.at, `seed${String(i).padStart(6, '0')}`),
+      { ...record },
+      { ttlSeconds: AUDIT_TTL_SECONDS },
+    );
   }
 }

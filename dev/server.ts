@@ -39,11 +39,20 @@ import { consoleUserFetch } from './users-stub';
 import { seedDecisions } from './seed';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
 
 const CONSOLE_IDENTITY = { workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}', accountId: 'console-admin' };
 const MAX_BODY = 1024 * 1024;
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
 
 const SimulatedRunSchema = z.strictObject({
   yaml: z.string().max(64 * 1024),
@@ -131,18 +140,36 @@ function openEntities(dir: string) {
 }
 
 const PolicyPushSchema = z.strictObject({
-  policyText: z.string().max(256 * 1024).optional(),
-  testsText: z.string().max(512 * 1024).optional(),
+  policyText: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
+  testsText: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
   message: z.string().trim().min(1).max(2_000).optional(),
   author: z.string().trim().min(1).max(300).optional(),
   /** Another branch than the source's, to see a push that must be ignored. */
-  branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/).optional(),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]{1,200}$/)
+    .optional(),
   /** false: the event is lost, and only the hourly check (`/__dev/policy-catch-up`) loads the commit. */
   deliver: z.boolean().optional(),
 });
 
-const ReplaySchema = z.strictObject({ fixture: z.string().regex(/^[a-z0-9-]{1,60}$/).optional(), events: z.array(z.unknown()).max(1_000).optional() });
-const SeedSchema = z.strictObject({ count: z.number().int().min(1).max(20_000), now: z.number().int().min(0).optional() });
+const ReplaySchema = z.strictObject({
+  fixture: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/)
+    .optional(),
+  events: z.array(z.unknown()).max(1_000).optional(),
+});
+const SeedSchema = z.strictObject({
+  count: z.number().int().min(1).max(20_000),
+  now: z.number().int().min(0).optional(),
+});
 
 async function readBody(request: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -171,7 +198,12 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
   const now = () => new Date(Date.now() + clockOffsetMs);
   const identity = role === 'admin' ? CONSOLE_IDENTITY : { ...CONSOLE_IDENTITY, accountId: 'console-member' };
   const bitbucket = createBitbucketStub();
-  const repositories = createCachedRepositoryLookup({ kv, fetch: bitbucket.fetchRepository, now: () => now().getTime(), log });
+  const repositories = createCachedRepositoryLookup({
+    kv,
+    fetch: bitbucket.fetchRepository,
+    now: () => now().getTime(),
+    log,
+  });
   // Policy as code: every fixture repository can hold a policy file; commits live in memory until the console stops.
   const policyRepos = createPolicyRepoStub({
     workspace: bitbucket.workspace.uuid,
@@ -193,10 +225,21 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     log,
   });
   // The settings handlers run replays on an in-process stand-in for Forge's async events queue.
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, samples: createKvSampleSink(kv), now, repositories, log: (message) => log(message) });
+  const provider = createProvider({
+    store: { read: () => kv.get(POLICY_KEY) },
+    decisions,
+    samples: createKvSampleSink(kv),
+    now,
+    repositories,
+    log: (message) => log(message),
+  });
   const pullRequests = createPullRequestConsole(kv, repositories, log);
   // The context Forge would forward from the page, plus the module it came from.
-  const forgeContext = { ...identity, moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+  const forgeContext = {
+    ...identity,
+    moduleKey: 'pipeline-guard-settings',
+    extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
+  };
 
   /** A commit on the policy source's branch (or another), with the push event delivered as Forge would. */
   const pushPolicyCommit = async (body: unknown): Promise<[number, unknown]> => {
@@ -236,7 +279,8 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     const rest = pr ? pathname.slice('/pullrequest'.length) || '/' : pathname;
     const relative = rest === '/' ? 'index.html' : decodeURIComponent(rest).replace(/^\/+/, '');
     const file = path.resolve(dir, relative);
-    if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) return send(response, 404, { error: 'not found' });
+    if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile())
+      return send(response, 404, { error: 'not found' });
     response.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONSOLE_CSP,
@@ -254,29 +298,38 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         const answer = await bitbucket.get(`${url.pathname.slice(STUB_HTTP_PREFIX.length)}${url.search}`);
         return send(response, answer.status, answer.body);
       }
-      if (request.method === 'GET' && url.pathname === '/__dev/pr/reports') return send(response, 200, { reports: pullRequests.stub.reports, calls: pullRequests.stub.requests.length });
+      if (request.method === 'GET' && url.pathname === '/__dev/pr/reports')
+        return send(response, 200, { reports: pullRequests.stub.reports, calls: pullRequests.stub.requests.length });
       if (request.method === 'GET' || request.method === 'HEAD') return serveFile(url.pathname, response);
       if (request.method !== 'POST') return send(response, 405, { error: 'method not allowed' });
       // Another web page in the same browser may POST here too. JSON requests from another origin
       // need a CORS preflight, which this server never grants; a foreign Host means DNS rebinding.
       const port = (server.address() as AddressInfo).port;
       const sameOrigin = [`127.0.0.1:${port}`, `localhost:${port}`];
-      if (!sameOrigin.includes(request.headers.host ?? '') || (request.headers.origin !== undefined && !sameOrigin.some((host) => request.headers.origin === `http://${host}`)))
+      if (
+        !sameOrigin.includes(request.headers.host ?? '') ||
+        (request.headers.origin !== undefined &&
+          !sameOrigin.some((host) => request.headers.origin === `http://${host}`))
+      )
         return send(response, 403, { error: 'the console only answers pages it served itself' });
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, { error: 'send JSON (content-type: application/json)' });
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(response, 415, { error: 'send JSON (content-type: application/json)' });
       const body = await readBody(request);
       if (url.pathname === '/__dev/context') return send(response, 200, identity);
       const invoke = /^\/__dev\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
       if (invoke) {
         const key = invoke[1] as keyof SettingsHandlers;
-        if (!Object.prototype.hasOwnProperty.call(handlers, key)) return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
+        if (!Object.prototype.hasOwnProperty.call(handlers, key))
+          return send(response, 404, { error: `Resolver has no definition for '${invoke[1]}'` });
         // A new context object per call, as Forge gives: what is learnt about the caller lasts one call.
         return send(response, 200, await handlers[key]({ ...forgeContext }, body));
       }
       const prInvoke = /^\/__dev\/pr\/invoke\/(panel|file)\/([A-Za-z]+)$/.exec(url.pathname);
       if (prInvoke) {
         const answer = pullRequests.invoke(prInvoke[1] as 'panel' | 'file', prInvoke[2], body);
-        return answer ? send(response, 200, await answer) : send(response, 404, { error: `Resolver has no definition for '${prInvoke[2]}'` });
+        return answer
+          ? send(response, 200, await answer)
+          : send(response, 404, { error: `Resolver has no definition for '${prInvoke[2]}'` });
       }
       if (url.pathname === '/__dev/pr/check') {
         const trigger = (body as { trigger?: unknown }).trigger === 'on-merge' ? 'on-merge' : 'on-code-pushed';
@@ -284,23 +337,40 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       }
       if (url.pathname === '/__dev/clock') {
         const advanceMs = (body as { advanceMs?: unknown }).advanceMs;
-        if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) return send(response, 400, { error: 'send { advanceMs } with a number of milliseconds to move the clock forward' });
+        if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0)
+          return send(response, 400, {
+            error: 'send { advanceMs } with a number of milliseconds to move the clock forward',
+          });
         clockOffsetMs += advanceMs;
         return send(response, 200, { now: now().toISOString() });
       }
       if (url.pathname === '/__dev/simulate-run') {
         const run = SimulatedRunSchema.safeParse(body);
-        if (!run.success) return send(response, 400, { error: run.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        if (!run.success)
+          return send(response, 400, {
+            error: run.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          });
         let built;
         try {
           // Only the request is taken from the simulator; the decision is the provider's own.
-          built = simulate({ yamlText: run.data.yaml, policy: undefined, target: run.data.target, variables: run.data.variables }).request;
+          built = simulate({
+            yamlText: run.data.yaml,
+            policy: undefined,
+            target: run.data.target,
+            variables: run.data.variables,
+          }).request;
         } catch (error) {
           if (error instanceof SimulationInputError) return send(response, 400, { error: error.message });
           throw error;
         }
         // Each simulated run is its own pipeline, as in Bitbucket, so a deployment event can name it.
-        const providerRequest = { ...built, workspace: identity.workspaceId, repository: run.data.repository, pipeline: `{${randomUUID()}}`, created_on: now().toISOString() };
+        const providerRequest = {
+          ...built,
+          workspace: identity.workspaceId,
+          repository: run.data.repository,
+          pipeline: `{${randomUUID()}}`,
+          created_on: now().toISOString(),
+        };
         return send(response, 200, { request: providerRequest, response: await provider(providerRequest) });
       }
       // Stand-ins for what Forge runs without a page: the hourly rollup, deployment events, and a
@@ -310,8 +380,17 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
       if (url.pathname === '/__dev/policy-catch-up') return send(response, 200, await policySync.catchUp('hourly'));
       if (url.pathname === '/__dev/replay-deployments') {
         const replay = ReplaySchema.safeParse(body);
-        if (!replay.success || (replay.data.fixture === undefined) === (replay.data.events === undefined)) return send(response, 400, { error: 'send { fixture: "<name in fixtures/deployments>" } or { events: [...] }' });
-        const events = replay.data.events ?? (JSON.parse(readFileSync(path.join(ROOT, 'fixtures/deployments', `${replay.data.fixture}.json`), 'utf8')) as { events: unknown[] }).events;
+        if (!replay.success || (replay.data.fixture === undefined) === (replay.data.events === undefined))
+          return send(response, 400, {
+            error: 'send { fixture: "<name in fixtures/deployments>" } or { events: [...] }',
+          });
+        const events =
+          replay.data.events ??
+          (
+            JSON.parse(
+              readFileSync(path.join(ROOT, 'fixtures/deployments', `${replay.data.fixture}.json`), 'utf8'),
+            ) as { events: unknown[] }
+          ).events;
         for (const event of events) await recordDeployment(entities, event, new Date());
         return send(response, 200, { recorded: events.length });
       }

@@ -16,5 +16,9 @@ export const consoleUserFetch: FetchUser = async (accountId) => {
   const name = CONSOLE_PEOPLE[accountId];
   return name
     ? { ok: true, status: 200, json: async () => ({ type: 'user', account_id: accountId, display_name: name }) }
-    : { ok: false, status: 404, json: async () => ({ type: 'error', error: { message: `${accountId} is not a user` } }) };
+    : {
+        ok: false,
+        status: 404,
+        json: async () => ({ type: 'error', error: { message: `${accountId} is not a user` } }),
+      };
 };

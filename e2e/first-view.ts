@@ -18,11 +18,23 @@ interface ManifestChunk {
   readonly isEntry?: boolean;
 }
 
-const FIRST_VIEW_MODULES = { http: ['index.html', 'src/start.tsx', 'src/backend/http.ts', 'src/tabs/EnvironmentsTab.tsx'], forge: ['index.html', 'src/start.tsx', 'src/backend/forge.ts', '../node_modules/@forge/bridge/out/index.js', 'src/tabs/EnvironmentsTab.tsx'] } as const;
+const FIRST_VIEW_MODULES = {
+  http: ['index.html', 'src/start.tsx', 'src/backend/http.ts', 'src/tabs/EnvironmentsTab.tsx'],
+  forge: [
+    'index.html',
+    'src/start.tsx',
+    'src/backend/forge.ts',
+    '../node_modules/@forge/bridge/out/index.js',
+    'src/tabs/EnvironmentsTab.tsx',
+  ],
+} as const;
 
 /** The script files of the first view (names as built) and their size, gzip not counted. */
 export function firstViewScripts(buildDir: string, backend: 'http' | 'forge'): { files: Set<string>; bytes: number } {
-  const manifest = JSON.parse(readFileSync(path.join(buildDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const manifest = JSON.parse(readFileSync(path.join(buildDir, '.vite/manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
   const files = new Set<string>();
   const visit = (key: string) => {
     const chunk = manifest[key];
@@ -51,7 +63,13 @@ export async function holdBackOthers(page: Page, allowed: ReadonlySet<string>) {
   });
   page.on('response', (response) => {
     const file = path.basename(new URL(response.url()).pathname);
-    if (/\.js$/.test(file) && allowed.has(file)) loaded.push(response.body().then((body) => body.length, () => 0));
+    if (/\.js$/.test(file) && allowed.has(file))
+      loaded.push(
+        response.body().then(
+          (body) => body.length,
+          () => 0,
+        ),
+      );
   });
   return {
     /** Bytes of script loaded so far (all of it from `allowed`). */

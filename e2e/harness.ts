@@ -14,7 +14,15 @@ import { startConsole, type RunningConsole } from '../dev/server';
 const ROOT = path.resolve(__dirname, '..');
 export const SCREENSHOTS = path.join(ROOT, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const TIMEOUT = 15_000;
 
 class AssertionError extends Error {}
@@ -84,7 +92,8 @@ export async function runSuite(name: string, suite: Suite): Promise<TestResult[]
   const watch = (page: Page, label: string) => {
     const prefix = label ? `${label} ` : '';
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${prefix}console.${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`${prefix}console.${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`${prefix}page error: ${error.message}`));
     page.on('response', (response) => {
@@ -93,9 +102,16 @@ export async function runSuite(name: string, suite: Suite): Promise<TestResult[]
   };
   console.log(`${name}`);
   try {
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+    });
     await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`),
+      );
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(TIMEOUT);

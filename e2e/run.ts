@@ -41,7 +41,8 @@ const SUITES: Record<string, Suite> = {
 async function main() {
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in SUITES));
-  if (unknown.length > 0) throw new Error(`no such suite: ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`no such suite: ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
   const results: TestResult[] = [];
   for (const [name, suite] of Object.entries(SUITES)) {
     if (only.length === 0 || only.includes(name)) results.push(...(await runSuite(name, suite)));

@@ -34,8 +34,18 @@ const mainApart: Plugin = {
 /** Builds the launcher at `outfile` and the commands beside it; returns the launcher's path. */
 export async function buildCli(outfile = CLI_OUTFILE): Promise<string> {
   await Promise.all([
-    build({ ...COMMON, entryPoints: [path.join(ROOT, 'src/cli/bin.ts')], outfile, banner: { js: '#!/usr/bin/env node' }, plugins: [mainApart] }),
-    build({ ...COMMON, entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(path.dirname(outfile), MAIN_FILE) }),
+    build({
+      ...COMMON,
+      entryPoints: [path.join(ROOT, 'src/cli/bin.ts')],
+      outfile,
+      banner: { js: '#!/usr/bin/env node' },
+      plugins: [mainApart],
+    }),
+    build({
+      ...COMMON,
+      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
+      outfile: path.join(path.dirname(outfile), MAIN_FILE),
+    }),
   ]);
   return outfile;
 }

@@ -32,7 +32,9 @@ async function cli(args: string[]): Promise<Captured> {
   return { status: await run(args, io), stdout, stderr };
 }
 
-type Verdict = { kind: 'allowed' | 'blocked' | 'none' | 'invalid'; unverifiable?: string[] } | { kind: 'unpositioned' | 'crash'; detail: string };
+type Verdict =
+  | { kind: 'allowed' | 'blocked' | 'none' | 'invalid'; unverifiable?: string[] }
+  | { kind: 'unpositioned' | 'crash'; detail: string };
 
 async function check(file: string, ref: string): Promise<Verdict> {
   let json: Captured;
@@ -43,15 +45,23 @@ async function check(file: string, ref: string): Promise<Verdict> {
   } catch (error) {
     return { kind: 'crash', detail: (error as Error).stack ?? String(error) };
   }
-  if (json.status !== text.status) return { kind: 'crash', detail: `text and json output disagree (exit ${text.status} vs ${json.status})` };
-  if (json.status === 2) return /:\d+:\d+: /.test(json.stderr) ? { kind: 'invalid' } : { kind: 'unpositioned', detail: json.stderr.trim() };
-  if (json.status !== 0 && json.status !== 1) return { kind: 'crash', detail: `exit ${json.status}: ${json.stderr.trim()}` };
-  const result = JSON.parse(json.stdout) as { outcome: 'allowed' | 'blocked' | 'none'; violations: Array<{ rule: string; message: string; path: string }> };
+  if (json.status !== text.status)
+    return { kind: 'crash', detail: `text and json output disagree (exit ${text.status} vs ${json.status})` };
+  if (json.status === 2)
+    return /:\d+:\d+: /.test(json.stderr) ? { kind: 'invalid' } : { kind: 'unpositioned', detail: json.stderr.trim() };
+  if (json.status !== 0 && json.status !== 1)
+    return { kind: 'crash', detail: `exit ${json.status}: ${json.stderr.trim()}` };
+  const result = JSON.parse(json.stdout) as {
+    outcome: 'allowed' | 'blocked' | 'none';
+    violations: Array<{ rule: string; message: string; path: string }>;
+  };
   // The engine turns its own faults into a blocking finding; for this check that is a crash.
   const fault = result.violations.find((v) => v.rule === 'internal-error');
   if (fault) return { kind: 'crash', detail: `the engine faulted: ${fault.message}` };
   // Steps the unverifiable-identity rule warns about (the path up to the step).
-  const unverifiable = result.violations.filter((v) => v.rule === 'unverifiable-identity').map((v) => v.path.replace(/\.step\..*$/, ''));
+  const unverifiable = result.violations
+    .filter((v) => v.rule === 'unverifiable-identity')
+    .map((v) => v.path.replace(/\.step\..*$/, ''));
   return { kind: result.outcome, unverifiable: [...new Set(unverifiable)] };
 }
 
@@ -69,8 +79,12 @@ async function main(): Promise<number> {
     for (const ref of REFS) {
       const verdict = await check(path.join(CORPUS, name), ref);
       counts[verdict.kind]++;
-      if ('unverifiable' in verdict) unverifiable.push(...(verdict.unverifiable ?? []).map((step) => `${name} --branch ${ref}: ${step}`));
-      if ('detail' in verdict) console.error(`${name} --branch ${ref}: ${verdict.kind === 'crash' ? 'CRASH' : 'refused without a position'}: ${verdict.detail}`);
+      if ('unverifiable' in verdict)
+        unverifiable.push(...(verdict.unverifiable ?? []).map((step) => `${name} --branch ${ref}: ${step}`));
+      if ('detail' in verdict)
+        console.error(
+          `${name} --branch ${ref}: ${verdict.kind === 'crash' ? 'CRASH' : 'refused without a position'}: ${verdict.detail}`,
+        );
     }
   }
   console.log(
@@ -79,7 +93,9 @@ async function main(): Promise<number> {
       `${counts.crash} crash${counts.crash === 1 ? '' : 'es'}`,
   );
   const flaggedFiles = new Set(unverifiable.map((entry) => entry.split(' ')[0])).size;
-  console.log(`unverifiable-identity: warns about ${unverifiable.length} step${unverifiable.length === 1 ? '' : 's'} (file × ref) in ${flaggedFiles} file${flaggedFiles === 1 ? '' : 's'}`);
+  console.log(
+    `unverifiable-identity: warns about ${unverifiable.length} step${unverifiable.length === 1 ? '' : 's'} (file × ref) in ${flaggedFiles} file${flaggedFiles === 1 ? '' : 's'}`,
+  );
   for (const entry of unverifiable) console.log(`  ${entry}`);
   return counts.crash || counts.unpositioned || files.length === 0 ? 1 : 0;
 }

@@ -12,7 +12,9 @@ async function main() {
     const { code, declaration } = await generate(target);
     writeFileSync(path.resolve(__dirname, '..', files.code), code);
     writeFileSync(path.resolve(__dirname, '..', files.declaration), declaration);
-    console.log(`wrote ${files.code} and ${path.basename(files.declaration)} (from ${target.exportName} in ${target.source})`);
+    console.log(
+      `wrote ${files.code} and ${path.basename(files.declaration)} (from ${target.exportName} in ${target.source})`,
+    );
   }
 }
 

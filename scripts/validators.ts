@@ -38,7 +38,10 @@ export const TARGETS: readonly Target[] = [
   { source: 'src/policy/schema.ts', exportName: 'PolicySchema' },
 ];
 
-export const outputFilesOf = (target: Target) => ({ code: target.source.replace(/\.ts$/, '.validator.cjs'), declaration: target.source.replace(/\.ts$/, '.validator.d.cts') });
+export const outputFilesOf = (target: Target) => ({
+  code: target.source.replace(/\.ts$/, '.validator.cjs'),
+  declaration: target.source.replace(/\.ts$/, '.validator.d.cts'),
+});
 
 type ErrorFn = (issue: unknown) => unknown;
 type ZodInternals = {
@@ -46,7 +49,9 @@ type ZodInternals = {
     def: {
       type: string;
       error?: ErrorFn;
-      checks?: Array<{ _zod: { def: { check: string; format?: string; pattern?: RegExp; inclusive?: boolean; error?: ErrorFn } } }>;
+      checks?: Array<{
+        _zod: { def: { check: string; format?: string; pattern?: RegExp; inclusive?: boolean; error?: ErrorFn } };
+      }>;
       discriminator?: string;
     };
   };
@@ -56,14 +61,23 @@ type ZodInternals = {
 function fixedMessage(error: ErrorFn | undefined): string | undefined {
   try {
     const message = error?.({ code: 'custom', input: undefined });
-    return typeof message === 'string' ? message : typeof (message as { message?: unknown })?.message === 'string' ? (message as { message: string }).message : undefined;
+    return typeof message === 'string'
+      ? message
+      : typeof (message as { message?: unknown })?.message === 'string'
+        ? (message as { message: string }).message
+        : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The JSON Schema keyword that stands for a zod check, so zod's message can be shown for Ajv's error. */
-function keywordOf(check: string, format: string | undefined, inclusive: boolean | undefined, jsonType: unknown): string | undefined {
+function keywordOf(
+  check: string,
+  format: string | undefined,
+  inclusive: boolean | undefined,
+  jsonType: unknown,
+): string | undefined {
   const array = jsonType === 'array';
   switch (check) {
     case 'min_length':
@@ -84,7 +98,12 @@ function keywordOf(check: string, format: string | undefined, inclusive: boolean
 }
 
 /** JSON Schema for one zod schema, refusing whatever the generated code could not enforce. */
-export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<string, string> = {}, reused: 'inline' | 'ref' = 'inline'): Record<string, unknown> {
+export function jsonSchemaOf(
+  schema: z.ZodType,
+  where: string,
+  messages: Record<string, string> = {},
+  reused: 'inline' | 'ref' = 'inline',
+): Record<string, unknown> {
   const refusals: Array<{ node: unknown; path: (string | number)[]; why: string }> = [];
   // `.meta()` makes a new node whose `_zod.parent` is the node it tags; a tag covers that node too.
   const covered = new Set<unknown>();
@@ -100,7 +119,9 @@ export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<
       // zod's own messages, by the schema path of the keyword Ajv reports (Ajv's errors carry that path).
       const at = (keyword: string) => `#/${[...path, keyword].join('/')}`;
       const own = fixedMessage(def.error);
-      if (own) for (const keyword of ['type', def.type === 'enum' ? 'enum' : def.type === 'literal' ? 'const' : undefined]) if (keyword) messages[at(keyword)] = own;
+      if (own)
+        for (const keyword of ['type', def.type === 'enum' ? 'enum' : def.type === 'literal' ? 'const' : undefined])
+          if (keyword) messages[at(keyword)] = own;
       for (const check of def.checks ?? []) {
         const keyword = keywordOf(check._zod.def.check, check._zod.def.format, check._zod.def.inclusive, node.type);
         const message = fixedMessage(check._zod.def.error);
@@ -108,27 +129,53 @@ export function jsonSchemaOf(schema: z.ZodType, where: string, messages: Record<
       }
       const tag = node[SHARED_CHECK];
       const known = typeof tag === 'string' && tag in SHARED_CHECKS;
-      if (tag !== undefined && !known) refusals.push({ node: undefined, path, why: `unknown shared check "${String(tag)}" (SHARED_CHECKS in src/policy/checks.ts)` });
+      if (tag !== undefined && !known)
+        refusals.push({
+          node: undefined,
+          path,
+          why: `unknown shared check "${String(tag)}" (SHARED_CHECKS in src/policy/checks.ts)`,
+        });
       if (known || (def.type === 'custom' && 'type' in node))
         for (let at: unknown = zodSchema; at; at = (at as { _zod: { parent?: unknown } })._zod.parent) covered.add(at);
       if (def.checks?.some((check) => check._zod.def.check === 'custom'))
-        refuse('a .check/.refine/.superRefine that JSON Schema cannot express; move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS and tag the node as schema.ts does (sharedValueCheck)');
-      if (def.type === 'custom') refuse('z.custom has no JSON Schema; give it one with .meta({ type: … }) or a shared check');
+        refuse(
+          'a .check/.refine/.superRefine that JSON Schema cannot express; move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS and tag the node as schema.ts does (sharedValueCheck)',
+        );
+      if (def.type === 'custom')
+        refuse('z.custom has no JSON Schema; give it one with .meta({ type: … }) or a shared check');
       for (const check of def.checks ?? [])
-        if (check._zod.def.pattern?.flags) refusals.push({ node: undefined, path, why: `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, which JSON Schema drops; write it without flags` });
+        if (check._zod.def.pattern?.flags)
+          refusals.push({
+            node: undefined,
+            path,
+            why: `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, which JSON Schema drops; write it without flags`,
+          });
       if (def.type === 'object' && (def as { catchall?: unknown }).catchall === undefined)
-        refusals.push({ node: undefined, path, why: 'z.object drops unknown keys, which the generated validator cannot do (it would keep them); use z.strictObject (unknown keys are errors, as everywhere in the policy) or z.looseObject (kept)' });
-      if (['transform', 'pipe', 'catch', 'prefault', 'promise', 'lazy'].includes(def.type)) refusals.push({ node: undefined, path, why: `z.${def.type} is not supported by the generated validators` });
+        refusals.push({
+          node: undefined,
+          path,
+          why: 'z.object drops unknown keys, which the generated validator cannot do (it would keep them); use z.strictObject (unknown keys are errors, as everywhere in the policy) or z.looseObject (kept)',
+        });
+      if (['transform', 'pipe', 'catch', 'prefault', 'promise', 'lazy'].includes(def.type))
+        refusals.push({ node: undefined, path, why: `z.${def.type} is not supported by the generated validators` });
       // Ajv's discriminator picks the one branch to apply, so defaults inside the branches still fill in.
       // It needs the discriminator in every branch; a branch that may leave it out is handled after the walk.
       if (def.type === 'union' && def.discriminator && Array.isArray(node.oneOf)) {
-        const required = (node.oneOf as Array<Record<string, unknown>>).every((branch) => Array.isArray(branch.required) && branch.required.includes(def.discriminator));
-        Object.assign(node, required ? { type: 'object', discriminator: { propertyName: def.discriminator } } : { [OPTIONAL_DISCRIMINATOR]: def.discriminator });
+        const required = (node.oneOf as Array<Record<string, unknown>>).every(
+          (branch) => Array.isArray(branch.required) && branch.required.includes(def.discriminator),
+        );
+        Object.assign(
+          node,
+          required
+            ? { type: 'object', discriminator: { propertyName: def.discriminator } }
+            : { [OPTIONAL_DISCRIMINATOR]: def.discriminator },
+        );
       }
     },
   }) as Record<string, unknown>;
   const left = refusals.filter(({ node }) => !covered.has(node));
-  if (left.length > 0) throw new Error(left.map(({ path, why }) => `${where} at ${path.join('.') || '(root)'}: ${why}`).join('\n'));
+  if (left.length > 0)
+    throw new Error(left.map(({ path, why }) => `${where} at ${path.join('.') || '(root)'}: ${why}`).join('\n'));
   optionalDiscriminators(json, messages, where);
   acceptProtoKeysInRecords(json, messages);
   return json;
@@ -152,12 +199,19 @@ function optionalDiscriminators(node: unknown, messages: Record<string, string>,
   if (typeof discriminator !== 'string') return;
   delete schema[OPTIONAL_DISCRIMINATOR];
   const branches = schema.oneOf as Array<Record<string, unknown>>;
-  if (branches.filter((branch) => !(Array.isArray(branch.required) && branch.required.includes(discriminator))).length > 1)
-    throw new Error(`${where}: more than one branch of the discriminated union on "${discriminator}" may leave it out, so its absence names no single branch`);
+  if (
+    branches.filter((branch) => !(Array.isArray(branch.required) && branch.required.includes(discriminator))).length > 1
+  )
+    throw new Error(
+      `${where}: more than one branch of the discriminated union on "${discriminator}" may leave it out, so its absence names no single branch`,
+    );
   const values: unknown[] = [];
   const allOf = branches.map((branch, index) => {
     const property = (branch.properties as Record<string, Record<string, unknown>> | undefined)?.[discriminator];
-    if (!property || !('const' in property)) throw new Error(`${where}: a branch of the discriminated union on "${discriminator}" gives it no single literal value`);
+    if (!property || !('const' in property))
+      throw new Error(
+        `${where}: a branch of the discriminated union on "${discriminator}" gives it no single literal value`,
+      );
     values.push(property.const);
     const optional = !(Array.isArray(branch.required) && branch.required.includes(discriminator));
     for (const key of Object.keys(messages))
@@ -165,10 +219,19 @@ function optionalDiscriminators(node: unknown, messages: Record<string, string>,
         messages[key.replace(`${at}/oneOf/${index}/`, `${at}/allOf/${index}/then/`)] = messages[key];
         delete messages[key];
       }
-    return { if: { properties: { [discriminator]: { const: property.const } }, ...(optional ? {} : { required: [discriminator] }) }, then: branch };
+    return {
+      if: {
+        properties: { [discriminator]: { const: property.const } },
+        ...(optional ? {} : { required: [discriminator] }),
+      },
+      then: branch,
+    };
   });
   const unionMessage = messages[`${at}/type`];
-  allOf.push({ if: { required: [discriminator] }, then: { properties: { [discriminator]: { enum: values } } } } as never);
+  allOf.push({
+    if: { required: [discriminator] },
+    then: { properties: { [discriminator]: { enum: values } } },
+  } as never);
   if (unionMessage) messages[`${at}/allOf/${branches.length}/then/properties/${discriminator}/enum`] = unionMessage;
   delete schema.oneOf;
   Object.assign(schema, { type: 'object', allOf });
@@ -204,7 +267,8 @@ function newAjv(): Ajv {
     allErrors: false,
     // Shared definitions stay functions of their own (see generate()).
     inlineRefs: false,
-    // Messages come from zod's (beside each validator) or from the keyword and its parameters (src/primitives/validation.ts).
+    // Messages come from zod's (beside each validator) or from the keyword and its parameters
+    // (src/primitives/validation.ts).
     messages: false,
     strict: true,
     strictTuples: false,
@@ -217,7 +281,10 @@ function newAjv(): Ajv {
     error: { message: 'failed a shared check', params: ({ params }) => _`{problems: ${params.problems}}` },
     code(cxt: KeywordCxt) {
       const name = cxt.schema as string;
-      const check = cxt.gen.scopeValue('func', { ref: SHARED_CHECKS[name as keyof typeof SHARED_CHECKS], code: _`SHARED_CHECKS${getProperty(name)}` });
+      const check = cxt.gen.scopeValue('func', {
+        ref: SHARED_CHECKS[name as keyof typeof SHARED_CHECKS],
+        code: _`SHARED_CHECKS${getProperty(name)}`,
+      });
       const problems = cxt.gen.const('problems', _`${check}(${cxt.data})`);
       cxt.setParams({ problems });
       cxt.fail(_`${problems}.length > 0`);
@@ -226,12 +293,17 @@ function newAjv(): Ajv {
   return ajv;
 }
 
-const HEADER = (target: Target) => `// GENERATED by scripts/gen-validators.ts from ${target.exportName} in ${target.source}; do not edit.
+const HEADER = (
+  target: Target,
+) => `// GENERATED by scripts/gen-validators.ts from ${target.exportName} in ${target.source}; do not edit.
 // Regenerate with \`npm run gen:validators\` after changing the zod schema (a test fails while this is stale).
 `;
 
 export interface GeneratedFiles {
-  /** The validator: CommonJS, so that no TypeScript or Babel pass re-indents (and triples) the generated code in Forge's build. */
+  /**
+   * The validator: CommonJS, so that no TypeScript or Babel pass re-indents (and triples) the generated code in Forge's
+   * build.
+   */
   readonly code: string;
   /** Its types. */
   readonly declaration: string;
@@ -262,9 +334,16 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
     );
   }
   const standalone = standaloneCode(ajv, validate);
-  // Ajv's one runtime helper that these schemas need comes in as an argument (src/primitives/validation.ts), so the provider needs no Ajv.
-  const withRuntime = standalone.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'runtime.codePointLength');
-  if (/\brequire\(/.test(withRuntime)) throw new Error(`${where}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`);
+  // Ajv's one runtime helper that these schemas need comes in as an argument (src/primitives/validation.ts), so the
+  // provider needs no Ajv.
+  const withRuntime = standalone.replace(
+    /require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g,
+    'runtime.codePointLength',
+  );
+  if (/\brequire\(/.test(withRuntime))
+    throw new Error(
+      `${where}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`,
+    );
   const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
   if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
   const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
@@ -331,9 +410,11 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
     const values = Object.fromEntries(entries ?? []);
     let call: string | undefined;
     if (keys === 'instancePath,schemaPath,keyword,params' || keys === 'instancePath,keyword,params') {
-      const schemaPath = values.schemaPath === undefined || !(JSON.parse(values.schemaPath) in messages) ? undefined : values.schemaPath;
+      const schemaPath =
+        values.schemaPath === undefined || !(JSON.parse(values.schemaPath) in messages) ? undefined : values.schemaPath;
       const type = /^\{\s*type\s*:\s*("\w+")\s*\}$/.exec(values.params);
-      if (schemaPath) call = `errorWithSchemaPathAt(${values.instancePath}, ${schemaPath}, ${values.keyword}, ${values.params})`;
+      if (schemaPath)
+        call = `errorWithSchemaPathAt(${values.instancePath}, ${schemaPath}, ${values.keyword}, ${values.params})`;
       else if (values.keyword === '"type"' && type) call = `typeErrorAt(${values.instancePath}, ${type[1]})`;
       else call = `errorAt(${values.instancePath}, ${values.keyword}, ${values.params})`;
     }
@@ -350,10 +431,13 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
 export async function generate(target: Target): Promise<GeneratedFiles> {
   const module = (await import(path.join(ROOT, target.source))) as Record<string, unknown>;
   const schema = module[target.exportName];
-  if (!(schema instanceof z.ZodType)) throw new Error(`${target.source} does not export a zod schema named ${target.exportName}`);
+  if (!(schema instanceof z.ZodType))
+    throw new Error(`${target.source} does not export a zod schema named ${target.exportName}`);
   const code = await validatorModule(schema, `${target.exportName} (${target.source})`);
   const checks = path.relative(path.dirname(path.join(ROOT, target.source)), CHECKS_MODULE).replace(/^(?!\.)/, './');
-  const validation = path.relative(path.dirname(path.join(ROOT, target.source)), path.join(ROOT, 'src/primitives/validation')).replace(/^(?!\.)/, './');
+  const validation = path
+    .relative(path.dirname(path.join(ROOT, target.source)), path.join(ROOT, 'src/primitives/validation'))
+    .replace(/^(?!\.)/, './');
   return {
     code: `${HEADER(target)}"use strict";\n${code}`,
     declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {

@@ -11,4 +11,9 @@ import { kvsSampleSink } from './forge/kvs-sample-sink';
 import { createProvider } from './provider/handler';
 import { createDecisionWriter } from './storage/decision-writer';
 
-export const provider = createProvider({ store: kvsPolicyStore, decisions: createDecisionWriter(createKvsEntityStore()), samples: kvsSampleSink, repositories: forgeRepositoryLookup });
+export const provider = createProvider({
+  store: kvsPolicyStore,
+  decisions: createDecisionWriter(createKvsEntityStore()),
+  samples: kvsSampleSink,
+  repositories: forgeRepositoryLookup,
+});

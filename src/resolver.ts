@@ -16,4 +16,16 @@ import { createHandlers } from './settings/handlers';
 import { createSampleReplay } from './settings/sample-replay';
 
 const kv = createKvsStore();
-export const handler = createResolver(createHandlers({ kv, entities: createKvsEntityStore(), adminCheck: bitbucketAdminCheck, bitbucket: bitbucketGetAsUser, refreshRepository, fetchUser: bitbucketUserFetch, replayQueue: createForgeReplayQueue(), bitbucketAsApp: bitbucketAppRequest, replay: createSampleReplay(kv) }));
+export const handler = createResolver(
+  createHandlers({
+    kv,
+    entities: createKvsEntityStore(),
+    adminCheck: bitbucketAdminCheck,
+    bitbucket: bitbucketGetAsUser,
+    refreshRepository,
+    fetchUser: bitbucketUserFetch,
+    replayQueue: createForgeReplayQueue(),
+    bitbucketAsApp: bitbucketAppRequest,
+    replay: createSampleReplay(kv),
+  }),
+);

@@ -1,7 +1,16 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { parseYaml } from '../src/yaml/document';
-import { branchRun, defaultRun, DEV_LABELS, errorOf, outputOf, PROD_LABELS, pullRequestRun, run } from './support/requests';
+import {
+  branchRun,
+  defaultRun,
+  DEV_LABELS,
+  errorOf,
+  outputOf,
+  PROD_LABELS,
+  pullRequestRun,
+  run,
+} from './support/requests';
 
 const pipelines = parseYaml(readFileSync(path.resolve(__dirname, '../.bitbucket-pipelines.yml'), 'utf8')).value as any;
 
@@ -24,12 +33,16 @@ describe("the app's own pipeline (.bitbucket-pipelines.yml) under the reference 
 
   it('deploys from main only by hand, on PROD runners', () => {
     const config = outputOf(run(branchRun('main', pipelines.pipelines.branches.main)));
-    const deploy = (config.pipelines as any).branches.main.find((item: any) => item.step.name === 'PROD deploy to Forge').step;
+    const deploy = (config.pipelines as any).branches.main.find(
+      (item: any) => item.step.name === 'PROD deploy to Forge',
+    ).step;
     expect(deploy.trigger).toBe('manual');
     expect(deploy['runs-on']).toEqual(PROD_LABELS);
   });
 
   it('would be blocked if its deploy step ran from a feature branch', () => {
-    expect(errorOf(run(branchRun('feature/x', pipelines.pipelines.branches.main, { pattern: 'feature/*' }))).key).toBe('pipeline-guard.branch-gate');
+    expect(errorOf(run(branchRun('feature/x', pipelines.pipelines.branches.main, { pattern: 'feature/*' }))).key).toBe(
+      'pipeline-guard.branch-gate',
+    );
   });
 });

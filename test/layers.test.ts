@@ -178,7 +178,7 @@ describe('layers', () => {
         { file: 'src/policy/load.ts', text: "const lazy = () => import('../engine/run');" },
         {
           file: 'src/rules/ok.ts',
-          text: "import type { P } from '../policy/schema';\nimport { g } from '../primitives/glob';"
+          text: "import type { P } from '../policy/schema';\nimport { g } from '../primitives/glob';",
         },
         { file: 'src/index.ts', text: "import { createProvider } from './provider/handler';" },
       ];
@@ -205,7 +205,7 @@ describe('layers', () => {
       expect(uiViolations(planted)).toEqual([
         'ui/src/tabs/X.tsx imports src/settings/handlers at run time, which is not a module shared with the page',
         'ui/src/y.ts imports src/settings/api at run time, which is not a module shared with the page',
-        'ui/src/z.ts imports types from src/policy/grant-guard, which is not one of the page\'s API types',
+        "ui/src/z.ts imports types from src/policy/grant-guard, which is not one of the page's API types",
       ]);
     });
   });

@@ -10,7 +10,9 @@ const ROOT = path.resolve(__dirname, '..');
 const MANIFEST = path.join(ROOT, 'manifest.yml');
 
 interface Manifest {
-  modules: Record<string, Array<Record<string, unknown>>> & { function: Array<{ key: string; handler: string; timeoutSeconds?: number }> };
+  modules: Record<string, Array<Record<string, unknown>>> & {
+    function: Array<{ key: string; handler: string; timeoutSeconds?: number }>;
+  };
   resources?: Array<{ key: string; path: string }>;
   permissions: { scopes: string[]; content?: unknown };
 }
@@ -27,7 +29,11 @@ describe('manifest.yml', () => {
     ];
     for (const { index, config } of builds) {
       if (existsSync(path.join(ROOT, index))) continue;
-      const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, config)], { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge', PR_BACKEND: 'forge' }, encoding: 'utf8' });
+      const build = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, config)],
+        { cwd: ROOT, env: { ...process.env, SETTINGS_BACKEND: 'forge', PR_BACKEND: 'forge' }, encoding: 'utf8' },
+      );
       if (build.status !== 0) throw new Error(`vite build --config ${config} failed:\n${build.stderr}`);
     }
   }, 120_000);
@@ -40,7 +46,11 @@ describe('manifest.yml', () => {
 
   it('declares the settings page with its resolver and resource', () => {
     const [page] = manifest.modules['bitbucket:workspaceSettingsMenuPage'];
-    expect(page).toMatchObject({ key: 'pipeline-guard-settings', resource: 'settings-ui', resolver: { function: 'resolver-fn' } });
+    expect(page).toMatchObject({
+      key: 'pipeline-guard-settings',
+      resource: 'settings-ui',
+      resolver: { function: 'resolver-fn' },
+    });
     expect(manifest.modules.function).toContainEqual({ key: 'resolver-fn', handler: 'resolver.handler' });
   });
 
@@ -87,7 +97,16 @@ describe('manifest.yml', () => {
     // page's listings in src/forge/bitbucket-get.ts; read:user:bitbucket for names (src/forge/bitbucket-users.ts);
     // read:pipeline:bitbucket for the deployment events of the bypass check (src/storage/deployments.ts).
     // read:pullrequest:bitbucket for the merge check (src/prcheck/evaluate.ts reads the pull request).
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:pipeline:bitbucket', 'read:project:bitbucket', 'read:pullrequest:bitbucket', 'read:repository:bitbucket', 'read:runner:bitbucket', 'read:user:bitbucket', 'read:workspace:bitbucket', 'storage:app']);
+    expect([...manifest.permissions.scopes].sort()).toEqual([
+      'read:pipeline:bitbucket',
+      'read:project:bitbucket',
+      'read:pullrequest:bitbucket',
+      'read:repository:bitbucket',
+      'read:runner:bitbucket',
+      'read:user:bitbucket',
+      'read:workspace:bitbucket',
+      'storage:app',
+    ]);
     // Every style ships in a CSS file: the page needs no 'unsafe-inline' styles under Forge's CSP.
     expect(manifest.permissions.content).toBeUndefined();
   });
@@ -97,7 +116,11 @@ describe('manifest.yml', () => {
     const expected = ENTITY_DEFINITIONS.map((definition) => ({
       name: definition.name,
       attributes: definition.attributes,
-      indexes: definition.indexes.map((index) => ({ name: index.name, ...(index.partition ? { partition: [...index.partition] } : {}), range: [...index.range] })),
+      indexes: definition.indexes.map((index) => ({
+        name: index.name,
+        ...(index.partition ? { partition: [...index.partition] } : {}),
+        range: [...index.range],
+      })),
     }));
     expect(declared).toEqual(expected);
   });
@@ -118,14 +141,32 @@ describe('manifest.yml', () => {
   it('keeps the provider entry free of the settings code: no YAML parser or simulator on every run', async () => {
     // Forge bundles each handler file on its own; the resolver lives in src/resolver.ts for this reason.
     const inputsOf = async (entry: string) =>
-      Object.keys((await build({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', write: false, metafile: true, logLevel: 'silent' })).metafile.inputs);
+      Object.keys(
+        (
+          await build({
+            entryPoints: [path.join(ROOT, entry)],
+            bundle: true,
+            platform: 'node',
+            write: false,
+            metafile: true,
+            logLevel: 'silent',
+          })
+        ).metafile.inputs,
+      );
     const provider = await inputsOf('src/index.ts');
     expect(provider.filter((input) => /node_modules\/yaml\/|src\/simulate\/|src\/settings\//.test(input))).toEqual([]);
     // What this app adds to the provider's path (the decision writer and its Forge adapter) carries no zod.
-    const writer = [...(await inputsOf('src/storage/decision-store.ts')), ...(await inputsOf('src/forge/kvs-entity-store.ts'))];
+    const writer = [
+      ...(await inputsOf('src/storage/decision-store.ts')),
+      ...(await inputsOf('src/forge/kvs-entity-store.ts')),
+    ];
     expect(writer.filter((input) => input.includes('node_modules/zod/'))).toEqual([]);
     // The decision log's legacy reader and the listing are the resolver's; the provider only writes.
-    expect(provider.filter((input) => /src\/storage\/(decision-log|decision-query|rollup|bypass|deployments)\.ts/.test(input))).toEqual([]);
+    expect(
+      provider.filter((input) =>
+        /src\/storage\/(decision-log|decision-query|rollup|bypass|deployments)\.ts/.test(input),
+      ),
+    ).toEqual([]);
     const resolver = await inputsOf('src/resolver.ts');
     expect(resolver.some((input) => input.includes('src/settings/handlers.ts'))).toBe(true);
     // The pull-request pages cannot reach a settings function: none is in their entry's bundle.

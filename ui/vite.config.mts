@@ -19,7 +19,12 @@ export default defineConfig({
   define: { __SETTINGS_BACKEND__: JSON.stringify(backend) },
   resolve: {
     // Statsig's client is never asked (setup.ts answers every flag) and would weigh ~110 KB in the first view.
-    alias: [{ find: /^@atlaskit\/feature-gate-js-client\/feature-gates$/, replacement: fileURLToPath(new URL('./src/stubs/feature-gates.ts', import.meta.url)) }],
+    alias: [
+      {
+        find: /^@atlaskit\/feature-gate-js-client\/feature-gates$/,
+        replacement: fileURLToPath(new URL('./src/stubs/feature-gates.ts', import.meta.url)),
+      },
+    ],
   },
   build: {
     outDir: OUT_DIRS[backend],

@@ -13,7 +13,19 @@ import { expect, openTab, type Suite } from '../harness';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
-const TABS = ['Environments', 'YAML', 'Preview', 'History', 'Trust policies', 'Decision log', 'Policy tests', 'Repositories', 'Runners', 'Break-glass grants', 'Policy source'];
+const TABS = [
+  'Environments',
+  'YAML',
+  'Preview',
+  'History',
+  'Trust policies',
+  'Decision log',
+  'Policy tests',
+  'Repositories',
+  'Runners',
+  'Break-glass grants',
+  'Policy source',
+];
 
 interface AxeViolation {
   id: string;
@@ -25,13 +37,24 @@ interface AxeViolation {
 async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = (await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })
+    (
+      window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe
+      .run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        resultTypes: ['violations'],
+      })
       .then((r) => r.violations),
   )) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join('; ')}`,
+    );
 }
 
 /** Waits until no tab part is still loading (lazy chunks, listings, tables). */
@@ -46,7 +69,10 @@ async function settled(page: Page) {
  */
 async function checkEveryTab(page: Page, label: string) {
   const onPage = (await page.getByRole('tab').allInnerTexts()).map((name) => name.trim());
-  expect(JSON.stringify(onPage) === JSON.stringify(TABS), `${label}: the page's tabs are ${onPage.join(', ')}; the check covers ${TABS.join(', ')}`);
+  expect(
+    JSON.stringify(onPage) === JSON.stringify(TABS),
+    `${label}: the page's tabs are ${onPage.join(', ')}; the check covers ${TABS.join(', ')}`,
+  );
   const found: string[] = [];
   for (const tab of TABS) {
     await openTab(page, tab);
@@ -56,23 +82,41 @@ async function checkEveryTab(page: Page, label: string) {
       await page.getByRole('button', { name: 'Preview', exact: true }).click();
       await page.getByTestId('preview-result').waitFor();
     }
-    if (tab === 'History') await page.getByRole('button', { name: /^View revision/ }).first().waitFor();
+    if (tab === 'History')
+      await page
+        .getByRole('button', { name: /^View revision/ })
+        .first()
+        .waitFor();
     if (tab === 'Decision log') {
       await page.getByTestId('log-summary').waitFor();
       await page.getByTestId('bypass-summary').waitFor();
       await page.getByTestId('charts-freshness').waitFor();
-      await page.locator('section[aria-labelledby=log-heading] tbody tr').first().getByRole('button', { name: /^Detail of the run/ }).click();
+      await page
+        .locator('section[aria-labelledby=log-heading] tbody tr')
+        .first()
+        .getByRole('button', { name: /^Detail of the run/ })
+        .click();
       await page.getByTestId('decision-detail').locator('.person').first().waitFor();
     }
     if (tab === 'Repositories') {
-      await page.locator('#repo-view-repository option', { hasText: 'acme/payments-api' }).waitFor({ state: 'attached' });
+      await page
+        .locator('#repo-view-repository option', { hasText: 'acme/payments-api' })
+        .waitFor({ state: 'attached' });
       await page.locator('#repo-view-repository').selectOption({ label: 'acme/payments-api (project PAY)' });
       await page.getByTestId('repository-view').getByText('steps that match no environment run as').waitFor();
     }
     // A member is told the runner inventory is for admins (the server refuses it to them, access.ts).
     if (tab === 'Runners')
-      await (label === 'member' ? page.getByText('The runner inventory is for workspace admins') : page.getByTestId('runner-inventory')).waitFor();
-    if (tab === 'Break-glass grants') await page.getByTestId('active-grants').getByRole('row', { name: /INC-4711/ }).waitFor();
+      await (
+        label === 'member'
+          ? page.getByText('The runner inventory is for workspace admins')
+          : page.getByTestId('runner-inventory')
+      ).waitFor();
+    if (tab === 'Break-glass grants')
+      await page
+        .getByTestId('active-grants')
+        .getByRole('row', { name: /INC-4711/ })
+        .waitFor();
     await settled(page);
     found.push(...(await seriousViolations(page)).map((v) => `${label} ${tab}: ${v}`));
   }
@@ -114,8 +158,13 @@ export const a11y: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.locator('#f-environments-0-name').waitFor();
     const loaded = await hold.loadedBytes();
     hold.release();
-    console.log(`      first view (console build): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB as built, ${(loaded / 1024).toFixed(1)} KiB loaded`);
-    expect(firstView.bytes < FIRST_VIEW_BUDGET, `the first view needs ${(firstView.bytes / 1024).toFixed(1)} KiB of script: ${[...firstView.files].join(', ')}`);
+    console.log(
+      `      first view (console build): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB as built, ${(loaded / 1024).toFixed(1)} KiB loaded`,
+    );
+    expect(
+      firstView.bytes < FIRST_VIEW_BUDGET,
+      `the first view needs ${(firstView.bytes / 1024).toFixed(1)} KiB of script: ${[...firstView.files].join(', ')}`,
+    );
     expect(loaded <= firstView.bytes, 'the page loaded first-view scripts twice');
   });
 
@@ -162,8 +211,13 @@ export const a11y: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
       await other.goto(url);
       await other.locator('#f-environments-0-name').waitFor();
       hold.release();
-      console.log(`      first view (Forge build, bridge included): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB`);
-      expect(firstView.bytes < FIRST_VIEW_BUDGET, `the first view needs ${(firstView.bytes / 1024).toFixed(1)} KiB of script: ${[...firstView.files].join(', ')}`);
+      console.log(
+        `      first view (Forge build, bridge included): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB`,
+      );
+      expect(
+        firstView.bytes < FIRST_VIEW_BUDGET,
+        `the first view needs ${(firstView.bytes / 1024).toFixed(1)} KiB of script: ${[...firstView.files].join(', ')}`,
+      );
     });
   });
 };

@@ -12,8 +12,16 @@ import { expect, openTab, shot, text, type Suite } from '../harness';
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
 
 /** Calls a resolver function the way the page does, for setting the scene quickly. */
-async function invoke(app: RunningConsole, key: string, body: unknown): Promise<{ ok: boolean; [key: string]: unknown }> {
-  const response = await fetch(new URL(`/__dev/invoke/${key}`, app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function invoke(
+  app: RunningConsole,
+  key: string,
+  body: unknown,
+): Promise<{ ok: boolean; [key: string]: unknown }> {
+  const response = await fetch(new URL(`/__dev/invoke/${key}`, app.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await response.json()) as { ok: boolean };
 }
 
@@ -58,7 +66,10 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
   });
 
   await test('bug 3: outcome none gets its own note, not the blocked-run one', async () => {
-    expect((await invoke(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok, 'the example policy was not saved');
+    expect(
+      (await invoke(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok,
+      'the example policy was not saved',
+    );
     await page.reload();
     await openTab(page, 'Preview');
     await page.locator('#preview-target-kind').selectOption('tag');
@@ -68,7 +79,10 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await result.locator('.result-head', { hasText: 'none' }).waitFor();
     const note = await result.innerText();
     expect(!/blocked run/.test(note), `the note for outcome none talks about a blocked run: ${note}`);
-    expect(/nothing to change|no pipeline in this file runs/i.test(note), `the note for outcome none does not say that nothing runs: ${note}`);
+    expect(
+      /nothing to change|no pipeline in this file runs/i.test(note),
+      `the note for outcome none does not say that nothing runs: ${note}`,
+    );
   });
 
   await test('a blocked preview lists no changes, and each step shows why it belongs to its environment', async () => {
@@ -88,13 +102,22 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('#f-environments-1-name').fill('prod');
     const duplicate = page.locator('#f-environments-1-name-error');
     await duplicate.waitFor({ timeout: 5_000 });
-    expect((await duplicate.innerText()).includes('duplicate environment name "prod"'), `the name field says: ${await duplicate.innerText()}`);
+    expect(
+      (await duplicate.innerText()).includes('duplicate environment name "prod"'),
+      `the name field says: ${await duplicate.innerText()}`,
+    );
     const summary = await text(page, '[data-testid=problem-summary]');
-    expect(summary.includes('duplicate environment name') && summary.includes('not an IAM role ARN'), `the summary does not list both problems: ${summary}`);
+    expect(
+      summary.includes('duplicate environment name') && summary.includes('not an IAM role ARN'),
+      `the summary does not list both problems: ${summary}`,
+    );
     await page.getByText('2 problems to fix before saving.').waitFor();
     // The summary links to the field, by the field's name.
     await page.getByTestId('problem-summary').getByRole('link', { name: 'Environment 2 (prod) › Name' }).click();
-    expect((await page.evaluate(() => document.activeElement?.id)) === 'f-environments-1-name', 'the summary link does not focus the field');
+    expect(
+      (await page.evaluate(() => document.activeElement?.id)) === 'f-environments-1-name',
+      'the summary link does not focus the field',
+    );
     await shot(page, 'trust-02-duplicate-name');
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByText('No unsaved changes.').waitFor();
@@ -105,16 +128,33 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     const rule = page.locator('#f-rules-branch-gate-warning');
     await rule.waitFor();
     expect((await rule.innerText()).includes('rule branch-gate is "warn"'), `rule warning: ${await rule.innerText()}`);
-    expect((await page.locator('#f-rules-branch-gate').getAttribute('aria-describedby'))?.includes('f-rules-branch-gate-warning'), 'the warning is not tied to its field');
+    expect(
+      (await page.locator('#f-rules-branch-gate').getAttribute('aria-describedby'))?.includes(
+        'f-rules-branch-gate-warning',
+      ),
+      'the warning is not tied to its field',
+    );
     await page.locator('#f-mode').selectOption('off');
-    expect((await page.locator('#f-mode-warning').innerText()).includes('from the policy-wide `mode`'), 'mode: off has no warning at the mode field');
+    expect(
+      (await page.locator('#f-mode-warning').innerText()).includes('from the policy-wide `mode`'),
+      'mode: off has no warning at the mode field',
+    );
     await page.locator('#f-environments-0-runner-network-cidrs').fill('');
     const runners = page.locator('#f-environments-0-runner-group-warning');
     await runners.waitFor();
-    expect((await runners.innerText()).includes('has an OIDC role but no `runner.network`'), `runner warning: ${await runners.innerText()}`);
-    expect((await text(page, '[data-testid=warning-summary]')).includes('rule branch-gate is "warn"'), 'the warning summary misses the rule warning');
+    expect(
+      (await runners.innerText()).includes('has an OIDC role but no `runner.network`'),
+      `runner warning: ${await runners.innerText()}`,
+    );
+    expect(
+      (await text(page, '[data-testid=warning-summary]')).includes('rule branch-gate is "warn"'),
+      'the warning summary misses the rule warning',
+    );
     const options = await page.locator('#f-mode option').allInnerTexts();
-    expect(options.filter((o) => o.startsWith('enforce')).length === 1, `the mode select offers enforce twice: ${options.join(' | ')}`);
+    expect(
+      options.filter((o) => o.startsWith('enforce')).length === 1,
+      `the mode select offers enforce twice: ${options.join(' | ')}`,
+    );
     expect((await page.getByText('Runner labels (required)').count()) === 0, 'runner labels are labelled required');
     await shot(page, 'trust-03-warnings');
   });
@@ -125,7 +165,10 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.getByRole('button', { name: 'Save policy' }).click();
     const box = dialog(page);
     await box.waitFor();
-    expect((await box.getByTestId('weakenings').innerText()).includes('the policy-wide mode goes from enforce to warn'), 'the dialog does not say what weakens');
+    expect(
+      (await box.getByTestId('weakenings').innerText()).includes('the policy-wide mode goes from enforce to warn'),
+      'the dialog does not say what weakens',
+    );
     const diff = await box.getByTestId('save-diff').innerText();
     expect(diff.includes('-mode: enforce') && diff.includes('+mode: warn'), `the save diff: ${diff}`);
     const confirm = box.getByRole('button', { name: 'Save with this reason' });
@@ -162,9 +205,14 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('#test-target-name').fill('main');
     await page.locator('#test-expect').selectOption('blocked');
     await page.getByRole('button', { name: 'Save policy test' }).click();
-    await page.getByText(`expects blocked, but with saved revision ${revision} the run is allowed`).waitFor({ timeout: 5_000 });
+    await page
+      .getByText(`expects blocked, but with saved revision ${revision} the run is allowed`)
+      .waitFor({ timeout: 5_000 });
     expect((await page.getByTestId('actual-outcome').innerText()) === 'allowed', 'the actual outcome is not shown');
-    expect((await page.getByRole('cell', { name: 'PROD deploy on main is blocked', exact: true }).count()) === 0, 'the failing test was kept');
+    expect(
+      (await page.getByRole('cell', { name: 'PROD deploy on main is blocked', exact: true }).count()) === 0,
+      'the failing test was kept',
+    );
     await shot(page, 'trust-05-failing-test-refused');
   });
 
@@ -186,7 +234,9 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await openTab(page, 'History');
     await page.getByRole('button', { name: `Roll back to revision ${trial}` }).click();
     // Warn mode weakens enforcement: the rollback asks for a reason before anything else.
-    await dialog(page).getByLabel('Reason (required, recorded with the revision)').fill('incident 7: restore the trial');
+    await dialog(page)
+      .getByLabel('Reason (required, recorded with the revision)')
+      .fill('incident 7: restore the trial');
     await dialog(page).getByRole('button', { name: 'Roll back with this reason' }).click({ timeout: 5_000 });
     await dialog(page).getByText('Policy tests fail on this revision').waitFor({ timeout: 5_000 });
     const go = dialog(page).getByRole('button', { name: 'Override the failing tests and roll back' });
@@ -222,10 +272,17 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('#test-name').fill('Feature branch runs under warn mode');
     await page.getByRole('button', { name: 'Save policy test' }).click();
     await page.getByRole('cell', { name: 'Feature branch runs under warn mode', exact: true }).waitFor();
-    expect((await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).count()) === 0, 'editing added a second test');
+    expect(
+      (await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).count()) ===
+        0,
+      'editing added a second test',
+    );
     await page.getByRole('button', { name: 'Delete policy test Feature branch runs under warn mode' }).click();
     const diff = await dialog(page).getByTestId('delete-test-diff').innerText();
-    expect(diff.includes('-name: Feature branch runs under warn mode') && diff.includes('-expect: allowed'), `the deletion diff: ${diff}`);
+    expect(
+      diff.includes('-name: Feature branch runs under warn mode') && diff.includes('-expect: allowed'),
+      `the deletion diff: ${diff}`,
+    );
     await dialog(page).getByRole('button', { name: 'Delete policy test' }).click();
     await page.getByText('No policy tests yet.').waitFor();
   });
@@ -240,25 +297,46 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     expect((await page.locator('#f-environments-1-name').inputValue()) === 'dev', 'Cancel removed the environment');
     await page.getByRole('button', { name: 'Remove dev' }).click();
     await dialog(page).getByRole('button', { name: 'Remove dev' }).click();
-    expect((await page.locator('#f-environments-1-name').count()) === 0, 'the confirmed removal did not remove the environment');
+    expect(
+      (await page.locator('#f-environments-1-name').count()) === 0,
+      'the confirmed removal did not remove the environment',
+    );
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
   await test('YAML round trip: comments and key order survive form edits, import, save, reload and export', async () => {
     // The enforced revision was restored from one saved from the example's text: its comments are there.
     const revision = await currentRevision(app);
-    expect((await yamlText(page)).includes('# Environments, most privileged first.'), 'the saved YAML lost its comments');
+    expect(
+      (await yamlText(page)).includes('# Environments, most privileged first.'),
+      'the saved YAML lost its comments',
+    );
     await openTab(page, 'Environments');
     await page.locator('#f-environments-0-oidc-region').fill('eu-central-1');
     const edited = await yamlText(page);
-    expect(edited.includes('# Refs whose pipelines may run this environment') && edited.includes('region: eu-central-1'), 'a form edit lost the comments');
+    expect(
+      edited.includes('# Refs whose pipelines may run this environment') && edited.includes('region: eu-central-1'),
+      'a form edit lost the comments',
+    );
     // Import over unsaved changes asks first, and shows what changes.
-    const imported = `# Imported by the browser test: keep me\n${EXAMPLE_POLICY.replace('mode: enforce', 'mode: warn # trial')}`.replace('version: 1\n', '') + 'version: 1\n';
-    await page.locator('input[type=file]').setInputFiles({ name: 'team-policy.yaml', mimeType: 'application/yaml', buffer: Buffer.from(imported) });
+    const imported =
+      `# Imported by the browser test: keep me\n${EXAMPLE_POLICY.replace('mode: enforce', 'mode: warn # trial')}`.replace(
+        'version: 1\n',
+        '',
+      ) + 'version: 1\n';
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'team-policy.yaml', mimeType: 'application/yaml', buffer: Buffer.from(imported) });
     await dialog(page).getByText('Replace your unsaved changes with team-policy.yaml?').waitFor();
-    expect((await dialog(page).getByTestId('import-diff').innerText()).includes('+# Imported by the browser test: keep me'), 'the import diff does not show the new text');
+    expect(
+      (await dialog(page).getByTestId('import-diff').innerText()).includes('+# Imported by the browser test: keep me'),
+      'the import diff does not show the new text',
+    );
     await dialog(page).getByRole('button', { name: 'Replace with the file' }).click();
-    expect((await page.locator('#policy-yaml').inputValue()) === imported, 'the import did not replace the text exactly');
+    expect(
+      (await page.locator('#policy-yaml').inputValue()) === imported,
+      'the import did not replace the text exactly',
+    );
     await saveAndConfirm(page);
     await page.getByText(`Saved revision ${revision + 1}`).waitFor();
     await page.reload();
@@ -302,24 +380,35 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
     await saveAndConfirm(page);
     await page.getByText('Someone else saved first').waitFor();
-    await page.locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` }).waitFor({ timeout: 5_000 });
+    await page
+      .locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` })
+      .waitFor({ timeout: 5_000 });
     const banner = await page.locator('.banner', { hasText: 'Someone else saved first' }).innerText();
     expect(banner.includes(`Ada Admin saved revision ${next}`), `the banner does not say who saved: ${banner}`);
     // Both changed the region: the page asks which to keep, theirs until the admin chooses.
     const conflict = dialog(page).getByTestId('merge-conflict');
     const words = await conflict.innerText();
     expect(words.includes('eu-west-2') && words.includes('us-east-1'), `the conflict: ${words}`);
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'the undecided field does not keep their value');
+    expect(
+      (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
+      'the undecided field does not keep their value',
+    );
     await conflict.getByLabel(/Their edits/).check();
     await dialog(page).getByRole('button', { name: 'Apply to the draft' }).click();
     await page.getByText('No unsaved changes.').waitFor();
     await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByText('No unsaved changes.').waitFor();
-    expect((await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2', 'Discard restored a stale revision');
+    expect(
+      (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
+      'Discard restored a stale revision',
+    );
     await openTab(page, 'History');
     await page.getByRole('row', { name: new RegExp(`^${next} .*current`) }).waitFor();
-    expect((await page.getByRole('button', { name: `Roll back to revision ${next}` }).count()) === 0, 'History offers to roll back to the current revision');
+    expect(
+      (await page.getByRole('button', { name: `Roll back to revision ${next}` }).count()) === 0,
+      'History offers to roll back to the current revision',
+    );
     await page.getByRole('button', { name: `Roll back to revision ${revision}` }).waitFor();
     await shot(page, 'trust-07-stale');
   });
@@ -331,19 +420,47 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
       expect((await other.locator('#policy-yaml').getAttribute('readonly')) !== null, 'the YAML text is editable');
       // Whatever file input the page has, a file put into it must not change the draft.
       for (const input of await other.locator('input[type=file]').all())
-        await input.setInputFiles({ name: 'evil.yaml', mimeType: 'application/yaml', buffer: Buffer.from('version: 1\nmode: off\nenvironments: [{name: x, default: true}]\n') });
+        await input.setInputFiles({
+          name: 'evil.yaml',
+          mimeType: 'application/yaml',
+          buffer: Buffer.from('version: 1\nmode: off\nenvironments: [{name: x, default: true}]\n'),
+        });
       await other.waitForTimeout(300);
-      expect((await other.locator('#policy-yaml').inputValue()) === before, 'a file replaced the draft in the read-only view');
-      expect((await other.locator('input[type=file]').count()) === 0, 'the read-only view has a file input');
-      for (const name of [/^Import/, /^Save/, /^Discard/, /^Remove/, /^Move/, /^Add /, /^Start from/, /^Roll back/, /^Edit policy test/, /^Delete policy test/])
-        expect((await other.getByRole('button', { name }).count()) === 0, `the read-only YAML tab has a ${name} button`);
-      await openTab(other, 'Environments');
-      const editable = await other.locator('.panel input:not([type=hidden]), .panel textarea, .panel select').evaluateAll((elements) =>
-        elements.filter((el) => !(el as HTMLInputElement).readOnly && !(el as HTMLInputElement).disabled).map((el) => el.id || el.outerHTML.slice(0, 80)),
+      expect(
+        (await other.locator('#policy-yaml').inputValue()) === before,
+        'a file replaced the draft in the read-only view',
       );
+      expect((await other.locator('input[type=file]').count()) === 0, 'the read-only view has a file input');
+      for (const name of [
+        /^Import/,
+        /^Save/,
+        /^Discard/,
+        /^Remove/,
+        /^Move/,
+        /^Add /,
+        /^Start from/,
+        /^Roll back/,
+        /^Edit policy test/,
+        /^Delete policy test/,
+      ])
+        expect(
+          (await other.getByRole('button', { name }).count()) === 0,
+          `the read-only YAML tab has a ${name} button`,
+        );
+      await openTab(other, 'Environments');
+      const editable = await other
+        .locator('.panel input:not([type=hidden]), .panel textarea, .panel select')
+        .evaluateAll((elements) =>
+          elements
+            .filter((el) => !(el as HTMLInputElement).readOnly && !(el as HTMLInputElement).disabled)
+            .map((el) => el.id || el.outerHTML.slice(0, 80)),
+        );
       expect(editable.length === 0, `editable policy controls in the read-only view: ${editable.join(', ')}`);
       for (const name of [/^Remove/, /^Move/, /^Add /])
-        expect((await other.getByRole('button', { name }).count()) === 0, `the read-only Environments tab has a ${name} button`);
+        expect(
+          (await other.getByRole('button', { name }).count()) === 0,
+          `the read-only Environments tab has a ${name} button`,
+        );
       await shot(other, 'trust-08-read-only');
     });
   });
@@ -355,7 +472,9 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.locator('#run-target-name').fill('v9');
     await page.getByRole('button', { name: 'Simulate run' }).click();
     const answer = await text(page, '.run-answer');
-    expect(!answer.includes('would run the pipeline') && answer.includes('Nothing would run'), `the simulated run for outcome none says: ${answer}`);
+    expect(
+      !answer.includes('would run the pipeline') && answer.includes('Nothing would run'),
+      `the simulated run for outcome none says: ${answer}`,
+    );
   });
-
 };

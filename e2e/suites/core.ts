@@ -8,7 +8,10 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
   await test('loads the console with the fresh-install empty state', async () => {
     await page.goto(app.url);
     await page.getByRole('heading', { name: 'Pipeline Guard', level: 1 }).waitFor();
-    expect((await text(page, '[data-testid=policy-status]')).includes('no policy: pipelines pass through'), 'status does not say that pipelines pass through');
+    expect(
+      (await text(page, '[data-testid=policy-status]')).includes('no policy: pipelines pass through'),
+      'status does not say that pipelines pass through',
+    );
     await page.getByText('passes every pipeline through unchanged').waitFor();
     await shot(page, '01-empty-state');
   });
@@ -19,10 +22,19 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await role.fill('arn:aws:iam::1:role/prod');
     const error = page.locator('#f-environments-0-oidc-roleArn-error');
     await error.waitFor();
-    expect((await error.innerText()).includes('not an IAM role ARN'), `inline error reads "${await error.innerText()}"`);
+    expect(
+      (await error.innerText()).includes('not an IAM role ARN'),
+      `inline error reads "${await error.innerText()}"`,
+    );
     expect((await role.getAttribute('aria-invalid')) === 'true', 'the field is not marked aria-invalid');
-    expect((await role.getAttribute('aria-describedby'))?.includes('f-environments-0-oidc-roleArn-error'), 'the error is not tied to the field');
-    expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), 'Save is enabled while the policy is invalid');
+    expect(
+      (await role.getAttribute('aria-describedby'))?.includes('f-environments-0-oidc-roleArn-error'),
+      'the error is not tied to the field',
+    );
+    expect(
+      await page.getByRole('button', { name: 'Save policy' }).isDisabled(),
+      'Save is enabled while the policy is invalid',
+    );
     await shot(page, '02-environments-invalid');
     await role.fill('arn:aws:iam::111111111111:role/bitbucket-pipelines-prod');
     await error.waitFor({ state: 'detached' });
@@ -56,7 +68,13 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     const row = result.getByRole('row', { name: /PROD deploy/ });
     const cells = await row.innerText();
     expect(cells.includes('prod') && cells.includes('yes'), `PROD deploy row: ${cells}`);
-    expect((await result.locator('pre.diff').innerText()).includes('+') && (await result.locator('pre.diff').innerText()).includes("AWS_ROLE_ARN='arn:aws:iam::111111111111:role/bitbucket-pipelines-prod'"), 'the diff does not add the PROD role');
+    expect(
+      (await result.locator('pre.diff').innerText()).includes('+') &&
+        (await result.locator('pre.diff').innerText()).includes(
+          "AWS_ROLE_ARN='arn:aws:iam::111111111111:role/bitbucket-pipelines-prod'",
+        ),
+      'the diff does not add the PROD role',
+    );
     await shot(page, '05-preview-allowed');
   });
 
@@ -74,14 +92,22 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
     // Revision 1 warns where revision 2 blocks: the rollback weakens enforcement and asks for a reason.
     const dialog = page.getByRole('dialog');
-    expect((await dialog.getByTestId('weakenings').innerText()).includes('rule deny-image goes from enforce to warn'), 'the rollback does not say what it weakens');
-    await dialog.getByLabel('Reason (required, recorded with the revision)').fill('back to warnings while teams move off :latest');
+    expect(
+      (await dialog.getByTestId('weakenings').innerText()).includes('rule deny-image goes from enforce to warn'),
+      'the rollback does not say what it weakens',
+    );
+    await dialog
+      .getByLabel('Reason (required, recorded with the revision)')
+      .fill('back to warnings while teams move off :latest');
     await dialog.getByRole('button', { name: 'Roll back with this reason' }).click();
     await page.getByText('Rolled back to revision 1').waitFor();
     await page.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
     await page.getByText('rollback to revision 1').waitFor();
     await openTab(page, 'YAML');
-    expect((await page.locator('#policy-yaml').inputValue()).includes('deny-image: warn'), 'the rolled-back policy is not revision 1’s');
+    expect(
+      (await page.locator('#policy-yaml').inputValue()).includes('deny-image: warn'),
+      'the rolled-back policy is not revision 1’s',
+    );
     await openTab(page, 'History');
     await shot(page, '07-history');
   });
@@ -95,7 +121,10 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     const row = page.getByRole('row', { name: /branch:feature\/x/ });
     await row.waitFor();
     const cells = await row.innerText();
-    expect(cells.includes('blocked') && cells.includes('branch-gate') && cells.includes('rev 3'), `decision row: ${cells}`);
+    expect(
+      cells.includes('blocked') && cells.includes('branch-gate') && cells.includes('rev 3'),
+      `decision row: ${cells}`,
+    );
     await shot(page, '08-decision-log');
   });
 
@@ -104,7 +133,12 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.locator('#trust-slug').fill('acme');
     await page.getByRole('button', { name: 'Generate trust policies' }).click();
     await page.getByRole('button', { name: 'Copy the prod trust policy' }).waitFor();
-    expect((await page.locator('pre.code').first().innerText()).includes('oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc'), 'the trust policy does not name the workspace OIDC provider');
+    expect(
+      (await page.locator('pre.code').first().innerText()).includes(
+        'oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc',
+      ),
+      'the trust policy does not name the workspace OIDC provider',
+    );
     await shot(page, '09-trust-policies');
   });
 
@@ -113,15 +147,27 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.locator('#test-name').fill('PROD deploy from a feature branch is blocked');
     await page.locator('#test-target-name').fill('feature/x');
     await page.getByRole('button', { name: 'Save policy test' }).click();
-    await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).first().waitFor();
+    await page
+      .getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true })
+      .first()
+      .waitFor();
     await openTab(page, 'Environments');
     await page.locator('#f-rules-branch-gate').selectOption('off');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    // The dialog runs the policy tests: the broken case shows before any reason is given, and the save cannot be confirmed.
+    // The dialog runs the policy tests: the broken case shows before any reason is given, and the save cannot be
+    // confirmed.
     const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('dialog-tests').getByText('“PROD deploy from a feature branch is blocked” expects blocked, got allowed').waitFor();
-    await dialog.getByLabel('Reason (required, recorded with the revision)').fill('trying the rules without the branch gate');
-    expect(await dialog.getByRole('button', { name: 'Save with this reason' }).isDisabled(), 'a save that breaks a policy test can be confirmed');
+    await dialog
+      .getByTestId('dialog-tests')
+      .getByText('“PROD deploy from a feature branch is blocked” expects blocked, got allowed')
+      .waitFor();
+    await dialog
+      .getByLabel('Reason (required, recorded with the revision)')
+      .fill('trying the rules without the branch gate');
+    expect(
+      await dialog.getByRole('button', { name: 'Save with this reason' }).isDisabled(),
+      'a save that breaks a policy test can be confirmed',
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await openTab(page, 'Policy tests');
@@ -141,18 +187,27 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const active = document.activeElement as HTMLElement | null;
-      return active?.id ? document.querySelector(`label[for="${active.id}"]`)?.textContent ?? '' : '';
+      return active?.id ? (document.querySelector(`label[for="${active.id}"]`)?.textContent ?? '') : '';
     });
     expect(focused === 'Default mode for every rule', `Tab from the tab list focused a field labelled "${focused}"`);
   });
 
   await test('a non-admin gets a read-only page', async () => {
     await asMember(async (other) => {
-      expect((await other.getByRole('button', { name: 'Save policy' }).count()) === 0, 'a non-admin sees a Save button');
-      expect((await other.locator('#f-environments-0-oidc-roleArn').getAttribute('readonly')) !== null, 'the role ARN field is editable for a non-admin');
+      expect(
+        (await other.getByRole('button', { name: 'Save policy' }).count()) === 0,
+        'a non-admin sees a Save button',
+      );
+      expect(
+        (await other.locator('#f-environments-0-oidc-roleArn').getAttribute('readonly')) !== null,
+        'the role ARN field is editable for a non-admin',
+      );
       await other.getByRole('tab', { name: 'History', exact: true }).click();
       await other.getByRole('button', { name: 'View revision 1' }).waitFor();
-      expect((await other.getByRole('button', { name: /^Roll back/ }).count()) === 0, 'a non-admin sees rollback buttons');
+      expect(
+        (await other.getByRole('button', { name: /^Roll back/ }).count()) === 0,
+        'a non-admin sees rollback buttons',
+      );
       await shot(other, '11-read-only');
     });
   });
@@ -164,5 +219,4 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
       await other.locator('[data-testid=policy-status]', { hasText: 'revision 3 enforced' }).waitFor();
     });
   });
-
 };

@@ -18,7 +18,9 @@ async function waitForSummary(page: Page, pattern: RegExp) {
   try {
     await page.locator('[data-testid=log-summary]', { hasText: pattern }).waitFor();
   } catch {
-    throw new Error(`the log's summary never matched ${pattern}; it reads "${await text(page, '[data-testid=log-summary]').catch(() => '(none)')}"`);
+    throw new Error(
+      `the log's summary never matched ${pattern}; it reads "${await text(page, '[data-testid=log-summary]').catch(() => '(none)')}"`,
+    );
   }
 }
 
@@ -32,7 +34,10 @@ async function waitForRows(page: Page, count: number, needle: string) {
   let rows: string[] = [];
   while (Date.now() < deadline) {
     rows = await logRows(page);
-    const done = count === 0 ? rows.length === 0 && (await page.getByText('No runs recorded that match the filter').count()) === 1 : rows.length === count && rows.every((row) => row.includes(needle));
+    const done =
+      count === 0
+        ? rows.length === 0 && (await page.getByText('No runs recorded that match the filter').count()) === 1
+        : rows.length === count && rows.every((row) => row.includes(needle));
     if (done) return rows;
     await page.waitForTimeout(100);
   }
@@ -41,7 +46,11 @@ async function waitForRows(page: Page, count: number, needle: string) {
 
 export const decisions: Suite = async ({ page, app, test }) => {
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(new URL(route, app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(new URL(route, app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.ok, `${route} answered ${response.status}`);
     return response.json();
   };
@@ -81,19 +90,34 @@ export const decisions: Suite = async ({ page, app, test }) => {
 
   await test('filters by repository, rule, grant, project, outcome and environment, each to the records that match', async () => {
     const cases: Array<[string, DecisionFilter, string, (page: Page) => Promise<void>]> = [
-      ['repository', { repository: 'acme/repo-7' }, 'acme/repo-7', (p) => p.locator('#log-repository').fill('acme/repo-7')],
+      [
+        'repository',
+        { repository: 'acme/repo-7' },
+        'acme/repo-7',
+        (p) => p.locator('#log-repository').fill('acme/repo-7'),
+      ],
       ['rule', { rule: 'deny-pipe' }, 'deny-pipe', (p) => p.locator('#log-rule').fill('deny-pipe')],
       ['grant', { grant: 'INC-4711' }, 'acme/repo-3', (p) => p.locator('#log-grant').fill('INC-4711')],
-      ['project + outcome + rule', { project: 'OPS', outcome: 'blocked', rule: 'deny-pipe' }, 'deny-pipe', async (p) => {
-        await p.locator('#log-project').fill('OPS');
-        await p.locator('#log-outcome').selectOption('blocked');
-        await p.locator('#log-rule').fill('deny-pipe');
-      }],
-      ['environment + outcome + part of a name', { environment: 'dev', outcome: 'blocked', repository: 'repo-37' }, 'acme/repo-37', async (p) => {
-        await p.locator('#log-environment').fill('dev');
-        await p.locator('#log-outcome').selectOption('blocked');
-        await p.locator('#log-repository').fill('repo-37');
-      }],
+      [
+        'project + outcome + rule',
+        { project: 'OPS', outcome: 'blocked', rule: 'deny-pipe' },
+        'deny-pipe',
+        async (p) => {
+          await p.locator('#log-project').fill('OPS');
+          await p.locator('#log-outcome').selectOption('blocked');
+          await p.locator('#log-rule').fill('deny-pipe');
+        },
+      ],
+      [
+        'environment + outcome + part of a name',
+        { environment: 'dev', outcome: 'blocked', repository: 'repo-37' },
+        'acme/repo-37',
+        async (p) => {
+          await p.locator('#log-environment').fill('dev');
+          await p.locator('#log-outcome').selectOption('blocked');
+          await p.locator('#log-repository').fill('repo-37');
+        },
+      ],
       ['nothing matches', { grant: 'INC-404' }, '', (p) => p.locator('#log-grant').fill('INC-404')],
     ];
     for (const [name, filter, needle, apply] of cases) {
@@ -105,7 +129,9 @@ export const decisions: Suite = async ({ page, app, test }) => {
       const started = Date.now();
       await apply(page);
       await waitForRows(page, want, needle);
-      console.log(`      (${name}: ${want} of ${SEEDED} records listed in ${Date.now() - started} ms, 250 ms of it the typing pause)`);
+      console.log(
+        `      (${name}: ${want} of ${SEEDED} records listed in ${Date.now() - started} ms, 250 ms of it the typing pause)`,
+      );
     }
     await page.getByRole('button', { name: 'Clear filters' }).click();
   });
@@ -115,7 +141,11 @@ export const decisions: Suite = async ({ page, app, test }) => {
     await page.locator('#log-from').fill(day);
     await page.locator('#log-to').fill(day);
     await page.locator('#log-rule').fill('branch-gate');
-    const want = expectedCount({ from: Date.parse(`${day}T00:00:00Z`), to: Date.parse(`${day}T23:59:59.999Z`), rule: 'branch-gate' });
+    const want = expectedCount({
+      from: Date.parse(`${day}T00:00:00Z`),
+      to: Date.parse(`${day}T23:59:59.999Z`),
+      rule: 'branch-gate',
+    });
     await waitForSummary(page, new RegExp(`^${want} records shown, the whole log`));
     const rows = await logRows(page);
     expect(rows.length === want && want > 0, `${rows.length} rows for ${day}, expected ${want}`);
@@ -149,28 +179,55 @@ export const decisions: Suite = async ({ page, app, test }) => {
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.locator('#log-grant').fill('INC-4711');
     await waitForRows(page, 50, 'acme/repo-3');
-    await page.locator('section[aria-labelledby=log-heading] tbody tr').first().getByRole('button', { name: /^Detail of the run/ }).click();
+    await page
+      .locator('section[aria-labelledby=log-heading] tbody tr')
+      .first()
+      .getByRole('button', { name: /^Detail of the run/ })
+      .click();
     const detail = await text(page, '[data-testid=decision-detail]');
     const record = seeded[3];
-    for (const expected of [record.repository, record.project!, record.pipeline!, 'INC-4711', 'dev', String(record.buildNumber)]) expect(detail.includes(expected), `the detail lacks ${expected}: ${detail}`);
+    for (const expected of [
+      record.repository,
+      record.project!,
+      record.pipeline!,
+      'INC-4711',
+      'dev',
+      String(record.buildNumber),
+    ])
+      expect(detail.includes(expected), `the detail lacks ${expected}: ${detail}`);
     await page.locator('#log-grant').fill('');
     await page.locator('#log-rule').fill('deny-pipe');
     await waitForRows(page, 50, 'deny-pipe');
-    await page.locator('section[aria-labelledby=log-heading] tbody tr').first().getByRole('button', { name: /^Detail of the run/ }).click();
+    await page
+      .locator('section[aria-labelledby=log-heading] tbody tr')
+      .first()
+      .getByRole('button', { name: /^Detail of the run/ })
+      .click();
     await page.getByTestId('decision-detail').getByText('Block message (first 1 KB)').waitFor();
-    expect((await text(page, '[data-testid=decision-detail] pre')).includes('[deny-pipe]'), 'the block message is not shown');
+    expect(
+      (await text(page, '[data-testid=decision-detail] pre')).includes('[deny-pipe]'),
+      'the block message is not shown',
+    );
     await shot(page, 'decisions-02-detail');
     await page.getByRole('button', { name: 'Close detail' }).click();
   });
 
   await test('CSV export holds every matching record, not the first page', async () => {
     const download = async () => {
-      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-      return readFileSync((await file.path())!, 'utf8').trim().split('\r\n');
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export CSV' }).click(),
+      ]);
+      return readFileSync((await file.path())!, 'utf8')
+        .trim()
+        .split('\r\n');
     };
     const filtered = await download();
     expect(filtered.length === 51, `${filtered.length - 1} rows for rule deny-pipe`);
-    expect(filtered.slice(1).every((line) => line.includes('"deny-pipe"')), 'a row without the rule');
+    expect(
+      filtered.slice(1).every((line) => line.includes('"deny-pipe"')),
+      'a row without the rule',
+    );
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await waitForSummary(page, /^50 records shown; more may match further back/);
     const all = await download();
@@ -180,23 +237,43 @@ export const decisions: Suite = async ({ page, app, test }) => {
 
   await test('the hourly rollup, run on demand, draws runs and blocks per day and the top blocking rules and repositories', async () => {
     await page.getByText('Local console only: scheduled rollup and deployment events').click();
-    expect((await text(page, '[data-testid=charts-freshness]')).includes('No rollup has run yet'), 'charts claim a rollup before one ran');
+    expect(
+      (await text(page, '[data-testid=charts-freshness]')).includes('No rollup has run yet'),
+      'charts claim a rollup before one ran',
+    );
     for (let run = 0; run < 6; run += 1) {
       await page.getByRole('button', { name: 'Run the hourly rollup now' }).click();
       await page.getByText(/^Rolled up \d+ days\.$/).waitFor();
-      await page.getByText(/^Rolled up \d+ days\.$/).waitFor({ state: 'detached' }).catch(() => undefined);
+      await page
+        .getByText(/^Rolled up \d+ days\.$/)
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
     }
     await page.locator('[data-testid=charts-freshness]', { hasText: '30 of 30 days rolled up' }).waitFor();
     const yesterday = dayOf(now - 86_400_000);
     const ofDay = seeded.filter((r) => dayOf(r.at) === yesterday);
     const perDay = (await page.getByTestId('chart-per-day').getAttribute('data-summary')) ?? '';
-    expect(perDay.includes(`runs: `) && perDay.includes(`${yesterday.slice(5)} ${ofDay.length}`), `per-day chart lacks ${yesterday}: ${ofDay.length} runs: ${perDay.slice(0, 200)}`);
-    expect(perDay.includes(`blocked: `) && perDay.split('blocked: ')[1].includes(`${yesterday.slice(5)} ${ofDay.filter((r) => r.outcome === 'blocked').length}`), 'per-day chart has the wrong blocked count');
-    const window = seeded.filter((r) => r.at >= Date.parse(`${dayOf(now - 29 * 86_400_000)}T00:00:00Z`) && r.outcome === 'blocked');
+    expect(
+      perDay.includes(`runs: `) && perDay.includes(`${yesterday.slice(5)} ${ofDay.length}`),
+      `per-day chart lacks ${yesterday}: ${ofDay.length} runs: ${perDay.slice(0, 200)}`,
+    );
+    expect(
+      perDay.includes(`blocked: `) &&
+        perDay
+          .split('blocked: ')[1]
+          .includes(`${yesterday.slice(5)} ${ofDay.filter((r) => r.outcome === 'blocked').length}`),
+      'per-day chart has the wrong blocked count',
+    );
+    const window = seeded.filter(
+      (r) => r.at >= Date.parse(`${dayOf(now - 29 * 86_400_000)}T00:00:00Z`) && r.outcome === 'blocked',
+    );
     const gate = window.filter((r) => r.rules.includes('branch-gate')).length;
     const pipe = window.filter((r) => r.rules.includes('deny-pipe')).length;
     const rules = (await page.getByTestId('chart-rules').getAttribute('data-summary')) ?? '';
-    expect(rules === `blocked runs: branch-gate ${gate}, deny-pipe ${pipe}`, `top blocking rules: ${rules}, expected branch-gate ${gate}, deny-pipe ${pipe}`);
+    expect(
+      rules === `blocked runs: branch-gate ${gate}, deny-pipe ${pipe}`,
+      `top blocking rules: ${rules}, expected branch-gate ${gate}, deny-pipe ${pipe}`,
+    );
     const repositories = (await page.getByTestId('chart-repositories').getAttribute('data-summary')) ?? '';
     expect(repositories.startsWith('blocked runs: acme/repo-'), `top blocking repositories: ${repositories}`);
     // Drawn on the canvas, not just described: some pixels are painted.
@@ -218,14 +295,31 @@ export const decisions: Suite = async ({ page, app, test }) => {
     await bypasses.getByText('No Production deployment without an allowed decision').waitFor();
     await page.getByRole('button', { name: 'Replay deployment events' }).click();
     await page.getByText('Replayed 6 deployment events from fixtures/deployments/replay.json.').waitFor();
-    await page.locator('[data-testid=bypass-summary]', { hasText: '5 Production deployments checked: 1 covered by an allowed decision, 4 need a look.' }).waitFor();
+    await page
+      .locator('[data-testid=bypass-summary]', {
+        hasText: '5 Production deployments checked: 1 covered by an allowed decision, 4 need a look.',
+      })
+      .waitFor();
     const rows = await bypasses.locator('tbody tr').allInnerTexts();
     expect(rows.length === 4, `${rows.length} bypass rows`);
     const row = (needle: string) => rows.find((r) => r.includes(needle)) ?? '';
-    expect(row('legacy-deployer').includes('no decision') && row('legacy-deployer').includes('deployed without Pipeline Guard: was the provider deselected?'), `no-decision row: ${row('legacy-deployer')}`);
-    expect(row('{5eed0000-0000-4000-8000-000000000001}').includes('not allowed'), 'the blocked pipeline that deployed is not listed as not allowed');
-    expect(row('{5eed0000-0000-4000-8000-000000000009}').includes('no policy was saved'), 'the pass-through pipeline that deployed is not explained');
-    expect(rows.some((r) => r.includes('unknown: data missing') && r.includes('environment.type')), 'the event without environment type is not shown as missing data');
+    expect(
+      row('legacy-deployer').includes('no decision') &&
+        row('legacy-deployer').includes('deployed without Pipeline Guard: was the provider deselected?'),
+      `no-decision row: ${row('legacy-deployer')}`,
+    );
+    expect(
+      row('{5eed0000-0000-4000-8000-000000000001}').includes('not allowed'),
+      'the blocked pipeline that deployed is not listed as not allowed',
+    );
+    expect(
+      row('{5eed0000-0000-4000-8000-000000000009}').includes('no policy was saved'),
+      'the pass-through pipeline that deployed is not explained',
+    );
+    expect(
+      rows.some((r) => r.includes('unknown: data missing') && r.includes('environment.type')),
+      'the event without environment type is not shown as missing data',
+    );
     expect(!rows.some((r) => r.includes('staging')), 'a Staging deployment is listed');
     await bypasses.scrollIntoViewIfNeeded();
     await shot(page, 'decisions-04-bypasses');

@@ -23,12 +23,17 @@ async function grant(page: Page, id: string) {
 async function simulateIncidentRun(page: Page): Promise<string> {
   await openTab(page, 'Decision log');
   const details = page.locator('details', { hasText: 'simulate a Bitbucket run' });
-  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) await details.locator('summary').click();
+  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open)))
+    await details.locator('summary').click();
   await page.locator('#run-target-name').fill('incident/42');
   await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
   // The answer is set, then the log reloads: once that reload has answered, the answer is this run's.
-  const reloaded = page.waitForResponse((response) => response.url().endsWith('/__dev/invoke/decisions'), { timeout: TIMEOUT });
-  const simulated = page.waitForResponse((response) => response.url().endsWith('/__dev/simulate-run'), { timeout: TIMEOUT });
+  const reloaded = page.waitForResponse((response) => response.url().endsWith('/__dev/invoke/decisions'), {
+    timeout: TIMEOUT,
+  });
+  const simulated = page.waitForResponse((response) => response.url().endsWith('/__dev/simulate-run'), {
+    timeout: TIMEOUT,
+  });
   await page.getByRole('button', { name: 'Simulate run' }).click();
   await simulated;
   await reloaded;
@@ -45,7 +50,10 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('dialog').getByRole('button', { name: 'Save revision 1' }).click();
     await page.getByText('Saved revision 1').waitFor();
     await openTab(page, TAB);
-    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled with an empty form');
+    expect(
+      await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(),
+      'Grant is enabled with an empty form',
+    );
     await page.getByText('Still needed: an id, a reason of at least 10 characters').waitFor();
   });
 
@@ -65,8 +73,14 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
     // Who granted it, by name (people.tsx), with the account ID in the tooltip.
     const grantedBy = row.locator('.person', { hasText: 'Ada Admin' });
     await grantedBy.waitFor();
-    expect((await grantedBy.getAttribute('title')) === 'console-admin', `the granter's tooltip is ${await grantedBy.getAttribute('title')}`);
-    expect((await row.innerText()).includes('by Ada Admin') && cells.includes('Payment outage'), `row does not say who and why: ${await row.innerText()}`);
+    expect(
+      (await grantedBy.getAttribute('title')) === 'console-admin',
+      `the granter's tooltip is ${await grantedBy.getAttribute('title')}`,
+    );
+    expect(
+      (await row.innerText()).includes('by Ada Admin') && cells.includes('Payment outage'),
+      `row does not say who and why: ${await row.innerText()}`,
+    );
     await shot(page, 'grants-01-active');
   });
 
@@ -84,20 +98,36 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
   await test('a member sees the grants but no controls', async () => {
     await asMember(async (other) => {
       await openTab(other, TAB);
-      await other.getByTestId('active-grants').getByRole('row', { name: /INC-4711/ }).waitFor();
-      expect((await other.getByRole('button', { name: 'Revoke INC-4711' }).count()) === 0, 'a member sees a Revoke button');
+      await other
+        .getByTestId('active-grants')
+        .getByRole('row', { name: /INC-4711/ })
+        .waitFor();
+      expect(
+        (await other.getByRole('button', { name: 'Revoke INC-4711' }).count()) === 0,
+        'a member sees a Revoke button',
+      );
       expect((await other.locator('#grant-id').count()) === 0, 'a member sees the grant form');
-      expect((await other.getByRole('button', { name: 'Runs that used INC-4711' }).count()) > 0, 'a member cannot see the runs');
+      expect(
+        (await other.getByRole('button', { name: 'Runs that used INC-4711' }).count()) > 0,
+        'a member cannot see the runs',
+      );
       await shot(other, 'grants-03-read-only');
     });
   });
 
   await test('when the clock passes the expiry, the grant moves to past grants and the next run is blocked', async () => {
-    const moved = await fetch(`${app.url}__dev/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 4 * 60 * 60 * 1000 + 1000 }) });
+    const moved = await fetch(`${app.url}__dev/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 4 * 60 * 60 * 1000 + 1000 }),
+    });
     expect(moved.ok, `the console clock did not move: ${moved.status}`);
     await openTab(page, TAB);
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByTestId('past-grants').getByRole('row', { name: /INC-4711.*expired/s }).waitFor();
+    await page
+      .getByTestId('past-grants')
+      .getByRole('row', { name: /INC-4711.*expired/s })
+      .waitFor();
     const answer = await simulateIncidentRun(page);
     expect(answer.includes('Bitbucket would stop the run'), `answer after expiry: ${answer}`);
   });
@@ -127,12 +157,18 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
   await test('revoking a grant stops it applying to the next run', async () => {
     await openTab(page, TAB);
     await grant(page, 'INC-4712');
-    expect((await simulateIncidentRun(page)).includes('Bitbucket would run the pipeline'), 'the new grant does not let the run through');
+    expect(
+      (await simulateIncidentRun(page)).includes('Bitbucket would run the pipeline'),
+      'the new grant does not let the run through',
+    );
     await openTab(page, TAB);
     await page.getByRole('button', { name: 'Revoke INC-4712' }).click();
     // Revoke asks first, naming the grant and what it opens.
     const summary = await page.getByRole('dialog').getByTestId('revoke-summary').innerText();
-    expect(summary.includes('INC-4712 lets runs of') && summary.includes('prod'), `the confirmation does not say what the grant opens: ${summary}`);
+    expect(
+      summary.includes('INC-4712 lets runs of') && summary.includes('prod'),
+      `the confirmation does not say what the grant opens: ${summary}`,
+    );
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke INC-4712' }).click();
     await page.getByText('Revoked INC-4712').waitFor();
     const row = page.getByTestId('past-grants').getByRole('row', { name: /INC-4712/ });

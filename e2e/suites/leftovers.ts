@@ -47,29 +47,45 @@ export const leftovers: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const result = page.getByTestId('preview-result');
     await result.locator('.result-head', { hasText: 'blocked' }).waitFor();
-    expect((await result.innerText()).includes('repository-scope'), 'the sandbox preview is not blocked by repository-scope');
+    expect(
+      (await result.innerText()).includes('repository-scope'),
+      'the sandbox preview is not blocked by repository-scope',
+    );
     // Grants apply by default; with none in force the preview says so.
-    expect((await page.getByTestId('preview-grants').innerText()).includes('No break-glass grant was in force'), 'the preview does not say that no grant was in force');
+    expect(
+      (await page.getByTestId('preview-grants').innerText()).includes('No break-glass grant was in force'),
+      'the preview does not say that no grant was in force',
+    );
     await page.getByRole('button', { name: 'Save as policy test…' }).click();
     await page.getByRole('tab', { name: 'Policy tests', exact: true, selected: true }).waitFor();
-    expect((await page.locator('#test-repository').inputValue()) === SANDBOX_UUID, `the form's repository is ${await page.locator('#test-repository').inputValue()}`);
+    expect(
+      (await page.locator('#test-repository').inputValue()) === SANDBOX_UUID,
+      `the form's repository is ${await page.locator('#test-repository').inputValue()}`,
+    );
     await page.locator('#test-name').fill(CASE);
     await page.getByRole('button', { name: 'Save policy test' }).click();
     const row = page.getByRole('row', { name: new RegExp(CASE) });
     await row.waitFor();
     const cells = await row.innerText();
-    expect(cells.includes('in acme/payments-sandbox') && cells.includes('main'), `the row does not name the repository: ${cells}`);
+    expect(
+      cells.includes('in acme/payments-sandbox') && cells.includes('main'),
+      `the row does not name the repository: ${cells}`,
+    );
   });
 
   await test('the repository-scoped test blocks a save that would let the sandbox deploy to prod-payments', async () => {
     await openTab(page, 'YAML');
     await page.locator('#policy-yaml').fill(SANDBOX_IN_PROD);
     await page.getByText('Unsaved changes.').waitFor();
-    // The Save dialog runs the policy tests while it is open: the broken case shows there, and the save cannot be confirmed.
+    // The Save dialog runs the policy tests while it is open: the broken case shows there, and the save cannot be
+    // confirmed.
     await page.getByRole('button', { name: 'Save policy' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('dialog-tests').getByText(`“${CASE}” expects blocked, got allowed`).waitFor();
-    expect(await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(), 'the breaking policy can be saved');
+    expect(
+      await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(),
+      'the breaking policy can be saved',
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect((await page.getByText('Saved revision 2').count()) === 0, 'the breaking policy was saved');
     await page.getByRole('button', { name: 'Discard changes' }).click();
@@ -114,14 +130,23 @@ export const leftovers: Suite = async ({ page, app, test, asMember }) => {
     const result = page.getByTestId('preview-result');
     await result.locator('.result-head', { hasText: 'allowed' }).waitFor();
     await page.getByText('Break-glass grant used: INC-4711').waitFor();
-    expect((await page.getByTestId('preview-grants').innerText()).includes('INC-4711 (payments-api, until'), 'the preview does not list the grant in force');
-    expect((await page.getByRole('button', { name: 'Save as policy test…' }).count()) === 0, 'a result a grant changed can be saved as a policy test');
+    expect(
+      (await page.getByTestId('preview-grants').innerText()).includes('INC-4711 (payments-api, until'),
+      'the preview does not list the grant in force',
+    );
+    expect(
+      (await page.getByRole('button', { name: 'Save as policy test…' }).count()) === 0,
+      'a result a grant changed can be saved as a policy test',
+    );
     await shot(page, 'leftovers-02-preview-under-grant');
 
     await apply.uncheck();
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await result.locator('.result-head', { hasText: 'blocked' }).waitFor();
-    expect((await result.innerText()).includes('branch-gate'), 'without the grant the preview is not blocked by branch-gate');
+    expect(
+      (await result.innerText()).includes('branch-gate'),
+      'without the grant the preview is not blocked by branch-gate',
+    );
     expect((await page.getByTestId('preview-grants').count()) === 0, 'the grants note stays without grants');
   });
 

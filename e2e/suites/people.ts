@@ -62,7 +62,10 @@ export const people: Suite = async ({ page, app, test, asMember }) => {
     await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
     const detail = await openRunDetail(page);
     await expectPerson(detail, 'Sam Simulator', CREATOR, 'the run detail');
-    const startedBy = await detail.locator('dt', { hasText: 'Started by' }).locator('xpath=following-sibling::dd').innerText();
+    const startedBy = await detail
+      .locator('dt', { hasText: 'Started by' })
+      .locator('xpath=following-sibling::dd')
+      .innerText();
     expect(startedBy === 'Sam Simulator', `"Started by" says ${startedBy}`);
     await shot(page, 'people-02-run-detail');
     await detail.getByRole('button', { name: 'Close detail' }).click();
@@ -80,11 +83,17 @@ export const people: Suite = async ({ page, app, test, asMember }) => {
 
   await test('CSV export keeps the account IDs, not the names', async () => {
     await openTab(page, 'Decision log');
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csv = readFileSync((await file.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0].includes('creator') && lines.length === 2, `CSV: ${csv.slice(0, 400)}`);
-    expect(lines[1].includes(CREATOR) && !csv.includes('Sam Simulator'), `the CSV row does not keep the ID: ${lines[1]}`);
+    expect(
+      lines[1].includes(CREATOR) && !csv.includes('Sam Simulator'),
+      `the CSV row does not keep the ID: ${lines[1]}`,
+    );
   });
 
   await test('a read-only member sees the same names', async () => {

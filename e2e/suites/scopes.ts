@@ -22,12 +22,20 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await projects.waitFor();
     const options = async (input: typeof projects) => {
       const list = await input.getAttribute('list');
-      return page.locator(`datalist[id="${list}"] option`).evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value));
+      return page
+        .locator(`datalist[id="${list}"] option`)
+        .evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value));
     };
     await page.waitForFunction(() => document.querySelectorAll('datalist option').length > 0);
-    expect(JSON.stringify(await options(projects)) === JSON.stringify(['PAY', 'SRCH', 'WEB']), `project options: ${await options(projects)}`);
+    expect(
+      JSON.stringify(await options(projects)) === JSON.stringify(['PAY', 'SRCH', 'WEB']),
+      `project options: ${await options(projects)}`,
+    );
     const repoOptions = await options(repositories);
-    expect(repoOptions.length === 8 && repoOptions.includes('payments-sandbox') && repoOptions.includes('website'), `repository options: ${repoOptions}`);
+    expect(
+      repoOptions.length === 8 && repoOptions.includes('payments-sandbox') && repoOptions.includes('website'),
+      `repository options: ${repoOptions}`,
+    );
   });
 
   await test('picks a project, types slug globs, and each entry says what it stands for', async () => {
@@ -50,7 +58,10 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await exclude.press('Enter');
     const summary = page.getByTestId('scope-summary').first();
     await summary.getByText('2 of the 8 repositories listed (payments-api, payments-web)').waitFor();
-    expect((await summary.innerText()).includes('project PAY or repositories payments-*, except payments-sandbox'), `summary: ${await summary.innerText()}`);
+    expect(
+      (await summary.innerText()).includes('project PAY or repositories payments-*, except payments-sandbox'),
+      `summary: ${await summary.innerText()}`,
+    );
     await shot(page, 'scopes-01-pickers');
   });
 
@@ -58,7 +69,10 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await exclude.fill('bad slug');
     await exclude.press('Enter');
     await page.locator('#f-environments-0-scope-exclude-error').waitFor();
-    expect(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), 'Save is enabled with an invalid glob');
+    expect(
+      await page.getByRole('button', { name: 'Save policy' }).isDisabled(),
+      'Save is enabled with an invalid glob',
+    );
     await page.getByRole('button', { name: 'Remove bad slug from Except repositories of prod', exact: true }).click();
     await page.locator('#f-environments-0-scope-exclude-error').waitFor({ state: 'detached' });
   });
@@ -71,7 +85,10 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.getByText('Saved revision 1').waitFor();
     await openTab(page, 'YAML');
     const yaml = await page.locator('#policy-yaml').inputValue();
-    expect(/scope:\s+projects:\s+- PAY\s+repositories:\s+- payments-\*\s+exclude:\s+- payments-sandbox/.test(yaml), `saved YAML:\n${yaml}`);
+    expect(
+      /scope:\s+projects:\s+- PAY\s+repositories:\s+- payments-\*\s+exclude:\s+- payments-sandbox/.test(yaml),
+      `saved YAML:\n${yaml}`,
+    );
   });
 
   await test('what does a repository get: environments in scope and its default', async () => {
@@ -82,14 +99,20 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     const view = page.getByTestId('repository-view');
     await view.getByText('steps that match no environment run as').waitFor();
     const prod = await view.getByRole('row', { name: /^1 prod/ }).innerText();
-    expect(prod.includes('no') && prod.includes('neither project SRCH nor "search-api" is in its scope'), `prod row for search-api: ${prod}`);
+    expect(
+      prod.includes('no') && prod.includes('neither project SRCH nor "search-api" is in its scope'),
+      `prod row for search-api: ${prod}`,
+    );
     const dev = await view.getByRole('row', { name: /^2 dev/ }).innerText();
     expect(dev.includes('default') && dev.includes('yes'), `dev row for search-api: ${dev}`);
     await select.selectOption({ label: 'acme/payments-sandbox (project PAY)' });
     await view.getByRole('row', { name: /^1 prod.*excluded by "payments-sandbox"/ }).waitFor();
     await select.selectOption({ label: 'acme/payments-api (project PAY)' });
     const prodForPayments = await view.getByRole('row', { name: /^1 prod/ }).innerText();
-    expect(prodForPayments.includes('yes') && prodForPayments.includes('project PAY is in its scope'), `prod row for payments-api: ${prodForPayments}`);
+    expect(
+      prodForPayments.includes('yes') && prodForPayments.includes('project PAY is in its scope'),
+      `prod row for payments-api: ${prodForPayments}`,
+    );
     await shot(page, 'scopes-02-repository-view');
   });
 
@@ -111,7 +134,10 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await result.locator('.result-head', { hasText: 'blocked' }).waitFor();
     const body = await result.innerText();
-    expect(body.includes('repository-scope') && body.includes('acme/search-api'), `search-api preview does not name the rule and the repository:\n${body.slice(0, 800)}`);
+    expect(
+      body.includes('repository-scope') && body.includes('acme/search-api'),
+      `search-api preview does not name the rule and the repository:\n${body.slice(0, 800)}`,
+    );
     await shot(page, 'scopes-03-preview-repository');
   });
 
@@ -123,11 +149,19 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.locator('#run-repo').fill('{a1b2c3d4-0005-4a00-8000-00000000a005}');
     await page.getByRole('button', { name: 'Simulate run' }).click();
     const answer = await page.locator('.run-answer').innerText({ timeout: 15_000 });
-    expect(answer.startsWith('Bitbucket would stop the run') && answer.includes('repository-scope') && answer.includes('acme/search-api'), `search-api's run: ${answer}`);
+    expect(
+      answer.startsWith('Bitbucket would stop the run') &&
+        answer.includes('repository-scope') &&
+        answer.includes('acme/search-api'),
+      `search-api's run: ${answer}`,
+    );
     await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
     await page.getByRole('button', { name: 'Simulate run' }).click();
     await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
-    await page.getByRole('row', { name: /acme\/payments-api/ }).first().waitFor();
+    await page
+      .getByRole('row', { name: /acme\/payments-api/ })
+      .first()
+      .waitFor();
     await shot(page, 'scopes-04-simulated-run');
   });
 
@@ -136,9 +170,15 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     const inventory = page.getByTestId('runner-inventory');
     await inventory.waitFor();
     const warnings = page.getByTestId('runner-warnings');
-    expect((await warnings.innerText()).includes('No online runner serves "prod"'), `warnings for the saved policy: ${await warnings.innerText()}`);
+    expect(
+      (await warnings.innerText()).includes('No online runner serves "prod"'),
+      `warnings for the saved policy: ${await warnings.innerText()}`,
+    );
     const runners = await inventory.getByRole('row').allInnerTexts();
-    expect(runners.length === 2 + 1 + 6 + 1, `expected 2 environment and 6 runner rows with headers, got ${runners.length}`);
+    expect(
+      runners.length === 2 + 1 + 6 + 1,
+      `expected 2 environment and 6 runner rows with headers, got ${runners.length}`,
+    );
     // The multi-team policy, unsaved: its runners are partly offline and partly shared.
     await openTab(page, 'YAML');
     await page.locator('#policy-yaml').fill(MULTI_TEAM);
@@ -147,12 +187,21 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('button', { name: 'Reload runners' }).click();
     await page.getByText('For the unsaved policy in the editor.').waitFor();
     const text = await warnings.innerText();
-    expect(text.includes('No online runner serves "prod-search"') && text.includes('search-prod-1 (offline)'), `no unserved warning for prod-search: ${text}`);
-    expect(text.includes('Runner "legacy-web" carries every label of "prod-web" and "dev"'), `no shared-runner warning for legacy-web: ${text}`);
+    expect(
+      text.includes('No online runner serves "prod-search"') && text.includes('search-prod-1 (offline)'),
+      `no unserved warning for prod-search: ${text}`,
+    );
+    expect(
+      text.includes('Runner "legacy-web" carries every label of "prod-web" and "dev"'),
+      `no shared-runner warning for legacy-web: ${text}`,
+    );
     const row = await inventory.getByRole('row', { name: /^prod-payments/ }).innerText();
     expect(row.includes('payments-prod-1'), `prod-payments row: ${row}`);
     const runnerRow = await inventory.getByRole('row', { name: /^payments-dev-1/ }).innerText();
-    expect(runnerRow.includes('online') && runnerRow.includes('dev.payments') && runnerRow.includes('dev-payments'), `payments-dev-1 row (labels given as {name} objects): ${runnerRow}`);
+    expect(
+      runnerRow.includes('online') && runnerRow.includes('dev.payments') && runnerRow.includes('dev-payments'),
+      `payments-dev-1 row (labels given as {name} objects): ${runnerRow}`,
+    );
     await shot(page, 'scopes-05-runner-inventory');
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
@@ -161,14 +210,26 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await asMember(async (other) => {
       const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
       await projectChips.getByText('PAY', { exact: true }).waitFor();
-      expect((await other.locator('#f-environments-0-scope-projects').count()) === 0, 'a non-admin gets a project picker input');
-      expect((await other.getByRole('button', { name: /^Remove .* from / }).count()) === 0, 'a non-admin sees remove buttons on scope entries');
-      expect((await other.getByRole('button', { name: /^Add to / }).count()) === 0, 'a non-admin sees Add buttons on scope pickers');
+      expect(
+        (await other.locator('#f-environments-0-scope-projects').count()) === 0,
+        'a non-admin gets a project picker input',
+      );
+      expect(
+        (await other.getByRole('button', { name: /^Remove .* from / }).count()) === 0,
+        'a non-admin sees remove buttons on scope entries',
+      );
+      expect(
+        (await other.getByRole('button', { name: /^Add to / }).count()) === 0,
+        'a non-admin sees Add buttons on scope pickers',
+      );
       await other.getByRole('tab', { name: 'Repositories', exact: true }).click();
       await other.locator('#repo-view-repository option', { hasText: 'acme/website' }).waitFor({ state: 'attached' });
       await other.locator('#repo-view-repository').selectOption({ label: 'acme/website (project WEB)' });
       await other.getByTestId('repository-view').getByText('steps that match no environment run as').waitFor();
-      expect((await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0, 'a non-admin sees the refresh control');
+      expect(
+        (await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0,
+        'a non-admin sees the refresh control',
+      );
       await other.getByRole('tab', { name: 'Runners', exact: true }).click();
       // Runner names and labels are workspace-wide: the server answers the inventory to admins only (access.ts).
       await other.getByText('The runner inventory is for workspace admins').waitFor();
@@ -176,10 +237,17 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
       await shot(other, 'scopes-06-read-only');
       // The server refuses the write too, whatever the page shows.
       const refused = await other.evaluate(async () => {
-        const response = await fetch('/__dev/invoke/refreshRepository', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}' }) });
+        const response = await fetch('/__dev/invoke/refreshRepository', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}' }),
+        });
         return (await response.json()) as { ok: boolean; error?: { code: string } };
       });
-      expect(!refused.ok && refused.error?.code === 'forbidden', `a non-admin's refresh was answered ${JSON.stringify(refused)}`);
+      expect(
+        !refused.ok && refused.error?.code === 'forbidden',
+        `a non-admin's refresh was answered ${JSON.stringify(refused)}`,
+      );
     });
   });
 };

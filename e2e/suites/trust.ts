@@ -51,14 +51,27 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.getByText('Saved revision 1').waitFor();
   });
 
-  await test('the environment form shows each cloud\'s own fields and switches between them', async () => {
+  await test("the environment form shows each cloud's own fields and switches between them", async () => {
     await openTab(page, 'Environments');
-    expect((await page.locator('#f-environments-0-oidc-provider').inputValue()) === 'gcp', 'prod does not show GCP as its cloud');
-    expect((await page.locator('#f-environments-0-oidc-serviceAccount').inputValue()) === 'deployer@acme-prod.iam.gserviceaccount.com', 'the service account field does not hold the policy value');
-    expect((await page.locator('#f-environments-1-oidc-address').inputValue()) === 'https://vault.example.com:8200', 'the Vault address field does not hold the policy value');
+    expect(
+      (await page.locator('#f-environments-0-oidc-provider').inputValue()) === 'gcp',
+      'prod does not show GCP as its cloud',
+    );
+    expect(
+      (await page.locator('#f-environments-0-oidc-serviceAccount').inputValue()) ===
+        'deployer@acme-prod.iam.gserviceaccount.com',
+      'the service account field does not hold the policy value',
+    );
+    expect(
+      (await page.locator('#f-environments-1-oidc-address').inputValue()) === 'https://vault.example.com:8200',
+      'the Vault address field does not hold the policy value',
+    );
     await page.locator('#f-environments-1-oidc-provider').selectOption('aws');
     await page.locator('#f-environments-1-oidc-roleArn').waitFor();
-    expect((await page.locator('#f-environments-1-oidc-address').count()) === 0, 'the Vault fields stay after switching to AWS');
+    expect(
+      (await page.locator('#f-environments-1-oidc-address').count()) === 0,
+      'the Vault fields stay after switching to AWS',
+    );
     await page.getByText('Unsaved changes.').waitFor();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.locator('#f-environments-1-oidc-address').waitFor();
@@ -77,13 +90,28 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.getByRole('button', { name: 'Copy the prod gcloud commands' }).waitFor();
     await page.getByRole('button', { name: 'Copy the dev vault commands' }).waitFor();
     const gcp = await page.getByLabel('prod gcloud commands', { exact: true }).innerText();
-    expect(gcp.includes('gcloud iam workload-identity-pools providers create-oidc'), 'the GCP card lacks the provider command');
-    expect(gcp.includes('assertion.branchName in [') && gcp.includes('assertion.repositoryUuid in ['), `the GCP condition does not bind branch and repository: ${gcp}`);
-    expect(gcp.includes('attribute.pipeline_guard_environment/prod'), 'the binding is not limited to the prod provider');
+    expect(
+      gcp.includes('gcloud iam workload-identity-pools providers create-oidc'),
+      'the GCP card lacks the provider command',
+    );
+    expect(
+      gcp.includes('assertion.branchName in [') && gcp.includes('assertion.repositoryUuid in ['),
+      `the GCP condition does not bind branch and repository: ${gcp}`,
+    );
+    expect(
+      gcp.includes('attribute.pipeline_guard_environment/prod'),
+      'the binding is not limited to the prod provider',
+    );
     const vault = await page.getByLabel('dev vault commands', { exact: true }).innerText();
     expect(vault.includes("vault write 'auth/jwt/role/dev-deploy'"), 'the Vault card lacks the role command');
-    expect(vault.includes('"token_bound_cidrs"') && vault.includes('198.51.100.0/28'), 'the Vault role is not bound to the runner network');
-    expect((await page.locator('[data-provider=gcp]').innerText()).includes('deployer@acme-prod.iam.gserviceaccount.com'), 'the GCP card does not name the service account');
+    expect(
+      vault.includes('"token_bound_cidrs"') && vault.includes('198.51.100.0/28'),
+      'the Vault role is not bound to the runner network',
+    );
+    expect(
+      (await page.locator('[data-provider=gcp]').innerText()).includes('deployer@acme-prod.iam.gserviceaccount.com'),
+      'the GCP card does not name the service account',
+    );
     await shot(page, 'trust-gcp-vault');
   });
 
@@ -91,8 +119,14 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.locator('#trust-slug').fill('Not A Slug');
     await page.getByRole('button', { name: 'Generate trust policies' }).click();
     await page.getByText('Could not generate').waitFor();
-    expect((await page.getByText(/is not a Bitbucket workspace slug/).count()) === 1, 'the slug error is not shown exactly once');
-    expect((await page.locator('section.card[aria-labelledby^="trust-"]').count()) === 0, 'cards from the previous request are still shown beside the error');
+    expect(
+      (await page.getByText(/is not a Bitbucket workspace slug/).count()) === 1,
+      'the slug error is not shown exactly once',
+    );
+    expect(
+      (await page.locator('section.card[aria-labelledby^="trust-"]').count()) === 0,
+      'cards from the previous request are still shown beside the error',
+    );
   });
 };
 

@@ -21,7 +21,10 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await openTab(page, 'Break-glass grants');
     await page.getByText('No usable policy is saved, so no grant can apply until one is.').waitFor();
     await page.getByText('None yet: a grant opens environments of the saved policy, so save a policy first.').waitFor();
-    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled with no policy saved');
+    expect(
+      await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(),
+      'Grant is enabled with no policy saved',
+    );
     await shot(page, 'walkthrough-01-grants-empty');
   });
 
@@ -33,8 +36,14 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await page.getByText('Saved revision 1', { exact: true }).waitFor();
     await openTab(page, 'Break-glass grants');
     await page.getByRole('checkbox', { name: 'prod' }).waitFor();
-    expect((await page.getByText('No usable policy is saved').count()) === 0, 'the grants tab still says no policy is saved');
-    expect((await page.getByText('None yet: a grant opens environments').count()) === 0, 'the grants tab still says to save a policy first');
+    expect(
+      (await page.getByText('No usable policy is saved').count()) === 0,
+      'the grants tab still says no policy is saved',
+    );
+    expect(
+      (await page.getByText('None yet: a grant opens environments').count()) === 0,
+      'the grants tab still says to save a policy first',
+    );
     await openTab(page, 'Runners');
     await panel().getByText('For saved revision 1.').waitFor();
     await page.getByTestId('runner-inventory').getByRole('row', { name: /^prod/ }).waitFor();
@@ -49,7 +58,13 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await panel().getByText('For the unsaved policy in the editor.').waitFor();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await panel().getByText('For saved revision 1.').waitFor();
-    expect((await page.getByTestId('runner-inventory').getByRole('row', { name: /^prod-payments/ }).count()) === 0, 'the discarded policy’s environments are still listed');
+    expect(
+      (await page
+        .getByTestId('runner-inventory')
+        .getByRole('row', { name: /^prod-payments/ })
+        .count()) === 0,
+      'the discarded policy’s environments are still listed',
+    );
   });
 
   await test('a grant id used twice is refused, and the earlier success is no longer shown beside the error', async () => {
@@ -60,7 +75,8 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
       await page.locator('#grant-refs').fill('incident/*');
       await page.getByRole('checkbox', { name: 'prod' }).check();
       await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait');
-      // The second time, the grant overlaps the first (same repository and environment) and asks for an acknowledgement.
+      // The second time, the grant overlaps the first (same repository and environment) and asks for an
+      // acknowledgement.
       const acknowledge = page.getByLabel('I have read the warning and want this grant as it is');
       if (await acknowledge.count()) await acknowledge.check();
       await page.getByRole('button', { name: 'Grant', exact: true }).click();
@@ -69,7 +85,10 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await page.getByText('Granted INC-9:').waitFor();
     await fill();
     await page.getByText('a grant named INC-9 already exists').waitFor();
-    expect((await page.getByText('Granted INC-9:').count()) === 0, 'the page shows “Granted INC-9” next to the refusal');
+    expect(
+      (await page.getByText('Granted INC-9:').count()) === 0,
+      'the page shows “Granted INC-9” next to the refusal',
+    );
     await shot(page, 'walkthrough-02-grant-refused');
   });
 
@@ -80,7 +99,10 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     await page.getByTestId('log-summary').getByText('1 record shown').waitFor();
     await page.locator('#log-from').fill('2026-12-02');
     await page.locator('#log-to').fill('2026-11-01');
-    await page.getByTestId('log-range-error').getByText('The From day (2026-12-02) is after the To day (2026-11-01)').waitFor();
+    await page
+      .getByTestId('log-range-error')
+      .getByText('The From day (2026-12-02) is after the To day (2026-11-01)')
+      .waitFor();
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByTestId('log-range-error').waitFor({ state: 'detached' });
     await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);

@@ -25,7 +25,16 @@ import { comparePullRequest, comparisonSummary } from '../pullrequest/compare';
 import { simulationInsights, toSarif } from '../pullrequest/formats';
 import { ImportOutOfReach, resolvePipelineFile, type FileReader, type ResolvedFile } from '../pullrequest/imports';
 import { comparisonMessage } from '../pullrequest/message';
-import { MAIN_HELP, POLICY_HELP, PR_HELP, REPLAY_HELP, REQUEST_HELP, SIMULATE_HELP, TRUST_CHECK_HELP, TRUST_POLICY_HELP } from './help';
+import {
+  MAIN_HELP,
+  POLICY_HELP,
+  PR_HELP,
+  REPLAY_HELP,
+  REQUEST_HELP,
+  SIMULATE_HELP,
+  TRUST_CHECK_HELP,
+  TRUST_POLICY_HELP,
+} from './help';
 import { parseSamplesJsonl, renderReplay, replayForCli, SamplesInputError } from './replay-command';
 import { policyWarnings } from '../policy/warnings';
 import { palette, renderPolicyCheck, renderSimulation } from './render';
@@ -80,7 +89,9 @@ async function readInput(io: CliIo, file: string): Promise<{ text: string; label
     return { text: await io.readFile(absolute), label: displayPath(io, absolute) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`,
+    );
   }
 }
 
@@ -98,7 +109,10 @@ async function exists(io: CliIo, absolute: string): Promise<boolean> {
   }
 }
 
-/** --policy FILE; else ./pipeline-guard.yaml; else, in a checkout of this repository, the example policy; else a clear refusal. */
+/**
+ * --policy FILE; else ./pipeline-guard.yaml; else, in a checkout of this repository, the example policy; else a clear
+ * refusal.
+ */
 async function defaultPolicyFile(io: CliIo): Promise<{ file: string; example: boolean }> {
   const local = path.resolve(io.cwd, POLICY_FILE_NAME);
   if (await exists(io, local)) return { file: local, example: false };
@@ -112,17 +126,31 @@ async function loadPolicy(io: CliIo, file: string | undefined): Promise<LoadedPo
   const chosen = file === undefined ? await defaultPolicyFile(io) : { file, example: false };
   const { text, label } = await readInput(io, chosen.file);
   const result = parsePolicyText(text);
-  if (!result.ok) throw new UsageError(`the policy ${label} cannot be used:\n${indent(formatPolicyProblems(result.problems))}`);
-  return { policy: result.policy, label: chosen.example ? `${label} (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)` : label };
+  if (!result.ok)
+    throw new UsageError(`the policy ${label} cannot be used:\n${indent(formatPolicyProblems(result.problems))}`);
+  return {
+    policy: result.policy,
+    label: chosen.example
+      ? `${label} (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)`
+      : label,
+  };
 }
 
 const indent = (text: string) => text.replace(/^/gm, '  ');
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
+function parse(
+  args: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { values: Values; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -130,11 +158,13 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 }
 
 /** A string option's value (parseArgs has already refused a string option given as a flag). */
-const text = (values: Values, key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+const text = (values: Values, key: string): string | undefined =>
+  typeof values[key] === 'string' ? (values[key] as string) : undefined;
 
 function oneFile(positionals: string[], what: string): string {
   if (positionals.length === 0) throw new UsageError(`missing ${what}`);
-  if (positionals.length > 1) throw new UsageError(`expected one ${what}, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`expected one ${what}, got ${positionals.length}: ${positionals.join(' ')}`);
   return positionals[0];
 }
 
@@ -152,22 +182,36 @@ function simulateFormatOption(value: string | undefined): (typeof SIMULATE_FORMA
 }
 
 function refName(value: string, option: string): string {
-  if (value.trim() === '' || /[\u0000-\u001f\u007f\s]/.test(value)) throw new UsageError(`${option} needs a branch or tag name without spaces, got "${value}"`);
+  if (value.trim() === '' || /[\u0000-\u001f\u007f\s]/.test(value))
+    throw new UsageError(`${option} needs a branch or tag name without spaces, got "${value}"`);
   return value;
 }
 
 /** The target a command line describes: --branch/--tag/--pr/--commit, optionally with --custom. */
-export function targetFromOptions(values: { branch?: string; tag?: string; pr?: string; commit?: boolean; custom?: string }): SimulationTarget {
-  const given = (['branch', 'tag', 'pr', 'commit'] as const).filter((key) => values[key] !== undefined && values[key] !== false);
-  if (given.length > 1) throw new UsageError(`choose one of --branch, --tag, --pr and --commit, not ${given.map((g) => `--${g}`).join(' and ')}`);
+export function targetFromOptions(values: {
+  branch?: string;
+  tag?: string;
+  pr?: string;
+  commit?: boolean;
+  custom?: string;
+}): SimulationTarget {
+  const given = (['branch', 'tag', 'pr', 'commit'] as const).filter(
+    (key) => values[key] !== undefined && values[key] !== false,
+  );
+  if (given.length > 1)
+    throw new UsageError(
+      `choose one of --branch, --tag, --pr and --commit, not ${given.map((g) => `--${g}`).join(' and ')}`,
+    );
   let ref: RefSpec | undefined;
   if (values.branch !== undefined) ref = { kind: 'branch', name: refName(values.branch, '--branch') };
   else if (values.tag !== undefined) ref = { kind: 'tag', name: refName(values.tag, '--tag') };
   else if (values.commit) ref = { kind: 'commit' };
   if (values.pr !== undefined) {
-    if (values.custom !== undefined) throw new UsageError('--custom runs on a branch, tag or commit, not on a pull request');
+    if (values.custom !== undefined)
+      throw new UsageError('--custom runs on a branch, tag or commit, not on a pull request');
     const parts = values.pr.split(':');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`--pr takes SOURCE:DESTINATION, e.g. --pr feature/x:main, not "${values.pr}"`);
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw new UsageError(`--pr takes SOURCE:DESTINATION, e.g. --pr feature/x:main, not "${values.pr}"`);
     return { kind: 'pullrequest', source: refName(parts[0], '--pr'), destination: refName(parts[1], '--pr') };
   }
   if (values.custom !== undefined) {
@@ -185,16 +229,22 @@ function repositoryOption(values: Values, io: CliIo): RepositoryIdentity | undef
   const repository = text(values, 'repository');
   const project = text(values, 'project');
   if (repository === undefined) {
-    if (project !== undefined) throw new UsageError('--project needs --repository: a project key alone names no repository');
+    if (project !== undefined)
+      throw new UsageError('--project needs --repository: a project key alone names no repository');
     return undefined;
   }
   const parts = repository.split('/');
   const slug = parts[parts.length - 1];
   if (parts.length > 2 || !SLUG_PATTERN.test(slug) || (parts.length === 2 && !/^[A-Za-z0-9._-]{1,64}$/.test(parts[0])))
-    throw new UsageError(`--repository takes a repository slug such as payments-api (or WORKSPACE/SLUG), not "${repository}"; Bitbucket slugs are lower-case letters, digits, ".", "_" and "-"`);
-  if (project !== undefined && !PROJECT_KEY_PATTERN.test(project)) throw new UsageError(`--project takes a Bitbucket project key such as PAY, not "${project}"`);
+    throw new UsageError(
+      `--repository takes a repository slug such as payments-api (or WORKSPACE/SLUG), not "${repository}"; Bitbucket slugs are lower-case letters, digits, ".", "_" and "-"`,
+    );
+  if (project !== undefined && !PROJECT_KEY_PATTERN.test(project))
+    throw new UsageError(`--project takes a Bitbucket project key such as PAY, not "${project}"`);
   if (project !== undefined && !CANONICAL_PROJECT_KEY.test(project))
-    io.stderr(`${palette(colourOn(io)).yellow('warning:')} project key "${project}" is not upper case; Bitbucket's keys are, and scopes compare them exactly, so "${project}" matches only a scope that lists "${project}" (did you mean ${project.toUpperCase()}?)\n`);
+    io.stderr(
+      `${palette(colourOn(io)).yellow('warning:')} project key "${project}" is not upper case; Bitbucket's keys are, and scopes compare them exactly, so "${project}" matches only a scope that lists "${project}" (did you mean ${project.toUpperCase()}?)\n`,
+    );
   return simulatedRepository(repository, project);
 }
 
@@ -208,7 +258,8 @@ function triggerOption(value: string | undefined): Trigger | undefined {
 function nowOption(value: string | undefined): Date {
   if (value === undefined) return new Date();
   const ms = instantMs(value);
-  if (Number.isNaN(ms)) throw new UsageError(`--now takes an ISO 8601 time with a time zone, e.g. 2026-12-02T10:00:00Z, not "${value}"`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`--now takes an ISO 8601 time with a time zone, e.g. 2026-12-02T10:00:00Z, not "${value}"`);
   return new Date(ms);
 }
 
@@ -222,7 +273,8 @@ async function loadGrants(io: CliIo, file: string, now: Date, environments: read
   try {
     parsed = parseYaml(input.text);
   } catch (error) {
-    if (error instanceof YamlInputError) throw new UsageError(`the grants file ${input.label} cannot be used: ${error.message}`);
+    if (error instanceof YamlInputError)
+      throw new UsageError(`the grants file ${input.label} cannot be used: ${error.message}`);
     throw error;
   }
   const validated = validateGrants(parsed.value, now);
@@ -230,13 +282,25 @@ async function loadGrants(io: CliIo, file: string, now: Date, environments: read
   const unknownEnvironments: GrantProblem[] = validated.ok
     ? validated.grants.flatMap((grant, index) =>
         grant.environments.flatMap((env, envIndex) =>
-          environments.includes(env) ? [] : [{ grant: `grant "${grant.id}" (grants[${index}])`, field: `environments[${envIndex}]`, segments: [index, 'environments', envIndex], message: `"${env}" is not an environment of the policy (it has ${environments.join(', ')})` }],
+          environments.includes(env)
+            ? []
+            : [
+                {
+                  grant: `grant "${grant.id}" (grants[${index}])`,
+                  field: `environments[${envIndex}]`,
+                  segments: [index, 'environments', envIndex],
+                  message: `"${env}" is not an environment of the policy (it has ${environments.join(', ')})`,
+                },
+              ],
         ),
       )
     : [];
   const result: GrantsResult = unknownEnvironments.length ? { ok: false, problems: unknownEnvironments } : validated;
   if (!result.ok) {
-    const lines = result.problems.map((problem) => `${parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : ''}${formatGrantProblems([problem])}`);
+    const lines = result.problems.map(
+      (problem) =>
+        `${parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : ''}${formatGrantProblems([problem])}`,
+    );
     throw new UsageError(`the grants file ${input.label} cannot be used:\n${indent(lines.join('\n'))}`);
   }
   return result.grants;
@@ -244,11 +308,20 @@ async function loadGrants(io: CliIo, file: string, now: Date, environments: read
 
 /** Why grants of the file cannot apply to this simulated run, said up front instead of silently opening nothing. */
 function grantNotices(grants: readonly Grant[], repository: RepositoryIdentity | undefined, now: Date): string[] {
-  if (!repository) return [`no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository ${grants[0].repository} to run as the grant's repository.`];
+  if (!repository)
+    return [
+      `no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository ${grants[0].repository} to run as the grant's repository.`,
+    ];
   const notices: string[] = [];
   for (const grant of grants) {
-    if (grant.repository !== repository.slug) notices.push(`grant ${grant.id} is for repository ${grant.repository}, not ${repository.slug}: it cannot apply to this run.`);
-    if (grant.grantedAt !== undefined && now.getTime() < instantMs(grant.grantedAt)) notices.push(`grant ${grant.id} applies only from ${grant.grantedAt}, when it was granted; --now (${now.toISOString()}) is earlier, so it cannot apply.`);
+    if (grant.repository !== repository.slug)
+      notices.push(
+        `grant ${grant.id} is for repository ${grant.repository}, not ${repository.slug}: it cannot apply to this run.`,
+      );
+    if (grant.grantedAt !== undefined && now.getTime() < instantMs(grant.grantedAt))
+      notices.push(
+        `grant ${grant.id} applies only from ${grant.grantedAt}, when it was granted; --now (${now.toISOString()}) is earlier, so it cannot apply.`,
+      );
   }
   return notices;
 }
@@ -261,7 +334,8 @@ async function variablesOption(io: CliIo, values: Values): Promise<RequestVariab
   const vars = Array.isArray(values.var) ? values.var : [];
   if (file === undefined && vars.length === 0) return undefined;
   try {
-    const listed = file === undefined ? [] : await readInput(io, file).then((input) => parseVariablesFile(input.text, input.label));
+    const listed =
+      file === undefined ? [] : await readInput(io, file).then((input) => parseVariablesFile(input.text, input.label));
     return [...listed, ...vars.map(parseVarOption)];
   } catch (error) {
     if (error instanceof VariablesOptionError) throw new UsageError(error.message);
@@ -288,20 +362,46 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, SIMULATE_HELP);
   const file = oneFile(positionals, 'pipeline file (bitbucket-pipelines.yml, or - for standard input)');
   const format = simulateFormatOption(text(values, 'format'));
-  const target = targetFromOptions({ branch: text(values, 'branch'), tag: text(values, 'tag'), pr: text(values, 'pr'), commit: values.commit === true, custom: text(values, 'custom') });
+  const target = targetFromOptions({
+    branch: text(values, 'branch'),
+    tag: text(values, 'tag'),
+    pr: text(values, 'pr'),
+    commit: values.commit === true,
+    custom: text(values, 'custom'),
+  });
   const trigger = triggerOption(text(values, 'trigger'));
   const repository = repositoryOption(values, io);
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const now = nowOption(text(values, 'now'));
   const grantsFile = text(values, 'grants');
-  const grants = grantsFile === undefined ? undefined : await loadGrants(io, grantsFile, now, loaded.policy.environments.map((env) => env.name));
-  if (grants?.length) for (const line of grantNotices(grants, repository, now)) io.stderr(`${palette(colourOn(io)).yellow('warning:')} ${line}\n`);
+  const grants =
+    grantsFile === undefined
+      ? undefined
+      : await loadGrants(
+          io,
+          grantsFile,
+          now,
+          loaded.policy.environments.map((env) => env.name),
+        );
+  if (grants?.length)
+    for (const line of grantNotices(grants, repository, now))
+      io.stderr(`${palette(colourOn(io)).yellow('warning:')} ${line}\n`);
   const variables = await variablesOption(io, values);
   const input = await readInput(io, file);
 
   let result;
   try {
-    result = simulate({ yamlText: input.text, policy: compilePolicy(loaded.policy), target, trigger, fileName: input.label, repository, grants, now, variables });
+    result = simulate({
+      yamlText: input.text,
+      policy: compilePolicy(loaded.policy),
+      target,
+      trigger,
+      fileName: input.label,
+      repository,
+      grants,
+      now,
+      variables,
+    });
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
     const where = error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label;
@@ -309,8 +409,16 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(result, input.label, VERSION), null, 2)}\n`);
-  else if (format === 'code-insights') io.stdout(`${JSON.stringify(simulationInsights(result, input.label), null, 2)}\n`);
-  else io.stdout(renderSimulation(result, { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target, repository }, palette(colourOn(io))));
+  else if (format === 'code-insights')
+    io.stdout(`${JSON.stringify(simulationInsights(result, input.label), null, 2)}\n`);
+  else
+    io.stdout(
+      renderSimulation(
+        result,
+        { fileLabel: input.label, policyLabel: loaded.label, policy: loaded.policy, target, repository },
+        palette(colourOn(io)),
+      ),
+    );
   return result.outcome === 'blocked' ? EXIT.blocked : EXIT.ok;
 }
 
@@ -323,7 +431,8 @@ function parseRequestJson(text: string, label: string): unknown {
     try {
       parseYaml(text);
     } catch (yamlError) {
-      if (yamlError instanceof YamlInputError && yamlError.position) where = `${label}:${yamlError.position.line}:${yamlError.position.column}`;
+      if (yamlError instanceof YamlInputError && yamlError.position)
+        where = `${label}:${yamlError.position.line}:${yamlError.position.column}`;
     }
     throw new UsageError(`${where}: not valid JSON (${(error as Error).message})`);
   }
@@ -332,19 +441,30 @@ function parseRequestJson(text: string, label: string): unknown {
 /** The request with `variables` from the command line added to its own. */
 function withAddedVariables(request: unknown, added: RequestVariable[] | undefined): unknown {
   if (!added) return request;
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new UsageError('--var and --variables need a request that is a JSON object');
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    throw new UsageError('--var and --variables need a request that is a JSON object');
   const own = (request as { variables?: unknown }).variables;
-  if (own !== undefined && !Array.isArray(own)) throw new UsageError('--var and --variables add to the request\'s `variables`, but it holds something other than a list');
+  if (own !== undefined && !Array.isArray(own))
+    throw new UsageError(
+      "--var and --variables add to the request's `variables`, but it holds something other than a list",
+    );
   return { ...request, variables: [...(own ?? []), ...added] };
 }
 
 /** A pipeline file of `pr`, imports resolved where they can be from here: files of this checkout only. */
-async function prFile(io: CliIo, file: string, option: string): Promise<{ resolved: ResolvedFile | undefined; label: string }> {
+async function prFile(
+  io: CliIo,
+  file: string,
+  option: string,
+): Promise<{ resolved: ResolvedFile | undefined; label: string }> {
   const input = await readInput(io, file);
   if (input.text.trim() === '') return { resolved: undefined, label: input.label };
   const base = path.dirname(path.resolve(io.cwd, file));
   const read: FileReader = async (location) => {
-    if (location.repository !== undefined) throw new ImportOutOfReach(`the command line cannot read repository ${location.repository}; the merge check in Bitbucket resolves it`);
+    if (location.repository !== undefined)
+      throw new ImportOutOfReach(
+        `the command line cannot read repository ${location.repository}; the merge check in Bitbucket resolves it`,
+      );
     const absolute = path.resolve(base, location.path);
     return io.readFile(absolute).catch((error: NodeJS.ErrnoException) => {
       if (error?.code === 'ENOENT') return undefined;
@@ -355,7 +475,9 @@ async function prFile(io: CliIo, file: string, option: string): Promise<{ resolv
     return { resolved: await resolvePipelineFile(input.text, read), label: input.label };
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
-    throw new UsageError(`${option} ${error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label}: ${error.reason}`);
+    throw new UsageError(
+      `${option} ${error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label}: ${error.reason}`,
+    );
   }
 }
 
@@ -371,7 +493,10 @@ async function prCommand(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string' },
   });
   if (values.help) return help(io, PR_HELP);
-  if (positionals.length) throw new UsageError(`pr takes no positional arguments (got ${positionals.join(' ')}); pass --source and --destination`);
+  if (positionals.length)
+    throw new UsageError(
+      `pr takes no positional arguments (got ${positionals.join(' ')}); pass --source and --destination`,
+    );
   const missing = ['source', 'destination', 'branch'].filter((key) => text(values, key) === undefined);
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = formatOption(text(values, 'format'));
@@ -380,16 +505,29 @@ async function prCommand(args: string[], io: CliIo): Promise<number> {
   const repository = repositoryOption(values, io);
   const loaded = await loadPolicy(io, text(values, 'policy'));
   const source = await prFile(io, text(values, 'source')!, '--source');
-  if (!source.resolved) throw new UsageError(`--source ${source.label} is empty: a pull request without a pipeline file runs nothing`);
+  if (!source.resolved)
+    throw new UsageError(`--source ${source.label} is empty: a pull request without a pipeline file runs nothing`);
   const destination = await prFile(io, text(values, 'destination')!, '--destination');
-  const comparison = comparePullRequest({ source: source.resolved, destination: destination.resolved, sourceBranch, destinationBranch, policy: compilePolicy(loaded.policy), repository });
+  const comparison = comparePullRequest({
+    source: source.resolved,
+    destination: destination.resolved,
+    sourceBranch,
+    destinationBranch,
+    policy: compilePolicy(loaded.policy),
+    repository,
+  });
   if (format === 'json') io.stdout(`${JSON.stringify(comparisonSummary(comparison), null, 2)}\n`);
   else io.stdout(`${comparisonMessage(comparison, { fileName: source.label, maxLength: Number.MAX_SAFE_INTEGER })}\n`);
   return comparison.passed ? EXIT.ok : EXIT.blocked;
 }
 
 async function requestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { policy: { type: 'string' }, repository: { type: 'string' }, project: { type: 'string' }, ...VARIABLE_OPTIONS });
+  const { values, positionals } = parse(args, {
+    policy: { type: 'string' },
+    repository: { type: 'string' },
+    project: { type: 'string' },
+    ...VARIABLE_OPTIONS,
+  });
   if (values.help) return help(io, REQUEST_HELP);
   const variables = await variablesOption(io, values);
   const repository = repositoryOption(values, io);
@@ -398,10 +536,21 @@ async function requestCommand(args: string[], io: CliIo): Promise<number> {
   const input = await readInput(io, file);
   const request = withAddedVariables(parseRequestJson(input.text, input.label), variables);
   // The stored record the Forge function would read, so the whole provider path runs, not just the engine.
-  const record = { revision: 1, policy: loaded.policy, savedAt: '1970-01-01T00:00:00.000Z', savedBy: 'pipeline-guard request' };
+  const record = {
+    revision: 1,
+    policy: loaded.policy,
+    savedAt: '1970-01-01T00:00:00.000Z',
+    savedBy: 'pipeline-guard request',
+  };
   // --repository stands in for the provider's lookup, with the UUID the request names.
-  const repositories = repository ? { resolve: async (_workspace: string, uuid: string) => ({ ...repository, uuid }) } : undefined;
-  const provider = createProvider({ store: { read: async () => record }, repositories, log: (line) => io.stderr(`${line}\n`) });
+  const repositories = repository
+    ? { resolve: async (_workspace: string, uuid: string) => ({ ...repository, uuid }) }
+    : undefined;
+  const provider = createProvider({
+    store: { read: async () => record },
+    repositories,
+    log: (line) => io.stderr(`${line}\n`),
+  });
   io.stdout(`${JSON.stringify(await provider(request), null, 2)}\n`);
   return EXIT.ok;
 }
@@ -416,8 +565,14 @@ async function policyCommand(args: string[], io: CliIo): Promise<number> {
   const input = await readInput(io, oneFile(positionals, 'policy file'));
   const result = parsePolicyText(input.text);
   if (!result.ok) {
-    if (format === 'json') io.stdout(`${JSON.stringify({ valid: false, problems: result.problems.map(problemJson), warnings: [] }, null, 2)}\n`);
-    else io.stdout(`${input.label}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:\n${indent(formatPolicyProblems(result.problems))}\n`);
+    if (format === 'json')
+      io.stdout(
+        `${JSON.stringify({ valid: false, problems: result.problems.map(problemJson), warnings: [] }, null, 2)}\n`,
+      );
+    else
+      io.stdout(
+        `${input.label}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:\n${indent(formatPolicyProblems(result.problems))}\n`,
+      );
     return EXIT.unusable;
   }
   // parsePolicyText parsed the same text already, so this parse succeeds; it adds line numbers.
@@ -425,7 +580,10 @@ async function policyCommand(args: string[], io: CliIo): Promise<number> {
   const warnings = policyWarnings(result.policy)
     .map((warning) => ({ ...warning, line: positionOf(warning.segments)?.line }))
     .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
-  if (format === 'json') io.stdout(`${JSON.stringify({ valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) }, null, 2)}\n`);
+  if (format === 'json')
+    io.stdout(
+      `${JSON.stringify({ valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) }, null, 2)}\n`,
+    );
   else io.stdout(renderPolicyCheck(input.label, result.policy, warnings, palette(colourOn(io))));
   return warnings.length ? EXIT.blocked : EXIT.ok;
 }
@@ -450,7 +608,9 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
   const environment = text(values, 'env');
   const loaded = await loadPolicy(io, file);
   // One AWS role asked for by name keeps the original contract: --account is required and checked.
-  const singleAws = environment !== undefined && loaded.policy.environments.some((env) => env.name === environment && env.oidc && !env.oidc.provider);
+  const singleAws =
+    environment !== undefined &&
+    loaded.policy.environments.some((env) => env.name === environment && env.oidc && !env.oidc.provider);
   const required = ['workspace', 'workspace-uuid', ...(singleAws ? ['account'] : [])];
   const missing = required.filter((key) => text(values, key) === undefined);
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
@@ -471,27 +631,51 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
   }
   const style = palette(colourOn(io));
   if (format === 'json') {
-    io.stdout(`${JSON.stringify(entries.map((entry) => ({ environment: entry.environment, provider: entry.provider ?? null, ...(entry.artifact ? { artifact: entry.artifact } : { error: entry.error }) })), null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify(
+        entries.map((entry) => ({
+          environment: entry.environment,
+          provider: entry.provider ?? null,
+          ...(entry.artifact ? { artifact: entry.artifact } : { error: entry.error }),
+        })),
+        null,
+        2,
+      )}\n`,
+    );
     return EXIT.ok;
   }
   const single = entries.length === 1 && entries[0].artifact?.provider === 'aws';
   entries.forEach((entry, index) => {
-    if (!single) io.stdout(`${index ? '\n' : ''}# ${entry.environment}: ${entry.provider ? providerLabel(entry.provider) : entry.error}\n`);
+    if (!single)
+      io.stdout(
+        `${index ? '\n' : ''}# ${entry.environment}: ${entry.provider ? providerLabel(entry.provider) : entry.error}\n`,
+      );
     if (entry.artifact) io.stdout(`${artifactText(entry.artifact)}\n`);
-    for (const warning of entry.artifact?.warnings ?? []) io.stderr(`${style.yellow('warning:')} ${single ? '' : `${entry.environment}: `}${warning}\n`);
+    for (const warning of entry.artifact?.warnings ?? [])
+      io.stderr(`${style.yellow('warning:')} ${single ? '' : `${entry.environment}: `}${warning}\n`);
   });
   return EXIT.ok;
 }
 
 async function replayCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { policy: { type: 'string' }, baseline: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    policy: { type: 'string' },
+    baseline: { type: 'string' },
+    format: { type: 'string' },
+  });
   if (values.help) return help(io, REPLAY_HELP);
   const format = formatOption(text(values, 'format'));
   const file = oneFile(positionals, 'samples file (JSON Lines, as the settings page exports it)');
   const missing = ['policy', 'baseline'].filter((key) => text(values, key) === undefined);
-  if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}: replay compares the draft (--policy) with the enforced policy (--baseline)`);
+  if (missing.length)
+    throw new UsageError(
+      `missing ${missing.map((m) => `--${m}`).join(', ')}: replay compares the draft (--policy) with the enforced policy (--baseline)`,
+    );
   const input = await readInput(io, file);
-  const [draft, baseline] = [await loadPolicy(io, text(values, 'policy')), await loadPolicy(io, text(values, 'baseline'))];
+  const [draft, baseline] = [
+    await loadPolicy(io, text(values, 'policy')),
+    await loadPolicy(io, text(values, 'baseline')),
+  ];
   let samples;
   try {
     samples = parseSamplesJsonl(input.text, input.label);
@@ -500,8 +684,18 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   const summary = replayForCli(samples, draft.policy, baseline.policy);
-  if (format === 'json') io.stdout(`${JSON.stringify({ samples: input.label, draft: draft.label, baseline: baseline.label, ...summary }, null, 2)}\n`);
-  else io.stdout(renderReplay(summary, { samples: input.label, draft: draft.label, baseline: baseline.label }, palette(colourOn(io))));
+  if (format === 'json')
+    io.stdout(
+      `${JSON.stringify({ samples: input.label, draft: draft.label, baseline: baseline.label, ...summary }, null, 2)}\n`,
+    );
+  else
+    io.stdout(
+      renderReplay(
+        summary,
+        { samples: input.label, draft: draft.label, baseline: baseline.label },
+        palette(colourOn(io)),
+      ),
+    );
   return summary.totals.newlyBlocked > 0 ? EXIT.blocked : EXIT.ok;
 }
 
@@ -547,7 +741,7 @@ async function trustCheckCommand(args: string[], io: CliIo): Promise<number> {
   if (environment === undefined)
     throw new UsageError('missing --env NAME: the environment whose deployed trust to check');
   const files = Array.isArray(values.deployed) ? (values.deployed as string[]) : [];
-  if (!files.length) throw new UsageError('missing --deployed FILE: the JSON the cloud\'s CLI printed (see --help)');
+  if (!files.length) throw new UsageError("missing --deployed FILE: the JSON the cloud's CLI printed (see --help)");
   if (files.filter((file) => file === '-').length > 1)
     throw new UsageError('only one --deployed can read standard input');
   const entry = trustCheckEntry(loaded.policy, values, environment);

@@ -52,7 +52,8 @@ function triggerText(result: SimulationResult, target: SimulationTarget): string
 }
 
 function location(violation: Violation): string {
-  const where = violation.step !== undefined ? `step "${violation.step}" at ${violation.path}` : violation.path || 'the pipeline';
+  const where =
+    violation.step !== undefined ? `step "${violation.step}" at ${violation.path}` : violation.path || 'the pipeline';
   return violation.line !== undefined ? `${where} (line ${violation.line})` : where;
 }
 
@@ -84,23 +85,51 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   // Only scoped policies and grants depend on the repository; for the others the line would be noise,
   // unless the run names one.
   if ((view.policy && isScoped(view.policy)) || result.repository)
-    field('Repository', result.repository ? `${view.repository?.fullName ?? result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}` : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)');
+    field(
+      'Repository',
+      result.repository
+        ? `${view.repository?.fullName ?? result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}`
+        : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)',
+    );
   const selection = result.target.selection;
-  field('Definition', selection.path ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}` : selection.reason);
+  field(
+    'Definition',
+    selection.path
+      ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}`
+      : selection.reason,
+  );
   if (selection.ties.length)
-    lines.push(`${''.padEnd(12)}${style.yellow(`tie: ${selection.ties.map((t) => `"${t}"`).join(', ')} rank${selection.ties.length === 1 ? 's' : ''} as high; Bitbucket's choice between equal keys is not documented, so the first in the file was simulated`)}`);
+    lines.push(
+      `${''.padEnd(12)}${style.yellow(`tie: ${selection.ties.map((t) => `"${t}"`).join(', ')} rank${selection.ties.length === 1 ? 's' : ''} as high; Bitbucket's choice between equal keys is not documented, so the first in the file was simulated`)}`,
+    );
 
   const blocking = result.violations.filter((v) => v.mode === 'enforce');
   const warnings = result.violations.filter((v) => v.mode === 'warn');
   const warned = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
   if (result.outcome === 'blocked') {
     const key = 'error' in result.response ? result.response.error.key : '';
-    field('Outcome', `${style.red(style.bold('BLOCKED'))}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}${warned}; Bitbucket fails the run with error ${key}`);
-  } else if (result.outcome === 'none') field('Outcome', `${style.bold('NONE')}: no definition matches, so nothing would run`);
-  else if (result.target.trigger === 'definitions') field('Outcome', `${style.green(style.bold('ALLOWED'))}: the dialog lists the definitions unchanged; each run is checked when it starts${blocking.length ? ` (${blocking.length} violation${blocking.length === 1 ? '' : 's'} would block it)` : ''}${warned}`);
-  else field('Outcome', `${style.green(style.bold('ALLOWED'))}${warned ? `: ${warned.slice(2)}` : ''}${result.steps.some((s) => s.changes.length) || result.configChanges.length ? `${warned ? ';' : ':'} runs with the changes below` : ''}`);
+    field(
+      'Outcome',
+      `${style.red(style.bold('BLOCKED'))}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}${warned}; Bitbucket fails the run with error ${key}`,
+    );
+  } else if (result.outcome === 'none')
+    field('Outcome', `${style.bold('NONE')}: no definition matches, so nothing would run`);
+  else if (result.target.trigger === 'definitions')
+    field(
+      'Outcome',
+      `${style.green(style.bold('ALLOWED'))}: the dialog lists the definitions unchanged; each run is checked when it starts${blocking.length ? ` (${blocking.length} violation${blocking.length === 1 ? '' : 's'} would block it)` : ''}${warned}`,
+    );
+  else
+    field(
+      'Outcome',
+      `${style.green(style.bold('ALLOWED'))}${warned ? `: ${warned.slice(2)}` : ''}${result.steps.some((s) => s.changes.length) || result.configChanges.length ? `${warned ? ';' : ':'} runs with the changes below` : ''}`,
+    );
 
-  if (result.grants?.length) field('Grants', `${result.grants.join(', ')}: break-glass grant${result.grants.length === 1 ? '' : 's'} waived a rule on this run (see the warnings below)`);
+  if (result.grants?.length)
+    field(
+      'Grants',
+      `${result.grants.join(', ')}: break-glass grant${result.grants.length === 1 ? '' : 's'} waived a rule on this run (see the warnings below)`,
+    );
 
   if (result.steps.length) {
     // One row per step; what Pipeline Guard changed follows on indented lines under its row, so
@@ -128,7 +157,12 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   }
 
   if (result.violations.length) {
-    lines.push('', style.bold(`Violations (${blocking.length} blocking, ${warnings.length} warning${warnings.length === 1 ? '' : 's'})`));
+    lines.push(
+      '',
+      style.bold(
+        `Violations (${blocking.length} blocking, ${warnings.length} warning${warnings.length === 1 ? '' : 's'})`,
+      ),
+    );
     result.violations.forEach((violation, index) => {
       const tag = violation.mode === 'enforce' ? style.red('BLOCK') : style.yellow('WARN ');
       lines.push(`  ${index + 1}. ${tag} [${violation.rule}] ${location(violation)}`);
@@ -142,20 +176,40 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
     if (result.diff === '') lines.push('  (no changes: Pipeline Guard returns the configuration as Bitbucket sent it)');
     else
       for (const line of result.diff.trimEnd().split('\n'))
-        lines.push(line.startsWith('+++') || line.startsWith('---') ? style.bold(line) : line.startsWith('+') ? style.green(line) : line.startsWith('-') ? style.red(line) : line.startsWith('@@') ? style.cyan(line) : line);
+        lines.push(
+          line.startsWith('+++') || line.startsWith('---')
+            ? style.bold(line)
+            : line.startsWith('+')
+              ? style.green(line)
+              : line.startsWith('-')
+                ? style.red(line)
+                : line.startsWith('@@')
+                  ? style.cyan(line)
+                  : line,
+        );
   }
   return `${lines.join('\n')}\n`;
 }
 
-export function renderPolicyCheck(fileLabel: string, policy: Policy, warnings: readonly (PolicyWarning & { line?: number })[], style: Palette): string {
+export function renderPolicyCheck(
+  fileLabel: string,
+  policy: Policy,
+  warnings: readonly (PolicyWarning & { line?: number })[],
+  style: Palette,
+): string {
   const scopedDefaults = policy.environments.filter((env) => env.default && env.scope).map((env) => env.name);
   const catchAll = policy.environments.find((env) => env.default && !env.scope)?.name;
-  const defaultEnv = scopedDefaults.length ? `${catchAll} for repositories outside the scopes of ${scopedDefaults.join(', ')}` : catchAll;
-  const lines = [`${fileLabel}: ${style.green('valid')} policy, ${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} (${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`];
+  const defaultEnv = scopedDefaults.length
+    ? `${catchAll} for repositories outside the scopes of ${scopedDefaults.join(', ')}`
+    : catchAll;
+  const lines = [
+    `${fileLabel}: ${style.green('valid')} policy, ${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} (${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`,
+  ];
   if (warnings.length === 0) lines.push('no warnings');
   else {
     lines.push(style.yellow(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`));
-    for (const warning of warnings) lines.push(`  ${warning.line ? `line ${warning.line}: ` : ''}${style.bold(warning.path)}: ${warning.message}`);
+    for (const warning of warnings)
+      lines.push(`  ${warning.line ? `line ${warning.line}: ` : ''}${style.bold(warning.path)}: ${warning.message}`);
   }
   return `${lines.join('\n')}\n`;
 }

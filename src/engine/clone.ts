@@ -28,12 +28,14 @@ export function cloneJson<T>(value: T, depth = 0): T {
   if (typeof value === 'object') {
     // Any realm's Object.prototype (Forge, jest's vm, structuredClone's) ends the chain directly.
     const proto = Object.getPrototypeOf(value);
-    if (proto !== null && Object.getPrototypeOf(proto) !== null) throw new UnsafeInputError('holds a value that is not plain JSON');
+    if (proto !== null && Object.getPrototypeOf(proto) !== null)
+      throw new UnsafeInputError('holds a value that is not plain JSON');
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value as object)) {
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') define(copy, key, cloneJson(item, depth + 1));
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+        define(copy, key, cloneJson(item, depth + 1));
       else copy[key] = cloneJson(item, depth + 1);
     }
     return copy as T;

@@ -15,7 +15,18 @@ export type CloudProvider = 'aws' | 'gcp' | 'vault';
  * Vault role or server) and are checked in every step; `secret`s are credentials themselves (static
  * keys, key files, tokens), which only matter where they would override the identity Pipeline Guard set up.
  */
-export type CredentialField = 'roleArn' | 'tokenFile' | 'profile' | 'awsConfig' | 'serviceAccount' | 'workloadIdentityProvider' | 'vaultAddress' | 'vaultLogin' | 'vaultRole' | 'vaultNamespace' | 'secret';
+export type CredentialField =
+  | 'roleArn'
+  | 'tokenFile'
+  | 'profile'
+  | 'awsConfig'
+  | 'serviceAccount'
+  | 'workloadIdentityProvider'
+  | 'vaultAddress'
+  | 'vaultLogin'
+  | 'vaultRole'
+  | 'vaultNamespace'
+  | 'secret';
 
 export interface CredentialUse {
   readonly provider: CloudProvider;
@@ -31,7 +42,10 @@ export interface CredentialUse {
   readonly written?: true;
 }
 
-/** The use in a developer's words: `sets AWS_ROLE_ARN to "…"`, `appends to AWS_ROLE_ARN, making it "…"`, `writes ~/.aws/config`. */
+/**
+ * The use in a developer's words: `sets AWS_ROLE_ARN to "…"`, `appends to AWS_ROLE_ARN, making it "…"`, `writes
+ * ~/.aws/config`.
+ */
 export function describeUse(use: CredentialUse, shownValue: string): string {
   return use.link === null ? use.what : `${use.what}${use.link ?? ' to'} "${shownValue}"`;
 }
@@ -43,7 +57,10 @@ interface VariableSpec {
 
 const v = (provider: CloudProvider, field: CredentialField): VariableSpec => ({ provider, field });
 
-/** Environment variables that choose credentials (AWS CLI/SDK "Environment variables" docs, gcloud properties, Google auth libraries, Vault CLI). */
+/**
+ * Environment variables that choose credentials (AWS CLI/SDK "Environment variables" docs, gcloud properties, Google
+ * auth libraries, Vault CLI).
+ */
 export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   AWS_ROLE_ARN: v('aws', 'roleArn'),
   AWS_WEB_IDENTITY_TOKEN_FILE: v('aws', 'tokenFile'),
@@ -82,7 +99,10 @@ export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   PIPELINE_GUARD_OIDC_DIR: v('gcp', 'tokenFile'),
 };
 
-/** Keys of ~/.aws/config and ~/.aws/credentials that choose credentials (AWS CLI "Configuration and credential file settings"). */
+/**
+ * Keys of ~/.aws/config and ~/.aws/credentials that choose credentials (AWS CLI "Configuration and credential file
+ * settings").
+ */
 export const AWS_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = {
   role_arn: 'roleArn',
   web_identity_token_file: 'tokenFile',
@@ -136,17 +156,31 @@ interface FlagSpec {
   readonly provider: CloudProvider;
   readonly field: CredentialField;
 }
-const f = (provider: CloudProvider, field: CredentialField, ...flags: string[]): FlagSpec => ({ flags, provider, field });
+const f = (provider: CloudProvider, field: CredentialField, ...flags: string[]): FlagSpec => ({
+  flags,
+  provider,
+  field,
+});
 
 /** Flags that choose an identity, by tool; `*` for every command. Vault's Go flags take one dash or two. */
 const IDENTITY_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
   '*': [f('aws', 'roleArn', '--role-arn'), f('gcp', 'serviceAccount', '--impersonate-service-account')],
   aws: [f('aws', 'profile', '--profile')],
-  gcloud: [f('gcp', 'serviceAccount', '--account'), f('gcp', 'secret', '--access-token-file', '--credential-file-override')],
+  gcloud: [
+    f('gcp', 'serviceAccount', '--account'),
+    f('gcp', 'secret', '--access-token-file', '--credential-file-override'),
+  ],
   gsutil: [f('gcp', 'serviceAccount', '-i')],
   bq: [
     f('gcp', 'serviceAccount', '--impersonate_service_account', '--service_account'),
-    f('gcp', 'secret', '--credential_file', '--service_account_credential_file', '--service_account_private_key_file', '--application_default_credential_file'),
+    f(
+      'gcp',
+      'secret',
+      '--credential_file',
+      '--service_account_credential_file',
+      '--service_account_private_key_file',
+      '--application_default_credential_file',
+    ),
   ],
   vault: [
     f('vault', 'vaultAddress', '-address', '--address', '-agent-address', '--agent-address'),
@@ -155,18 +189,109 @@ const IDENTITY_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
   ],
 };
 
-const AWS_TOOLS = new Set(['aws', 'aws2', 'sam', 'cdk', 'eb', 'copilot', 'serverless', 'sls', 'chalice', 'cdk8s', 'awslocal', 'samlocal']);
+const AWS_TOOLS = new Set([
+  'aws',
+  'aws2',
+  'sam',
+  'cdk',
+  'eb',
+  'copilot',
+  'serverless',
+  'sls',
+  'chalice',
+  'cdk8s',
+  'awslocal',
+  'samlocal',
+]);
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
 export const SOURCES = new Set(['source', '.']);
-const WRAPPERS = new Set(['sudo', 'command', 'exec', 'time', 'nice', 'nohup', 'builtin', 'stdbuf', 'timeout', 'xargs', 'doas', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'retry']);
+const WRAPPERS = new Set([
+  'sudo',
+  'command',
+  'exec',
+  'time',
+  'nice',
+  'nohup',
+  'builtin',
+  'stdbuf',
+  'timeout',
+  'xargs',
+  'doas',
+  'then',
+  'do',
+  'else',
+  'elif',
+  'if',
+  'while',
+  'until',
+  '!',
+  '{',
+  'retry',
+]);
 export const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const READERS = new Set(['read', 'mapfile', 'readarray', 'getopts']);
 /** Commands that name a path without writing it: a credential path among their words is no write. */
-const PATH_READERS = new Set(['cat', 'less', 'more', 'head', 'tail', 'ls', 'stat', 'file', 'test', '[', '[[', 'grep', 'egrep', 'fgrep', 'rg', 'wc', 'diff', 'cmp', 'md5sum', 'sha256sum', 'chmod', 'chown', 'rm', 'rmdir', 'mkdir', 'echo', 'printf', 'du', 'realpath', 'readlink', 'dirname', 'basename', 'jq', 'cd', 'pushd', 'unset', 'trap', 'docker', 'gcloud', 'gsutil', 'aws', 'vault', 'bq', ...DECLARERS, ...SOURCES]);
+const PATH_READERS = new Set([
+  'cat',
+  'less',
+  'more',
+  'head',
+  'tail',
+  'ls',
+  'stat',
+  'file',
+  'test',
+  '[',
+  '[[',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'wc',
+  'diff',
+  'cmp',
+  'md5sum',
+  'sha256sum',
+  'chmod',
+  'chown',
+  'rm',
+  'rmdir',
+  'mkdir',
+  'echo',
+  'printf',
+  'du',
+  'realpath',
+  'readlink',
+  'dirname',
+  'basename',
+  'jq',
+  'cd',
+  'pushd',
+  'unset',
+  'trap',
+  'docker',
+  'gcloud',
+  'gsutil',
+  'aws',
+  'vault',
+  'bq',
+  ...DECLARERS,
+  ...SOURCES,
+]);
 /** Commands whose last operand (or `-t DIR`) is where they write. */
 const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
-/** Commands whose subcommand copies to its last operand: `aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `docker cp`, `git clone`. */
-const COPY_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { aws: ['cp', 'mv', 'sync'], gsutil: ['cp', 'mv', 'rsync'], gcloud: ['cp', 'mv', 'rsync'], docker: ['cp'], kubectl: ['cp'], git: ['clone'] };
+/**
+ * Commands whose subcommand copies to its last operand: `aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `docker cp`,
+ * `git clone`.
+ */
+const COPY_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
+  aws: ['cp', 'mv', 'sync'],
+  gsutil: ['cp', 'mv', 'rsync'],
+  gcloud: ['cp', 'mv', 'rsync'],
+  docker: ['cp'],
+  kubectl: ['cp'],
+  git: ['clone'],
+};
 /** Options that name the file or directory a command writes. */
 const OUTPUT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   curl: ['-o', '--output', '--output-dir'],
@@ -180,7 +305,9 @@ const OUTPUT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE_NAMES = Object.keys(CREDENTIAL_VARIABLES).join('|');
-/** `NAME=value` and `NAME+=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file). */
+/**
+ * `NAME=value` and `NAME+=value` anywhere in a word (`docker run -e NAME=…`, `--env=NAME=…`, text written to a file).
+ */
 const ASSIGNMENT_IN_WORD = new RegExp(`(?<![A-Za-z0-9_])(${VARIABLE_NAMES})(\\+?=)([^\\s;&|'"]*)`, 'g');
 /** `${NAME:=value}` and `${NAME=value}` assign when NAME is unset. */
 const DEFAULT_ASSIGNMENT = new RegExp(`\\$\\{(${VARIABLE_NAMES}):?=([^}]*)\\}`, 'g');
@@ -197,7 +324,10 @@ const CONFIG_KEY_TEXT = new RegExp(
   `(?:^|(?<=[^A-Za-z0-9_.\\-\\\\])|(?<=\\\\[nrt]))(${Object.keys(CONFIG_KEYS).join('|')})["']?[ \\t]*[=:][ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s'",;}\\\\]+))`,
   'g',
 );
-const JAVA_PROPERTY_TEXT = new RegExp(`(?:(?<![^\\s'"=])-D ?|(?<![A-Za-z0-9_.])systemProp\\.)aws\\.(${Object.keys(AWS_JAVA_PROPERTIES).join('|')})[ \\t]*=[ \\t]*([^\\s'"]*)`, 'g');
+const JAVA_PROPERTY_TEXT = new RegExp(
+  `(?:(?<![^\\s'"=])-D ?|(?<![A-Za-z0-9_.])systemProp\\.)aws\\.(${Object.keys(AWS_JAVA_PROPERTIES).join('|')})[ \\t]*=[ \\t]*([^\\s'"]*)`,
+  'g',
+);
 /** Variables that name a credential file or directory: writing to `$NAME` writes that file. */
 const CREDENTIAL_FILE_VARIABLES: Readonly<Record<string, CloudProvider>> = {
   AWS_CONFIG_FILE: 'aws',
@@ -214,7 +344,8 @@ const CREDENTIAL_FILE_VARIABLES: Readonly<Record<string, CloudProvider>> = {
  * and the other forms are spelled out below; a name split by quoting, escapes or braces holds one of
  * those characters instead. Without them a command must name one of the forms contiguously.
  */
-const OTHER_FORMS = '--role-arn|--profile|gcloud|gsutil|bq|vault|\\.aws|\\.config|aws\\.|impersonate|workloadIdentityPools|gserviceaccount|~|HOME|/root|/home/';
+const OTHER_FORMS =
+  '--role-arn|--profile|gcloud|gsutil|bq|vault|\\.aws|\\.config|aws\\.|impersonate|workloadIdentityPools|gserviceaccount|~|HOME|/root|/home/';
 const MAYBE = new RegExp(`[_'"\\\\{]|${OTHER_FORMS}`);
 const QUOTING = /['"\\{]/;
 const CONTIGUOUS = new RegExp(`${VARIABLE_NAMES}|${Object.keys(CONFIG_KEYS).join('|')}|${OTHER_FORMS}`);
@@ -232,7 +363,10 @@ const WRAPPER_OPTIONS_WITH_VALUE: Readonly<Record<string, readonly string[]>> = 
   env: ['-u', '-C', '-S'],
 };
 
-/** The command's name and its arguments, past assignments, keywords, wrappers with their options, and `env`'s assignments. */
+/**
+ * The command's name and its arguments, past assignments, keywords, wrappers with their options, and `env`'s
+ * assignments.
+ */
 export function commandOf(words: readonly string[]): { name: string; args: string[] } | undefined {
   let i = 0;
   while (i < words.length) {
@@ -242,7 +376,8 @@ export function commandOf(words: readonly string[]): { name: string; args: strin
       i++;
       continue;
     }
-    // `function f { …; }` and `coproc [NAME] { …; }`: the body runs when f is called (the rule reads it where it is defined).
+    // `function f { …; }` and `coproc [NAME] { …; }`: the body runs when f is called (the rule reads it where it is
+    // defined).
     if (name === 'function') {
       i += 2;
       while (i < words.length && (words[i] === '()' || words[i] === '(' || words[i] === ')')) i++;
@@ -255,7 +390,8 @@ export function commandOf(words: readonly string[]): { name: string; args: strin
     if (!WRAPPERS.has(name) && name !== 'env') break;
     i++;
     const withValue = WRAPPER_OPTIONS_WITH_VALUE[name] ?? [];
-    while (i < words.length && (words[i].startsWith('-') || (name === 'env' && words[i].includes('=')))) i += withValue.includes(words[i]) ? 2 : 1;
+    while (i < words.length && (words[i].startsWith('-') || (name === 'env' && words[i].includes('='))))
+      i += withValue.includes(words[i]) ? 2 : 1;
     if (name === 'timeout' && i < words.length) i++; // the duration
   }
   return i < words.length ? { name: basename(words[i]), args: words.slice(i + 1) } : undefined;
@@ -285,7 +421,10 @@ function flagValues(args: readonly string[], ...flags: string[]): string[] {
   return values;
 }
 
-/** The arguments after the subcommand words `path`, which may stand anywhere among options (`aws --region x configure set`). */
+/**
+ * The arguments after the subcommand words `path`, which may stand anywhere among options (`aws --region x configure
+ * set`).
+ */
 function afterSubcommand(args: readonly string[], ...path: string[]): string[] | undefined {
   let from = 0;
   for (const word of path) {
@@ -309,11 +448,14 @@ export function vaultPath(path: string): string {
   return segments.join('/');
 }
 
-export const percentDecoded = (text: string) => text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+export const percentDecoded = (text: string) =>
+  text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 function flagUses(tool: string, args: readonly string[], add: (use: CredentialUse) => void): void {
   for (const spec of IDENTITY_FLAGS[tool] ?? [])
-    for (const flag of spec.flags) for (const value of flagValues(args, flag)) add({ provider: spec.provider, field: spec.field, what: `passes ${flag}`, value });
+    for (const flag of spec.flags)
+      for (const value of flagValues(args, flag))
+        add({ provider: spec.provider, field: spec.field, what: `passes ${flag}`, value });
 }
 
 function vaultUses(args: readonly string[], add: (use: CredentialUse) => void): void {
@@ -324,15 +466,43 @@ function vaultUses(args: readonly string[], add: (use: CredentialUse) => void): 
   if (args[index] !== 'login') {
     const path = rest[0] === undefined ? '' : vaultPath(rest[0]);
     const login = /^auth\/(.+?)\/login(?:\/.*)?$/.exec(path);
-    if (login) add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault through ${rest[0]}`, link: ', using', value: `auth/${login[1]}/role/${role ?? ''}` });
-    else if (path.startsWith('auth/') && args[index] === 'write') add({ provider: 'vault', field: 'vaultLogin', what: `writes Vault auth configuration ${rest[0]}`, value: rest[0], link: null });
+    if (login)
+      add({
+        provider: 'vault',
+        field: 'vaultLogin',
+        what: `logs in to Vault through ${rest[0]}`,
+        link: ', using',
+        value: `auth/${login[1]}/role/${role ?? ''}`,
+      });
+    else if (path.startsWith('auth/') && args[index] === 'write')
+      add({
+        provider: 'vault',
+        field: 'vaultLogin',
+        what: `writes Vault auth configuration ${rest[0]}`,
+        value: rest[0],
+        link: null,
+      });
     return;
   }
   const method = flagValues(args, '-method', '--method')[0] ?? 'token';
   const mount = vaultPath(flagValues(args, '-path', '--path')[0] ?? method);
   const token = rest.find((arg) => !arg.includes('='));
-  if (method === 'token') add({ provider: 'vault', field: 'secret', what: 'logs in to Vault with a token', link: ':', value: token ?? '(token from input)' });
-  else add({ provider: 'vault', field: 'vaultLogin', what: `logs in to Vault (-method=${method})`, link: ', using', value: `auth/${mount}/role/${role ?? ''}` });
+  if (method === 'token')
+    add({
+      provider: 'vault',
+      field: 'secret',
+      what: 'logs in to Vault with a token',
+      link: ':',
+      value: token ?? '(token from input)',
+    });
+  else
+    add({
+      provider: 'vault',
+      field: 'vaultLogin',
+      what: `logs in to Vault (-method=${method})`,
+      link: ', using',
+      value: `auth/${mount}/role/${role ?? ''}`,
+    });
 }
 
 /** The argument after `key` among `args`, for `config set [options] KEY [options] VALUE`. */
@@ -343,26 +513,68 @@ function keyedValue(args: readonly string[], isKey: (word: string) => boolean): 
 
 function gcloudUses(args: readonly string[], add: (use: CredentialUse) => void): void {
   const activate = afterSubcommand(args, 'config', 'configurations', 'activate');
-  if (activate) add({ provider: 'gcp', field: 'secret', what: 'activates another gcloud configuration', link: '', value: operands(activate)[0] ?? '' });
+  if (activate)
+    add({
+      provider: 'gcp',
+      field: 'secret',
+      what: 'activates another gcloud configuration',
+      link: '',
+      value: operands(activate)[0] ?? '',
+    });
   const set = afterSubcommand(args, 'config', 'set');
   const property = set && keyedValue(set, (word) => word in GCLOUD_PROPERTIES);
-  if (property) add({ provider: 'gcp', field: GCLOUD_PROPERTIES[property[0]], what: `sets the gcloud property ${property[0]}`, value: property[1] });
+  if (property)
+    add({
+      provider: 'gcp',
+      field: GCLOUD_PROPERTIES[property[0]],
+      what: `sets the gcloud property ${property[0]}`,
+      value: property[1],
+    });
   const login = afterSubcommand(args, 'auth', 'login') ?? afterSubcommand(args, 'auth', 'activate-service-account');
   if (login) {
-    for (const value of flagValues(args, '--cred-file', '--key-file')) add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, link: null });
-    const account = afterSubcommand(args, 'auth', 'activate-service-account') && operands(login).find((arg) => arg.includes('@'));
-    if (account) add({ provider: 'gcp', field: 'serviceAccount', what: 'activates the service account', link: '', value: account });
+    for (const value of flagValues(args, '--cred-file', '--key-file'))
+      add({ provider: 'gcp', field: 'secret', what: `logs gcloud in with ${value}`, value, link: null });
+    const account =
+      afterSubcommand(args, 'auth', 'activate-service-account') && operands(login).find((arg) => arg.includes('@'));
+    if (account)
+      add({
+        provider: 'gcp',
+        field: 'serviceAccount',
+        what: 'activates the service account',
+        link: '',
+        value: account,
+      });
   }
   if (afterSubcommand(args, 'iam', 'workload-identity-pools', 'create-cred-config'))
-    for (const value of flagValues(args, '--service-account')) add({ provider: 'gcp', field: 'serviceAccount', what: 'writes a credential configuration for service account', link: '', value });
+    for (const value of flagValues(args, '--service-account'))
+      add({
+        provider: 'gcp',
+        field: 'serviceAccount',
+        what: 'writes a credential configuration for service account',
+        link: '',
+        value,
+      });
 }
 
 function awsConfigureUses(args: readonly string[], add: (use: CredentialUse) => void): void {
   const set = afterSubcommand(args, 'configure', 'set');
   const keyOf = (word: string) => word.slice(word.lastIndexOf('.') + 1);
   const entry = set && keyedValue(set, (word) => keyOf(word) in AWS_CONFIG_KEYS);
-  if (entry) add({ provider: 'aws', field: AWS_CONFIG_KEYS[keyOf(entry[0])], what: `sets ${keyOf(entry[0])} with aws configure`, value: entry[1] });
-  if (afterSubcommand(args, 'configure', 'import')) add({ provider: 'aws', field: 'secret', what: 'imports keys with aws configure import', link: ' from', value: flagValues(args, '--csv')[0] ?? '' });
+  if (entry)
+    add({
+      provider: 'aws',
+      field: AWS_CONFIG_KEYS[keyOf(entry[0])],
+      what: `sets ${keyOf(entry[0])} with aws configure`,
+      value: entry[1],
+    });
+  if (afterSubcommand(args, 'configure', 'import'))
+    add({
+      provider: 'aws',
+      field: 'secret',
+      what: 'imports keys with aws configure import',
+      link: ' from',
+      value: flagValues(args, '--csv')[0] ?? '',
+    });
 }
 
 /** Credential keys and the Java SDK's system properties set in any text: a word, a here-document, a `-c` program. */
@@ -374,7 +586,13 @@ export function configTextUses(text: string): CredentialUse[] {
     uses.push({ provider, field, what: `writes ${match[1]}`, link: ' as', value: match[2] ?? match[3] ?? match[4] });
   }
   if (text.includes('aws.'))
-    for (const match of text.matchAll(JAVA_PROPERTY_TEXT)) uses.push({ provider: 'aws', field: AWS_JAVA_PROPERTIES[match[1]], what: `sets the Java system property aws.${match[1]}`, value: match[2] });
+    for (const match of text.matchAll(JAVA_PROPERTY_TEXT))
+      uses.push({
+        provider: 'aws',
+        field: AWS_JAVA_PROPERTIES[match[1]],
+        what: `sets the Java system property aws.${match[1]}`,
+        value: match[2],
+      });
   return uses;
 }
 
@@ -383,7 +601,11 @@ export function configTextUses(text: string): CredentialUse[] {
  * and `$NAME` of the variables that name credential files. With `parents`, also the home directory and
  * ~/.config above them, which a copy or an archive can fill as a whole.
  */
-export function credentialPathOwner(path: string, parents = false, variables = true): CloudProvider | 'all' | undefined {
+export function credentialPathOwner(
+  path: string,
+  parents = false,
+  variables = true,
+): CloudProvider | 'all' | undefined {
   const normal = path
     .replace(/^(?:\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~')
     .replace(/\/+/g, '/')
@@ -405,19 +627,30 @@ function writtenPaths(name: string, args: readonly string[]): { paths: string[];
     return { paths: target.length ? target : operands(args).slice(-1), explicit: true };
   }
   if (name in OUTPUT_OPTIONS) return { paths: flagValues(args, ...OUTPUT_OPTIONS[name]), explicit: true };
-  if (name === 'dd') return { paths: args.filter((arg) => arg.startsWith('of=')).map((arg) => arg.slice(3)), explicit: true };
-  if (name === 'tee' || ((name === 'sed' || name === 'yq') && args.some((arg) => /^-[a-zA-Z]*i/.test(arg) || arg.startsWith('--in-place')))) return { paths: operands(args), explicit: true };
+  if (name === 'dd')
+    return { paths: args.filter((arg) => arg.startsWith('of=')).map((arg) => arg.slice(3)), explicit: true };
+  if (
+    name === 'tee' ||
+    ((name === 'sed' || name === 'yq') && args.some((arg) => /^-[a-zA-Z]*i/.test(arg) || arg.startsWith('--in-place')))
+  )
+    return { paths: operands(args), explicit: true };
   if (PATH_READERS.has(name)) return { paths: [], explicit: false };
   // A command Pipeline Guard does not know: any word that names a credential file, also glued to its option.
-  return { paths: args.flatMap((arg) => [arg, arg.replace(/^--?[A-Za-z][\w-]*=|^-[A-Za-z]+(?=[~/$.])/, '')]), explicit: false };
+  return {
+    paths: args.flatMap((arg) => [arg, arg.replace(/^--?[A-Za-z][\w-]*=|^-[A-Za-z]+(?=[~/$.])/, '')]),
+    explicit: false,
+  };
 }
 
 function writeUses(name: string, args: readonly string[], add: (use: CredentialUse) => void): void {
   const { paths, explicit } = writtenPaths(name, args);
   for (const path of paths) {
-    // Without a name that says it writes, only a literal credential path counts: `deploy --key "$GOOGLE_APPLICATION_CREDENTIALS"` reads it.
+    // Without a name that says it writes, only a literal credential path counts: `deploy --key
+    // "$GOOGLE_APPLICATION_CREDENTIALS"` reads it.
     const owner = credentialPathOwner(path, explicit, explicit);
-    if (owner) for (const provider of owner === 'all' ? (['aws', 'gcp', 'vault'] as const) : [owner]) add(fileUse(path, provider));
+    if (owner)
+      for (const provider of owner === 'all' ? (['aws', 'gcp', 'vault'] as const) : [owner])
+        add(fileUse(path, provider));
   }
 }
 
@@ -437,14 +670,19 @@ export interface ReaderContext {
 
 export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Map(), namerefs: new Set() };
 
-/** A value bash keeps as written when it expands it: no command substitution or other expansion, or one plain `$NAME`. */
+/**
+ * A value bash keeps as written when it expands it: no command substitution or other expansion, or one plain `$NAME`.
+ */
 const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
 /**
  * The one entry point for what the reader knows about a step: its aliases, name references and the values
  * its variables may hold (assigned in the step, or `seeded` from outside it, such as a run's variables).
  */
-export function readerContextOf(texts: Iterable<string>, seeded: ReadonlyMap<string, readonly string[]> = new Map()): ReaderContext {
+export function readerContextOf(
+  texts: Iterable<string>,
+  seeded: ReadonlyMap<string, readonly string[]> = new Map(),
+): ReaderContext {
   const aliases = new Map<string, string>();
   const values = new Map<string, string[]>([...seeded].map(([name, list]) => [name, [...list]]));
   const namerefs = new Set<string>();
@@ -467,20 +705,27 @@ export function readerContextOf(texts: Iterable<string>, seeded: ReadonlyMap<str
         }
       else if (DECLARERS.has(resolved.name)) {
         resolved.args.forEach(learn);
-        if (resolved.args.some((arg) => /^-[a-zA-Z]*n/.test(arg))) for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
+        if (resolved.args.some((arg) => /^-[a-zA-Z]*n/.test(arg)))
+          for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
       }
     }
   }
   return { aliases, values, namerefs };
 }
 
-/** The readings of a text under each value its known variables may hold (at most a few, one variable varied at a time). */
-function valueChoices(text: string, values: ReadonlyMap<string, readonly string[]>): Array<ReadonlyMap<string, string>> {
+/**
+ * The readings of a text under each value its known variables may hold (at most a few, one variable varied at a time).
+ */
+function valueChoices(
+  text: string,
+  values: ReadonlyMap<string, readonly string[]>,
+): Array<ReadonlyMap<string, string>> {
   if (!values.size || !text.includes('$')) return [new Map()];
   const referenced = [...values.keys()].filter((name) => new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text));
   const first = new Map(referenced.map((name) => [name, values.get(name)![0]]));
   const choices: Array<ReadonlyMap<string, string>> = [first];
-  for (const name of referenced) for (const value of values.get(name)!.slice(1, 4)) choices.push(new Map(first).set(name, value));
+  for (const name of referenced)
+    for (const value of values.get(name)!.slice(1, 4)) choices.push(new Map(first).set(name, value));
   return choices;
 }
 
@@ -493,16 +738,21 @@ interface Reading {
 function usesInWords(command: SimpleCommand, reading: Reading): void {
   const { add, context } = reading;
   for (const word of command.words) {
-    // A word that is the assignment keeps its whole value (`X=$(cmd arg)` is one word); inside other text the value ends at white space.
-    for (const match of word.matchAll(ASSIGNMENT_IN_WORD)) add(assignmentUse(match, match.index === 0 ? word.slice(match[1].length + match[2].length) : match[3], 'sets'));
-    for (const match of word.matchAll(DEFAULT_ASSIGNMENT)) add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
+    // A word that is the assignment keeps its whole value (`X=$(cmd arg)` is one word); inside other text the value
+    // ends at white space.
+    for (const match of word.matchAll(ASSIGNMENT_IN_WORD))
+      add(assignmentUse(match, match.index === 0 ? word.slice(match[1].length + match[2].length) : match[3], 'sets'));
+    for (const match of word.matchAll(DEFAULT_ASSIGNMENT))
+      add(variableUse(match[1], `sets ${match[1]} with \${${match[1]}:=…}`, match[2]));
     for (const use of configTextUses(word)) add(use);
     const bound = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
-    if (bound && context.namerefs.has(bound[1]) && bound[2] in CREDENTIAL_VARIABLES) add(variableUse(bound[2], `points the name reference ${bound[1]} at ${bound[2]}`, '(any value)'));
+    if (bound && context.namerefs.has(bound[1]) && bound[2] in CREDENTIAL_VARIABLES)
+      add(variableUse(bound[2], `points the name reference ${bound[1]} at ${bound[2]}`, '(any value)'));
   }
   // `mvn -D aws.roleArn=…`: Maven takes the property as the next word.
   command.words.forEach((word, i) => {
-    if (word === '-D' && i + 1 < command.words.length) for (const use of configTextUses(`-D${command.words[i + 1]}`)) add(use);
+    if (word === '-D' && i + 1 < command.words.length)
+      for (const use of configTextUses(`-D${command.words[i + 1]}`)) add(use);
   });
   // A here-document is a file the step writes, often to `source` later: its assignments count too.
   for (const body of command.heredocs) {
@@ -515,7 +765,14 @@ function usesInWords(command: SimpleCommand, reading: Reading): void {
   }
   flagUses('*', command.words, add);
   for (const word of command.words)
-    if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word)) add({ provider: 'gcp', field: 'workloadIdentityProvider', what: 'names the workload identity provider', link: '', value: word });
+    if (/^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/.test(word))
+      add({
+        provider: 'gcp',
+        field: 'workloadIdentityProvider',
+        what: 'names the workload identity provider',
+        link: '',
+        value: word,
+      });
 }
 
 /** `declare -n r=NAME`, `read NAME`, `printf -v NAME`, `for NAME in`: the forms that set a variable without `NAME=`. */
@@ -523,15 +780,20 @@ function bindingUses(name: string, args: readonly string[], add: (use: Credentia
   if (DECLARERS.has(name) && args.some((arg) => /^-[a-zA-Z]*n/.test(arg)))
     for (const arg of args) {
       const [target, source] = arg.split('=');
-      if (source && source in CREDENTIAL_VARIABLES) add(variableUse(source, `makes ${target} a name reference to ${source}`, '(any value)'));
+      if (source && source in CREDENTIAL_VARIABLES)
+        add(variableUse(source, `makes ${target} a name reference to ${source}`, '(any value)'));
     }
   if (READERS.has(name))
     for (const arg of args) {
       const target = arg.replace(/^-[a-zA-Z]*?[aAdnNptuCc](?=[A-Z_])/, '');
       if (target in CREDENTIAL_VARIABLES) add(variableUse(target, `reads ${target} with ${name}`, '(read from input)'));
     }
-  if (name === 'printf') for (const target of flagValues(args, '-v')) if (target in CREDENTIAL_VARIABLES) add(variableUse(target, `sets ${target} with printf -v`, args.slice(2).join(' ')));
-  if ((name === 'for' || name === 'select') && args[0] in CREDENTIAL_VARIABLES) add(variableUse(args[0], `sets ${args[0]} in a ${name} loop`, args.slice(2).join(' ')));
+  if (name === 'printf')
+    for (const target of flagValues(args, '-v'))
+      if (target in CREDENTIAL_VARIABLES)
+        add(variableUse(target, `sets ${target} with printf -v`, args.slice(2).join(' ')));
+  if ((name === 'for' || name === 'select') && args[0] in CREDENTIAL_VARIABLES)
+    add(variableUse(args[0], `sets ${args[0]} in a ${name} loop`, args.slice(2).join(' ')));
 }
 
 function usesInCommand(command: SimpleCommand, reading: Reading, depth: number): void {
@@ -539,7 +801,8 @@ function usesInCommand(command: SimpleCommand, reading: Reading, depth: number):
   const { words } = command;
   usesInWords(command, reading);
   // `env -S '…'` / `env --split-string='…'` splits its argument into a command line.
-  if (depth < 4 && words.some((word) => basename(word) === 'env')) for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, reading, depth + 1);
+  if (depth < 4 && words.some((word) => basename(word) === 'env'))
+    for (const text of flagValues(words, '-S', '--split-string')) usesInText(text, reading, depth + 1);
   const resolved = commandOf(words);
   if (!resolved) return;
   const { name, args } = resolved;
@@ -553,8 +816,17 @@ function usesInCommand(command: SimpleCommand, reading: Reading, depth: number):
   if (depth < 4) nestedUses(command, name, args, reading, depth);
 }
 
-/** Commands that run other text as commands: `eval`, `sh -c`, a shell reading a here-document, `source <(…)`, `find -exec`. */
-function nestedUses(command: SimpleCommand, name: string, args: readonly string[], reading: Reading, depth: number): void {
+/**
+ * Commands that run other text as commands: `eval`, `sh -c`, a shell reading a here-document, `source <(…)`, `find
+ * -exec`.
+ */
+function nestedUses(
+  command: SimpleCommand,
+  name: string,
+  args: readonly string[],
+  reading: Reading,
+  depth: number,
+): void {
   if (name === 'eval') usesInText(args.join(' '), reading, depth + 1);
   if (SHELLS.has(name)) {
     const index = args.findIndex((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
@@ -563,14 +835,20 @@ function nestedUses(command: SimpleCommand, name: string, args: readonly string[
     else for (const text of [...command.redirects, ...command.heredocs]) usesInText(text, reading, depth + 1);
   }
   if (SHELLS.has(name) || SOURCES.has(name))
-    for (const arg of args) if (arg.startsWith('<(') && arg.endsWith(')')) for (const inner of parseShell(arg.slice(2, -1))) usesInText(printedText(inner) ?? '', reading, depth + 1);
+    for (const arg of args)
+      if (arg.startsWith('<(') && arg.endsWith(')'))
+        for (const inner of parseShell(arg.slice(2, -1))) usesInText(printedText(inner) ?? '', reading, depth + 1);
   // `find … -exec CMD … ;` runs CMD.
   if (name === 'find')
     for (let i = 0; i < args.length; i++)
       if (FIND_EXEC.has(args[i])) {
         let end = i + 1;
         while (end < args.length && args[end] !== ';' && args[end] !== '+') end++;
-        usesInCommand({ words: args.slice(i + 1, end), redirects: [], heredocs: [], separator: '' }, reading, depth + 1);
+        usesInCommand(
+          { words: args.slice(i + 1, end), redirects: [], heredocs: [], separator: '' },
+          reading,
+          depth + 1,
+        );
         i = end;
       }
 }
@@ -592,7 +870,10 @@ export function printedText(command: SimpleCommand): string | undefined {
 export function readsCommandsFromPipe(command: SimpleCommand): boolean {
   const reader = commandOf(command.words);
   if (!reader) return false;
-  return (SHELLS.has(reader.name) || (SOURCES.has(reader.name) && /^\/dev\/stdin$/.test(reader.args[0] ?? ''))) && !reader.args.some((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
+  return (
+    (SHELLS.has(reader.name) || (SOURCES.has(reader.name) && /^\/dev\/stdin$/.test(reader.args[0] ?? ''))) &&
+    !reader.args.some((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg))
+  );
 }
 
 /**
@@ -601,8 +882,19 @@ export function readsCommandsFromPipe(command: SimpleCommand): boolean {
  */
 function assignmentUse(match: RegExpMatchArray, value: string, verb: 'sets' | 'writes'): CredentialUse {
   const [, name, operator] = match;
-  if (operator === '+=') return { ...variableUse(name, verb === 'sets' ? `appends to ${name}` : `writes ${name}+= into a file`, `\${${name}}${value}`), link: ', making it' };
-  return { ...variableUse(name, verb === 'sets' ? `sets ${name}` : `writes ${name}= into a file`, value), ...(verb === 'sets' ? {} : { link: ' with' }) };
+  if (operator === '+=')
+    return {
+      ...variableUse(
+        name,
+        verb === 'sets' ? `appends to ${name}` : `writes ${name}+= into a file`,
+        `\${${name}}${value}`,
+      ),
+      link: ', making it',
+    };
+  return {
+    ...variableUse(name, verb === 'sets' ? `sets ${name}` : `writes ${name}= into a file`, value),
+    ...(verb === 'sets' ? {} : { link: ' with' }),
+  };
 }
 
 function variableUse(name: string, what: string, value: string): CredentialUse {
@@ -625,22 +917,40 @@ function usesInText(text: string, reading: Reading, depth: number): void {
     // `echo '…' | sh` runs the text; `echo --role-arn ARN | xargs aws …` adds its words to the command.
     if (readsCommandsFromPipe(command)) usesInText(printed, reading, depth + 1);
     else if (command.words.some((word) => basename(word) === 'xargs'))
-      usesInCommand({ ...command, words: [...command.words, ...printed.split(/\s+/).filter(Boolean)] }, reading, depth + 1);
+      usesInCommand(
+        { ...command, words: [...command.words, ...printed.split(/\s+/).filter(Boolean)] },
+        reading,
+        depth + 1,
+      );
   });
 }
 
-/** Every identity choice in one script command, each once; `context` holds what the step's other lines tell about it. */
+/**
+ * Every identity choice in one script command, each once; `context` holds what the step's other lines tell about it.
+ */
 export function credentialUsesIn(text: string, context: ReaderContext = EMPTY_CONTEXT): CredentialUse[] {
   const expansions: string[] = [];
   if (context.aliases.size)
     for (const command of parseShell(text)) {
       const index = command.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(word));
       const alias = index >= 0 ? context.aliases.get(command.words[index]) : undefined;
-      if (alias !== undefined) expansions.push(`${alias} ${command.words.slice(index + 1).map(shellQuote).join(' ')}`);
+      if (alias !== undefined)
+        expansions.push(
+          `${alias} ${command.words
+            .slice(index + 1)
+            .map(shellQuote)
+            .join(' ')}`,
+        );
     }
   const choices = valueChoices(text, context.values);
   const bound = context.namerefs.size > 0 && [...context.namerefs].some((name) => text.includes(`${name}=`));
-  if (!expansions.length && !choices[0].size && !bound && (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))) return [];
+  if (
+    !expansions.length &&
+    !choices[0].size &&
+    !bound &&
+    (!MAYBE.test(text) || (!QUOTING.test(text) && !CONTIGUOUS.test(text)))
+  )
+    return [];
   const uses: CredentialUse[] = [];
   const seen = new Set<string>();
   const add = (use: CredentialUse) => {
@@ -663,13 +973,19 @@ export function referencedVariable(value: string): string | undefined {
   return match && NAME.test(match[1]) ? match[1] : undefined;
 }
 
-/** A Vault server address in one spelling: scheme and host in lower case, no trailing dot, no default port, the path normalised. */
+/**
+ * A Vault server address in one spelling: scheme and host in lower case, no trailing dot, no default port, the path
+ * normalised.
+ */
 export function vaultAddress(address: string): string {
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i.exec(address.trim());
   if (!match) return vaultPath(address.trim().toLowerCase());
   const scheme = match[1].toLowerCase();
   const defaultPort = scheme === 'https' ? ':443' : scheme === 'http' ? ':80' : undefined;
-  let host = percentDecoded(match[2]).toLowerCase().replace(/^[^@]*@/, '').replace(/\.(?=:\d*$|$)/, '');
+  let host = percentDecoded(match[2])
+    .toLowerCase()
+    .replace(/^[^@]*@/, '')
+    .replace(/\.(?=:\d*$|$)/, '');
   if (defaultPort && host.endsWith(defaultPort)) host = host.slice(0, -defaultPort.length);
   const path = vaultPath(match[3]);
   return `${scheme}://${host}${path ? `/${path}` : ''}`;

@@ -2,7 +2,8 @@
 
 export function imageName(image: unknown): string | undefined {
   if (typeof image === 'string') return image;
-  if (image && typeof image === 'object' && typeof (image as { name?: unknown }).name === 'string') return (image as { name: string }).name;
+  if (image && typeof image === 'object' && typeof (image as { name?: unknown }).name === 'string')
+    return (image as { name: string }).name;
   return undefined;
 }
 
@@ -16,6 +17,8 @@ export function withImplicitTag(reference: string): string {
 /** The forms a deny pattern is tried against: as written, and without Docker Hub's implicit prefixes. */
 export function imageForms(reference: string): string[] {
   const tagged = withImplicitTag(reference.trim());
-  const short = tagged.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+  const short = tagged
+    .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+    .replace(/^library\//, '');
   return short === tagged ? [tagged] : [tagged, short];
 }

@@ -43,7 +43,12 @@ export function buildDecisionLabel(
 ): DecisionLabel {
   const refText = refKey(ref);
   const warningKeys = new Set(warnings.map((w) => `${w.rule}@${w.path}`));
-  if (isPlainObject(previous) && previous.policy === policyDigest && previous.ref === refText && Array.isArray(previous.warnings))
+  if (
+    isPlainObject(previous) &&
+    previous.policy === policyDigest &&
+    previous.ref === refText &&
+    Array.isArray(previous.warnings)
+  )
     for (const key of previous.warnings) if (typeof key === 'string' && key.length <= 300) warningKeys.add(key);
   const label: DecisionLabel = {
     v: 1,
@@ -63,7 +68,13 @@ export function fitLabels(others: Record<string, unknown>, label: DecisionLabel)
   const attempt = (candidate: DecisionLabel) => ({ ...others, [LABEL_KEY]: candidate });
   let candidate = label;
   if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
-  candidate = { ...candidate, steps: Object.fromEntries(Object.entries(candidate.steps).map(([env, list]) => [env, Array.isArray(list) ? list.length : list])), truncated: true };
+  candidate = {
+    ...candidate,
+    steps: Object.fromEntries(
+      Object.entries(candidate.steps).map(([env, list]) => [env, Array.isArray(list) ? list.length : list]),
+    ),
+    truncated: true,
+  };
   if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
   candidate = { ...candidate, warnings: candidate.warnings.slice(0, 5) };
   if (byteLength(attempt(candidate)) <= LABELS_LIMIT_BYTES) return attempt(candidate);
@@ -77,6 +88,9 @@ export function fitLabels(others: Record<string, unknown>, label: DecisionLabel)
 export function markRepositoryStale(config: Record<string, unknown>, asOf: number): void {
   const labels = config.labels;
   if (!isPlainObject(labels) || !isPlainObject(labels[LABEL_KEY])) return;
-  const marked = { ...labels, [LABEL_KEY]: { ...labels[LABEL_KEY], repositoryStaleAsOf: new Date(asOf).toISOString() } };
+  const marked = {
+    ...labels,
+    [LABEL_KEY]: { ...labels[LABEL_KEY], repositoryStaleAsOf: new Date(asOf).toISOString() },
+  };
   if (byteLength(marked) <= LABELS_LIMIT_BYTES) config.labels = marked;
 }

@@ -9,8 +9,10 @@ export function refOf(target: ProviderRequest['target']): RunRef {
   switch (target.type) {
     case 'pipeline_ref_target': {
       const name = target.ref_name;
-      if (BRANCH_REF_TYPES.has(target.ref_type)) return { kind: 'branch', name, targetType: 'ref', description: `branch ${name}` };
-      if (TAG_REF_TYPES.has(target.ref_type)) return { kind: 'tag', name, targetType: 'ref', description: `tag ${name}` };
+      if (BRANCH_REF_TYPES.has(target.ref_type))
+        return { kind: 'branch', name, targetType: 'ref', description: `branch ${name}` };
+      if (TAG_REF_TYPES.has(target.ref_type))
+        return { kind: 'tag', name, targetType: 'ref', description: `tag ${name}` };
       // An unknown ref kind is treated like a commit: no protected ref is proven.
       return { kind: 'none', targetType: 'ref', description: `${target.ref_type} ${name} (not a branch or tag)` };
     }

@@ -19,7 +19,11 @@ export const SelectorSchema = z.looseObject({
 const commit = z.looseObject({ hash: z.string().max(200) });
 
 export const TargetSchema = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('pipeline_commit_target'), commit: commit.optional(), selector: SelectorSchema.optional() }),
+  z.looseObject({
+    type: z.literal('pipeline_commit_target'),
+    commit: commit.optional(),
+    selector: SelectorSchema.optional(),
+  }),
   z.looseObject({
     type: z.literal('pipeline_ref_target'),
     commit: commit.optional(),
@@ -85,5 +89,4 @@ export type RequestVariable = z.output<typeof RequestVariableSchema>;
 export type PipelinesConfiguration = Record<string, unknown>;
 
 export type ProviderResponse =
-  | { pipelines_configuration: PipelinesConfiguration }
-  | { error: { key: string; message: string } };
+  { pipelines_configuration: PipelinesConfiguration } | { error: { key: string; message: string } };

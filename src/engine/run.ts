@@ -16,7 +16,17 @@ import { formatPath, type Path } from '../primitives/path';
 import type { ProviderRequest, ProviderResponse, Selector } from './request';
 import { checkProviderRequest } from './request-check';
 import { isRunTrigger, type Trigger } from './trigger';
-import type { ChainContext, CompiledPolicy, DefinitionSite, Finding, FindingInput, JsonObject, RunRef, StepSite, Transform } from './types';
+import type {
+  ChainContext,
+  CompiledPolicy,
+  DefinitionSite,
+  Finding,
+  FindingInput,
+  JsonObject,
+  RunRef,
+  StepSite,
+  Transform,
+} from './types';
 import { createTemplating } from './templating';
 import { requestVariables } from './variables';
 import { walkConfiguration } from './walk';
@@ -113,10 +123,18 @@ export function describeRequestProblems(problems: ReadonlyArray<{ path: string; 
 
 function selectedDefinition(config: JsonObject, selector: Selector): { found: boolean; segments: Path } {
   const pipelines = isPlainObject(config.pipelines) ? config.pipelines : undefined;
-  if (selector.type === 'default') return { found: pipelines?.default !== undefined && pipelines.default !== null, segments: ['pipelines', 'default'] };
+  if (selector.type === 'default')
+    return {
+      found: pipelines?.default !== undefined && pipelines.default !== null,
+      segments: ['pipelines', 'default'],
+    };
   const segments = ['pipelines', selector.type, selector.pattern ?? ''];
   const section = pipelines?.[selector.type];
-  const found = selector.pattern !== undefined && isPlainObject(section) && Object.prototype.hasOwnProperty.call(section, selector.pattern) && section[selector.pattern] != null;
+  const found =
+    selector.pattern !== undefined &&
+    isPlainObject(section) &&
+    Object.prototype.hasOwnProperty.call(section, selector.pattern) &&
+    section[selector.pattern] != null;
   return { found, segments };
 }
 
@@ -128,7 +146,11 @@ function decisionOf(site: StepSite): StepDecision {
     name: site.name,
     environment: site.environment?.name,
     environmentReason: site.environmentReason,
-    runsOn: Array.isArray(runsOn) ? runsOn.filter((l): l is string => typeof l === 'string') : typeof runsOn === 'string' ? [runsOn] : undefined,
+    runsOn: Array.isArray(runsOn)
+      ? runsOn.filter((l): l is string => typeof l === 'string')
+      : typeof runsOn === 'string'
+        ? [runsOn]
+        : undefined,
     oidc: site.step.oidc === true || isPlainObject(site.step.oidc),
     changes: site.changes,
   };
@@ -149,7 +171,8 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
   // a step ever be missing or moved, the pairing is redone by identity.
   const inputOf: Array<StepSite | undefined> = [];
   let next = 0;
-  for (const site of output.steps) inputOf.push(next < inputSteps.length && inputSteps[next].step === site.step ? inputSteps[next++] : undefined);
+  for (const site of output.steps)
+    inputOf.push(next < inputSteps.length && inputSteps[next].step === site.step ? inputSteps[next++] : undefined);
   if (next < inputSteps.length) {
     const byStep = new Map(inputSteps.map((input) => [input.step, input] as const));
     output.steps.forEach((site, index) => (inputOf[index] = byStep.get(site.step)));
@@ -177,15 +200,28 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
   const warned = findings.filter((f) => f.mode === 'warn');
   // Warnings are recorded at their output positions; most runs have none, and then no map is built.
   const outputPathOfInput = new Map<string, string>();
-  if (warned.length > 0) output.steps.forEach((site, index) => inputOf[index] && outputPathOfInput.set(inputOf[index]!.path, site.path));
+  if (warned.length > 0)
+    output.steps.forEach((site, index) => inputOf[index] && outputPathOfInput.set(inputOf[index]!.path, site.path));
   const warnings = warned.map((f) => ({ ...f, path: outputPathOfInput.get(f.path) ?? f.path }));
-  const labels = fitLabels(otherLabels, buildDecisionLabel(previousRecord, policy.digest, context.ref, stepsByEnvironment, warnings, context.repository?.fullName, grants));
+  const labels = fitLabels(
+    otherLabels,
+    buildDecisionLabel(
+      previousRecord,
+      policy.digest,
+      context.ref,
+      stepsByEnvironment,
+      warnings,
+      context.repository?.fullName,
+      grants,
+    ),
+  );
   if (labels) config.labels = labels;
   else
     context.report({
       rule: 'invalid-pipeline',
       segments: ['labels'],
-      message: 'the pipeline\'s `labels` are so large that Pipeline Guard\'s decision record no longer fits Bitbucket\'s 10 KB limit for labels.',
+      message:
+        "the pipeline's `labels` are so large that Pipeline Guard's decision record no longer fits Bitbucket's 10 KB limit for labels.",
       fix: 'Shorten or remove entries under `labels:` in bitbucket-pipelines.yml.',
     });
 }
@@ -194,35 +230,108 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
  * Runs the given chain (src/rules/chain.ts states the real one; callers use its `runEngine`). The
  * engine takes the chain as an argument so that it depends on no rule.
  */
-export function runEngineWith(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions = {}): EngineResult {
+export function runEngineWith(
+  chain: readonly Transform[],
+  rawRequest: unknown,
+  state: PolicyState,
+  options: RunOptions = {},
+): EngineResult {
   try {
     return runChecked(chain, rawRequest, state, options);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const finding = faultFinding('internal-error', `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`, 'Re-run the pipeline. If it fails again, send this message to your workspace admin.');
-    const response = looksLikeDefinitions(rawRequest) ? definitionsResponse(rawRequest) : errorResponse('internal-error', blockMessage([finding]));
+    const finding = faultFinding(
+      'internal-error',
+      `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`,
+      'Re-run the pipeline. If it fails again, send this message to your workspace admin.',
+    );
+    const response = looksLikeDefinitions(rawRequest)
+      ? definitionsResponse(rawRequest)
+      : errorResponse('internal-error', blockMessage([finding]));
     return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
   }
 }
 
-function runChecked(chain: readonly Transform[], rawRequest: unknown, state: PolicyState, options: RunOptions): EngineResult {
+function runChecked(
+  chain: readonly Transform[],
+  rawRequest: unknown,
+  state: PolicyState,
+  options: RunOptions,
+): EngineResult {
   const parsed = checkProviderRequest(rawRequest);
   if (!parsed.success) {
-    const finding = faultFinding('invalid-request', `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.problems)}.`, 'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.');
-    if (looksLikeDefinitions(rawRequest)) return { response: definitionsResponse(rawRequest), report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] } };
-    return { response: errorResponse('invalid-request', blockMessage([finding])), report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] } };
+    const finding = faultFinding(
+      'invalid-request',
+      `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.problems)}.`,
+      'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.',
+    );
+    if (looksLikeDefinitions(rawRequest))
+      return {
+        response: definitionsResponse(rawRequest),
+        report: { outcome: 'passthrough', steps: [], findings: [finding], configChanges: [] },
+      };
+    return {
+      response: errorResponse('invalid-request', blockMessage([finding])),
+      report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] },
+    };
   }
   const problems = parsed.variableProblems;
-  const variablesFinding = problems && faultFinding('invalid-request', `The request's \`variables\` have an unexpected shape (${describeRequestProblems(problems)}), so Pipeline Guard set them aside: it treats every variable's value as unknown, so a template (\`\${{NAME}}\`) that decides a step's environment, runners or identity blocks the run.`, 'This is not caused by your pipeline file. If it persists, report it to your workspace admin.');
-  return { ...runValidated(chain, parsed.data, state, options, variablesFinding && { ...variablesFinding, mode: 'warn', severity: 'low', path: 'variables', segments: ['variables'] }), request: parsed.data };
+  const variablesFinding =
+    problems &&
+    faultFinding(
+      'invalid-request',
+      `The request's \`variables\` have an unexpected shape (${describeRequestProblems(problems)}), so Pipeline Guard set them aside: it treats every variable's value as unknown, so a template (\`\${{NAME}}\`) that decides a step's environment, runners or identity blocks the run.`,
+      'This is not caused by your pipeline file. If it persists, report it to your workspace admin.',
+    );
+  return {
+    ...runValidated(
+      chain,
+      parsed.data,
+      state,
+      options,
+      variablesFinding && {
+        ...variablesFinding,
+        mode: 'warn',
+        severity: 'low',
+        path: 'variables',
+        segments: ['variables'],
+      },
+    ),
+    request: parsed.data,
+  };
 }
 
-function runValidated(chain: readonly Transform[], request: ProviderRequest, state: PolicyState, options: RunOptions, variablesFinding?: Finding): EngineResult {
+function runValidated(
+  chain: readonly Transform[],
+  request: ProviderRequest,
+  state: PolicyState,
+  options: RunOptions,
+  variablesFinding?: Finding,
+): EngineResult {
   const selector = request.target.selector;
 
   if (state.kind === 'none') {
-    const finding: Finding = { ...faultFinding('policy-unavailable', 'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.', 'A workspace admin saves a policy on the Pipeline Guard settings page.'), mode: 'warn', severity: 'low' };
-    return { response: { pipelines_configuration: request.pipelines_configuration }, report: { outcome: 'passthrough', trigger: request.trigger, ref: refOf(request.target), selector, steps: [], findings: [finding], configChanges: [] } };
+    const finding: Finding = {
+      ...faultFinding(
+        'policy-unavailable',
+        'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.',
+        'A workspace admin saves a policy on the Pipeline Guard settings page.',
+      ),
+      mode: 'warn',
+      severity: 'low',
+    };
+    return {
+      response: { pipelines_configuration: request.pipelines_configuration },
+      report: {
+        outcome: 'passthrough',
+        trigger: request.trigger,
+        ref: refOf(request.target),
+        selector,
+        steps: [],
+        findings: [finding],
+        configChanges: [],
+      },
+    };
   }
   const policy = state.policy;
 
@@ -231,14 +340,31 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     config = cloneJson(request.pipelines_configuration);
   } catch (error) {
     if (!(error instanceof UnsafeInputError)) throw error;
-    const finding = faultFinding('invalid-pipeline', `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`, 'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.');
-    if (request.trigger === 'definitions') return { response: definitionsResponse(request), report: { outcome: 'passthrough', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
-    return { response: errorResponse('invalid-pipeline', blockMessage([finding], refOf(request.target), policyLabel(policy))), report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] } };
+    const finding = faultFinding(
+      'invalid-pipeline',
+      `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`,
+      'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.',
+    );
+    if (request.trigger === 'definitions')
+      return {
+        response: definitionsResponse(request),
+        report: { outcome: 'passthrough', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] },
+      };
+    return {
+      response: errorResponse('invalid-pipeline', blockMessage([finding], refOf(request.target), policyLabel(policy))),
+      report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] },
+    };
   }
 
-  const variables = requestVariables(request, { repository: options.repository, malformed: variablesFinding !== undefined });
+  const variables = requestVariables(request, {
+    repository: options.repository,
+    malformed: variablesFinding !== undefined,
+  });
   const environments = policy.policy.environments;
-  const templating = createTemplating(variables, { namesDecide: environments.some((env) => env.match?.stepNamePrefix), deploymentsDecide: environments.some((env) => env.match?.deployments?.length) });
+  const templating = createTemplating(variables, {
+    namesDecide: environments.some((env) => env.match?.stepNamePrefix),
+    deploymentsDecide: environments.some((env) => env.match?.deployments?.length),
+  });
   templating.prepareGlobals(config);
   const walked = walkConfiguration(
     config,
@@ -252,7 +378,13 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
 
   const findings: Finding[] = variablesFinding ? [variablesFinding] : [];
   const reported = new Set<string>();
-  const waivers = createWaivers({ grants: options.grants ?? [], now: options.now ?? new Date(), repository: options.repository, repositoryUuid: request.repository, creator: request.creator });
+  const waivers = createWaivers({
+    grants: options.grants ?? [],
+    now: options.now ?? new Date(),
+    repository: options.repository,
+    repositoryUuid: request.repository,
+    creator: request.creator,
+  });
   // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
   const context: ChainContext = {
     request,
@@ -260,7 +392,9 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     repository: options.repository,
     policy,
     environments: policy.scoped ? environmentsInScope(policy.policy, options.repository) : policy.policy.environments,
-    defaultEnvironment: policy.scoped ? defaultEnvironmentFor(policy.policy, options.repository) : policy.defaultEnvironment,
+    defaultEnvironment: policy.scoped
+      ? defaultEnvironmentFor(policy.policy, options.repository)
+      : policy.defaultEnvironment,
     config,
     definitions: walked.definitions,
     steps: walked.steps,
@@ -289,7 +423,10 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     },
     waiverFor(rule, environment, site) {
       const grant = waivers.waiverFor(rule, environment.name, context.ref);
-      if (grant) site.changes.push(`runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`);
+      if (grant)
+        site.changes.push(
+          `runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`,
+        );
       return grant;
     },
     grantNote(rule, environment) {
@@ -308,7 +445,7 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
         rule: 'selected-definition',
         segments,
         message: `Bitbucket selected the definition ${formatPath(segments)} for this run, but it is not in the configuration Pipeline Guard received (a repository provider may have removed or renamed it), so nothing Pipeline Guard checked would run.`,
-        fix: 'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository\'s dynamic pipelines provider to keep it.',
+        fix: "Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository's dynamic pipelines provider to keep it.",
       });
   }
   checkOutput(context, walked.steps, waivers.used);
@@ -326,14 +463,24 @@ function runValidated(chain: readonly Transform[], request: ProviderRequest, sta
     policy: { digest: policy.digest, revision: policy.revision },
     steps: walked.steps.map(decisionOf),
     ...(options.repository ? { repository: options.repository } : {}),
-    ...(options.repository && options.repositoryStaleAsOf !== undefined ? { repositoryStaleAsOf: options.repositoryStaleAsOf } : {}),
+    ...(options.repository && options.repositoryStaleAsOf !== undefined
+      ? { repositoryStaleAsOf: options.repositoryStaleAsOf }
+      : {}),
     findings,
     configChanges: context.configChanges,
     ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
   };
 
-  if (request.trigger === 'definitions') return { response: { pipelines_configuration: request.pipelines_configuration }, report };
-  if (blocking.length > 0) return { response: errorResponse(blocking[0].rule, blockMessage(blocking, context.ref, policyLabel(policy), options.repository?.fullName)), report };
+  if (request.trigger === 'definitions')
+    return { response: { pipelines_configuration: request.pipelines_configuration }, report };
+  if (blocking.length > 0)
+    return {
+      response: errorResponse(
+        blocking[0].rule,
+        blockMessage(blocking, context.ref, policyLabel(policy), options.repository?.fullName),
+      ),
+      report,
+    };
   if (nothingToRun) return { response: { pipelines_configuration: request.pipelines_configuration }, report };
   if (report.repositoryStaleAsOf !== undefined) markRepositoryStale(config, report.repositoryStaleAsOf);
   return { response: { pipelines_configuration: config }, report };

@@ -7,7 +7,17 @@
  */
 
 /** The request fields a sample keeps. Anything else Bitbucket or Forge adds may carry values, so it is left out. */
-const KEPT_FIELDS = ['workspace', 'repository', 'creator', 'trigger', 'target', 'pipeline', 'build_number', 'created_on', 'variables_truncated'] as const;
+const KEPT_FIELDS = [
+  'workspace',
+  'repository',
+  'creator',
+  'trigger',
+  'target',
+  'pipeline',
+  'build_number',
+  'created_on',
+  'variables_truncated',
+] as const;
 
 export interface SampleVariable {
   readonly key: string;
@@ -20,7 +30,8 @@ export type SampleRequest = Record<string, unknown> & { readonly variables?: Sam
 const MAX_VARIABLES = 200;
 const MAX_VARIABLE_TEXT = 128;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Keeps the key and scope of each request variable and drops everything else an entry holds
@@ -56,7 +67,9 @@ export function replayRequestOf(request: SampleRequest, configuration: unknown):
   return { ...rest, pipelines_configuration: configuration };
 }
 
-/** A sample as a replay takes it: the request as received (variables without values) and, when known, its repository. */
+/**
+ * A sample as a replay takes it: the request as received (variables without values) and, when known, its repository.
+ */
 export interface RunSample {
   readonly request: Record<string, unknown>;
   readonly repository?: { readonly slug: string; readonly fullName?: string; readonly project?: string };

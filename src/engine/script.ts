@@ -76,7 +76,10 @@ export function pipesOf(site: StepSite): ScriptPipe[] {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as { pipe?: unknown; variables?: unknown };
       if (line && typeof line === 'object' && typeof line.pipe === 'string') {
-        const variables = line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables) ? (line.variables as JsonObject) : {};
+        const variables =
+          line.variables && typeof line.variables === 'object' && !Array.isArray(line.variables)
+            ? (line.variables as JsonObject)
+            : {};
         pipes.push(new Pipe(line.pipe, variables, site.segments, key, index - shift));
       }
     }

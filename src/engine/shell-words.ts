@@ -20,7 +20,21 @@ export interface SimpleCommand {
 
 const MAX_DEPTH = 8;
 const OPERATOR_CHARS = ';&|()<>';
-const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const ANSI_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 const NO_VALUES: ReadonlyMap<string, string> = new Map();
 /** `$NAME` or `${NAME}` at the start of the text. */
 const SIMPLE_PARAMETER = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/;
@@ -102,7 +116,9 @@ class WordReader {
   private endWord(): void {
     if (!this.inWord) return;
     // Brace lists drop the empty words they make (`{,a}` is just `a`), unless quoting made the word.
-    const expanded = expandBraces(this.value, this.quoted).filter((word) => word !== '' || this.sawQuote || !this.value.includes('{'));
+    const expanded = expandBraces(this.value, this.quoted).filter(
+      (word) => word !== '' || this.sawQuote || !this.value.includes('{'),
+    );
     (this.redirectNext ? this.redirects : this.words).push(...expanded);
     this.redirectNext = false;
     this.value = '';
@@ -113,7 +129,8 @@ class WordReader {
 
   private endCommand(separator: string): void {
     this.endWord();
-    if (this.words.length || this.redirects.length || this.heredocs.length) this.commands.push({ words: this.words, redirects: this.redirects, heredocs: this.heredocs, separator });
+    if (this.words.length || this.redirects.length || this.heredocs.length)
+      this.commands.push({ words: this.words, redirects: this.redirects, heredocs: this.heredocs, separator });
     this.words = [];
     this.redirects = [];
     this.heredocs = [];
@@ -335,7 +352,12 @@ function ansiEscape(text: string, at: number): [string, number] {
     const digits = pattern.exec(text.slice(at + skip))?.[0];
     if (!digits) return undefined;
     const code = parseInt(digits, radix);
-    return [radix === 8 || skip === 1 && c === 'x' ? String.fromCharCode(code & 0xff) : String.fromCodePoint(Math.min(code, 0x10ffff)), skip + digits.length];
+    return [
+      radix === 8 || (skip === 1 && c === 'x')
+        ? String.fromCharCode(code & 0xff)
+        : String.fromCodePoint(Math.min(code, 0x10ffff)),
+      skip + digits.length,
+    ];
   };
   if (/[0-7]/.test(c)) return numeric(/^[0-7]{1,3}/, 8, 0)!;
   if (c === 'x') return numeric(/^[0-9a-fA-F]{1,2}/, 16, 1) ?? ['\\x', 1];
@@ -349,7 +371,12 @@ function ansiEscape(text: string, at: number): [string, number] {
 export function expandBraces(value: string, quoted: string, depth = 0): string[] {
   if (depth > 4 || !value.includes('{')) return [value];
   for (let open = 0; open < value.length; open++) {
-    if (value[open] !== '{' || quoted[open] === '1' || (open > 0 && value[open - 1] === '$' && quoted[open - 1] === '0')) continue;
+    if (
+      value[open] !== '{' ||
+      quoted[open] === '1' ||
+      (open > 0 && value[open - 1] === '$' && quoted[open - 1] === '0')
+    )
+      continue;
     let level = 0;
     const commas: number[] = [];
     let close = -1;
@@ -384,11 +411,16 @@ export function expandBraces(value: string, quoted: string, depth = 0): string[]
 /** Text of plain words only: the shell reads it as those words, so no parse is needed. */
 const PLAIN_WORDS = /^[A-Za-z0-9_\-./:=@%+, ]*$/;
 
-/** The command as the shell reads it, one simple command per line: for matching patterns written against plain commands. */
+/**
+ * The command as the shell reads it, one simple command per line: for matching patterns written against plain commands.
+ */
 export function shellReading(text: string): string {
   if (PLAIN_WORDS.test(text)) return text.trim().replace(/ {2,}/g, ' ');
   return parseShell(text)
-    .map((command) => `${command.words.join(' ')}${command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `}`)
+    .map(
+      (command) =>
+        `${command.words.join(' ')}${command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `}`,
+    )
     .join('')
     .trimEnd();
 }

@@ -116,7 +116,9 @@ export interface ChainContext {
   /** The run's repository when the provider resolved it; scoped environments need it. */
   readonly repository?: RepositoryIdentity;
   readonly policy: CompiledPolicy;
-  /** The environments whose scope includes the run's repository, in policy order (all of them when nothing is scoped). */
+  /**
+   * The environments whose scope includes the run's repository, in policy order (all of them when nothing is scoped).
+   */
   readonly environments: readonly Environment[];
   /** The repository's default environment: the first default whose scope includes it. */
   readonly defaultEnvironment: Environment;

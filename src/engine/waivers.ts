@@ -29,7 +29,8 @@ export interface WaiverInput {
 
 /** Whether the grant is for this run's repository: by UUID when it carries one, else by the resolved slug. */
 function sameRepository(grant: Grant, input: WaiverInput): boolean {
-  if (grant.repositoryUuid !== undefined) return input.repositoryUuid !== undefined && bareUuid(input.repositoryUuid) === bareUuid(grant.repositoryUuid);
+  if (grant.repositoryUuid !== undefined)
+    return input.repositoryUuid !== undefined && bareUuid(input.repositoryUuid) === bareUuid(grant.repositoryUuid);
   return input.repository !== undefined && input.repository.slug === grant.repository;
 }
 
@@ -42,15 +43,22 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
   // A grant opens nothing before it was made: a run (or a --now) before grantedAt is not covered.
   const from = grant.grantedAt !== undefined ? instantMs(grant.grantedAt) : Number.NaN;
   if (now < from) return `it applies only from ${grant.grantedAt}, when it was granted`;
-  if (grant.repositoryUuid === undefined && !input.repository) return 'the run\'s repository is not known';
-  if (!sameRepository(grant, input)) return `it is for repository ${grant.repository}${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`;
+  if (grant.repositoryUuid === undefined && !input.repository) return "the run's repository is not known";
+  if (!sameRepository(grant, input))
+    return `it is for repository ${grant.repository}${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`;
   if (ref.kind === 'none') return `${ref.description} proves no branch or tag`;
   // Branch globs match branches (a pull request: both of its branches), `tag:` globs match tags.
-  const globs = grant.refs.map(grantRef).filter((entry) => entry.kind === ref.kind).map((entry) => compileGlob(entry.glob));
+  const globs = grant.refs
+    .map(grantRef)
+    .filter((entry) => entry.kind === ref.kind)
+    .map((entry) => compileGlob(entry.glob));
   const matches = (name: string) => globs.some((glob) => glob(name));
   if (!matches(ref.name!) || (ref.destination !== undefined && !matches(ref.destination)))
     return `${ref.description} matches none of its refs ${grant.refs.join(', ')}${ref.kind === 'tag' && globs.length === 0 ? ' (a tag is matched only by a tag:GLOB entry)' : ''}`;
-  if (grant.creators && !(input.creator !== undefined && grant.creators.some((c) => c.toLowerCase() === input.creator!.toLowerCase())))
+  if (
+    grant.creators &&
+    !(input.creator !== undefined && grant.creators.some((c) => c.toLowerCase() === input.creator!.toLowerCase()))
+  )
     return 'the run was not started by one of its creators';
   return undefined;
 }
@@ -75,7 +83,8 @@ export function createWaivers(input: WaiverInput): Waivers {
     waiverFor(rule, environment, ref) {
       if (input.grants.length === 0) return undefined;
       let grants = applicable.get(ref);
-      if (!grants) applicable.set(ref, (grants = input.grants.filter((grant) => grantMismatch(grant, input, ref) === undefined)));
+      if (!grants)
+        applicable.set(ref, (grants = input.grants.filter((grant) => grantMismatch(grant, input, ref) === undefined)));
       const grant = grants.find((g) => g.rules.includes(rule) && g.environments.includes(environment));
       if (grant && !used.includes(grant.id)) used.push(grant.id);
       return grant;
@@ -85,7 +94,9 @@ export function createWaivers(input: WaiverInput): Waivers {
       const reasons = input.grants
         .filter((g) => sameRepository(g, input) && g.rules.includes(rule) && g.environments.includes(environment))
         .map((g) => `${g.id} (${grantMismatch(g, input, ref) ?? 'it applies'})`);
-      return reasons.length ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.` : undefined;
+      return reasons.length
+        ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.`
+        : undefined;
     },
   };
 }

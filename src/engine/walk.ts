@@ -38,7 +38,11 @@ export interface WalkOptions {
   readonly prepare?: (holder: JsonObject, kind: 'step' | 'stage', segments: Path) => void;
 }
 
-export function walkConfiguration(config: JsonObject, recogniseInjected: InjectedStepRecogniser, options: WalkOptions = {}): WalkResult {
+export function walkConfiguration(
+  config: JsonObject,
+  recogniseInjected: InjectedStepRecogniser,
+  options: WalkOptions = {},
+): WalkResult {
   const definitions: DefinitionSite[] = [];
   const steps: StepSite[] = [];
   const problems: FindingInput[] = [];
@@ -46,23 +50,38 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
   const problem = (segments: Path, message: string, fix: string) =>
     problems.push({ rule: 'invalid-pipeline', severity: 'high', segments, message, fix });
 
-  const globalOidc = isPlainObject(config.options) && options.shapes !== false && config.options.oidc !== undefined ? oidcValueProblem(config.options.oidc) : undefined;
+  const globalOidc =
+    isPlainObject(config.options) && options.shapes !== false && config.options.oidc !== undefined
+      ? oidcValueProblem(config.options.oidc)
+      : undefined;
   if (globalOidc) problem(['options', 'oidc'], `\`options.oidc\` ${globalOidc}`, OIDC_FIX);
 
   const pipelines = config.pipelines;
   if (pipelines === undefined || pipelines === null) return { definitions, steps, problems };
   if (!isPlainObject(pipelines)) {
-    problem(['pipelines'], `\`pipelines\` is ${describe(pipelines)}, not a mapping of sections`, 'Write `pipelines:` as a mapping with sections such as `default:` or `branches:`.');
+    problem(
+      ['pipelines'],
+      `\`pipelines\` is ${describe(pipelines)}, not a mapping of sections`,
+      'Write `pipelines:` as a mapping with sections such as `default:` or `branches:`.',
+    );
     return { definitions, steps, problems };
   }
 
   const addDefinition = (section: string, value: unknown, segments: Path, key?: string, destination?: string) => {
     if (isPlainObject(value) && typeof value.import === 'string') {
-      problem(segments, `the definition is an unresolved import (\`import: ${value.import}\`), so its steps cannot be checked`, 'Bitbucket resolves imports before calling providers; run the simulator on the imported file, or inline the steps.');
+      problem(
+        segments,
+        `the definition is an unresolved import (\`import: ${value.import}\`), so its steps cannot be checked`,
+        'Bitbucket resolves imports before calling providers; run the simulator on the imported file, or inline the steps.',
+      );
       return;
     }
     if (!Array.isArray(value)) {
-      problem(segments, `the definition is ${describe(value)}, not a list of steps`, 'Write the pipeline as a list of `- step:`, `- parallel:` or `- stage:` items.');
+      problem(
+        segments,
+        `the definition is ${describe(value)}, not a list of steps`,
+        'Write the pipeline as a list of `- step:`, `- parallel:` or `- stage:` items.',
+      );
       return;
     }
     const definition: DefinitionSite = { section, key, destination, segments, items: value };
@@ -70,20 +89,39 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
     walkItems(definition);
   };
 
-  const addStep = (definition: DefinitionSite, holder: unknown, segments: Path, topLevelIndex: number, stage: JsonObject | undefined, inParallel: boolean) => {
+  const addStep = (
+    definition: DefinitionSite,
+    holder: unknown,
+    segments: Path,
+    topLevelIndex: number,
+    stage: JsonObject | undefined,
+    inParallel: boolean,
+  ) => {
     if (!isPlainObject(holder) || !('step' in holder)) {
-      problem(segments, `expected a \`- step:\` item here, found ${describe(holder)}`, 'Only steps may appear inside `parallel` and `stage`.');
+      problem(
+        segments,
+        `expected a \`- step:\` item here, found ${describe(holder)}`,
+        'Only steps may appear inside `parallel` and `stage`.',
+      );
       return;
     }
     const keys = Object.keys(holder);
     if (keys.length !== 1) {
       const extra = keys.filter((k) => k !== 'step');
-      problem(segments, `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`step:\` instead of under it`, `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`step:\`.`);
+      problem(
+        segments,
+        `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`step:\` instead of under it`,
+        `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`step:\`.`,
+      );
       return;
     }
     const step = holder.step;
     if (!isPlainObject(step)) {
-      problem([...segments, 'step'], `\`step\` is ${describe(step)}, not a mapping`, 'Give the step its options as a mapping: `- step: { name: …, script: [ … ] }`.');
+      problem(
+        [...segments, 'step'],
+        `\`step\` is ${describe(step)}, not a mapping`,
+        'Give the step its options as a mapping: `- step: { name: …, script: [ … ] }`.',
+      );
       return;
     }
     options.prepare?.(step, 'step', [...segments, 'step']);
@@ -109,7 +147,11 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
     definition.items.forEach((item, index) => {
       const segments = [...definition.segments, index];
       if (!isPlainObject(item)) {
-        problem(segments, `a pipeline item is ${describe(item)}, not \`step\`, \`parallel\` or \`stage\``, 'Each item of a pipeline is `- step:`, `- parallel:` or `- stage:`.');
+        problem(
+          segments,
+          `a pipeline item is ${describe(item)}, not \`step\`, \`parallel\` or \`stage\``,
+          'Each item of a pipeline is `- step:`, `- parallel:` or `- stage:`.',
+        );
         return;
       }
       const keys = Object.keys(item);
@@ -118,16 +160,32 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
         const known = keys.filter((k) => ITEM_KEYS.includes(k));
         const extra = keys.filter((k) => !ITEM_KEYS.includes(k));
         if (known.length === 1)
-          problem(segments, `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`${known[0]}:\` instead of under it`, `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`${known[0]}:\`.`);
+          problem(
+            segments,
+            `${quoteKeys(extra)} ${extra.length === 1 ? 'sits' : 'sit'} beside \`${known[0]}:\` instead of under it`,
+            `Indent ${extra.length === 1 ? 'it' : 'them'} two spaces further, under \`${known[0]}:\`.`,
+          );
         else
-          problem(segments, `a pipeline item has the key(s) ${quoteKeys(keys) || '(none)'}; Bitbucket accepts exactly one of \`step\`, \`parallel\`, \`stage\``, 'Make each item of the list exactly one `- step:`, `- parallel:` or `- stage:`.');
+          problem(
+            segments,
+            `a pipeline item has the key(s) ${quoteKeys(keys) || '(none)'}; Bitbucket accepts exactly one of \`step\`, \`parallel\`, \`stage\``,
+            'Make each item of the list exactly one `- step:`, `- parallel:` or `- stage:`.',
+          );
         return;
       }
       if (kind === 'variables') {
         if (!(definition.section === 'custom' && index === 0))
-          problem(segments, '`variables` may only be the first item of a custom pipeline', 'Move `variables` to the top of a pipeline under `custom:`.');
+          problem(
+            segments,
+            '`variables` may only be the first item of a custom pipeline',
+            'Move `variables` to the top of a pipeline under `custom:`.',
+          );
         else if (!Array.isArray(item.variables))
-          problem([...segments, 'variables'], `\`variables\` is ${describe(item.variables)}, not a list`, 'List the variables as `- name: …` entries.');
+          problem(
+            [...segments, 'variables'],
+            `\`variables\` is ${describe(item.variables)}, not a list`,
+            'List the variables as `- name: …` entries.',
+          );
         return;
       }
       if (kind === 'step') {
@@ -139,7 +197,11 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
         const list = Array.isArray(parallel) ? parallel : isPlainObject(parallel) ? parallel.steps : undefined;
         const listSegments = Array.isArray(parallel) ? [...segments, 'parallel'] : [...segments, 'parallel', 'steps'];
         if (!Array.isArray(list)) {
-          problem([...segments, 'parallel'], `\`parallel\` is ${describe(parallel)}; it must be a list of steps or a mapping with \`steps:\``, 'Write `- parallel:` followed by `- step:` items, or `parallel: { steps: [ … ] }`.');
+          problem(
+            [...segments, 'parallel'],
+            `\`parallel\` is ${describe(parallel)}; it must be a list of steps or a mapping with \`steps:\``,
+            'Write `- parallel:` followed by `- step:` items, or `parallel: { steps: [ … ] }`.',
+          );
           return;
         }
         list.forEach((holder, j) => addStep(definition, holder, [...listSegments, j], index, undefined, true));
@@ -147,11 +209,17 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
       }
       const stage = item.stage;
       if (!isPlainObject(stage) || !Array.isArray(stage.steps)) {
-        problem([...segments, 'stage'], '`stage` must be a mapping with a `steps:` list', 'Write `- stage: { name: …, steps: [ - step: … ] }`.');
+        problem(
+          [...segments, 'stage'],
+          '`stage` must be a mapping with a `steps:` list',
+          'Write `- stage: { name: …, steps: [ - step: … ] }`.',
+        );
         return;
       }
       options.prepare?.(stage, 'stage', [...segments, 'stage']);
-      stage.steps.forEach((holder, j) => addStep(definition, holder, [...segments, 'stage', 'steps', j], index, stage, false));
+      stage.steps.forEach((holder, j) =>
+        addStep(definition, holder, [...segments, 'stage', 'steps', j], index, stage, false),
+      );
     });
   };
 
@@ -163,7 +231,11 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
     if (!(MAPPED_SECTIONS as readonly string[]).includes(section)) continue;
     if (value === null || value === undefined) continue;
     if (!isPlainObject(value)) {
-      problem(['pipelines', section], `\`pipelines.${section}\` is ${describe(value)}, not a mapping of names to pipelines`, `Write \`${section}:\` as a mapping, e.g. \`${section}: { main: [ … ] }\`.`);
+      problem(
+        ['pipelines', section],
+        `\`pipelines.${section}\` is ${describe(value)}, not a mapping of names to pipelines`,
+        `Write \`${section}:\` as a mapping, e.g. \`${section}: { main: [ … ] }\`.`,
+      );
       continue;
     }
     for (const [key, definition] of Object.entries(value)) {
@@ -171,7 +243,11 @@ export function walkConfiguration(config: JsonObject, recogniseInjected: Injecte
       if (section === 'pull-requests' && isPlainObject(definition) && 'destinations' in definition) {
         const destinations = definition.destinations;
         if (!isPlainObject(destinations)) {
-          problem([...segments, 'destinations'], '`destinations` must be a mapping of destination-branch globs to pipelines', 'Write `destinations: { main: [ … ] }`.');
+          problem(
+            [...segments, 'destinations'],
+            '`destinations` must be a mapping of destination-branch globs to pipelines',
+            'Write `destinations: { main: [ … ] }`.',
+          );
           continue;
         }
         for (const [destination, pipeline] of Object.entries(destinations))
@@ -190,21 +266,41 @@ function checkStepShape(site: StepSite, problem: (segments: Path, message: strin
     const script = step[key];
     if (script === undefined) continue;
     if (!Array.isArray(script)) {
-      problem([...site.segments, 'step', key], `\`${key}\` is ${describe(script)}, not a list of commands`, `Write \`${key}:\` as a list: \`- echo hello\`.`);
+      problem(
+        [...site.segments, 'step', key],
+        `\`${key}\` is ${describe(script)}, not a list of commands`,
+        `Write \`${key}:\` as a list: \`- echo hello\`.`,
+      );
       continue;
     }
     script.forEach((line, i) => {
       if (typeof line === 'string') return;
       if (isPlainObject(line) && typeof line.pipe === 'string') return;
-      problem([...site.segments, 'step', key, i], `a \`${key}\` item is ${describe(line)}; expected a command or a \`pipe:\``, 'Quote the command so that YAML reads it as one string, e.g. `- "echo key: value"`.');
+      problem(
+        [...site.segments, 'step', key, i],
+        `a \`${key}\` item is ${describe(line)}; expected a command or a \`pipe:\``,
+        'Quote the command so that YAML reads it as one string, e.g. `- "echo key: value"`.',
+      );
     });
   }
   const runsOn = step['runs-on'];
-  if (runsOn !== undefined && typeof runsOn !== 'string' && !(Array.isArray(runsOn) && runsOn.every((l) => typeof l === 'string')))
-    problem([...site.segments, 'step', 'runs-on'], `\`runs-on\` is ${describe(runsOn)}; expected a label or a list of labels`, 'Write `runs-on: [self.hosted, linux]`.');
+  if (
+    runsOn !== undefined &&
+    typeof runsOn !== 'string' &&
+    !(Array.isArray(runsOn) && runsOn.every((l) => typeof l === 'string'))
+  )
+    problem(
+      [...site.segments, 'step', 'runs-on'],
+      `\`runs-on\` is ${describe(runsOn)}; expected a label or a list of labels`,
+      'Write `runs-on: [self.hosted, linux]`.',
+    );
   const oidcProblem = step.oidc === undefined ? undefined : oidcValueProblem(step.oidc);
   if (oidcProblem) problem([...site.segments, 'step', 'oidc'], `\`oidc\` ${oidcProblem}`, OIDC_FIX);
   for (const key of ['name', 'deployment', 'environment', 'trigger'] as const)
     if (step[key] !== undefined && typeof step[key] !== 'string')
-      problem([...site.segments, 'step', key], `\`${key}\` is ${describe(step[key])}; expected text`, `Write \`${key}:\` as a plain string.`);
+      problem(
+        [...site.segments, 'step', key],
+        `\`${key}\` is ${describe(step[key])}; expected text`,
+        `Write \`${key}:\` as a plain string.`,
+      );
 }

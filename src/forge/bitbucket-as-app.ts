@@ -13,9 +13,14 @@ type ForgeFetch = (target: Record<string, unknown>, path: string, init?: Request
 const forge = global as unknown as { __forge_fetch__: ForgeFetch };
 
 export async function requestBitbucketAsApp(path: Route, init?: RequestInit): Promise<Response> {
-  const response = await forge.__forge_fetch__({ type: 'fpp', provider: 'app', accountId: undefined, remote: 'bitbucket' }, requireSafeUrl(path).value, init);
+  const response = await forge.__forge_fetch__(
+    { type: 'fpp', provider: 'app', accountId: undefined, remote: 'bitbucket' },
+    requireSafeUrl(path).value,
+    init,
+  );
   const proxyError = response.headers.get('forge-proxy-error');
-  if (proxyError === 'NEEDS_AUTHENTICATION_ERR') throw new NeedsAuthenticationError('Authentication Required', 'atlassian-token-service-key');
+  if (proxyError === 'NEEDS_AUTHENTICATION_ERR')
+    throw new NeedsAuthenticationError('Authentication Required', 'atlassian-token-service-key');
   if (proxyError) throw new ProxyRequestError(response.status, proxyError);
   return response;
 }

@@ -7,7 +7,9 @@ import api, { assumeTrustedRoute } from '@forge/api';
 import type { BitbucketGet } from '../settings/bitbucket-rest';
 
 export const bitbucketGetAsUser: BitbucketGet = async (path) => {
-  const response = await api.asUser().requestBitbucket(assumeTrustedRoute(path), { headers: { accept: 'application/json' } });
+  const response = await api
+    .asUser()
+    .requestBitbucket(assumeTrustedRoute(path), { headers: { accept: 'application/json' } });
   const text = await response.text();
   let body: unknown;
   try {

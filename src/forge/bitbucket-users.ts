@@ -2,4 +2,5 @@
 import api, { route } from '@forge/api';
 import type { FetchUser } from '../settings/people';
 
-export const bitbucketUserFetch: FetchUser = (accountId) => api.asUser().requestBitbucket(route`/2.0/users/${accountId}`);
+export const bitbucketUserFetch: FetchUser = (accountId) =>
+  api.asUser().requestBitbucket(route`/2.0/users/${accountId}`);

@@ -26,10 +26,17 @@ function fetchClient() {
     return async (path: string, options?: { headers?: Record<string, string> } & Record<string, unknown>) =>
       forge.__forge_fetch__({ type: 'kvs' }, path, {
         ...options,
-        headers: { ...options?.headers, Authorization: `Bearer ${proxy!.token}`, Host: kvs.host, 'x-b3-traceid': tracing!.traceId, 'x-b3-spanid': tracing!.spanId },
+        headers: {
+          ...options?.headers,
+          Authorization: `Bearer ${proxy!.token}`,
+          Host: kvs.host,
+          'x-b3-traceid': tracing!.traceId,
+          'x-b3-spanid': tracing!.spanId,
+        },
       });
   }
-  return async (path: string, options?: Record<string, unknown>) => forge.__forge_fetch__({ type: 'kvs', provider: 'app', remote: 'kvs' }, path, options);
+  return async (path: string, options?: Record<string, unknown>) =>
+    forge.__forge_fetch__({ type: 'kvs', provider: 'app', remote: 'kvs' }, path, options);
 }
 
 export const kvs = new KvsImpl(new StorageApi(fetchClient() as ConstructorParameters<typeof StorageApi>[0]));

@@ -18,7 +18,13 @@ export function createKvsEntityStore(): EntityStore {
       // Checked here too so that an oversized record fails with a message naming the limit.
       checkKey(key);
       checkValue(value);
-      await kvs.entity<Record<string, unknown>>(entity).set(key, value, options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined);
+      await kvs
+        .entity<Record<string, unknown>>(entity)
+        .set(
+          key,
+          value,
+          options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined,
+        );
     },
     async query(entity, query) {
       let builder = kvs
@@ -31,7 +37,10 @@ export function createKvsEntityStore(): EntityStore {
       if (where) builder = builder.where(where);
       if (query.cursor !== undefined) builder = builder.cursor(query.cursor);
       const page = await builder.getMany();
-      return { results: page.results.map((result) => ({ key: result.key, value: result.value })), nextCursor: page.nextCursor };
+      return {
+        results: page.results.map((result) => ({ key: result.key, value: result.value })),
+        nextCursor: page.nextCursor,
+      };
     },
   };
 }

@@ -9,7 +9,11 @@ export function createKvsStore(): KeyValueStore {
       // Checked here too so that an oversized value fails with a message naming the limit.
       checkKey(key);
       checkValue(value);
-      await kvs.set(key, value, options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined);
+      await kvs.set(
+        key,
+        value,
+        options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined,
+      );
     },
     async setIfAbsent(key, value) {
       checkKey(key);
@@ -29,7 +33,10 @@ export function createKvsStore(): KeyValueStore {
       let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(limit);
       if (cursor !== undefined) query = query.cursor(cursor);
       const page = await query.getMany<unknown>();
-      return { entries: page.results.map((result) => ({ key: result.key, value: result.value })), cursor: page.nextCursor };
+      return {
+        entries: page.results.map((result) => ({ key: result.key, value: result.value })),
+        cursor: page.nextCursor,
+      };
     },
   };
 }

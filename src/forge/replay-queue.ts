@@ -12,7 +12,8 @@ export function createForgeReplayQueue(): ReplayQueue {
   const queue = new Queue({ key: REPLAY_QUEUE_KEY });
   return {
     async push(events) {
-      for (let start = 0; start < events.length; start += EVENTS_PER_PUSH) await queue.push(events.slice(start, start + EVENTS_PER_PUSH).map((event) => ({ body: { ...event } })));
+      for (let start = 0; start < events.length; start += EVENTS_PER_PUSH)
+        await queue.push(events.slice(start, start + EVENTS_PER_PUSH).map((event) => ({ body: { ...event } })));
     },
   };
 }

@@ -7,11 +7,19 @@
 // loaded on every cold start, for nothing the provider calls.
 import { route } from '@forge/api/out/safeUrl';
 import { requestBitbucketAsApp } from './bitbucket-as-app';
-import { createCachedRepositoryLookup, RepositoryFetchError, retryAfterMs, type FetchRepository } from '../provider/repository-lookup';
+import {
+  createCachedRepositoryLookup,
+  RepositoryFetchError,
+  retryAfterMs,
+  type FetchRepository,
+} from '../provider/repository-lookup';
 import type { RepositoryIdentity } from '../policy/repository';
 import { createKvsStore } from './kvs-store';
 
-/** A refusal or failure carries its status and `Retry-After`, which the lookup decides on (retry, last good, "cannot see"). */
+/**
+ * A refusal or failure carries its status and `Retry-After`, which the lookup decides on (retry, last good, "cannot
+ * see").
+ */
 export const fetchRepositoryAsApp: FetchRepository = async (workspace, repository) => {
   const response = await requestBitbucketAsApp(route`/2.0/repositories/${workspace}/${repository}`);
   if (!response.ok) {
@@ -21,7 +29,10 @@ export const fetchRepositoryAsApp: FetchRepository = async (workspace, repositor
   return response.json();
 };
 
-export const forgeRepositoryLookup = createCachedRepositoryLookup({ kv: createKvsStore(), fetch: fetchRepositoryAsApp });
+export const forgeRepositoryLookup = createCachedRepositoryLookup({
+  kv: createKvsStore(),
+  fetch: fetchRepositoryAsApp,
+});
 
 /** For the settings page: asks Bitbucket again now and replaces the cached answer for the repository. */
 export function refreshRepository(workspace: string, repository: string): Promise<RepositoryIdentity> {

@@ -36,7 +36,9 @@ export function createRollupTrigger(
       log(`pipeline-guard: rolled up ${days.join(', ')}`);
     } catch (error) {
       ok = false;
-      log(`pipeline-guard: rollup failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`);
+      log(
+        `pipeline-guard: rollup failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`,
+      );
     }
     // A grant change whose copy into the policy record failed (the page offers Retry) is mended here
     // within the hour even if nobody presses it; expired grants leave the record the runs read.
@@ -44,11 +46,15 @@ export function createRollupTrigger(
       // Without a usable policy record there is nothing the grants could be copied into.
       if ((await policies.current()).state === 'ok' && !(await grants.syncActive(now()))) {
         ok = false;
-        log('pipeline-guard: the active break-glass grants could not be copied into the policy record (another save kept replacing it); the next hourly run tries again');
+        log(
+          'pipeline-guard: the active break-glass grants could not be copied into the policy record (another save kept replacing it); the next hourly run tries again',
+        );
       }
     } catch (error) {
       ok = false;
-      log(`pipeline-guard: re-syncing the break-glass grants failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`);
+      log(
+        `pipeline-guard: re-syncing the break-glass grants failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`,
+      );
     }
     // Policy as code: a push event can be late or lost; the branch head is compared with the active commit.
     if (policySync) {
@@ -66,11 +72,17 @@ export function createRollupTrigger(
   };
 }
 
-export function createDeploymentTrigger(entities: EntityStore, now: () => Date = () => new Date(), log: Log = defaultLog) {
+export function createDeploymentTrigger(
+  entities: EntityStore,
+  now: () => Date = () => new Date(),
+  log: Log = defaultLog,
+) {
   return async (event: unknown): Promise<void> => {
     try {
       const record = await recordDeployment(entities, event, now());
-      log(`pipeline-guard: deployment ${record.deployment} to ${record.environmentName ?? '?'} (${record.environmentType ?? 'type unknown'})${record.missing.length ? `; the event lacks ${record.missing.join(', ')}` : ''}`);
+      log(
+        `pipeline-guard: deployment ${record.deployment} to ${record.environmentName ?? '?'} (${record.environmentType ?? 'type unknown'})${record.missing.length ? `; the event lacks ${record.missing.join(', ')}` : ''}`,
+      );
     } catch (error) {
       log(`pipeline-guard: a deployment event could not be recorded: ${(error as Error)?.message ?? String(error)}`);
     }
@@ -88,9 +100,11 @@ export function createPolicyPushTrigger(sync: PolicySync, log: Log = defaultLog)
       if (result.outcome !== 'ignored') log(`pipeline-guard: policy push: ${describeSync(result)}`);
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      log(`pipeline-guard: a push to the policy repository could not be handled (the hourly check catches up): ${
-        message
-      }`);
+      log(
+        `pipeline-guard: a push to the policy repository could not be handled (the hourly check catches up): ${
+          message
+        }`,
+      );
     }
   };
 }

@@ -65,7 +65,10 @@ export interface PolicyShapeForChecks {
 export function policyProblems(policy: PolicyShapeForChecks): CheckProblem[] {
   // Duplicate names and the defaults (scoped or not) come from the checks that the zod path also
   // runs on raw input when a field fails (cross-field.ts); the scope shapes from scope-checks.ts.
-  const problems: CheckProblem[] = environmentIssues(policy.environments).map(({ segments, message }) => ({ path: segments, message }));
+  const problems: CheckProblem[] = environmentIssues(policy.environments).map(({ segments, message }) => ({
+    path: segments,
+    message,
+  }));
   policy.environments.forEach((env, index) => {
     if (env.scope) problems.push(...scopeShapeProblems(env.scope, index));
   });
@@ -75,7 +78,10 @@ export function policyProblems(policy: PolicyShapeForChecks): CheckProblem[] {
     if (!env.runner) return;
     const total = new Set([...env.runner.labels, ...env.runner.extraLabels]).size;
     if (total > 10)
-      problems.push({ path: ['environments', index, 'runner', 'extraLabels'], message: `labels and extraLabels together name ${total} labels; a step can carry at most 10` });
+      problems.push({
+        path: ['environments', index, 'runner', 'extraLabels'],
+        message: `labels and extraLabels together name ${total} labels; a step can carry at most 10`,
+      });
   });
 
   // A step runs on any runner that has all of its labels. If every label of A is also a label of

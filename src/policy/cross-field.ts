@@ -14,14 +14,22 @@ export interface CrossFieldIssue {
   readonly message: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined);
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 
 /** Only what the default checks read, taken from input of any shape. */
 function scopedView(env: unknown): ScopedEnvironment {
   if (!isObject(env)) return { name: '' };
-  const scope: Scope | undefined = isObject(env.scope) ? { projects: strings(env.scope.projects), repositories: strings(env.scope.repositories), exclude: strings(env.scope.exclude) } : undefined;
+  const scope: Scope | undefined = isObject(env.scope)
+    ? {
+        projects: strings(env.scope.projects),
+        repositories: strings(env.scope.repositories),
+        exclude: strings(env.scope.exclude),
+      }
+    : undefined;
   return { name: typeof env.name === 'string' ? env.name : '', default: env.default === true, scope };
 }
 
@@ -33,10 +41,15 @@ export function environmentIssues(environments: unknown): CrossFieldIssue[] {
     const name = isObject(env) ? env.name : undefined;
     if (typeof name !== 'string' || name === '') return;
     const first = seen.get(name);
-    if (first !== undefined) issues.push({ segments: ['environments', index, 'name'], message: `duplicate environment name "${name}" (also environments[${first}])` });
+    if (first !== undefined)
+      issues.push({
+        segments: ['environments', index, 'name'],
+        message: `duplicate environment name "${name}" (also environments[${first}])`,
+      });
     else seen.set(name, index);
   });
   if (environments.length === 0) return issues;
-  for (const problem of defaultProblems(environments.map(scopedView))) issues.push({ segments: [...problem.path], message: problem.message });
+  for (const problem of defaultProblems(environments.map(scopedView)))
+    issues.push({ segments: [...problem.path], message: problem.message });
   return issues;
 }

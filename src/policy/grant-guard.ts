@@ -17,7 +17,9 @@ export type WaivableRuleId = (typeof WAIVABLE_RULE_IDS)[number];
 export const TAG_REF_PREFIX = 'tag:';
 
 export function grantRef(entry: string): { readonly kind: 'branch' | 'tag'; readonly glob: string } {
-  return entry.startsWith(TAG_REF_PREFIX) ? { kind: 'tag', glob: entry.slice(TAG_REF_PREFIX.length) } : { kind: 'branch', glob: entry };
+  return entry.startsWith(TAG_REF_PREFIX)
+    ? { kind: 'tag', glob: entry.slice(TAG_REF_PREFIX.length) }
+    : { kind: 'branch', glob: entry };
 }
 
 /** Why a `refs` entry is not a branch glob or `tag:` glob, or undefined when it is one. */
@@ -45,7 +47,19 @@ export const MAX_REASON = 500;
 export const MAX_LIST = 20;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
-export const GRANT_FIELDS = ['id', 'reason', 'repository', 'repositoryUuid', 'refs', 'environments', 'rules', 'expires', 'creators', 'grantedBy', 'grantedAt'] as const;
+export const GRANT_FIELDS = [
+  'id',
+  'reason',
+  'repository',
+  'repositoryUuid',
+  'refs',
+  'environments',
+  'rules',
+  'expires',
+  'creators',
+  'grantedBy',
+  'grantedAt',
+] as const;
 
 export interface Grant {
   readonly id: string;
@@ -73,11 +87,13 @@ export function instantMs(value: string): number {
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   // Date.parse would roll 2026-02-30 over into March; only a calendar date is a date.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || Number(value.slice(11, 13)) > 23) return Number.NaN;
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || Number(value.slice(11, 13)) > 23)
+    return Number.NaN;
   return Date.parse(value);
 }
 
-export const isInstant = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(instantMs(value));
+export const isInstant = (value: unknown): value is string =>
+  typeof value === 'string' && !Number.isNaN(instantMs(value));
 
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
 const isList = (value: unknown, item: (v: unknown) => boolean, min: number): value is unknown[] =>
@@ -103,7 +119,13 @@ export function isStoredGrant(value: unknown): value is Grant {
   const grant = value as Record<string, unknown>;
   if (Object.keys(grant).some((key) => !(GRANT_FIELDS as readonly string[]).includes(key))) return false;
   if (!isText(grant.id, GRANT_ID_PATTERN)) return false;
-  if (typeof grant.reason !== 'string' || grant.reason.trim().length < MIN_REASON || grant.reason.length > MAX_REASON || !NO_CONTROL.test(grant.reason)) return false;
+  if (
+    typeof grant.reason !== 'string' ||
+    grant.reason.trim().length < MIN_REASON ||
+    grant.reason.length > MAX_REASON ||
+    !NO_CONTROL.test(grant.reason)
+  )
+    return false;
   if (!isText(grant.repository, REPOSITORY_SLUG_PATTERN)) return false;
   if (grant.repositoryUuid !== undefined && !isText(grant.repositoryUuid, REPOSITORY_UUID_PATTERN)) return false;
   if (!isList(grant.refs, isRefGlob, 1)) return false;

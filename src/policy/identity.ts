@@ -14,13 +14,21 @@ const valuesCache = new WeakMap<OidcIdentity, readonly string[]>();
 export function identityValues(oidc: OidcIdentity): readonly string[] {
   let values = valuesCache.get(oidc);
   if (!values) {
-    values = oidc.provider === 'gcp' ? [oidc.workloadIdentityProvider, oidc.serviceAccount] : oidc.provider === 'vault' ? [`auth/${oidc.mount}/role/${oidc.role}`] : [oidc.roleArn];
+    values =
+      oidc.provider === 'gcp'
+        ? [oidc.workloadIdentityProvider, oidc.serviceAccount]
+        : oidc.provider === 'vault'
+          ? [`auth/${oidc.mount}/role/${oidc.role}`]
+          : [oidc.roleArn];
     valuesCache.set(oidc, values);
   }
   return values;
 }
 
-/** "AWS role arn:…", "GCP service account deployer@… through projects/…", "Vault role prod-deploy (auth/jwt) at https://…". */
+/**
+ * "AWS role arn:…", "GCP service account deployer@… through projects/…", "Vault role prod-deploy (auth/jwt) at
+ * https://…".
+ */
 export function describeIdentity(oidc: OidcIdentity): string {
   switch (oidc.provider) {
     case 'gcp':
@@ -44,10 +52,17 @@ export function sameIdentity(a: OidcIdentity | undefined, b: OidcIdentity | unde
 const foreignCache = new WeakMap<readonly Environment[], Map<Environment | undefined, readonly Environment[]>>();
 
 /** Environments other than `env` whose identity differs from env's. */
-export function foreignIdentities(environments: readonly Environment[], env: Environment | undefined): readonly Environment[] {
+export function foreignIdentities(
+  environments: readonly Environment[],
+  env: Environment | undefined,
+): readonly Environment[] {
   let byEnv = foreignCache.get(environments);
   if (!byEnv) foreignCache.set(environments, (byEnv = new Map()));
   let foreign = byEnv.get(env);
-  if (!foreign) byEnv.set(env, (foreign = environments.filter((other) => other !== env && other.oidc && !sameIdentity(other.oidc, env?.oidc))));
+  if (!foreign)
+    byEnv.set(
+      env,
+      (foreign = environments.filter((other) => other !== env && other.oidc && !sameIdentity(other.oidc, env?.oidc))),
+    );
   return foreign;
 }

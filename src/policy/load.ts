@@ -20,8 +20,12 @@ export function problemsFromZod(error: z.ZodError): PolicyProblem[] {
   for (const issue of error.issues) {
     const base = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      const message = base.length === 1 && base[0] === 'rules' ? `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}` : 'unknown field';
-      for (const key of issue.keys) problems.push({ path: formatPath([...base, key]), segments: [...base, key], message });
+      const message =
+        base.length === 1 && base[0] === 'rules'
+          ? `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}`
+          : 'unknown field';
+      for (const key of issue.keys)
+        problems.push({ path: formatPath([...base, key]), segments: [...base, key], message });
       continue;
     }
     problems.push({ path: formatPath(base) || '(root)', segments: base, message: issueMessage(issue) });

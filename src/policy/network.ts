@@ -102,5 +102,9 @@ function withinV4(bytes: number[], [base, prefix]: [number[], number]): boolean 
 export function isNonPublicCidr(cidr: Cidr): boolean {
   if (cidr.version === 4) return PRIVATE_V4.some((range) => cidr.prefix >= range[1] && withinV4(cidr.bytes, range));
   const first = cidr.bytes[0];
-  return (first & 0xfe) === 0xfc || (first === 0xfe && (cidr.bytes[1] & 0xc0) === 0x80) || cidr.bytes.every((b, i) => (i === 15 ? b === 1 : b === 0));
+  return (
+    (first & 0xfe) === 0xfc ||
+    (first === 0xfe && (cidr.bytes[1] & 0xc0) === 0x80) ||
+    cidr.bytes.every((b, i) => (i === 15 ? b === 1 : b === 0))
+  );
 }

@@ -21,10 +21,12 @@ export function formatPolicyProblems(problems: readonly PolicyProblem[]): string
  * them, run on the raw input, so that every problem shows at once (zod's path and the provider's alike).
  */
 export function withRawCrossFieldProblems(value: unknown, problems: PolicyProblem[]): PolicyProblem[] {
-  const environments = typeof value === 'object' && value !== null ? (value as { environments?: unknown }).environments : undefined;
+  const environments =
+    typeof value === 'object' && value !== null ? (value as { environments?: unknown }).environments : undefined;
   for (const issue of environmentIssues(environments)) {
     const path = formatPath(issue.segments) || '(root)';
-    if (!problems.some((p) => p.path === path && p.message === issue.message)) problems.push({ path, segments: issue.segments, message: issue.message });
+    if (!problems.some((p) => p.path === path && p.message === issue.message))
+      problems.push({ path, segments: issue.segments, message: issue.message });
   }
   return problems;
 }

@@ -20,14 +20,16 @@ export const BRACED_UUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 /** `workspace/slug`, as Bitbucket's `full_name`. */
 export const FULL_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}\/[a-z0-9._-]{1,128}$/;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const sameUuid = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * The identity in Bitbucket's answer to `GET /2.0/repositories/{workspace}/{repository}`, or
  * undefined when the answer is not that repository. A hand-written guard rather than zod because
  * it runs on the provider's hot path (zod would add about 60 KB to its bundle); the one schema of
- * this answer is RepositoryAnswerSchema (./repository-schema.ts), and a test keeps the two in agreement. Unknown fields are ignored; a field that is present
+ * this answer is RepositoryAnswerSchema (./repository-schema.ts), and a test keeps the two in agreement. Unknown fields
+ * are ignored; a field that is present
  * but malformed refuses the whole answer, since the engine's choice of environments rests on it.
  */
 export function repositoryFromAnswer(answer: unknown, requestedUuid: string): RepositoryIdentity | undefined {
@@ -39,7 +41,8 @@ export function repositoryFromAnswer(answer: unknown, requestedUuid: string): Re
   if (name !== undefined && (typeof name !== 'string' || name.length > 300)) return undefined;
   let projectKey: string | undefined;
   if (project !== undefined && project !== null) {
-    if (!isRecord(project) || typeof project.key !== 'string' || !PROJECT_KEY_PATTERN.test(project.key)) return undefined;
+    if (!isRecord(project) || typeof project.key !== 'string' || !PROJECT_KEY_PATTERN.test(project.key))
+      return undefined;
     projectKey = project.key;
   }
   const resolvedSlug = (slug as string | undefined) ?? fullName.slice(fullName.indexOf('/') + 1);
@@ -57,6 +60,7 @@ export function isRepositoryIdentity(value: unknown, uuid: string): value is Rep
     typeof value.fullName === 'string' &&
     // A stand-in for the lookup (the CLI's --repository SLUG) may know the slug only.
     (FULL_NAME_PATTERN.test(value.fullName) || SLUG_PATTERN.test(value.fullName)) &&
-    (value.projectKey === undefined || (typeof value.projectKey === 'string' && PROJECT_KEY_PATTERN.test(value.projectKey)))
+    (value.projectKey === undefined ||
+      (typeof value.projectKey === 'string' && PROJECT_KEY_PATTERN.test(value.projectKey)))
   );
 }

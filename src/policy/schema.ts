@@ -12,8 +12,10 @@ export const LABEL_PATTERN = /^[a-z0-9.]+$/;
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
 export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const AUDIENCE_PATTERN = /^[A-Za-z0-9:/._~@+=,-]{1,150}$/;
-export const GCP_PROVIDER_PATTERN = /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
-export const GCP_SERVICE_ACCOUNT_PATTERN = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+export const GCP_PROVIDER_PATTERN =
+  /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+export const GCP_SERVICE_ACCOUNT_PATTERN =
+  /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
 export const VAULT_ADDRESS_PATTERN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(?::\d{1,5})?(?:\/[A-Za-z0-9._~-]+)*\/?$/;
 export const VAULT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const VAULT_MOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,3}$/;
@@ -33,7 +35,8 @@ const mode = z.enum(MODES, { error: `must be one of ${MODES.join(', ')}` });
 function sharedValueCheck<T extends z.ZodString>(schema: T, name: Exclude<SharedCheckName, 'policy'>): T {
   return schema
     .check((ctx) => {
-      for (const { message } of SHARED_CHECKS[name](ctx.value)) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+      for (const { message } of SHARED_CHECKS[name](ctx.value))
+        ctx.issues.push({ code: 'custom', message, input: ctx.value });
     })
     .meta({ [SHARED_CHECK]: name });
 }
@@ -42,7 +45,10 @@ const refGlob = sharedValueCheck(z.string(), 'refGlob');
 
 const nameGlob = sharedValueCheck(z.string(), 'nameGlob');
 
-const regexSource = sharedValueCheck(z.string().min(1, 'empty regular expression').max(500, 'longer than 500 characters'), 'regexSource');
+const regexSource = sharedValueCheck(
+  z.string().min(1, 'empty regular expression').max(500, 'longer than 500 characters'),
+  'regexSource',
+);
 
 const label = z
   .string()
@@ -53,8 +59,14 @@ const cidr = sharedValueCheck(z.string(), 'cidr');
 
 const network = z.strictObject({
   cidrs: z.array(cidr).max(50).optional(),
-  vpcEndpointIds: z.array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'not a VPC endpoint ID (vpce-…)')).max(50).optional(),
-  vpcIds: z.array(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'not a VPC ID (vpc-…)')).max(50).optional(),
+  vpcEndpointIds: z
+    .array(z.string().regex(/^vpce-[0-9a-f]{8,17}$/, 'not a VPC endpoint ID (vpce-…)'))
+    .max(50)
+    .optional(),
+  vpcIds: z
+    .array(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'not a VPC ID (vpc-…)'))
+    .max(50)
+    .optional(),
 });
 
 const runner = z.strictObject({
@@ -63,8 +75,13 @@ const runner = z.strictObject({
   network: network.optional(),
 });
 
-/** A custom `aud` the cloud expects; steps then ask for it with `oidc: { audiences: [...] }` (Bitbucket: at most 150 characters). */
-const audience = z.string().regex(AUDIENCE_PATTERN, 'an audience is 1 to 150 characters without white space, quotes or shell metacharacters');
+/**
+ * A custom `aud` the cloud expects; steps then ask for it with `oidc: { audiences: [...] }` (Bitbucket: at most 150
+ * characters).
+ */
+const audience = z
+  .string()
+  .regex(AUDIENCE_PATTERN, 'an audience is 1 to 150 characters without white space, quotes or shell metacharacters');
 
 const awsOidc = z.strictObject({
   provider: z.literal('aws').optional(),
@@ -75,8 +92,18 @@ const awsOidc = z.strictObject({
 
 const gcpOidc = z.strictObject({
   provider: z.literal('gcp'),
-  workloadIdentityProvider: z.string().regex(GCP_PROVIDER_PATTERN, 'not a workload identity provider such as projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme'),
-  serviceAccount: z.string().regex(GCP_SERVICE_ACCOUNT_PATTERN, 'not a service account e-mail such as deployer@acme-prod.iam.gserviceaccount.com'),
+  workloadIdentityProvider: z
+    .string()
+    .regex(
+      GCP_PROVIDER_PATTERN,
+      'not a workload identity provider such as projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme',
+    ),
+  serviceAccount: z
+    .string()
+    .regex(
+      GCP_SERVICE_ACCOUNT_PATTERN,
+      'not a service account e-mail such as deployer@acme-prod.iam.gserviceaccount.com',
+    ),
   audience: audience.optional(),
 });
 
@@ -84,12 +111,21 @@ const vaultOidc = z.strictObject({
   provider: z.literal('vault'),
   address: z.string().regex(VAULT_ADDRESS_PATTERN, 'not a Vault address such as https://vault.example.com:8200'),
   role: z.string().regex(VAULT_NAME_PATTERN, 'a Vault role name is letters, digits, ".", "_" and "-" (at most 128)'),
-  mount: z.string().regex(VAULT_MOUNT_PATTERN, 'a Vault auth mount path is letters, digits, ".", "_", "-" and "/" between names, such as jwt or bitbucket/prod').default('jwt'),
+  mount: z
+    .string()
+    .regex(
+      VAULT_MOUNT_PATTERN,
+      'a Vault auth mount path is letters, digits, ".", "_", "-" and "/" between names, such as jwt or bitbucket/prod',
+    )
+    .default('jwt'),
   audience: audience.optional(),
 });
 
 /** `provider` chooses the cloud; without it the identity is an AWS role, as before providers existed. */
-const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], { error: 'oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure' });
+const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], {
+  error:
+    'oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure',
+});
 
 const match = z.strictObject({
   stepNamePrefix: z
@@ -103,13 +139,25 @@ const slugGlob = sharedValueCheck(z.string(), 'slugGlob');
 
 /** Which repositories an environment serves; src/policy/scope.ts has the matching rules. */
 const scope = z.strictObject({
-  projects: z.array(z.string().regex(PROJECT_KEY_PATTERN, 'not a Bitbucket project key (letters, digits and "_", starting with a letter), e.g. PAY')).max(100).optional(),
+  projects: z
+    .array(
+      z
+        .string()
+        .regex(
+          PROJECT_KEY_PATTERN,
+          'not a Bitbucket project key (letters, digits and "_", starting with a letter), e.g. PAY',
+        ),
+    )
+    .max(100)
+    .optional(),
   repositories: z.array(slugGlob).max(100).optional(),
   exclude: z.array(slugGlob).max(100).optional(),
 });
 
 const environment = z.strictObject({
-  name: z.string().regex(ENV_NAME_PATTERN, 'an environment name is lowercase letters, digits and "-", starting with a letter'),
+  name: z
+    .string()
+    .regex(ENV_NAME_PATTERN, 'an environment name is lowercase letters, digits and "-", starting with a letter'),
   description: z.string().max(200).regex(NO_CONTROL, 'must not contain control characters').optional(),
   default: z.boolean().default(false),
   branches: z.array(refGlob).max(100).default([]),
@@ -129,7 +177,10 @@ const scanStep = z.strictObject({
   'max-time': z.number().int().min(1).max(120).optional(),
 });
 
-const ruleModes = z.partialRecord(z.enum(CONFIGURABLE_RULE_IDS, { error: `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}` }), mode);
+const ruleModes = z.partialRecord(
+  z.enum(CONFIGURABLE_RULE_IDS, { error: `unknown rule id; known: ${CONFIGURABLE_RULE_IDS.join(', ')}` }),
+  mode,
+);
 
 export const PolicySchema = z
   .strictObject({
@@ -152,7 +203,8 @@ export const PolicySchema = z
     pullRequests: z.strictObject({ onFault: z.enum(['fail', 'pass']).optional() }).optional(),
   })
   .superRefine((policy, ctx) => {
-    for (const { path, message } of SHARED_CHECKS.policy(policy satisfies PolicyShapeForChecks)) ctx.addIssue({ code: 'custom', path: [...path], message });
+    for (const { path, message } of SHARED_CHECKS.policy(policy satisfies PolicyShapeForChecks))
+      ctx.addIssue({ code: 'custom', path: [...path], message });
   })
   .meta({ [SHARED_CHECK]: 'policy' });
 

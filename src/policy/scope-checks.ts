@@ -29,9 +29,13 @@ export function defaultProblems(environments: readonly ScopedEnvironment[]): Sco
   const scoped = environments.some((env) => env.scope !== undefined);
   const defaults = environments.flatMap((env, index) => (env.default ? [index] : []));
   if (!scoped) {
-    if (defaults.length === 0) problems.push({ path: ['environments'], message: 'exactly one environment must set `default: true`; none does' });
+    if (defaults.length === 0)
+      problems.push({ path: ['environments'], message: 'exactly one environment must set `default: true`; none does' });
     for (const index of defaults.slice(1))
-      problems.push({ path: ['environments', index, 'default'], message: `only one environment may be the default; environments[${defaults[0]}] already is` });
+      problems.push({
+        path: ['environments', index, 'default'],
+        message: `only one environment may be the default; environments[${defaults[0]}] already is`,
+      });
     return problems;
   }
   const catchAll = defaults.filter((index) => environments[index].scope === undefined);
@@ -46,11 +50,17 @@ export function defaultProblems(environments: readonly ScopedEnvironment[]): Sco
     });
   }
   for (const index of catchAll.slice(1))
-    problems.push({ path: ['environments', index, 'default'], message: `only one environment without a \`scope\` may be the default; environments[${catchAll[0]}] already is (scoped environments may be defaults for their own repositories)` });
+    problems.push({
+      path: ['environments', index, 'default'],
+      message: `only one environment without a \`scope\` may be the default; environments[${catchAll[0]}] already is (scoped environments may be defaults for their own repositories)`,
+    });
   return problems;
 }
 
 /** Every cross-field problem of environments' defaults and scopes. */
 export function scopeProblems(environments: readonly ScopedEnvironment[]): ScopeProblem[] {
-  return [...environments.flatMap((env, index) => (env.scope ? scopeShapeProblems(env.scope, index) : [])), ...defaultProblems(environments)];
+  return [
+    ...environments.flatMap((env, index) => (env.scope ? scopeShapeProblems(env.scope, index) : [])),
+    ...defaultProblems(environments),
+  ];
 }

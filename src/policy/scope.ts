@@ -62,14 +62,20 @@ export function isScoped(policy: ScopedPolicy): boolean {
  * The repository's default environment: the first default whose scope includes it. A valid policy
  * has exactly one unscoped default, the catch-all, so there always is one.
  */
-export function defaultEnvironmentFor<E extends ScopedEnvironment>(policy: ScopedPolicy<E>, repo: RepositoryIdentity | undefined): E {
+export function defaultEnvironmentFor<E extends ScopedEnvironment>(
+  policy: ScopedPolicy<E>,
+  repo: RepositoryIdentity | undefined,
+): E {
   const found = policy.environments.find((env) => env.default && scopeIncludes(env.scope, repo));
   if (!found) throw new Error('the policy has no unscoped default environment (validation should have refused it)');
   return found;
 }
 
 /** The environments that apply to the repository, in policy order. */
-export function environmentsInScope<E extends ScopedEnvironment>(policy: ScopedPolicy<E>, repo: RepositoryIdentity | undefined): E[] {
+export function environmentsInScope<E extends ScopedEnvironment>(
+  policy: ScopedPolicy<E>,
+  repo: RepositoryIdentity | undefined,
+): E[] {
   return policy.environments.filter((env) => scopeIncludes(env.scope, repo));
 }
 
@@ -84,7 +90,10 @@ export interface EnvironmentForRepository<E extends ScopedEnvironment = ScopedEn
 }
 
 /** "What does repository X get": every environment, whether X is in its scope and why, and X's default. */
-export function environmentsFor<E extends ScopedEnvironment>(policy: ScopedPolicy<E>, repo: RepositoryIdentity | undefined): EnvironmentForRepository<E>[] {
+export function environmentsFor<E extends ScopedEnvironment>(
+  policy: ScopedPolicy<E>,
+  repo: RepositoryIdentity | undefined,
+): EnvironmentForRepository<E>[] {
   const fallback = policy.environments.find((env) => env.default && scopeIncludes(env.scope, repo));
   return policy.environments.map((environment, index) => ({
     environment,
@@ -100,13 +109,21 @@ export function scopeReason(scope: Scope | undefined, repo: RepositoryIdentity |
   if (!scope) return 'it has no scope, so it serves every repository';
   if (!repo) return 'the repository is not known, and a scoped environment serves only the repositories it names';
   const excludedBy = (scope.exclude ?? []).find((pattern) => slugMatches(pattern, repo.slug));
-  const project = repo.projectKey !== undefined && (scope.projects ?? []).includes(repo.projectKey) ? repo.projectKey : undefined;
+  const project =
+    repo.projectKey !== undefined && (scope.projects ?? []).includes(repo.projectKey) ? repo.projectKey : undefined;
   const slugGlob = (scope.repositories ?? []).find((pattern) => slugMatches(pattern, repo.slug));
-  if ((project !== undefined || slugGlob !== undefined) && excludedBy !== undefined) return `"${repo.slug}" is excluded by "${excludedBy}"`;
+  if ((project !== undefined || slugGlob !== undefined) && excludedBy !== undefined)
+    return `"${repo.slug}" is excluded by "${excludedBy}"`;
   if (project !== undefined) return `project ${project} is in its scope`;
   if (slugGlob !== undefined) return `"${repo.slug}" matches "${slugGlob}"`;
-  const caseOnly = repo.projectKey !== undefined ? (scope.projects ?? []).find((key) => key !== repo.projectKey && key.toUpperCase() === repo.projectKey!.toUpperCase()) : undefined;
-  if (caseOnly !== undefined) return `its scope lists project "${caseOnly}", but project keys are compared exactly and this repository's is "${repo.projectKey}"`;
+  const caseOnly =
+    repo.projectKey !== undefined
+      ? (scope.projects ?? []).find(
+          (key) => key !== repo.projectKey && key.toUpperCase() === repo.projectKey!.toUpperCase(),
+        )
+      : undefined;
+  if (caseOnly !== undefined)
+    return `its scope lists project "${caseOnly}", but project keys are compared exactly and this repository's is "${repo.projectKey}"`;
   return `neither ${repo.projectKey !== undefined ? `project ${repo.projectKey}` : 'its project (unknown)'} nor "${repo.slug}" is in its scope`;
 }
 

@@ -9,8 +9,14 @@ export function parsePolicyText(text: string): PolicyResult {
     parsed = parseYaml(text);
   } catch (error) {
     const position = error instanceof YamlInputError ? error.position : undefined;
-    const message = error instanceof YamlInputError && position ? error.message.replace(/^line \d+, column \d+: /, '') : (error as Error).message;
-    return { ok: false, problems: [{ path: '(file)', segments: [], message: `not valid YAML or JSON: ${message}`, line: position?.line }] };
+    const message =
+      error instanceof YamlInputError && position
+        ? error.message.replace(/^line \d+, column \d+: /, '')
+        : (error as Error).message;
+    return {
+      ok: false,
+      problems: [{ path: '(file)', segments: [], message: `not valid YAML or JSON: ${message}`, line: position?.line }],
+    };
   }
   const result = validatePolicy(parsed.value);
   if (result.ok) return result;

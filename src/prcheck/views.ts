@@ -380,7 +380,9 @@ export function createViewHandlers(deps: ViewDependencies) {
         );
         const repository =
           policy?.needsRepository && deps.repositories
-            ? await deps.repositories.resolve(workspaceId, extension.repository.uuid).then(identityOfResolved, () => undefined)
+            ? await deps.repositories
+                .resolve(workspaceId, extension.repository.uuid)
+                .then(identityOfResolved, () => undefined)
             : undefined;
         if (policy?.needsRepository && !repository)
           problems.push(

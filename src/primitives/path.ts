@@ -8,7 +8,10 @@ const BARE_KEY = /^[^.\[\]"'\s\u0000-\u001f]+$/;
  * `pipelines.branches.feature/*[2]`: keys bare where that stays unambiguous, quoted otherwise
  * (`pipelines.tags["v*.*.*"][0]`), indexes in brackets.
  */
-/** Keys repeat across steps and runs (`pipelines`, `branches`, `steps`…): each is judged once. Bounded, since keys come from the pipeline. */
+/**
+ * Keys repeat across steps and runs (`pipelines`, `branches`, `steps`…): each is judged once. Bounded, since keys come
+ * from the pipeline.
+ */
 const bareKeys = new Map<string, boolean>();
 function isBareKey(key: string): boolean {
   let bare = bareKeys.get(key);

@@ -90,22 +90,40 @@ function describe(keyword: string, params: Record<string, unknown>): string {
 }
 
 /** One problem per error; shared checks (keyword `x-shared-check`) carry their own list. */
-export function problemsOf(errors: readonly GeneratedError[] | null | undefined, options: ProblemOptions): ValidationProblem[] {
+export function problemsOf(
+  errors: readonly GeneratedError[] | null | undefined,
+  options: ProblemOptions,
+): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  const problem = (segments: Path, message: string): ValidationProblem => ({ path: formatPath(segments) || options.root, segments, message });
+  const problem = (segments: Path, message: string): ValidationProblem => ({
+    path: formatPath(segments) || options.root,
+    segments,
+    message,
+  });
   for (const error of errors ?? []) {
     const base = segmentsOf(error.instancePath);
     const params = error.params;
     const zodMessage = error.schemaPath === undefined ? undefined : options.messages[error.schemaPath];
     if (error.propertyName !== undefined)
-      problems.push(problem([...base, error.propertyName], zodMessage ?? `not an allowed key${Array.isArray(params.allowedValues) ? ` (allowed: ${params.allowedValues.join(', ')})` : ''}`));
-    else if (error.keyword === 'required') problems.push(problem([...base, String(params.missingProperty)], options.missing));
-    else if (error.keyword === 'additionalProperties') problems.push(problem([...base, String(params.additionalProperty)], 'unknown field'));
+      problems.push(
+        problem(
+          [...base, error.propertyName],
+          zodMessage ??
+            `not an allowed key${Array.isArray(params.allowedValues) ? ` (allowed: ${params.allowedValues.join(', ')})` : ''}`,
+        ),
+      );
+    else if (error.keyword === 'required')
+      problems.push(problem([...base, String(params.missingProperty)], options.missing));
+    else if (error.keyword === 'additionalProperties')
+      problems.push(problem([...base, String(params.additionalProperty)], 'unknown field'));
     else if (error.keyword === 'x-shared-check' && Array.isArray(params.problems))
-      for (const found of params.problems as Array<{ path: Path; message: string }>) problems.push(problem([...base, ...found.path], found.message));
+      for (const found of params.problems as Array<{ path: Path; message: string }>)
+        problems.push(problem([...base, ...found.path], found.message));
     else if (zodMessage !== undefined) problems.push(problem(base, zodMessage));
-    else if (error.keyword === 'discriminator') problems.push(problem([...base, String(params.tag)], `unknown value ${JSON.stringify(params.tagValue)}`));
-    else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) problems.push(problem(base, `must be one of ${params.allowedValues.map(String).join(', ')}`));
+    else if (error.keyword === 'discriminator')
+      problems.push(problem([...base, String(params.tag)], `unknown value ${JSON.stringify(params.tagValue)}`));
+    else if (error.keyword === 'enum' && Array.isArray(params.allowedValues))
+      problems.push(problem(base, `must be one of ${params.allowedValues.map(String).join(', ')}`));
     else problems.push(problem(base, describe(error.keyword, params)));
   }
   return problems;

@@ -8,7 +8,13 @@ import { refOf } from '../engine/ref';
 import type { ProviderResponse } from '../engine/request';
 import { checkProviderRequest } from '../engine/request-check';
 import { runEngine } from '../rules/chain';
-import { definitionsResponse, looksLikeDefinitions, type EngineResult, type PolicyState, type RunOptions } from '../engine/run';
+import {
+  definitionsResponse,
+  looksLikeDefinitions,
+  type EngineResult,
+  type PolicyState,
+  type RunOptions,
+} from '../engine/run';
 import type { CompiledPolicy, Finding } from '../engine/types';
 import { instantMs, storedGrants } from '../policy/grant-guard';
 import { formatPolicyProblems } from '../policy/problems';
@@ -16,7 +22,12 @@ import { checkPolicy } from '../policy/policy-check';
 import { checkStoredPolicy } from '../storage/stored-policy-check';
 import { decisionRecord, type DecisionSink } from '../storage/decision-record';
 import { BRACED_UUID, isRepositoryIdentity, type RepositoryIdentity } from '../policy/repository';
-import { isStaleRepository, RepositoryLookupError, type LookupFailure, type RepositoryLookup } from './repository-lookup';
+import {
+  isStaleRepository,
+  RepositoryLookupError,
+  type LookupFailure,
+  type RepositoryLookup,
+} from './repository-lookup';
 import { sampleWriteOf, type SampleSink, type SampleWrite } from '../storage/sample-writer';
 
 export interface PolicyStore {
@@ -79,11 +90,16 @@ let cached: { raw: string; policy: CompiledPolicy } | undefined;
 export function policyStateFrom(stored: unknown): Loaded {
   if (stored === undefined || stored === null) return { ok: true, state: { kind: 'none' } };
   const record = checkStoredPolicy(stored);
-  if (!record.success) return { ok: false, reason: 'the stored policy record is damaged (it is not a policy revision)' };
+  if (!record.success)
+    return { ok: false, reason: 'the stored policy record is damaged (it is not a policy revision)' };
   const raw = JSON.stringify(record.data.policy) + `#${record.data.revision}`;
   if (cached?.raw === raw) return { ok: true, state: { kind: 'active', policy: cached.policy } };
   const result = checkPolicy(record.data.policy);
-  if (!result.ok) return { ok: false, reason: `the stored policy (revision ${record.data.revision}) is invalid: ${formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; ')}` };
+  if (!result.ok)
+    return {
+      ok: false,
+      reason: `the stored policy (revision ${record.data.revision}) is invalid: ${formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; ')}`,
+    };
   const policy = compilePolicy(result.policy, record.data.revision);
   cached = { raw, policy };
   return { ok: true, state: { kind: 'active', policy } };
@@ -109,8 +125,17 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
   const isDefinitions = looksLikeDefinitions(request);
   const response: ProviderResponse = isDefinitions
     ? definitionsResponse(request)
-    : { error: { key: 'pipeline-guard.policy-unavailable', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
-  return { response, report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
+    : {
+        error: {
+          key: 'pipeline-guard.policy-unavailable',
+          message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined),
+        },
+      };
+  return {
+    response,
+    report: { outcome: isDefinitions ? 'passthrough' : 'blocked', steps: [], findings: [finding], configChanges: [] },
+    request: parsed.success ? parsed.data : undefined,
+  };
 }
 
 /** What the developer reads, by why the repository is unknown: re-running helps only with a passing fault. */
@@ -135,13 +160,21 @@ function repositoryUnknown(request: unknown, reason: string, kind: LookupFailure
     fix: REPOSITORY_UNKNOWN_FIX[kind],
   };
   const parsed = checkProviderRequest(request);
-  const response: ProviderResponse = { error: { key: 'pipeline-guard.repository-unknown', message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined) } };
-  return { response, report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] }, request: parsed.success ? parsed.data : undefined };
+  const response: ProviderResponse = {
+    error: {
+      key: 'pipeline-guard.repository-unknown',
+      message: blockMessage([finding], parsed.success ? refOf(parsed.data.target) : undefined),
+    },
+  };
+  return {
+    response,
+    report: { outcome: 'blocked', steps: [], findings: [finding], configChanges: [] },
+    request: parsed.success ? parsed.data : undefined,
+  };
 }
 
 type LookedUp =
-  | { ok: true; identity: RepositoryIdentity; staleAsOf?: number }
-  | { ok: false; reason: string; kind: LookupFailure };
+  { ok: true; identity: RepositoryIdentity; staleAsOf?: number } | { ok: false; reason: string; kind: LookupFailure };
 
 /**
  * The run's repository from the lookup, checked to be the repository asked about. The lookup keeps
@@ -158,7 +191,11 @@ async function lookUp(
   let resolved: unknown;
   try {
     const budgetMs = Math.max(0, timeoutMs - LOOKUP_MARGIN_MS);
-    resolved = await withTimeout(lookup.resolve(workspace, repository, { budgetMs }), timeoutMs, 'the repository lookup');
+    resolved = await withTimeout(
+      lookup.resolve(workspace, repository, { budgetMs }),
+      timeoutMs,
+      'the repository lookup',
+    );
   } catch (error) {
     if (error instanceof TimeoutError) return { ok: false, reason: error.message, kind: 'transient' };
     const kind = error instanceof RepositoryLookupError ? error.kind : 'transient';
@@ -170,7 +207,9 @@ async function lookUp(
   if (!isRepositoryIdentity(identity, repository))
     return { ok: false, reason: `the repository lookup gave no valid identity for ${repository}`, kind: 'invalid' };
   if (!stale) return { ok: true, identity };
-  log(`pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`);
+  log(
+    `pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`,
+  );
   return { ok: true, identity, staleAsOf: stale.confirmedAt };
 }
 
@@ -190,12 +229,15 @@ export function createProvider(deps: ProviderDependencies) {
     // The grants come with the policy record, in the same read. They are checked on every run
     // (never cached), so a revocation or an expiry applies to the next run.
     const at = now();
-    const grants = storedGrants((stored as { grants?: unknown }).grants).filter((grant) => at.getTime() < instantMs(grant.expires));
+    const grants = storedGrants((stored as { grants?: unknown }).grants).filter(
+      (grant) => at.getTime() < instantMs(grant.expires),
+    );
     const base: RunOptions = grants.length ? { grants, now: at } : {};
     // Grants made on the page carry the repository's UUID and match the request's own; only a grant
     // that names just a slug (stored before UUIDs were recorded) needs the lookup.
     const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
-    if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request)) return { ok: true, options: base };
+    if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request))
+      return { ok: true, options: base };
     const scoped = state.policy.scoped;
     const withoutRepository = (reason: string, kind: LookupFailure = 'transient'): Resolved => {
       if (scoped) return { ok: false, result: repositoryUnknown(request, reason, kind) };
@@ -203,16 +245,35 @@ export function createProvider(deps: ProviderDependencies) {
       log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
       return { ok: true, options: base };
     };
-    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as { workspace?: unknown; repository?: unknown };
+    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as {
+      workspace?: unknown;
+      repository?: unknown;
+    };
     // A request without these fields is refused by the engine's own validation. One that names them in
     // another form cannot be looked up, and must not run as "a repository no scope includes": that would
     // tell an in-scope repository it is out of scope.
     if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
     if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
-      return withoutRepository(`the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`, 'invalid');
-    const looked = await lookUp(deps.repositories, workspace, repository, deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS, log);
+      return withoutRepository(
+        `the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`,
+        'invalid',
+      );
+    const looked = await lookUp(
+      deps.repositories,
+      workspace,
+      repository,
+      deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
+      log,
+    );
     if (!looked.ok) return withoutRepository(looked.reason, looked.kind);
-    return { ok: true, options: { ...base, repository: looked.identity, ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}) } };
+    return {
+      ok: true,
+      options: {
+        ...base,
+        repository: looked.identity,
+        ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}),
+      },
+    };
   };
 
   const evaluate = async (request: unknown): Promise<{ result: EngineResult; sampling: boolean }> => {
@@ -220,7 +281,10 @@ export function createProvider(deps: ProviderDependencies) {
     try {
       stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
     } catch (error) {
-      const reason = error instanceof TimeoutError ? error.message : `the storage read failed: ${(error as Error)?.message ?? String(error)}`;
+      const reason =
+        error instanceof TimeoutError
+          ? error.message
+          : `the storage read failed: ${(error as Error)?.message ?? String(error)}`;
       return { result: unavailable(request, { kind: 'transient', reason }), sampling: false };
     }
     const sampling = samplingOn(stored);
@@ -237,18 +301,29 @@ export function createProvider(deps: ProviderDependencies) {
     try {
       return sampleWriteOf(request, result.report, at);
     } catch (error) {
-      log(`pipeline-guard: run sample skipped (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+      log(
+        `pipeline-guard: run sample skipped (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
+      );
       return undefined;
     }
   };
 
   const keepSample = async (sample: SampleWrite | undefined): Promise<void> => {
     if (!deps.samples || !sample) return;
-    if (sample.pointer.skipped) log(`pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, over the storage value limit)`);
+    if (sample.pointer.skipped)
+      log(
+        `pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, over the storage value limit)`,
+      );
     try {
-      await withTimeout(deps.samples.write(sample), deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the run sample write');
+      await withTimeout(
+        deps.samples.write(sample),
+        deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
+        'the run sample write',
+      );
     } catch (error) {
-      log(`pipeline-guard: run sample write failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+      log(
+        `pipeline-guard: run sample write failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   };
 
@@ -257,9 +332,15 @@ export function createProvider(deps: ProviderDependencies) {
     if (!deps.decisions || !request || request.trigger === 'definitions') return;
     try {
       const decision = decisionRecord(request, result.report, at, result.response, sample?.pointer.digest);
-      await withTimeout(deps.decisions.append(decision), deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, 'the decision log');
+      await withTimeout(
+        deps.decisions.append(decision),
+        deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
+        'the decision log',
+      );
     } catch (error) {
-      log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`);
+      log(
+        `pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   };
 

@@ -12,8 +12,12 @@ function deploymentsOf(env: Environment): ReadonlySet<string> {
 }
 
 /** The first of `environments` whose `match` the step meets, and why; undefined when it meets none. */
-export function matchEnvironment(site: StepSite, environments: readonly Environment[]): { env: Environment; reason: string } | undefined {
-  const stageLabel = (key: string) => (site.stage && typeof site.stage[key] === 'string' ? (site.stage[key] as string) : undefined);
+export function matchEnvironment(
+  site: StepSite,
+  environments: readonly Environment[],
+): { env: Environment; reason: string } | undefined {
+  const stageLabel = (key: string) =>
+    site.stage && typeof site.stage[key] === 'string' ? (site.stage[key] as string) : undefined;
   const candidates: Array<[string, string | undefined]> = [
     ['its `deployment`', typeof site.step.deployment === 'string' ? site.step.deployment : undefined],
     ['its `environment`', typeof site.step.environment === 'string' ? site.step.environment : undefined],
@@ -34,7 +38,11 @@ export function matchEnvironment(site: StepSite, environments: readonly Environm
 }
 
 /** The first environment whose `match` the step meets, and why; otherwise the default environment. */
-export function classify(site: StepSite, environments: readonly Environment[], fallback: Environment): { env: Environment; reason: string } {
+export function classify(
+  site: StepSite,
+  environments: readonly Environment[],
+  fallback: Environment,
+): { env: Environment; reason: string } {
   return matchEnvironment(site, environments) ?? { env: fallback, reason: 'it matches no other environment' };
 }
 
@@ -46,14 +54,19 @@ export function classify(site: StepSite, environments: readonly Environment[], f
 export function dropDeployments(site: StepSite, env: Environment): boolean {
   const gated = new Set((env.match?.deployments ?? []).map(foldForMatching));
   let dropped = false;
-  for (const [holder, where] of [[site.step, 'the step'], [site.stage, 'its stage']] as const) {
+  for (const [holder, where] of [
+    [site.step, 'the step'],
+    [site.stage, 'its stage'],
+  ] as const) {
     if (!holder) continue;
     for (const key of ['deployment', 'environment'] as const) {
       const value = holder[key];
       if (typeof value !== 'string' || !gated.has(foldForMatching(value))) continue;
       delete holder[key];
       dropped = true;
-      site.changes.push(`\`${key}: ${value}\` removed from ${where}, so that it gets none of "${env.name}"'s deployment variables`);
+      site.changes.push(
+        `\`${key}: ${value}\` removed from ${where}, so that it gets none of "${env.name}"'s deployment variables`,
+      );
     }
   }
   return dropped;
@@ -64,7 +77,11 @@ export function dropDeployments(site: StepSite, env: Environment): boolean {
  * off it (exactly as a second pass over the output would classify it), else the default
  * environment; undefined when no environment may run on this ref.
  */
-function demote(context: ChainContext, site: StepSite, gated: Environment): { env: Environment; reason: string } | undefined {
+function demote(
+  context: ChainContext,
+  site: StepSite,
+  gated: Environment,
+): { env: Environment; reason: string } | undefined {
   const { environments, ref } = context;
   let env = gated;
   for (let round = 0; round < environments.length && dropDeployments(site, env); round++) {
@@ -78,13 +95,17 @@ function demote(context: ChainContext, site: StepSite, gated: Environment): { en
 
 /** Whether the step (or its stage) names a deployment, so that the fix may tell the developer to drop it. */
 function hasDeployment(site: StepSite): boolean {
-  return [site.step, site.stage].some((holder) => holder !== undefined && ['deployment', 'environment'].some((key) => typeof holder[key] === 'string'));
+  return [site.step, site.stage].some(
+    (holder) => holder !== undefined && ['deployment', 'environment'].some((key) => typeof holder[key] === 'string'),
+  );
 }
 
 function gate(context: ChainContext, site: StepSite): void {
   const { policy, ref } = context;
   // repository-scope, earlier in the chain, has already placed a step that asked for an environment out of scope.
-  const { env, reason } = site.environment ? { env: site.environment, reason: site.environmentReason ?? '' } : classify(site, context.environments, context.defaultEnvironment);
+  const { env, reason } = site.environment
+    ? { env: site.environment, reason: site.environmentReason ?? '' }
+    : classify(site, context.environments, context.defaultEnvironment);
   site.environment = env;
   site.environmentReason = reason;
   if (environmentAllows(env, ref)) return;
@@ -127,7 +148,8 @@ function gate(context: ChainContext, site: StepSite): void {
 
 export const branchGate: Transform = {
   id: 'branch-gate',
-  description: 'Puts every step into exactly one environment and blocks steps whose environment does not allow the run\'s branch or tag.',
+  description:
+    "Puts every step into exactly one environment and blocks steps whose environment does not allow the run's branch or tag.",
   apply(context) {
     for (const site of context.steps) {
       if (site.injected) {

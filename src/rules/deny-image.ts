@@ -13,7 +13,8 @@ export function deniedBy(patterns: readonly string[], reference: string): string
 function check(context: ChainContext, reference: string, segments: Path, where: string, site?: StepSite): void {
   const pattern = deniedBy(context.policy.policy.deny.images, reference);
   if (!pattern) return;
-  const implicit = imageForms(reference)[0] !== reference.trim() ? ` (no tag, so it counts as ${imageForms(reference)[0]})` : '';
+  const implicit =
+    imageForms(reference)[0] !== reference.trim() ? ` (no tag, so it counts as ${imageForms(reference)[0]})` : '';
   context.report({
     rule: 'deny-image',
     severity: 'medium',
@@ -26,7 +27,8 @@ function check(context: ChainContext, reference: string, segments: Path, where: 
 
 export const denyImage: Transform = {
   id: 'deny-image',
-  description: 'Blocks images the policy denies (an image without a tag counts as `:latest`), wherever a pipeline names one.',
+  description:
+    'Blocks images the policy denies (an image without a tag counts as `:latest`), wherever a pipeline names one.',
   apply(context) {
     if (context.policy.modeOf('deny-image') === 'off' || context.policy.policy.deny.images.length === 0) return;
     const globalImage = imageName(context.config.image);
@@ -44,7 +46,8 @@ export const denyImage: Transform = {
       const image = imageName(site.step.image);
       if (image !== undefined) check(context, image, [...site.segments, 'step', 'image'], '', site);
       for (const pipe of pipesOf(site))
-        if (pipe.pipe.startsWith('docker://')) check(context, pipe.pipe.slice('docker://'.length), [...pipe.segments, 'pipe'], `pipe ${pipe.pipe}`, site);
+        if (pipe.pipe.startsWith('docker://'))
+          check(context, pipe.pipe.slice('docker://'.length), [...pipe.segments, 'pipe'], `pipe ${pipe.pipe}`, site);
     }
   },
 };

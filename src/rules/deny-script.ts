@@ -14,7 +14,8 @@ export const MAX_CHECKED_SCRIPT_LENGTH = 256 * 1024;
 
 export const denyScript: Transform = {
   id: 'deny-script',
-  description: 'Blocks script and after-script commands that match one of the policy\'s denied patterns (e.g. `curl … | sh`), as written or as the shell reads them.',
+  description:
+    "Blocks script and after-script commands that match one of the policy's denied patterns (e.g. `curl … | sh`), as written or as the shell reads them.",
   apply(context) {
     const sources = context.policy.policy.deny.scripts;
     if (context.policy.modeOf('deny-script') === 'off' || sources.length === 0) return;
@@ -25,7 +26,10 @@ export const denyScript: Transform = {
       for (const command of commandsOf(site, setupLineCount(site))) {
         budget -= command.text.length;
         if (command.text.length > MAX_CHECKED_COMMAND_LENGTH || budget < 0) {
-          const tooMuch = command.text.length > MAX_CHECKED_COMMAND_LENGTH ? `is ${command.text.length} characters long` : `brings the pipeline's scripts past ${MAX_CHECKED_SCRIPT_LENGTH} characters`;
+          const tooMuch =
+            command.text.length > MAX_CHECKED_COMMAND_LENGTH
+              ? `is ${command.text.length} characters long`
+              : `brings the pipeline's scripts past ${MAX_CHECKED_SCRIPT_LENGTH} characters`;
           context.report({
             rule: 'deny-script',
             severity: 'medium',
@@ -40,7 +44,9 @@ export const denyScript: Transform = {
         // The raw text, and the command as the shell reads it: `c''url … | s\h` is `curl … | sh`.
         let reading: string | undefined;
         const readAsShell = () => (reading ??= shellReading(command.text));
-        const hit = patterns.find(({ regex }) => regex.test(command.text) || (readAsShell() !== command.text && regex.test(readAsShell())));
+        const hit = patterns.find(
+          ({ regex }) => regex.test(command.text) || (readAsShell() !== command.text && regex.test(readAsShell())),
+        );
         if (!hit) continue;
         context.report({
           rule: 'deny-script',

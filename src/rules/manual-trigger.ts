@@ -12,7 +12,10 @@ function isManual(holder: unknown): boolean {
   return typeof holder === 'object' && holder !== null && (holder as JsonObject).trigger === 'manual';
 }
 
-/** Whether the first item would make Bitbucket reject the pipeline: a manual step or stage, or a parallel group with one. */
+/**
+ * Whether the first item would make Bitbucket reject the pipeline: a manual step or stage, or a parallel group with
+ * one.
+ */
 function startsManual(definition: DefinitionSite): boolean {
   const first = definition.items[firstItemIndex(definition)] as JsonObject | undefined;
   if (!first || typeof first !== 'object') return false;
@@ -32,12 +35,15 @@ function makeManual(site: StepSite): void {
   const holder = site.stage ?? site.step;
   const before = holder.trigger === undefined ? 'automatic' : String(holder.trigger);
   holder.trigger = 'manual';
-  site.changes.push(`${site.stage ? "the step's stage" : 'the step'} now waits for a person (trigger: manual, was ${before})`);
+  site.changes.push(
+    `${site.stage ? "the step's stage" : 'the step'} now waits for a person (trigger: manual, was ${before})`,
+  );
 }
 
 export const manualTrigger: Transform = {
   id: 'manual-trigger',
-  description: 'Makes steps of environments with `manualTrigger: true` wait for a person, keeping Bitbucket\'s rule that the first step is automatic.',
+  description:
+    "Makes steps of environments with `manualTrigger: true` wait for a person, keeping Bitbucket's rule that the first step is automatic.",
   apply(context) {
     const mode = context.policy.modeOf('manual-trigger');
     if (mode === 'off') return;
@@ -65,7 +71,9 @@ export const manualTrigger: Transform = {
     for (const definition of context.definitions) {
       if (!startsManual(definition)) continue;
       definition.items.splice(firstItemIndex(definition), 0, { step: cloneJson(context.policy.gateStep) });
-      context.configChanges.push(`${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: Bitbucket does not allow a manual first step`);
+      context.configChanges.push(
+        `${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: Bitbucket does not allow a manual first step`,
+      );
     }
   },
 };

@@ -1,6 +1,17 @@
 import { imageName } from '../engine/image';
 import { isPlainObject } from '../engine/clone';
-import { configTextUses, credentialUsesIn, describeUse, readerContextOf, referencedVariable, vaultAddress, vaultPath, CREDENTIAL_VARIABLES, type CredentialUse, type ReaderContext } from '../engine/credentials';
+import {
+  configTextUses,
+  credentialUsesIn,
+  describeUse,
+  readerContextOf,
+  referencedVariable,
+  vaultAddress,
+  vaultPath,
+  CREDENTIAL_VARIABLES,
+  type CredentialUse,
+  type ReaderContext,
+} from '../engine/credentials';
 import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
@@ -27,7 +38,10 @@ export function setupLineCount(site: StepSite): number {
   return Array.isArray(site.step.script) && startsWithLines(site.step.script, setup) ? setup.length : 0;
 }
 
-/** Variables the setup lines of each provider set: passing them on (`--role-arn "$AWS_ROLE_ARN"`) uses the environment's own identity. */
+/**
+ * Variables the setup lines of each provider set: passing them on (`--role-arn "$AWS_ROLE_ARN"`) uses the environment's
+ * own identity.
+ */
 const PROVIDED: Record<string, readonly string[]> = {
   aws: ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
   gcp: ['GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_CONFIG'],
@@ -38,7 +52,9 @@ const PROVIDED: Record<string, readonly string[]> = {
  * The files the setup writes into its private directory, named exactly: the step can reassign the
  * directory variable (which is itself reported) and `..` would leave it, so no other path under it counts.
  */
-const SETUP_FILE = new RegExp(`^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`);
+const SETUP_FILE = new RegExp(
+  `^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`,
+);
 
 /** Whether a use names the environment's own identity (or passes a variable through unchanged). */
 export function isOwnUse(use: CredentialUse, env: Environment): boolean {
@@ -51,9 +67,15 @@ export function isOwnUse(use: CredentialUse, env: Environment): boolean {
   if (SETUP_FILE.test(use.value)) return true;
   switch (oidc.provider) {
     case 'gcp':
-      return (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) || (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider);
+      return (
+        (use.field === 'serviceAccount' && use.value === oidc.serviceAccount) ||
+        (use.field === 'workloadIdentityProvider' && use.value === oidc.workloadIdentityProvider)
+      );
     case 'vault':
-      return (use.field === 'vaultAddress' && vaultAddress(use.value) === vaultAddress(oidc.address)) || (use.field === 'vaultLogin' && use.value === identityValues(oidc)[0]);
+      return (
+        (use.field === 'vaultAddress' && vaultAddress(use.value) === vaultAddress(oidc.address)) ||
+        (use.field === 'vaultLogin' && use.value === identityValues(oidc)[0])
+      );
     default:
       return use.field === 'roleArn' && use.value === oidc.roleArn;
   }
@@ -73,7 +95,11 @@ function matters(use: CredentialUse, env: Environment, asksForToken: boolean, go
 const governedCache = new WeakMap<readonly Environment[], ReadonlySet<string>>();
 function governedProviders(environments: readonly Environment[]): ReadonlySet<string> {
   let set = governedCache.get(environments);
-  if (!set) governedCache.set(environments, (set = new Set(environments.flatMap((env) => (env.oidc ? [providerOf(env.oidc)] : [])))));
+  if (!set)
+    governedCache.set(
+      environments,
+      (set = new Set(environments.flatMap((env) => (env.oidc ? [providerOf(env.oidc)] : [])))),
+    );
   return set;
 }
 
@@ -81,7 +107,8 @@ const CLOUD_NAMES = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' } as const;
 
 function identityFix(env: Environment): string {
   const oidc = env.oidc;
-  if (!oidc) return `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
+  if (!oidc)
+    return `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
   switch (oidc.provider) {
     case 'gcp':
       return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs gcloud in as the "${env.name}" service account (${oidc.serviceAccount}) through ${oidc.workloadIdentityProvider} and sets GOOGLE_APPLICATION_CREDENTIALS itself.`;
@@ -95,7 +122,8 @@ function identityFix(env: Environment): string {
 /** "the role of environment "prod" (arn:…)", "the service account of …", for messages. */
 function identityOf(env: Environment): string {
   const oidc = env.oidc!;
-  if (oidc.provider === 'gcp') return `GCP service account of environment "${env.name}" (${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`;
+  if (oidc.provider === 'gcp')
+    return `GCP service account of environment "${env.name}" (${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`;
   if (oidc.provider === 'vault') return `Vault role of environment "${env.name}" (${oidc.role}, auth/${oidc.mount})`;
   return `role of environment "${env.name}" (${oidc.roleArn})`;
 }
@@ -135,8 +163,12 @@ function mentions(value: unknown, text: string): boolean {
 }
 
 /** The first environment among `candidates` whose identity `value` names anywhere. */
-function mentionedIdentity(value: unknown, candidates: readonly Environment[]): { env: Environment; text: string } | undefined {
-  for (const env of candidates) for (const text of identityValues(env.oidc!)) if (mentions(value, text)) return { env, text };
+function mentionedIdentity(
+  value: unknown,
+  candidates: readonly Environment[],
+): { env: Environment; text: string } | undefined {
+  for (const env of candidates)
+    for (const text of identityValues(env.oidc!)) if (mentions(value, text)) return { env, text };
   return undefined;
 }
 
@@ -153,12 +185,21 @@ function stringsOf(value: unknown, out: string[] = []): string[] {
 }
 
 const NAME_CHAR = '[A-Za-z0-9_.-]';
-const tokenPattern = (text: string) => new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
-const hostOf = (address: string) => vaultAddress(address).replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
+const tokenPattern = (text: string) =>
+  new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
+const hostOf = (address: string) =>
+  vaultAddress(address)
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/[/:].*$/, '');
 /** A host name in any case, also with the trailing dot of a fully qualified name. */
-const hostPattern = (host: string) => new RegExp(`(?<!${NAME_CHAR})${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'i');
+const hostPattern = (host: string) =>
+  new RegExp(
+    `(?<!${NAME_CHAR})${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.?(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`,
+    'i',
+  );
 /** A piece of text also as a server reads a path in it: percent-decoded, `//`, `/./` and `..` resolved. */
-const spellings = (pieces: string[]) => pieces.flatMap((piece) => (/%[0-9A-Fa-f]{2}|\/\/|\/\.\.?\//.test(piece) ? [piece, vaultPath(piece)] : [piece]));
+const spellings = (pieces: string[]) =>
+  pieces.flatMap((piece) => (/%[0-9A-Fa-f]{2}|\/\/|\/\.\.?\//.test(piece) ? [piece, vaultPath(piece)] : [piece]));
 
 /**
  * Texts that name `other`'s identity to a step of `env`. Beyond the identity values: a Vault mount
@@ -166,7 +207,10 @@ const spellings = (pieces: string[]) => pieces.flatMap((piece) => (/%[0-9A-Fa-f]
  * name, which alone is too short to search for, when the step also names that foreign mount or a
  * Vault server env does not use (curl to the login API, a vault-agent config, a pipe's variables).
  */
-type ForeignTexts = { values: readonly string[]; role?: { pattern: RegExp; role: string; company: Array<{ pattern: RegExp; text: string }> } };
+type ForeignTexts = {
+  values: readonly string[];
+  role?: { pattern: RegExp; role: string; company: Array<{ pattern: RegExp; text: string }> };
+};
 const foreignTextsCache = new WeakMap<Environment, WeakMap<Environment, ForeignTexts>>();
 function foreignTexts(other: Environment, env: Environment): ForeignTexts {
   let byEnv = foreignTextsCache.get(other);
@@ -188,7 +232,10 @@ function computeForeignTexts(other: Environment, env: Environment): ForeignTexts
   ];
   return {
     values: [...identityValues(oidc), ...(foreignMount ? [`auth/${oidc.mount}/login`] : [])],
-    role: company.length && own?.role !== oidc.role ? { pattern: tokenPattern(oidc.role), role: oidc.role, company } : undefined,
+    role:
+      company.length && own?.role !== oidc.role
+        ? { pattern: tokenPattern(oidc.role), role: oidc.role, company }
+        : undefined,
   };
 }
 
@@ -199,9 +246,16 @@ const MAY_HIDE = /['"\\\n]/;
  * command's words as the shell reads them (quote splicing, backslashes and line continuations put
  * back together), for the tools the credential reader does not know.
  */
-function foreignMention(site: StepSite, commands: readonly ScriptCommand[], foreign: readonly Environment[], env: Environment, variables: RequestVariables): { env: Environment; text: string; command?: ScriptCommand; through?: RequestVariable } | undefined {
+function foreignMention(
+  site: StepSite,
+  commands: readonly ScriptCommand[],
+  foreign: readonly Environment[],
+  env: Environment,
+  variables: RequestVariables,
+): { env: Environment; text: string; command?: ScriptCommand; through?: RequestVariable } | undefined {
   let readings: string[][] | undefined;
-  const readingsOf = () => (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? spellings(shellTexts(command.text)) : [])));
+  const readingsOf = () =>
+    (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? spellings(shellTexts(command.text)) : [])));
   // The step's keys and strings are gathered once instead of walking the step again for every identity value.
   let stepStrings: string[] | undefined;
   let strings: string[] | undefined;
@@ -209,11 +263,18 @@ function foreignMention(site: StepSite, commands: readonly ScriptCommand[], fore
     const { values, role } = foreignTexts(other, env);
     for (const text of values) {
       stepStrings ??= spellings(stringsOf(site.step));
-      if (stepStrings.some((piece) => piece.includes(text))) return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
+      if (stepStrings.some((piece) => piece.includes(text)))
+        return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
       const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
       if (index >= 0) return { env: other, text, command: commands[index] };
       // A `$NAME` whose value the request carries is read with that value (src/engine/variables.ts).
-      const held = variables.list.length ? variableHolding(commands.map((command) => command.text), text, variables) : undefined;
+      const held = variables.list.length
+        ? variableHolding(
+            commands.map((command) => command.text),
+            text,
+            variables,
+          )
+        : undefined;
       if (held) return { env: other, text, command: commands[held.index], through: held.variable };
       const heldInStep = variables.list.length ? variableHolding(stepStrings, text, variables) : undefined;
       if (heldInStep) return { env: other, text, through: heldInStep.variable };
@@ -223,8 +284,14 @@ function foreignMention(site: StepSite, commands: readonly ScriptCommand[], fore
     if (!strings.some((text) => role.pattern.test(text))) continue;
     const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
     if (!companion) continue;
-    const index = commands.findIndex((c, i) => role.pattern.test(c.text) || readingsOf()[i].some((piece) => role.pattern.test(piece)));
-    return { env: other, text: `${role.role} with ${companion.text}`, command: index >= 0 ? commands[index] : undefined };
+    const index = commands.findIndex(
+      (c, i) => role.pattern.test(c.text) || readingsOf()[i].some((piece) => role.pattern.test(piece)),
+    );
+    return {
+      env: other,
+      text: `${role.role} with ${companion.text}`,
+      command: index >= 0 ? commands[index] : undefined,
+    };
   }
   return undefined;
 }
@@ -238,16 +305,22 @@ function pipeVariableUse(name: string, value: string): CredentialUse | undefined
   const inText = configTextUses(value)[0];
   if (inText) return { ...inText, what: `sets ${name}, which ${inText.what}` };
   if (!ROLE_LIKE_PIPE_VARIABLE.test(name)) return undefined;
-  if (/WORKLOAD_IDENTITY/i.test(name)) return { provider: 'gcp', field: 'workloadIdentityProvider', what: `sets ${name}`, value };
-  if (/SERVICE_ACCOUNT|IMPERSONAT/i.test(name)) return { provider: 'gcp', field: 'serviceAccount', what: `sets ${name}`, value };
+  if (/WORKLOAD_IDENTITY/i.test(name))
+    return { provider: 'gcp', field: 'workloadIdentityProvider', what: `sets ${name}`, value };
+  if (/SERVICE_ACCOUNT|IMPERSONAT/i.test(name))
+    return { provider: 'gcp', field: 'serviceAccount', what: `sets ${name}`, value };
   if (/VAULT/i.test(name)) return { provider: 'vault', field: 'vaultRole', what: `sets ${name}`, value };
   return { provider: 'aws', field: 'roleArn', what: `sets ${name}`, value };
 }
 
-/** Services a step gets: those it names, and `docker` when it runs a pipe or the pipeline enables Docker for every step. */
+/**
+ * Services a step gets: those it names, and `docker` when it runs a pipe or the pipeline enables Docker for every step.
+ */
 function servicesOf(step: JsonObject, config: JsonObject): string[] {
   const named = Array.isArray(step.services) ? step.services.filter((s): s is string => typeof s === 'string') : [];
-  const usesPipe = ['script', 'after-script'].some((key) => Array.isArray(step[key]) && (step[key] as unknown[]).some((line) => isPlainObject(line) && 'pipe' in line));
+  const usesPipe = ['script', 'after-script'].some(
+    (key) => Array.isArray(step[key]) && (step[key] as unknown[]).some((line) => isPlainObject(line) && 'pipe' in line),
+  );
   const globalDocker = isPlainObject(config.options) && config.options.docker === true;
   return [...new Set([...named, ...(usesPipe || globalDocker ? ['docker'] : [])])];
 }
@@ -281,7 +354,15 @@ function stepCheck(context: ChainContext, site: StepSite, env: Environment, setu
       check.reported++;
       const disarmed = warnMode && disarm ? disarm() : undefined;
       if (disarmed) site.changes.push(disarmed);
-      context.report({ rule: 'oidc-role', severity: 'high', site, segments, message, fix, mode: warnMode && !disarmed ? 'enforce' : undefined });
+      context.report({
+        rule: 'oidc-role',
+        severity: 'high',
+        site,
+        segments,
+        message,
+        fix,
+        mode: warnMode && !disarmed ? 'enforce' : undefined,
+      });
     },
   };
   return check;
@@ -318,7 +399,12 @@ function checkCommands(check: StepCheck, commands: readonly ScriptCommand[]): vo
         (site.step[command.key] as unknown[])[command.index] = REMOVED_COMMAND;
         return `\`${command.key}\` line ${command.lineNumber} removed: it pointed at another cloud identity`;
       };
-      check.report(command.segments, `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`, identityFix(env), disarm);
+      check.report(
+        command.segments,
+        `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`,
+        identityFix(env),
+        disarm,
+      );
     }
   }
 }
@@ -336,26 +422,50 @@ function checkPipes(check: StepCheck): void {
         return `pipe ${pipe.pipe}: variable ${name} removed, it pointed at another cloud identity`;
       };
       const own = env.oidc && providerOf(env.oidc) !== 'aws' ? ` (${describeIdentity(env.oidc)})` : '';
-      check.report([...pipe.segments, 'variables', name], `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`, env.oidc?.provider === undefined && env.oidc ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.` : identityFix(env), disarm);
+      check.report(
+        [...pipe.segments, 'variables', name],
+        `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`,
+        env.oidc?.provider === undefined && env.oidc
+          ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.`
+          : identityFix(env),
+        disarm,
+      );
     }
   }
 }
 
-/** Another environment's custom audience in the step's token lets the token be exchanged where only that environment's may. */
+/**
+ * Another environment's custom audience in the step's token lets the token be exchanged where only that environment's
+ * may.
+ */
 function checkAudiences(check: StepCheck): void {
   const { context, site, env } = check;
-  const requested = isPlainObject(site.step.oidc) ? { value: site.step.oidc, segments: [...site.segments, 'step', 'oidc', 'audiences'] as Path } : site.step.oidc === undefined && isPlainObject(context.config.options) && isPlainObject(context.config.options.oidc) ? { value: context.config.options.oidc, segments: ['options', 'oidc', 'audiences'] as Path } : undefined;
+  const requested = isPlainObject(site.step.oidc)
+    ? { value: site.step.oidc, segments: [...site.segments, 'step', 'oidc', 'audiences'] as Path }
+    : site.step.oidc === undefined &&
+        isPlainObject(context.config.options) &&
+        isPlainObject(context.config.options.oidc)
+      ? { value: context.config.options.oidc, segments: ['options', 'oidc', 'audiences'] as Path }
+      : undefined;
   if (requested && Array.isArray(requested.value.audiences)) {
     const ownAudience = env.oidc?.audience;
     for (const other of context.policy.policy.environments) {
       const audience = other.oidc?.audience;
-      if (other === env || !audience || audience === ownAudience || !requested.value.audiences.includes(audience)) continue;
-      check.report(requested.segments, `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`, ownAudience ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.` : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`);
+      if (other === env || !audience || audience === ownAudience || !requested.value.audiences.includes(audience))
+        continue;
+      check.report(
+        requested.segments,
+        `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`,
+        ownAudience
+          ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.`
+          : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`,
+      );
     }
   }
 }
 
-const ownAwsRole = (env: Environment) => (env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined);
+const ownAwsRole = (env: Environment) =>
+  env.oidc && providerOf(env.oidc) === 'aws' && 'roleArn' in env.oidc ? env.oidc.roleArn : undefined;
 
 function awsRoleFix(env: Environment, field: string): string {
   const ownRole = ownAwsRole(env);
@@ -369,24 +479,47 @@ function checkImageRole(check: StepCheck, image: unknown, segments: () => Path, 
   const ownRole = ownAwsRole(env);
   const oidcRole = isPlainObject(image) && isPlainObject(image.aws) ? image.aws['oidc-role'] : undefined;
   if (oidcRole === undefined || !check.governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
-  check.report(segments(), `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`, awsRoleFix(env, 'image.aws.oidc-role'));
+  check.report(
+    segments(),
+    `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`,
+    awsRoleFix(env, 'image.aws.oidc-role'),
+  );
 }
 
-/** The step's image, and a self-hosted runner's artifact and cache storage, which can assume a role with the step's token too. */
+/**
+ * The step's image, and a self-hosted runner's artifact and cache storage, which can assume a role with the step's
+ * token too.
+ */
 function checkImageRoles(check: StepCheck): void {
   const { context, site, env } = check;
   const ownRole = ownAwsRole(env);
   const ownImage = site.step.image;
-  checkImageRole(check, ownImage ?? context.config.image, () => (ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role']), 'its image');
+  checkImageRole(
+    check,
+    ownImage ?? context.config.image,
+    () =>
+      ownImage !== undefined ? [...site.segments, 'step', 'image', 'aws', 'oidc-role'] : ['image', 'aws', 'oidc-role'],
+    'its image',
+  );
   const storageRole = (runtime: unknown): unknown => {
     const selfHosted = isPlainObject(runtime) ? runtime['self-hosted'] : undefined;
     const storage = isPlainObject(selfHosted) ? selfHosted.storage : undefined;
     return isPlainObject(storage) && isPlainObject(storage.aws) ? storage.aws['oidc-role'] : undefined;
   };
   const ownRuntime = site.step.runtime !== undefined;
-  const runtimeRole = storageRole(ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined);
+  const runtimeRole = storageRole(
+    ownRuntime ? site.step.runtime : isPlainObject(context.config.options) ? context.config.options.runtime : undefined,
+  );
   if (runtimeRole !== undefined && check.governed.has('aws') && !(ownRole && runtimeRole === ownRole))
-    check.report(ownRuntime ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'] : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'], `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`, ownRole ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.` : awsRoleFix(env, 'runtime.self-hosted.storage.aws.oidc-role'));
+    check.report(
+      ownRuntime
+        ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role']
+        : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'],
+      `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`,
+      ownRole
+        ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.`
+        : awsRoleFix(env, 'runtime.self-hosted.storage.aws.oidc-role'),
+    );
 }
 
 /**
@@ -396,13 +529,25 @@ function checkImageRoles(check: StepCheck): void {
 function checkCaches(check: StepCheck): void {
   const { context, site, env } = check;
   if (env.oidc && Array.isArray(site.step.caches)) {
-    const definedCaches = isPlainObject(context.config.definitions) && isPlainObject(context.config.definitions.caches) ? context.config.definitions.caches : {};
+    const definedCaches =
+      isPlainObject(context.config.definitions) && isPlainObject(context.config.definitions.caches)
+        ? context.config.definitions.caches
+        : {};
     site.step.caches.forEach((name, index) => {
       if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(definedCaches, name)) return;
       const definition = definedCaches[name];
-      const cachePath = typeof definition === 'string' ? definition : isPlainObject(definition) && typeof definition.path === 'string' ? definition.path : undefined;
+      const cachePath =
+        typeof definition === 'string'
+          ? definition
+          : isPlainObject(definition) && typeof definition.path === 'string'
+            ? definition.path
+            : undefined;
       if (cachePath === undefined || !holdsCredentials(cachePath)) return;
-      check.report([...site.segments, 'step', 'caches', index], `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`, `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`);
+      check.report(
+        [...site.segments, 'step', 'caches', index],
+        `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`,
+        `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`,
+      );
     });
   }
 }
@@ -415,12 +560,21 @@ function checkServices(check: StepCheck): void {
   for (const name of Object.keys(services).length ? servicesOf(site.step, context.config) : []) {
     const service = Object.prototype.hasOwnProperty.call(services, name) ? services[name] : undefined;
     if (!isPlainObject(service)) continue;
-    checkImageRole(check, service.image, () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'], `its service "${name}" uses image`);
+    checkImageRole(
+      check,
+      service.image,
+      () => ['definitions', 'services', name, 'image', 'aws', 'oidc-role'],
+      `its service "${name}" uses image`,
+    );
     const variables = isPlainObject(service.variables) ? service.variables : {};
     for (const [variable, raw] of Object.entries(variables)) {
       const use = pipeVariableUse(variable, typeof raw === 'string' ? raw : JSON.stringify(raw));
       if (!use || !matters(use, env, check.asksForToken, check.governed) || isOwnUse(use, env)) continue;
-      check.report(['definitions', 'services', name, 'variables', variable], `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`, `Remove ${variable} from the service; service containers get no identity of their own.`);
+      check.report(
+        ['definitions', 'services', name, 'variables', variable],
+        `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`,
+        `Remove ${variable} from the service; service containers get no identity of their own.`,
+      );
     }
   }
 }
@@ -428,10 +582,15 @@ function checkServices(check: StepCheck): void {
 function checkTokenWithoutIdentity(check: StepCheck): void {
   const { site, env } = check;
   if (check.asksForToken && !env.oidc)
-    check.report([...site.segments, 'step', 'oidc'], `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`, `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`, () => {
-      site.step.oidc = false;
-      return '`oidc` set to false: the environment grants no cloud identity';
-    });
+    check.report(
+      [...site.segments, 'step', 'oidc'],
+      `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`,
+      `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`,
+      () => {
+        site.step.oidc = false;
+        return '`oidc` set to false: the environment grants no cloud identity';
+      },
+    );
 }
 
 /**
@@ -448,8 +607,12 @@ function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): 
   const other = foreign.length ? foreignMention(site, current, foreign, env, context.variables) : undefined;
   if (!other) return;
   const command = other.command;
-  const where = command ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)` : `the step definition ("${excerpt(other.text, 80)}")`;
-  const outOfScope = context.environments.includes(other.env) ? '' : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
+  const where = command
+    ? `\`${command.key}\` line ${command.lineNumber} (\`${excerpt(command.text)}\`)`
+    : `the step definition ("${excerpt(other.text, 80)}")`;
+  const outOfScope = context.environments.includes(other.env)
+    ? ''
+    : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
   const through = other.through
     ? ` through $${other.through.key}: the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"`
     : '';
@@ -465,23 +628,54 @@ function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): 
 function checkIndirect(context: ChainContext): void {
   const environments = context.policy.policy.environments;
   const withIdentity = environments.filter((env) => env.oidc);
-  if (!withIdentity.length && !context.steps.some((s) => s.isChildPipeline) && !context.definitions.some((d) => d.section === 'custom')) return;
+  if (
+    !withIdentity.length &&
+    !context.steps.some((s) => s.isChildPipeline) &&
+    !context.definitions.some((d) => d.section === 'custom')
+  )
+    return;
   const report = (segments: Path, message: string, fix: string) =>
-    context.report({ rule: 'oidc-role', severity: 'high', segments, message, fix, mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined });
-  const envsOf = (steps: readonly StepSite[]) => new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
-  const foreignTo = (reached: Set<Environment>) => withIdentity.filter((env) => [...reached].some((holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join()));
+    context.report({
+      rule: 'oidc-role',
+      severity: 'high',
+      segments,
+      message,
+      fix,
+      mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined,
+    });
+  const envsOf = (steps: readonly StepSite[]) =>
+    new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
+  const foreignTo = (reached: Set<Environment>) =>
+    withIdentity.filter((env) =>
+      [...reached].some(
+        (holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join(),
+      ),
+    );
   // Most places name no identity at all: one walk decides that before any step is looked at.
   const checkPlace = (value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string) => {
     if (!mentionedIdentity(value, withIdentity)) return;
     const reached = reachedBy();
     const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
     if (hit)
-      report(segments, `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[...reached].filter((e) => e !== hit.env).map((e) => `"${e.name}"`).join(', ')}.`, `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`);
+      report(
+        segments,
+        `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[
+          ...reached,
+        ]
+          .filter((e) => e !== hit.env)
+          .map((e) => `"${e.name}"`)
+          .join(', ')}.`,
+        `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`,
+      );
   };
   const checkVariableNames = (names: Array<[string, Path]>, where: string) => {
     for (const [name, segments] of names)
       if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
-        report(segments, `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`, `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`);
+        report(
+          segments,
+          `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`,
+          `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`,
+        );
   };
 
   for (const definition of context.definitions) {
@@ -489,13 +683,28 @@ function checkIndirect(context: ChainContext): void {
     const first = definition.items[0];
     if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
       const segments: Path = [...definition.segments, 0, 'variables'];
-      checkVariableNames(first.variables.flatMap((v, i): Array<[string, Path]> => (isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [])), `custom pipeline "${definition.key}" has a variable that`);
-      checkPlace(first.variables, segments, () => envsOf(steps()), `a variable of custom pipeline "${definition.key}" (its default or allowed values)`);
+      checkVariableNames(
+        first.variables.flatMap((v, i): Array<[string, Path]> =>
+          isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [],
+        ),
+        `custom pipeline "${definition.key}" has a variable that`,
+      );
+      checkPlace(
+        first.variables,
+        segments,
+        () => envsOf(steps()),
+        `a variable of custom pipeline "${definition.key}" (its default or allowed values)`,
+      );
     }
     definition.items.forEach((item, index) => {
       if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
       const { steps: _steps, ...stageFields } = item.stage;
-      checkPlace(stageFields, [...definition.segments, index, 'stage'], () => envsOf(steps().filter((s) => s.topLevelIndex === index)), 'a stage');
+      checkPlace(
+        stageFields,
+        [...definition.segments, index, 'stage'],
+        () => envsOf(steps().filter((s) => s.topLevelIndex === index)),
+        'a stage',
+      );
     });
   }
 
@@ -504,8 +713,16 @@ function checkIndirect(context: ChainContext): void {
     const inputs = site.step['input-variables'];
     if (!isPlainObject(inputs)) continue;
     const segments: Path = [...site.segments, 'step', 'input-variables'];
-    checkVariableNames(Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]), `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`);
-    checkPlace(inputs, segments, () => new Set([site.environment ?? context.policy.defaultEnvironment]), `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`);
+    checkVariableNames(
+      Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]),
+      `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`,
+    );
+    checkPlace(
+      inputs,
+      segments,
+      () => new Set([site.environment ?? context.policy.defaultEnvironment]),
+      `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`,
+    );
   }
 
   if (!context.steps.some((s) => !s.injected)) return;
@@ -517,8 +734,12 @@ function checkIndirect(context: ChainContext): void {
       for (const [section, content] of Object.entries(value)) {
         if (section === 'services' && isPlainObject(content)) {
           for (const [name, service] of Object.entries(content)) {
-            const users = () => envsOf(context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)));
-            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches none.
+            const users = () =>
+              envsOf(
+                context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)),
+              );
+            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches
+            // none.
             const { image: _image, ...rest } = isPlainObject(service) ? service : { image: undefined };
             checkPlace(rest, ['definitions', 'services', name], users, `service "${name}"`);
           }
@@ -532,7 +753,8 @@ function checkIndirect(context: ChainContext): void {
 
 export const oidcRole: Transform = {
   id: 'oidc-role',
-  description: "Puts the environment's cloud identity setup (AWS, GCP or Vault) before the script of every step that asks for an OIDC token and blocks any other role, service account, Vault role, token file or profile.",
+  description:
+    "Puts the environment's cloud identity setup (AWS, GCP or Vault) before the script of every step that asks for an OIDC token and blocks any other role, service account, Vault role, token file or profile.",
   apply(context) {
     if (context.policy.modeOf('oidc-role') === 'off') return;
     for (const site of context.steps) {

@@ -22,15 +22,37 @@ export const OIDC_DIRECTORY_VARIABLE = 'PIPELINE_GUARD_OIDC_DIR';
  */
 export const CLEARED = {
   aws: [
-    'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE',
-    'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_SECURITY_TOKEN',
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+    'AWS_ENDPOINT_URL',
+    'AWS_ENDPOINT_URL_STS',
   ],
   gcp: [
-    'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN', 'GOOGLE_CLOUD_KEYFILE_JSON', 'GCLOUD_KEYFILE_JSON',
-    'GOOGLE_IMPERSONATE_SERVICE_ACCOUNT', 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE', 'CLOUDSDK_AUTH_ACCESS_TOKEN_FILE',
-    'CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT', 'CLOUDSDK_CORE_ACCOUNT', 'CLOUDSDK_CONFIG', 'CLOUDSDK_ACTIVE_CONFIG_NAME',
-    'CLOUDSDK_AUTH_TOKEN_HOST', 'CLOUDSDK_API_ENDPOINT_OVERRIDES_STS', 'CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'GOOGLE_CREDENTIALS',
+    'GOOGLE_OAUTH_ACCESS_TOKEN',
+    'GOOGLE_CLOUD_KEYFILE_JSON',
+    'GCLOUD_KEYFILE_JSON',
+    'GOOGLE_IMPERSONATE_SERVICE_ACCOUNT',
+    'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE',
+    'CLOUDSDK_AUTH_ACCESS_TOKEN_FILE',
+    'CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT',
+    'CLOUDSDK_CORE_ACCOUNT',
+    'CLOUDSDK_CONFIG',
+    'CLOUDSDK_ACTIVE_CONFIG_NAME',
+    'CLOUDSDK_AUTH_TOKEN_HOST',
+    'CLOUDSDK_API_ENDPOINT_OVERRIDES_STS',
+    'CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS',
   ],
   vault: ['VAULT_TOKEN', 'VAULT_AGENT_ADDR', 'VAULT_CLIENT_CERT', 'VAULT_CLIENT_KEY', 'VAULT_NAMESPACE'],
 } as const satisfies Record<'aws' | 'gcp' | 'vault', readonly string[]>;
@@ -73,7 +95,8 @@ function vaultLines(oidc: Extract<OidcIdentity, { provider: 'vault' }>): string[
   return [
     `unset ${CLEARED.vault.join(' ')}`,
     `export VAULT_ADDR=${shellQuote(oidc.address)}`,
-    // The assignment alone, not `export VAULT_TOKEN="$(…)"`: its status is the login's, so a failed login fails the step.
+    // The assignment alone, not `export VAULT_TOKEN="$(…)"`: its status is the login's, so a failed login fails the
+    // step.
     // The token reaches vault on stdin (`jwt=-`), never on a command line other processes can read.
     `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | vault write -field=token ${shellQuote(`auth/${oidc.mount}/login`)} role=${shellQuote(oidc.role)} jwt=-)"`,
     'export VAULT_TOKEN',
@@ -87,7 +110,13 @@ export function oidcSetupLines(env: Environment): readonly string[] {
   const cached = setupCache.get(env);
   if (cached) return cached;
   const oidc = env.oidc;
-  const lines = !oidc ? [] : oidc.provider === 'gcp' ? gcpLines(oidc) : oidc.provider === 'vault' ? vaultLines(oidc) : awsLines(oidc);
+  const lines = !oidc
+    ? []
+    : oidc.provider === 'gcp'
+      ? gcpLines(oidc)
+      : oidc.provider === 'vault'
+        ? vaultLines(oidc)
+        : awsLines(oidc);
   setupCache.set(env, lines);
   return lines;
 }

@@ -4,11 +4,15 @@ import type { Environment } from '../policy/schema';
 import { dropDeployments, matchEnvironment } from './branch-gate';
 
 function repositoryName(context: ChainContext): string {
-  return context.repository ? context.repository.fullName : "this run's repository (Pipeline Guard does not know it, so it is in no scope)";
+  return context.repository
+    ? context.repository.fullName
+    : "this run's repository (Pipeline Guard does not know it, so it is in no scope)";
 }
 
 function mayUseText(context: ChainContext): string {
-  const names = context.environments.map((env) => `"${env.name}"${env === context.defaultEnvironment ? ' (its default)' : ''}`);
+  const names = context.environments.map(
+    (env) => `"${env.name}"${env === context.defaultEnvironment ? ' (its default)' : ''}`,
+  );
   return names.length ? names.join(', ') : 'none';
 }
 
@@ -77,7 +81,8 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
 
 export const repositoryScope: Transform = {
   id: 'repository-scope',
-  description: "Blocks steps that ask for an environment whose scope leaves the run's repository out, so that one team's runners and roles stay out of another team's pipelines.",
+  description:
+    "Blocks steps that ask for an environment whose scope leaves the run's repository out, so that one team's runners and roles stay out of another team's pipelines.",
   apply(context) {
     // Unscoped policies (every policy before scopes existed) skip this rule entirely.
     if (!context.policy.scoped) return;

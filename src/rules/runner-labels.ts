@@ -14,21 +14,33 @@ function sameLabels(a: unknown, b: readonly string[]): boolean {
 
 function runnersText(env: Environment): string {
   if (!env.runner) return `Steps of "${env.name}" run on Atlassian cloud runners and take no runner labels.`;
-  const extras = env.runner.extraLabels.length ? `a step may also ask for ${env.runner.extraLabels.join(', ')}` : 'a step may not ask for any other label';
+  const extras = env.runner.extraLabels.length
+    ? `a step may also ask for ${env.runner.extraLabels.join(', ')}`
+    : 'a step may not ask for any other label';
   return `Pipeline Guard gives steps of "${env.name}" the labels ${env.runner.labels.join(', ')} itself; ${extras}.`;
 }
 
-function checkLabel(context: ChainContext, site: StepSite, env: Environment, label: string, fromGlobal: boolean): boolean {
+function checkLabel(
+  context: ChainContext,
+  site: StepSite,
+  env: Environment,
+  label: string,
+  fromGlobal: boolean,
+): boolean {
   const folded = label.trim().toLowerCase();
   const own = new Set([...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]);
   if (own.has(folded)) return true;
   const outside = context.repository ? context.repository.fullName : "this run's repository";
   const owners = (context.policy.labelOwners.get(folded) ?? [])
     .filter((owner) => owner !== env)
-    .map((owner) => `"${owner.name}"${context.environments.includes(owner) ? '' : ` (whose scope leaves ${outside} out)`}`);
+    .map(
+      (owner) => `"${owner.name}"${context.environments.includes(owner) ? '' : ` (whose scope leaves ${outside} out)`}`,
+    );
   const caseNote = folded !== label ? ` (runner labels are lowercase, so "${label}" is read as "${folded}")` : '';
   const where = fromGlobal ? 'the global `options.runs-on` asks' : 'it asks';
-  const whose = owners.length ? `which belongs to environment ${owners.join(' and ')}` : 'which no environment in the workspace policy provides';
+  const whose = owners.length
+    ? `which belongs to environment ${owners.join(' and ')}`
+    : 'which no environment in the workspace policy provides';
   context.report({
     rule: 'runner-labels',
     severity: owners.length ? 'high' : 'medium',
@@ -43,7 +55,12 @@ function checkLabel(context: ChainContext, site: StepSite, env: Environment, lab
 /** Sizes only Atlassian's cloud offers: Bitbucket rejects them on a self-hosted runner step. */
 const CLOUD_ONLY_SIZES = new Set(['16x', '32x']);
 
-function checkSize(context: ChainContext, site: StepSite, env: Environment, options: Record<string, unknown> | undefined): void {
+function checkSize(
+  context: ChainContext,
+  site: StepSite,
+  env: Environment,
+  options: Record<string, unknown> | undefined,
+): void {
   const own = site.step.size;
   const size = own ?? options?.size;
   if (typeof size !== 'string' || !CLOUD_ONLY_SIZES.has(size)) return;
@@ -59,7 +76,8 @@ function checkSize(context: ChainContext, site: StepSite, env: Environment, opti
 
 export const runnerLabels: Transform = {
   id: 'runner-labels',
-  description: "Sets each step's `runs-on` to its environment's runner labels plus the extra labels it may ask for, and blocks any other label.",
+  description:
+    "Sets each step's `runs-on` to its environment's runner labels plus the extra labels it may ask for, and blocks any other label.",
   apply(context) {
     if (context.policy.modeOf('runner-labels') === 'off') return;
     const options = isPlainObject(context.config.options) ? context.config.options : undefined;
@@ -109,7 +127,7 @@ export const runnerLabels: Transform = {
     // Every step now names its runners itself, so a global default could only widen them.
     if (options && options['runs-on'] !== undefined) {
       delete options['runs-on'];
-      context.configChanges.push('options.runs-on removed: every step carries its own environment\'s labels');
+      context.configChanges.push("options.runs-on removed: every step carries its own environment's labels");
     }
   },
 };

@@ -4,7 +4,8 @@ import type { JsonObject, Transform } from '../engine/types';
 
 export const securityScan: Transform = {
   id: 'security-scan',
-  description: "Puts the policy's security scan steps first in every pipeline that runs (after a custom pipeline's `variables`).",
+  description:
+    "Puts the policy's security scan steps first in every pipeline that runs (after a custom pipeline's `variables`).",
   apply(context) {
     const scans = context.policy.scanSteps;
     const mode = context.policy.modeOf('security-scan');
@@ -29,7 +30,9 @@ export const securityScan: Transform = {
         continue;
       }
       definition.items.splice(at, 0, ...scans.map((scan) => ({ step: cloneJson(scan) })));
-      context.configChanges.push(`${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} put first in ${formatPath(definition.segments)}`);
+      context.configChanges.push(
+        `${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} put first in ${formatPath(definition.segments)}`,
+      );
     }
   },
 };

@@ -14,7 +14,21 @@ import type { SimulatedStep } from '../simulate/simulate';
 import type { ReplayBrief } from '../storage/replay-brief';
 import type { TrustCheckResult } from '../trust/check';
 
-export type ErrorCode = 'identity' | 'forbidden' | 'invalid-request' | 'invalid-policy' | 'invalid-pipeline' | 'stale' | 'tests-failed' | 'reason-required' | 'not-found' | 'damaged' | 'storage' | 'bitbucket' | 'newly-blocks' | 'source-repository';
+export type ErrorCode =
+  | 'identity'
+  | 'forbidden'
+  | 'invalid-request'
+  | 'invalid-policy'
+  | 'invalid-pipeline'
+  | 'stale'
+  | 'tests-failed'
+  | 'reason-required'
+  | 'not-found'
+  | 'damaged'
+  | 'storage'
+  | 'bitbucket'
+  | 'newly-blocks'
+  | 'source-repository';
 
 export interface PolicyTestOutcome {
   readonly id: string;
@@ -95,7 +109,10 @@ export interface PreviewView {
    * ran at (expiry is checked against it) and every grant in force then. `result.grants` names
    * the ones that actually waived a rule on this run.
    */
-  readonly grantsApplied?: { readonly now: string; readonly inForce: readonly { readonly id: string; readonly repository: string; readonly expires: string }[] };
+  readonly grantsApplied?: {
+    readonly now: string;
+    readonly inForce: readonly { readonly id: string; readonly repository: string; readonly expires: string }[];
+  };
 }
 
 export interface TrustPolicyView {

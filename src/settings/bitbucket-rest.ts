@@ -30,7 +30,10 @@ export const ProjectSchema = z.looseObject({
 });
 
 /** Runner labels come as strings (OpenAPI) or as `{name}` objects (seen in the wild): both are read. */
-const RunnerLabelSchema = z.union([z.string().min(1).max(100), z.looseObject({ name: z.string().min(1).max(100) }).transform((label) => label.name)]);
+const RunnerLabelSchema = z.union([
+  z.string().min(1).max(100),
+  z.looseObject({ name: z.string().min(1).max(100) }).transform((label) => label.name),
+]);
 
 export const RunnerSchema = z.looseObject({
   uuid: z.string().min(1).max(100),
@@ -88,14 +91,16 @@ export class BitbucketRestError extends Error {
 
 /** A path segment taken from the Forge context: never a `/`, `?` or `..`, so it cannot change the endpoint. */
 function segment(value: string): string {
-  if (!/^[A-Za-z0-9{}_.-]{1,200}$/.test(value) || value.includes('..')) throw new BitbucketRestError(`"${value}" is not a Bitbucket workspace or repository id`);
+  if (!/^[A-Za-z0-9{}_.-]{1,200}$/.test(value) || value.includes('..'))
+    throw new BitbucketRestError(`"${value}" is not a Bitbucket workspace or repository id`);
   return value;
 }
 
 export const PATHS = {
   projects: (workspace: string) => `/2.0/workspaces/${segment(workspace)}/projects?pagelen=${PAGE_LENGTH}`,
   repositories: (workspace: string) => `/2.0/repositories/${segment(workspace)}?pagelen=${PAGE_LENGTH}`,
-  runners: (workspace: string) => `/2.0/workspaces/${segment(workspace)}/pipelines-config/runners?pagelen=${PAGE_LENGTH}`,
+  runners: (workspace: string) =>
+    `/2.0/workspaces/${segment(workspace)}/pipelines-config/runners?pagelen=${PAGE_LENGTH}`,
 };
 
 const WHAT: Record<keyof typeof PATHS, { noun: string; scope: string }> = {
@@ -107,15 +112,24 @@ const WHAT: Record<keyof typeof PATHS, { noun: string; scope: string }> = {
 function statusError(what: keyof typeof PATHS, status: number): BitbucketRestError {
   const { noun, scope } = WHAT[what];
   if (status === 401 || status === 403)
-    return new BitbucketRestError(`Bitbucket refused to list ${noun} (HTTP ${status}). You may lack access to them in Bitbucket, or the app has not been granted ${scope} yet (ask an admin to approve the app's new permissions).`, status);
+    return new BitbucketRestError(
+      `Bitbucket refused to list ${noun} (HTTP ${status}). You may lack access to them in Bitbucket, or the app has not been granted ${scope} yet (ask an admin to approve the app's new permissions).`,
+      status,
+    );
   if (status === 404) return new BitbucketRestError(`Bitbucket does not know ${noun} (HTTP 404).`, status);
-  if (status === 429) return new BitbucketRestError(`Bitbucket is rate-limiting requests for ${noun} (HTTP 429). Try again in a minute.`, status);
+  if (status === 429)
+    return new BitbucketRestError(
+      `Bitbucket is rate-limiting requests for ${noun} (HTTP 429). Try again in a minute.`,
+      status,
+    );
   return new BitbucketRestError(`Bitbucket answered HTTP ${status} for ${noun}. Try again in a minute.`, status);
 }
 
 function shapeError(what: keyof typeof PATHS, error: z.ZodError): BitbucketRestError {
   const first = error.issues[0];
-  return new BitbucketRestError(`Bitbucket's answer for ${WHAT[what].noun} has an unexpected shape (${first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'unknown'}), so Pipeline Guard does not use it.`);
+  return new BitbucketRestError(
+    `Bitbucket's answer for ${WHAT[what].noun} has an unexpected shape (${first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'unknown'}), so Pipeline Guard does not use it.`,
+  );
 }
 
 /**
@@ -130,12 +144,24 @@ export function nextPath(next: string, firstPath: string): string | undefined {
     return undefined;
   }
   const expected = new URL(firstPath, `https://${BITBUCKET_API_HOST}`);
-  if (url.protocol !== 'https:' || url.host !== BITBUCKET_API_HOST || url.pathname !== expected.pathname || url.username || url.password) return undefined;
+  if (
+    url.protocol !== 'https:' ||
+    url.host !== BITBUCKET_API_HOST ||
+    url.pathname !== expected.pathname ||
+    url.username ||
+    url.password
+  )
+    return undefined;
   // URL encodes the braces of `{uuid}` ids; the first request sent them as they are, and so do these.
   return `${url.pathname}${url.search}`.replace(/%7B/gi, '{').replace(/%7D/gi, '}');
 }
 
-async function listAll<T extends z.ZodType>(get: BitbucketGet, what: 'projects' | 'repositories' | 'runners', firstPath: string, item: T): Promise<Listing<z.output<T>>> {
+async function listAll<T extends z.ZodType>(
+  get: BitbucketGet,
+  what: 'projects' | 'repositories' | 'runners',
+  firstPath: string,
+  item: T,
+): Promise<Listing<z.output<T>>> {
   const schema = pageOf(item);
   const items: z.output<T>[] = [];
   const seen = new Set<string>();
@@ -143,7 +169,8 @@ async function listAll<T extends z.ZodType>(get: BitbucketGet, what: 'projects' 
   for (let page = 0; path; page++) {
     if (page === MAX_PAGES) return { items, truncated: true };
     // A server that links a page to itself again would otherwise loop until MAX_PAGES.
-    if (seen.has(path)) throw new BitbucketRestError(`Bitbucket's pages of ${WHAT[what].noun} link back to a page already read.`);
+    if (seen.has(path))
+      throw new BitbucketRestError(`Bitbucket's pages of ${WHAT[what].noun} link back to a page already read.`);
     seen.add(path);
     const answer = await get(path);
     if (answer.status !== 200) throw statusError(what, answer.status);
@@ -152,7 +179,10 @@ async function listAll<T extends z.ZodType>(get: BitbucketGet, what: 'projects' 
     items.push(...(parsed.data.values as z.output<T>[]));
     if (parsed.data.next === undefined) break;
     path = nextPath(parsed.data.next, firstPath);
-    if (!path) throw new BitbucketRestError(`Bitbucket's answer for ${WHAT[what].noun} links its next page outside ${BITBUCKET_API_HOST}${new URL(firstPath, 'https://x').pathname}, so Pipeline Guard does not follow it.`);
+    if (!path)
+      throw new BitbucketRestError(
+        `Bitbucket's answer for ${WHAT[what].noun} links its next page outside ${BITBUCKET_API_HOST}${new URL(firstPath, 'https://x').pathname}, so Pipeline Guard does not follow it.`,
+      );
   }
   return { items, truncated: false };
 }
@@ -173,14 +203,20 @@ function toRunner(raw: z.output<typeof RunnerSchema>): BitbucketRunner {
   };
 }
 
-const byText = <T>(key: (item: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+const byText =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a).localeCompare(key(b));
 
 /** The listings the settings page shows, for the workspace of the Forge context. */
 export function createBitbucketListings(get: BitbucketGet, workspace: string) {
   return {
     async projects(): Promise<Listing<BitbucketProject>> {
       const listing = await listAll(get, 'projects', PATHS.projects(workspace), ProjectSchema);
-      return { items: listing.items.map((p) => ({ key: p.key, name: p.name })).sort(byText((p) => p.key)), truncated: listing.truncated };
+      return {
+        items: listing.items.map((p) => ({ key: p.key, name: p.name })).sort(byText((p) => p.key)),
+        truncated: listing.truncated,
+      };
     },
     async repositories(): Promise<Listing<BitbucketRepository>> {
       const listing = await listAll(get, 'repositories', PATHS.repositories(workspace), RepositoryAnswerSchema);

@@ -38,12 +38,19 @@ export interface GrantHandlerDependencies {
 /** Fields the server sets itself: a payload that sends them is refused rather than half-trusted. */
 const SERVER_FIELDS = ['grantedBy', 'grantedAt', 'repositoryUuid'] as const;
 
-const grantProblems = (problems: readonly GrantProblem[]) => problems.map((p) => ({ path: p.field || '(grant)', segments: p.field ? [p.field] : [], message: p.message }));
+const grantProblems = (problems: readonly GrantProblem[]) =>
+  problems.map((p) => ({ path: p.field || '(grant)', segments: p.field ? [p.field] : [], message: p.message }));
 
 function idOf(payload: unknown): string {
-  const id = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as { id?: unknown }).id : undefined;
+  const id =
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+      ? (payload as { id?: unknown }).id
+      : undefined;
   if (typeof id !== 'string' || !GRANT_ID_PATTERN.test(id) || Object.keys(payload as object).length !== 1)
-    return refuse({ code: 'invalid-request', message: 'The request is not valid: send exactly { id } with the id of a grant.' });
+    return refuse({
+      code: 'invalid-request',
+      message: 'The request is not valid: send exactly { id } with the id of a grant.',
+    });
   return id;
 }
 
@@ -51,11 +58,17 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
   const now = deps.now ?? (() => new Date());
   const policies = createPolicyRepository(deps.kv);
   const store = createGrantStore(deps.kv, policies);
-  const runsOf = deps.grantRuns ?? grantRunsFromLog(createDecisionQuery(deps.entities ?? createMemoryEntities(ENTITY_DEFINITIONS), deps.kv));
+  const runsOf =
+    deps.grantRuns ??
+    grantRunsFromLog(createDecisionQuery(deps.entities ?? createMemoryEntities(ENTITY_DEFINITIONS), deps.kv));
 
   const requireAdmin = async (identity: Identity) => {
     if (!(await deps.adminCheck(identity)))
-      refuse({ code: 'forbidden', message: 'Only a workspace admin can grant or revoke break-glass access. You can see the grants; ask a workspace admin to make this change.' });
+      refuse({
+        code: 'forbidden',
+        message:
+          'Only a workspace admin can grant or revoke break-glass access. You can see the grants; ask a workspace admin to make this change.',
+      });
   };
 
   /** The provider reads grants from `policy:current` only: a change that did not reach it has not happened for runs. */
@@ -71,17 +84,31 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
       });
     }
     if (!synced)
-      refuse({ code: 'storage', message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it), so runs may still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.` });
+      refuse({
+        code: 'storage',
+        message: `${what} is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (another save kept replacing it), so runs may still see the grants as they were before. Press Retry on the grant's row (Active grants) until it succeeds.`,
+      });
   };
 
   /** Ids of the unexpired grants the record runs read carries; undefined when there is no usable record. */
   const carriedIds = (current: Awaited<ReturnType<typeof policies.current>>, at: Date): Set<string> | undefined =>
-    current.state === 'ok' ? new Set(storedGrants(current.record.grants).filter((g) => at.getTime() < instantMs(g.expires)).map((g) => g.id)) : undefined;
+    current.state === 'ok'
+      ? new Set(
+          storedGrants(current.record.grants)
+            .filter((g) => at.getTime() < instantMs(g.expires))
+            .map((g) => g.id),
+        )
+      : undefined;
 
   const row = (entry: GrantEntry, at: Date, carried?: Set<string>): GrantRow => {
     const status = entry.revokedAt !== undefined ? 'revoked' : isActive(entry, at) ? 'active' : 'expired';
     const inForce = carried?.has(entry.grant.id);
-    const runsDisagree = status === 'revoked' && inForce ? 'revoked-still-in-force' : status === 'active' && carried && !inForce ? 'active-not-in-force' : undefined;
+    const runsDisagree =
+      status === 'revoked' && inForce
+        ? 'revoked-still-in-force'
+        : status === 'active' && carried && !inForce
+          ? 'active-not-in-force'
+          : undefined;
     return {
       grant: entry.grant,
       status,
@@ -97,45 +124,85 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
    * later does not get the grant.
    */
   const repositoryUuidOf = async (identity: Identity, slug: string): Promise<string> => {
-    if (!deps.bitbucket) return refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket to look the repository up, so it cannot make a grant for it.' });
+    if (!deps.bitbucket)
+      return refuse({
+        code: 'bitbucket',
+        message:
+          'This installation cannot reach Bitbucket to look the repository up, so it cannot make a grant for it.',
+      });
     let answer: { status: number; body: unknown };
     try {
       answer = await deps.bitbucket(`/2.0/repositories/${identity.workspaceId}/${slug}`);
     } catch (error) {
-      return refuse({ code: 'bitbucket', message: `Bitbucket could not be asked for repository ${slug}: ${(error as Error)?.message ?? String(error)}. Nothing was granted; try again in a minute.` });
+      return refuse({
+        code: 'bitbucket',
+        message: `Bitbucket could not be asked for repository ${slug}: ${(error as Error)?.message ?? String(error)}. Nothing was granted; try again in a minute.`,
+      });
     }
-    if (answer.status === 404) return refuse({ code: 'invalid-request', message: `The grant is not valid: repository: this workspace has no repository ${slug} (or you cannot see it). Use the slug as in the repository's URL.`, problems: [{ path: 'repository', segments: ['repository'], message: `no repository ${slug} in this workspace` }] });
+    if (answer.status === 404)
+      return refuse({
+        code: 'invalid-request',
+        message: `The grant is not valid: repository: this workspace has no repository ${slug} (or you cannot see it). Use the slug as in the repository's URL.`,
+        problems: [
+          { path: 'repository', segments: ['repository'], message: `no repository ${slug} in this workspace` },
+        ],
+      });
     const parsed = RepositoryAnswerSchema.safeParse(answer.body);
     const named = parsed.success ? identityOfAnswer(parsed.data) : undefined;
     if (answer.status !== 200 || !named || named.slug !== slug)
-      return refuse({ code: 'bitbucket', message: `Bitbucket's answer for repository ${slug} (HTTP ${answer.status}) does not name that repository and its UUID. Nothing was granted; try again in a minute.` });
+      return refuse({
+        code: 'bitbucket',
+        message: `Bitbucket's answer for repository ${slug} (HTTP ${answer.status}) does not name that repository and its UUID. Nothing was granted; try again in a minute.`,
+      });
     return named.uuid;
   };
 
   /** The saved policy's environment names; refuses when there is no usable policy to carry a grant. */
   const policyEnvironments = async (): Promise<string[]> => {
     const current = await policies.current();
-    if (current.state === 'none') return refuse({ code: 'not-found', message: 'There is no policy yet, so there is nothing to waive. Save a policy first.' });
+    if (current.state === 'none')
+      return refuse({
+        code: 'not-found',
+        message: 'There is no policy yet, so there is nothing to waive. Save a policy first.',
+      });
     const result = current.state === 'ok' ? validatePolicy(current.record.policy) : undefined;
-    if (!result?.ok) return refuse({ code: 'damaged', message: 'The stored policy is damaged and the provider is blocking every run; a grant cannot help. Save a policy to repair it first.' });
+    if (!result?.ok)
+      return refuse({
+        code: 'damaged',
+        message:
+          'The stored policy is damaged and the provider is blocking every run; a grant cannot help. Save a policy to repair it first.',
+      });
     return result.policy.environments.map((env) => env.name);
   };
 
   return {
     listGrants: handler<GrantsView>(async (identity, payload) => {
-      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: listGrants takes no parameters.' });
+      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0)
+        refuse({ code: 'invalid-request', message: 'The request is not valid: listGrants takes no parameters.' });
       const at = now();
-      const [entries, canEdit, current, readable] = await Promise.all([store.list(), deps.adminCheck(identity), policies.current(), deps.access.readableRepositories(identity)]);
-      const notice = current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
+      const [entries, canEdit, current, readable] = await Promise.all([
+        store.list(),
+        deps.adminCheck(identity),
+        policies.current(),
+        deps.access.readableRepositories(identity),
+      ]);
+      const notice =
+        current.state === 'ok' ? undefined : 'No usable policy is saved, so no grant can apply until one is.';
       const carried = carriedIds(current, at);
       const shown = entries.filter((entry) => readable.includesGrant(entry.grant));
-      return { canEdit, now: at.toISOString(), grants: shown.map((entry) => row(entry, at, carried)), ...(notice ? { notice } : {}) };
+      return {
+        canEdit,
+        now: at.toISOString(),
+        grants: shown.map((entry) => row(entry, at, carried)),
+        ...(notice ? { notice } : {}),
+      };
     }),
 
     /** Copies the grants in force into the record runs read again: the retry after a failed publish. */
     syncGrants: handler<{ synced: true }>(async (identity, payload) => {
       await requireAdmin(identity);
-      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0) refuse({ code: 'invalid-request', message: 'The request is not valid: syncGrants takes no parameters.' });
+      if (typeof payload === 'object' && payload !== null && Object.keys(payload).length > 0)
+        refuse({ code: 'invalid-request', message: 'The request is not valid: syncGrants takes no parameters.' });
       await policyEnvironments();
       await publish(now(), 'Every grant');
       return { synced: true as const };
@@ -143,17 +210,38 @@ export function createGrantHandlers(deps: GrantHandlerDependencies) {
 
     createGrant: handler<GrantCreatedView>(async (identity, payload) => {
       await requireAdmin(identity);
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse({ code: 'invalid-request', message: 'The request is not valid: send the grant as an object.' });
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return refuse({ code: 'invalid-request', message: 'The request is not valid: send the grant as an object.' });
       const sent = SERVER_FIELDS.filter((field) => field in payload);
-      if (sent.length) refuse({ code: 'invalid-request', message: `The request is not valid: ${sent.join(' and ')} ${sent.length === 1 ? 'is' : 'are'} set by Pipeline Guard from your session and the clock, not by the page.` });
+      if (sent.length)
+        refuse({
+          code: 'invalid-request',
+          message: `The request is not valid: ${sent.join(' and ')} ${sent.length === 1 ? 'is' : 'are'} set by Pipeline Guard from your session and the clock, not by the page.`,
+        });
       const at = now();
       const result = validateGrant({ ...payload, grantedBy: identity.accountId, grantedAt: at.toISOString() }, at);
-      if (!result.ok) return refuse({ code: 'invalid-request', message: `The grant is not valid: ${result.problems.map((p) => `${p.field || '(grant)'}: ${p.message}`).join('; ')}`, problems: grantProblems(result.problems) });
+      if (!result.ok)
+        return refuse({
+          code: 'invalid-request',
+          message: `The grant is not valid: ${result.problems.map((p) => `${p.field || '(grant)'}: ${p.message}`).join('; ')}`,
+          problems: grantProblems(result.problems),
+        });
       const known = await policyEnvironments();
       const unknown = result.grant.environments.filter((env) => !known.includes(env));
-      if (unknown.length) refuse({ code: 'invalid-request', message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).` });
-      const grant: Grant = { ...result.grant, repositoryUuid: await repositoryUuidOf(identity, result.grant.repository) };
-      if (!(await store.create(grant))) refuse({ code: 'invalid-request', message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).` });
+      if (unknown.length)
+        refuse({
+          code: 'invalid-request',
+          message: `The grant is not valid: environments: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the saved policy (it has ${known.join(', ')}).`,
+        });
+      const grant: Grant = {
+        ...result.grant,
+        repositoryUuid: await repositoryUuidOf(identity, result.grant.repository),
+      };
+      if (!(await store.create(grant)))
+        refuse({
+          code: 'invalid-request',
+          message: `The grant is not valid: id: a grant named ${grant.id} already exists; an id names one grant for good, so pick another (e.g. ${grant.id}-2).`,
+        });
       await publish(at, `Grant ${grant.id}`);
       return { grant };
     }),

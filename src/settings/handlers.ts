@@ -31,9 +31,7 @@ import { createPolicyRepository } from '../storage/policy-repo';
 import { createPolicyTestStore } from '../storage/policy-tests';
 
 export interface HandlerDependencies
-  extends ScopeDependencies,
-    ReplayDependencies,
-    Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay' | 'log'> {
+  extends ScopeDependencies, ReplayDependencies, Pick<SourceHandlerDependencies, 'bitbucketAsApp' | 'replay' | 'log'> {
   readonly kv: KeyValueStore;
   readonly adminCheck: AdminCheck;
   /** Forge custom entities: the decision log and deployments. Tests may leave it out for an in-memory store. */
@@ -102,7 +100,17 @@ export function createHandlers(deps: HandlerDependencies) {
     ...createSourceHandlers(deps),
     ...createTrustCheckHandlers(kit),
     ...createGrantHandlers({ ...deps, adminCheck, access, grantRuns: grantRunsFromLog(decisionQuery) }),
-    ...createPolicyHandlers({ kv: deps.kv, repo, tests, grants, reader, adminCheck, requireAdmin, now, replayCheck: replay.replayCheck }),
+    ...createPolicyHandlers({
+      kv: deps.kv,
+      repo,
+      tests,
+      grants,
+      reader,
+      adminCheck,
+      requireAdmin,
+      now,
+      replayCheck: replay.replayCheck,
+    }),
     ...createPolicyTestHandlers({ kv: deps.kv, tests, reader, requireAdmin, now, newId }),
     ...createPreviewHandlers({ reader, grants, access, now }),
     ...createDecisionHandlers({ kv: deps.kv, entities, decisionQuery, repo, access, now }),

@@ -68,7 +68,11 @@ export interface PolicyStores {
   readonly requireAdmin: (identity: Identity) => Promise<void>;
   readonly now: () => Date;
   /** The save's replay of the samples: refuses a draft that newly blocks runs unless confirmed. */
-  readonly replayCheck?: (draft: Policy, baselineRevision: number, confirmed: boolean) => Promise<ReplayBrief | undefined>;
+  readonly replayCheck?: (
+    draft: Policy,
+    baselineRevision: number,
+    confirmed: boolean,
+  ) => Promise<ReplayBrief | undefined>;
 }
 
 interface CommitOptions {

@@ -363,8 +363,7 @@ export function parsePushEvent(event: unknown): PushFacts | undefined {
   return { repositoryUuid: repository.uuid, branch, ...(after && !push.closed ? { after } : {}) };
 }
 
-const sameUuid = (a: string, b: string) =>
-  bareUuid(a) === bareUuid(b);
+const sameUuid = (a: string, b: string) => bareUuid(a) === bareUuid(b);
 
 interface SyncContext {
   readonly deps: PolicySyncDependencies;

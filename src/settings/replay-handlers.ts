@@ -9,7 +9,16 @@ import type { Policy } from '../policy/schema';
 import type { KeyValueStore } from '../storage/kv';
 import type { PolicyRepository } from '../storage/policy-repo';
 import type { ReplayBrief } from '../storage/replay-brief';
-import { DEFAULT_REPLAY_DAYS, deleteSamples, loadSamples, MAX_REPLAY_DAYS, SamplePointerSchema, sampleLine, setSampling, type StoredSample } from '../storage/sample-store';
+import {
+  DEFAULT_REPLAY_DAYS,
+  deleteSamples,
+  loadSamples,
+  MAX_REPLAY_DAYS,
+  SamplePointerSchema,
+  sampleLine,
+  setSampling,
+  type StoredSample,
+} from '../storage/sample-store';
 import { SAMPLE_RUN_PREFIX, type SamplePointer } from '../storage/sample-writer';
 import type { ReplayView, SamplesExportView, SamplesView } from './replay-api';
 import { briefOf, createReplayJobs, type ReplayQueue } from './replay-jobs';
@@ -33,11 +42,16 @@ const EXPORTED_SAMPLES_PER_CALL = 20;
 const DELETE_BUDGET_MS = 15_000;
 
 /** Runs events one after another in this process: the console's and the tests' stand-in for Forge's queue. */
-export function createInProcessQueue(handle: () => (body: unknown) => Promise<void>): ReplayQueue & { idle(): Promise<void> } {
+export function createInProcessQueue(
+  handle: () => (body: unknown) => Promise<void>,
+): ReplayQueue & { idle(): Promise<void> } {
   let tail: Promise<void> = Promise.resolve();
   return {
     async push(events) {
-      for (const event of events) tail = tail.then(() => new Promise<void>((resolve) => setImmediate(() => handle()(event).then(resolve, resolve))));
+      for (const event of events)
+        tail = tail.then(
+          () => new Promise<void>((resolve) => setImmediate(() => handle()(event).then(resolve, resolve))),
+        );
     },
     idle: async () => {
       let seen: Promise<void> | undefined;
@@ -46,15 +60,28 @@ export function createInProcessQueue(handle: () => (body: unknown) => Promise<vo
   };
 }
 
-export function createReplayHandlers(deps: ReplayDependencies, kit: HandlerKit & { repo: PolicyRepository; savedPolicy(): Promise<{ policy: Policy | undefined; revision: number }> }) {
+export function createReplayHandlers(
+  deps: ReplayDependencies,
+  kit: HandlerKit & {
+    repo: PolicyRepository;
+    savedPolicy(): Promise<{ policy: Policy | undefined; revision: number }>;
+  },
+) {
   const now = deps.now ?? (() => new Date());
   const queue = deps.replayQueue ?? createInProcessQueue(() => jobs.handle);
   const jobs = createReplayJobs({ kv: deps.kv, queue, now, newId: deps.newId });
 
   const Payloads = {
     start: z
-      .strictObject({ days: z.number().int().min(1).max(MAX_REPLAY_DAYS).optional(), policy: z.unknown().optional(), policyText: z.string().max(MAX_POLICY_TEXT).optional() })
-      .refine((v) => (v.policy === undefined) !== (v.policyText === undefined), 'send the draft as `policy` or `policyText`'),
+      .strictObject({
+        days: z.number().int().min(1).max(MAX_REPLAY_DAYS).optional(),
+        policy: z.unknown().optional(),
+        policyText: z.string().max(MAX_POLICY_TEXT).optional(),
+      })
+      .refine(
+        (v) => (v.policy === undefined) !== (v.policyText === undefined),
+        'send the draft as `policy` or `policyText`',
+      ),
     none: z.strictObject({}),
     cancel: z.strictObject({ jobId: z.string().regex(/^[a-z0-9]{6,40}$/) }),
     sampling: z.strictObject({ enabled: z.boolean() }),
@@ -72,7 +99,13 @@ export function createReplayHandlers(deps: ReplayDependencies, kit: HandlerKit &
       const input = kit.parsePayload(Payloads.start, payload);
       const { policy: draft } = await kit.policyFor(input);
       const saved = await kit.savedPolicy();
-      const job = await jobs.start({ draft: draft!, current: saved.policy, baselineRevision: saved.revision, days: input.days ?? DEFAULT_REPLAY_DAYS, startedBy: accountId });
+      const job = await jobs.start({
+        draft: draft!,
+        current: saved.policy,
+        baselineRevision: saved.revision,
+        days: input.days ?? DEFAULT_REPLAY_DAYS,
+        startedBy: accountId,
+      });
       return jobs.latest().then((latest) => (latest.job?.id === job.id ? latest : { job }));
     }),
 
@@ -91,7 +124,9 @@ export function createReplayHandlers(deps: ReplayDependencies, kit: HandlerKit &
     samples: admin<SamplesView>(async (payload) => {
       kit.parsePayload(Payloads.none, payload);
       const current = await kit.repo.current();
-      const sampling = current.state !== 'ok' || [undefined, true].includes((current.record as { sampling?: unknown }).sampling as boolean | undefined);
+      const sampling =
+        current.state !== 'ok' ||
+        [undefined, true].includes((current.record as { sampling?: unknown }).sampling as boolean | undefined);
       let stored = 0;
       let cursor: string | undefined;
       do {
@@ -105,7 +140,12 @@ export function createReplayHandlers(deps: ReplayDependencies, kit: HandlerKit &
     setSampling: admin<{ sampling: boolean }>(async (payload) => {
       const { enabled } = kit.parsePayload(Payloads.sampling, payload);
       const result = await setSampling(deps.kv, kit.repo, enabled);
-      if (!result.ok) return kit.refuse({ code: 'not-found', message: 'Sampling is switched in the saved policy record, and no policy is saved yet. Save a policy first; until then the provider keeps samples so that the first policy can be replayed.' });
+      if (!result.ok)
+        return kit.refuse({
+          code: 'not-found',
+          message:
+            'Sampling is switched in the saved policy record, and no policy is saved yet. Save a policy first; until then the provider keeps samples so that the first policy can be replayed.',
+        });
       return { sampling: enabled };
     }),
 
@@ -135,12 +175,18 @@ export function createReplayHandlers(deps: ReplayDependencies, kit: HandlerKit &
    * The save's check: when the draft was replayed against the enforced revision and newly blocks
    * runs, the save needs the admin's confirmation. Returns the brief to record with the revision.
    */
-  const replayCheck = async (draft: Policy, baselineRevision: number, confirmed: boolean): Promise<ReplayBrief | undefined> => {
+  const replayCheck = async (
+    draft: Policy,
+    baselineRevision: number,
+    confirmed: boolean,
+  ): Promise<ReplayBrief | undefined> => {
     const result = await jobs.resultFor(draft, baselineRevision);
     if (!result) return undefined;
     const brief = briefOf(result, confirmed);
     if (brief.newlyBlocked > 0 && !confirmed) {
-      const where = brief.repositories.length ? ` in ${brief.repositories.join(', ')}${result.summary.byRepository.filter((r) => r.newlyBlocked > 0).length > brief.repositories.length ? ' and more' : ''}` : '';
+      const where = brief.repositories.length
+        ? ` in ${brief.repositories.join(', ')}${result.summary.byRepository.filter((r) => r.newlyBlocked > 0).length > brief.repositories.length ? ' and more' : ''}`
+        : '';
       kit.refuse({
         code: 'newly-blocks',
         message: `Not saved: replayed against the run samples of the last ${brief.days} days, this draft newly blocks ${brief.newlyBlocked} ${brief.newlyBlocked === 1 ? 'run' : 'runs'}${where}. Confirm that these runs should be blocked, and save again.`,

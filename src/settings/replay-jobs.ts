@@ -21,10 +21,24 @@ import * as z from 'zod';
 import { digestOf } from '../engine/digest';
 import { validatePolicy } from '../policy/load';
 import type { Policy } from '../policy/schema';
-import { createReplayer, EMPTY_SUMMARY, fitSummary, mergeReplaySummaries, type ReplaySummary } from '../simulate/replay';
+import {
+  createReplayer,
+  EMPTY_SUMMARY,
+  fitSummary,
+  mergeReplaySummaries,
+  type ReplaySummary,
+} from '../simulate/replay';
 import { listAll, type KeyValueStore } from '../storage/kv';
 import type { ReplayBrief } from '../storage/replay-brief';
-import { addGaps, loadSamples, listSamplePointers, NO_GAPS, SamplePointerSchema, type SampleGaps, type StoredSample } from '../storage/sample-store';
+import {
+  addGaps,
+  loadSamples,
+  listSamplePointers,
+  NO_GAPS,
+  SamplePointerSchema,
+  type SampleGaps,
+  type StoredSample,
+} from '../storage/sample-store';
 import type { SamplePointer } from '../storage/sample-writer';
 
 export const REPLAY_QUEUE_KEY = 'pipeline-guard-replay';
@@ -46,7 +60,9 @@ const MAX_SUMMARY_BYTES = 200 * 1024;
 const JOB_TTL_SECONDS = 7 * 86_400;
 const RESULT_TTL_SECONDS = 30 * 86_400;
 
-export type ReplayEvent = { readonly jobId: string; readonly step: 'plan' } | { readonly jobId: string; readonly step: 'batch'; readonly index: number };
+export type ReplayEvent =
+  | { readonly jobId: string; readonly step: 'plan' }
+  | { readonly jobId: string; readonly step: 'batch'; readonly index: number };
 
 export interface ReplayQueue {
   push(events: readonly ReplayEvent[]): Promise<void>;
@@ -54,7 +70,11 @@ export interface ReplayQueue {
 
 export const ReplayEventSchema = z.discriminatedUnion('step', [
   z.strictObject({ jobId: z.string().regex(/^[a-z0-9]{6,40}$/), step: z.literal('plan') }),
-  z.strictObject({ jobId: z.string().regex(/^[a-z0-9]{6,40}$/), step: z.literal('batch'), index: z.number().int().min(0).max(MAX_BATCHES) }),
+  z.strictObject({
+    jobId: z.string().regex(/^[a-z0-9]{6,40}$/),
+    step: z.literal('batch'),
+    index: z.number().int().min(0).max(MAX_BATCHES),
+  }),
 ]);
 
 export type ReplayStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -155,7 +175,10 @@ export function briefOf(result: ReplayResult, confirmed: boolean): ReplayBrief {
     newlyAllowed: totals.newlyAllowed,
     changedSteps: stepChanges,
     newWarnings: totals.newWarnings,
-    repositories: result.summary.byRepository.filter((r) => r.newlyBlocked > 0).slice(0, 10).map((r) => r.repository.slice(0, 200)),
+    repositories: result.summary.byRepository
+      .filter((r) => r.newlyBlocked > 0)
+      .slice(0, 10)
+      .map((r) => r.repository.slice(0, 200)),
     ...(totals.newlyBlocked > 0 ? { confirmed } : {}),
   };
 }
@@ -166,7 +189,8 @@ export function createReplayJobs(deps: ReplayJobDependencies) {
   const newId = deps.newId ?? (() => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`);
   const log = deps.log ?? ((message: string) => console.log(message));
 
-  const readJob = async (id: string): Promise<ReplayJob | undefined> => (await kv.get(jobKey(id))) as ReplayJob | undefined;
+  const readJob = async (id: string): Promise<ReplayJob | undefined> =>
+    (await kv.get(jobKey(id))) as ReplayJob | undefined;
   const writeJob = (job: ReplayJob) => kv.set(jobKey(job.id), job, { ttlSeconds: JOB_TTL_SECONDS });
   const readResult = async (key: string) => (await kv.get(resultKey(key))) as ReplayResult | undefined;
 
@@ -177,9 +201,22 @@ export function createReplayJobs(deps: ReplayJobDependencies) {
 
   const finish = async (job: ReplayJob, result: ReplayResult, reused: boolean) => {
     if (!reused) await kv.set(resultKey(result.key), result, { ttlSeconds: RESULT_TTL_SECONDS });
-    await kv.set(verdictKey(result.draftDigest), { baselineRevision: result.baselineRevision, resultKey: result.key }, { ttlSeconds: RESULT_TTL_SECONDS });
+    await kv.set(
+      verdictKey(result.draftDigest),
+      { baselineRevision: result.baselineRevision, resultKey: result.key },
+      { ttlSeconds: RESULT_TTL_SECONDS },
+    );
     const { partial: _partial, ...rest } = job;
-    await writeJob({ ...rest, status: 'done', finishedAt: now().toISOString(), resultKey: result.key, reused, total: result.summary.totals.runs + result.summary.unusable, done: result.summary.totals.runs + result.summary.unusable, gaps: result.gaps });
+    await writeJob({
+      ...rest,
+      status: 'done',
+      finishedAt: now().toISOString(),
+      resultKey: result.key,
+      reused,
+      total: result.summary.totals.runs + result.summary.unusable,
+      done: result.summary.totals.runs + result.summary.unusable,
+      gaps: result.gaps,
+    });
     await dropChunks(job.id);
   };
 
@@ -198,30 +235,63 @@ export function createReplayJobs(deps: ReplayJobDependencies) {
     const earlier = await readResult(key);
     if (earlier) return finish(job, { ...earlier, baselineRevision: job.baselineRevision }, true);
     const chunks = chunksOf(samples);
-    if (chunks.length > MAX_BATCHES) return fail(job, `${samples.length} samples need more than ${MAX_BATCHES} batches; replay fewer days`);
-    for (const [index, chunk] of chunks.entries()) await kv.set(chunkKey(job.id, index), chunk, { ttlSeconds: JOB_TTL_SECONDS });
-    const planned: ReplayJob = { ...job, status: 'running', total: samples.length, batches: chunks.length, done: 0, partial: EMPTY_SUMMARY, gaps: listed.gaps, resultKey: key };
+    if (chunks.length > MAX_BATCHES)
+      return fail(job, `${samples.length} samples need more than ${MAX_BATCHES} batches; replay fewer days`);
+    for (const [index, chunk] of chunks.entries())
+      await kv.set(chunkKey(job.id, index), chunk, { ttlSeconds: JOB_TTL_SECONDS });
+    const planned: ReplayJob = {
+      ...job,
+      status: 'running',
+      total: samples.length,
+      batches: chunks.length,
+      done: 0,
+      partial: EMPTY_SUMMARY,
+      gaps: listed.gaps,
+      resultKey: key,
+    };
     await writeJob(planned);
     if (chunks.length === 0) return finishBatches(planned);
     await deps.queue.push([{ jobId: job.id, step: 'batch', index: 0 }]);
   };
 
   const finishBatches = async (job: ReplayJob) => {
-    const result: ReplayResult = { key: job.resultKey!, days: job.days, draftDigest: job.draftDigest, baselineRevision: job.baselineRevision, finishedAt: now().toISOString(), gaps: job.gaps ?? NO_GAPS, summary: job.partial ?? EMPTY_SUMMARY };
+    const result: ReplayResult = {
+      key: job.resultKey!,
+      days: job.days,
+      draftDigest: job.draftDigest,
+      baselineRevision: job.baselineRevision,
+      finishedAt: now().toISOString(),
+      gaps: job.gaps ?? NO_GAPS,
+      summary: job.partial ?? EMPTY_SUMMARY,
+    };
     await finish(job, result, false);
   };
 
   const batch = async (job: ReplayJob, index: number) => {
-    const chunk = z.array(z.strictObject({ key: z.string(), pointer: SamplePointerSchema })).safeParse(await kv.get(chunkKey(job.id, index)));
+    const chunk = z
+      .array(z.strictObject({ key: z.string(), pointer: SamplePointerSchema }))
+      .safeParse(await kv.get(chunkKey(job.id, index)));
     if (!chunk.success) return fail(job, `batch ${index + 1} of the replay is missing or damaged`);
     const input = (await kv.get(inputKey(job.id))) as JobInput;
-    const replayer = createReplayer({ current: policyOf(input.current), draft: policyOf(input.draft)!, currentRevision: job.baselineRevision || undefined });
-    const loaded = await loadSamples(kv, chunk.data.map((s) => ({ key: s.key, pointer: s.pointer as SamplePointer })));
+    const replayer = createReplayer({
+      current: policyOf(input.current),
+      draft: policyOf(input.draft)!,
+      currentRevision: job.baselineRevision || undefined,
+    });
+    const loaded = await loadSamples(
+      kv,
+      chunk.data.map((s) => ({ key: s.key, pointer: s.pointer as SamplePointer })),
+    );
     const summary = replayer.replay(loaded.samples);
     // Cancelled while this batch ran: drop its work rather than write over the cancellation.
     const latest = await readJob(job.id);
     if (latest?.status !== 'running') return;
-    const next: ReplayJob = { ...job, done: job.done + chunk.data.length, partial: fitSummary(mergeReplaySummaries(job.partial ?? EMPTY_SUMMARY, summary), MAX_SUMMARY_BYTES), gaps: addGaps(job.gaps ?? NO_GAPS, loaded.gaps) };
+    const next: ReplayJob = {
+      ...job,
+      done: job.done + chunk.data.length,
+      partial: fitSummary(mergeReplaySummaries(job.partial ?? EMPTY_SUMMARY, summary), MAX_SUMMARY_BYTES),
+      gaps: addGaps(job.gaps ?? NO_GAPS, loaded.gaps),
+    };
     await writeJob(next);
     await kv.delete(chunkKey(job.id, index));
     if (index + 1 < (job.batches ?? 0)) await deps.queue.push([{ jobId: job.id, step: 'batch', index: index + 1 }]);
@@ -232,8 +302,21 @@ export function createReplayJobs(deps: ReplayJobDependencies) {
     /** Records the job and queues its first event; the caller has checked the admin and the draft. */
     async start(input: StartInput): Promise<ReplayJob> {
       const id = newId();
-      const job: ReplayJob = { id, status: 'queued', startedAt: now().toISOString(), startedBy: input.startedBy, days: input.days, draftDigest: policyDigest(input.draft), baselineRevision: input.baselineRevision, done: 0 };
-      await kv.set(inputKey(id), { draft: input.draft, current: input.current ?? null }, { ttlSeconds: JOB_TTL_SECONDS });
+      const job: ReplayJob = {
+        id,
+        status: 'queued',
+        startedAt: now().toISOString(),
+        startedBy: input.startedBy,
+        days: input.days,
+        draftDigest: policyDigest(input.draft),
+        baselineRevision: input.baselineRevision,
+        done: 0,
+      };
+      await kv.set(
+        inputKey(id),
+        { draft: input.draft, current: input.current ?? null },
+        { ttlSeconds: JOB_TTL_SECONDS },
+      );
       await writeJob(job);
       await kv.set(LATEST_KEY, id);
       try {
@@ -281,8 +364,10 @@ export function createReplayJobs(deps: ReplayJobDependencies) {
 
     /** The latest replay of this draft against this enforced revision, for the save's check. */
     async resultFor(draft: Policy, baselineRevision: number): Promise<ReplayResult | undefined> {
-      const verdict = (await kv.get(verdictKey(policyDigest(draft)))) as { baselineRevision?: unknown; resultKey?: unknown } | undefined;
-      if (!verdict || verdict.baselineRevision !== baselineRevision || typeof verdict.resultKey !== 'string') return undefined;
+      const verdict = (await kv.get(verdictKey(policyDigest(draft)))) as
+        { baselineRevision?: unknown; resultKey?: unknown } | undefined;
+      if (!verdict || verdict.baselineRevision !== baselineRevision || typeof verdict.resultKey !== 'string')
+        return undefined;
       return readResult(verdict.resultKey);
     },
   };

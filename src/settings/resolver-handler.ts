@@ -22,12 +22,21 @@ export const refuse = (error: ApiError): never => {
 export function handler<T>(body: (identity: Identity, payload: unknown) => Promise<T>): Handler<T> {
   return async (context, payload) => {
     const identity = identityFromContext(context);
-    if (!identity) return { ok: false, error: { code: 'identity', message: 'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.' } };
+    if (!identity)
+      return {
+        ok: false,
+        error: {
+          code: 'identity',
+          message:
+            'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.',
+        },
+      };
     try {
       return { ok: true, ...(await body(identity, payload)) } as ApiResult<T>;
     } catch (error) {
       if (error instanceof Refusal) return { ok: false, error: error.error };
-      if (error instanceof StorageLimitError) return { ok: false, error: { code: 'storage', message: `Forge storage refused the write: ${error.message}.` } };
+      if (error instanceof StorageLimitError)
+        return { ok: false, error: { code: 'storage', message: `Forge storage refused the write: ${error.message}.` } };
       throw error;
     }
   };

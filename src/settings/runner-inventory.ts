@@ -37,7 +37,8 @@ export interface RunnerInventory {
 
 type InventoryInput = Pick<Environment, 'name' | 'runner'>;
 
-const carriesAll = (runner: BitbucketRunner, labels: readonly string[]) => labels.length > 0 && labels.every((label) => runner.labels.includes(label));
+const carriesAll = (runner: BitbucketRunner, labels: readonly string[]) =>
+  labels.length > 0 && labels.every((label) => runner.labels.includes(label));
 const canTakeSteps = (runner: BitbucketRunner) => runner.status === 'ONLINE' && !runner.cordoned;
 const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(names.length === 2 ? ' and ' : ', ');
 
@@ -45,18 +46,35 @@ function unavailableReason(runner: BitbucketRunner): string {
   return runner.cordoned ? `${runner.name} (cordoned)` : `${runner.name} (${runner.status.toLowerCase()})`;
 }
 
-export function buildRunnerInventory(environments: readonly InventoryInput[], runners: readonly BitbucketRunner[]): RunnerInventory {
-  const withLabels = environments.map((env) => ({ name: env.name, labels: [...(env.runner?.labels ?? [])].map((l) => l.toLowerCase()) }));
+export function buildRunnerInventory(
+  environments: readonly InventoryInput[],
+  runners: readonly BitbucketRunner[],
+): RunnerInventory {
+  const withLabels = environments.map((env) => ({
+    name: env.name,
+    labels: [...(env.runner?.labels ?? [])].map((l) => l.toLowerCase()),
+  }));
   const inventoryEnvironments = withLabels.map(({ name, labels }): InventoryEnvironment => {
     const matching = runners.filter((runner) => carriesAll(runner, labels));
-    return { name, labels, servedBy: matching.filter(canTakeSteps).map((r) => r.name), matchingUnavailable: matching.filter((r) => !canTakeSteps(r)).map(unavailableReason) };
+    return {
+      name,
+      labels,
+      servedBy: matching.filter(canTakeSteps).map((r) => r.name),
+      matchingUnavailable: matching.filter((r) => !canTakeSteps(r)).map(unavailableReason),
+    };
   });
-  const inventoryRunners = runners.map((runner): InventoryRunner => ({ ...runner, serves: withLabels.filter((env) => carriesAll(runner, env.labels)).map((env) => env.name) }));
+  const inventoryRunners = runners.map((runner): InventoryRunner => ({
+    ...runner,
+    serves: withLabels.filter((env) => carriesAll(runner, env.labels)).map((env) => env.name),
+  }));
 
   const warnings: InventoryWarning[] = [];
   for (const env of inventoryEnvironments) {
     if (env.labels.length === 0 || env.servedBy.length > 0) continue;
-    const why = env.matchingUnavailable.length > 0 ? `the runners carrying them cannot take steps now: ${env.matchingUnavailable.join(', ')}` : 'no runner in the workspace carries all of them';
+    const why =
+      env.matchingUnavailable.length > 0
+        ? `the runners carrying them cannot take steps now: ${env.matchingUnavailable.join(', ')}`
+        : 'no runner in the workspace carries all of them';
     warnings.push({
       kind: 'unserved-environment',
       environment: env.name,

@@ -28,8 +28,12 @@ export function createSampleReplay(kv: KeyValueStore, now: () => Date = () => ne
     const newest = [...samples].sort((a, b) => b.at - a.at).slice(0, MAX_SAMPLES);
     const summary = replayDraft({ samples: newest, current, draft });
     const { runs, newlyBlocked, newlyAllowed } = summary.totals;
-    const repositories = summary.byRepository.filter((entry) => entry.newlyBlocked > 0).map((entry) => entry.repository);
-    const where = repositories.length ? ` in ${repositories.slice(0, 5).join(', ')}${repositories.length > 5 ? ' and others' : ''}` : '';
+    const repositories = summary.byRepository
+      .filter((entry) => entry.newlyBlocked > 0)
+      .map((entry) => entry.repository);
+    const where = repositories.length
+      ? ` in ${repositories.slice(0, 5).join(', ')}${repositories.length > 5 ? ' and others' : ''}`
+      : '';
     const leftOut = samples.length > newest.length ? ` (the newest ${newest.length} of ${samples.length} samples)` : '';
     return {
       newlyBlocked,

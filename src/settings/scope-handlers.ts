@@ -44,11 +44,19 @@ export const RepositoryPayloadSchema = RepositoryIdentitySchema;
 export function createScopeHandlers(deps: ScopeDependencies, kit: HandlerKit) {
   /** Listings take nothing: a workspace in the payload is refused rather than ignored. */
   const none = z.strictObject({});
-  const inventoryPayload = z.strictObject(kit.draftFields).refine((v: { policy?: unknown; policyText?: unknown }) => v.policy === undefined || v.policyText === undefined, 'send `policy` or `policyText`, not both');
-  const refreshPayload = z.strictObject({ repositoryUuid: z.string().regex(REPOSITORY_UUID, 'not a repository UUID ({…})') });
+  const inventoryPayload = z
+    .strictObject(kit.draftFields)
+    .refine(
+      (v: { policy?: unknown; policyText?: unknown }) => v.policy === undefined || v.policyText === undefined,
+      'send `policy` or `policyText`, not both',
+    );
+  const refreshPayload = z.strictObject({
+    repositoryUuid: z.string().regex(REPOSITORY_UUID, 'not a repository UUID ({…})'),
+  });
 
   const listings = (identity: Identity) => {
-    if (!deps.bitbucket) return kit.refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket for listings.' });
+    if (!deps.bitbucket)
+      return kit.refuse({ code: 'bitbucket', message: 'This installation cannot reach Bitbucket for listings.' });
     return createBitbucketListings(deps.bitbucket, identity.workspaceId);
   };
 
@@ -79,17 +87,25 @@ export function createScopeHandlers(deps: ScopeDependencies, kit: HandlerKit) {
       const input = kit.parsePayload(inventoryPayload, payload) as { policy?: unknown; policyText?: string };
       const { policy, source } = await kit.policyFor(input);
       const listing = await fromBitbucket(() => listings(identity).runners());
-      return { inventory: buildRunnerInventory(policy?.environments ?? [], listing.items), truncated: listing.truncated, policySource: source };
+      return {
+        inventory: buildRunnerInventory(policy?.environments ?? [], listing.items),
+        truncated: listing.truncated,
+        policySource: source,
+      };
     }),
 
     refreshRepository: kit.handler<RefreshedRepositoryView>(async (identity, payload) => {
       await kit.requireAdmin(identity);
       const { repositoryUuid } = kit.parsePayload(refreshPayload, payload);
-      if (!deps.refreshRepository) return kit.refuse({ code: 'bitbucket', message: 'This installation has no repository cache to refresh.' });
+      if (!deps.refreshRepository)
+        return kit.refuse({ code: 'bitbucket', message: 'This installation has no repository cache to refresh.' });
       try {
         return { repository: await deps.refreshRepository(identity.workspaceId, repositoryUuid) };
       } catch (error) {
-        return kit.refuse({ code: 'bitbucket', message: `The repository ${repositoryUuid} could not be read again from Bitbucket: ${(error as Error).message}. The cached entry is unchanged; try again in a minute.` });
+        return kit.refuse({
+          code: 'bitbucket',
+          message: `The repository ${repositoryUuid} could not be read again from Bitbucket: ${(error as Error).message}. The cached entry is unchanged; try again in a minute.`,
+        });
       }
     }),
   };

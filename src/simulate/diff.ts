@@ -24,7 +24,8 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -64,7 +65,12 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
  * The unified diff of two texts with `context` lines around each change, headed by `---`/`+++`
  * lines; the empty string when the texts are equal.
  */
-export function unifiedDiff(before: string, after: string, labels: { before: string; after: string }, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  labels: { before: string; after: string },
+  context = 3,
+): string {
   if (before === after) return '';
   const ops = editScript(splitLines(before), splitLines(after));
   const out = [`--- ${labels.before}`, `+++ ${labels.after}`];
@@ -93,7 +99,8 @@ export function unifiedDiff(before: string, after: string, labels: { before: str
     const hunk = ops.slice(start, end);
     const aCount = hunk.filter((op) => op.kind !== '+').length;
     const bCount = hunk.filter((op) => op.kind !== '-').length;
-    const range = (line: number, count: number) => (count === 1 ? `${line}` : `${count === 0 ? line - 1 : line},${count}`);
+    const range = (line: number, count: number) =>
+      count === 1 ? `${line}` : `${count === 0 ? line - 1 : line},${count}`;
     out.push(`@@ -${range(aLine, aCount)} +${range(bLine, bCount)} @@`);
     for (const op of hunk) out.push(`${op.kind}${op.line}`);
     i = end;

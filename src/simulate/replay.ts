@@ -59,7 +59,9 @@ export interface ReplayRun {
   readonly selector: string;
   readonly trigger: string;
   readonly kinds: ReplayKind[];
-  /** Rules behind the change: the draft's blocking rules, the enforced policy's for a newly allowed run, new warnings'. */
+  /**
+   * Rules behind the change: the draft's blocking rules, the enforced policy's for a newly allowed run, new warnings'.
+   */
   readonly rules: string[];
   /** The message a developer would get under the draft (a blocked run), clipped. */
   readonly message?: string;
@@ -108,22 +110,35 @@ const DEFAULT_LIMITS: Required<ReplayLimits> = { listedRuns: 100, messageBytes: 
 
 const ZERO: ReplayCounts = { runs: 0, newlyBlocked: 0, newlyAllowed: 0, changedSteps: 0, newWarnings: 0 };
 
-export const EMPTY_SUMMARY: ReplaySummary = { v: 1, totals: ZERO, stepChanges: 0, unusable: 0, byRepository: [], byRule: [], runs: [], runsLeftOut: 0 };
+export const EMPTY_SUMMARY: ReplaySummary = {
+  v: 1,
+  totals: ZERO,
+  stepChanges: 0,
+  unusable: 0,
+  byRepository: [],
+  byRule: [],
+  runs: [],
+  runsLeftOut: 0,
+};
 
 function clipBytes(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  let cut = Buffer.from(text, 'utf8').subarray(0, maxBytes - 3).toString('utf8');
+  let cut = Buffer.from(text, 'utf8')
+    .subarray(0, maxBytes - 3)
+    .toString('utf8');
   if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
 
 const blocked = (result: EngineResult) => result.report.outcome === 'blocked';
 const findingKey = (f: Finding) => `${f.mode}\u0000${f.rule}\u0000${f.path}\u0000${f.message}`;
-const enforcedRules = (result: EngineResult) => [...new Set(result.report.findings.filter((f) => f.mode === 'enforce').map((f) => f.rule))].sort();
+const enforcedRules = (result: EngineResult) =>
+  [...new Set(result.report.findings.filter((f) => f.mode === 'enforce').map((f) => f.rule))].sort();
 
 function identities(policy: CompiledPolicy | undefined): Map<string, string> {
   const map = new Map<string, string>();
-  for (const env of policy?.policy.environments ?? []) map.set(env.name, env.oidc ? describeIdentity(env.oidc) : 'none');
+  for (const env of policy?.policy.environments ?? [])
+    map.set(env.name, env.oidc ? describeIdentity(env.oidc) : 'none');
   return map;
 }
 
@@ -134,7 +149,10 @@ interface Side {
 
 function sideOf(policy: Policy | undefined, revision?: number): Side {
   const compiled = policy ? compilePolicy(policy, revision) : undefined;
-  return { state: compiled ? { kind: 'active', policy: compiled } : { kind: 'none' }, identities: identities(compiled) };
+  return {
+    state: compiled ? { kind: 'active', policy: compiled } : { kind: 'none' },
+    identities: identities(compiled),
+  };
 }
 
 function stepIdentity(step: StepDecision, side: Side): string {
@@ -170,7 +188,14 @@ function runOptions(sample: RunSample): RunOptions {
   const uuid = String((sample.request as SampleRequest).repository ?? '');
   const repository = sample.repository;
   if (!repository) return {};
-  return { repository: { uuid, slug: repository.slug, fullName: repository.fullName ?? repository.slug, ...(repository.project ? { projectKey: repository.project } : {}) } };
+  return {
+    repository: {
+      uuid,
+      slug: repository.slug,
+      fullName: repository.fullName ?? repository.slug,
+      ...(repository.project ? { projectKey: repository.project } : {}),
+    },
+  };
 }
 
 function refText(result: EngineResult, sample: RunSample): string {
@@ -196,7 +221,16 @@ interface Tally {
   repositoriesLeftOut: number;
 }
 
-const newTally = (): Tally => ({ totals: { ...ZERO }, stepChanges: 0, unusable: 0, repositories: new Map(), rules: new Map(), runs: [], runsLeftOut: 0, repositoriesLeftOut: 0 });
+const newTally = (): Tally => ({
+  totals: { ...ZERO },
+  stepChanges: 0,
+  unusable: 0,
+  repositories: new Map(),
+  rules: new Map(),
+  runs: [],
+  runsLeftOut: 0,
+  repositoriesLeftOut: 0,
+});
 
 function countRun(tally: Tally, repository: string, kinds: readonly ReplayKind[]) {
   let repo = tally.repositories.get(repository);
@@ -217,7 +251,14 @@ function countRule(tally: Tally, rule: string, field: 'newlyBlocked' | 'newlyAll
 }
 
 /** Compares one sample's two decisions into the tally. */
-function compareRun(tally: Tally, sample: RunSample, base: EngineResult, draft: EngineResult, sides: { base: Side; draft: Side }, limits: Required<ReplayLimits>) {
+function compareRun(
+  tally: Tally,
+  sample: RunSample,
+  base: EngineResult,
+  draft: EngineResult,
+  sides: { base: Side; draft: Side },
+  limits: Required<ReplayLimits>,
+) {
   const repository = repositoryOf(sample);
   if (!base.request && !draft.request) {
     tally.unusable += 1;
@@ -235,8 +276,10 @@ function compareRun(tally: Tally, sample: RunSample, base: EngineResult, draft: 
   tally.stepChanges += changes.length;
   if (!kinds.length) return;
   const rules = new Set<string>();
-  if (kinds.includes('newly-blocked')) for (const rule of enforcedRules(draft)) (rules.add(rule), countRule(tally, rule, 'newlyBlocked'));
-  if (kinds.includes('newly-allowed')) for (const rule of enforcedRules(base)) (rules.add(rule), countRule(tally, rule, 'newlyAllowed'));
+  if (kinds.includes('newly-blocked'))
+    for (const rule of enforcedRules(draft)) (rules.add(rule), countRule(tally, rule, 'newlyBlocked'));
+  if (kinds.includes('newly-allowed'))
+    for (const rule of enforcedRules(base)) (rules.add(rule), countRule(tally, rule, 'newlyAllowed'));
   for (const rule of new Set(warnings.map((w) => w.rule))) (rules.add(rule), countRule(tally, rule, 'newWarnings'));
   const message = 'error' in draft.response ? clipBytes(draft.response.error.message, limits.messageBytes) : undefined;
   tally.runs.push({
@@ -248,12 +291,21 @@ function compareRun(tally: Tally, sample: RunSample, base: EngineResult, draft: 
     rules: [...rules].sort(),
     ...(message !== undefined ? { message } : {}),
     ...(changes.length ? { stepChanges: changes.slice(0, limits.perRun) } : {}),
-    ...(warnings.length ? { warnings: warnings.slice(0, limits.perRun).map((w) => ({ rule: w.rule, ...(w.step ? { step: w.step } : {}), message: clipBytes(w.message, 300) })) } : {}),
+    ...(warnings.length
+      ? {
+          warnings: warnings
+            .slice(0, limits.perRun)
+            .map((w) => ({ rule: w.rule, ...(w.step ? { step: w.step } : {}), message: clipBytes(w.message, 300) })),
+        }
+      : {}),
   });
 }
 
 const runOrder = (a: ReplayRun, b: ReplayRun) =>
-  KIND_ORDER.indexOf(a.kinds[0]) - KIND_ORDER.indexOf(b.kinds[0]) || a.repository.localeCompare(b.repository) || a.ref.localeCompare(b.ref) || a.selector.localeCompare(b.selector);
+  KIND_ORDER.indexOf(a.kinds[0]) - KIND_ORDER.indexOf(b.kinds[0]) ||
+  a.repository.localeCompare(b.repository) ||
+  a.ref.localeCompare(b.ref) ||
+  a.selector.localeCompare(b.selector);
 
 function listed(runs: ReplayRun[], leftOut: number, cap: number): { runs: ReplayRun[]; runsLeftOut: number } {
   const sorted = [...runs].sort(runOrder);
@@ -262,11 +314,32 @@ function listed(runs: ReplayRun[], leftOut: number, cap: number): { runs: Replay
 
 function summaryOf(tally: Tally, limits: Required<ReplayLimits>): ReplaySummary {
   const byRepository = [...tally.repositories].map(([repository, counts]) => ({ repository, ...counts }));
-  byRepository.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.changedSteps - a.changedSteps || a.repository.localeCompare(b.repository));
+  byRepository.sort(
+    (a, b) =>
+      b.newlyBlocked - a.newlyBlocked ||
+      b.newlyAllowed - a.newlyAllowed ||
+      b.changedSteps - a.changedSteps ||
+      a.repository.localeCompare(b.repository),
+  );
   const byRule = [...tally.rules].map(([rule, counts]) => ({ rule, ...counts }));
-  byRule.sort((a, b) => b.newlyBlocked - a.newlyBlocked || b.newlyAllowed - a.newlyAllowed || b.newWarnings - a.newWarnings || a.rule.localeCompare(b.rule));
+  byRule.sort(
+    (a, b) =>
+      b.newlyBlocked - a.newlyBlocked ||
+      b.newlyAllowed - a.newlyAllowed ||
+      b.newWarnings - a.newWarnings ||
+      a.rule.localeCompare(b.rule),
+  );
   const leftOut = tally.repositoriesLeftOut ? { repositoriesLeftOut: tally.repositoriesLeftOut } : {};
-  return { v: 1, totals: { ...tally.totals }, stepChanges: tally.stepChanges, unusable: tally.unusable, byRepository, ...leftOut, byRule, ...listed(tally.runs, tally.runsLeftOut, limits.listedRuns) };
+  return {
+    v: 1,
+    totals: { ...tally.totals },
+    stepChanges: tally.stepChanges,
+    unusable: tally.unusable,
+    byRepository,
+    ...leftOut,
+    byRule,
+    ...listed(tally.runs, tally.runsLeftOut, limits.listedRuns),
+  };
 }
 
 export interface Replayer {
@@ -284,7 +357,14 @@ export function createReplayer(input: Omit<ReplayInput, 'samples'>): Replayer {
       for (const sample of samples) {
         const request = replayRequestOf(sample.request as SampleRequest, sample.request.pipelines_configuration);
         const options = runOptions(sample);
-        compareRun(tally, sample, runEngine(request, sides.base.state, options), runEngine(request, sides.draft.state, options), sides, limits);
+        compareRun(
+          tally,
+          sample,
+          runEngine(request, sides.base.state, options),
+          runEngine(request, sides.draft.state, options),
+          sides,
+          limits,
+        );
       }
       return summaryOf(tally, limits);
     },
@@ -305,19 +385,40 @@ export function fitSummary(summary: ReplaySummary, maxBytes: number): ReplaySumm
   const size = () => Buffer.byteLength(JSON.stringify(fitted), 'utf8');
   while (fitted.runs.length > 0 && size() > maxBytes) {
     const keep = Math.floor(fitted.runs.length * 0.8);
-    fitted = { ...fitted, runs: fitted.runs.slice(0, keep), runsLeftOut: fitted.runsLeftOut + fitted.runs.length - keep };
+    fitted = {
+      ...fitted,
+      runs: fitted.runs.slice(0, keep),
+      runsLeftOut: fitted.runsLeftOut + fitted.runs.length - keep,
+    };
   }
   // Then repositories without a change, then those with the fewest: their runs stay counted in the totals.
-  if (size() > maxBytes) fitted = { ...fitted, byRepository: fitted.byRepository.filter((r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings) };
+  if (size() > maxBytes)
+    fitted = {
+      ...fitted,
+      byRepository: fitted.byRepository.filter(
+        (r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings,
+      ),
+    };
   while (fitted.byRepository.length > 0 && size() > maxBytes) {
     const keep = Math.floor(fitted.byRepository.length * 0.8);
-    fitted = { ...fitted, byRepository: fitted.byRepository.slice(0, keep), repositoriesLeftOut: (fitted.repositoriesLeftOut ?? 0) + fitted.byRepository.length - keep };
+    fitted = {
+      ...fitted,
+      byRepository: fitted.byRepository.slice(0, keep),
+      repositoriesLeftOut: (fitted.repositoriesLeftOut ?? 0) + fitted.byRepository.length - keep,
+    };
   }
   return fitted;
 }
 
 function addCounts<T extends ReplayCounts>(a: T, b: ReplayCounts): T {
-  return { ...a, runs: a.runs + b.runs, newlyBlocked: a.newlyBlocked + b.newlyBlocked, newlyAllowed: a.newlyAllowed + b.newlyAllowed, changedSteps: a.changedSteps + b.changedSteps, newWarnings: a.newWarnings + b.newWarnings };
+  return {
+    ...a,
+    runs: a.runs + b.runs,
+    newlyBlocked: a.newlyBlocked + b.newlyBlocked,
+    newlyAllowed: a.newlyAllowed + b.newlyAllowed,
+    changedSteps: a.changedSteps + b.changedSteps,
+    newWarnings: a.newWarnings + b.newWarnings,
+  };
 }
 
 /** One summary of two batches' summaries, as if their samples had been replayed together. */
@@ -331,7 +432,11 @@ export function mergeReplaySummaries(a: ReplaySummary, b: ReplaySummary, limits:
     }
     for (const { rule, ...counts } of side.byRule) {
       const entry = tally.rules.get(rule) ?? { newlyBlocked: 0, newlyAllowed: 0, newWarnings: 0 };
-      tally.rules.set(rule, { newlyBlocked: entry.newlyBlocked + counts.newlyBlocked, newlyAllowed: entry.newlyAllowed + counts.newlyAllowed, newWarnings: entry.newWarnings + counts.newWarnings });
+      tally.rules.set(rule, {
+        newlyBlocked: entry.newlyBlocked + counts.newlyBlocked,
+        newlyAllowed: entry.newlyAllowed + counts.newlyAllowed,
+        newWarnings: entry.newWarnings + counts.newWarnings,
+      });
     }
     tally.runs.push(...side.runs);
     tally.runsLeftOut += side.runsLeftOut;

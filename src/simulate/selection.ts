@@ -16,7 +16,10 @@ import { compileGlob, GlobSyntaxError, isLiteralGlob } from '../primitives/glob'
 import type { Path } from '../primitives/path';
 import type { Selector } from '../engine/request';
 
-export type RefSpec = { readonly kind: 'branch'; readonly name: string } | { readonly kind: 'tag'; readonly name: string } | { readonly kind: 'commit' };
+export type RefSpec =
+  | { readonly kind: 'branch'; readonly name: string }
+  | { readonly kind: 'tag'; readonly name: string }
+  | { readonly kind: 'commit' };
 
 /**
  * What a simulated run is for.
@@ -41,7 +44,8 @@ export interface Selection {
   readonly ties: string[];
 }
 
-export type SelectionResult = { readonly kind: 'selected'; readonly selection: Selection } | { readonly kind: 'none'; readonly reason: string };
+export type SelectionResult =
+  { readonly kind: 'selected'; readonly selection: Selection } | { readonly kind: 'none'; readonly reason: string };
 
 /** The file's structure prevents selection (e.g. `branches` is a list); `segments` locates the problem. */
 export class SelectionError extends Error {
@@ -105,19 +109,26 @@ function rankMatches(keys: readonly string[], value: string): Ranked[] {
 }
 
 function tiesOf(ranked: readonly Ranked[]): string[] {
-  return ranked.slice(1).filter((r) => compareRanks(r.rank, ranked[0].rank) === 0).map((r) => r.key);
+  return ranked
+    .slice(1)
+    .filter((r) => compareRanks(r.rank, ranked[0].rank) === 0)
+    .map((r) => r.key);
 }
 
 function describeChoice(kind: string, ranked: readonly Ranked[]): string {
   const chosen = ranked[0];
-  if (chosen.rank.literal) return `exact ${kind} key "${chosen.key}"${ranked.length > 1 ? ` (beats ${ranked.length - 1} matching glob${ranked.length === 2 ? '' : 's'})` : ''}`;
-  return ranked.length === 1 ? `glob "${chosen.key}", the only matching key` : `glob "${chosen.key}", the most specific of ${ranked.length} matching keys`;
+  if (chosen.rank.literal)
+    return `exact ${kind} key "${chosen.key}"${ranked.length > 1 ? ` (beats ${ranked.length - 1} matching glob${ranked.length === 2 ? '' : 's'})` : ''}`;
+  return ranked.length === 1
+    ? `glob "${chosen.key}", the only matching key`
+    : `glob "${chosen.key}", the most specific of ${ranked.length} matching keys`;
 }
 
 function section(pipelines: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
   const value = pipelines[name];
   if (value === undefined || value === null) return undefined;
-  if (!isPlainObject(value)) throw new SelectionError(`\`pipelines.${name}\` must be a mapping of keys to pipelines`, ['pipelines', name]);
+  if (!isPlainObject(value))
+    throw new SelectionError(`\`pipelines.${name}\` must be a mapping of keys to pipelines`, ['pipelines', name]);
   return value;
 }
 
@@ -131,13 +142,31 @@ function selected(selector: Selector, segments: Path, reason: string, ties: stri
 
 function selectRef(pipelines: Record<string, unknown>, ref: RefSpec): SelectionResult {
   if (ref.kind === 'commit')
-    return hasDefault(pipelines) ? selected({ type: 'default' }, ['pipelines', 'default'], '`default`: a run on a bare commit has no branch, so only `default` applies') : { kind: 'none', reason: 'a run on a bare commit can only use `default`, and the file has none' };
+    return hasDefault(pipelines)
+      ? selected(
+          { type: 'default' },
+          ['pipelines', 'default'],
+          '`default`: a run on a bare commit has no branch, so only `default` applies',
+        )
+      : { kind: 'none', reason: 'a run on a bare commit can only use `default`, and the file has none' };
   const sectionName = ref.kind === 'branch' ? 'branches' : 'tags';
   const keys = Object.keys(section(pipelines, sectionName) ?? {});
   const ranked = rankMatches(keys, ref.name);
-  if (ranked.length > 0) return selected({ type: sectionName, pattern: ranked[0].key }, ['pipelines', sectionName, ranked[0].key], describeChoice(ref.kind, ranked), tiesOf(ranked));
-  if (ref.kind === 'tag') return { kind: 'none', reason: `no \`tags\` key matches tag "${ref.name}" (\`default\` never applies to tags)` };
-  if (hasDefault(pipelines)) return selected({ type: 'default' }, ['pipelines', 'default'], `\`default\`: no \`branches\` key matches branch "${ref.name}"`);
+  if (ranked.length > 0)
+    return selected(
+      { type: sectionName, pattern: ranked[0].key },
+      ['pipelines', sectionName, ranked[0].key],
+      describeChoice(ref.kind, ranked),
+      tiesOf(ranked),
+    );
+  if (ref.kind === 'tag')
+    return { kind: 'none', reason: `no \`tags\` key matches tag "${ref.name}" (\`default\` never applies to tags)` };
+  if (hasDefault(pipelines))
+    return selected(
+      { type: 'default' },
+      ['pipelines', 'default'],
+      `\`default\`: no \`branches\` key matches branch "${ref.name}"`,
+    );
   return { kind: 'none', reason: `no \`branches\` key matches branch "${ref.name}" and there is no \`default\`` };
 }
 
@@ -151,8 +180,13 @@ function selectPullRequest(pipelines: Record<string, unknown>, source: string, d
     const base = ['pipelines', 'pull-requests', key];
     const reason = `${describeChoice('source-branch', ranked.slice(i))}${skipped.length ? ` (skipped ${skipped.map((k) => `"${k}"`).join(', ')}: no destination matches "${destination}")` : ''}`;
     const ties = tiesOf(ranked.slice(i));
-    if (!(isPlainObject(value) && 'destinations' in value)) return selected({ type: 'pull-requests', pattern: key }, base, reason, ties);
-    if (!isPlainObject(value.destinations)) throw new SelectionError('`destinations` must be a mapping of destination-branch globs to pipelines', [...base, 'destinations']);
+    if (!(isPlainObject(value) && 'destinations' in value))
+      return selected({ type: 'pull-requests', pattern: key }, base, reason, ties);
+    if (!isPlainObject(value.destinations))
+      throw new SelectionError('`destinations` must be a mapping of destination-branch globs to pipelines', [
+        ...base,
+        'destinations',
+      ]);
     const destinations = rankMatches(Object.keys(value.destinations), destination);
     if (destinations.length === 0) {
       skipped.push(key);
@@ -166,13 +200,19 @@ function selectPullRequest(pipelines: Record<string, unknown>, source: string, d
       [...ties, ...tiesOf(destinations).map((d) => `${key} → ${d}`)],
     );
   }
-  const why = ranked.length === 0 ? `no \`pull-requests\` key matches source branch "${source}"` : `the \`pull-requests\` keys matching "${source}" have no destination matching "${destination}"`;
+  const why =
+    ranked.length === 0
+      ? `no \`pull-requests\` key matches source branch "${source}"`
+      : `the \`pull-requests\` keys matching "${source}" have no destination matching "${destination}"`;
   return { kind: 'none', reason: `${why} (pull requests never fall back to \`default\`)` };
 }
 
 /** Bitbucket's choice of definition for `target` among the file's `pipelines`. */
 export function selectDefinition(pipelines: unknown, target: SimulationTarget): SelectionResult {
-  if (!isPlainObject(pipelines)) throw new SelectionError('`pipelines` must be a mapping of sections such as `default:` and `branches:`', ['pipelines']);
+  if (!isPlainObject(pipelines))
+    throw new SelectionError('`pipelines` must be a mapping of sections such as `default:` and `branches:`', [
+      'pipelines',
+    ]);
   switch (target.kind) {
     case 'branch':
     case 'tag':
@@ -184,9 +224,16 @@ export function selectDefinition(pipelines: unknown, target: SimulationTarget): 
       const custom = section(pipelines, 'custom') ?? {};
       if (!Object.prototype.hasOwnProperty.call(custom, target.name)) {
         const names = Object.keys(custom);
-        throw new SelectionError(`there is no custom pipeline "${target.name}"; ${names.length ? `the file defines: ${names.join(', ')}` : 'the file defines none'}`, names.length ? ['pipelines', 'custom'] : ['pipelines']);
+        throw new SelectionError(
+          `there is no custom pipeline "${target.name}"; ${names.length ? `the file defines: ${names.join(', ')}` : 'the file defines none'}`,
+          names.length ? ['pipelines', 'custom'] : ['pipelines'],
+        );
       }
-      return selected({ type: 'custom', pattern: target.name }, ['pipelines', 'custom', target.name], `custom pipeline "${target.name}", chosen by name`);
+      return selected(
+        { type: 'custom', pattern: target.name },
+        ['pipelines', 'custom', target.name],
+        `custom pipeline "${target.name}", chosen by name`,
+      );
     }
   }
 }
@@ -198,7 +245,11 @@ export function filterPipelines(pipelines: Record<string, unknown>, selection: S
   const sectionValue = pipelines[sectionName] as Record<string, unknown>;
   if (nested === 'destinations' && destination !== undefined) {
     const holder = sectionValue[key!] as Record<string, unknown>;
-    return { [sectionName]: { [key!]: { destinations: { [destination]: (holder.destinations as Record<string, unknown>)[destination] } } } };
+    return {
+      [sectionName]: {
+        [key!]: { destinations: { [destination]: (holder.destinations as Record<string, unknown>)[destination] } },
+      },
+    };
   }
   return { [sectionName]: { [key!]: sectionValue[key!] } };
 }

@@ -16,7 +16,16 @@ import { instantMs, type Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
 import { unifiedDiff } from './diff';
-import { DEFAULT_REF, describeTarget, filterPipelines, selectDefinition, SelectionError, type RefSpec, type Selection, type SimulationTarget } from './selection';
+import {
+  DEFAULT_REF,
+  describeTarget,
+  filterPipelines,
+  selectDefinition,
+  SelectionError,
+  type RefSpec,
+  type Selection,
+  type SimulationTarget,
+} from './selection';
 
 export type { SimulationTarget, RefSpec } from './selection';
 
@@ -53,7 +62,9 @@ export interface SimulateInput {
   readonly trigger?: Trigger;
   /** Shown in the diff headers. */
   readonly fileName?: string;
-  /** The repository the run is for (what the provider's lookup would resolve); absent: a repository no scope includes. */
+  /**
+   * The repository the run is for (what the provider's lookup would resolve); absent: a repository no scope includes.
+   */
   readonly repository?: RepositoryIdentity;
   /** Break-glass grants to preview the run under, expiring against `now`. */
   readonly grants?: readonly Grant[];
@@ -99,7 +110,12 @@ export interface SimulationResult {
     readonly ref: SimulatedRef;
     readonly selector?: Selector;
     /** Which definition was chosen and why (or why none was). */
-    readonly selection: { readonly path?: string; readonly line?: number; readonly reason: string; readonly ties: string[] };
+    readonly selection: {
+      readonly path?: string;
+      readonly line?: number;
+      readonly reason: string;
+      readonly ties: string[];
+    };
   };
   /** The repository the run was simulated for, or null: one that no scope includes. */
   readonly repository: { readonly slug: string; readonly project: string | null } | null;
@@ -138,7 +154,12 @@ export const SIMULATED_IDS = {
 export function simulatedRepository(repository: string, projectKey?: string): RepositoryIdentity {
   const slash = repository.indexOf('/');
   const slug = slash === -1 ? repository : repository.slice(slash + 1);
-  return { uuid: SIMULATED_IDS.repository, slug, fullName: repository, ...(projectKey !== undefined ? { projectKey } : {}) };
+  return {
+    uuid: SIMULATED_IDS.repository,
+    slug,
+    fullName: repository,
+    ...(projectKey !== undefined ? { projectKey } : {}),
+  };
 }
 
 export function defaultTrigger(target: SimulationTarget): Trigger {
@@ -178,13 +199,29 @@ function targetOf(target: SimulationTarget, selector: Selector | undefined): Pro
  * selector; for a run trigger only the selected definition (or an empty configuration when none
  * matched) and `target.selector`.
  */
-export function buildProviderRequest(config: Record<string, unknown>, target: SimulationTarget, trigger: Trigger, selection: Selection | undefined): ProviderRequest {
-  const base = { workspace: SIMULATED_IDS.workspace, repository: SIMULATED_IDS.repository, creator: SIMULATED_IDS.creator, trigger };
-  if (trigger === 'definitions') return { ...base, target: targetOf(target, undefined), pipelines_configuration: config };
+export function buildProviderRequest(
+  config: Record<string, unknown>,
+  target: SimulationTarget,
+  trigger: Trigger,
+  selection: Selection | undefined,
+): ProviderRequest {
+  const base = {
+    workspace: SIMULATED_IDS.workspace,
+    repository: SIMULATED_IDS.repository,
+    creator: SIMULATED_IDS.creator,
+    trigger,
+  };
+  if (trigger === 'definitions')
+    return { ...base, target: targetOf(target, undefined), pipelines_configuration: config };
   let filtered: Record<string, unknown> = {};
   if (selection) {
     // Everything outside `pipelines` (image, options, definitions, unknown keys) travels unchanged.
-    filtered = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, key === 'pipelines' ? filterPipelines(value as Record<string, unknown>, selection) : value]));
+    filtered = Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [
+        key,
+        key === 'pipelines' ? filterPipelines(value as Record<string, unknown>, selection) : value,
+      ]),
+    );
   }
   const request: ProviderRequest = {
     ...base,
@@ -195,7 +232,14 @@ export function buildProviderRequest(config: Record<string, unknown>, target: Si
     created_on: SIMULATED_IDS.createdOn,
   };
   if (trigger === 'parent_step')
-    return { ...request, trigger_context: { parent_pipeline_uuid: SIMULATED_IDS.parentPipeline, parent_pipeline_run_uuid: SIMULATED_IDS.parentRun, parent_step_uuid: SIMULATED_IDS.parentStep } };
+    return {
+      ...request,
+      trigger_context: {
+        parent_pipeline_uuid: SIMULATED_IDS.parentPipeline,
+        parent_pipeline_run_uuid: SIMULATED_IDS.parentRun,
+        parent_step_uuid: SIMULATED_IDS.parentStep,
+      },
+    };
   return request;
 }
 
@@ -211,16 +255,31 @@ export function parsePipelineFile(text: string): ParsedPipelineFile {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    if (error instanceof YamlInputError) throw new SimulationInputError(error.position ? error.message.replace(/^line \d+, column \d+: /, '') : error.message, error.position);
+    if (error instanceof YamlInputError)
+      throw new SimulationInputError(
+        error.position ? error.message.replace(/^line \d+, column \d+: /, '') : error.message,
+        error.position,
+      );
     throw error;
   }
   const start = { line: 1, column: 1 };
   const value = parsed.value;
-  if (!isPlainObject(value)) throw new SimulationInputError(`the file is ${describeValue(value)}; a pipeline file is a mapping with a \`pipelines:\` section`, start);
+  if (!isPlainObject(value))
+    throw new SimulationInputError(
+      `the file is ${describeValue(value)}; a pipeline file is a mapping with a \`pipelines:\` section`,
+      start,
+    );
   if (!Object.prototype.hasOwnProperty.call(value, 'pipelines'))
-    throw new SimulationInputError(`the file has no \`pipelines:\` section (top-level keys: ${Object.keys(value).join(', ') || 'none'}), so no pipeline would run`, start);
+    throw new SimulationInputError(
+      `the file has no \`pipelines:\` section (top-level keys: ${Object.keys(value).join(', ') || 'none'}), so no pipeline would run`,
+      start,
+    );
   const pipelines = value.pipelines;
-  if (!isPlainObject(pipelines)) throw new SimulationInputError(`\`pipelines\` is ${describeValue(pipelines)}; it must be a mapping of sections such as \`default:\` and \`branches:\``, parsed.positionOf(['pipelines']) ?? start);
+  if (!isPlainObject(pipelines))
+    throw new SimulationInputError(
+      `\`pipelines\` is ${describeValue(pipelines)}; it must be a mapping of sections such as \`default:\` and \`branches:\``,
+      parsed.positionOf(['pipelines']) ?? start,
+    );
   return { config: value, positionOf: parsed.positionOf };
 }
 
@@ -232,30 +291,47 @@ export function simulate(input: SimulateInput): SimulationResult {
   let selection: Selection | undefined;
   let selectionInfo: SimulationResult['target']['selection'];
   if (trigger === 'definitions') {
-    selectionInfo = { reason: 'a `definitions` call: Bitbucket sends every definition, selects none, and never blocks', ties: [] };
+    selectionInfo = {
+      reason: 'a `definitions` call: Bitbucket sends every definition, selects none, and never blocks',
+      ties: [],
+    };
   } else {
     let result;
     try {
       result = selectDefinition(config.pipelines, input.target);
     } catch (error) {
-      if (error instanceof SelectionError) throw new SimulationInputError(error.message, positionOf(error.segments) ?? { line: 1, column: 1 });
+      if (error instanceof SelectionError)
+        throw new SimulationInputError(error.message, positionOf(error.segments) ?? { line: 1, column: 1 });
       throw error;
     }
     if (result.kind === 'selected') {
       selection = result.selection;
-      selectionInfo = { path: formatPath(selection.segments), line: lineOf(selection.segments), reason: selection.reason, ties: selection.ties };
+      selectionInfo = {
+        path: formatPath(selection.segments),
+        line: lineOf(selection.segments),
+        reason: selection.reason,
+        ties: selection.ties,
+      };
     } else selectionInfo = { reason: result.reason, ties: [] };
   }
 
   const built = buildProviderRequest(config, input.target, trigger, selection);
   const request: ProviderRequest =
-    input.variables && trigger !== 'definitions' ? { ...built, variables: [...input.variables], ...(input.variablesTruncated ? { variables_truncated: true } : {}) } : built;
+    input.variables && trigger !== 'definitions'
+      ? {
+          ...built,
+          variables: [...input.variables],
+          ...(input.variablesTruncated ? { variables_truncated: true } : {}),
+        }
+      : built;
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
   // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
   const now = input.now ?? new Date();
   // The simulated request names a made-up repository UUID, so a grant is matched on its slug here
   // (`--repository`), even when it carries the UUID the provider matches it on.
-  const grants = (input.grants ?? []).filter((grant) => now.getTime() < instantMs(grant.expires)).map(({ repositoryUuid: _uuid, ...grant }) => grant);
+  const grants = (input.grants ?? [])
+    .filter((grant) => now.getTime() < instantMs(grant.expires))
+    .map(({ repositoryUuid: _uuid, ...grant }) => grant);
   const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
   const { response, report } = runEngine(request, state, { ...known, ...(grants.length ? { grants, now } : {}) });
 

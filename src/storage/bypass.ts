@@ -62,7 +62,9 @@ async function legacyDecisions(kv: KeyValueStore): Promise<Map<string, DecisionR
   let cursor: string | undefined;
   for (let page = 0; page < LEGACY_PAGES; page++) {
     const read = await readLegacyPage(kv, cursor);
-    for (const { record } of read.entries) if (record.pipeline !== undefined && !byPipeline.has(bareUuid(record.pipeline))) byPipeline.set(bareUuid(record.pipeline), record);
+    for (const { record } of read.entries)
+      if (record.pipeline !== undefined && !byPipeline.has(bareUuid(record.pipeline)))
+        byPipeline.set(bareUuid(record.pipeline), record);
     cursor = read.cursor;
     if (cursor === undefined) break;
   }
@@ -70,21 +72,43 @@ async function legacyDecisions(kv: KeyValueStore): Promise<Map<string, DecisionR
 }
 
 /** Protected environments of a policy: a Production deployment should come from a step in one of them. */
-export function protectedEnvironmentNames(environments: ReadonlyArray<{ name: string; default?: boolean; manualTrigger?: boolean; match?: { deployments?: readonly string[] } }>): Set<string> {
-  return new Set(environments.filter((env) => !env.default && (env.manualTrigger || (env.match?.deployments?.length ?? 0) > 0)).map((env) => env.name));
+export function protectedEnvironmentNames(
+  environments: ReadonlyArray<{
+    name: string;
+    default?: boolean;
+    manualTrigger?: boolean;
+    match?: { deployments?: readonly string[] };
+  }>,
+): Set<string> {
+  return new Set(
+    environments
+      .filter((env) => !env.default && (env.manualTrigger || (env.match?.deployments?.length ?? 0) > 0))
+      .map((env) => env.name),
+  );
 }
 
-async function judge(entities: EntityStore, deployment: DeploymentRecord, protectedEnvironments: ReadonlySet<string> | undefined, legacy: () => Promise<Map<string, DecisionRecord>>): Promise<BypassFinding | undefined> {
+async function judge(
+  entities: EntityStore,
+  deployment: DeploymentRecord,
+  protectedEnvironments: ReadonlySet<string> | undefined,
+  legacy: () => Promise<Map<string, DecisionRecord>>,
+): Promise<BypassFinding | undefined> {
   if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
   if (deployment.environmentType === undefined || deployment.pipeline === undefined)
-    return { deployment, status: 'missing-data', reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.` };
+    return {
+      deployment,
+      status: 'missing-data',
+      reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.`,
+    };
   let decisions: DecisionRecord[];
   try {
     // The decision log indexes the pipeline as the provider request spelled it; look under both spellings.
     const bare = bareUuid(deployment.pipeline);
     decisions = [];
     for (const pipeline of [`{${bare}}`, bare]) {
-      decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map((entry) => entry.record);
+      decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map(
+        (entry) => entry.record,
+      );
       if (decisions.length) break;
     }
     if (!decisions.length) {
@@ -92,11 +116,27 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord, protec
       if (older) decisions = [older];
     }
   } catch (error) {
-    return { deployment, status: 'missing-data', reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.` };
+    return {
+      deployment,
+      status: 'missing-data',
+      reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.`,
+    };
   }
   const [decision] = decisions;
-  if (!decision) return { deployment, status: 'no-decision', reason: `No Pipeline Guard decision exists for pipeline ${deployment.pipeline}: ${BYPASS_QUESTION}` };
-  const shown = { at: decision.at, outcome: decision.outcome, repository: decision.repository, ref: decision.ref, rules: decision.rules, policyRevision: decision.policyRevision };
+  if (!decision)
+    return {
+      deployment,
+      status: 'no-decision',
+      reason: `No Pipeline Guard decision exists for pipeline ${deployment.pipeline}: ${BYPASS_QUESTION}`,
+    };
+  const shown = {
+    at: decision.at,
+    outcome: decision.outcome,
+    repository: decision.repository,
+    ref: decision.ref,
+    rules: decision.rules,
+    policyRevision: decision.policyRevision,
+  };
   if (decision.outcome !== 'allowed')
     return {
       deployment,
@@ -109,7 +149,13 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord, protec
     };
   const used = decision.environments;
   if (used.length === 0)
-    return { deployment, decision: shown, status: 'missing-data', reason: 'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this Production deployment.' };
+    return {
+      deployment,
+      decision: shown,
+      status: 'missing-data',
+      reason:
+        'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this Production deployment.',
+    };
   if (protectedEnvironments && !used.some((name) => protectedEnvironments.has(name)))
     return {
       deployment,
@@ -117,15 +163,23 @@ async function judge(entities: EntityStore, deployment: DeploymentRecord, protec
       status: 'unprotected',
       reason: `Deployed to Production from a run Pipeline Guard allowed only as ${used.map((name) => `"${name}"`).join(', ')}: no step ran in a protected environment${protectedEnvironments.size ? ` (${[...protectedEnvironments].map((name) => `"${name}"`).join(', ')})` : ''}. A step outside the policy's production environments deployed to Production: check its deployment environment and the policy's \`match\`.`,
     };
-  return { deployment, decision: shown, status: 'allowed', reason: 'An allowed Pipeline Guard decision covers this deployment.' };
+  return {
+    deployment,
+    decision: shown,
+    status: 'allowed',
+    reason: 'An allowed Pipeline Guard decision covers this deployment.',
+  };
 }
 
 /** One page of deployments, newest first, judged; `nextCursor` continues. */
 export async function checkBypasses(entities: EntityStore, options: BypassOptions = {}): Promise<BypassReport> {
   const scan = await scanDeployments(entities, options);
   let legacy: Promise<Map<string, DecisionRecord>> | undefined;
-  const legacyOnce = () => (legacy ??= options.legacy ? legacyDecisions(options.legacy) : Promise.resolve(new Map<string, DecisionRecord>()));
-  const judged = await Promise.all(scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments, legacyOnce)));
+  const legacyOnce = () =>
+    (legacy ??= options.legacy ? legacyDecisions(options.legacy) : Promise.resolve(new Map<string, DecisionRecord>()));
+  const judged = await Promise.all(
+    scan.deployments.map((deployment) => judge(entities, deployment, options.protectedEnvironments, legacyOnce)),
+  );
   const relevant = judged.filter((finding): finding is BypassFinding => finding !== undefined);
   return {
     findings: relevant.filter((finding) => finding.status !== 'allowed'),

@@ -47,7 +47,10 @@ export function fromLegacy(stored: StoredDecision): DecisionRecord | undefined {
     ...(stored.buildNumber !== undefined ? { buildNumber: stored.buildNumber } : {}),
     outcome: stored.outcome,
     // An older no-policy pass-through listed the storage fault's id; it was never one.
-    rules: stored.outcome === 'passthrough' && stored.policyRevision === undefined ? stored.rules.filter((rule) => rule !== 'policy-unavailable') : stored.rules,
+    rules:
+      stored.outcome === 'passthrough' && stored.policyRevision === undefined
+        ? stored.rules.filter((rule) => rule !== 'policy-unavailable')
+        : stored.rules,
     grants: [],
     environments: [],
     ...(stored.policyRevision !== undefined ? { policyRevision: stored.policyRevision } : {}),
@@ -62,7 +65,11 @@ export interface LegacyPage {
 }
 
 /** One storage page of older records, newest first, damaged ones skipped. */
-export async function readLegacyPage(kv: KeyValueStore, cursor: string | undefined, limit = MAX_PAGE_SIZE): Promise<LegacyPage> {
+export async function readLegacyPage(
+  kv: KeyValueStore,
+  cursor: string | undefined,
+  limit = MAX_PAGE_SIZE,
+): Promise<LegacyPage> {
   const page = await kv.list(DECISION_PREFIX, { limit, cursor });
   const entries: { id: string; record: DecisionRecord }[] = [];
   let damaged = 0;

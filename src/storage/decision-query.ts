@@ -45,7 +45,11 @@ function decode(cursor: string | undefined): Position {
   if (cursor === undefined) return { phase: 'entity' };
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Position;
-    if ((value.phase === 'entity' || value.phase === 'legacy') && (value.cursor === undefined || typeof value.cursor === 'string')) return value;
+    if (
+      (value.phase === 'entity' || value.phase === 'legacy') &&
+      (value.cursor === undefined || typeof value.cursor === 'string')
+    )
+      return value;
   } catch {
     // reported below
   }
@@ -69,10 +73,12 @@ export function createDecisionQuery(entities: EntityStore, kv: KeyValueStore) {
         records.push(...scan.entries.map(({ id, record }) => ({ ...record, id, format: 'entity' as const })));
         scanned += scan.scanned;
         damaged += scan.damaged;
-        if (scan.nextCursor !== undefined) return { records, cursor: encode({ phase: 'entity', cursor: scan.nextCursor }), scanned, damaged };
+        if (scan.nextCursor !== undefined)
+          return { records, cursor: encode({ phase: 'entity', cursor: scan.nextCursor }), scanned, damaged };
         if (!legacyCanMatch(filter)) return { records, scanned, damaged };
         // A full page hands on to the older records only if there are any: no empty "older" page.
-        if (records.length >= want && (await kv.list(DECISION_PREFIX, { limit: 1 })).entries.length === 0) return { records, scanned, damaged };
+        if (records.length >= want && (await kv.list(DECISION_PREFIX, { limit: 1 })).entries.length === 0)
+          return { records, scanned, damaged };
         position = { phase: 'legacy' };
       }
       let cursor = position.cursor;
@@ -80,7 +86,8 @@ export function createDecisionQuery(entities: EntityStore, kv: KeyValueStore) {
         const page = await readLegacyPage(kv, cursor);
         scanned += page.scanned;
         damaged += page.damaged;
-        for (const { id, record } of page.entries) if (matches(record, filter)) records.push({ ...record, id, format: 'legacy' });
+        for (const { id, record } of page.entries)
+          if (matches(record, filter)) records.push({ ...record, id, format: 'legacy' });
         cursor = page.cursor;
         if (cursor === undefined) return { records, scanned, damaged };
       }

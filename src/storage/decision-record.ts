@@ -81,11 +81,24 @@ export function firstBytes(text: string, maxBytes: number): string {
  * The engine reports "no policy saved yet" as a warning under policy-unavailable so that the preview
  * can say so; in the log it is the outcome `passthrough` and no rule, never the storage fault.
  */
-const isNoPolicyNotice = (report: RunReport, finding: Finding) => report.outcome === 'passthrough' && report.policy === undefined && finding.rule === 'policy-unavailable' && finding.mode === 'warn';
+const isNoPolicyNotice = (report: RunReport, finding: Finding) =>
+  report.outcome === 'passthrough' &&
+  report.policy === undefined &&
+  finding.rule === 'policy-unavailable' &&
+  finding.mode === 'warn';
 
-type RecordedRequest = Pick<ProviderRequest, 'repository' | 'trigger' | 'pipeline' | 'build_number' | 'creator' | 'target'>;
+type RecordedRequest = Pick<
+  ProviderRequest,
+  'repository' | 'trigger' | 'pipeline' | 'build_number' | 'creator' | 'target'
+>;
 
-export function decisionRecord(request: RecordedRequest, report: RunReport, at: Date, response?: ProviderResponse, sample?: string): DecisionRecord {
+export function decisionRecord(
+  request: RecordedRequest,
+  report: RunReport,
+  at: Date,
+  response?: ProviderResponse,
+  sample?: string,
+): DecisionRecord {
   const identity = report.repository;
   const repository = clip(identity?.fullName || request.repository);
   const ref = report.ref ?? refOf(request.target);
@@ -108,8 +121,17 @@ export function decisionRecord(request: RecordedRequest, report: RunReport, at: 
     ...(request.build_number !== undefined ? { buildNumber: request.build_number } : {}),
     ...(request.creator !== undefined ? { creator: clip(request.creator, MAX_ID) } : {}),
     outcome: report.outcome,
-    rules: [...new Set(report.findings.filter((finding) => !isNoPolicyNotice(report, finding)).map((finding) => finding.rule))].sort().slice(0, MAX_LIST),
-    grants: [...new Set(report.grants ?? [])].sort().slice(0, MAX_LIST).map((id) => clip(id, MAX_ID)),
+    rules: [
+      ...new Set(
+        report.findings.filter((finding) => !isNoPolicyNotice(report, finding)).map((finding) => finding.rule),
+      ),
+    ]
+      .sort()
+      .slice(0, MAX_LIST),
+    grants: [...new Set(report.grants ?? [])]
+      .sort()
+      .slice(0, MAX_LIST)
+      .map((id) => clip(id, MAX_ID)),
     environments: environments.slice(0, MAX_LIST).map((name) => clip(name, 60)),
     ...(message !== undefined ? { message: firstBytes(message, MAX_MESSAGE_BYTES) } : {}),
     ...(report.policy?.revision !== undefined ? { policyRevision: report.policy.revision } : {}),
@@ -118,7 +140,8 @@ export function decisionRecord(request: RecordedRequest, report: RunReport, at: 
 }
 
 const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
-const isStringList = (value: unknown, max: number) => Array.isArray(value) && value.length <= MAX_LIST && value.every((item) => isString(item, max));
+const isStringList = (value: unknown, max: number) =>
+  Array.isArray(value) && value.length <= MAX_LIST && value.every((item) => isString(item, max));
 const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
 const isInteger = (value: unknown) => Number.isSafeInteger(value);
 
@@ -126,7 +149,27 @@ const isInteger = (value: unknown) => Number.isSafeInteger(value);
 export function isDecisionRecord(value: unknown): value is DecisionRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const r = value as Record<string, unknown>;
-  const known = new Set(['v', 'at', 'repository', 'repositoryKey', 'repositoryUuid', 'project', 'repositoryStaleAsOf', 'ref', 'trigger', 'pipeline', 'buildNumber', 'creator', 'outcome', 'rules', 'grants', 'environments', 'message', 'policyRevision', 'sample']);
+  const known = new Set([
+    'v',
+    'at',
+    'repository',
+    'repositoryKey',
+    'repositoryUuid',
+    'project',
+    'repositoryStaleAsOf',
+    'ref',
+    'trigger',
+    'pipeline',
+    'buildNumber',
+    'creator',
+    'outcome',
+    'rules',
+    'grants',
+    'environments',
+    'message',
+    'policyRevision',
+    'sample',
+  ]);
   return (
     Object.keys(r).every((key) => known.has(key)) &&
     r.v === 2 &&

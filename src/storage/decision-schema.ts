@@ -27,5 +27,9 @@ export const DecisionRecordSchema = z.strictObject({
   environments: list(60),
   message: z.string().max(MAX_MESSAGE_BYTES).optional(),
   policyRevision: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
-  sample: z.string().max(64).regex(/^[0-9a-f]+$/).optional(),
+  sample: z
+    .string()
+    .max(64)
+    .regex(/^[0-9a-f]+$/)
+    .optional(),
 });

@@ -44,14 +44,18 @@ export interface EntityScan {
 }
 
 const isUuid = (value: string) => /^\{[0-9a-f-]{36}\}$/i.test(value);
-/** Only a full name is the by-repository partition: a record names its repository by UUID only when the full name was unknown. */
+/**
+ * Only a full name is the by-repository partition: a record names its repository by UUID only when the full name was
+ * unknown.
+ */
 const isFullName = (value: string) => value.includes('/');
 
 /** The index that narrows a filter most; `matches` then applies whatever the index could not. */
 export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | 'partition'> {
   const repository = filter.repository?.trim();
   if (filter.pipeline) return { index: DECISION_INDEX.byPipeline, partition: [filter.pipeline] };
-  if (repository && isFullName(repository)) return { index: DECISION_INDEX.byRepository, partition: [repository.toLowerCase()] };
+  if (repository && isFullName(repository))
+    return { index: DECISION_INDEX.byRepository, partition: [repository.toLowerCase()] };
   if (filter.project) return { index: DECISION_INDEX.byProject, partition: [filter.project.trim().toUpperCase()] };
   if (filter.outcome) return { index: DECISION_INDEX.byOutcome, partition: [filter.outcome] };
   return { index: DECISION_INDEX.byTime };
@@ -60,7 +64,11 @@ export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | '
 export function matches(record: DecisionRecord, filter: DecisionFilter): boolean {
   const repository = filter.repository?.trim().toLowerCase();
   if (repository) {
-    const matched = isFullName(repository) ? record.repositoryKey === repository : isUuid(repository) ? record.repositoryUuid.toLowerCase() === repository || record.repositoryKey === repository : record.repositoryKey.includes(repository);
+    const matched = isFullName(repository)
+      ? record.repositoryKey === repository
+      : isUuid(repository)
+        ? record.repositoryUuid.toLowerCase() === repository || record.repositoryKey === repository
+        : record.repositoryKey.includes(repository);
     if (!matched) return false;
   }
   if (filter.project && (record.project ?? '').toUpperCase() !== filter.project.trim().toUpperCase()) return false;
@@ -77,7 +85,12 @@ export function matches(record: DecisionRecord, filter: DecisionFilter): boolean
 /** True when the chosen index alone decides the filter, so a page can be cut to the exact size. */
 function indexDecides(filter: DecisionFilter, plan: Pick<EntityQuery, 'index'>): boolean {
   const repository = filter.repository?.trim();
-  const residual = [filter.rule, filter.environment, filter.grant, repository && !isFullName(repository) ? repository : undefined].some(Boolean);
+  const residual = [
+    filter.rule,
+    filter.environment,
+    filter.grant,
+    repository && !isFullName(repository) ? repository : undefined,
+  ].some(Boolean);
   if (residual) return false;
   const indexed = [filter.pipeline, repository, filter.project, filter.outcome].filter(Boolean).length;
   return indexed <= (plan.index === DECISION_INDEX.byTime ? 0 : 1);
@@ -88,7 +101,11 @@ function indexDecides(filter: DecisionFilter, plan: Pick<EntityQuery, 'index'>):
  * page is never cut, since a Forge cursor cannot resume inside one: a call may return up to 99 more
  * than `want` when records are filtered after reading.
  */
-export async function scanDecisions(entities: EntityStore, filter: DecisionFilter, options: { cursor?: string; want: number; budget: number }): Promise<EntityScan> {
+export async function scanDecisions(
+  entities: EntityStore,
+  filter: DecisionFilter,
+  options: { cursor?: string; want: number; budget: number },
+): Promise<EntityScan> {
   const plan = planQuery(filter);
   const exact = indexDecides(filter, plan);
   const range = filter.from !== undefined || filter.to !== undefined ? { from: filter.from, to: filter.to } : undefined;

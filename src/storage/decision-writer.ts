@@ -19,7 +19,12 @@ export function createDecisionWriter(entities: EntityStore, options: DecisionWri
   const random = options.random ?? randomSuffix;
   return {
     async append(record) {
-      await entities.set(DECISION_ENTITY, decisionEntityKey(record.at, random()), { ...record }, { ttlSeconds: AUDIT_TTL_SECONDS });
+      await entities.set(
+        DECISION_ENTITY,
+        decisionEntityKey(record.at, random()),
+        { ...record },
+        { ttlSeconds: AUDIT_TTL_SECONDS },
+      );
     },
   };
 }

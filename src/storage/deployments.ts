@@ -32,7 +32,9 @@ export interface DeploymentRecord {
 
 const objectAt = (value: unknown, key: string): Record<string, unknown> | undefined => {
   const child = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof child === 'object' && child !== null && !Array.isArray(child) ? (child as Record<string, unknown>) : undefined;
+  return typeof child === 'object' && child !== null && !Array.isArray(child)
+    ? (child as Record<string, unknown>)
+    : undefined;
 };
 const stringAt = (value: Record<string, unknown> | undefined, key: string, max: number): string | undefined => {
   const text = value?.[key];
@@ -45,9 +47,15 @@ export function deploymentFromEvent(event: unknown, receivedAt: Date): Deploymen
   const environment = objectAt(event, 'environment');
   const repository = objectAt(event, 'repository');
   const pipeline = objectAt(event, 'pipeline');
-  const timestamp = typeof event === 'object' && event !== null ? (event as Record<string, unknown>).timestamp : undefined;
-  const eventTime = typeof timestamp === 'string' ? Date.parse(timestamp) : typeof timestamp === 'number' ? timestamp : NaN;
-  const state = deployment ? (stringAt(deployment, 'status', 40) ?? stringAt(objectAt(deployment, 'state'), 'name', 40) ?? stringAt(deployment, 'state', 40)) : undefined;
+  const timestamp =
+    typeof event === 'object' && event !== null ? (event as Record<string, unknown>).timestamp : undefined;
+  const eventTime =
+    typeof timestamp === 'string' ? Date.parse(timestamp) : typeof timestamp === 'number' ? timestamp : NaN;
+  const state = deployment
+    ? (stringAt(deployment, 'status', 40) ??
+      stringAt(objectAt(deployment, 'state'), 'name', 40) ??
+      stringAt(deployment, 'state', 40))
+    : undefined;
   const fields = {
     deployment: stringAt(deployment, 'uuid', MAX_ID),
     environmentUuid: stringAt(environment, 'uuid', MAX_ID),
@@ -65,13 +73,25 @@ export function deploymentFromEvent(event: unknown, receivedAt: Date): Deploymen
   ].flatMap(([name, value]) => (value === undefined ? [name as string] : []));
   const at = Number.isFinite(eventTime) && eventTime > 0 ? Math.trunc(eventTime) : receivedAt.getTime();
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-  return { v: 1, at, deployment: fields.deployment ?? `unknown-${at}`, ...(state ? { state } : {}), ...defined, missing } as DeploymentRecord;
+  return {
+    v: 1,
+    at,
+    deployment: fields.deployment ?? `unknown-${at}`,
+    ...(state ? { state } : {}),
+    ...defined,
+    missing,
+  } as DeploymentRecord;
 }
 
 /** One key per deployment: Forge may deliver an event twice, and the second write lands on the first. */
-const deploymentKey = (record: DeploymentRecord) => record.deployment.replace(/[^a-zA-Z0-9:._-]/g, '').slice(0, 120) || `unknown-${record.at}`;
+const deploymentKey = (record: DeploymentRecord) =>
+  record.deployment.replace(/[^a-zA-Z0-9:._-]/g, '').slice(0, 120) || `unknown-${record.at}`;
 
-export async function recordDeployment(entities: EntityStore, event: unknown, receivedAt: Date): Promise<DeploymentRecord> {
+export async function recordDeployment(
+  entities: EntityStore,
+  event: unknown,
+  receivedAt: Date,
+): Promise<DeploymentRecord> {
   const record = deploymentFromEvent(event, receivedAt);
   await entities.set(DEPLOYMENT_ENTITY, deploymentKey(record), { ...record }, { ttlSeconds: AUDIT_TTL_SECONDS });
   return record;
@@ -92,7 +112,8 @@ export const DeploymentRecordSchema = z.strictObject({
   missing: z.array(z.string().max(40)).max(10),
 });
 
-export const isDeploymentRecord = (value: unknown): value is DeploymentRecord => DeploymentRecordSchema.safeParse(value).success;
+export const isDeploymentRecord = (value: unknown): value is DeploymentRecord =>
+  DeploymentRecordSchema.safeParse(value).success;
 
 export interface DeploymentScan {
   readonly deployments: DeploymentRecord[];
@@ -101,7 +122,10 @@ export interface DeploymentScan {
 }
 
 /** Deployments newest first in a time window, one storage page per call. */
-export async function scanDeployments(entities: EntityStore, options: { from?: number; to?: number; cursor?: string; limit?: number }): Promise<DeploymentScan> {
+export async function scanDeployments(
+  entities: EntityStore,
+  options: { from?: number; to?: number; cursor?: string; limit?: number },
+): Promise<DeploymentScan> {
   const page = await entities.query(DEPLOYMENT_ENTITY, {
     index: DEPLOYMENT_INDEX.byTime,
     range: options.from !== undefined || options.to !== undefined ? { from: options.from, to: options.to } : undefined,

@@ -75,4 +75,7 @@ export const DEPLOYMENT_ENTITY_DEFINITION: EntityDefinition = {
   indexes: [{ name: DEPLOYMENT_INDEX.byTime, range: ['at'] }],
 };
 
-export const ENTITY_DEFINITIONS: readonly EntityDefinition[] = [DECISION_ENTITY_DEFINITION, DEPLOYMENT_ENTITY_DEFINITION];
+export const ENTITY_DEFINITIONS: readonly EntityDefinition[] = [
+  DECISION_ENTITY_DEFINITION,
+  DEPLOYMENT_ENTITY_DEFINITION,
+];

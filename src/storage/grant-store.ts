@@ -25,7 +25,8 @@ export interface GrantEntry {
 }
 
 /** Whether a grant is in force at `now`: not revoked, and `now` before its expiry. */
-export const isActive = (entry: GrantEntry, now: Date): boolean => entry.revokedAt === undefined && now.getTime() < instantMs(entry.grant.expires);
+export const isActive = (entry: GrantEntry, now: Date): boolean =>
+  entry.revokedAt === undefined && now.getTime() < instantMs(entry.grant.expires);
 
 /** How often a sync re-reads `policy:current` to make sure a concurrent policy save did not put back an older list. */
 const SYNC_ATTEMPTS = 3;

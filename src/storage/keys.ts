@@ -8,7 +8,8 @@ export const POLICY_KEY = 'policy:current';
 
 /** Every saved revision, `policy:revision:00000042`, so that history lists in revision order. */
 export const POLICY_REVISION_PREFIX = 'policy:revision:';
-export const policyRevisionKey = (revision: number): string => `${POLICY_REVISION_PREFIX}${String(revision).padStart(8, '0')}`;
+export const policyRevisionKey = (revision: number): string =>
+  `${POLICY_REVISION_PREFIX}${String(revision).padStart(8, '0')}`;
 
 /** The admin's saved preview cases, one key each. */
 export const POLICY_TEST_PREFIX = 'policytest:';

@@ -36,7 +36,11 @@ export const MAX_PAGE_SIZE = 100;
 export class StorageLimitError extends Error {}
 
 /** The entries under `prefix`, page by page, up to `cap` of them; `capped` says whether more were left. */
-export async function listAll(kv: KeyValueStore, prefix: string, cap = Number.POSITIVE_INFINITY): Promise<{ entries: KvEntry[]; capped: boolean }> {
+export async function listAll(
+  kv: KeyValueStore,
+  prefix: string,
+  cap = Number.POSITIVE_INFINITY,
+): Promise<{ entries: KvEntry[]; capped: boolean }> {
   const entries: KvEntry[] = [];
   let cursor: string | undefined;
   do {
@@ -48,8 +52,10 @@ export async function listAll(kv: KeyValueStore, prefix: string, cap = Number.PO
 }
 
 export function checkKey(key: string): void {
-  if (key.length > MAX_KEY_LENGTH) throw new StorageLimitError(`storage key is ${key.length} characters; the limit is ${MAX_KEY_LENGTH}`);
-  if (!KEY_PATTERN.test(key)) throw new StorageLimitError(`storage key "${key.slice(0, 80)}" has characters Forge KVS does not allow`);
+  if (key.length > MAX_KEY_LENGTH)
+    throw new StorageLimitError(`storage key is ${key.length} characters; the limit is ${MAX_KEY_LENGTH}`);
+  if (!KEY_PATTERN.test(key))
+    throw new StorageLimitError(`storage key "${key.slice(0, 80)}" has characters Forge KVS does not allow`);
 }
 
 function depthOf(value: unknown): number {
@@ -62,10 +68,14 @@ function depthOf(value: unknown): number {
 /** Returns the JSON text that would be stored, after checking size and nesting. */
 export function checkValue(value: unknown): string {
   const depth = depthOf(value);
-  if (depth > MAX_VALUE_DEPTH) throw new StorageLimitError(`stored value is nested ${depth} levels deep; the limit is ${MAX_VALUE_DEPTH}`);
+  if (depth > MAX_VALUE_DEPTH)
+    throw new StorageLimitError(`stored value is nested ${depth} levels deep; the limit is ${MAX_VALUE_DEPTH}`);
   const json = JSON.stringify(value);
   if (json === undefined) throw new StorageLimitError('stored value is not JSON');
   const bytes = new TextEncoder().encode(json).length;
-  if (bytes > MAX_VALUE_BYTES) throw new StorageLimitError(`stored value is ${Math.ceil(bytes / 1024)} KiB; the limit is ${MAX_VALUE_BYTES / 1024} KiB`);
+  if (bytes > MAX_VALUE_BYTES)
+    throw new StorageLimitError(
+      `stored value is ${Math.ceil(bytes / 1024)} KiB; the limit is ${MAX_VALUE_BYTES / 1024} KiB`,
+    );
   return json;
 }

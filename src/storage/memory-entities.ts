@@ -16,7 +16,9 @@ interface Row {
 }
 
 export interface MemoryEntitySnapshot {
-  readonly [entity: string]: { readonly [key: string]: { readonly value: Record<string, unknown>; readonly expiresAt?: number } };
+  readonly [entity: string]: {
+    readonly [key: string]: { readonly value: Record<string, unknown>; readonly expiresAt?: number };
+  };
 }
 
 export interface MemoryEntityOptions {
@@ -43,18 +45,28 @@ const typeOk: Record<string, (value: unknown) => boolean> = {
   any: () => true,
 };
 
-const encodeCursor = (position: readonly [number, string]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+const encodeCursor = (position: readonly [number, string]) =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
 function decodeCursor(cursor: string): [number, string] {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(position) && position.length === 2 && typeof position[0] === 'number' && typeof position[1] === 'string') return [position[0], position[1]];
+    if (
+      Array.isArray(position) &&
+      position.length === 2 &&
+      typeof position[0] === 'number' &&
+      typeof position[1] === 'string'
+    )
+      return [position[0], position[1]];
   } catch {
     // fall through to the error below
   }
   throw new EntityQueryError('the cursor is not one this store handed out');
 }
 
-export function createMemoryEntities(definitions: readonly EntityDefinition[], options: MemoryEntityOptions = {}): MemoryEntityStore {
+export function createMemoryEntities(
+  definitions: readonly EntityDefinition[],
+  options: MemoryEntityOptions = {},
+): MemoryEntityStore {
   const now = options.now ?? (() => Date.now());
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
   const tables = new Map<string, Map<string, Row>>(definitions.map((definition) => [definition.name, new Map()]));
@@ -71,31 +83,54 @@ export function createMemoryEntities(definitions: readonly EntityDefinition[], o
   const checkRecord = (definition: EntityDefinition, value: Record<string, unknown>) => {
     for (const [attribute, attributeValue] of Object.entries(value)) {
       const declared = definition.attributes[attribute];
-      if (!declared) throw new EntityQueryError(`attribute "${attribute}" is not declared for entity "${definition.name}"`);
-      if (attributeValue !== undefined && !typeOk[declared.type](attributeValue)) throw new EntityQueryError(`attribute "${attribute}" of entity "${definition.name}" must be ${declared.type}`);
+      if (!declared)
+        throw new EntityQueryError(`attribute "${attribute}" is not declared for entity "${definition.name}"`);
+      if (attributeValue !== undefined && !typeOk[declared.type](attributeValue))
+        throw new EntityQueryError(`attribute "${attribute}" of entity "${definition.name}" must be ${declared.type}`);
     }
   };
 
-  const live = (row: Row | undefined, at: number) => row !== undefined && (row.expiresAt === undefined || row.expiresAt > at);
+  const live = (row: Row | undefined, at: number) =>
+    row !== undefined && (row.expiresAt === undefined || row.expiresAt > at);
 
-  const put = (entity: string, key: string, value: Record<string, unknown>, expiresAt: number | undefined, writtenAt: number) => {
-    tables.get(entity)!.set(key, { key, value: JSON.parse(checkValue(value)) as Record<string, unknown>, writtenAt, expiresAt });
+  const put = (
+    entity: string,
+    key: string,
+    value: Record<string, unknown>,
+    expiresAt: number | undefined,
+    writtenAt: number,
+  ) => {
+    tables
+      .get(entity)!
+      .set(key, { key, value: JSON.parse(checkValue(value)) as Record<string, unknown>, writtenAt, expiresAt });
   };
   for (const [entity, rows] of Object.entries(options.initial ?? {})) {
     if (!byName.has(entity)) continue;
     for (const [key, row] of Object.entries(rows)) put(entity, key, row.value, row.expiresAt, 0);
   }
 
-  const indexRows = (definition: EntityDefinition, index: EntityIndex, partition: readonly (string | number)[]): Row[] => {
+  const indexRows = (
+    definition: EntityDefinition,
+    index: EntityIndex,
+    partition: readonly (string | number)[],
+  ): Row[] => {
     const cacheKey = JSON.stringify([definition.name, index.name, partition]);
     const cached = sortedCache.get(cacheKey);
     if (cached) return cached;
     const [rangeAttribute] = index.range;
     const partitionAttributes = index.partition ?? [];
     const rows = [...tables.get(definition.name)!.values()].filter(
-      (row) => typeof row.value[rangeAttribute] === 'number' && partitionAttributes.every((attribute, i) => row.value[attribute] !== undefined && row.value[attribute] === partition[i]),
+      (row) =>
+        typeof row.value[rangeAttribute] === 'number' &&
+        partitionAttributes.every(
+          (attribute, i) => row.value[attribute] !== undefined && row.value[attribute] === partition[i],
+        ),
     );
-    rows.sort((a, b) => (a.value[rangeAttribute] as number) - (b.value[rangeAttribute] as number) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    rows.sort(
+      (a, b) =>
+        (a.value[rangeAttribute] as number) - (b.value[rangeAttribute] as number) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
     sortedCache.set(cacheKey, rows);
     return rows;
   };
@@ -105,7 +140,9 @@ export function createMemoryEntities(definitions: readonly EntityDefinition[], o
     const out: Record<string, Record<string, { value: Record<string, unknown>; expiresAt?: number }>> = {};
     for (const [entity, rows] of tables) {
       const kept: Record<string, { value: Record<string, unknown>; expiresAt?: number }> = {};
-      for (const row of rows.values()) if (live(row, at)) kept[row.key] = { value: row.value, ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}) };
+      for (const row of rows.values())
+        if (live(row, at))
+          kept[row.key] = { value: row.value, ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}) };
       out[entity] = kept;
     }
     return out;
@@ -138,8 +175,12 @@ export function createMemoryEntities(definitions: readonly EntityDefinition[], o
       const index = definition.indexes.find((candidate) => candidate.name === query.index);
       if (!index) throw new EntityQueryError(`entity "${entity}" has no index "${query.index}"`);
       const partition = query.partition ?? [];
-      if (partition.length !== (index.partition ?? []).length) throw new EntityQueryError(`index "${index.name}" takes ${(index.partition ?? []).length} partition value(s), got ${partition.length}`);
-      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_ENTITY_PAGE) throw new EntityQueryError(`page size ${query.limit} is outside 1..${MAX_ENTITY_PAGE}`);
+      if (partition.length !== (index.partition ?? []).length)
+        throw new EntityQueryError(
+          `index "${index.name}" takes ${(index.partition ?? []).length} partition value(s), got ${partition.length}`,
+        );
+      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_ENTITY_PAGE)
+        throw new EntityQueryError(`page size ${query.limit} is outside 1..${MAX_ENTITY_PAGE}`);
       const [rangeAttribute] = index.range;
       const descending = query.sort === 'DESC';
       const after = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;

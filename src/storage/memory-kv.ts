@@ -52,7 +52,11 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
     const out: Record<string, { value: unknown; expiresAt?: number }> = {};
     for (const key of [...slots.keys()].sort()) {
       const slot = live(key);
-      if (slot) out[key] = { value: JSON.parse(slot.json), ...(slot.expiresAt !== undefined ? { expiresAt: slot.expiresAt } : {}) };
+      if (slot)
+        out[key] = {
+          value: JSON.parse(slot.json),
+          ...(slot.expiresAt !== undefined ? { expiresAt: slot.expiresAt } : {}),
+        };
     }
     return out;
   };
@@ -96,7 +100,9 @@ export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueSto
       if (limit < 1 || limit > MAX_PAGE_SIZE) throw new Error(`page size ${limit} is outside 1..${MAX_PAGE_SIZE}`);
       // Sorted once per change of the key set, not per page: the console pages through tens of thousands of samples.
       sorted ??= [...slots.keys()].sort();
-      const keys = sorted.filter((key) => key.startsWith(prefix) && (cursor === undefined || key > cursor) && live(key));
+      const keys = sorted.filter(
+        (key) => key.startsWith(prefix) && (cursor === undefined || key > cursor) && live(key),
+      );
       const page = keys.slice(0, limit);
       const entries: KvEntry[] = page.map((key) => ({ key, value: JSON.parse(slots.get(key)!.json) }));
       return { entries, cursor: keys.length > limit ? page[page.length - 1] : undefined };

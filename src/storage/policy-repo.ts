@@ -44,13 +44,18 @@ export const RevisionRecordSchema = StoredPolicySchema.extend({
   /** Why the admin made a change that weakens enforcement, or overrode failing policy tests. */
   reason: z.string().max(500).optional(),
   /** The policy as YAML text, comments and key order included, when it was written or imported as YAML. */
-  policyText: z.string().max(128 * 1024).optional(),
+  policyText: z
+    .string()
+    .max(128 * 1024)
+    .optional(),
   /** Names of the policy tests a rollback went through with an explicit override. */
   overriddenTests: z.array(z.string().max(100)).max(25).optional(),
   /** What the draft did to the run samples when it was saved (replay-summary.ts), in brief. */
   replay: ReplayBriefSchema.optional(),
   /** A save that kept the admin's values over another revision's changes: that revision and the fields. */
-  replaces: z.strictObject({ revision: z.number().int().min(1), fields: z.array(z.string().max(200)).max(50) }).optional(),
+  replaces: z
+    .strictObject({ revision: z.number().int().min(1), fields: z.array(z.string().max(200)).max(50) })
+    .optional(),
 });
 
 export type RevisionRecord = z.output<typeof RevisionRecordSchema>;
@@ -92,7 +97,8 @@ export interface PolicyRepository {
   setActiveGrants(grants: readonly unknown[]): Promise<boolean>;
 }
 
-const revisionOf = (current: CurrentPolicy) => (current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision);
+const revisionOf = (current: CurrentPolicy) =>
+  current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
 
 export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
   const parseRevision = (value: unknown) => {
@@ -105,7 +111,10 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
     if (raw === undefined || raw === null) return { state: 'none' };
     const record = parseRevision(raw);
     if (record) return { state: 'ok', record };
-    const revision = typeof (raw as { revision?: unknown }).revision === 'number' ? Math.max(0, Math.trunc((raw as { revision: number }).revision)) : 0;
+    const revision =
+      typeof (raw as { revision?: unknown }).revision === 'number'
+        ? Math.max(0, Math.trunc((raw as { revision: number }).revision))
+        : 0;
     return { state: 'damaged', revision };
   };
 
@@ -146,7 +155,8 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ...(input.replay ? { replay: input.replay } : {}),
         ...(input.replaces ? { replaces: input.replaces } : {}),
       };
-      if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record))) return { ok: false, currentRevision: currentRevision + 1 };
+      if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record)))
+        return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));
       const expired = record.revision - HISTORY_KEEP;
       // Only one revision falls out per save; a failed delete leaves one extra record, not a leak.

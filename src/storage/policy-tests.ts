@@ -20,7 +20,11 @@ const RefSpecSchema = z.discriminatedUnion('kind', [
 /** The simulator's SimulationTarget, validated. */
 export const PreviewTargetSchema = z.union([
   RefSpecSchema,
-  z.strictObject({ kind: z.literal('pullrequest'), source: refName('source branch'), destination: refName('destination branch') }),
+  z.strictObject({
+    kind: z.literal('pullrequest'),
+    source: refName('source branch'),
+    destination: refName('destination branch'),
+  }),
   z.strictObject({ kind: z.literal('custom'), name: refName('custom pipeline name'), ref: RefSpecSchema.optional() }),
 ]);
 
@@ -29,8 +33,16 @@ export type PreviewTarget = z.output<typeof PreviewTargetSchema>;
 export const EXPECTED_OUTCOMES = ['allowed', 'blocked', 'none'] as const;
 
 export const PolicyTestInputSchema = z.strictObject({
-  name: z.string().trim().min(1, 'give the case a name').max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
-  yaml: z.string().min(1, 'paste a pipeline').max(MAX_PIPELINE_YAML, `at most ${MAX_PIPELINE_YAML / 1024} KiB`),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'give the case a name')
+    .max(100)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+  yaml: z
+    .string()
+    .min(1, 'paste a pipeline')
+    .max(MAX_PIPELINE_YAML, `at most ${MAX_PIPELINE_YAML / 1024} KiB`),
   target: PreviewTargetSchema,
   expect: z.enum(EXPECTED_OUTCOMES),
   /**

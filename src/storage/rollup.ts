@@ -70,13 +70,29 @@ export function countDay(day: string, records: Iterable<DecisionRecord>, compute
       for (const rule of record.rules) bump(blockedByRule, rule);
     }
   }
-  return { v: 1, day, runs, blocked, byOutcome, byRule: top(byRule), byEnvironment: top(byEnvironment), byRepository: top(byRepository), blockedByRule: top(blockedByRule), blockedByRepository: top(blockedByRepository), computedAt: computedAt.toISOString() };
+  return {
+    v: 1,
+    day,
+    runs,
+    blocked,
+    byOutcome,
+    byRule: top(byRule),
+    byEnvironment: top(byEnvironment),
+    byRepository: top(byRepository),
+    blockedByRule: top(blockedByRule),
+    blockedByRepository: top(blockedByRepository),
+    computedAt: computedAt.toISOString(),
+  };
 }
 
 async function* recordsOfDay(entities: EntityStore, day: string): AsyncGenerator<DecisionRecord> {
   let cursor: string | undefined;
   do {
-    const scan = await scanDecisions(entities, { from: dayStart(day), to: dayStart(day) + DAY_MS - 1 }, { cursor, want: 1_000, budget: 1_000 });
+    const scan = await scanDecisions(
+      entities,
+      { from: dayStart(day), to: dayStart(day) + DAY_MS - 1 },
+      { cursor, want: 1_000, budget: 1_000 },
+    );
     for (const entry of scan.entries) yield entry.record;
     cursor = scan.nextCursor;
   } while (cursor !== undefined);
@@ -100,7 +116,10 @@ export async function runRollup(entities: EntityStore, kv: KeyValueStore, now: D
   const today = dayOf(now.getTime());
   const window = Array.from({ length: STATS_WINDOW_DAYS }, (_, i) => dayOf(dayStart(today) - i * DAY_MS));
   const stored = new Set((await readStats(kv)).map((stats) => stats.day));
-  const missing = window.slice(2).filter((day) => !stored.has(day)).slice(0, BACKFILL_DAYS_PER_RUN);
+  const missing = window
+    .slice(2)
+    .filter((day) => !stored.has(day))
+    .slice(0, BACKFILL_DAYS_PER_RUN);
   const days = [...window.slice(0, 2), ...missing];
   for (const day of days) await rollUpDay(entities, kv, day, now);
   return { days };
@@ -128,7 +147,10 @@ export const isDayStats = (value: unknown): value is DayStats => DayStatsSchema.
 /** Every stored day, oldest first; damaged records are skipped. */
 export async function readStats(kv: KeyValueStore): Promise<DayStats[]> {
   const { entries } = await listAll(kv, STATS_DAY_PREFIX, 400);
-  return entries.map((entry) => entry.value).filter(isDayStats).sort((a, b) => a.day.localeCompare(b.day));
+  return entries
+    .map((entry) => entry.value)
+    .filter(isDayStats)
+    .sort((a, b) => a.day.localeCompare(b.day));
 }
 
 export interface StatsView {
@@ -144,7 +166,9 @@ export interface StatsView {
 
 export function statsView(all: readonly DayStats[], now: Date, topN = 10): StatsView {
   const today = dayOf(now.getTime());
-  const window = Array.from({ length: STATS_WINDOW_DAYS }, (_, i) => dayOf(dayStart(today) - (STATS_WINDOW_DAYS - 1 - i) * DAY_MS));
+  const window = Array.from({ length: STATS_WINDOW_DAYS }, (_, i) =>
+    dayOf(dayStart(today) - (STATS_WINDOW_DAYS - 1 - i) * DAY_MS),
+  );
   const byDay = new Map(all.map((stats) => [stats.day, stats]));
   const sum = (pick: (stats: DayStats) => Counts): Counts => {
     const total: Counts = {};
@@ -161,7 +185,12 @@ export function statsView(all: readonly DayStats[], now: Date, topN = 10): Stats
       .map(([name, count]) => ({ name, count }));
   const computed = all.map((stats) => stats.computedAt).sort();
   return {
-    days: window.map((day) => ({ day, runs: byDay.get(day)?.runs ?? 0, blocked: byDay.get(day)?.blocked ?? 0, rolledUp: byDay.has(day) })),
+    days: window.map((day) => ({
+      day,
+      runs: byDay.get(day)?.runs ?? 0,
+      blocked: byDay.get(day)?.blocked ?? 0,
+      rolledUp: byDay.has(day),
+    })),
     topBlockingRules: ranked(sum((s) => s.blockedByRule)),
     topBlockingRepositories: ranked(sum((s) => s.blockedByRepository)),
     byOutcome: sum((s) => s.byOutcome),

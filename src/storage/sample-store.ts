@@ -11,7 +11,15 @@ import type { RunSample } from '../engine/sample';
 import { POLICY_KEY } from './keys';
 import { listAll, MAX_PAGE_SIZE, type KeyValueStore } from './kv';
 import type { PolicyRepository } from './policy-repo';
-import { SAMPLE_CONFIG_PREFIX, SAMPLE_PREFIX, SAMPLE_RUN_PREFIX, SAMPLE_TTL_SECONDS, sampleConfigKey, type SamplePointer, type SampleSink } from './sample-writer';
+import {
+  SAMPLE_CONFIG_PREFIX,
+  SAMPLE_PREFIX,
+  SAMPLE_RUN_PREFIX,
+  SAMPLE_TTL_SECONDS,
+  sampleConfigKey,
+  type SamplePointer,
+  type SampleSink,
+} from './sample-writer';
 
 export const DEFAULT_REPLAY_DAYS = 30;
 export const MAX_REPLAY_DAYS = 90;
@@ -22,13 +30,22 @@ const READ_CONCURRENCY = 16;
 export const SamplePointerSchema = z.strictObject({
   v: z.literal(1),
   at: z.number().int().min(0),
-  request: z.looseObject({ repository: z.string().max(200), trigger: z.string().max(40), target: z.looseObject({ type: z.string() }) }),
+  request: z.looseObject({
+    repository: z.string().max(200),
+    trigger: z.string().max(40),
+    target: z.looseObject({ type: z.string() }),
+  }),
   ref: z.string().max(1_100),
   selector: z.string().max(1_100),
-  digest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   skipped: z.literal('too-large').optional(),
   bytes: z.number().int().min(0).optional(),
-  repository: z.strictObject({ fullName: z.string().max(300), slug: z.string().max(128), project: z.string().max(80).optional() }).optional(),
+  repository: z
+    .strictObject({ fullName: z.string().max(300), slug: z.string().max(128), project: z.string().max(80).optional() })
+    .optional(),
 });
 
 const SampleConfigSchema = z.strictObject({ v: z.literal(1), configuration: z.record(z.string(), z.unknown()) });
@@ -50,7 +67,11 @@ export interface SampleGaps {
 
 export const NO_GAPS: SampleGaps = { tooLarge: 0, missing: 0, invalid: 0 };
 
-export const addGaps = (a: SampleGaps, b: SampleGaps): SampleGaps => ({ tooLarge: a.tooLarge + b.tooLarge, missing: a.missing + b.missing, invalid: a.invalid + b.invalid });
+export const addGaps = (a: SampleGaps, b: SampleGaps): SampleGaps => ({
+  tooLarge: a.tooLarge + b.tooLarge,
+  missing: a.missing + b.missing,
+  invalid: a.invalid + b.invalid,
+});
 
 /** A sample the provider stored, as a replay or the export takes it. */
 export interface LoadedSample extends RunSample {
@@ -61,7 +82,10 @@ export interface LoadedSample extends RunSample {
 }
 
 /** Every sample pointer written in the last `days` days, oldest key first; damaged ones counted. */
-export async function listSamplePointers(kv: KeyValueStore, options: { days: number; now: Date }): Promise<{ samples: StoredSample[]; gaps: SampleGaps }> {
+export async function listSamplePointers(
+  kv: KeyValueStore,
+  options: { days: number; now: Date },
+): Promise<{ samples: StoredSample[]; gaps: SampleGaps }> {
   const since = options.now.getTime() - options.days * DAY_MS;
   const { entries } = await listAll(kv, SAMPLE_RUN_PREFIX);
   const samples: StoredSample[] = [];
@@ -88,7 +112,10 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, map: (item: 
 }
 
 /** The samples with their configurations, each distinct configuration read once. */
-export async function loadSamples(kv: KeyValueStore, stored: readonly StoredSample[]): Promise<{ samples: LoadedSample[]; gaps: SampleGaps }> {
+export async function loadSamples(
+  kv: KeyValueStore,
+  stored: readonly StoredSample[],
+): Promise<{ samples: LoadedSample[]; gaps: SampleGaps }> {
   const digests = [...new Set(stored.flatMap((s) => (s.pointer.digest ? [s.pointer.digest] : [])))];
   const configs = new Map<string, Record<string, unknown>>();
   await mapLimited(digests, READ_CONCURRENCY, async (digest) => {
@@ -108,8 +135,21 @@ export async function loadSamples(kv: KeyValueStore, stored: readonly StoredSamp
       missing += 1;
       continue;
     }
-    const repository = pointer.repository ? { slug: pointer.repository.slug, fullName: pointer.repository.fullName, ...(pointer.repository.project ? { project: pointer.repository.project } : {}) } : undefined;
-    samples.push({ key, at: pointer.at, ref: pointer.ref, selector: pointer.selector, request: { ...pointer.request, pipelines_configuration: configuration }, ...(repository ? { repository } : {}) });
+    const repository = pointer.repository
+      ? {
+          slug: pointer.repository.slug,
+          fullName: pointer.repository.fullName,
+          ...(pointer.repository.project ? { project: pointer.repository.project } : {}),
+        }
+      : undefined;
+    samples.push({
+      key,
+      at: pointer.at,
+      ref: pointer.ref,
+      selector: pointer.selector,
+      request: { ...pointer.request, pipelines_configuration: configuration },
+      ...(repository ? { repository } : {}),
+    });
   }
   return { samples, gaps: { tooLarge, missing, invalid: 0 } };
 }
@@ -118,7 +158,10 @@ export async function loadSamples(kv: KeyValueStore, stored: readonly StoredSamp
  * The samples of the last `days` days (default 30), ready to replay: the storage-side reader that
  * the replay jobs, the page's export and policy as code use.
  */
-export async function readSamples(kv: KeyValueStore, options: { days?: number; now: Date }): Promise<{ samples: LoadedSample[]; gaps: SampleGaps }> {
+export async function readSamples(
+  kv: KeyValueStore,
+  options: { days?: number; now: Date },
+): Promise<{ samples: LoadedSample[]; gaps: SampleGaps }> {
   const listed = await listSamplePointers(kv, { days: options.days ?? DEFAULT_REPLAY_DAYS, now: options.now });
   const loaded = await loadSamples(kv, listed.samples);
   return { samples: loaded.samples, gaps: addGaps(listed.gaps, loaded.gaps) };
@@ -126,7 +169,9 @@ export async function readSamples(kv: KeyValueStore, options: { days?: number; n
 
 /** One JSON Lines record of the export: what `pipeline-guard replay` reads. */
 export function sampleLine(sample: RunSample): string {
-  const repository = sample.repository ? { slug: sample.repository.slug, ...(sample.repository.project ? { project: sample.repository.project } : {}) } : undefined;
+  const repository = sample.repository
+    ? { slug: sample.repository.slug, ...(sample.repository.project ? { project: sample.repository.project } : {}) }
+    : undefined;
   return `${JSON.stringify({ request: sample.request, ...(repository ? { repository } : {}) })}\n`;
 }
 
@@ -134,7 +179,10 @@ export function sampleLine(sample: RunSample): string {
  * Deletes stored samples, pointers first (so that nothing points at a deleted configuration), for
  * at most `budgetMs`; `remaining` says whether the caller must call again.
  */
-export async function deleteSamples(kv: KeyValueStore, options: { budgetMs: number; clock?: () => number }): Promise<{ deleted: number; remaining: boolean }> {
+export async function deleteSamples(
+  kv: KeyValueStore,
+  options: { budgetMs: number; clock?: () => number },
+): Promise<{ deleted: number; remaining: boolean }> {
   const clock = options.clock ?? (() => Date.now());
   const started = clock();
   let deleted = 0;
@@ -156,7 +204,11 @@ export type SamplingSwitch = { ok: true } | { ok: false; reason: 'no-policy' };
  * Sampling is switched in `policy:current`, the record every run reads anyway, so the switch costs
  * the provider no read. Saves and rollbacks carry it over (policy-repo.ts).
  */
-export async function setSampling(kv: KeyValueStore, repo: PolicyRepository, enabled: boolean): Promise<SamplingSwitch> {
+export async function setSampling(
+  kv: KeyValueStore,
+  repo: PolicyRepository,
+  enabled: boolean,
+): Promise<SamplingSwitch> {
   const found = await repo.current();
   if (found.state !== 'ok') return { ok: false, reason: 'no-policy' };
   await kv.set(POLICY_KEY, { ...found.record, sampling: enabled });

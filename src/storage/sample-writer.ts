@@ -93,10 +93,23 @@ export function sampleWriteOf(request: ProviderRequest, report: RunReport, at: D
     request: sampleRequestOf(request),
     ref: refKey(report.ref ?? refOf(request.target)),
     selector: selectorText(request.target).slice(0, 1_100),
-    ...(identity ? { repository: { fullName: identity.fullName, slug: identity.slug, ...(identity.projectKey ? { project: identity.projectKey } : {}) } } : {}),
+    ...(identity
+      ? {
+          repository: {
+            fullName: identity.fullName,
+            slug: identity.slug,
+            ...(identity.projectKey ? { project: identity.projectKey } : {}),
+          },
+        }
+      : {}),
   };
   const pointerKey = samplePointerKey(request.repository, request.target);
-  if (bytes + CONFIG_OVERHEAD_BYTES > MAX_VALUE_BYTES) return { pointerKey, pointer: { ...base, skipped: 'too-large', bytes } };
+  if (bytes + CONFIG_OVERHEAD_BYTES > MAX_VALUE_BYTES)
+    return { pointerKey, pointer: { ...base, skipped: 'too-large', bytes } };
   const digest = sha256(json);
-  return { pointerKey, pointer: { ...base, digest }, config: { key: sampleConfigKey(digest), value: { v: 1, configuration: request.pipelines_configuration } } };
+  return {
+    pointerKey,
+    pointer: { ...base, digest },
+    config: { key: sampleConfigKey(digest), value: { v: 1, configuration: request.pipelines_configuration } },
+  };
 }

@@ -6,9 +6,13 @@ import createValidator from './stored-policy.validator.cjs';
 
 const { validate: validateRecord, messages } = createValidator(SHARED_CHECKS, VALIDATOR_RUNTIME);
 
-export type StoredPolicyCheck = { success: true; data: StoredPolicy } | { success: false; problems: ValidationProblem[] };
+export type StoredPolicyCheck =
+  { success: true; data: StoredPolicy } | { success: false; problems: ValidationProblem[] };
 
 export function checkStoredPolicy(value: unknown): StoredPolicyCheck {
   if (validateRecord(value)) return { success: true, data: value as StoredPolicy };
-  return { success: false, problems: problemsOf(validateRecord.errors, { messages, root: '(record)', missing: 'required' }) };
+  return {
+    success: false,
+    problems: problemsOf(validateRecord.errors, { messages, root: '(record)', missing: 'required' }),
+  };
 }

@@ -37,10 +37,16 @@ export interface TrustInputs extends WorkspaceInputs {
 
 function artifactFor(policy: Policy, env: Environment, inputs: TrustInputs): EnvironmentTrust {
   const oidc = env.oidc;
-  if (!oidc) return { environment: env.name, error: `Environment "${env.name}" has no OIDC identity, so it needs no trust artifact.` };
+  if (!oidc)
+    return {
+      environment: env.name,
+      error: `Environment "${env.name}" has no OIDC identity, so it needs no trust artifact.`,
+    };
   const checked = checkInputs(inputs);
-  if (oidc.provider === 'gcp') return { environment: env.name, provider: 'gcp', artifact: generateGcpTrust(env, oidc, checked) };
-  if (oidc.provider === 'vault') return { environment: env.name, provider: 'vault', artifact: generateVaultTrust(env, oidc, checked) };
+  if (oidc.provider === 'gcp')
+    return { environment: env.name, provider: 'gcp', artifact: generateGcpTrust(env, oidc, checked) };
+  if (oidc.provider === 'vault')
+    return { environment: env.name, provider: 'vault', artifact: generateVaultTrust(env, oidc, checked) };
   const accountId = inputs.accountId ?? /^arn:[^:]+:iam::(\d{12}):/.exec(oidc.roleArn)![1];
   const generated = generateTrustPolicy(policy, {
     environment: env.name,
@@ -50,14 +56,30 @@ function artifactFor(policy: Policy, env: Environment, inputs: TrustInputs): Env
     repositoryUuids: inputs.repositoryUuids,
     deploymentEnvironmentUuids: inputs.deploymentEnvironmentUuids,
   });
-  return { environment: env.name, provider: 'aws', artifact: { provider: 'aws', roleArn: oidc.roleArn, accountId, trustPolicy: generated.document, warnings: generated.warnings } };
+  return {
+    environment: env.name,
+    provider: 'aws',
+    artifact: {
+      provider: 'aws',
+      roleArn: oidc.roleArn,
+      accountId,
+      trustPolicy: generated.document,
+      warnings: generated.warnings,
+    },
+  };
 }
 
 /** One entry per environment (or the one asked for). Throws TrustPolicyInputError on unusable workspace inputs. */
 export function trustArtifacts(policy: Policy, inputs: TrustInputs): EnvironmentTrust[] {
   checkInputs(inputs);
-  const environments = inputs.environment === undefined ? policy.environments : policy.environments.filter((env) => env.name === inputs.environment);
-  if (!environments.length) throw new TrustPolicyInputError(`the policy has no environment "${inputs.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`);
+  const environments =
+    inputs.environment === undefined
+      ? policy.environments
+      : policy.environments.filter((env) => env.name === inputs.environment);
+  if (!environments.length)
+    throw new TrustPolicyInputError(
+      `the policy has no environment "${inputs.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`,
+    );
   return environments.map((env) => artifactFor(policy, env, inputs));
 }
 
@@ -67,5 +89,5 @@ export function artifactText(artifact: TrustArtifact): string {
   return artifact.commands.join('\n\n');
 }
 
-export const providerLabel = (provider: OidcProvider) => ({ aws: 'AWS IAM role', gcp: 'GCP workload identity federation', vault: 'HashiCorp Vault JWT auth' })[provider];
-
+export const providerLabel = (provider: OidcProvider) =>
+  ({ aws: 'AWS IAM role', gcp: 'GCP workload identity federation', vault: 'HashiCorp Vault JWT auth' })[provider];

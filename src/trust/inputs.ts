@@ -1,4 +1,7 @@
-/** What every trust artifact needs from the caller's workspace, checked once: slugs, UUIDs, the issuer and the default audience. */
+/**
+ * What every trust artifact needs from the caller's workspace, checked once: slugs, UUIDs, the issuer and the default
+ * audience.
+ */
 import type { Environment } from '../policy/schema';
 import { bareUuid } from '../primitives/uuid';
 
@@ -7,7 +10,10 @@ export class TrustPolicyInputError extends Error {}
 const WORKSPACE_SLUG = /^[a-z0-9][a-z0-9_.-]{0,61}$/;
 const UUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
-/** The UUID without braces, lower case (primitives' `bareUuid`), after checking it is one; throws TrustPolicyInputError naming `what`. */
+/**
+ * The UUID without braces, lower case (primitives' `bareUuid`), after checking it is one; throws TrustPolicyInputError
+ * naming `what`.
+ */
 export function checkedBareUuid(value: string, what: string): string {
   const text = value.trim();
   if (!UUID.test(text) || text.startsWith('{') !== text.endsWith('}'))
@@ -20,10 +26,13 @@ export const braced = (uuid: string) => `{${uuid}}`;
 
 export function checkWorkspaceSlug(slug: string): void {
   if (!WORKSPACE_SLUG.test(slug))
-    throw new TrustPolicyInputError(`workspace slug "${slug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`);
+    throw new TrustPolicyInputError(
+      `workspace slug "${slug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`,
+    );
 }
 
-export const issuerUrl = (slug: string) => `https://api.bitbucket.org/2.0/workspaces/${slug}/pipelines-config/identity/oidc`;
+export const issuerUrl = (slug: string) =>
+  `https://api.bitbucket.org/2.0/workspaces/${slug}/pipelines-config/identity/oidc`;
 
 /** The `aud` of a token minted without custom audiences. */
 export const bitbucketAudience = (workspaceUuid: string) => `ari:cloud:bitbucket::workspace/${workspaceUuid}`;
@@ -55,8 +64,14 @@ export function checkInputs(inputs: WorkspaceInputs): CheckedInputs {
   return {
     workspaceSlug: inputs.workspaceSlug,
     workspaceUuid: checkedBareUuid(inputs.workspaceUuid, 'workspace UUID'),
-    repositoryUuids: [...new Set((inputs.repositoryUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'repository UUID')))],
-    deploymentEnvironmentUuids: [...new Set((inputs.deploymentEnvironmentUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'deployment environment UUID')))],
+    repositoryUuids: [
+      ...new Set((inputs.repositoryUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'repository UUID'))),
+    ],
+    deploymentEnvironmentUuids: [
+      ...new Set(
+        (inputs.deploymentEnvironmentUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'deployment environment UUID')),
+      ),
+    ],
   };
 }
 

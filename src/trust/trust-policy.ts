@@ -20,7 +20,10 @@ export interface TrustPolicyOptions {
   readonly accountId: string;
   /** Restricts `sub` to one repository; without it every repository of the workspace may assume the role. */
   readonly repositoryUuid?: string;
-  /** Restricts `sub` to these repositories (with `repositoryUuid`, if both are given): e.g. those in a scoped environment's scope. */
+  /**
+   * Restricts `sub` to these repositories (with `repositoryUuid`, if both are given): e.g. those in a scoped
+   * environment's scope.
+   */
   readonly repositoryUuids?: readonly string[];
   /** Restricts `sub` to deployment steps of these Bitbucket deployment environments. */
   readonly deploymentEnvironmentUuids?: readonly string[];
@@ -50,7 +53,10 @@ export { TrustPolicyInputError } from './inputs';
 const ACCOUNT_ID = /^\d{12}$/;
 
 function sidOf(env: Environment, suffix: string): string {
-  const name = env.name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  const name = env.name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
   return `BitbucketPipelines${name}${suffix}`;
 }
 
@@ -61,16 +67,30 @@ export function oidcIssuerPath(workspaceSlug: string): string {
 
 export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions): TrustPolicy {
   const env = policy.environments.find((candidate) => candidate.name === options.environment);
-  if (!env) throw new TrustPolicyInputError(`the policy has no environment "${options.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`);
-  if (!ACCOUNT_ID.test(options.accountId)) throw new TrustPolicyInputError(`AWS account ID "${options.accountId}" is not 12 digits`);
+  if (!env)
+    throw new TrustPolicyInputError(
+      `the policy has no environment "${options.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`,
+    );
+  if (!ACCOUNT_ID.test(options.accountId))
+    throw new TrustPolicyInputError(`AWS account ID "${options.accountId}" is not 12 digits`);
   checkWorkspaceSlug(options.workspaceSlug);
   const workspaceUuid = checkedBareUuid(options.workspaceUuid, 'workspace UUID');
-  const repositoryUuids = [...new Set([...(options.repositoryUuid === undefined ? [] : [options.repositoryUuid]), ...(options.repositoryUuids ?? [])].map((uuid) => checkedBareUuid(uuid, 'repository UUID')))];
-  const environmentUuids = (options.deploymentEnvironmentUuids ?? []).map((uuid) => checkedBareUuid(uuid, 'deployment environment UUID'));
+  const repositoryUuids = [
+    ...new Set(
+      [
+        ...(options.repositoryUuid === undefined ? [] : [options.repositoryUuid]),
+        ...(options.repositoryUuids ?? []),
+      ].map((uuid) => checkedBareUuid(uuid, 'repository UUID')),
+    ),
+  ];
+  const environmentUuids = (options.deploymentEnvironmentUuids ?? []).map((uuid) =>
+    checkedBareUuid(uuid, 'deployment environment UUID'),
+  );
 
   const warnings: string[] = [];
   const issuer = oidcIssuerPath(options.workspaceSlug);
-  const audience = env.oidc && !env.oidc.provider && env.oidc.audience ? env.oidc.audience : bitbucketAudience(workspaceUuid);
+  const audience =
+    env.oidc && !env.oidc.provider && env.oidc.audience ? env.oidc.audience : bitbucketAudience(workspaceUuid);
   const identity: Record<string, Record<string, string | string[]>> = {
     StringEquals: { [`${issuer}:aud`]: audience },
   };
@@ -78,20 +98,37 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
   const subs = subPatterns(repositoryUuids, environmentUuids);
   if (subs.length) identity.StringLike = { [`${issuer}:sub`]: subs.length === 1 ? subs[0] : subs };
   if (!repositoryUuids.length && env.scope)
-    warnings.push(`Environment "${env.name}" serves only ${describeScope(env.scope)}, but no repository UUID was given, so a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid once for each repository in the scope (Repository settings → OpenID Connect shows it) to restrict \`sub\` to them; Pipeline Guard keeps other repositories off the runners, the trust policy keeps them off the role.`);
-  else if (!repositoryUuids.length) warnings.push(`No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`);
+    warnings.push(
+      `Environment "${env.name}" serves only ${describeScope(env.scope)}, but no repository UUID was given, so a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid once for each repository in the scope (Repository settings → OpenID Connect shows it) to restrict \`sub\` to them; Pipeline Guard keeps other repositories off the runners, the trust policy keeps them off the role.`,
+    );
+  else if (!repositoryUuids.length)
+    warnings.push(
+      `No repository UUID given: a step of any repository in workspace "${options.workspaceSlug}" that runs on these runners can assume the role. Pass --repository-uuid to restrict \`sub\`.`,
+    );
   if (env.oidc && !env.oidc.provider && env.oidc.audience)
-    warnings.push(`The policy sets the custom audience "${env.oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${env.oidc.audience}] }\`, and the IAM OIDC identity provider must list it as a client ID.`);
+    warnings.push(
+      `The policy sets the custom audience "${env.oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${env.oidc.audience}] }\`, and the IAM OIDC identity provider must list it as a client ID.`,
+    );
 
   if (env.oidc?.provider === 'gcp' || env.oidc?.provider === 'vault')
-    throw new TrustPolicyInputError(`environment "${env.name}" uses ${env.oidc.provider === 'gcp' ? 'GCP' : 'Vault'}, not an AWS role; its trust artifact is the ${env.oidc.provider === 'gcp' ? 'workload identity provider' : 'Vault JWT role'} that \`pipeline-guard trust-policy\` prints without --account`);
+    throw new TrustPolicyInputError(
+      `environment "${env.name}" uses ${env.oidc.provider === 'gcp' ? 'GCP' : 'Vault'}, not an AWS role; its trust artifact is the ${env.oidc.provider === 'gcp' ? 'workload identity provider' : 'Vault JWT role'} that \`pipeline-guard trust-policy\` prints without --account`,
+    );
   if (env.oidc) {
     const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(env.oidc.roleArn)?.[1];
     if (roleAccount && roleAccount !== options.accountId)
-      warnings.push(`Environment "${env.name}" uses role ${env.oidc.roleArn} in account ${roleAccount}, but this trust policy is for account ${options.accountId}. Attach it to the role in ${roleAccount}, or correct --account.`);
-  } else warnings.push(`Environment "${env.name}" has no \`oidc\` role in the policy, so Pipeline Guard never sets up a role for its steps. Add \`oidc: { roleArn, region }\` to the environment before creating this role.`);
+      warnings.push(
+        `Environment "${env.name}" uses role ${env.oidc.roleArn} in account ${roleAccount}, but this trust policy is for account ${options.accountId}. Attach it to the role in ${roleAccount}, or correct --account.`,
+      );
+  } else
+    warnings.push(
+      `Environment "${env.name}" has no \`oidc\` role in the policy, so Pipeline Guard never sets up a role for its steps. Add \`oidc: { roleArn, region }\` to the environment before creating this role.`,
+    );
 
-  const statement = (suffix: string, network: Record<string, Record<string, string | string[]>>): TrustPolicyStatement => ({
+  const statement = (
+    suffix: string,
+    network: Record<string, Record<string, string | string[]>>,
+  ): TrustPolicyStatement => ({
     Sid: sidOf(env, suffix),
     Effect: 'Allow',
     Principal: { Federated: `arn:aws:iam::${options.accountId}:oidc-provider/${issuer}` },
@@ -118,8 +155,12 @@ export function generateTrustPolicy(policy: Policy, options: TrustPolicyOptions)
         `${privateRanges.join(', ')} ${privateRanges.length === 1 ? 'is a private address range' : 'are private address ranges'}: aws:SourceIp only ever holds the public address STS sees, so ${privateRanges.length === 1 ? 'it never matches' : 'they never match'}. List the runners' public NAT egress addresses under \`cidrs\`, or reach STS through a VPC endpoint and use \`vpcEndpointIds\`/\`vpcIds\`.`,
       );
   }
-  if (endpoints.length) statements.push(statement('ViaStsVpcEndpoint', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpce': endpoints } }));
-  if (vpcs.length) statements.push(statement('FromRunnerVpc', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpc': vpcs } }));
+  if (endpoints.length)
+    statements.push(
+      statement('ViaStsVpcEndpoint', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpce': endpoints } }),
+    );
+  if (vpcs.length)
+    statements.push(statement('FromRunnerVpc', { StringEquals: { ...identity.StringEquals, 'aws:SourceVpc': vpcs } }));
   if (endpoints.length || vpcs.length)
     warnings.push(
       `${[endpoints.length ? 'aws:SourceVpce' : '', vpcs.length ? 'aws:SourceVpc' : ''].filter(Boolean).join(' and ')} exist only when the runners call STS through an interface VPC endpoint (com.amazonaws.<region>.sts, private DNS on); over the internet ${endpoints.length && vpcs.length ? 'these statements never match' : 'this statement never matches'}. Also set AWS_STS_REGIONAL_ENDPOINTS=regional on the runners.`,

@@ -31,7 +31,11 @@ export interface VaultTrust {
 function expandAlternatives(pattern: string): string[] {
   const match = /\{([^{}]*)\}/.exec(pattern);
   if (!match) return [pattern];
-  return match[1].split(',').flatMap((part) => expandAlternatives(pattern.slice(0, match.index) + part + pattern.slice(match.index + match[0].length)));
+  return match[1]
+    .split(',')
+    .flatMap((part) =>
+      expandAlternatives(pattern.slice(0, match.index) + part + pattern.slice(match.index + match[0].length)),
+    );
 }
 
 /** Ref globs as Vault globs: `**` and `*` become `*` (which also crosses `/`), `?` becomes `*`. */
@@ -39,7 +43,9 @@ export function vaultBranchGlobs(patterns: readonly string[]): { values: string[
   const expanded = patterns.flatMap(expandAlternatives);
   // A single `*` stops at "/" in Bitbucket but not in Vault; `?` has no Vault equivalent but `*`.
   const widened = expanded.some((pattern) => /(^|[^*])\*($|[^*])/.test(pattern) || pattern.includes('?'));
-  const values = expanded.map((pattern) => (isLiteralGlob(pattern) ? pattern : pattern.replace(/\*\*?/g, '*').replace(/\?/g, '*')));
+  const values = expanded.map((pattern) =>
+    isLiteralGlob(pattern) ? pattern : pattern.replace(/\*\*?/g, '*').replace(/\?/g, '*'),
+  );
   return { values: [...new Set(values)], widened, glob: values.some((v) => v.includes('*')) };
 }
 
@@ -50,7 +56,8 @@ export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs
   const branches = refs.includes('**') ? undefined : vaultBranchGlobs(refs);
   const boundClaims: Record<string, string[]> = { workspaceUuid: [braced(inputs.workspaceUuid)] };
   if (inputs.repositoryUuids.length) boundClaims.repositoryUuid = inputs.repositoryUuids.map(braced);
-  if (inputs.deploymentEnvironmentUuids.length) boundClaims.deploymentEnvironmentUuid = inputs.deploymentEnvironmentUuids.map(braced);
+  if (inputs.deploymentEnvironmentUuids.length)
+    boundClaims.deploymentEnvironmentUuid = inputs.deploymentEnvironmentUuids.map(braced);
   if (branches) boundClaims.branchName = branches.values;
   const cidrs = env.runner?.network?.cidrs ?? [];
   const rolePayload: Record<string, unknown> = {
@@ -74,13 +81,35 @@ export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs
     `vault write ${shellQuote(configPath)} oidc_discovery_url=${shellQuote(issuer)} bound_issuer=${shellQuote(issuer)}`,
     `vault write ${shellQuote(rolePath)} - <<'JSON'\n${JSON.stringify(rolePayload, null, 2)}\nJSON`,
   ];
-  if (!inputs.repositoryUuids.length) warnings.push(`No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can log in as "${oidc.role}". Pass --repository-uuid.`);
+  if (!inputs.repositoryUuids.length)
+    warnings.push(
+      `No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can log in as "${oidc.role}". Pass --repository-uuid.`,
+    );
   if (branches?.widened)
-    warnings.push(`Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). Pipeline Guard still gates the step; list exact branch names to make Vault as strict.`);
-  if (!branches) warnings.push(`Environment "${env.name}" allows every branch ("**"), so the role does not bind \`branchName\`.`);
+    warnings.push(
+      `Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). Pipeline Guard still gates the step; list exact branch names to make Vault as strict.`,
+    );
+  if (!branches)
+    warnings.push(`Environment "${env.name}" allows every branch ("**"), so the role does not bind \`branchName\`.`);
   const tags = branches ? tagWarning(env, inputs, '`bound_claims.branchName`') : undefined;
   if (tags) warnings.push(tags);
-  warnings.push(`token_policies names a Vault policy "${oidc.role}": create it with what "${env.name}" steps may read, or change the list.`);
-  if (!cidrs.length) warnings.push(`Environment "${env.name}" has no \`runner.network.cidrs\`, so Vault tokens are not bound to the runners' addresses (\`token_bound_cidrs\`).`);
-  return { provider: 'vault', address: oidc.address, mount: oidc.mount, role: oidc.role, configPath, config, rolePath, rolePayload, commands, warnings };
+  warnings.push(
+    `token_policies names a Vault policy "${oidc.role}": create it with what "${env.name}" steps may read, or change the list.`,
+  );
+  if (!cidrs.length)
+    warnings.push(
+      `Environment "${env.name}" has no \`runner.network.cidrs\`, so Vault tokens are not bound to the runners' addresses (\`token_bound_cidrs\`).`,
+    );
+  return {
+    provider: 'vault',
+    address: oidc.address,
+    mount: oidc.mount,
+    role: oidc.role,
+    configPath,
+    config,
+    rolePath,
+    rolePayload,
+    commands,
+    warnings,
+  };
 }

@@ -2,7 +2,18 @@
  * YAML text → plain data, with positions. Used by the CLI, the settings page and policy loading;
  * never by the provider, which receives JSON (and whose bundle must stay free of a YAML parser).
  */
-import { isAlias, isCollection, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+} from 'yaml';
 import type { Path } from '../primitives/path';
 
 export interface Position {
@@ -49,7 +60,10 @@ export function parseYaml(text: string): ParsedYaml {
   if (real.length > 1) {
     const second = real[1];
     const offset = second.range?.[0] ?? 0;
-    throw new YamlInputError('a second YAML document (after "---") is not allowed: a pipeline file holds exactly one', positionAt(offset));
+    throw new YamlInputError(
+      'a second YAML document (after "---") is not allowed: a pipeline file holds exactly one',
+      positionAt(offset),
+    );
   }
   const doc = real[0] ?? list[0];
   if (!doc) return { value: null, positionOf: () => undefined };

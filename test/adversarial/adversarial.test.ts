@@ -9,7 +9,18 @@ import type { JsonObject } from '../../src/engine/types';
 import { validatePolicy } from '../../src/policy/load';
 import type { AdversarialCase } from './case';
 import { FAMILIES, POLICY_INJECTIONS } from './cases';
-import { configFor, filteredFor, invariantProblems, prodLeaks, readAdversarialYaml, referencePolicy, referencePolicyInput, request, run, scopeLeaks } from './harness';
+import {
+  configFor,
+  filteredFor,
+  invariantProblems,
+  prodLeaks,
+  readAdversarialYaml,
+  referencePolicy,
+  referencePolicyInput,
+  request,
+  run,
+  scopeLeaks,
+} from './harness';
 import { compiled } from '../support/requests';
 
 const basePolicy = referencePolicy();
@@ -48,14 +59,18 @@ function check(c: AdversarialCase): void {
     return;
   }
 
-  if (!('pipelines_configuration' in result.response)) throw new Error(`expected the run to be allowed, got ${JSON.stringify(result.response).slice(0, 1_500)}`);
+  if (!('pipelines_configuration' in result.response))
+    throw new Error(`expected the run to be allowed, got ${JSON.stringify(result.response).slice(0, 1_500)}`);
   const output = result.response.pipelines_configuration as JsonObject;
   expect(enforced(result)).toEqual([]);
   const warned = [...new Set(result.report.findings.filter((f) => f.mode === 'warn').map((f) => f.rule))].sort();
   expect(warned).toEqual([...(wanted.warns ?? [])].sort());
-  expect(invariantProblems(req, policy, output, { off: new Set(wanted.relaxed ?? []), repository: c.repository })).toEqual([]);
+  expect(
+    invariantProblems(req, policy, output, { off: new Set(wanted.relaxed ?? []), repository: c.repository }),
+  ).toEqual([]);
   if (!wanted.prod) expect(prodLeaks(output)).toEqual([]);
-  if (policy.scoped && !(wanted.relaxed ?? []).includes('repository-scope')) expect(scopeLeaks(output, policy, c.repository)).toEqual([]);
+  if (policy.scoped && !(wanted.relaxed ?? []).includes('repository-scope'))
+    expect(scopeLeaks(output, policy, c.repository)).toEqual([]);
 
   // The selected definition is still there, so Bitbucket never silently drops the run.
   const selector = (req.target as JsonObject).selector as { type: string; pattern?: string };
@@ -64,7 +79,10 @@ function check(c: AdversarialCase): void {
   else expect(Object.prototype.hasOwnProperty.call(pipelines[selector.type], selector.pattern as string)).toBe(true);
 
   // The chain is a fixed point: its own output passes through unchanged.
-  const again = run(request(c.target, structuredClone(output)), policy, { ...(c.repository ? { repository: c.repository } : {}), ...c.options });
+  const again = run(request(c.target, structuredClone(output)), policy, {
+    ...(c.repository ? { repository: c.repository } : {}),
+    ...c.options,
+  });
   expect(again.response).toEqual({ pipelines_configuration: output });
   wanted.check?.(output);
 }

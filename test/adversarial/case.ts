@@ -37,7 +37,10 @@ export interface AdversarialCase {
   /** A YAML file under fixtures/adversarial/, parsed like the CLI parses it, then filtered like Bitbucket. */
   readonly yaml?: string;
   readonly policy?: (policy: PolicyInput) => void;
-  /** A policy file of the project instead of the reference policy (e.g. examples/policy-multi-team.yaml); `policy` adjusts it. */
+  /**
+   * A policy file of the project instead of the reference policy (e.g. examples/policy-multi-team.yaml); `policy`
+   * adjusts it.
+   */
   readonly policyFile?: string;
   /** The repository the provider resolved for the run; absent: unknown (in no scope). */
   readonly repository?: RepositoryIdentity;

@@ -24,7 +24,14 @@ import { scopeIncludes } from '../../src/policy/scope';
 export const ROOT = path.resolve(__dirname, '../..');
 export const SCHEMA_PATH = path.resolve(ROOT, '../shared/schemas/bitbucket-pipelines.schema.json');
 import { PROD_ROLE } from '../support/requests';
-export { DEV_LABELS, DEV_ROLE, PROD_LABELS, PROD_ROLE, REFERENCE_POLICY_PATH, referencePolicyInput } from '../support/requests';
+export {
+  DEV_LABELS,
+  DEV_ROLE,
+  PROD_LABELS,
+  PROD_ROLE,
+  REFERENCE_POLICY_PATH,
+  referencePolicyInput,
+} from '../support/requests';
 /** The reference policy, optionally adjusted, compiled as the provider compiles a stored revision. */
 export { compiled as referencePolicy } from '../support/requests';
 
@@ -52,19 +59,43 @@ export interface Target {
 export const T = {
   branch: (name: string, pattern = name, trigger: Trigger = 'push'): Target => ({
     trigger,
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: name, commit: COMMIT, selector: { type: 'branches', pattern } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: name,
+      commit: COMMIT,
+      selector: { type: 'branches', pattern },
+    },
   }),
   default: (name: string, trigger: Trigger = 'push'): Target => ({
     trigger,
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: name, commit: COMMIT, selector: { type: 'default' } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: name,
+      commit: COMMIT,
+      selector: { type: 'default' },
+    },
   }),
   tag: (name: string, pattern = name, refType = 'tag'): Target => ({
     trigger: 'push',
-    target: { type: 'pipeline_ref_target', ref_type: refType, ref_name: name, commit: COMMIT, selector: { type: 'tags', pattern } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: refType,
+      ref_name: name,
+      commit: COMMIT,
+      selector: { type: 'tags', pattern },
+    },
   }),
   custom: (branch: string, name: string, trigger: Trigger = 'manual'): Target => ({
     trigger,
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: branch, commit: COMMIT, selector: { type: 'custom', pattern: name } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: branch,
+      commit: COMMIT,
+      selector: { type: 'custom', pattern: name },
+    },
   }),
   pullRequest: (source: string, destination: string, pattern = '**'): Target => ({
     trigger: 'push',
@@ -90,7 +121,9 @@ export const T = {
 export function configFor(target: Target, items: unknown, extra: JsonObject = {}): JsonObject {
   const selector = target.target.selector as Selector | undefined;
   const pipelines =
-    !selector || selector.type === 'default' ? { default: items } : { [selector.type]: { [selector.pattern as string]: items } };
+    !selector || selector.type === 'default'
+      ? { default: items }
+      : { [selector.type]: { [selector.pattern as string]: items } };
   return { ...extra, pipelines };
 }
 
@@ -99,9 +132,17 @@ export function request(target: Target, config: JsonObject, more: JsonObject = {
   return {
     ...IDS,
     trigger: target.trigger,
-    ...(run ? { pipeline: '{0ac5e5c0-a233-4cb5-88b9-bcffc5fa4925}', build_number: 239, created_on: '2026-11-25T10:00:00.000Z' } : {}),
+    ...(run
+      ? {
+          pipeline: '{0ac5e5c0-a233-4cb5-88b9-bcffc5fa4925}',
+          build_number: 239,
+          created_on: '2026-11-25T10:00:00.000Z',
+        }
+      : {}),
     ...(target.trigger === 'parent_step'
-      ? { trigger_context: { parent_pipeline_uuid: '{1a}', parent_pipeline_run_uuid: '{1b}', parent_step_uuid: '{1c}' } }
+      ? {
+          trigger_context: { parent_pipeline_uuid: '{1a}', parent_pipeline_run_uuid: '{1b}', parent_step_uuid: '{1c}' },
+        }
       : {}),
     target: structuredClone(target.target),
     pipelines_configuration: config,
@@ -131,14 +172,19 @@ export function outputSteps(config: JsonObject): OutputStep[] {
 }
 
 const labelsOf = (value: unknown): string[] | undefined =>
-  typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((l): l is string => typeof l === 'string') : undefined;
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.filter((l): l is string => typeof l === 'string')
+      : undefined;
 
 /** Which environment the decision record in `labels` puts each step path into. */
 export function environmentsByPath(config: JsonObject): Map<string, string> | undefined {
   const record = isPlainObject(config.labels) ? (config.labels[LABEL_KEY] as DecisionLabel | undefined) : undefined;
   if (!record || record.truncated) return undefined;
   const map = new Map<string, string>();
-  for (const [env, paths] of Object.entries(record.steps)) if (Array.isArray(paths)) for (const p of paths) map.set(p, env);
+  for (const [env, paths] of Object.entries(record.steps))
+    if (Array.isArray(paths)) for (const p of paths) map.set(p, env);
   return map;
 }
 
@@ -158,17 +204,28 @@ export interface InvariantOptions {
  * environment's role appears in the step, and `labels` fits in 10 KB.
  * Returns the problems found (empty when the output is sound).
  */
-export function invariantProblems(req: JsonObject, policy: CompiledPolicy, output: JsonObject, options: InvariantOptions = {}): string[] {
+export function invariantProblems(
+  req: JsonObject,
+  policy: CompiledPolicy,
+  output: JsonObject,
+  options: InvariantOptions = {},
+): string[] {
   const problems: string[] = [];
   const off = options.off ?? new Set<string>();
   const environments = policy.policy.environments;
   const byName = new Map(environments.map((env) => [env.name, env] as const));
   const ref = refOf((req as { target: Parameters<typeof refOf>[0] }).target);
 
-  if (isPlainObject(output.labels) && byteLength(output.labels) > LABELS_LIMIT_BYTES) problems.push(`labels are ${byteLength(output.labels)} bytes`);
+  if (isPlainObject(output.labels) && byteLength(output.labels) > LABELS_LIMIT_BYTES)
+    problems.push(`labels are ${byteLength(output.labels)} bytes`);
   const steps = outputSteps(output);
   // With no step to run (an unmatched push), the configuration comes back as it was.
-  if (steps.length > 0 && !off.has('runner-labels') && isPlainObject(output.options) && output.options['runs-on'] !== undefined)
+  if (
+    steps.length > 0 &&
+    !off.has('runner-labels') &&
+    isPlainObject(output.options) &&
+    output.options['runs-on'] !== undefined
+  )
     problems.push('options.runs-on survived');
 
   const envOfPath = environmentsByPath(output);
@@ -178,32 +235,46 @@ export function invariantProblems(req: JsonObject, policy: CompiledPolicy, outpu
     if (envOfPath && envName === undefined) problems.push(`${at}: not in the decision record`);
     const env: Environment | undefined = envName ? byName.get(envName) : undefined;
     if (!env) continue;
-    if (!off.has('repository-scope') && !scopeIncludes(env.scope, options.repository)) problems.push(`${at}: environment ${env.name} does not serve ${options.repository?.fullName ?? 'an unknown repository'}`);
-    if (!off.has('branch-gate') && !environmentAllows(env, ref)) problems.push(`${at}: environment ${env.name} does not allow ${ref.description}`);
+    if (!off.has('repository-scope') && !scopeIncludes(env.scope, options.repository))
+      problems.push(
+        `${at}: environment ${env.name} does not serve ${options.repository?.fullName ?? 'an unknown repository'}`,
+      );
+    if (!off.has('branch-gate') && !environmentAllows(env, ref))
+      problems.push(`${at}: environment ${env.name} does not allow ${ref.description}`);
     const runsOn = labelsOf(s['runs-on']);
     if (!off.has('runner-labels')) {
       if (env.runner) {
         const allowed = new Set([...env.runner.labels, ...env.runner.extraLabels]);
         if (!runsOn) problems.push(`${at}: no runs-on for ${env.name}`);
         else {
-          for (const label of env.runner.labels) if (!runsOn.includes(label)) problems.push(`${at}: lacks ${env.name} label ${label}`);
-          for (const label of runsOn) if (!allowed.has(label)) problems.push(`${at}: holds label ${JSON.stringify(label)} outside ${env.name}`);
+          for (const label of env.runner.labels)
+            if (!runsOn.includes(label)) problems.push(`${at}: lacks ${env.name} label ${label}`);
+          for (const label of runsOn)
+            if (!allowed.has(label)) problems.push(`${at}: holds label ${JSON.stringify(label)} outside ${env.name}`);
         }
       } else if (runsOn) problems.push(`${at}: runs-on on a cloud environment ${env.name}`);
     }
     if (!off.has('oidc-role')) {
-      // Pipeline Guard's own scan and gate steps (policy-authored, recognised by being unchanged) inherit options.oidc without setup.
+      // Pipeline Guard's own scan and gate steps (policy-authored, recognised by being unchanged) inherit options.oidc
+      // without setup.
       const ownStep = policy.scanSteps.some((scan) => jsonEqual(s, scan)) || jsonEqual(s, policy.gateStep);
-      const inherits = s.oidc === undefined && !ownStep && isPlainObject(output.options) && (output.options.oidc === true || isPlainObject(output.options.oidc));
+      const inherits =
+        s.oidc === undefined &&
+        !ownStep &&
+        isPlainObject(output.options) &&
+        (output.options.oidc === true || isPlainObject(output.options.oidc));
       if ((s.oidc === true || isPlainObject(s.oidc) || inherits) && env.oidc) {
         const setup = oidcSetupLines(env);
         const script = Array.isArray(s.script) ? s.script : [];
-        if (!setup.every((line, i) => script[i] === line)) problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
+        if (!setup.every((line, i) => script[i] === line))
+          problems.push(`${at}: oidc step does not start with the ${env.name} setup`);
       }
       const text = JSON.stringify(s);
       for (const other of environments)
         if (other !== env && other.oidc && !sameIdentity(other.oidc, env.oidc))
-          for (const value of identityValues(other.oidc)) if (text.includes(value)) problems.push(`${at}: ${env.name} step mentions the ${other.name} identity ${value}`);
+          for (const value of identityValues(other.oidc))
+            if (text.includes(value))
+              problems.push(`${at}: ${env.name} step mentions the ${other.name} identity ${value}`);
     }
   }
   return problems;
@@ -227,20 +298,30 @@ export function prodLeaks(output: JsonObject): string[] {
  * For scoped policies: nothing of an environment that does not serve the repository appears in the
  * output (its role anywhere, or a label only it and other out-of-scope environments carry).
  */
-export function scopeLeaks(output: JsonObject, policy: CompiledPolicy, repository: RepositoryIdentity | undefined): string[] {
+export function scopeLeaks(
+  output: JsonObject,
+  policy: CompiledPolicy,
+  repository: RepositoryIdentity | undefined,
+): string[] {
   const problems: string[] = [];
   const text = JSON.stringify(output);
   const inScope = policy.policy.environments.filter((env) => scopeIncludes(env.scope, repository));
-  const ownLabels = new Set(inScope.flatMap((env) => [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]));
+  const ownLabels = new Set(
+    inScope.flatMap((env) => [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])]),
+  );
   const ownIdentities = new Set(inScope.flatMap((env) => (env.oidc ? identityValues(env.oidc) : [])));
   for (const env of policy.policy.environments) {
     if (inScope.includes(env)) continue;
     for (const value of env.oidc ? identityValues(env.oidc) : [])
-      if (!ownIdentities.has(value) && text.includes(value)) problems.push(`the identity ${value} of out-of-scope ${env.name} appears in the output`);
-    const foreign = [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])].filter((label) => !ownLabels.has(label));
+      if (!ownIdentities.has(value) && text.includes(value))
+        problems.push(`the identity ${value} of out-of-scope ${env.name} appears in the output`);
+    const foreign = [...(env.runner?.labels ?? []), ...(env.runner?.extraLabels ?? [])].filter(
+      (label) => !ownLabels.has(label),
+    );
     for (const { path: at, step: s } of outputSteps(output)) {
       const runsOn = (labelsOf(s['runs-on']) ?? []).map((l) => l.trim().toLowerCase());
-      for (const label of foreign) if (runsOn.includes(label)) problems.push(`${at}: runs on ${label} of out-of-scope ${env.name}`);
+      for (const label of foreign)
+        if (runsOn.includes(label)) problems.push(`${at}: runs on ${label} of out-of-scope ${env.name}`);
     }
   }
   return problems;
@@ -254,5 +335,8 @@ export function filteredFor(target: Target, config: JsonObject): JsonObject {
   if (!selector) return { ...rest, pipelines: {} };
   if (selector.type === 'default') return { ...rest, pipelines: { default: pipelines.default } };
   const section = isPlainObject(pipelines[selector.type]) ? (pipelines[selector.type] as JsonObject) : {};
-  return { ...rest, pipelines: { [selector.type]: { [selector.pattern as string]: section[selector.pattern as string] } } };
+  return {
+    ...rest,
+    pipelines: { [selector.type]: { [selector.pattern as string]: section[selector.pattern as string] } },
+  };
 }

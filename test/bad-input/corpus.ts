@@ -6,7 +6,12 @@
 import { configFor, referencePolicyInput, request, step, T } from '../adversarial/harness';
 
 export const F = T.branch('feature/x', 'feature/*');
-export const STORED = { revision: 4, policy: referencePolicyInput(), savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{admin}' };
+export const STORED = {
+  revision: 4,
+  policy: referencePolicyInput(),
+  savedAt: '2026-11-25T10:00:00.000Z',
+  savedBy: '{admin}',
+};
 export const valid = () => request(F, configFor(F, [step('Build')]));
 
 const without = (key: string) => () => {
@@ -38,13 +43,16 @@ export const BAD_REQUESTS: Array<[string, () => unknown, string]> = [
   ['a null target', withValue(['target'], null), 'target'],
   ['a null selector', withValue(['target', 'selector'], null), 'target.selector'],
   ['an unknown selector type', withValue(['target', 'selector', 'type'], 'everything'), 'target.selector.type'],
-  ['pipelines_configuration as a string', withValue(['pipelines_configuration'], 'pipelines: {}'), 'pipelines_configuration'],
+  [
+    'pipelines_configuration as a string',
+    withValue(['pipelines_configuration'], 'pipelines: {}'),
+    'pipelines_configuration',
+  ],
   ['pipelines_configuration as a list', withValue(['pipelines_configuration'], []), 'pipelines_configuration'],
   ['pipelines_configuration null', withValue(['pipelines_configuration'], null), 'pipelines_configuration'],
   ['a build_number that is text', withValue(['build_number'], '239'), 'build_number'],
   ['a workspace that is 10 KB long', withValue(['workspace'], `{${'a'.repeat(10_000)}}`), 'workspace'],
 ];
-
 
 /** [what, the stored record, a word its error contains] */
 export const BROKEN_RECORDS: Array<[string, unknown, string]> = [
@@ -53,9 +61,19 @@ export const BROKEN_RECORDS: Array<[string, unknown, string]> = [
   ['a bare string', 'version: 1', 'damaged'],
   ['a list', [STORED], 'damaged'],
   ['a policy of version 2', { ...STORED, policy: { ...STORED.policy, version: 2 } }, 'version'],
-  ['a policy without a default environment', { ...STORED, policy: { ...STORED.policy, environments: [STORED.policy.environments[0]] } }, 'default'],
-  ['a policy with a role ARN that breaks the shell line', { ...STORED, policy: JSON.parse(JSON.stringify(STORED.policy).replace('role/bitbucket-pipelines-prod', "role/x'; id; '")) }, 'roleArn'],
+  [
+    'a policy without a default environment',
+    { ...STORED, policy: { ...STORED.policy, environments: [STORED.policy.environments[0]] } },
+    'default',
+  ],
+  [
+    'a policy with a role ARN that breaks the shell line',
+    {
+      ...STORED,
+      policy: JSON.parse(JSON.stringify(STORED.policy).replace('role/bitbucket-pipelines-prod', "role/x'; id; '")),
+    },
+    'roleArn',
+  ],
   ['a policy with an unknown field', { ...STORED, policy: { ...STORED.policy, manualTriger: true } }, 'manualTriger'],
   ['a policy that is null', { ...STORED, policy: null }, 'invalid'],
 ];
-

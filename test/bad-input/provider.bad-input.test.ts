@@ -7,9 +7,17 @@ import { POLICY_KEY } from '../../src/storage/keys';
 import { createProvider, DEFAULT_READ_TIMEOUT_MS, type PolicyStore } from '../../src/provider/handler';
 import type { DecisionRecord, DecisionSink } from '../../src/storage/decision-record';
 import type { JsonObject } from '../../src/engine/types';
-import { configFor, DEV_LABELS, invariantProblems, prodLeaks, referencePolicy, request, step, T } from '../adversarial/harness';
+import {
+  configFor,
+  DEV_LABELS,
+  invariantProblems,
+  prodLeaks,
+  referencePolicy,
+  request,
+  step,
+  T,
+} from '../adversarial/harness';
 import { BAD_REQUESTS as CASES, BROKEN_RECORDS as BROKEN, F, STORED, valid } from './corpus';
-
 
 function fixture(read: PolicyStore['read'] = async () => structuredClone(STORED)) {
   const reads: number[] = [];
@@ -20,10 +28,11 @@ function fixture(read: PolicyStore['read'] = async () => structuredClone(STORED)
 }
 
 const errorOf = (response: unknown) => {
-  expect(response).toEqual({ error: { key: expect.stringMatching(/^pipeline-guard\.[a-z-]+$/), message: expect.any(String) } });
+  expect(response).toEqual({
+    error: { key: expect.stringMatching(/^pipeline-guard\.[a-z-]+$/), message: expect.any(String) },
+  });
   return (response as { error: { key: string; message: string } }).error;
 };
-
 
 describe('malformed requests', () => {
   it.each(CASES)('a request with %s is refused as invalid-request, naming the field', async (_what, make, field) => {
@@ -34,16 +43,18 @@ describe('malformed requests', () => {
     expect(records).toHaveLength(0); // an unparseable request has no repository to log against
   });
 
-  it.each(CASES.filter(([what]) => !['null', 'a string', 'a list', 'no trigger', 'an unknown trigger', 'a trigger in upper case'].includes(what)))(
-    'the same fault (%s) on trigger definitions is never an error',
-    async (_what, make) => {
-      const r = make() as JsonObject;
-      r.trigger = 'definitions';
-      const response = await fixture().provider(r);
-      expect(response).not.toHaveProperty('error');
-      expect(response).toHaveProperty('pipelines_configuration');
-    },
-  );
+  it.each(
+    CASES.filter(
+      ([what]) =>
+        !['null', 'a string', 'a list', 'no trigger', 'an unknown trigger', 'a trigger in upper case'].includes(what),
+    ),
+  )('the same fault (%s) on trigger definitions is never an error', async (_what, make) => {
+    const r = make() as JsonObject;
+    r.trigger = 'definitions';
+    const response = await fixture().provider(r);
+    expect(response).not.toHaveProperty('error');
+    expect(response).toHaveProperty('pipelines_configuration');
+  });
 
   it('extra fields are tolerated and never copied into the response', async () => {
     const { provider } = fixture();
@@ -53,7 +64,8 @@ describe('malformed requests', () => {
     const response = (await provider(r)) as { pipelines_configuration: JsonObject };
     expect(Object.keys(response)).toEqual(['pipelines_configuration']);
     const text = JSON.stringify(response);
-    for (const leaked of ['unexpected', 'surprise', 'contextToken', 'forge-injected-token']) expect(text).not.toContain(leaked);
+    for (const leaked of ['unexpected', 'surprise', 'contextToken', 'forge-injected-token'])
+      expect(text).not.toContain(leaked);
     expect(response.pipelines_configuration.pipelines).toBeDefined();
   });
 });
@@ -75,7 +87,13 @@ describe('__proto__ and constructor keys', () => {
   });
 
   it('a __proto__ key inside a step cannot lend it PROD runners', async () => {
-    const r = parse(JSON.stringify(request(F, { pipelines: { branches: { 'feature/*': [{ step: { name: 'Build', script: ['make'], __PROTO__: 1 } }] } } })).replace('"__PROTO__":1', '"__proto__":{"runs-on":["prod"],"polluted":1}'));
+    const r = parse(
+      JSON.stringify(
+        request(F, {
+          pipelines: { branches: { 'feature/*': [{ step: { name: 'Build', script: ['make'], __PROTO__: 1 } }] } },
+        }),
+      ).replace('"__PROTO__":1', '"__proto__":{"runs-on":["prod"],"polluted":1}'),
+    );
     const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
     const s = (response.pipelines_configuration.pipelines as any).branches['feature/*'][1].step;
     expect(Object.getPrototypeOf(s)).toBe(Object.prototype);
@@ -85,12 +103,22 @@ describe('__proto__ and constructor keys', () => {
 
   it('a PROD step under a definition keyed __proto__ is still seen and blocked', async () => {
     const target = T.branch('feature/x', '__proto__');
-    const r = parse(JSON.stringify(request(target, { pipelines: { branches: { PROTO_KEY: [step('PROD deploy')] } } })).replace('"PROTO_KEY"', '"__proto__"'));
+    const r = parse(
+      JSON.stringify(request(target, { pipelines: { branches: { PROTO_KEY: [step('PROD deploy')] } } })).replace(
+        '"PROTO_KEY"',
+        '"__proto__"',
+      ),
+    );
     expect(errorOf(await fixture().provider(r)).key).toBe('pipeline-guard.branch-gate');
   });
 
   it('constructor and prototype keys in the configuration pollute nothing', async () => {
-    const r = parse(base.replace('"pipelines_configuration":{', '"pipelines_configuration":{"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},'));
+    const r = parse(
+      base.replace(
+        '"pipelines_configuration":{',
+        '"pipelines_configuration":{"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},',
+      ),
+    );
     const response = (await fixture().provider(r)) as { pipelines_configuration: JsonObject };
     const plain = (await fixture().provider(valid())) as { pipelines_configuration: JsonObject };
     // The prototypes are untouched: no key arrived on them, and `constructor` still leads to Object.
@@ -120,14 +148,21 @@ describe('size and depth', () => {
     return value;
   };
 
-  it.each([65, 10_000, 100_000])('configuration nested %i levels deep is refused as invalid-pipeline', async (depth) => {
-    const error = errorOf(await fixture().provider(request(F, configFor(F, [step('Build')], { 'x-deep': nested(depth) }))));
-    expect(error.key).toBe('pipeline-guard.invalid-pipeline');
-    expect(error.message).toContain('nested deeper than 64 levels');
-  });
+  it.each([65, 10_000, 100_000])(
+    'configuration nested %i levels deep is refused as invalid-pipeline',
+    async (depth) => {
+      const error = errorOf(
+        await fixture().provider(request(F, configFor(F, [step('Build')], { 'x-deep': nested(depth) }))),
+      );
+      expect(error.key).toBe('pipeline-guard.invalid-pipeline');
+      expect(error.message).toContain('nested deeper than 64 levels');
+    },
+  );
 
   it('a 5 MB configuration of ordinary steps is checked, and its scripts are too large to check in time', async () => {
-    const items = Array.from({ length: 90 }, (_, i) => step(`Build ${i}`, { script: Array.from({ length: 4 }, () => `echo ${'a'.repeat(14_000)}`) }));
+    const items = Array.from({ length: 90 }, (_, i) =>
+      step(`Build ${i}`, { script: Array.from({ length: 4 }, () => `echo ${'a'.repeat(14_000)}`) }),
+    );
     const r = request(F, configFor(F, items));
     expect(JSON.stringify(r).length).toBeGreaterThan(5_000_000);
     const error = errorOf(await fixture().provider(r));
@@ -143,7 +178,10 @@ describe('size and depth', () => {
   });
 
   it('5 MB of data under a key Bitbucket never executes does not hide a PROD label after it', async () => {
-    const r = request(F, configFor(F, [step('Build'), step('Test', { 'runs-on': ['prod'] })], { 'x-blob': 'x'.repeat(5 * 1024 * 1024) }));
+    const r = request(
+      F,
+      configFor(F, [step('Build'), step('Test', { 'runs-on': ['prod'] })], { 'x-blob': 'x'.repeat(5 * 1024 * 1024) }),
+    );
     expect(errorOf(await fixture().provider(r)).key).toBe('pipeline-guard.runner-labels');
   });
 
@@ -155,7 +193,13 @@ describe('size and depth', () => {
   });
 
   it('10,000 steps are refused as invalid-pipeline (Bitbucket allows 100)', async () => {
-    const r = request(F, configFor(F, Array.from({ length: 10_000 }, (_, i) => step(`Build ${i}`))));
+    const r = request(
+      F,
+      configFor(
+        F,
+        Array.from({ length: 10_000 }, (_, i) => step(`Build ${i}`)),
+      ),
+    );
     const error = errorOf(await fixture().provider(r));
     expect(error.key).toBe('pipeline-guard.invalid-pipeline');
     expect(error.message).toContain('10001 steps');
@@ -163,7 +207,13 @@ describe('size and depth', () => {
   });
 
   it('10,000 PROD steps on feature/x give one short message, not 10,000 lines', async () => {
-    const r = request(F, configFor(F, Array.from({ length: 10_000 }, (_, i) => step(`PROD deploy ${i}`))));
+    const r = request(
+      F,
+      configFor(
+        F,
+        Array.from({ length: 10_000 }, (_, i) => step(`PROD deploy ${i}`)),
+      ),
+    );
     const error = errorOf(await fixture().provider(r));
     expect(error.message.length).toBeLessThanOrEqual(3_200);
     expect(error.message).toMatch(/…and \d+ more/);
@@ -171,14 +221,17 @@ describe('size and depth', () => {
 });
 
 describe('broken policies and storage faults', () => {
-  it.each(BROKEN)('a stored record that is %s blocks the run, saying the policy is unusable', async (_what, stored, detail) => {
-    const { provider, reads, records } = fixture(async () => stored);
-    const error = errorOf(await provider(valid()));
-    expect(error.key).toBe('pipeline-guard.policy-unavailable');
-    expect(error.message).toContain(detail);
-    expect(reads).toHaveLength(1);
-    expect(records).toEqual([expect.objectContaining({ outcome: 'blocked', rules: ['policy-unavailable'] })]);
-  });
+  it.each(BROKEN)(
+    'a stored record that is %s blocks the run, saying the policy is unusable',
+    async (_what, stored, detail) => {
+      const { provider, reads, records } = fixture(async () => stored);
+      const error = errorOf(await provider(valid()));
+      expect(error.key).toBe('pipeline-guard.policy-unavailable');
+      expect(error.message).toContain(detail);
+      expect(reads).toHaveLength(1);
+      expect(records).toEqual([expect.objectContaining({ outcome: 'blocked', rules: ['policy-unavailable'] })]);
+    },
+  );
 
   it('a broken stored policy never turns trigger definitions into an error', async () => {
     const { provider } = fixture(async () => 'garbage');
@@ -188,16 +241,25 @@ describe('broken policies and storage faults', () => {
 
   it.each([
     ['rejects', () => Promise.reject(new Error('KVS unavailable')), 'KVS unavailable'],
-    ['throws before returning a promise', () => { throw new Error('socket closed'); }, 'socket closed'],
+    [
+      'throws before returning a promise',
+      () => {
+        throw new Error('socket closed');
+      },
+      'socket closed',
+    ],
     ['rejects with a non-error value', () => Promise.reject(undefined), 'storage read failed'],
-  ] as Array<[string, PolicyStore['read'], string]>)('a storage read that %s blocks the run and says so', async (_what, read, detail) => {
-    const { provider } = fixture(read);
-    const error = errorOf(await provider(valid()));
-    expect(error.key).toBe('pipeline-guard.policy-unavailable');
-    expect(error.message).toContain(detail);
-  });
+  ] as Array<[string, PolicyStore['read'], string]>)(
+    'a storage read that %s blocks the run and says so',
+    async (_what, read, detail) => {
+      const { provider } = fixture(read);
+      const error = errorOf(await provider(valid()));
+      expect(error.key).toBe('pipeline-guard.policy-unavailable');
+      expect(error.message).toContain(detail);
+    },
+  );
 
-  it('the read timeout sits well inside Forge\'s 25 s limit', () => {
+  it("the read timeout sits well inside Forge's 25 s limit", () => {
     expect(DEFAULT_READ_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
   });
 
@@ -220,7 +282,12 @@ describe('broken policies and storage faults', () => {
 
     it('a decision log that hangs does not hold the run: the outcome is returned once the log deadline passes', async () => {
       const store: PolicyStore = { read: async () => structuredClone(STORED) };
-      const provider = createProvider({ store, decisions: { append: () => new Promise(() => {}) }, decisionTimeoutMs: 500, log: () => {} });
+      const provider = createProvider({
+        store,
+        decisions: { append: () => new Promise(() => {}) },
+        decisionTimeoutMs: 500,
+        log: () => {},
+      });
       let settled: unknown;
       const pending = provider(valid()).then((response) => (settled = response));
       await jest.advanceTimersByTimeAsync(500);

@@ -22,12 +22,25 @@ describe('the packed pipeline-guard', () => {
 
   beforeAll(() => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pg-pack-'));
-    const quiet = { cwd: root, encoding: 'utf8' as const, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } };
-    const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', tmp], { ...quiet, stdio: ['ignore', 'pipe', 'pipe'] })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const quiet = {
+      cwd: root,
+      encoding: 'utf8' as const,
+      env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    };
+    const packed = JSON.parse(
+      execFileSync(npm, ['pack', '--json', '--pack-destination', tmp], { ...quiet, stdio: ['ignore', 'pipe', 'pipe'] }),
+    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(tmp, packed[0].filename);
     const prefix = path.join(tmp, 'prefix');
-    execFileSync(npm, ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { ...quiet, cwd: tmp, stdio: 'pipe' });
-    bin = process.platform === 'win32' ? path.join(prefix, 'pipeline-guard.cmd') : path.join(prefix, 'bin', 'pipeline-guard');
+    execFileSync(npm, ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], {
+      ...quiet,
+      cwd: tmp,
+      stdio: 'pipe',
+    });
+    bin =
+      process.platform === 'win32'
+        ? path.join(prefix, 'pipeline-guard.cmd')
+        : path.join(prefix, 'bin', 'pipeline-guard');
     work = path.join(tmp, 'some-repository');
     mkdirSync(work);
     copyFileSync(path.join(root, 'examples/pipelines/deploy.yml'), path.join(work, 'bitbucket-pipelines.yml'));
@@ -35,35 +48,92 @@ describe('the packed pipeline-guard', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  const cli = (args: string[], cwd = work) => spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const cli = (args: string[], cwd = work) =>
+    spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   it('holds the built CLI and no tests, fixtures, sources or UI', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(listing).toEqual(['package/README.md', 'package/build/cli/pipeline-guard-main.js', 'package/build/cli/pipeline-guard.js', 'package/package.json']);
+    expect(listing).toEqual([
+      'package/README.md',
+      'package/build/cli/pipeline-guard-main.js',
+      'package/build/cli/pipeline-guard.js',
+      'package/package.json',
+    ]);
   });
 
   it('answers --version and --help', () => {
     expect(cli(['--version'])).toMatchObject({ status: 0, stdout: `${VERSION}\n` });
-    expect(cli(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('pipeline-guard simulate <file|-> [options]') });
+    expect(cli(['--help'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('pipeline-guard simulate <file|-> [options]'),
+    });
   });
 
   it('says how to give a policy when there is no ./pipeline-guard.yaml', () => {
     const result = cli(['simulate', 'bitbucket-pipelines.yml']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('no policy: pass --policy FILE, or save the workspace policy as ./pipeline-guard.yaml');
+    expect(result.stderr).toContain(
+      'no policy: pass --policy FILE, or save the workspace policy as ./pipeline-guard.yaml',
+    );
   });
 
   it('carries the scopes, grants and cloud identity options of simulate and trust-policy', () => {
-    for (const file of ['fixtures/cli/pipelines/incident.yml', 'fixtures/cli/grants/incident.yaml', 'examples/policy.yaml', 'examples/policy-multi-team.yaml', 'fixtures/cli/policies/gcp-vault.yaml'])
+    for (const file of [
+      'fixtures/cli/pipelines/incident.yml',
+      'fixtures/cli/grants/incident.yaml',
+      'examples/policy.yaml',
+      'examples/policy-multi-team.yaml',
+      'fixtures/cli/policies/gcp-vault.yaml',
+    ])
       copyFileSync(path.join(root, file), path.join(work, path.basename(file)));
-    const incident = ['simulate', 'incident.yml', '--policy', 'policy.yaml', '--branch', 'incident/42', '--repository', 'payments-api', '--grants', 'incident.yaml'];
+    const incident = [
+      'simulate',
+      'incident.yml',
+      '--policy',
+      'policy.yaml',
+      '--branch',
+      'incident/42',
+      '--repository',
+      'payments-api',
+      '--grants',
+      'incident.yaml',
+    ];
     const granted = cli([...incident, '--now', '2026-12-02T10:00:00Z']);
-    expect(granted).toMatchObject({ status: 0, stdout: expect.stringContaining('Grants      INC-4711: break-glass grant waived a rule on this run') });
+    expect(granted).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('Grants      INC-4711: break-glass grant waived a rule on this run'),
+    });
     expect(cli([...incident, '--now', '2026-12-02T12:00:00Z']).status).toBe(1);
-    const scoped = cli(['simulate', 'bitbucket-pipelines.yml', '--policy', 'policy-multi-team.yaml', '--branch', 'main', '--repository', 'acme/website', '--project', 'WEB', '--format', 'json']);
+    const scoped = cli([
+      'simulate',
+      'bitbucket-pipelines.yml',
+      '--policy',
+      'policy-multi-team.yaml',
+      '--branch',
+      'main',
+      '--repository',
+      'acme/website',
+      '--project',
+      'WEB',
+      '--format',
+      'json',
+    ]);
     expect(scoped.status).toBeLessThan(2);
     expect(JSON.parse(scoped.stdout).repository).toEqual({ slug: 'website', project: 'WEB' });
-    const gcp = cli(['trust-policy', 'gcp-vault.yaml', '--env', 'prod', '--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', '--repository-uuid', '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '--format', 'json']);
+    const gcp = cli([
+      'trust-policy',
+      'gcp-vault.yaml',
+      '--env',
+      'prod',
+      '--workspace',
+      'acme',
+      '--workspace-uuid',
+      '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
+      '--repository-uuid',
+      '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+      '--format',
+      'json',
+    ]);
     expect(gcp.status).toBe(0);
     expect(JSON.parse(gcp.stdout)[0]).toMatchObject({ environment: 'prod', provider: 'gcp' });
   });
@@ -88,12 +158,28 @@ describe('the packed pipeline-guard', () => {
     it('request: prints the provider response', () => {
       const result = cli(['request', 'request.json']);
       expect(result.status).toBe(0);
-      expect(Object.keys(JSON.parse(result.stdout))).toEqual([expect.stringMatching(/^(pipelines_configuration|error)$/)]);
+      expect(Object.keys(JSON.parse(result.stdout))).toEqual([
+        expect.stringMatching(/^(pipelines_configuration|error)$/),
+      ]);
     });
 
     it('policy check and trust-policy', () => {
-      expect(cli(['policy', 'check', 'pipeline-guard.yaml'])).toMatchObject({ status: 0, stdout: expect.stringContaining('pipeline-guard.yaml: valid policy, 2 environments') });
-      const trust = cli(['trust-policy', 'pipeline-guard.yaml', '--env', 'prod', '--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', '--account', '111111111111']);
+      expect(cli(['policy', 'check', 'pipeline-guard.yaml'])).toMatchObject({
+        status: 0,
+        stdout: expect.stringContaining('pipeline-guard.yaml: valid policy, 2 environments'),
+      });
+      const trust = cli([
+        'trust-policy',
+        'pipeline-guard.yaml',
+        '--env',
+        'prod',
+        '--workspace',
+        'acme',
+        '--workspace-uuid',
+        '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
+        '--account',
+        '111111111111',
+      ]);
       expect(trust.status).toBe(0);
       expect(JSON.parse(trust.stdout).Version).toBe('2012-10-17');
     });

@@ -33,20 +33,38 @@ describe('pipeline-guard replay', () => {
     const result = await cli(['replay', SAMPLES, '--policy', 'fixtures/replay/draft-deny-latest.yaml', ...BASELINE]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('Replayed 3 runs from fixtures/replay/samples.jsonl under fixtures/replay/draft-deny-latest.yaml (draft) against examples/policy.yaml (baseline).');
+    expect(result.stdout).toContain(
+      'Replayed 3 runs from fixtures/replay/samples.jsonl under fixtures/replay/draft-deny-latest.yaml (draft) against examples/policy.yaml (baseline).',
+    );
     expect(result.stdout).toContain('  newly blocked: 1   newly allowed: 0');
     expect(result.stdout).toContain('  web: 1 newly blocked (of 1 run)');
     expect(result.stdout).toContain('  deny-image: 1 newly blocked');
-    expect(result.stdout).toContain('  1. web, branch feature/x (branches:feature/x) [deny-image]\n     Pipeline Guard blocked this run of web for branch feature/x');
+    expect(result.stdout).toContain(
+      '  1. web, branch feature/x (branches:feature/x) [deny-image]\n     Pipeline Guard blocked this run of web for branch feature/x',
+    );
     expect(result.stdout).toMatch(/The draft newly blocks 1 run\.\n$/);
   });
 
   it('exits 0 for a loosening draft and lists the run it newly allows', async () => {
-    const result = await cli(['replay', SAMPLES, '--policy', 'fixtures/replay/draft-gate-warn.yaml', ...BASELINE, '--format', 'json']);
+    const result = await cli([
+      'replay',
+      SAMPLES,
+      '--policy',
+      'fixtures/replay/draft-gate-warn.yaml',
+      ...BASELINE,
+      '--format',
+      'json',
+    ]);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.totals).toEqual({ runs: 3, newlyBlocked: 0, newlyAllowed: 1, changedSteps: 0, newWarnings: 1 });
-    expect(json.runs.map((run: { repository: string; ref: string; kinds: string[] }) => [run.repository, run.ref, run.kinds])).toEqual([['api', 'branch feature/y', ['newly-allowed', 'new-warnings']]]);
+    expect(
+      json.runs.map((run: { repository: string; ref: string; kinds: string[] }) => [
+        run.repository,
+        run.ref,
+        run.kinds,
+      ]),
+    ).toEqual([['api', 'branch feature/y', ['newly-allowed', 'new-warnings']]]);
   });
 
   it('reads the samples from standard input', async () => {
@@ -58,8 +76,14 @@ describe('pipeline-guard replay', () => {
 
   it.each([
     [['replay', SAMPLES, '--policy', 'examples/policy.yaml'], 'missing --baseline'],
-    [['replay', 'fixtures/replay/nope.jsonl', '--policy', 'examples/policy.yaml', ...BASELINE], 'cannot read fixtures/replay/nope.jsonl: no such file'],
-    [['replay', SAMPLES, '--policy', 'fixtures/replay/samples.jsonl', ...BASELINE], 'the policy fixtures/replay/samples.jsonl cannot be used'],
+    [
+      ['replay', 'fixtures/replay/nope.jsonl', '--policy', 'examples/policy.yaml', ...BASELINE],
+      'cannot read fixtures/replay/nope.jsonl: no such file',
+    ],
+    [
+      ['replay', SAMPLES, '--policy', 'fixtures/replay/samples.jsonl', ...BASELINE],
+      'the policy fixtures/replay/samples.jsonl cannot be used',
+    ],
   ])('exits 2 on unusable input: %j', async (args, message) => {
     const result = await cli(args as string[]);
     expect(result.status).toBe(2);

@@ -71,7 +71,10 @@ export function blocksOf(markdown: string): Block[] {
   for (let i = 0; i < lines.length; i++) {
     const marker = MARKER.exec(lines[i]);
     if (marker) {
-      pending = { kind: marker[1] as MarkerKind, args: marker[1] === 'situation' ? { name: (marker[2] ?? '').trim() } : parseArgs(marker[2]) };
+      pending = {
+        kind: marker[1] as MarkerKind,
+        args: marker[1] === 'situation' ? { name: (marker[2] ?? '').trim() } : parseArgs(marker[2]),
+      };
       continue;
     }
     const fence = /^```(\w*)\s*$/.exec(lines[i]);
@@ -95,12 +98,25 @@ export function parsePage(file: string): RulePage {
   const lines = markdown.split('\n');
   const titleIndex = lines.findIndex((line) => line.trim() !== '');
   const title = /^# (.+)$/.exec(lines[titleIndex] ?? '')?.[1]?.trim() ?? '';
-  const description = lines.slice(titleIndex + 1).find((line) => line.trim() !== '')?.trim() ?? '';
+  const description =
+    lines
+      .slice(titleIndex + 1)
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
 
   const blocks = blocksOf(markdown);
   const examples: Example[] = [];
   const situations: Situation[] = [];
-  let current: { kind: 'example' | 'fix'; args: Record<string, string>; yaml: string; line: number; message?: string; output?: string } | undefined;
+  let current:
+    | {
+        kind: 'example' | 'fix';
+        args: Record<string, string>;
+        yaml: string;
+        line: number;
+        message?: string;
+        output?: string;
+      }
+    | undefined;
   const flush = () => {
     if (current) examples.push(current);
     current = undefined;
@@ -108,11 +124,13 @@ export function parsePage(file: string): RulePage {
   for (const block of blocks) {
     const kind = block.marker?.kind;
     if (kind === 'example' || kind === 'fix') {
-      if (block.lang !== 'yaml') throw new Error(`${path.basename(file)}:${block.line}: an ${kind} marker must precede a \`\`\`yaml fence`);
+      if (block.lang !== 'yaml')
+        throw new Error(`${path.basename(file)}:${block.line}: an ${kind} marker must precede a \`\`\`yaml fence`);
       flush();
       current = { kind, args: block.marker!.args, yaml: block.body, line: block.line };
     } else if (kind === 'output') {
-      if (!current || current.kind !== 'example') throw new Error(`${path.basename(file)}:${block.line}: an output block must follow an example`);
+      if (!current || current.kind !== 'example')
+        throw new Error(`${path.basename(file)}:${block.line}: an output block must follow an example`);
       current.output = block.body;
     } else if (kind === 'situation') {
       flush();

@@ -15,7 +15,13 @@ import { type EngineResult } from '../../src/engine/run';
 import type { Finding, JsonObject } from '../../src/engine/types';
 import { createProvider, type PolicyStore } from '../../src/provider/handler';
 import type { RepositoryLookup } from '../../src/provider/repository-lookup';
-import { CONFIGURABLE_RULE_IDS, FIXED_RULE_IDS, MODES, type ConfigurableRuleId, type Mode } from '../../src/policy/rule-ids';
+import {
+  CONFIGURABLE_RULE_IDS,
+  FIXED_RULE_IDS,
+  MODES,
+  type ConfigurableRuleId,
+  type Mode,
+} from '../../src/policy/rule-ids';
 import { selectDefinition, type RefSpec, type SimulationTarget } from '../../src/simulate/selection';
 import { buildProviderRequest, defaultTrigger } from '../../src/simulate/simulate';
 import { parseYaml } from '../../src/yaml/document';
@@ -30,7 +36,14 @@ const ALL_IDS = [...new Set<string>([...CHAIN.map((t) => t.id), ...CONFIGURABLE_
 
 /** The run an example's marker describes, in the simulator's terms. */
 function targetOf(args: Record<string, string>): SimulationTarget {
-  const ref: RefSpec | undefined = 'tag' in args ? { kind: 'tag', name: args.tag } : 'branch' in args ? { kind: 'branch', name: args.branch } : 'commit' in args ? { kind: 'commit' } : undefined;
+  const ref: RefSpec | undefined =
+    'tag' in args
+      ? { kind: 'tag', name: args.tag }
+      : 'branch' in args
+        ? { kind: 'branch', name: args.branch }
+        : 'commit' in args
+          ? { kind: 'commit' }
+          : undefined;
   if ('custom' in args) return { kind: 'custom', name: args.custom, ref };
   if ('pr' in args) {
     const [source, destination] = args.pr.split('>');
@@ -50,17 +63,26 @@ function requestFor(yaml: string, args: Record<string, string>): ProviderRequest
   if (!isPlainObject(file)) throw new Error('example is not a YAML mapping');
   const target = targetOf(args);
   const selection = selectDefinition(file.pipelines, target);
-  const request = buildProviderRequest(file, target, defaultTrigger(target), selection.kind === 'selected' ? selection.selection : undefined);
+  const request = buildProviderRequest(
+    file,
+    target,
+    defaultTrigger(target),
+    selection.kind === 'selected' ? selection.selection : undefined,
+  );
   if (!args.selector) return request;
   const [type, ...pattern] = args.selector.split(':');
-  return { ...request, target: { ...request.target, selector: { type: type as Selector['type'], pattern: pattern.join(':') } } };
+  return {
+    ...request,
+    target: { ...request.target, selector: { type: type as Selector['type'], pattern: pattern.join(':') } },
+  };
 }
 
 function modeOverrides(args: Record<string, string>): Partial<Record<ConfigurableRuleId, Mode>> {
   const overrides: Partial<Record<ConfigurableRuleId, Mode>> = {};
   for (const pair of (args.rules ?? '').split(',').filter(Boolean)) {
     const [rule, mode] = pair.split(':');
-    if (!(CONFIGURABLE_RULE_IDS as readonly string[]).includes(rule) || !(MODES as readonly string[]).includes(mode)) throw new Error(`bad rules= entry ${pair}`);
+    if (!(CONFIGURABLE_RULE_IDS as readonly string[]).includes(rule) || !(MODES as readonly string[]).includes(mode))
+      throw new Error(`bad rules= entry ${pair}`);
     overrides[rule as ConfigurableRuleId] = mode as Mode;
   }
   return overrides;
@@ -77,20 +99,32 @@ function grantsFrom(file: string, now: Date) {
  * `policy=FILE` runs an example under another policy of the project; `repository=SLUG project=KEY` as that
  * repository of workspace acme; `grants=FILE now=ISO` under those break-glass grants at that time.
  */
-function runExample(example: Pick<Example, 'yaml' | 'args'>, extra: Partial<Record<ConfigurableRuleId, Mode>> = {}): EngineResult {
+function runExample(
+  example: Pick<Example, 'yaml' | 'args'>,
+  extra: Partial<Record<ConfigurableRuleId, Mode>> = {},
+): EngineResult {
   const overrides = { ...modeOverrides(example.args), ...extra };
   const policy = compiled((p) => {
     p.rules = { ...p.rules, ...overrides };
   }, example.args.policy);
-  const repository = example.args.repository !== undefined ? repositoryIdentity(example.args.repository, example.args.project) : undefined;
+  const repository =
+    example.args.repository !== undefined
+      ? repositoryIdentity(example.args.repository, example.args.project)
+      : undefined;
   const now = example.args.now !== undefined ? new Date(example.args.now) : undefined;
   const grants = example.args.grants !== undefined ? grantsFrom(example.args.grants, now ?? new Date()) : undefined;
-  return runEngine(requestFor(example.yaml, example.args), { kind: 'active', policy }, { ...(repository ? { repository } : {}), ...(grants ? { grants, now } : {}) });
+  return runEngine(
+    requestFor(example.yaml, example.args),
+    { kind: 'active', policy },
+    { ...(repository ? { repository } : {}), ...(grants ? { grants, now } : {}) },
+  );
 }
 
 const errorOf = (response: ProviderResponse) => ('error' in response ? response.error : undefined);
-const configOf = (response: ProviderResponse) => ('pipelines_configuration' in response ? (response.pipelines_configuration as JsonObject) : undefined);
-const describeFindings = (findings: readonly Finding[]) => findings.map((f) => `${f.rule}(${f.mode}) ${formatFinding(f)}`).join('\n') || '(no findings)';
+const configOf = (response: ProviderResponse) =>
+  'pipelines_configuration' in response ? (response.pipelines_configuration as JsonObject) : undefined;
+const describeFindings = (findings: readonly Finding[]) =>
+  findings.map((f) => `${f.rule}(${f.mode}) ${formatFinding(f)}`).join('\n') || '(no findings)';
 const where = (page: RulePage, example: Example) => `docs/rules/${page.id}.md:${example.line}`;
 
 describe('docs/rules covers every rule', () => {
@@ -103,33 +137,52 @@ describe('docs/rules covers every rule', () => {
     expect(page.title).toBe(id);
   });
 
-  it.each(CHAIN.map((t) => [t.id, t] as const))("%s: the page's first line is the transform's description", (id, transform) => {
-    expect(pageById.get(id)?.description).toBe(transform.description);
-  });
+  it.each(CHAIN.map((t) => [t.id, t] as const))(
+    "%s: the page's first line is the transform's description",
+    (id, transform) => {
+      expect(pageById.get(id)?.description).toBe(transform.description);
+    },
+  );
 
-  it.each(CONFIGURABLE_RULE_IDS.map((id) => [id] as const))('%s: the page shows a breaking example, its fix and the modes', (id) => {
-    const page = pageById.get(id)!;
-    expect(page.examples.filter((e) => e.kind === 'example' && (e.args.rule ?? id) === id).length).toBeGreaterThan(0);
-    expect(page.examples.filter((e) => e.kind === 'fix').length).toBeGreaterThan(0);
-    const text = readFileSync(page.file, 'utf8');
-    expect(text).toMatch(/^## Modes$/m);
-    for (const mode of MODES) expect(text).toContain(`\`${mode}\``);
-  });
+  it.each(CONFIGURABLE_RULE_IDS.map((id) => [id] as const))(
+    '%s: the page shows a breaking example, its fix and the modes',
+    (id) => {
+      const page = pageById.get(id)!;
+      expect(page.examples.filter((e) => e.kind === 'example' && (e.args.rule ?? id) === id).length).toBeGreaterThan(0);
+      expect(page.examples.filter((e) => e.kind === 'fix').length).toBeGreaterThan(0);
+      const text = readFileSync(page.file, 'utf8');
+      expect(text).toMatch(/^## Modes$/m);
+      for (const mode of MODES) expect(text).toContain(`\`${mode}\``);
+    },
+  );
 
-  it.each(CONFIGURABLE_RULE_IDS.map((id) => [id] as const))("%s: the mode the page marks as the reference policy's is the reference policy's", (id) => {
-    const marked = [...readFileSync(pageById.get(id)!.file, 'utf8').matchAll(/^- `(\w+)` \(reference policy\)/gm)].map((m) => m[1]);
-    expect(marked).toEqual([compiled().modeOf(id)]);
-  });
+  it.each(CONFIGURABLE_RULE_IDS.map((id) => [id] as const))(
+    "%s: the mode the page marks as the reference policy's is the reference policy's",
+    (id) => {
+      const marked = [
+        ...readFileSync(pageById.get(id)!.file, 'utf8').matchAll(/^- `(\w+)` \(reference policy\)/gm),
+      ].map((m) => m[1]);
+      expect(marked).toEqual([compiled().modeOf(id)]);
+    },
+  );
 
-  it.each(FIXED_RULE_IDS.map((id) => [id] as const))('%s: the page shows a message and says the rule cannot be switched off', (id) => {
-    const page = pageById.get(id)!;
-    expect(page.examples.filter((e) => e.kind === 'example').length + page.situations.length).toBeGreaterThan(0);
-    expect(readFileSync(page.file, 'utf8')).toContain('cannot be switched off');
-  });
+  it.each(FIXED_RULE_IDS.map((id) => [id] as const))(
+    '%s: the page shows a message and says the rule cannot be switched off',
+    (id) => {
+      const page = pageById.get(id)!;
+      expect(page.examples.filter((e) => e.kind === 'example').length + page.situations.length).toBeGreaterThan(0);
+      expect(readFileSync(page.file, 'utf8')).toContain('cannot be switched off');
+    },
+  );
 
   it('the index lists the chain in order with each description, and every fixed rule', () => {
     const readme = readFileSync(path.join(RULE_DOCS_DIR, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d+) \| \[`([a-z-]+)`\]\(([a-z-]+)\.md\) \| (.+) \|$/gm)].map((m) => ({ step: Number(m[1]), id: m[2], link: m[3], description: m[4] }));
+    const rows = [...readme.matchAll(/^\| (\d+) \| \[`([a-z-]+)`\]\(([a-z-]+)\.md\) \| (.+) \|$/gm)].map((m) => ({
+      step: Number(m[1]),
+      id: m[2],
+      link: m[3],
+      description: m[4],
+    }));
     expect(rows.map((r) => r.id)).toEqual(CHAIN.map((t) => t.id));
     expect(rows.map((r) => r.step)).toEqual(CHAIN.map((_, i) => i + 1));
     for (const [i, transform] of CHAIN.entries()) {
@@ -140,8 +193,14 @@ describe('docs/rules covers every rule', () => {
   });
 });
 
-const examples = pages.flatMap((page) => page.examples.filter((e) => e.kind === 'example').map((example) => [`${where(page, example)} (${example.args.expect})`, page, example] as const));
-const fixes = pages.flatMap((page) => page.examples.filter((e) => e.kind === 'fix').map((example) => [where(page, example), page, example] as const));
+const examples = pages.flatMap((page) =>
+  page.examples
+    .filter((e) => e.kind === 'example')
+    .map((example) => [`${where(page, example)} (${example.args.expect})`, page, example] as const),
+);
+const fixes = pages.flatMap((page) =>
+  page.examples.filter((e) => e.kind === 'fix').map((example) => [where(page, example), page, example] as const),
+);
 
 describe('every example breaks its rule exactly as the page says', () => {
   it.each(examples)('%s', (_name, page, example) => {
@@ -155,7 +214,9 @@ describe('every example breaks its rule exactly as the page says', () => {
       expect(error).toBeDefined();
       expect(error!.key).toBe(`pipeline-guard.${rule}`);
       // A page's example breaks its own rule and nothing else, so the message shown is all of it.
-      expect([...new Set(result.report.findings.filter((f) => f.mode === 'enforce').map((f) => f.rule))]).toEqual([rule]);
+      expect([...new Set(result.report.findings.filter((f) => f.mode === 'enforce').map((f) => f.rule))]).toEqual([
+        rule,
+      ]);
       expect(example.message).toBeDefined();
       expect(error!.message).toContain(example.message!);
     } else if (expectation === 'warn') {
@@ -166,7 +227,9 @@ describe('every example breaks its rule exactly as the page says', () => {
       expect(result.report.findings.filter((f) => f.mode === 'enforce')).toEqual([]);
       expect(example.message).toBeDefined();
       const texts = warnings.map(formatFinding);
-      expect(texts.some((text) => text.includes(example.message!)) ? example.message : describeFindings(warnings)).toBe(example.message);
+      expect(texts.some((text) => text.includes(example.message!)) ? example.message : describeFindings(warnings)).toBe(
+        example.message,
+      );
       // The only trace a developer sees in Bitbucket: the rule and a place in the decision label.
       const label = (config!.labels as JsonObject)[LABEL_KEY] as { warnings: string[] };
       expect(label.warnings.filter((key) => key.startsWith(`${rule}@`)).length).toBeGreaterThan(0);
@@ -191,14 +254,19 @@ describe('every fix passes its rule', () => {
   it.each(fixes)('%s', (_name, page, example) => {
     const rule = example.args.rule ?? page.id;
     const result = runExample(example);
-    expect(describeFindings(result.report.findings.filter((f) => f.rule === rule || f.mode === 'enforce'))).toBe('(no findings)');
+    expect(describeFindings(result.report.findings.filter((f) => f.rule === rule || f.mode === 'enforce'))).toBe(
+      '(no findings)',
+    );
     expect(configOf(result.response)).toBeDefined();
     expect(result.report.outcome).toBe('allowed');
   });
 });
 
 /** Messages no pipeline file can cause: each page's `situation` names one of these. */
-const PUSH_REQUEST = requestFor('pipelines:\n  default:\n    - step:\n        name: Build\n        script:\n          - npm test\n', { branch: 'feature/x' });
+const PUSH_REQUEST = requestFor(
+  'pipelines:\n  default:\n    - step:\n        name: Build\n        script:\n          - npm test\n',
+  { branch: 'feature/x' },
+);
 const activePolicy = () => ({ kind: 'active' as const, policy: compiled() });
 
 interface SituationResult {
@@ -216,7 +284,11 @@ const fromEngine = (result: EngineResult, rule: string): SituationResult => {
   return { rule, mode: finding.mode, text: error?.message ?? formatFinding(finding), response: result.response };
 };
 
-async function fromProvider(store: PolicyStore, log: (message: string) => void = () => {}, repositories?: RepositoryLookup): Promise<SituationResult> {
+async function fromProvider(
+  store: PolicyStore,
+  log: (message: string) => void = () => {},
+  repositories?: RepositoryLookup,
+): Promise<SituationResult> {
   const provider = createProvider({ store, log, repositories });
   const response = await provider(PUSH_REQUEST);
   const error = errorOf(response);
@@ -229,29 +301,64 @@ const SITUATIONS: Record<string, () => SituationResult | Promise<SituationResult
     const { target: _target, ...request } = PUSH_REQUEST;
     return fromEngine(runEngine(request, activePolicy()), 'invalid-request');
   },
-  'storage-read-fails': () => fromProvider({ read: () => Promise.reject(new Error('KVS answered 503 Service Unavailable')) }),
+  'storage-read-fails': () =>
+    fromProvider({ read: () => Promise.reject(new Error('KVS answered 503 Service Unavailable')) }),
   'stored-policy-invalid': () => {
     const policy = referencePolicyInput();
     (policy.environments[0] as { oidc: { roleArn: string } }).oidc.roleArn = 'arn:aws:iam::111111111111:user/deployer';
-    return fromProvider({ read: async () => ({ revision: 4, policy, savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) });
+    return fromProvider({
+      read: async () => ({ revision: 4, policy, savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }),
+    });
   },
   'repository-lookup-fails': () =>
     fromProvider(
-      { read: async () => ({ revision: 12, policy: policyInputFrom('examples/policy-multi-team.yaml'), savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) },
+      {
+        read: async () => ({
+          revision: 12,
+          policy: policyInputFrom('examples/policy-multi-team.yaml'),
+          savedAt: '2026-11-25T09:00:00.000Z',
+          savedBy: 'admin',
+        }),
+      },
       () => {},
       { resolve: () => Promise.reject(new Error('Bitbucket answered 503')) },
     ),
   'repository-not-visible': () =>
     fromProvider(
-      { read: async () => ({ revision: 12, policy: policyInputFrom('examples/policy-multi-team.yaml'), savedAt: '2026-11-25T09:00:00.000Z', savedBy: 'admin' }) },
+      {
+        read: async () => ({
+          revision: 12,
+          policy: policyInputFrom('examples/policy-multi-team.yaml'),
+          savedAt: '2026-11-25T09:00:00.000Z',
+          savedBy: 'admin',
+        }),
+      },
       () => {},
-      { resolve: () => Promise.reject(new RepositoryLookupError('Bitbucket answered 404 when Pipeline Guard asked for repository {2fc883c6-3dee-4e73-a354-ccee4bd77938}', 'not-visible')) },
+      {
+        resolve: () =>
+          Promise.reject(
+            new RepositoryLookupError(
+              'Bitbucket answered 404 when Pipeline Guard asked for repository {2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+              'not-visible',
+            ),
+          ),
+      },
     ),
   'no-policy-saved': () => fromEngine(runEngine(PUSH_REQUEST, { kind: 'none' }), 'policy-unavailable'),
   'engine-fault': () => {
     // A configuration that throws while being read stands in for any bug inside the engine.
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('ownKeys trap'); } });
-    return fromEngine(runEngine({ ...PUSH_REQUEST, pipelines_configuration: hostile }, activePolicy()), 'internal-error');
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('ownKeys trap');
+        },
+      },
+    );
+    return fromEngine(
+      runEngine({ ...PUSH_REQUEST, pipelines_configuration: hostile }, activePolicy()),
+      'internal-error',
+    );
   },
   'adapter-fault': () =>
     fromProvider({ read: async () => undefined }, () => {
@@ -270,11 +377,19 @@ const SITUATION_OUTCOMES: Record<string, { rule: string; mode: 'enforce' | 'warn
   'adapter-fault': { rule: 'internal-error', mode: 'enforce' },
 };
 
-const situations = pages.flatMap((page) => page.situations.map((situation) => [`docs/rules/${page.id}.md:${situation.line} (${situation.name})`, page, situation] as const));
+const situations = pages.flatMap((page) =>
+  page.situations.map(
+    (situation) => [`docs/rules/${page.id}.md:${situation.line} (${situation.name})`, page, situation] as const,
+  ),
+);
 
 describe('every situation gives the message its page shows', () => {
   it('documents every situation the test knows, on its rule page', () => {
-    expect(situations.map(([, page, s]) => `${s.name}→${page.id}`).sort()).toEqual(Object.entries(SITUATION_OUTCOMES).map(([name, o]) => `${name}→${o.rule}`).sort());
+    expect(situations.map(([, page, s]) => `${s.name}→${page.id}`).sort()).toEqual(
+      Object.entries(SITUATION_OUTCOMES)
+        .map(([name, o]) => `${name}→${o.rule}`)
+        .sort(),
+    );
   });
 
   it.each(situations)('%s', async (_name, page, situation) => {
@@ -285,7 +400,8 @@ describe('every situation gives the message its page shows', () => {
     expect(result.rule).toBe(page.id);
     expect(result.rule).toBe(expected.rule);
     expect(result.mode).toBe(expected.mode);
-    if (expected.passesThrough) expect(result.response).toEqual({ pipelines_configuration: PUSH_REQUEST.pipelines_configuration });
+    if (expected.passesThrough)
+      expect(result.response).toEqual({ pipelines_configuration: PUSH_REQUEST.pipelines_configuration });
     else expect(errorOf(result.response)?.key).toBe(`pipeline-guard.${page.id}`);
     expect(result.text).toContain(situation.message);
   });

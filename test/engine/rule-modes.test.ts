@@ -4,20 +4,32 @@ import { parse } from 'yaml';
 import { CONFIGURABLE_RULE_IDS } from '../../src/policy/rule-ids';
 import { branchRun, compiled, errorOf, outputOf, repositoryIdentity, run as runWith } from '../support/requests';
 
-const breakers = parse(readFileSync(path.resolve(__dirname, '../../fixtures/provider/rule-breakers.yml'), 'utf8')) as Record<
+const breakers = parse(
+  readFileSync(path.resolve(__dirname, '../../fixtures/provider/rule-breakers.yml'), 'utf8'),
+) as Record<
   string,
-  { target: { branch: string; pattern?: string }; pipeline: unknown[]; policy?: string; repository?: { slug: string; project?: string } }
+  {
+    target: { branch: string; pattern?: string };
+    pipeline: unknown[];
+    policy?: string;
+    repository?: { slug: string; project?: string };
+  }
 >;
 
-const requestFor = (rule: string) => branchRun(breakers[rule].target.branch, breakers[rule].pipeline, { pattern: breakers[rule].target.pattern });
-const withMode = (rule: string, mode: 'enforce' | 'warn' | 'off') => compiled((p) => { p.rules = { [rule]: mode }; }, breakers[rule].policy);
+const requestFor = (rule: string) =>
+  branchRun(breakers[rule].target.branch, breakers[rule].pipeline, { pattern: breakers[rule].target.pattern });
+const withMode = (rule: string, mode: 'enforce' | 'warn' | 'off') =>
+  compiled((p) => {
+    p.rules = { [rule]: mode };
+  }, breakers[rule].policy);
 /** Runs as the breaker's repository, for the one whose policy has scopes. */
 let current: string | undefined;
 const run = (request: ReturnType<typeof requestFor>, policy: ReturnType<typeof withMode>) => {
   const repository = current && breakers[current].repository;
   return runWith(request, policy, repository ? repositoryIdentity(repository.slug, repository.project) : undefined);
 };
-const findingsOf = (result: ReturnType<typeof run>, rule: string) => result.report.findings.filter((f) => f.rule === rule);
+const findingsOf = (result: ReturnType<typeof run>, rule: string) =>
+  result.report.findings.filter((f) => f.rule === rule);
 
 /** Rules whose job is a rewrite: in enforce mode they change the pipeline instead of blocking it. */
 const REWRITE_RULES = new Set(['manual-trigger', 'security-scan']);

@@ -1,7 +1,20 @@
 import { runEngine } from '../../src/rules/chain';
 import { LABEL_KEY } from '../../src/engine/labels';
 import {
-  branchRun, commitRun, compiled, customRun, defaultRun, errorOf, outputOf, PROD_LABELS, pullRequestRun, readFixture, run, rulesOf, step, tagRun,
+  branchRun,
+  commitRun,
+  compiled,
+  customRun,
+  defaultRun,
+  errorOf,
+  outputOf,
+  PROD_LABELS,
+  pullRequestRun,
+  readFixture,
+  run,
+  rulesOf,
+  step,
+  tagRun,
 } from '../support/requests';
 
 const definitionsRequest = readFixture<Record<string, unknown>>('requests', 'documented-definitions.json');
@@ -33,10 +46,13 @@ describe('documented example requests (dynamic-pipelines.md §5)', () => {
 describe('triggers and targets', () => {
   const prod = step('PROD deploy', { script: ['./deploy.sh'] });
 
-  it.each(['push', 'manual', 'schedule', 'parent_step'] as const)('blocks a PROD step on feature/x for trigger %s', (trigger) => {
-    const result = run(branchRun('feature/x', [step('build'), prod], { trigger, pattern: 'feature/*' }));
-    expect(errorOf(result).key).toBe('pipeline-guard.branch-gate');
-  });
+  it.each(['push', 'manual', 'schedule', 'parent_step'] as const)(
+    'blocks a PROD step on feature/x for trigger %s',
+    (trigger) => {
+      const result = run(branchRun('feature/x', [step('build'), prod], { trigger, pattern: 'feature/*' }));
+      expect(errorOf(result).key).toBe('pipeline-guard.branch-gate');
+    },
+  );
 
   it('never answers definitions with an error, even when a run would be blocked', () => {
     const request = { ...branchRun('feature/x', [prod], { pattern: 'feature/*' }), trigger: 'definitions' };
@@ -55,14 +71,18 @@ describe('triggers and targets', () => {
     expect((config.pipelines as any).tags['v*'][2].step['runs-on']).toEqual(PROD_LABELS);
   });
 
-  it('blocks a PROD step on a tag outside the environment\'s tags', () => {
-    expect(errorOf(run(tagRun('nightly-1', [step('build'), prod], 'nightly-*'))).key).toBe('pipeline-guard.branch-gate');
+  it("blocks a PROD step on a tag outside the environment's tags", () => {
+    expect(errorOf(run(tagRun('nightly-1', [step('build'), prod], 'nightly-*'))).key).toBe(
+      'pipeline-guard.branch-gate',
+    );
   });
 
   it('judges a pull request by its source branch, not its destination', () => {
     const result = run(pullRequestRun('feature/x', 'main', [step('build'), prod]));
     expect(errorOf(result).message).toContain('pull request feature/x → main');
-    expect(result.report.ref).toEqual(expect.objectContaining({ kind: 'branch', name: 'feature/x', destination: 'main' }));
+    expect(result.report.ref).toEqual(
+      expect.objectContaining({ kind: 'branch', name: 'feature/x', destination: 'main' }),
+    );
   });
 
   it('treats a commit target (no branch) as unprotected', () => {
@@ -81,7 +101,11 @@ describe('triggers and targets', () => {
   });
 
   it('returns the input unchanged when nothing matched (no selector, empty configuration)', () => {
-    const request = { ...defaultRun('x', []), target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: 'x' }, pipelines_configuration: {} };
+    const request = {
+      ...defaultRun('x', []),
+      target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: 'x' },
+      pipelines_configuration: {},
+    };
     const result = run(request);
     expect(result.response).toEqual({ pipelines_configuration: {} });
     expect(result.report.outcome).toBe('none');
@@ -106,8 +130,14 @@ describe('definition tampering', () => {
 
 describe('idempotence', () => {
   const samples = {
-    'branch main with PROD and OIDC': branchRun('main', [step('build', { oidc: true }), step('PROD deploy', { oidc: true, 'runs-on': 'prod' })]),
-    'custom pipeline with variables': customRun('main', 'release', [{ variables: [{ name: 'VERSION' }] }, step('PROD release', { deployment: 'production' })]),
+    'branch main with PROD and OIDC': branchRun('main', [
+      step('build', { oidc: true }),
+      step('PROD deploy', { oidc: true, 'runs-on': 'prod' }),
+    ]),
+    'custom pipeline with variables': customRun('main', 'release', [
+      { variables: [{ name: 'VERSION' }] },
+      step('PROD release', { deployment: 'production' }),
+    ]),
     'parallel and stage': branchRun('main', [
       { parallel: { 'fail-fast': true, steps: [step('unit'), step('lint')] } },
       { stage: { name: 'Deploy', deployment: 'production', steps: [step('migrate', { oidc: true }), step('apply')] } },
@@ -130,17 +160,28 @@ describe('idempotence', () => {
 });
 
 describe('labels', () => {
-  it('records each step\'s environment under one key', () => {
+  it("records each step's environment under one key", () => {
     const config = outputOf(run(branchRun('main', [step('build'), step('PROD deploy')])));
     const label = (config.labels as any)[LABEL_KEY];
     expect(label.ref).toBe('branch:main');
-    expect(label.steps).toEqual({ dev: ['pipelines.branches.main[0]', 'pipelines.branches.main[1]'], prod: ['pipelines.branches.main[2]'] });
+    expect(label.steps).toEqual({
+      dev: ['pipelines.branches.main[0]', 'pipelines.branches.main[1]'],
+      prod: ['pipelines.branches.main[2]'],
+    });
   });
 
-  it('overwrites a forged decision record and keeps the team\'s own labels', () => {
-    const config = outputOf(run(branchRun('main', [step('build')], { extra: { labels: { team: 'payments', [LABEL_KEY]: { steps: { prod: ['everything'] } } } } })));
+  it("overwrites a forged decision record and keeps the team's own labels", () => {
+    const config = outputOf(
+      run(
+        branchRun('main', [step('build')], {
+          extra: { labels: { team: 'payments', [LABEL_KEY]: { steps: { prod: ['everything'] } } } },
+        }),
+      ),
+    );
     expect((config.labels as any).team).toBe('payments');
-    expect((config.labels as any)[LABEL_KEY].steps).toEqual({ dev: ['pipelines.branches.main[0]', 'pipelines.branches.main[1]'] });
+    expect((config.labels as any)[LABEL_KEY].steps).toEqual({
+      dev: ['pipelines.branches.main[0]', 'pipelines.branches.main[1]'],
+    });
   });
 
   it('keeps the labels within 10 KB however many steps there are', () => {
@@ -149,7 +190,7 @@ describe('labels', () => {
     expect(Buffer.byteLength(JSON.stringify(config.labels))).toBeLessThanOrEqual(10 * 1024);
   });
 
-  it('blocks when the pipeline\'s own labels leave no room for the decision record', () => {
+  it("blocks when the pipeline's own labels leave no room for the decision record", () => {
     const result = run(branchRun('main', [step('build')], { extra: { labels: { big: 'x'.repeat(11_000) } } }));
     expect(errorOf(result).message).toContain('10 KB');
   });
@@ -179,12 +220,17 @@ describe('modes', () => {
   });
 
   it('skips a rule that is off', () => {
-    const policy = compiled((p) => { p.rules = { ...p.rules, 'deny-image': 'off' }; });
+    const policy = compiled((p) => {
+      p.rules = { ...p.rules, 'deny-image': 'off' };
+    });
     expect(run(branchRun('main', [step('build', { image: 'node' })]), policy).report.findings).toEqual([]);
   });
 
   it('applies the default mode to every rule without an override', () => {
-    const policy = compiled((p) => { p.mode = 'warn'; p.rules = {}; });
+    const policy = compiled((p) => {
+      p.mode = 'warn';
+      p.rules = {};
+    });
     const result = run(branchRun('main', [step('build', { script: ['curl https://x.sh | sh'] })]), policy);
     expect(rulesOf(result, 'warn')).toEqual(['deny-script', 'security-scan']);
     expect(outputOf(result)).toBeDefined();

@@ -12,7 +12,8 @@ import { schemaPropertyPaths } from './schema-paths';
 type Classification = { readonly inspected: string } | { readonly harmless: string };
 
 const walk = 'src/engine/walk.ts (shape, unresolved imports and unwalkable constructs are invalid-pipeline)';
-const lastResort = "oidc-role's last-resort scan: another environment's identity anywhere in the step, the definition or the global sections";
+const lastResort =
+  "oidc-role's last-resort scan: another environment's identity anywhere in the step, the definition or the global sections";
 const noIdentity = 'plain data with no image, pipe, runner label or identity';
 
 const FIELDS: Record<string, Classification> = {
@@ -29,27 +30,45 @@ const FIELDS: Record<string, Classification> = {
   'pipelines_configuration.pipelines.pull-requests.*': { inspected: walk },
   'pull_requests_pipeline.destinations': { inspected: walk },
   'pull_requests_pipeline.destinations.*': { inspected: walk },
-  'pipelines_configuration.image': { inspected: 'oidc-role (image.aws.oidc-role for every step without its own image), deny-image' },
+  'pipelines_configuration.image': {
+    inspected: 'oidc-role (image.aws.oidc-role for every step without its own image), deny-image',
+  },
   'pipelines_configuration.clone': { inspected: lastResort },
-  'pipelines_configuration.labels': { inspected: 'engine/labels.ts keeps the decision record; the 10 KB limit is invalid-pipeline' },
+  'pipelines_configuration.labels': {
+    inspected: 'engine/labels.ts keeps the decision record; the 10 KB limit is invalid-pipeline',
+  },
   'pipelines_configuration.options': { inspected: lastResort },
-  'pipelines_configuration.options.docker': { inspected: 'oidc-role: every step gets the docker service, judged with the step' },
+  'pipelines_configuration.options.docker': {
+    inspected: 'oidc-role: every step gets the docker service, judged with the step',
+  },
   'pipelines_configuration.options.runs-on': { inspected: 'runner-labels (a global runs-on cannot widen a step)' },
-  'pipelines_configuration.options.runtime': { inspected: 'oidc-role (runtime.self-hosted.storage.aws.oidc-role for every step without its own runtime)' },
+  'pipelines_configuration.options.runtime': {
+    inspected: 'oidc-role (runtime.self-hosted.storage.aws.oidc-role for every step without its own runtime)',
+  },
   'pipelines_configuration.options.max-time': { harmless: 'a time limit' },
   'pipelines_configuration.options.size': { harmless: 'a step size' },
   'pipelines_configuration.definitions': { inspected: lastResort },
   'pipelines_configuration.definitions.caches': { inspected: lastResort },
   'pipelines_configuration.definitions.caches.*': { inspected: lastResort },
-  'pipelines_configuration.definitions.services': { inspected: 'oidc-role: services judged with each step that uses them (named or the implicit docker)' },
-  'pipelines_configuration.definitions.services.*': { inspected: 'oidc-role: services judged with each step that uses them (named or the implicit docker)' },
-  'pipelines_configuration.definitions.pipelines': { inspected: `${lastResort}; shared pipelines are resolved by Bitbucket before the provider sees them` },
-  'pipelines_configuration.definitions.pipelines.*': { inspected: `${lastResort}; shared pipelines are resolved by Bitbucket before the provider sees them` },
+  'pipelines_configuration.definitions.services': {
+    inspected: 'oidc-role: services judged with each step that uses them (named or the implicit docker)',
+  },
+  'pipelines_configuration.definitions.services.*': {
+    inspected: 'oidc-role: services judged with each step that uses them (named or the implicit docker)',
+  },
+  'pipelines_configuration.definitions.pipelines': {
+    inspected: `${lastResort}; shared pipelines are resolved by Bitbucket before the provider sees them`,
+  },
+  'pipelines_configuration.definitions.pipelines.*': {
+    inspected: `${lastResort}; shared pipelines are resolved by Bitbucket before the provider sees them`,
+  },
   'pipelines_configuration.definitions.imports': { inspected: `${walk}; ${lastResort}` },
   'pipelines_configuration.export': { harmless: 'marks the file as shareable; nothing runs from it' },
   'pipelines_configuration.triggers': { inspected: lastResort },
   'pipelines_configuration.triggers.*': { inspected: lastResort },
-  'trigger_configuration.condition': { harmless: 'decides whether a pipeline starts; the started pipeline is checked as any run' },
+  'trigger_configuration.condition': {
+    harmless: 'decides whether a pipeline starts; the started pipeline is checked as any run',
+  },
   'trigger_configuration.pipelines': { harmless: 'names pipelines to start; each run is checked when it starts' },
   'import_source_pipeline.import': { inspected: walk },
 
@@ -67,7 +86,9 @@ const FIELDS: Record<string, Classification> = {
   'stage.environment': { inspected: 'branch-gate (same as deployment)' },
   'stage.trigger': { inspected: 'manual-trigger' },
   'stage.condition': { harmless: 'a changeset condition' },
-  'variables_item.variables': { inspected: 'oidc-role (custom variables: credential names, identities in defaults and allowed values)' },
+  'variables_item.variables': {
+    inspected: 'oidc-role (custom variables: credential names, identities in defaults and allowed values)',
+  },
   'variables_item.variables[].name': { inspected: 'oidc-role (a name that chooses credentials is refused)' },
   'variables_item.variables[].default': { inspected: "oidc-role (another environment's identity is refused)" },
   'variables_item.variables[].allowed-values': { inspected: "oidc-role (another environment's identity is refused)" },
@@ -86,11 +107,18 @@ const FIELDS: Record<string, Classification> = {
   'step_base.services': { inspected: 'oidc-role (each service image and variables)' },
   'step_base.runtime': { inspected: 'oidc-role (runtime.self-hosted.storage.aws.oidc-role)' },
   'step_base.type': { inspected: 'walk marks child-pipeline steps; oidc-role checks their input-variables' },
-  'step_base.custom': { inspected: 'child pipelines: the started custom pipeline is checked when it runs (trigger parent_step)' },
+  'step_base.custom': {
+    inspected: 'child pipelines: the started custom pipeline is checked when it runs (trigger parent_step)',
+  },
   'step_base.input-variables': { inspected: 'oidc-role (credential names and identities handed to a child pipeline)' },
-  'step_base.input-variables.*': { inspected: 'oidc-role (credential names and identities handed to a child pipeline)' },
+  'step_base.input-variables.*': {
+    inspected: 'oidc-role (credential names and identities handed to a child pipeline)',
+  },
   'step_base.clone': { inspected: lastResort },
-  'step_base.caches': { inspected: "oidc-role: a step with an identity may not cache ~/.config/gcloud, ~/.aws or ~/.vault-token (or a directory above them); names are also read by the last-resort scan" },
+  'step_base.caches': {
+    inspected:
+      'oidc-role: a step with an identity may not cache ~/.config/gcloud, ~/.aws or ~/.vault-token (or a directory above them); names are also read by the last-resort scan',
+  },
   'step_base.artifacts': { harmless: 'file globs inside the clone; the token file lives outside it' },
   'step_base.size': { harmless: 'a step size' },
   'step_base.max-time': { harmless: 'a time limit' },
@@ -104,8 +132,12 @@ const FIELDS: Record<string, Classification> = {
   // ---- images, pipes, services ----
   'image_base.name': { inspected: 'deny-image' },
   'image_base.run-as-user': { harmless: 'a user id inside the container' },
-  'image_basic_auth.username': { harmless: 'registry credentials from Bitbucket variables; they pull an image, not a cloud identity' },
-  'image_basic_auth.password': { harmless: 'registry credentials from Bitbucket variables; they pull an image, not a cloud identity' },
+  'image_basic_auth.username': {
+    harmless: 'registry credentials from Bitbucket variables; they pull an image, not a cloud identity',
+  },
+  'image_basic_auth.password': {
+    harmless: 'registry credentials from Bitbucket variables; they pull an image, not a cloud identity',
+  },
   'image_aws_auth.aws': { inspected: 'oidc-role' },
   'image_aws_auth.aws.oidc-role': { inspected: "oidc-role (must be the environment's role)" },
   'image_aws_auth.aws.access-key': { harmless: 'static ECR pull keys from Bitbucket variables (documented limit)' },
@@ -128,7 +160,9 @@ const FIELDS: Record<string, Classification> = {
   'runtime.self-hosted': { inspected: 'oidc-role' },
   'self-hosted.cpu': { harmless: 'a resource limit' },
   'self-hosted.memory': { harmless: 'a resource limit' },
-  'self-hosted.volumes': { harmless: 'host paths on the environment\'s own runner (runner-labels keeps the step there)' },
+  'self-hosted.volumes': {
+    harmless: "host paths on the environment's own runner (runner-labels keeps the step there)",
+  },
   'self-hosted.storage': { inspected: 'oidc-role' },
   'self-hosted.storage.aws': { inspected: 'oidc-role' },
   'self-hosted.storage.gcp': { inspected: lastResort },
@@ -138,7 +172,10 @@ const FIELDS: Record<string, Classification> = {
   'storage_aws_auth.bucket': { harmless: 'a bucket name' },
   'storage_aws_auth.region': { harmless: 'a region' },
   'storage_gcp_auth.bucket': { harmless: 'a bucket name' },
-  'storage_gcp_auth.key-file': { harmless: 'a static key file from Bitbucket variables (documented limit); another environment\'s identity in it is caught by the last resort' },
+  'storage_gcp_auth.key-file': {
+    harmless:
+      "a static key file from Bitbucket variables (documented limit); another environment's identity in it is caught by the last resort",
+  },
 
   // ---- artifacts and caches ----
   'artifacts_expanded.download': { harmless: 'which artifacts to download' },
@@ -176,6 +213,7 @@ describe('every field of the published pipelines schema is classified', () => {
   it('gives every classification a reason and names no field the schema lacks', () => {
     const fields = new Set(paths.map((p) => p.field));
     expect(Object.keys(FIELDS).filter((field) => !fields.has(field))).toEqual([]);
-    for (const [field, classification] of Object.entries(FIELDS)) expect([field, Object.values(classification)[0].length > 5]).toEqual([field, true]);
+    for (const [field, classification] of Object.entries(FIELDS))
+      expect([field, Object.values(classification)[0].length > 5]).toEqual([field, true]);
   });
 });

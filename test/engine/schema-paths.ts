@@ -18,14 +18,21 @@ export interface SchemaPath {
 
 export function schemaPropertyPaths(root: Schema): SchemaPath[] {
   const found = new Map<string, SchemaPath>();
-  const resolve = (ref: string): Schema => ref.replace(/^#\//, '').split('/').reduce<any>((node, key) => node?.[key], root) as Schema;
+  const resolve = (ref: string): Schema =>
+    ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<any>((node, key) => node?.[key], root) as Schema;
   const visit = (node: unknown, path: string, component: string, relative: string, stack: readonly string[]) => {
     if (!node || typeof node !== 'object') return;
     const schema = node as Schema;
     if (typeof schema.$ref === 'string') {
-      if (!stack.includes(schema.$ref)) visit(resolve(schema.$ref), path, schema.$ref.split('/').pop()!, '', [...stack, schema.$ref]);
+      if (!stack.includes(schema.$ref))
+        visit(resolve(schema.$ref), path, schema.$ref.split('/').pop()!, '', [...stack, schema.$ref]);
     }
-    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(schema[key])) for (const sub of schema[key] as unknown[]) visit(sub, path, component, relative, stack);
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const)
+      if (Array.isArray(schema[key]))
+        for (const sub of schema[key] as unknown[]) visit(sub, path, component, relative, stack);
     if (schema.items) visit(schema.items, `${path}[]`, component, `${relative}[]`, stack);
     const add = (name: string, sub: unknown) => {
       const childPath = path ? `${path}.${name}` : name;
@@ -33,9 +40,12 @@ export function schemaPropertyPaths(root: Schema): SchemaPath[] {
       found.set(childPath, { path: childPath, field: `${component}.${childRelative}` });
       visit(sub, childPath, component, childRelative, stack);
     };
-    if (schema.properties && typeof schema.properties === 'object') for (const [name, sub] of Object.entries(schema.properties as Schema)) add(name, sub);
-    if (schema.additionalProperties && typeof schema.additionalProperties === 'object') add('*', schema.additionalProperties);
-    if (schema.patternProperties && typeof schema.patternProperties === 'object') for (const sub of Object.values(schema.patternProperties as Schema)) add('*', sub);
+    if (schema.properties && typeof schema.properties === 'object')
+      for (const [name, sub] of Object.entries(schema.properties as Schema)) add(name, sub);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+      add('*', schema.additionalProperties);
+    if (schema.patternProperties && typeof schema.patternProperties === 'object')
+      for (const sub of Object.values(schema.patternProperties as Schema)) add('*', sub);
   };
   const start = typeof root.$ref === 'string' ? root.$ref.split('/').pop()! : 'root';
   visit(root, '', start, '', []);

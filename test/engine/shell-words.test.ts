@@ -12,13 +12,20 @@ import fc from 'fast-check';
 import { parseShell, shellReading } from '../../src/engine/shell-words';
 
 const EMPTY_DIR = mkdtempSync(path.join(tmpdir(), 'pg-words-'));
-/** A fresh seed each run, printed so that a failure can be replayed: PG_SHELL_SEED=<seed> npx jest test/engine/shell-words. */
+/**
+ * A fresh seed each run, printed so that a failure can be replayed: PG_SHELL_SEED=<seed> npx jest
+ * test/engine/shell-words.
+ */
 const SEED = Number(process.env.PG_SHELL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 // eslint-disable-next-line no-console
 console.log(`shell differential seed: ${SEED} (replay with PG_SHELL_SEED=${SEED})`);
 
 function bashWords(command: string): string[] {
-  const out = execFileSync('bash', ['--noprofile', '--norc', '-c', `printf '%s\\0' ${command}`], { cwd: EMPTY_DIR, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } });
+  const out = execFileSync('bash', ['--noprofile', '--norc', '-c', `printf '%s\\0' ${command}`], {
+    cwd: EMPTY_DIR,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' },
+  });
   const parts = out.split('\0');
   parts.pop();
   return parts;
@@ -31,24 +38,58 @@ const ourWords = (command: string) => {
 
 const plain = fc.constantFrom('a', 'B', '0', '_', '=', '-', '.', '/', ':', '@', '%', '+', ',', 'é');
 const inSingle = fc.stringMatching(/^[a-z $"\\`=;|&#{},*?]{0,6}$/).map((s) => `'${s}'`);
-const inDouble = fc.stringMatching(/^[a-z '=;|&#{},*?]{0,6}$/).chain((s) =>
-  fc.constantFrom('', '\\"', '\\\\', '\\$', '\\`', '\\a').map((escape) => `"${s}${escape}"`),
+const inDouble = fc
+  .stringMatching(/^[a-z '=;|&#{},*?]{0,6}$/)
+  .chain((s) => fc.constantFrom('', '\\"', '\\\\', '\\$', '\\`', '\\a').map((escape) => `"${s}${escape}"`));
+const escaped = fc.constantFrom(
+  '\\ ',
+  '\\;',
+  "\\'",
+  '\\"',
+  '\\\\',
+  '\\|',
+  '\\&',
+  '\\#',
+  '\\a',
+  '\\{',
+  '\\}',
+  '\\,',
+  '\\$',
 );
-const escaped = fc.constantFrom('\\ ', '\\;', "\\'", '\\"', '\\\\', '\\|', '\\&', '\\#', '\\a', '\\{', '\\}', '\\,', '\\$');
-const ansi = fc.constantFrom("$'a\\nb'", "$'\\x41'", "$'\\101'", "$'\\''", "$'\\t'", "$'\\\\'", "$'\\u00e9'", "$'x y'", "$'\\e'");
+const ansi = fc.constantFrom(
+  "$'a\\nb'",
+  "$'\\x41'",
+  "$'\\101'",
+  "$'\\''",
+  "$'\\t'",
+  "$'\\\\'",
+  "$'\\u00e9'",
+  "$'x y'",
+  "$'\\e'",
+);
 const continuation = fc.constant('\\\n');
-const brace = fc.tuple(fc.stringMatching(/^[a-z]{0,3}$/), fc.stringMatching(/^[a-z]{1,3}$/)).map(([a, b]) => `{${a},${b}}`);
+const brace = fc
+  .tuple(fc.stringMatching(/^[a-z]{0,3}$/), fc.stringMatching(/^[a-z]{1,3}$/))
+  .map(([a, b]) => `{${a},${b}}`);
 // `$"…"`: a locale string, which bash reads as `"…"` when there is no translation.
 const locale = fc.stringMatching(/^[a-z '=;|&#{},*?-]{0,6}$/).map((s) => `$"${s}"`);
 const atom = fc.oneof({ arbitrary: plain, weight: 6 }, inSingle, inDouble, escaped, ansi, continuation, brace, locale);
-const word = fc.array(atom, { minLength: 1, maxLength: 6 }).map((atoms) => atoms.join(''))
-  // A word of only a continuation is no word at all for bash either; a leading `#` starts a comment, `=`-only words are fine.
+const word = fc
+  .array(atom, { minLength: 1, maxLength: 6 })
+  .map((atoms) => atoms.join(''))
+  // A word of only a continuation is no word at all for bash either; a leading `#` starts a comment, `=`-only words are
+  // fine.
   .filter((w) => w.replace(/\\\n/g, '') !== '' && !w.replace(/\\\n/g, '').startsWith('#'));
 const separator = fc.constantFrom(' ', '  ', '\t', ' \\\n ');
 // A lone backslash at the very end of the text is left out: bash's handling of it depends on what came before.
 const command = fc
   .array(fc.tuple(word, separator), { minLength: 1, maxLength: 6 })
-  .map((pairs) => pairs.map(([w, s]) => w + s).join('').trimEnd())
+  .map((pairs) =>
+    pairs
+      .map(([w, s]) => w + s)
+      .join('')
+      .trimEnd(),
+  )
   .filter((text) => !/(?:^|[^\\])(?:\\\\)*\\$/.test(text));
 
 describe('parseShell reads words as bash does', () => {
@@ -68,7 +109,7 @@ describe('parseShell reads words as bash does', () => {
     ["$'AWS_ROLE\\x5fARN'=x", ['AWS_ROLE_ARN=x']],
     ['AWS_{ROLE_ARN,X}=v', ['AWS_ROLE_ARN=v', 'AWS_X=v']],
     ['a\\\nb c # comment', ['ab', 'c']],
-    ["'{a,b}' \"{c,d}\"", ['{a,b}', '{c,d}']],
+    ['\'{a,b}\' "{c,d}"', ['{a,b}', '{c,d}']],
     ['x $"--impersonate-service-account=a b"', ['x', '--impersonate-service-account=a b']],
   ])('reads %j like bash', (text, expected) => {
     expect(ourWords(text).words).toEqual(expected);
@@ -77,7 +118,14 @@ describe('parseShell reads words as bash does', () => {
 
   it('splits commands at operators and reads command substitutions as commands', () => {
     const commands = parseShell('FOO=1 bar >/dev/null 2>&1 && echo "$(export AWS_PROFILE=p)" | s\'h\'; `x y`');
-    expect(commands.map((c) => c.words)).toEqual([['FOO=1', 'bar'], ['echo', '$(export AWS_PROFILE=p)'], ['sh'], ['`x y`'], ['export', 'AWS_PROFILE=p'], ['x', 'y']]);
+    expect(commands.map((c) => c.words)).toEqual([
+      ['FOO=1', 'bar'],
+      ['echo', '$(export AWS_PROFILE=p)'],
+      ['sh'],
+      ['`x y`'],
+      ['export', 'AWS_PROFILE=p'],
+      ['x', 'y'],
+    ]);
     expect(commands[0].redirects).toEqual(['/dev/null']);
   });
 
@@ -93,15 +141,21 @@ describe('parseShell reads words as bash does', () => {
   });
 
   it('never throws on unterminated quotes or substitutions', () => {
-    for (const text of ['"abc', "'abc", '$(abc', '`abc', '${a', "$'a", 'a\\', 'cat <<EOF']) expect(() => parseShell(text)).not.toThrow();
+    for (const text of ['"abc', "'abc", '$(abc', '`abc', '${a', "$'a", 'a\\', 'cat <<EOF'])
+      expect(() => parseShell(text)).not.toThrow();
   });
 });
 
 describe('shellReading of plain words', () => {
-  it.each(['make build', '  npm   ci ', 'aws sts get-caller-identity --region=eu-west-1', 'a,b c+d@e%f'])('reads %j as the parser does', (text) => {
-    const parsed = parseShell(text).map((c) => c.words.join(' ')).join('\n');
-    expect(shellReading(text)).toBe(parsed);
-  });
+  it.each(['make build', '  npm   ci ', 'aws sts get-caller-identity --region=eu-west-1', 'a,b c+d@e%f'])(
+    'reads %j as the parser does',
+    (text) => {
+      const parsed = parseShell(text)
+        .map((c) => c.words.join(' '))
+        .join('\n');
+      expect(shellReading(text)).toBe(parsed);
+    },
+  );
 });
 
 /**
@@ -111,30 +165,46 @@ describe('shellReading of plain words', () => {
  * files bash creates are the redirection targets. IDs starting with F make `w` fail, so `||` runs the next.
  */
 describe('parseShell reads compound commands as bash does', () => {
-  const VALUES = new Map([['v', 'a  b'], ['u', 'c']]);
+  const VALUES = new Map([
+    ['v', 'a  b'],
+    ['u', 'c'],
+  ]);
   type Simple = { words: string[]; redirect?: string; heredoc?: string[]; nested?: string[] };
-  const simpleWord = fc.oneof({ arbitrary: word, weight: 4 }, fc.constantFrom('$v', '${v}', '"$v"', '"${u}x"', 'p$u', "'$v'"));
+  const simpleWord = fc.oneof(
+    { arbitrary: word, weight: 4 },
+    fc.constantFrom('$v', '${v}', '"$v"', '"${u}x"', 'p$u', "'$v'"),
+  );
   const simple: fc.Arbitrary<Simple> = fc.record(
     {
       words: fc.array(simpleWord, { minLength: 0, maxLength: 3 }),
-      redirect: fc.constantFrom('>', '>>', '2>', '&>', '>|').chain((op) => fc.constantFrom(`${op} r1`, `${op}r2`, `${op} 'r 3'`, `${op} "r"4`)),
+      redirect: fc
+        .constantFrom('>', '>>', '2>', '&>', '>|')
+        .chain((op) => fc.constantFrom(`${op} r1`, `${op}r2`, `${op} 'r 3'`, `${op} "r"4`)),
       heredoc: fc.array(fc.stringMatching(/^[a-z $'"`\\;|&]{1,8}$/), { minLength: 1, maxLength: 3 }),
       nested: fc.array(fc.stringMatching(/^[a-z]{1,3}$/), { minLength: 1, maxLength: 2 }),
     },
     { requiredKeys: ['words'] },
   );
-  const compound = fc.tuple(simple, fc.array(fc.tuple(fc.constantFrom('&&', '||', ';', '|', '&', '\n'), simple), { maxLength: 3 }));
+  const compound = fc.tuple(
+    simple,
+    fc.array(fc.tuple(fc.constantFrom('&&', '||', ';', '|', '&', '\n'), simple), { maxLength: 3 }),
+  );
 
   function render([first, rest]: [Simple, Array<[string, Simple]>]): string {
     let id = 0;
     const parts: string[] = [];
-    const all: Array<[Simple, string]> = [[first, rest[0]?.[0] ?? ''], ...rest.map(([, cmd], i): [Simple, string] => [cmd, rest[i + 1]?.[0] ?? ''])];
+    const all: Array<[Simple, string]> = [
+      [first, rest[0]?.[0] ?? ''],
+      ...rest.map(([, cmd], i): [Simple, string] => [cmd, rest[i + 1]?.[0] ?? '']),
+    ];
     for (const [cmd, next] of all) {
       const name = `${next === '||' ? 'F' : 'T'}${id++}`;
       const nested = cmd.nested ? ` p$(w T${id++} ${cmd.nested.join(' ')})` : '';
       const text = `w ${name} ${cmd.words.join(' ')}${nested}${cmd.redirect ? ` ${cmd.redirect}` : ''}${cmd.heredoc ? " <<'EOF'" : ''}`;
       const separator = next === '\\n' || next === '' ? '\n' : ` ${next} `;
-      parts.push(text + (cmd.heredoc ? `\n${[...cmd.heredoc, 'EOF'].join('\n')}\n` : separator === '\n' ? '\n' : separator));
+      parts.push(
+        text + (cmd.heredoc ? `\n${[...cmd.heredoc, 'EOF'].join('\n')}\n` : separator === '\n' ? '\n' : separator),
+      );
       if (cmd.heredoc && separator !== '\n') parts.push(next === '&' ? 'wait; ' : '');
     }
     return parts.join('');
@@ -144,12 +214,29 @@ describe('parseShell reads compound commands as bash does', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pg-compound-'));
     // One write per record, so that the commands of a pipeline, which run at once, cannot interleave.
     const recorder = `w() { local i r; i=$(cat; echo .); printf -v r '%s\\3' "$@"; printf '%s\\1%s\\2' "$r" "\${i%.}" >> "$OUT"; [ "\${1#F}" = "$1" ]; }`;
-    execFileSync('bash', ['--noprofile', '--norc', '-c', `${recorder}\n${text}\nwait`], { cwd: dir, encoding: 'utf8', input: '', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OUT: path.join(EMPTY_DIR, path.basename(dir)), v: VALUES.get('v')!, u: VALUES.get('u')!, LC_ALL: 'C.UTF-8' } });
-    const out = readFileSync(path.join(EMPTY_DIR, path.basename(dir)), 'utf8');
-    const records = out.split('\u0002').filter(Boolean).map((record) => {
-      const [words, input] = record.split('\u0001');
-      return `${words.split('\u0003').filter((_, i, all) => i < all.length - 1).join(' | ')} <<${input}`;
+    execFileSync('bash', ['--noprofile', '--norc', '-c', `${recorder}\n${text}\nwait`], {
+      cwd: dir,
+      encoding: 'utf8',
+      input: '',
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        OUT: path.join(EMPTY_DIR, path.basename(dir)),
+        v: VALUES.get('v')!,
+        u: VALUES.get('u')!,
+        LC_ALL: 'C.UTF-8',
+      },
     });
+    const out = readFileSync(path.join(EMPTY_DIR, path.basename(dir)), 'utf8');
+    const records = out
+      .split('\u0002')
+      .filter(Boolean)
+      .map((record) => {
+        const [words, input] = record.split('\u0001');
+        return `${words
+          .split('\u0003')
+          .filter((_, i, all) => i < all.length - 1)
+          .join(' | ')} <<${input}`;
+      });
     return { records: records.sort(), files: readdirSync(dir).sort() };
   }
 

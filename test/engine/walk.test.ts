@@ -40,20 +40,60 @@ describe('walking every construct', () => {
     [{ pipelines: { default: 'echo hi' } }, 'pipelines.default', 'not a list of steps'],
     [{ pipelines: { default: [{ step: 'not a mapping' }] } }, 'pipelines.default[0].step', '`step` is a string'],
     [{ pipelines: { default: [{ steps: [] }] } }, 'pipelines.default[0]', 'has the key(s) `steps`'],
-    [{ pipelines: { default: [{ step: { script: [] }, parallel: [] }] } }, 'pipelines.default[0]', 'has the key(s) `step`, `parallel`'],
+    [
+      { pipelines: { default: [{ step: { script: [] }, parallel: [] }] } },
+      'pipelines.default[0]',
+      'has the key(s) `step`, `parallel`',
+    ],
     [{ pipelines: { default: [{ parallel: 'x' }] } }, 'pipelines.default[0].parallel', 'must be a list of steps'],
-    [{ pipelines: { default: [{ parallel: [{ parallel: [] }] }] } }, 'pipelines.default[0].parallel[0]', 'expected a `- step:` item'],
-    [{ pipelines: { default: [{ stage: { steps: 'x' } }] } }, 'pipelines.default[0].stage', 'must be a mapping with a `steps:` list'],
-    [{ pipelines: { default: [{ variables: [] }] } }, 'pipelines.default[0]', '`variables` may only be the first item of a custom pipeline'],
-    [{ pipelines: { default: [{ step: { script: 'echo' } }] } }, 'pipelines.default[0].step.script', 'not a list of commands'],
-    [{ pipelines: { default: [{ step: { script: [42] } }] } }, 'pipelines.default[0].step.script[0]', 'a `script` item is a number'],
-    [{ pipelines: { default: [{ step: { script: [], 'runs-on': { a: 1 } } }] } }, 'pipelines.default[0].step.runs-on', 'expected a label or a list of labels'],
-    [{ pipelines: { default: [{ step: { script: [], oidc: 'true' } }] } }, 'pipelines.default[0].step.oidc', 'expected true or false'],
-    [{ pipelines: { branches: { main: { import: 'shared:main:build' } } } }, 'pipelines.branches.main', 'unresolved import'],
+    [
+      { pipelines: { default: [{ parallel: [{ parallel: [] }] }] } },
+      'pipelines.default[0].parallel[0]',
+      'expected a `- step:` item',
+    ],
+    [
+      { pipelines: { default: [{ stage: { steps: 'x' } }] } },
+      'pipelines.default[0].stage',
+      'must be a mapping with a `steps:` list',
+    ],
+    [
+      { pipelines: { default: [{ variables: [] }] } },
+      'pipelines.default[0]',
+      '`variables` may only be the first item of a custom pipeline',
+    ],
+    [
+      { pipelines: { default: [{ step: { script: 'echo' } }] } },
+      'pipelines.default[0].step.script',
+      'not a list of commands',
+    ],
+    [
+      { pipelines: { default: [{ step: { script: [42] } }] } },
+      'pipelines.default[0].step.script[0]',
+      'a `script` item is a number',
+    ],
+    [
+      { pipelines: { default: [{ step: { script: [], 'runs-on': { a: 1 } } }] } },
+      'pipelines.default[0].step.runs-on',
+      'expected a label or a list of labels',
+    ],
+    [
+      { pipelines: { default: [{ step: { script: [], oidc: 'true' } }] } },
+      'pipelines.default[0].step.oidc',
+      'expected true or false',
+    ],
+    [
+      { pipelines: { branches: { main: { import: 'shared:main:build' } } } },
+      'pipelines.branches.main',
+      'unresolved import',
+    ],
   ])('reports what it cannot walk (%#)', (config, path, message) => {
     const problem = walk(config).problems[0];
     expect(problem).toBeDefined();
-    expect(problem.segments && problem.segments.length ? require('../../src/primitives/path').formatPath(problem.segments) : 'pipelines').toBe(path);
+    expect(
+      problem.segments && problem.segments.length
+        ? require('../../src/primitives/path').formatPath(problem.segments)
+        : 'pipelines',
+    ).toBe(path);
     expect(problem.message).toContain(message);
   });
 
@@ -64,7 +104,12 @@ describe('walking every construct', () => {
   });
 
   it('keeps keys it does not know, at every level', () => {
-    const config = { futureKey: { a: 1 }, pipelines: { default: [{ step: { name: 'x', script: [], 'output-variables': ['A'], 'concurrency-group': 'g' } }] } };
+    const config = {
+      futureKey: { a: 1 },
+      pipelines: {
+        default: [{ step: { name: 'x', script: [], 'output-variables': ['A'], 'concurrency-group': 'g' } }],
+      },
+    };
     const result = walk(config);
     expect(result.steps[0].step).toEqual(config.pipelines.default[0].step);
   });

@@ -8,12 +8,15 @@ jest.mock('@forge/api', () => {
 
 import { bitbucketAdminCheck } from '../../src/forge/admin-check';
 
-const respond = (status: number, body: unknown) => mockRequestBitbucket.mockResolvedValueOnce({ ok: status < 300, status, json: async () => body });
+const respond = (status: number, body: unknown) =>
+  mockRequestBitbucket.mockResolvedValueOnce({ ok: status < 300, status, json: async () => body });
 
 describe('workspace admin check', () => {
   it('asks Bitbucket as the user for the caller’s permission on the context workspace', async () => {
     respond(200, { type: 'workspace_membership', permission: 'owner' });
-    expect(await bitbucketAdminCheck({ workspaceId: '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', accountId: 'acc-1' })).toBe(true);
+    expect(
+      await bitbucketAdminCheck({ workspaceId: '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}', accountId: 'acc-1' }),
+    ).toBe(true);
     const [route] = mockRequestBitbucket.mock.calls[0];
     expect(route.value).toBe('/2.0/user/workspaces/{308ce669-576d-4fa7-b4d4-15e8171f0c8c}/permission');
   });

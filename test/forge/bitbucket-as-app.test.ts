@@ -7,16 +7,28 @@ import api, { assumeTrustedRoute, route } from '@forge/api';
 import { requestBitbucketAsApp } from '../../src/forge/bitbucket-as-app';
 
 type Call = [Record<string, unknown>, unknown, unknown];
-const forgeGlobal = global as unknown as { __forge_fetch__?: (target: Record<string, unknown>, path: unknown, init?: unknown) => Promise<Response> };
+const forgeGlobal = global as unknown as {
+  __forge_fetch__?: (target: Record<string, unknown>, path: unknown, init?: unknown) => Promise<Response>;
+};
 
-async function outcome(call: () => Promise<{ status: number; text(): Promise<string> }>, respond: () => Response): Promise<{ calls: Call[]; result: unknown }> {
+async function outcome(
+  call: () => Promise<{ status: number; text(): Promise<string> }>,
+  respond: () => Response,
+): Promise<{ calls: Call[]; result: unknown }> {
   const calls: Call[] = [];
   forgeGlobal.__forge_fetch__ = async (target, path, init) => (calls.push([target, path, init]), respond());
   try {
     const response = await call();
     return { calls, result: { status: response.status, body: await response.text() } };
   } catch (error) {
-    return { calls, result: { error: (error as Error).constructor.name, message: (error as Error).message, fields: { ...(error as object) } } };
+    return {
+      calls,
+      result: {
+        error: (error as Error).constructor.name,
+        message: (error as Error).message,
+        fields: { ...(error as object) },
+      },
+    };
   }
 }
 
@@ -24,8 +36,14 @@ const PATH = route`/2.0/repositories/${'{308ce669-576d-4fa7-b4d4-15e8171f0c8c}'}
 const RESPONSES: Array<[string, () => Response]> = [
   ['an answer', () => new Response('{"slug":"website"}', { status: 200 })],
   ['a refusal', () => new Response('', { status: 403 })],
-  ['a proxy fault', () => new Response('', { status: 502, headers: { 'forge-proxy-error': 'REQUEST_EGRESS_ALLOWLIST_ERR' } })],
-  ['a proxy asking for authentication', () => new Response('', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } })],
+  [
+    'a proxy fault',
+    () => new Response('', { status: 502, headers: { 'forge-proxy-error': 'REQUEST_EGRESS_ALLOWLIST_ERR' } }),
+  ],
+  [
+    'a proxy asking for authentication',
+    () => new Response('', { status: 401, headers: { 'forge-proxy-error': 'NEEDS_AUTHENTICATION_ERR' } }),
+  ],
 ];
 
 describe('requestBitbucketAsApp', () => {
@@ -40,7 +58,11 @@ describe('requestBitbucketAsApp', () => {
   });
 
   it('takes only a route built with route`…`, as the package does', async () => {
-    await expect(requestBitbucketAsApp('/2.0/user' as never)).rejects.toThrow(/must create your route using the 'route' export/);
-    await expect(outcome(() => requestBitbucketAsApp(assumeTrustedRoute('/2.0/user')), RESPONSES[0][1])).resolves.toMatchObject({ result: { status: 200 } });
+    await expect(requestBitbucketAsApp('/2.0/user' as never)).rejects.toThrow(
+      /must create your route using the 'route' export/,
+    );
+    await expect(
+      outcome(() => requestBitbucketAsApp(assumeTrustedRoute('/2.0/user')), RESPONSES[0][1]),
+    ).resolves.toMatchObject({ result: { status: 200 } });
   });
 });

@@ -11,17 +11,27 @@ import { bitbucketGetAsUser } from '../../src/forge/bitbucket-get';
 import { createBitbucketListings, PATHS } from '../../src/settings/bitbucket-rest';
 
 const WORKSPACE = '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}';
-const respond = (status: number, text: string) => mockRequestBitbucket.mockResolvedValueOnce({ ok: status < 300, status, text: async () => text });
+const respond = (status: number, text: string) =>
+  mockRequestBitbucket.mockResolvedValueOnce({ ok: status < 300, status, text: async () => text });
 
 describe('Bitbucket listings through Forge', () => {
   beforeEach(() => mockRequestBitbucket.mockReset());
 
   it('asks as the user, at exactly the path the listing built, and follows the next page', async () => {
-    respond(200, JSON.stringify({ values: [{ key: 'PAY', name: 'Payments' }], next: `https://api.bitbucket.org/2.0/workspaces/${WORKSPACE}/projects?pagelen=100&page=2` }));
+    respond(
+      200,
+      JSON.stringify({
+        values: [{ key: 'PAY', name: 'Payments' }],
+        next: `https://api.bitbucket.org/2.0/workspaces/${WORKSPACE}/projects?pagelen=100&page=2`,
+      }),
+    );
     respond(200, JSON.stringify({ values: [{ key: 'OPS', name: 'Operations' }] }));
     const listing = await createBitbucketListings(bitbucketGetAsUser, WORKSPACE).projects();
     expect(listing.items.map((p) => p.key)).toEqual(['OPS', 'PAY']);
-    expect(mockRequestBitbucket.mock.calls.map(([route]) => route.value)).toEqual([PATHS.projects(WORKSPACE), `/2.0/workspaces/${WORKSPACE}/projects?pagelen=100&page=2`]);
+    expect(mockRequestBitbucket.mock.calls.map(([route]) => route.value)).toEqual([
+      PATHS.projects(WORKSPACE),
+      `/2.0/workspaces/${WORKSPACE}/projects?pagelen=100&page=2`,
+    ]);
     expect(mockAsApp).not.toHaveBeenCalled();
   });
 

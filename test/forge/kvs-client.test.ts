@@ -7,7 +7,14 @@ type Call = [Record<string, unknown>, string, Record<string, unknown> | undefine
 
 const RUNTIMES: Array<[string, Record<string, unknown> | undefined]> = [
   ['no KVS endpoint in the runtime (the proxy)', undefined],
-  ['a direct KVS endpoint', { proxy: { token: 'tok' }, kvs: { url: 'https://kvs.example', host: 'kvs.example' }, tracing: { traceId: 't1', spanId: 's1' } }],
+  [
+    'a direct KVS endpoint',
+    {
+      proxy: { token: 'tok' },
+      kvs: { url: 'https://kvs.example', host: 'kvs.example' },
+      tracing: { traceId: 't1', spanId: 's1' },
+    },
+  ],
 ];
 
 async function exercise(load: () => { kvs: any; WhereConditions: any; Sort: any }): Promise<Call[]> {
@@ -15,7 +22,11 @@ async function exercise(load: () => { kvs: any; WhereConditions: any; Sort: any 
   const forge = global as unknown as Record<string, unknown>;
   forge.__forge_fetch__ = async (target: Record<string, unknown>, path: string, init?: Record<string, unknown>) => {
     calls.push([target, path, init]);
-    const body = path.includes('query') ? { data: [], cursor: undefined } : path.includes('get') ? { key: 'k', value: { a: 1 } } : {};
+    const body = path.includes('query')
+      ? { data: [], cursor: undefined }
+      : path.includes('get')
+        ? { key: 'k', value: { a: 1 } }
+        : {};
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   const { kvs, WhereConditions, Sort } = load();
@@ -23,7 +34,14 @@ async function exercise(load: () => { kvs: any; WhereConditions: any; Sort: any 
   await kvs.set('repo:x', { slug: 'x' }, { ttl: { value: 60, unit: 'SECONDS' } });
   await kvs.entity('decision').set('0001-ab', { at: 1 }, { ttl: { value: 90, unit: 'DAYS' } });
   await kvs.query().where('key', WhereConditions.beginsWith('decision:')).limit(5).getMany();
-  await kvs.entity('decision').query().index('by-time').sort(Sort.DESC).where(WhereConditions.between(1, 2)).limit(3).getMany();
+  await kvs
+    .entity('decision')
+    .query()
+    .index('by-time')
+    .sort(Sort.DESC)
+    .where(WhereConditions.between(1, 2))
+    .limit(3)
+    .getMany();
   await kvs.delete('repo:x');
   return calls;
 }

@@ -14,7 +14,8 @@ jest.mock('../../src/forge/kvs-client', () => {
     set: jest.fn(async (k: string, v: unknown, options?: { keyPolicy?: string }) => {
       check(k);
       mockCalls.push(['set', k, options]);
-      if (options?.keyPolicy === 'FAIL_IF_EXISTS' && mockStore.has(k)) throw Object.assign(new Error('exists'), { code: 'KEY_ALREADY_EXISTS' });
+      if (options?.keyPolicy === 'FAIL_IF_EXISTS' && mockStore.has(k))
+        throw Object.assign(new Error('exists'), { code: 'KEY_ALREADY_EXISTS' });
       mockStore.set(k, JSON.parse(JSON.stringify(v)));
     }),
     delete: jest.fn(async (k: string) => {
@@ -27,9 +28,14 @@ jest.mock('../../src/forge/kvs-client', () => {
         limit: (n: number) => ((state.limit = n), builder),
         cursor: (c: string) => ((state.cursor = c), builder),
         getMany: async () => {
-          const keys = [...mockStore.keys()].filter((k) => k.startsWith(state.prefix!) && (!state.cursor || k > state.cursor)).sort();
+          const keys = [...mockStore.keys()]
+            .filter((k) => k.startsWith(state.prefix!) && (!state.cursor || k > state.cursor))
+            .sort();
           const page = keys.slice(0, state.limit);
-          return { results: page.map((key) => ({ key, value: mockStore.get(key) })), nextCursor: keys.length > page.length ? page[page.length - 1] : undefined };
+          return {
+            results: page.map((key) => ({ key, value: mockStore.get(key) })),
+            nextCursor: keys.length > page.length ? page[page.length - 1] : undefined,
+          };
         },
       };
       return builder;

@@ -13,7 +13,13 @@ const forgeGlobal = global as unknown as { __forge_fetch__?: ForgeFetch };
 
 const WORKSPACE = '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}';
 const REPOSITORY = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
-const ANSWER = { type: 'repository', uuid: REPOSITORY, slug: 'website', full_name: 'acme/website', project: { key: 'WEB' } };
+const ANSWER = {
+  type: 'repository',
+  uuid: REPOSITORY,
+  slug: 'website',
+  full_name: 'acme/website',
+  project: { key: 'WEB' },
+};
 
 describe('fetchRepositoryAsApp (Forge adapter of the repository lookup)', () => {
   const calls: Array<[Record<string, unknown>, unknown]> = [];
@@ -41,9 +47,16 @@ describe('fetchRepositoryAsApp (Forge adapter of the repository lookup)', () => 
     const refusal = async (code: number, headers: Record<string, string> = {}) => {
       status = code;
       forgeGlobal.__forge_fetch__ = async () => new Response('', { status: code, headers });
-      return fetchRepositoryAsApp(WORKSPACE, REPOSITORY).then(() => undefined, (error: unknown) => error as RepositoryFetchError);
+      return fetchRepositoryAsApp(WORKSPACE, REPOSITORY).then(
+        () => undefined,
+        (error: unknown) => error as RepositoryFetchError,
+      );
     };
-    expect(await refusal(404)).toMatchObject({ status: 404, message: 'Bitbucket answered 404', retryAfterMs: undefined });
+    expect(await refusal(404)).toMatchObject({
+      status: 404,
+      message: 'Bitbucket answered 404',
+      retryAfterMs: undefined,
+    });
     expect(await refusal(403)).toMatchObject({ status: 403 });
     expect(await refusal(429, { 'retry-after': '2' })).toMatchObject({ status: 429, retryAfterMs: 2_000 });
     expect(await refusal(503)).toBeInstanceOf(RepositoryFetchError);

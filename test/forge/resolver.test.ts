@@ -8,8 +8,19 @@ function setup(admin: boolean) {
   const kv = createMemoryKv();
   const adminCheck = jest.fn(async () => admin);
   const resolver = createResolver(createHandlers({ kv, adminCheck }));
-  const call = (functionKey: string, payload?: unknown, context: Record<string, unknown> = { workspaceId: '{ws-1}', moduleKey: 'pipeline-guard-settings', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } }) =>
-    resolver({ call: { functionKey, payload: payload as Record<string, unknown> }, context }, { principal: { accountId: 'acc-1' }, installContext: 'ari:cloud:bitbucket::workspace/ws-1' }) as Promise<{ ok: boolean; error?: { code: string } }>;
+  const call = (
+    functionKey: string,
+    payload?: unknown,
+    context: Record<string, unknown> = {
+      workspaceId: '{ws-1}',
+      moduleKey: 'pipeline-guard-settings',
+      extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
+    },
+  ) =>
+    resolver(
+      { call: { functionKey, payload: payload as Record<string, unknown> }, context },
+      { principal: { accountId: 'acc-1' }, installContext: 'ari:cloud:bitbucket::workspace/ws-1' },
+    ) as Promise<{ ok: boolean; error?: { code: string } }>;
   return { call, adminCheck, kv };
 }
 
@@ -18,12 +29,18 @@ describe('settings resolver', () => {
     const { call, adminCheck } = setup(true);
     expect(await call('getPolicy')).toMatchObject({ ok: true, state: 'none', canEdit: true });
     expect(adminCheck).toHaveBeenCalledWith({ workspaceId: '{ws-1}', accountId: 'acc-1' });
-    expect(await call('savePolicy', { expectedRevision: 0, policy: referencePolicyInput() })).toMatchObject({ ok: true, revision: 1 });
+    expect(await call('savePolicy', { expectedRevision: 0, policy: referencePolicyInput() })).toMatchObject({
+      ok: true,
+      revision: 1,
+    });
   });
 
   it('answers a non-admin write with a forbidden error, not an exception', async () => {
     const { call, kv } = setup(false);
-    expect(await call('savePolicy', { expectedRevision: 0, policy: referencePolicyInput() })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call('savePolicy', { expectedRevision: 0, policy: referencePolicyInput() })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(kv.keys()).toEqual([]);
   });
 

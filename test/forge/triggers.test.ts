@@ -17,23 +17,57 @@ describe('background functions', () => {
   it('the rollup writes the day’s stats and logs the days', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
     const log: string[] = [];
-    expect(await createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), kv, () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 204 });
+    expect(
+      await createRollupTrigger(
+        createMemoryEntities(ENTITY_DEFINITIONS),
+        kv,
+        () => NOW,
+        (m) => log.push(m),
+      )(),
+    ).toEqual({ statusCode: 204 });
     expect(await kv.get(statsKey('2026-11-25'))).toMatchObject({ runs: 0 });
     expect(log[0]).toMatch(/rolled up 2026-11-25, 2026-11-24/);
   });
 
   it('the rollup logs a storage failure instead of throwing', async () => {
-    const broken: EntityStore = { get: async () => undefined, set: async () => undefined, query: async () => Promise.reject(new Error('KVS 503')) };
+    const broken: EntityStore = {
+      get: async () => undefined,
+      set: async () => undefined,
+      query: async () => Promise.reject(new Error('KVS 503')),
+    };
     const log: string[] = [];
-    expect(await createRollupTrigger(broken, createMemoryKv(), () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 500 });
+    expect(
+      await createRollupTrigger(
+        broken,
+        createMemoryKv(),
+        () => NOW,
+        (m) => log.push(m),
+      )(),
+    ).toEqual({ statusCode: 500 });
     expect(log[0]).toMatch(/rollup failed.*KVS 503/);
   });
 
   it('the hourly run mends a revoked grant that is still in the policy record, and drops expired ones', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
     const policies = createPolicyRepository(kv);
-    await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
-    const grant = (id: string, expires: string): Grant => ({ id, reason: 'Payment outage, hotfix cannot wait', repository: 'payments-api', refs: ['incident/*'], environments: ['prod'], rules: ['branch-gate'], expires, grantedBy: 'admin-1', grantedAt: '2026-11-25T10:00:00.000Z' });
+    await policies.commit({
+      expectedRevision: 0,
+      policy: referencePolicyInput(),
+      savedAt: 'x',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
+    const grant = (id: string, expires: string): Grant => ({
+      id,
+      reason: 'Payment outage, hotfix cannot wait',
+      repository: 'payments-api',
+      refs: ['incident/*'],
+      environments: ['prod'],
+      rules: ['branch-gate'],
+      expires,
+      grantedBy: 'admin-1',
+      grantedAt: '2026-11-25T10:00:00.000Z',
+    });
     const store = createGrantStore(kv, policies);
     await store.create(grant('REVOKED', '2026-11-25T20:00:00.000Z'));
     await store.create(grant('EXPIRED', '2026-11-25T14:00:00.000Z'));
@@ -42,32 +76,79 @@ describe('background functions', () => {
     // The revoke reached the grant's record, but its copy into policy:current did not (a storage fault).
     const record = (await kv.get(grantKey('REVOKED'))) as Record<string, unknown>;
     await kv.set(grantKey('REVOKED'), { ...record, revokedAt: '2026-11-25T12:00:00.000Z', revokedBy: 'admin-1' });
-    const carried = async () => ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id).sort();
+    const carried = async () =>
+      ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id).sort();
     expect(await carried()).toEqual(['ACTIVE', 'EXPIRED', 'REVOKED']);
     const log: string[] = [];
-    expect(await createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), kv, () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 204 });
+    expect(
+      await createRollupTrigger(
+        createMemoryEntities(ENTITY_DEFINITIONS),
+        kv,
+        () => NOW,
+        (m) => log.push(m),
+      )(),
+    ).toEqual({ statusCode: 204 });
     expect(await carried()).toEqual(['ACTIVE']);
   });
 
   it('the hourly run reports a grant re-sync that fails, and still rolls up', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
-    await createPolicyRepository(kv).commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
-    const broken: typeof kv = { ...kv, list: (prefix, options) => (prefix.startsWith('grant:') ? Promise.reject(new Error('KVS 503')) : kv.list(prefix, options)) };
+    await createPolicyRepository(kv).commit({
+      expectedRevision: 0,
+      policy: referencePolicyInput(),
+      savedAt: 'x',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
+    const broken: typeof kv = {
+      ...kv,
+      list: (prefix, options) =>
+        prefix.startsWith('grant:') ? Promise.reject(new Error('KVS 503')) : kv.list(prefix, options),
+    };
     const log: string[] = [];
-    expect(await createRollupTrigger(createMemoryEntities(ENTITY_DEFINITIONS), broken, () => NOW, (m) => log.push(m))()).toEqual({ statusCode: 500 });
-    expect(log).toEqual([expect.stringMatching(/rolled up 2026-11-25/), expect.stringMatching(/re-syncing the break-glass grants failed.*KVS 503/)]);
+    expect(
+      await createRollupTrigger(
+        createMemoryEntities(ENTITY_DEFINITIONS),
+        broken,
+        () => NOW,
+        (m) => log.push(m),
+      )(),
+    ).toEqual({ statusCode: 500 });
+    expect(log).toEqual([
+      expect.stringMatching(/rolled up 2026-11-25/),
+      expect.stringMatching(/re-syncing the break-glass grants failed.*KVS 503/),
+    ]);
   });
 
   it('the deployment trigger records any payload and never throws', async () => {
     const entities = createMemoryEntities(ENTITY_DEFINITIONS);
     const log: string[] = [];
-    const trigger = createDeploymentTrigger(entities, () => NOW, (m) => log.push(m));
-    await trigger({ deployment: { uuid: '{d1}' }, environment: { type: 'production', name: 'prod', uuid: '{e}' }, repository: { uuid: '{r}' }, pipeline: { uuid: '{P}' } });
+    const trigger = createDeploymentTrigger(
+      entities,
+      () => NOW,
+      (m) => log.push(m),
+    );
+    await trigger({
+      deployment: { uuid: '{d1}' },
+      environment: { type: 'production', name: 'prod', uuid: '{e}' },
+      repository: { uuid: '{r}' },
+      pipeline: { uuid: '{P}' },
+    });
     await trigger(undefined);
-    const stored = (await entities.query(DEPLOYMENT_ENTITY, { index: 'by-time', limit: 10 })).results.map((r) => r.value);
-    expect(stored).toEqual(expect.arrayContaining([expect.objectContaining({ deployment: '{d1}', environmentType: 'PRODUCTION', pipeline: '{p}', missing: [] })]));
+    const stored = (await entities.query(DEPLOYMENT_ENTITY, { index: 'by-time', limit: 10 })).results.map(
+      (r) => r.value,
+    );
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ deployment: '{d1}', environmentType: 'PRODUCTION', pipeline: '{p}', missing: [] }),
+      ]),
+    );
     expect(log[1]).toMatch(/lacks environment.type/);
-    const failing = createDeploymentTrigger({ ...entities, set: () => Promise.reject(new Error('quota')) }, () => NOW, (m) => log.push(m));
+    const failing = createDeploymentTrigger(
+      { ...entities, set: () => Promise.reject(new Error('quota')) },
+      () => NOW,
+      (m) => log.push(m),
+    );
     await expect(failing({})).resolves.toBeUndefined();
     expect(log[2]).toMatch(/could not be recorded: quota/);
   });

@@ -1,12 +1,24 @@
 import { readFileSync } from 'fs';
 import { validatePolicy } from '../../src/policy/load';
 import type { RepositoryIdentity } from '../../src/policy/repository';
-import { defaultEnvironmentFor, describeScope, environmentsFor, isScoped, scopeIncludes, scopeReason } from '../../src/policy/scope';
+import {
+  defaultEnvironmentFor,
+  describeScope,
+  environmentsFor,
+  isScoped,
+  scopeIncludes,
+  scopeReason,
+} from '../../src/policy/scope';
 import { defaultProblems, scopeProblems } from '../../src/policy/scope-checks';
 import { parsePolicyText } from '../../src/policy/text';
 import { referencePolicyInput } from '../support/requests';
 
-const repo = (slug: string, projectKey?: string, workspace = 'acme'): RepositoryIdentity => ({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug, fullName: `${workspace}/${slug}`, projectKey });
+const repo = (slug: string, projectKey?: string, workspace = 'acme'): RepositoryIdentity => ({
+  uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+  slug,
+  fullName: `${workspace}/${slug}`,
+  projectKey,
+});
 
 const multiTeam = () => {
   const result = parsePolicyText(readFileSync(`${__dirname}/../../examples/policy-multi-team.yaml`, 'utf8'));
@@ -47,10 +59,16 @@ describe('scopeIncludes', () => {
 
 describe('scopeReason and describeScope', () => {
   it('says why, naming a key that differs only in case', () => {
-    expect(scopeReason({ projects: ['pay'] }, repo('ledger', 'PAY'))).toContain('lists project "pay", but project keys are compared exactly');
-    expect(scopeReason({ projects: ['PAY'], exclude: ['ledger'] }, repo('ledger', 'PAY'))).toBe('"ledger" is excluded by "ledger"');
+    expect(scopeReason({ projects: ['pay'] }, repo('ledger', 'PAY'))).toContain(
+      'lists project "pay", but project keys are compared exactly',
+    );
+    expect(scopeReason({ projects: ['PAY'], exclude: ['ledger'] }, repo('ledger', 'PAY'))).toBe(
+      '"ledger" is excluded by "ledger"',
+    );
     expect(scopeReason(undefined, repo('x'))).toContain('every repository');
-    expect(describeScope({ projects: ['PAY'], repositories: ['payments-*'], exclude: ['payments-sandbox'] })).toBe('project PAY or repositories payments-*, except payments-sandbox');
+    expect(describeScope({ projects: ['PAY'], repositories: ['payments-*'], exclude: ['payments-sandbox'] })).toBe(
+      'project PAY or repositories payments-*, except payments-sandbox',
+    );
   });
 });
 
@@ -72,7 +90,9 @@ describe('defaults and environments for a repository (examples/policy-multi-team
     const inScope = view.filter((e) => e.inScope).map((e) => e.environment.name);
     expect(inScope).toEqual(['dev']);
     expect(view.find((e) => e.isDefault)?.environment.name).toBe('dev');
-    expect(view.find((e) => e.environment.name === 'prod-payments')?.reason).toBe('"payments-sandbox" is excluded by "payments-sandbox"');
+    expect(view.find((e) => e.environment.name === 'prod-payments')?.reason).toBe(
+      '"payments-sandbox" is excluded by "payments-sandbox"',
+    );
   });
 
   it('the reference policy is not scoped, and its default is the same for every repository', () => {
@@ -86,28 +106,67 @@ describe('defaults and environments for a repository (examples/policy-multi-team
 
 describe('scope checks (plain functions, shared with validators without zod)', () => {
   it('keep the old messages for a policy without scopes', () => {
-    expect(defaultProblems([{ name: 'a' }, { name: 'b' }]).map((p) => p.message)).toEqual(['exactly one environment must set `default: true`; none does']);
-    expect(defaultProblems([{ name: 'a', default: true }, { name: 'b', default: true }])).toEqual([{ path: ['environments', 1, 'default'], message: 'only one environment may be the default; environments[0] already is' }]);
+    expect(defaultProblems([{ name: 'a' }, { name: 'b' }]).map((p) => p.message)).toEqual([
+      'exactly one environment must set `default: true`; none does',
+    ]);
+    expect(
+      defaultProblems([
+        { name: 'a', default: true },
+        { name: 'b', default: true },
+      ]),
+    ).toEqual([
+      {
+        path: ['environments', 1, 'default'],
+        message: 'only one environment may be the default; environments[0] already is',
+      },
+    ]);
   });
 
   it('allow several scoped defaults next to one unscoped default', () => {
-    expect(scopeProblems([{ name: 'a', default: true, scope: { projects: ['PAY'] } }, { name: 'b', default: true, scope: { repositories: ['search-*'] } }, { name: 'c', default: true }])).toEqual([]);
+    expect(
+      scopeProblems([
+        { name: 'a', default: true, scope: { projects: ['PAY'] } },
+        { name: 'b', default: true, scope: { repositories: ['search-*'] } },
+        { name: 'c', default: true },
+      ]),
+    ).toEqual([]);
   });
 
   it('refuse scoped defaults without a catch-all, naming who would have none', () => {
-    const [problem] = scopeProblems([{ name: 'dev-pay', default: true, scope: { projects: ['PAY'] } }, { name: 'dev' }]);
+    const [problem] = scopeProblems([
+      { name: 'dev-pay', default: true, scope: { projects: ['PAY'] } },
+      { name: 'dev' },
+    ]);
     expect(problem.path).toEqual(['environments']);
     expect(problem.message).toContain('exactly one environment without a `scope` must set `default: true`');
-    expect(problem.message).toContain('every repository outside "dev-pay" (project PAY), and every run whose repository is unknown, would have no default environment');
+    expect(problem.message).toContain(
+      'every repository outside "dev-pay" (project PAY), and every run whose repository is unknown, would have no default environment',
+    );
   });
 
   it('refuse a second unscoped default', () => {
-    expect(scopeProblems([{ name: 'a', default: true }, { name: 'b', default: true }, { name: 'c', scope: { projects: ['X'] } }]).map((p) => p.path)).toEqual([['environments', 1, 'default']]);
+    expect(
+      scopeProblems([
+        { name: 'a', default: true },
+        { name: 'b', default: true },
+        { name: 'c', scope: { projects: ['X'] } },
+      ]).map((p) => p.path),
+    ).toEqual([['environments', 1, 'default']]);
   });
 
   it('refuse a scope that includes nothing by construction', () => {
-    expect(scopeProblems([{ name: 'a', scope: { exclude: ['legacy-*'] } }, { name: 'b', default: true }])[0]).toEqual({ path: ['environments', 0, 'scope'], message: expect.stringContaining('write `repositories: ["*"]`') });
-    expect(scopeProblems([{ name: 'a', scope: {} }, { name: 'b', default: true }])[0].message).toContain('a scope needs `projects` or `repositories`');
+    expect(
+      scopeProblems([
+        { name: 'a', scope: { exclude: ['legacy-*'] } },
+        { name: 'b', default: true },
+      ])[0],
+    ).toEqual({ path: ['environments', 0, 'scope'], message: expect.stringContaining('write `repositories: ["*"]`') });
+    expect(
+      scopeProblems([
+        { name: 'a', scope: {} },
+        { name: 'b', default: true },
+      ])[0].message,
+    ).toContain('a scope needs `projects` or `repositories`');
   });
 
   it('the schema reports them at their fields', () => {
@@ -118,6 +177,8 @@ describe('scope checks (plain functions, shared with validators without zod)', (
     if (!result.ok) expect(result.problems.map((p) => p.path)).toEqual(['environments']);
     input.environments[1].scope = { projects: ['P-1'], repositories: ['a b'] };
     const bad = validatePolicy(input);
-    expect(!bad.ok && bad.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['environments[1].scope.projects[0]', 'environments[1].scope.repositories[0]']));
+    expect(!bad.ok && bad.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['environments[1].scope.projects[0]', 'environments[1].scope.repositories[0]']),
+    );
   });
 });

@@ -38,7 +38,9 @@ describe('policy warnings', () => {
     const policy = load('examples/policy.yaml');
     policy.environments[1].runner!.labels = ['self.hosted', 'windows', 'dev'];
     const warnings = policyWarnings(policy).filter((w) => w.path === 'environments[1].runner.labels');
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('POSIX shell, which PowerShell cannot run')]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('POSIX shell, which PowerShell cannot run'),
+    ]);
   });
 
   it('reports a critical rule switched off through the policy-wide mode at `mode`', () => {

@@ -1,4 +1,7 @@
-/** A workspace with one repository, a pull request feature/x → main, a shared-pipelines repository and the example policy. */
+/**
+ * A workspace with one repository, a pull request feature/x → main, a shared-pipelines repository and the example
+ * policy.
+ */
 import { readFileSync } from 'fs';
 import path from 'path';
 import { createPullRequestStub } from '../../dev/pullrequest-stub';

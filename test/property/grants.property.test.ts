@@ -31,14 +31,23 @@ const PROD_ALLOWS = new Set(['release/a', 'release/c']);
 
 const caseArb = fc.record({
   // Weighted towards the grant's own repository, so that grants apply often enough to test both sides.
-  grantRepository: fc.oneof({ arbitrary: fc.constant('payments-api'), weight: 4 }, { arbitrary: fc.constant('website'), weight: 1 }),
-  runRepository: fc.oneof({ arbitrary: fc.constant('payments-api'), weight: 4 }, { arbitrary: fc.constantFrom('website', 'payments-api-fork'), weight: 1 }),
+  grantRepository: fc.oneof(
+    { arbitrary: fc.constant('payments-api'), weight: 4 },
+    { arbitrary: fc.constant('website'), weight: 1 },
+  ),
+  runRepository: fc.oneof(
+    { arbitrary: fc.constant('payments-api'), weight: 4 },
+    { arbitrary: fc.constantFrom('website', 'payments-api-fork'), weight: 1 },
+  ),
   refs: fc.subarray(Object.keys(MATCHES), { minLength: 1 }),
   environments: fc.subarray(['prod', 'dev'], { minLength: 1 }),
   rules: fc.subarray(['branch-gate', 'repository-scope'] as const, { minLength: 1 }),
   creators: fc.option(fc.subarray([RUN_CREATOR, OTHER], { minLength: 1 }), { nil: undefined }),
   // Expiry relative to the run: already past, exactly now, just ahead, up to 24 h, just beyond.
-  expiresIn: fc.oneof(fc.integer({ min: -2 * HOUR, max: 25 * HOUR }), fc.constantFrom(0, 1, -1, 24 * HOUR, 24 * HOUR + 1)),
+  expiresIn: fc.oneof(
+    fc.integer({ min: -2 * HOUR, max: 25 * HOUR }),
+    fc.constantFrom(0, 1, -1, 24 * HOUR, 24 * HOUR + 1),
+  ),
   branch: fc.constantFrom(...BRANCHES),
 });
 
@@ -61,7 +70,11 @@ describe(`grants against a model (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`
           ...(c.creators ? { creators: c.creators } : {}),
         };
         const request = branchRun(c.branch, [step('PROD deploy')], { pattern: c.branch });
-        const result = runEngine(request, { kind: 'active', policy }, { repository: repositoryIdentity(c.runRepository), grants: [grant], now: new Date(NOW) });
+        const result = runEngine(
+          request,
+          { kind: 'active', policy },
+          { repository: repositoryIdentity(c.runRepository), grants: [grant], now: new Date(NOW) },
+        );
 
         const applies =
           c.expiresIn > 0 &&
@@ -77,7 +90,12 @@ describe(`grants against a model (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`
         expect(result.report.grants).toEqual(!allowedByPolicy && applies ? ['G-1'] : undefined);
         if (!allowedByPolicy && applies) granted++;
         if (!allowedByPolicy && !applies) refused++;
-        if (!allowedByPolicy && applies) expect(result.report.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual(['self.hosted', 'linux', 'prod']);
+        if (!allowedByPolicy && applies)
+          expect(result.report.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual([
+            'self.hosted',
+            'linux',
+            'prod',
+          ]);
       }),
       { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS },
     );

@@ -19,10 +19,15 @@ import { asBitbucketSends, configArb, policyArb, targetArb } from './arbitraries
 export const PROPERTY_SEED = Number(process.env.PG_PROPERTY_SEED ?? 20261125);
 export const PROPERTY_RUNS = Number(process.env.PG_PROPERTY_RUNS ?? 400);
 
-const validateSchema = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-const schemaErrors = (value: unknown) => (validateSchema(value) ? [] : (validateSchema.errors ?? []).slice(0, 3).map((e) => `${e.instancePath} ${e.message}`));
+const validateSchema = new Ajv({ strict: false, allErrors: true }).compile(
+  JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')),
+);
+const schemaErrors = (value: unknown) =>
+  validateSchema(value) ? [] : (validateSchema.errors ?? []).slice(0, 3).map((e) => `${e.instancePath} ${e.message}`);
 
-const caseArb = fc.tuple(policyArb, configArb).chain(([policy, config]) => targetArb(config).map((target) => ({ policy, config, target })));
+const caseArb = fc
+  .tuple(policyArb, configArb)
+  .chain(([policy, config]) => targetArb(config).map((target) => ({ policy, config, target })));
 
 function providerFor(policy: PolicyInput) {
   const record = { revision: 1, policy, savedAt: '2026-11-25T10:00:00.000Z', savedBy: '{admin}' };
@@ -66,8 +71,11 @@ describe(`provider properties (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, (
         const output = response.pipelines_configuration as JsonObject;
         expect(schemaErrors(output)).toEqual([]);
 
-        const off = new Set((['branch-gate', 'runner-labels', 'oidc-role'] as const).filter((rule) => compiled.modeOf(rule) === 'off'));
-        const injected = (s: JsonObject) => jsonEqual(s, compiled.gateStep) || compiled.scanSteps.some((scan) => jsonEqual(s, scan));
+        const off = new Set(
+          (['branch-gate', 'runner-labels', 'oidc-role'] as const).filter((rule) => compiled.modeOf(rule) === 'off'),
+        );
+        const injected = (s: JsonObject) =>
+          jsonEqual(s, compiled.gateStep) || compiled.scanSteps.some((scan) => jsonEqual(s, scan));
         expect(invariantProblems(req, compiled, output, { off, injected })).toEqual([]);
         if (output.labels) expect(byteLength(output.labels)).toBeLessThanOrEqual(LABELS_LIMIT_BYTES);
 

@@ -45,7 +45,8 @@ function expandBraces(pattern: string): string[] {
 /** `*` any run of characters other than "/", `**` any run at all, `?` one character other than "/". */
 function modelMatch(pattern: string, text: string): boolean {
   if (pattern === '') return text === '';
-  if (pattern.startsWith('**')) return [...Array(text.length + 1).keys()].some((n) => modelMatch(pattern.replace(/^\*+/, ''), text.slice(n)));
+  if (pattern.startsWith('**'))
+    return [...Array(text.length + 1).keys()].some((n) => modelMatch(pattern.replace(/^\*+/, ''), text.slice(n)));
   if (pattern[0] === '*') {
     for (let n = 0; n <= text.length; n++) {
       if (modelMatch(pattern.slice(1), text.slice(n))) return true;
@@ -58,32 +59,80 @@ function modelMatch(pattern: string, text: string): boolean {
   return pattern[0] === text[0] && modelMatch(pattern.slice(1), text.slice(1));
 }
 
-const globModel = (pattern: string, text: string) => expandBraces(pattern).some((alternative) => modelMatch(alternative, text));
+const globModel = (pattern: string, text: string) =>
+  expandBraces(pattern).some((alternative) => modelMatch(alternative, text));
 
 function inScopeModel(scope: Scope | undefined, repo: RepositoryIdentity | undefined): boolean {
   if (scope === undefined) return true;
   if (repo === undefined) return false;
-  const named = (scope.projects ?? []).some((key) => key === repo.projectKey) || (scope.repositories ?? []).some((g) => globModel(g, repo.slug));
+  const named =
+    (scope.projects ?? []).some((key) => key === repo.projectKey) ||
+    (scope.repositories ?? []).some((g) => globModel(g, repo.slug));
   const excluded = (scope.exclude ?? []).some((g) => globModel(g, repo.slug));
   return named && !excluded;
 }
 
 // ---- generators ----
 
-const SLUG_GLOBS = ['payments-*', 'pay*', '*-api', 'web{site,-app}', 'search-?', 'ledger', '*', '**', '{a,b{c,d}}*', 'pay?ents-*'];
-const SLUGS = ['payments-api', 'payments', 'paymentsapi', 'payments-sandbox', 'search-1', 'search-12', 'website', 'web-app', 'webapp', 'ledger', 'ledger2', 'bd-x', 'ac', 'a', 'x-api'];
+const SLUG_GLOBS = [
+  'payments-*',
+  'pay*',
+  '*-api',
+  'web{site,-app}',
+  'search-?',
+  'ledger',
+  '*',
+  '**',
+  '{a,b{c,d}}*',
+  'pay?ents-*',
+];
+const SLUGS = [
+  'payments-api',
+  'payments',
+  'paymentsapi',
+  'payments-sandbox',
+  'search-1',
+  'search-12',
+  'website',
+  'web-app',
+  'webapp',
+  'ledger',
+  'ledger2',
+  'bd-x',
+  'ac',
+  'a',
+  'x-api',
+];
 const KEYS = ['PAY', 'SRCH', 'WEB', 'pay'];
 
 const scopeArb: fc.Arbitrary<Scope | undefined> = fc.option(
   fc
-    .record({ projects: fc.subarray(KEYS, { maxLength: 2 }), repositories: fc.subarray(SLUG_GLOBS, { maxLength: 3 }), exclude: fc.subarray(SLUG_GLOBS, { maxLength: 2 }) })
+    .record({
+      projects: fc.subarray(KEYS, { maxLength: 2 }),
+      repositories: fc.subarray(SLUG_GLOBS, { maxLength: 3 }),
+      exclude: fc.subarray(SLUG_GLOBS, { maxLength: 2 }),
+    })
     .filter((s) => s.projects.length + s.repositories.length > 0)
-    .map((s) => ({ ...(s.projects.length ? { projects: s.projects } : {}), ...(s.repositories.length ? { repositories: s.repositories } : {}), ...(s.exclude.length ? { exclude: s.exclude } : {}) })),
+    .map((s) => ({
+      ...(s.projects.length ? { projects: s.projects } : {}),
+      ...(s.repositories.length ? { repositories: s.repositories } : {}),
+      ...(s.exclude.length ? { exclude: s.exclude } : {}),
+    })),
   { nil: undefined, freq: 3 },
 );
 
 const repoArb: fc.Arbitrary<RepositoryIdentity | undefined> = fc.option(
-  fc.record({ slug: fc.oneof(fc.constantFrom(...SLUGS), fc.stringMatching(/^[a-z.-]{1,10}$/)), projectKey: fc.option(fc.constantFrom(...KEYS, 'PAYX'), { nil: undefined }) }).map(({ slug, projectKey }) => ({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug, fullName: `acme/${slug}`, ...(projectKey ? { projectKey } : {}) })),
+  fc
+    .record({
+      slug: fc.oneof(fc.constantFrom(...SLUGS), fc.stringMatching(/^[a-z.-]{1,10}$/)),
+      projectKey: fc.option(fc.constantFrom(...KEYS, 'PAYX'), { nil: undefined }),
+    })
+    .map(({ slug, projectKey }) => ({
+      uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+      slug,
+      fullName: `acme/${slug}`,
+      ...(projectKey ? { projectKey } : {}),
+    })),
   { nil: undefined, freq: 6 },
 );
 
@@ -91,20 +140,34 @@ const PREFIXES = ['PROD', 'STAGE', 'QA'];
 const NAMES = ['PROD deploy', 'STAGE deploy', 'QA run', 'Build', 'prod: migrate'];
 
 /** 2–5 environments with random scopes, matches and defaults, plus the one unscoped default the schema demands. */
-const policyArb = fc.array(fc.record({ scope: scopeArb, prefix: fc.option(fc.constantFrom(...PREFIXES), { nil: undefined }), isDefault: fc.boolean() }), { minLength: 1, maxLength: 4 }).chain((envs) =>
-  fc.nat({ max: envs.length }).map((at) => {
-    const environments: Array<Record<string, unknown>> = envs.map((e, i) => ({
-      name: `env${i}`,
-      branches: ['**'],
-      ...(e.scope ? { scope: e.scope } : {}),
-      ...(e.prefix ? { match: { stepNamePrefix: e.prefix } } : {}),
-      ...(e.isDefault && e.scope ? { default: true } : {}),
-      runner: { labels: ['self.hosted', `l${i}`] },
-    }));
-    environments.splice(at, 0, { name: 'catchall', default: true, branches: ['**'], runner: { labels: ['self.hosted', 'catchall'] } });
-    return { version: 1, environments };
-  }),
-);
+const policyArb = fc
+  .array(
+    fc.record({
+      scope: scopeArb,
+      prefix: fc.option(fc.constantFrom(...PREFIXES), { nil: undefined }),
+      isDefault: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((envs) =>
+    fc.nat({ max: envs.length }).map((at) => {
+      const environments: Array<Record<string, unknown>> = envs.map((e, i) => ({
+        name: `env${i}`,
+        branches: ['**'],
+        ...(e.scope ? { scope: e.scope } : {}),
+        ...(e.prefix ? { match: { stepNamePrefix: e.prefix } } : {}),
+        ...(e.isDefault && e.scope ? { default: true } : {}),
+        runner: { labels: ['self.hosted', `l${i}`] },
+      }));
+      environments.splice(at, 0, {
+        name: 'catchall',
+        default: true,
+        branches: ['**'],
+        runner: { labels: ['self.hosted', 'catchall'] },
+      });
+      return { version: 1, environments };
+    }),
+  );
 
 function loaded(input: unknown) {
   const result = validatePolicy(input);
@@ -118,7 +181,9 @@ describe(`scope resolution matches a brute-force model (${PROPERTY_RUNS} runs, s
     expect(globModel('pay?ents-*', 'payments-x')).toBe(true);
     expect(globModel('{a,b{c,d}}*', 'bdx')).toBe(true);
     expect(globModel('payments-*', 'payments')).toBe(false);
-    expect(inScopeModel({ projects: ['PAY'], exclude: ['*'] }, { uuid: '', slug: 'a', fullName: 'w/a', projectKey: 'PAY' })).toBe(false);
+    expect(
+      inScopeModel({ projects: ['PAY'], exclude: ['*'] }, { uuid: '', slug: 'a', fullName: 'w/a', projectKey: 'PAY' }),
+    ).toBe(false);
   });
 
   it('scopeIncludes', () => {
@@ -136,7 +201,9 @@ describe(`scope resolution matches a brute-force model (${PROPERTY_RUNS} runs, s
         const policy = loaded(input);
         const inScope = policy.environments.map((env) => inScopeModel(env.scope, repo));
         const expectedDefault = policy.environments.find((env, i) => env.default && inScope[i])!;
-        expect(environmentsFor(policy, repo).map((e) => [e.environment.name, e.inScope, e.isDefault])).toEqual(policy.environments.map((env, i) => [env.name, inScope[i], env === expectedDefault]));
+        expect(environmentsFor(policy, repo).map((e) => [e.environment.name, e.inScope, e.isDefault])).toEqual(
+          policy.environments.map((env, i) => [env.name, inScope[i], env === expectedDefault]),
+        );
         expect(defaultEnvironmentFor(policy, repo)).toBe(expectedDefault);
       }),
       { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS },
@@ -155,7 +222,11 @@ describe(`scope resolution matches a brute-force model (${PROPERTY_RUNS} runs, s
         const foreign = policy.environments.find((env) => !inScope(env) && meets(env));
         const fallback = policy.environments.find((env) => env.default && inScope(env))!;
 
-        const result = runEngine(branchRun('main', [step(name)]), { kind: 'active', policy: compilePolicy(policy, 1) }, repo ? { repository: repo } : {});
+        const result = runEngine(
+          branchRun('main', [step(name)]),
+          { kind: 'active', policy: compilePolicy(policy, 1) },
+          repo ? { repository: repo } : {},
+        );
         const placed = result.report.steps.find((s) => s.name === name)?.environment;
         const scopeFindings = result.report.findings.filter((f) => f.rule === 'repository-scope');
         if (own) {

@@ -11,17 +11,34 @@ import { INCIDENT_GRANT } from '../support/grants';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { branchRun, referencePolicyInput, step } from '../support/requests';
 
-const GRANT: Grant = { ...INCIDENT_GRANT, expires: '2026-12-02T12:00:00.000Z', grantedBy: 'admin-1', grantedAt: '2026-12-02T09:00:00.000Z' };
+const GRANT: Grant = {
+  ...INCIDENT_GRANT,
+  expires: '2026-12-02T12:00:00.000Z',
+  grantedBy: 'admin-1',
+  grantedAt: '2026-12-02T09:00:00.000Z',
+};
 const incident = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' });
 
 function setup(grants: unknown, slug = 'payments-api') {
   let clock = Date.parse('2026-12-02T10:00:00.000Z');
-  const record: Record<string, unknown> = { revision: 3, policy: referencePolicyInput(), savedAt: '2026-12-01T10:00:00Z', savedBy: 'admin-1', grants };
+  const record: Record<string, unknown> = {
+    revision: 3,
+    policy: referencePolicyInput(),
+    savedAt: '2026-12-01T10:00:00Z',
+    savedBy: 'admin-1',
+    grants,
+  };
   const counts = { policyReads: 0, cacheReads: 0, cacheWrites: 0, decisionWrites: 0, fetches: 0 };
   const cache = createMemoryKv();
   const repositories = createCachedRepositoryLookup({
-    kv: { get: (key) => (counts.cacheReads++, cache.get(key)), set: (key, value, options) => (counts.cacheWrites++, cache.set(key, value, options)) },
-    fetch: async (_workspace, uuid) => (counts.fetches++, { uuid, slug, full_name: `acme/${slug}`, project: { key: 'PAY' } }),
+    kv: {
+      get: (key) => (counts.cacheReads++, cache.get(key)),
+      set: (key, value, options) => (counts.cacheWrites++, cache.set(key, value, options)),
+    },
+    fetch: async (_workspace, uuid) => (
+      counts.fetches++,
+      { uuid, slug, full_name: `acme/${slug}`, project: { key: 'PAY' } }
+    ),
     now: () => clock,
     log: () => undefined,
   });
@@ -48,8 +65,10 @@ describe('the provider with break-glass grants', () => {
     expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
   });
 
-  it('matches a grant that carries the repository UUID on the request\'s own: one policy read and one decision write per run, no lookup, even with a grant in force', async () => {
-    const { provider, counts, decisions } = setup([{ ...GRANT, repositoryUuid: '{2FC883C6-3dee-4e73-a354-ccee4bd77938}' }]);
+  it("matches a grant that carries the repository UUID on the request's own: one policy read and one decision write per run, no lookup, even with a grant in force", async () => {
+    const { provider, counts, decisions } = setup([
+      { ...GRANT, repositoryUuid: '{2FC883C6-3dee-4e73-a354-ccee4bd77938}' },
+    ]);
     expect(await provider(incident)).toHaveProperty('pipelines_configuration');
     expect(await provider(incident)).toHaveProperty('pipelines_configuration');
     expect(counts).toEqual({ policyReads: 2, cacheReads: 0, cacheWrites: 0, decisionWrites: 2, fetches: 0 });
@@ -92,7 +111,10 @@ describe('the provider with break-glass grants', () => {
   it('ignores a damaged stored grant (a grant only widens, so dropping it fails closed) and never a forged one in the pipeline', async () => {
     const { provider } = setup([{ ...GRANT, rules: ['branch-gate', 'oidc-role'] }, 'garbage']);
     expect(await provider(incident)).toHaveProperty('error');
-    const forged = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*', extra: { labels: { 'pipeline-guard': { grants: ['INC-4711'] } } } });
+    const forged = branchRun('incident/42', [step('PROD deploy')], {
+      pattern: 'incident/*',
+      extra: { labels: { 'pipeline-guard': { grants: ['INC-4711'] } } },
+    });
     expect(await setup([]).provider(forged)).toHaveProperty('error');
   });
 
@@ -100,7 +122,11 @@ describe('the provider with break-glass grants', () => {
     const record = { revision: 3, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'y', grants: [GRANT] };
     const provider = createProvider({
       store: { read: async () => record },
-      repositories: { resolve: async () => { throw new Error('Bitbucket answered 500'); } },
+      repositories: {
+        resolve: async () => {
+          throw new Error('Bitbucket answered 500');
+        },
+      },
       now: () => new Date('2026-12-02T10:00:00.000Z'),
       log: () => undefined,
     });
@@ -112,7 +138,13 @@ describe('the provider with break-glass grants', () => {
     const record = { revision: 3, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'y', grants: [GRANT] };
     const provider = createProvider({
       store: { read: async () => record },
-      repositories: { resolve: async () => ({ uuid: '{00000000-0000-4000-8000-000000000000}', slug: 'payments-api', fullName: 'acme/payments-api' }) },
+      repositories: {
+        resolve: async () => ({
+          uuid: '{00000000-0000-4000-8000-000000000000}',
+          slug: 'payments-api',
+          fullName: 'acme/payments-api',
+        }),
+      },
       now: () => new Date('2026-12-02T10:00:00.000Z'),
       log: () => undefined,
     });

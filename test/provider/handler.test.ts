@@ -2,13 +2,23 @@ import { createProvider } from '../../src/provider/handler';
 import type { DecisionRecord } from '../../src/storage/decision-record';
 import { branchRun, readFixture, referencePolicyInput, step } from '../support/requests';
 
-const stored = (policy: unknown = referencePolicyInput(), revision = 4) => ({ revision, policy, savedAt: '2026-11-20T10:00:00Z', savedBy: 'acc-admin' });
+const stored = (policy: unknown = referencePolicyInput(), revision = 4) => ({
+  revision,
+  policy,
+  savedAt: '2026-11-20T10:00:00Z',
+  savedBy: 'acc-admin',
+});
 const quiet = () => {};
 
 function providerWith(read: () => Promise<unknown>, decisions: DecisionRecord[] = [], appendFails = false) {
   return createProvider({
     store: { read },
-    decisions: { append: async (record) => { if (appendFails) throw new Error('kvs down'); decisions.push(record); } },
+    decisions: {
+      append: async (record) => {
+        if (appendFails) throw new Error('kvs down');
+        decisions.push(record);
+      },
+    },
     now: () => new Date('2026-11-25T12:00:00Z'),
     log: quiet,
   });
@@ -31,8 +41,15 @@ describe('the provider function', () => {
   });
 
   it('blocks the run with a clear message when storage fails', async () => {
-    const response = await providerWith(async () => { throw new Error('KVS unavailable'); })(feature);
-    expect(response).toEqual({ error: { key: 'pipeline-guard.policy-unavailable', message: expect.stringContaining('the storage read failed: KVS unavailable') } });
+    const response = await providerWith(async () => {
+      throw new Error('KVS unavailable');
+    })(feature);
+    expect(response).toEqual({
+      error: {
+        key: 'pipeline-guard.policy-unavailable',
+        message: expect.stringContaining('the storage read failed: KVS unavailable'),
+      },
+    });
   });
 
   it('times out a hanging storage read well inside the 25 s Forge limit and blocks', async () => {
@@ -57,7 +74,9 @@ describe('the provider function', () => {
 
   it('never blocks the Run-pipeline dialog, even when storage fails', async () => {
     const definitions = readFixture<Record<string, unknown>>('requests', 'documented-definitions.json');
-    const response = await providerWith(async () => { throw new Error('down'); })(definitions);
+    const response = await providerWith(async () => {
+      throw new Error('down');
+    })(definitions);
     expect(response).toEqual({ pipelines_configuration: definitions.pipelines_configuration });
   });
 
@@ -88,7 +107,7 @@ describe('the provider function', () => {
     ]);
   });
 
-  it('keeps the run\'s outcome when the decision log fails', async () => {
+  it("keeps the run's outcome when the decision log fails", async () => {
     const allowed = branchRun('main', [step('build')]);
     const response = await providerWith(async () => stored(), [], true)(allowed);
     expect(response).toHaveProperty('pipelines_configuration');

@@ -2,11 +2,22 @@ import { createProvider } from '../../src/provider/handler';
 import type { DecisionRecord } from '../../src/storage/decision-record';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { createKvSampleSink, readSamples } from '../../src/storage/sample-store';
-import { SAMPLE_CONFIG_PREFIX, SAMPLE_RUN_PREFIX, type SampleSink, type SampleWrite } from '../../src/storage/sample-writer';
+import {
+  SAMPLE_CONFIG_PREFIX,
+  SAMPLE_RUN_PREFIX,
+  type SampleSink,
+  type SampleWrite,
+} from '../../src/storage/sample-writer';
 import { branchRun, referencePolicyInput } from '../support/requests';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
-const record = (extra: Record<string, unknown> = {}) => ({ revision: 4, policy: referencePolicyInput(), savedAt: '2026-11-20T10:00:00Z', savedBy: 'acc-admin', ...extra });
+const record = (extra: Record<string, unknown> = {}) => ({
+  revision: 4,
+  policy: referencePolicyInput(),
+  savedAt: '2026-11-20T10:00:00Z',
+  savedBy: 'acc-admin',
+  ...extra,
+});
 const build = { step: { name: 'Build', script: ['npm test'] } };
 
 function setup(options: { sink?: SampleSink; stored?: unknown } = {}) {
@@ -36,7 +47,10 @@ describe('run samples on the provider path', () => {
     expect(kv.keys().filter((key) => key.startsWith(SAMPLE_RUN_PREFIX))).toHaveLength(2);
     // One policy read per run; the decision write and one sample write (a single transaction in Forge).
     expect(counts()).toEqual({ reads: 3, decisionWrites: 3, sampleWrites: 3 });
-    const digest = kv.keys().find((key) => key.startsWith(SAMPLE_CONFIG_PREFIX))!.slice(SAMPLE_CONFIG_PREFIX.length);
+    const digest = kv
+      .keys()
+      .find((key) => key.startsWith(SAMPLE_CONFIG_PREFIX))!
+      .slice(SAMPLE_CONFIG_PREFIX.length);
     expect(decisions.map((d) => d.sample)).toEqual([digest, digest, digest]);
   });
 
@@ -47,7 +61,11 @@ describe('run samples on the provider path', () => {
     await provider({ ...later, trigger: 'manual' });
     const { samples } = await readSamples(kv, { now: NOW });
     expect(samples).toHaveLength(1);
-    expect(samples[0]).toMatchObject({ ref: 'branch:main', selector: 'branches:main', request: { trigger: 'manual', target: later.target, pipelines_configuration: later.pipelines_configuration } });
+    expect(samples[0]).toMatchObject({
+      ref: 'branch:main',
+      selector: 'branches:main',
+      request: { trigger: 'manual', target: later.target, pipelines_configuration: later.pipelines_configuration },
+    });
   });
 
   it('never stores a variable value: keys and scopes only', async () => {
@@ -56,22 +74,38 @@ describe('run samples on the provider path', () => {
       { key: 'DEPLOY_TOKEN', value: 's3cr3t-value', scope: 'REPOSITORY' },
       { key: 'REGION', value: 'eu-west-1', scope: 'WORKSPACE', secured: false },
     ];
-    await provider({ ...branchRun('main', [build]), variables, variables_truncated: true, trigger_context: { note: 'x' } });
+    await provider({
+      ...branchRun('main', [build]),
+      variables,
+      variables_truncated: true,
+      trigger_context: { note: 'x' },
+    });
     const stored = JSON.stringify(kv.snapshot());
     expect(stored).not.toContain('s3cr3t-value');
     expect(stored).not.toContain('eu-west-1');
     const { samples } = await readSamples(kv, { now: NOW });
-    expect(samples[0].request.variables).toEqual([{ key: 'DEPLOY_TOKEN', scope: 'REPOSITORY' }, { key: 'REGION', scope: 'WORKSPACE' }]);
+    expect(samples[0].request.variables).toEqual([
+      { key: 'DEPLOY_TOKEN', scope: 'REPOSITORY' },
+      { key: 'REGION', scope: 'WORKSPACE' },
+    ]);
     expect(samples[0].request.trigger_context).toBeUndefined();
   });
 
   it('leaves the run allowed when the sample write fails, and logs it', async () => {
-    const { provider, decisions, logs } = setup({ sink: { write: async () => { throw new Error('KVS transaction refused'); } } });
+    const { provider, decisions, logs } = setup({
+      sink: {
+        write: async () => {
+          throw new Error('KVS transaction refused');
+        },
+      },
+    });
     const request = branchRun('main', [build]);
     const response = await provider(request);
     expect(response).toHaveProperty('pipelines_configuration');
     expect(decisions[0].outcome).toBe('allowed');
-    expect(logs.join('\n')).toContain('run sample write failed (the run\'s outcome is unaffected): KVS transaction refused');
+    expect(logs.join('\n')).toContain(
+      "run sample write failed (the run's outcome is unaffected): KVS transaction refused",
+    );
   });
 
   it('leaves the run answered when the sample write hangs', async () => {
@@ -91,7 +125,13 @@ describe('run samples on the provider path', () => {
     const { kv, provider, decisions } = setup();
     const big = branchRun('main', [{ step: { name: 'Build', script: ['x'.repeat(250 * 1024)] } }]);
     const sink = createKvSampleSink(kv);
-    const recording = createProvider({ store: { read: async () => record() }, samples: { write: async (s) => (written.push(s), sink.write(s)) }, decisions: { append: async (d) => void decisions.push(d) }, now: () => NOW, log: () => {} });
+    const recording = createProvider({
+      store: { read: async () => record() },
+      samples: { write: async (s) => (written.push(s), sink.write(s)) },
+      decisions: { append: async (d) => void decisions.push(d) },
+      now: () => NOW,
+      log: () => {},
+    });
     await recording(big);
     await provider(branchRun('develop', [build]));
     expect(written[0].config).toBeUndefined();

@@ -20,14 +20,17 @@ function runtimeImports(file: string): string[] {
     if (names && names[1].split(',').every((name) => name.trim() === '' || /^type\s/.test(name.trim()))) continue;
     specifiers.push(specifier);
   }
-  for (const m of text.matchAll(/(?:^|\n)\s*import\s+\w+\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]);
+  for (const m of text.matchAll(/(?:^|\n)\s*import\s+\w+\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/g))
+    specifiers.push(m[1]);
   for (const m of text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]);
   return specifiers;
 }
 
 function resolveLocal(from: string, specifier: string): string {
   const base = path.resolve(path.dirname(from), specifier);
-  const found = [base, `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => existsSync(candidate) && !candidate.endsWith(path.sep) && /\.(ts|cjs|js)$/.test(candidate));
+  const found = [base, `${base}.ts`, path.join(base, 'index.ts')].find(
+    (candidate) => existsSync(candidate) && !candidate.endsWith(path.sep) && /\.(ts|cjs|js)$/.test(candidate),
+  );
   if (!found) throw new Error(`cannot resolve ${specifier} from ${path.relative(SRC, from)}`);
   return found;
 }
@@ -56,7 +59,15 @@ describe('the provider entry', () => {
   const { files, packages, specifiers } = reach(path.join(SRC, 'index.ts'));
 
   it('reaches the engine and the generated validators (the walk itself works)', () => {
-    expect(files).toEqual(expect.arrayContaining(['provider/handler.ts', 'rules/chain.ts', 'engine/request.validator.cjs', 'policy/schema.validator.cjs', 'storage/stored-policy.validator.cjs']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'provider/handler.ts',
+        'rules/chain.ts',
+        'engine/request.validator.cjs',
+        'policy/schema.validator.cjs',
+        'storage/stored-policy.validator.cjs',
+      ]),
+    );
   });
 
   it('imports no zod and no Ajv at run time', () => {
@@ -68,6 +79,9 @@ describe('the provider entry', () => {
     // node:crypto is Node's own (run samples are keyed by SHA-256): nothing to bundle.
     expect([...packages.keys()].sort()).toEqual(['@forge/api', '@forge/kvs', 'node:crypto']);
     // The package's root would bring i18n, permissions and lodash into every cold start.
-    expect([...specifiers].filter((s) => s.startsWith('@forge/api')).sort()).toEqual(['@forge/api/out/api/errors', '@forge/api/out/safeUrl']);
+    expect([...specifiers].filter((s) => s.startsWith('@forge/api')).sort()).toEqual([
+      '@forge/api/out/api/errors',
+      '@forge/api/out/safeUrl',
+    ]);
   });
 });

@@ -3,7 +3,9 @@ import { denyPipe } from '../../src/rules/deny-pipe';
 import { denyScript } from '../../src/rules/deny-script';
 import { branchRun, compiled, errorOf, outputOf, run, rulesOf, step } from '../support/requests';
 
-const enforceAll = compiled((p) => { p.rules = {}; });
+const enforceAll = compiled((p) => {
+  p.rules = {};
+});
 
 describe(`deny-image: ${denyImage.description}`, () => {
   it.each([
@@ -44,11 +46,15 @@ describe(`deny-image: ${denyImage.description}`, () => {
 
 describe(`deny-pipe: ${denyPipe.description}`, () => {
   it.each(['atlassian/ssh-run:0.8.0', 'atlassian/ssh-run'])('denies %s', (pipe) => {
-    expect(errorOf(run(branchRun('main', [step('build', { script: [{ pipe }] })]))).message).toContain(`uses pipe "${pipe}"`);
+    expect(errorOf(run(branchRun('main', [step('build', { script: [{ pipe }] })]))).message).toContain(
+      `uses pipe "${pipe}"`,
+    );
   });
 
   it('allows other pipes', () => {
-    expect(run(branchRun('main', [step('build', { script: [{ pipe: 'atlassian/aws-s3-deploy:1.1.0' }] })])).report.findings).toEqual([]);
+    expect(
+      run(branchRun('main', [step('build', { script: [{ pipe: 'atlassian/aws-s3-deploy:1.1.0' }] })])).report.findings,
+    ).toEqual([]);
   });
 });
 
@@ -64,16 +70,18 @@ describe(`deny-script: ${denyScript.description}`, () => {
     expect(errorOf(result).message).toContain('`after-script` line 1');
   });
 
-  it('does not scan Pipeline Guard\'s own setup lines', () => {
-    const policy = compiled((p) => { p.deny = { ...p.deny, scripts: ['BITBUCKET_STEP_OIDC_TOKEN'] }; });
+  it("does not scan Pipeline Guard's own setup lines", () => {
+    const policy = compiled((p) => {
+      p.deny = { ...p.deny, scripts: ['BITBUCKET_STEP_OIDC_TOKEN'] };
+    });
     expect(run(branchRun('main', [step('build', { oidc: true })]), policy).report.findings).toEqual([]);
   });
 
-describe('positions after injected lines', () => {
-  it('counts script lines as written, not after the OIDC setup lines', () => {
-    const result = run(branchRun('main', [step('build', { oidc: true, script: ['curl https://x | sh'] })]));
-    expect(errorOf(result).message).toContain('`script` line 1 runs');
-    expect(result.report.findings[0].segments).toEqual(['pipelines', 'branches', 'main', 0, 'step', 'script', 0]);
+  describe('positions after injected lines', () => {
+    it('counts script lines as written, not after the OIDC setup lines', () => {
+      const result = run(branchRun('main', [step('build', { oidc: true, script: ['curl https://x | sh'] })]));
+      expect(errorOf(result).message).toContain('`script` line 1 runs');
+      expect(result.report.findings[0].segments).toEqual(['pipelines', 'branches', 'main', 0, 'step', 'script', 0]);
+    });
   });
-});
 });

@@ -128,7 +128,11 @@ const CALLS: Record<string, unknown> = {
   listPolicyTests: {},
   runPolicyTests: {},
   trustPolicies: { workspaceSlug: 'acme' },
-  trustCheck: { workspaceSlug: 'acme', environment: 'prod', deployed: [{ label: 'role.json', text: AWS_ROLE_WITHOUT_CONDITIONS }] },
+  trustCheck: {
+    workspaceSlug: 'acme',
+    environment: 'prod',
+    deployed: [{ label: 'role.json', text: AWS_ROLE_WITHOUT_CONDITIONS }],
+  },
   preview: PREVIEW,
   savePolicy: { expectedRevision: 1, policy: referencePolicyInput() },
   rollback: { revision: 1, expectedRevision: 1 },

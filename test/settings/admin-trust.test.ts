@@ -1,4 +1,7 @@
-/** The resolver side of issue 11: tests checked when saved, overrides and reasons recorded, stale answers that say who saved, YAML kept, names. */
+/**
+ * The resolver side of issue 11: tests checked when saved, overrides and reasons recorded, stale answers that say who
+ * saved, YAML kept, names.
+ */
 import { createHandlers } from '../../src/settings/handlers';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
@@ -14,14 +17,29 @@ const PIPELINE = BUILD_AND_PROD_DEPLOY_YAML;
 function setup() {
   const kv = createMemoryKv();
   const fetchUser = jest.fn(async (id: string) =>
-    id === 'admin-1' ? { ok: true, status: 200, json: async () => ({ display_name: 'Ada Admin' }) } : { ok: false, status: 404, json: async () => ({}) },
+    id === 'admin-1'
+      ? { ok: true, status: 200, json: async () => ({ display_name: 'Ada Admin' }) }
+      : { ok: false, status: 404, json: async () => ({}) },
   );
-  const handlers = createHandlers({ kv, adminCheck: async ({ accountId }) => accountId.startsWith('admin'), fetchUser });
+  const handlers = createHandlers({
+    kv,
+    adminCheck: async ({ accountId }) => accountId.startsWith('admin'),
+    fetchUser,
+  });
   return { kv, handlers, fetchUser };
 }
 
-const blockedOnFeature = { name: 'PROD deploy from a feature branch is blocked', yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' }, expect: 'blocked' };
-const blockedOnMain = { ...blockedOnFeature, name: 'PROD on main is blocked (wrong)', target: { kind: 'branch', name: 'main' } };
+const blockedOnFeature = {
+  name: 'PROD deploy from a feature branch is blocked',
+  yaml: PIPELINE,
+  target: { kind: 'branch', name: 'feature/x' },
+  expect: 'blocked',
+};
+const blockedOnMain = {
+  ...blockedOnFeature,
+  name: 'PROD on main is blocked (wrong)',
+  target: { kind: 'branch', name: 'main' },
+};
 
 describe('policy tests are checked when saved', () => {
   it('refuses a case that fails against the enforced policy, with the actual outcome', async () => {
@@ -39,9 +57,20 @@ describe('policy tests are checked when saved', () => {
     const { handlers } = setup();
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
     const { test } = ok(await handlers.savePolicyTest(ADMIN, blockedOnFeature));
-    expect(failed(await handlers.savePolicyTest(ADMIN, { ...blockedOnFeature, name: blockedOnFeature.name.toUpperCase() })).code).toBe('invalid-request');
-    ok(await handlers.savePolicyTest(ADMIN, { ...blockedOnFeature, id: test.id, target: { kind: 'branch', name: 'feature/y' } }));
-    expect(ok(await handlers.listPolicyTests(ADMIN, {})).tests).toEqual([expect.objectContaining({ id: test.id, target: { kind: 'branch', name: 'feature/y' } })]);
+    expect(
+      failed(await handlers.savePolicyTest(ADMIN, { ...blockedOnFeature, name: blockedOnFeature.name.toUpperCase() }))
+        .code,
+    ).toBe('invalid-request');
+    ok(
+      await handlers.savePolicyTest(ADMIN, {
+        ...blockedOnFeature,
+        id: test.id,
+        target: { kind: 'branch', name: 'feature/y' },
+      }),
+    );
+    expect(ok(await handlers.listPolicyTests(ADMIN, {})).tests).toEqual([
+      expect.objectContaining({ id: test.id, target: { kind: 'branch', name: 'feature/y' } }),
+    ]);
   });
 });
 
@@ -53,12 +82,32 @@ describe('rollback through failing tests', () => {
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: weak }));
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: referencePolicyInput() }));
     ok(await handlers.savePolicyTest(ADMIN, blockedOnFeature));
-    expect(failed(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, reason: 'incident 42' })).code).toBe('tests-failed');
-    expect(failed(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, overrideFailingTests: true })).code).toBe('reason-required');
-    ok(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, overrideFailingTests: true, reason: 'incident 42: restore yesterday’s rules' }));
-    expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 3, reason: 'incident 42: restore yesterday’s rules', overriddenTests: [blockedOnFeature.name], restoredFrom: 1 });
+    expect(
+      failed(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, reason: 'incident 42' })).code,
+    ).toBe('tests-failed');
+    expect(
+      failed(await handlers.rollback(ADMIN, { revision: 1, expectedRevision: 2, overrideFailingTests: true })).code,
+    ).toBe('reason-required');
+    ok(
+      await handlers.rollback(ADMIN, {
+        revision: 1,
+        expectedRevision: 2,
+        overrideFailingTests: true,
+        reason: 'incident 42: restore yesterday’s rules',
+      }),
+    );
+    expect(await kv.get(POLICY_KEY)).toMatchObject({
+      revision: 3,
+      reason: 'incident 42: restore yesterday’s rules',
+      overriddenTests: [blockedOnFeature.name],
+      restoredFrom: 1,
+    });
     const [latest] = ok(await handlers.history(ADMIN, {})).entries;
-    expect(latest).toMatchObject({ revision: 3, reason: 'incident 42: restore yesterday’s rules', overriddenTests: [blockedOnFeature.name] });
+    expect(latest).toMatchObject({
+      revision: 3,
+      reason: 'incident 42: restore yesterday’s rules',
+      overriddenTests: [blockedOnFeature.name],
+    });
   });
 });
 
@@ -79,7 +128,9 @@ describe('a stale save', () => {
   it('says who saved the current revision', async () => {
     const { handlers } = setup();
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
-    const error = failed(await handlers.savePolicy(OTHER_ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+    const error = failed(
+      await handlers.savePolicy(OTHER_ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }),
+    );
     expect(error).toMatchObject({ code: 'stale', currentRevision: 1, savedBy: 'admin-1' });
   });
 });
@@ -108,9 +159,13 @@ describe('preview without a policy', () => {
 describe('displayNames', () => {
   it('names the ids Bitbucket knows, once per id, and refuses ids that could change the path', async () => {
     const { handlers, fetchUser } = setup();
-    expect(ok(await handlers.displayNames(ADMIN, { accountIds: ['admin-1', 'ghost', 'admin-1'] })).names).toEqual({ 'admin-1': 'Ada Admin' });
+    expect(ok(await handlers.displayNames(ADMIN, { accountIds: ['admin-1', 'ghost', 'admin-1'] })).names).toEqual({
+      'admin-1': 'Ada Admin',
+    });
     ok(await handlers.displayNames(ADMIN, { accountIds: ['admin-1'] }));
     expect(fetchUser).toHaveBeenCalledTimes(2);
-    expect(failed(await handlers.displayNames(ADMIN, { accountIds: ['../repositories'] })).code).toBe('invalid-request');
+    expect(failed(await handlers.displayNames(ADMIN, { accountIds: ['../repositories'] })).code).toBe(
+      'invalid-request',
+    );
   });
 });

@@ -29,10 +29,17 @@ const PAYMENTS_API_UUID = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
 const bitbucketCalls: string[] = [];
 const bitbucket = async (path: string) => {
   bitbucketCalls.push(path);
-  const paymentsApi = { uuid: PAYMENTS_API_UUID, slug: 'payments-api', full_name: 'acme/payments-api', project: { key: 'PAY' } };
+  const paymentsApi = {
+    uuid: PAYMENTS_API_UUID,
+    slug: 'payments-api',
+    full_name: 'acme/payments-api',
+    project: { key: 'PAY' },
+  };
   // The workspace's repositories as a member sees them: payments-api only.
   if (path.startsWith(`/2.0/repositories/${WORKSPACE}?`)) return { status: 200, body: { values: [paymentsApi] } };
-  return path === `/2.0/repositories/${WORKSPACE}/payments-api` ? { status: 200, body: paymentsApi } : { status: 404, body: { type: 'error' } };
+  return path === `/2.0/repositories/${WORKSPACE}/payments-api`
+    ? { status: 200, body: paymentsApi }
+    : { status: 404, body: { type: 'error' } };
 };
 
 function setup() {
@@ -41,9 +48,28 @@ function setup() {
   const now = () => new Date(clock);
   const entities = createMemoryEntities(ENTITY_DEFINITIONS);
   const decisions = createDecisionWriter(entities);
-  const handlers = createHandlers({ kv, entities, now, bitbucket, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
-  const repositories = { resolve: async (_workspace: string, uuid: string) => ({ uuid, slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' }) };
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, decisions, now, repositories, log: () => undefined });
+  const handlers = createHandlers({
+    kv,
+    entities,
+    now,
+    bitbucket,
+    adminCheck: async ({ accountId }) => accountId === 'admin-1',
+  });
+  const repositories = {
+    resolve: async (_workspace: string, uuid: string) => ({
+      uuid,
+      slug: 'payments-api',
+      fullName: 'acme/payments-api',
+      projectKey: 'PAY',
+    }),
+  };
+  const provider = createProvider({
+    store: { read: () => kv.get(POLICY_KEY) },
+    decisions,
+    now,
+    repositories,
+    log: () => undefined,
+  });
   return { kv, handlers, provider, advance: (ms: number) => (clock += ms) };
 }
 
@@ -53,13 +79,19 @@ async function withPolicy() {
   return context;
 }
 
-const storedGrants = async (kv: ReturnType<typeof setup>['kv']) => ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id);
+const storedGrants = async (kv: ReturnType<typeof setup>['kv']) =>
+  ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id);
 
 describe('grant handlers', () => {
-  it('creates a grant as the admin in the context, at the server\'s clock, and carries it in policy:current without a new revision', async () => {
+  it("creates a grant as the admin in the context, at the server's clock, and carries it in policy:current without a new revision", async () => {
     const { handlers, kv } = await withPolicy();
     const created = ok(await handlers.createGrant(ADMIN, FORM));
-    expect(created.grant).toEqual({ ...FORM, repositoryUuid: PAYMENTS_API_UUID, grantedBy: 'admin-1', grantedAt: '2026-12-02T09:00:00.000Z' });
+    expect(created.grant).toEqual({
+      ...FORM,
+      repositoryUuid: PAYMENTS_API_UUID,
+      grantedBy: 'admin-1',
+      grantedAt: '2026-12-02T09:00:00.000Z',
+    });
     expect(await storedGrants(kv)).toEqual(['INC-4711']);
     expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(1);
     expect(kv.keys().filter((key) => key.startsWith('policy:revision:'))).toHaveLength(1);
@@ -75,20 +107,36 @@ describe('grant handlers', () => {
     const reads: string[] = [];
     const provider = createProvider({
       store: { read: () => (reads.push(POLICY_KEY), kv.get(POLICY_KEY)) },
-      repositories: { resolve: async () => { throw new Error('the provider must not look the repository up'); } },
+      repositories: {
+        resolve: async () => {
+          throw new Error('the provider must not look the repository up');
+        },
+      },
       now: () => new Date(START),
       log: () => undefined,
     });
-    expect(await provider(branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' }))).toHaveProperty('pipelines_configuration');
+    expect(await provider(branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' }))).toHaveProperty(
+      'pipelines_configuration',
+    );
     expect(reads).toEqual([POLICY_KEY]);
-    const elsewhere = { ...branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' }), repository: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' };
-    expect(await provider(elsewhere)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
+    const elsewhere = {
+      ...branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' }),
+      repository: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}',
+    };
+    expect(await provider(elsewhere)).toEqual({
+      error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }),
+    });
   });
 
   it('refuses a grant for a repository Bitbucket does not know, a repositoryUuid in the payload, and a grant when Bitbucket cannot be asked', async () => {
     const { handlers, kv } = await withPolicy();
-    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, repository: 'payments-apl' })).message).toContain('repository: this workspace has no repository payments-apl');
-    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, repositoryUuid: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' })).message).toContain('repositoryUuid is set by Pipeline Guard');
+    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, repository: 'payments-apl' })).message).toContain(
+      'repository: this workspace has no repository payments-apl',
+    );
+    expect(
+      failed(await handlers.createGrant(ADMIN, { ...FORM, repositoryUuid: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' }))
+        .message,
+    ).toContain('repositoryUuid is set by Pipeline Guard');
     const offline = createHandlers({ kv, now: () => new Date(START), adminCheck: async () => true });
     expect(failed(await offline.createGrant(ADMIN, FORM)).code).toBe('bitbucket');
     expect(await kv.get(grantKey('INC-4711'))).toBeUndefined();
@@ -97,17 +145,29 @@ describe('grant handlers', () => {
   it('refuses a member, and grantedBy or grantedAt in the payload', async () => {
     const { handlers, kv } = await withPolicy();
     expect(failed(await handlers.createGrant(MEMBER, FORM)).code).toBe('forbidden');
-    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, grantedBy: 'someone-else' })).message).toContain('grantedBy is set by Pipeline Guard');
-    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, grantedAt: '2026-12-02T08:00:00Z' })).code).toBe('invalid-request');
+    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, grantedBy: 'someone-else' })).message).toContain(
+      'grantedBy is set by Pipeline Guard',
+    );
+    expect(failed(await handlers.createGrant(ADMIN, { ...FORM, grantedAt: '2026-12-02T08:00:00Z' })).code).toBe(
+      'invalid-request',
+    );
     expect(await kv.get(grantKey('INC-4711'))).toBeUndefined();
   });
 
   it.each([
     ['a missing field', { ...FORM, refs: undefined }, 'refs: required'],
-    ['an expiry more than 24 h ahead', { ...FORM, expires: '2026-12-03T09:00:00.001Z' }, 'expires: is more than 24 hours after grantedAt'],
+    [
+      'an expiry more than 24 h ahead',
+      { ...FORM, expires: '2026-12-03T09:00:00.001Z' },
+      'expires: is more than 24 hours after grantedAt',
+    ],
     ['an expiry in the past', { ...FORM, expires: '2026-12-02T08:59:59Z' }, 'expires: must be after grantedAt'],
     ['a rule that cannot be waived', { ...FORM, rules: ['oidc-role'] }, 'rules[0]: "oidc-role" cannot be waived'],
-    ['an environment the policy does not have', { ...FORM, environments: ['staging'] }, 'environments: "staging" is not in the saved policy'],
+    [
+      'an environment the policy does not have',
+      { ...FORM, environments: ['staging'] },
+      'environments: "staging" is not in the saved policy',
+    ],
     ['an unknown field', { ...FORM, note: 'x' }, 'note: unknown field'],
   ])('refuses %s', async (_what, payload, message) => {
     const { handlers } = await withPolicy();
@@ -135,11 +195,18 @@ describe('grant handlers', () => {
     expect(admin.canEdit).toBe(true);
     const byId = Object.fromEntries(admin.grants.map((row) => [row.grant.id, row]));
     expect(byId['INC-4711']).toMatchObject({ status: 'active', msLeft: 2 * 60 * 60 * 1000 });
-    expect(byId['INC-4712']).toMatchObject({ status: 'revoked', revokedBy: 'admin-1', revokedAt: '2026-12-02T10:00:00.000Z' });
+    expect(byId['INC-4712']).toMatchObject({
+      status: 'revoked',
+      revokedBy: 'admin-1',
+      revokedAt: '2026-12-02T10:00:00.000Z',
+    });
     advance(2 * 60 * 60 * 1000);
     const member = ok(await handlers.listGrants(MEMBER, {})) as GrantsView;
     expect(member.canEdit).toBe(false);
-    expect(member.grants.find((row) => row.grant.id === 'INC-4711')).toMatchObject({ status: 'expired', grant: { reason: FORM.reason, grantedBy: 'admin-1' } });
+    expect(member.grants.find((row) => row.grant.id === 'INC-4711')).toMatchObject({
+      status: 'expired',
+      grant: { reason: FORM.reason, grantedBy: 'admin-1' },
+    });
     expect(failed(await handlers.revokeGrant(MEMBER, { id: 'INC-4711' })).code).toBe('forbidden');
   });
 
@@ -160,7 +227,9 @@ describe('grant handlers', () => {
   it('a policy save keeps the active grants, and a save racing a grant does not lose it', async () => {
     const { handlers, kv } = await withPolicy();
     ok(await handlers.createGrant(ADMIN, FORM));
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: { ...referencePolicyInput(), mode: 'enforce' } }));
+    ok(
+      await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: { ...referencePolicyInput(), mode: 'enforce' } }),
+    );
     expect(await storedGrants(kv)).toEqual(['INC-4711']);
     // An older copy of policy:current (without the grant) written back by a slow save is repaired by the next sync.
     const current = (await kv.get(POLICY_KEY)) as Record<string, unknown>;
@@ -172,36 +241,62 @@ describe('grant handlers', () => {
   it('says so when the active grants cannot be published to the policy record (a revocation that did not reach runs is not silent)', async () => {
     const { kv } = await withPolicy();
     // Another writer that keeps putting back the list without any grant.
-    const stubborn = { ...kv, set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) => kv.set(key, key === POLICY_KEY ? { ...(value as object), grants: [] } : value, options) };
-    const handlers = createHandlers({ kv: stubborn, bitbucket, adminCheck: async () => true, now: () => new Date(START) });
+    const stubborn = {
+      ...kv,
+      set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) =>
+        kv.set(key, key === POLICY_KEY ? { ...(value as object), grants: [] } : value, options),
+    };
+    const handlers = createHandlers({
+      kv: stubborn,
+      bitbucket,
+      adminCheck: async () => true,
+      now: () => new Date(START),
+    });
     const refused = failed(await handlers.createGrant(ADMIN, FORM));
     expect(refused.code).toBe('storage');
-    expect(refused.message).toContain('Grant INC-4711 is on record, but Pipeline Guard could not copy the active grants');
+    expect(refused.message).toContain(
+      'Grant INC-4711 is on record, but Pipeline Guard could not copy the active grants',
+    );
   });
 
   it('a revocation whose copy to the policy record fails says runs still use the grant, shows it as still in force, and a retry fixes it', async () => {
     const { kv, provider } = await withPolicy();
     let failPolicyWrites = false;
-    const faulty = { ...kv, set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) => {
-      if (failPolicyWrites && key === POLICY_KEY) throw new Error('KVS 503');
-      return kv.set(key, value, options);
-    } };
-    const handlers = createHandlers({ kv: faulty, bitbucket, adminCheck: async ({ accountId }) => accountId === 'admin-1', now: () => new Date(START) });
+    const faulty = {
+      ...kv,
+      set: async (key: string, value: unknown, options?: { ttlSeconds?: number }) => {
+        if (failPolicyWrites && key === POLICY_KEY) throw new Error('KVS 503');
+        return kv.set(key, value, options);
+      },
+    };
+    const handlers = createHandlers({
+      kv: faulty,
+      bitbucket,
+      adminCheck: async ({ accountId }) => accountId === 'admin-1',
+      now: () => new Date(START),
+    });
     const incident = branchRun('incident/42', [step('PROD deploy')], { pattern: 'incident/*' });
     ok(await handlers.createGrant(ADMIN, FORM));
     failPolicyWrites = true;
     const refused = failed(await handlers.revokeGrant(ADMIN, { id: 'INC-4711' }));
     expect(refused.code).toBe('storage');
-    expect(refused.message).toContain('The revocation of INC-4711 is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (storage failed: KVS 503)');
+    expect(refused.message).toContain(
+      'The revocation of INC-4711 is on record, but Pipeline Guard could not copy the active grants into the policy record that runs read (storage failed: KVS 503)',
+    );
     expect(refused.message).toContain('Press Retry');
     failPolicyWrites = false;
     // The truth for runs: the grant still applies, and the page says so instead of a plain "revoked".
     expect(await provider(incident)).toHaveProperty('pipelines_configuration');
     const listed = ok(await handlers.listGrants(MEMBER, {})) as GrantsView;
-    expect(listed.grants.find((row) => row.grant.id === 'INC-4711')).toMatchObject({ status: 'revoked', runsDisagree: 'revoked-still-in-force' });
+    expect(listed.grants.find((row) => row.grant.id === 'INC-4711')).toMatchObject({
+      status: 'revoked',
+      runsDisagree: 'revoked-still-in-force',
+    });
     expect(failed(await handlers.syncGrants(MEMBER, {})).code).toBe('forbidden');
     ok(await handlers.syncGrants(ADMIN, {}));
-    expect((ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants.find((row) => row.grant.id === 'INC-4711')).not.toHaveProperty('runsDisagree');
+    expect(
+      (ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants.find((row) => row.grant.id === 'INC-4711'),
+    ).not.toHaveProperty('runsDisagree');
     expect(await provider(incident)).toHaveProperty('error');
   });
 
@@ -210,7 +305,10 @@ describe('grant handlers', () => {
     ok(await handlers.createGrant(ADMIN, FORM));
     const current = (await kv.get(POLICY_KEY)) as Record<string, unknown>;
     await kv.set(POLICY_KEY, { ...current, grants: [] });
-    expect((ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants[0]).toMatchObject({ status: 'active', runsDisagree: 'active-not-in-force' });
+    expect((ok(await handlers.listGrants(ADMIN, {})) as GrantsView).grants[0]).toMatchObject({
+      status: 'active',
+      runsDisagree: 'active-not-in-force',
+    });
     ok(await handlers.syncGrants(ADMIN, {}));
     expect(await storedGrants(kv)).toEqual(['INC-4711']);
   });

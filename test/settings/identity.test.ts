@@ -2,8 +2,14 @@ import { identityFromContext } from '../../src/settings/identity';
 
 describe('identity from the Forge context', () => {
   it('takes the workspace from workspaceId, else from the extension, and the account from the runtime', () => {
-    expect(identityFromContext({ workspaceId: '{ws}', accountId: 'acc' })).toEqual({ workspaceId: '{ws}', accountId: 'acc' });
-    expect(identityFromContext({ accountId: 'acc', extension: { workspace: { uuid: '{ws-2}' } } })).toEqual({ workspaceId: '{ws-2}', accountId: 'acc' });
+    expect(identityFromContext({ workspaceId: '{ws}', accountId: 'acc' })).toEqual({
+      workspaceId: '{ws}',
+      accountId: 'acc',
+    });
+    expect(identityFromContext({ accountId: 'acc', extension: { workspace: { uuid: '{ws-2}' } } })).toEqual({
+      workspaceId: '{ws-2}',
+      accountId: 'acc',
+    });
   });
 
   it.each([

@@ -19,8 +19,18 @@ const MULTI_TEAM = readFileSync(path.join(__dirname, '../../examples/policy-mult
 /** The same policy with payments-sandbox back inside prod-payments' scope. */
 const SANDBOX_IN_PROD = MULTI_TEAM.replace(/^\s*exclude: \[payments-sandbox\].*\n/m, '');
 
-const SANDBOX = { uuid: '{7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d}', slug: 'payments-sandbox', fullName: 'acme/payments-sandbox', projectKey: 'PAY' };
-const PAYMENTS_API = { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' };
+const SANDBOX = {
+  uuid: '{7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d}',
+  slug: 'payments-sandbox',
+  fullName: 'acme/payments-sandbox',
+  projectKey: 'PAY',
+};
+const PAYMENTS_API = {
+  uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+  slug: 'payments-api',
+  fullName: 'acme/payments-api',
+  projectKey: 'PAY',
+};
 
 const PIPELINE = `pipelines:
   branches:
@@ -32,19 +42,39 @@ const PIPELINE = `pipelines:
           script: [./deploy.sh]
 `;
 
-const SANDBOX_CASE = { name: 'payments-sandbox cannot deploy to prod-payments', yaml: PIPELINE, target: { kind: 'branch', name: 'main' }, expect: 'blocked', repository: SANDBOX };
+const SANDBOX_CASE = {
+  name: 'payments-sandbox cannot deploy to prod-payments',
+  yaml: PIPELINE,
+  target: { kind: 'branch', name: 'main' },
+  expect: 'blocked',
+  repository: SANDBOX,
+};
 
-const answerFor = ({ uuid, slug, fullName, projectKey }: typeof SANDBOX) => ({ uuid, slug, full_name: fullName, project: { key: projectKey } });
+const answerFor = ({ uuid, slug, fullName, projectKey }: typeof SANDBOX) => ({
+  uuid,
+  slug,
+  full_name: fullName,
+  project: { key: projectKey },
+});
 const bitbucket = async (requestPath: string) => {
   // The workspace's repositories as the member sees them.
-  if (requestPath.startsWith(`/2.0/repositories/${WORKSPACE}?`)) return { status: 200, body: { values: [answerFor(PAYMENTS_API), answerFor(SANDBOX)] } };
-  return requestPath === `/2.0/repositories/${WORKSPACE}/payments-api` ? { status: 200, body: answerFor(PAYMENTS_API) } : { status: 404, body: { type: 'error' } };
+  if (requestPath.startsWith(`/2.0/repositories/${WORKSPACE}?`))
+    return { status: 200, body: { values: [answerFor(PAYMENTS_API), answerFor(SANDBOX)] } };
+  return requestPath === `/2.0/repositories/${WORKSPACE}/payments-api`
+    ? { status: 200, body: answerFor(PAYMENTS_API) }
+    : { status: 404, body: { type: 'error' } };
 };
 
 function setup() {
   const kv = createMemoryKv();
   let clock = START;
-  const handlers = createHandlers({ kv, entities: createMemoryEntities(ENTITY_DEFINITIONS), now: () => new Date(clock), bitbucket, adminCheck: async ({ accountId }) => accountId === 'admin-1' });
+  const handlers = createHandlers({
+    kv,
+    entities: createMemoryEntities(ENTITY_DEFINITIONS),
+    now: () => new Date(clock),
+    bitbucket,
+    adminCheck: async ({ accountId }) => accountId === 'admin-1',
+  });
   return { kv, handlers, advance: (ms: number) => (clock += ms) };
 }
 
@@ -54,11 +84,15 @@ describe('a policy test for a repository', () => {
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: MULTI_TEAM }));
     const { test } = ok(await handlers.savePolicyTest(ADMIN, SANDBOX_CASE));
     expect(test.repository).toEqual(SANDBOX);
-    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([expect.objectContaining({ id: test.id, repository: SANDBOX })]);
+    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([
+      expect.objectContaining({ id: test.id, repository: SANDBOX }),
+    ]);
 
     const error = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policyText: SANDBOX_IN_PROD }));
     expect(error.code).toBe('tests-failed');
-    expect(error.message).toContain('"payments-sandbox cannot deploy to prod-payments" expects blocked but got allowed');
+    expect(error.message).toContain(
+      '"payments-sandbox cannot deploy to prod-payments" expects blocked but got allowed',
+    );
 
     // The same case without its repository is for a repository no scope includes: it would not pin anything.
     const run = ok(await handlers.runPolicyTests(MEMBER, { policyText: SANDBOX_IN_PROD }));
@@ -88,35 +122,70 @@ describe('a policy test for a repository', () => {
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: MULTI_TEAM }));
     const { test } = ok(await handlers.savePolicyTest(ADMIN, SANDBOX_CASE));
     const { repository: _dropped, ...withoutRepository } = SANDBOX_CASE;
-    const edited = ok(await handlers.savePolicyTest(ADMIN, { ...withoutRepository, id: test.id, name: 'an unknown repository cannot deploy' }));
+    const edited = ok(
+      await handlers.savePolicyTest(ADMIN, {
+        ...withoutRepository,
+        id: test.id,
+        name: 'an unknown repository cannot deploy',
+      }),
+    );
     expect(edited.test.repository).toBeUndefined();
-    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([expect.objectContaining({ id: test.id, name: 'an unknown repository cannot deploy' })]);
+    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([
+      expect.objectContaining({ id: test.id, name: 'an unknown repository cannot deploy' }),
+    ]);
     expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests[0]).not.toHaveProperty('repository');
   });
 
   it('validates the repository on the resolver side', async () => {
     const { handlers } = setup();
-    const badUuid = failed(await handlers.savePolicyTest(ADMIN, { ...SANDBOX_CASE, repository: { ...SANDBOX, uuid: 'payments-sandbox' } }));
+    const badUuid = failed(
+      await handlers.savePolicyTest(ADMIN, { ...SANDBOX_CASE, repository: { ...SANDBOX, uuid: 'payments-sandbox' } }),
+    );
     expect(badUuid.code).toBe('invalid-request');
     expect(badUuid.problems?.[0].path).toBe('repository.uuid');
-    const extra = failed(await handlers.savePolicyTest(ADMIN, { ...SANDBOX_CASE, repository: { ...SANDBOX, workspace: WORKSPACE } }));
+    const extra = failed(
+      await handlers.savePolicyTest(ADMIN, { ...SANDBOX_CASE, repository: { ...SANDBOX, workspace: WORKSPACE } }),
+    );
     expect(extra.code).toBe('invalid-request');
-    const badName = failed(await handlers.savePolicyTest(ADMIN, { ...SANDBOX_CASE, repository: { ...SANDBOX, fullName: 'payments-sandbox' } }));
+    const badName = failed(
+      await handlers.savePolicyTest(ADMIN, {
+        ...SANDBOX_CASE,
+        repository: { ...SANDBOX, fullName: 'payments-sandbox' },
+      }),
+    );
     expect(badName.problems?.[0].path).toBe('repository.fullName');
   });
 
   it('leaves cases stored before repositories existed valid, running them for a repository no scope includes', async () => {
     const { handlers, kv } = setup();
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
-    const old = { id: 'old0case1', name: 'feature branches cannot deploy', yaml: PIPELINE, target: { kind: 'branch', name: 'feature/x' }, expect: 'blocked', savedAt: '2026-11-01T00:00:00.000Z', savedBy: 'admin-1' };
+    const old = {
+      id: 'old0case1',
+      name: 'feature branches cannot deploy',
+      yaml: PIPELINE,
+      target: { kind: 'branch', name: 'feature/x' },
+      expect: 'blocked',
+      savedAt: '2026-11-01T00:00:00.000Z',
+      savedBy: 'admin-1',
+    };
     await kv.set(policyTestKey(old.id), old);
     expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([old]);
-    expect(ok(await handlers.runPolicyTests(MEMBER, {})).outcomes).toEqual([expect.objectContaining({ id: old.id, passed: true, actual: 'blocked' })]);
+    expect(ok(await handlers.runPolicyTests(MEMBER, {})).outcomes).toEqual([
+      expect.objectContaining({ id: old.id, passed: true, actual: 'blocked' }),
+    ]);
   });
 });
 
 describe('preview under the active break-glass grants', () => {
-  const GRANT = { id: 'INC-4711', reason: 'Payment outage, hotfix cannot wait for the release branch', repository: 'payments-api', refs: ['incident/*'], environments: ['prod'], rules: ['branch-gate'], expires: '2026-12-02T12:00:00.000Z' };
+  const GRANT = {
+    id: 'INC-4711',
+    reason: 'Payment outage, hotfix cannot wait for the release branch',
+    repository: 'payments-api',
+    refs: ['incident/*'],
+    environments: ['prod'],
+    rules: ['branch-gate'],
+    expires: '2026-12-02T12:00:00.000Z',
+  };
   const payload = { yaml: PIPELINE, target: { kind: 'branch', name: 'incident/db' }, repository: PAYMENTS_API };
 
   async function withGrant() {
@@ -135,12 +204,17 @@ describe('preview under the active break-glass grants', () => {
     const granted = ok(await handlers.preview(MEMBER, { ...payload, applyGrants: true })) as unknown as PreviewView;
     expect(granted.result.outcome).toBe('allowed');
     expect(granted.result.grants).toEqual(['INC-4711']);
-    expect(granted.grantsApplied).toEqual({ now: '2026-12-02T09:00:00.000Z', inForce: [{ id: 'INC-4711', repository: 'payments-api', expires: GRANT.expires }] });
+    expect(granted.grantsApplied).toEqual({
+      now: '2026-12-02T09:00:00.000Z',
+      inForce: [{ id: 'INC-4711', repository: 'payments-api', expires: GRANT.expires }],
+    });
   });
 
   it('lists a grant in force that does not cover this run, without using it', async () => {
     const { handlers } = await withGrant();
-    const other = ok(await handlers.preview(MEMBER, { ...payload, target: { kind: 'branch', name: 'feature/x' }, applyGrants: true })) as unknown as PreviewView;
+    const other = ok(
+      await handlers.preview(MEMBER, { ...payload, target: { kind: 'branch', name: 'feature/x' }, applyGrants: true }),
+    ) as unknown as PreviewView;
     expect(other.result.outcome).toBe('blocked');
     expect(other.result.grants).toBeUndefined();
     expect(other.grantsApplied?.inForce.map((g) => g.id)).toEqual(['INC-4711']);
@@ -149,13 +223,17 @@ describe('preview under the active break-glass grants', () => {
   it('leaves out expired and revoked grants', async () => {
     const expired = await withGrant();
     expired.advance(3 * 60 * 60 * 1000);
-    const late = ok(await expired.handlers.preview(MEMBER, { ...payload, applyGrants: true })) as unknown as PreviewView;
+    const late = ok(
+      await expired.handlers.preview(MEMBER, { ...payload, applyGrants: true }),
+    ) as unknown as PreviewView;
     expect(late.result.outcome).toBe('blocked');
     expect(late.grantsApplied).toEqual({ now: '2026-12-02T12:00:00.000Z', inForce: [] });
 
     const revoked = await withGrant();
     ok(await revoked.handlers.revokeGrant(ADMIN, { id: 'INC-4711' }));
-    const after = ok(await revoked.handlers.preview(MEMBER, { ...payload, applyGrants: true })) as unknown as PreviewView;
+    const after = ok(
+      await revoked.handlers.preview(MEMBER, { ...payload, applyGrants: true }),
+    ) as unknown as PreviewView;
     expect(after.result.outcome).toBe('blocked');
     expect(after.grantsApplied?.inForce).toEqual([]);
   });

@@ -9,7 +9,11 @@ import { branchRun, referencePolicyInput } from '../support/requests';
 import { failed, ok } from '../support/results';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
-const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1', extension: { type: 'bitbucket:workspaceSettingsMenuPage' } };
+const ADMIN = {
+  workspaceId: WORKSPACE,
+  accountId: 'admin-1',
+  extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
+};
 const MEMBER = { ...ADMIN, accountId: 'member-1' };
 const build = { step: { name: 'Build', script: ['npm test'] } };
 const prodDeploy = { step: { name: 'PROD deploy', deployment: 'production', oidc: true, script: ['./deploy.sh'] } };
@@ -23,12 +27,28 @@ function setup() {
   let clock = Date.parse('2026-11-25T10:00:00.000Z');
   const now = () => new Date((clock += 1000));
   let ids = 0;
-  const handlers = createHandlers({ kv, adminCheck: async ({ accountId }) => accountId === 'admin-1', now, newId: () => `job${String(++ids).padStart(4, '0')}`, replayQueue: { push: async (pushed) => void events.push(...pushed) } });
-  const provider = createProvider({ store: { read: () => kv.get(POLICY_KEY) }, samples: createKvSampleSink(kv), log: () => undefined, now });
+  const handlers = createHandlers({
+    kv,
+    adminCheck: async ({ accountId }) => accountId === 'admin-1',
+    now,
+    newId: () => `job${String(++ids).padStart(4, '0')}`,
+    replayQueue: { push: async (pushed) => void events.push(...pushed) },
+  });
+  const provider = createProvider({
+    store: { read: () => kv.get(POLICY_KEY) },
+    samples: createKvSampleSink(kv),
+    log: () => undefined,
+    now,
+  });
   /** Hands the queued events to the consumer one by one, as Forge would, up to `limit` of them. */
   const drain = async (limit = Number.POSITIVE_INFINITY) => {
     const { createReplayJobs } = await import('../../src/settings/replay-jobs');
-    const consumer = createReplayJobs({ kv, queue: { push: async (pushed) => void events.push(...pushed) }, now, log: () => undefined });
+    const consumer = createReplayJobs({
+      kv,
+      queue: { push: async (pushed) => void events.push(...pushed) },
+      now,
+      log: () => undefined,
+    });
     let handled = 0;
     while (events.length && handled < limit) {
       await consumer.handle(events.shift());
@@ -42,9 +62,18 @@ function setup() {
 async function seeded() {
   const context = setup();
   ok(await context.handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
-  await context.provider({ ...branchRun('feature/x', [build], { extra: { image: 'node:latest' } }), repository: repositoryUuid(1) });
-  await context.provider({ ...branchRun('main', [build], { extra: { image: 'node:20.11' } }), repository: repositoryUuid(2) });
-  await context.provider({ ...branchRun('feature/y', [build, prodDeploy], { extra: { image: 'node:20.11' } }), repository: repositoryUuid(2) });
+  await context.provider({
+    ...branchRun('feature/x', [build], { extra: { image: 'node:latest' } }),
+    repository: repositoryUuid(1),
+  });
+  await context.provider({
+    ...branchRun('main', [build], { extra: { image: 'node:20.11' } }),
+    repository: repositoryUuid(2),
+  });
+  await context.provider({
+    ...branchRun('feature/y', [build, prodDeploy], { extra: { image: 'node:20.11' } }),
+    repository: repositoryUuid(2),
+  });
   return context;
 }
 
@@ -57,7 +86,9 @@ describe('replay in the background', () => {
     const view = ok(await handlers.replayStatus(ADMIN, {}));
     expect(view.job).toMatchObject({ status: 'done', total: 3, done: 3, reused: false });
     expect(view.result!.summary.totals).toMatchObject({ runs: 3, newlyBlocked: 1, newlyAllowed: 0 });
-    expect(view.result!.summary.runs.map((run) => [run.repository, run.ref, run.kinds, run.rules])).toEqual([[repositoryUuid(1), 'branch feature/x', ['newly-blocked'], ['deny-image']]]);
+    expect(view.result!.summary.runs.map((run) => [run.repository, run.ref, run.kinds, run.rules])).toEqual([
+      [repositoryUuid(1), 'branch feature/x', ['newly-blocked'], ['deny-image']],
+    ]);
   });
 
   it('reuses the result of the same draft against the same samples, and replays again when a sample changes', async () => {
@@ -70,7 +101,10 @@ describe('replay in the background', () => {
     const second = ok(await handlers.replayStatus(ADMIN, {}));
     expect(second.job).toMatchObject({ status: 'done', reused: true });
     expect(second.result!.key).toBe(first.result!.key);
-    await provider({ ...branchRun('feature/z', [build], { extra: { image: 'node:latest' } }), repository: repositoryUuid(3) });
+    await provider({
+      ...branchRun('feature/z', [build], { extra: { image: 'node:latest' } }),
+      repository: repositoryUuid(3),
+    });
     ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
     expect(await drain()).toBe(2);
     const third = ok(await handlers.replayStatus(ADMIN, {}));
@@ -105,9 +139,14 @@ describe('replay in the background', () => {
     await drain();
     const refused = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: tightened() }));
     expect(refused.code).toBe('newly-blocks');
-    expect(refused.message).toBe(`Not saved: replayed against the run samples of the last 30 days, this draft newly blocks 1 run in ${repositoryUuid(1)}. Confirm that these runs should be blocked, and save again.`);
+    expect(refused.message).toBe(
+      `Not saved: replayed against the run samples of the last 30 days, this draft newly blocks 1 run in ${repositoryUuid(1)}. Confirm that these runs should be blocked, and save again.`,
+    );
     expect(refused.replay).toMatchObject({ newlyBlocked: 1, confirmed: false });
-    expect(ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: tightened(), confirmNewlyBlocked: true })).revision).toBe(2);
+    expect(
+      ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: tightened(), confirmNewlyBlocked: true }))
+        .revision,
+    ).toBe(2);
   });
 
   it('records the replay brief with the saved revision', async () => {
@@ -117,7 +156,14 @@ describe('replay in the background', () => {
     ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: tightened(), confirmNewlyBlocked: true }));
     const { createPolicyRepository } = await import('../../src/storage/policy-repo');
     const record = await createPolicyRepository(kv).revision(2);
-    expect(record?.replay).toMatchObject({ samples: 3, newlyBlocked: 1, newlyAllowed: 0, repositories: [repositoryUuid(1)], confirmed: true, days: 30 });
+    expect(record?.replay).toMatchObject({
+      samples: 3,
+      newlyBlocked: 1,
+      newlyAllowed: 0,
+      repositories: [repositoryUuid(1)],
+      confirmed: true,
+      days: 30,
+    });
   });
 
   it('saves a draft that newly blocks nothing without asking', async () => {
@@ -125,20 +171,37 @@ describe('replay in the background', () => {
     const loosened = { ...referencePolicyInput(), rules: { 'deny-image': 'off' } } as PolicyInput;
     ok(await handlers.startReplay(ADMIN, { policy: loosened }));
     await drain();
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: loosened, reason: 'image deny list moves to the registry' }));
+    ok(
+      await handlers.savePolicy(ADMIN, {
+        expectedRevision: 1,
+        policy: loosened,
+        reason: 'image deny list moves to the registry',
+      }),
+    );
   });
 });
 
 describe('run samples on the page', () => {
   it('exports samples as JSON Lines without variable values', async () => {
     const { handlers, provider } = await seeded();
-    await provider({ ...branchRun('release/1', [build]), repository: repositoryUuid(9), variables: [{ key: 'TOKEN', value: 'hunter2', scope: 'REPOSITORY' }] });
+    await provider({
+      ...branchRun('release/1', [build]),
+      repository: repositoryUuid(9),
+      variables: [{ key: 'TOKEN', value: 'hunter2', scope: 'REPOSITORY' }],
+    });
     const exported = ok(await handlers.exportSamples(ADMIN, {}));
-    const lines = exported.jsonl.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = exported.jsonl
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
     expect(exported.jsonl).not.toContain('hunter2');
-    expect(lines.find((line) => line.request.repository === repositoryUuid(9)).request.variables).toEqual([{ key: 'TOKEN', scope: 'REPOSITORY' }]);
-    expect(lines[0].request.pipelines_configuration).toEqual(expect.objectContaining({ pipelines: expect.any(Object) }));
+    expect(lines.find((line) => line.request.repository === repositoryUuid(9)).request.variables).toEqual([
+      { key: 'TOKEN', scope: 'REPOSITORY' },
+    ]);
+    expect(lines[0].request.pipelines_configuration).toEqual(
+      expect.objectContaining({ pipelines: expect.any(Object) }),
+    );
   });
 
   it('switches sampling off so that runs keep nothing, and deletes what is stored', async () => {
@@ -148,9 +211,12 @@ describe('run samples on the page', () => {
     await provider({ ...branchRun('main', [build]), repository: repositoryUuid(7) });
     expect(ok(await handlers.samples(ADMIN, {}))).toMatchObject({ sampling: false, stored: 3 });
     // A save keeps the switch.
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: { ...referencePolicyInput(), mode: 'enforce' } }));
+    ok(
+      await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: { ...referencePolicyInput(), mode: 'enforce' } }),
+    );
     expect(ok(await handlers.samples(ADMIN, {})).sampling).toBe(false);
-    expect(ok(await handlers.deleteSamples(ADMIN, {}))).toMatchObject({ deleted: 6, remaining: false }); // 3 pointers, 3 distinct configurations
+    // 3 pointers, 3 distinct configurations
+    expect(ok(await handlers.deleteSamples(ADMIN, {}))).toMatchObject({ deleted: 6, remaining: false });
     expect(kv.keys().filter((key) => key.startsWith('sample:'))).toEqual([]);
   });
 

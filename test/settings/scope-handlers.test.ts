@@ -20,8 +20,18 @@ function setup(options: { bitbucket?: BitbucketGet } = {}) {
       asked.push(path);
       return stub.get(path);
     });
-  const refreshRepository = jest.fn(async (_workspace: string, uuid: string) => ({ uuid, slug: 'website', fullName: 'acme/website', projectKey: 'WEB' }));
-  const handlers = createHandlers({ kv: createMemoryKv(), adminCheck: async ({ accountId }) => accountId === 'admin-1', bitbucket, refreshRepository });
+  const refreshRepository = jest.fn(async (_workspace: string, uuid: string) => ({
+    uuid,
+    slug: 'website',
+    fullName: 'acme/website',
+    projectKey: 'WEB',
+  }));
+  const handlers = createHandlers({
+    kv: createMemoryKv(),
+    adminCheck: async ({ accountId }) => accountId === 'admin-1',
+    bitbucket,
+    refreshRepository,
+  });
   return { handlers, asked, refreshRepository };
 }
 
@@ -41,7 +51,9 @@ describe('scope pickers: Bitbucket listings through the resolver', () => {
   it('takes the workspace from the Forge context, never from the payload', async () => {
     const { handlers, asked } = setup();
     expect(failed(await handlers.bitbucketProjects(MEMBER, { workspace: 'other' })).code).toBe('invalid-request');
-    expect(failed(await handlers.bitbucketRepositories({ accountId: 'member-1' }, { workspaceId: WORKSPACE })).code).toBe('identity');
+    expect(
+      failed(await handlers.bitbucketRepositories({ accountId: 'member-1' }, { workspaceId: WORKSPACE })).code,
+    ).toBe('identity');
     ok(await handlers.bitbucketProjects(MEMBER, {}));
     expect(asked).toEqual([`/2.0/workspaces/${WORKSPACE}/projects?pagelen=100`]);
   });
@@ -84,7 +96,12 @@ describe('runner inventory through the resolver', () => {
 
   it('for the saved multi-team policy: an offline-only environment and a runner shared by two environments', async () => {
     const { handlers } = setup();
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8') }));
+    ok(
+      await handlers.savePolicy(ADMIN, {
+        expectedRevision: 0,
+        policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8'),
+      }),
+    );
     const view = ok(await handlers.runnerInventory(ADMIN, {}));
     expect(view.policySource).toBe('saved revision 1');
     expect(Object.fromEntries(view.inventory.environments.map((e) => [e.name, e.servedBy]))).toEqual({
@@ -95,7 +112,10 @@ describe('runner inventory through the resolver', () => {
       'dev-search': ['search-dev-1'],
       dev: ['legacy-web', 'shared-dev'],
     });
-    expect(view.inventory.warnings.map((w) => `${w.kind}:${w.environment ?? w.runner}`)).toEqual(['unserved-environment:prod-search', 'shared-runner:legacy-web']);
+    expect(view.inventory.warnings.map((w) => `${w.kind}:${w.environment ?? w.runner}`)).toEqual([
+      'unserved-environment:prod-search',
+      'shared-runner:legacy-web',
+    ]);
     expect(view.inventory.warnings[0].message).toContain('search-prod-1 (offline)');
   });
 
@@ -132,27 +152,51 @@ describe('refresh repository cache', () => {
     refreshRepository.mockRejectedValueOnce(new Error('Bitbucket answered HTTP 404'));
     const error = failed(await handlers.refreshRepository(ADMIN, { repositoryUuid: uuid }));
     expect(error.code).toBe('bitbucket');
-    expect(error.message).toMatch(/could not be read again from Bitbucket: Bitbucket answered HTTP 404\. The cached entry is unchanged/);
+    expect(error.message).toMatch(
+      /could not be read again from Bitbucket: Bitbucket answered HTTP 404\. The cached entry is unchanged/,
+    );
   });
 });
 
 describe('preview for a repository', () => {
   const MULTI_TEAM = readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8');
-  const PROD_PIPELINE = 'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n          deployment: production\n          script: [./deploy.sh]\n';
+  const PROD_PIPELINE =
+    'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n          deployment: production\n          script: [./deploy.sh]\n';
   const preview = async (repository?: object) => {
     const { handlers } = setup();
-    return ok(await handlers.preview(MEMBER, { yaml: PROD_PIPELINE, target: { kind: 'branch', name: 'main' }, policyText: MULTI_TEAM, ...(repository ? { repository } : {}) })).result;
+    return ok(
+      await handlers.preview(MEMBER, {
+        yaml: PROD_PIPELINE,
+        target: { kind: 'branch', name: 'main' },
+        policyText: MULTI_TEAM,
+        ...(repository ? { repository } : {}),
+      }),
+    ).result;
   };
 
   it('runs the PROD step of a payments repository as prod-payments, on its runners', async () => {
-    const result = await preview({ uuid: '{a1b2c3d4-0001-4a00-8000-00000000a001}', slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' });
+    const result = await preview({
+      uuid: '{a1b2c3d4-0001-4a00-8000-00000000a001}',
+      slug: 'payments-api',
+      fullName: 'acme/payments-api',
+      projectKey: 'PAY',
+    });
     expect(result.outcome).toBe('allowed');
     expect(result.steps.map((s) => [s.name, s.environment])).toContainEqual(['PROD deploy', 'prod-payments']);
-    expect(result.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual(['self.hosted', 'linux', 'prod.payments']);
+    expect(result.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual([
+      'self.hosted',
+      'linux',
+      'prod.payments',
+    ]);
   });
 
   it('blocks the same step for the excluded sandbox, naming the repository', async () => {
-    const result = await preview({ uuid: '{a1b2c3d4-0003-4a00-8000-00000000a003}', slug: 'payments-sandbox', fullName: 'acme/payments-sandbox', projectKey: 'PAY' });
+    const result = await preview({
+      uuid: '{a1b2c3d4-0003-4a00-8000-00000000a003}',
+      slug: 'payments-sandbox',
+      fullName: 'acme/payments-sandbox',
+      projectKey: 'PAY',
+    });
     expect(result.outcome).toBe('blocked');
     expect(result.violations.map((v) => v.rule)).toContain('repository-scope');
     expect(result.violations.find((v) => v.rule === 'repository-scope')?.message).toContain('acme/payments-sandbox');
@@ -169,11 +213,23 @@ describe('preview payload: repository', () => {
   const PIPELINE = 'pipelines:\n  default:\n    - step:\n        name: Build\n        script: [npm test]\n';
   it.each([
     ['a slug instead of an identity', 'website'],
-    ['a UUID without braces', { uuid: '2fc883c6-3dee-4e73-a354-ccee4bd77938', slug: 'website', fullName: 'acme/website' }],
-    ['a full name with a path', { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website/../x' }],
-    ['an unknown field', { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website', workspace: 'x' }],
+    [
+      'a UUID without braces',
+      { uuid: '2fc883c6-3dee-4e73-a354-ccee4bd77938', slug: 'website', fullName: 'acme/website' },
+    ],
+    [
+      'a full name with a path',
+      { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website/../x' },
+    ],
+    [
+      'an unknown field',
+      { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'website', fullName: 'acme/website', workspace: 'x' },
+    ],
   ])('refuses %s', async (_name, repository) => {
     const { handlers } = setup();
-    expect(failed(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'main' }, repository })).code).toBe('invalid-request');
+    expect(
+      failed(await handlers.preview(MEMBER, { yaml: PIPELINE, target: { kind: 'branch', name: 'main' }, repository }))
+        .code,
+    ).toBe('invalid-request');
   });
 });

@@ -18,13 +18,20 @@ describe('policy draft editing', () => {
   });
 
   it('removes a list item when it is set to undefined', () => {
-    expect(setAt({ environments: [{ name: 'a' }, { name: 'b' }] }, ['environments', 0], undefined)).toEqual({ environments: [{ name: 'b' }] });
+    expect(setAt({ environments: [{ name: 'a' }, { name: 'b' }] }, ['environments', 0], undefined)).toEqual({
+      environments: [{ name: 'b' }],
+    });
   });
 
   it('checks with the same schema as the backend, field by field', () => {
     const policy = referencePolicyInput();
     expect(check(policy)).toEqual({ valid: true, problems: [] });
     const broken = setAt(policy, ['environments', 1, 'runner', 'labels', 2], 'DEV');
-    expect(check(broken).problems).toEqual([expect.objectContaining({ segments: ['environments', 1, 'runner', 'labels', 2], message: expect.stringMatching(/not a runner label/) })]);
+    expect(check(broken).problems).toEqual([
+      expect.objectContaining({
+        segments: ['environments', 1, 'runner', 'labels', 2],
+        message: expect.stringMatching(/not a runner label/),
+      }),
+    ]);
   });
 });

@@ -11,17 +11,29 @@ describe('ticking the default environment', () => {
   });
 
   it('ticking a scoped environment keeps the catch-all and the other scoped defaults', () => {
-    const environments = [{ name: 'dev-pay', scope: PAY }, { name: 'dev-search', scope: { projects: ['SRCH'] }, default: true }, { name: 'dev', default: true }];
+    const environments = [
+      { name: 'dev-pay', scope: PAY },
+      { name: 'dev-search', scope: { projects: ['SRCH'] }, default: true },
+      { name: 'dev', default: true },
+    ];
     expect(withDefault(environments, 0, true).map((e) => e.default === true)).toEqual([true, true, true]);
   });
 
   it('ticking an unscoped environment unticks the other unscoped default only', () => {
-    const environments = [{ name: 'dev-pay', scope: PAY, default: true }, { name: 'shared' }, { name: 'dev', default: true }];
+    const environments = [
+      { name: 'dev-pay', scope: PAY, default: true },
+      { name: 'shared' },
+      { name: 'dev', default: true },
+    ];
     expect(withDefault(environments, 1, true).map((e) => e.default === true)).toEqual([true, true, false]);
   });
 
   it('unticking touches no other environment', () => {
-    const environments = [{ name: 'dev-pay', scope: PAY, default: true }, { name: 'dev', default: true }, { name: 'old', default: true }];
+    const environments = [
+      { name: 'dev-pay', scope: PAY, default: true },
+      { name: 'dev', default: true },
+      { name: 'old', default: true },
+    ];
     expect(withDefault(environments, 1, false).map((e) => e.default === true)).toEqual([true, false, true]);
   });
 });

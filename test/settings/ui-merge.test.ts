@@ -5,7 +5,13 @@ const BASE = {
   version: 1,
   mode: 'enforce',
   environments: [
-    { name: 'prod', branches: ['main'], match: { stepNamePrefix: 'PROD' }, oidc: { roleArn: 'arn:aws:iam::123456789012:role/deploy', region: 'eu-west-1' }, runner: { labels: ['self.hosted', 'prod'] } },
+    {
+      name: 'prod',
+      branches: ['main'],
+      match: { stepNamePrefix: 'PROD' },
+      oidc: { roleArn: 'arn:aws:iam::123456789012:role/deploy', region: 'eu-west-1' },
+      runner: { labels: ['self.hosted', 'prod'] },
+    },
     { name: 'dev', default: true, branches: ['**'], runner: { labels: ['self.hosted', 'dev'] } },
   ],
   deny: { images: ['*:latest'] },
@@ -23,10 +29,12 @@ describe('mergePolicies', () => {
     const mine = edit((p) => p.deny.images.push('evil/*'));
     const result = mergePolicies(BASE, theirs, mine);
     expect(result.conflicts).toEqual([]);
-    expect(result.merged).toEqual(edit((p) => {
-      p.environments[0].oidc.region = 'eu-west-2';
-      p.deny.images.push('evil/*');
-    }));
+    expect(result.merged).toEqual(
+      edit((p) => {
+        p.environments[0].oidc.region = 'eu-west-2';
+        p.deny.images.push('evil/*');
+      }),
+    );
     expect(result.theirsApplied).toEqual(['environment “prod” → oidc → region']);
     expect(result.mineApplied).toEqual(['deny → images']);
   });
@@ -38,7 +46,15 @@ describe('mergePolicies', () => {
       p.mode = 'warn';
     });
     const result = mergePolicies(BASE, theirs, mine);
-    expect(result.conflicts).toEqual([{ key: expect.any(String), label: 'environment “prod” → oidc → region', base: 'eu-west-1', theirs: 'eu-west-2', mine: 'us-east-1' }]);
+    expect(result.conflicts).toEqual([
+      {
+        key: expect.any(String),
+        label: 'environment “prod” → oidc → region',
+        base: 'eu-west-1',
+        theirs: 'eu-west-2',
+        mine: 'us-east-1',
+      },
+    ]);
     expect((result.merged as any).environments[0].oidc.region).toBe('eu-west-2');
     expect((result.merged as any).mode).toBe('warn');
     const chosen = mergePolicies(BASE, theirs, mine, new Map([[result.conflicts[0].key, 'mine']]));
@@ -49,11 +65,21 @@ describe('mergePolicies', () => {
   it('merges environments by name whatever their order, and keeps an environment either side added', () => {
     const theirs = edit((p) => {
       p.environments.reverse();
-      p.environments.push({ name: 'staging', branches: ['release/*'], match: { stepNamePrefix: 'STG' }, runner: { labels: ['staging'] } });
+      p.environments.push({
+        name: 'staging',
+        branches: ['release/*'],
+        match: { stepNamePrefix: 'STG' },
+        runner: { labels: ['staging'] },
+      });
     });
     const mine = edit((p) => {
       p.environments[0].branches.push('hotfix/*');
-      p.environments.push({ name: 'qa', branches: ['qa/*'], match: { stepNamePrefix: 'QA' }, runner: { labels: ['qa'] } });
+      p.environments.push({
+        name: 'qa',
+        branches: ['qa/*'],
+        match: { stepNamePrefix: 'QA' },
+        runner: { labels: ['qa'] },
+      });
     });
     const { merged, conflicts } = mergePolicies(BASE, theirs, mine);
     expect(conflicts).toEqual([]);
@@ -67,7 +93,9 @@ describe('mergePolicies', () => {
     expect((mergePolicies(BASE, BASE, removed).merged as any).environments.map((e: any) => e.name)).toEqual(['prod']);
     const changed = edit((p) => (p.environments[1].branches = ['feature/*']));
     const { conflicts, merged } = mergePolicies(BASE, removed, changed);
-    expect(conflicts.map((c) => [c.label, c.theirs, (c.mine as any)?.branches])).toEqual([['environment “dev”', undefined, ['feature/*']]]);
+    expect(conflicts.map((c) => [c.label, c.theirs, (c.mine as any)?.branches])).toEqual([
+      ['environment “dev”', undefined, ['feature/*']],
+    ]);
     expect((merged as any).environments.map((e: any) => e.name)).toEqual(['prod']);
     const kept = mergePolicies(BASE, removed, changed, new Map([[conflicts[0].key, 'mine']]));
     expect((kept.merged as any).environments.map((e: any) => e.name)).toEqual(['prod', 'dev']);

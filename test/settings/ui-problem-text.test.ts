@@ -18,7 +18,11 @@ describe('problem text', () => {
   });
 
   it('leaves no bracket path and no zod wording in any problem of a bad policy', () => {
-    const result = validatePolicy({ version: 1, environments: [{ name: 'Prod!', branches: [7], runner: { labels: [] } }], deny: { images: 'x' } });
+    const result = validatePolicy({
+      version: 1,
+      environments: [{ name: 'Prod!', branches: [7], runner: { labels: [] } }],
+      deny: { images: 'x' },
+    });
     expect(result.ok).toBe(false);
     const texts = result.ok ? [] : result.problems.map(problemText);
     expect(texts.length).toBeGreaterThan(2);

@@ -31,7 +31,11 @@ describe('syncYamlText', () => {
     next = setAt(next, ['environments', 1], undefined);
     const text = syncYamlText(TEXT, next);
     expect(parse(text)).toEqual(next);
-    expect(text.startsWith('# Pipeline Guard policy for acme\nversion: 1\nenvironments:\n  # most privileged first\n  - name: prod\n')).toBe(true);
+    expect(
+      text.startsWith(
+        '# Pipeline Guard policy for acme\nversion: 1\nenvironments:\n  # most privileged first\n  - name: prod\n',
+      ),
+    ).toBe(true);
     expect(text).toContain('manualTrigger: true');
     expect(text).toContain('mode: enforce # keep');
     expect(text).not.toContain('name: dev');
@@ -59,9 +63,11 @@ describe('syncYamlText with environments moved or removed', () => {
     draft.environments.splice(0, 1);
     const text = syncYamlText(TEXT, draft);
     expect(text).not.toContain('most privileged first');
-    expect(text).toContain("    runner: {labels: [self.hosted, dev]}\n");
+    expect(text).toContain('    runner: {labels: [self.hosted, dev]}\n');
     const edited = setAt(parse(TEXT), ['environments', 1, 'branches', 0], 'develop');
-    const changed = syncYamlText(TEXT, edited).split('\n').filter((line, i) => line !== TEXT.split('\n')[i]);
+    const changed = syncYamlText(TEXT, edited)
+      .split('\n')
+      .filter((line, i) => line !== TEXT.split('\n')[i]);
     expect(changed).toEqual(["    branches: ['develop']"]);
   });
 });

@@ -20,7 +20,10 @@ function applyDiff(before: string, diff: string): string {
       const [kind, text] = [lines[i][0], lines[i].slice(1)];
       if (kind === '+') out.push(text);
       else {
-        if (source[next] !== text) throw new Error(`context mismatch at line ${next + 1}: ${JSON.stringify(source[next])} vs ${JSON.stringify(text)}`);
+        if (source[next] !== text)
+          throw new Error(
+            `context mismatch at line ${next + 1}: ${JSON.stringify(source[next])} vs ${JSON.stringify(text)}`,
+          );
         if (kind === ' ') out.push(text);
         next++;
       }
@@ -39,7 +42,9 @@ describe('unified diff', () => {
   it('writes headers, a hunk header and three lines of context', () => {
     const before = ['1', '2', '3', '4', '5', '6', '7', '8'].join('\n') + '\n';
     const after = ['1', '2', '3', '4', 'five', '6', '7', '8'].join('\n') + '\n';
-    expect(unifiedDiff(before, after, labels)).toBe(['--- a', '+++ b', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8', ''].join('\n'));
+    expect(unifiedDiff(before, after, labels)).toBe(
+      ['--- a', '+++ b', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8', ''].join('\n'),
+    );
   });
 
   it('splits distant changes into separate hunks', () => {
@@ -53,7 +58,9 @@ describe('unified diff', () => {
   });
 
   it('always turns the first text into the second when applied', () => {
-    const text = fc.array(fc.constantFrom('a', 'b', 'c', 'step:', '  - x'), { maxLength: 30 }).map((lines) => (lines.length ? `${lines.join('\n')}\n` : ''));
+    const text = fc
+      .array(fc.constantFrom('a', 'b', 'c', 'step:', '  - x'), { maxLength: 30 })
+      .map((lines) => (lines.length ? `${lines.join('\n')}\n` : ''));
     fc.assert(
       fc.property(text, text, (before, after) => {
         expect(applyDiff(before, unifiedDiff(before, after, labels))).toBe(after);

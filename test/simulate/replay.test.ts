@@ -16,7 +16,10 @@ const build = { step: { name: 'Build', script: ['npm test'] } };
 const prodDeploy = { step: { name: 'PROD deploy', deployment: 'production', oidc: true, script: ['./deploy.sh'] } };
 
 function sample(slug: string, branch: string, items: unknown[], extra: Record<string, unknown> = {}): RunSample {
-  return { request: branchRun(branch, items, { extra }), repository: { slug, fullName: `acme/${slug}`, project: 'WEB' } };
+  return {
+    request: branchRun(branch, items, { extra }),
+    repository: { slug, fullName: `acme/${slug}`, project: 'WEB' },
+  };
 }
 
 const latestImage = sample('web', 'feature/x', [build], { image: 'node:latest' });
@@ -32,7 +35,9 @@ describe('replayDraft', () => {
     });
     const summary = replayDraft({ samples: SAMPLES, current, draft });
     expect(summary.totals).toEqual({ runs: 3, newlyBlocked: 1, newlyAllowed: 0, changedSteps: 0, newWarnings: 0 });
-    expect(summary.runs.map((run) => [run.repository, run.ref, run.kinds])).toEqual([['acme/web', 'branch feature/x', ['newly-blocked']]]);
+    expect(summary.runs.map((run) => [run.repository, run.ref, run.kinds])).toEqual([
+      ['acme/web', 'branch feature/x', ['newly-blocked']],
+    ]);
     expect(summary.runs[0].rules).toEqual(['deny-image']);
     expect(summary.runs[0].message).toMatch(/^Pipeline Guard blocked this run of acme\/web for branch feature\/x/);
     expect(summary.runs[0].message).toContain('[deny-image]');
@@ -67,13 +72,22 @@ describe('replayDraft', () => {
     const summary = replayDraft({ samples: [pinnedImage], current, draft });
     expect(summary.totals.changedSteps).toBe(1);
     const change = summary.runs[0].stepChanges?.find((c) => c.field === 'runners');
-    expect(change).toMatchObject({ step: 'Build', before: 'self.hosted, linux, dev', after: 'self.hosted, linux, dev, large' });
+    expect(change).toMatchObject({
+      step: 'Build',
+      before: 'self.hosted, linux, dev',
+      after: 'self.hosted, linux, dev, large',
+    });
   });
 
   it('compares against no policy: every run the draft blocks is newly blocked', () => {
     const summary = replayDraft({ samples: SAMPLES, current: undefined, draft: policy() });
     expect(summary.totals.newlyBlocked).toBe(1);
-    expect(summary.runs[0]).toMatchObject({ repository: 'acme/api', ref: 'branch feature/y', kinds: ['newly-blocked'], rules: ['branch-gate'] });
+    expect(summary.runs[0]).toMatchObject({
+      repository: 'acme/api',
+      ref: 'branch feature/y',
+      kinds: ['newly-blocked'],
+      rules: ['branch-gate'],
+    });
   });
 
   it('gives the same summary batch by batch, merged, as in one go', () => {
@@ -87,8 +101,15 @@ describe('replayDraft', () => {
   });
 
   it('lists at most the limit and counts the rest', () => {
-    const many = Array.from({ length: 5 }, (_, i) => sample(`web-${i}`, 'feature/x', [build], { image: 'node:latest' }));
-    const summary = replayDraft({ samples: many, current: policy(), draft: policy((p) => void (p.rules = { 'deny-image': 'enforce' })), limits: { listedRuns: 2 } });
+    const many = Array.from({ length: 5 }, (_, i) =>
+      sample(`web-${i}`, 'feature/x', [build], { image: 'node:latest' }),
+    );
+    const summary = replayDraft({
+      samples: many,
+      current: policy(),
+      draft: policy((p) => void (p.rules = { 'deny-image': 'enforce' })),
+      limits: { listedRuns: 2 },
+    });
     expect(summary.runs).toHaveLength(2);
     expect(summary.runsLeftOut).toBe(3);
     expect(summary.totals.newlyBlocked).toBe(5);

@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import { parseYaml } from '../../src/yaml/document';
 import { filterPipelines, selectDefinition, SelectionError, type SimulationTarget } from '../../src/simulate/selection';
 
-const fixture = (name: string) => (parseYaml(readFileSync(path.join(__dirname, '../../fixtures/cli/pipelines', name), 'utf8')).value as { pipelines: unknown }).pipelines;
+const fixture = (name: string) =>
+  (
+    parseYaml(readFileSync(path.join(__dirname, '../../fixtures/cli/pipelines', name), 'utf8')).value as {
+      pipelines: unknown;
+    }
+  ).pipelines;
 const pipelines = fixture('selection.yml');
 
 function chosen(target: SimulationTarget, source: unknown = pipelines) {
@@ -37,10 +42,12 @@ describe('Bitbucket definition selection', () => {
     // release/1.x matches "release/{1,2}.*" (2 wildcards) and "release/?.x" (1 wildcard) and "**".
     expect(chosen({ kind: 'branch', name: 'release/1.x' })?.selector.pattern).toBe('release/?.x');
     // feature/bb-123-a matches feature/* (prefix 8), feature/bb-* (prefix 11), feature/bb-123-* (prefix 15), and **.
-    expect(chosen({ kind: 'branch', name: 'feature/bb-123-a' })?.reason).toBe('glob "feature/bb-123-*", the most specific of 4 matching keys');
+    expect(chosen({ kind: 'branch', name: 'feature/bb-123-a' })?.reason).toBe(
+      'glob "feature/bb-123-*", the most specific of 4 matching keys',
+    );
   });
 
-  it('reports keys that rank equally instead of pretending to know Bitbucket\'s choice', () => {
+  it("reports keys that rank equally instead of pretending to know Bitbucket's choice", () => {
     const selection = chosen({ kind: 'branch', name: 'main' }, fixture('tie.yml'))!;
     expect(selection.selector.pattern).toBe('ma*');
     expect(selection.ties).toEqual(['ma?n']);
@@ -57,7 +64,10 @@ describe('Bitbucket definition selection', () => {
     const tags = fixture('tags-only.yml');
     expect(chosen({ kind: 'tag', name: 'release-1' }, tags)?.selector).toEqual({ type: 'tags', pattern: 'release-*' });
     const result = selectDefinition(tags, { kind: 'tag', name: 'v1.0.0' });
-    expect(result).toEqual({ kind: 'none', reason: 'no `tags` key matches tag "v1.0.0" (`default` never applies to tags)' });
+    expect(result).toEqual({
+      kind: 'none',
+      reason: 'no `tags` key matches tag "v1.0.0" (`default` never applies to tags)',
+    });
   });
 
   it('prefers an exact tag key over a tag glob', () => {
@@ -80,14 +90,22 @@ describe('Bitbucket definition selection', () => {
   });
 
   it('never falls back to default for a pull request', () => {
-    const result = selectDefinition({ default: [], 'pull-requests': { 'feature/*': [] } }, { kind: 'pullrequest', source: 'bugfix/y', destination: 'main' });
+    const result = selectDefinition(
+      { default: [], 'pull-requests': { 'feature/*': [] } },
+      { kind: 'pullrequest', source: 'bugfix/y', destination: 'main' },
+    );
     expect(result.kind).toBe('none');
     if (result.kind === 'none') expect(result.reason).toContain('never fall back to `default`');
   });
 
   it('chooses a custom pipeline by its exact name and refuses an unknown one, naming the known ones', () => {
-    expect(chosen({ kind: 'custom', name: 'deploy-staging' })?.selector).toEqual({ type: 'custom', pattern: 'deploy-staging' });
-    expect(() => selectDefinition(pipelines, { kind: 'custom', name: 'deploy-*' })).toThrow('there is no custom pipeline "deploy-*"; the file defines: deploy-staging');
+    expect(chosen({ kind: 'custom', name: 'deploy-staging' })?.selector).toEqual({
+      type: 'custom',
+      pattern: 'deploy-staging',
+    });
+    expect(() => selectDefinition(pipelines, { kind: 'custom', name: 'deploy-*' })).toThrow(
+      'there is no custom pipeline "deploy-*"; the file defines: deploy-staging',
+    );
   });
 
   it('runs default for a bare commit, which has no branch', () => {
@@ -112,14 +130,23 @@ describe('Bitbucket definition selection', () => {
     const selection = chosen({ kind: 'pullrequest', source: 'feature/x', destination: 'main' })!;
     const filtered = filterPipelines(pipelines as Record<string, unknown>, selection);
     expect(Object.keys(filtered)).toEqual(['pull-requests']);
-    expect(filtered).toEqual({ 'pull-requests': { 'feature/*': { destinations: { main: [{ step: { name: 'feature into main', script: ['echo pr-main'] } }] } } } });
-    expect(filterPipelines(pipelines as Record<string, unknown>, chosen({ kind: 'branch', name: 'nothing/matches/here' })!)).toEqual({ branches: { '**': expect.any(Array) } });
+    expect(filtered).toEqual({
+      'pull-requests': {
+        'feature/*': { destinations: { main: [{ step: { name: 'feature into main', script: ['echo pr-main'] } }] } },
+      },
+    });
+    expect(
+      filterPipelines(pipelines as Record<string, unknown>, chosen({ kind: 'branch', name: 'nothing/matches/here' })!),
+    ).toEqual({ branches: { '**': expect.any(Array) } });
   });
 });
 
 describe('glob specificity', () => {
   it('ranks the catch-all ** below any key without **, even one with more wildcards', () => {
-    const result = selectDefinition({ branches: { '**': [], 'release/{1,2}.*': [] } }, { kind: 'branch', name: 'release/2.4' });
+    const result = selectDefinition(
+      { branches: { '**': [], 'release/{1,2}.*': [] } },
+      { kind: 'branch', name: 'release/2.4' },
+    );
     expect(result.kind === 'selected' && result.selection.selector.pattern).toBe('release/{1,2}.*');
   });
 

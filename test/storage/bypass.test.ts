@@ -17,9 +17,26 @@ const NOW = new Date('2026-11-30T12:00:00Z');
 const loaded = validatePolicy(parseYaml(readFileSync(REFERENCE_POLICY_PATH, 'utf8')).value);
 if (!loaded.ok) throw new Error('the reference policy must load');
 const referencePolicy = loaded.policy;
-const events = (JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/deployments/replay.json'), 'utf8')) as { events: Record<string, unknown>[] }).events;
+const events = (
+  JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/deployments/replay.json'), 'utf8')) as {
+    events: Record<string, unknown>[];
+  }
+).events;
 
-const decision = (pipeline: string, outcome: DecisionRecord['outcome']): DecisionRecord => ({ v: 2, at: NOW.getTime() - 3_600_000, repository: 'acme/repo', repositoryKey: 'acme/repo', repositoryUuid: '{u}', ref: 'branch:main', trigger: 'push', pipeline, outcome, rules: [], grants: [], environments: ['prod'] });
+const decision = (pipeline: string, outcome: DecisionRecord['outcome']): DecisionRecord => ({
+  v: 2,
+  at: NOW.getTime() - 3_600_000,
+  repository: 'acme/repo',
+  repositoryKey: 'acme/repo',
+  repositoryUuid: '{u}',
+  ref: 'branch:main',
+  trigger: 'push',
+  pipeline,
+  outcome,
+  rules: [],
+  grants: [],
+  environments: ['prod'],
+});
 
 async function setup() {
   const entities = createMemoryEntities(ENTITY_DEFINITIONS);
@@ -49,11 +66,14 @@ describe('deployment events', () => {
     expect(deploymentFromEvent(events[5], NOW).missing).toEqual(['environment.type', 'pipeline.uuid']);
   });
 
-  it.each([null, 'text', 42, [], {}, { environment: 'x', pipeline: [1], repository: { uuid: 7 } }])('never throws on the payload %j, and lists what is missing', (payload) => {
-    const record = deploymentFromEvent(payload, NOW);
-    expect(record.missing).toEqual(['environment.type', 'environment.uuid', 'repository.uuid', 'pipeline.uuid']);
-    expect(record.at).toBe(NOW.getTime());
-  });
+  it.each([null, 'text', 42, [], {}, { environment: 'x', pipeline: [1], repository: { uuid: 7 } }])(
+    'never throws on the payload %j, and lists what is missing',
+    (payload) => {
+      const record = deploymentFromEvent(payload, NOW);
+      expect(record.missing).toEqual(['environment.type', 'environment.uuid', 'repository.uuid', 'pipeline.uuid']);
+      expect(record.at).toBe(NOW.getTime());
+    },
+  );
 
   it('keeps one record per deployment when Forge delivers an event twice', async () => {
     const entities = createMemoryEntities(ENTITY_DEFINITIONS);
@@ -66,8 +86,15 @@ describe('deployment events', () => {
 describe('the bypass check', () => {
   it('lists Production deployments without an allowed decision, and unknowns as unknown, never as passes', async () => {
     const report = await checkBypasses(await setup());
-    const byDeployment = Object.fromEntries(report.findings.map((f) => [f.deployment.deployment.slice(-3, -1), f.status]));
-    expect(byDeployment).toEqual({ '02': 'no-decision', '03': 'not-allowed', '04': 'not-allowed', '06': 'missing-data' });
+    const byDeployment = Object.fromEntries(
+      report.findings.map((f) => [f.deployment.deployment.slice(-3, -1), f.status]),
+    );
+    expect(byDeployment).toEqual({
+      '02': 'no-decision',
+      '03': 'not-allowed',
+      '04': 'not-allowed',
+      '06': 'missing-data',
+    });
     expect(report.covered).toBe(1);
     expect(report.checked).toBe(5);
     expect(report.findings.find((f) => f.status === 'no-decision')?.reason).toContain(BYPASS_QUESTION);
@@ -76,7 +103,11 @@ describe('the bypass check', () => {
 
   it('reports a failed decision lookup as missing data, not as a pass', async () => {
     const entities = await setup();
-    const failing: EntityStore = { ...entities, query: (entity, query) => (entity === DEPLOYMENT_ENTITY ? entities.query(entity, query) : Promise.reject(new Error('KVS 503'))) };
+    const failing: EntityStore = {
+      ...entities,
+      query: (entity, query) =>
+        entity === DEPLOYMENT_ENTITY ? entities.query(entity, query) : Promise.reject(new Error('KVS 503')),
+    };
     const report = await checkBypasses(failing);
     expect(report.covered).toBe(0);
     expect(report.findings.filter((f) => f.status === 'missing-data')).toHaveLength(5);
@@ -92,13 +123,19 @@ describe('the bypass check', () => {
 
 describe('the bypass check: which environment and which spelling of the pipeline (security review 2)', () => {
   const event = (pipeline: string) => ({
-    eventType: 'avi:bitbucket:completed:deployment', timestamp: '2026-11-30T11:00:00.000Z',
-    repository: { uuid: '{0000a000-0000-4000-8000-000000000000}', slug: 'repo' }, pipeline: { uuid: pipeline },
+    eventType: 'avi:bitbucket:completed:deployment',
+    timestamp: '2026-11-30T11:00:00.000Z',
+    repository: { uuid: '{0000a000-0000-4000-8000-000000000000}', slug: 'repo' },
+    pipeline: { uuid: pipeline },
     deployment: { uuid: '{d0000000-0000-4000-8000-0000000000ff}', state: { name: 'COMPLETED' } },
     environment: { uuid: '{e0000000-0000-4000-8000-00000000000a}', name: 'production-eu', type: 'Production' },
   });
   const PIPELINE = '{5eed0000-0000-4000-8000-000000000000}';
-  const judged = async (environments: string[], eventPipeline = PIPELINE, protectedEnvironments: ReadonlySet<string> | undefined = protectedEnvironmentNames(referencePolicy.environments)) => {
+  const judged = async (
+    environments: string[],
+    eventPipeline = PIPELINE,
+    protectedEnvironments: ReadonlySet<string> | undefined = protectedEnvironmentNames(referencePolicy.environments),
+  ) => {
     const entities = createMemoryEntities(ENTITY_DEFINITIONS);
     await createDecisionWriter(entities).append({ ...decision(PIPELINE, 'allowed'), environments });
     await recordDeployment(entities, event(eventPipeline), NOW);
@@ -113,7 +150,9 @@ describe('the bypass check: which environment and which spelling of the pipeline
     const report = await judged(['dev']);
     expect(report.covered).toBe(0);
     expect(report.findings.map((f) => f.status)).toEqual(['unprotected']);
-    expect(report.findings[0].reason).toContain('allowed only as "dev": no step ran in a protected environment ("prod")');
+    expect(report.findings[0].reason).toContain(
+      'allowed only as "dev": no step ran in a protected environment ("prod")',
+    );
     expect((await judged(['dev', 'prod'])).covered).toBe(1);
   });
 
@@ -122,7 +161,11 @@ describe('the bypass check: which environment and which spelling of the pipeline
     expect((await judged([], PIPELINE, undefined)).findings.map((f) => f.status)).toEqual(['missing-data']);
   });
 
-  it.each(['5EED0000-0000-4000-8000-000000000000', '5eed0000-0000-4000-8000-000000000000', '{5EED0000-0000-4000-8000-000000000000}'])('matches the event pipeline %s to the decision, braces and case aside', async (pipeline) => {
+  it.each([
+    '5EED0000-0000-4000-8000-000000000000',
+    '5eed0000-0000-4000-8000-000000000000',
+    '{5EED0000-0000-4000-8000-000000000000}',
+  ])('matches the event pipeline %s to the decision, braces and case aside', async (pipeline) => {
     expect((await judged(['prod'], pipeline)).covered).toBe(1);
   });
   it('matches a decision recorded without braces to an event with them', async () => {
@@ -135,13 +178,53 @@ describe('the bypass check: which environment and which spelling of the pipeline
   it('consults records of the older log format: a blocked one is not allowed, an allowed one cannot show its environments', async () => {
     const entities = createMemoryEntities(ENTITY_DEFINITIONS);
     const kv = createMemoryKv();
-    const older = (pipeline: string, outcome: string) => ({ at: '2026-11-30T10:00:00.000Z', repository: 'acme/repo', ref: 'branch:main', trigger: 'push', outcome, rules: outcome === 'blocked' ? ['branch-gate'] : [], pipeline });
-    await kv.set(decisionKey(new Date('2026-11-30T10:00:00Z'), 'aaaaaaaa'), older('{5EED0000-0000-4000-8000-0000000000A1}', 'blocked'));
-    await kv.set(decisionKey(new Date('2026-11-30T10:00:01Z'), 'bbbbbbbb'), older('5eed0000-0000-4000-8000-0000000000a2', 'allowed'));
-    await recordDeployment(entities, { ...event('{5eed0000-0000-4000-8000-0000000000a1}'), deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a1}' } }, NOW);
-    await recordDeployment(entities, { ...event('{5eed0000-0000-4000-8000-0000000000a2}'), deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a2}' } }, NOW);
-    const statuses = async (legacy?: typeof kv) => Object.fromEntries((await checkBypasses(entities, legacy ? { legacy } : {})).findings.map((f) => [f.deployment.pipeline, f.status]));
-    expect(await statuses(kv)).toEqual({ '{5eed0000-0000-4000-8000-0000000000a1}': 'not-allowed', '{5eed0000-0000-4000-8000-0000000000a2}': 'missing-data' });
-    expect(await statuses()).toEqual({ '{5eed0000-0000-4000-8000-0000000000a1}': 'no-decision', '{5eed0000-0000-4000-8000-0000000000a2}': 'no-decision' });
+    const older = (pipeline: string, outcome: string) => ({
+      at: '2026-11-30T10:00:00.000Z',
+      repository: 'acme/repo',
+      ref: 'branch:main',
+      trigger: 'push',
+      outcome,
+      rules: outcome === 'blocked' ? ['branch-gate'] : [],
+      pipeline,
+    });
+    await kv.set(
+      decisionKey(new Date('2026-11-30T10:00:00Z'), 'aaaaaaaa'),
+      older('{5EED0000-0000-4000-8000-0000000000A1}', 'blocked'),
+    );
+    await kv.set(
+      decisionKey(new Date('2026-11-30T10:00:01Z'), 'bbbbbbbb'),
+      older('5eed0000-0000-4000-8000-0000000000a2', 'allowed'),
+    );
+    await recordDeployment(
+      entities,
+      {
+        ...event('{5eed0000-0000-4000-8000-0000000000a1}'),
+        deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a1}' },
+      },
+      NOW,
+    );
+    await recordDeployment(
+      entities,
+      {
+        ...event('{5eed0000-0000-4000-8000-0000000000a2}'),
+        deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a2}' },
+      },
+      NOW,
+    );
+    const statuses = async (legacy?: typeof kv) =>
+      Object.fromEntries(
+        (await checkBypasses(entities, legacy ? { legacy } : {})).findings.map((f) => [
+          f.deployment.pipeline,
+          f.status,
+        ]),
+      );
+    expect(await statuses(kv)).toEqual({
+      '{5eed0000-0000-4000-8000-0000000000a1}': 'not-allowed',
+      '{5eed0000-0000-4000-8000-0000000000a2}': 'missing-data',
+    });
+    expect(await statuses()).toEqual({
+      '{5eed0000-0000-4000-8000-0000000000a1}': 'no-decision',
+      '{5eed0000-0000-4000-8000-0000000000a2}': 'no-decision',
+    });
   });
 });

@@ -19,7 +19,10 @@ describe('the older decision-log format', () => {
   it('reads newest first, in today’s record shape, skipping damaged records', async () => {
     const kv = createMemoryKv();
     await kv.set(decisionKey(new Date('2026-11-25T10:00:00Z'), 'aaaaaaaa'), legacy('2026-11-25T10:00:00.000Z'));
-    await kv.set(decisionKey(new Date('2026-11-25T12:00:00Z'), 'bbbbbbbb'), legacy('2026-11-25T12:00:00.000Z', { outcome: 'blocked', rules: ['branch-gate'] }));
+    await kv.set(
+      decisionKey(new Date('2026-11-25T12:00:00Z'), 'bbbbbbbb'),
+      legacy('2026-11-25T12:00:00.000Z', { outcome: 'blocked', rules: ['branch-gate'] }),
+    );
     await kv.set(decisionKey(new Date('2026-11-25T11:00:00Z'), 'cccccccc'), { not: 'a record' });
     const page = await readLegacyPage(kv, undefined);
     expect(page.damaged).toBe(1);
@@ -46,15 +49,27 @@ describe('the older decision-log format', () => {
   });
 
   it('shows an older no-policy pass-through without the storage fault’s id', () => {
-    expect(fromLegacy({ ...legacy('2026-11-25T10:00:00.000Z', { outcome: 'passthrough', rules: ['policy-unavailable'] }), policyRevision: undefined } as never)?.rules).toEqual([]);
-    expect(fromLegacy(legacy('2026-11-25T10:00:00.000Z', { outcome: 'blocked', rules: ['policy-unavailable'] }) as never)?.rules).toEqual(['policy-unavailable']);
+    expect(
+      fromLegacy({
+        ...legacy('2026-11-25T10:00:00.000Z', { outcome: 'passthrough', rules: ['policy-unavailable'] }),
+        policyRevision: undefined,
+      } as never)?.rules,
+    ).toEqual([]);
+    expect(
+      fromLegacy(legacy('2026-11-25T10:00:00.000Z', { outcome: 'blocked', rules: ['policy-unavailable'] }) as never)
+        ?.rules,
+    ).toEqual(['policy-unavailable']);
   });
 
   it('lays keys out newest first and expires with the 30-day TTL they were written with', async () => {
-    expect(decisionKey(new Date('2026-06-01T00:00:00Z'), 'a') < decisionKey(new Date('2026-01-01T00:00:00Z'), 'a')).toBe(true);
+    expect(
+      decisionKey(new Date('2026-06-01T00:00:00Z'), 'a') < decisionKey(new Date('2026-01-01T00:00:00Z'), 'a'),
+    ).toBe(true);
     let clock = Date.parse('2026-11-25T10:00:00Z');
     const kv = createMemoryKv({ now: () => clock });
-    await kv.set(decisionKey(new Date(clock), 'aaaaaaaa'), legacy(new Date(clock).toISOString()), { ttlSeconds: LEGACY_DECISION_TTL_SECONDS });
+    await kv.set(decisionKey(new Date(clock), 'aaaaaaaa'), legacy(new Date(clock).toISOString()), {
+      ttlSeconds: LEGACY_DECISION_TTL_SECONDS,
+    });
     expect((await readLegacyPage(kv, undefined)).entries).toHaveLength(1);
     clock += LEGACY_DECISION_TTL_SECONDS * 1000;
     expect((await readLegacyPage(kv, undefined)).entries).toHaveLength(0);

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { decisionKey } from '../../src/storage/decision-log';
 import type { DecisionRecord } from '../../src/storage/decision-record';
 import { createDecisionQuery } from '../../src/storage/decision-query';
-import { createDecisionWriter, decisionEntityKey, matches, planQuery, type DecisionFilter } from '../../src/storage/decision-store';
+import {
+  createDecisionWriter,
+  decisionEntityKey,
+  matches,
+  planQuery,
+  type DecisionFilter,
+} from '../../src/storage/decision-store';
 import { AUDIT_TTL_SECONDS, DECISION_ENTITY, DECISION_INDEX, ENTITY_DEFINITIONS } from '../../src/storage/entities';
 import type { EntityStore } from '../../src/storage/entity-store';
 import { createMemoryEntities } from '../../src/storage/memory-entities';
@@ -47,7 +53,12 @@ async function seeded(n: number, now?: () => number) {
   return { entities, kv, query: createDecisionQuery(entities, kv) };
 }
 
-async function everything(query: ReturnType<typeof createDecisionQuery>, filter: DecisionFilter, pageSize: number, scanBudget = 5_000) {
+async function everything(
+  query: ReturnType<typeof createDecisionQuery>,
+  filter: DecisionFilter,
+  pageSize: number,
+  scanBudget = 5_000,
+) {
   const seen: DecisionRecord[] = [];
   let cursor: string | undefined;
   let calls = 0;
@@ -84,10 +95,16 @@ describe('decision writer (the provider’s hot path)', () => {
 describe('listing', () => {
   it('uses the narrowest index for the filter', () => {
     expect(planQuery({})).toEqual({ index: DECISION_INDEX.byTime });
-    expect(planQuery({ repository: 'ACME/Repo-1', outcome: 'blocked' })).toEqual({ index: DECISION_INDEX.byRepository, partition: ['acme/repo-1'] });
+    expect(planQuery({ repository: 'ACME/Repo-1', outcome: 'blocked' })).toEqual({
+      index: DECISION_INDEX.byRepository,
+      partition: ['acme/repo-1'],
+    });
     expect(planQuery({ repository: 'repo' })).toEqual({ index: DECISION_INDEX.byTime });
     expect(planQuery({ project: 'pay' })).toEqual({ index: DECISION_INDEX.byProject, partition: ['PAY'] });
-    expect(planQuery({ outcome: 'blocked', rule: 'x' })).toEqual({ index: DECISION_INDEX.byOutcome, partition: ['blocked'] });
+    expect(planQuery({ outcome: 'blocked', rule: 'x' })).toEqual({
+      index: DECISION_INDEX.byOutcome,
+      partition: ['blocked'],
+    });
     expect(planQuery({ pipeline: '{p-1}' })).toEqual({ index: DECISION_INDEX.byPipeline, partition: ['{p-1}'] });
   });
 
@@ -95,7 +112,10 @@ describe('listing', () => {
     const { query } = await seeded(40);
     const ids = async (filter: DecisionFilter) => (await everything(query, filter, 10)).map((r) => r.pipeline);
     expect(await ids({ repository: 'acme/repo-1', outcome: 'blocked' })).toEqual(['{p-25}', '{p-10}']);
-    expect(await ids({ repository: '{00000000-0000-4000-8000-000000000001}', outcome: 'blocked' })).toEqual(['{p-25}', '{p-10}']);
+    expect(await ids({ repository: '{00000000-0000-4000-8000-000000000001}', outcome: 'blocked' })).toEqual([
+      '{p-25}',
+      '{p-10}',
+    ]);
     expect(await ids({ repository: 'REPO-2', rule: 'branch-gate' })).toEqual(['{p-35}', '{p-20}', '{p-5}']);
     expect(await ids({ project: 'pay', grant: 'INC-1' })).toEqual(['{p-28}', '{p-14}', '{p-0}']);
     expect(await ids({ environment: 'prod', outcome: 'blocked' })).toEqual(['{p-30}', '{p-20}', '{p-10}', '{p-0}']);
@@ -138,7 +158,14 @@ describe('listing', () => {
 
   it('lists records of the older format after the entity’s, until they expire', async () => {
     const { kv, query } = await seeded(3);
-    await kv.set(decisionKey(new Date(T0 - 3_600_000), 'aaaaaaaa'), { at: new Date(T0 - 3_600_000).toISOString(), repository: '{old}', ref: 'branch:main', trigger: 'push', outcome: 'blocked', rules: ['deny-image'] });
+    await kv.set(decisionKey(new Date(T0 - 3_600_000), 'aaaaaaaa'), {
+      at: new Date(T0 - 3_600_000).toISOString(),
+      repository: '{old}',
+      ref: 'branch:main',
+      trigger: 'push',
+      outcome: 'blocked',
+      rules: ['deny-image'],
+    });
     const all = await everything(query, {}, 2);
     expect(all.map((r) => [r.repository, (r as { format?: string }).format])).toEqual([
       ['acme/repo-2', 'entity'],
@@ -168,11 +195,16 @@ describe('listing', () => {
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(filters, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 100, max: 400 }), async (filter, pageSize, budget) => {
-        const listed = await everything(query, filter, pageSize, budget);
-        const expected = all.filter((r) => matches(r, filter)).sort((a, b) => b.at - a.at);
-        expect(listed.map((r) => r.pipeline)).toEqual(expected.map((r) => r.pipeline));
-      }),
+      fc.asyncProperty(
+        filters,
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 100, max: 400 }),
+        async (filter, pageSize, budget) => {
+          const listed = await everything(query, filter, pageSize, budget);
+          const expected = all.filter((r) => matches(r, filter)).sort((a, b) => b.at - a.at);
+          expect(listed.map((r) => r.pipeline)).toEqual(expected.map((r) => r.pipeline));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -21,10 +21,18 @@ const NOW = new Date('2026-12-02T10:00:00.000Z');
 async function setup(withPolicy = true) {
   const kv = createMemoryKv();
   const policies = createPolicyRepository(kv);
-  if (withPolicy) await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+  if (withPolicy)
+    await policies.commit({
+      expectedRevision: 0,
+      policy: referencePolicyInput(),
+      savedAt: 'x',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
   return { kv, policies, store: createGrantStore(kv, policies) };
 }
-const carried = async (kv: ReturnType<typeof createMemoryKv>) => ((await kv.get(POLICY_KEY)) as { grants?: Grant[] }).grants?.map((g) => g.id);
+const carried = async (kv: ReturnType<typeof createMemoryKv>) =>
+  ((await kv.get(POLICY_KEY)) as { grants?: Grant[] }).grants?.map((g) => g.id);
 
 describe('grant store', () => {
   it('keeps every grant, newest first, and skips damaged records', async () => {
@@ -67,11 +75,23 @@ describe('grant store', () => {
     const { kv, policies, store } = await setup();
     await store.create(grant('A', '2026-12-02T12:00:00.000Z'));
     await store.syncActive(NOW);
-    await policies.commit({ expectedRevision: 1, policy: referencePolicyInput(), savedAt: 'y', savedBy: 'admin-1', action: 'save' });
+    await policies.commit({
+      expectedRevision: 1,
+      policy: referencePolicyInput(),
+      savedAt: 'y',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
     expect(await carried(kv)).toEqual(['A']);
     expect((await kv.get(policyRevisionKey(2))) as object).not.toHaveProperty('grants');
     // A save that died after claiming revision 3: the next read rolls forward and keeps the grants.
-    await kv.setIfAbsent(policyRevisionKey(3), { revision: 3, policy: referencePolicyInput(), savedAt: 'z', savedBy: 'admin-1', action: 'save' });
+    await kv.setIfAbsent(policyRevisionKey(3), {
+      revision: 3,
+      policy: referencePolicyInput(),
+      savedAt: 'z',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
     expect((await policies.current()).state).toBe('ok');
     expect(await carried(kv)).toEqual(['A']);
     expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(3);
@@ -80,7 +100,13 @@ describe('grant store', () => {
   it('a sync that listed the grants before another admin revoked one does not put the revoked grant back', async () => {
     const kv = createMemoryKv();
     const policies = createPolicyRepository(kv);
-    await policies.commit({ expectedRevision: 0, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'admin-1', action: 'save' });
+    await policies.commit({
+      expectedRevision: 0,
+      policy: referencePolicyInput(),
+      savedAt: 'x',
+      savedBy: 'admin-1',
+      action: 'save',
+    });
     const setupStore = createGrantStore(kv, policies);
     await setupStore.create(grant('X', '2026-12-02T12:00:00.000Z'));
     await setupStore.create(grant('Y', '2026-12-02T12:00:00.000Z'));

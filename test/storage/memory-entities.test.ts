@@ -11,7 +11,10 @@ const THING: EntityDefinition = {
   ],
 };
 
-async function pages(store: ReturnType<typeof createMemoryEntities>, query: Parameters<ReturnType<typeof createMemoryEntities>['query']>[1]) {
+async function pages(
+  store: ReturnType<typeof createMemoryEntities>,
+  query: Parameters<ReturnType<typeof createMemoryEntities>['query']>[1],
+) {
   const keys: string[][] = [];
   let cursor: string | undefined;
   do {
@@ -29,17 +32,26 @@ describe('in-memory custom entities (Forge query semantics)', () => {
     await store.set('thing', 'a', { at: 2, colour: 'blue' });
     await store.set('thing', 'c', { at: 1, colour: 'red' });
     await store.set('thing', 'd', { at: 3, colour: 'red' });
-    expect(await pages(store, { index: 'by-time', sort: 'DESC', limit: 2 })).toEqual([['d', 'b'], ['a', 'c']]);
+    expect(await pages(store, { index: 'by-time', sort: 'DESC', limit: 2 })).toEqual([
+      ['d', 'b'],
+      ['a', 'c'],
+    ]);
     expect(await pages(store, { index: 'by-time', sort: 'ASC', limit: 3 })).toEqual([['c', 'a', 'b'], ['d']]);
-    expect(await pages(store, { index: 'by-colour-time', partition: ['red'], sort: 'DESC', limit: 100 })).toEqual([['d', 'b', 'c']]);
-    expect(await pages(store, { index: 'by-time', sort: 'DESC', limit: 10, range: { from: 2, to: 2 } })).toEqual([['b', 'a']]);
+    expect(await pages(store, { index: 'by-colour-time', partition: ['red'], sort: 'DESC', limit: 100 })).toEqual([
+      ['d', 'b', 'c'],
+    ]);
+    expect(await pages(store, { index: 'by-time', sort: 'DESC', limit: 10, range: { from: 2, to: 2 } })).toEqual([
+      ['b', 'a'],
+    ]);
   });
 
   it('keeps a record without a partition attribute out of that index (sparse)', async () => {
     const store = createMemoryEntities([THING]);
     await store.set('thing', 'x', { at: 1 });
     expect((await store.query('thing', { index: 'by-time', limit: 10 })).results).toHaveLength(1);
-    expect((await store.query('thing', { index: 'by-colour-time', partition: ['red'], limit: 10 })).results).toHaveLength(0);
+    expect(
+      (await store.query('thing', { index: 'by-colour-time', partition: ['red'], limit: 10 })).results,
+    ).toHaveLength(0);
   });
 
   it('refuses what Forge refuses: undeclared entities, attributes, indexes, wrong types, bad page sizes, foreign cursors', async () => {
@@ -52,7 +64,9 @@ describe('in-memory custom entities (Forge query semantics)', () => {
     await expect(store.query('thing', { index: 'by-colour-time', limit: 1 })).rejects.toThrow(/partition/);
     await expect(store.query('thing', { index: 'by-time', limit: 101 })).rejects.toThrow(/page size/);
     await expect(store.query('thing', { index: 'by-time', limit: 0 })).rejects.toThrow(/page size/);
-    await expect(store.query('thing', { index: 'by-time', limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+    await expect(store.query('thing', { index: 'by-time', limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(
+      /cursor/,
+    );
   });
 
   it('expires records after their TTL, for get and query alike', async () => {
@@ -81,7 +95,9 @@ describe('in-memory custom entities (Forge query semantics)', () => {
     const store = createMemoryEntities([THING]);
     await store.set('thing', 'k', { at: 5, colour: 'red', tags: ['a'] }, { ttlSeconds: 3600 });
     const again = createMemoryEntities([THING], { initial: JSON.parse(JSON.stringify(store.snapshot())) });
-    expect((await again.query('thing', { index: 'by-colour-time', partition: ['red'], limit: 5 })).results).toEqual([{ key: 'k', value: { at: 5, colour: 'red', tags: ['a'] } }]);
+    expect((await again.query('thing', { index: 'by-colour-time', partition: ['red'], limit: 5 })).results).toEqual([
+      { key: 'k', value: { at: 5, colour: 'red', tags: ['a'] } },
+    ]);
   });
 });
 
@@ -89,14 +105,25 @@ describe('property: paging an index', () => {
   it('returns every record in range exactly once, in (range, key) order, for any page size and direction', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.record({ key: fc.stringMatching(/^[a-z0-9]{1,6}$/), at: fc.integer({ min: 0, max: 8 }), colour: fc.constantFrom('red', 'blue') }), { selector: (r) => r.key, maxLength: 60 }),
+        fc.uniqueArray(
+          fc.record({
+            key: fc.stringMatching(/^[a-z0-9]{1,6}$/),
+            at: fc.integer({ min: 0, max: 8 }),
+            colour: fc.constantFrom('red', 'blue'),
+          }),
+          { selector: (r) => r.key, maxLength: 60 },
+        ),
         fc.integer({ min: 1, max: 100 }),
         fc.constantFrom<'ASC' | 'DESC'>('ASC', 'DESC'),
-        fc.option(fc.record({ from: fc.integer({ min: 0, max: 8 }), to: fc.integer({ min: 0, max: 8 }) }), { nil: undefined }),
+        fc.option(fc.record({ from: fc.integer({ min: 0, max: 8 }), to: fc.integer({ min: 0, max: 8 }) }), {
+          nil: undefined,
+        }),
         async (records, limit, sort, range) => {
           const store = createMemoryEntities([THING]);
           for (const r of records) await store.set('thing', r.key, { at: r.at, colour: r.colour });
-          const listed = (await pages(store, { index: 'by-colour-time', partition: ['red'], sort, limit, range })).flat();
+          const listed = (
+            await pages(store, { index: 'by-colour-time', partition: ['red'], sort, limit, range })
+          ).flat();
           const expected = records
             .filter((r) => r.colour === 'red' && (!range || (r.at >= range.from && r.at <= range.to)))
             .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))

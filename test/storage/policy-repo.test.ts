@@ -3,7 +3,13 @@ import { createMemoryKv } from '../../src/storage/memory-kv';
 import { createPolicyRepository, HISTORY_KEEP } from '../../src/storage/policy-repo';
 import { StoredPolicySchema } from '../../src/storage/stored-policy';
 
-const input = (expectedRevision: number, policy: unknown = { n: expectedRevision }) => ({ expectedRevision, policy, savedAt: '2026-11-25T10:00:00.000Z', savedBy: 'acc-1', action: 'save' as const });
+const input = (expectedRevision: number, policy: unknown = { n: expectedRevision }) => ({
+  expectedRevision,
+  policy,
+  savedAt: '2026-11-25T10:00:00.000Z',
+  savedBy: 'acc-1',
+  action: 'save' as const,
+});
 
 describe('policy repository', () => {
   it('writes the record the provider reads, under the provider key', async () => {
@@ -39,7 +45,13 @@ describe('policy repository', () => {
     const kv = createMemoryKv();
     const repo = createPolicyRepository(kv);
     await repo.commit(input(0));
-    await kv.set(policyRevisionKey(2), { revision: 2, policy: 'claimed', savedAt: 'x', savedBy: 'acc-2', action: 'save' });
+    await kv.set(policyRevisionKey(2), {
+      revision: 2,
+      policy: 'claimed',
+      savedAt: 'x',
+      savedBy: 'acc-2',
+      action: 'save',
+    });
     const current = await repo.current();
     expect(current).toMatchObject({ state: 'ok', record: { revision: 2, policy: 'claimed' } });
     expect(await kv.get(POLICY_KEY)).toMatchObject({ revision: 2 });

@@ -8,7 +8,13 @@ import { BACKFILL_DAYS_PER_RUN, countDay, readStats, runRollup, statsKey, statsV
 const NOW = new Date('2026-11-25T15:30:00Z');
 const HOUR = 3_600_000;
 
-const record = (at: number, outcome: DecisionRecord['outcome'], repository: string, rules: string[] = [], environments: string[] = ['dev']): DecisionRecord => ({
+const record = (
+  at: number,
+  outcome: DecisionRecord['outcome'],
+  repository: string,
+  rules: string[] = [],
+  environments: string[] = ['dev'],
+): DecisionRecord => ({
   v: 2,
   at,
   repository,
@@ -33,7 +39,16 @@ async function setup(records: DecisionRecord[]) {
 describe('the hourly rollup', () => {
   it('counts a day by outcome, rule, environment and repository, blocked ones apart', () => {
     const t = Date.parse('2026-11-25T01:00:00Z');
-    const stats = countDay('2026-11-25', [record(t, 'blocked', 'a/x', ['branch-gate', 'deny-image'], ['prod']), record(t, 'blocked', 'a/y', ['branch-gate']), record(t, 'allowed', 'a/x', [], ['dev', 'prod']), record(t, 'passthrough', 'a/z', [], [])], NOW);
+    const stats = countDay(
+      '2026-11-25',
+      [
+        record(t, 'blocked', 'a/x', ['branch-gate', 'deny-image'], ['prod']),
+        record(t, 'blocked', 'a/y', ['branch-gate']),
+        record(t, 'allowed', 'a/x', [], ['dev', 'prod']),
+        record(t, 'passthrough', 'a/z', [], []),
+      ],
+      NOW,
+    );
     expect(stats).toMatchObject({
       runs: 4,
       blocked: 2,
@@ -61,7 +76,11 @@ describe('the hourly rollup', () => {
     await runRollup(entities, kv, NOW);
     expect(await kv.get(statsKey('2026-11-25'))).toEqual(once);
     expect(once).toMatchObject({ runs: 2, blocked: 1 });
-    expect(await kv.get(statsKey('2026-11-24'))).toMatchObject({ runs: 2, blocked: 1, blockedByRule: { 'deny-pipe': 1 } });
+    expect(await kv.get(statsKey('2026-11-24'))).toMatchObject({
+      runs: 2,
+      blocked: 1,
+      blockedByRule: { 'deny-pipe': 1 },
+    });
     expect(await kv.get(statsKey('2026-11-23'))).toMatchObject({ runs: 1, blocked: 0 });
   });
 
@@ -76,16 +95,31 @@ describe('the hourly rollup', () => {
 
   it('draws 30 days, oldest first, with the top blocking rules and repositories; damaged stats are skipped', async () => {
     const today = Date.parse('2026-11-25T00:00:00Z');
-    const { entities, kv } = await setup([record(today + HOUR, 'blocked', 'a/x', ['branch-gate']), record(today + HOUR, 'blocked', 'a/x', ['deny-image']), record(today + HOUR, 'blocked', 'a/y', ['branch-gate'])]);
+    const { entities, kv } = await setup([
+      record(today + HOUR, 'blocked', 'a/x', ['branch-gate']),
+      record(today + HOUR, 'blocked', 'a/x', ['deny-image']),
+      record(today + HOUR, 'blocked', 'a/y', ['branch-gate']),
+    ]);
     await runRollup(entities, kv, NOW);
     await kv.set(statsKey('2026-11-20'), { v: 1, day: '2026-11-20', runs: 'many' });
     const view = statsView(await readStats(kv), NOW);
     expect(view.days).toHaveLength(30);
     expect(view.days[29]).toEqual({ day: '2026-11-25', runs: 3, blocked: 3, rolledUp: true });
     expect(view.days[0].day).toBe('2026-10-27');
-    expect(view.days.find((d) => d.day === '2026-11-20')).toEqual({ day: '2026-11-20', runs: 0, blocked: 0, rolledUp: false });
-    expect(view.topBlockingRules).toEqual([{ name: 'branch-gate', count: 2 }, { name: 'deny-image', count: 1 }]);
-    expect(view.topBlockingRepositories).toEqual([{ name: 'a/x', count: 2 }, { name: 'a/y', count: 1 }]);
+    expect(view.days.find((d) => d.day === '2026-11-20')).toEqual({
+      day: '2026-11-20',
+      runs: 0,
+      blocked: 0,
+      rolledUp: false,
+    });
+    expect(view.topBlockingRules).toEqual([
+      { name: 'branch-gate', count: 2 },
+      { name: 'deny-image', count: 1 },
+    ]);
+    expect(view.topBlockingRepositories).toEqual([
+      { name: 'a/x', count: 2 },
+      { name: 'a/y', count: 1 },
+    ]);
     expect(view.computedAt).toBe(NOW.toISOString());
   });
 });

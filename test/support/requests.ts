@@ -52,7 +52,10 @@ export function repositoryIdentity(slug: string, projectKey?: string): Repositor
   return { uuid: BASE.repository, slug, fullName: `acme/${slug}`, ...(projectKey !== undefined ? { projectKey } : {}) };
 }
 
-/** The reference policy (or `from`, a policy file of the project), optionally adjusted (e.g. a rule mode), compiled as the provider would. */
+/**
+ * The reference policy (or `from`, a policy file of the project), optionally adjusted (e.g. a rule mode), compiled as
+ * the provider would.
+ */
 export function compiled(adjust: (policy: PolicyInput) => void = () => {}, from?: string): CompiledPolicy {
   const input = from ? policyInputFrom(from) : referencePolicyInput();
   adjust(input);
@@ -93,7 +96,13 @@ export function branchRun(branch: string, items: Items, options: RunOptions & { 
   return {
     ...BASE,
     trigger: options.trigger ?? 'push',
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: branch, commit: COMMIT, selector: { type: 'branches', pattern } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: branch,
+      commit: COMMIT,
+      selector: { type: 'branches', pattern },
+    },
     pipelines_configuration: { ...options.extra, pipelines: pipelinesFor('branches', pattern, items) },
   };
 }
@@ -102,7 +111,13 @@ export function defaultRun(branch: string, items: Items, options: RunOptions = {
   return {
     ...BASE,
     trigger: options.trigger ?? 'push',
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: branch, commit: COMMIT, selector: { type: 'default' } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: branch,
+      commit: COMMIT,
+      selector: { type: 'default' },
+    },
     pipelines_configuration: { ...options.extra, pipelines: pipelinesFor('default', undefined, items) },
   };
 }
@@ -111,12 +126,24 @@ export function tagRun(tag: string, items: Items, pattern = tag, options: RunOpt
   return {
     ...BASE,
     trigger: options.trigger ?? 'push',
-    target: { type: 'pipeline_ref_target', ref_type: 'tag', ref_name: tag, commit: COMMIT, selector: { type: 'tags', pattern } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'tag',
+      ref_name: tag,
+      commit: COMMIT,
+      selector: { type: 'tags', pattern },
+    },
     pipelines_configuration: { ...options.extra, pipelines: pipelinesFor('tags', pattern, items) },
   };
 }
 
-export function pullRequestRun(source: string, destination: string, items: Items, pattern = '**', options: RunOptions = {}): JsonObject {
+export function pullRequestRun(
+  source: string,
+  destination: string,
+  items: Items,
+  pattern = '**',
+  options: RunOptions = {},
+): JsonObject {
   return {
     ...BASE,
     trigger: options.trigger ?? 'push',
@@ -137,7 +164,13 @@ export function customRun(branch: string, name: string, items: Items, options: R
   return {
     ...BASE,
     trigger: options.trigger ?? 'manual',
-    target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: branch, commit: COMMIT, selector: { type: 'custom', pattern: name } },
+    target: {
+      type: 'pipeline_ref_target',
+      ref_type: 'branch',
+      ref_name: branch,
+      commit: COMMIT,
+      selector: { type: 'custom', pattern: name },
+    },
     pipelines_configuration: { ...options.extra, pipelines: pipelinesFor('custom', name, items) },
   };
 }
@@ -157,12 +190,14 @@ export function run(request: unknown, policy: CompiledPolicy = compiled(), repos
 
 /** The rewritten configuration; fails the test when the run was blocked. */
 export function outputOf(result: ReturnType<typeof run>): JsonObject {
-  if (!('pipelines_configuration' in result.response)) throw new Error(`expected an allowed run, got ${JSON.stringify(result.response)}`);
+  if (!('pipelines_configuration' in result.response))
+    throw new Error(`expected an allowed run, got ${JSON.stringify(result.response)}`);
   return result.response.pipelines_configuration as JsonObject;
 }
 
 export function errorOf(result: ReturnType<typeof run>): { key: string; message: string } {
-  if (!('error' in result.response)) throw new Error(`expected a blocked run, got ${JSON.stringify(result.response).slice(0, 400)}`);
+  if (!('error' in result.response))
+    throw new Error(`expected a blocked run, got ${JSON.stringify(result.response).slice(0, 400)}`);
   return result.response.error;
 }
 

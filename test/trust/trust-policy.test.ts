@@ -22,7 +22,7 @@ const base: TrustPolicyOptions = {
 };
 
 describe('trust policy', () => {
-  it('trusts the workspace OIDC provider, pins aud and sub, and allows only the runners\' public egress', () => {
+  it("trusts the workspace OIDC provider, pins aud and sub, and allows only the runners' public egress", () => {
     const { document, warnings } = generateTrustPolicy(example, base);
     expect(document).toEqual({
       Version: '2012-10-17',
@@ -44,20 +44,32 @@ describe('trust policy', () => {
   });
 
   it('uses aws:SourceVpce for VPC endpoints and says it only applies through an STS VPC endpoint', () => {
-    const { document, warnings } = generateTrustPolicy(example, { ...base, environment: 'dev', accountId: '222222222222' });
+    const { document, warnings } = generateTrustPolicy(example, {
+      ...base,
+      environment: 'dev',
+      accountId: '222222222222',
+    });
     expect(document.Statement).toHaveLength(1);
     expect(document.Statement[0].Sid).toBe('BitbucketPipelinesDevViaStsVpcEndpoint');
     expect(document.Statement[0].Condition).toEqual({
-      StringEquals: { [`${issuer}:aud`]: 'ari:cloud:bitbucket::workspace/308ce669-576d-4fa7-b4d4-15e8171f0c8c', 'aws:SourceVpce': ['vpce-0a1b2c3d4e5f60718'] },
+      StringEquals: {
+        [`${issuer}:aud`]: 'ari:cloud:bitbucket::workspace/308ce669-576d-4fa7-b4d4-15e8171f0c8c',
+        'aws:SourceVpce': ['vpce-0a1b2c3d4e5f60718'],
+      },
       StringLike: { [`${issuer}:sub`]: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}:*' },
     });
     expect(document.Statement[0].Condition).not.toHaveProperty('IpAddress');
-    expect(warnings).toEqual([expect.stringContaining('aws:SourceVpce exist only when the runners call STS through an interface VPC endpoint')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('aws:SourceVpce exist only when the runners call STS through an interface VPC endpoint'),
+    ]);
   });
 
   it('puts each network kind in its own statement, because one statement ANDs its keys', () => {
     const { document } = generateTrustPolicy(networks, { ...base, environment: 'staging' });
-    expect(document.Statement.map((s) => s.Sid)).toEqual(['BitbucketPipelinesStagingViaStsVpcEndpoint', 'BitbucketPipelinesStagingFromRunnerVpc']);
+    expect(document.Statement.map((s) => s.Sid)).toEqual([
+      'BitbucketPipelinesStagingViaStsVpcEndpoint',
+      'BitbucketPipelinesStagingFromRunnerVpc',
+    ]);
     expect(document.Statement[0].Condition.StringEquals['aws:SourceVpce']).toEqual(['vpce-0a1b2c3d4e5f60718']);
     expect(document.Statement[1].Condition.StringEquals['aws:SourceVpc']).toEqual(['vpc-0123456789abcdef0']);
     expect(document.Statement[1].Condition.StringEquals).not.toHaveProperty('aws:SourceVpce');
@@ -65,8 +77,14 @@ describe('trust policy', () => {
 
   it('warns that a private CIDR under aws:SourceIp never matches, and keeps it rather than widening the policy', () => {
     const { document, warnings } = generateTrustPolicy(networks, base);
-    expect(document.Statement[0].Condition.IpAddress).toEqual({ 'aws:SourceIp': ['203.0.113.0/28', '192.168.10.0/24'] });
-    expect(warnings).toEqual([expect.stringMatching(/^192\.168\.10\.0\/24 is a private address range: aws:SourceIp only ever holds the public address STS sees, so it never matches/)]);
+    expect(document.Statement[0].Condition.IpAddress).toEqual({
+      'aws:SourceIp': ['203.0.113.0/28', '192.168.10.0/24'],
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^192\.168\.10\.0\/24 is a private address range: aws:SourceIp only ever holds the public address STS sees, so it never matches/,
+      ),
+    ]);
   });
 
   it('warns when the environment has no network, so the role is not tied to its runners', () => {
@@ -78,10 +96,17 @@ describe('trust policy', () => {
     ]);
   });
 
-  it('warns when no repository restricts sub, and when the account differs from the role\'s', () => {
-    const { document, warnings } = generateTrustPolicy(example, { ...base, repositoryUuid: undefined, accountId: '333333333333' });
+  it("warns when no repository restricts sub, and when the account differs from the role's", () => {
+    const { document, warnings } = generateTrustPolicy(example, {
+      ...base,
+      repositoryUuid: undefined,
+      accountId: '333333333333',
+    });
     expect(document.Statement[0].Condition).not.toHaveProperty('StringLike');
-    expect(warnings).toEqual([expect.stringContaining('No repository UUID given'), expect.stringContaining('in account 111111111111, but this trust policy is for account 333333333333')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('No repository UUID given'),
+      expect.stringContaining('in account 111111111111, but this trust policy is for account 333333333333'),
+    ]);
   });
 
   it.each([

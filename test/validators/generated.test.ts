@@ -15,34 +15,61 @@ import { SHARED_CHECK } from '../../src/policy/checks';
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('generated validators', () => {
-  it.each(TARGETS.map((target) => [`${target.exportName} (${target.source})`, target] as const))('%s: the committed validator is current', async (_name, target) => {
-    const files = outputFilesOf(target);
-    const expected = await generate(target);
-    for (const [kind, file] of [['code', files.code], ['declaration', files.declaration]] as const) {
-      let committed = '';
-      try {
-        committed = readFileSync(path.join(ROOT, file), 'utf8');
-      } catch {
-        // missing: reported below as stale
+  it.each(TARGETS.map((target) => [`${target.exportName} (${target.source})`, target] as const))(
+    '%s: the committed validator is current',
+    async (_name, target) => {
+      const files = outputFilesOf(target);
+      const expected = await generate(target);
+      for (const [kind, file] of [
+        ['code', files.code],
+        ['declaration', files.declaration],
+      ] as const) {
+        let committed = '';
+        try {
+          committed = readFileSync(path.join(ROOT, file), 'utf8');
+        } catch {
+          // missing: reported below as stale
+        }
+        if (committed !== expected[kind])
+          throw new Error(
+            `${file} is stale: ${target.exportName} in ${target.source} changed since it was generated. Run \`npm run gen:validators\` and commit the result.`,
+          );
       }
-      if (committed !== expected[kind])
-        throw new Error(`${file} is stale: ${target.exportName} in ${target.source} changed since it was generated. Run \`npm run gen:validators\` and commit the result.`);
-    }
-  });
+    },
+  );
 
   it('refuses what the generated code could not enforce, saying what to do', () => {
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().refine((v) => v !== 'x') }), 'S')).toThrow(/S at properties\.a: .*move its body into a plain function in src\/policy\/checks\.ts/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.strictObject({}).superRefine(() => {}) }), 'S')).toThrow(/plain function/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().regex(/^a$/i) }), 'S')).toThrow(/has flags, which JSON Schema drops/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.custom<string>(() => true) }), 'S')).toThrow(/z\.custom has no JSON Schema/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().transform((v) => v.length) }), 'S')).toThrow(/not supported/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().meta({ [SHARED_CHECK]: 'noSuchCheck' }) }), 'S')).toThrow(/unknown shared check "noSuchCheck"/);
-    expect(() => jsonSchemaOf(z.strictObject({ a: z.object({ b: z.string() }) }), 'S')).toThrow(/S at properties\.a: z\.object drops unknown keys/);
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().refine((v) => v !== 'x') }), 'S')).toThrow(
+      /S at properties\.a: .*move its body into a plain function in src\/policy\/checks\.ts/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.strictObject({}).superRefine(() => {}) }), 'S')).toThrow(
+      /plain function/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().regex(/^a$/i) }), 'S')).toThrow(
+      /has flags, which JSON Schema drops/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.custom<string>(() => true) }), 'S')).toThrow(
+      /z\.custom has no JSON Schema/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().transform((v) => v.length) }), 'S')).toThrow(
+      /not supported/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.string().meta({ [SHARED_CHECK]: 'noSuchCheck' }) }), 'S')).toThrow(
+      /unknown shared check "noSuchCheck"/,
+    );
+    expect(() => jsonSchemaOf(z.strictObject({ a: z.object({ b: z.string() }) }), 'S')).toThrow(
+      /S at properties\.a: z\.object drops unknown keys/,
+    );
   });
 
   it('lets a check through when it is tagged with a shared check, and names it in the JSON Schema', () => {
-    const tagged = z.string().check(() => {}).meta({ [SHARED_CHECK]: 'cidr' });
-    expect(jsonSchemaOf(z.strictObject({ a: tagged }), 'S')).toMatchObject({ properties: { a: { type: 'string', [SHARED_CHECK]: 'cidr' } } });
+    const tagged = z
+      .string()
+      .check(() => {})
+      .meta({ [SHARED_CHECK]: 'cidr' });
+    expect(jsonSchemaOf(z.strictObject({ a: tagged }), 'S')).toMatchObject({
+      properties: { a: { type: 'string', [SHARED_CHECK]: 'cidr' } },
+    });
   });
 
   /** Generates, loads and runs the validator of an ad-hoc schema, as the provider would. */
@@ -50,7 +77,12 @@ describe('generated validators', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-gen-'));
     try {
       writeFileSync(path.join(dir, 'v.cjs'), await validatorModule(schema, 'test'));
-      return (require(path.join(dir, 'v.cjs')) as (checks: typeof SHARED_CHECKS, runtime: typeof VALIDATOR_RUNTIME) => { validate: GeneratedValidator })(SHARED_CHECKS, VALIDATOR_RUNTIME).validate;
+      return (
+        require(path.join(dir, 'v.cjs')) as (
+          checks: typeof SHARED_CHECKS,
+          runtime: typeof VALIDATOR_RUNTIME,
+        ) => { validate: GeneratedValidator }
+      )(SHARED_CHECKS, VALIDATOR_RUNTIME).validate;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -85,7 +117,11 @@ describe('generated validators', () => {
       oidc: z.discriminatedUnion(
         'provider',
         [
-          z.strictObject({ provider: z.literal('aws').optional(), roleArn: z.string().regex(/^arn:/, 'not an ARN'), region: z.string().default('us-east-1') }),
+          z.strictObject({
+            provider: z.literal('aws').optional(),
+            roleArn: z.string().regex(/^arn:/, 'not an ARN'),
+            region: z.string().default('us-east-1'),
+          }),
           z.strictObject({ provider: z.literal('gcp'), serviceAccount: z.string() }),
           z.strictObject({ provider: z.literal('vault'), role: z.string(), mount: z.string().default('jwt') }),
         ],
@@ -114,12 +150,21 @@ describe('generated validators', () => {
   });
 
   it('refuses a discriminated union in which two branches may leave the discriminator out', () => {
-    const schema = z.strictObject({ u: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('a').optional(), a: z.string() }), z.strictObject({ kind: z.literal('b').optional(), b: z.string() })]) });
+    const schema = z.strictObject({
+      u: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('a').optional(), a: z.string() }),
+        z.strictObject({ kind: z.literal('b').optional(), b: z.string() }),
+      ]),
+    });
     expect(() => jsonSchemaOf(schema, 'S')).toThrow(/more than one branch .* may leave it out/);
   });
 
   it('refuses defaults inside a plain union, which the generated code could not fill in, saying what to do', async () => {
-    const schema = z.strictObject({ u: z.union([z.strictObject({ a: z.string().default('x') }), z.strictObject({ b: z.number() })]) });
-    await expect(validatorModule(schema, 'S')).rejects.toThrow(/S: strict mode: default is ignored.*make it a z\.discriminatedUnion/);
+    const schema = z.strictObject({
+      u: z.union([z.strictObject({ a: z.string().default('x') }), z.strictObject({ b: z.number() })]),
+    });
+    await expect(validatorModule(schema, 'S')).rejects.toThrow(
+      /S: strict mode: default is ignored.*make it a z\.discriminatedUnion/,
+    );
   });
 });

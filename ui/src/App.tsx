@@ -24,10 +24,15 @@ export type { PageContext } from './page-tabs';
 const Dialogs = lazy(() => import('./dialogs'));
 const MergeDialog = lazy(() => import('./merge-dialog'));
 /** Shown only while the policy comes from a repository, so it stays out of the first view. */
-const RepositorySourceBanner = lazy(() => import('./source-banner').then((m) => ({ default: m.RepositorySourceBanner })));
+const RepositorySourceBanner = lazy(() =>
+  import('./source-banner').then((m) => ({ default: m.RepositorySourceBanner })),
+);
 
 /** One default environment with no rules yet: the editor then shows what is missing, field by field. */
-const BLANK_POLICY = { version: 1, environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }] };
+const BLANK_POLICY = {
+  version: 1,
+  environments: [{ name: 'dev', default: true, branches: ['**'], tags: ['**'], runner: { labels: [] } }],
+};
 
 function EmptyState({ policy }: { policy: PolicyDraft }) {
   return (
@@ -50,7 +55,13 @@ function PageDialogs({ policy, saving, call }: { policy: PolicyDraft; saving: Sa
   if (!view) return null;
   return (
     <Suspense fallback={null}>
-      {saving.merging ? <MergeDialog merging={saving.merging} onApply={saving.resolveMerge} onCancel={() => saving.setMerging(undefined)} /> : null}
+      {saving.merging ? (
+        <MergeDialog
+          merging={saving.merging}
+          onApply={saving.resolveMerge}
+          onCancel={() => saving.setMerging(undefined)}
+        />
+      ) : null}
       {saving.pending && tools && yamlText !== undefined ? (
         <Dialogs
           pending={saving.pending}
@@ -88,15 +99,31 @@ function PageDialogs({ policy, saving, call }: { policy: PolicyDraft; saving: Sa
 
 function usePreviewAndTests(setTab: (index: number) => void) {
   const [preview, setPreview] = useState<PreviewState>(INITIAL_PREVIEW);
-  const [newTest, setNewTest] = useState<NewTest>({ name: '', yaml: INITIAL_PREVIEW.yaml, target: INITIAL_PREVIEW.target, expect: 'blocked' });
+  const [newTest, setNewTest] = useState<NewTest>({
+    name: '',
+    yaml: INITIAL_PREVIEW.yaml,
+    target: INITIAL_PREVIEW.target,
+    expect: 'blocked',
+  });
   const saveAsTest = (previewView: PreviewView) => {
-    setNewTest({ name: '', yaml: preview.yaml, target: preview.target, expect: previewView.result.outcome, ...(preview.repository ? { repository: preview.repository } : {}) });
+    setNewTest({
+      name: '',
+      yaml: preview.yaml,
+      target: preview.target,
+      expect: previewView.result.outcome,
+      ...(preview.repository ? { repository: preview.repository } : {}),
+    });
     setTab(tabIndex('Policy tests'));
   };
   return { preview, setPreview, newTest, saveAsTest };
 }
 
-function pageContext(policy: PolicyDraft, saving: Saving, base: Pick<PageContext, 'call' | 'backend' | 'emptyState'>, extras: ReturnType<typeof usePreviewAndTests>): PageContext {
+function pageContext(
+  policy: PolicyDraft,
+  saving: Saving,
+  base: Pick<PageContext, 'call' | 'backend' | 'emptyState'>,
+  extras: ReturnType<typeof usePreviewAndTests>,
+): PageContext {
   const { draft, dirty, setYamlText } = policy;
   return {
     ...base,
@@ -109,11 +136,17 @@ function pageContext(policy: PolicyDraft, saving: Saving, base: Pick<PageContext
     draftVersion: policy.draftVersion,
     yamlText: policy.yamlText,
     setYamlText,
-    requestImport: (text, fileName) => (dirty ? saving.setPending({ kind: 'import', text, fileName }) : setYamlText(text)),
+    requestImport: (text, fileName) =>
+      dirty ? saving.setPending({ kind: 'import', text, fileName }) : setYamlText(text),
     requestRemoveEnvironment: (index) => {
       const name = (draft as { environments?: Array<{ name?: unknown }> })?.environments?.[index]?.name;
       const label = typeof name === 'string' && name ? name : `environment ${index + 1}`;
-      saving.setPending({ kind: 'remove-environment', index, name: label, draft: setAt(draft, ['environments', index], undefined) });
+      saving.setPending({
+        kind: 'remove-environment',
+        index,
+        name: label,
+        draft: setAt(draft, ['environments', index], undefined),
+      });
     },
     requestRollback: (entry) => saving.setPending({ kind: 'rollback', entry }),
     reloadAll: () => void policy.load(),
@@ -159,7 +192,12 @@ export function App({ backend }: { backend: SettingsBackend }) {
         </Notice>
       </main>
     );
-  if (!view) return <main className="page" aria-busy="true">Loading Pipeline Guard settings…</main>;
+  if (!view)
+    return (
+      <main className="page" aria-busy="true">
+        Loading Pipeline Guard settings…
+      </main>
+    );
 
   const emptyState: ReactNode = policy.draft === undefined && <EmptyState policy={policy} />;
   const page = pageContext(policy, saving, { call, backend, emptyState }, extras);
@@ -173,7 +211,13 @@ export function App({ backend }: { backend: SettingsBackend }) {
       <EditorContext.Provider value={policy.editor}>
         <BitbucketListingsProvider call={call}>
           <main className="page">
-            <PageHeader view={view} policy={policy} busy={saving.busy} onDiscard={discard} onSave={() => saving.setPending({ kind: 'save' })} />
+            <PageHeader
+              view={view}
+              policy={policy}
+              busy={saving.busy}
+              onDiscard={discard}
+              onSave={() => saving.setPending({ kind: 'save' })}
+            />
             {policy.source && policy.fromRepository ? (
               <Suspense fallback={null}>
                 <RepositorySourceBanner

@@ -5,11 +5,17 @@ import type { SettingsBackend } from './backend/types';
 export type Call = <T>(key: string, payload?: Record<string, unknown>) => Promise<ApiResult<T>>;
 
 export function caller(backend: SettingsBackend): Call {
-  return async <T,>(key: string, payload?: Record<string, unknown>) => {
+  return async <T>(key: string, payload?: Record<string, unknown>) => {
     try {
       return await backend.invoke<ApiResult<T>>(key, payload);
     } catch (error) {
-      return { ok: false, error: { code: 'storage', message: `Pipeline Guard could not reach its backend (${(error as Error).message}). Try again in a moment.` } };
+      return {
+        ok: false,
+        error: {
+          code: 'storage',
+          message: `Pipeline Guard could not reach its backend (${(error as Error).message}). Try again in a moment.`,
+        },
+      };
     }
   };
 }

@@ -15,7 +15,9 @@ export interface Banner {
 
 export function errorBanner(title: string, error: ApiError): Banner {
   const details = [
-    ...(error.failures ?? []).map((f) => `“${f.name}”: expects ${f.expect}, got ${f.actual}${f.detail ? ` (${f.detail})` : ''}`),
+    ...(error.failures ?? []).map(
+      (f) => `“${f.name}”: expects ${f.expect}, got ${f.actual}${f.detail ? ` (${f.detail})` : ''}`,
+    ),
     ...(error.problems ?? []).map(problemText),
     ...(error.weakenings ?? []).map((w) => w.message),
   ];

@@ -35,9 +35,19 @@ export function BitbucketListingsProvider({ call, children }: { call: Call; chil
     started.current = true;
     setProjects({ loading: true });
     setRepositories({ loading: true });
-    void call<ProjectsView>('bitbucketProjects').then((result) => setProjects(result.ok ? { items: result.projects, truncated: result.truncated, loading: false } : { error: result.error.message, loading: false }));
+    void call<ProjectsView>('bitbucketProjects').then((result) =>
+      setProjects(
+        result.ok
+          ? { items: result.projects, truncated: result.truncated, loading: false }
+          : { error: result.error.message, loading: false },
+      ),
+    );
     void call<RepositoriesView>('bitbucketRepositories').then((result) =>
-      setRepositories(result.ok ? { items: result.repositories, truncated: result.truncated, loading: false } : { error: result.error.message, loading: false }),
+      setRepositories(
+        result.ok
+          ? { items: result.repositories, truncated: result.truncated, loading: false }
+          : { error: result.error.message, loading: false },
+      ),
     );
   }, [call]);
 

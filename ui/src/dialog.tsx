@@ -17,7 +17,16 @@ export interface ConfirmDialogProps {
   readonly cancelLabel?: string;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel, confirmDisabled, danger, cancelLabel = 'Cancel' }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  confirmDisabled,
+  danger,
+  cancelLabel = 'Cancel',
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -52,13 +61,30 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
 }
 
 /** A required short reason, recorded with the revision. */
-export function ReasonField({ id, value, onChange, label }: { id: string; value: string; onChange: (next: string) => void; label?: string }) {
+export function ReasonField({
+  id,
+  value,
+  onChange,
+  label,
+}: {
+  id: string;
+  value: string;
+  onChange: (next: string) => void;
+  label?: string;
+}) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
         {label ?? 'Reason (required, recorded with the revision)'}
       </label>
-      <textarea id={id} className="native-textarea" value={value} maxLength={500} rows={2} onChange={(event) => onChange(event.target.value)} />
+      <textarea
+        id={id}
+        className="native-textarea"
+        value={value}
+        maxLength={500}
+        rows={2}
+        onChange={(event) => onChange(event.target.value)}
+      />
     </div>
   );
 }

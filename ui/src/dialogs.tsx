@@ -70,7 +70,15 @@ function WeakeningList({ found }: { found: Weakening[] }) {
   );
 }
 
-function ReplacingNotice({ replacing, acknowledged, onAcknowledge }: { replacing: Replacing; acknowledged: boolean; onAcknowledge: (next: boolean) => void }) {
+function ReplacingNotice({
+  replacing,
+  acknowledged,
+  onAcknowledge,
+}: {
+  replacing: Replacing;
+  acknowledged: boolean;
+  onAcknowledge: (next: boolean) => void;
+}) {
   return (
     <SectionMessage appearance="warning" title={`This save replaces changes saved in revision ${replacing.revision}`}>
       <ul data-testid="replacing">
@@ -79,7 +87,12 @@ function ReplacingNotice({ replacing, acknowledged, onAcknowledge }: { replacing
         ))}
       </ul>
       <div className="field field-check">
-        <input id="save-replace" type="checkbox" checked={acknowledged} onChange={(e) => onAcknowledge(e.target.checked)} />{' '}
+        <input
+          id="save-replace"
+          type="checkbox"
+          checked={acknowledged}
+          onChange={(e) => onAcknowledge(e.target.checked)}
+        />{' '}
         <label htmlFor="save-replace">Replace their changes to these fields with mine (recorded in History)</label>
       </div>
     </SectionMessage>
@@ -90,7 +103,8 @@ function enforcedText(tools: EditorTools, view: PolicyView) {
   return view.policy === undefined ? '' : (view.policyText ?? tools.toYamlText(view.policy));
 }
 
-const enforcedLabel = (view: PolicyView) => (view.revision ? `revision ${view.revision} (enforced)` : 'no policy (pipelines pass through)');
+const enforcedLabel = (view: PolicyView) =>
+  view.revision ? `revision ${view.revision} (enforced)` : 'no policy (pipelines pass through)';
 
 function SaveDialog(props: DialogsProps) {
   const { call, tools, view, yamlText, busy, reason, setReason, replacing } = props;
@@ -104,16 +118,36 @@ function SaveDialog(props: DialogsProps) {
     <ConfirmDialog
       title={`Save revision ${view.revision + 1}?`}
       confirmLabel={needsReason ? 'Save with this reason' : `Save revision ${view.revision + 1}`}
-      confirmDisabled={busy || failing || (needsReason && !reason.trim()) || (replacing !== undefined && !acknowledged) || (needsConfirm && !props.confirmBlocks)}
+      confirmDisabled={
+        busy ||
+        failing ||
+        (needsReason && !reason.trim()) ||
+        (replacing !== undefined && !acknowledged) ||
+        (needsConfirm && !props.confirmBlocks)
+      }
       danger={needsReason}
       onConfirm={props.onSave}
       onCancel={props.onClose}
     >
       <PolicyTestsCheck run={run} />
-      {replacing ? <ReplacingNotice replacing={replacing} acknowledged={acknowledged} onAcknowledge={setAcknowledged} /> : null}
+      {replacing ? (
+        <ReplacingNotice replacing={replacing} acknowledged={acknowledged} onAcknowledge={setAcknowledged} />
+      ) : null}
       <WeakeningList found={weakened} />
-      <SaveReplay call={call} yamlText={yamlText} confirmed={props.confirmBlocks} setConfirmed={props.setConfirmBlocks} onNeedsConfirmation={setNeedsConfirm} />
-      <TextDiff before={enforcedText(tools, view)} after={yamlText} beforeLabel={enforcedLabel(view)} afterLabel="your draft" testId="save-diff" />
+      <SaveReplay
+        call={call}
+        yamlText={yamlText}
+        confirmed={props.confirmBlocks}
+        setConfirmed={props.setConfirmBlocks}
+        onNeedsConfirmation={setNeedsConfirm}
+      />
+      <TextDiff
+        before={enforcedText(tools, view)}
+        after={yamlText}
+        beforeLabel={enforcedLabel(view)}
+        afterLabel="your draft"
+        testId="save-diff"
+      />
       {needsReason ? <ReasonField id="save-reason" value={reason} onChange={setReason} /> : null}
     </ConfirmDialog>
   );
@@ -127,7 +161,13 @@ function RollbackDialog(props: DialogsProps & { pending: Extract<Pending, { kind
   return (
     <ConfirmDialog
       title={`Roll back to revision ${pending.entry.revision}?`}
-      confirmLabel={pending.failures ? 'Override the failing tests and roll back' : needsReason ? 'Roll back with this reason' : `Roll back to revision ${pending.entry.revision}`}
+      confirmLabel={
+        pending.failures
+          ? 'Override the failing tests and roll back'
+          : needsReason
+            ? 'Roll back with this reason'
+            : `Roll back to revision ${pending.entry.revision}`
+      }
       confirmDisabled={blocked}
       danger={needsReason}
       onConfirm={() => props.onRollback(pending.entry)}
@@ -142,8 +182,15 @@ function RollbackDialog(props: DialogsProps & { pending: Extract<Pending, { kind
         <SectionMessage appearance="error" title="Policy tests fail on this revision">
           <p>{pending.failures.message}</p>
           <div className="field field-check">
-            <input id="rollback-override" type="checkbox" checked={props.override} onChange={(e) => props.setOverride(e.target.checked)} />{' '}
-            <label htmlFor="rollback-override">Roll back anyway: override the failing tests (recorded with the revision)</label>
+            <input
+              id="rollback-override"
+              type="checkbox"
+              checked={props.override}
+              onChange={(e) => props.setOverride(e.target.checked)}
+            />{' '}
+            <label htmlFor="rollback-override">
+              Roll back anyway: override the failing tests (recorded with the revision)
+            </label>
           </div>
         </SectionMessage>
       ) : null}
@@ -166,15 +213,33 @@ export default function Dialogs(props: DialogsProps) {
   if (pending.kind === 'import') {
     const imported = tools.parsePolicyDraft(pending.text, undefined).draft;
     return (
-      <ConfirmDialog title={`Replace your unsaved changes with ${pending.fileName}?`} confirmLabel="Replace with the file" danger onConfirm={() => props.onImport(pending.text)} onCancel={onClose}>
+      <ConfirmDialog
+        title={`Replace your unsaved changes with ${pending.fileName}?`}
+        confirmLabel="Replace with the file"
+        danger
+        onConfirm={() => props.onImport(pending.text)}
+        onCancel={onClose}
+      >
         <p>The editor has changes that are not saved. Importing the file replaces them.</p>
         <WeakeningList found={weakeningsTo(tools, view, imported)} />
-        <TextDiff before={yamlText} after={pending.text} beforeLabel="your unsaved draft" afterLabel={pending.fileName} testId="import-diff" />
+        <TextDiff
+          before={yamlText}
+          after={pending.text}
+          beforeLabel="your unsaved draft"
+          afterLabel={pending.fileName}
+          testId="import-diff"
+        />
       </ConfirmDialog>
     );
   }
   return (
-    <ConfirmDialog title={`Remove environment ${pending.name}?`} confirmLabel={`Remove ${pending.name}`} danger onConfirm={() => props.onRemove(pending.draft)} onCancel={onClose}>
+    <ConfirmDialog
+      title={`Remove environment ${pending.name}?`}
+      confirmLabel={`Remove ${pending.name}`}
+      danger
+      onConfirm={() => props.onRemove(pending.draft)}
+      onCancel={onClose}
+    >
       <p>The environment leaves the draft; nothing is saved until you save the policy.</p>
       <WeakeningList found={weakeningsTo(tools, view, pending.draft)} />
       <TextDiff

@@ -7,7 +7,8 @@ import type { Path } from '../../src/primitives/path';
 
 export type Json = unknown;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function getAt(root: Json, path: Path): unknown {
   let node = root;

@@ -35,7 +35,12 @@ function problemsOf(problems: readonly { segments: Path; message: string }[], pa
   const messages: string[] = [];
   for (const problem of problems) {
     if (samePath(problem.segments, path)) messages.push(problem.message);
-    else if (list && startsWith(problem.segments, path) && problem.segments.length === path.length + 1 && typeof problem.segments[path.length] === 'number') {
+    else if (
+      list &&
+      startsWith(problem.segments, path) &&
+      problem.segments.length === path.length + 1 &&
+      typeof problem.segments[path.length] === 'number'
+    ) {
       messages.push(`line ${(problem.segments[path.length] as number) + 1}: ${problem.message}`);
     }
   }
@@ -103,13 +108,35 @@ function FieldFrame({ id, label, help, errors, warnings = [], children }: FieldF
 /** What every field reads from the editor: its draft value and its own problems, under a stable id. */
 function useField(path: Path) {
   const editor = useEditor();
-  return { editor, id: fieldId(path), value: getAt(editor.draft, path), errors: problemsOf(editor.problems, path, false), warnings: problemsOf(editor.warnings, path, true) };
+  return {
+    editor,
+    id: fieldId(path),
+    value: getAt(editor.draft, path),
+    errors: problemsOf(editor.problems, path, false),
+    warnings: problemsOf(editor.warnings, path, true),
+  };
 }
 
 const describedBy = (id: string, help: unknown, errors: string[], warnings: string[] = []) =>
-  [help ? `${id}-help` : '', errors.length ? `${id}-error` : '', warnings.length ? `${id}-warning` : ''].filter(Boolean).join(' ') || undefined;
+  [help ? `${id}-help` : '', errors.length ? `${id}-error` : '', warnings.length ? `${id}-warning` : '']
+    .filter(Boolean)
+    .join(' ') || undefined;
 
-export function TextField({ path, label, help, placeholder, monospace, numeric }: { path: Path; label: string; help?: ReactNode; placeholder?: string; monospace?: boolean; numeric?: boolean }) {
+export function TextField({
+  path,
+  label,
+  help,
+  placeholder,
+  monospace,
+  numeric,
+}: {
+  path: Path;
+  label: string;
+  help?: ReactNode;
+  placeholder?: string;
+  monospace?: boolean;
+  numeric?: boolean;
+}) {
   const { editor, id, value, errors, warnings } = useField(path);
   return (
     <FieldFrame id={id} label={label} help={help} errors={errors} warnings={warnings}>
@@ -134,14 +161,35 @@ export function TextField({ path, label, help, placeholder, monospace, numeric }
 }
 
 /** A list of strings edited as one item per line. */
-export function ListField({ path, label, help, placeholder, required }: { path: Path; label: string; help?: ReactNode; placeholder?: string; required?: boolean }) {
+export function ListField({
+  path,
+  label,
+  help,
+  placeholder,
+  required,
+}: {
+  path: Path;
+  label: string;
+  help?: ReactNode;
+  placeholder?: string;
+  required?: boolean;
+}) {
   const { editor, id, value, warnings } = useField(path);
-  const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
+  const items = Array.isArray(value)
+    ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
+    : [];
   // Local text keeps the admin's blank lines and cursor while the draft holds the clean list.
   const [text, setText] = useState(items.join('\n'));
   const joined = items.join('\n');
   useEffect(() => {
-    if (text.split('\n').map((l) => l.trim()).filter(Boolean).join('\n') !== joined) setText(joined);
+    if (
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join('\n') !== joined
+    )
+      setText(joined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [joined]);
   const errors = problemsOf(editor.problems, path, true);
@@ -161,7 +209,10 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
         onChange={(event) => {
           const next = event.target.value;
           setText(next);
-          const list = next.split('\n').map((line) => line.trim()).filter(Boolean);
+          const list = next
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean);
           editor.set(path, list.length === 0 && !required ? undefined : list);
         }}
       />
@@ -169,7 +220,17 @@ export function ListField({ path, label, help, placeholder, required }: { path: 
   );
 }
 
-export function CheckField({ path, label, help, onCheck }: { path: Path; label: string; help?: ReactNode; onCheck?: (checked: boolean) => void }) {
+export function CheckField({
+  path,
+  label,
+  help,
+  onCheck,
+}: {
+  path: Path;
+  label: string;
+  help?: ReactNode;
+  onCheck?: (checked: boolean) => void;
+}) {
   const { editor, id, errors, warnings } = useField(path);
   return (
     <div className="field field-check">
@@ -179,7 +240,9 @@ export function CheckField({ path, label, help, onCheck }: { path: Path; label: 
         isChecked={getAt(editor.draft, path) === true}
         isDisabled={editor.readOnly}
         aria-describedby={describedBy(id, help, errors, warnings)}
-        onChange={(event) => (onCheck ? onCheck(event.target.checked) : editor.set(path, event.target.checked ? true : undefined))}
+        onChange={(event) =>
+          onCheck ? onCheck(event.target.checked) : editor.set(path, event.target.checked ? true : undefined)
+        }
       />
       {help ? (
         <div className="field-help" id={`${id}-help`}>
@@ -196,7 +259,21 @@ export function CheckField({ path, label, help, onCheck }: { path: Path; label: 
  * `emptyLabel` adds an option for "not set". `defaultOption` instead names which option applies when
  * the field is not set, so the list never offers the same value twice ("enforce (default)" and "enforce").
  */
-export function SelectField({ path, label, options, help, emptyLabel, defaultOption }: { path: Path; label: string; options: readonly string[]; help?: ReactNode; emptyLabel?: string; defaultOption?: string }) {
+export function SelectField({
+  path,
+  label,
+  options,
+  help,
+  emptyLabel,
+  defaultOption,
+}: {
+  path: Path;
+  label: string;
+  options: readonly string[];
+  help?: ReactNode;
+  emptyLabel?: string;
+  defaultOption?: string;
+}) {
   const { editor, id, value, errors, warnings } = useField(path);
   const shown = typeof value === 'string' ? value : (defaultOption ?? '');
   return (

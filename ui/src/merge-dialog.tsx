@@ -9,7 +9,16 @@ import { ConfirmDialog } from './dialog';
 import { describeValue, type Side } from './merge';
 import type { MergeInProgress } from './use-saving';
 
-function ConflictRow({ index, label, base, theirs, mine, revision, choice, onChoose }: {
+function ConflictRow({
+  index,
+  label,
+  base,
+  theirs,
+  mine,
+  revision,
+  choice,
+  onChoose,
+}: {
   index: number;
   label: string;
   base: unknown;
@@ -42,7 +51,15 @@ function ConflictRow({ index, label, base, theirs, mine, revision, choice, onCho
   );
 }
 
-export default function MergeDialog({ merging, onApply, onCancel }: { merging: MergeInProgress; onApply: (choices: ReadonlyMap<string, Side>) => void; onCancel: () => void }) {
+export default function MergeDialog({
+  merging,
+  onApply,
+  onCancel,
+}: {
+  merging: MergeInProgress;
+  onApply: (choices: ReadonlyMap<string, Side>) => void;
+  onCancel: () => void;
+}) {
   const [choices, setChoices] = useState<ReadonlyMap<string, Side>>(new Map());
   const open = merging.conflicts.filter((conflict) => !choices.has(conflict.key)).length;
   const fields = merging.conflicts.length === 1 ? 'a field' : `${merging.conflicts.length} fields`;
@@ -56,8 +73,8 @@ export default function MergeDialog({ merging, onApply, onCancel }: { merging: M
       cancelLabel="Decide later"
     >
       <p>
-        Everything else is merged already. For each field, keep their value or yours. Nothing is saved until you save the
-        policy; until you choose, the draft keeps their value.
+        Everything else is merged already. For each field, keep their value or yours. Nothing is saved until you save
+        the policy; until you choose, the draft keeps their value.
       </p>
       {merging.conflicts.map((conflict, index) => (
         <ConflictRow

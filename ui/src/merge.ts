@@ -28,11 +28,13 @@ export interface MergeResult {
 }
 
 type Record_ = Record<string, unknown>;
-const isObject = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record_ =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const nameOf = (item: unknown) => (isObject(item) && typeof item.name === 'string' ? item.name : undefined);
-const isNamedList = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((item) => nameOf(item) !== undefined));
+const isNamedList = (value: unknown) =>
+  value === undefined || (Array.isArray(value) && value.every((item) => nameOf(item) !== undefined));
 /** Words for a field inside a named item: `environments` holds environments, `steps` steps. */
 const ITEM_WORDS: Record<string, string> = { environments: 'environment', steps: 'scan step' };
 
@@ -46,8 +48,10 @@ interface Walk {
 function mergeValue(base: unknown, theirs: unknown, mine: unknown, trail: string[], walk: Walk): unknown {
   if (same(theirs, mine)) return mine;
   const all = [base, theirs, mine];
-  if (all.every((value) => value === undefined || isObject(value)) && isObject(theirs) && isObject(mine)) return mergeObject(base as Record_ | undefined, theirs, mine, trail, walk);
-  if (all.every(isNamedList) && Array.isArray(theirs) && Array.isArray(mine)) return mergeNamedList(base as unknown[] | undefined, theirs, mine, trail, walk);
+  if (all.every((value) => value === undefined || isObject(value)) && isObject(theirs) && isObject(mine))
+    return mergeObject(base as Record_ | undefined, theirs, mine, trail, walk);
+  if (all.every(isNamedList) && Array.isArray(theirs) && Array.isArray(mine))
+    return mergeNamedList(base as unknown[] | undefined, theirs, mine, trail, walk);
   const label = trail.join(' → ') || 'the policy';
   if (same(mine, base)) {
     walk.theirsApplied.push(label);
@@ -72,7 +76,13 @@ function mergeObject(base: Record_ | undefined, theirs: Record_, mine: Record_, 
   return merged;
 }
 
-function mergeNamedList(base: unknown[] | undefined, theirs: unknown[], mine: unknown[], trail: string[], walk: Walk): unknown[] {
+function mergeNamedList(
+  base: unknown[] | undefined,
+  theirs: unknown[],
+  mine: unknown[],
+  trail: string[],
+  walk: Walk,
+): unknown[] {
   const byName = (list: unknown[] | undefined, name: string) => list?.find((item) => nameOf(item) === name);
   // Their order first (they saved last), then items only the draft added, in the draft's order.
   const names = [...theirs.map(nameOf), ...mine.map(nameOf).filter((name) => !byName(theirs, name!))] as string[];
@@ -80,14 +90,25 @@ function mergeNamedList(base: unknown[] | undefined, theirs: unknown[], mine: un
   const word = ITEM_WORDS[trail[trail.length - 1] ?? ''] ?? 'item';
   const merged: unknown[] = [];
   for (const name of names) {
-    const value = mergeValue(byName(base, name), byName(theirs, name), byName(mine, name), [...parent, `${word} “${name}”`], walk);
+    const value = mergeValue(
+      byName(base, name),
+      byName(theirs, name),
+      byName(mine, name),
+      [...parent, `${word} “${name}”`],
+      walk,
+    );
     if (value !== undefined) merged.push(value);
   }
   return merged;
 }
 
 /** Merges the three; each conflict takes the side `choices` names for its key (theirs when none). */
-export function mergePolicies(base: unknown, theirs: unknown, mine: unknown, choices: ReadonlyMap<string, Side> = new Map()): MergeResult {
+export function mergePolicies(
+  base: unknown,
+  theirs: unknown,
+  mine: unknown,
+  choices: ReadonlyMap<string, Side> = new Map(),
+): MergeResult {
   const walk: Walk = { choices, conflicts: [], mineApplied: [], theirsApplied: [] };
   const merged = mergeValue(base, theirs, mine, [], walk);
   return { merged, conflicts: walk.conflicts, mineApplied: walk.mineApplied, theirsApplied: walk.theirsApplied };
@@ -97,7 +118,11 @@ export function mergePolicies(base: unknown, theirs: unknown, mine: unknown, cho
 export function describeValue(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return `[${value.map((item) => (isObject(item) || Array.isArray(item) ? describeValue(item) : String(item))).join(', ')}]`;
-  if (isObject(value)) return `{${Object.entries(value).map(([key, child]) => `${key}: ${describeValue(child)}`).join(', ')}}`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (isObject(item) || Array.isArray(item) ? describeValue(item) : String(item))).join(', ')}]`;
+  if (isObject(value))
+    return `{${Object.entries(value)
+      .map(([key, child]) => `${key}: ${describeValue(child)}`)
+      .join(', ')}}`;
   return String(value);
 }

@@ -5,7 +5,17 @@
  */
 import type { ReactNode } from 'react';
 
-export function Notice({ appearance, title, children, testId }: { appearance: 'information' | 'warning' | 'error' | 'success'; title: string; children?: ReactNode; testId?: string }) {
+export function Notice({
+  appearance,
+  title,
+  children,
+  testId,
+}: {
+  appearance: 'information' | 'warning' | 'error' | 'success';
+  title: string;
+  children?: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className={`notice notice-${appearance}`} aria-label={title} data-testid={testId}>
       <h2 className="notice-title">{title}</h2>
@@ -15,6 +25,12 @@ export function Notice({ appearance, title, children, testId }: { appearance: 'i
 }
 
 /** A status label with the look of Atlaskit's Lozenge, never truncated. */
-export function StatusLabel({ appearance, children }: { appearance: 'success' | 'removed' | 'default'; children: ReactNode }) {
+export function StatusLabel({
+  appearance,
+  children,
+}: {
+  appearance: 'success' | 'removed' | 'default';
+  children: ReactNode;
+}) {
   return <span className={`status-label status-label-${appearance}`}>{children}</span>;
 }

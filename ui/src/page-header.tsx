@@ -11,7 +11,8 @@ function SavedBy({ view }: { view: PolicyView }) {
   if (!view.savedAt) return null;
   return (
     <>
-      {' '}Saved {new Date(view.savedAt).toLocaleString()} by{' '}
+      {' '}
+      Saved {new Date(view.savedAt).toLocaleString()} by{' '}
       <span className="person" title={view.savedBy} data-account-id={view.savedBy}>
         {name ?? view.savedBy}
       </span>
@@ -34,7 +35,19 @@ function draftState(policy: PolicyDraft): string {
   return `${count} problem${count === 1 ? '' : 's'} to fix before saving.`;
 }
 
-export function PageHeader({ view, policy, busy, onDiscard, onSave }: { view: PolicyView; policy: PolicyDraft; busy: boolean; onDiscard: () => void; onSave: () => void }) {
+export function PageHeader({
+  view,
+  policy,
+  busy,
+  onDiscard,
+  onSave,
+}: {
+  view: PolicyView;
+  policy: PolicyDraft;
+  busy: boolean;
+  onDiscard: () => void;
+  onSave: () => void;
+}) {
   return (
     <header className="page-header">
       <div>
@@ -70,7 +83,10 @@ export function StateNotices({ view, readOnly }: { view: PolicyView; readOnly: b
       {readOnly ? (
         <div className="banner">
           <Notice appearance="warning" title="View only">
-            <p>Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and read the decision log.</p>
+            <p>
+              Only workspace admins can change Pipeline Guard settings. You can read the policy, preview pipelines and
+              read the decision log.
+            </p>
           </Notice>
         </div>
       ) : null}

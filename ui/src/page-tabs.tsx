@@ -65,13 +65,21 @@ const SourceTab = lazy(loaders.source);
 /** The saved policy's environment names: a grant can only open environments the provider enforces. */
 function savedEnvironments(policy: unknown): string[] {
   const environments = (policy as { environments?: unknown } | undefined)?.environments;
-  return Array.isArray(environments) ? environments.flatMap((env) => (typeof env?.name === 'string' ? [env.name as string] : [])) : [];
+  return Array.isArray(environments)
+    ? environments.flatMap((env) => (typeof env?.name === 'string' ? [env.name as string] : []))
+    : [];
 }
 
 function yamlTab(p: PageContext) {
   if (p.emptyState) return p.emptyState;
   if (p.yamlText === undefined) return <p aria-busy="true">Loading the YAML editor…</p>;
-  return <YamlTab text={p.yamlText} onText={p.readOnly ? undefined : p.setYamlText} onImport={p.readOnly ? undefined : p.requestImport} />;
+  return (
+    <YamlTab
+      text={p.yamlText}
+      onText={p.readOnly ? undefined : p.setYamlText}
+      onImport={p.readOnly ? undefined : p.requestImport}
+    />
+  );
 }
 
 interface TabEntry {
@@ -85,32 +93,81 @@ export const TABS: readonly TabEntry[] = [
   {
     name: 'Environments',
     load: loaders.environments,
-    render: (p) => p.emptyState || <EnvironmentsTab key={p.draftVersion} onRemoveEnvironment={p.readOnly ? undefined : p.requestRemoveEnvironment} />,
+    render: (p) =>
+      p.emptyState || (
+        <EnvironmentsTab
+          key={p.draftVersion}
+          onRemoveEnvironment={p.readOnly ? undefined : p.requestRemoveEnvironment}
+        />
+      ),
   },
   { name: 'YAML', load: loaders.yaml, render: yamlTab },
   {
     name: 'Preview',
     load: loaders.preview,
-    render: (p) => <PreviewTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} state={p.preview} setState={p.setPreview} onSaveAsTest={p.readOnly ? undefined : p.saveAsTest} replayText={p.readOnly ? undefined : p.yamlText} />,
+    render: (p) => (
+      <PreviewTab
+        call={p.call}
+        draft={p.draft}
+        draftUsable={p.draftUsable}
+        state={p.preview}
+        setState={p.setPreview}
+        onSaveAsTest={p.readOnly ? undefined : p.saveAsTest}
+        replayText={p.readOnly ? undefined : p.yamlText}
+      />
+    ),
   },
   {
     name: 'History',
     load: loaders.history,
-    render: (p) => <HistoryTab call={p.call} currentRevision={p.view.revision} canEdit={!p.readOnly} dirty={p.dirty} onRollback={p.requestRollback} />,
+    render: (p) => (
+      <HistoryTab
+        call={p.call}
+        currentRevision={p.view.revision}
+        canEdit={!p.readOnly}
+        dirty={p.dirty}
+        onRollback={p.requestRollback}
+      />
+    ),
   },
-  { name: 'Trust policies', load: loaders.trust, render: (p) => <TrustTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} /> },
+  {
+    name: 'Trust policies',
+    load: loaders.trust,
+    render: (p) => <TrustTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} />,
+  },
   { name: 'Decision log', load: loaders.decisions, render: (p) => <DecisionsTab call={p.call} backend={p.backend} /> },
   {
     name: 'Policy tests',
     load: loaders.tests,
-    render: (p) => <TestsTab key={JSON.stringify(p.newTest)} call={p.call} canEdit={!p.readOnly} draft={p.draft} draftUsable={p.draftUsable} initial={p.newTest} />,
+    render: (p) => (
+      <TestsTab
+        key={JSON.stringify(p.newTest)}
+        call={p.call}
+        canEdit={!p.readOnly}
+        draft={p.draft}
+        draftUsable={p.draftUsable}
+        initial={p.newTest}
+      />
+    ),
   },
-  { name: 'Repositories', load: loaders.repositories, render: (p) => <RepositoriesTab call={p.call} dirty={p.dirty} /> },
-  // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old state.
+  {
+    name: 'Repositories',
+    load: loaders.repositories,
+    render: (p) => <RepositoriesTab call={p.call} dirty={p.dirty} />,
+  },
+  // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old
+  // state.
   {
     name: 'Runners',
     load: loaders.runners,
-    render: (p) => <RunnersTab key={`${p.view.revision}-${p.draftVersion}`} call={p.call} draft={p.draft} draftUsable={p.draftUsable} />,
+    render: (p) => (
+      <RunnersTab
+        key={`${p.view.revision}-${p.draftVersion}`}
+        call={p.call}
+        draft={p.draft}
+        draftUsable={p.draftUsable}
+      />
+    ),
   },
   {
     name: 'Break-glass grants',
@@ -121,7 +178,12 @@ export const TABS: readonly TabEntry[] = [
     name: 'Policy source',
     load: loaders.source,
     render: (p) => (
-      <SourceTab call={p.call} backend={p.backend} policyText={p.view.policyText ?? p.yamlText ?? ''} onChanged={p.reloadAll} />
+      <SourceTab
+        call={p.call}
+        backend={p.backend}
+        policyText={p.view.policyText ?? p.yamlText ?? ''}
+        onChanged={p.reloadAll}
+      />
     ),
   },
 ];

@@ -6,7 +6,8 @@ import { useEffect, useState } from 'react';
 import type { PolicyTestOutcome } from '../../src/settings/api';
 import type { Call } from './api';
 
-type Run = { state: 'running' } | { state: 'done'; outcomes: PolicyTestOutcome[] } | { state: 'error'; message: string };
+type Run =
+  { state: 'running' } | { state: 'done'; outcomes: PolicyTestOutcome[] } | { state: 'error'; message: string };
 
 export function usePolicyTestRun(call: Call, policyText: string | undefined, policy?: unknown): Run {
   const [run, setRun] = useState<Run>({ state: 'running' });
@@ -15,7 +16,9 @@ export function usePolicyTestRun(call: Call, policyText: string | undefined, pol
     const payload = policyText !== undefined ? { policyText } : { policy };
     void call<{ outcomes: PolicyTestOutcome[] }>('runPolicyTests', payload).then((result) => {
       if (!live) return;
-      setRun(result.ok ? { state: 'done', outcomes: result.outcomes } : { state: 'error', message: result.error.message });
+      setRun(
+        result.ok ? { state: 'done', outcomes: result.outcomes } : { state: 'error', message: result.error.message },
+      );
     });
     return () => {
       live = false;
@@ -47,7 +50,8 @@ export function PolicyTestsCheck({ run }: { run: Run }) {
   return (
     <section className="notice notice-error" aria-label="Policy tests fail" data-testid="dialog-tests">
       <h3 className="notice-title">
-        {failed.length === 1 ? 'A policy test fails' : `${failed.length} policy tests fail`} with this policy; it cannot be saved as it is
+        {failed.length === 1 ? 'A policy test fails' : `${failed.length} policy tests fail`} with this policy; it cannot
+        be saved as it is
       </h3>
       <ul className="notice-body">
         {failed.map((outcome) => (

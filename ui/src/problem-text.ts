@@ -58,15 +58,22 @@ const ZOD_WORDING: readonly [RegExp, (...groups: string[]) => string][] = [
   [/^Too small: expected string to have >=?(\d+) characters?$/, (n) => `at least ${n} characters`],
   [/^Too big: expected array to have <=?(\d+) items?$/, (n) => `at most ${n} entries`],
   [/^Too small: expected array to have >=?(\d+) items?$/, (n) => `at least ${n} ${n === '1' ? 'entry' : 'entries'}`],
-  [/^Too (?:big|small): expected number to be ([<>]=?)(\d+)$/, (op, n) => `${op.startsWith('<') ? 'at most' : 'at least'} ${n}`],
+  [
+    /^Too (?:big|small): expected number to be ([<>]=?)(\d+)$/,
+    (op, n) => `${op.startsWith('<') ? 'at most' : 'at least'} ${n}`,
+  ],
   [/^Invalid input: expected (\w+), received (\w+)$/, (want, got) => `should be ${article(want)}, not ${article(got)}`],
-  [/^Invalid option: expected one of (.+)$/, (list) => `should be one of ${list.replace(/"/g, '').replace(/\|/g, ', ')}`],
+  [
+    /^Invalid option: expected one of (.+)$/,
+    (list) => `should be one of ${list.replace(/"/g, '').replace(/\|/g, ', ')}`,
+  ],
   [/^Invalid string: must match pattern .*$/, () => 'is not in the expected form'],
   [/^Invalid input$/, () => 'is not valid here'],
 ];
 
 function article(type: string): string {
-  const word = type === 'array' ? 'list' : type === 'object' ? 'map of fields' : type === 'undefined' ? 'nothing' : type;
+  const word =
+    type === 'array' ? 'list' : type === 'object' ? 'map of fields' : type === 'undefined' ? 'nothing' : type;
   return word === 'nothing' ? word : /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
@@ -78,7 +85,12 @@ export function messageInWords(message: string): string {
   return message;
 }
 
-export function problemText(problem: { readonly segments?: Path; readonly path?: string; readonly message: string; readonly line?: number }): string {
+export function problemText(problem: {
+  readonly segments?: Path;
+  readonly path?: string;
+  readonly message: string;
+  readonly line?: number;
+}): string {
   const where = problem.segments ? fieldInWords(problem.segments) : undefined;
   return `${problem.line ? `line ${problem.line}: ` : ''}${where ? `${where}: ` : ''}${messageInWords(problem.message)}`;
 }

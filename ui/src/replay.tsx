@@ -56,35 +56,68 @@ function Progress({ view, onCancel }: { view: ReplayView; onCancel: () => void }
         </Button>
       </p>
     );
-  if (job.status === 'cancelled') return <p role="status" data-testid="replay-progress">Replay cancelled after {job.done} samples; no result kept.</p>;
-  if (job.status === 'failed') return <p role="status" data-testid="replay-progress">Replay failed: {job.error}</p>;
+  if (job.status === 'cancelled')
+    return (
+      <p role="status" data-testid="replay-progress">
+        Replay cancelled after {job.done} samples; no result kept.
+      </p>
+    );
+  if (job.status === 'failed')
+    return (
+      <p role="status" data-testid="replay-progress">
+        Replay failed: {job.error}
+      </p>
+    );
   return null;
 }
 
-export function ReplaySummaryView({ summary, days, reused }: { summary: ReplaySummary; days: number; reused?: boolean }) {
+export function ReplaySummaryView({
+  summary,
+  days,
+  reused,
+}: {
+  summary: ReplaySummary;
+  days: number;
+  reused?: boolean;
+}) {
   const t = summary.totals;
   return (
     <div className="stack" data-testid="replay-summary">
       <p>
         <strong>
-          {t.newlyBlocked} newly blocked, {t.newlyAllowed} newly allowed, {summary.stepChanges} step changes, {t.newWarnings} runs with new warnings
+          {t.newlyBlocked} newly blocked, {t.newlyAllowed} newly allowed, {summary.stepChanges} step changes,{' '}
+          {t.newWarnings} runs with new warnings
         </strong>{' '}
-        of {t.runs} runs sampled in the last {days} days{reused ? ' (the same draft and samples were replayed before: result reused)' : ''}.
+        of {t.runs} runs sampled in the last {days} days
+        {reused ? ' (the same draft and samples were replayed before: result reused)' : ''}.
       </p>
-      {summary.byRule.length ? <p>By rule: {summary.byRule.map((r) => `${r.rule}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed, ${r.newWarnings} new warnings`).join('; ')}</p> : null}
+      {summary.byRule.length ? (
+        <p>
+          By rule:{' '}
+          {summary.byRule
+            .map(
+              (r) =>
+                `${r.rule}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed, ${r.newWarnings} new warnings`,
+            )
+            .join('; ')}
+        </p>
+      ) : null}
       {summary.byRepository.some((r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings) ? (
         <p>
           By repository:{' '}
           {summary.byRepository
             .filter((r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings)
-            .map((r) => `${r.repository}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed (of ${r.runs})`)
+            .map(
+              (r) => `${r.repository}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed (of ${r.runs})`,
+            )
             .join('; ')}
         </p>
       ) : null}
       <ol data-testid="replay-runs">
         {summary.runs.map((run, i) => (
           <li key={i}>
-            {run.kinds.join(', ')}: {run.repository}, {run.ref} ({run.selector}){run.rules.length ? ` [${run.rules.join(', ')}]` : ''}
+            {run.kinds.join(', ')}: {run.repository}, {run.ref} ({run.selector})
+            {run.rules.length ? ` [${run.rules.join(', ')}]` : ''}
             {run.message ? <pre className="message">{run.message}</pre> : null}
             {run.stepChanges?.map((c, j) => (
               <div key={j}>
@@ -145,10 +178,13 @@ function SamplesControls({ call }: { call: Call }) {
   return (
     <div className="toolbar" data-testid="samples-controls">
       <span>
-        Sampling is {samples.sampling ? 'on' : 'off'}; {samples.stored >= samples.countCap ? `at least ${samples.countCap}` : samples.stored} samples stored.
+        Sampling is {samples.sampling ? 'on' : 'off'};{' '}
+        {samples.stored >= samples.countCap ? `at least ${samples.countCap}` : samples.stored} samples stored.
       </span>
       <Button onClick={exportAll}>Export samples</Button>
-      {samples.policySaved ? <Button onClick={toggle}>{samples.sampling ? 'Switch sampling off' : 'Switch sampling on'}</Button> : null}
+      {samples.policySaved ? (
+        <Button onClick={toggle}>{samples.sampling ? 'Switch sampling off' : 'Switch sampling on'}</Button>
+      ) : null}
       <Button onClick={remove}>Delete all samples</Button>
       {note ? <span role="status">{note}</span> : null}
     </div>
@@ -163,17 +199,37 @@ export function ReplayPanel({ call, policyText }: { call: Call; policyText: stri
   return (
     <section className="stack" aria-labelledby="replay-heading">
       <h3 id="replay-heading">Replay the draft against recent runs</h3>
-      <p className="field-help">Runs every sampled run of the last N days under the enforced policy and under the draft, and lists what changes. Admins only.</p>
+      <p className="field-help">
+        Runs every sampled run of the last N days under the enforced policy and under the draft, and lists what changes.
+        Admins only.
+      </p>
       <div className="toolbar">
         <label htmlFor="replay-days">Days</label>
-        <input id="replay-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(Math.min(90, Math.max(1, Number(e.target.value) || 30)))} />
-        <Button appearance="primary" isDisabled={policyText === undefined || running(view)} onClick={() => policyText !== undefined && start(policyText, days)}>
+        <input
+          id="replay-days"
+          type="number"
+          min={1}
+          max={90}
+          value={days}
+          onChange={(e) => setDays(Math.min(90, Math.max(1, Number(e.target.value) || 30)))}
+        />
+        <Button
+          appearance="primary"
+          isDisabled={policyText === undefined || running(view)}
+          onClick={() => policyText !== undefined && start(policyText, days)}
+        >
           Replay
         </Button>
       </div>
-      {error ? <SectionMessage appearance="error" title="Replay failed"><p>{error}</p></SectionMessage> : null}
+      {error ? (
+        <SectionMessage appearance="error" title="Replay failed">
+          <p>{error}</p>
+        </SectionMessage>
+      ) : null}
       {view?.job ? <Progress view={view} onCancel={cancel} /> : null}
-      {view?.result ? <ReplaySummaryView summary={view.result.summary} days={view.result.days} reused={view.job?.reused} /> : null}
+      {view?.result ? (
+        <ReplaySummaryView summary={view.result.summary} days={view.result.days} reused={view.job?.reused} />
+      ) : null}
       <SamplesControls call={call} />
     </section>
   );
@@ -183,7 +239,13 @@ export function ReplayPanel({ call, policyText }: { call: Call; policyText: stri
  * The Save dialog's replay: replays the draft on opening; `onNeedsConfirmation` tells the dialog
  * whether the save must wait for the box below.
  */
-export function ReplayConfirm({ call, yamlText: policyText, confirmed, setConfirmed, onNeedsConfirmation }: {
+export function ReplayConfirm({
+  call,
+  yamlText: policyText,
+  confirmed,
+  setConfirmed,
+  onNeedsConfirmation,
+}: {
   call: Call;
   yamlText: string;
   confirmed: boolean;
@@ -194,17 +256,34 @@ export function ReplayConfirm({ call, yamlText: policyText, confirmed, setConfir
   useEffect(() => void start(policyText, 30), [policyText]);
   const blocked = view?.result?.summary.totals.newlyBlocked ?? 0;
   useEffect(() => onNeedsConfirmation(blocked > 0), [blocked]);
-  if (error) return <p className="hint" data-testid="save-replay">The replay did not run ({error}); the save goes ahead without it.</p>;
+  if (error)
+    return (
+      <p className="hint" data-testid="save-replay">
+        The replay did not run ({error}); the save goes ahead without it.
+      </p>
+    );
   return (
     <div data-testid="save-replay">
       {view?.job ? <Progress view={view} onCancel={cancel} /> : null}
-      {view?.result && blocked === 0 ? <p>Replayed against {view.result.summary.totals.runs} sampled runs: this draft newly blocks no run.</p> : null}
+      {view?.result && blocked === 0 ? (
+        <p>Replayed against {view.result.summary.totals.runs} sampled runs: this draft newly blocks no run.</p>
+      ) : null}
       {view?.result && blocked > 0 ? (
-        <SectionMessage appearance="warning" title={`This draft newly blocks ${blocked} ${blocked === 1 ? 'run' : 'runs'}`}>
+        <SectionMessage
+          appearance="warning"
+          title={`This draft newly blocks ${blocked} ${blocked === 1 ? 'run' : 'runs'}`}
+        >
           <ReplaySummaryView summary={view.result.summary} days={view.result.days} />
           <div className="field field-check">
-            <input id="save-confirm-blocks" type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />{' '}
-            <label htmlFor="save-confirm-blocks">I understand these runs will be blocked (recorded with the revision)</label>
+            <input
+              id="save-confirm-blocks"
+              type="checkbox"
+              checked={confirmed}
+              onChange={(e) => setConfirmed(e.target.checked)}
+            />{' '}
+            <label htmlFor="save-confirm-blocks">
+              I understand these runs will be blocked (recorded with the revision)
+            </label>
           </div>
         </SectionMessage>
       ) : null}

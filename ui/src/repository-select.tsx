@@ -10,7 +10,15 @@ export const identityOf = (repository: BitbucketRepository): RepositoryIdentity 
   ...(repository.projectKey ? { projectKey: repository.projectKey } : {}),
 });
 
-export function RepositorySelect({ id, label, value, onChange, emptyLabel, help, current }: {
+export function RepositorySelect({
+  id,
+  label,
+  value,
+  onChange,
+  emptyLabel,
+  help,
+  current,
+}: {
   id: string;
   label: string;
   /** The chosen repository's UUID, or '' for none. */
@@ -23,13 +31,20 @@ export function RepositorySelect({ id, label, value, onChange, emptyLabel, help,
 }) {
   const { repositories } = useBitbucketListings();
   const listed = repositories.items ?? [];
-  const items: BitbucketRepository[] = current && !listed.some((r) => r.uuid === current.uuid) ? [...listed, { ...current, name: current.slug }] : listed;
+  const items: BitbucketRepository[] =
+    current && !listed.some((r) => r.uuid === current.uuid) ? [...listed, { ...current, name: current.slug }] : listed;
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
-      <select id={id} className="native-select" value={value} aria-describedby={`${id}-help`} onChange={(event) => onChange(items.find((r) => r.uuid === event.target.value))}>
+      <select
+        id={id}
+        className="native-select"
+        value={value}
+        aria-describedby={`${id}-help`}
+        onChange={(event) => onChange(items.find((r) => r.uuid === event.target.value))}
+      >
         <option value="">{repositories.loading ? 'Loading repositories…' : emptyLabel}</option>
         {items.map((repository) => (
           <option key={repository.uuid} value={repository.uuid}>
@@ -39,7 +54,9 @@ export function RepositorySelect({ id, label, value, onChange, emptyLabel, help,
         ))}
       </select>
       <div className="field-help" id={`${id}-help`}>
-        {repositories.error ? `Bitbucket’s repository list could not load: ${repositories.error}` : `${help ?? ''}${repositories.truncated ? ' Only the first repositories of this large workspace are listed.' : ''}`}
+        {repositories.error
+          ? `Bitbucket’s repository list could not load: ${repositories.error}`
+          : `${help ?? ''}${repositories.truncated ? ' Only the first repositories of this large workspace are listed.' : ''}`}
       </div>
     </div>
   );

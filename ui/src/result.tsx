@@ -8,7 +8,14 @@ import type { SimulationResult } from '../../src/simulate/simulate';
 import { DiffView } from './diff-view';
 
 export function OutcomeLozenge({ outcome }: { outcome: string }) {
-  const appearance = outcome === 'allowed' ? 'success' : outcome === 'blocked' ? 'removed' : outcome === 'passthrough' ? 'moved' : 'default';
+  const appearance =
+    outcome === 'allowed'
+      ? 'success'
+      : outcome === 'blocked'
+        ? 'removed'
+        : outcome === 'passthrough'
+          ? 'moved'
+          : 'default';
   return (
     <Lozenge appearance={appearance} isBold>
       {outcome}
@@ -20,8 +27,10 @@ export function OutcomeLozenge({ outcome }: { outcome: string }) {
 function noDiffNote(result: SimulationResult, passthrough: boolean): string {
   if (passthrough) return 'No diff: with no policy saved yet, Pipeline Guard returns the pipeline unchanged.';
   if (result.outcome === 'blocked') return 'No diff: a blocked run returns an error instead of a configuration.';
-  if (result.outcome === 'none') return 'No diff: no pipeline in this file runs for this target, so there is nothing to change.';
-  if (result.target.trigger === 'definitions') return 'No diff: the Run-pipeline dialog gets the definitions back unchanged.';
+  if (result.outcome === 'none')
+    return 'No diff: no pipeline in this file runs for this target, so there is nothing to change.';
+  if (result.target.trigger === 'definitions')
+    return 'No diff: the Run-pipeline dialog gets the definitions back unchanged.';
   return 'No diff: the policy changes nothing in this pipeline.';
 }
 
@@ -31,7 +40,15 @@ const NO_STEPS: Record<SimulationResult['outcome'], string> = {
   none: 'No steps: no pipeline in this file runs for this target.',
 };
 
-export function SimulationView({ result, policySource, passthrough }: { result: SimulationResult; policySource: string; passthrough?: PreviewView['passthrough'] }) {
+export function SimulationView({
+  result,
+  policySource,
+  passthrough,
+}: {
+  result: SimulationResult;
+  policySource: string;
+  passthrough?: PreviewView['passthrough'];
+}) {
   const blocking = result.violations.filter((v) => v.mode === 'enforce');
   // Pass-through says so itself; its "no policy" note is not a warning about the pipeline.
   const warnings = passthrough ? [] : result.violations.filter((v) => v.mode === 'warn');
@@ -40,20 +57,29 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
   return (
     <div className="stack" data-testid="preview-result">
       <div className="result-head" role="status">
-        <span>Outcome:</span> {passthrough ? <OutcomeLozenge outcome="passthrough" /> : <OutcomeLozenge outcome={result.outcome} />}
+        <span>Outcome:</span>{' '}
+        {passthrough ? <OutcomeLozenge outcome="passthrough" /> : <OutcomeLozenge outcome={result.outcome} />}
         {passthrough ? <strong>no policy yet: passes through unchanged</strong> : null}
         <span className="hint">
           {' '}
-          with {policySource}; {result.target.selection.path ? `definition ${result.target.selection.path}` : 'no definition'}: {result.target.selection.reason}
+          with {policySource};{' '}
+          {result.target.selection.path ? `definition ${result.target.selection.path}` : 'no definition'}:{' '}
+          {result.target.selection.reason}
         </span>
       </div>
       {blocking.length > 0 ? (
-        <SectionMessage appearance="error" title={`Blocked: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}`}>
+        <SectionMessage
+          appearance="error"
+          title={`Blocked: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}`}
+        >
           <ViolationList violations={blocking} />
         </SectionMessage>
       ) : null}
       {warnings.length > 0 ? (
-        <SectionMessage appearance="warning" title={`${warnings.length} warning${warnings.length === 1 ? '' : 's'} (the run goes ahead)`}>
+        <SectionMessage
+          appearance="warning"
+          title={`${warnings.length} warning${warnings.length === 1 ? '' : 's'} (the run goes ahead)`}
+        >
           <ViolationList violations={warnings} />
         </SectionMessage>
       ) : null}
@@ -71,13 +97,27 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
         rows={steps.map((step, i) => ({
           key: `${step.path}-${i}`,
           cells: [
-            { key: 'step', content: <span>{step.name ?? '(unnamed)'}<br /><code className="small">{step.path}{step.line ? ` · line ${step.line}` : ''}</code></span> },
+            {
+              key: 'step',
+              content: (
+                <span>
+                  {step.name ?? '(unnamed)'}
+                  <br />
+                  <code className="small">
+                    {step.path}
+                    {step.line ? ` · line ${step.line}` : ''}
+                  </code>
+                </span>
+              ),
+            },
             {
               key: 'env',
               content: step.environment ? (
                 <span>
                   {step.environment}
-                  {step.environmentReason ? <span className="hint step-reason"> · {step.environmentReason}</span> : null}
+                  {step.environmentReason ? (
+                    <span className="hint step-reason"> · {step.environmentReason}</span>
+                  ) : null}
                 </span>
               ) : passthrough ? (
                 'none (no policy)'
@@ -124,7 +164,13 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
           Diff
         </Heading>
       </div>
-      {result.diff && !passthrough ? <DiffView diff={result.diff} label="Diff of the pipeline configuration" /> : <p className="hint" data-testid="diff-note">{noDiffNote(result, Boolean(passthrough))}</p>}
+      {result.diff && !passthrough ? (
+        <DiffView diff={result.diff} label="Diff of the pipeline configuration" />
+      ) : (
+        <p className="hint" data-testid="diff-note">
+          {noDiffNote(result, Boolean(passthrough))}
+        </p>
+      )}
       {'error' in result.response ? (
         <>
           <div className="section-title">
@@ -132,7 +178,9 @@ export function SimulationView({ result, policySource, passthrough }: { result: 
               Message the developer sees
             </Heading>
           </div>
-          <pre className="message" tabIndex={0} aria-label="The block message a developer sees">{result.response.error.message}</pre>
+          <pre className="message" tabIndex={0} aria-label="The block message a developer sees">
+            {result.response.error.message}
+          </pre>
         </>
       ) : null}
     </div>
@@ -146,7 +194,12 @@ function ViolationList({ violations }: { violations: SimulationResult['violation
         <li key={i}>
           <strong>{v.rule}</strong>
           {v.step ? <> · step “{v.step}”</> : null}
-          {v.path ? <> · <code>{v.path}</code></> : null}
+          {v.path ? (
+            <>
+              {' '}
+              · <code>{v.path}</code>
+            </>
+          ) : null}
           {v.line ? <> · line {v.line}</> : null}
           <div>{v.message}</div>
           <div className="fix">Fix: {v.fix}</div>

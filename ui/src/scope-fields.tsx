@@ -35,7 +35,10 @@ function matchingSlugs(pattern: string, repositories: readonly BitbucketReposito
   }
 }
 
-export function slugGlobNote(pattern: string, repositories: readonly BitbucketRepository[] | undefined): Note | undefined {
+export function slugGlobNote(
+  pattern: string,
+  repositories: readonly BitbucketRepository[] | undefined,
+): Note | undefined {
   if (!repositories) return undefined;
   const slugs = matchingSlugs(pattern, repositories);
   if (slugs === undefined) return undefined;
@@ -45,7 +48,15 @@ export function slugGlobNote(pattern: string, repositories: readonly BitbucketRe
 }
 
 /** A list of strings picked from suggestions or typed, one entry per chip. */
-export function PickerField({ path, label, owner, help, suggestions, noteFor, placeholder }: {
+export function PickerField({
+  path,
+  label,
+  owner,
+  help,
+  suggestions,
+  noteFor,
+  placeholder,
+}: {
   path: Path;
   label: string;
   /** Whose field it is (an environment's name), so that every control has a name of its own on the page. */
@@ -59,14 +70,22 @@ export function PickerField({ path, label, owner, help, suggestions, noteFor, pl
   const id = fieldId(path);
   const listId = `${id}-options${useId().replace(/:/g, '')}`;
   const value = getAt(editor.draft, path);
-  const items = Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
+  const items = Array.isArray(value)
+    ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
+    : [];
   const [text, setText] = useState('');
   const name = owner ? `${label} of ${owner}` : label;
   const errors: string[] = [];
   for (const problem of editor.problems) {
     if (samePath(problem.segments, path)) errors.push(problem.message);
-    else if (startsWith(problem.segments, path) && problem.segments.length === path.length + 1 && typeof problem.segments[path.length] === 'number')
-      errors.push(`${items[problem.segments[path.length] as number] ?? `item ${(problem.segments[path.length] as number) + 1}`}: ${problem.message}`);
+    else if (
+      startsWith(problem.segments, path) &&
+      problem.segments.length === path.length + 1 &&
+      typeof problem.segments[path.length] === 'number'
+    )
+      errors.push(
+        `${items[problem.segments[path.length] as number] ?? `item ${(problem.segments[path.length] as number) + 1}`}: ${problem.message}`,
+      );
   }
 
   const add = () => {
@@ -92,9 +111,16 @@ export function PickerField({ path, label, owner, help, suggestions, noteFor, pl
             return (
               <li key={item} className="chip">
                 <code>{item}</code>
-                {note ? <span className={note.warning ? 'chip-note chip-note-warning' : 'chip-note'}>{note.text}</span> : null}
+                {note ? (
+                  <span className={note.warning ? 'chip-note chip-note-warning' : 'chip-note'}>{note.text}</span>
+                ) : null}
                 {editor.readOnly ? null : (
-                  <button type="button" className="chip-remove" aria-label={`Remove ${item} from ${name}`} onClick={() => remove(item)}>
+                  <button
+                    type="button"
+                    className="chip-remove"
+                    aria-label={`Remove ${item} from ${name}`}
+                    onClick={() => remove(item)}
+                  >
                     ×
                   </button>
                 )}
@@ -153,23 +179,38 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
   const scope = getAt(editor.draft, [...base, 'scope']) as Scope | undefined;
   const repos = repositories.items;
   const projectNames = new Map((projects.items ?? []).map((p) => [p.key, p.name]));
-  const inScope = scope && repos ? repos.filter((r) => scopeIncludes(scope, { uuid: r.uuid, slug: r.slug, fullName: r.fullName, projectKey: r.projectKey })) : undefined;
+  const inScope =
+    scope && repos
+      ? repos.filter((r) =>
+          scopeIncludes(scope, { uuid: r.uuid, slug: r.slug, fullName: r.fullName, projectKey: r.projectKey }),
+        )
+      : undefined;
   const projectNote = (key: string): Note | undefined => {
     if (!projects.items) return undefined;
     const name = projectNames.get(key);
     if (name) return { text: name };
     const sameButCase = projects.items.find((p) => p.key.toUpperCase() === key.toUpperCase());
-    return { text: sameButCase ? `keys are compared exactly: did you mean ${sameButCase.key}?` : 'not a project of this workspace', warning: true };
+    return {
+      text: sameButCase
+        ? `keys are compared exactly: did you mean ${sameButCase.key}?`
+        : 'not a project of this workspace',
+      warning: true,
+    };
   };
-  const repoSuggestions = (repos ?? []).map((r) => ({ value: r.slug, label: `${r.fullName}${r.projectKey ? ` (${r.projectKey})` : ''}` }));
+  const repoSuggestions = (repos ?? []).map((r) => ({
+    value: r.slug,
+    label: `${r.fullName}${r.projectKey ? ` (${r.projectKey})` : ''}`,
+  }));
   const listError = projects.error ?? repositories.error;
 
   return (
     <fieldset className="group" data-testid="scope-fields">
       <legend>Which repositories (scope)</legend>
       <p className="hint">
-        Without a scope the environment serves every repository. With one, it serves the repositories of the listed projects and those whose slug matches a listed pattern, except the excluded ones; a step of any
-        other repository that asks for it is blocked (rule repository-scope). Pick from the lists or type a slug pattern such as <code>payments-*</code>.
+        Without a scope the environment serves every repository. With one, it serves the repositories of the listed
+        projects and those whose slug matches a listed pattern, except the excluded ones; a step of any other repository
+        that asks for it is blocked (rule repository-scope). Pick from the lists or type a slug pattern such as{' '}
+        <code>payments-*</code>.
       </p>
       {listError ? (
         <Notice appearance="warning" title="Bitbucket’s lists could not load">
@@ -177,13 +218,46 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
         </Notice>
       ) : null}
       <div className="grid grid-3">
-        <PickerField owner={owner} path={[...base, 'scope', 'projects']} label="Projects" placeholder="PAY" suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))} noteFor={projectNote} help="Bitbucket project keys." />
-        <PickerField owner={owner} path={[...base, 'scope', 'repositories']} label="Repositories" placeholder="payments-*" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns." />
-        <PickerField owner={owner} path={[...base, 'scope', 'exclude']} label="Except repositories" placeholder="payments-sandbox" suggestions={repoSuggestions} noteFor={(item) => slugGlobNote(item, repos)} help="Slugs or slug patterns taken out again." />
+        <PickerField
+          owner={owner}
+          path={[...base, 'scope', 'projects']}
+          label="Projects"
+          placeholder="PAY"
+          suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))}
+          noteFor={projectNote}
+          help="Bitbucket project keys."
+        />
+        <PickerField
+          owner={owner}
+          path={[...base, 'scope', 'repositories']}
+          label="Repositories"
+          placeholder="payments-*"
+          suggestions={repoSuggestions}
+          noteFor={(item) => slugGlobNote(item, repos)}
+          help="Slugs or slug patterns."
+        />
+        <PickerField
+          owner={owner}
+          path={[...base, 'scope', 'exclude']}
+          label="Except repositories"
+          placeholder="payments-sandbox"
+          suggestions={repoSuggestions}
+          noteFor={(item) => slugGlobNote(item, repos)}
+          help="Slugs or slug patterns taken out again."
+        />
       </div>
       <p className="scope-summary hint" data-testid="scope-summary">
         Serves {describeScope(scope)}
-        {inScope ? `: ${inScope.length} of the ${repos!.length} repositories listed${inScope.length ? ` (${inScope.slice(0, 6).map((r) => r.slug).join(', ')}${inScope.length > 6 ? ', …' : ''})` : ''}.` : '.'}
+        {inScope
+          ? `: ${inScope.length} of the ${repos!.length} repositories listed${
+              inScope.length
+                ? ` (${inScope
+                    .slice(0, 6)
+                    .map((r) => r.slug)
+                    .join(', ')}${inScope.length > 6 ? ', …' : ''})`
+                : ''
+            }.`
+          : '.'}
       </p>
     </fieldset>
   );

@@ -33,19 +33,43 @@ export function describeTarget(target: SimulationTarget): string {
   }
 }
 
-const NAME_LABEL: Record<TargetForm['kind'], string> = { branch: 'Branch', tag: 'Tag', pullrequest: 'Source branch', custom: 'Custom pipeline name', commit: '' };
+const NAME_LABEL: Record<TargetForm['kind'], string> = {
+  branch: 'Branch',
+  tag: 'Tag',
+  pullrequest: 'Source branch',
+  custom: 'Custom pipeline name',
+  commit: '',
+};
 
 /** The request's `variables`: what `${{NAME}}` templates and `$NAME` in commands are read with. */
-function VariablesField({ idPrefix, value, onChange }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void }) {
+function VariablesField({
+  idPrefix,
+  value,
+  onChange,
+}: {
+  idPrefix: string;
+  value: TargetForm;
+  onChange: (next: TargetForm) => void;
+}) {
   const { problems } = variablesOf(value.variables);
   return (
     <div className="field">
       <label className="field-label" htmlFor={`${idPrefix}-variables`}>
         Variables Bitbucket sends with the run
       </label>
-      <TextArea id={`${idPrefix}-variables`} value={value.variables ?? ''} isMonospaced minimumRows={2} resize="vertical" placeholder={'DEPLOY_ENV=production\nworkspace: IMAGE_TAG=1.4'} onChange={(e) => onChange({ ...value, variables: e.target.value })} />
+      <TextArea
+        id={`${idPrefix}-variables`}
+        value={value.variables ?? ''}
+        isMonospaced
+        minimumRows={2}
+        resize="vertical"
+        placeholder={'DEPLOY_ENV=production\nworkspace: IMAGE_TAG=1.4'}
+        onChange={(e) => onChange({ ...value, variables: e.target.value })}
+      />
       <div className="field-help">
-        One KEY=VALUE per line, a repository variable; prefix a line with workspace:, pipeline:, step: or deployment: for another scope. Templates (<code>{'${{KEY}}'}</code>) are filled in from repository over workspace values only. Empty: a request without variables.
+        One KEY=VALUE per line, a repository variable; prefix a line with workspace:, pipeline:, step: or deployment:
+        for another scope. Templates (<code>{'${{KEY}}'}</code>) are filled in from repository over workspace values
+        only. Empty: a request without variables.
       </div>
       {problems.length ? (
         <ul className="field-errors" role="alert">
@@ -58,14 +82,29 @@ function VariablesField({ idPrefix, value, onChange }: { idPrefix: string; value
   );
 }
 
-export function TargetPicker({ idPrefix, value, onChange, withVariables = false }: { idPrefix: string; value: TargetForm; onChange: (next: TargetForm) => void; withVariables?: boolean }) {
+export function TargetPicker({
+  idPrefix,
+  value,
+  onChange,
+  withVariables = false,
+}: {
+  idPrefix: string;
+  value: TargetForm;
+  onChange: (next: TargetForm) => void;
+  withVariables?: boolean;
+}) {
   const picker = (
     <div className="grid grid-3">
       <div className="field">
         <label className="field-label" htmlFor={`${idPrefix}-kind`}>
           Run for
         </label>
-        <select id={`${idPrefix}-kind`} className="native-select" value={value.kind} onChange={(e) => onChange({ ...value, kind: e.target.value as TargetForm['kind'] })}>
+        <select
+          id={`${idPrefix}-kind`}
+          className="native-select"
+          value={value.kind}
+          onChange={(e) => onChange({ ...value, kind: e.target.value as TargetForm['kind'] })}
+        >
           <option value="branch">a branch</option>
           <option value="tag">a tag</option>
           <option value="pullrequest">a pull request</option>
@@ -78,7 +117,11 @@ export function TargetPicker({ idPrefix, value, onChange, withVariables = false 
           <label className="field-label" htmlFor={`${idPrefix}-name`}>
             {NAME_LABEL[value.kind]}
           </label>
-          <Textfield id={`${idPrefix}-name`} value={value.name} onChange={(e) => onChange({ ...value, name: (e.target as HTMLInputElement).value })} />
+          <Textfield
+            id={`${idPrefix}-name`}
+            value={value.name}
+            onChange={(e) => onChange({ ...value, name: (e.target as HTMLInputElement).value })}
+          />
         </div>
       )}
       {value.kind === 'pullrequest' || value.kind === 'custom' ? (

@@ -40,7 +40,10 @@ function useEditorTools(ready: Promise<unknown> | undefined) {
     if (!ready) return;
     let live = true;
     // The visible tab first: its chunk and the editor tools would otherwise share the network.
-    void ready.catch(() => undefined).then(loadEditorTools).then((loaded) => live && setTools(loaded));
+    void ready
+      .catch(() => undefined)
+      .then(loadEditorTools)
+      .then((loaded) => live && setTools(loaded));
     return () => {
       live = false;
     };
@@ -122,7 +125,9 @@ export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
     if (!tools || draft === undefined) return undefined;
     return syntaxError ? baseText : tools.syncYamlText(baseText, draft);
   }, [tools, draft, baseText, syntaxError]);
-  const dirty = draft !== undefined && (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
+  const dirty =
+    draft !== undefined &&
+    (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
   const fromRepository = source?.source.kind === 'repository' || source?.damaged === true;
   const readOnly = !view?.canEdit || fromRepository;
   const draftUsable = dirty && checked.valid && !syntaxError;
@@ -138,7 +143,31 @@ export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
     [draft, checked.problems, checked.warnings, readOnly],
   );
 
-  return { view, source, fromRepository, loadError, draft, baseText, syntaxError, base, tools, checked, yamlText, dirty, readOnly, draftUsable, draftVersion, editor, replaceDraft, fetchView, load, rebase, discard, setYamlText, setDraft };
+  return {
+    view,
+    source,
+    fromRepository,
+    loadError,
+    draft,
+    baseText,
+    syntaxError,
+    base,
+    tools,
+    checked,
+    yamlText,
+    dirty,
+    readOnly,
+    draftUsable,
+    draftVersion,
+    editor,
+    replaceDraft,
+    fetchView,
+    load,
+    rebase,
+    discard,
+    setYamlText,
+    setDraft,
+  };
 }
 
 export type PolicyDraft = ReturnType<typeof usePolicyDraft>;

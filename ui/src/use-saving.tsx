@@ -30,7 +30,14 @@ export interface Replacing {
   readonly fields: string[];
 }
 
-function staleBanner(error: ApiError, people: People, loaded: number, revision: number, merge: ReturnType<typeof mergePolicies>, openMerge: () => void): Banner {
+function staleBanner(
+  error: ApiError,
+  people: People,
+  loaded: number,
+  revision: number,
+  merge: ReturnType<typeof mergePolicies>,
+  openMerge: () => void,
+): Banner {
   const who = people.name(error.savedBy ?? '') ?? error.savedBy ?? 'Another admin';
   const when = error.savedAt ? ` at ${new Date(error.savedAt).toLocaleString()}` : '';
   const conflicts = merge.conflicts.length;
@@ -39,8 +46,13 @@ function staleBanner(error: ApiError, people: People, loaded: number, revision: 
     title: 'Someone else saved first',
     body:
       `${who} saved revision ${revision}${when}, after you loaded revision ${loaded}. Your edits are now on top of revision ${revision}` +
-      (conflicts ? `, except ${conflicts === 1 ? 'one field' : `${conflicts} fields`} you both changed: choose whose value to keep.` : '. Check the draft and save again.'),
-    details: [...merge.theirsApplied.map((field) => `Their edit kept: ${field}`), ...merge.mineApplied.map((field) => `Your edit kept: ${field}`)],
+      (conflicts
+        ? `, except ${conflicts === 1 ? 'one field' : `${conflicts} fields`} you both changed: choose whose value to keep.`
+        : '. Check the draft and save again.'),
+    details: [
+      ...merge.theirsApplied.map((field) => `Their edit kept: ${field}`),
+      ...merge.mineApplied.map((field) => `Your edit kept: ${field}`),
+    ],
     actions: conflicts ? (
       <Button appearance="primary" onClick={openMerge}>
         Choose for {conflicts === 1 ? 'the field' : `the ${conflicts} fields`} you both changed
@@ -49,7 +61,12 @@ function staleBanner(error: ApiError, people: People, loaded: number, revision: 
   };
 }
 
-export function useSaving(call: Call, people: People, policy: PolicyDraft, setBanner: (banner: Banner | undefined) => void) {
+export function useSaving(
+  call: Call,
+  people: People,
+  policy: PolicyDraft,
+  setBanner: (banner: Banner | undefined) => void,
+) {
   const [busy, setBusy] = useState(false);
   const [pending, setPending] = useState<Pending>();
   const [reason, setReason] = useState('');
@@ -72,7 +89,14 @@ export function useSaving(call: Call, people: People, policy: PolicyDraft, setBa
     const merge = mergePolicies(policy.base.policy, current.policy, policy.draft);
     policy.rebase(current, merge.merged);
     setReplacing(undefined);
-    const next: MergeInProgress = { revision: current.revision, savedBy: error.savedBy, base: policy.base.policy, theirs: current.policy, mine: policy.draft, conflicts: merge.conflicts };
+    const next: MergeInProgress = {
+      revision: current.revision,
+      savedBy: error.savedBy,
+      base: policy.base.policy,
+      theirs: current.policy,
+      mine: policy.draft,
+      conflicts: merge.conflicts,
+    };
     setMerging(merge.conflicts.length ? next : undefined);
     setBanner(staleBanner(error, people, policy.base.revision, current.revision, merge, () => setMerging(next)));
   };
@@ -89,9 +113,16 @@ export function useSaving(call: Call, people: People, policy: PolicyDraft, setBa
     });
     setBusy(false);
     closeDialog();
-    if (!result.ok) return result.error.code === 'stale' ? rebaseAfterStale(result.error) : setBanner(errorBanner('Not saved', result.error));
+    if (!result.ok)
+      return result.error.code === 'stale'
+        ? rebaseAfterStale(result.error)
+        : setBanner(errorBanner('Not saved', result.error));
     const tested = result.testsRun ? ` All ${result.testsRun} policy tests pass.` : '';
-    setBanner({ appearance: 'success', title: `Saved revision ${result.revision}`, body: `Every pipeline run from now on is checked against it.${tested}` });
+    setBanner({
+      appearance: 'success',
+      title: `Saved revision ${result.revision}`,
+      body: `Every pipeline run from now on is checked against it.${tested}`,
+    });
     setReplacing(undefined);
     await policy.load();
   };
@@ -114,7 +145,11 @@ export function useSaving(call: Call, people: People, policy: PolicyDraft, setBa
       return setBanner(errorBanner('Not rolled back', result.error));
     }
     closeDialog();
-    setBanner({ appearance: 'success', title: `Rolled back to revision ${entry.revision}`, body: `Its policy is now revision ${result.revision} and applies to the next pipeline run.` });
+    setBanner({
+      appearance: 'success',
+      title: `Rolled back to revision ${entry.revision}`,
+      body: `Its policy is now revision ${result.revision} and applies to the next pipeline run.`,
+    });
     await policy.load();
   };
 
@@ -123,7 +158,9 @@ export function useSaving(call: Call, people: People, policy: PolicyDraft, setBa
     if (!merging) return;
     const result = mergePolicies(merging.base, merging.theirs, merging.mine, chosen);
     policy.setDraft(result.merged);
-    const mine = result.conflicts.filter((conflict) => chosen.get(conflict.key) === 'mine').map((conflict) => conflict.label);
+    const mine = result.conflicts
+      .filter((conflict) => chosen.get(conflict.key) === 'mine')
+      .map((conflict) => conflict.label);
     setReplacing(mine.length ? { revision: merging.revision, fields: mine } : undefined);
     setMerging(undefined);
     setBanner(undefined);
@@ -134,7 +171,25 @@ export function useSaving(call: Call, people: People, policy: PolicyDraft, setBa
     setMerging(undefined);
   };
 
-  return { busy, pending, setPending, reason, setReason, override, setOverride, confirmBlocks, setConfirmBlocks, merging, setMerging, replacing, closeDialog, save, rollback, resolveMerge, discard };
+  return {
+    busy,
+    pending,
+    setPending,
+    reason,
+    setReason,
+    override,
+    setOverride,
+    confirmBlocks,
+    setConfirmBlocks,
+    merging,
+    setMerging,
+    replacing,
+    closeDialog,
+    save,
+    rollback,
+    resolveMerge,
+    discard,
+  };
 }
 
 export type Saving = ReturnType<typeof useSaving>;

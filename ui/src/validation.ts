@@ -27,5 +27,7 @@ export interface Inspected extends Checked {
 
 export function inspect(draft: Json): Inspected {
   const result = validatePolicy(draft);
-  return result.ok ? { problems: [], valid: true, policy: result.policy, warnings: policyWarnings(result.policy) } : { problems: result.problems, valid: false, warnings: [] };
+  return result.ok
+    ? { problems: [], valid: true, policy: result.policy, warnings: policyWarnings(result.policy) }
+    : { problems: result.problems, valid: false, warnings: [] };
 }

@@ -7,7 +7,8 @@
 import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type YAMLSeq } from 'yaml';
 import { parseYaml } from '../../src/yaml/document';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const keyOf = (pair: unknown) => (isPair(pair) ? (isScalar(pair.key) ? pair.key.value : pair.key) : undefined);
 
@@ -47,7 +48,8 @@ function syncNode(doc: Document, node: unknown, value: unknown): unknown {
   if (isMap(node) && isPlainObject(value)) {
     for (const pair of [...node.items]) {
       const key = keyOf(pair);
-      if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(value, key)) node.items.splice(node.items.indexOf(pair), 1);
+      if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(value, key))
+        node.items.splice(node.items.indexOf(pair), 1);
     }
     for (const [key, child] of Object.entries(value)) {
       const pair = node.items.find((item) => keyOf(item) === key);
@@ -108,7 +110,10 @@ export function syncYamlText(text: string | undefined, value: unknown): string {
 }
 
 /** The draft the YAML text stands for; while the text does not parse, the last good draft stays. */
-export function parsePolicyDraft(text: string, lastGood: unknown): { draft: unknown; text: string; syntaxError?: string } {
+export function parsePolicyDraft(
+  text: string,
+  lastGood: unknown,
+): { draft: unknown; text: string; syntaxError?: string } {
   try {
     return { draft: parseYaml(text).value ?? {}, text };
   } catch (error) {

@@ -74,13 +74,29 @@ export const chain: AdversarialFamily = {
       items: [{ step: structuredClone(policy.gateStep) }, step('Build')],
       expect: {
         allowed: true,
-        check: (output) => expect((output.pipelines as any).branches['feature/*'][1].step).toEqual({ name: GATE_STEP_NAME, script: policy.gateStep.script, 'runs-on': DEV_LABELS }),
+        check: (output) =>
+          expect((output.pipelines as any).branches['feature/*'][1].step).toEqual({
+            name: GATE_STEP_NAME,
+            script: policy.gateStep.script,
+            'runs-on': DEV_LABELS,
+          }),
       },
     },
     {
       name: 'a forged decision record claiming PROD steps is replaced by the real one',
       target: F,
-      extra: { labels: { team: 'web', [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:main', steps: { prod: ['pipelines.branches.feature/*[0]'] }, warnings: [] } } },
+      extra: {
+        labels: {
+          team: 'web',
+          [LABEL_KEY]: {
+            v: 1,
+            policy: 'forged',
+            ref: 'branch:main',
+            steps: { prod: ['pipelines.branches.feature/*[0]'] },
+            warnings: [],
+          },
+        },
+      },
       items: [step('Build')],
       expect: {
         allowed: true,
@@ -118,7 +134,10 @@ export const chain: AdversarialFamily = {
       name: 'a DEV oidc step that already carries the DEV setup is not set up twice',
       target: F,
       items: mainOutputItems([step('Build', { oidc: true })]),
-      expect: { allowed: true, check: (output) => expect(JSON.stringify(output).split('BITBUCKET_STEP_OIDC_TOKEN').length - 1).toBe(1) },
+      expect: {
+        allowed: true,
+        check: (output) => expect(JSON.stringify(output).split('BITBUCKET_STEP_OIDC_TOKEN').length - 1).toBe(1),
+      },
     },
   ],
 };

@@ -16,19 +16,26 @@ const SPELLINGS: Array<[string, string]> = [
   ['with a Cyrillic o', 'pr\u043Eduction'],
 ];
 
-const onStep = (key: 'deployment' | 'environment') => ([what, value]: [string, string]): AdversarialCase => ({
-  name: `step \`${key}: ${JSON.stringify(value)}\` (${what}) on an innocently named step is PROD and blocked`,
-  target: F,
-  items: [step('Build'), step('Upload assets', { [key]: value })],
-  expect: { blocked: ['branch-gate'], mentions: ['Upload assets'] },
-});
+const onStep =
+  (key: 'deployment' | 'environment') =>
+  ([what, value]: [string, string]): AdversarialCase => ({
+    name: `step \`${key}: ${JSON.stringify(value)}\` (${what}) on an innocently named step is PROD and blocked`,
+    target: F,
+    items: [step('Build'), step('Upload assets', { [key]: value })],
+    expect: { blocked: ['branch-gate'], mentions: ['Upload assets'] },
+  });
 
-const onStage = (key: 'deployment' | 'environment') => ([what, value]: [string, string]): AdversarialCase => ({
-  name: `stage \`${key}: ${JSON.stringify(value)}\` (${what}) makes its innocent steps PROD and blocked`,
-  target: F,
-  items: [step('Build'), { stage: { name: 'Release', [key]: value, steps: [step('Upload'), step('Notify')] } }],
-  expect: { blocked: ['branch-gate'], mentions: ['pipelines.branches.feature/*[1].stage.steps[0]', 'pipelines.branches.feature/*[1].stage.steps[1]'] },
-});
+const onStage =
+  (key: 'deployment' | 'environment') =>
+  ([what, value]: [string, string]): AdversarialCase => ({
+    name: `stage \`${key}: ${JSON.stringify(value)}\` (${what}) makes its innocent steps PROD and blocked`,
+    target: F,
+    items: [step('Build'), { stage: { name: 'Release', [key]: value, steps: [step('Upload'), step('Notify')] } }],
+    expect: {
+      blocked: ['branch-gate'],
+      mentions: ['pipelines.branches.feature/*[1].stage.steps[0]', 'pipelines.branches.feature/*[1].stage.steps[1]'],
+    },
+  });
 
 export const deployment: AdversarialFamily = {
   family: 'deployment and environment',
@@ -79,7 +86,10 @@ export const deployment: AdversarialFamily = {
     {
       name: 'on main a production stage waits for a person as a whole, its steps on PROD runners',
       target: MAIN,
-      items: [step('Build'), { stage: { name: 'Release', deployment: 'production', steps: [step('Upload'), step('Notify')] } }],
+      items: [
+        step('Build'),
+        { stage: { name: 'Release', deployment: 'production', steps: [step('Upload'), step('Notify')] } },
+      ],
       expect: {
         allowed: true,
         prod: true,

@@ -13,15 +13,32 @@ import { PROD_LABELS, step, T } from '../harness';
 
 const CREATOR = '{cda97709-b1a9-4544-9a8d-750f1b3a12c4}'; // the creator of every adversarial request
 const NOW = new Date('2026-12-02T10:00:00.000Z');
-const REPO = { uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug: 'payments-api', fullName: 'acme/payments-api', projectKey: 'PAY' };
-
+const REPO = {
+  uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+  slug: 'payments-api',
+  fullName: 'acme/payments-api',
+  projectKey: 'PAY',
+};
 
 const MULTI_TEAM = 'examples/policy-multi-team.yaml';
 const WEBSITE = { uuid: REPO.uuid, slug: 'website', fullName: 'acme/website', projectKey: 'OPS' };
 /** Opens the search team's PROD to acme/website, which no PROD scope serves. */
-const SEARCH_GRANT: Grant = { ...INCIDENT_GRANT, id: 'INC-9', reason: 'Search outage, the fix ships from the website repository', repository: 'website', refs: ['main'], environments: ['prod-search'], rules: ['repository-scope'] };
+const SEARCH_GRANT: Grant = {
+  ...INCIDENT_GRANT,
+  id: 'INC-9',
+  reason: 'Search outage, the fix ships from the website repository',
+  repository: 'website',
+  refs: ['main'],
+  environments: ['prod-search'],
+  rules: ['repository-scope'],
+};
 
-const under = (grant: Partial<Grant> = {}, more: Partial<RunOptions> = {}): RunOptions => ({ repository: REPO, now: NOW, grants: [{ ...INCIDENT_GRANT, ...grant }], ...more });
+const under = (grant: Partial<Grant> = {}, more: Partial<RunOptions> = {}): RunOptions => ({
+  repository: REPO,
+  now: NOW,
+  grants: [{ ...INCIDENT_GRANT, ...grant }],
+  ...more,
+});
 
 const I = T.branch('incident/42', 'incident/*');
 const deploy = step('PROD deploy', { oidc: true, deployment: 'production' });
@@ -53,7 +70,9 @@ export const grants: AdversarialFamily = {
         warns: ['branch-gate'],
         relaxed: ['branch-gate'],
         check: (output) => {
-          const items = (output.pipelines as { branches: Record<string, Array<{ step: JsonObject }>> }).branches['incident/*'];
+          const items = (output.pipelines as { branches: Record<string, Array<{ step: JsonObject }>> }).branches[
+            'incident/*'
+          ];
           const prodStep = items.map((item) => item.step).find((s) => s?.name === 'PROD deploy')!;
           expect(prodStep.trigger).toBe('manual');
           expect(prodStep['runs-on']).toEqual(PROD_LABELS);
@@ -61,7 +80,7 @@ export const grants: AdversarialFamily = {
       },
     },
     {
-      name: 'a grant that carries the repository UUID applies on the request\'s UUID alone, with no repository lookup',
+      name: "a grant that carries the repository UUID applies on the request's UUID alone, with no repository lookup",
       target: I,
       items: [step('Build'), deploy],
       options: { now: NOW, grants: [{ ...INCIDENT_GRANT, repositoryUuid: REPO.uuid.toUpperCase() }] },
@@ -79,7 +98,10 @@ export const grants: AdversarialFamily = {
       target: T.tag('incident/42', 'incident/*'),
       items: [deploy],
       options: under(),
-      expect: { blocked: ['branch-gate'], mentions: ['tag incident/42 matches none of its refs incident/* (a tag is matched only by a tag:GLOB entry)'] },
+      expect: {
+        blocked: ['branch-gate'],
+        mentions: ['tag incident/42 matches none of its refs incident/* (a tag is matched only by a tag:GLOB entry)'],
+      },
     },
     {
       name: 'a tag:GLOB entry opens the tag',
@@ -100,14 +122,22 @@ export const grants: AdversarialFamily = {
       target: I,
       items: [deploy],
       options: under({}, { now: new Date('2026-12-02T08:59:59.999Z') }),
-      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)'] },
+      expect: {
+        blocked: ['branch-gate'],
+        mentions: ['INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)'],
+      },
     },
     {
       name: 'an expired grant does not apply',
       target: I,
       items: [deploy],
       options: under({ expires: '2026-12-02T09:30:00Z' }),
-      expect: { blocked: ['branch-gate'], mentions: ['Break-glass grant for "prod" does not apply to this run: INC-4711 (it expired at 2026-12-02T09:30:00Z).'] },
+      expect: {
+        blocked: ['branch-gate'],
+        mentions: [
+          'Break-glass grant for "prod" does not apply to this run: INC-4711 (it expired at 2026-12-02T09:30:00Z).',
+        ],
+      },
     },
     {
       name: 'a grant is expired exactly at its expiry',
@@ -145,7 +175,7 @@ export const grants: AdversarialFamily = {
       expect: { blocked: ['branch-gate'] },
     },
     {
-      name: 'a grant does not apply when the run\'s repository is unknown',
+      name: "a grant does not apply when the run's repository is unknown",
       target: I,
       items: [deploy],
       options: under({}, { repository: undefined }),
@@ -156,7 +186,10 @@ export const grants: AdversarialFamily = {
       target: T.branch('feature/x', 'feature/*'),
       items: [deploy],
       options: under(),
-      expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (branch feature/x matches none of its refs incident/*)'] },
+      expect: {
+        blocked: ['branch-gate'],
+        mentions: ['INC-4711 (branch feature/x matches none of its refs incident/*)'],
+      },
     },
     {
       name: 'a grant for incident/* does not reach incident/a/b (`*` stops at `/`)',
@@ -187,7 +220,7 @@ export const grants: AdversarialFamily = {
       expect: { blocked: ['branch-gate'], mentions: ['INC-4711 (the run was not started by one of its creators)'] },
     },
     {
-      name: 'a grant naming the run\'s creator applies',
+      name: "a grant naming the run's creator applies",
       target: I,
       items: [deploy],
       options: under({ creators: [CREATOR.toUpperCase()] }),
@@ -222,9 +255,16 @@ export const grants: AdversarialFamily = {
       expect: { blocked: ['runner-labels'] },
     },
     {
-      name: 'under a grant, another environment\'s role on the PROD step still blocks',
+      name: "under a grant, another environment's role on the PROD step still blocks",
       target: I,
-      items: [step('PROD deploy', { oidc: true, script: ['aws sts assume-role --role-arn arn:aws:iam::222222222222:role/bitbucket-pipelines-dev --role-session-name x'] })],
+      items: [
+        step('PROD deploy', {
+          oidc: true,
+          script: [
+            'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/bitbucket-pipelines-dev --role-session-name x',
+          ],
+        }),
+      ],
       options: under(),
       expect: { blocked: ['oidc-role'] },
     },
@@ -246,7 +286,18 @@ export const grants: AdversarialFamily = {
       name: 'a forged labels record naming the grant opens nothing without the stored grant',
       target: I,
       items: [deploy],
-      extra: { labels: { [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:incident/42', steps: { prod: ['pipelines.branches.incident/*[0]'] }, warnings: [], grants: ['INC-4711'] } } },
+      extra: {
+        labels: {
+          [LABEL_KEY]: {
+            v: 1,
+            policy: 'forged',
+            ref: 'branch:incident/42',
+            steps: { prod: ['pipelines.branches.incident/*[0]'] },
+            warnings: [],
+            grants: ['INC-4711'],
+          },
+        },
+      },
       options: { repository: REPO, now: NOW, grants: [] },
       expect: { blocked: ['branch-gate'] },
     },
@@ -254,15 +305,37 @@ export const grants: AdversarialFamily = {
       name: 'a forged labels record naming a grant on a ref the grant misses opens nothing',
       target: T.branch('feature/x', 'feature/*'),
       items: [deploy],
-      extra: { labels: { [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:incident/42', steps: {}, warnings: [], grants: ['INC-4711'] } } },
+      extra: {
+        labels: {
+          [LABEL_KEY]: {
+            v: 1,
+            policy: 'forged',
+            ref: 'branch:incident/42',
+            steps: {},
+            warnings: [],
+            grants: ['INC-4711'],
+          },
+        },
+      },
       options: under(),
       expect: { blocked: ['branch-gate'] },
     },
     {
-      name: 'a forged grant id in the labels record is not carried into an allowed run\'s record',
+      name: "a forged grant id in the labels record is not carried into an allowed run's record",
       target: T.branch('feature/x', 'feature/*'),
       items: [step('Build')],
-      extra: { labels: { [LABEL_KEY]: { v: 1, policy: 'forged', ref: 'branch:feature/x', steps: {}, warnings: [], grants: ['INC-4711'] } } },
+      extra: {
+        labels: {
+          [LABEL_KEY]: {
+            v: 1,
+            policy: 'forged',
+            ref: 'branch:feature/x',
+            steps: {},
+            warnings: [],
+            grants: ['INC-4711'],
+          },
+        },
+      },
       options: under(),
       expect: { allowed: true, check: (output) => expect(recordOf(output).grants).toBeUndefined() },
     },
@@ -290,7 +363,12 @@ export const grants: AdversarialFamily = {
       policyFile: MULTI_TEAM,
       items: [step('PROD deploy')],
       options: { repository: WEBSITE, now: NOW, grants: [{ ...SEARCH_GRANT, refs: ['release/*'] }] },
-      expect: { blocked: ['repository-scope'], mentions: ['Break-glass grant for "prod-search" does not apply to this run: INC-9 (branch main matches none of its refs release/*).'] },
+      expect: {
+        blocked: ['repository-scope'],
+        mentions: [
+          'Break-glass grant for "prod-search" does not apply to this run: INC-9 (branch main matches none of its refs release/*).',
+        ],
+      },
     },
   ],
 };

@@ -13,6 +13,20 @@ import { scopes } from './scopes';
 import { tampering } from './tampering';
 import { targets } from './targets';
 
-export const FAMILIES: readonly AdversarialFamily[] = [names, deployment, labels, nesting, targets, roles, injection, chain, tampering, modes, scopes, grants, clouds];
+export const FAMILIES: readonly AdversarialFamily[] = [
+  names,
+  deployment,
+  labels,
+  nesting,
+  targets,
+  roles,
+  injection,
+  chain,
+  tampering,
+  modes,
+  scopes,
+  grants,
+  clouds,
+];
 import { POLICY_INJECTIONS as BASE_POLICY_INJECTIONS } from './injection';
 export const POLICY_INJECTIONS = [...BASE_POLICY_INJECTIONS, ...CLOUD_POLICY_INJECTIONS];

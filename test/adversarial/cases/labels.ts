@@ -99,7 +99,10 @@ export const labels: AdversarialFamily = {
         allowed: true,
         check: (output) => {
           expect((output.options as any)?.['runs-on']).toBeUndefined();
-          expect((output.pipelines as any).branches['feature/*'][2].step['runs-on']).toEqual([...DEV_LABELS, 'dev.large']);
+          expect((output.pipelines as any).branches['feature/*'][2].step['runs-on']).toEqual([
+            ...DEV_LABELS,
+            'dev.large',
+          ]);
         },
       },
     },
@@ -114,7 +117,14 @@ export const labels: AdversarialFamily = {
       name: 'an allowed extra label in odd case is kept, lower-cased, after the DEV labels',
       target: F,
       items: [step('Build', { 'runs-on': ['DEV.LARGE'] })],
-      expect: { allowed: true, check: (output) => expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual([...DEV_LABELS, 'dev.large']) },
+      expect: {
+        allowed: true,
+        check: (output) =>
+          expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual([
+            ...DEV_LABELS,
+            'dev.large',
+          ]),
+      },
     },
     {
       name: 'a partial DEV label list is completed to the DEV labels',

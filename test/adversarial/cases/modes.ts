@@ -52,7 +52,12 @@ export const modes: AdversarialFamily = {
       target: F,
       policy: (p) => ((p.rules ??= {})['runner-labels'] = 'warn'),
       items: [step('Build', { 'runs-on': PROD_LABELS })],
-      expect: { allowed: true, warns: ['runner-labels'], check: (output) => expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual(DEV_LABELS) },
+      expect: {
+        allowed: true,
+        warns: ['runner-labels'],
+        check: (output) =>
+          expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual(DEV_LABELS),
+      },
     },
     {
       name: 'everything in warn: a PROD step with PROD labels on feature/x is demoted to DEV labels',
@@ -62,7 +67,12 @@ export const modes: AdversarialFamily = {
         p.rules = { 'security-scan': 'enforce' };
       },
       items: [step('PROD deploy', { 'runs-on': PROD_LABELS })],
-      expect: { allowed: true, warns: ['branch-gate', 'runner-labels'], check: (output) => expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual(DEV_LABELS) },
+      expect: {
+        allowed: true,
+        warns: ['branch-gate', 'runner-labels'],
+        check: (output) =>
+          expect((output.pipelines as any).branches['feature/*'][1].step['runs-on']).toEqual(DEV_LABELS),
+      },
     },
     {
       name: 'oidc-role in warn: a PROD role export is taken out of the step and recorded as a warning',
@@ -78,7 +88,9 @@ export const modes: AdversarialFamily = {
           expect(script[0]).toBe('make');
           expect(script[2]).toBe('aws s3 ls');
           expect(script[1]).not.toContain('AWS_ROLE_ARN');
-          expect((output.labels as any)['pipeline-guard'].warnings).toContain('oidc-role@pipelines.branches.feature/*[1]');
+          expect((output.labels as any)['pipeline-guard'].warnings).toContain(
+            'oidc-role@pipelines.branches.feature/*[1]',
+          );
         },
       },
     },
@@ -86,11 +98,21 @@ export const modes: AdversarialFamily = {
       name: 'oidc-role in warn: a pipe variable with the PROD role is taken out of the pipe',
       target: F,
       policy: (p) => ((p.rules ??= {})['oidc-role'] = 'warn'),
-      items: [step('Upload', { oidc: true, script: [{ pipe: 'atlassian/aws-s3-deploy:1.6.0', variables: { AWS_OIDC_ROLE_ARN: PROD_ROLE, S3_BUCKET: 'b' } }] })],
+      items: [
+        step('Upload', {
+          oidc: true,
+          script: [
+            { pipe: 'atlassian/aws-s3-deploy:1.6.0', variables: { AWS_OIDC_ROLE_ARN: PROD_ROLE, S3_BUCKET: 'b' } },
+          ],
+        }),
+      ],
       expect: {
         allowed: true,
         warns: ['oidc-role'],
-        check: (output) => expect(JSON.stringify((output.pipelines as any).branches['feature/*'][1].step)).not.toContain('AWS_OIDC_ROLE_ARN'),
+        check: (output) =>
+          expect(JSON.stringify((output.pipelines as any).branches['feature/*'][1].step)).not.toContain(
+            'AWS_OIDC_ROLE_ARN',
+          ),
       },
     },
   ],

@@ -135,7 +135,12 @@ export const nesting: AdversarialFamily = {
       yaml: 'hidden-anchor-holder.yml',
       expect: {
         allowed: true,
-        check: (output) => expect((output['x-templates'] as any).release[0].step).toEqual({ name: 'PROD deploy', deployment: 'production', script: ['./deploy.sh'] }),
+        check: (output) =>
+          expect((output['x-templates'] as any).release[0].step).toEqual({
+            name: 'PROD deploy',
+            deployment: 'production',
+            script: ['./deploy.sh'],
+          }),
       },
     },
   ],

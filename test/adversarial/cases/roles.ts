@@ -24,14 +24,26 @@ const SCRIPT_LINES: Array<[string, string]> = [
   ['exports AWS_SHARED_CREDENTIALS_FILE', 'export AWS_SHARED_CREDENTIALS_FILE=./ci/creds'],
   ['passes --profile to the CLI', 'aws s3 ls --profile prod'],
   ['passes --role-arn to assume-role', `aws sts assume-role --role-arn ${PROD_ROLE} --role-session-name ci`],
-  ['passes --role-arn= to assume-role-with-web-identity', `aws sts assume-role-with-web-identity --role-arn=${PROD_ROLE} --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`],
+  [
+    'passes --role-arn= to assume-role-with-web-identity',
+    `aws sts assume-role-with-web-identity --role-arn=${PROD_ROLE} --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`,
+  ],
   ['passes --role-arn from a variable', 'R=$PROD; aws sts assume-role --role-arn "$R" --role-session-name ci'],
   ['writes role_arn into an AWS config file', `printf '[profile p]\\nrole_arn = ${PROD_ROLE}\\n' >> ~/.aws/config`],
   ['writes web_identity_token_file into an AWS config file', "echo 'web_identity_token_file=/tmp/t' >> ~/.aws/config"],
   ['sets role_arn with aws configure', `aws configure set role_arn ${PROD_ROLE}`],
-  ['passes the PROD role in --cli-input-json', `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"${PROD_ROLE}","RoleSessionName":"x","WebIdentityToken":"t"}'`],
-  ['assumes the PROD role from Python', `python -c "import boto3; boto3.client('sts').assume_role_with_web_identity(RoleArn='${PROD_ROLE}', RoleSessionName='x', WebIdentityToken=open('t').read())"`],
-  ['exports the PROD role on the second line of a block scalar', `echo start\nexport AWS_ROLE_ARN=${PROD_ROLE}\necho done`],
+  [
+    'passes the PROD role in --cli-input-json',
+    `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"${PROD_ROLE}","RoleSessionName":"x","WebIdentityToken":"t"}'`,
+  ],
+  [
+    'assumes the PROD role from Python',
+    `python -c "import boto3; boto3.client('sts').assume_role_with_web_identity(RoleArn='${PROD_ROLE}', RoleSessionName='x', WebIdentityToken=open('t').read())"`,
+  ],
+  [
+    'exports the PROD role on the second line of a block scalar',
+    `echo start\nexport AWS_ROLE_ARN=${PROD_ROLE}\necho done`,
+  ],
 ];
 
 const inScript = ([what, line]: [string, string]): AdversarialCase => ({
@@ -41,7 +53,11 @@ const inScript = ([what, line]: [string, string]): AdversarialCase => ({
   expect: { blocked: ['oidc-role'], mentions: ['Build'] },
 });
 
-const pipe = (variables: Record<string, unknown>, key: 'script' | 'after-script' = 'script', name = 'atlassian/aws-s3-deploy:1.6.0') => ({
+const pipe = (
+  variables: Record<string, unknown>,
+  key: 'script' | 'after-script' = 'script',
+  name = 'atlassian/aws-s3-deploy:1.6.0',
+) => ({
   [key]: ['make', { pipe: name, variables: { S3_BUCKET: 'bucket', LOCAL_PATH: 'dist', ...variables } }],
 });
 
@@ -82,7 +98,12 @@ export const roles: AdversarialFamily = {
     {
       name: 'a docker:// pipe with a ROLE_ARN variable of another account is blocked',
       target: F,
-      items: [step('Upload', pipe({ ROLE_ARN: 'arn:aws:iam::111111111111:role/other' }, 'script', 'docker://example/aws-tool:1.0.0'))],
+      items: [
+        step(
+          'Upload',
+          pipe({ ROLE_ARN: 'arn:aws:iam::111111111111:role/other' }, 'script', 'docker://example/aws-tool:1.0.0'),
+        ),
+      ],
       expect: { blocked: ['oidc-role'] },
     },
     {
@@ -100,7 +121,12 @@ export const roles: AdversarialFamily = {
     {
       name: 'a step image pulled with the PROD role (image.aws.oidc-role) is blocked',
       target: F,
-      items: [step('Build', { oidc: true, image: { name: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1', aws: { 'oidc-role': PROD_ROLE } } })],
+      items: [
+        step('Build', {
+          oidc: true,
+          image: { name: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/app:1', aws: { 'oidc-role': PROD_ROLE } },
+        }),
+      ],
       expect: { blocked: ['oidc-role'], mentions: ['oidc-role'] },
     },
     {
@@ -113,7 +139,15 @@ export const roles: AdversarialFamily = {
     {
       name: 'a service image pulled with the PROD role, used by a DEV step, is blocked',
       target: F,
-      extra: { definitions: { services: { db: { image: { name: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/db:1', aws: { 'oidc-role': PROD_ROLE } } } } } },
+      extra: {
+        definitions: {
+          services: {
+            db: {
+              image: { name: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/db:1', aws: { 'oidc-role': PROD_ROLE } },
+            },
+          },
+        },
+      },
       items: [step('Test', { oidc: true, services: ['db'] })],
       expect: { blocked: ['oidc-role'], mentions: ['service "db"'] },
     },
@@ -126,7 +160,9 @@ export const roles: AdversarialFamily = {
     {
       name: 'a DEV step that forges the DEV setup and then exports the PROD role is blocked',
       target: F,
-      items: [step('Build', { oidc: true, script: [...oidcSetupLines(env('dev')), `export AWS_ROLE_ARN=${PROD_ROLE}`] })],
+      items: [
+        step('Build', { oidc: true, script: [...oidcSetupLines(env('dev')), `export AWS_ROLE_ARN=${PROD_ROLE}`] }),
+      ],
       expect: { blocked: ['oidc-role'] },
     },
     {
@@ -138,7 +174,9 @@ export const roles: AdversarialFamily = {
     {
       name: 'a DEV step re-exporting its own role ($AWS_ROLE_ARN) runs',
       target: F,
-      items: [step('Build', { oidc: true, script: ['export AWS_ROLE_ARN=$AWS_ROLE_ARN', 'aws sts get-caller-identity'] })],
+      items: [
+        step('Build', { oidc: true, script: ['export AWS_ROLE_ARN=$AWS_ROLE_ARN', 'aws sts get-caller-identity'] }),
+      ],
       expect: { allowed: true },
     },
     {
@@ -147,13 +185,22 @@ export const roles: AdversarialFamily = {
       items: [step('Build', { oidc: true, script: ['aws sts get-caller-identity'] })],
       expect: {
         allowed: true,
-        check: (output) => expect((output.pipelines as any).branches['feature/*'][1].step.script).toEqual([...oidcSetupLines(env('dev')), 'aws sts get-caller-identity']),
+        check: (output) =>
+          expect((output.pipelines as any).branches['feature/*'][1].step.script).toEqual([
+            ...oidcSetupLines(env('dev')),
+            'aws sts get-caller-identity',
+          ]),
       },
     },
     {
       name: 'residual: an obfuscated (base64) role export is not readable, so the step stays on DEV runners with the DEV role, the PROD trust policy is the barrier, and unverifiable-identity says so',
       target: F,
-      items: [step('Build', { oidc: true, script: [`eval "$(echo ${Buffer.from(`export AWS_ROLE_ARN=${PROD_ROLE}`).toString('base64')} | base64 -d)"`] })],
+      items: [
+        step('Build', {
+          oidc: true,
+          script: [`eval "$(echo ${Buffer.from(`export AWS_ROLE_ARN=${PROD_ROLE}`).toString('base64')} | base64 -d)"`],
+        }),
+      ],
       expect: { allowed: true, warns: ['unverifiable-identity'] },
     },
   ],

@@ -10,18 +10,31 @@ import { step, T } from '../harness';
 const POLICY = 'examples/policy-multi-team.yaml';
 const MAIN = T.branch('main');
 const PAYMENTS_ROLE = 'arn:aws:iam::111111111111:role/payments-prod';
-const repo = (slug: string, projectKey?: string): RepositoryIdentity => ({ uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}', slug, fullName: `acme/${slug}`, ...(projectKey ? { projectKey } : {}) });
+const repo = (slug: string, projectKey?: string): RepositoryIdentity => ({
+  uuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
+  slug,
+  fullName: `acme/${slug}`,
+  ...(projectKey ? { projectKey } : {}),
+});
 
 const MARKETING = repo('marketing-site', 'MKT');
 const SEARCH = repo('search-api', 'SRCH');
 
-const outsider = (name: string, items: unknown[], repository: RepositoryIdentity | undefined = MARKETING, mentions: string[] = []): AdversarialCase => ({
+const outsider = (
+  name: string,
+  items: unknown[],
+  repository: RepositoryIdentity | undefined = MARKETING,
+  mentions: string[] = [],
+): AdversarialCase => ({
   name,
   target: MAIN,
   policyFile: POLICY,
   repository,
   items,
-  expect: { blocked: ['repository-scope'], mentions: [repository ? repository.fullName : 'does not know it', ...mentions] },
+  expect: {
+    blocked: ['repository-scope'],
+    mentions: [repository ? repository.fullName : 'does not know it', ...mentions],
+  },
 });
 
 const LOOK_ALIKES: Array<[string, RepositoryIdentity]> = [
@@ -38,26 +51,75 @@ const LOOK_ALIKES: Array<[string, RepositoryIdentity]> = [
 ];
 
 const BORROWED: Array<[string, unknown[], 'runner-labels' | 'oidc-role']> = [
-  ["the payments PROD label on a build step", [step('Build', { 'runs-on': ['self.hosted', 'linux', 'prod.payments'] })], 'runner-labels'],
+  [
+    'the payments PROD label on a build step',
+    [step('Build', { 'runs-on': ['self.hosted', 'linux', 'prod.payments'] })],
+    'runner-labels',
+  ],
   ['the payments PROD label in upper case', [step('Build', { 'runs-on': ['PROD.PAYMENTS'] })], 'runner-labels'],
   ['the payments DEV label', [step('Build', { 'runs-on': ['self.hosted', 'linux', 'dev.payments'] })], 'runner-labels'],
-  ["the payments label on its own team's PROD step", [step('PROD deploy', { 'runs-on': ['self.hosted', 'linux', 'prod.payments'] })], 'runner-labels'],
-  ['the payments role exported in a script', [step('Build', { oidc: true, script: [`export AWS_ROLE_ARN=${PAYMENTS_ROLE}`, 'aws s3 ls'] })], 'oidc-role'],
-  ['the payments role passed to assume-role', [step('Build', { script: [`aws sts assume-role --role-arn ${PAYMENTS_ROLE} --role-session-name x`] })], 'oidc-role'],
-  ['the payments role in a pipe variable', [step('Build', { script: [{ pipe: 'atlassian/aws-s3-deploy:1.1.0', variables: { AWS_OIDC_ROLE_ARN: PAYMENTS_ROLE } }] })], 'oidc-role'],
-  ['the payments role pulling an image', [step('Build', { image: { name: 'acme/builder:1', aws: { 'oidc-role': PAYMENTS_ROLE } } })], 'oidc-role'],
+  [
+    "the payments label on its own team's PROD step",
+    [step('PROD deploy', { 'runs-on': ['self.hosted', 'linux', 'prod.payments'] })],
+    'runner-labels',
+  ],
+  [
+    'the payments role exported in a script',
+    [step('Build', { oidc: true, script: [`export AWS_ROLE_ARN=${PAYMENTS_ROLE}`, 'aws s3 ls'] })],
+    'oidc-role',
+  ],
+  [
+    'the payments role passed to assume-role',
+    [step('Build', { script: [`aws sts assume-role --role-arn ${PAYMENTS_ROLE} --role-session-name x`] })],
+    'oidc-role',
+  ],
+  [
+    'the payments role in a pipe variable',
+    [
+      step('Build', {
+        script: [{ pipe: 'atlassian/aws-s3-deploy:1.1.0', variables: { AWS_OIDC_ROLE_ARN: PAYMENTS_ROLE } }],
+      }),
+    ],
+    'oidc-role',
+  ],
+  [
+    'the payments role pulling an image',
+    [step('Build', { image: { name: 'acme/builder:1', aws: { 'oidc-role': PAYMENTS_ROLE } } })],
+    'oidc-role',
+  ],
 ];
 
 export const scopes: AdversarialFamily = {
   family: 'scopes',
   cases: [
-    outsider('a repository outside every PROD scope using the PROD prefix is blocked', [step('PROD deploy')], MARKETING, ['"prod-payments"', 'may use: "dev" (its default)']),
-    outsider('a repository outside every PROD scope using the deployment is blocked', [step('Ship', { deployment: 'production' })]),
-    outsider("a repository outside every PROD scope using its stage's deployment is blocked", [{ stage: { name: 'Release', deployment: 'production', steps: [step('Ship')] } }]),
-    outsider('a repository outside every PROD scope using `environment: Production` in odd case is blocked', [step('Ship', { environment: 'Production' })]),
-    outsider('a PROD step inside a parallel group of an outside repository is blocked', [{ parallel: [step('Lint'), step('[PROD] apply')] }]),
-    outsider('a run whose repository is unknown is in no scope, so its PROD step is blocked', [step('PROD deploy')], undefined),
-    ...LOOK_ALIKES.map(([what, repository]) => outsider(`look-alike: ${what} is not in the payments scope`, [step('PROD deploy')], repository, ['"prod-payments"'])),
+    outsider(
+      'a repository outside every PROD scope using the PROD prefix is blocked',
+      [step('PROD deploy')],
+      MARKETING,
+      ['"prod-payments"', 'may use: "dev" (its default)'],
+    ),
+    outsider('a repository outside every PROD scope using the deployment is blocked', [
+      step('Ship', { deployment: 'production' }),
+    ]),
+    outsider("a repository outside every PROD scope using its stage's deployment is blocked", [
+      { stage: { name: 'Release', deployment: 'production', steps: [step('Ship')] } },
+    ]),
+    outsider('a repository outside every PROD scope using `environment: Production` in odd case is blocked', [
+      step('Ship', { environment: 'Production' }),
+    ]),
+    outsider('a PROD step inside a parallel group of an outside repository is blocked', [
+      { parallel: [step('Lint'), step('[PROD] apply')] },
+    ]),
+    outsider(
+      'a run whose repository is unknown is in no scope, so its PROD step is blocked',
+      [step('PROD deploy')],
+      undefined,
+    ),
+    ...LOOK_ALIKES.map(([what, repository]) =>
+      outsider(`look-alike: ${what} is not in the payments scope`, [step('PROD deploy')], repository, [
+        '"prod-payments"',
+      ]),
+    ),
     ...BORROWED.map(([what, items, rule]): AdversarialCase => ({
       name: `a search repository borrowing ${what} is blocked by ${rule}`,
       target: MAIN,
@@ -79,11 +141,21 @@ export const scopes: AdversarialFamily = {
       target: MAIN,
       policyFile: POLICY,
       policy: (p) => {
-        p.environments.splice(3, 0, { name: 'prod-sandbox', scope: { repositories: ['payments-sandbox'] }, branches: ['main'], match: { stepNamePrefix: 'PROD' }, runner: { labels: ['self.hosted', 'linux', 'prod.sandbox'] } });
+        p.environments.splice(3, 0, {
+          name: 'prod-sandbox',
+          scope: { repositories: ['payments-sandbox'] },
+          branches: ['main'],
+          match: { stepNamePrefix: 'PROD' },
+          runner: { labels: ['self.hosted', 'linux', 'prod.sandbox'] },
+        });
       },
       repository: repo('payments-sandbox', 'PAY'),
       items: [step('PROD deploy')],
-      expect: { allowed: true, prod: true, check: (output) => expect(JSON.stringify(output)).toContain('prod.sandbox') },
+      expect: {
+        allowed: true,
+        prod: true,
+        check: (output) => expect(JSON.stringify(output)).toContain('prod.sandbox'),
+      },
     },
     {
       name: "a search repository named payments-evil gets the search team's PROD, never the payments runners or role",
@@ -102,7 +174,7 @@ export const scopes: AdversarialFamily = {
       },
     },
     {
-      name: "a payments PROD step on a feature branch is still gated by branch-gate",
+      name: 'a payments PROD step on a feature branch is still gated by branch-gate',
       target: T.branch('feature/x', 'feature/*'),
       policyFile: POLICY,
       repository: repo('payments-api', 'PAY'),

@@ -7,7 +7,13 @@ const F = T.branch('feature/x', 'feature/*');
 
 const refTarget = (refType: string, name: string, selector: Record<string, unknown>): Target => ({
   trigger: 'push',
-  target: { type: 'pipeline_ref_target', ref_type: refType, ref_name: name, commit: { hash: 'e34ad324d1e4334777dca3e56c04eba36c2a68c6' }, selector },
+  target: {
+    type: 'pipeline_ref_target',
+    ref_type: refType,
+    ref_name: name,
+    commit: { hash: 'e34ad324d1e4334777dca3e56c04eba36c2a68c6' },
+    selector,
+  },
 });
 
 const blockedBranch = (name: string, why: string) => ({
@@ -29,7 +35,10 @@ export const targets: AdversarialFamily = {
     {
       name: 'a custom pipeline with variables on feature/x with a production deployment is blocked',
       target: T.custom('feature/x', 'deploy'),
-      items: [{ variables: [{ name: 'ENV', default: 'production', 'allowed-values': ['production'] }] }, step('Deploy', { deployment: 'production' })],
+      items: [
+        { variables: [{ name: 'ENV', default: 'production', 'allowed-values': ['production'] }] },
+        step('Deploy', { deployment: 'production' }),
+      ],
       expect: { blocked: ['branch-gate'] },
     },
     {
@@ -188,14 +197,25 @@ export const targets: AdversarialFamily = {
     },
     {
       name: 'a push with no matching definition but a PROD step in the configuration is still blocked',
-      target: { trigger: 'push', target: { type: 'pipeline_ref_target', ref_type: 'branch', ref_name: 'feature/x', commit: { hash: 'e34ad324d1e4334777dca3e56c04eba36c2a68c6' } } },
+      target: {
+        trigger: 'push',
+        target: {
+          type: 'pipeline_ref_target',
+          ref_type: 'branch',
+          ref_name: 'feature/x',
+          commit: { hash: 'e34ad324d1e4334777dca3e56c04eba36c2a68c6' },
+        },
+      },
       config: { pipelines: { branches: { main: [PROD_STEP] } } },
       expect: { blocked: ['branch-gate'] },
     },
     {
       name: 'trigger definitions with PROD steps and PROD labels returns the configuration untouched, never an error',
       target: T.definitions(),
-      config: { options: { 'runs-on': PROD_LABELS }, pipelines: { default: [PROD_STEP], custom: { x: [step('y', { 'runs-on': 'prod' })] } } },
+      config: {
+        options: { 'runs-on': PROD_LABELS },
+        pipelines: { default: [PROD_STEP], custom: { x: [step('y', { 'runs-on': 'prod' })] } },
+      },
       expect: { passthrough: true },
     },
     {

@@ -10,6 +10,6 @@ export async function createForgeBackend(): Promise<SettingsBackend> {
       return { workspaceId: context.workspaceId, accountId: context.accountId };
     },
     // The response is only wrapped in { body, metadata } when metadata is requested, which this never does.
-    invoke: async <T,>(key: string, payload?: Record<string, unknown>) => (await invoke<T>(key, payload)) as T,
+    invoke: async <T>(key: string, payload?: Record<string, unknown>) => (await invoke<T>(key, payload)) as T,
   };
 }

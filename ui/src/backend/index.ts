@@ -5,4 +5,6 @@ import type { SettingsBackend } from './types';
  * console build has no bridge code, and the Forge build loads the bridge from its own chunk.
  */
 export const createBackend = async (): Promise<SettingsBackend> =>
-  __SETTINGS_BACKEND__ === 'http' ? (await import('./http')).createHttpBackend('/__dev') : (await import('./forge')).createForgeBackend();
+  __SETTINGS_BACKEND__ === 'http'
+    ? (await import('./http')).createHttpBackend('/__dev')
+    : (await import('./forge')).createForgeBackend();

@@ -6,7 +6,7 @@
  */
 const FeatureGates = {
   checkGate: (_name: string): boolean => false,
-  getExperimentValue: <T,>(_experiment: string, _parameter: string, defaultValue: T): T => defaultValue,
+  getExperimentValue: <T>(_experiment: string, _parameter: string, defaultValue: T): T => defaultValue,
 };
 
 export default FeatureGates;

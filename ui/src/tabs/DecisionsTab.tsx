@@ -63,7 +63,12 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
   const run = async () => {
     try {
       const { variables } = variablesOf(target.variables);
-      const { response } = await backend.simulateRun!({ yaml, target: toTarget(target), repository, ...(variables.length ? { variables } : {}) });
+      const { response } = await backend.simulateRun!({
+        yaml,
+        target: toTarget(target),
+        repository,
+        ...(variables.length ? { variables } : {}),
+      });
       setAnswer(
         'error' in response
           ? `Bitbucket would stop the run: ${response.error.message}`
@@ -79,7 +84,10 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
   return (
     <details className="card">
       <summary>Local console only: simulate a Bitbucket run</summary>
-      <p className="hint">Sends the request Bitbucket would send through the real provider function, with this console’s store, so the run lands in the log below.</p>
+      <p className="hint">
+        Sends the request Bitbucket would send through the real provider function, with this console’s store, so the run
+        lands in the log below.
+      </p>
       <label className="field-label" htmlFor="run-yaml">
         bitbucket-pipelines.yml
       </label>
@@ -89,7 +97,11 @@ function SimulateRun({ backend, onDone }: { backend: SettingsBackend; onDone: ()
         <label className="field-label" htmlFor="run-repo">
           Repository
         </label>
-        <Textfield id="run-repo" value={repository} onChange={(e) => setRepository((e.target as HTMLInputElement).value)} />
+        <Textfield
+          id="run-repo"
+          value={repository}
+          onChange={(e) => setRepository((e.target as HTMLInputElement).value)}
+        />
       </div>
       <div className="toolbar">
         <Button appearance="primary" onClick={run}>
@@ -119,10 +131,23 @@ function ConsoleTriggers({ backend, onDone }: { backend: SettingsBackend; onDone
   return (
     <details className="card">
       <summary>Local console only: scheduled rollup and deployment events</summary>
-      <p className="hint">In Forge the rollup runs every hour and Bitbucket sends deployment events; here they run when you ask.</p>
+      <p className="hint">
+        In Forge the rollup runs every hour and Bitbucket sends deployment events; here they run when you ask.
+      </p>
       <div className="toolbar">
-        <Button onClick={() => act(async () => `Rolled up ${(await backend.runRollup!()).days.length} days.`)}>Run the hourly rollup now</Button>
-        <Button onClick={() => act(async () => `Replayed ${(await backend.replayDeployments!('replay')).recorded} deployment events from fixtures/deployments/replay.json.`)}>Replay deployment events</Button>
+        <Button onClick={() => act(async () => `Rolled up ${(await backend.runRollup!()).days.length} days.`)}>
+          Run the hourly rollup now
+        </Button>
+        <Button
+          onClick={() =>
+            act(
+              async () =>
+                `Replayed ${(await backend.replayDeployments!('replay')).recorded} deployment events from fixtures/deployments/replay.json.`,
+            )
+          }
+        >
+          Replay deployment events
+        </Button>
       </div>
       {status ? (
         <p role="status" className="run-answer">
@@ -150,9 +175,22 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
     ];
     return { labels: days.map((d) => d.day.slice(5)), series };
   }, [stats]);
-  const rules = useMemo(() => ({ labels: (stats?.topBlockingRules ?? []).map((r) => r.name), series: [{ label: 'blocked runs', values: (stats?.topBlockingRules ?? []).map((r) => r.count), color: '#c9372c' }] }), [stats]);
+  const rules = useMemo(
+    () => ({
+      labels: (stats?.topBlockingRules ?? []).map((r) => r.name),
+      series: [
+        { label: 'blocked runs', values: (stats?.topBlockingRules ?? []).map((r) => r.count), color: '#c9372c' },
+      ],
+    }),
+    [stats],
+  );
   const repositories = useMemo(
-    () => ({ labels: (stats?.topBlockingRepositories ?? []).map((r) => r.name), series: [{ label: 'blocked runs', values: (stats?.topBlockingRepositories ?? []).map((r) => r.count), color: '#e56910' }] }),
+    () => ({
+      labels: (stats?.topBlockingRepositories ?? []).map((r) => r.name),
+      series: [
+        { label: 'blocked runs', values: (stats?.topBlockingRepositories ?? []).map((r) => r.count), color: '#e56910' },
+      ],
+    }),
     [stats],
   );
   if (error)
@@ -167,20 +205,42 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
     <section className="card" aria-labelledby="charts-heading">
       <h3 id="charts-heading">Last 30 days</h3>
       <p className="hint" data-testid="charts-freshness">
-        {stats.computedAt ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ${rolledUp} of 30 days rolled up.` : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
+        {stats.computedAt
+          ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ${rolledUp} of 30 days rolled up.`
+          : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
       </p>
       <Suspense fallback={<p className="hint">Loading the charts…</p>}>
-        <BarChart id="chart-per-day" title="Runs and blocked runs per day" labels={perDay.labels} series={perDay.series} />
+        <BarChart
+          id="chart-per-day"
+          title="Runs and blocked runs per day"
+          labels={perDay.labels}
+          series={perDay.series}
+        />
         <div className="grid">
-          <BarChart id="chart-rules" title="Top blocking rules" labels={rules.labels} series={rules.series} horizontal />
-          <BarChart id="chart-repositories" title="Top blocking repositories" labels={repositories.labels} series={repositories.series} horizontal />
+          <BarChart
+            id="chart-rules"
+            title="Top blocking rules"
+            labels={rules.labels}
+            series={rules.series}
+            horizontal
+          />
+          <BarChart
+            id="chart-repositories"
+            title="Top blocking repositories"
+            labels={repositories.labels}
+            series={repositories.series}
+            horizontal
+          />
         </div>
       </Suspense>
     </section>
   );
 }
 
-const BYPASS_LABEL: Record<BypassFinding['status'], { text: string; appearance: 'removed' | 'moved' | 'default' | 'success' }> = {
+const BYPASS_LABEL: Record<
+  BypassFinding['status'],
+  { text: string; appearance: 'removed' | 'moved' | 'default' | 'success' }
+> = {
   'no-decision': { text: 'no decision', appearance: 'removed' },
   'not-allowed': { text: 'not allowed', appearance: 'removed' },
   unprotected: { text: 'allowed, but not as a protected environment', appearance: 'removed' },
@@ -200,7 +260,15 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
       if (!result.ok) return setError(result.error.message);
       setError(undefined);
       setFindings((previous) => (from ? [...previous, ...result.findings] : result.findings));
-      setSummary((previous) => (from ? { checked: previous.checked + result.checked, covered: previous.covered + result.covered, damaged: previous.damaged + result.damaged } : { checked: result.checked, covered: result.covered, damaged: result.damaged }));
+      setSummary((previous) =>
+        from
+          ? {
+              checked: previous.checked + result.checked,
+              covered: previous.covered + result.covered,
+              damaged: previous.damaged + result.damaged,
+            }
+          : { checked: result.checked, covered: result.covered, damaged: result.damaged },
+      );
       setCursor(result.nextCursor);
       setLoaded(true);
     },
@@ -211,7 +279,10 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
     <section className="card" aria-labelledby="bypass-heading" data-testid="bypasses">
       <h3 id="bypass-heading">Production deployments without an allowed decision</h3>
       <p className="hint">
-        Bitbucket reports every deployment; each one to a Production environment should come from a pipeline Pipeline Guard allowed. One with no decision was <strong>deployed without Pipeline Guard: was the provider deselected?</strong> A deployment the check cannot judge is listed as unknown, never as a pass.
+        Bitbucket reports every deployment; each one to a Production environment should come from a pipeline Pipeline
+        Guard allowed. One with no decision was{' '}
+        <strong>deployed without Pipeline Guard: was the provider deselected?</strong> A deployment the check cannot
+        judge is listed as unknown, never as a pass.
       </p>
       {error ? (
         <SectionMessage appearance="error" title="Could not run the bypass check">
@@ -220,19 +291,41 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
       ) : null}
       {loaded ? (
         <p className="hint" data-testid="bypass-summary">
-          {summary.checked} Production deployment{summary.checked === 1 ? '' : 's'} checked{cursor ? ' so far' : ''}: {summary.covered} covered by an allowed decision, {findings.length} need a look.
-          {summary.damaged ? ` ${summary.damaged} stored deployment record(s) are damaged and could not be judged.` : ''}
+          {summary.checked} Production deployment{summary.checked === 1 ? '' : 's'} checked{cursor ? ' so far' : ''}:{' '}
+          {summary.covered} covered by an allowed decision, {findings.length} need a look.
+          {summary.damaged
+            ? ` ${summary.damaged} stored deployment record(s) are damaged and could not be judged.`
+            : ''}
         </p>
       ) : null}
       <DynamicTable
         caption="Deployments that need a look, newest first"
-        head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'env', content: 'Environment' }, { key: 'pipeline', content: 'Pipeline' }, { key: 'status', content: 'Status' }, { key: 'why', content: 'Why' }] }}
+        head={{
+          cells: [
+            { key: 'at', content: 'Time' },
+            { key: 'repo', content: 'Repository' },
+            { key: 'env', content: 'Environment' },
+            { key: 'pipeline', content: 'Pipeline' },
+            { key: 'status', content: 'Status' },
+            { key: 'why', content: 'Why' },
+          ],
+        }}
         rows={findings.map((f) => ({
           key: f.deployment.deployment,
           cells: [
             { key: 'at', content: new Date(f.deployment.at).toLocaleString() },
-            { key: 'repo', content: <code className="small">{f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}</code> },
-            { key: 'env', content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})${f.deployment.state ? `, ${f.deployment.state.toLowerCase()}` : ''}` },
+            {
+              key: 'repo',
+              content: (
+                <code className="small">
+                  {f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}
+                </code>
+              ),
+            },
+            {
+              key: 'env',
+              content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})${f.deployment.state ? `, ${f.deployment.state.toLowerCase()}` : ''}`,
+            },
             { key: 'pipeline', content: <code className="small">{f.deployment.pipeline ?? 'unknown'}</code> },
             {
               key: 'status',
@@ -271,7 +364,14 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
     ['Rules', record.rules.join(', ') || 'none'],
     ['Grants used', record.grants.join(', ') || 'none'],
     ['Environments', record.environments.join(', ') || 'none'],
-    ['Policy revision', record.policyRevision !== undefined ? String(record.policyRevision) : record.outcome === 'passthrough' ? 'none saved yet' : 'unknown'],
+    [
+      'Policy revision',
+      record.policyRevision !== undefined
+        ? String(record.policyRevision)
+        : record.outcome === 'passthrough'
+          ? 'none saved yet'
+          : 'unknown',
+    ],
   ];
   return (
     <section className="card card-nested" aria-label="Decision detail" data-testid="decision-detail">
@@ -281,8 +381,15 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
         </h3>
         <Button onClick={onClose}>Close detail</Button>
       </div>
-      {record.outcome === 'passthrough' ? <p>No policy was saved yet, so Pipeline Guard passed this pipeline through unchanged. Nothing failed; nothing was checked.</p> : null}
-      {record.format === 'legacy' ? <p className="hint">A record of the older log format: it holds no project, environments, grants or message.</p> : null}
+      {record.outcome === 'passthrough' ? (
+        <p>
+          No policy was saved yet, so Pipeline Guard passed this pipeline through unchanged. Nothing failed; nothing was
+          checked.
+        </p>
+      ) : null}
+      {record.format === 'legacy' ? (
+        <p className="hint">A record of the older log format: it holds no project, environments, grants or message.</p>
+      ) : null}
       <dl className="detail">
         {rows.map(([term, value]) => (
           <div key={term}>
@@ -294,7 +401,9 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
       {record.message ? (
         <>
           <h4>Block message (first 1 KB)</h4>
-          <pre className="code" tabIndex={0} aria-label="The message of this decision">{record.message}</pre>
+          <pre className="code" tabIndex={0} aria-label="The message of this decision">
+            {record.message}
+          </pre>
         </>
       ) : null}
     </section>
@@ -313,7 +422,15 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
   const [exporting, setExporting] = useState<string>();
   const [refresh, setRefresh] = useState(0);
 
-  const payload = useCallback(() => Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value.trim() !== '').map(([key, value]) => [key, value!.trim()])), [filters]);
+  const payload = useCallback(
+    () =>
+      Object.fromEntries(
+        Object.entries(filters)
+          .filter(([, value]) => value !== undefined && value.trim() !== '')
+          .map(([key, value]) => [key, value!.trim()]),
+      ),
+    [filters],
+  );
   const load = useCallback(
     async (from?: string) => {
       const result = await call<DecisionsView>('decisions', { ...payload(), ...(from ? { cursor: from } : {}) });
@@ -364,7 +481,10 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
 
   return (
     <div className="stack">
-      <p className="lead">One record per pipeline run that Pipeline Guard checked, kept for 90 days. Use it to answer “why was my pipeline blocked?”, and to see what reached Production without it.</p>
+      <p className="lead">
+        One record per pipeline run that Pipeline Guard checked, kept for 90 days. Use it to answer “why was my pipeline
+        blocked?”, and to see what reached Production without it.
+      </p>
       {backend.simulateRun ? <SimulateRun backend={backend} onDone={reloadAll} /> : null}
       {backend.runRollup && backend.replayDeployments ? <ConsoleTriggers backend={backend} onDone={reloadAll} /> : null}
       <Charts call={call} refresh={refresh} />
@@ -376,7 +496,12 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
             <label className="field-label" htmlFor="log-outcome">
               Outcome
             </label>
-            <select id="log-outcome" className="native-select" value={filters.outcome ?? ''} onChange={(e) => setFilter('outcome', e.target.value)}>
+            <select
+              id="log-outcome"
+              className="native-select"
+              value={filters.outcome ?? ''}
+              onChange={(e) => setFilter('outcome', e.target.value)}
+            >
               <option value="">any</option>
               {OUTCOMES.map((o) => (
                 <option key={o} value={o}>
@@ -390,20 +515,37 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
               <label className="field-label" htmlFor={`log-${key}`}>
                 {label}
               </label>
-              <Textfield id={`log-${key}`} placeholder={placeholder} value={filters[key] ?? ''} onChange={(e) => setFilter(key, (e.target as HTMLInputElement).value)} />
+              <Textfield
+                id={`log-${key}`}
+                placeholder={placeholder}
+                value={filters[key] ?? ''}
+                onChange={(e) => setFilter(key, (e.target as HTMLInputElement).value)}
+              />
             </div>
           ))}
           <div className="field">
             <label className="field-label" htmlFor="log-from">
               From (UTC day)
             </label>
-            <input id="log-from" className="native-input" type="date" value={filters.from ?? ''} onChange={(e) => setFilter('from', e.target.value)} />
+            <input
+              id="log-from"
+              className="native-input"
+              type="date"
+              value={filters.from ?? ''}
+              onChange={(e) => setFilter('from', e.target.value)}
+            />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="log-to">
               To (UTC day)
             </label>
-            <input id="log-to" className="native-input" type="date" value={filters.to ?? ''} onChange={(e) => setFilter('to', e.target.value)} />
+            <input
+              id="log-to"
+              className="native-input"
+              type="date"
+              value={filters.to ?? ''}
+              onChange={(e) => setFilter('to', e.target.value)}
+            />
           </div>
         </div>
         <div className="toolbar">
@@ -423,18 +565,34 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
         ) : null}
         {filters.from && filters.to && filters.from > filters.to ? (
           <ul className="field-errors" role="alert" data-testid="log-range-error">
-            <li>The From day ({filters.from}) is after the To day ({filters.to}): no record can match. Swap them or clear one.</li>
+            <li>
+              The From day ({filters.from}) is after the To day ({filters.to}): no record can match. Swap them or clear
+              one.
+            </li>
           </ul>
         ) : null}
         {loaded ? (
           <p className="hint" data-testid="log-summary">
-            {records.length} record{records.length === 1 ? '' : 's'} shown{cursor ? '; more may match further back' : ', the whole log'} ({scanned} read{damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
+            {records.length} record{records.length === 1 ? '' : 's'} shown
+            {cursor ? '; more may match further back' : ', the whole log'} ({scanned} read
+            {damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
           </p>
         ) : null}
         {selected ? <Detail record={selected} onClose={() => setSelected(undefined)} /> : null}
         <DynamicTable
           caption="Runs, newest first"
-          head={{ cells: [{ key: 'at', content: 'Time' }, { key: 'repo', content: 'Repository' }, { key: 'ref', content: 'Ref' }, { key: 'trigger', content: 'Trigger' }, { key: 'outcome', content: 'Outcome' }, { key: 'rules', content: 'Rules that fired' }, { key: 'rev', content: 'Policy' }, { key: 'detail', content: 'Detail' }] }}
+          head={{
+            cells: [
+              { key: 'at', content: 'Time' },
+              { key: 'repo', content: 'Repository' },
+              { key: 'ref', content: 'Ref' },
+              { key: 'trigger', content: 'Trigger' },
+              { key: 'outcome', content: 'Outcome' },
+              { key: 'rules', content: 'Rules that fired' },
+              { key: 'rev', content: 'Policy' },
+              { key: 'detail', content: 'Detail' },
+            ],
+          }}
           rows={records.map((r) => ({
             key: r.id,
             cells: [
@@ -448,7 +606,11 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
               {
                 key: 'detail',
                 content: (
-                  <Button appearance="subtle" onClick={() => setSelected(r)} aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}>
+                  <Button
+                    appearance="subtle"
+                    onClick={() => setSelected(r)}
+                    aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}
+                  >
                     Detail
                   </Button>
                 ),
@@ -456,7 +618,12 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
             ],
           }))}
           isLoading={!loaded && !error}
-          emptyView={<p>No runs recorded{filtered ? ' that match the filter' : ' yet'}{cursor ? ' in the records read so far' : ''}.</p>}
+          emptyView={
+            <p>
+              No runs recorded{filtered ? ' that match the filter' : ' yet'}
+              {cursor ? ' in the records read so far' : ''}.
+            </p>
+          }
         />
         {cursor ? (
           <div className="toolbar">

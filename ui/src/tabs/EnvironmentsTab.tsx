@@ -17,7 +17,8 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'branch-gate': 'Blocks steps of an environment on refs the environment does not allow.',
   'runner-labels': 'Puts every step on its environment’s runners.',
   'oidc-role': 'Gives OIDC steps their environment’s cloud identity (AWS, GCP or Vault).',
-  'unverifiable-identity': 'Warns (by default) about commands in OIDC steps that no static reader can follow (eval, source, pipes into a shell).',
+  'unverifiable-identity':
+    'Warns (by default) about commands in OIDC steps that no static reader can follow (eval, source, pipes into a shell).',
   'manual-trigger': 'Makes steps of manual-trigger environments wait for a person.',
   'deny-image': 'Blocks denied images.',
   'deny-pipe': 'Blocks denied pipes.',
@@ -25,7 +26,15 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'security-scan': 'Puts the scan steps first in every pipeline.',
 };
 
-function EnvironmentCard({ index, count, onRemove }: { index: number; count: number; onRemove?: (index: number) => void }) {
+function EnvironmentCard({
+  index,
+  count,
+  onRemove,
+}: {
+  index: number;
+  count: number;
+  onRemove?: (index: number) => void;
+}) {
   const editor = useEditor();
   const base = ['environments', index];
   const name = getAt(editor.draft, [...base, 'name']);
@@ -46,13 +55,27 @@ function EnvironmentCard({ index, count, onRemove }: { index: number; count: num
         </Heading>
         {editor.readOnly ? null : (
           <div className="card-actions">
-            <Button appearance="subtle" isDisabled={index === 0} onClick={() => move(index - 1)} aria-label={`Move up: ${title}`}>
+            <Button
+              appearance="subtle"
+              isDisabled={index === 0}
+              onClick={() => move(index - 1)}
+              aria-label={`Move up: ${title}`}
+            >
               Move up
             </Button>
-            <Button appearance="subtle" isDisabled={index === count - 1} onClick={() => move(index + 1)} aria-label={`Move down: ${title}`}>
+            <Button
+              appearance="subtle"
+              isDisabled={index === count - 1}
+              onClick={() => move(index + 1)}
+              aria-label={`Move down: ${title}`}
+            >
               Move down
             </Button>
-            <Button appearance="subtle" onClick={() => (onRemove ? onRemove(index) : editor.set(base, undefined))} aria-label={`Remove ${title}`}>
+            <Button
+              appearance="subtle"
+              onClick={() => (onRemove ? onRemove(index) : editor.set(base, undefined))}
+              aria-label={`Remove ${title}`}
+            >
               Remove
             </Button>
           </div>
@@ -62,19 +85,48 @@ function EnvironmentCard({ index, count, onRemove }: { index: number; count: num
         <TextField path={[...base, 'name']} label="Name" help="Lowercase letters, digits and “-”, e.g. prod." />
         <TextField path={[...base, 'description']} label="Description" />
       </div>
-      <CheckField path={[...base, 'default']} label="Default environment (steps that match no other environment)" onCheck={makeDefault} />
+      <CheckField
+        path={[...base, 'default']}
+        label="Default environment (steps that match no other environment)"
+        onCheck={makeDefault}
+      />
       <div className="grid">
-        <ListField path={[...base, 'branches']} label="Branches allowed to run its steps" placeholder={'main\nrelease/*'} help="Bitbucket glob patterns, one per line." />
-        <ListField path={[...base, 'tags']} label="Tags allowed to run its steps" placeholder="v*" help="Bitbucket glob patterns, one per line." />
+        <ListField
+          path={[...base, 'branches']}
+          label="Branches allowed to run its steps"
+          placeholder={'main\nrelease/*'}
+          help="Bitbucket glob patterns, one per line."
+        />
+        <ListField
+          path={[...base, 'tags']}
+          label="Tags allowed to run its steps"
+          placeholder="v*"
+          help="Bitbucket glob patterns, one per line."
+        />
       </div>
       <fieldset className="group">
         <legend>Which steps belong here</legend>
         <div className="grid">
-          <TextField path={[...base, 'match', 'stepNamePrefix']} label="Step name starts with" placeholder="PROD" help="A whole word, any case: “PROD deploy”, “[prod] apply”." />
-          <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
+          <TextField
+            path={[...base, 'match', 'stepNamePrefix']}
+            label="Step name starts with"
+            placeholder="PROD"
+            help="A whole word, any case: “PROD deploy”, “[prod] apply”."
+          />
+          <ListField
+            path={[...base, 'match', 'deployments']}
+            label="Deployment environments"
+            placeholder="production"
+          />
         </div>
       </fieldset>
-      <Suspense fallback={<p className="hint" aria-busy="true">Loading the scope fields…</p>}>
+      <Suspense
+        fallback={
+          <p className="hint" aria-busy="true">
+            Loading the scope fields…
+          </p>
+        }
+      >
         <ScopeFields base={base} owner={title} />
       </Suspense>
       <fieldset className="group" id={fieldId([...base, 'runner'])} tabIndex={-1}>
@@ -87,11 +139,23 @@ function EnvironmentCard({ index, count, onRemove }: { index: number; count: num
             placeholder={'self.hosted\nlinux\nprod'}
             help="Optional. One per line: every step of the environment gets these labels. Without them its steps run on Atlassian's cloud runners."
           />
-          <ListField path={[...base, 'runner', 'extraLabels']} label="Extra labels a step may add" placeholder="dev.large" />
+          <ListField
+            path={[...base, 'runner', 'extraLabels']}
+            label="Extra labels a step may add"
+            placeholder="dev.large"
+          />
         </div>
         <div className="grid grid-3">
-          <ListField path={[...base, 'runner', 'network', 'cidrs']} label="Public egress CIDRs" placeholder="203.0.113.0/28" />
-          <ListField path={[...base, 'runner', 'network', 'vpcEndpointIds']} label="STS VPC endpoint IDs" placeholder="vpce-0a1b2c3d4e5f60718" />
+          <ListField
+            path={[...base, 'runner', 'network', 'cidrs']}
+            label="Public egress CIDRs"
+            placeholder="203.0.113.0/28"
+          />
+          <ListField
+            path={[...base, 'runner', 'network', 'vpcEndpointIds']}
+            label="STS VPC endpoint IDs"
+            placeholder="vpce-0a1b2c3d4e5f60718"
+          />
           <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
         </div>
       </fieldset>
@@ -115,7 +179,10 @@ function OidcFields({ base }: { base: (string | number)[] }) {
   const id = fieldId([...base, 'oidc', 'provider']);
   const choose = (next: string) => {
     const kept = typeof oidc?.audience === 'string' ? { audience: oidc.audience } : {};
-    editor.set([...base, 'oidc'], next === 'aws' ? (Object.keys(kept).length ? kept : undefined) : { provider: next, ...kept });
+    editor.set(
+      [...base, 'oidc'],
+      next === 'aws' ? (Object.keys(kept).length ? kept : undefined) : { provider: next, ...kept },
+    );
   };
   const path = (key: string) => [...base, 'oidc', key];
   return (
@@ -125,7 +192,13 @@ function OidcFields({ base }: { base: (string | number)[] }) {
         <label className="field-label" htmlFor={id}>
           Cloud
         </label>
-        <select id={id} className="native-select" value={provider} disabled={editor.readOnly} onChange={(event) => choose(event.target.value)}>
+        <select
+          id={id}
+          className="native-select"
+          value={provider}
+          disabled={editor.readOnly}
+          onChange={(event) => choose(event.target.value)}
+        >
           {PROVIDERS.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -136,22 +209,47 @@ function OidcFields({ base }: { base: (string | number)[] }) {
       <div className="grid">
         {provider === 'gcp' ? (
           <>
-            <TextField path={path('workloadIdentityProvider')} label="Workload identity provider" placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme" monospace />
-            <TextField path={path('serviceAccount')} label="Service account" placeholder="deployer@acme-prod.iam.gserviceaccount.com" monospace />
+            <TextField
+              path={path('workloadIdentityProvider')}
+              label="Workload identity provider"
+              placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme"
+              monospace
+            />
+            <TextField
+              path={path('serviceAccount')}
+              label="Service account"
+              placeholder="deployer@acme-prod.iam.gserviceaccount.com"
+              monospace
+            />
           </>
         ) : provider === 'vault' ? (
           <>
-            <TextField path={path('address')} label="Vault address" placeholder="https://vault.example.com:8200" monospace />
+            <TextField
+              path={path('address')}
+              label="Vault address"
+              placeholder="https://vault.example.com:8200"
+              monospace
+            />
             <TextField path={path('role')} label="Vault role" placeholder="prod-deploy" />
             <TextField path={path('mount')} label="Auth mount" placeholder="jwt" help="Optional; jwt when empty." />
           </>
         ) : (
           <>
-            <TextField path={path('roleArn')} label="Role ARN" placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod" monospace />
+            <TextField
+              path={path('roleArn')}
+              label="Role ARN"
+              placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod"
+              monospace
+            />
             <TextField path={path('region')} label="Region" placeholder="eu-west-1" />
           </>
         )}
-        <TextField path={path('audience')} label="Custom audience (optional)" placeholder="sts.amazonaws.com" help="Steps then ask for it with oidc: { audiences: [...] }." />
+        <TextField
+          path={path('audience')}
+          label="Custom audience (optional)"
+          placeholder="sts.amazonaws.com"
+          help="Steps then ask for it with oidc: { audiences: [...] }."
+        />
       </div>
     </fieldset>
   );
@@ -167,7 +265,11 @@ function ScanStepCard({ index }: { index: number }) {
           Scan step {index + 1}
         </Heading>
         {editor.readOnly ? null : (
-          <Button appearance="subtle" onClick={() => editor.set(base, undefined)} aria-label={`Remove scan step ${index + 1}`}>
+          <Button
+            appearance="subtle"
+            onClick={() => editor.set(base, undefined)}
+            aria-label={`Remove scan step ${index + 1}`}
+          >
             Remove
           </Button>
         )}
@@ -195,7 +297,10 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
   return (
     <div className="stack">
       {problems.length > 0 ? (
-        <Notice appearance="error" title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}>
+        <Notice
+          appearance="error"
+          title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}
+        >
           <ul className="problem-summary" data-testid="problem-summary">
             {problems.slice(0, 12).map((p, i) => (
               <li key={i}>
@@ -207,7 +312,10 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
         </Notice>
       ) : null}
       {editor.warnings.length > 0 ? (
-        <Notice appearance="warning" title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}>
+        <Notice
+          appearance="warning"
+          title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}
+        >
           <ul className="problem-summary" data-testid="warning-summary">
             {editor.warnings.map((w, i) => (
               <li key={i}>
@@ -218,11 +326,18 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
         </Notice>
       ) : null}
       <p className="lead">
-        A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the default environment. Pipeline Guard then puts the step on that
-        environment’s runners, gives it that environment’s AWS role, and blocks it on refs the environment does not allow.
+        A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the
+        default environment. Pipeline Guard then puts the step on that environment’s runners, gives it that
+        environment’s AWS role, and blocks it on refs the environment does not allow.
       </p>
       <div className="grid">
-        <SelectField path={['mode']} label="Default mode for every rule" options={MODES} defaultOption="enforce" help="enforce blocks the run; warn lets it run and records a warning; off skips the rule." />
+        <SelectField
+          path={['mode']}
+          label="Default mode for every rule"
+          options={MODES}
+          defaultOption="enforce"
+          help="enforce blocks the run; warn lets it run and records a warning; off skips the rule."
+        />
       </div>
       <div className="section-title">
         <Heading size="medium" as="h2">
@@ -234,7 +349,9 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
       ))}
       {editor.readOnly ? null : (
         <div>
-          <Button onClick={() => editor.set(['environments', envCount], { name: '', branches: [] })}>Add environment</Button>
+          <Button onClick={() => editor.set(['environments', envCount], { name: '', branches: [] })}>
+            Add environment
+          </Button>
         </div>
       )}
 
@@ -249,7 +366,11 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
       ))}
       {editor.readOnly ? null : (
         <div>
-          <Button onClick={() => editor.set(['securityScan', 'steps', scanCount], { name: 'Security scan', script: [''] })}>Add scan step</Button>
+          <Button
+            onClick={() => editor.set(['securityScan', 'steps', scanCount], { name: 'Security scan', script: [''] })}
+          >
+            Add scan step
+          </Button>
         </div>
       )}
 
@@ -259,9 +380,24 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
         </Heading>
       </div>
       <div className="grid grid-3">
-        <ListField path={['deny', 'images']} label="Denied images" placeholder="*:latest" help="Glob patterns, one per line." />
-        <ListField path={['deny', 'pipes']} label="Denied pipes" placeholder="atlassian/ssh-run:*" help="Glob patterns, one per line." />
-        <ListField path={['deny', 'scripts']} label="Denied script patterns" placeholder={'curl[^|]*\\|\\s*(ba)?sh'} help="Regular expressions, one per line." />
+        <ListField
+          path={['deny', 'images']}
+          label="Denied images"
+          placeholder="*:latest"
+          help="Glob patterns, one per line."
+        />
+        <ListField
+          path={['deny', 'pipes']}
+          label="Denied pipes"
+          placeholder="atlassian/ssh-run:*"
+          help="Glob patterns, one per line."
+        />
+        <ListField
+          path={['deny', 'scripts']}
+          label="Denied script patterns"
+          placeholder={'curl[^|]*\\|\\s*(ba)?sh'}
+          help="Regular expressions, one per line."
+        />
       </div>
 
       <div className="section-title">
@@ -271,7 +407,14 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
       </div>
       <div className="grid grid-4">
         {CONFIGURABLE_RULE_IDS.map((rule) => (
-          <SelectField key={rule} path={['rules', rule]} label={rule} options={MODES} emptyLabel="(default mode)" help={RULE_HELP[rule]} />
+          <SelectField
+            key={rule}
+            path={['rules', rule]}
+            label={rule}
+            options={MODES}
+            emptyLabel="(default mode)"
+            help={RULE_HELP[rule]}
+          />
         ))}
       </div>
     </div>

@@ -32,9 +32,22 @@ interface GrantForm {
   creators: string;
 }
 
-const EMPTY_FORM: GrantForm = { id: '', reason: '', repository: '', refs: '', environments: [], rules: ['branch-gate'], hours: 4, creators: '' };
+const EMPTY_FORM: GrantForm = {
+  id: '',
+  reason: '',
+  repository: '',
+  refs: '',
+  environments: [],
+  rules: ['branch-gate'],
+  hours: 4,
+  creators: '',
+};
 
-const list = (text: string) => text.split(/[\s,]+/).map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export function timeLeft(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
@@ -43,8 +56,10 @@ export function timeLeft(ms: number): string {
 }
 
 function StatusLozenge({ row }: { row: GrantRow }) {
-  if (row.runsDisagree === 'revoked-still-in-force') return <Lozenge appearance="moved">revoked, still in force for runs</Lozenge>;
-  if (row.runsDisagree === 'active-not-in-force') return <Lozenge appearance="moved">active, not in force for runs yet</Lozenge>;
+  if (row.runsDisagree === 'revoked-still-in-force')
+    return <Lozenge appearance="moved">revoked, still in force for runs</Lozenge>;
+  if (row.runsDisagree === 'active-not-in-force')
+    return <Lozenge appearance="moved">active, not in force for runs yet</Lozenge>;
   if (row.status === 'active') return <Lozenge appearance="success">active · {timeLeft(row.msLeft ?? 0)} left</Lozenge>;
   if (row.status === 'revoked') return <Lozenge appearance="removed">revoked</Lozenge>;
   return <Lozenge>expired</Lozenge>;
@@ -54,7 +69,9 @@ function Runs({ call, id }: { call: Call; id: string }) {
   const [view, setView] = useState<GrantRunsView>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    void call<GrantRunsView>('grantRuns', { id }).then((result) => (result.ok ? setView(result) : setError(result.error.message)));
+    void call<GrantRunsView>('grantRuns', { id }).then((result) =>
+      result.ok ? setView(result) : setError(result.error.message),
+    );
   }, [call, id]);
   if (error) return <p role="alert">{error}</p>;
   if (!view) return <p aria-busy="true">Loading the runs that used {id}…</p>;
@@ -67,7 +84,8 @@ function Runs({ call, id }: { call: Call; id: string }) {
         <ul className="plain-list">
           {view.runs.map((run, i) => (
             <li key={`${run.at}-${i}`}>
-              {new Date(run.at).toLocaleString()} · <code className="small">{run.repository}</code> · {run.ref} · {run.trigger} · <OutcomeLozenge outcome={run.outcome} />
+              {new Date(run.at).toLocaleString()} · <code className="small">{run.repository}</code> · {run.ref} ·{' '}
+              {run.trigger} · <OutcomeLozenge outcome={run.outcome} />
               {run.buildNumber !== undefined ? ` · build #${run.buildNumber}` : ''}
             </li>
           ))}
@@ -77,7 +95,23 @@ function Runs({ call, id }: { call: Call; id: string }) {
   );
 }
 
-function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId }: { call: Call; rows: GrantRow[]; caption: string; canRevoke: boolean; onRevoke: (id: string) => void; onRetry: (id: string) => void; testId: string }) {
+function GrantTable({
+  call,
+  rows,
+  caption,
+  canRevoke,
+  onRevoke,
+  onRetry,
+  testId,
+}: {
+  call: Call;
+  rows: GrantRow[];
+  caption: string;
+  canRevoke: boolean;
+  onRevoke: (id: string) => void;
+  onRetry: (id: string) => void;
+  testId: string;
+}) {
   const [open, setOpen] = useState<string>();
   return (
     <div data-testid={testId}>
@@ -102,8 +136,19 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId 
               key: 'what',
               content: (
                 <span>
-                  {row.grant.environments.join(', ')} for <code className="small">{row.grant.repository}</code> on {row.grant.refs.join(', ')}; waives {row.grant.rules.join(', ')}
-                  {row.grant.creators ? <>; runs started by {row.grant.creators.map((id, i) => <span key={id}>{i ? ', ' : ''}<Person accountId={id} /></span>)}</> : null}
+                  {row.grant.environments.join(', ')} for <code className="small">{row.grant.repository}</code> on{' '}
+                  {row.grant.refs.join(', ')}; waives {row.grant.rules.join(', ')}
+                  {row.grant.creators ? (
+                    <>
+                      ; runs started by{' '}
+                      {row.grant.creators.map((id, i) => (
+                        <span key={id}>
+                          {i ? ', ' : ''}
+                          <Person accountId={id} />
+                        </span>
+                      ))}
+                    </>
+                  ) : null}
                   <span className="hint"> · until {new Date(row.grant.expires).toLocaleString()}</span>
                 </span>
               ),
@@ -114,7 +159,13 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId 
                 <span>
                   by {row.grant.grantedBy ? <Person accountId={row.grant.grantedBy} /> : 'unknown'}
                   {row.grant.grantedAt ? ` at ${new Date(row.grant.grantedAt).toLocaleString()}` : ''}
-                  {row.revokedAt ? <span className="hint"> · revoked by {row.revokedBy ? <Person accountId={row.revokedBy} /> : 'unknown'} at {new Date(row.revokedAt).toLocaleString()}</span> : null}
+                  {row.revokedAt ? (
+                    <span className="hint">
+                      {' '}
+                      · revoked by {row.revokedBy ? <Person accountId={row.revokedBy} /> : 'unknown'} at{' '}
+                      {new Date(row.revokedAt).toLocaleString()}
+                    </span>
+                  ) : null}
                 </span>
               ),
             },
@@ -123,16 +174,29 @@ function GrantTable({ call, rows, caption, canRevoke, onRevoke, onRetry, testId 
               key: 'actions',
               content: (
                 <div className="toolbar">
-                  <Button appearance="subtle" onClick={() => setOpen(open === row.grant.id ? undefined : row.grant.id)} aria-expanded={open === row.grant.id} aria-label={`Runs that used ${row.grant.id}`}>
+                  <Button
+                    appearance="subtle"
+                    onClick={() => setOpen(open === row.grant.id ? undefined : row.grant.id)}
+                    aria-expanded={open === row.grant.id}
+                    aria-label={`Runs that used ${row.grant.id}`}
+                  >
                     Runs
                   </Button>
                   {canRevoke && row.runsDisagree ? (
-                    <Button appearance="warning" onClick={() => onRetry(row.grant.id)} aria-label={`Retry ${row.runsDisagree === 'revoked-still-in-force' ? 'revoking' : 'granting'} ${row.grant.id}`}>
+                    <Button
+                      appearance="warning"
+                      onClick={() => onRetry(row.grant.id)}
+                      aria-label={`Retry ${row.runsDisagree === 'revoked-still-in-force' ? 'revoking' : 'granting'} ${row.grant.id}`}
+                    >
                       Retry
                     </Button>
                   ) : null}
                   {canRevoke && row.status === 'active' ? (
-                    <Button appearance="danger" onClick={() => onRevoke(row.grant.id)} aria-label={`Revoke ${row.grant.id}`}>
+                    <Button
+                      appearance="danger"
+                      onClick={() => onRevoke(row.grant.id)}
+                      aria-label={`Revoke ${row.grant.id}`}
+                    >
                       Revoke
                     </Button>
                   ) : null}
@@ -161,20 +225,37 @@ const BROAD_REFS = new Set(['*', '**', 'tag:*', 'tag:**']);
 function grantRisks(form: GrantForm, active: GrantRow[]): string[] {
   const broad = list(form.refs).filter((ref) => BROAD_REFS.has(ref));
   const repository = form.repository.trim();
-  const overlapping = active.filter((row) => row.grant.repository === repository && row.grant.environments.some((env) => form.environments.includes(env)));
+  const overlapping = active.filter(
+    (row) =>
+      row.grant.repository === repository && row.grant.environments.some((env) => form.environments.includes(env)),
+  );
   return [
-    ...(broad.length ? [`${broad.map((ref) => `“${ref}”`).join(' and ')} matches every ${broad.some((ref) => ref.startsWith('tag:')) ? 'tag' : 'branch'}: any run of ${repository || 'the repository'} could use the environments it opens.`] : []),
-    ...overlapping.map((row) => `${row.grant.id} already opens ${row.grant.environments.filter((env) => form.environments.includes(env)).join(', ')} for ${repository} until ${new Date(row.grant.expires).toLocaleString()}.`),
+    ...(broad.length
+      ? [
+          `${broad.map((ref) => `“${ref}”`).join(' and ')} matches every ${broad.some((ref) => ref.startsWith('tag:')) ? 'tag' : 'branch'}: any run of ${repository || 'the repository'} could use the environments it opens.`,
+        ]
+      : []),
+    ...overlapping.map(
+      (row) =>
+        `${row.grant.id} already opens ${row.grant.environments.filter((env) => form.environments.includes(env)).join(', ')} for ${repository} until ${new Date(row.grant.expires).toLocaleString()}.`,
+    ),
   ];
 }
 
 function RevokeDialog({ row, onConfirm, onCancel }: { row: GrantRow; onConfirm: () => void; onCancel: () => void }) {
   const { grant } = row;
   return (
-    <ConfirmDialog title={`Revoke grant ${grant.id}?`} confirmLabel={`Revoke ${grant.id}`} danger onConfirm={onConfirm} onCancel={onCancel}>
+    <ConfirmDialog
+      title={`Revoke grant ${grant.id}?`}
+      confirmLabel={`Revoke ${grant.id}`}
+      danger
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
       <p data-testid="revoke-summary">
-        {grant.id} lets runs of {grant.repository} on {grant.refs.join(', ')} use {grant.environments.join(', ')} until {new Date(grant.expires).toLocaleString()}. Revoking it
-        stops that from the next run on; a run already going keeps it.
+        {grant.id} lets runs of {grant.repository} on {grant.refs.join(', ')} use {grant.environments.join(', ')} until{' '}
+        {new Date(grant.expires).toLocaleString()}. Revoking it stops that from the next run on; a run already going
+        keeps it.
       </p>
     </ConfirmDialog>
   );
@@ -238,7 +319,9 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
     setBusy(false);
     if (!result.ok) return setError(result.error);
     setError(undefined);
-    setNote(`Granted ${result.grant.id}: the next run of ${result.grant.repository} on ${result.grant.refs.join(', ')} may use ${result.grant.environments.join(', ')} until ${new Date(result.grant.expires).toLocaleString()}.`);
+    setNote(
+      `Granted ${result.grant.id}: the next run of ${result.grant.repository} on ${result.grant.refs.join(', ')} may use ${result.grant.environments.join(', ')} until ${new Date(result.grant.expires).toLocaleString()}.`,
+    );
     setForm(EMPTY_FORM);
     setAcknowledged(false);
     await load();
@@ -269,13 +352,18 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
   };
 
   const toggle = (key: 'environments' | 'rules', value: string) =>
-    setForm({ ...form, [key]: form[key].includes(value) ? form[key].filter((v) => v !== value) : [...form[key], value] });
+    setForm({
+      ...form,
+      [key]: form[key].includes(value) ? form[key].filter((v) => v !== value) : [...form[key], value],
+    });
 
   return (
     <div className="stack">
       <p className="lead">
-        A break-glass grant lets one repository’s runs on some branches or tags use an environment that branch-gate or repository-scope would refuse them, for at most 24 hours and with a reason on record. Everything else still applies: denied images, pipes
-        and commands, foreign runner labels and roles still block, and manual environments still wait for a person.
+        A break-glass grant lets one repository’s runs on some branches or tags use an environment that branch-gate or
+        repository-scope would refuse them, for at most 24 hours and with a reason on record. Everything else still
+        applies: denied images, pipes and commands, foreign runner labels and roles still block, and manual environments
+        still wait for a person.
       </p>
       {error ? (
         <SectionMessage appearance="error" title="Not done">
@@ -284,8 +372,22 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       ) : null}
       {note ? <p role="status">{note}</p> : null}
       {view?.notice ? <p className="hint">{view.notice}</p> : null}
-      <GrantTable call={call} rows={active} caption="Active grants" canRevoke={Boolean(view?.canEdit)} onRevoke={(id) => setRevoking(active.find((row) => row.grant.id === id))} onRetry={retry} testId="active-grants" />
-      {revoking ? <RevokeDialog row={revoking} onConfirm={() => revoke(revoking.grant.id)} onCancel={() => setRevoking(undefined)} /> : null}
+      <GrantTable
+        call={call}
+        rows={active}
+        caption="Active grants"
+        canRevoke={Boolean(view?.canEdit)}
+        onRevoke={(id) => setRevoking(active.find((row) => row.grant.id === id))}
+        onRetry={retry}
+        testId="active-grants"
+      />
+      {revoking ? (
+        <RevokeDialog
+          row={revoking}
+          onConfirm={() => revoke(revoking.grant.id)}
+          onCancel={() => setRevoking(undefined)}
+        />
+      ) : null}
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
@@ -299,25 +401,45 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
               <label className="field-label" htmlFor="grant-id">
                 Id (an incident or change number)
               </label>
-              <Textfield id="grant-id" value={form.id} placeholder="INC-4711" onChange={(e) => setForm({ ...form, id: (e.target as HTMLInputElement).value })} />
+              <Textfield
+                id="grant-id"
+                value={form.id}
+                placeholder="INC-4711"
+                onChange={(e) => setForm({ ...form, id: (e.target as HTMLInputElement).value })}
+              />
             </div>
             <div className="field">
               <label className="field-label" htmlFor="grant-repository">
                 Repository slug
               </label>
-              <Textfield id="grant-repository" value={form.repository} placeholder="payments-api" onChange={(e) => setForm({ ...form, repository: (e.target as HTMLInputElement).value })} />
+              <Textfield
+                id="grant-repository"
+                value={form.repository}
+                placeholder="payments-api"
+                onChange={(e) => setForm({ ...form, repository: (e.target as HTMLInputElement).value })}
+              />
             </div>
             <div className="field">
               <label className="field-label" htmlFor="grant-refs">
                 Branch globs, and tags as tag:GLOB (comma-separated)
               </label>
-              <Textfield id="grant-refs" value={form.refs} placeholder="incident/*" onChange={(e) => setForm({ ...form, refs: (e.target as HTMLInputElement).value })} />
+              <Textfield
+                id="grant-refs"
+                value={form.refs}
+                placeholder="incident/*"
+                onChange={(e) => setForm({ ...form, refs: (e.target as HTMLInputElement).value })}
+              />
             </div>
             <div className="field">
               <label className="field-label" htmlFor="grant-hours">
                 Expires in
               </label>
-              <select id="grant-hours" className="native-select" value={form.hours} onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}>
+              <select
+                id="grant-hours"
+                className="native-select"
+                value={form.hours}
+                onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}
+              >
                 {DURATIONS.map((hours) => (
                   <option key={hours} value={hours}>
                     {hours} hour{hours === 1 ? '' : 's'}
@@ -328,10 +450,17 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
           <fieldset className="field">
             <legend className="field-label">Environments it opens</legend>
-            {environments.length === 0 ? <p className="hint">None yet: a grant opens environments of the saved policy, so save a policy first.</p> : null}
+            {environments.length === 0 ? (
+              <p className="hint">None yet: a grant opens environments of the saved policy, so save a policy first.</p>
+            ) : null}
             {environments.map((env) => (
               <label key={env} className="check">
-                <input type="checkbox" checked={form.environments.includes(env)} onChange={() => toggle('environments', env)} /> {env}
+                <input
+                  type="checkbox"
+                  checked={form.environments.includes(env)}
+                  onChange={() => toggle('environments', env)}
+                />{' '}
+                {env}
               </label>
             ))}
           </fieldset>
@@ -339,7 +468,8 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             <legend className="field-label">Rules it waives</legend>
             {WAIVABLE.map((rule) => (
               <label key={rule} className="check">
-                <input type="checkbox" checked={form.rules.includes(rule)} onChange={() => toggle('rules', rule)} /> {rule}
+                <input type="checkbox" checked={form.rules.includes(rule)} onChange={() => toggle('rules', rule)} />{' '}
+                {rule}
               </label>
             ))}
           </fieldset>
@@ -347,13 +477,23 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             <label className="field-label" htmlFor="grant-reason">
               Reason (at least 10 characters, kept on record)
             </label>
-            <TextArea id="grant-reason" value={form.reason} minimumRows={2} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+            <TextArea
+              id="grant-reason"
+              value={form.reason}
+              minimumRows={2}
+              onChange={(e) => setForm({ ...form, reason: e.target.value })}
+            />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="grant-creators">
               Only runs started by (optional: Bitbucket account UUIDs, comma-separated)
             </label>
-            <Textfield id="grant-creators" value={form.creators} placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}" onChange={(e) => setForm({ ...form, creators: (e.target as HTMLInputElement).value })} />
+            <Textfield
+              id="grant-creators"
+              value={form.creators}
+              placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}"
+              onChange={(e) => setForm({ ...form, creators: (e.target as HTMLInputElement).value })}
+            />
           </div>
           {risks.length ? (
             <SectionMessage appearance="warning" title="This grant opens more than one incident needs">
@@ -363,12 +503,15 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
                 ))}
               </ul>
               <label className="check">
-                <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I have read the warning and want this grant as it is
+                <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I
+                have read the warning and want this grant as it is
               </label>
             </SectionMessage>
           ) : null}
           <p className="hint" aria-live="polite">
-            {missing.length ? `Still needed: ${missing.join(', ')}.` : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
+            {missing.length
+              ? `Still needed: ${missing.join(', ')}.`
+              : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
           </p>
           <div className="toolbar">
             <Button appearance="primary" onClick={create} isDisabled={missing.length > 0 || busy}>
@@ -377,7 +520,15 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
           </div>
         </section>
       ) : null}
-      <GrantTable call={call} rows={past} caption="Past grants (expired or revoked)" canRevoke={Boolean(view?.canEdit)} onRevoke={(id) => setRevoking(view?.grants.find((row) => row.grant.id === id))} onRetry={retry} testId="past-grants" />
+      <GrantTable
+        call={call}
+        rows={past}
+        caption="Past grants (expired or revoked)"
+        canRevoke={Boolean(view?.canEdit)}
+        onRevoke={(id) => setRevoking(view?.grants.find((row) => row.grant.id === id))}
+        onRetry={retry}
+        testId="past-grants"
+      />
     </div>
   );
 }

@@ -24,7 +24,19 @@ function CommitChange({ commit }: { commit: NonNullable<HistoryEntry['commit']> 
 
 const textOf = (entry: HistoryEntry) => entry.policyText ?? toYamlText(entry.policy);
 
-export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }: { call: Call; currentRevision: number; canEdit: boolean; dirty: boolean; onRollback: (entry: HistoryEntry) => void }) {
+export function HistoryTab({
+  call,
+  currentRevision,
+  canEdit,
+  dirty,
+  onRollback,
+}: {
+  call: Call;
+  currentRevision: number;
+  canEdit: boolean;
+  dirty: boolean;
+  onRollback: (entry: HistoryEntry) => void;
+}) {
   const [entries, setEntries] = useState<HistoryEntry[]>();
   const [error, setError] = useState<string>();
   const [shown, setShown] = useState<number>();
@@ -55,7 +67,10 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
   ));
   return (
     <div className="stack">
-      <p className="lead">The newest revisions are kept. Rolling back saves the old policy again as a new revision, so the rollback itself shows up here too.</p>
+      <p className="lead">
+        The newest revisions are kept. Rolling back saves the old policy again as a new revision, so the rollback itself
+        shows up here too.
+      </p>
       {canEdit && dirty ? (
         <SectionMessage appearance="warning" title="You have unsaved changes">
           <p>Rolling back replaces the editor’s unsaved changes with the restored policy.</p>
@@ -63,11 +78,27 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
       ) : null}
       <DynamicTable
         caption="Policy revisions, newest first"
-        head={{ cells: [{ key: 'rev', content: 'Revision' }, { key: 'at', content: 'Saved' }, { key: 'by', content: 'By' }, { key: 'what', content: 'Change' }, { key: 'actions', content: 'Actions' }] }}
+        head={{
+          cells: [
+            { key: 'rev', content: 'Revision' },
+            { key: 'at', content: 'Saved' },
+            { key: 'by', content: 'By' },
+            { key: 'what', content: 'Change' },
+            { key: 'actions', content: 'Actions' },
+          ],
+        }}
         rows={entries.map((entry) => ({
           key: String(entry.revision),
           cells: [
-            { key: 'rev', content: <span>{entry.revision} {entry.revision === currentRevision ? <Lozenge appearance="success">current</Lozenge> : null}</span> },
+            {
+              key: 'rev',
+              content: (
+                <span>
+                  {entry.revision}{' '}
+                  {entry.revision === currentRevision ? <Lozenge appearance="success">current</Lozenge> : null}
+                </span>
+              ),
+            },
             { key: 'at', content: new Date(entry.savedAt).toLocaleString() },
             { key: 'by', content: <Person accountId={entry.savedBy} /> },
             {
@@ -82,10 +113,13 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
                     'save'
                   )}
                   {entry.reason ? <span className="reason"> · reason: “{entry.reason}”</span> : null}
-                  {entry.overriddenTests?.length ? <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span> : null}
+                  {entry.overriddenTests?.length ? (
+                    <span className="reason"> · went through failing tests: {entry.overriddenTests.join(', ')}</span>
+                  ) : null}
                   {entry.replaces ? (
                     <span className="reason" data-testid="replaced">
-                      {' '}· replaced revision {entry.replaces.revision}’s changes to {entry.replaces.fields.join('; ')}
+                      {' '}
+                      · replaced revision {entry.replaces.revision}’s changes to {entry.replaces.fields.join('; ')}
                     </span>
                   ) : null}
                 </span>
@@ -95,7 +129,12 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
               key: 'actions',
               content: (
                 <span className="row-actions">
-                  <Button appearance="subtle" onClick={() => setShown(shown === entry.revision ? undefined : entry.revision)} aria-expanded={shown === entry.revision} aria-label={`${shown === entry.revision ? 'Hide' : 'View'} revision ${entry.revision}`}>
+                  <Button
+                    appearance="subtle"
+                    onClick={() => setShown(shown === entry.revision ? undefined : entry.revision)}
+                    aria-expanded={shown === entry.revision}
+                    aria-label={`${shown === entry.revision ? 'Hide' : 'View'} revision ${entry.revision}`}
+                  >
                     {shown === entry.revision ? 'Hide' : 'View'}
                   </Button>
                   {canEdit && entry.revision !== currentRevision ? (
@@ -125,7 +164,12 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
               <label className="field-label" htmlFor="compare-from">
                 From
               </label>
-              <select id="compare-from" className="native-select" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
+              <select
+                id="compare-from"
+                className="native-select"
+                value={from}
+                onChange={(e) => setFrom(Number(e.target.value))}
+              >
                 {revisionOptions}
               </select>
             </div>
@@ -133,12 +177,25 @@ export function HistoryTab({ call, currentRevision, canEdit, dirty, onRollback }
               <label className="field-label" htmlFor="compare-to">
                 To
               </label>
-              <select id="compare-to" className="native-select" value={to} onChange={(e) => setTo(Number(e.target.value))}>
+              <select
+                id="compare-to"
+                className="native-select"
+                value={to}
+                onChange={(e) => setTo(Number(e.target.value))}
+              >
                 {revisionOptions}
               </select>
             </div>
           </div>
-          {fromEntry && toEntry ? <TextDiff before={textOf(fromEntry)} after={textOf(toEntry)} beforeLabel={`revision ${fromEntry.revision}`} afterLabel={`revision ${toEntry.revision}`} testId="history-diff" /> : null}
+          {fromEntry && toEntry ? (
+            <TextDiff
+              before={textOf(fromEntry)}
+              after={textOf(toEntry)}
+              beforeLabel={`revision ${fromEntry.revision}`}
+              afterLabel={`revision ${toEntry.revision}`}
+              testId="history-diff"
+            />
+          ) : null}
         </section>
       ) : null}
       {switches ? <SourceSwitches switches={switches} /> : null}

@@ -18,19 +18,42 @@ function GrantsApplied({ view }: { view: PreviewView }) {
   if (!applied) return null;
   const used = view.result.grants ?? [];
   const at = new Date(applied.now).toUTCString();
-  if (applied.inForce.length === 0) return <p role="status" data-testid="preview-grants">No break-glass grant was in force at {at}: this is the policy alone.</p>;
+  if (applied.inForce.length === 0)
+    return (
+      <p role="status" data-testid="preview-grants">
+        No break-glass grant was in force at {at}: this is the policy alone.
+      </p>
+    );
   return (
-    <SectionMessage appearance={used.length ? 'warning' : 'information'} title={used.length ? `Break-glass grant${used.length === 1 ? '' : 's'} used: ${used.join(', ')}` : 'No grant in force covers this run'}>
+    <SectionMessage
+      appearance={used.length ? 'warning' : 'information'}
+      title={
+        used.length
+          ? `Break-glass grant${used.length === 1 ? '' : 's'} used: ${used.join(', ')}`
+          : 'No grant in force covers this run'
+      }
+    >
       <p data-testid="preview-grants">
         Ran at {at} under the grant{applied.inForce.length === 1 ? '' : 's'} in force then:{' '}
-        {applied.inForce.map((g) => `${g.id} (${g.repository}, until ${new Date(g.expires).toUTCString()})`).join('; ')}.{' '}
-        {used.length ? 'Without them this run would be checked by the policy alone; untick “Apply active grants” to see that.' : 'The outcome below is the policy’s own.'}
+        {applied.inForce.map((g) => `${g.id} (${g.repository}, until ${new Date(g.expires).toUTCString()})`).join('; ')}
+        .{' '}
+        {used.length
+          ? 'Without them this run would be checked by the policy alone; untick “Apply active grants” to see that.'
+          : 'The outcome below is the policy’s own.'}
       </p>
     </SectionMessage>
   );
 }
 
-export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAsTest, replayText }: {
+export function PreviewTab({
+  call,
+  draft,
+  draftUsable,
+  state,
+  setState,
+  onSaveAsTest,
+  replayText,
+}: {
   call: Call;
   draft: unknown;
   /** The editor holds valid unsaved changes. */
@@ -77,12 +100,27 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
 
   return (
     <div className="stack">
-      <p className="lead">Preview runs the provider’s own engine on a pipeline, the same way the simulator CLI does. Nothing is saved and no pipeline runs.</p>
+      <p className="lead">
+        Preview runs the provider’s own engine on a pipeline, the same way the simulator CLI does. Nothing is saved and
+        no pipeline runs.
+      </p>
       <label className="field-label" htmlFor="preview-yaml">
         bitbucket-pipelines.yml
       </label>
-      <TextArea id="preview-yaml" value={state.yaml} isMonospaced minimumRows={14} resize="vertical" onChange={(e) => setState({ ...state, yaml: e.target.value })} />
-      <TargetPicker idPrefix="preview-target" value={state.target} onChange={(target) => setState({ ...state, target })} withVariables />
+      <TextArea
+        id="preview-yaml"
+        value={state.yaml}
+        isMonospaced
+        minimumRows={14}
+        resize="vertical"
+        onChange={(e) => setState({ ...state, yaml: e.target.value })}
+      />
+      <TargetPicker
+        idPrefix="preview-target"
+        value={state.target}
+        onChange={(target) => setState({ ...state, target })}
+        withVariables
+      />
       <div className="grid">
         <RepositorySelect
           id="preview-repository"
@@ -94,25 +132,48 @@ export function PreviewTab({ call, draft, draftUsable, state, setState, onSaveAs
           help="Scoped environments serve only the repositories they name."
         />
       </div>
-      {draftUsable ? <Checkbox label="Use the unsaved policy from the editor" isChecked={useDraft} onChange={(e) => setUseDraft(e.target.checked)} /> : null}
+      {draftUsable ? (
+        <Checkbox
+          label="Use the unsaved policy from the editor"
+          isChecked={useDraft}
+          onChange={(e) => setUseDraft(e.target.checked)}
+        />
+      ) : null}
       <div>
-        <Checkbox name="apply-grants" label="Apply active grants" isChecked={applyGrants} onChange={(e) => setApplyGrants(e.target.checked)} />
-        <div className="field-help">Runs get the break-glass grants in force when they start; ticked, the preview does the same at the moment you press Preview. Untick to see the policy alone.</div>
+        <Checkbox
+          name="apply-grants"
+          label="Apply active grants"
+          isChecked={applyGrants}
+          onChange={(e) => setApplyGrants(e.target.checked)}
+        />
+        <div className="field-help">
+          Runs get the break-glass grants in force when they start; ticked, the preview does the same at the moment you
+          press Preview. Untick to see the policy alone.
+        </div>
       </div>
       <div className="toolbar">
         <Button appearance="primary" onClick={run} isDisabled={busy}>
           {busy ? 'Previewing…' : 'Preview'}
         </Button>
-        {view && onSaveAsTest && !grantChanged ? <Button onClick={() => onSaveAsTest(view)}>Save as policy test…</Button> : null}
+        {view && onSaveAsTest && !grantChanged ? (
+          <Button onClick={() => onSaveAsTest(view)}>Save as policy test…</Button>
+        ) : null}
       </div>
-      {view && onSaveAsTest && grantChanged ? <p className="hint">A grant changed this result, and policy tests run without grants: untick “Apply active grants” and preview again to save it as a policy test.</p> : null}
+      {view && onSaveAsTest && grantChanged ? (
+        <p className="hint">
+          A grant changed this result, and policy tests run without grants: untick “Apply active grants” and preview
+          again to save it as a policy test.
+        </p>
+      ) : null}
       {error ? (
         <SectionMessage appearance="error" title="Preview failed">
           <p>{error.message}</p>
         </SectionMessage>
       ) : null}
       {view ? <GrantsApplied view={view} /> : null}
-      {view ? <SimulationView result={view.result} policySource={view.policySource} passthrough={view.passthrough} /> : null}
+      {view ? (
+        <SimulationView result={view.result} policySource={view.policySource} passthrough={view.passthrough} />
+      ) : null}
       {onSaveAsTest ? <ReplayPanel call={call} policyText={replayText} /> : null}
     </div>
   );

@@ -23,7 +23,10 @@ export function RepositoriesTab({ call, dirty }: { call: Call; dirty: boolean })
   const [refreshed, setRefreshed] = useState<RefreshedRepositoryView['repository']>();
   const [refreshError, setRefreshError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
-  const validated = useMemo(() => (editor.draft === undefined ? undefined : validatePolicy(editor.draft)), [editor.draft]);
+  const validated = useMemo(
+    () => (editor.draft === undefined ? undefined : validatePolicy(editor.draft)),
+    [editor.draft],
+  );
   const rows = repository && validated?.ok ? environmentsFor(validated.policy, identityOf(repository)) : undefined;
   const fallback = rows?.find((row) => row.isDefault);
 
@@ -43,7 +46,10 @@ export function RepositoriesTab({ call, dirty }: { call: Call; dirty: boolean })
 
   return (
     <div className="stack">
-      <p className="lead">Pick a repository to see which environments its steps can use under {dirty ? 'the policy in the editor, unsaved changes included' : 'this policy'}, and where its other steps run.</p>
+      <p className="lead">
+        Pick a repository to see which environments its steps can use under{' '}
+        {dirty ? 'the policy in the editor, unsaved changes included' : 'this policy'}, and where its other steps run.
+      </p>
       <div className="grid">
         <RepositorySelect
           id="repo-view-repository"
@@ -58,7 +64,9 @@ export function RepositoriesTab({ call, dirty }: { call: Call; dirty: boolean })
           }}
         />
       </div>
-      {editor.draft === undefined ? <p className="hint">There is no policy yet, so every repository’s pipelines pass through unchanged.</p> : null}
+      {editor.draft === undefined ? (
+        <p className="hint">There is no policy yet, so every repository’s pipelines pass through unchanged.</p>
+      ) : null}
       {validated && !validated.ok ? (
         <SectionMessage appearance="warning" title="The policy in the editor has problems">
           <p>Fix them on the Environments tab first; this view needs a valid policy.</p>
@@ -67,19 +75,48 @@ export function RepositoriesTab({ call, dirty }: { call: Call; dirty: boolean })
       {repository && rows ? (
         <div className="stack" data-testid="repository-view">
           <p role="status">
-            <strong>{repository.fullName}</strong> (project {repository.projectKey ?? 'unknown'}): steps that match no environment run as <strong>{fallback?.environment.name}</strong>.{' '}
-            {rows.filter((row) => row.inScope).length} of {rows.length} environments serve it.
+            <strong>{repository.fullName}</strong> (project {repository.projectKey ?? 'unknown'}): steps that match no
+            environment run as <strong>{fallback?.environment.name}</strong>. {rows.filter((row) => row.inScope).length}{' '}
+            of {rows.length} environments serve it.
           </p>
           <DynamicTable
             caption={`Environments for ${repository.fullName}`}
-            head={{ cells: [{ key: 'n', content: '#' }, { key: 'env', content: 'Environment' }, { key: 'scope', content: 'Scope' }, { key: 'in', content: 'Serves this repository' }, { key: 'why', content: 'Why' }] }}
+            head={{
+              cells: [
+                { key: 'n', content: '#' },
+                { key: 'env', content: 'Environment' },
+                { key: 'scope', content: 'Scope' },
+                { key: 'in', content: 'Serves this repository' },
+                { key: 'why', content: 'Why' },
+              ],
+            }}
             rows={rows.map((row) => ({
               key: row.environment.name,
               cells: [
                 { key: 'n', content: row.index + 1 },
-                { key: 'env', content: <>{row.environment.name}{row.isDefault ? <> <Lozenge appearance="inprogress">default</Lozenge></> : null}</> },
+                {
+                  key: 'env',
+                  content: (
+                    <>
+                      {row.environment.name}
+                      {row.isDefault ? (
+                        <>
+                          {' '}
+                          <Lozenge appearance="inprogress">default</Lozenge>
+                        </>
+                      ) : null}
+                    </>
+                  ),
+                },
                 { key: 'scope', content: describeScope(row.environment.scope) },
-                { key: 'in', content: row.inScope ? <Lozenge appearance="success">yes</Lozenge> : <Lozenge appearance="removed">no</Lozenge> },
+                {
+                  key: 'in',
+                  content: row.inScope ? (
+                    <Lozenge appearance="success">yes</Lozenge>
+                  ) : (
+                    <Lozenge appearance="removed">no</Lozenge>
+                  ),
+                },
                 { key: 'why', content: row.reason },
               ],
             }))}
@@ -93,11 +130,15 @@ export function RepositoriesTab({ call, dirty }: { call: Call; dirty: boolean })
               {busy ? 'Refreshing…' : 'Refresh repository cache'}
             </Button>
           </div>
-          <p className="hint">The provider keeps each repository’s slug and project for up to an hour. Refresh after moving or renaming a repository, so its next run uses the new ones.</p>
+          <p className="hint">
+            The provider keeps each repository’s slug and project for up to an hour. Refresh after moving or renaming a
+            repository, so its next run uses the new ones.
+          </p>
           {refreshed ? (
             <SectionMessage appearance="success" title="Repository cache refreshed">
               <p>
-                The provider now knows {refreshed.fullName} as slug {refreshed.slug} in project {refreshed.projectKey ?? '(none)'}; its next run uses this.
+                The provider now knows {refreshed.fullName} as slug {refreshed.slug} in project{' '}
+                {refreshed.projectKey ?? '(none)'}; its next run uses this.
               </p>
             </SectionMessage>
           ) : null}

@@ -12,7 +12,12 @@ import type { ApiError } from '../../../src/settings/api';
 import type { RunnerInventoryView } from '../../../src/settings/scope-api';
 import type { Call } from '../api';
 
-const STATUS_APPEARANCE: Record<string, 'success' | 'removed' | 'default' | 'moved'> = { ONLINE: 'success', OFFLINE: 'removed', UNHEALTHY: 'removed', DISABLED: 'default' };
+const STATUS_APPEARANCE: Record<string, 'success' | 'removed' | 'default' | 'moved'> = {
+  ONLINE: 'success',
+  OFFLINE: 'removed',
+  UNHEALTHY: 'removed',
+  DISABLED: 'default',
+};
 
 export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: unknown; draftUsable: boolean }) {
   const [view, setView] = useState<RunnerInventoryView>();
@@ -24,7 +29,10 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
 
   const load = useCallback(async () => {
     setBusy(true);
-    const result = await call<RunnerInventoryView>('runnerInventory', latest.current.draftUsable ? { policy: latest.current.draft } : {});
+    const result = await call<RunnerInventoryView>(
+      'runnerInventory',
+      latest.current.draftUsable ? { policy: latest.current.draft } : {},
+    );
     setBusy(false);
     if (result.ok) {
       setView(result);
@@ -40,8 +48,8 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
   return (
     <div className="stack">
       <p className="lead">
-        Bitbucket puts a step on any runner that carries every label in its <code>runs-on</code>. Pipeline Guard gives each step its environment’s labels, so an environment is served by the online runners
-        that carry all of them.
+        Bitbucket puts a step on any runner that carries every label in its <code>runs-on</code>. Pipeline Guard gives
+        each step its environment’s labels, so an environment is served by the online runners that carry all of them.
       </p>
       <div className="toolbar">
         <Button onClick={load} isDisabled={busy}>
@@ -51,7 +59,10 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
       </div>
       {error?.code === 'forbidden' ? (
         <SectionMessage appearance="information" title="The runner inventory is for workspace admins">
-          <p>Runner names and labels are workspace-wide, so only workspace admins see them here. Your pipelines get their environment’s labels from the policy (Policy tab).</p>
+          <p>
+            Runner names and labels are workspace-wide, so only workspace admins see them here. Your pipelines get their
+            environment’s labels from the policy (Policy tab).
+          </p>
         </SectionMessage>
       ) : error ? (
         <SectionMessage appearance="error" title="The runners could not be listed">
@@ -61,7 +72,10 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
       {inventory ? (
         <div className="stack" data-testid="runner-inventory">
           {inventory.warnings.length ? (
-            <SectionMessage appearance="warning" title={`${inventory.warnings.length} runner problem${inventory.warnings.length === 1 ? '' : 's'}`}>
+            <SectionMessage
+              appearance="warning"
+              title={`${inventory.warnings.length} runner problem${inventory.warnings.length === 1 ? '' : 's'}`}
+            >
               <ul data-testid="runner-warnings">
                 {inventory.warnings.map((warning, i) => (
                   <li key={i}>{warning.message}</li>
@@ -69,33 +83,80 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
               </ul>
             </SectionMessage>
           ) : inventory.environments.length ? (
-            <SectionMessage appearance="success" title="Every environment has an online runner, and no runner serves two environments">
+            <SectionMessage
+              appearance="success"
+              title="Every environment has an online runner, and no runner serves two environments"
+            >
               <p>{inventory.runners.length} runners listed.</p>
             </SectionMessage>
           ) : null}
-          {view.truncated ? <p className="hint">This workspace has more runners than the page lists; the inventory covers the first ones.</p> : null}
-          {inventory.environments.length === 0 ? <p className="hint">There is no policy yet, so no environment needs a runner.</p> : null}
+          {view.truncated ? (
+            <p className="hint">
+              This workspace has more runners than the page lists; the inventory covers the first ones.
+            </p>
+          ) : null}
+          {inventory.environments.length === 0 ? (
+            <p className="hint">There is no policy yet, so no environment needs a runner.</p>
+          ) : null}
           <DynamicTable
             caption="Which online runners serve each environment"
-            head={{ cells: [{ key: 'env', content: 'Environment' }, { key: 'labels', content: 'Labels its steps get' }, { key: 'served', content: 'Online runners' }, { key: 'other', content: 'Matching, not taking steps' }] }}
+            head={{
+              cells: [
+                { key: 'env', content: 'Environment' },
+                { key: 'labels', content: 'Labels its steps get' },
+                { key: 'served', content: 'Online runners' },
+                { key: 'other', content: 'Matching, not taking steps' },
+              ],
+            }}
             rows={inventory.environments.map((env) => ({
               key: env.name,
               cells: [
                 { key: 'env', content: env.name },
-                { key: 'labels', content: env.labels.length ? <code>{env.labels.join(', ')}</code> : <span className="hint">none (Bitbucket Cloud runners)</span> },
-                { key: 'served', content: env.labels.length === 0 ? '—' : env.servedBy.length ? env.servedBy.join(', ') : <Lozenge appearance="removed">none</Lozenge> },
+                {
+                  key: 'labels',
+                  content: env.labels.length ? (
+                    <code>{env.labels.join(', ')}</code>
+                  ) : (
+                    <span className="hint">none (Bitbucket Cloud runners)</span>
+                  ),
+                },
+                {
+                  key: 'served',
+                  content:
+                    env.labels.length === 0 ? (
+                      '—'
+                    ) : env.servedBy.length ? (
+                      env.servedBy.join(', ')
+                    ) : (
+                      <Lozenge appearance="removed">none</Lozenge>
+                    ),
+                },
                 { key: 'other', content: env.matchingUnavailable.join(', ') || '—' },
               ],
             }))}
           />
           <DynamicTable
             caption="The workspace’s runners"
-            head={{ cells: [{ key: 'name', content: 'Runner' }, { key: 'status', content: 'Status' }, { key: 'labels', content: 'Labels' }, { key: 'serves', content: 'Serves' }] }}
+            head={{
+              cells: [
+                { key: 'name', content: 'Runner' },
+                { key: 'status', content: 'Status' },
+                { key: 'labels', content: 'Labels' },
+                { key: 'serves', content: 'Serves' },
+              ],
+            }}
             rows={inventory.runners.map((runner) => ({
               key: runner.uuid,
               cells: [
                 { key: 'name', content: runner.name },
-                { key: 'status', content: <Lozenge appearance={STATUS_APPEARANCE[runner.status] ?? 'default'}>{runner.cordoned ? `${runner.status.toLowerCase()}, cordoned` : runner.status.toLowerCase()}</Lozenge> },
+                {
+                  key: 'status',
+                  content: (
+                    <Lozenge appearance={STATUS_APPEARANCE[runner.status] ?? 'default'}>
+                      {runner.cordoned ? `${runner.status.toLowerCase()}, cordoned` : runner.status.toLowerCase()}
+                    </Lozenge>
+                  ),
+                },
                 { key: 'labels', content: <code>{runner.labels.join(', ')}</code> },
                 { key: 'serves', content: runner.serves.length ? runner.serves.join(', ') : '—' },
               ],

@@ -21,18 +21,45 @@ import { describeTarget, TargetPicker, toTarget, type TargetForm } from '../targ
 /** A saved case back in the form's shape, for editing. */
 function formOf(test: PolicyTest): NewTest {
   const t = test.target;
-  const base = { name: test.name, yaml: test.yaml, expect: test.expect, ...(test.repository ? { repository: test.repository } : {}) };
-  if (t.kind === 'pullrequest') return { ...base, target: { kind: 'pullrequest', name: t.source, destination: t.destination, customRef: 'main' } };
-  if (t.kind === 'custom') return { ...base, target: { kind: 'custom', name: t.name, destination: 'main', customRef: t.ref && t.ref.kind !== 'commit' ? t.ref.name : 'main' } };
-  if (t.kind === 'commit') return { ...base, target: { kind: 'commit', name: '', destination: 'main', customRef: 'main' } };
+  const base = {
+    name: test.name,
+    yaml: test.yaml,
+    expect: test.expect,
+    ...(test.repository ? { repository: test.repository } : {}),
+  };
+  if (t.kind === 'pullrequest')
+    return { ...base, target: { kind: 'pullrequest', name: t.source, destination: t.destination, customRef: 'main' } };
+  if (t.kind === 'custom')
+    return {
+      ...base,
+      target: {
+        kind: 'custom',
+        name: t.name,
+        destination: 'main',
+        customRef: t.ref && t.ref.kind !== 'commit' ? t.ref.name : 'main',
+      },
+    };
+  if (t.kind === 'commit')
+    return { ...base, target: { kind: 'commit', name: '', destination: 'main', customRef: 'main' } };
   return { ...base, target: { kind: t.kind, name: t.name, destination: 'main', customRef: 'main' } };
 }
 
 /** A case as text, so that deleting one shows exactly what goes. */
-const caseText = (test: PolicyTest) => stringify({ name: test.name, target: test.target, ...(test.repository ? { repository: test.repository.fullName } : {}), expect: test.expect, pipeline: test.yaml }, { lineWidth: 0 });
+const caseText = (test: PolicyTest) =>
+  stringify(
+    {
+      name: test.name,
+      target: test.target,
+      ...(test.repository ? { repository: test.repository.fullName } : {}),
+      expect: test.expect,
+      pipeline: test.yaml,
+    },
+    { lineWidth: 0 },
+  );
 
 /** Where a case runs: its ref, and its repository when it names one. */
-const runFor = (test: PolicyTest) => (test.repository ? `${describeTarget(test.target)} in ${test.repository.fullName}` : describeTarget(test.target));
+const runFor = (test: PolicyTest) =>
+  test.repository ? `${describeTarget(test.target)} in ${test.repository.fullName}` : describeTarget(test.target);
 
 export interface NewTest {
   name: string;
@@ -43,7 +70,19 @@ export interface NewTest {
   repository?: RepositoryIdentity;
 }
 
-export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call: Call; canEdit: boolean; draft: unknown; draftUsable: boolean; initial: NewTest }) {
+export function TestsTab({
+  call,
+  canEdit,
+  draft,
+  draftUsable,
+  initial,
+}: {
+  call: Call;
+  canEdit: boolean;
+  draft: unknown;
+  draftUsable: boolean;
+  initial: NewTest;
+}) {
   const [tests, setTests] = useState<PolicyTest[]>([]);
   const [outcomes, setOutcomes] = useState<Record<string, PolicyTestOutcome>>({});
   const [form, setForm] = useState<NewTest>(initial);
@@ -69,17 +108,31 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
   }, [load]);
 
   const runAll = async () => {
-    const result = await call<{ outcomes: PolicyTestOutcome[]; policySource: string }>('runPolicyTests', draftUsable ? { policy: draft } : {});
+    const result = await call<{ outcomes: PolicyTestOutcome[]; policySource: string }>(
+      'runPolicyTests',
+      draftUsable ? { policy: draft } : {},
+    );
     if (!result.ok) return setError(result.error);
     setOutcomes(Object.fromEntries(result.outcomes.map((o) => [o.id, o])));
     const failed = result.outcomes.filter((o) => !o.passed).length;
-    setNote(`Ran ${result.outcomes.length} case${result.outcomes.length === 1 ? '' : 's'} against ${result.policySource}: ${failed === 0 ? 'all pass' : `${failed} fail`}.`);
+    setNote(
+      `Ran ${result.outcomes.length} case${result.outcomes.length === 1 ? '' : 's'} against ${result.policySource}: ${failed === 0 ? 'all pass' : `${failed} fail`}.`,
+    );
   };
 
-  const duplicate = tests.find((t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase());
+  const duplicate = tests.find(
+    (t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase(),
+  );
 
   const add = async () => {
-    const result = await call<{ test: PolicyTest }>('savePolicyTest', { ...(editing ? { id: editing.id } : {}), name: form.name, yaml: form.yaml, target: toTarget(form.target), expect: form.expect, ...(form.repository ? { repository: form.repository } : {}) });
+    const result = await call<{ test: PolicyTest }>('savePolicyTest', {
+      ...(editing ? { id: editing.id } : {}),
+      name: form.name,
+      yaml: form.yaml,
+      target: toTarget(form.target),
+      expect: form.expect,
+      ...(form.repository ? { repository: form.repository } : {}),
+    });
     if (!result.ok) return setError(result.error);
     setError(undefined);
     setNote(`Saved “${result.test.name}”. Every policy save now runs it.`);
@@ -98,7 +151,10 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
 
   return (
     <div className="stack">
-      <p className="lead">A policy test is a pipeline, a ref and the outcome you expect. Every save runs all of them and is refused if one breaks, with the case named.</p>
+      <p className="lead">
+        A policy test is a pipeline, a ref and the outcome you expect. Every save runs all of them and is refused if one
+        breaks, with the case named.
+      </p>
       {error ? (
         <SectionMessage appearance="error" title="Not done">
           <p>{error.message}</p>
@@ -106,7 +162,8 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
             <ul>
               {error.failures.map((f) => (
                 <li key={f.id}>
-                  “{f.name}”: expected {f.expect}, actual outcome <strong data-testid="actual-outcome">{f.actual}</strong>
+                  “{f.name}”: expected {f.expect}, actual outcome{' '}
+                  <strong data-testid="actual-outcome">{f.actual}</strong>
                 </li>
               ))}
             </ul>
@@ -121,7 +178,16 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
       </div>
       <DynamicTable
         caption="Saved policy tests"
-        head={{ cells: [{ key: 'name', content: 'Case' }, { key: 'target', content: 'Run for' }, { key: 'expect', content: 'Expects' }, { key: 'by', content: 'Saved by' }, { key: 'result', content: 'Last run' }, { key: 'actions', content: 'Actions' }] }}
+        head={{
+          cells: [
+            { key: 'name', content: 'Case' },
+            { key: 'target', content: 'Run for' },
+            { key: 'expect', content: 'Expects' },
+            { key: 'by', content: 'Saved by' },
+            { key: 'result', content: 'Last run' },
+            { key: 'actions', content: 'Actions' },
+          ],
+        }}
         rows={tests.map((t) => {
           const outcome = outcomes[t.id];
           return {
@@ -131,7 +197,17 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
               { key: 'target', content: runFor(t) },
               { key: 'expect', content: <OutcomeLozenge outcome={t.expect} /> },
               { key: 'by', content: <Person accountId={t.savedBy} /> },
-              { key: 'result', content: outcome ? <span>{outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}{outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}</span> : '—' },
+              {
+                key: 'result',
+                content: outcome ? (
+                  <span>
+                    {outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}
+                    {outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}
+                  </span>
+                ) : (
+                  '—'
+                ),
+              },
               {
                 key: 'actions',
                 content: canEdit ? (
@@ -146,7 +222,11 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
                     >
                       Edit
                     </Button>
-                    <Button appearance="subtle" onClick={() => setDeleting(t)} aria-label={`Delete policy test ${t.name}`}>
+                    <Button
+                      appearance="subtle"
+                      onClick={() => setDeleting(t)}
+                      aria-label={`Delete policy test ${t.name}`}
+                    >
                       Delete
                     </Button>
                   </span>
@@ -177,22 +257,36 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
             />
             {duplicate ? (
               <ul className="field-errors" id="test-name-error" role="alert">
-                <li>A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.</li>
+                <li>
+                  A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.
+                </li>
               </ul>
             ) : null}
           </div>
           <label className="field-label" htmlFor="test-yaml">
             bitbucket-pipelines.yml
           </label>
-          <TextArea id="test-yaml" value={form.yaml} isMonospaced minimumRows={8} onChange={(e) => setForm({ ...form, yaml: e.target.value })} />
-          <TargetPicker idPrefix="test-target" value={form.target} onChange={(target) => setForm({ ...form, target })} />
+          <TextArea
+            id="test-yaml"
+            value={form.yaml}
+            isMonospaced
+            minimumRows={8}
+            onChange={(e) => setForm({ ...form, yaml: e.target.value })}
+          />
+          <TargetPicker
+            idPrefix="test-target"
+            value={form.target}
+            onChange={(target) => setForm({ ...form, target })}
+          />
           <div className="grid">
             <RepositorySelect
               id="test-repository"
               label="Repository"
               value={form.repository?.uuid ?? ''}
               current={form.repository}
-              onChange={(repository) => setForm({ ...form, repository: repository ? identityOf(repository) : undefined })}
+              onChange={(repository) =>
+                setForm({ ...form, repository: repository ? identityOf(repository) : undefined })
+              }
               emptyLabel="A repository no scope includes"
               help="Pin a scoped policy: the case runs as this repository on every save and rollback."
             />
@@ -201,7 +295,12 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
             <label className="field-label" htmlFor="test-expect">
               Expected outcome
             </label>
-            <select id="test-expect" className="native-select" value={form.expect} onChange={(e) => setForm({ ...form, expect: e.target.value as NewTest['expect'] })}>
+            <select
+              id="test-expect"
+              className="native-select"
+              value={form.expect}
+              onChange={(e) => setForm({ ...form, expect: e.target.value as NewTest['expect'] })}
+            >
               <option value="blocked">blocked</option>
               <option value="allowed">allowed</option>
               <option value="none">none (nothing runs)</option>
@@ -225,9 +324,21 @@ export function TestsTab({ call, canEdit, draft, draftUsable, initial }: { call:
         </section>
       ) : null}
       {deleting ? (
-        <ConfirmDialog title={`Delete policy test “${deleting.name}”?`} confirmLabel="Delete policy test" danger onConfirm={() => remove(deleting)} onCancel={() => setDeleting(undefined)}>
+        <ConfirmDialog
+          title={`Delete policy test “${deleting.name}”?`}
+          confirmLabel="Delete policy test"
+          danger
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
+        >
           <p>Saves no longer run this case. This is what goes:</p>
-          <TextDiff before={caseText(deleting)} after="" beforeLabel={`the policy test “${deleting.name}”`} afterLabel="no such test" testId="delete-test-diff" />
+          <TextDiff
+            before={caseText(deleting)}
+            after=""
+            beforeLabel={`the policy test “${deleting.name}”`}
+            afterLabel="no such test"
+            testId="delete-test-diff"
+          />
         </ConfirmDialog>
       ) : null}
     </div>

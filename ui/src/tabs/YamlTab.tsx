@@ -8,7 +8,15 @@ import { downloadText } from '../download';
 import { FieldErrors } from '../fields';
 
 /** `onText` and `onImport` are absent in the read-only view: then nothing here can change the draft. */
-export function YamlTab({ text, onText, onImport }: { text: string; onText?: (next: string) => void; onImport?: (text: string, fileName: string) => void }) {
+export function YamlTab({
+  text,
+  onText,
+  onImport,
+}: {
+  text: string;
+  onText?: (next: string) => void;
+  onImport?: (text: string, fileName: string) => void;
+}) {
   const fileInput = useRef<HTMLInputElement>(null);
   let syntax: string | undefined;
   try {
@@ -17,13 +25,21 @@ export function YamlTab({ text, onText, onImport }: { text: string; onText?: (ne
     syntax = (error as Error).message;
   }
   const result = syntax ? undefined : parsePolicyText(text);
-  const problems = result && !result.ok ? result.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`) : [];
+  const problems =
+    result && !result.ok
+      ? result.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`)
+      : [];
 
   return (
     <div className="stack">
-      <p className="lead">The policy as YAML. Edits here and in the Environments tab are the same draft; save from either. Comments and the order of keys are kept when you save.</p>
+      <p className="lead">
+        The policy as YAML. Edits here and in the Environments tab are the same draft; save from either. Comments and
+        the order of keys are kept when you save.
+      </p>
       <div className="toolbar">
-        <Button onClick={() => downloadText('pipeline-guard-policy.yaml', text, 'application/yaml')}>Export YAML</Button>
+        <Button onClick={() => downloadText('pipeline-guard-policy.yaml', text, 'application/yaml')}>
+          Export YAML
+        </Button>
         {onImport ? (
           <>
             <Button onClick={() => fileInput.current?.click()}>Import file…</Button>
