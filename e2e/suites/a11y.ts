@@ -192,7 +192,7 @@ export const a11y: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByRole('dialog').waitFor();
     const found = await seriousViolations(page);
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     expect(found.length === 0, found.join('\n'));
   });

@@ -292,7 +292,7 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.getByRole('button', { name: 'Remove dev' }).click();
     const diff = await dialog(page).getByTestId('remove-diff').innerText();
     expect(diff.includes('-  - name: dev') && !diff.includes('-  - name: prod'), `the removal diff: ${diff}`);
-    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    await dialog(page).getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog(page).waitFor({ state: 'detached' });
     expect((await page.locator('#f-environments-1-name').inputValue()) === 'dev', 'Cancel removed the environment');
     await page.getByRole('button', { name: 'Remove dev' }).click();

@@ -186,7 +186,7 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
       ),
       `the weakening: ${found}`,
     );
-    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    await dialog(page).getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
@@ -201,7 +201,7 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
       await dialog(page).getByRole('button', { name: 'Save with this reason' }).isDisabled(),
       'the weakening saves without a reason',
     );
-    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    await dialog(page).getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
@@ -261,7 +261,7 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
       'a save that breaks a test can be confirmed',
     );
     await shot(page, 'concurrent-05-failing-test-in-dialog');
-    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    await dialog(page).getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     const list = (await invoke(app, 'listPolicyTests', {})) as unknown as { tests: { id: string }[] };
     for (const t of list.tests) await invoke(app, 'deletePolicyTest', { id: t.id });

@@ -168,7 +168,7 @@ export const core: Suite = async ({ page, app, test, asMember, asForgeBuild }) =
       await dialog.getByRole('button', { name: 'Save with this reason' }).isDisabled(),
       'a save that breaks a policy test can be confirmed',
     );
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await openTab(page, 'Policy tests');
     await shot(page, '10-policy-tests');

@@ -86,7 +86,7 @@ export const leftovers: Suite = async ({ page, app, test, asMember }) => {
       await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(),
       'the breaking policy can be saved',
     );
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect((await page.getByText('Saved revision 2').count()) === 0, 'the breaking policy was saved');
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await shot(page, 'leftovers-01-scoped-test-blocks');
