@@ -123,14 +123,17 @@ async function main() {
     return;
   }
   console.log(
-    `Merge check against a Bitbucket stand-in answering in ${LATENCY_MS} ms, ${PUSHES} pushes each (each push: on-code-pushed, then on-merge):`,
+    `Merge check against a Bitbucket stand-in answering in ${LATENCY_MS} ms, ${PUSHES} pushes each ` +
+      '(each push: on-code-pushed, then on-merge):',
   );
   console.log(
-    'case                    on-code-pushed p95   on-merge p95 (cache)   calls, first push   calls per push   calls per merge',
+    'case                    on-code-pushed p95   on-merge p95 (cache)   ' +
+      'calls, first push   calls per push   calls per merge',
   );
   for (const r of results)
     console.log(
-      `${r.case.padEnd(24)}${`${r.pushP95Ms} ms`.padEnd(21)}${`${r.mergeP95Ms} ms`.padEnd(23)}${String(r.callsFirstPush).padEnd(20)}${r.callsPerPush.toFixed(1).padEnd(17)}${r.callsPerMerge.toFixed(1)}`,
+      `${r.case.padEnd(24)}${`${r.pushP95Ms} ms`.padEnd(21)}${`${r.mergeP95Ms} ms`.padEnd(23)}` +
+        `${String(r.callsFirstPush).padEnd(20)}${r.callsPerPush.toFixed(1).padEnd(17)}${r.callsPerMerge.toFixed(1)}`,
     );
   console.log('\nForge-built entries (webpack, Forge settings):');
   for (const entry of built) console.log(`  ${entry.name.padEnd(14)} ${entry.bytes.toLocaleString('en')} bytes`);

@@ -106,20 +106,23 @@ export const pullrequest: Suite = async ({ page, app, test }) => {
     expect(found.length === 0, found.join('\n'));
   });
 
-  await test('the merge check fails the pull request and writes its report; on-merge answers from the cache', async () => {
-    const pushed = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-code-pushed' });
-    expect(
-      pushed.success === false && String(pushed.message).includes('BLOCKED after this merge'),
-      `check: ${JSON.stringify(pushed)}`,
-    );
-    const merged = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-merge' });
-    expect(merged.cached === true && merged.calls === 1, `on-merge: ${JSON.stringify(merged)}`);
-    const reports = (await (await fetch(new URL('/__dev/pr/reports', app.url))).json()) as {
-      reports: Array<{ report: { result: string }; annotations: unknown[] }>;
-    };
-    expect(
-      reports.reports[0]?.report.result === 'FAILED' && reports.reports[0].annotations.length === 1,
-      `reports: ${JSON.stringify(reports)}`,
-    );
-  });
+  await test(
+    'the merge check fails the pull request and writes its report; ' + 'on-merge answers from the cache',
+    async () => {
+      const pushed = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-code-pushed' });
+      expect(
+        pushed.success === false && String(pushed.message).includes('BLOCKED after this merge'),
+        `check: ${JSON.stringify(pushed)}`,
+      );
+      const merged = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-merge' });
+      expect(merged.cached === true && merged.calls === 1, `on-merge: ${JSON.stringify(merged)}`);
+      const reports = (await (await fetch(new URL('/__dev/pr/reports', app.url))).json()) as {
+        reports: Array<{ report: { result: string }; annotations: unknown[] }>;
+      };
+      expect(
+        reports.reports[0]?.report.result === 'FAILED' && reports.reports[0].annotations.length === 1,
+        `reports: ${JSON.stringify(reports)}`,
+      );
+    },
+  );
 };

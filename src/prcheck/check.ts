@@ -54,7 +54,8 @@ const resultKey = (repository: string, pr: PullRequestInfo, revision: number | '
 
 const short = (hash: string) => hash.slice(0, 12);
 const RERUN =
-  'Re-run the check from the pull request (its merge checks list has Re-run), or push again; at a merge, try the merge again.';
+  'Re-run the check from the pull request (its merge checks list has Re-run), or push again; ' +
+  'at a merge, try the merge again.';
 
 function faultAnswer(error: unknown, onFault: 'fail' | 'pass'): MergeCheckAnswer {
   const what =
@@ -66,11 +67,16 @@ function faultAnswer(error: unknown, onFault: 'fail' | 'pass'): MergeCheckAnswer
   if (onFault === 'pass')
     return {
       success: true,
-      message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict: the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass), and Pipeline Guard still checks every pipeline when it runs. ${RERUN}`,
+      message:
+        `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict: ` +
+        'the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass), ' +
+        `and Pipeline Guard still checks every pipeline when it runs. ${RERUN}`,
     };
   return {
     success: false,
-    message: `Pipeline Guard could not check this pull request (${what}). This is a fault, not a verdict on your pipeline, and nothing was simulated. ${RERUN}`,
+    message:
+      `Pipeline Guard could not check this pull request (${what}). ` +
+      `This is a fault, not a verdict on your pipeline, and nothing was simulated. ${RERUN}`,
   };
 }
 
@@ -86,17 +92,26 @@ function plainAnswer(evaluation: Exclude<Evaluation, { kind: 'compared' }>): Mer
     case 'no-pipelines':
       return {
         success: true,
-        message: `Pipeline Guard: neither ${pr.sourceBranch} nor ${pr.destinationBranch} has a bitbucket-pipelines.yml, so no pipeline would run.`,
+        message:
+          `Pipeline Guard: neither ${pr.sourceBranch} nor ${pr.destinationBranch} has a bitbucket-pipelines.yml, ` +
+          'so no pipeline would run.',
       };
     case 'source-missing':
       return {
         success: false,
-        message: `Pipeline Guard could not find bitbucket-pipelines.yml at the source commit ${short(pr.sourceCommit)}, though ${pr.destinationBranch} has one. If this pull request deletes the file on purpose, ask a workspace admin to mark the check as not required for this merge. ${RERUN}`,
+        message:
+          'Pipeline Guard could not find bitbucket-pipelines.yml at the source commit ' +
+          `${short(pr.sourceCommit)}, though ${pr.destinationBranch} has one. ` +
+          'If this pull request deletes the file on purpose, ask a workspace admin to mark the check as not required ' +
+          `for this merge. ${RERUN}`,
       };
     case 'unusable':
       return {
         success: false,
-        message: `Pipeline Guard cannot use bitbucket-pipelines.yml at ${short(pr.sourceCommit)}${evaluation.line !== undefined ? `, line ${evaluation.line}` : ''}: ${evaluation.reason}. Bitbucket would not run it either. Fix the file and push again.`,
+        message:
+          `Pipeline Guard cannot use bitbucket-pipelines.yml at ${short(pr.sourceCommit)}` +
+          `${evaluation.line !== undefined ? `, line ${evaluation.line}` : ''}: ${evaluation.reason}. ` +
+          'Bitbucket would not run it either. Fix the file and push again.',
       };
   }
 }
@@ -144,76 +159,146 @@ export interface CheckOutcome extends MergeCheckAnswer {
   readonly cached: boolean;
 }
 
-export function createMergeCheck(deps: MergeCheckDependencies) {
-  const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? ((message: string) => console.log(message));
+/** What the parts of one merge check share: the dependencies, with their defaults filled in. */
+interface CheckContext {
+  readonly deps: MergeCheckDependencies;
+  readonly now: () => Date;
+  readonly log: (message: string) => void;
+}
 
-  const answerCompared = async (
-    client: RestClient,
-    ref: PullRequestRef,
-    evaluation: Extract<Evaluation, { kind: 'compared' }>,
-    writeInsights: boolean,
-  ): Promise<MergeCheckAnswer> => {
-    const { comparison, pullRequest } = evaluation;
-    const summary = comparisonMessage(comparison, { maxLength: 2_000 });
-    const insights = comparisonInsights(comparison, summary, 'bitbucket-pipelines.yml', evaluation.source.imports);
-    // An unchanged file with nothing to show needs no report: that is what keeps a busy repository at two calls a push.
-    const worthWriting = writeInsights && !(evaluation.unchanged && insights.annotations.length === 0);
-    const problem = worthWriting ? await writeReport(client, ref, pullRequest.sourceCommit, insights) : undefined;
-    if (problem)
-      log(
-        `pipeline-guard: the Code Insights report for ${short(pullRequest.sourceCommit)} could not be written: ${problem}`,
-      );
-    const note = [
-      evaluation.destinationNote ? `Note: ${evaluation.destinationNote}.` : '',
-      insights.omitted ? `(${insights.omitted} annotations did not fit the report's 1,000.)` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    const message = comparisonMessage(comparison, {
-      seeMore: `${note ? `${note}\n` : ''}${seeMore(pullRequest.sourceCommit, problem, worthWriting)}`,
-    });
-    return { success: comparison.passed, message };
-  };
+const INVALID_PAYLOAD: MergeCheckAnswer = {
+  success: false,
+  message:
+    'Pipeline Guard could not check this pull request: the request from Bitbucket does not name a workspace, ' +
+    'repository and pull request. This is a fault. ' +
+    RERUN,
+};
 
-  const evaluateAndAnswer = async (
-    client: RestClient,
-    ref: PullRequestRef,
-    onMerge: boolean,
-    known?: PullRequestInfo,
-  ): Promise<MergeCheckAnswer> => {
-    const evaluation = await evaluatePullRequest(
-      { client, kv: deps.kv, repositories: deps.repositories, now: now(), log },
-      ref,
-      known,
+/** The line above "see more": the destination's note and how many annotations were left out. */
+function comparedNote(evaluation: Extract<Evaluation, { kind: 'compared' }>, insights: CodeInsights): string {
+  return [
+    evaluation.destinationNote ? `Note: ${evaluation.destinationNote}.` : '',
+    insights.omitted ? `(${insights.omitted} annotations did not fit the report's 1,000.)` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+async function answerCompared(
+  { log }: CheckContext,
+  client: RestClient,
+  ref: PullRequestRef,
+  evaluation: Extract<Evaluation, { kind: 'compared' }>,
+  writeInsights: boolean,
+): Promise<MergeCheckAnswer> {
+  const { comparison, pullRequest } = evaluation;
+  const summary = comparisonMessage(comparison, { maxLength: 2_000 });
+  const insights = comparisonInsights(comparison, summary, 'bitbucket-pipelines.yml', evaluation.source.imports);
+  // An unchanged file with nothing to show needs no report: that is what keeps a busy repository at two
+  // calls a push.
+  const worthWriting = writeInsights && !(evaluation.unchanged && insights.annotations.length === 0);
+  const problem = worthWriting ? await writeReport(client, ref, pullRequest.sourceCommit, insights) : undefined;
+  if (problem)
+    log(
+      `pipeline-guard: the Code Insights report for ${short(pullRequest.sourceCommit)} ` +
+        `could not be written: ${problem}`,
     );
-    const answer =
-      evaluation.kind === 'compared'
-        ? await answerCompared(client, ref, evaluation, !onMerge)
-        : plainAnswer(evaluation);
-    const revision = evaluation.kind === 'no-policy' ? 'none' : evaluation.policy.revision;
-    try {
-      await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, {
-        ttlSeconds: RESULT_TTL_SECONDS,
-      });
-    } catch (error) {
-      log(`pipeline-guard: could not cache the check's answer: ${(error as Error)?.message ?? String(error)}`);
-    }
-    return answer;
-  };
+  const note = comparedNote(evaluation, insights);
+  const message = comparisonMessage(comparison, {
+    seeMore: `${note ? `${note}\n` : ''}${seeMore(pullRequest.sourceCommit, problem, worthWriting)}`,
+  });
+  return { success: comparison.passed, message };
+}
 
-  /** On merge: the answer cached for exactly these commits and this policy revision, if there is one. */
-  const fromCache = async (
-    client: RestClient,
-    ref: PullRequestRef,
-  ): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> => {
-    const pullRequest = await readPullRequest(client, ref);
-    const policy = await loadPolicy(deps.kv, now());
-    const cached = await deps.kv
-      .get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none'))
-      .catch(() => undefined);
-    const valid = z.strictObject({ success: z.boolean(), message: z.string().max(10_000) }).safeParse(cached);
-    return { answer: valid.success ? valid.data : undefined, pullRequest };
+/** Keeps the answer for the merge click; a cache that cannot be written only costs a slower merge. */
+async function cacheAnswer(
+  { deps, log }: CheckContext,
+  ref: PullRequestRef,
+  evaluation: Evaluation,
+  answer: MergeCheckAnswer,
+): Promise<void> {
+  const revision = evaluation.kind === 'no-policy' ? 'none' : evaluation.policy.revision;
+  try {
+    await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, {
+      ttlSeconds: RESULT_TTL_SECONDS,
+    });
+  } catch (error) {
+    log(`pipeline-guard: could not cache the check's answer: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+async function evaluateAndAnswer(
+  context: CheckContext,
+  client: RestClient,
+  ref: PullRequestRef,
+  onMerge: boolean,
+  known?: PullRequestInfo,
+): Promise<MergeCheckAnswer> {
+  const { deps, now, log } = context;
+  const evaluation = await evaluatePullRequest(
+    { client, kv: deps.kv, repositories: deps.repositories, now: now(), log },
+    ref,
+    known,
+  );
+  const answer =
+    evaluation.kind === 'compared'
+      ? await answerCompared(context, client, ref, evaluation, !onMerge)
+      : plainAnswer(evaluation);
+  await cacheAnswer(context, ref, evaluation, answer);
+  return answer;
+}
+
+/** On merge: the answer cached for exactly these commits and this policy revision, if there is one. */
+async function fromCache(
+  { deps, now }: CheckContext,
+  client: RestClient,
+  ref: PullRequestRef,
+): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> {
+  const pullRequest = await readPullRequest(client, ref);
+  const policy = await loadPolicy(deps.kv, now());
+  const cached = await deps.kv
+    .get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none'))
+    .catch(() => undefined);
+  const valid = z.strictObject({ success: z.boolean(), message: z.string().max(10_000) }).safeParse(cached);
+  return { answer: valid.success ? valid.data : undefined, pullRequest };
+}
+
+/** The cached answer on merge when there is one, else a fresh evaluation; logs the verdict. */
+async function checkPullRequest(
+  context: CheckContext,
+  client: RestClient,
+  ref: PullRequestRef,
+  onMerge: boolean,
+): Promise<CheckOutcome> {
+  let known: PullRequestInfo | undefined;
+  if (onMerge) {
+    const hit = await fromCache(context, client, ref);
+    if (hit.answer) return { ...hit.answer, calls: client.calls(), cached: true };
+    known = hit.pullRequest;
+  }
+  const answer = await evaluateAndAnswer(context, client, ref, onMerge, known);
+  context.log(
+    `pipeline-guard: merge check #${ref.id} ${answer.success ? 'passed' : 'failed'} ` +
+      `(${client.calls()} Bitbucket calls)`,
+  );
+  return { ...answer, calls: client.calls(), cached: false };
+}
+
+/** What the policy says to answer on a fault; fail when the policy itself cannot be read. */
+async function onFaultPolicy({ deps, now }: CheckContext): Promise<'fail' | 'pass'> {
+  try {
+    return (await loadPolicy(deps.kv, now()))?.onFault ?? 'fail';
+  } catch {
+    // The policy itself is unreadable: the default, fail, applies.
+    return 'fail';
+  }
+}
+
+export function createMergeCheck(deps: MergeCheckDependencies) {
+  const context: CheckContext = {
+    deps,
+    now: deps.now ?? (() => new Date()),
+    log: deps.log ?? ((message: string) => console.log(message)),
   };
 
   return async function mergeCheck(payload: unknown): Promise<CheckOutcome> {
@@ -222,41 +307,17 @@ export function createMergeCheck(deps: MergeCheckDependencies) {
       sleep: deps.sleep,
     });
     const parsed = Payload.safeParse(payload);
-    if (!parsed.success)
-      return {
-        success: false,
-        message:
-          'Pipeline Guard could not check this pull request: the request from Bitbucket does not name a workspace, repository and pull request. This is a fault. ' +
-          RERUN,
-        calls: 0,
-        cached: false,
-      };
+    if (!parsed.success) return { ...INVALID_PAYLOAD, calls: 0, cached: false };
     const ref: PullRequestRef = {
       workspace: parsed.data.workspace.uuid,
       repository: parsed.data.repository.uuid,
       id: parsed.data.pullrequest.id,
     };
-    const onMerge = parsed.data.trigger?.type === 'on-merge';
     try {
-      let known: PullRequestInfo | undefined;
-      if (onMerge) {
-        const hit = await fromCache(client, ref);
-        if (hit.answer) return { ...hit.answer, calls: client.calls(), cached: true };
-        known = hit.pullRequest;
-      }
-      const answer = await evaluateAndAnswer(client, ref, onMerge, known);
-      log(
-        `pipeline-guard: merge check #${ref.id} ${answer.success ? 'passed' : 'failed'} (${client.calls()} Bitbucket calls)`,
-      );
-      return { ...answer, calls: client.calls(), cached: false };
+      return await checkPullRequest(context, client, ref, parsed.data.trigger?.type === 'on-merge');
     } catch (error) {
-      log(`pipeline-guard: merge check #${ref.id} fault: ${(error as Error)?.message ?? String(error)}`);
-      let onFault: 'fail' | 'pass' = 'fail';
-      try {
-        onFault = (await loadPolicy(deps.kv, now()))?.onFault ?? 'fail';
-      } catch {
-        // The policy itself is unreadable: the default, fail, applies.
-      }
+      context.log(`pipeline-guard: merge check #${ref.id} fault: ${(error as Error)?.message ?? String(error)}`);
+      const onFault = await onFaultPolicy(context);
       return { ...faultAnswer(error, onFault), calls: client.calls(), cached: false };
     }
   };

@@ -74,7 +74,8 @@ export async function readPullRequest(client: RestClient, ref: PullRequestRef): 
   if (!answer.success)
     throw new CheckFault(
       'Bitbucket',
-      `Bitbucket's answer for pull request #${ref.id} is not a pull request with source and destination branches and commits`,
+      `Bitbucket's answer for pull request #${ref.id} is not a pull request ` +
+        'with source and destination branches and commits',
     );
   const { source, destination } = answer.data;
   return {
@@ -238,7 +239,8 @@ async function repositoryOf(
   } catch (error) {
     throw new CheckFault(
       'Bitbucket',
-      `the repository could not be looked up (${(error as Error)?.message ?? String(error)}), and the policy's scoped environments depend on it`,
+      `the repository could not be looked up (${(error as Error)?.message ?? String(error)}), ` +
+        "and the policy's scoped environments depend on it",
     );
   }
 }
@@ -251,7 +253,9 @@ async function confirmNoPipelines(files: FileSource, ref: PullRequestRef, pullRe
   if ((await files.read(ref.repository, pullRequest.destinationBranch, PIPELINE_FILE, false)) === undefined) return;
   throw new CheckFault(
     'Bitbucket',
-    `Bitbucket found no ${PIPELINE_FILE} at commit ${pullRequest.destinationCommit.slice(0, 12)} of ${pullRequest.destinationBranch}, yet the branch has one: the file could not be read at the pull request's commits`,
+    `Bitbucket found no ${PIPELINE_FILE} at commit ${pullRequest.destinationCommit.slice(0, 12)} ` +
+      `of ${pullRequest.destinationBranch}, yet the branch has one: ` +
+      "the file could not be read at the pull request's commits",
   );
 }
 
@@ -293,7 +297,8 @@ export async function evaluatePullRequest(
   });
   const sameImports = JSON.stringify(source.file.parsed.config) === JSON.stringify(destination.file?.parsed.config);
   const destinationNote = destination.error
-    ? `the file on ${pullRequest.destinationBranch} cannot be used (${destination.error.message}), so every violation counts as new`
+    ? `the file on ${pullRequest.destinationBranch} cannot be used (${destination.error.message}), ` +
+      'so every violation counts as new'
     : undefined;
   return {
     kind: 'compared',

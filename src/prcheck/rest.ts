@@ -80,7 +80,9 @@ export function createRestClient(request: BitbucketRequest, options: RestClientO
       const waitMs = Number.isNaN(wait) ? 1_000 * 2 ** attempt : wait;
       if (attempt >= maxRetries || now() + waitMs > options.deadline)
         throw new BitbucketFault(
-          `Bitbucket's rate limit for apps was reached (429${response.retryAfter !== undefined ? `, retry after ${response.retryAfter} s` : ''}), beyond what the check may wait`,
+          "Bitbucket's rate limit for apps was reached " +
+            `(429${response.retryAfter !== undefined ? `, retry after ${response.retryAfter} s` : ''}), ` +
+            'beyond what the check may wait',
         );
       await sleep(waitMs);
     }
@@ -122,7 +124,8 @@ export const paths = {
   file: (workspace: string, repository: string, commitOrRef: string, file: string) =>
     `/2.0/repositories/${segment(workspace)}/${segment(repository)}/src/${segment(commitOrRef)}/${filePath(file)}`,
   report: (workspace: string, repository: string, commit: string, report: string) =>
-    `/2.0/repositories/${segment(workspace)}/${segment(repository)}/commit/${segment(commit)}/reports/${segment(report)}`,
+    `/2.0/repositories/${segment(workspace)}/${segment(repository)}` +
+    `/commit/${segment(commit)}/reports/${segment(report)}`,
   annotations: (workspace: string, repository: string, commit: string, report: string) =>
     `${paths.report(workspace, repository, commit, report)}/annotations`,
 };

@@ -10,7 +10,7 @@ import type { RepositoryIdentity } from '../policy/repository';
 import type { Policy } from '../policy/schema';
 import { identityOfResolved, type RepositoryLookup } from '../provider/repository-lookup';
 import type { RunComparison, RunSide } from '../pullrequest/compare';
-import { resolvePipelineFile, type ResolvedFile } from '../pullrequest/imports';
+import { resolvePipelineFile, type ImportProblem, type ResolvedFile } from '../pullrequest/imports';
 import { violationText } from '../pullrequest/message';
 import type { SimulationTarget } from '../simulate/selection';
 import {
@@ -21,8 +21,16 @@ import {
   type Violation,
 } from '../simulate/simulate';
 import type { KeyValueStore } from '../storage/kv';
-import { cachedFiles, CheckFault, evaluatePullRequest, loadPolicy, type Evaluation } from './evaluate';
-import { BitbucketFault, createRestClient, type BitbucketRequest } from './rest';
+import {
+  cachedFiles,
+  CheckFault,
+  evaluatePullRequest,
+  loadPolicy,
+  type Evaluation,
+  type FileSource,
+  type LoadedPolicy,
+} from './evaluate';
+import { BitbucketFault, createRestClient, type BitbucketRequest, type RestClient } from './rest';
 
 /** Can the person at the page read this repository? Asked of Bitbucket as that person. */
 export type RepositoryReadCheck = (workspace: string, repository: string) => Promise<boolean>;
@@ -173,6 +181,9 @@ export interface PullRequestView {
   readonly problems: string[];
 }
 
+const importProblemText = (p: ImportProblem) =>
+  `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`;
+
 function pullRequestView(evaluation: Evaluation): PullRequestView {
   const pr = evaluation.pullRequest;
   const head = {
@@ -213,7 +224,9 @@ function pullRequestView(evaluation: Evaluation): PullRequestView {
     return {
       pullRequest: head,
       verdict: 'unusable',
-      summary: `bitbucket-pipelines.yml cannot be used${evaluation.line !== undefined ? ` (line ${evaluation.line})` : ''}: ${evaluation.reason}`,
+      summary:
+        'bitbucket-pipelines.yml cannot be used' +
+        `${evaluation.line !== undefined ? ` (line ${evaluation.line})` : ''}: ${evaluation.reason}`,
       policyRevision: revision,
       runs: [],
       problems: [],
@@ -229,9 +242,7 @@ function pullRequestView(evaluation: Evaluation): PullRequestView {
     policyRevision: revision,
     runs: comparison.runs.map((run) => runView(run, evaluation.policy.policy.policy)),
     problems: [
-      ...comparison.sourceProblems.map(
-        (p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`,
-      ),
+      ...comparison.sourceProblems.map(importProblemText),
       ...(evaluation.destinationNote ? [evaluation.destinationNote] : []),
     ],
   };
@@ -311,97 +322,150 @@ function failure(error: unknown): { ok: false; error: string } {
 
 const DENIED = 'Pipeline Guard shows this only to people who can read the repository, and Bitbucket says you cannot.';
 
+/** What the handlers share: the dependencies with their defaults filled in, and a fresh Bitbucket client. */
+interface ViewRuntime {
+  readonly deps: ViewDependencies;
+  readonly now: () => Date;
+  readonly log: (message: string) => void;
+  readonly client: () => RestClient;
+}
+
+type FileExtension = z.infer<typeof FileContext>['extension'];
+type PickedTarget = z.infer<typeof FilePayload>['target'];
+
+async function getPullRequestView(runtime: ViewRuntime, context: unknown): Promise<ViewAnswer<PullRequestView>> {
+  const { deps, now, log } = runtime;
+  const parsed = PanelContext.safeParse(context);
+  if (!parsed.success) return { ok: false, error: 'This view only works on a pull request page.' };
+  const { workspaceId, extension } = parsed.data;
+  if (!(await deps.canRead(workspaceId, extension.repository.uuid))) return { ok: false, error: DENIED };
+  try {
+    const evaluation = await evaluatePullRequest(
+      { client: runtime.client(), kv: deps.kv, repositories: deps.repositories, now: now(), log },
+      { workspace: workspaceId, repository: extension.repository.uuid, id: extension.pullRequest.id },
+    );
+    return { ok: true, view: pullRequestView(evaluation) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** The file with its imports read at the same commit (other repositories at their ref), or why it cannot be used. */
+async function resolveFileAt(
+  files: FileSource,
+  extension: FileExtension,
+  text: string,
+): Promise<{ ok: true; file: ResolvedFile } | { ok: false; error: string }> {
+  try {
+    const file = await resolvePipelineFile(text, (location) =>
+      location.repository === undefined
+        ? files.read(extension.repository.uuid, extension.commit.hash, location.path, true)
+        : files.read(location.repository, location.ref!, location.path, false),
+    );
+    return { ok: true, file };
+  } catch (error) {
+    if (error instanceof SimulationInputError)
+      return { ok: false, error: `${extension.file.path} cannot be used: ${error.message}` };
+    throw error;
+  }
+}
+
+function choicesOf(file: ResolvedFile): FileView['choices'] {
+  const pipelines = file.parsed.config.pipelines as Record<string, unknown>;
+  return {
+    branches: keysOf(pipelines.branches),
+    tags: keysOf(pipelines.tags),
+    custom: keysOf(pipelines.custom),
+  };
+}
+
+/** The run the person picked; without a pick, the file's first plain branch. Custom pipelines run on a branch. */
+function targetOf(picked: PickedTarget, choices: FileView['choices']): SimulationTarget {
+  if (!picked) return defaultTarget(choices);
+  return picked.kind === 'custom'
+    ? { kind: 'custom', name: picked.name, ref: { kind: 'branch', name: picked.branch } }
+    : picked;
+}
+
+/** The repository's identity, asked only when the policy needs it; undefined when it cannot be looked up. */
+async function repositoryIdentityFor(
+  deps: ViewDependencies,
+  policy: LoadedPolicy | undefined,
+  workspaceId: string,
+  repositoryUuid: string,
+): Promise<RepositoryIdentity | undefined> {
+  if (!(policy?.needsRepository && deps.repositories)) return undefined;
+  return deps.repositories.resolve(workspaceId, repositoryUuid).then(identityOfResolved, () => undefined);
+}
+
+/** The file of the context at its commit, simulated for the picked target. Throws CheckFault and BitbucketFault. */
+async function simulateFileView(
+  { deps, now, log, client }: ViewRuntime,
+  workspaceId: string,
+  extension: FileExtension,
+  picked: PickedTarget,
+): Promise<ViewAnswer<FileView>> {
+  const files = cachedFiles(client(), deps.kv, workspaceId, log);
+  const text = await files.read(extension.repository.uuid, extension.commit.hash, extension.file.path, true);
+  if (text === undefined)
+    return {
+      ok: false,
+      error: `${extension.file.path} does not exist at ${extension.commit.hash.slice(0, 12)}.`,
+    };
+  const policy = await loadPolicy(deps.kv, now());
+  const resolved = await resolveFileAt(files, extension, text);
+  if (!resolved.ok) return resolved;
+  const { file } = resolved;
+  const choices = choicesOf(file);
+  const target = targetOf(picked, choices);
+  const problems = file.problems.map(importProblemText);
+  const repository = await repositoryIdentityFor(deps, policy, workspaceId, extension.repository.uuid);
+  if (policy?.needsRepository && !repository)
+    problems.push('the repository could not be looked up, so the run is shown as for a repository no scope includes');
+  return {
+    ok: true,
+    view: {
+      path: extension.file.path,
+      commit: extension.commit.hash,
+      choices,
+      target,
+      run: fileRun(file, target, policy, now(), repository),
+      problems,
+    },
+  };
+}
+
+async function getFileView(runtime: ViewRuntime, context: unknown, payload: unknown): Promise<ViewAnswer<FileView>> {
+  const parsed = FileContext.safeParse(context);
+  if (!parsed.success) return { ok: false, error: 'This view only works on a file page.' };
+  const chosen = FilePayload.safeParse(payload ?? {});
+  if (!chosen.success) return { ok: false, error: 'Choose a branch, tag or custom pipeline by name (no spaces).' };
+  const { workspaceId, extension } = parsed.data;
+  if (!(await runtime.deps.canRead(workspaceId, extension.repository.uuid))) return { ok: false, error: DENIED };
+  try {
+    return await simulateFileView(runtime, workspaceId, extension, chosen.data.target);
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 export function createViewHandlers(deps: ViewDependencies) {
-  const now = deps.now ?? (() => new Date());
-  const log = deps.log ?? ((message: string) => console.log(message));
-  const client = () => createRestClient(deps.bitbucket, { deadline: Date.now() + 15_000 });
+  const runtime: ViewRuntime = {
+    deps,
+    now: deps.now ?? (() => new Date()),
+    log: deps.log ?? ((message: string) => console.log(message)),
+    client: () => createRestClient(deps.bitbucket, { deadline: Date.now() + 15_000 }),
+  };
 
   return {
     /** The panel: every run the pull request of the context makes possible. The payload is ignored. */
-    async getPullRequestView(context: unknown): Promise<ViewAnswer<PullRequestView>> {
-      const parsed = PanelContext.safeParse(context);
-      if (!parsed.success) return { ok: false, error: 'This view only works on a pull request page.' };
-      const { workspaceId, extension } = parsed.data;
-      if (!(await deps.canRead(workspaceId, extension.repository.uuid))) return { ok: false, error: DENIED };
-      try {
-        const evaluation = await evaluatePullRequest(
-          { client: client(), kv: deps.kv, repositories: deps.repositories, now: now(), log },
-          { workspace: workspaceId, repository: extension.repository.uuid, id: extension.pullRequest.id },
-        );
-        return { ok: true, view: pullRequestView(evaluation) };
-      } catch (error) {
-        return failure(error);
-      }
+    getPullRequestView(context: unknown): Promise<ViewAnswer<PullRequestView>> {
+      return getPullRequestView(runtime, context);
     },
 
     /** The file viewer: the file of the context at its commit, for a chosen branch, tag or custom pipeline. */
-    async getFileView(context: unknown, payload: unknown): Promise<ViewAnswer<FileView>> {
-      const parsed = FileContext.safeParse(context);
-      if (!parsed.success) return { ok: false, error: 'This view only works on a file page.' };
-      const chosen = FilePayload.safeParse(payload ?? {});
-      if (!chosen.success) return { ok: false, error: 'Choose a branch, tag or custom pipeline by name (no spaces).' };
-      const { workspaceId, extension } = parsed.data;
-      if (!(await deps.canRead(workspaceId, extension.repository.uuid))) return { ok: false, error: DENIED };
-      try {
-        const files = cachedFiles(client(), deps.kv, workspaceId, log);
-        const text = await files.read(extension.repository.uuid, extension.commit.hash, extension.file.path, true);
-        if (text === undefined)
-          return {
-            ok: false,
-            error: `${extension.file.path} does not exist at ${extension.commit.hash.slice(0, 12)}.`,
-          };
-        const policy = await loadPolicy(deps.kv, now());
-        let file: ResolvedFile;
-        try {
-          file = await resolvePipelineFile(text, (location) =>
-            location.repository === undefined
-              ? files.read(extension.repository.uuid, extension.commit.hash, location.path, true)
-              : files.read(location.repository, location.ref!, location.path, false),
-          );
-        } catch (error) {
-          if (error instanceof SimulationInputError)
-            return { ok: false, error: `${extension.file.path} cannot be used: ${error.message}` };
-          throw error;
-        }
-        const pipelines = file.parsed.config.pipelines as Record<string, unknown>;
-        const choices = {
-          branches: keysOf(pipelines.branches),
-          tags: keysOf(pipelines.tags),
-          custom: keysOf(pipelines.custom),
-        };
-        const picked = chosen.data.target;
-        const target: SimulationTarget = !picked
-          ? defaultTarget(choices)
-          : picked.kind === 'custom'
-            ? { kind: 'custom', name: picked.name, ref: { kind: 'branch', name: picked.branch } }
-            : picked;
-        const problems = file.problems.map(
-          (p) => `import "${p.import}"${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.reason}`,
-        );
-        const repository =
-          policy?.needsRepository && deps.repositories
-            ? await deps.repositories
-                .resolve(workspaceId, extension.repository.uuid)
-                .then(identityOfResolved, () => undefined)
-            : undefined;
-        if (policy?.needsRepository && !repository)
-          problems.push(
-            'the repository could not be looked up, so the run is shown as for a repository no scope includes',
-          );
-        return {
-          ok: true,
-          view: {
-            path: extension.file.path,
-            commit: extension.commit.hash,
-            choices,
-            target,
-            run: fileRun(file, target, policy, now(), repository),
-            problems,
-          },
-        };
-      } catch (error) {
-        return failure(error);
-      }
+    getFileView(context: unknown, payload: unknown): Promise<ViewAnswer<FileView>> {
+      return getFileView(runtime, context, payload);
     },
   };
 }

@@ -22,12 +22,18 @@ const helpOf = (rule: string) =>
 
 function sarifResult(violation: Violation, fileName: string, ruleIndex: number): Result {
   const uri = violation.file ?? fileName;
+  const where =
+    violation.step !== undefined
+      ? `Step "${violation.step}" at ${violation.path}: `
+      : violation.path
+        ? `${violation.path}: `
+        : '';
   return {
     ruleId: violation.rule,
     ruleIndex,
     level: violation.mode === 'enforce' ? 'error' : 'warning',
     message: {
-      text: `${violation.step !== undefined ? `Step "${violation.step}" at ${violation.path}: ` : violation.path ? `${violation.path}: ` : ''}${violation.message} Fix: ${violation.fix}`,
+      text: `${where}${violation.message} Fix: ${violation.fix}`,
     },
     locations: [
       {
@@ -173,9 +179,11 @@ function insights(
 export function simulationInsights(result: SimulationResult, fileName: string): CodeInsights {
   const blocked = result.outcome === 'blocked';
   const enforce = result.violations.filter((v) => v.mode === 'enforce').length;
+  const warnings = result.violations.length;
   const details = blocked
     ? `Pipeline Guard would block this run: ${enforce} violation${enforce === 1 ? '' : 's'}.`
-    : `Pipeline Guard would let this run through${result.violations.length ? ` with ${result.violations.length} warning${result.violations.length === 1 ? '' : 's'}` : ''}.`;
+    : 'Pipeline Guard would let this run through' +
+      `${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`;
   const tagged = result.violations.map((violation) => ({
     violation,
     context: '',

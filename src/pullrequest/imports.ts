@@ -205,14 +205,18 @@ async function importedPipeline(
   if (!shared || !Object.prototype.hasOwnProperty.call(shared, target.pipeline)) {
     const names = shared ? Object.keys(shared) : [];
     return {
-      reason: `${label} exports no pipeline "${target.pipeline}" (${names.length ? `it exports ${names.join(', ')}` : 'it exports none'})`,
+      reason:
+        `${label} exports no pipeline "${target.pipeline}" ` +
+        `(${names.length ? `it exports ${names.join(', ')}` : 'it exports none'})`,
       fault: false,
     };
   }
   const value = shared[target.pipeline];
   if (pipelineHasImport(value))
     return {
-      reason: `the shared pipeline "${target.pipeline}" in ${label} itself contains \`import:\`, which Bitbucket does not allow`,
+      reason:
+        `the shared pipeline "${target.pipeline}" in ${label} itself contains \`import:\`, ` +
+        'which Bitbucket does not allow',
       fault: false,
     };
   const positionOf = (path: Path) => {

@@ -6,7 +6,7 @@
 import { formatFinding } from '../engine/message';
 import type { Finding } from '../engine/types';
 import type { Violation } from '../simulate/simulate';
-import type { Comparison, RunComparison } from './compare';
+import type { Comparison, RunComparison, RunSide } from './compare';
 import type { ImportProblem } from './imports';
 
 /** Bitbucket shows the message in the merge dialog; long enough for a few violations. */
@@ -26,24 +26,33 @@ export function violationText(violation: Violation, fileName = 'bitbucket-pipeli
   return colon > 0 && where ? `${text.slice(0, colon)}${where}${text.slice(colon)}` : `${text}${where}`;
 }
 
+/** Why a side cannot be simulated, after its line when that is known; empty for a side that can. */
+function unusableReason(side: RunSide): string {
+  if (side.kind !== 'unusable') return '';
+  return `${side.line !== undefined ? `line ${side.line}: ` : ''}${side.reason}`;
+}
+
 function runHeadline(run: RunComparison, destination: string): string {
   const before = run.outcomeBefore;
   const after = run.outcomeAfter;
+  const introduced = run.introduced.length;
   if (after === 'absent') return `${run.label}: removed by this pull request`;
-  if (after === 'unusable')
-    return `${run.label}: the file cannot be simulated (${run.after.kind === 'unusable' ? `${run.after.line !== undefined ? `line ${run.after.line}: ` : ''}${run.after.reason}` : ''})`;
+  if (after === 'unusable') return `${run.label}: the file cannot be simulated (${unusableReason(run.after)})`;
   if (after === 'none') return `${run.label}: nothing would run`;
   if (after === 'blocked' && before !== 'blocked')
     return `${run.label}: allowed on ${destination} today, BLOCKED after this merge`;
-  if (after === 'blocked' && run.introduced.length)
-    return `${run.label}: blocked, with ${run.introduced.length} new violation${run.introduced.length === 1 ? '' : 's'}`;
+  if (after === 'blocked' && introduced)
+    return `${run.label}: blocked, with ${introduced} new violation${introduced === 1 ? '' : 's'}`;
   if (after === 'blocked') return `${run.label}: blocked already on ${destination}; this pull request adds nothing`;
   if (before === 'blocked') return `${run.label}: blocked on ${destination} today, allowed after this merge (fixed)`;
   return `${run.label}: allowed${before === 'absent' ? ' (new)' : ''}`;
 }
 
 function problemText(problem: ImportProblem): string {
-  return `import "${problem.import}"${problem.line !== undefined ? ` (line ${problem.line})` : ''}: ${problem.reason}${problem.fault ? '. This is a fault: re-run the check.' : ''}`;
+  return (
+    `import "${problem.import}"${problem.line !== undefined ? ` (line ${problem.line})` : ''}: ${problem.reason}` +
+    `${problem.fault ? '. This is a fault: re-run the check.' : ''}`
+  );
 }
 
 export interface MessageOptions {
@@ -57,9 +66,11 @@ export interface MessageOptions {
 export function comparisonMessage(comparison: Comparison, options: MessageOptions = {}): string {
   const destination = comparison.destinationBranch;
   const failing = comparison.runs.filter((run) => run.fails);
+  const revision = comparison.policyRevision !== undefined ? ` (policy revision ${comparison.policyRevision})` : '';
   const head = comparison.passed
-    ? `Pipeline Guard: this pull request makes no pipeline run on ${destination} worse${comparison.policyRevision !== undefined ? ` (policy revision ${comparison.policyRevision})` : ''}.`
-    : `Pipeline Guard: this pull request would make ${failing.length || 'its'} run${failing.length === 1 ? '' : 's'} on ${destination} worse${comparison.policyRevision !== undefined ? ` (policy revision ${comparison.policyRevision})` : ''}.`;
+    ? `Pipeline Guard: this pull request makes no pipeline run on ${destination} worse${revision}.`
+    : `Pipeline Guard: this pull request would make ${failing.length || 'its'} run${failing.length === 1 ? '' : 's'} ` +
+      `on ${destination} worse${revision}.`;
   const lines: string[] = [head];
   for (const problem of comparison.sourceProblems) lines.push(`✗ cannot check: ${problemText(problem)}`);
   const ordered = [...failing, ...comparison.runs.filter((run) => !run.fails)];

@@ -78,7 +78,9 @@ describe('pipeline-guard pr', () => {
     const result = await pr('with-imports.yml', 'main.yml');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
-      '✗ cannot check: import "shared-pipelines:v2:build-and-deploy" (line 11): shared-pipelines@v2:bitbucket-pipelines.yml could not be read (the command line cannot read repository shared-pipelines',
+      '✗ cannot check: import "shared-pipelines:v2:build-and-deploy" (line 11): ' +
+        'shared-pipelines@v2:bitbucket-pipelines.yml could not be read ' +
+        '(the command line cannot read repository shared-pipelines',
     );
     expect(result.stdout).not.toContain('This is a fault');
   });

@@ -27,23 +27,26 @@ async function ready(
 }
 
 describe('merge check', () => {
-  it('fails a pull request that newly blocks main, and writes a FAILED report with the annotation at the line', async () => {
-    const env = await ready('newly-blocks-main.yml', 'main.yml');
-    const answer = await checkOf(env).check(pushEvent);
-    expect(answer.success).toBe(false);
-    expect(answer.message).toContain('✗ push to main: allowed on main today, BLOCKED after this merge');
-    expect(answer.message).toContain('[deny-script] step "Install tools"');
-    expect(answer.message).toContain(`Code Insights report "Pipeline Guard" on commit ${PR_COMMIT.slice(0, 12)}`);
-    const [report] = env.stub.reports;
-    expect(report).toMatchObject({
-      commit: PR_COMMIT.slice(0, 12),
-      id: 'pipeline-guard',
-      report: { result: 'FAILED', report_type: 'SECURITY' },
-    });
-    expect(report.annotations).toEqual([
-      expect.objectContaining({ path: 'bitbucket-pipelines.yml', line: 15, severity: 'HIGH', result: 'FAILED' }),
-    ]);
-  });
+  it(
+    'fails a pull request that newly blocks main, ' + 'and writes a FAILED report with the annotation at the line',
+    async () => {
+      const env = await ready('newly-blocks-main.yml', 'main.yml');
+      const answer = await checkOf(env).check(pushEvent);
+      expect(answer.success).toBe(false);
+      expect(answer.message).toContain('✗ push to main: allowed on main today, BLOCKED after this merge');
+      expect(answer.message).toContain('[deny-script] step "Install tools"');
+      expect(answer.message).toContain(`Code Insights report "Pipeline Guard" on commit ${PR_COMMIT.slice(0, 12)}`);
+      const [report] = env.stub.reports;
+      expect(report).toMatchObject({
+        commit: PR_COMMIT.slice(0, 12),
+        id: 'pipeline-guard',
+        report: { result: 'FAILED', report_type: 'SECURITY' },
+      });
+      expect(report.annotations).toEqual([
+        expect.objectContaining({ path: 'bitbucket-pipelines.yml', line: 15, severity: 'HIGH', result: 'FAILED' }),
+      ]);
+    },
+  );
 
   it('passes a pull request that fixes a blocked main', async () => {
     const env = await ready('fixes-main.yml', 'blocked-main.yml');
@@ -115,31 +118,34 @@ describe('merge check', () => {
     expect(merged.message).toContain('(policy revision 4)');
   });
 
-  it('resolves two imports from another repository at their branch and tag, with annotations on the import line', async () => {
-    const env = await ready('with-imports.yml', 'main.yml');
-    const answer = await checkOf(env).check(pushEvent);
-    expect(answer.success).toBe(false);
-    expect(answer.message).toContain(
-      'custom pipeline "nightly" on main: allowed on main today, BLOCKED after this merge',
-    );
-    expect(answer.message).toContain('(shared-pipelines@main:ci/standard.yml line 9)');
-    const reads = env.stub.requests
-      .filter((r) => r.path.includes('/src/'))
-      .map((r) => decodeURIComponent(r.path).replace(/^.*\/repositories\/[^/]+\//, ''));
-    expect(reads).toEqual(
-      expect.arrayContaining([
-        'shared-pipelines/src/v2/bitbucket-pipelines.yml',
-        'shared-pipelines/src/main/ci/standard.yml',
-      ]),
-    );
-    expect(env.stub.reports[0].annotations).toEqual([
-      expect.objectContaining({
-        path: 'bitbucket-pipelines.yml',
-        line: 14,
-        details: expect.stringContaining('in shared-pipelines@main:ci/standard.yml line 9, imported here'),
-      }),
-    ]);
-  });
+  it(
+    'resolves two imports from another repository at their branch and tag, ' + 'with annotations on the import line',
+    async () => {
+      const env = await ready('with-imports.yml', 'main.yml');
+      const answer = await checkOf(env).check(pushEvent);
+      expect(answer.success).toBe(false);
+      expect(answer.message).toContain(
+        'custom pipeline "nightly" on main: allowed on main today, BLOCKED after this merge',
+      );
+      expect(answer.message).toContain('(shared-pipelines@main:ci/standard.yml line 9)');
+      const reads = env.stub.requests
+        .filter((r) => r.path.includes('/src/'))
+        .map((r) => decodeURIComponent(r.path).replace(/^.*\/repositories\/[^/]+\//, ''));
+      expect(reads).toEqual(
+        expect.arrayContaining([
+          'shared-pipelines/src/v2/bitbucket-pipelines.yml',
+          'shared-pipelines/src/main/ci/standard.yml',
+        ]),
+      );
+      expect(env.stub.reports[0].annotations).toEqual([
+        expect.objectContaining({
+          path: 'bitbucket-pipelines.yml',
+          line: 14,
+          details: expect.stringContaining('in shared-pipelines@main:ci/standard.yml line 9, imported here'),
+        }),
+      ]);
+    },
+  );
 
   it('reports an import that cannot be resolved as such, never as a pass', async () => {
     const env = await ready('with-imports.yml', 'main.yml');
@@ -171,17 +177,20 @@ describe('merge check', () => {
     });
   });
 
-  it('does not pass "no pipeline file" when Bitbucket cannot read the commits but the branch has the file', async () => {
-    const env = await ready('main.yml', 'main.yml');
-    env.stub.inject((r) =>
-      r.path.includes(`/src/${PR_COMMIT.slice(0, 12)}/`) || r.path.includes(`/src/${MAIN_COMMIT.slice(0, 12)}/`)
-        ? { status: 404, text: '{}' }
-        : undefined,
-    );
-    const answer = await checkOf(env).check(pushEvent);
-    expect(answer.success).toBe(false);
-    expect(answer.message).toContain('yet the branch has one');
-  });
+  it(
+    'does not pass "no pipeline file" ' + 'when Bitbucket cannot read the commits but the branch has the file',
+    async () => {
+      const env = await ready('main.yml', 'main.yml');
+      env.stub.inject((r) =>
+        r.path.includes(`/src/${PR_COMMIT.slice(0, 12)}/`) || r.path.includes(`/src/${MAIN_COMMIT.slice(0, 12)}/`)
+          ? { status: 404, text: '{}' }
+          : undefined,
+      );
+      const answer = await checkOf(env).check(pushEvent);
+      expect(answer.success).toBe(false);
+      expect(answer.message).toContain('yet the branch has one');
+    },
+  );
 
   it('waits out a 429 with Retry-After inside the budget', async () => {
     const env = await ready('newly-blocks-main.yml', 'main.yml');
@@ -202,7 +211,10 @@ describe('merge check', () => {
     const answer = await checkOf(env).check(pushEvent);
     expect(answer.success).toBe(false);
     expect(answer.message).toMatch(
-      /could not check this pull request \(Bitbucket could not be read: .*rate limit.*\)\. This is a fault, not a verdict on your pipeline, and nothing was simulated\. Re-run the check/,
+      new RegExp(
+        String.raw`could not check this pull request \(Bitbucket could not be read: .*rate limit.*\)\. ` +
+          String.raw`This is a fault, not a verdict on your pipeline, and nothing was simulated\. Re-run the check`,
+      ),
     );
   });
 
@@ -239,7 +251,8 @@ describe('merge check', () => {
     const answer = await checkOf(env).check(pushEvent);
     expect(answer.success).toBe(true);
     expect(answer.message).toContain(
-      'This is a fault, not a verdict: the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass)',
+      'This is a fault, not a verdict: ' +
+        'the workspace policy lets pull requests merge on a fault (pullRequests.onFault: pass)',
     );
   });
 
@@ -255,7 +268,8 @@ describe('merge check', () => {
     const steps = Array.from(
       { length: 1_100 },
       (_, i) =>
-        `      - step:\n          name: Install ${i}\n          script:\n            - curl -sL https://example.com/i.sh | sh`,
+        `      - step:\n          name: Install ${i}\n` +
+        '          script:\n            - curl -sL https://example.com/i.sh | sh',
     ).join('\n');
     const env = await ready(undefined, 'main.yml', {
       extraSource: { 'bitbucket-pipelines.yml': `pipelines:\n  custom:\n    many:\n${steps}\n` },
@@ -276,7 +290,8 @@ describe('merge check', () => {
     const env = await ready('main.yml', 'main.yml');
     await checkOf(env).check(pushEvent);
     expect(env.stub.requests.map((r) => r.path)).toContain(
-      `/2.0/repositories/${encodeURIComponent('{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}')}/${encodeURIComponent(REPO)}/src/${MAIN_COMMIT.slice(0, 12)}/bitbucket-pipelines.yml`,
+      `/2.0/repositories/${encodeURIComponent('{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}')}/${encodeURIComponent(REPO)}` +
+        `/src/${MAIN_COMMIT.slice(0, 12)}/bitbucket-pipelines.yml`,
     );
   });
 });

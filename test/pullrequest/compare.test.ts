@@ -38,7 +38,10 @@ describe('comparePullRequest', () => {
     const message = comparisonMessage(comparison, { seeMore: 'See the panel.' });
     expect(message).toContain('push to main: allowed on main today, BLOCKED after this merge');
     expect(message).toMatch(
-      /\[deny-script\] step "Install tools" at pipelines\.branches\.main\[1\]\.step\.script\[0\] \(bitbucket-pipelines\.yml line 15\): .* Fix: /,
+      new RegExp(
+        String.raw`\[deny-script\] step "Install tools" at pipelines\.branches\.main\[1\]\.step\.script\[0\] ` +
+          String.raw`\(bitbucket-pipelines\.yml line 15\): .* Fix: `,
+      ),
     );
     expect(message.endsWith('See the panel.')).toBe(true);
     expect(run(comparison, 'custom:redeploy').fails).toBe(false);

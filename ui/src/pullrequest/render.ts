@@ -65,7 +65,8 @@ export function runSection(run: RunView, index: number, destination?: string): H
       ? h(
           'p',
           { class: 'muted' },
-          `On ${destination ?? 'the destination'} today: ${outcomeText(run.outcomeBefore)}. After this merge: ${outcomeText(run.outcome)}.`,
+          `On ${destination ?? 'the destination'} today: ${outcomeText(run.outcomeBefore)}. ` +
+            `After this merge: ${outcomeText(run.outcome)}.`,
         )
       : null;
   const diff = run.diff
@@ -101,7 +102,9 @@ export function renderPanel(view: PullRequestView): HTMLElement {
     h(
       'p',
       { class: 'muted' },
-      `#${pr.id}${pr.title ? ` ${pr.title}` : ''}: ${pr.source} → ${pr.destination}, commit ${pr.sourceCommit.slice(0, 12)}${view.policyRevision !== undefined ? `, policy revision ${view.policyRevision}` : ''}`,
+      `#${pr.id}${pr.title ? ` ${pr.title}` : ''}: ${pr.source} → ${pr.destination}, ` +
+        `commit ${pr.sourceCommit.slice(0, 12)}` +
+        `${view.policyRevision !== undefined ? `, policy revision ${view.policyRevision}` : ''}`,
     ),
     h('p', { class: `verdict verdict-${tone}`, role: 'status', 'data-testid': 'pr-verdict' }, view.summary),
     view.problems.length
