@@ -40,6 +40,9 @@ const NO_STEPS: Record<SimulationResult['outcome'], string> = {
   none: 'No steps: no pipeline in this file runs for this target.',
 };
 
+type Passthrough = PreviewView['passthrough'];
+type Step = SimulationResult['steps'][number];
+
 export function SimulationView({
   result,
   policySource,
@@ -52,21 +55,52 @@ export function SimulationView({
   const blocking = result.violations.filter((v) => v.mode === 'enforce');
   // Pass-through says so itself; its "no policy" note is not a warning about the pipeline.
   const warnings = passthrough ? [] : result.violations.filter((v) => v.mode === 'warn');
-  const steps = passthrough ? passthrough.steps : result.steps;
   const blocked = result.outcome === 'blocked';
   return (
     <div className="stack" data-testid="preview-result">
-      <div className="result-head" role="status">
-        <span>Outcome:</span>{' '}
-        {passthrough ? <OutcomeLozenge outcome="passthrough" /> : <OutcomeLozenge outcome={result.outcome} />}
-        {passthrough ? <strong>no policy yet: passes through unchanged</strong> : null}
-        <span className="hint">
-          {' '}
-          with {policySource};{' '}
-          {result.target.selection.path ? `definition ${result.target.selection.path}` : 'no definition'}:{' '}
-          {result.target.selection.reason}
-        </span>
-      </div>
+      <ResultHead result={result} policySource={policySource} passthrough={passthrough} />
+      <ViolationMessages blocking={blocking} warnings={warnings} />
+      <StepsTable result={result} passthrough={passthrough} />
+      {result.configChanges.length && !blocked ? <OtherChanges changes={result.configChanges} /> : null}
+      <DiffSection result={result} passthrough={passthrough} />
+      {'error' in result.response ? <DeveloperMessage message={result.response.error.message} /> : null}
+    </div>
+  );
+}
+
+function ResultHead({
+  result,
+  policySource,
+  passthrough,
+}: {
+  result: SimulationResult;
+  policySource: string;
+  passthrough?: Passthrough;
+}) {
+  return (
+    <div className="result-head" role="status">
+      <span>Outcome:</span>{' '}
+      {passthrough ? <OutcomeLozenge outcome="passthrough" /> : <OutcomeLozenge outcome={result.outcome} />}
+      {passthrough ? <strong>no policy yet: passes through unchanged</strong> : null}
+      <span className="hint">
+        {' '}
+        with {policySource};{' '}
+        {result.target.selection.path ? `definition ${result.target.selection.path}` : 'no definition'}:{' '}
+        {result.target.selection.reason}
+      </span>
+    </div>
+  );
+}
+
+function ViolationMessages({
+  blocking,
+  warnings,
+}: {
+  blocking: SimulationResult['violations'];
+  warnings: SimulationResult['violations'];
+}) {
+  return (
+    <>
       {blocking.length > 0 ? (
         <SectionMessage
           appearance="error"
@@ -83,87 +117,104 @@ export function SimulationView({
           <ViolationList violations={warnings} />
         </SectionMessage>
       ) : null}
-      <DynamicTable
-        caption="Steps"
-        head={{
-          cells: [
-            { key: 'step', content: 'Step' },
-            { key: 'env', content: 'Environment' },
-            { key: 'runs', content: 'Runs on' },
-            { key: 'oidc', content: 'OIDC role' },
-            { key: 'changes', content: 'Changes' },
-          ],
-        }}
-        rows={steps.map((step, i) => ({
-          key: `${step.path}-${i}`,
-          cells: [
-            {
-              key: 'step',
-              content: (
-                <span>
-                  {step.name ?? '(unnamed)'}
-                  <br />
-                  <code className="small">
-                    {step.path}
-                    {step.line ? ` · line ${step.line}` : ''}
-                  </code>
-                </span>
-              ),
-            },
-            {
-              key: 'env',
-              content: step.environment ? (
-                <span>
-                  {step.environment}
-                  {step.environmentReason ? (
-                    <span className="hint step-reason"> · {step.environmentReason}</span>
-                  ) : null}
-                </span>
-              ) : passthrough ? (
-                'none (no policy)'
-              ) : (
-                '—'
-              ),
-            },
-            { key: 'runs', content: step.runsOn ? <code>{step.runsOn.join(', ')}</code> : 'Atlassian cloud' },
-            { key: 'oidc', content: step.oidc ? 'yes' : 'no' },
-            {
-              key: 'changes',
-              content: blocked ? (
-                <span className="hint">none: the run is blocked, so nothing is changed</span>
-              ) : step.changes.length ? (
-                <ul className="plain">
-                  {step.changes.map((c, j) => (
-                    <li key={j}>{c}</li>
-                  ))}
-                </ul>
-              ) : (
-                'none'
-              ),
-            },
-          ],
-        }))}
-        emptyView={<p>{passthrough && !result.target.selection.path ? NO_STEPS.none : NO_STEPS[result.outcome]}</p>}
-      />
-      {result.configChanges.length && !blocked ? (
-        <>
-          <div className="section-title">
-            <Heading size="small" as="h3">
-              Other changes
-            </Heading>
-          </div>
-          <ul>
-            {result.configChanges.map((c, i) => (
-              <li key={i}>{c}</li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      <div className="section-title">
-        <Heading size="small" as="h3">
-          Diff
-        </Heading>
-      </div>
+    </>
+  );
+}
+
+const STEPS_HEAD = {
+  cells: [
+    { key: 'step', content: 'Step' },
+    { key: 'env', content: 'Environment' },
+    { key: 'runs', content: 'Runs on' },
+    { key: 'oidc', content: 'OIDC role' },
+    { key: 'changes', content: 'Changes' },
+  ],
+};
+
+function StepsTable({ result, passthrough }: { result: SimulationResult; passthrough?: Passthrough }) {
+  const steps = passthrough ? passthrough.steps : result.steps;
+  const blocked = result.outcome === 'blocked';
+  return (
+    <DynamicTable
+      caption="Steps"
+      head={STEPS_HEAD}
+      rows={steps.map((step, i) => ({
+        key: `${step.path}-${i}`,
+        cells: [
+          { key: 'step', content: <StepName step={step} /> },
+          { key: 'env', content: stepEnvironment(step, Boolean(passthrough)) },
+          { key: 'runs', content: step.runsOn ? <code>{step.runsOn.join(', ')}</code> : 'Atlassian cloud' },
+          { key: 'oidc', content: step.oidc ? 'yes' : 'no' },
+          { key: 'changes', content: stepChanges(step, blocked) },
+        ],
+      }))}
+      emptyView={<p>{passthrough && !result.target.selection.path ? NO_STEPS.none : NO_STEPS[result.outcome]}</p>}
+    />
+  );
+}
+
+function StepName({ step }: { step: Step }) {
+  return (
+    <span>
+      {step.name ?? '(unnamed)'}
+      <br />
+      <code className="small">
+        {step.path}
+        {step.line ? ` · line ${step.line}` : ''}
+      </code>
+    </span>
+  );
+}
+
+function stepEnvironment(step: Step, passthrough: boolean) {
+  if (!step.environment) return passthrough ? 'none (no policy)' : '—';
+  return (
+    <span>
+      {step.environment}
+      {step.environmentReason ? <span className="hint step-reason"> · {step.environmentReason}</span> : null}
+    </span>
+  );
+}
+
+function stepChanges(step: Step, blocked: boolean) {
+  if (blocked) return <span className="hint">none: the run is blocked, so nothing is changed</span>;
+  if (!step.changes.length) return 'none';
+  return (
+    <ul className="plain">
+      {step.changes.map((c, j) => (
+        <li key={j}>{c}</li>
+      ))}
+    </ul>
+  );
+}
+
+function SectionTitle({ children }: { children: string }) {
+  return (
+    <div className="section-title">
+      <Heading size="small" as="h3">
+        {children}
+      </Heading>
+    </div>
+  );
+}
+
+function OtherChanges({ changes }: { changes: SimulationResult['configChanges'] }) {
+  return (
+    <>
+      <SectionTitle>Other changes</SectionTitle>
+      <ul>
+        {changes.map((c, i) => (
+          <li key={i}>{c}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function DiffSection({ result, passthrough }: { result: SimulationResult; passthrough?: Passthrough }) {
+  return (
+    <>
+      <SectionTitle>Diff</SectionTitle>
       {result.diff && !passthrough ? (
         <DiffView diff={result.diff} label="Diff of the pipeline configuration" />
       ) : (
@@ -171,19 +222,18 @@ export function SimulationView({
           {noDiffNote(result, Boolean(passthrough))}
         </p>
       )}
-      {'error' in result.response ? (
-        <>
-          <div className="section-title">
-            <Heading size="small" as="h3">
-              Message the developer sees
-            </Heading>
-          </div>
-          <pre className="message" tabIndex={0} aria-label="The block message a developer sees">
-            {result.response.error.message}
-          </pre>
-        </>
-      ) : null}
-    </div>
+    </>
+  );
+}
+
+function DeveloperMessage({ message }: { message: string }) {
+  return (
+    <>
+      <SectionTitle>Message the developer sees</SectionTitle>
+      <pre className="message" tabIndex={0} aria-label="The block message a developer sees">
+        {message}
+      </pre>
+    </>
   );
 }
 

@@ -8,7 +8,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { compileGlob, REF_GLOB } from '../../src/primitives/glob';
 import type { Path } from '../../src/primitives/path';
 import { describeScope, scopeIncludes, type Scope } from '../../src/policy/scope';
-import type { BitbucketRepository } from '../../src/settings/bitbucket-rest';
+import type { BitbucketProject, BitbucketRepository } from '../../src/settings/bitbucket-rest';
 import { useBitbucketListings } from './bitbucket';
 import { getAt, samePath, startsWith } from './draft';
 import { FieldErrors, fieldId, useEditor } from './fields';
@@ -47,6 +47,23 @@ export function slugGlobNote(
   return { text: `matches ${slugs.length}: ${slugs.slice(0, 4).join(', ')}${slugs.length > 4 ? ', …' : ''}` };
 }
 
+/** The schema's messages for the list at `path` and for its items, each item message led by the item. */
+function pickerErrors(problems: ReturnType<typeof useEditor>['problems'], path: Path, items: string[]): string[] {
+  const errors: string[] = [];
+  for (const problem of problems) {
+    if (samePath(problem.segments, path)) errors.push(problem.message);
+    else if (
+      startsWith(problem.segments, path) &&
+      problem.segments.length === path.length + 1 &&
+      typeof problem.segments[path.length] === 'number'
+    ) {
+      const index = problem.segments[path.length] as number;
+      errors.push(`${items[index] ?? `item ${index + 1}`}: ${problem.message}`);
+    }
+  }
+  return errors;
+}
+
 /** A list of strings picked from suggestions or typed, one entry per chip. */
 export function PickerField({
   path,
@@ -75,18 +92,7 @@ export function PickerField({
     : [];
   const [text, setText] = useState('');
   const name = owner ? `${label} of ${owner}` : label;
-  const errors: string[] = [];
-  for (const problem of editor.problems) {
-    if (samePath(problem.segments, path)) errors.push(problem.message);
-    else if (
-      startsWith(problem.segments, path) &&
-      problem.segments.length === path.length + 1 &&
-      typeof problem.segments[path.length] === 'number'
-    )
-      errors.push(
-        `${items[problem.segments[path.length] as number] ?? `item ${(problem.segments[path.length] as number) + 1}`}: ${problem.message}`,
-      );
-  }
+  const errors = pickerErrors(editor.problems, path, items);
 
   const add = () => {
     const entry = text.trim();
@@ -105,64 +111,23 @@ export function PickerField({
         {label}
       </label>
       {items.length ? (
-        <ul className="chips" aria-label={`${name}: chosen`}>
-          {items.map((item) => {
-            const note = noteFor?.(item);
-            return (
-              <li key={item} className="chip">
-                <code>{item}</code>
-                {note ? (
-                  <span className={note.warning ? 'chip-note chip-note-warning' : 'chip-note'}>{note.text}</span>
-                ) : null}
-                {editor.readOnly ? null : (
-                  <button
-                    type="button"
-                    className="chip-remove"
-                    aria-label={`Remove ${item} from ${name}`}
-                    onClick={() => remove(item)}
-                  >
-                    ×
-                  </button>
-                )}
-              </li>
-            );
-          })}
-        </ul>
+        <Chips items={items} name={name} noteFor={noteFor} onRemove={remove} />
       ) : (
         <p className="hint">{editor.readOnly ? 'none' : ''}</p>
       )}
       {editor.readOnly ? null : (
-        <div className="picker-row">
-          <input
-            id={id}
-            className="picker-input"
-            list={listId}
-            value={text}
-            placeholder={placeholder}
-            autoComplete="off"
-            aria-invalid={errors.length > 0}
-            aria-describedby={`${id}-help${errors.length ? ` ${id}-error` : ''}`}
-            onChange={(event) => setText(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                add();
-              }
-            }}
-          />
-          <Button onClick={add} isDisabled={!text.trim()} aria-label={`Add to ${name}`}>
-            Add
-          </Button>
-          <datalist id={listId}>
-            {suggestions
-              .filter((s) => !items.includes(s.value))
-              .map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-          </datalist>
-        </div>
+        <PickerRow
+          id={id}
+          listId={listId}
+          name={name}
+          text={text}
+          onText={setText}
+          onAdd={add}
+          placeholder={placeholder}
+          invalid={errors.length > 0}
+          suggestions={suggestions}
+          chosen={items}
+        />
       )}
       <div className="field-help" id={`${id}-help`}>
         {help}
@@ -172,31 +137,165 @@ export function PickerField({
   );
 }
 
-/** The scope part of an environment card. */
-export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
+/** The input an entry is typed or picked in, with its Add button. */
+function PickerRow({
+  id,
+  listId,
+  name,
+  text,
+  onText,
+  onAdd,
+  placeholder,
+  invalid,
+  suggestions,
+  chosen,
+}: {
+  id: string;
+  listId: string;
+  name: string;
+  text: string;
+  onText: (text: string) => void;
+  onAdd: () => void;
+  placeholder?: string;
+  invalid: boolean;
+  suggestions: readonly Suggestion[];
+  chosen: string[];
+}) {
+  return (
+    <div className="picker-row">
+      <input
+        id={id}
+        className="picker-input"
+        list={listId}
+        value={text}
+        placeholder={placeholder}
+        autoComplete="off"
+        aria-invalid={invalid}
+        aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
+        onChange={(event) => onText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            onAdd();
+          }
+        }}
+      />
+      <Button onClick={onAdd} isDisabled={!text.trim()} aria-label={`Add to ${name}`}>
+        Add
+      </Button>
+      <SuggestionList id={listId} suggestions={suggestions} chosen={chosen} />
+    </div>
+  );
+}
+
+/** The chosen entries, each with its note and (when editable) a button that takes it out. */
+function Chips({
+  items,
+  name,
+  noteFor,
+  onRemove,
+}: {
+  items: string[];
+  name: string;
+  noteFor?: (item: string) => Note | undefined;
+  onRemove: (item: string) => void;
+}) {
   const editor = useEditor();
-  const { projects, repositories } = useBitbucketListings();
-  const scope = getAt(editor.draft, [...base, 'scope']) as Scope | undefined;
-  const repos = repositories.items;
-  const projectNames = new Map((projects.items ?? []).map((p) => [p.key, p.name]));
+  return (
+    <ul className="chips" aria-label={`${name}: chosen`}>
+      {items.map((item) => {
+        const note = noteFor?.(item);
+        return (
+          <li key={item} className="chip">
+            <code>{item}</code>
+            {note ? (
+              <span className={note.warning ? 'chip-note chip-note-warning' : 'chip-note'}>{note.text}</span>
+            ) : null}
+            {editor.readOnly ? null : (
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={`Remove ${item} from ${name}`}
+                onClick={() => onRemove(item)}
+              >
+                ×
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The input's suggestions, less the entries already chosen. */
+function SuggestionList({
+  id,
+  suggestions,
+  chosen,
+}: {
+  id: string;
+  suggestions: readonly Suggestion[];
+  chosen: string[];
+}) {
+  return (
+    <datalist id={id}>
+      {suggestions
+        .filter((s) => !chosen.includes(s.value))
+        .map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+    </datalist>
+  );
+}
+
+/** What a project key stands for in this workspace, or a warning when it is none of its projects. */
+function projectNote(projects: readonly BitbucketProject[] | undefined, key: string): Note | undefined {
+  if (!projects) return undefined;
+  const name = new Map(projects.map((p) => [p.key, p.name])).get(key);
+  if (name) return { text: name };
+  const sameButCase = projects.find((p) => p.key.toUpperCase() === key.toUpperCase());
+  return {
+    text: sameButCase
+      ? `keys are compared exactly: did you mean ${sameButCase.key}?`
+      : 'not a project of this workspace',
+    warning: true,
+  };
+}
+
+/** Which repositories the scope serves, counted among those Bitbucket listed (when they loaded). */
+function ScopeSummary({ scope, repos }: { scope: Scope | undefined; repos: BitbucketRepository[] | undefined }) {
   const inScope =
     scope && repos
       ? repos.filter((r) =>
           scopeIncludes(scope, { uuid: r.uuid, slug: r.slug, fullName: r.fullName, projectKey: r.projectKey }),
         )
       : undefined;
-  const projectNote = (key: string): Note | undefined => {
-    if (!projects.items) return undefined;
-    const name = projectNames.get(key);
-    if (name) return { text: name };
-    const sameButCase = projects.items.find((p) => p.key.toUpperCase() === key.toUpperCase());
-    return {
-      text: sameButCase
-        ? `keys are compared exactly: did you mean ${sameButCase.key}?`
-        : 'not a project of this workspace',
-      warning: true,
-    };
-  };
+  return (
+    <p className="scope-summary hint" data-testid="scope-summary">
+      Serves {describeScope(scope)}
+      {inScope
+        ? `: ${inScope.length} of the ${repos!.length} repositories listed${
+            inScope.length
+              ? ` (${inScope
+                  .slice(0, 6)
+                  .map((r) => r.slug)
+                  .join(', ')}${inScope.length > 6 ? ', …' : ''})`
+              : ''
+          }.`
+        : '.'}
+    </p>
+  );
+}
+
+/** The scope part of an environment card. */
+export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
+  const editor = useEditor();
+  const { projects, repositories } = useBitbucketListings();
+  const scope = getAt(editor.draft, [...base, 'scope']) as Scope | undefined;
+  const repos = repositories.items;
   const repoSuggestions = (repos ?? []).map((r) => ({
     value: r.slug,
     label: `${r.fullName}${r.projectKey ? ` (${r.projectKey})` : ''}`,
@@ -224,7 +323,7 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
           label="Projects"
           placeholder="PAY"
           suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))}
-          noteFor={projectNote}
+          noteFor={(key) => projectNote(projects.items, key)}
           help="Bitbucket project keys."
         />
         <PickerField
@@ -246,19 +345,7 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
           help="Slugs or slug patterns taken out again."
         />
       </div>
-      <p className="scope-summary hint" data-testid="scope-summary">
-        Serves {describeScope(scope)}
-        {inScope
-          ? `: ${inScope.length} of the ${repos!.length} repositories listed${
-              inScope.length
-                ? ` (${inScope
-                    .slice(0, 6)
-                    .map((r) => r.slug)
-                    .join(', ')}${inScope.length > 6 ? ', …' : ''})`
-                : ''
-            }.`
-          : '.'}
-      </p>
+      <ScopeSummary scope={scope} repos={repos} />
     </fieldset>
   );
 }

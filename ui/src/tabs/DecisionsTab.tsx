@@ -142,7 +142,8 @@ function ConsoleTriggers({ backend, onDone }: { backend: SettingsBackend; onDone
           onClick={() =>
             act(
               async () =>
-                `Replayed ${(await backend.replayDeployments!('replay')).recorded} deployment events from fixtures/deployments/replay.json.`,
+                `Replayed ${(await backend.replayDeployments!('replay')).recorded} deployment events ` +
+                'from fixtures/deployments/replay.json.',
             )
           }
         >
@@ -206,7 +207,8 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
       <h3 id="charts-heading">Last 30 days</h3>
       <p className="hint" data-testid="charts-freshness">
         {stats.computedAt
-          ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ${rolledUp} of 30 days rolled up.`
+          ? `From the hourly rollup, last computed ${new Date(stats.computedAt).toLocaleString()}; ` +
+            `${rolledUp} of 30 days rolled up.`
           : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
       </p>
       <Suspense fallback={<p className="hint">Loading the charts…</p>}>
@@ -248,9 +250,16 @@ const BYPASS_LABEL: Record<
   allowed: { text: 'allowed', appearance: 'success' },
 };
 
-function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
+interface BypassSummary {
+  readonly checked: number;
+  readonly covered: number;
+  readonly damaged: number;
+}
+
+/** The bypass check, page by page: findings and counts add up as older pages are asked for. */
+function useBypassCheck(call: Call, refresh: number) {
   const [findings, setFindings] = useState<BypassFinding[]>([]);
-  const [summary, setSummary] = useState({ checked: 0, covered: 0, damaged: 0 });
+  const [summary, setSummary] = useState<BypassSummary>({ checked: 0, covered: 0, damaged: 0 });
   const [cursor, setCursor] = useState<string>();
   const [error, setError] = useState<string>();
   const [loaded, setLoaded] = useState(false);
@@ -275,6 +284,11 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
     [call],
   );
   useEffect(() => void load(), [load, refresh]);
+  return { findings, summary, cursor, error, loaded, load };
+}
+
+function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
+  const { findings, summary, cursor, error, loaded, load } = useBypassCheck(call, refresh);
   return (
     <section className="card" aria-labelledby="bypass-heading" data-testid="bypasses">
       <h3 id="bypass-heading">Production deployments without an allowed decision</h3>
@@ -289,64 +303,79 @@ function Bypasses({ call, refresh }: { call: Call; refresh: number }) {
           <p>{error}</p>
         </SectionMessage>
       ) : null}
-      {loaded ? (
-        <p className="hint" data-testid="bypass-summary">
-          {summary.checked} Production deployment{summary.checked === 1 ? '' : 's'} checked{cursor ? ' so far' : ''}:{' '}
-          {summary.covered} covered by an allowed decision, {findings.length} need a look.
-          {summary.damaged
-            ? ` ${summary.damaged} stored deployment record(s) are damaged and could not be judged.`
-            : ''}
-        </p>
-      ) : null}
-      <DynamicTable
-        caption="Deployments that need a look, newest first"
-        head={{
-          cells: [
-            { key: 'at', content: 'Time' },
-            { key: 'repo', content: 'Repository' },
-            { key: 'env', content: 'Environment' },
-            { key: 'pipeline', content: 'Pipeline' },
-            { key: 'status', content: 'Status' },
-            { key: 'why', content: 'Why' },
-          ],
-        }}
-        rows={findings.map((f) => ({
-          key: f.deployment.deployment,
-          cells: [
-            { key: 'at', content: new Date(f.deployment.at).toLocaleString() },
-            {
-              key: 'repo',
-              content: (
-                <code className="small">
-                  {f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}
-                </code>
-              ),
-            },
-            {
-              key: 'env',
-              content: `${f.deployment.environmentName ?? 'unknown'} (${f.deployment.environmentType ?? 'type unknown'})${f.deployment.state ? `, ${f.deployment.state.toLowerCase()}` : ''}`,
-            },
-            { key: 'pipeline', content: <code className="small">{f.deployment.pipeline ?? 'unknown'}</code> },
-            {
-              key: 'status',
-              content: (
-                <Lozenge appearance={BYPASS_LABEL[f.status].appearance} isBold>
-                  {BYPASS_LABEL[f.status].text}
-                </Lozenge>
-              ),
-            },
-            { key: 'why', content: f.reason },
-          ],
-        }))}
-        isLoading={!loaded && !error}
-        emptyView={<p>No Production deployment without an allowed decision{cursor ? ' on this page' : ''}.</p>}
-      />
+      {loaded ? <BypassCounts summary={summary} needLook={findings.length} more={Boolean(cursor)} /> : null}
+      <BypassTable findings={findings} loading={!loaded && !error} more={Boolean(cursor)} />
       {cursor ? (
         <div className="toolbar">
           <Button onClick={() => load(cursor)}>Check older deployments</Button>
         </div>
       ) : null}
     </section>
+  );
+}
+
+function BypassCounts({ summary, needLook, more }: { summary: BypassSummary; needLook: number; more: boolean }) {
+  return (
+    <p className="hint" data-testid="bypass-summary">
+      {summary.checked} Production deployment{summary.checked === 1 ? '' : 's'} checked{more ? ' so far' : ''}:{' '}
+      {summary.covered} covered by an allowed decision, {needLook} need a look.
+      {summary.damaged ? ` ${summary.damaged} stored deployment record(s) are damaged and could not be judged.` : ''}
+    </p>
+  );
+}
+
+const BYPASS_HEAD = {
+  cells: [
+    { key: 'at', content: 'Time' },
+    { key: 'repo', content: 'Repository' },
+    { key: 'env', content: 'Environment' },
+    { key: 'pipeline', content: 'Pipeline' },
+    { key: 'status', content: 'Status' },
+    { key: 'why', content: 'Why' },
+  ],
+};
+
+/** The deployment's environment, its type and (when known) its state, e.g. "Production (PRODUCTION), completed". */
+function deploymentEnvironment({ environmentName, environmentType, state }: BypassFinding['deployment']): string {
+  return (
+    `${environmentName ?? 'unknown'} (${environmentType ?? 'type unknown'})` +
+    `${state ? `, ${state.toLowerCase()}` : ''}`
+  );
+}
+
+function BypassTable({ findings, loading, more }: { findings: BypassFinding[]; loading: boolean; more: boolean }) {
+  return (
+    <DynamicTable
+      caption="Deployments that need a look, newest first"
+      head={BYPASS_HEAD}
+      rows={findings.map((f) => ({
+        key: f.deployment.deployment,
+        cells: [
+          { key: 'at', content: new Date(f.deployment.at).toLocaleString() },
+          {
+            key: 'repo',
+            content: (
+              <code className="small">
+                {f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}
+              </code>
+            ),
+          },
+          { key: 'env', content: deploymentEnvironment(f.deployment) },
+          { key: 'pipeline', content: <code className="small">{f.deployment.pipeline ?? 'unknown'}</code> },
+          {
+            key: 'status',
+            content: (
+              <Lozenge appearance={BYPASS_LABEL[f.status].appearance} isBold>
+                {BYPASS_LABEL[f.status].text}
+              </Lozenge>
+            ),
+          },
+          { key: 'why', content: f.reason },
+        ],
+      }))}
+      isLoading={loading}
+      emptyView={<p>No Production deployment without an allowed decision{more ? ' on this page' : ''}.</p>}
+    />
   );
 }
 
@@ -410,27 +439,25 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
   );
 }
 
-export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsBackend }) {
-  const [filters, setFilters] = useState<Filters>({});
+/** The filters as the resolver takes them: only those filled in, trimmed. */
+function filterPayload(filters: Filters): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(filters)
+      .filter(([, value]) => value !== undefined && value.trim() !== '')
+      .map(([key, value]) => [key, value!.trim()]),
+  );
+}
+
+/** The log's records for the filters, page by page; asked again once typing in a filter pauses. */
+function useDecisionLog(call: Call, filters: Filters) {
   const [records, setRecords] = useState<ListedDecision[]>([]);
   const [cursor, setCursor] = useState<string>();
   const [loaded, setLoaded] = useState(false);
   const [scanned, setScanned] = useState(0);
   const [damaged, setDamaged] = useState(0);
   const [error, setError] = useState<string>();
-  const [selected, setSelected] = useState<ListedDecision>();
-  const [exporting, setExporting] = useState<string>();
-  const [refresh, setRefresh] = useState(0);
 
-  const payload = useCallback(
-    () =>
-      Object.fromEntries(
-        Object.entries(filters)
-          .filter(([, value]) => value !== undefined && value.trim() !== '')
-          .map(([key, value]) => [key, value!.trim()]),
-      ),
-    [filters],
-  );
+  const payload = useCallback(() => filterPayload(filters), [filters]);
   const load = useCallback(
     async (from?: string) => {
       const result = await call<DecisionsView>('decisions', { ...payload(), ...(from ? { cursor: from } : {}) });
@@ -451,30 +478,50 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
     return () => clearTimeout(timer);
   }, [load]);
 
+  return { records, cursor, loaded, scanned, damaged, error, setError, payload, load };
+}
+
+/**
+ * Downloads every matching record as one CSV: the resolver answers in parts, and the page asks until
+ * there are none.
+ */
+async function exportAllCsv(
+  call: Call,
+  payload: Record<string, string>,
+  setExporting: (status: string | undefined) => void,
+  setError: (error: string) => void,
+): Promise<void> {
+  const parts: string[] = [];
+  let next: string | undefined;
+  let rows = 0;
+  do {
+    setExporting(`Exporting… ${rows} records so far`);
+    const result = await call<CsvView>('exportDecisions', { ...payload, ...(next ? { cursor: next } : {}) });
+    if (!result.ok) {
+      setExporting(undefined);
+      return setError(result.error.message);
+    }
+    parts.push(result.csv);
+    rows += result.rows ?? 0;
+    next = result.cursor;
+    if (!next) downloadText(result.filename, parts.join(''), 'text/csv');
+  } while (next);
+  setExporting(`Exported ${rows} record${rows === 1 ? '' : 's'}.`);
+}
+
+export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsBackend }) {
+  const [filters, setFilters] = useState<Filters>({});
+  const [selected, setSelected] = useState<ListedDecision>();
+  const [exporting, setExporting] = useState<string>();
+  const [refresh, setRefresh] = useState(0);
+  const log = useDecisionLog(call, filters);
+  const { records, cursor, loaded, error, load } = log;
+
   const reloadAll = () => {
     void load();
     setRefresh((n) => n + 1);
   };
-
-  const exportCsv = async () => {
-    // Every matching record: the resolver answers in parts, and the page asks until there are none.
-    const parts: string[] = [];
-    let next: string | undefined;
-    let rows = 0;
-    do {
-      setExporting(`Exporting… ${rows} records so far`);
-      const result = await call<CsvView>('exportDecisions', { ...payload(), ...(next ? { cursor: next } : {}) });
-      if (!result.ok) {
-        setExporting(undefined);
-        return setError(result.error.message);
-      }
-      parts.push(result.csv);
-      rows += result.rows ?? 0;
-      next = result.cursor;
-      if (!next) downloadText(result.filename, parts.join(''), 'text/csv');
-    } while (next);
-    setExporting(`Exported ${rows} record${rows === 1 ? '' : 's'}.`);
-  };
+  const exportCsv = () => exportAllCsv(call, log.payload(), setExporting, log.setError);
 
   const setFilter = (key: FilterKey, value: string) => setFilters((previous) => ({ ...previous, [key]: value }));
   const filtered = Object.values(filters).some((value) => value && value.trim() !== '');
@@ -491,63 +538,7 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
       <Bypasses call={call} refresh={refresh} />
       <section className="card" aria-labelledby="log-heading">
         <h3 id="log-heading">Runs</h3>
-        <div className="grid grid-4 filters">
-          <div className="field">
-            <label className="field-label" htmlFor="log-outcome">
-              Outcome
-            </label>
-            <select
-              id="log-outcome"
-              className="native-select"
-              value={filters.outcome ?? ''}
-              onChange={(e) => setFilter('outcome', e.target.value)}
-            >
-              <option value="">any</option>
-              {OUTCOMES.map((o) => (
-                <option key={o} value={o}>
-                  {o === 'passthrough' ? 'passthrough (no policy yet)' : o}
-                </option>
-              ))}
-            </select>
-          </div>
-          {TEXT_FILTERS.map(([key, label, placeholder]) => (
-            <div className="field" key={key}>
-              <label className="field-label" htmlFor={`log-${key}`}>
-                {label}
-              </label>
-              <Textfield
-                id={`log-${key}`}
-                placeholder={placeholder}
-                value={filters[key] ?? ''}
-                onChange={(e) => setFilter(key, (e.target as HTMLInputElement).value)}
-              />
-            </div>
-          ))}
-          <div className="field">
-            <label className="field-label" htmlFor="log-from">
-              From (UTC day)
-            </label>
-            <input
-              id="log-from"
-              className="native-input"
-              type="date"
-              value={filters.from ?? ''}
-              onChange={(e) => setFilter('from', e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="log-to">
-              To (UTC day)
-            </label>
-            <input
-              id="log-to"
-              className="native-input"
-              type="date"
-              value={filters.to ?? ''}
-              onChange={(e) => setFilter('to', e.target.value)}
-            />
-          </div>
-        </div>
+        <LogFilters filters={filters} setFilter={setFilter} />
         <div className="toolbar">
           <Button onClick={reloadAll}>Refresh</Button>
           <Button onClick={exportCsv}>Export CSV</Button>
@@ -564,66 +555,22 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
           </SectionMessage>
         ) : null}
         {filters.from && filters.to && filters.from > filters.to ? (
-          <ul className="field-errors" role="alert" data-testid="log-range-error">
-            <li>
-              The From day ({filters.from}) is after the To day ({filters.to}): no record can match. Swap them or clear
-              one.
-            </li>
-          </ul>
+          <RangeError from={filters.from} to={filters.to} />
         ) : null}
         {loaded ? (
           <p className="hint" data-testid="log-summary">
             {records.length} record{records.length === 1 ? '' : 's'} shown
-            {cursor ? '; more may match further back' : ', the whole log'} ({scanned} read
-            {damaged ? `, ${damaged} damaged record(s) skipped` : ''}).
+            {cursor ? '; more may match further back' : ', the whole log'} ({log.scanned} read
+            {log.damaged ? `, ${log.damaged} damaged record(s) skipped` : ''}).
           </p>
         ) : null}
         {selected ? <Detail record={selected} onClose={() => setSelected(undefined)} /> : null}
-        <DynamicTable
-          caption="Runs, newest first"
-          head={{
-            cells: [
-              { key: 'at', content: 'Time' },
-              { key: 'repo', content: 'Repository' },
-              { key: 'ref', content: 'Ref' },
-              { key: 'trigger', content: 'Trigger' },
-              { key: 'outcome', content: 'Outcome' },
-              { key: 'rules', content: 'Rules that fired' },
-              { key: 'rev', content: 'Policy' },
-              { key: 'detail', content: 'Detail' },
-            ],
-          }}
-          rows={records.map((r) => ({
-            key: r.id,
-            cells: [
-              { key: 'at', content: new Date(r.at).toLocaleString() },
-              { key: 'repo', content: <code className="small">{r.repository}</code> },
-              { key: 'ref', content: r.ref },
-              { key: 'trigger', content: r.trigger },
-              { key: 'outcome', content: <DecisionOutcome record={r} /> },
-              { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
-              { key: 'rev', content: r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—' },
-              {
-                key: 'detail',
-                content: (
-                  <Button
-                    appearance="subtle"
-                    onClick={() => setSelected(r)}
-                    aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}
-                  >
-                    Detail
-                  </Button>
-                ),
-              },
-            ],
-          }))}
-          isLoading={!loaded && !error}
-          emptyView={
-            <p>
-              No runs recorded{filtered ? ' that match the filter' : ' yet'}
-              {cursor ? ' in the records read so far' : ''}.
-            </p>
-          }
+        <RunsTable
+          records={records}
+          onSelect={setSelected}
+          loading={!loaded && !error}
+          filtered={filtered}
+          more={Boolean(cursor)}
         />
         {cursor ? (
           <div className="toolbar">
@@ -632,5 +579,147 @@ export function DecisionsTab({ call, backend }: { call: Call; backend: SettingsB
         ) : null}
       </section>
     </div>
+  );
+}
+
+function RangeError({ from, to }: { from: string; to: string }) {
+  return (
+    <ul className="field-errors" role="alert" data-testid="log-range-error">
+      <li>
+        The From day ({from}) is after the To day ({to}): no record can match. Swap them or clear one.
+      </li>
+    </ul>
+  );
+}
+
+function LogFilters({ filters, setFilter }: { filters: Filters; setFilter: (key: FilterKey, value: string) => void }) {
+  return (
+    <div className="grid grid-4 filters">
+      <div className="field">
+        <label className="field-label" htmlFor="log-outcome">
+          Outcome
+        </label>
+        <select
+          id="log-outcome"
+          className="native-select"
+          value={filters.outcome ?? ''}
+          onChange={(e) => setFilter('outcome', e.target.value)}
+        >
+          <option value="">any</option>
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {o === 'passthrough' ? 'passthrough (no policy yet)' : o}
+            </option>
+          ))}
+        </select>
+      </div>
+      {TEXT_FILTERS.map(([key, label, placeholder]) => (
+        <div className="field" key={key}>
+          <label className="field-label" htmlFor={`log-${key}`}>
+            {label}
+          </label>
+          <Textfield
+            id={`log-${key}`}
+            placeholder={placeholder}
+            value={filters[key] ?? ''}
+            onChange={(e) => setFilter(key, (e.target as HTMLInputElement).value)}
+          />
+        </div>
+      ))}
+      <DayFilter id="log-from" label="From (UTC day)" value={filters.from} onChange={(v) => setFilter('from', v)} />
+      <DayFilter id="log-to" label="To (UTC day)" value={filters.to} onChange={(v) => setFilter('to', v)} />
+    </div>
+  );
+}
+
+function DayFilter({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        className="native-input"
+        type="date"
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+const RUNS_HEAD = {
+  cells: [
+    { key: 'at', content: 'Time' },
+    { key: 'repo', content: 'Repository' },
+    { key: 'ref', content: 'Ref' },
+    { key: 'trigger', content: 'Trigger' },
+    { key: 'outcome', content: 'Outcome' },
+    { key: 'rules', content: 'Rules that fired' },
+    { key: 'rev', content: 'Policy' },
+    { key: 'detail', content: 'Detail' },
+  ],
+};
+
+function RunsTable({
+  records,
+  onSelect,
+  loading,
+  filtered,
+  more,
+}: {
+  records: ListedDecision[];
+  onSelect: (record: ListedDecision) => void;
+  loading: boolean;
+  filtered: boolean;
+  more: boolean;
+}) {
+  return (
+    <DynamicTable
+      caption="Runs, newest first"
+      head={RUNS_HEAD}
+      rows={records.map((r) => ({
+        key: r.id,
+        cells: [
+          { key: 'at', content: new Date(r.at).toLocaleString() },
+          { key: 'repo', content: <code className="small">{r.repository}</code> },
+          { key: 'ref', content: r.ref },
+          { key: 'trigger', content: r.trigger },
+          { key: 'outcome', content: <DecisionOutcome record={r} /> },
+          { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
+          { key: 'rev', content: r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—' },
+          {
+            key: 'detail',
+            content: (
+              <Button
+                appearance="subtle"
+                onClick={() => onSelect(r)}
+                aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}
+              >
+                Detail
+              </Button>
+            ),
+          },
+        ],
+      }))}
+      isLoading={loading}
+      emptyView={
+        <p>
+          No runs recorded{filtered ? ' that match the filter' : ' yet'}
+          {more ? ' in the records read so far' : ''}.
+        </p>
+      }
+    />
   );
 }

@@ -18,13 +18,16 @@ const RULE_HELP: Record<(typeof CONFIGURABLE_RULE_IDS)[number], string> = {
   'runner-labels': 'Puts every step on its environment’s runners.',
   'oidc-role': 'Gives OIDC steps their environment’s cloud identity (AWS, GCP or Vault).',
   'unverifiable-identity':
-    'Warns (by default) about commands in OIDC steps that no static reader can follow (eval, source, pipes into a shell).',
+    'Warns (by default) about commands in OIDC steps that no static reader can follow ' +
+    '(eval, source, pipes into a shell).',
   'manual-trigger': 'Makes steps of manual-trigger environments wait for a person.',
   'deny-image': 'Blocks denied images.',
   'deny-pipe': 'Blocks denied pipes.',
   'deny-script': 'Blocks script lines that match a denied pattern.',
   'security-scan': 'Puts the scan steps first in every pipeline.',
 };
+
+type Base = (string | number)[];
 
 function EnvironmentCard({
   index,
@@ -39,48 +42,11 @@ function EnvironmentCard({
   const base = ['environments', index];
   const name = getAt(editor.draft, [...base, 'name']);
   const environments = (getAt(editor.draft, ['environments']) as unknown[]) ?? [];
-  const move = (to: number) => {
-    const next = [...environments];
-    const [item] = next.splice(index, 1);
-    next.splice(to, 0, item);
-    editor.set(['environments'], next);
-  };
   const makeDefault = (checked: boolean) => editor.set(['environments'], withDefault(environments, index, checked));
   const title = typeof name === 'string' && name ? name : `environment ${index + 1}`;
   return (
     <section className="card" aria-labelledby={`env-${index}-title`}>
-      <div className="card-header">
-        <Heading size="small" as="h3" id={`env-${index}-title`}>
-          {index + 1}. {title}
-        </Heading>
-        {editor.readOnly ? null : (
-          <div className="card-actions">
-            <Button
-              appearance="subtle"
-              isDisabled={index === 0}
-              onClick={() => move(index - 1)}
-              aria-label={`Move up: ${title}`}
-            >
-              Move up
-            </Button>
-            <Button
-              appearance="subtle"
-              isDisabled={index === count - 1}
-              onClick={() => move(index + 1)}
-              aria-label={`Move down: ${title}`}
-            >
-              Move down
-            </Button>
-            <Button
-              appearance="subtle"
-              onClick={() => (onRemove ? onRemove(index) : editor.set(base, undefined))}
-              aria-label={`Remove ${title}`}
-            >
-              Remove
-            </Button>
-          </div>
-        )}
-      </div>
+      <EnvironmentCardHeader index={index} count={count} title={title} onRemove={onRemove} />
       <div className="grid">
         <TextField path={[...base, 'name']} label="Name" help="Lowercase letters, digits and “-”, e.g. prod." />
         <TextField path={[...base, 'description']} label="Description" />
@@ -104,22 +70,7 @@ function EnvironmentCard({
           help="Bitbucket glob patterns, one per line."
         />
       </div>
-      <fieldset className="group">
-        <legend>Which steps belong here</legend>
-        <div className="grid">
-          <TextField
-            path={[...base, 'match', 'stepNamePrefix']}
-            label="Step name starts with"
-            placeholder="PROD"
-            help="A whole word, any case: “PROD deploy”, “[prod] apply”."
-          />
-          <ListField
-            path={[...base, 'match', 'deployments']}
-            label="Deployment environments"
-            placeholder="production"
-          />
-        </div>
-      </fieldset>
+      <StepMatchFields base={base} />
       <Suspense
         fallback={
           <p className="hint" aria-busy="true">
@@ -129,39 +80,120 @@ function EnvironmentCard({
       >
         <ScopeFields base={base} owner={title} />
       </Suspense>
-      <fieldset className="group" id={fieldId([...base, 'runner'])} tabIndex={-1}>
-        <legend>Runners</legend>
-        <GroupWarnings path={[...base, 'runner']} />
-        <div className="grid">
-          <ListField
-            path={[...base, 'runner', 'labels']}
-            label="Runner labels"
-            placeholder={'self.hosted\nlinux\nprod'}
-            help="Optional. One per line: every step of the environment gets these labels. Without them its steps run on Atlassian's cloud runners."
-          />
-          <ListField
-            path={[...base, 'runner', 'extraLabels']}
-            label="Extra labels a step may add"
-            placeholder="dev.large"
-          />
-        </div>
-        <div className="grid grid-3">
-          <ListField
-            path={[...base, 'runner', 'network', 'cidrs']}
-            label="Public egress CIDRs"
-            placeholder="203.0.113.0/28"
-          />
-          <ListField
-            path={[...base, 'runner', 'network', 'vpcEndpointIds']}
-            label="STS VPC endpoint IDs"
-            placeholder="vpce-0a1b2c3d4e5f60718"
-          />
-          <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
-        </div>
-      </fieldset>
+      <RunnerFields base={base} />
       <OidcFields base={base} />
       <CheckField path={[...base, 'manualTrigger']} label="Manual trigger: its steps wait for a person to press Run" />
     </section>
+  );
+}
+
+/** The environment's number and name, with the buttons that reorder or remove it (for editors only). */
+function EnvironmentCardHeader({
+  index,
+  count,
+  title,
+  onRemove,
+}: {
+  index: number;
+  count: number;
+  title: string;
+  onRemove?: (index: number) => void;
+}) {
+  const editor = useEditor();
+  const move = (to: number) => {
+    const next = [...((getAt(editor.draft, ['environments']) as unknown[]) ?? [])];
+    const [item] = next.splice(index, 1);
+    next.splice(to, 0, item);
+    editor.set(['environments'], next);
+  };
+  return (
+    <div className="card-header">
+      <Heading size="small" as="h3" id={`env-${index}-title`}>
+        {index + 1}. {title}
+      </Heading>
+      {editor.readOnly ? null : (
+        <div className="card-actions">
+          <Button
+            appearance="subtle"
+            isDisabled={index === 0}
+            onClick={() => move(index - 1)}
+            aria-label={`Move up: ${title}`}
+          >
+            Move up
+          </Button>
+          <Button
+            appearance="subtle"
+            isDisabled={index === count - 1}
+            onClick={() => move(index + 1)}
+            aria-label={`Move down: ${title}`}
+          >
+            Move down
+          </Button>
+          <Button
+            appearance="subtle"
+            onClick={() => (onRemove ? onRemove(index) : editor.set(['environments', index], undefined))}
+            aria-label={`Remove ${title}`}
+          >
+            Remove
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function StepMatchFields({ base }: { base: Base }) {
+  return (
+    <fieldset className="group">
+      <legend>Which steps belong here</legend>
+      <div className="grid">
+        <TextField
+          path={[...base, 'match', 'stepNamePrefix']}
+          label="Step name starts with"
+          placeholder="PROD"
+          help="A whole word, any case: “PROD deploy”, “[prod] apply”."
+        />
+        <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
+      </div>
+    </fieldset>
+  );
+}
+
+function RunnerFields({ base }: { base: Base }) {
+  return (
+    <fieldset className="group" id={fieldId([...base, 'runner'])} tabIndex={-1}>
+      <legend>Runners</legend>
+      <GroupWarnings path={[...base, 'runner']} />
+      <div className="grid">
+        <ListField
+          path={[...base, 'runner', 'labels']}
+          label="Runner labels"
+          placeholder={'self.hosted\nlinux\nprod'}
+          help={
+            'Optional. One per line: every step of the environment gets these labels. ' +
+            "Without them its steps run on Atlassian's cloud runners."
+          }
+        />
+        <ListField
+          path={[...base, 'runner', 'extraLabels']}
+          label="Extra labels a step may add"
+          placeholder="dev.large"
+        />
+      </div>
+      <div className="grid grid-3">
+        <ListField
+          path={[...base, 'runner', 'network', 'cidrs']}
+          label="Public egress CIDRs"
+          placeholder="203.0.113.0/28"
+        />
+        <ListField
+          path={[...base, 'runner', 'network', 'vpcEndpointIds']}
+          label="STS VPC endpoint IDs"
+          placeholder="vpce-0a1b2c3d4e5f60718"
+        />
+        <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
+      </div>
+    </fieldset>
   );
 }
 
@@ -172,11 +204,10 @@ const PROVIDERS = [
 ] as const;
 
 /** The environment's OIDC identity; switching the cloud starts its fields afresh, keeping only the audience. */
-function OidcFields({ base }: { base: (string | number)[] }) {
+function OidcFields({ base }: { base: Base }) {
   const editor = useEditor();
   const oidc = getAt(editor.draft, [...base, 'oidc']) as Record<string, unknown> | undefined;
   const provider = typeof oidc?.provider === 'string' ? oidc.provider : 'aws';
-  const id = fieldId([...base, 'oidc', 'provider']);
   const choose = (next: string) => {
     const kept = typeof oidc?.audience === 'string' ? { audience: oidc.audience } : {};
     editor.set(
@@ -188,61 +219,14 @@ function OidcFields({ base }: { base: (string | number)[] }) {
   return (
     <fieldset className="group">
       <legend>OIDC identity</legend>
-      <div className="field">
-        <label className="field-label" htmlFor={id}>
-          Cloud
-        </label>
-        <select
-          id={id}
-          className="native-select"
-          value={provider}
-          disabled={editor.readOnly}
-          onChange={(event) => choose(event.target.value)}
-        >
-          {PROVIDERS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <CloudSelect id={fieldId([...base, 'oidc', 'provider'])} provider={provider} onChoose={choose} />
       <div className="grid">
         {provider === 'gcp' ? (
-          <>
-            <TextField
-              path={path('workloadIdentityProvider')}
-              label="Workload identity provider"
-              placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme"
-              monospace
-            />
-            <TextField
-              path={path('serviceAccount')}
-              label="Service account"
-              placeholder="deployer@acme-prod.iam.gserviceaccount.com"
-              monospace
-            />
-          </>
+          <GcpFields path={path} />
         ) : provider === 'vault' ? (
-          <>
-            <TextField
-              path={path('address')}
-              label="Vault address"
-              placeholder="https://vault.example.com:8200"
-              monospace
-            />
-            <TextField path={path('role')} label="Vault role" placeholder="prod-deploy" />
-            <TextField path={path('mount')} label="Auth mount" placeholder="jwt" help="Optional; jwt when empty." />
-          </>
+          <VaultFields path={path} />
         ) : (
-          <>
-            <TextField
-              path={path('roleArn')}
-              label="Role ARN"
-              placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod"
-              monospace
-            />
-            <TextField path={path('region')} label="Region" placeholder="eu-west-1" />
-          </>
+          <AwsFields path={path} />
         )}
         <TextField
           path={path('audience')}
@@ -252,6 +236,76 @@ function OidcFields({ base }: { base: (string | number)[] }) {
         />
       </div>
     </fieldset>
+  );
+}
+
+function CloudSelect({ id, provider, onChoose }: { id: string; provider: string; onChoose: (next: string) => void }) {
+  const editor = useEditor();
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        Cloud
+      </label>
+      <select
+        id={id}
+        className="native-select"
+        value={provider}
+        disabled={editor.readOnly}
+        onChange={(event) => onChoose(event.target.value)}
+      >
+        {PROVIDERS.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Where an OIDC field of this environment lives in the draft. */
+type OidcPath = (key: string) => Base;
+
+function GcpFields({ path }: { path: OidcPath }) {
+  return (
+    <>
+      <TextField
+        path={path('workloadIdentityProvider')}
+        label="Workload identity provider"
+        placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme"
+        monospace
+      />
+      <TextField
+        path={path('serviceAccount')}
+        label="Service account"
+        placeholder="deployer@acme-prod.iam.gserviceaccount.com"
+        monospace
+      />
+    </>
+  );
+}
+
+function VaultFields({ path }: { path: OidcPath }) {
+  return (
+    <>
+      <TextField path={path('address')} label="Vault address" placeholder="https://vault.example.com:8200" monospace />
+      <TextField path={path('role')} label="Vault role" placeholder="prod-deploy" />
+      <TextField path={path('mount')} label="Auth mount" placeholder="jwt" help="Optional; jwt when empty." />
+    </>
+  );
+}
+
+function AwsFields({ path }: { path: OidcPath }) {
+  return (
+    <>
+      <TextField
+        path={path('roleArn')}
+        label="Role ARN"
+        placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod"
+        monospace
+      />
+      <TextField path={path('region')} label="Region" placeholder="eu-west-1" />
+    </>
   );
 }
 
@@ -291,40 +345,10 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
   const editor = useEditor();
   const environments = getAt(editor.draft, ['environments']);
   const envCount = Array.isArray(environments) ? environments.length : 0;
-  const scanSteps = getAt(editor.draft, ['securityScan', 'steps']);
-  const scanCount = Array.isArray(scanSteps) ? scanSteps.length : 0;
-  const problems = editor.problems;
   return (
     <div className="stack">
-      {problems.length > 0 ? (
-        <Notice
-          appearance="error"
-          title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}
-        >
-          <ul className="problem-summary" data-testid="problem-summary">
-            {problems.slice(0, 12).map((p, i) => (
-              <li key={i}>
-                <FieldLink draft={editor.draft} segments={p.segments} />: {p.message}
-              </li>
-            ))}
-            {problems.length > 12 ? <li>and {problems.length - 12} more</li> : null}
-          </ul>
-        </Notice>
-      ) : null}
-      {editor.warnings.length > 0 ? (
-        <Notice
-          appearance="warning"
-          title={`${editor.warnings.length} warning${editor.warnings.length === 1 ? '' : 's'}: valid, but check before you save`}
-        >
-          <ul className="problem-summary" data-testid="warning-summary">
-            {editor.warnings.map((w, i) => (
-              <li key={i}>
-                <FieldLink draft={editor.draft} segments={w.segments} />: {w.message}
-              </li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
+      {editor.problems.length > 0 ? <ProblemSummary /> : null}
+      {editor.warnings.length > 0 ? <WarningSummary /> : null}
       <p className="lead">
         A step belongs to the first environment whose “which steps” rules it meets; any other step belongs to the
         default environment. Pipeline Guard then puts the step on that environment’s runners, gives it that
@@ -339,11 +363,7 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
           help="enforce blocks the run; warn lets it run and records a warning; off skips the rule."
         />
       </div>
-      <div className="section-title">
-        <Heading size="medium" as="h2">
-          Environments
-        </Heading>
-      </div>
+      <SectionTitle>Environments</SectionTitle>
       {Array.from({ length: envCount }, (_, i) => (
         <EnvironmentCard key={i} index={i} count={envCount} onRemove={onRemoveEnvironment} />
       ))}
@@ -354,12 +374,68 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
           </Button>
         </div>
       )}
+      <ScanSteps />
+      <DenyLists />
+      <RuleModes />
+    </div>
+  );
+}
 
-      <div className="section-title">
-        <Heading size="medium" as="h2">
-          Security scan
-        </Heading>
-      </div>
+function SectionTitle({ children }: { children: string }) {
+  return (
+    <div className="section-title">
+      <Heading size="medium" as="h2">
+        {children}
+      </Heading>
+    </div>
+  );
+}
+
+/** The first problems that block saving, each linked to its field. */
+function ProblemSummary() {
+  const editor = useEditor();
+  const problems = editor.problems;
+  return (
+    <Notice
+      appearance="error"
+      title={`${problems.length} problem${problems.length === 1 ? '' : 's'} to fix before saving`}
+    >
+      <ul className="problem-summary" data-testid="problem-summary">
+        {problems.slice(0, 12).map((p, i) => (
+          <li key={i}>
+            <FieldLink draft={editor.draft} segments={p.segments} />: {p.message}
+          </li>
+        ))}
+        {problems.length > 12 ? <li>and {problems.length - 12} more</li> : null}
+      </ul>
+    </Notice>
+  );
+}
+
+/** Every warning (the policy saves, but something looks wrong), each linked to its field. */
+function WarningSummary() {
+  const editor = useEditor();
+  const count = editor.warnings.length;
+  return (
+    <Notice appearance="warning" title={`${count} warning${count === 1 ? '' : 's'}: valid, but check before you save`}>
+      <ul className="problem-summary" data-testid="warning-summary">
+        {editor.warnings.map((w, i) => (
+          <li key={i}>
+            <FieldLink draft={editor.draft} segments={w.segments} />: {w.message}
+          </li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}
+
+function ScanSteps() {
+  const editor = useEditor();
+  const scanSteps = getAt(editor.draft, ['securityScan', 'steps']);
+  const scanCount = Array.isArray(scanSteps) ? scanSteps.length : 0;
+  return (
+    <>
+      <SectionTitle>Security scan</SectionTitle>
       <p className="hint">Steps put first in every pipeline that runs, on the default environment’s runners.</p>
       {Array.from({ length: scanCount }, (_, i) => (
         <ScanStepCard key={i} index={i} />
@@ -373,12 +449,14 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
           </Button>
         </div>
       )}
+    </>
+  );
+}
 
-      <div className="section-title">
-        <Heading size="medium" as="h2">
-          Deny lists
-        </Heading>
-      </div>
+function DenyLists() {
+  return (
+    <>
+      <SectionTitle>Deny lists</SectionTitle>
       <div className="grid grid-3">
         <ListField
           path={['deny', 'images']}
@@ -399,12 +477,14 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
           help="Regular expressions, one per line."
         />
       </div>
+    </>
+  );
+}
 
-      <div className="section-title">
-        <Heading size="medium" as="h2">
-          Rule modes
-        </Heading>
-      </div>
+function RuleModes() {
+  return (
+    <>
+      <SectionTitle>Rule modes</SectionTitle>
       <div className="grid grid-4">
         {CONFIGURABLE_RULE_IDS.map((rule) => (
           <SelectField
@@ -417,6 +497,6 @@ export function EnvironmentsTab({ onRemoveEnvironment }: { onRemoveEnvironment?:
           />
         ))}
       </div>
-    </div>
+    </>
   );
 }
