@@ -107,7 +107,9 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     expect(policy.environments[1].oidc.region === 'eu-central-1', 'my change was lost');
   });
 
-  await test('a field both changed is chosen in a dialog; keeping mine takes a confirmation and History records it', async () => {
+  const chosenInDialog =
+    'a field both changed is chosen in a dialog; keeping mine takes a confirmation and History records it';
+  await test(chosenInDialog, async () => {
     const { revision } = await enforced(app);
     await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
     await otherAdminSaves(page, app, '#f-environments-0-oidc-region', 'ap-south-1');
@@ -116,7 +118,8 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
       .getByRole('button', { name: /^Save revision/ })
       .click();
     await page.locator('.banner', { hasText: 'Someone else saved first' }).waitFor();
-    // The choice is asked at once; "Decide later" leaves their value in the draft until the banner's button asks again.
+    // The choice is asked at once; "Decide later" leaves their value in the draft until the banner's button asks
+    // again.
     await dialog(page).getByRole('button', { name: 'Decide later' }).click();
     expect(
       (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'ap-south-1',
@@ -240,7 +243,9 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     );
     const saved = await invoke(app, 'savePolicyTest', {
       name: 'feature branches cannot deploy to PROD',
-      yaml: 'pipelines:\n  branches:\n    "**":\n      - step:\n          name: PROD deploy\n          script: [./deploy.sh]\n',
+      yaml:
+        'pipelines:\n  branches:\n    "**":\n      - step:\n' +
+        '          name: PROD deploy\n          script: [./deploy.sh]\n',
       target: { kind: 'branch', name: 'feature/x' },
       expect: 'blocked',
     });
@@ -267,7 +272,9 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     for (const t of list.tests) await invoke(app, 'deletePolicyTest', { id: t.id });
   });
 
-  await test('moving and removing an environment keeps each one’s YAML, comments included, and every other line', async () => {
+  const movingKeepsYaml =
+    'moving and removing an environment keeps each one’s YAML, comments included, and every other line';
+  await test(movingKeepsYaml, async () => {
     const { revision } = await enforced(app);
     expect(
       (await invoke(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok,

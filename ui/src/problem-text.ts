@@ -92,5 +92,6 @@ export function problemText(problem: {
   readonly line?: number;
 }): string {
   const where = problem.segments ? fieldInWords(problem.segments) : undefined;
-  return `${problem.line ? `line ${problem.line}: ` : ''}${where ? `${where}: ` : ''}${messageInWords(problem.message)}`;
+  const at = problem.line ? `line ${problem.line}: ` : '';
+  return `${at}${where ? `${where}: ` : ''}${messageInWords(problem.message)}`;
 }

@@ -97,7 +97,8 @@ export function ReplaySummaryView({
           {summary.byRule
             .map(
               (r) =>
-                `${r.rule}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed, ${r.newWarnings} new warnings`,
+                `${r.rule}: ${r.newlyBlocked} newly blocked, ${r.newlyAllowed} newly allowed, ` +
+                `${r.newWarnings} new warnings`,
             )
             .join('; ')}
         </p>

@@ -51,22 +51,12 @@ function useEditorTools(ready: Promise<unknown> | undefined) {
   return tools;
 }
 
-export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
+/** The enforced policy and where it comes from, as last fetched. */
+function usePolicyView(call: Call) {
   const [view, setView] = useState<PolicyView>();
   const [loadError, setLoadError] = useState<string>();
   /** Where the policy comes from: under a repository source the policy is read-only here (grants are not). */
   const [source, setSource] = useState<PolicySourceView>();
-  const [state, setState] = useState<DraftState>({ draft: undefined });
-  const [base, setBase] = useState<BaseRevision>({ revision: 0, policy: undefined });
-  /** Bumped whenever the draft is replaced from outside the editors, so they reset their local text. */
-  const [draftVersion, setDraftVersion] = useState(0);
-  const tools = useEditorTools(view ? visibleTabLoaded : undefined);
-  const { draft, text: baseText, syntaxError } = state;
-
-  const replaceDraft = useCallback((next: unknown, text?: string) => {
-    setState({ draft: next, text });
-    setDraftVersion((v) => v + 1);
-  }, []);
 
   const fetchView = useCallback(async () => {
     void call<PolicySourceView>('getPolicySource').then((loaded) => setSource(loaded.ok ? loaded : undefined));
@@ -78,6 +68,75 @@ export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
     setView(result);
     return result;
   }, [call]);
+  return { view, loadError, source, fetchView };
+}
+
+/** The draft and its text, replaced from outside or edited as YAML or through the forms. */
+function useDraftState(tools: EditorTools | undefined) {
+  const [state, setState] = useState<DraftState>({ draft: undefined });
+  /** Bumped whenever the draft is replaced from outside the editors, so they reset their local text. */
+  const [draftVersion, setDraftVersion] = useState(0);
+
+  const replaceDraft = useCallback((next: unknown, text?: string) => {
+    setState({ draft: next, text });
+    setDraftVersion((v) => v + 1);
+  }, []);
+
+  const setYamlText = useCallback(
+    (text: string) => {
+      // Synchronously when loaded, so a controlled text area keeps its cursor.
+      if (tools) setState((current) => tools.parsePolicyDraft(text, current.draft));
+      else void loadEditorTools().then((loaded) => setState((current) => loaded.parsePolicyDraft(text, current.draft)));
+    },
+    [tools],
+  );
+
+  const setDraft = useCallback((next: unknown) => {
+    setState((current) => ({ ...current, draft: next }));
+    setDraftVersion((v) => v + 1);
+  }, []);
+  return { state, setState, draftVersion, replaceDraft, setYamlText, setDraft };
+}
+
+/** The draft's problems and YAML text, whether it differs from the enforced policy, and the form editor's state. */
+function useDraftChecks(
+  tools: EditorTools | undefined,
+  { draft, text: baseText, syntaxError }: DraftState,
+  setState: (update: (current: DraftState) => DraftState) => void,
+  view: PolicyView | undefined,
+  source: PolicySourceView | undefined,
+) {
+  const checked = useMemo(() => (tools ? tools.inspect(draft) : NOT_CHECKED), [tools, draft]);
+  const yamlText = useMemo(() => {
+    if (!tools || draft === undefined) return undefined;
+    return syntaxError ? baseText : tools.syncYamlText(baseText, draft);
+  }, [tools, draft, baseText, syntaxError]);
+  const dirty =
+    draft !== undefined &&
+    (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
+  const fromRepository = source?.source.kind === 'repository' || source?.damaged === true;
+  const readOnly = !view?.canEdit || fromRepository;
+  const draftUsable = dirty && checked.valid && !syntaxError;
+
+  const editor: EditorState = useMemo(
+    () => ({
+      draft,
+      problems: checked.problems,
+      warnings: checked.warnings,
+      readOnly,
+      set: (path, value) => setState((current) => ({ ...current, draft: setAt(current.draft, path, value) })),
+    }),
+    [draft, checked.problems, checked.warnings, readOnly],
+  );
+  return { checked, yamlText, dirty, fromRepository, readOnly, draftUsable, editor };
+}
+
+export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
+  const { view, loadError, source, fetchView } = usePolicyView(call);
+  const [base, setBase] = useState<BaseRevision>({ revision: 0, policy: undefined });
+  const tools = useEditorTools(view ? visibleTabLoaded : undefined);
+  const { state, setState, draftVersion, replaceDraft, setYamlText, setDraft } = useDraftState(tools);
+  const { draft, text: baseText, syntaxError } = state;
 
   const load = useCallback(async () => {
     const loaded = await fetchView();
@@ -106,60 +165,25 @@ export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
     replaceDraft(view.policy, view.policyText);
   }, [view, replaceDraft]);
 
-  const setYamlText = useCallback(
-    (text: string) => {
-      // Synchronously when loaded, so a controlled text area keeps its cursor.
-      if (tools) setState((current) => tools.parsePolicyDraft(text, current.draft));
-      else void loadEditorTools().then((loaded) => setState((current) => loaded.parsePolicyDraft(text, current.draft)));
-    },
-    [tools],
-  );
-
-  const setDraft = useCallback((next: unknown) => {
-    setState((current) => ({ ...current, draft: next }));
-    setDraftVersion((v) => v + 1);
-  }, []);
-
-  const checked = useMemo(() => (tools ? tools.inspect(draft) : NOT_CHECKED), [tools, draft]);
-  const yamlText = useMemo(() => {
-    if (!tools || draft === undefined) return undefined;
-    return syntaxError ? baseText : tools.syncYamlText(baseText, draft);
-  }, [tools, draft, baseText, syntaxError]);
-  const dirty =
-    draft !== undefined &&
-    (JSON.stringify(draft) !== JSON.stringify(view?.policy) || (baseText ?? null) !== (view?.policyText ?? null));
-  const fromRepository = source?.source.kind === 'repository' || source?.damaged === true;
-  const readOnly = !view?.canEdit || fromRepository;
-  const draftUsable = dirty && checked.valid && !syntaxError;
-
-  const editor: EditorState = useMemo(
-    () => ({
-      draft,
-      problems: checked.problems,
-      warnings: checked.warnings,
-      readOnly,
-      set: (path, value) => setState((current) => ({ ...current, draft: setAt(current.draft, path, value) })),
-    }),
-    [draft, checked.problems, checked.warnings, readOnly],
-  );
+  const checks = useDraftChecks(tools, state, setState, view, source);
 
   return {
     view,
     source,
-    fromRepository,
+    fromRepository: checks.fromRepository,
     loadError,
     draft,
     baseText,
     syntaxError,
     base,
     tools,
-    checked,
-    yamlText,
-    dirty,
-    readOnly,
-    draftUsable,
+    checked: checks.checked,
+    yamlText: checks.yamlText,
+    dirty: checks.dirty,
+    readOnly: checks.readOnly,
+    draftUsable: checks.draftUsable,
     draftVersion,
-    editor,
+    editor: checks.editor,
     replaceDraft,
     fetchView,
     load,

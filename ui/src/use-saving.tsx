@@ -41,13 +41,15 @@ function staleBanner(
   const who = people.name(error.savedBy ?? '') ?? error.savedBy ?? 'Another admin';
   const when = error.savedAt ? ` at ${new Date(error.savedAt).toLocaleString()}` : '';
   const conflicts = merge.conflicts.length;
+  const fields = conflicts === 1 ? 'one field' : `${conflicts} fields`;
   return {
     appearance: 'warning',
     title: 'Someone else saved first',
     body:
-      `${who} saved revision ${revision}${when}, after you loaded revision ${loaded}. Your edits are now on top of revision ${revision}` +
+      `${who} saved revision ${revision}${when}, after you loaded revision ${loaded}. ` +
+      `Your edits are now on top of revision ${revision}` +
       (conflicts
-        ? `, except ${conflicts === 1 ? 'one field' : `${conflicts} fields`} you both changed: choose whose value to keep.`
+        ? `, except ${fields} you both changed: choose whose value to keep.`
         : '. Check the draft and save again.'),
     details: [
       ...merge.theirsApplied.map((field) => `Their edit kept: ${field}`),
@@ -61,18 +63,11 @@ function staleBanner(
   };
 }
 
-export function useSaving(
-  call: Call,
-  people: People,
-  policy: PolicyDraft,
-  setBanner: (banner: Banner | undefined) => void,
-) {
-  const [busy, setBusy] = useState(false);
+/** The Save and Roll back dialog: what it is for, the reason given and the admin's confirmations. */
+function useSaveDialog() {
   const [pending, setPending] = useState<Pending>();
   const [reason, setReason] = useState('');
   const [override, setOverride] = useState(false);
-  const [merging, setMerging] = useState<MergeInProgress>();
-  const [replacing, setReplacing] = useState<Replacing>();
   // The Save dialog's replay: confirming that the draft's newly blocked runs should be blocked.
   const [confirmBlocks, setConfirmBlocks] = useState(false);
 
@@ -82,6 +77,23 @@ export function useSaving(
     setOverride(false);
     setConfirmBlocks(false);
   };
+  return {
+    pending,
+    setPending,
+    reason,
+    setReason,
+    override,
+    setOverride,
+    confirmBlocks,
+    setConfirmBlocks,
+    closeDialog,
+  };
+}
+
+/** Merging the draft onto a revision another admin saved first, and the admin's choices for fields both changed. */
+function useMerging(people: People, policy: PolicyDraft, setBanner: (banner: Banner | undefined) => void) {
+  const [merging, setMerging] = useState<MergeInProgress>();
+  const [replacing, setReplacing] = useState<Replacing>();
 
   const rebaseAfterStale = async (error: ApiError) => {
     const current = await policy.fetchView();
@@ -100,6 +112,41 @@ export function useSaving(
     setMerging(merge.conflicts.length ? next : undefined);
     setBanner(staleBanner(error, people, policy.base.revision, current.revision, merge, () => setMerging(next)));
   };
+
+  /** Applies the admin's choice for each field both changed; keeping any of theirs is recorded at save. */
+  const resolveMerge = (chosen: ReadonlyMap<string, 'mine' | 'theirs'>) => {
+    if (!merging) return;
+    const result = mergePolicies(merging.base, merging.theirs, merging.mine, chosen);
+    policy.setDraft(result.merged);
+    const mine = result.conflicts
+      .filter((conflict) => chosen.get(conflict.key) === 'mine')
+      .map((conflict) => conflict.label);
+    setReplacing(mine.length ? { revision: merging.revision, fields: mine } : undefined);
+    setMerging(undefined);
+    setBanner(undefined);
+  };
+
+  const discard = () => {
+    setReplacing(undefined);
+    setMerging(undefined);
+  };
+  return { merging, setMerging, replacing, setReplacing, rebaseAfterStale, resolveMerge, discard };
+}
+
+export function useSaving(
+  call: Call,
+  people: People,
+  policy: PolicyDraft,
+  setBanner: (banner: Banner | undefined) => void,
+) {
+  const [busy, setBusy] = useState(false);
+  const dialog = useSaveDialog();
+  const { reason, override, confirmBlocks, closeDialog, setPending } = dialog;
+  const { merging, setMerging, replacing, setReplacing, rebaseAfterStale, resolveMerge, discard } = useMerging(
+    people,
+    policy,
+    setBanner,
+  );
 
   const save = async () => {
     if (!policy.view || policy.yamlText === undefined) return;
@@ -153,43 +200,7 @@ export function useSaving(
     await policy.load();
   };
 
-  /** Applies the admin's choice for each field both changed; keeping any of theirs is recorded at save. */
-  const resolveMerge = (chosen: ReadonlyMap<string, 'mine' | 'theirs'>) => {
-    if (!merging) return;
-    const result = mergePolicies(merging.base, merging.theirs, merging.mine, chosen);
-    policy.setDraft(result.merged);
-    const mine = result.conflicts
-      .filter((conflict) => chosen.get(conflict.key) === 'mine')
-      .map((conflict) => conflict.label);
-    setReplacing(mine.length ? { revision: merging.revision, fields: mine } : undefined);
-    setMerging(undefined);
-    setBanner(undefined);
-  };
-
-  const discard = () => {
-    setReplacing(undefined);
-    setMerging(undefined);
-  };
-
-  return {
-    busy,
-    pending,
-    setPending,
-    reason,
-    setReason,
-    override,
-    setOverride,
-    confirmBlocks,
-    setConfirmBlocks,
-    merging,
-    setMerging,
-    replacing,
-    closeDialog,
-    save,
-    rollback,
-    resolveMerge,
-    discard,
-  };
+  return { busy, ...dialog, merging, setMerging, replacing, save, rollback, resolveMerge, discard };
 }
 
 export type Saving = ReturnType<typeof useSaving>;

@@ -95,21 +95,109 @@ function Runs({ call, id }: { call: Call; id: string }) {
   );
 }
 
+const GRANT_HEAD = {
+  cells: [
+    { key: 'id', content: 'Grant' },
+    { key: 'status', content: 'Status' },
+    { key: 'what', content: 'Opens' },
+    { key: 'who', content: 'Granted' },
+    { key: 'reason', content: 'Reason' },
+    { key: 'actions', content: 'Actions' },
+  ],
+};
+
+/** What a grant opens, for whom and until when. */
+function GrantOpens({ row }: { row: GrantRow }) {
+  return (
+    <span>
+      {row.grant.environments.join(', ')} for <code className="small">{row.grant.repository}</code> on{' '}
+      {row.grant.refs.join(', ')}; waives {row.grant.rules.join(', ')}
+      {row.grant.creators ? (
+        <>
+          ; runs started by{' '}
+          {row.grant.creators.map((id, i) => (
+            <span key={id}>
+              {i ? ', ' : ''}
+              <Person accountId={id} />
+            </span>
+          ))}
+        </>
+      ) : null}
+      <span className="hint"> · until {new Date(row.grant.expires).toLocaleString()}</span>
+    </span>
+  );
+}
+
+/** Who granted it and when, and who revoked it. */
+function GrantWho({ row }: { row: GrantRow }) {
+  return (
+    <span>
+      by {row.grant.grantedBy ? <Person accountId={row.grant.grantedBy} /> : 'unknown'}
+      {row.grant.grantedAt ? ` at ${new Date(row.grant.grantedAt).toLocaleString()}` : ''}
+      {row.revokedAt ? (
+        <span className="hint">
+          {' '}
+          · revoked by {row.revokedBy ? <Person accountId={row.revokedBy} /> : 'unknown'} at{' '}
+          {new Date(row.revokedAt).toLocaleString()}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+interface GrantActionProps {
+  canRevoke: boolean;
+  onRevoke: (id: string) => void;
+  onRetry: (id: string) => void;
+}
+
+function GrantActions({
+  row,
+  open,
+  setOpen,
+  canRevoke,
+  onRevoke,
+  onRetry,
+}: GrantActionProps & { row: GrantRow; open: string | undefined; setOpen: (id: string | undefined) => void }) {
+  const retrying = row.runsDisagree === 'revoked-still-in-force' ? 'revoking' : 'granting';
+  return (
+    <div className="toolbar">
+      <Button
+        appearance="subtle"
+        onClick={() => setOpen(open === row.grant.id ? undefined : row.grant.id)}
+        aria-expanded={open === row.grant.id}
+        aria-label={`Runs that used ${row.grant.id}`}
+      >
+        Runs
+      </Button>
+      {canRevoke && row.runsDisagree ? (
+        <Button
+          appearance="warning"
+          onClick={() => onRetry(row.grant.id)}
+          aria-label={`Retry ${retrying} ${row.grant.id}`}
+        >
+          Retry
+        </Button>
+      ) : null}
+      {canRevoke && row.status === 'active' ? (
+        <Button appearance="danger" onClick={() => onRevoke(row.grant.id)} aria-label={`Revoke ${row.grant.id}`}>
+          Revoke
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
 function GrantTable({
   call,
   rows,
   caption,
-  canRevoke,
-  onRevoke,
-  onRetry,
   testId,
-}: {
+  ...actions
+}: GrantActionProps & {
   call: Call;
   rows: GrantRow[];
   caption: string;
-  canRevoke: boolean;
-  onRevoke: (id: string) => void;
-  onRetry: (id: string) => void;
   testId: string;
 }) {
   const [open, setOpen] = useState<string>();
@@ -117,92 +205,16 @@ function GrantTable({
     <div data-testid={testId}>
       <DynamicTable
         caption={caption}
-        head={{
-          cells: [
-            { key: 'id', content: 'Grant' },
-            { key: 'status', content: 'Status' },
-            { key: 'what', content: 'Opens' },
-            { key: 'who', content: 'Granted' },
-            { key: 'reason', content: 'Reason' },
-            { key: 'actions', content: 'Actions' },
-          ],
-        }}
+        head={GRANT_HEAD}
         rows={rows.map((row) => ({
           key: row.grant.id,
           cells: [
             { key: 'id', content: <strong>{row.grant.id}</strong> },
             { key: 'status', content: <StatusLozenge row={row} /> },
-            {
-              key: 'what',
-              content: (
-                <span>
-                  {row.grant.environments.join(', ')} for <code className="small">{row.grant.repository}</code> on{' '}
-                  {row.grant.refs.join(', ')}; waives {row.grant.rules.join(', ')}
-                  {row.grant.creators ? (
-                    <>
-                      ; runs started by{' '}
-                      {row.grant.creators.map((id, i) => (
-                        <span key={id}>
-                          {i ? ', ' : ''}
-                          <Person accountId={id} />
-                        </span>
-                      ))}
-                    </>
-                  ) : null}
-                  <span className="hint"> · until {new Date(row.grant.expires).toLocaleString()}</span>
-                </span>
-              ),
-            },
-            {
-              key: 'who',
-              content: (
-                <span>
-                  by {row.grant.grantedBy ? <Person accountId={row.grant.grantedBy} /> : 'unknown'}
-                  {row.grant.grantedAt ? ` at ${new Date(row.grant.grantedAt).toLocaleString()}` : ''}
-                  {row.revokedAt ? (
-                    <span className="hint">
-                      {' '}
-                      · revoked by {row.revokedBy ? <Person accountId={row.revokedBy} /> : 'unknown'} at{' '}
-                      {new Date(row.revokedAt).toLocaleString()}
-                    </span>
-                  ) : null}
-                </span>
-              ),
-            },
+            { key: 'what', content: <GrantOpens row={row} /> },
+            { key: 'who', content: <GrantWho row={row} /> },
             { key: 'reason', content: row.grant.reason },
-            {
-              key: 'actions',
-              content: (
-                <div className="toolbar">
-                  <Button
-                    appearance="subtle"
-                    onClick={() => setOpen(open === row.grant.id ? undefined : row.grant.id)}
-                    aria-expanded={open === row.grant.id}
-                    aria-label={`Runs that used ${row.grant.id}`}
-                  >
-                    Runs
-                  </Button>
-                  {canRevoke && row.runsDisagree ? (
-                    <Button
-                      appearance="warning"
-                      onClick={() => onRetry(row.grant.id)}
-                      aria-label={`Retry ${row.runsDisagree === 'revoked-still-in-force' ? 'revoking' : 'granting'} ${row.grant.id}`}
-                    >
-                      Retry
-                    </Button>
-                  ) : null}
-                  {canRevoke && row.status === 'active' ? (
-                    <Button
-                      appearance="danger"
-                      onClick={() => onRevoke(row.grant.id)}
-                      aria-label={`Revoke ${row.grant.id}`}
-                    >
-                      Revoke
-                    </Button>
-                  ) : null}
-                </div>
-              ),
-            },
+            { key: 'actions', content: <GrantActions row={row} open={open} setOpen={setOpen} {...actions} /> },
           ],
         }))}
         emptyView={<p>None.</p>}
@@ -221,7 +233,26 @@ function GrantTable({
 
 const BROAD_REFS = new Set(['*', '**', 'tag:*', 'tag:**']);
 
-/** What makes a grant wider than its form suggests: every ref, or another grant already open for the same place. */
+/** The warning for refs that match every branch or every tag. */
+function broadRefsRisk(broad: string[], repository: string): string {
+  const kind = broad.some((ref) => ref.startsWith('tag:')) ? 'tag' : 'branch';
+  return (
+    `${broad.map((ref) => `“${ref}”`).join(' and ')} matches every ${kind}: ` +
+    `any run of ${repository || 'the repository'} could use the environments it opens.`
+  );
+}
+
+/** The warning for another grant already open for the same repository and environments. */
+function overlapRisk(row: GrantRow, form: GrantForm, repository: string): string {
+  const shared = row.grant.environments.filter((env) => form.environments.includes(env)).join(', ');
+  const until = new Date(row.grant.expires).toLocaleString();
+  return `${row.grant.id} already opens ${shared} for ${repository} until ${until}.`;
+}
+
+/**
+ * What makes a grant wider than its form suggests: every ref, or another grant already open for
+ * the same place.
+ */
 function grantRisks(form: GrantForm, active: GrantRow[]): string[] {
   const broad = list(form.refs).filter((ref) => BROAD_REFS.has(ref));
   const repository = form.repository.trim();
@@ -230,20 +261,27 @@ function grantRisks(form: GrantForm, active: GrantRow[]): string[] {
       row.grant.repository === repository && row.grant.environments.some((env) => form.environments.includes(env)),
   );
   return [
-    ...(broad.length
-      ? [
-          `${broad.map((ref) => `“${ref}”`).join(' and ')} matches every ${broad.some((ref) => ref.startsWith('tag:')) ? 'tag' : 'branch'}: any run of ${repository || 'the repository'} could use the environments it opens.`,
-        ]
-      : []),
-    ...overlapping.map(
-      (row) =>
-        `${row.grant.id} already opens ${row.grant.environments.filter((env) => form.environments.includes(env)).join(', ')} for ${repository} until ${new Date(row.grant.expires).toLocaleString()}.`,
-    ),
+    ...(broad.length ? [broadRefsRisk(broad, repository)] : []),
+    ...overlapping.map((row) => overlapRisk(row, form, repository)),
   ];
+}
+
+/** What the form still lacks before a grant can be made, in words. */
+function missingForGrant(form: GrantForm, risks: string[], acknowledged: boolean): string[] {
+  return [
+    !form.id.trim() && 'an id',
+    form.reason.trim().length < 10 && 'a reason of at least 10 characters',
+    !form.repository.trim() && 'a repository',
+    list(form.refs).length === 0 && 'at least one branch or tag glob',
+    form.environments.length === 0 && 'at least one environment',
+    form.rules.length === 0 && 'at least one rule to waive',
+    risks.length > 0 && !acknowledged && 'your acknowledgement of the warning above',
+  ].filter((item): item is string => Boolean(item));
 }
 
 function RevokeDialog({ row, onConfirm, onCancel }: { row: GrantRow; onConfirm: () => void; onCancel: () => void }) {
   const { grant } = row;
+  const environments = grant.environments.join(', ');
   return (
     <ConfirmDialog
       title={`Revoke grant ${grant.id}?`}
@@ -253,7 +291,7 @@ function RevokeDialog({ row, onConfirm, onCancel }: { row: GrantRow; onConfirm: 
       onCancel={onCancel}
     >
       <p data-testid="revoke-summary">
-        {grant.id} lets runs of {grant.repository} on {grant.refs.join(', ')} use {grant.environments.join(', ')} until{' '}
+        {grant.id} lets runs of {grant.repository} on {grant.refs.join(', ')} use {environments} until{' '}
         {new Date(grant.expires).toLocaleString()}. Revoking it stops that from the next run on; a run already going
         keeps it.
       </p>
@@ -261,13 +299,12 @@ function RevokeDialog({ row, onConfirm, onCancel }: { row: GrantRow; onConfirm: 
   );
 }
 
-export function GrantsTab({ call, environments }: { call: Call; environments: string[] }) {
+/** The grants as the server has them, reloaded on demand, with the last error and note. */
+function useGrantsView(call: Call) {
   const [view, setView] = useState<GrantsView>();
   const [loadedAt, setLoadedAt] = useState(0);
-  const [form, setForm] = useState<GrantForm>(EMPTY_FORM);
   const [error, setError] = useState<ApiError>();
   const [note, setNote] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
     const result = await call<GrantsView>('listGrants');
@@ -283,52 +320,50 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
   const inForce = (row: GrantRow) => row.status === 'active' || row.runsDisagree === 'revoked-still-in-force';
   const active = useMemo(() => view?.grants.filter(inForce) ?? [], [view]);
   const past = useMemo(() => view?.grants.filter((row) => !inForce(row)) ?? [], [view]);
+  return { view, loadedAt, error, setError, note, setNote, load, active, past };
+}
 
-  const [revoking, setRevoking] = useState<GrantRow>();
-  const [acknowledged, setAcknowledged] = useState(false);
-  const risks = grantRisks(form, active);
+/** What the server is asked to create from the form. */
+function grantRequest(form: GrantForm, view: GrantsView, loadedAt: number) {
+  // Counted on the server's clock, so that the expiry is at most the chosen hours after the
+  // server stamps the grant, whatever this browser's clock says.
+  const expires = new Date(Date.parse(view.now) + (Date.now() - loadedAt) + form.hours * 3_600_000).toISOString();
+  const creators = list(form.creators);
+  return {
+    id: form.id.trim(),
+    reason: form.reason.trim(),
+    repository: form.repository.trim(),
+    refs: list(form.refs),
+    environments: form.environments,
+    rules: form.rules,
+    expires,
+    ...(creators.length ? { creators } : {}),
+  };
+}
 
-  const missing = [
-    !form.id.trim() && 'an id',
-    form.reason.trim().length < 10 && 'a reason of at least 10 characters',
-    !form.repository.trim() && 'a repository',
-    list(form.refs).length === 0 && 'at least one branch or tag glob',
-    form.environments.length === 0 && 'at least one environment',
-    form.rules.length === 0 && 'at least one rule to waive',
-    risks.length > 0 && !acknowledged && 'your acknowledgement of the warning above',
-  ].filter((item): item is string => Boolean(item));
+const grantedNote = ({ grant }: GrantCreatedView) =>
+  `Granted ${grant.id}: the next run of ${grant.repository} on ${grant.refs.join(', ')} may use ` +
+  `${grant.environments.join(', ')} until ${new Date(grant.expires).toLocaleString()}.`;
 
-  const create = async () => {
+/** Creating, revoking and re-syncing grants, each reloading the list when done. */
+function useGrantChanges(call: Call, grants: ReturnType<typeof useGrantsView>) {
+  const { view, loadedAt, setError, setNote, load } = grants;
+  const [busy, setBusy] = useState(false);
+
+  const create = async (form: GrantForm, onCreated: () => void) => {
     if (!view) return;
     setBusy(true);
     setNote(undefined);
-    // Counted on the server's clock, so that the expiry is at most the chosen hours after the
-    // server stamps the grant, whatever this browser's clock says.
-    const expires = new Date(Date.parse(view.now) + (Date.now() - loadedAt) + form.hours * 3_600_000).toISOString();
-    const creators = list(form.creators);
-    const result = await call<GrantCreatedView>('createGrant', {
-      id: form.id.trim(),
-      reason: form.reason.trim(),
-      repository: form.repository.trim(),
-      refs: list(form.refs),
-      environments: form.environments,
-      rules: form.rules,
-      expires,
-      ...(creators.length ? { creators } : {}),
-    });
+    const result = await call<GrantCreatedView>('createGrant', grantRequest(form, view, loadedAt));
     setBusy(false);
     if (!result.ok) return setError(result.error);
     setError(undefined);
-    setNote(
-      `Granted ${result.grant.id}: the next run of ${result.grant.repository} on ${result.grant.refs.join(', ')} may use ${result.grant.environments.join(', ')} until ${new Date(result.grant.expires).toLocaleString()}.`,
-    );
-    setForm(EMPTY_FORM);
-    setAcknowledged(false);
+    setNote(grantedNote(result));
+    onCreated();
     await load();
   };
 
   const revoke = async (id: string) => {
-    setRevoking(undefined);
     const result = await call<{ revoked: GrantRow }>('revokeGrant', { id });
     if (!result.ok) {
       setError(result.error);
@@ -350,12 +385,221 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
     setNote(`Runs now see ${id} as the page shows it.`);
     await load();
   };
+  return { busy, create, revoke, retry };
+}
 
+type SetForm = (form: GrantForm) => void;
+
+function GrantTextField({
+  id,
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <Textfield
+        id={id}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange((e.target as HTMLInputElement).value)}
+      />
+    </div>
+  );
+}
+
+/** Id, repository, refs and how long the grant lasts. */
+function GrantWhereFields({ form, setForm }: { form: GrantForm; setForm: SetForm }) {
+  return (
+    <div className="grid">
+      <GrantTextField
+        id="grant-id"
+        label="Id (an incident or change number)"
+        placeholder="INC-4711"
+        value={form.id}
+        onChange={(id) => setForm({ ...form, id })}
+      />
+      <GrantTextField
+        id="grant-repository"
+        label="Repository slug"
+        placeholder="payments-api"
+        value={form.repository}
+        onChange={(repository) => setForm({ ...form, repository })}
+      />
+      <GrantTextField
+        id="grant-refs"
+        label="Branch globs, and tags as tag:GLOB (comma-separated)"
+        placeholder="incident/*"
+        value={form.refs}
+        onChange={(refs) => setForm({ ...form, refs })}
+      />
+      <div className="field">
+        <label className="field-label" htmlFor="grant-hours">
+          Expires in
+        </label>
+        <select
+          id="grant-hours"
+          className="native-select"
+          value={form.hours}
+          onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}
+        >
+          {DURATIONS.map((hours) => (
+            <option key={hours} value={hours}>
+              {hours} hour{hours === 1 ? '' : 's'}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+/** The environments the grant opens and the rules it waives. */
+function GrantChoices({ form, setForm, environments }: { form: GrantForm; setForm: SetForm; environments: string[] }) {
   const toggle = (key: 'environments' | 'rules', value: string) =>
     setForm({
       ...form,
       [key]: form[key].includes(value) ? form[key].filter((v) => v !== value) : [...form[key], value],
     });
+  return (
+    <>
+      <fieldset className="field">
+        <legend className="field-label">Environments it opens</legend>
+        {environments.length === 0 ? (
+          <p className="hint">None yet: a grant opens environments of the saved policy, so save a policy first.</p>
+        ) : null}
+        {environments.map((env) => (
+          <label key={env} className="check">
+            <input
+              type="checkbox"
+              checked={form.environments.includes(env)}
+              onChange={() => toggle('environments', env)}
+            />{' '}
+            {env}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="field">
+        <legend className="field-label">Rules it waives</legend>
+        {WAIVABLE.map((rule) => (
+          <label key={rule} className="check">
+            <input type="checkbox" checked={form.rules.includes(rule)} onChange={() => toggle('rules', rule)} /> {rule}
+          </label>
+        ))}
+      </fieldset>
+    </>
+  );
+}
+
+/** Why the grant is made and whose runs it is for. */
+function GrantWhyFields({ form, setForm }: { form: GrantForm; setForm: SetForm }) {
+  return (
+    <>
+      <div className="field">
+        <label className="field-label" htmlFor="grant-reason">
+          Reason (at least 10 characters, kept on record)
+        </label>
+        <TextArea
+          id="grant-reason"
+          value={form.reason}
+          minimumRows={2}
+          onChange={(e) => setForm({ ...form, reason: e.target.value })}
+        />
+      </div>
+      <GrantTextField
+        id="grant-creators"
+        label="Only runs started by (optional: Bitbucket account UUIDs, comma-separated)"
+        placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}"
+        value={form.creators}
+        onChange={(creators) => setForm({ ...form, creators })}
+      />
+    </>
+  );
+}
+
+function GrantRisksWarning({
+  risks,
+  acknowledged,
+  setAcknowledged,
+}: {
+  risks: string[];
+  acknowledged: boolean;
+  setAcknowledged: (acknowledged: boolean) => void;
+}) {
+  return (
+    <SectionMessage appearance="warning" title="This grant opens more than one incident needs">
+      <ul data-testid="grant-risks">
+        {risks.map((risk) => (
+          <li key={risk}>{risk}</li>
+        ))}
+      </ul>
+      <label className="check">
+        <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I have read
+        the warning and want this grant as it is
+      </label>
+    </SectionMessage>
+  );
+}
+
+function NewGrant({
+  environments,
+  active,
+  busy,
+  onCreate,
+}: {
+  environments: string[];
+  active: GrantRow[];
+  busy: boolean;
+  onCreate: (form: GrantForm, reset: () => void) => void;
+}) {
+  const [form, setForm] = useState<GrantForm>(EMPTY_FORM);
+  const [acknowledged, setAcknowledged] = useState(false);
+  const risks = grantRisks(form, active);
+  const missing = missingForGrant(form, risks, acknowledged);
+  const reset = () => {
+    setForm(EMPTY_FORM);
+    setAcknowledged(false);
+  };
+  return (
+    <section className="card" aria-labelledby="new-grant-title">
+      <Heading size="small" as="h3" id="new-grant-title">
+        New grant
+      </Heading>
+      <GrantWhereFields form={form} setForm={setForm} />
+      <GrantChoices form={form} setForm={setForm} environments={environments} />
+      <GrantWhyFields form={form} setForm={setForm} />
+      {risks.length ? (
+        <GrantRisksWarning risks={risks} acknowledged={acknowledged} setAcknowledged={setAcknowledged} />
+      ) : null}
+      <p className="hint" aria-live="polite">
+        {missing.length
+          ? `Still needed: ${missing.join(', ')}.`
+          : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
+      </p>
+      <div className="toolbar">
+        <Button appearance="primary" onClick={() => onCreate(form, reset)} isDisabled={missing.length > 0 || busy}>
+          {busy ? 'Granting…' : 'Grant'}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+export function GrantsTab({ call, environments }: { call: Call; environments: string[] }) {
+  const grants = useGrantsView(call);
+  const { view, error, note, load, active, past } = grants;
+  const { busy, create, revoke, retry } = useGrantChanges(call, grants);
+  const [revoking, setRevoking] = useState<GrantRow>();
 
   return (
     <div className="stack">
@@ -384,142 +628,17 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       {revoking ? (
         <RevokeDialog
           row={revoking}
-          onConfirm={() => revoke(revoking.grant.id)}
+          onConfirm={() => {
+            setRevoking(undefined);
+            void revoke(revoking.grant.id);
+          }}
           onCancel={() => setRevoking(undefined)}
         />
       ) : null}
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
-      {view?.canEdit ? (
-        <section className="card" aria-labelledby="new-grant-title">
-          <Heading size="small" as="h3" id="new-grant-title">
-            New grant
-          </Heading>
-          <div className="grid">
-            <div className="field">
-              <label className="field-label" htmlFor="grant-id">
-                Id (an incident or change number)
-              </label>
-              <Textfield
-                id="grant-id"
-                value={form.id}
-                placeholder="INC-4711"
-                onChange={(e) => setForm({ ...form, id: (e.target as HTMLInputElement).value })}
-              />
-            </div>
-            <div className="field">
-              <label className="field-label" htmlFor="grant-repository">
-                Repository slug
-              </label>
-              <Textfield
-                id="grant-repository"
-                value={form.repository}
-                placeholder="payments-api"
-                onChange={(e) => setForm({ ...form, repository: (e.target as HTMLInputElement).value })}
-              />
-            </div>
-            <div className="field">
-              <label className="field-label" htmlFor="grant-refs">
-                Branch globs, and tags as tag:GLOB (comma-separated)
-              </label>
-              <Textfield
-                id="grant-refs"
-                value={form.refs}
-                placeholder="incident/*"
-                onChange={(e) => setForm({ ...form, refs: (e.target as HTMLInputElement).value })}
-              />
-            </div>
-            <div className="field">
-              <label className="field-label" htmlFor="grant-hours">
-                Expires in
-              </label>
-              <select
-                id="grant-hours"
-                className="native-select"
-                value={form.hours}
-                onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}
-              >
-                {DURATIONS.map((hours) => (
-                  <option key={hours} value={hours}>
-                    {hours} hour{hours === 1 ? '' : 's'}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
-          <fieldset className="field">
-            <legend className="field-label">Environments it opens</legend>
-            {environments.length === 0 ? (
-              <p className="hint">None yet: a grant opens environments of the saved policy, so save a policy first.</p>
-            ) : null}
-            {environments.map((env) => (
-              <label key={env} className="check">
-                <input
-                  type="checkbox"
-                  checked={form.environments.includes(env)}
-                  onChange={() => toggle('environments', env)}
-                />{' '}
-                {env}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="field">
-            <legend className="field-label">Rules it waives</legend>
-            {WAIVABLE.map((rule) => (
-              <label key={rule} className="check">
-                <input type="checkbox" checked={form.rules.includes(rule)} onChange={() => toggle('rules', rule)} />{' '}
-                {rule}
-              </label>
-            ))}
-          </fieldset>
-          <div className="field">
-            <label className="field-label" htmlFor="grant-reason">
-              Reason (at least 10 characters, kept on record)
-            </label>
-            <TextArea
-              id="grant-reason"
-              value={form.reason}
-              minimumRows={2}
-              onChange={(e) => setForm({ ...form, reason: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="grant-creators">
-              Only runs started by (optional: Bitbucket account UUIDs, comma-separated)
-            </label>
-            <Textfield
-              id="grant-creators"
-              value={form.creators}
-              placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}"
-              onChange={(e) => setForm({ ...form, creators: (e.target as HTMLInputElement).value })}
-            />
-          </div>
-          {risks.length ? (
-            <SectionMessage appearance="warning" title="This grant opens more than one incident needs">
-              <ul data-testid="grant-risks">
-                {risks.map((risk) => (
-                  <li key={risk}>{risk}</li>
-                ))}
-              </ul>
-              <label className="check">
-                <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I
-                have read the warning and want this grant as it is
-              </label>
-            </SectionMessage>
-          ) : null}
-          <p className="hint" aria-live="polite">
-            {missing.length
-              ? `Still needed: ${missing.join(', ')}.`
-              : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
-          </p>
-          <div className="toolbar">
-            <Button appearance="primary" onClick={create} isDisabled={missing.length > 0 || busy}>
-              {busy ? 'Granting…' : 'Grant'}
-            </Button>
-          </div>
-        </section>
-      ) : null}
+      {view?.canEdit ? <NewGrant environments={environments} active={active} busy={busy} onCreate={create} /> : null}
       <GrantTable
         call={call}
         rows={past}

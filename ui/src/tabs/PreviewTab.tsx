@@ -45,25 +45,49 @@ function GrantsApplied({ view }: { view: PreviewView }) {
   );
 }
 
-export function PreviewTab({
-  call,
-  draft,
-  draftUsable,
-  state,
-  setState,
-  onSaveAsTest,
-  replayText,
-}: {
-  call: Call;
-  draft: unknown;
-  /** The editor holds valid unsaved changes. */
-  draftUsable: boolean;
+interface StateProps {
   state: PreviewState;
   setState: (next: PreviewState) => void;
-  onSaveAsTest?: (view: PreviewView) => void;
-  /** The draft as YAML, for admins' replay; absent for members, who cannot replay. */
-  replayText?: string;
-}) {
+}
+
+/** The pipeline, the ref it runs for and the repository it runs as. */
+function PreviewInputs({ state, setState }: StateProps) {
+  return (
+    <>
+      <label className="field-label" htmlFor="preview-yaml">
+        bitbucket-pipelines.yml
+      </label>
+      <TextArea
+        id="preview-yaml"
+        value={state.yaml}
+        isMonospaced
+        minimumRows={14}
+        resize="vertical"
+        onChange={(e) => setState({ ...state, yaml: e.target.value })}
+      />
+      <TargetPicker
+        idPrefix="preview-target"
+        value={state.target}
+        onChange={(target) => setState({ ...state, target })}
+        withVariables
+      />
+      <div className="grid">
+        <RepositorySelect
+          id="preview-repository"
+          label="Repository"
+          value={state.repository?.uuid ?? ''}
+          current={state.repository}
+          onChange={(repository) => setState({ ...state, repository: repository ? identityOf(repository) : undefined })}
+          emptyLabel="A repository no scope includes"
+          help="Scoped environments serve only the repositories they name."
+        />
+      </div>
+    </>
+  );
+}
+
+/** Runs the preview on demand and keeps its last result or error. */
+function usePreview(call: Call, state: PreviewState, draft: unknown, draftUsable: boolean) {
   const [useDraft, setUseDraft] = useState(true);
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<PreviewView>();
@@ -94,7 +118,32 @@ export function PreviewTab({
       setError(result.error);
     }
   };
+  return { useDraft, setUseDraft, applyGrants, setApplyGrants, busy, view, error, run };
+}
 
+export function PreviewTab({
+  call,
+  draft,
+  draftUsable,
+  state,
+  setState,
+  onSaveAsTest,
+  replayText,
+}: StateProps & {
+  call: Call;
+  draft: unknown;
+  /** The editor holds valid unsaved changes. */
+  draftUsable: boolean;
+  onSaveAsTest?: (view: PreviewView) => void;
+  /** The draft as YAML, for admins' replay; absent for members, who cannot replay. */
+  replayText?: string;
+}) {
+  const { useDraft, setUseDraft, applyGrants, setApplyGrants, busy, view, error, run } = usePreview(
+    call,
+    state,
+    draft,
+    draftUsable,
+  );
   // Policy tests run without grants (grants end; tests stay): a result a grant changed would not hold as a test.
   const grantChanged = Boolean(view?.result.grants?.length);
 
@@ -104,34 +153,7 @@ export function PreviewTab({
         Preview runs the provider’s own engine on a pipeline, the same way the simulator CLI does. Nothing is saved and
         no pipeline runs.
       </p>
-      <label className="field-label" htmlFor="preview-yaml">
-        bitbucket-pipelines.yml
-      </label>
-      <TextArea
-        id="preview-yaml"
-        value={state.yaml}
-        isMonospaced
-        minimumRows={14}
-        resize="vertical"
-        onChange={(e) => setState({ ...state, yaml: e.target.value })}
-      />
-      <TargetPicker
-        idPrefix="preview-target"
-        value={state.target}
-        onChange={(target) => setState({ ...state, target })}
-        withVariables
-      />
-      <div className="grid">
-        <RepositorySelect
-          id="preview-repository"
-          label="Repository"
-          value={state.repository?.uuid ?? ''}
-          current={state.repository}
-          onChange={(repository) => setState({ ...state, repository: repository ? identityOf(repository) : undefined })}
-          emptyLabel="A repository no scope includes"
-          help="Scoped environments serve only the repositories they name."
-        />
-      </div>
+      <PreviewInputs state={state} setState={setState} />
       {draftUsable ? (
         <Checkbox
           label="Use the unsaved policy from the editor"

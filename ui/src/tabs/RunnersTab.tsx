@@ -19,6 +19,145 @@ const STATUS_APPEARANCE: Record<string, 'success' | 'removed' | 'default' | 'mov
   DISABLED: 'default',
 };
 
+type Inventory = RunnerInventoryView['inventory'];
+
+/** The inventory's problems, or that there are none. */
+function RunnerWarnings({ inventory }: { inventory: Inventory }) {
+  if (inventory.warnings.length)
+    return (
+      <SectionMessage
+        appearance="warning"
+        title={`${inventory.warnings.length} runner problem${inventory.warnings.length === 1 ? '' : 's'}`}
+      >
+        <ul data-testid="runner-warnings">
+          {inventory.warnings.map((warning, i) => (
+            <li key={i}>{warning.message}</li>
+          ))}
+        </ul>
+      </SectionMessage>
+    );
+  if (!inventory.environments.length) return null;
+  return (
+    <SectionMessage
+      appearance="success"
+      title="Every environment has an online runner, and no runner serves two environments"
+    >
+      <p>{inventory.runners.length} runners listed.</p>
+    </SectionMessage>
+  );
+}
+
+function EnvironmentRunners({ inventory }: { inventory: Inventory }) {
+  return (
+    <DynamicTable
+      caption="Which online runners serve each environment"
+      head={{
+        cells: [
+          { key: 'env', content: 'Environment' },
+          { key: 'labels', content: 'Labels its steps get' },
+          { key: 'served', content: 'Online runners' },
+          { key: 'other', content: 'Matching, not taking steps' },
+        ],
+      }}
+      rows={inventory.environments.map((env) => ({
+        key: env.name,
+        cells: [
+          { key: 'env', content: env.name },
+          {
+            key: 'labels',
+            content: env.labels.length ? (
+              <code>{env.labels.join(', ')}</code>
+            ) : (
+              <span className="hint">none (Bitbucket Cloud runners)</span>
+            ),
+          },
+          {
+            key: 'served',
+            content:
+              env.labels.length === 0 ? (
+                '—'
+              ) : env.servedBy.length ? (
+                env.servedBy.join(', ')
+              ) : (
+                <Lozenge appearance="removed">none</Lozenge>
+              ),
+          },
+          { key: 'other', content: env.matchingUnavailable.join(', ') || '—' },
+        ],
+      }))}
+    />
+  );
+}
+
+function WorkspaceRunners({ inventory }: { inventory: Inventory }) {
+  return (
+    <DynamicTable
+      caption="The workspace’s runners"
+      head={{
+        cells: [
+          { key: 'name', content: 'Runner' },
+          { key: 'status', content: 'Status' },
+          { key: 'labels', content: 'Labels' },
+          { key: 'serves', content: 'Serves' },
+        ],
+      }}
+      rows={inventory.runners.map((runner) => ({
+        key: runner.uuid,
+        cells: [
+          { key: 'name', content: runner.name },
+          {
+            key: 'status',
+            content: (
+              <Lozenge appearance={STATUS_APPEARANCE[runner.status] ?? 'default'}>
+                {runner.cordoned ? `${runner.status.toLowerCase()}, cordoned` : runner.status.toLowerCase()}
+              </Lozenge>
+            ),
+          },
+          { key: 'labels', content: <code>{runner.labels.join(', ')}</code> },
+          { key: 'serves', content: runner.serves.length ? runner.serves.join(', ') : '—' },
+        ],
+      }))}
+      emptyView={<p>No runners are registered in this workspace.</p>}
+    />
+  );
+}
+
+function RunnerInventory({ view }: { view: RunnerInventoryView }) {
+  const { inventory } = view;
+  return (
+    <div className="stack" data-testid="runner-inventory">
+      <RunnerWarnings inventory={inventory} />
+      {view.truncated ? (
+        <p className="hint">
+          This workspace has more runners than the page lists; the inventory covers the first ones.
+        </p>
+      ) : null}
+      {inventory.environments.length === 0 ? (
+        <p className="hint">There is no policy yet, so no environment needs a runner.</p>
+      ) : null}
+      <EnvironmentRunners inventory={inventory} />
+      <WorkspaceRunners inventory={inventory} />
+    </div>
+  );
+}
+
+function RunnersError({ error }: { error: ApiError }) {
+  if (error.code === 'forbidden')
+    return (
+      <SectionMessage appearance="information" title="The runner inventory is for workspace admins">
+        <p>
+          Runner names and labels are workspace-wide, so only workspace admins see them here. Your pipelines get their
+          environment’s labels from the policy (Policy tab).
+        </p>
+      </SectionMessage>
+    );
+  return (
+    <SectionMessage appearance="error" title="The runners could not be listed">
+      <p>{error.message}</p>
+    </SectionMessage>
+  );
+}
+
 export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: unknown; draftUsable: boolean }) {
   const [view, setView] = useState<RunnerInventoryView>();
   const [error, setError] = useState<ApiError>();
@@ -44,7 +183,6 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
     void load();
   }, [load]);
 
-  const inventory = view?.inventory;
   return (
     <div className="stack">
       <p className="lead">
@@ -57,114 +195,8 @@ export function RunnersTab({ call, draft, draftUsable }: { call: Call; draft: un
         </Button>
         {view ? <span className="hint">For {view.policySource}.</span> : null}
       </div>
-      {error?.code === 'forbidden' ? (
-        <SectionMessage appearance="information" title="The runner inventory is for workspace admins">
-          <p>
-            Runner names and labels are workspace-wide, so only workspace admins see them here. Your pipelines get their
-            environment’s labels from the policy (Policy tab).
-          </p>
-        </SectionMessage>
-      ) : error ? (
-        <SectionMessage appearance="error" title="The runners could not be listed">
-          <p>{error.message}</p>
-        </SectionMessage>
-      ) : null}
-      {inventory ? (
-        <div className="stack" data-testid="runner-inventory">
-          {inventory.warnings.length ? (
-            <SectionMessage
-              appearance="warning"
-              title={`${inventory.warnings.length} runner problem${inventory.warnings.length === 1 ? '' : 's'}`}
-            >
-              <ul data-testid="runner-warnings">
-                {inventory.warnings.map((warning, i) => (
-                  <li key={i}>{warning.message}</li>
-                ))}
-              </ul>
-            </SectionMessage>
-          ) : inventory.environments.length ? (
-            <SectionMessage
-              appearance="success"
-              title="Every environment has an online runner, and no runner serves two environments"
-            >
-              <p>{inventory.runners.length} runners listed.</p>
-            </SectionMessage>
-          ) : null}
-          {view.truncated ? (
-            <p className="hint">
-              This workspace has more runners than the page lists; the inventory covers the first ones.
-            </p>
-          ) : null}
-          {inventory.environments.length === 0 ? (
-            <p className="hint">There is no policy yet, so no environment needs a runner.</p>
-          ) : null}
-          <DynamicTable
-            caption="Which online runners serve each environment"
-            head={{
-              cells: [
-                { key: 'env', content: 'Environment' },
-                { key: 'labels', content: 'Labels its steps get' },
-                { key: 'served', content: 'Online runners' },
-                { key: 'other', content: 'Matching, not taking steps' },
-              ],
-            }}
-            rows={inventory.environments.map((env) => ({
-              key: env.name,
-              cells: [
-                { key: 'env', content: env.name },
-                {
-                  key: 'labels',
-                  content: env.labels.length ? (
-                    <code>{env.labels.join(', ')}</code>
-                  ) : (
-                    <span className="hint">none (Bitbucket Cloud runners)</span>
-                  ),
-                },
-                {
-                  key: 'served',
-                  content:
-                    env.labels.length === 0 ? (
-                      '—'
-                    ) : env.servedBy.length ? (
-                      env.servedBy.join(', ')
-                    ) : (
-                      <Lozenge appearance="removed">none</Lozenge>
-                    ),
-                },
-                { key: 'other', content: env.matchingUnavailable.join(', ') || '—' },
-              ],
-            }))}
-          />
-          <DynamicTable
-            caption="The workspace’s runners"
-            head={{
-              cells: [
-                { key: 'name', content: 'Runner' },
-                { key: 'status', content: 'Status' },
-                { key: 'labels', content: 'Labels' },
-                { key: 'serves', content: 'Serves' },
-              ],
-            }}
-            rows={inventory.runners.map((runner) => ({
-              key: runner.uuid,
-              cells: [
-                { key: 'name', content: runner.name },
-                {
-                  key: 'status',
-                  content: (
-                    <Lozenge appearance={STATUS_APPEARANCE[runner.status] ?? 'default'}>
-                      {runner.cordoned ? `${runner.status.toLowerCase()}, cordoned` : runner.status.toLowerCase()}
-                    </Lozenge>
-                  ),
-                },
-                { key: 'labels', content: <code>{runner.labels.join(', ')}</code> },
-                { key: 'serves', content: runner.serves.length ? runner.serves.join(', ') : '—' },
-              ],
-            }))}
-            emptyView={<p>No runners are registered in this workspace.</p>}
-          />
-        </div>
-      ) : null}
+      {error ? <RunnersError error={error} /> : null}
+      {view?.inventory ? <RunnerInventory view={view} /> : null}
     </div>
   );
 }

@@ -70,27 +70,20 @@ export interface NewTest {
   repository?: RepositoryIdentity;
 }
 
-export function TestsTab({
-  call,
-  canEdit,
-  draft,
-  draftUsable,
-  initial,
-}: {
-  call: Call;
-  canEdit: boolean;
-  draft: unknown;
-  draftUsable: boolean;
-  initial: NewTest;
-}) {
+const ranNote = (outcomes: PolicyTestOutcome[], policySource: string) => {
+  const failed = outcomes.filter((o) => !o.passed).length;
+  return (
+    `Ran ${outcomes.length} case${outcomes.length === 1 ? '' : 's'} against ${policySource}: ` +
+    `${failed === 0 ? 'all pass' : `${failed} fail`}.`
+  );
+};
+
+/** The saved cases, and their results against the draft they last ran on. */
+function usePolicyTests(call: Call, draft: unknown, draftUsable: boolean) {
   const [tests, setTests] = useState<PolicyTest[]>([]);
   const [outcomes, setOutcomes] = useState<Record<string, PolicyTestOutcome>>({});
-  const [form, setForm] = useState<NewTest>(initial);
   const [error, setError] = useState<ApiError>();
   const [note, setNote] = useState<string>();
-  /** The case being edited; a new case when undefined. */
-  const [editing, setEditing] = useState<PolicyTest>();
-  const [deleting, setDeleting] = useState<PolicyTest>();
 
   // Results belong to the draft they ran against: a changed or discarded draft clears them.
   useEffect(() => {
@@ -114,15 +107,233 @@ export function TestsTab({
     );
     if (!result.ok) return setError(result.error);
     setOutcomes(Object.fromEntries(result.outcomes.map((o) => [o.id, o])));
-    const failed = result.outcomes.filter((o) => !o.passed).length;
-    setNote(
-      `Ran ${result.outcomes.length} case${result.outcomes.length === 1 ? '' : 's'} against ${result.policySource}: ${failed === 0 ? 'all pass' : `${failed} fail`}.`,
-    );
+    setNote(ranNote(result.outcomes, result.policySource));
   };
+  return { tests, outcomes, error, setError, note, setNote, load, runAll };
+}
 
-  const duplicate = tests.find(
-    (t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase(),
+function TestsError({ error }: { error: ApiError }) {
+  return (
+    <SectionMessage appearance="error" title="Not done">
+      <p>{error.message}</p>
+      {error.failures?.length ? (
+        <ul>
+          {error.failures.map((f) => (
+            <li key={f.id}>
+              “{f.name}”: expected {f.expect}, actual outcome <strong data-testid="actual-outcome">{f.actual}</strong>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </SectionMessage>
   );
+}
+
+const TESTS_HEAD = {
+  cells: [
+    { key: 'name', content: 'Case' },
+    { key: 'target', content: 'Run for' },
+    { key: 'expect', content: 'Expects' },
+    { key: 'by', content: 'Saved by' },
+    { key: 'result', content: 'Last run' },
+    { key: 'actions', content: 'Actions' },
+  ],
+};
+
+function LastRun({ outcome }: { outcome: PolicyTestOutcome | undefined }) {
+  if (!outcome) return '—';
+  return (
+    <span>
+      {outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}
+      {outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}
+    </span>
+  );
+}
+
+function TestsTable({
+  tests,
+  outcomes,
+  canEdit,
+  onEdit,
+  onDelete,
+}: {
+  tests: PolicyTest[];
+  outcomes: Record<string, PolicyTestOutcome>;
+  canEdit: boolean;
+  onEdit: (test: PolicyTest) => void;
+  onDelete: (test: PolicyTest) => void;
+}) {
+  return (
+    <DynamicTable
+      caption="Saved policy tests"
+      head={TESTS_HEAD}
+      rows={tests.map((t) => ({
+        key: t.id,
+        cells: [
+          { key: 'name', content: t.name },
+          { key: 'target', content: runFor(t) },
+          { key: 'expect', content: <OutcomeLozenge outcome={t.expect} /> },
+          { key: 'by', content: <Person accountId={t.savedBy} /> },
+          { key: 'result', content: <LastRun outcome={outcomes[t.id]} /> },
+          {
+            key: 'actions',
+            content: canEdit ? (
+              <span className="row-actions">
+                <Button appearance="subtle" onClick={() => onEdit(t)} aria-label={`Edit policy test ${t.name}`}>
+                  Edit
+                </Button>
+                <Button appearance="subtle" onClick={() => onDelete(t)} aria-label={`Delete policy test ${t.name}`}>
+                  Delete
+                </Button>
+              </span>
+            ) : null,
+          },
+        ],
+      }))}
+      emptyView={<p>No policy tests yet.</p>}
+    />
+  );
+}
+
+interface FormProps {
+  form: NewTest;
+  setForm: (form: NewTest) => void;
+}
+
+function TestNameField({ form, setForm, duplicate }: FormProps & { duplicate: PolicyTest | undefined }) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor="test-name">
+        Name
+      </label>
+      <Textfield
+        id="test-name"
+        value={form.name}
+        placeholder="PROD deploy from a feature branch is blocked"
+        isInvalid={Boolean(duplicate)}
+        aria-invalid={Boolean(duplicate)}
+        aria-describedby={duplicate ? 'test-name-error' : undefined}
+        onChange={(e) => setForm({ ...form, name: (e.target as HTMLInputElement).value })}
+      />
+      {duplicate ? (
+        <ul className="field-errors" id="test-name-error" role="alert">
+          <li>A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.</li>
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The pipeline, ref, repository and expected outcome of a case. */
+function TestCaseFields({ form, setForm }: FormProps) {
+  return (
+    <>
+      <label className="field-label" htmlFor="test-yaml">
+        bitbucket-pipelines.yml
+      </label>
+      <TextArea
+        id="test-yaml"
+        value={form.yaml}
+        isMonospaced
+        minimumRows={8}
+        onChange={(e) => setForm({ ...form, yaml: e.target.value })}
+      />
+      <TargetPicker idPrefix="test-target" value={form.target} onChange={(target) => setForm({ ...form, target })} />
+      <div className="grid">
+        <RepositorySelect
+          id="test-repository"
+          label="Repository"
+          value={form.repository?.uuid ?? ''}
+          current={form.repository}
+          onChange={(repository) => setForm({ ...form, repository: repository ? identityOf(repository) : undefined })}
+          emptyLabel="A repository no scope includes"
+          help="Pin a scoped policy: the case runs as this repository on every save and rollback."
+        />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="test-expect">
+          Expected outcome
+        </label>
+        <select
+          id="test-expect"
+          className="native-select"
+          value={form.expect}
+          onChange={(e) => setForm({ ...form, expect: e.target.value as NewTest['expect'] })}
+        >
+          <option value="blocked">blocked</option>
+          <option value="allowed">allowed</option>
+          <option value="none">none (nothing runs)</option>
+        </select>
+      </div>
+    </>
+  );
+}
+
+function TestForm({
+  form,
+  setForm,
+  editing,
+  duplicate,
+  onSave,
+  onCancel,
+}: FormProps & {
+  editing: PolicyTest | undefined;
+  duplicate: PolicyTest | undefined;
+  onSave: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <section className="card" aria-labelledby="new-test-title">
+      <Heading size="small" as="h3" id="new-test-title">
+        {editing ? `Edit policy test “${editing.name}”` : 'New policy test'}
+      </Heading>
+      <TestNameField form={form} setForm={setForm} duplicate={duplicate} />
+      <TestCaseFields form={form} setForm={setForm} />
+      <div className="toolbar">
+        <Button appearance="primary" onClick={onSave} isDisabled={!form.name.trim() || Boolean(duplicate)}>
+          Save policy test
+        </Button>
+        {editing ? <Button onClick={onCancel}>Cancel editing</Button> : null}
+      </div>
+    </section>
+  );
+}
+
+function DeleteTestDialog({
+  test,
+  onConfirm,
+  onCancel,
+}: {
+  test: PolicyTest;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <ConfirmDialog
+      title={`Delete policy test “${test.name}”?`}
+      confirmLabel="Delete policy test"
+      danger
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
+      <p>Saves no longer run this case. This is what goes:</p>
+      <TextDiff
+        before={caseText(test)}
+        after=""
+        beforeLabel={`the policy test “${test.name}”`}
+        afterLabel="no such test"
+        testId="delete-test-diff"
+      />
+    </ConfirmDialog>
+  );
+}
+
+/** Saving the form as a new or edited case, and deleting one, each reloading the list when done. */
+function useTestChanges(call: Call, tests: ReturnType<typeof usePolicyTests>, initial: NewTest) {
+  const { setError, setNote, load } = tests;
+  const [form, setForm] = useState<NewTest>(initial);
+  /** The case being edited; a new case when undefined. */
+  const [editing, setEditing] = useState<PolicyTest>();
 
   const add = async () => {
     const result = await call<{ test: PolicyTest }>('savePolicyTest', {
@@ -142,12 +353,34 @@ export function TestsTab({
   };
 
   const remove = async (test: PolicyTest) => {
-    setDeleting(undefined);
     const result = await call<{ deleted: string }>('deletePolicyTest', { id: test.id });
     if (!result.ok) return setError(result.error);
     setNote(`Deleted “${test.name}”.`);
     await load();
   };
+  return { form, setForm, editing, setEditing, add, remove };
+}
+
+export function TestsTab({
+  call,
+  canEdit,
+  draft,
+  draftUsable,
+  initial,
+}: {
+  call: Call;
+  canEdit: boolean;
+  draft: unknown;
+  draftUsable: boolean;
+  initial: NewTest;
+}) {
+  const policyTests = usePolicyTests(call, draft, draftUsable);
+  const { tests, outcomes, error, note, runAll } = policyTests;
+  const { form, setForm, editing, setEditing, add, remove } = useTestChanges(call, policyTests, initial);
+  const [deleting, setDeleting] = useState<PolicyTest>();
+  const duplicate = tests.find(
+    (t) => t.id !== editing?.id && t.name.trim().toLowerCase() === form.name.trim().toLowerCase(),
+  );
 
   return (
     <div className="stack">
@@ -155,191 +388,45 @@ export function TestsTab({
         A policy test is a pipeline, a ref and the outcome you expect. Every save runs all of them and is refused if one
         breaks, with the case named.
       </p>
-      {error ? (
-        <SectionMessage appearance="error" title="Not done">
-          <p>{error.message}</p>
-          {error.failures?.length ? (
-            <ul>
-              {error.failures.map((f) => (
-                <li key={f.id}>
-                  “{f.name}”: expected {f.expect}, actual outcome{' '}
-                  <strong data-testid="actual-outcome">{f.actual}</strong>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </SectionMessage>
-      ) : null}
+      {error ? <TestsError error={error} /> : null}
       {note ? <p role="status">{note}</p> : null}
       <div className="toolbar">
         <Button onClick={runAll} isDisabled={tests.length === 0}>
           Run all {draftUsable ? 'against the unsaved policy' : 'against the saved policy'}
         </Button>
       </div>
-      <DynamicTable
-        caption="Saved policy tests"
-        head={{
-          cells: [
-            { key: 'name', content: 'Case' },
-            { key: 'target', content: 'Run for' },
-            { key: 'expect', content: 'Expects' },
-            { key: 'by', content: 'Saved by' },
-            { key: 'result', content: 'Last run' },
-            { key: 'actions', content: 'Actions' },
-          ],
+      <TestsTable
+        tests={tests}
+        outcomes={outcomes}
+        canEdit={canEdit}
+        onEdit={(t) => {
+          setEditing(t);
+          setForm(formOf(t));
         }}
-        rows={tests.map((t) => {
-          const outcome = outcomes[t.id];
-          return {
-            key: t.id,
-            cells: [
-              { key: 'name', content: t.name },
-              { key: 'target', content: runFor(t) },
-              { key: 'expect', content: <OutcomeLozenge outcome={t.expect} /> },
-              { key: 'by', content: <Person accountId={t.savedBy} /> },
-              {
-                key: 'result',
-                content: outcome ? (
-                  <span>
-                    {outcome.passed ? 'pass' : `FAIL: got ${outcome.actual}`}
-                    {outcome.detail ? <span className="hint"> · {outcome.detail}</span> : null}
-                  </span>
-                ) : (
-                  '—'
-                ),
-              },
-              {
-                key: 'actions',
-                content: canEdit ? (
-                  <span className="row-actions">
-                    <Button
-                      appearance="subtle"
-                      onClick={() => {
-                        setEditing(t);
-                        setForm(formOf(t));
-                      }}
-                      aria-label={`Edit policy test ${t.name}`}
-                    >
-                      Edit
-                    </Button>
-                    <Button
-                      appearance="subtle"
-                      onClick={() => setDeleting(t)}
-                      aria-label={`Delete policy test ${t.name}`}
-                    >
-                      Delete
-                    </Button>
-                  </span>
-                ) : null,
-              },
-            ],
-          };
-        })}
-        emptyView={<p>No policy tests yet.</p>}
+        onDelete={setDeleting}
       />
       {canEdit ? (
-        <section className="card" aria-labelledby="new-test-title">
-          <Heading size="small" as="h3" id="new-test-title">
-            {editing ? `Edit policy test “${editing.name}”` : 'New policy test'}
-          </Heading>
-          <div className="field">
-            <label className="field-label" htmlFor="test-name">
-              Name
-            </label>
-            <Textfield
-              id="test-name"
-              value={form.name}
-              placeholder="PROD deploy from a feature branch is blocked"
-              isInvalid={Boolean(duplicate)}
-              aria-invalid={Boolean(duplicate)}
-              aria-describedby={duplicate ? 'test-name-error' : undefined}
-              onChange={(e) => setForm({ ...form, name: (e.target as HTMLInputElement).value })}
-            />
-            {duplicate ? (
-              <ul className="field-errors" id="test-name-error" role="alert">
-                <li>
-                  A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.
-                </li>
-              </ul>
-            ) : null}
-          </div>
-          <label className="field-label" htmlFor="test-yaml">
-            bitbucket-pipelines.yml
-          </label>
-          <TextArea
-            id="test-yaml"
-            value={form.yaml}
-            isMonospaced
-            minimumRows={8}
-            onChange={(e) => setForm({ ...form, yaml: e.target.value })}
-          />
-          <TargetPicker
-            idPrefix="test-target"
-            value={form.target}
-            onChange={(target) => setForm({ ...form, target })}
-          />
-          <div className="grid">
-            <RepositorySelect
-              id="test-repository"
-              label="Repository"
-              value={form.repository?.uuid ?? ''}
-              current={form.repository}
-              onChange={(repository) =>
-                setForm({ ...form, repository: repository ? identityOf(repository) : undefined })
-              }
-              emptyLabel="A repository no scope includes"
-              help="Pin a scoped policy: the case runs as this repository on every save and rollback."
-            />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="test-expect">
-              Expected outcome
-            </label>
-            <select
-              id="test-expect"
-              className="native-select"
-              value={form.expect}
-              onChange={(e) => setForm({ ...form, expect: e.target.value as NewTest['expect'] })}
-            >
-              <option value="blocked">blocked</option>
-              <option value="allowed">allowed</option>
-              <option value="none">none (nothing runs)</option>
-            </select>
-          </div>
-          <div className="toolbar">
-            <Button appearance="primary" onClick={add} isDisabled={!form.name.trim() || Boolean(duplicate)}>
-              Save policy test
-            </Button>
-            {editing ? (
-              <Button
-                onClick={() => {
-                  setEditing(undefined);
-                  setForm(initial);
-                }}
-              >
-                Cancel editing
-              </Button>
-            ) : null}
-          </div>
-        </section>
+        <TestForm
+          form={form}
+          setForm={setForm}
+          editing={editing}
+          duplicate={duplicate}
+          onSave={add}
+          onCancel={() => {
+            setEditing(undefined);
+            setForm(initial);
+          }}
+        />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete policy test “${deleting.name}”?`}
-          confirmLabel="Delete policy test"
-          danger
-          onConfirm={() => remove(deleting)}
+        <DeleteTestDialog
+          test={deleting}
+          onConfirm={() => {
+            setDeleting(undefined);
+            void remove(deleting);
+          }}
           onCancel={() => setDeleting(undefined)}
-        >
-          <p>Saves no longer run this case. This is what goes:</p>
-          <TextDiff
-            before={caseText(deleting)}
-            after=""
-            beforeLabel={`the policy test “${deleting.name}”`}
-            afterLabel="no such test"
-            testId="delete-test-diff"
-          />
-        </ConfirmDialog>
+        />
       ) : null}
     </div>
   );
