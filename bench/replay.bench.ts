@@ -165,7 +165,8 @@ async function main() {
     console.log(
       `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s ` +
         `in ${results.console.batches} batches (${results.console.status}, ` +
-        `${results.console.newlyBlocked} newly blocked) — target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
+        `${results.console.newlyBlocked} newly blocked) — ` +
+        `target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
     );
   } finally {
     rmSync(storeDir, { recursive: true, force: true });
