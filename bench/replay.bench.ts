@@ -150,16 +150,23 @@ async function main() {
     };
     if (JSON_OUTPUT) return console.log(JSON.stringify(results, null, 2));
     console.log(
-      `Replay bench: ${results.samples} samples of the corpus's ${requests.length} runs (${results.distinctConfigurations} distinct configurations, median ${results.medianConfigurationBytes} bytes)`,
+      `Replay bench: ${results.samples} samples of the corpus's ${requests.length} runs ` +
+        `(${results.distinctConfigurations} distinct configurations, median ${results.medianConfigurationBytes} bytes)`,
     );
     console.log(
-      `  storage per run, sampling on: ${storage.readsPerRun} policy read, ${storage.decisionWritesPerRun} decision write, ${storage.sampleWritesPerRun} sample write (one transaction) — ${results.storage.ok ? 'met' : 'MISSED'}`,
+      `  storage per run, sampling on: ${storage.readsPerRun} policy read, ` +
+        `${storage.decisionWritesPerRun} decision write, ${storage.sampleWritesPerRun} sample write ` +
+        `(one transaction) — ${results.storage.ok ? 'met' : 'MISSED'}`,
     );
     console.log(
-      `  engine alone: ${results.engine.ms} ms, ${results.engine.samplesPerSecondPerCore} samples/s per core (each sample under both policies); ${results.engine.newlyBlocked} newly blocked`,
+      `  engine alone: ${results.engine.ms} ms, ${results.engine.samplesPerSecondPerCore} samples/s per core ` +
+        `(each sample under both policies); ${results.engine.newlyBlocked} newly blocked`,
     );
     console.log(
-      `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s in ${results.console.batches} batches (${results.console.status}, ${results.console.newlyBlocked} newly blocked) — target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
+      `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s ` +
+        `in ${results.console.batches} batches (${results.console.status}, ` +
+        `${results.console.newlyBlocked} newly blocked) — ` +
+        `target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
     );
   } finally {
     rmSync(storeDir, { recursive: true, force: true });

@@ -101,20 +101,24 @@ function historyEntry(record: RevisionRecord): HistoryEntry {
 }
 
 /** Stores a draft as the next revision, after the stale, policy-test and weakening checks. */
-function createCommitter({ repo, tests, grants, reader, now, replayCheck }: PolicyStores) {
-  const refuseStale = async (expectedRevision: number, currentRevision: number): Promise<never> => {
-    const current = await repo.revision(currentRevision);
-    return refuse({
-      code: 'stale',
-      message:
-        `Not saved: someone saved revision ${currentRevision} after you loaded revision ${expectedRevision}. ` +
-        `The page now shows revision ${currentRevision}; your changes are kept aside so you can compare ` +
-        `them and make them again.`,
-      currentRevision,
-      ...(current ? { savedBy: current.savedBy, savedAt: current.savedAt } : {}),
-    });
-  };
+async function refuseStale(
+  repo: PolicyStores['repo'],
+  expectedRevision: number,
+  currentRevision: number,
+): Promise<never> {
+  const current = await repo.revision(currentRevision);
+  return refuse({
+    code: 'stale',
+    message:
+      `Not saved: someone saved revision ${currentRevision} after you loaded revision ${expectedRevision}. ` +
+      `The page now shows revision ${currentRevision}; your changes are kept aside so you can compare ` +
+      `them and make them again.`,
+    currentRevision,
+    ...(current ? { savedBy: current.savedBy, savedAt: current.savedAt } : {}),
+  });
+}
 
+function createCommitter({ repo, tests, grants, reader, now, replayCheck }: PolicyStores) {
   const refuseUnexplainedWeakening = async (draft: Draft, options: CommitOptions) => {
     // Every write is checked, whichever path it comes by: a rollback or an import weakens as much as an edit.
     const weakened = weakenings(await reader.enforced(), draft.policy);
@@ -139,7 +143,7 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
     const currentRevision =
       current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
     // Stale first: a save on top of an old revision is refused whatever its tests say.
-    if (currentRevision !== expectedRevision) return refuseStale(expectedRevision, currentRevision);
+    if (currentRevision !== expectedRevision) return refuseStale(repo, expectedRevision, currentRevision);
     if (options.overrideFailingTests && !options.reason)
       refuse({
         code: 'reason-required',
@@ -176,7 +180,7 @@ function createCommitter({ repo, tests, grants, reader, now, replayCheck }: Poli
       replay,
       replaces: options.replaces,
     });
-    if (!result.ok) return refuseStale(expectedRevision, result.currentRevision);
+    if (!result.ok) return refuseStale(repo, expectedRevision, result.currentRevision);
     // A grant made or revoked while this save was in flight must not be lost with its old copy.
     await grants.syncActive(now());
     return { revision: expectedRevision + 1, savedAt, testsRun };

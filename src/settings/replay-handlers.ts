@@ -21,7 +21,7 @@ import {
 } from '../storage/sample-store';
 import { SAMPLE_RUN_PREFIX, type SamplePointer } from '../storage/sample-writer';
 import type { ReplayView, SamplesExportView, SamplesView } from './replay-api';
-import { briefOf, createReplayJobs, type ReplayQueue } from './replay-jobs';
+import { briefOf, createReplayJobs, type ReplayJobs, type ReplayQueue } from './replay-jobs';
 import type { HandlerKit } from './scope-handlers';
 
 export interface ReplayDependencies {
@@ -60,33 +60,98 @@ export function createInProcessQueue(
   };
 }
 
-export function createReplayHandlers(
-  deps: ReplayDependencies,
-  kit: HandlerKit & {
-    repo: PolicyRepository;
-    savedPolicy(): Promise<{ policy: Policy | undefined; revision: number }>;
-  },
-) {
+const Payloads = {
+  start: z
+    .strictObject({
+      days: z.number().int().min(1).max(MAX_REPLAY_DAYS).optional(),
+      policy: z.unknown().optional(),
+      policyText: z.string().max(MAX_POLICY_TEXT).optional(),
+    })
+    .refine(
+      (v) => (v.policy === undefined) !== (v.policyText === undefined),
+      'send the draft as `policy` or `policyText`',
+    ),
+  none: z.strictObject({}),
+  cancel: z.strictObject({ jobId: z.string().regex(/^[a-z0-9]{6,40}$/) }),
+  sampling: z.strictObject({ enabled: z.boolean() }),
+  export: z.strictObject({ cursor: z.string().max(4_000).optional() }),
+};
+
+type ReplayKit = HandlerKit & {
+  repo: PolicyRepository;
+  savedPolicy(): Promise<{ policy: Policy | undefined; revision: number }>;
+};
+
+/** Whether the saved policy keeps sampling on, and how many samples are stored (counted up to COUNT_CAP). */
+async function sampleCounts(kv: KeyValueStore, repo: PolicyRepository): Promise<SamplesView> {
+  const current = await repo.current();
+  const sampling =
+    current.state !== 'ok' ||
+    [undefined, true].includes((current.record as { sampling?: unknown }).sampling as boolean | undefined);
+  let stored = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list(SAMPLE_RUN_PREFIX, { limit: 100, cursor });
+    stored += page.entries.length;
+    cursor = page.cursor;
+  } while (cursor !== undefined && stored < COUNT_CAP);
+  return { sampling, stored, countCap: COUNT_CAP, policySaved: current.state === 'ok' };
+}
+
+/** One page of samples as JSON lines; `cursor` continues. */
+async function exportedSamples(
+  kv: KeyValueStore,
+  cursor: string | undefined,
+  now: () => Date,
+): Promise<SamplesExportView> {
+  const page = await kv.list(SAMPLE_RUN_PREFIX, { limit: EXPORTED_SAMPLES_PER_CALL, cursor });
+  const stored: StoredSample[] = page.entries.flatMap((entry) => {
+    const parsed = SamplePointerSchema.safeParse(entry.value);
+    return parsed.success ? [{ key: entry.key, pointer: parsed.data as SamplePointer }] : [];
+  });
+  const { samples } = await loadSamples(kv, stored);
+  return {
+    filename: `pipeline-guard-samples-${now().toISOString().slice(0, 10)}.jsonl`,
+    jsonl: samples.map((sample) => sampleLine(sample)).join(''),
+    lines: samples.length,
+    ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
+  };
+}
+
+/**
+ * The save's check: when the draft was replayed against the enforced revision and newly blocks
+ * runs, the save needs the admin's confirmation. Returns the brief to record with the revision.
+ */
+async function checkReplay(
+  jobs: ReplayJobs,
+  kit: ReplayKit,
+  draft: Policy,
+  baselineRevision: number,
+  confirmed: boolean,
+): Promise<ReplayBrief | undefined> {
+  const result = await jobs.resultFor(draft, baselineRevision);
+  if (!result) return undefined;
+  const brief = briefOf(result, confirmed);
+  if (brief.newlyBlocked > 0 && !confirmed) {
+    const blockingRepositories = result.summary.byRepository.filter((r) => r.newlyBlocked > 0).length;
+    const more = blockingRepositories > brief.repositories.length ? ' and more' : '';
+    const where = brief.repositories.length ? ` in ${brief.repositories.join(', ')}${more}` : '';
+    kit.refuse({
+      code: 'newly-blocks',
+      message:
+        `Not saved: replayed against the run samples of the last ${brief.days} days, this draft newly blocks ` +
+        `${brief.newlyBlocked} ${brief.newlyBlocked === 1 ? 'run' : 'runs'}${where}. ` +
+        'Confirm that these runs should be blocked, and save again.',
+      replay: brief,
+    });
+  }
+  return brief;
+}
+
+export function createReplayHandlers(deps: ReplayDependencies, kit: ReplayKit) {
   const now = deps.now ?? (() => new Date());
   const queue = deps.replayQueue ?? createInProcessQueue(() => jobs.handle);
   const jobs = createReplayJobs({ kv: deps.kv, queue, now, newId: deps.newId });
-
-  const Payloads = {
-    start: z
-      .strictObject({
-        days: z.number().int().min(1).max(MAX_REPLAY_DAYS).optional(),
-        policy: z.unknown().optional(),
-        policyText: z.string().max(MAX_POLICY_TEXT).optional(),
-      })
-      .refine(
-        (v) => (v.policy === undefined) !== (v.policyText === undefined),
-        'send the draft as `policy` or `policyText`',
-      ),
-    none: z.strictObject({}),
-    cancel: z.strictObject({ jobId: z.string().regex(/^[a-z0-9]{6,40}$/) }),
-    sampling: z.strictObject({ enabled: z.boolean() }),
-    export: z.strictObject({ cursor: z.string().max(4_000).optional() }),
-  };
 
   const admin = <T>(body: (payload: unknown, accountId: string) => Promise<T>) =>
     kit.handler<T>(async (identity, payload) => {
@@ -123,18 +188,7 @@ export function createReplayHandlers(
 
     samples: admin<SamplesView>(async (payload) => {
       kit.parsePayload(Payloads.none, payload);
-      const current = await kit.repo.current();
-      const sampling =
-        current.state !== 'ok' ||
-        [undefined, true].includes((current.record as { sampling?: unknown }).sampling as boolean | undefined);
-      let stored = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await deps.kv.list(SAMPLE_RUN_PREFIX, { limit: 100, cursor });
-        stored += page.entries.length;
-        cursor = page.cursor;
-      } while (cursor !== undefined && stored < COUNT_CAP);
-      return { sampling, stored, countCap: COUNT_CAP, policySaved: current.state === 'ok' };
+      return sampleCounts(deps.kv, kit.repo);
     }),
 
     setSampling: admin<{ sampling: boolean }>(async (payload) => {
@@ -144,7 +198,8 @@ export function createReplayHandlers(
         return kit.refuse({
           code: 'not-found',
           message:
-            'Sampling is switched in the saved policy record, and no policy is saved yet. Save a policy first; until then the provider keeps samples so that the first policy can be replayed.',
+            'Sampling is switched in the saved policy record, and no policy is saved yet. Save a policy first; ' +
+            'until then the provider keeps samples so that the first policy can be replayed.',
         });
       return { sampling: enabled };
     }),
@@ -156,45 +211,12 @@ export function createReplayHandlers(
 
     exportSamples: admin<SamplesExportView>(async (payload) => {
       const { cursor } = kit.parsePayload(Payloads.export, payload);
-      const page = await deps.kv.list(SAMPLE_RUN_PREFIX, { limit: EXPORTED_SAMPLES_PER_CALL, cursor });
-      const stored: StoredSample[] = page.entries.flatMap((entry) => {
-        const parsed = SamplePointerSchema.safeParse(entry.value);
-        return parsed.success ? [{ key: entry.key, pointer: parsed.data as SamplePointer }] : [];
-      });
-      const { samples } = await loadSamples(deps.kv, stored);
-      return {
-        filename: `pipeline-guard-samples-${now().toISOString().slice(0, 10)}.jsonl`,
-        jsonl: samples.map((sample) => sampleLine(sample)).join(''),
-        lines: samples.length,
-        ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
-      };
+      return exportedSamples(deps.kv, cursor, now);
     }),
   };
 
-  /**
-   * The save's check: when the draft was replayed against the enforced revision and newly blocks
-   * runs, the save needs the admin's confirmation. Returns the brief to record with the revision.
-   */
-  const replayCheck = async (
-    draft: Policy,
-    baselineRevision: number,
-    confirmed: boolean,
-  ): Promise<ReplayBrief | undefined> => {
-    const result = await jobs.resultFor(draft, baselineRevision);
-    if (!result) return undefined;
-    const brief = briefOf(result, confirmed);
-    if (brief.newlyBlocked > 0 && !confirmed) {
-      const where = brief.repositories.length
-        ? ` in ${brief.repositories.join(', ')}${result.summary.byRepository.filter((r) => r.newlyBlocked > 0).length > brief.repositories.length ? ' and more' : ''}`
-        : '';
-      kit.refuse({
-        code: 'newly-blocks',
-        message: `Not saved: replayed against the run samples of the last ${brief.days} days, this draft newly blocks ${brief.newlyBlocked} ${brief.newlyBlocked === 1 ? 'run' : 'runs'}${where}. Confirm that these runs should be blocked, and save again.`,
-        replay: brief,
-      });
-    }
-    return brief;
-  };
+  const replayCheck = (draft: Policy, baselineRevision: number, confirmed: boolean): Promise<ReplayBrief | undefined> =>
+    checkReplay(jobs, kit, draft, baselineRevision, confirmed);
 
   return { handlers, replayCheck, jobs };
 }

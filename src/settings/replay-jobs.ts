@@ -183,192 +183,229 @@ export function briefOf(result: ReplayResult, confirmed: boolean): ReplayBrief {
   };
 }
 
+/** The job functions' dependencies, with their defaults filled in. */
+interface JobContext {
+  readonly kv: KeyValueStore;
+  readonly queue: ReplayQueue;
+  readonly now: () => Date;
+  readonly log: (message: string) => void;
+}
+
+const readJob = async ({ kv }: JobContext, id: string): Promise<ReplayJob | undefined> =>
+  (await kv.get(jobKey(id))) as ReplayJob | undefined;
+const writeJob = ({ kv }: JobContext, job: ReplayJob) => kv.set(jobKey(job.id), job, { ttlSeconds: JOB_TTL_SECONDS });
+const readResult = async ({ kv }: JobContext, key: string) =>
+  (await kv.get(resultKey(key))) as ReplayResult | undefined;
+
+async function dropChunks({ kv }: JobContext, id: string): Promise<void> {
+  const { entries } = await listAll(kv, `replay:job:${id}:chunk:`);
+  for (const entry of entries) await kv.delete(entry.key);
+}
+
+async function finish(context: JobContext, job: ReplayJob, result: ReplayResult, reused: boolean): Promise<void> {
+  const { kv } = context;
+  if (!reused) await kv.set(resultKey(result.key), result, { ttlSeconds: RESULT_TTL_SECONDS });
+  await kv.set(
+    verdictKey(result.draftDigest),
+    { baselineRevision: result.baselineRevision, resultKey: result.key },
+    { ttlSeconds: RESULT_TTL_SECONDS },
+  );
+  const { partial: _partial, ...rest } = job;
+  await writeJob(context, {
+    ...rest,
+    status: 'done',
+    finishedAt: context.now().toISOString(),
+    resultKey: result.key,
+    reused,
+    total: result.summary.totals.runs + result.summary.unusable,
+    done: result.summary.totals.runs + result.summary.unusable,
+    gaps: result.gaps,
+  });
+  await dropChunks(context, job.id);
+}
+
+async function fail(context: JobContext, job: ReplayJob, error: string): Promise<void> {
+  context.log(`pipeline-guard: replay ${job.id} failed: ${error}`);
+  await writeJob(context, { ...job, status: 'failed', error, finishedAt: context.now().toISOString() });
+  await dropChunks(context, job.id);
+}
+
+/** Ends the job with the reused result of the same replay, or writes its chunks and queues the first batch. */
+async function plan(context: JobContext, job: ReplayJob): Promise<void> {
+  const { kv } = context;
+  const listed = await listSamplePointers(kv, { days: job.days, now: new Date(job.startedAt) });
+  const samples = [...listed.samples].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const samplesDigest = sha256(samples.map((s) => `${s.key}\u0000${JSON.stringify(s.pointer)}`).join('\n'));
+  const input = (await kv.get(inputKey(job.id))) as JobInput;
+  const key = sha256([job.draftDigest, policyDigest(policyOf(input.current)), samplesDigest, job.days].join('\n'));
+  const earlier = await readResult(context, key);
+  if (earlier) return finish(context, job, { ...earlier, baselineRevision: job.baselineRevision }, true);
+  const chunks = chunksOf(samples);
+  if (chunks.length > MAX_BATCHES)
+    return fail(context, job, `${samples.length} samples need more than ${MAX_BATCHES} batches; replay fewer days`);
+  for (const [index, chunk] of chunks.entries())
+    await kv.set(chunkKey(job.id, index), chunk, { ttlSeconds: JOB_TTL_SECONDS });
+  const planned: ReplayJob = {
+    ...job,
+    status: 'running',
+    total: samples.length,
+    batches: chunks.length,
+    done: 0,
+    partial: EMPTY_SUMMARY,
+    gaps: listed.gaps,
+    resultKey: key,
+  };
+  await writeJob(context, planned);
+  if (chunks.length === 0) return finishBatches(context, planned);
+  await context.queue.push([{ jobId: job.id, step: 'batch', index: 0 }]);
+}
+
+async function finishBatches(context: JobContext, job: ReplayJob): Promise<void> {
+  const result: ReplayResult = {
+    key: job.resultKey!,
+    days: job.days,
+    draftDigest: job.draftDigest,
+    baselineRevision: job.baselineRevision,
+    finishedAt: context.now().toISOString(),
+    gaps: job.gaps ?? NO_GAPS,
+    summary: job.partial ?? EMPTY_SUMMARY,
+  };
+  await finish(context, job, result, false);
+}
+
+/** Replays one chunk, folds it into the job and queues the next batch, or finishes after the last. */
+async function batch(context: JobContext, job: ReplayJob, index: number): Promise<void> {
+  const { kv } = context;
+  const chunk = z
+    .array(z.strictObject({ key: z.string(), pointer: SamplePointerSchema }))
+    .safeParse(await kv.get(chunkKey(job.id, index)));
+  if (!chunk.success) return fail(context, job, `batch ${index + 1} of the replay is missing or damaged`);
+  const input = (await kv.get(inputKey(job.id))) as JobInput;
+  const replayer = createReplayer({
+    current: policyOf(input.current),
+    draft: policyOf(input.draft)!,
+    currentRevision: job.baselineRevision || undefined,
+  });
+  const loaded = await loadSamples(
+    kv,
+    chunk.data.map((s) => ({ key: s.key, pointer: s.pointer as SamplePointer })),
+  );
+  const summary = replayer.replay(loaded.samples);
+  // Cancelled while this batch ran: drop its work rather than write over the cancellation.
+  const latest = await readJob(context, job.id);
+  if (latest?.status !== 'running') return;
+  const next: ReplayJob = {
+    ...job,
+    done: job.done + chunk.data.length,
+    partial: fitSummary(mergeReplaySummaries(job.partial ?? EMPTY_SUMMARY, summary), MAX_SUMMARY_BYTES),
+    gaps: addGaps(job.gaps ?? NO_GAPS, loaded.gaps),
+  };
+  await writeJob(context, next);
+  await kv.delete(chunkKey(job.id, index));
+  if (index + 1 < (job.batches ?? 0)) await context.queue.push([{ jobId: job.id, step: 'batch', index: index + 1 }]);
+  else await finishBatches(context, next);
+}
+
+async function startJob(context: JobContext, id: string, input: StartInput): Promise<ReplayJob> {
+  const { kv } = context;
+  const job: ReplayJob = {
+    id,
+    status: 'queued',
+    startedAt: context.now().toISOString(),
+    startedBy: input.startedBy,
+    days: input.days,
+    draftDigest: policyDigest(input.draft),
+    baselineRevision: input.baselineRevision,
+    done: 0,
+  };
+  await kv.set(inputKey(id), { draft: input.draft, current: input.current ?? null }, { ttlSeconds: JOB_TTL_SECONDS });
+  await writeJob(context, job);
+  await kv.set(LATEST_KEY, id);
+  try {
+    await context.queue.push([{ jobId: id, step: 'plan' }]);
+  } catch (error) {
+    await fail(context, job, `the job could not be queued: ${(error as Error)?.message ?? String(error)}`);
+    return (await readJob(context, id))!;
+  }
+  return job;
+}
+
+async function handleEvent(context: JobContext, body: unknown): Promise<void> {
+  const event = ReplayEventSchema.safeParse(body);
+  if (!event.success) return context.log('pipeline-guard: replay event ignored: not a replay event');
+  const job = await readJob(context, event.data.jobId);
+  if (!job || job.status === 'cancelled' || job.status === 'done' || job.status === 'failed') return;
+  try {
+    if (event.data.step === 'plan') await plan(context, { ...job, status: 'running' });
+    else await batch(context, job, event.data.index);
+  } catch (error) {
+    await fail(context, job, (error as Error)?.message ?? String(error));
+  }
+}
+
+async function cancelJob(context: JobContext, id: string): Promise<ReplayJob | undefined> {
+  const job = await readJob(context, id);
+  if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
+  const { partial: _partial, ...rest } = job;
+  const cancelled: ReplayJob = { ...rest, status: 'cancelled', finishedAt: context.now().toISOString() };
+  await writeJob(context, cancelled);
+  await dropChunks(context, id);
+  return cancelled;
+}
+
+async function latestJob(context: JobContext): Promise<{ job?: ReplayJob; result?: ReplayResult }> {
+  const id = (await context.kv.get(LATEST_KEY)) as string | undefined;
+  const job = typeof id === 'string' ? await readJob(context, id) : undefined;
+  if (!job) return {};
+  const { partial: _partial, ...shown } = job;
+  const result = job.status === 'done' && job.resultKey ? await readResult(context, job.resultKey) : undefined;
+  return { job: shown, ...(result ? { result } : {}) };
+}
+
+async function resultFor(
+  context: JobContext,
+  draft: Policy,
+  baselineRevision: number,
+): Promise<ReplayResult | undefined> {
+  const verdict = (await context.kv.get(verdictKey(policyDigest(draft)))) as
+    { baselineRevision?: unknown; resultKey?: unknown } | undefined;
+  if (!verdict || verdict.baselineRevision !== baselineRevision || typeof verdict.resultKey !== 'string')
+    return undefined;
+  return readResult(context, verdict.resultKey);
+}
+
 export function createReplayJobs(deps: ReplayJobDependencies) {
-  const { kv } = deps;
-  const now = deps.now ?? (() => new Date());
+  const context: JobContext = {
+    kv: deps.kv,
+    queue: deps.queue,
+    now: deps.now ?? (() => new Date()),
+    log: deps.log ?? ((message: string) => console.log(message)),
+  };
   const newId = deps.newId ?? (() => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`);
-  const log = deps.log ?? ((message: string) => console.log(message));
-
-  const readJob = async (id: string): Promise<ReplayJob | undefined> =>
-    (await kv.get(jobKey(id))) as ReplayJob | undefined;
-  const writeJob = (job: ReplayJob) => kv.set(jobKey(job.id), job, { ttlSeconds: JOB_TTL_SECONDS });
-  const readResult = async (key: string) => (await kv.get(resultKey(key))) as ReplayResult | undefined;
-
-  const dropChunks = async (id: string) => {
-    const { entries } = await listAll(kv, `replay:job:${id}:chunk:`);
-    for (const entry of entries) await kv.delete(entry.key);
-  };
-
-  const finish = async (job: ReplayJob, result: ReplayResult, reused: boolean) => {
-    if (!reused) await kv.set(resultKey(result.key), result, { ttlSeconds: RESULT_TTL_SECONDS });
-    await kv.set(
-      verdictKey(result.draftDigest),
-      { baselineRevision: result.baselineRevision, resultKey: result.key },
-      { ttlSeconds: RESULT_TTL_SECONDS },
-    );
-    const { partial: _partial, ...rest } = job;
-    await writeJob({
-      ...rest,
-      status: 'done',
-      finishedAt: now().toISOString(),
-      resultKey: result.key,
-      reused,
-      total: result.summary.totals.runs + result.summary.unusable,
-      done: result.summary.totals.runs + result.summary.unusable,
-      gaps: result.gaps,
-    });
-    await dropChunks(job.id);
-  };
-
-  const fail = async (job: ReplayJob, error: string) => {
-    log(`pipeline-guard: replay ${job.id} failed: ${error}`);
-    await writeJob({ ...job, status: 'failed', error, finishedAt: now().toISOString() });
-    await dropChunks(job.id);
-  };
-
-  const plan = async (job: ReplayJob) => {
-    const listed = await listSamplePointers(kv, { days: job.days, now: new Date(job.startedAt) });
-    const samples = [...listed.samples].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const samplesDigest = sha256(samples.map((s) => `${s.key}\u0000${JSON.stringify(s.pointer)}`).join('\n'));
-    const input = (await kv.get(inputKey(job.id))) as JobInput;
-    const key = sha256([job.draftDigest, policyDigest(policyOf(input.current)), samplesDigest, job.days].join('\n'));
-    const earlier = await readResult(key);
-    if (earlier) return finish(job, { ...earlier, baselineRevision: job.baselineRevision }, true);
-    const chunks = chunksOf(samples);
-    if (chunks.length > MAX_BATCHES)
-      return fail(job, `${samples.length} samples need more than ${MAX_BATCHES} batches; replay fewer days`);
-    for (const [index, chunk] of chunks.entries())
-      await kv.set(chunkKey(job.id, index), chunk, { ttlSeconds: JOB_TTL_SECONDS });
-    const planned: ReplayJob = {
-      ...job,
-      status: 'running',
-      total: samples.length,
-      batches: chunks.length,
-      done: 0,
-      partial: EMPTY_SUMMARY,
-      gaps: listed.gaps,
-      resultKey: key,
-    };
-    await writeJob(planned);
-    if (chunks.length === 0) return finishBatches(planned);
-    await deps.queue.push([{ jobId: job.id, step: 'batch', index: 0 }]);
-  };
-
-  const finishBatches = async (job: ReplayJob) => {
-    const result: ReplayResult = {
-      key: job.resultKey!,
-      days: job.days,
-      draftDigest: job.draftDigest,
-      baselineRevision: job.baselineRevision,
-      finishedAt: now().toISOString(),
-      gaps: job.gaps ?? NO_GAPS,
-      summary: job.partial ?? EMPTY_SUMMARY,
-    };
-    await finish(job, result, false);
-  };
-
-  const batch = async (job: ReplayJob, index: number) => {
-    const chunk = z
-      .array(z.strictObject({ key: z.string(), pointer: SamplePointerSchema }))
-      .safeParse(await kv.get(chunkKey(job.id, index)));
-    if (!chunk.success) return fail(job, `batch ${index + 1} of the replay is missing or damaged`);
-    const input = (await kv.get(inputKey(job.id))) as JobInput;
-    const replayer = createReplayer({
-      current: policyOf(input.current),
-      draft: policyOf(input.draft)!,
-      currentRevision: job.baselineRevision || undefined,
-    });
-    const loaded = await loadSamples(
-      kv,
-      chunk.data.map((s) => ({ key: s.key, pointer: s.pointer as SamplePointer })),
-    );
-    const summary = replayer.replay(loaded.samples);
-    // Cancelled while this batch ran: drop its work rather than write over the cancellation.
-    const latest = await readJob(job.id);
-    if (latest?.status !== 'running') return;
-    const next: ReplayJob = {
-      ...job,
-      done: job.done + chunk.data.length,
-      partial: fitSummary(mergeReplaySummaries(job.partial ?? EMPTY_SUMMARY, summary), MAX_SUMMARY_BYTES),
-      gaps: addGaps(job.gaps ?? NO_GAPS, loaded.gaps),
-    };
-    await writeJob(next);
-    await kv.delete(chunkKey(job.id, index));
-    if (index + 1 < (job.batches ?? 0)) await deps.queue.push([{ jobId: job.id, step: 'batch', index: index + 1 }]);
-    else await finishBatches(next);
-  };
 
   return {
     /** Records the job and queues its first event; the caller has checked the admin and the draft. */
     async start(input: StartInput): Promise<ReplayJob> {
-      const id = newId();
-      const job: ReplayJob = {
-        id,
-        status: 'queued',
-        startedAt: now().toISOString(),
-        startedBy: input.startedBy,
-        days: input.days,
-        draftDigest: policyDigest(input.draft),
-        baselineRevision: input.baselineRevision,
-        done: 0,
-      };
-      await kv.set(
-        inputKey(id),
-        { draft: input.draft, current: input.current ?? null },
-        { ttlSeconds: JOB_TTL_SECONDS },
-      );
-      await writeJob(job);
-      await kv.set(LATEST_KEY, id);
-      try {
-        await deps.queue.push([{ jobId: id, step: 'plan' }]);
-      } catch (error) {
-        await fail(job, `the job could not be queued: ${(error as Error)?.message ?? String(error)}`);
-        return (await readJob(id))!;
-      }
-      return job;
+      return startJob(context, newId(), input);
     },
 
     /** The consumer: one event of a job. Never throws, so that Forge does not retry a failed batch. */
     async handle(body: unknown): Promise<void> {
-      const event = ReplayEventSchema.safeParse(body);
-      if (!event.success) return log('pipeline-guard: replay event ignored: not a replay event');
-      const job = await readJob(event.data.jobId);
-      if (!job || job.status === 'cancelled' || job.status === 'done' || job.status === 'failed') return;
-      try {
-        if (event.data.step === 'plan') await plan({ ...job, status: 'running' });
-        else await batch(job, event.data.index);
-      } catch (error) {
-        await fail(job, (error as Error)?.message ?? String(error));
-      }
+      return handleEvent(context, body);
     },
 
     async cancel(id: string): Promise<ReplayJob | undefined> {
-      const job = await readJob(id);
-      if (!job || (job.status !== 'queued' && job.status !== 'running')) return job;
-      const { partial: _partial, ...rest } = job;
-      const cancelled: ReplayJob = { ...rest, status: 'cancelled', finishedAt: now().toISOString() };
-      await writeJob(cancelled);
-      await dropChunks(id);
-      return cancelled;
+      return cancelJob(context, id);
     },
 
     /** The latest job, and its result when it has one. */
     async latest(): Promise<{ job?: ReplayJob; result?: ReplayResult }> {
-      const id = (await kv.get(LATEST_KEY)) as string | undefined;
-      const job = typeof id === 'string' ? await readJob(id) : undefined;
-      if (!job) return {};
-      const { partial: _partial, ...shown } = job;
-      const result = job.status === 'done' && job.resultKey ? await readResult(job.resultKey) : undefined;
-      return { job: shown, ...(result ? { result } : {}) };
+      return latestJob(context);
     },
 
     /** The latest replay of this draft against this enforced revision, for the save's check. */
     async resultFor(draft: Policy, baselineRevision: number): Promise<ReplayResult | undefined> {
-      const verdict = (await kv.get(verdictKey(policyDigest(draft)))) as
-        { baselineRevision?: unknown; resultKey?: unknown } | undefined;
-      if (!verdict || verdict.baselineRevision !== baselineRevision || typeof verdict.resultKey !== 'string')
-        return undefined;
-      return readResult(verdict.resultKey);
+      return resultFor(context, draft, baselineRevision);
     },
   };
 }

@@ -87,48 +87,36 @@ export function protectedEnvironmentNames(
   );
 }
 
-async function judge(
+/** The decision for a pipeline, looked up under both spellings of its UUID and then in the legacy log. */
+async function decisionsFor(
   entities: EntityStore,
-  deployment: DeploymentRecord,
-  protectedEnvironments: ReadonlySet<string> | undefined,
+  pipeline: string,
   legacy: () => Promise<Map<string, DecisionRecord>>,
-): Promise<BypassFinding | undefined> {
-  if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
-  if (deployment.environmentType === undefined || deployment.pipeline === undefined)
-    return {
-      deployment,
-      status: 'missing-data',
-      reason: `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.`,
-    };
-  let decisions: DecisionRecord[];
-  try {
-    // The decision log indexes the pipeline as the provider request spelled it; look under both spellings.
-    const bare = bareUuid(deployment.pipeline);
-    decisions = [];
-    for (const pipeline of [`{${bare}}`, bare]) {
-      decisions = (await scanDecisions(entities, { pipeline }, { want: 1, budget: 100 })).entries.map(
-        (entry) => entry.record,
-      );
-      if (decisions.length) break;
-    }
-    if (!decisions.length) {
-      const older = (await legacy()).get(bare);
-      if (older) decisions = [older];
-    }
-  } catch (error) {
-    return {
-      deployment,
-      status: 'missing-data',
-      reason: `The decision log could not be read for this pipeline (${(error as Error).message}); it is not counted as checked.`,
-    };
+): Promise<DecisionRecord[]> {
+  // The decision log indexes the pipeline as the provider request spelled it; look under both spellings.
+  const bare = bareUuid(pipeline);
+  let decisions: DecisionRecord[] = [];
+  for (const spelling of [`{${bare}}`, bare]) {
+    decisions = (await scanDecisions(entities, { pipeline: spelling }, { want: 1, budget: 100 })).entries.map(
+      (entry) => entry.record,
+    );
+    if (decisions.length) break;
   }
-  const [decision] = decisions;
-  if (!decision)
-    return {
-      deployment,
-      status: 'no-decision',
-      reason: `No Pipeline Guard decision exists for pipeline ${deployment.pipeline}: ${BYPASS_QUESTION}`,
-    };
+  if (!decisions.length) {
+    const older = (await legacy()).get(bare);
+    if (older) decisions = [older];
+  }
+  return decisions;
+}
+
+const quoted = (names: Iterable<string>) => [...names].map((name) => `"${name}"`).join(', ');
+
+/** What an existing decision says about a Production deployment. */
+function judgeDecision(
+  deployment: DeploymentRecord,
+  decision: DecisionRecord,
+  protectedEnvironments: ReadonlySet<string> | undefined,
+): BypassFinding {
   const shown = {
     at: decision.at,
     outcome: decision.outcome,
@@ -144,8 +132,10 @@ async function judge(
       status: 'not-allowed',
       reason:
         decision.outcome === 'passthrough'
-          ? 'Pipeline Guard passed this pipeline through unchanged because no policy was saved yet: the deployment was not checked.'
-          : `Pipeline Guard's decision for this pipeline was ${decision.outcome}, not allowed, yet it deployed to Production.`,
+          ? 'Pipeline Guard passed this pipeline through unchanged because no policy was saved yet: ' +
+            'the deployment was not checked.'
+          : `Pipeline Guard's decision for this pipeline was ${decision.outcome}, not allowed, ` +
+            'yet it deployed to Production.',
     };
   const used = decision.environments;
   if (used.length === 0)
@@ -154,14 +144,21 @@ async function judge(
       decision: shown,
       status: 'missing-data',
       reason:
-        'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this Production deployment.',
+        'Pipeline Guard allowed this pipeline, but its decision record does not say which environments its steps ' +
+        'ran in (an older record, or no step ran), so it cannot tell whether a protected environment made this ' +
+        'Production deployment.',
     };
   if (protectedEnvironments && !used.some((name) => protectedEnvironments.has(name)))
     return {
       deployment,
       decision: shown,
       status: 'unprotected',
-      reason: `Deployed to Production from a run Pipeline Guard allowed only as ${used.map((name) => `"${name}"`).join(', ')}: no step ran in a protected environment${protectedEnvironments.size ? ` (${[...protectedEnvironments].map((name) => `"${name}"`).join(', ')})` : ''}. A step outside the policy's production environments deployed to Production: check its deployment environment and the policy's \`match\`.`,
+      reason:
+        `Deployed to Production from a run Pipeline Guard allowed only as ${quoted(used)}: ` +
+        'no step ran in a protected environment' +
+        `${protectedEnvironments.size ? ` (${quoted(protectedEnvironments)})` : ''}. ` +
+        "A step outside the policy's production environments deployed to Production: " +
+        "check its deployment environment and the policy's `match`.",
     };
   return {
     deployment,
@@ -169,6 +166,43 @@ async function judge(
     status: 'allowed',
     reason: 'An allowed Pipeline Guard decision covers this deployment.',
   };
+}
+
+async function judge(
+  entities: EntityStore,
+  deployment: DeploymentRecord,
+  protectedEnvironments: ReadonlySet<string> | undefined,
+  legacy: () => Promise<Map<string, DecisionRecord>>,
+): Promise<BypassFinding | undefined> {
+  if (deployment.environmentType !== undefined && deployment.environmentType !== PRODUCTION) return undefined;
+  if (deployment.environmentType === undefined || deployment.pipeline === undefined)
+    return {
+      deployment,
+      status: 'missing-data',
+      reason:
+        `The deployment event did not carry ${deployment.missing.join(', ') || 'what the check needs'}, ` +
+        'so Pipeline Guard cannot tell whether this deployment went through it. Check it in Bitbucket.',
+    };
+  let decisions: DecisionRecord[];
+  try {
+    decisions = await decisionsFor(entities, deployment.pipeline, legacy);
+  } catch (error) {
+    return {
+      deployment,
+      status: 'missing-data',
+      reason:
+        `The decision log could not be read for this pipeline (${(error as Error).message}); ` +
+        'it is not counted as checked.',
+    };
+  }
+  const [decision] = decisions;
+  if (!decision)
+    return {
+      deployment,
+      status: 'no-decision',
+      reason: `No Pipeline Guard decision exists for pipeline ${deployment.pipeline}: ${BYPASS_QUESTION}`,
+    };
+  return judgeDecision(deployment, decision, protectedEnvironments);
 }
 
 /** One page of deployments, newest first, judged; `nextCursor` continues. */

@@ -6,7 +6,14 @@
  * queries (never from `get`), so code that reads its own write through a query fails here too.
  */
 import { checkKey, checkValue } from './kv';
-import { MAX_ENTITY_PAGE, type EntityDefinition, type EntityIndex, type EntityStore } from './entity-store';
+import {
+  MAX_ENTITY_PAGE,
+  type EntityDefinition,
+  type EntityIndex,
+  type EntityPage,
+  type EntityQuery,
+  type EntityStore,
+} from './entity-store';
 
 interface Row {
   readonly key: string;
@@ -63,6 +70,104 @@ function decodeCursor(cursor: string): [number, string] {
   throw new EntityQueryError('the cursor is not one this store handed out');
 }
 
+function checkRecord(definition: EntityDefinition, value: Record<string, unknown>): void {
+  for (const [attribute, attributeValue] of Object.entries(value)) {
+    const declared = definition.attributes[attribute];
+    if (!declared)
+      throw new EntityQueryError(`attribute "${attribute}" is not declared for entity "${definition.name}"`);
+    if (attributeValue !== undefined && !typeOk[declared.type](attributeValue))
+      throw new EntityQueryError(`attribute "${attribute}" of entity "${definition.name}" must be ${declared.type}`);
+  }
+}
+
+const live = (row: Row | undefined, at: number) =>
+  row !== undefined && (row.expiresAt === undefined || row.expiresAt > at);
+
+/** The rows of one index partition, ordered by the range attribute, ties by key. */
+function sortedIndexRows(
+  table: ReadonlyMap<string, Row>,
+  index: EntityIndex,
+  partition: readonly (string | number)[],
+): Row[] {
+  const [rangeAttribute] = index.range;
+  const partitionAttributes = index.partition ?? [];
+  const rows = [...table.values()].filter(
+    (row) =>
+      typeof row.value[rangeAttribute] === 'number' &&
+      partitionAttributes.every(
+        (attribute, i) => row.value[attribute] !== undefined && row.value[attribute] === partition[i],
+      ),
+  );
+  rows.sort(
+    (a, b) =>
+      (a.value[rangeAttribute] as number) - (b.value[rangeAttribute] as number) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  return rows;
+}
+
+function snapshotOf(tables: ReadonlyMap<string, ReadonlyMap<string, Row>>, at: number): MemoryEntitySnapshot {
+  const out: Record<string, Record<string, { value: Record<string, unknown>; expiresAt?: number }>> = {};
+  for (const [entity, rows] of tables) {
+    const kept: Record<string, { value: Record<string, unknown>; expiresAt?: number }> = {};
+    for (const row of rows.values())
+      if (live(row, at))
+        kept[row.key] = { value: row.value, ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}) };
+    out[entity] = kept;
+  }
+  return out;
+}
+
+/** The index a query names, once its partition and page size are ones Forge accepts. */
+function queriedIndex(definition: EntityDefinition, entity: string, query: EntityQuery): EntityIndex {
+  const index = definition.indexes.find((candidate) => candidate.name === query.index);
+  if (!index) throw new EntityQueryError(`entity "${entity}" has no index "${query.index}"`);
+  const partition = query.partition ?? [];
+  if (partition.length !== (index.partition ?? []).length)
+    throw new EntityQueryError(
+      `index "${index.name}" takes ${(index.partition ?? []).length} partition value(s), got ${partition.length}`,
+    );
+  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_ENTITY_PAGE)
+    throw new EntityQueryError(`page size ${query.limit} is outside 1..${MAX_ENTITY_PAGE}`);
+  return index;
+}
+
+/** One page of an index's sorted rows: in range, live, visible after the query lag, past the cursor. */
+function queryPage(
+  rows: readonly Row[],
+  index: EntityIndex,
+  query: EntityQuery,
+  { after, at, queryLagMs = 0 }: { after?: [number, string]; at: number; queryLagMs?: number },
+): EntityPage {
+  const [rangeAttribute] = index.range;
+  const descending = query.sort === 'DESC';
+  const visibleBefore = at - queryLagMs;
+  const results: { key: string; value: unknown }[] = [];
+  let last: Row | undefined;
+  let more = false;
+  const order = (row: Row): [number, string] => [row.value[rangeAttribute] as number, row.key];
+  const beyond = (row: Row) => {
+    if (!after) return true;
+    const [range, key] = order(row);
+    const cmp = range - after[0] || (key < after[1] ? -1 : key > after[1] ? 1 : 0);
+    return descending ? cmp < 0 : cmp > 0;
+  };
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[descending ? rows.length - 1 - i : i];
+    const range = row.value[rangeAttribute] as number;
+    if (query.range?.from !== undefined && range < query.range.from) continue;
+    if (query.range?.to !== undefined && range > query.range.to) continue;
+    if (!live(row, at) || (queryLagMs && row.writtenAt > visibleBefore) || !beyond(row)) continue;
+    if (results.length === query.limit) {
+      more = true;
+      break;
+    }
+    results.push({ key: row.key, value: JSON.parse(JSON.stringify(row.value)) });
+    last = row;
+  }
+  return { results, ...(more && last ? { nextCursor: encodeCursor(order(last)) } : {}) };
+}
+
 export function createMemoryEntities(
   definitions: readonly EntityDefinition[],
   options: MemoryEntityOptions = {},
@@ -79,19 +184,6 @@ export function createMemoryEntities(
     if (!definition) throw new EntityQueryError(`entity "${entity}" is not declared in manifest.yml`);
     return definition;
   };
-
-  const checkRecord = (definition: EntityDefinition, value: Record<string, unknown>) => {
-    for (const [attribute, attributeValue] of Object.entries(value)) {
-      const declared = definition.attributes[attribute];
-      if (!declared)
-        throw new EntityQueryError(`attribute "${attribute}" is not declared for entity "${definition.name}"`);
-      if (attributeValue !== undefined && !typeOk[declared.type](attributeValue))
-        throw new EntityQueryError(`attribute "${attribute}" of entity "${definition.name}" must be ${declared.type}`);
-    }
-  };
-
-  const live = (row: Row | undefined, at: number) =>
-    row !== undefined && (row.expiresAt === undefined || row.expiresAt > at);
 
   const put = (
     entity: string,
@@ -117,42 +209,16 @@ export function createMemoryEntities(
     const cacheKey = JSON.stringify([definition.name, index.name, partition]);
     const cached = sortedCache.get(cacheKey);
     if (cached) return cached;
-    const [rangeAttribute] = index.range;
-    const partitionAttributes = index.partition ?? [];
-    const rows = [...tables.get(definition.name)!.values()].filter(
-      (row) =>
-        typeof row.value[rangeAttribute] === 'number' &&
-        partitionAttributes.every(
-          (attribute, i) => row.value[attribute] !== undefined && row.value[attribute] === partition[i],
-        ),
-    );
-    rows.sort(
-      (a, b) =>
-        (a.value[rangeAttribute] as number) - (b.value[rangeAttribute] as number) ||
-        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-    );
+    const rows = sortedIndexRows(tables.get(definition.name)!, index, partition);
     sortedCache.set(cacheKey, rows);
     return rows;
-  };
-
-  const snapshot = (): MemoryEntitySnapshot => {
-    const at = now();
-    const out: Record<string, Record<string, { value: Record<string, unknown>; expiresAt?: number }>> = {};
-    for (const [entity, rows] of tables) {
-      const kept: Record<string, { value: Record<string, unknown>; expiresAt?: number }> = {};
-      for (const row of rows.values())
-        if (live(row, at))
-          kept[row.key] = { value: row.value, ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}) };
-      out[entity] = kept;
-    }
-    return out;
   };
 
   return {
     get writes() {
       return writes;
     },
-    snapshot,
+    snapshot: () => snapshotOf(tables, now()),
     async get(entity, key) {
       definitionOf(entity);
       checkKey(key);
@@ -172,45 +238,11 @@ export function createMemoryEntities(
     },
     async query(entity, query) {
       const definition = definitionOf(entity);
-      const index = definition.indexes.find((candidate) => candidate.name === query.index);
-      if (!index) throw new EntityQueryError(`entity "${entity}" has no index "${query.index}"`);
-      const partition = query.partition ?? [];
-      if (partition.length !== (index.partition ?? []).length)
-        throw new EntityQueryError(
-          `index "${index.name}" takes ${(index.partition ?? []).length} partition value(s), got ${partition.length}`,
-        );
-      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_ENTITY_PAGE)
-        throw new EntityQueryError(`page size ${query.limit} is outside 1..${MAX_ENTITY_PAGE}`);
-      const [rangeAttribute] = index.range;
-      const descending = query.sort === 'DESC';
+      const index = queriedIndex(definition, entity, query);
       const after = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
       const at = now();
-      const visibleBefore = at - (options.queryLagMs ?? 0);
-      const rows = indexRows(definition, index, partition);
-      const results: { key: string; value: unknown }[] = [];
-      let last: Row | undefined;
-      let more = false;
-      const order = (row: Row): [number, string] => [row.value[rangeAttribute] as number, row.key];
-      const beyond = (row: Row) => {
-        if (!after) return true;
-        const [range, key] = order(row);
-        const cmp = range - after[0] || (key < after[1] ? -1 : key > after[1] ? 1 : 0);
-        return descending ? cmp < 0 : cmp > 0;
-      };
-      for (let i = 0; i < rows.length; i += 1) {
-        const row = rows[descending ? rows.length - 1 - i : i];
-        const range = row.value[rangeAttribute] as number;
-        if (query.range?.from !== undefined && range < query.range.from) continue;
-        if (query.range?.to !== undefined && range > query.range.to) continue;
-        if (!live(row, at) || (options.queryLagMs && row.writtenAt > visibleBefore) || !beyond(row)) continue;
-        if (results.length === query.limit) {
-          more = true;
-          break;
-        }
-        results.push({ key: row.key, value: JSON.parse(JSON.stringify(row.value)) });
-        last = row;
-      }
-      return { results, ...(more && last ? { nextCursor: encodeCursor(order(last)) } : {}) };
+      const rows = indexRows(definition, index, query.partition ?? []);
+      return queryPage(rows, index, query, { after, at, queryLagMs: options.queryLagMs });
     },
   };
 }

@@ -30,15 +30,20 @@ export interface MemoryKeyValueStore extends KeyValueStore {
   readonly writes: number;
 }
 
-export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueStore {
-  const now = options.now ?? (() => Date.now());
+function slotsOf(initial: MemoryKvSnapshot): Map<string, Slot> {
   const slots = new Map<string, Slot>();
-  let writes = 0;
-  let sorted: string[] | undefined;
-  for (const [key, entry] of Object.entries(options.initial ?? {})) {
+  for (const [key, entry] of Object.entries(initial)) {
     checkKey(key);
     slots.set(key, { json: checkValue(entry.value), expiresAt: entry.expiresAt });
   }
+  return slots;
+}
+
+export function createMemoryKv(options: MemoryKvOptions = {}): MemoryKeyValueStore {
+  const now = options.now ?? (() => Date.now());
+  const slots = slotsOf(options.initial ?? {});
+  let writes = 0;
+  let sorted: string[] | undefined;
 
   const live = (key: string): Slot | undefined => {
     const slot = slots.get(key);

@@ -100,12 +100,36 @@ export interface PolicyRepository {
 const revisionOf = (current: CurrentPolicy) =>
   current.state === 'none' ? 0 : current.state === 'ok' ? current.record.revision : current.revision;
 
-export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
-  const parseRevision = (value: unknown) => {
-    const parsed = RevisionRecordSchema.safeParse(value);
-    return parsed.success ? parsed.data : undefined;
-  };
+const parseRevision = (value: unknown) => {
+  const parsed = RevisionRecordSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+};
 
+/** The current record's grants and sampling switch, carried over whenever `policy:current` is replaced. */
+function withGrantsOf(found: CurrentPolicy, record: RevisionRecord): RevisionRecord {
+  const grants = found.state === 'ok' ? found.record.grants : undefined;
+  const sampling = found.state === 'ok' ? (found.record as { sampling?: unknown }).sampling : undefined;
+  return { ...record, ...(grants === undefined ? {} : { grants }), ...(sampling === undefined ? {} : { sampling }) };
+}
+
+function revisionRecordOf(input: CommitInput, revision: number): RevisionRecord {
+  return {
+    revision,
+    policy: input.policy,
+    savedAt: input.savedAt,
+    savedBy: input.savedBy,
+    action: input.action,
+    ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
+    ...(input.commit ? { commit: input.commit } : {}),
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
+    ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
+    ...(input.replay ? { replay: input.replay } : {}),
+    ...(input.replaces ? { replaces: input.replaces } : {}),
+  };
+}
+
+export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
   const readCurrent = async (): Promise<CurrentPolicy> => {
     const raw = await kv.get(POLICY_KEY);
     if (raw === undefined || raw === null) return { state: 'none' };
@@ -116,13 +140,6 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
         ? Math.max(0, Math.trunc((raw as { revision: number }).revision))
         : 0;
     return { state: 'damaged', revision };
-  };
-
-  /** The current record's grants and sampling switch, carried over whenever `policy:current` is replaced. */
-  const withGrantsOf = (found: CurrentPolicy, record: RevisionRecord): RevisionRecord => {
-    const grants = found.state === 'ok' ? found.record.grants : undefined;
-    const sampling = found.state === 'ok' ? (found.record as { sampling?: unknown }).sampling : undefined;
-    return { ...record, ...(grants === undefined ? {} : { grants }), ...(sampling === undefined ? {} : { sampling }) };
   };
 
   const current = async (): Promise<CurrentPolicy> => {
@@ -141,20 +158,7 @@ export function createPolicyRepository(kv: KeyValueStore): PolicyRepository {
       const found = await current();
       const currentRevision = revisionOf(found);
       if (currentRevision !== input.expectedRevision) return { ok: false, currentRevision };
-      const record: RevisionRecord = {
-        revision: currentRevision + 1,
-        policy: input.policy,
-        savedAt: input.savedAt,
-        savedBy: input.savedBy,
-        action: input.action,
-        ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
-        ...(input.commit ? { commit: input.commit } : {}),
-        ...(input.reason ? { reason: input.reason } : {}),
-        ...(input.policyText !== undefined ? { policyText: input.policyText } : {}),
-        ...(input.overriddenTests?.length ? { overriddenTests: input.overriddenTests } : {}),
-        ...(input.replay ? { replay: input.replay } : {}),
-        ...(input.replaces ? { replaces: input.replaces } : {}),
-      };
+      const record = revisionRecordOf(input, currentRevision + 1);
       if (!(await kv.setIfAbsent(policyRevisionKey(record.revision), record)))
         return { ok: false, currentRevision: currentRevision + 1 };
       await kv.set(POLICY_KEY, withGrantsOf(found, record));

@@ -34,13 +34,15 @@ describe('pipeline-guard replay', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
-      'Replayed 3 runs from fixtures/replay/samples.jsonl under fixtures/replay/draft-deny-latest.yaml (draft) against examples/policy.yaml (baseline).',
+      'Replayed 3 runs from fixtures/replay/samples.jsonl under fixtures/replay/draft-deny-latest.yaml (draft) ' +
+        'against examples/policy.yaml (baseline).',
     );
     expect(result.stdout).toContain('  newly blocked: 1   newly allowed: 0');
     expect(result.stdout).toContain('  web: 1 newly blocked (of 1 run)');
     expect(result.stdout).toContain('  deny-image: 1 newly blocked');
     expect(result.stdout).toContain(
-      '  1. web, branch feature/x (branches:feature/x) [deny-image]\n     Pipeline Guard blocked this run of web for branch feature/x',
+      '  1. web, branch feature/x (branches:feature/x) [deny-image]\n' +
+        '     Pipeline Guard blocked this run of web for branch feature/x',
     );
     expect(result.stdout).toMatch(/The draft newly blocks 1 run\.\n$/);
   });
