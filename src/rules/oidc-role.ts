@@ -16,7 +16,7 @@ import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
 import { shellQuote } from '../engine/shell';
-import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
+import type { ChainContext, DefinitionSite, JsonObject, StepSite, Transform } from '../engine/types';
 import type { RequestVariable } from '../engine/request';
 import { describeVariable, variableHolding, type RequestVariables } from '../engine/variables';
 import type { Path } from '../primitives/path';
@@ -626,14 +626,33 @@ function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): 
  * and the global sections. Each may name an identity only if every step it reaches holds it.
  */
 function checkIndirect(context: ChainContext): void {
-  const environments = context.policy.policy.environments;
-  const withIdentity = environments.filter((env) => env.oidc);
+  const withIdentity = context.policy.policy.environments.filter((env) => env.oidc);
   if (
     !withIdentity.length &&
     !context.steps.some((s) => s.isChildPipeline) &&
     !context.definitions.some((d) => d.section === 'custom')
   )
     return;
+  const check = indirectCheck(context, withIdentity);
+  for (const definition of context.definitions) checkDefinitionPlaces(check, definition);
+  checkChildPipelineInputs(check);
+  if (!context.steps.some((s) => !s.injected)) return;
+  checkGlobalPlaces(check);
+}
+
+/** The places outside any step that can hand an identity to the steps they reach, and how each is judged. */
+interface IndirectCheck {
+  readonly context: ChainContext;
+  /** The environments the steps reach, by the steps (Pipeline Guard's own steps reach none). */
+  envsOf(steps: readonly StepSite[]): Set<Environment>;
+  /** Reports a place that names an identity foreign to some environment it reaches. */
+  checkPlace(value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string): void;
+  /** Reports variables, by name, that choose the credentials of a governed cloud. */
+  checkVariableNames(names: Array<[string, Path]>, where: string): void;
+}
+
+function indirectCheck(context: ChainContext, withIdentity: readonly Environment[]): IndirectCheck {
+  const environments = context.policy.policy.environments;
   const report = (segments: Path, message: string, fix: string) =>
     context.report({
       rule: 'oidc-role',
@@ -643,89 +662,102 @@ function checkIndirect(context: ChainContext): void {
       fix,
       mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined,
     });
-  const envsOf = (steps: readonly StepSite[]) =>
-    new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
   const foreignTo = (reached: Set<Environment>) =>
     withIdentity.filter((env) =>
       [...reached].some(
         (holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join(),
       ),
     );
-  // Most places name no identity at all: one walk decides that before any step is looked at.
-  const checkPlace = (value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string) => {
-    if (!mentionedIdentity(value, withIdentity)) return;
-    const reached = reachedBy();
-    const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
-    if (hit)
-      report(
-        segments,
-        `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[
-          ...reached,
-        ]
-          .filter((e) => e !== hit.env)
-          .map((e) => `"${e.name}"`)
-          .join(', ')}.`,
-        `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`,
-      );
-  };
-  const checkVariableNames = (names: Array<[string, Path]>, where: string) => {
-    for (const [name, segments] of names)
-      if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
+  return {
+    context,
+    envsOf: (steps) =>
+      new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment)),
+    // Most places name no identity at all: one walk decides that before any step is looked at.
+    checkPlace(value, segments, reachedBy, where) {
+      if (!mentionedIdentity(value, withIdentity)) return;
+      const reached = reachedBy();
+      const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
+      if (hit)
         report(
           segments,
-          `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`,
-          `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`,
+          `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", ` +
+            `and it reaches steps of ${[...reached]
+              .filter((e) => e !== hit.env)
+              .map((e) => `"${e.name}"`)
+              .join(', ')}.`,
+          "Remove it. Pipeline Guard gives each step its own environment's identity; " +
+            `steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`,
         );
+    },
+    checkVariableNames(names, where) {
+      for (const [name, segments] of names)
+        if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
+          report(
+            segments,
+            `${where} sets ${name}, which chooses the ` +
+              `${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`,
+            `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`,
+          );
+    },
   };
+}
 
-  for (const definition of context.definitions) {
-    const steps = () => context.steps.filter((s) => s.definition === definition);
-    const first = definition.items[0];
-    if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
-      const segments: Path = [...definition.segments, 0, 'variables'];
-      checkVariableNames(
-        first.variables.flatMap((v, i): Array<[string, Path]> =>
-          isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [],
-        ),
-        `custom pipeline "${definition.key}" has a variable that`,
-      );
-      checkPlace(
-        first.variables,
-        segments,
-        () => envsOf(steps()),
-        `a variable of custom pipeline "${definition.key}" (its default or allowed values)`,
-      );
-    }
-    definition.items.forEach((item, index) => {
-      if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
-      const { steps: _steps, ...stageFields } = item.stage;
-      checkPlace(
-        stageFields,
-        [...definition.segments, index, 'stage'],
-        () => envsOf(steps().filter((s) => s.topLevelIndex === index)),
-        'a stage',
-      );
-    });
+/** A custom pipeline's variables and each stage's own fields reach the steps of their definition. */
+function checkDefinitionPlaces(check: IndirectCheck, definition: DefinitionSite): void {
+  const { context, envsOf, checkPlace } = check;
+  const steps = () => context.steps.filter((s) => s.definition === definition);
+  const first = definition.items[0];
+  if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
+    const segments: Path = [...definition.segments, 0, 'variables'];
+    check.checkVariableNames(
+      first.variables.flatMap((v, i): Array<[string, Path]> =>
+        isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [],
+      ),
+      `custom pipeline "${definition.key}" has a variable that`,
+    );
+    checkPlace(
+      first.variables,
+      segments,
+      () => envsOf(steps()),
+      `a variable of custom pipeline "${definition.key}" (its default or allowed values)`,
+    );
   }
+  definition.items.forEach((item, index) => {
+    if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
+    const { steps: _steps, ...stageFields } = item.stage;
+    checkPlace(
+      stageFields,
+      [...definition.segments, index, 'stage'],
+      () => envsOf(steps().filter((s) => s.topLevelIndex === index)),
+      'a stage',
+    );
+  });
+}
 
+/** A child-pipeline step's `input-variables` reach the child pipeline, judged with the step's environment. */
+function checkChildPipelineInputs(check: IndirectCheck): void {
+  const { context } = check;
   for (const site of context.steps) {
     if (!site.isChildPipeline) continue;
     const inputs = site.step['input-variables'];
     if (!isPlainObject(inputs)) continue;
     const segments: Path = [...site.segments, 'step', 'input-variables'];
-    checkVariableNames(
+    check.checkVariableNames(
       Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]),
       `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`,
     );
-    checkPlace(
+    check.checkPlace(
       inputs,
       segments,
       () => new Set([site.environment ?? context.policy.defaultEnvironment]),
       `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`,
     );
   }
+}
 
-  if (!context.steps.some((s) => !s.injected)) return;
+/** Top-level keys and `definitions` reach every step (a service only the steps that use it). */
+function checkGlobalPlaces(check: IndirectCheck): void {
+  const { context, envsOf, checkPlace } = check;
   const all = () => envsOf(context.steps);
   for (const [key, value] of Object.entries(context.config)) {
     // `image` is judged for each step that uses it (its `aws.oidc-role`), with the step's environment.
@@ -738,8 +770,8 @@ function checkIndirect(context: ChainContext): void {
               envsOf(
                 context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)),
               );
-            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches
-            // none.
+            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses
+            // reaches none.
             const { image: _image, ...rest } = isPlainObject(service) ? service : { image: undefined };
             checkPlace(rest, ['definitions', 'services', name], users, `service "${name}"`);
           }
