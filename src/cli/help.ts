@@ -62,7 +62,9 @@ source branch and \`destinations\` on the destination branch. Custom pipelines a
 Exit status: 0 allowed or nothing to run, 1 blocked by the policy, 2 the file or policy is unusable.
 `;
 
-export const REQUEST_HELP = `Usage: pipeline-guard request <request.json|-> [--policy FILE] [--repository SLUG [--project KEY]]
+export const REQUEST_HELP =
+  'Usage: pipeline-guard request <request.json|-> [--policy FILE] ' +
+  `[--repository SLUG [--project KEY]]
                                 [--var KEY=VALUE]... [--variables FILE]
 
 Runs the provider, exactly as the Forge function does, on a raw Dynamic Pipelines request (the JSON
@@ -99,7 +101,9 @@ Options:
 Exit status: 0 valid, 1 valid with warnings, 2 invalid or unreadable.
 `;
 
-export const TRUST_POLICY_HELP = `Usage: pipeline-guard trust-policy <policy> --workspace SLUG --workspace-uuid UUID [--env NAME] [options]
+export const TRUST_POLICY_HELP =
+  'Usage: pipeline-guard trust-policy <policy> --workspace SLUG --workspace-uuid UUID ' +
+  `[--env NAME] [options]
 
 Prints what each environment's cloud needs so that only that environment's steps get its identity:
   AWS    the IAM trust policy of the role: the workspace's Bitbucket OIDC provider as principal, \`aud\`
@@ -157,7 +161,9 @@ Options:
 Exit status: 0 the check passes, 1 it fails, 2 a file or the policy is unusable.
 `;
 
-export const REPLAY_HELP = `Usage: pipeline-guard replay <samples.jsonl|-> --policy DRAFT --baseline CURRENT [--format text|json]
+export const REPLAY_HELP =
+  'Usage: pipeline-guard replay <samples.jsonl|-> --policy DRAFT --baseline CURRENT ' +
+  `[--format text|json]
 
 Replays run samples under a policy draft and under the enforced policy, through the provider's own
 engine, and compares: runs the draft newly blocks (with the message a developer would get), runs it

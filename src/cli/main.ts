@@ -90,7 +90,8 @@ async function readInput(io: CliIo, file: string): Promise<{ text: string; label
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     throw new UsageError(
-      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`,
+      `cannot read ${file}: ` +
+        (code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message),
     );
   }
 }
@@ -118,7 +119,8 @@ async function defaultPolicyFile(io: CliIo): Promise<{ file: string; example: bo
   if (await exists(io, local)) return { file: local, example: false };
   if (await exists(io, EXAMPLE_POLICY_PATH)) return { file: EXAMPLE_POLICY_PATH, example: true };
   throw new UsageError(
-    `no policy: pass --policy FILE, or save the workspace policy as ./${POLICY_FILE_NAME} (the settings page exports it as YAML); there is none in ${io.cwd}`,
+    `no policy: pass --policy FILE, or save the workspace policy as ./${POLICY_FILE_NAME} ` +
+      `(the settings page exports it as YAML); there is none in ${io.cwd}`,
   );
 }
 
@@ -237,13 +239,16 @@ function repositoryOption(values: Values, io: CliIo): RepositoryIdentity | undef
   const slug = parts[parts.length - 1];
   if (parts.length > 2 || !SLUG_PATTERN.test(slug) || (parts.length === 2 && !/^[A-Za-z0-9._-]{1,64}$/.test(parts[0])))
     throw new UsageError(
-      `--repository takes a repository slug such as payments-api (or WORKSPACE/SLUG), not "${repository}"; Bitbucket slugs are lower-case letters, digits, ".", "_" and "-"`,
+      `--repository takes a repository slug such as payments-api (or WORKSPACE/SLUG), not "${repository}"; ` +
+        'Bitbucket slugs are lower-case letters, digits, ".", "_" and "-"',
     );
   if (project !== undefined && !PROJECT_KEY_PATTERN.test(project))
     throw new UsageError(`--project takes a Bitbucket project key such as PAY, not "${project}"`);
   if (project !== undefined && !CANONICAL_PROJECT_KEY.test(project))
     io.stderr(
-      `${palette(colourOn(io)).yellow('warning:')} project key "${project}" is not upper case; Bitbucket's keys are, and scopes compare them exactly, so "${project}" matches only a scope that lists "${project}" (did you mean ${project.toUpperCase()}?)\n`,
+      `${palette(colourOn(io)).yellow('warning:')} project key "${project}" is not upper case; ` +
+        `Bitbucket's keys are, and scopes compare them exactly, so "${project}" matches only a scope ` +
+        `that lists "${project}" (did you mean ${project.toUpperCase()}?)\n`,
     );
   return simulatedRepository(repository, project);
 }
@@ -299,7 +304,8 @@ async function loadGrants(io: CliIo, file: string, now: Date, environments: read
   if (!result.ok) {
     const lines = result.problems.map(
       (problem) =>
-        `${parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : ''}${formatGrantProblems([problem])}`,
+        (parsed.positionOf(problem.segments) ? `line ${parsed.positionOf(problem.segments)!.line}: ` : '') +
+        formatGrantProblems([problem]),
     );
     throw new UsageError(`the grants file ${input.label} cannot be used:\n${indent(lines.join('\n'))}`);
   }
@@ -310,7 +316,9 @@ async function loadGrants(io: CliIo, file: string, now: Date, environments: read
 function grantNotices(grants: readonly Grant[], repository: RepositoryIdentity | undefined, now: Date): string[] {
   if (!repository)
     return [
-      `no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository ${grants[0].repository} to run as the grant's repository.`,
+      'no grant of the file can apply: ' +
+        'without --repository the run is for a repository Pipeline Guard does not know. ' +
+        `Pass --repository ${grants[0].repository} to run as the grant's repository.`,
     ];
   const notices: string[] = [];
   for (const grant of grants) {
@@ -320,7 +328,8 @@ function grantNotices(grants: readonly Grant[], repository: RepositoryIdentity |
       );
     if (grant.grantedAt !== undefined && now.getTime() < instantMs(grant.grantedAt))
       notices.push(
-        `grant ${grant.id} applies only from ${grant.grantedAt}, when it was granted; --now (${now.toISOString()}) is earlier, so it cannot apply.`,
+        `grant ${grant.id} applies only from ${grant.grantedAt}, when it was granted; ` +
+          `--now (${now.toISOString()}) is earlier, so it cannot apply.`,
       );
   }
   return notices;
@@ -476,7 +485,9 @@ async function prFile(
   } catch (error) {
     if (!(error instanceof SimulationInputError)) throw error;
     throw new UsageError(
-      `${option} ${error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label}: ${error.reason}`,
+      `${option} ` +
+        (error.position ? `${input.label}:${error.position.line}:${error.position.column}` : input.label) +
+        `: ${error.reason}`,
     );
   }
 }
@@ -571,7 +582,9 @@ async function policyCommand(args: string[], io: CliIo): Promise<number> {
       );
     else
       io.stdout(
-        `${input.label}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:\n${indent(formatPolicyProblems(result.problems))}\n`,
+        `${input.label}: invalid policy, ` +
+          `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:\n` +
+          `${indent(formatPolicyProblems(result.problems))}\n`,
       );
     return EXIT.unusable;
   }
@@ -582,7 +595,11 @@ async function policyCommand(args: string[], io: CliIo): Promise<number> {
     .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   if (format === 'json')
     io.stdout(
-      `${JSON.stringify({ valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) }, null, 2)}\n`,
+      `${JSON.stringify(
+        { valid: true, problems: [], warnings: warnings.map(({ segments: _, ...rest }) => rest) },
+        null,
+        2,
+      )}\n`,
     );
   else io.stdout(renderPolicyCheck(input.label, result.policy, warnings, palette(colourOn(io))));
   return warnings.length ? EXIT.blocked : EXIT.ok;
@@ -669,7 +686,8 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
   const missing = ['policy', 'baseline'].filter((key) => text(values, key) === undefined);
   if (missing.length)
     throw new UsageError(
-      `missing ${missing.map((m) => `--${m}`).join(', ')}: replay compares the draft (--policy) with the enforced policy (--baseline)`,
+      `missing ${missing.map((m) => `--${m}`).join(', ')}: ` +
+        'replay compares the draft (--policy) with the enforced policy (--baseline)',
     );
   const input = await readInput(io, file);
   const [draft, baseline] = [
@@ -686,7 +704,11 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
   const summary = replayForCli(samples, draft.policy, baseline.policy);
   if (format === 'json')
     io.stdout(
-      `${JSON.stringify({ samples: input.label, draft: draft.label, baseline: baseline.label, ...summary }, null, 2)}\n`,
+      `${JSON.stringify(
+        { samples: input.label, draft: draft.label, baseline: baseline.label, ...summary },
+        null,
+        2,
+      )}\n`,
     );
   else
     io.stdout(

@@ -84,13 +84,7 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
   field('Run', triggerText(result, view.target));
   // Only scoped policies and grants depend on the repository; for the others the line would be noise,
   // unless the run names one.
-  if ((view.policy && isScoped(view.policy)) || result.repository)
-    field(
-      'Repository',
-      result.repository
-        ? `${view.repository?.fullName ?? result.repository.slug}${result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)'}`
-        : 'none given: a repository no scope includes (pass --repository SLUG --project KEY)',
-    );
+  if ((view.policy && isScoped(view.policy)) || result.repository) field('Repository', repositoryText(result, view));
   const selection = result.target.selection;
   field(
     'Definition',
@@ -98,39 +92,62 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
       ? `${selection.path}${selection.line ? ` (line ${selection.line})` : ''}: ${selection.reason}`
       : selection.reason,
   );
-  if (selection.ties.length)
-    lines.push(
-      `${''.padEnd(12)}${style.yellow(`tie: ${selection.ties.map((t) => `"${t}"`).join(', ')} rank${selection.ties.length === 1 ? 's' : ''} as high; Bitbucket's choice between equal keys is not documented, so the first in the file was simulated`)}`,
-    );
-
-  const blocking = result.violations.filter((v) => v.mode === 'enforce');
-  const warnings = result.violations.filter((v) => v.mode === 'warn');
-  const warned = warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
-  if (result.outcome === 'blocked') {
-    const key = 'error' in result.response ? result.response.error.key : '';
-    field(
-      'Outcome',
-      `${style.red(style.bold('BLOCKED'))}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}${warned}; Bitbucket fails the run with error ${key}`,
-    );
-  } else if (result.outcome === 'none')
-    field('Outcome', `${style.bold('NONE')}: no definition matches, so nothing would run`);
-  else if (result.target.trigger === 'definitions')
-    field(
-      'Outcome',
-      `${style.green(style.bold('ALLOWED'))}: the dialog lists the definitions unchanged; each run is checked when it starts${blocking.length ? ` (${blocking.length} violation${blocking.length === 1 ? '' : 's'} would block it)` : ''}${warned}`,
-    );
-  else
-    field(
-      'Outcome',
-      `${style.green(style.bold('ALLOWED'))}${warned ? `: ${warned.slice(2)}` : ''}${result.steps.some((s) => s.changes.length) || result.configChanges.length ? `${warned ? ';' : ':'} runs with the changes below` : ''}`,
-    );
-
+  if (selection.ties.length) lines.push(`${''.padEnd(12)}${style.yellow(tieText(selection.ties))}`);
+  field('Outcome', outcomeText(result, style));
   if (result.grants?.length)
     field(
       'Grants',
-      `${result.grants.join(', ')}: break-glass grant${result.grants.length === 1 ? '' : 's'} waived a rule on this run (see the warnings below)`,
+      `${result.grants.join(', ')}: break-glass grant${result.grants.length === 1 ? '' : 's'} ` +
+        'waived a rule on this run (see the warnings below)',
     );
+  lines.push(...stepLines(result, view, style), ...violationLines(result, style), ...diffLines(result, style));
+  return `${lines.join('\n')}\n`;
+}
 
+function repositoryText(result: SimulationResult, view: SimulationView): string {
+  if (!result.repository) return 'none given: a repository no scope includes (pass --repository SLUG --project KEY)';
+  const project = result.repository.project ? ` (project ${result.repository.project})` : ' (no project given)';
+  return `${view.repository?.fullName ?? result.repository.slug}${project}`;
+}
+
+function tieText(ties: readonly string[]): string {
+  return (
+    `tie: ${ties.map((t) => `"${t}"`).join(', ')} rank${ties.length === 1 ? 's' : ''} as high; ` +
+    "Bitbucket's choice between equal keys is not documented, so the first in the file was simulated"
+  );
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+function outcomeText(result: SimulationResult, style: Palette): string {
+  const blocking = result.violations.filter((v) => v.mode === 'enforce');
+  const warnings = result.violations.filter((v) => v.mode === 'warn');
+  const warned = warnings.length ? `, ${plural(warnings.length, 'warning')}` : '';
+  if (result.outcome === 'blocked') {
+    const key = 'error' in result.response ? result.response.error.key : '';
+    return (
+      `${style.red(style.bold('BLOCKED'))}: ${plural(blocking.length, 'violation')}${warned}; ` +
+      `Bitbucket fails the run with error ${key}`
+    );
+  }
+  if (result.outcome === 'none') return `${style.bold('NONE')}: no definition matches, so nothing would run`;
+  if (result.target.trigger === 'definitions')
+    return (
+      `${style.green(style.bold('ALLOWED'))}: the dialog lists the definitions unchanged; ` +
+      'each run is checked when it starts' +
+      (blocking.length ? ` (${plural(blocking.length, 'violation')} would block it)` : '') +
+      warned
+    );
+  const changed = result.steps.some((s) => s.changes.length) || result.configChanges.length;
+  return (
+    style.green(style.bold('ALLOWED')) +
+    (warned ? `: ${warned.slice(2)}` : '') +
+    (changed ? `${warned ? ';' : ':'} runs with the changes below` : '')
+  );
+}
+
+function stepLines(result: SimulationResult, view: SimulationView, style: Palette): string[] {
+  const lines: string[] = [];
   if (result.steps.length) {
     // One row per step; what Pipeline Guard changed follows on indented lines under its row, so
     // that the table stays narrow enough for a terminal.
@@ -155,40 +172,41 @@ export function renderSimulation(result: SimulationResult, view: SimulationView,
     lines.push('', style.bold('Pipeline changes'));
     for (const change of result.configChanges) lines.push(`  - ${change}`);
   }
+  return lines;
+}
 
-  if (result.violations.length) {
-    lines.push(
-      '',
-      style.bold(
-        `Violations (${blocking.length} blocking, ${warnings.length} warning${warnings.length === 1 ? '' : 's'})`,
-      ),
-    );
-    result.violations.forEach((violation, index) => {
-      const tag = violation.mode === 'enforce' ? style.red('BLOCK') : style.yellow('WARN ');
-      lines.push(`  ${index + 1}. ${tag} [${violation.rule}] ${location(violation)}`);
-      lines.push(`     ${violation.message}`);
-      lines.push(`     ${style.cyan('Fix:')} ${violation.fix}`);
-    });
-  }
+function violationLines(result: SimulationResult, style: Palette): string[] {
+  if (!result.violations.length) return [];
+  const blocking = result.violations.filter((v) => v.mode === 'enforce');
+  const warnings = result.violations.filter((v) => v.mode === 'warn');
+  const lines = ['', style.bold(`Violations (${blocking.length} blocking, ${plural(warnings.length, 'warning')})`)];
+  result.violations.forEach((violation, index) => {
+    const tag = violation.mode === 'enforce' ? style.red('BLOCK') : style.yellow('WARN ');
+    lines.push(`  ${index + 1}. ${tag} [${violation.rule}] ${location(violation)}`);
+    lines.push(`     ${violation.message}`);
+    lines.push(`     ${style.cyan('Fix:')} ${violation.fix}`);
+  });
+  return lines;
+}
 
-  if (result.diff !== undefined) {
-    lines.push('', style.bold('Diff'));
-    if (result.diff === '') lines.push('  (no changes: Pipeline Guard returns the configuration as Bitbucket sent it)');
-    else
-      for (const line of result.diff.trimEnd().split('\n'))
-        lines.push(
-          line.startsWith('+++') || line.startsWith('---')
-            ? style.bold(line)
-            : line.startsWith('+')
-              ? style.green(line)
-              : line.startsWith('-')
-                ? style.red(line)
-                : line.startsWith('@@')
-                  ? style.cyan(line)
-                  : line,
-        );
-  }
-  return `${lines.join('\n')}\n`;
+function diffLines(result: SimulationResult, style: Palette): string[] {
+  if (result.diff === undefined) return [];
+  const lines = ['', style.bold('Diff')];
+  if (result.diff === '') lines.push('  (no changes: Pipeline Guard returns the configuration as Bitbucket sent it)');
+  else
+    for (const line of result.diff.trimEnd().split('\n'))
+      lines.push(
+        line.startsWith('+++') || line.startsWith('---')
+          ? style.bold(line)
+          : line.startsWith('+')
+            ? style.green(line)
+            : line.startsWith('-')
+              ? style.red(line)
+              : line.startsWith('@@')
+                ? style.cyan(line)
+                : line,
+      );
+  return lines;
 }
 
 export function renderPolicyCheck(
@@ -203,7 +221,9 @@ export function renderPolicyCheck(
     ? `${catchAll} for repositories outside the scopes of ${scopedDefaults.join(', ')}`
     : catchAll;
   const lines = [
-    `${fileLabel}: ${style.green('valid')} policy, ${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} (${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`,
+    `${fileLabel}: ${style.green('valid')} policy, ` +
+      `${policy.environments.length} environment${policy.environments.length === 1 ? '' : 's'} ` +
+      `(${policy.environments.map((env) => env.name).join(', ')}; default ${defaultEnv})`,
   ];
   if (warnings.length === 0) lines.push('no warnings');
   else {

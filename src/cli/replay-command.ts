@@ -22,7 +22,8 @@ function sampleFromLine(value: unknown, where: string): RunSample {
   const unknown = Object.keys(value).filter((key) => key !== 'request' && key !== 'repository');
   if (unknown.length)
     throw new SamplesInputError(
-      `${where}: unknown field ${unknown.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')}; a sample has "request" and optionally "repository"`,
+      `${where}: unknown field ${unknown.map((key) => JSON.stringify(key.slice(0, 40))).join(', ')}; ` +
+        'a sample has "request" and optionally "repository"',
     );
   if (!isObject(value.request))
     throw new SamplesInputError(`${where}: "request" must be the run request object (as the settings page exports it)`);
@@ -85,25 +86,42 @@ export function renderReplay(
 ): string {
   const { totals } = summary;
   const lines = [
-    `Replayed ${plural(totals.runs, 'run')} from ${labels.samples} under ${labels.draft} (draft) against ${labels.baseline} (baseline)${summary.unusable ? `; ${plural(summary.unusable, 'sample')} the engine could not read under either policy` : ''}.`,
-    `  newly blocked: ${totals.newlyBlocked ? style.red(String(totals.newlyBlocked)) : '0'}   newly allowed: ${totals.newlyAllowed}   steps changed: ${summary.stepChanges} (in ${plural(totals.changedSteps, 'run')})   runs with new warnings: ${totals.newWarnings}`,
+    `Replayed ${plural(totals.runs, 'run')} from ${labels.samples} under ${labels.draft} (draft) ` +
+      `against ${labels.baseline} (baseline)` +
+      (summary.unusable
+        ? `; ${plural(summary.unusable, 'sample')} the engine could not read under either policy`
+        : '') +
+      '.',
+    `  newly blocked: ${totals.newlyBlocked ? style.red(String(totals.newlyBlocked)) : '0'}` +
+      `   newly allowed: ${totals.newlyAllowed}` +
+      `   steps changed: ${summary.stepChanges} (in ${plural(totals.changedSteps, 'run')})` +
+      `   runs with new warnings: ${totals.newWarnings}`,
   ];
   const changed = summary.byRepository.filter(
     (r) => r.newlyBlocked || r.newlyAllowed || r.changedSteps || r.newWarnings,
   );
   if (changed.length) {
     lines.push('', 'By repository:');
-    for (const r of changed)
-      lines.push(
-        `  ${r.repository}: ${[r.newlyBlocked && `${r.newlyBlocked} newly blocked`, r.newlyAllowed && `${r.newlyAllowed} newly allowed`, r.changedSteps && `${plural(r.changedSteps, 'run')} with changed steps`, r.newWarnings && `${plural(r.newWarnings, 'run')} with new warnings`].filter(Boolean).join(', ')} (of ${plural(r.runs, 'run')})`,
-      );
+    for (const r of changed) {
+      const counts = [
+        r.newlyBlocked && `${r.newlyBlocked} newly blocked`,
+        r.newlyAllowed && `${r.newlyAllowed} newly allowed`,
+        r.changedSteps && `${plural(r.changedSteps, 'run')} with changed steps`,
+        r.newWarnings && `${plural(r.newWarnings, 'run')} with new warnings`,
+      ];
+      lines.push(`  ${r.repository}: ${counts.filter(Boolean).join(', ')} (of ${plural(r.runs, 'run')})`);
+    }
   }
   if (summary.byRule.length) {
     lines.push('', 'By rule:');
-    for (const r of summary.byRule)
-      lines.push(
-        `  ${r.rule}: ${[r.newlyBlocked && `${r.newlyBlocked} newly blocked`, r.newlyAllowed && `${r.newlyAllowed} newly allowed`, r.newWarnings && `${r.newWarnings} new warnings`].filter(Boolean).join(', ')}`,
-      );
+    for (const r of summary.byRule) {
+      const counts = [
+        r.newlyBlocked && `${r.newlyBlocked} newly blocked`,
+        r.newlyAllowed && `${r.newlyAllowed} newly allowed`,
+        r.newWarnings && `${r.newWarnings} new warnings`,
+      ];
+      lines.push(`  ${r.rule}: ${counts.filter(Boolean).join(', ')}`);
+    }
   }
   const of = (kind: ReplayRun['kinds'][number]) => summary.runs.filter((run) => run.kinds.includes(kind));
   lines.push(

@@ -190,7 +190,12 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
       context.report({
         rule: 'invalid-pipeline',
         segments: definition.segments,
-        message: `the pipeline has ${count} steps${count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length ? ' including the security scan that Pipeline Guard adds' : ''}; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
+        message:
+          `the pipeline has ${count} steps` +
+          (count - MAX_STEPS_PER_PIPELINE <= policy.scanSteps.length
+            ? ' including the security scan that Pipeline Guard adds'
+            : '') +
+          `; Bitbucket allows at most ${MAX_STEPS_PER_PIPELINE}.`,
         fix: 'Split the pipeline, e.g. move steps into a custom pipeline started by a child-pipeline step.',
       });
   }
@@ -221,7 +226,8 @@ function checkOutput(context: ChainContext, inputSteps: readonly StepSite[], gra
       rule: 'invalid-pipeline',
       segments: ['labels'],
       message:
-        "the pipeline's `labels` are so large that Pipeline Guard's decision record no longer fits Bitbucket's 10 KB limit for labels.",
+        "the pipeline's `labels` are so large that Pipeline Guard's decision record no longer fits " +
+        "Bitbucket's 10 KB limit for labels.",
       fix: 'Shorten or remove entries under `labels:` in bitbucket-pipelines.yml.',
     });
 }
@@ -242,7 +248,8 @@ export function runEngineWith(
     const detail = error instanceof Error ? error.message : String(error);
     const finding = faultFinding(
       'internal-error',
-      `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), so it blocked the run rather than let unchecked steps through.`,
+      `Pipeline Guard hit an internal fault while checking this pipeline (${detail}), ` +
+        'so it blocked the run rather than let unchecked steps through.',
       'Re-run the pipeline. If it fails again, send this message to your workspace admin.',
     );
     const response = looksLikeDefinitions(rawRequest)
@@ -262,8 +269,10 @@ function runChecked(
   if (!parsed.success) {
     const finding = faultFinding(
       'invalid-request',
-      `The request from Bitbucket is not a valid Dynamic Pipelines request: ${describeRequestProblems(parsed.problems)}.`,
-      'This is not caused by your pipeline file. Re-run the pipeline; if it persists, report it to your workspace admin.',
+      `The request from Bitbucket is not a valid Dynamic Pipelines request: ` +
+        `${describeRequestProblems(parsed.problems)}.`,
+      'This is not caused by your pipeline file. Re-run the pipeline; ' +
+        'if it persists, report it to your workspace admin.',
     );
     if (looksLikeDefinitions(rawRequest))
       return {
@@ -280,7 +289,9 @@ function runChecked(
     problems &&
     faultFinding(
       'invalid-request',
-      `The request's \`variables\` have an unexpected shape (${describeRequestProblems(problems)}), so Pipeline Guard set them aside: it treats every variable's value as unknown, so a template (\`\${{NAME}}\`) that decides a step's environment, runners or identity blocks the run.`,
+      `The request's \`variables\` have an unexpected shape (${describeRequestProblems(problems)}), ` +
+        "so Pipeline Guard set them aside: it treats every variable's value as unknown, " +
+        "so a template (`${{NAME}}`) that decides a step's environment, runners or identity blocks the run.",
       'This is not caused by your pipeline file. If it persists, report it to your workspace admin.',
     );
   return {
@@ -309,75 +320,22 @@ function runValidated(
   variablesFinding?: Finding,
 ): EngineResult {
   const selector = request.target.selector;
-
-  if (state.kind === 'none') {
-    const finding: Finding = {
-      ...faultFinding(
-        'policy-unavailable',
-        'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.',
-        'A workspace admin saves a policy on the Pipeline Guard settings page.',
-      ),
-      mode: 'warn',
-      severity: 'low',
-    };
-    return {
-      response: { pipelines_configuration: request.pipelines_configuration },
-      report: {
-        outcome: 'passthrough',
-        trigger: request.trigger,
-        ref: refOf(request.target),
-        selector,
-        steps: [],
-        findings: [finding],
-        configChanges: [],
-      },
-    };
-  }
+  if (state.kind === 'none') return passthroughWithoutPolicy(request);
   const policy = state.policy;
 
-  let config: JsonObject;
-  try {
-    config = cloneJson(request.pipelines_configuration);
-  } catch (error) {
-    if (!(error instanceof UnsafeInputError)) throw error;
-    const finding = faultFinding(
-      'invalid-pipeline',
-      `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`,
-      'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.',
-    );
-    if (request.trigger === 'definitions')
-      return {
-        response: definitionsResponse(request),
-        report: { outcome: 'passthrough', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] },
-      };
-    return {
-      response: errorResponse('invalid-pipeline', blockMessage([finding], refOf(request.target), policyLabel(policy))),
-      report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] },
-    };
-  }
+  const cloned = cloneConfiguration(request, policy);
+  if ('result' in cloned) return cloned.result;
+  const config = cloned.config;
 
   const variables = requestVariables(request, {
     repository: options.repository,
     malformed: variablesFinding !== undefined,
   });
-  const environments = policy.policy.environments;
-  const templating = createTemplating(variables, {
-    namesDecide: environments.some((env) => env.match?.stepNamePrefix),
-    deploymentsDecide: environments.some((env) => env.match?.deployments?.length),
-  });
+  const templating = templatingFor(policy, variables);
   templating.prepareGlobals(config);
-  const walked = walkConfiguration(
-    config,
-    (step) => {
-      if (policy.scanSteps.some((scan) => jsonEqual(step, scan))) return 'scan';
-      if (jsonEqual(step, policy.gateStep)) return 'gate';
-      return undefined;
-    },
-    { prepare: templating.prepare },
-  );
+  const walked = walkConfiguration(config, (step) => addedStepKind(policy, step), { prepare: templating.prepare });
 
   const findings: Finding[] = variablesFinding ? [variablesFinding] : [];
-  const reported = new Set<string>();
   const waivers = createWaivers({
     grants: options.grants ?? [],
     now: options.now ?? new Date(),
@@ -385,69 +343,12 @@ function runValidated(
     repositoryUuid: request.repository,
     creator: request.creator,
   });
-  // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
-  const context: ChainContext = {
-    request,
-    variables,
-    repository: options.repository,
-    policy,
-    environments: policy.scoped ? environmentsInScope(policy.policy, options.repository) : policy.policy.environments,
-    defaultEnvironment: policy.scoped
-      ? defaultEnvironmentFor(policy.policy, options.repository)
-      : policy.defaultEnvironment,
-    config,
-    definitions: walked.definitions,
-    steps: walked.steps,
-    findings,
-    configChanges: [],
-    ref: { kind: 'none', targetType: 'commit', description: 'an unknown ref' },
-    report(input: FindingInput) {
-      const mode = input.mode ?? policy.modeOf(input.rule);
-      if (mode === 'off') return;
-      const segments = input.segments ?? input.site?.segments ?? [];
-      const finding: Finding = {
-        rule: input.rule,
-        mode: fixedRules.has(input.rule) ? 'enforce' : mode,
-        severity: input.severity ?? 'high',
-        path: formatPath(input.site?.segments ?? segments),
-        segments,
-        step: input.site?.name,
-        message: input.message,
-        fix: input.fix,
-      };
-      const key = `${finding.rule}\u0000${finding.path}\u0000${finding.message}`;
-      if (!reported.has(key)) {
-        reported.add(key);
-        findings.push(finding);
-      }
-    },
-    waiverFor(rule, environment, site) {
-      const grant = waivers.waiverFor(rule, environment.name, context.ref);
-      if (grant)
-        site.changes.push(
-          `runs in "${environment.name}" under break-glass grant ${grant.id}, which waives ${rule} until ${grant.expires}`,
-        );
-      return grant;
-    },
-    grantNote(rule, environment) {
-      const note = waivers.missed(rule, environment.name, context.ref);
-      return note ? ` ${note}` : '';
-    },
-  };
+  const context = createChainContext({ request, variables, options, policy, config, walked, findings, waivers });
   for (const problem of walked.problems) context.report(problem);
   for (const problem of templating.problems) context.report(problem);
   for (const transform of chain) transform.apply(context);
 
-  if (selector && isRunTrigger(request.trigger)) {
-    const { found, segments } = selectedDefinition(config, selector);
-    if (!found)
-      context.report({
-        rule: 'selected-definition',
-        segments,
-        message: `Bitbucket selected the definition ${formatPath(segments)} for this run, but it is not in the configuration Pipeline Guard received (a repository provider may have removed or renamed it), so nothing Pipeline Guard checked would run.`,
-        fix: "Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the repository's dynamic pipelines provider to keep it.",
-      });
-  }
+  if (selector && isRunTrigger(request.trigger)) checkSelectedDefinition(context, config, selector);
   checkOutput(context, walked.steps, waivers.used);
   // Bitbucket fills in the templates itself: the configuration goes back with them as they came.
   templating.restore();
@@ -470,14 +371,199 @@ function runValidated(
     configChanges: context.configChanges,
     ...(waivers.used.length ? { grants: [...waivers.used] } : {}),
   };
+  return respond(request, config, report, { blocking, nothingToRun, policy, options });
+}
 
+/** Without a saved policy the run goes through unchanged, with a warning that says so. */
+function passthroughWithoutPolicy(request: ProviderRequest): EngineResult {
+  const finding: Finding = {
+    ...faultFinding(
+      'policy-unavailable',
+      'No Pipeline Guard policy has been saved for this workspace yet, so the pipeline ran unchanged.',
+      'A workspace admin saves a policy on the Pipeline Guard settings page.',
+    ),
+    mode: 'warn',
+    severity: 'low',
+  };
+  return {
+    response: { pipelines_configuration: request.pipelines_configuration },
+    report: {
+      outcome: 'passthrough',
+      trigger: request.trigger,
+      ref: refOf(request.target),
+      selector: request.target.selector,
+      steps: [],
+      findings: [finding],
+      configChanges: [],
+    },
+  };
+}
+
+/** A private copy of the configuration for the transforms to rewrite, or the result when it cannot be copied. */
+function cloneConfiguration(
+  request: ProviderRequest,
+  policy: CompiledPolicy,
+): { config: JsonObject } | { result: EngineResult } {
+  try {
+    return { config: cloneJson(request.pipelines_configuration) };
+  } catch (error) {
+    if (!(error instanceof UnsafeInputError)) throw error;
+    const finding = faultFinding(
+      'invalid-pipeline',
+      `The pipeline configuration ${error.message}, so Pipeline Guard cannot check it.`,
+      'Simplify the pipeline file; Bitbucket pipeline files are plain YAML mappings and lists.',
+    );
+    if (request.trigger === 'definitions')
+      return {
+        result: {
+          response: definitionsResponse(request),
+          report: {
+            outcome: 'passthrough',
+            trigger: request.trigger,
+            steps: [],
+            findings: [finding],
+            configChanges: [],
+          },
+        },
+      };
+    return {
+      result: {
+        response: errorResponse(
+          'invalid-pipeline',
+          blockMessage([finding], refOf(request.target), policyLabel(policy)),
+        ),
+        report: { outcome: 'blocked', trigger: request.trigger, steps: [], findings: [finding], configChanges: [] },
+      },
+    };
+  }
+}
+
+function templatingFor(policy: CompiledPolicy, variables: ReturnType<typeof requestVariables>) {
+  const environments = policy.policy.environments;
+  return createTemplating(variables, {
+    namesDecide: environments.some((env) => env.match?.stepNamePrefix),
+    deploymentsDecide: environments.some((env) => env.match?.deployments?.length),
+  });
+}
+
+/** Marks the steps Pipeline Guard itself adds, so that a second pass recognises them. */
+function addedStepKind(policy: CompiledPolicy, step: JsonObject): 'scan' | 'gate' | undefined {
+  if (policy.scanSteps.some((scan) => jsonEqual(step, scan))) return 'scan';
+  if (jsonEqual(step, policy.gateStep)) return 'gate';
+  return undefined;
+}
+
+interface ContextParts {
+  readonly request: ProviderRequest;
+  readonly variables: ChainContext['variables'];
+  readonly options: RunOptions;
+  readonly policy: CompiledPolicy;
+  readonly config: JsonObject;
+  readonly walked: ReturnType<typeof walkConfiguration>;
+  readonly findings: Finding[];
+  readonly waivers: ReturnType<typeof createWaivers>;
+}
+
+function createChainContext({
+  request,
+  variables,
+  options,
+  policy,
+  config,
+  walked,
+  findings,
+  waivers,
+}: ContextParts): ChainContext {
+  const report = findingReporter(policy, findings);
+  // Without a scope every environment applies, so an unscoped policy skips the scope checks entirely.
+  const context: ChainContext = {
+    request,
+    variables,
+    repository: options.repository,
+    policy,
+    environments: policy.scoped ? environmentsInScope(policy.policy, options.repository) : policy.policy.environments,
+    defaultEnvironment: policy.scoped
+      ? defaultEnvironmentFor(policy.policy, options.repository)
+      : policy.defaultEnvironment,
+    config,
+    definitions: walked.definitions,
+    steps: walked.steps,
+    findings,
+    configChanges: [],
+    ref: { kind: 'none', targetType: 'commit', description: 'an unknown ref' },
+    report,
+    waiverFor(rule, environment, site) {
+      const grant = waivers.waiverFor(rule, environment.name, context.ref);
+      if (grant)
+        site.changes.push(
+          `runs in "${environment.name}" under break-glass grant ${grant.id}, ` +
+            `which waives ${rule} until ${grant.expires}`,
+        );
+      return grant;
+    },
+    grantNote(rule, environment) {
+      const note = waivers.missed(rule, environment.name, context.ref);
+      return note ? ` ${note}` : '';
+    },
+  };
+  return context;
+}
+
+/** Records each distinct finding once, in the mode the policy gives its rule (fixed rules always enforce). */
+function findingReporter(policy: CompiledPolicy, findings: Finding[]): (input: FindingInput) => void {
+  const reported = new Set<string>();
+  return (input: FindingInput) => {
+    const mode = input.mode ?? policy.modeOf(input.rule);
+    if (mode === 'off') return;
+    const segments = input.segments ?? input.site?.segments ?? [];
+    const finding: Finding = {
+      rule: input.rule,
+      mode: fixedRules.has(input.rule) ? 'enforce' : mode,
+      severity: input.severity ?? 'high',
+      path: formatPath(input.site?.segments ?? segments),
+      segments,
+      step: input.site?.name,
+      message: input.message,
+      fix: input.fix,
+    };
+    const key = `${finding.rule}\u0000${finding.path}\u0000${finding.message}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      findings.push(finding);
+    }
+  };
+}
+
+function checkSelectedDefinition(context: ChainContext, config: JsonObject, selector: Selector): void {
+  const { found, segments } = selectedDefinition(config, selector);
+  if (!found)
+    context.report({
+      rule: 'selected-definition',
+      segments,
+      message:
+        `Bitbucket selected the definition ${formatPath(segments)} for this run, but it is not in the configuration ` +
+        'Pipeline Guard received (a repository provider may have removed or renamed it), so nothing Pipeline Guard ' +
+        'checked would run.',
+      fix:
+        'Keep the definition that matches this branch in bitbucket-pipelines.yml, or ask the owner of the ' +
+        "repository's dynamic pipelines provider to keep it.",
+    });
+}
+
+function respond(
+  request: ProviderRequest,
+  config: JsonObject,
+  report: RunReport,
+  how: { blocking: Finding[]; nothingToRun: boolean; policy: CompiledPolicy; options: RunOptions },
+): EngineResult {
+  const { blocking, nothingToRun, policy, options } = how;
   if (request.trigger === 'definitions')
     return { response: { pipelines_configuration: request.pipelines_configuration }, report };
   if (blocking.length > 0)
     return {
       response: errorResponse(
         blocking[0].rule,
-        blockMessage(blocking, context.ref, policyLabel(policy), options.repository?.fullName),
+        blockMessage(blocking, report.ref, policyLabel(policy), options.repository?.fullName),
       ),
       report,
     };

@@ -419,7 +419,7 @@ export function shellReading(text: string): string {
   return parseShell(text)
     .map(
       (command) =>
-        `${command.words.join(' ')}${command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `}`,
+        command.words.join(' ') + (command.separator === '\n' || !command.separator ? '\n' : ` ${command.separator} `),
     )
     .join('')
     .trimEnd();

@@ -98,7 +98,9 @@ export function policyStateFrom(stored: unknown): Loaded {
   if (!result.ok)
     return {
       ok: false,
-      reason: `the stored policy (revision ${record.data.revision}) is invalid: ${formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; ')}`,
+      reason:
+        `the stored policy (revision ${record.data.revision}) is invalid: ` +
+        formatPolicyProblems(result.problems.slice(0, 3)).replace(/\n/g, '; '),
     };
   const policy = compilePolicy(result.policy, record.data.revision);
   cached = { raw, policy };
@@ -115,11 +117,15 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
     severity: 'high',
     path: '',
     segments: [],
-    message: `Pipeline Guard could not load the workspace policy (${reason}), so it blocked the run rather than let unchecked steps through.`,
+    message:
+      `Pipeline Guard could not load the workspace policy (${reason}), ` +
+      'so it blocked the run rather than let unchecked steps through.',
     fix:
       kind === 'transient'
-        ? 'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should open the Pipeline Guard settings page and check the policy.'
-        : 'Re-running will not help: every run is blocked until a workspace admin fixes or rolls back the policy on the Pipeline Guard settings page.',
+        ? 'Re-run the pipeline in a minute. If it keeps failing, ' +
+          'a workspace admin should open the Pipeline Guard settings page and check the policy.'
+        : 'Re-running will not help: every run is blocked until a workspace admin fixes or rolls back the policy ' +
+          'on the Pipeline Guard settings page.',
   };
   const parsed = checkProviderRequest(request);
   const isDefinitions = looksLikeDefinitions(request);
@@ -141,11 +147,21 @@ function unavailable(request: unknown, { kind, reason }: Unavailability): Engine
 /** What the developer reads, by why the repository is unknown: re-running helps only with a passing fault. */
 const REPOSITORY_UNKNOWN_FIX: Record<LookupFailure, string> = {
   transient:
-    'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. If it keeps failing, a workspace admin should check that Pipeline Guard is still installed with access to repositories (scope read:repository:bitbucket).',
+    'Re-run the pipeline in a minute; this is usually a passing Bitbucket or storage fault. ' +
+    'If it keeps failing, a workspace admin should check that Pipeline Guard is still installed ' +
+    'with access to repositories (scope read:repository:bitbucket).',
   'not-visible':
-    "Re-running will not help: Pipeline Guard cannot see this repository. A workspace admin should check, in Bitbucket, that Pipeline Guard is installed on the workspace this repository belongs to (a repository moved to another workspace needs the app there too), that the app still has its permission to read repositories (read:repository:bitbucket; approve the app's updated permissions if Bitbucket asks), and that the repository was not deleted; then press Refresh for the repository on the Pipeline Guard settings page (Scopes) and re-run.",
+    'Re-running will not help: Pipeline Guard cannot see this repository. ' +
+    'A workspace admin should check, in Bitbucket, that Pipeline Guard is installed on the workspace ' +
+    'this repository belongs to (a repository moved to another workspace needs the app there too), ' +
+    'that the app still has its permission to read repositories ' +
+    "(read:repository:bitbucket; approve the app's updated permissions if Bitbucket asks), " +
+    'and that the repository was not deleted; then press Refresh for the repository ' +
+    'on the Pipeline Guard settings page (Scopes) and re-run.',
   invalid:
-    "Re-run the pipeline in a minute. If it keeps failing, a workspace admin should press Refresh for this repository on the Pipeline Guard settings page (Scopes) and send the message it shows to the app's maintainers.",
+    'Re-run the pipeline in a minute. If it keeps failing, a workspace admin should press Refresh ' +
+    'for this repository on the Pipeline Guard settings page (Scopes) ' +
+    "and send the message it shows to the app's maintainers.",
 };
 
 /** The lookup failed while scoped environments depend on it: blocked, with advice by kind of failure. */
@@ -156,7 +172,11 @@ function repositoryUnknown(request: unknown, reason: string, kind: LookupFailure
     severity: 'high',
     path: '',
     segments: [],
-    message: `Pipeline Guard could not find out which repository this run is for (${reason}). The workspace policy gives some environments to certain repositories only, so without the repository it cannot tell which environments, runners and roles this pipeline may use, and it blocked the run rather than guess.`,
+    message:
+      `Pipeline Guard could not find out which repository this run is for (${reason}). ` +
+      'The workspace policy gives some environments to certain repositories only, ' +
+      'so without the repository it cannot tell which environments, runners and roles this pipeline may use, ' +
+      'and it blocked the run rather than guess.',
     fix: REPOSITORY_UNKNOWN_FIX[kind],
   };
   const parsed = checkProviderRequest(request);
@@ -208,158 +228,200 @@ async function lookUp(
     return { ok: false, reason: `the repository lookup gave no valid identity for ${repository}`, kind: 'invalid' };
   if (!stale) return { ok: true, identity };
   log(
-    `pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`,
+    `pipeline-guard: repository ${identity.fullName} as Bitbucket named it at ` +
+      `${new Date(stale.confirmedAt).toISOString()} (stale: ${stale.reason})`,
   );
   return { ok: true, identity, staleAsOf: stale.confirmedAt };
 }
 
 type Resolved = { ok: true; options: RunOptions } | { ok: false; result: EngineResult };
 
+/** The dependencies with their defaults filled in, shared by the provider's parts. */
+interface ProviderEnvironment {
+  readonly deps: ProviderDependencies;
+  readonly log: (message: string) => void;
+  readonly now: () => Date;
+}
+
+const messageOf = (error: unknown): string => (error as Error)?.message ?? String(error);
+
 export function createProvider(deps: ProviderDependencies) {
-  const log = deps.log ?? ((message: string) => console.log(message));
-  const now = deps.now ?? (() => new Date());
-
-  /**
-   * The run's repository, asked for only when the answer can change the outcome: the policy has
-   * scoped environments, or a break-glass grant in force names its repository by slug only. Never for
-   * an unscoped policy whose grants carry repository UUIDs, never for the Run-pipeline dialog.
-   */
-  const resolveRepository = async (request: unknown, state: PolicyState, stored: unknown): Promise<Resolved> => {
-    if (state.kind !== 'active') return { ok: true, options: {} };
-    // The grants come with the policy record, in the same read. They are checked on every run
-    // (never cached), so a revocation or an expiry applies to the next run.
-    const at = now();
-    const grants = storedGrants((stored as { grants?: unknown }).grants).filter(
-      (grant) => at.getTime() < instantMs(grant.expires),
-    );
-    const base: RunOptions = grants.length ? { grants, now: at } : {};
-    // Grants made on the page carry the repository's UUID and match the request's own; only a grant
-    // that names just a slug (stored before UUIDs were recorded) needs the lookup.
-    const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
-    if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request))
-      return { ok: true, options: base };
-    const scoped = state.policy.scoped;
-    const withoutRepository = (reason: string, kind: LookupFailure = 'transient'): Resolved => {
-      if (scoped) return { ok: false, result: repositoryUnknown(request, reason, kind) };
-      // Only grants wanted the repository: without it none applies, which fails closed.
-      log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
-      return { ok: true, options: base };
-    };
-    const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as {
-      workspace?: unknown;
-      repository?: unknown;
-    };
-    // A request without these fields is refused by the engine's own validation. One that names them in
-    // another form cannot be looked up, and must not run as "a repository no scope includes": that would
-    // tell an in-scope repository it is out of scope.
-    if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
-    if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
-      return withoutRepository(
-        `the request names ${BRACED_UUID.test(repository) ? `workspace "${workspace.slice(0, 80)}"` : `repository "${repository.slice(0, 80)}"`}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`,
-        'invalid',
-      );
-    const looked = await lookUp(
-      deps.repositories,
-      workspace,
-      repository,
-      deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS,
-      log,
-    );
-    if (!looked.ok) return withoutRepository(looked.reason, looked.kind);
-    return {
-      ok: true,
-      options: {
-        ...base,
-        repository: looked.identity,
-        ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}),
-      },
-    };
-  };
-
-  const evaluate = async (request: unknown): Promise<{ result: EngineResult; sampling: boolean }> => {
-    let stored: unknown;
-    try {
-      stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
-    } catch (error) {
-      const reason =
-        error instanceof TimeoutError
-          ? error.message
-          : `the storage read failed: ${(error as Error)?.message ?? String(error)}`;
-      return { result: unavailable(request, { kind: 'transient', reason }), sampling: false };
-    }
-    const sampling = samplingOn(stored);
-    const loaded = policyStateFrom(stored);
-    if (!loaded.ok) return { result: unavailable(request, { kind: 'invalid', reason: loaded.reason }), sampling };
-    const resolved = await resolveRepository(request, loaded.state, stored);
-    if (!resolved.ok) return { result: resolved.result, sampling };
-    return { result: runEngine(request, loaded.state, resolved.options), sampling };
-  };
-
-  const sampleOf = (result: EngineResult, sampling: boolean, at: Date): SampleWrite | undefined => {
-    const request = result.request;
-    if (!deps.samples || !sampling || !request || request.trigger === 'definitions') return undefined;
-    try {
-      return sampleWriteOf(request, result.report, at);
-    } catch (error) {
-      log(
-        `pipeline-guard: run sample skipped (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
-      );
-      return undefined;
-    }
-  };
-
-  const keepSample = async (sample: SampleWrite | undefined): Promise<void> => {
-    if (!deps.samples || !sample) return;
-    if (sample.pointer.skipped)
-      log(
-        `pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, over the storage value limit)`,
-      );
-    try {
-      await withTimeout(
-        deps.samples.write(sample),
-        deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
-        'the run sample write',
-      );
-    } catch (error) {
-      log(
-        `pipeline-guard: run sample write failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
-  };
-
-  const record = async (result: EngineResult, sample: SampleWrite | undefined, at: Date): Promise<void> => {
-    const request = result.request;
-    if (!deps.decisions || !request || request.trigger === 'definitions') return;
-    try {
-      const decision = decisionRecord(request, result.report, at, result.response, sample?.pointer.digest);
-      await withTimeout(
-        deps.decisions.append(decision),
-        deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
-        'the decision log',
-      );
-    } catch (error) {
-      log(
-        `pipeline-guard: decision log append failed (the run's outcome is unaffected): ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
+  const env: ProviderEnvironment = {
+    deps,
+    log: deps.log ?? ((message: string) => console.log(message)),
+    now: deps.now ?? (() => new Date()),
   };
 
   /** Forge calls this with the module payload; it resolves to the provider response and never rejects. */
   return async function provider(request: unknown): Promise<ProviderResponse> {
     try {
-      const { result, sampling } = await evaluate(request);
-      const summary = `pipeline-guard: ${result.report.outcome}${result.report.repository ? ` ${result.report.repository.fullName}` : ''}${result.report.ref ? ` ${result.report.ref.description}` : ''}; rules: ${[...new Set(result.report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none'}`;
-      log(summary);
-      const at = now();
-      const sample = sampleOf(result, sampling, at);
+      const { result, sampling } = await evaluate(env, request);
+      env.log(runSummary(result));
+      const at = env.now();
+      const sample = sampleOf(env, result, sampling, at);
       // Side by side: the sample write adds no wait to the decision log's, and neither can fail the run.
-      await Promise.all([record(result, sample, at), keepSample(sample)]);
+      await Promise.all([record(env, result, sample, at), keepSample(env, sample)]);
       return result.response;
     } catch (error) {
       // runEngine never throws, so only a fault in this adapter lands here. Still fail closed.
-      const message = `Pipeline Guard blocked this run: 1 violation.\n1. [internal-error] Pipeline Guard hit an internal fault (${(error as Error)?.message ?? String(error)}), so it blocked the run rather than let unchecked steps through. Fix: Re-run the pipeline; if it fails again, send this message to your workspace admin.`;
-      if (looksLikeDefinitions(request)) return definitionsResponse(request);
-      return { error: { key: 'pipeline-guard.internal-error', message } };
+      return internalFaultResponse(request, error);
     }
   };
+}
+
+function internalFaultResponse(request: unknown, error: unknown): ProviderResponse {
+  const message =
+    'Pipeline Guard blocked this run: 1 violation.\n' +
+    `1. [internal-error] Pipeline Guard hit an internal fault (${messageOf(error)}), ` +
+    'so it blocked the run rather than let unchecked steps through. ' +
+    'Fix: Re-run the pipeline; if it fails again, send this message to your workspace admin.';
+  if (looksLikeDefinitions(request)) return definitionsResponse(request);
+  return { error: { key: 'pipeline-guard.internal-error', message } };
+}
+
+/** The one log line per run: outcome, repository, ref and the rules that spoke. */
+function runSummary(result: EngineResult): string {
+  const { report } = result;
+  const repository = report.repository ? ` ${report.repository.fullName}` : '';
+  const ref = report.ref ? ` ${report.ref.description}` : '';
+  const rules = [...new Set(report.findings.map((f) => `${f.rule}(${f.mode})`))].join(', ') || 'none';
+  return `pipeline-guard: ${report.outcome}${repository}${ref}; rules: ${rules}`;
+}
+
+async function evaluate(
+  env: ProviderEnvironment,
+  request: unknown,
+): Promise<{ result: EngineResult; sampling: boolean }> {
+  const { deps } = env;
+  let stored: unknown;
+  try {
+    stored = await withTimeout(deps.store.read(), deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS, 'the storage read');
+  } catch (error) {
+    const reason = error instanceof TimeoutError ? error.message : `the storage read failed: ${messageOf(error)}`;
+    return { result: unavailable(request, { kind: 'transient', reason }), sampling: false };
+  }
+  const sampling = samplingOn(stored);
+  const loaded = policyStateFrom(stored);
+  if (!loaded.ok) return { result: unavailable(request, { kind: 'invalid', reason: loaded.reason }), sampling };
+  const resolved = await resolveRepository(env, request, loaded.state, stored);
+  if (!resolved.ok) return { result: resolved.result, sampling };
+  return { result: runEngine(request, loaded.state, resolved.options), sampling };
+}
+
+/**
+ * The run's repository, asked for only when the answer can change the outcome: the policy has
+ * scoped environments, or a break-glass grant in force names its repository by slug only. Never for
+ * an unscoped policy whose grants carry repository UUIDs, never for the Run-pipeline dialog.
+ */
+async function resolveRepository(
+  env: ProviderEnvironment,
+  request: unknown,
+  state: PolicyState,
+  stored: unknown,
+): Promise<Resolved> {
+  if (state.kind !== 'active') return { ok: true, options: {} };
+  const { deps, log } = env;
+  // The grants come with the policy record, in the same read. They are checked on every run
+  // (never cached), so a revocation or an expiry applies to the next run.
+  const at = env.now();
+  const grants = storedGrants((stored as { grants?: unknown }).grants).filter(
+    (grant) => at.getTime() < instantMs(grant.expires),
+  );
+  const base: RunOptions = grants.length ? { grants, now: at } : {};
+  // Grants made on the page carry the repository's UUID and match the request's own; only a grant
+  // that names just a slug (stored before UUIDs were recorded) needs the lookup.
+  const slugOnlyGrant = grants.some((grant) => grant.repositoryUuid === undefined);
+  if ((!state.policy.scoped && !slugOnlyGrant) || !deps.repositories || looksLikeDefinitions(request))
+    return { ok: true, options: base };
+  const scoped = state.policy.scoped;
+  const withoutRepository = (reason: string, kind: LookupFailure = 'transient'): Resolved => {
+    if (scoped) return { ok: false, result: repositoryUnknown(request, reason, kind) };
+    // Only grants wanted the repository: without it none applies, which fails closed.
+    log(`pipeline-guard: ${reason}; break-glass grants cannot apply to this run`);
+    return { ok: true, options: base };
+  };
+  const { workspace, repository } = (typeof request === 'object' && request !== null ? request : {}) as {
+    workspace?: unknown;
+    repository?: unknown;
+  };
+  // A request without these fields is refused by the engine's own validation. One that names them in
+  // another form cannot be looked up, and must not run as "a repository no scope includes": that would
+  // tell an in-scope repository it is out of scope.
+  if (typeof workspace !== 'string' || typeof repository !== 'string') return { ok: true, options: base };
+  if (!BRACED_UUID.test(workspace) || !BRACED_UUID.test(repository))
+    return withoutRepository(notUuidReason(workspace, repository), 'invalid');
+  const timeoutMs = deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
+  const looked = await lookUp(deps.repositories, workspace, repository, timeoutMs, log);
+  if (!looked.ok) return withoutRepository(looked.reason, looked.kind);
+  return {
+    ok: true,
+    options: {
+      ...base,
+      repository: looked.identity,
+      ...(looked.staleAsOf !== undefined ? { repositoryStaleAsOf: looked.staleAsOf } : {}),
+    },
+  };
+}
+
+function notUuidReason(workspace: string, repository: string): string {
+  const named = BRACED_UUID.test(repository)
+    ? `workspace "${workspace.slice(0, 80)}"`
+    : `repository "${repository.slice(0, 80)}"`;
+  return `the request names ${named}, which is not a Bitbucket UUID in its {…} form, so it cannot be looked up`;
+}
+
+function sampleOf(
+  env: ProviderEnvironment,
+  result: EngineResult,
+  sampling: boolean,
+  at: Date,
+): SampleWrite | undefined {
+  const request = result.request;
+  if (!env.deps.samples || !sampling || !request || request.trigger === 'definitions') return undefined;
+  try {
+    return sampleWriteOf(request, result.report, at);
+  } catch (error) {
+    env.log(`pipeline-guard: run sample skipped (the run's outcome is unaffected): ${messageOf(error)}`);
+    return undefined;
+  }
+}
+
+async function keepSample(env: ProviderEnvironment, sample: SampleWrite | undefined): Promise<void> {
+  const { deps, log } = env;
+  if (!deps.samples || !sample) return;
+  if (sample.pointer.skipped)
+    log(
+      `pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, ` +
+        'over the storage value limit)',
+    );
+  try {
+    await withTimeout(
+      deps.samples.write(sample),
+      deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
+      'the run sample write',
+    );
+  } catch (error) {
+    log(`pipeline-guard: run sample write failed (the run's outcome is unaffected): ${messageOf(error)}`);
+  }
+}
+
+async function record(
+  env: ProviderEnvironment,
+  result: EngineResult,
+  sample: SampleWrite | undefined,
+  at: Date,
+): Promise<void> {
+  const { deps, log } = env;
+  const request = result.request;
+  if (!deps.decisions || !request || request.trigger === 'definitions') return;
+  try {
+    const decision = decisionRecord(request, result.report, at, result.response, sample?.pointer.digest);
+    await withTimeout(
+      deps.decisions.append(decision),
+      deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
+      'the decision log',
+    );
+  } catch (error) {
+    log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${messageOf(error)}`);
+  }
 }

@@ -16,7 +16,7 @@ import { requestsOidc } from '../engine/oidc-request';
 import { commandsOf, excerpt, pipesOf, type ScriptCommand } from '../engine/script';
 import { shellTexts } from '../engine/shell-words';
 import { shellQuote } from '../engine/shell';
-import type { ChainContext, JsonObject, StepSite, Transform } from '../engine/types';
+import type { ChainContext, DefinitionSite, JsonObject, StepSite, Transform } from '../engine/types';
 import type { RequestVariable } from '../engine/request';
 import { describeVariable, variableHolding, type RequestVariables } from '../engine/variables';
 import type { Path } from '../primitives/path';
@@ -53,7 +53,8 @@ const PROVIDED: Record<string, readonly string[]> = {
  * directory variable (which is itself reported) and `..` would leave it, so no other path under it counts.
  */
 const SETUP_FILE = new RegExp(
-  `^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`,
+  `^\\$(?:${OIDC_DIRECTORY_VARIABLE}|\\{${OIDC_DIRECTORY_VARIABLE}\\})/` +
+    `(?:${[TOKEN_FILE_NAME, GCP_CREDENTIALS_FILE_NAME].map((name) => name.replace(/[.]/g, '\\.')).join('|')})$`,
 );
 
 /** Whether a use names the environment's own identity (or passes a variable through unchanged). */
@@ -111,11 +112,21 @@ function identityFix(env: Environment): string {
     return `Delete it. Environment "${env.name}" grants no AWS role; ask a workspace admin if this step needs one.`;
   switch (oidc.provider) {
     case 'gcp':
-      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs gcloud in as the "${env.name}" service account (${oidc.serviceAccount}) through ${oidc.workloadIdentityProvider} and sets GOOGLE_APPLICATION_CREDENTIALS itself.`;
+      return (
+        `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs gcloud in as the "${env.name}" ` +
+        `service account (${oidc.serviceAccount}) through ${oidc.workloadIdentityProvider} ` +
+        'and sets GOOGLE_APPLICATION_CREDENTIALS itself.'
+      );
     case 'vault':
-      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs in to ${oidc.address} as the "${env.name}" Vault role (${oidc.role}, auth/${oidc.mount}) and sets VAULT_ADDR and VAULT_TOKEN itself.`;
+      return (
+        `Delete it. With \`oidc: true\` on the step, Pipeline Guard logs in to ${oidc.address} ` +
+        `as the "${env.name}" Vault role (${oidc.role}, auth/${oidc.mount}) and sets VAULT_ADDR and VAULT_TOKEN itself.`
+      );
     default:
-      return `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role (${oidc.roleArn}) and writes the token file itself.`;
+      return (
+        `Delete it. With \`oidc: true\` on the step, Pipeline Guard sets AWS_ROLE_ARN to the "${env.name}" role ` +
+        `(${oidc.roleArn}) and writes the token file itself.`
+      );
   }
 }
 
@@ -123,12 +134,17 @@ function identityFix(env: Environment): string {
 function identityOf(env: Environment): string {
   const oidc = env.oidc!;
   if (oidc.provider === 'gcp')
-    return `GCP service account of environment "${env.name}" (${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`;
+    return (
+      `GCP service account of environment "${env.name}" ` +
+      `(${oidc.serviceAccount} through ${oidc.workloadIdentityProvider})`
+    );
   if (oidc.provider === 'vault') return `Vault role of environment "${env.name}" (${oidc.role}, auth/${oidc.mount})`;
   return `role of environment "${env.name}" (${oidc.roleArn})`;
 }
 
-const REMOVED_COMMAND = `echo ${shellQuote('Pipeline Guard removed a command here that pointed at another cloud identity (oidc-role, warn mode)')}`;
+const REMOVED_COMMAND = `echo ${shellQuote(
+  'Pipeline Guard removed a command here that pointed at another cloud identity (oidc-role, warn mode)',
+)}`;
 
 /**
  * In warn mode the run goes on, so whatever pointed at another identity is taken out first; `disarm`
@@ -401,7 +417,10 @@ function checkCommands(check: StepCheck, commands: readonly ScriptCommand[]): vo
       };
       check.report(
         command.segments,
-        `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ${describeUse(use, excerpt(use.value, 60))}${use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`}: \`${excerpt(command.text)}\`.`,
+        `runs in environment "${env.name}", but \`${command.key}\` line ${command.lineNumber} ` +
+          describeUse(use, excerpt(use.value, 60)) +
+          (use.provider === 'aws' ? '' : ` (${CLOUD_NAMES[use.provider]})`) +
+          `: \`${excerpt(command.text)}\`.`,
         identityFix(env),
         disarm,
       );
@@ -424,7 +443,8 @@ function checkPipes(check: StepCheck): void {
       const own = env.oidc && providerOf(env.oidc) !== 'aws' ? ` (${describeIdentity(env.oidc)})` : '';
       check.report(
         [...pipe.segments, 'variables', name],
-        `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`,
+        `runs in environment "${env.name}", but pipe ${pipe.pipe} sets ${name} to "${excerpt(value, 60)}", ` +
+          `which is not the environment's ${env.oidc && providerOf(env.oidc) !== 'aws' ? 'identity' : 'role'}${own}.`,
         env.oidc?.provider === undefined && env.oidc
           ? `Set ${name}: $AWS_ROLE_ARN (Pipeline Guard sets it to ${env.oidc.roleArn}) and \`oidc: true\` on the step.`
           : identityFix(env),
@@ -455,10 +475,13 @@ function checkAudiences(check: StepCheck): void {
         continue;
       check.report(
         requested.segments,
-        `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", the custom audience of environment "${other.name}" (\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`,
+        `runs in environment "${env.name}", but asks for a token with audience "${excerpt(audience, 60)}", ` +
+          `the custom audience of environment "${other.name}" ` +
+          `(\`${requested.segments[0] === 'options' ? 'options.' : ''}oidc: { audiences: … }\`).`,
         ownAudience
           ? `Ask for "${ownAudience}", the audience of "${env.name}", instead.`
-          : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, so \`oidc: true\` is enough.`,
+          : `Remove "${audience}" from \`audiences\`: environment "${env.name}" has no custom audience, ` +
+              'so `oidc: true` is enough.',
       );
     }
   }
@@ -470,7 +493,11 @@ const ownAwsRole = (env: Environment) =>
 function awsRoleFix(env: Environment, field: string): string {
   const ownRole = ownAwsRole(env);
   if (ownRole) return `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}".`;
-  return `Remove \`${field}\`: environment "${env.name}" has no AWS role${env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : ''}; ask a workspace admin if this step needs one.`;
+  const identity = env.oidc ? ` (its identity is the ${describeIdentity(env.oidc)})` : '';
+  return (
+    `Remove \`${field}\`: environment "${env.name}" has no AWS role${identity}; ` +
+    'ask a workspace admin if this step needs one.'
+  );
 }
 
 /** Image roles are AWS roles: they matter only where the policy governs AWS. */
@@ -481,7 +508,8 @@ function checkImageRole(check: StepCheck, image: unknown, segments: () => Path, 
   if (oidcRole === undefined || !check.governed.has('aws') || (ownRole && oidcRole === ownRole)) return;
   check.report(
     segments(),
-    `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`,
+    `runs in environment "${env.name}", but ${what} ${imageName(image) ?? ''} ` +
+      `is pulled with role "${excerpt(String(oidcRole), 80)}" (\`image.aws.oidc-role\`).`,
     awsRoleFix(env, 'image.aws.oidc-role'),
   );
 }
@@ -515,7 +543,8 @@ function checkImageRoles(check: StepCheck): void {
       ownRuntime
         ? [...site.segments, 'step', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role']
         : ['options', 'runtime', 'self-hosted', 'storage', 'aws', 'oidc-role'],
-      `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" (\`runtime.self-hosted.storage.aws.oidc-role\`).`,
+      `runs in environment "${env.name}", but its runner storage uses role "${excerpt(String(runtimeRole), 80)}" ` +
+        '(`runtime.self-hosted.storage.aws.oidc-role`).',
       ownRole
         ? `Use \`oidc-role: ${ownRole}\`, the role of "${env.name}", or remove it.`
         : awsRoleFix(env, 'runtime.self-hosted.storage.aws.oidc-role'),
@@ -545,8 +574,12 @@ function checkCaches(check: StepCheck): void {
       if (cachePath === undefined || !holdsCredentials(cachePath)) return;
       check.report(
         [...site.segments, 'step', 'caches', index],
-        `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, but caches "${name}" (\`${excerpt(cachePath, 60)}\`), where the AWS, gcloud or Vault CLI keeps credentials: the cache is restored in other steps and branches.`,
-        `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials (for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.`,
+        `runs in environment "${env.name}" with the ${describeIdentity(env.oidc!)}, ` +
+          `but caches "${name}" (\`${excerpt(cachePath, 60)}\`), ` +
+          'where the AWS, gcloud or Vault CLI keeps credentials: ' +
+          'the cache is restored in other steps and branches.',
+        `Remove "${name}" from \`caches\` of this step. Cache a narrower directory that holds no credentials ` +
+          "(for gcloud components, the SDK's install directory), never ~/.config/gcloud, ~/.aws or ~/.vault-token.",
       );
     });
   }
@@ -572,7 +605,8 @@ function checkServices(check: StepCheck): void {
       if (!use || !matters(use, env, check.asksForToken, check.governed) || isOwnUse(use, env)) continue;
       check.report(
         ['definitions', 'services', name, 'variables', variable],
-        `runs in environment "${env.name}", but its service "${name}" sets ${variable} to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`,
+        `runs in environment "${env.name}", but its service "${name}" sets ${variable} ` +
+          `to "${excerpt(use.value, 60)}" (${CLOUD_NAMES[use.provider]}).`,
         `Remove ${variable} from the service; service containers get no identity of their own.`,
       );
     }
@@ -584,8 +618,15 @@ function checkTokenWithoutIdentity(check: StepCheck): void {
   if (check.asksForToken && !env.oidc)
     check.report(
       [...site.segments, 'step', 'oidc'],
-      `asks for an OIDC token (${site.step.oidc === true ? '`oidc: true`' : site.step.oidc !== undefined ? '`oidc: { audiences: … }`' : '`options.oidc`'}), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`,
-      `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, or ask a workspace admin to give "${env.name}" an OIDC identity.`,
+      'asks for an OIDC token (' +
+        (site.step.oidc === true
+          ? '`oidc: true`'
+          : site.step.oidc !== undefined
+            ? '`oidc: { audiences: … }`'
+            : '`options.oidc`') +
+        `), but its environment "${env.name}" grants no AWS role. It has no GCP or Vault identity either.`,
+      `Remove \`oidc\`${site.step.oidc === undefined ? ' (or set `oidc: false` on this step)' : ''}, ` +
+        `or ask a workspace admin to give "${env.name}" an OIDC identity.`,
       () => {
         site.step.oidc = false;
         return '`oidc` set to false: the environment grants no cloud identity';
@@ -614,9 +655,11 @@ function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): 
     ? ''
     : `, whose scope leaves ${context.repository ? context.repository.fullName : "this run's repository"} out`;
   const through = other.through
-    ? ` through $${other.through.key}: the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"`
+    ? ` through $${other.through.key}: ` +
+      `the ${describeVariable(other.through)} holds "${excerpt(other.through.value, 100)}"`
     : '';
-  const message = `runs in environment "${env.name}", but ${where} names the ${identityOf(other.env)}${outOfScope}${through}.`;
+  const named = `${identityOf(other.env)}${outOfScope}${through}`;
+  const message = `runs in environment "${env.name}", but ${where} names the ${named}.`;
   check.report(command?.segments ?? [...site.segments, 'step'], message, identityFix(env));
 }
 
@@ -626,14 +669,33 @@ function checkLastResort(check: StepCheck, commands: readonly ScriptCommand[]): 
  * and the global sections. Each may name an identity only if every step it reaches holds it.
  */
 function checkIndirect(context: ChainContext): void {
-  const environments = context.policy.policy.environments;
-  const withIdentity = environments.filter((env) => env.oidc);
+  const withIdentity = context.policy.policy.environments.filter((env) => env.oidc);
   if (
     !withIdentity.length &&
     !context.steps.some((s) => s.isChildPipeline) &&
     !context.definitions.some((d) => d.section === 'custom')
   )
     return;
+  const check = indirectCheck(context, withIdentity);
+  for (const definition of context.definitions) checkDefinitionPlaces(check, definition);
+  checkChildPipelineInputs(check);
+  if (!context.steps.some((s) => !s.injected)) return;
+  checkGlobalPlaces(check);
+}
+
+/** The places outside any step that can hand an identity to the steps they reach, and how each is judged. */
+interface IndirectCheck {
+  readonly context: ChainContext;
+  /** The environments the steps reach, by the steps (Pipeline Guard's own steps reach none). */
+  envsOf(steps: readonly StepSite[]): Set<Environment>;
+  /** Reports a place that names an identity foreign to some environment it reaches. */
+  checkPlace(value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string): void;
+  /** Reports variables, by name, that choose the credentials of a governed cloud. */
+  checkVariableNames(names: Array<[string, Path]>, where: string): void;
+}
+
+function indirectCheck(context: ChainContext, withIdentity: readonly Environment[]): IndirectCheck {
+  const environments = context.policy.policy.environments;
   const report = (segments: Path, message: string, fix: string) =>
     context.report({
       rule: 'oidc-role',
@@ -643,89 +705,102 @@ function checkIndirect(context: ChainContext): void {
       fix,
       mode: context.policy.modeOf('oidc-role') === 'warn' ? 'enforce' : undefined,
     });
-  const envsOf = (steps: readonly StepSite[]) =>
-    new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment));
   const foreignTo = (reached: Set<Environment>) =>
     withIdentity.filter((env) =>
       [...reached].some(
         (holder) => !holder.oidc || identityValues(holder.oidc).join() !== identityValues(env.oidc!).join(),
       ),
     );
-  // Most places name no identity at all: one walk decides that before any step is looked at.
-  const checkPlace = (value: unknown, segments: Path, reachedBy: () => Set<Environment>, where: string) => {
-    if (!mentionedIdentity(value, withIdentity)) return;
-    const reached = reachedBy();
-    const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
-    if (hit)
-      report(
-        segments,
-        `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", and it reaches steps of ${[
-          ...reached,
-        ]
-          .filter((e) => e !== hit.env)
-          .map((e) => `"${e.name}"`)
-          .join(', ')}.`,
-        `Remove it. Pipeline Guard gives each step its own environment's identity; steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`,
-      );
-  };
-  const checkVariableNames = (names: Array<[string, Path]>, where: string) => {
-    for (const [name, segments] of names)
-      if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
+  return {
+    context,
+    envsOf: (steps) =>
+      new Set(steps.filter((s) => !s.injected).map((s) => s.environment ?? context.policy.defaultEnvironment)),
+    // Most places name no identity at all: one walk decides that before any step is looked at.
+    checkPlace(value, segments, reachedBy, where) {
+      if (!mentionedIdentity(value, withIdentity)) return;
+      const reached = reachedBy();
+      const hit = reached.size ? mentionedIdentity(value, foreignTo(reached)) : undefined;
+      if (hit)
         report(
           segments,
-          `${where} sets ${name}, which chooses the ${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`,
-          `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`,
+          `${where} names the ${describeIdentity(hit.env.oidc!)} of environment "${hit.env.name}", ` +
+            `and it reaches steps of ${[...reached]
+              .filter((e) => e !== hit.env)
+              .map((e) => `"${e.name}"`)
+              .join(', ')}.`,
+          "Remove it. Pipeline Guard gives each step its own environment's identity; " +
+            `steps that need the "${hit.env.name}" identity get it with \`oidc: true\`.`,
         );
+    },
+    checkVariableNames(names, where) {
+      for (const [name, segments] of names)
+        if (name in CREDENTIAL_VARIABLES && governedProviders(environments).has(CREDENTIAL_VARIABLES[name].provider))
+          report(
+            segments,
+            `${where} sets ${name}, which chooses the ` +
+              `${CLOUD_NAMES[CREDENTIAL_VARIABLES[name].provider]} credentials of every step it reaches.`,
+            `Remove the variable ${name}; Pipeline Guard sets up each step's identity itself.`,
+          );
+    },
   };
+}
 
-  for (const definition of context.definitions) {
-    const steps = () => context.steps.filter((s) => s.definition === definition);
-    const first = definition.items[0];
-    if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
-      const segments: Path = [...definition.segments, 0, 'variables'];
-      checkVariableNames(
-        first.variables.flatMap((v, i): Array<[string, Path]> =>
-          isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [],
-        ),
-        `custom pipeline "${definition.key}" has a variable that`,
-      );
-      checkPlace(
-        first.variables,
-        segments,
-        () => envsOf(steps()),
-        `a variable of custom pipeline "${definition.key}" (its default or allowed values)`,
-      );
-    }
-    definition.items.forEach((item, index) => {
-      if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
-      const { steps: _steps, ...stageFields } = item.stage;
-      checkPlace(
-        stageFields,
-        [...definition.segments, index, 'stage'],
-        () => envsOf(steps().filter((s) => s.topLevelIndex === index)),
-        'a stage',
-      );
-    });
+/** A custom pipeline's variables and each stage's own fields reach the steps of their definition. */
+function checkDefinitionPlaces(check: IndirectCheck, definition: DefinitionSite): void {
+  const { context, envsOf, checkPlace } = check;
+  const steps = () => context.steps.filter((s) => s.definition === definition);
+  const first = definition.items[0];
+  if (definition.section === 'custom' && isPlainObject(first) && Array.isArray(first.variables)) {
+    const segments: Path = [...definition.segments, 0, 'variables'];
+    check.checkVariableNames(
+      first.variables.flatMap((v, i): Array<[string, Path]> =>
+        isPlainObject(v) && typeof v.name === 'string' ? [[v.name, [...segments, i, 'name']]] : [],
+      ),
+      `custom pipeline "${definition.key}" has a variable that`,
+    );
+    checkPlace(
+      first.variables,
+      segments,
+      () => envsOf(steps()),
+      `a variable of custom pipeline "${definition.key}" (its default or allowed values)`,
+    );
   }
+  definition.items.forEach((item, index) => {
+    if (!isPlainObject(item) || !isPlainObject(item.stage)) return;
+    const { steps: _steps, ...stageFields } = item.stage;
+    checkPlace(
+      stageFields,
+      [...definition.segments, index, 'stage'],
+      () => envsOf(steps().filter((s) => s.topLevelIndex === index)),
+      'a stage',
+    );
+  });
+}
 
+/** A child-pipeline step's `input-variables` reach the child pipeline, judged with the step's environment. */
+function checkChildPipelineInputs(check: IndirectCheck): void {
+  const { context } = check;
   for (const site of context.steps) {
     if (!site.isChildPipeline) continue;
     const inputs = site.step['input-variables'];
     if (!isPlainObject(inputs)) continue;
     const segments: Path = [...site.segments, 'step', 'input-variables'];
-    checkVariableNames(
+    check.checkVariableNames(
       Object.keys(inputs).map((name): [string, Path] => [name, [...segments, name]]),
       `child-pipeline step "${site.name ?? site.path}" hands its pipeline a variable that`,
     );
-    checkPlace(
+    check.checkPlace(
       inputs,
       segments,
       () => new Set([site.environment ?? context.policy.defaultEnvironment]),
       `the \`input-variables\` of child-pipeline step "${site.name ?? site.path}"`,
     );
   }
+}
 
-  if (!context.steps.some((s) => !s.injected)) return;
+/** Top-level keys and `definitions` reach every step (a service only the steps that use it). */
+function checkGlobalPlaces(check: IndirectCheck): void {
+  const { context, envsOf, checkPlace } = check;
   const all = () => envsOf(context.steps);
   for (const [key, value] of Object.entries(context.config)) {
     // `image` is judged for each step that uses it (its `aws.oidc-role`), with the step's environment.
@@ -738,8 +813,8 @@ function checkIndirect(context: ChainContext): void {
               envsOf(
                 context.steps.filter((s) => !s.isChildPipeline && servicesOf(s.step, context.config).includes(name)),
               );
-            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses reaches
-            // none.
+            // Its image's `aws.oidc-role` is judged for each step that uses the service; a service no step uses
+            // reaches none.
             const { image: _image, ...rest } = isPlainObject(service) ? service : { image: undefined };
             checkPlace(rest, ['definitions', 'services', name], users, `service "${name}"`);
           }
@@ -754,7 +829,9 @@ function checkIndirect(context: ChainContext): void {
 export const oidcRole: Transform = {
   id: 'oidc-role',
   description:
-    "Puts the environment's cloud identity setup (AWS, GCP or Vault) before the script of every step that asks for an OIDC token and blocks any other role, service account, Vault role, token file or profile.",
+    "Puts the environment's cloud identity setup (AWS, GCP or Vault) before the script of every step " +
+    'that asks for an OIDC token and blocks any other role, service account, Vault role, token file or profile.',
+
   apply(context) {
     if (context.policy.modeOf('oidc-role') === 'off') return;
     for (const site of context.steps) {

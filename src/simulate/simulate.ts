@@ -10,8 +10,8 @@ import { isPlainObject } from '../engine/clone';
 import { formatPath, type Path } from '../primitives/path';
 import type { ProviderRequest, ProviderResponse, RequestVariable, Selector, Trigger } from '../engine/request';
 import { runEngine } from '../rules/chain';
-import { type PolicyState, type StepDecision } from '../engine/run';
-import type { CompiledPolicy } from '../engine/types';
+import { type PolicyState, type RunOptions, type StepDecision } from '../engine/run';
+import type { CompiledPolicy, Finding } from '../engine/types';
 import { instantMs, type Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { parseYaml, YamlInputError, type Position } from '../yaml/document';
@@ -271,13 +271,15 @@ export function parsePipelineFile(text: string): ParsedPipelineFile {
     );
   if (!Object.prototype.hasOwnProperty.call(value, 'pipelines'))
     throw new SimulationInputError(
-      `the file has no \`pipelines:\` section (top-level keys: ${Object.keys(value).join(', ') || 'none'}), so no pipeline would run`,
+      `the file has no \`pipelines:\` section (top-level keys: ${Object.keys(value).join(', ') || 'none'}), ` +
+        'so no pipeline would run',
       start,
     );
   const pipelines = value.pipelines;
   if (!isPlainObject(pipelines))
     throw new SimulationInputError(
-      `\`pipelines\` is ${describeValue(pipelines)}; it must be a mapping of sections such as \`default:\` and \`branches:\``,
+      `\`pipelines\` is ${describeValue(pipelines)}; ` +
+        'it must be a mapping of sections such as `default:` and `branches:`',
       parsed.positionOf(['pipelines']) ?? start,
     );
   return { config: value, positionOf: parsed.positionOf };
@@ -288,32 +290,7 @@ export function simulate(input: SimulateInput): SimulationResult {
   const trigger = input.trigger ?? defaultTrigger(input.target);
   const lineOf = (segments: Path) => (segments.length ? positionOf(segments)?.line : undefined);
 
-  let selection: Selection | undefined;
-  let selectionInfo: SimulationResult['target']['selection'];
-  if (trigger === 'definitions') {
-    selectionInfo = {
-      reason: 'a `definitions` call: Bitbucket sends every definition, selects none, and never blocks',
-      ties: [],
-    };
-  } else {
-    let result;
-    try {
-      result = selectDefinition(config.pipelines, input.target);
-    } catch (error) {
-      if (error instanceof SelectionError)
-        throw new SimulationInputError(error.message, positionOf(error.segments) ?? { line: 1, column: 1 });
-      throw error;
-    }
-    if (result.kind === 'selected') {
-      selection = result.selection;
-      selectionInfo = {
-        path: formatPath(selection.segments),
-        line: lineOf(selection.segments),
-        reason: selection.reason,
-        ties: selection.ties,
-      };
-    } else selectionInfo = { reason: result.reason, ties: [] };
-  }
+  const { selection, selectionInfo } = selectForTrigger(config, input.target, trigger, positionOf, lineOf);
 
   const built = buildProviderRequest(config, input.target, trigger, selection);
   const request: ProviderRequest =
@@ -325,15 +302,7 @@ export function simulate(input: SimulateInput): SimulationResult {
         }
       : built;
   const state: PolicyState = input.policy ? { kind: 'active', policy: input.policy } : { kind: 'none' };
-  // As the provider does: it resolves the repository only for a policy with scopes or a grant in force.
-  const now = input.now ?? new Date();
-  // The simulated request names a made-up repository UUID, so a grant is matched on its slug here
-  // (`--repository`), even when it carries the UUID the provider matches it on.
-  const grants = (input.grants ?? [])
-    .filter((grant) => now.getTime() < instantMs(grant.expires))
-    .map(({ repositoryUuid: _uuid, ...grant }) => grant);
-  const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
-  const { response, report } = runEngine(request, state, { ...known, ...(grants.length ? { grants, now } : {}) });
+  const { response, report } = runEngine(request, state, simulatedRunOptions(input));
 
   const outcome: SimulationOutcome = 'error' in response ? 'blocked' : report.outcome === 'none' ? 'none' : 'allowed';
   const steps: SimulatedStep[] = report.steps.map((step) => ({
@@ -346,19 +315,7 @@ export function simulate(input: SimulateInput): SimulationResult {
     oidc: step.oidc,
     changes: step.changes,
   }));
-  const violations: Violation[] = report.findings.map((finding) => {
-    const file = finding.segments.length ? positionOf(finding.segments)?.file : undefined;
-    return {
-      rule: finding.rule,
-      mode: finding.mode,
-      path: formatPath(finding.segments) || finding.path,
-      line: lineOf(finding.segments),
-      ...(file !== undefined ? { file } : {}),
-      step: finding.step,
-      message: finding.message,
-      fix: finding.fix,
-    };
-  });
+  const violations: Violation[] = report.findings.map((finding) => violationOf(finding, positionOf, lineOf));
 
   const fileName = input.fileName ?? 'bitbucket-pipelines.yml';
   const diff =
@@ -381,6 +338,71 @@ export function simulate(input: SimulateInput): SimulationResult {
     diff,
     ...(report.grants ? { grants: report.grants } : {}),
   };
+}
+
+type PositionOf = ParsedPipelineFile['positionOf'];
+
+/** The definition Bitbucket would select for the target, and how the result explains it. */
+function selectForTrigger(
+  config: ParsedPipelineFile['config'],
+  target: SimulationTarget,
+  trigger: Trigger,
+  positionOf: PositionOf,
+  lineOf: (segments: Path) => number | undefined,
+): { selection?: Selection; selectionInfo: SimulationResult['target']['selection'] } {
+  if (trigger === 'definitions')
+    return {
+      selectionInfo: {
+        reason: 'a `definitions` call: Bitbucket sends every definition, selects none, and never blocks',
+        ties: [],
+      },
+    };
+  let result;
+  try {
+    result = selectDefinition(config.pipelines, target);
+  } catch (error) {
+    if (error instanceof SelectionError)
+      throw new SimulationInputError(error.message, positionOf(error.segments) ?? { line: 1, column: 1 });
+    throw error;
+  }
+  if (result.kind !== 'selected') return { selectionInfo: { reason: result.reason, ties: [] } };
+  const selection = result.selection;
+  return {
+    selection,
+    selectionInfo: {
+      path: formatPath(selection.segments),
+      line: lineOf(selection.segments),
+      reason: selection.reason,
+      ties: selection.ties,
+    },
+  };
+}
+
+/** As the provider does: it resolves the repository only for a policy with scopes or a grant in force. */
+function simulatedRunOptions(input: SimulateInput): RunOptions {
+  const now = input.now ?? new Date();
+  // The simulated request names a made-up repository UUID, so a grant is matched on its slug here
+  // (`--repository`), even when it carries the UUID the provider matches it on.
+  const grants = (input.grants ?? [])
+    .filter((grant) => now.getTime() < instantMs(grant.expires))
+    .map(({ repositoryUuid: _uuid, ...grant }) => grant);
+  const known = input.repository && (input.policy?.scoped || grants.length > 0) ? { repository: input.repository } : {};
+  return { ...known, ...(grants.length ? { grants, now } : {}) };
+}
+
+function violationOf(finding: Finding, positionOf: PositionOf, lineOf: (segments: Path) => number | undefined) {
+  const file = finding.segments.length ? positionOf(finding.segments)?.file : undefined;
+  const violation: Violation = {
+    rule: finding.rule,
+    mode: finding.mode,
+    path: formatPath(finding.segments) || finding.path,
+    line: lineOf(finding.segments),
+    ...(file !== undefined ? { file } : {}),
+    step: finding.step,
+    message: finding.message,
+    fix: finding.fix,
+  };
+  return violation;
 }
 
 /**

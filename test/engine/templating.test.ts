@@ -25,17 +25,23 @@ const withVariables = (request: Record<string, unknown>, variables: unknown, tru
 });
 
 describe('templated deciding fields, resolved from the request variables', () => {
-  it('`deployment: ${{DEPLOY_ENV}}` with DEPLOY_ENV=production is a PROD step: blocked on a feature branch, like the literal', () => {
-    const items = [step('Ship', { deployment: '${{DEPLOY_ENV}}' })];
-    const templated = run(
-      withVariables(branchRun('feature/x', items, { pattern: 'feature/*' }), [repo('DEPLOY_ENV', 'production')]),
-    );
-    const literal = run(branchRun('feature/x', [step('Ship', { deployment: 'production' })], { pattern: 'feature/*' }));
-    expect(errorOf(templated).key).toBe('pipeline-guard.branch-gate');
-    expect(errorOf(templated).message).toContain('its `deployment` is "production"');
-    expect(templated.report.steps[0].environment).toBe('prod');
-    expect(literal.report.steps[0].environment).toBe('prod');
-  });
+  it(
+    '`deployment: ${{DEPLOY_ENV}}` with DEPLOY_ENV=production is a PROD step: ' +
+      'blocked on a feature branch, like the literal',
+    () => {
+      const items = [step('Ship', { deployment: '${{DEPLOY_ENV}}' })];
+      const templated = run(
+        withVariables(branchRun('feature/x', items, { pattern: 'feature/*' }), [repo('DEPLOY_ENV', 'production')]),
+      );
+      const literal = run(
+        branchRun('feature/x', [step('Ship', { deployment: 'production' })], { pattern: 'feature/*' }),
+      );
+      expect(errorOf(templated).key).toBe('pipeline-guard.branch-gate');
+      expect(errorOf(templated).message).toContain('its `deployment` is "production"');
+      expect(templated.report.steps[0].environment).toBe('prod');
+      expect(literal.report.steps[0].environment).toBe('prod');
+    },
+  );
 
   it('a step named `${{PREFIX}} deploy` with PREFIX=PROD runs as prod on main, and the output keeps the tokens', () => {
     const items = [step('${{PREFIX}} deploy', { deployment: '${{DEPLOY_ENV}}', script: ['./deploy.sh ${{APP}}'] })];
@@ -74,16 +80,19 @@ describe('templated deciding fields, resolved from the request variables', () =>
     expect(errorOf(pipelineOnly).message).toContain('lists no repository or workspace variable DEPLOY_ENV');
   });
 
-  it("a role in a script template is read with its value: another environment's role is caught, the own one passes", () => {
-    const script = ['export AWS_ROLE_ARN=${{DEPLOY_ROLE}}', 'aws s3 ls'];
-    const items = [step('Upload', { oidc: true, script })];
-    const foreign = run(withVariables(branchRun('feature/x', items), [repo('DEPLOY_ROLE', PROD_ROLE)]));
-    expect(errorOf(foreign).key).toBe('pipeline-guard.oidc-role');
-    expect(errorOf(foreign).message).toContain(`sets AWS_ROLE_ARN to "${PROD_ROLE}"`);
-    const own = run(withVariables(branchRun('feature/x', items), [repo('DEPLOY_ROLE', DEV_ROLE)]));
-    const out = (outputOf(own).pipelines as any).branches['feature/x'];
-    expect(out[out.length - 1].step.script.slice(-2)).toEqual(script);
-  });
+  it(
+    'a role in a script template is read with its value: ' + "another environment's role is caught, the own one passes",
+    () => {
+      const script = ['export AWS_ROLE_ARN=${{DEPLOY_ROLE}}', 'aws s3 ls'];
+      const items = [step('Upload', { oidc: true, script })];
+      const foreign = run(withVariables(branchRun('feature/x', items), [repo('DEPLOY_ROLE', PROD_ROLE)]));
+      expect(errorOf(foreign).key).toBe('pipeline-guard.oidc-role');
+      expect(errorOf(foreign).message).toContain(`sets AWS_ROLE_ARN to "${PROD_ROLE}"`);
+      const own = run(withVariables(branchRun('feature/x', items), [repo('DEPLOY_ROLE', DEV_ROLE)]));
+      const out = (outputOf(own).pipelines as any).branches['feature/x'];
+      expect(out[out.length - 1].step.script.slice(-2)).toEqual(script);
+    },
+  );
 
   it('`oidc: ${{USE_OIDC}}` set to true gets the setup like `oidc: true`, and keeps its token', () => {
     const items = [step('Upload', { oidc: '${{USE_OIDC}}', script: ['aws s3 ls'] })];

@@ -44,22 +44,28 @@ describe('credential-steering variables in the request', () => {
     expect(result.stdout).toContain(`AWS_ROLE_ARN=${DEV_ROLE}`);
   });
 
-  it('a steering variable in the request does not block; it is recorded with its name and scope, and the setup clears it', () => {
-    const items = [step('Upload', { oidc: true, script: ['aws s3 ls'] })];
-    const result = run(
-      withVariables(branchRun('feature/x', items), [
-        { key: 'AWS_PROFILE', value: 'prod', scope: 'WORKSPACE' },
-        { key: 'AWS_CONFIG_FILE', value: './prod-config', scope: 'PIPELINE' },
-      ]),
-    );
-    const warnings = result.report.findings.filter((f) => f.rule === 'oidc-role' && f.mode === 'warn');
-    expect(warnings.map((f) => f.message)).toEqual([
-      expect.stringContaining('the workspace variable AWS_PROFILE (scope WORKSPACE) would choose the AWS credentials'),
-      expect.stringContaining('the pipeline variable AWS_CONFIG_FILE (scope PIPELINE)'),
-    ]);
-    const out = (outputOf(result).pipelines as any).branches['feature/x'];
-    expect(out[out.length - 1].step.script[0]).toMatch(/^unset .*\bAWS_PROFILE\b.*\bAWS_CONFIG_FILE\b/);
-  });
+  it(
+    'a steering variable in the request does not block; ' +
+      'it is recorded with its name and scope, and the setup clears it',
+    () => {
+      const items = [step('Upload', { oidc: true, script: ['aws s3 ls'] })];
+      const result = run(
+        withVariables(branchRun('feature/x', items), [
+          { key: 'AWS_PROFILE', value: 'prod', scope: 'WORKSPACE' },
+          { key: 'AWS_CONFIG_FILE', value: './prod-config', scope: 'PIPELINE' },
+        ]),
+      );
+      const warnings = result.report.findings.filter((f) => f.rule === 'oidc-role' && f.mode === 'warn');
+      expect(warnings.map((f) => f.message)).toEqual([
+        expect.stringContaining(
+          'the workspace variable AWS_PROFILE (scope WORKSPACE) would choose the AWS credentials',
+        ),
+        expect.stringContaining('the pipeline variable AWS_CONFIG_FILE (scope PIPELINE)'),
+      ]);
+      const out = (outputOf(result).pipelines as any).branches['feature/x'];
+      expect(out[out.length - 1].step.script[0]).toMatch(/^unset .*\bAWS_PROFILE\b.*\bAWS_CONFIG_FILE\b/);
+    },
+  );
 
   it('is not recorded when no step of the run gets a token of that cloud', () => {
     const result = run(
@@ -111,12 +117,16 @@ describe('a role held in a repository variable', () => {
     );
   });
 
-  it('a reference in an identity position stays blocked whatever the value, since the step can change it at run time', () => {
-    const result = run(
-      withVariables(branchRun('feature/x', items(['export AWS_ROLE_ARN=$DEPLOY_ROLE'])), [
-        { key: 'DEPLOY_ROLE', value: DEV_ROLE, scope: 'REPOSITORY' },
-      ]),
-    );
-    expect(errorOf(result).message).toContain('sets AWS_ROLE_ARN to "$DEPLOY_ROLE"');
-  });
+  it(
+    'a reference in an identity position stays blocked whatever the value, ' +
+      'since the step can change it at run time',
+    () => {
+      const result = run(
+        withVariables(branchRun('feature/x', items(['export AWS_ROLE_ARN=$DEPLOY_ROLE'])), [
+          { key: 'DEPLOY_ROLE', value: DEV_ROLE, scope: 'REPOSITORY' },
+        ]),
+      );
+      expect(errorOf(result).message).toContain('sets AWS_ROLE_ARN to "$DEPLOY_ROLE"');
+    },
+  );
 });
