@@ -351,7 +351,9 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   // An error names zod's message by a short key instead of its schema path: the paths, written once in the code
   // and once among the messages, were a sixth of the policy's validator.
   const keys = new Map(sortedPaths.map((schemaPath, index) => [schemaPath, String(index)]));
-  const keyedMessages = Object.fromEntries(sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]));
+  const keyedMessages = Object.fromEntries(
+    sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
+  );
   const keyedCode = withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys);
   const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\nreturn { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
