@@ -354,7 +354,7 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const keyedMessages = Object.fromEntries(
     sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
   );
-  const keyedCode = withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys);
+  const keyedCode = withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys));
   const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\nreturn { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   return code;
@@ -367,7 +367,8 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
  */
 const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
 const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params });
-const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });`;
+const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });
+const fail = (validate, errors) => { validate.errors = errors; return false; };`;
 
 /** The end of the bracketed expression that starts at `start` (an opening bracket), skipping strings. */
 function closingBracket(code: string, start: number): number {
@@ -427,6 +428,21 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
     }
     out += code.slice(at, start) + (call ?? code.slice(start, end + 1));
     at = end + 1;
+  }
+  return out + code.slice(at);
+}
+
+/** Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`. */
+function withFailCalls(code: string): string {
+  let out = '';
+  let at = 0;
+  for (const match of code.matchAll(/\b(\w+)\.errors = \[/g)) {
+    if (match.index < at) continue;
+    const open = match.index + match[0].length - 1;
+    const close = closingBracket(code, open);
+    if (!code.startsWith(';return false;', close + 1)) continue;
+    out += `${code.slice(at, match.index)}return fail(${match[1]}, ${code.slice(open, close + 1)});`;
+    at = close + 1 + ';return false;'.length;
   }
   return out + code.slice(at);
 }
