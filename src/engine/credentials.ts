@@ -58,8 +58,8 @@ interface VariableSpec {
 const v = (provider: CloudProvider, field: CredentialField): VariableSpec => ({ provider, field });
 
 /**
- * The tables below are written as text, one `[provider] field name…` line each, in order: the provider's bundle is not
- * minified, and an object literal costs it a line and its indentation per name.
+ * The tables below are written as text, one `[provider] field name…` line each, in order: the provider's bundle
+ * is not minified, and an object literal costs it a line and its indentation per name.
  */
 const words = (text: string) => text.trim().split(/\s+/);
 const lines = (table: string) => table.trim().split('\n').map(words);
