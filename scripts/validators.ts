@@ -347,8 +347,15 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
   if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
   const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
-  const sortedMessages = Object.fromEntries(Object.entries(messages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${withErrorBuilders(body, sortedMessages)}\nreturn { validate: ${name}, messages: ${JSON.stringify(sortedMessages)} };\n};\n`;
+  const sortedPaths = Object.keys(messages).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // An error names zod's message by a short key instead of its schema path: the paths, written once in the code
+  // and once among the messages, were a sixth of the policy's validator.
+  const keys = new Map(sortedPaths.map((schemaPath, index) => [schemaPath, String(index)]));
+  const keyedMessages = Object.fromEntries(
+    sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
+  );
+  const keyedCode = withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys));
+  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\nreturn { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   return code;
 }
@@ -360,7 +367,8 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
  */
 const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
 const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params });
-const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });`;
+const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });
+const fail = (validate, errors) => { validate.errors = errors; return false; };`;
 
 /** The end of the bracketed expression that starts at `start` (an opening bracket), skipping strings. */
 function closingBracket(code: string, start: number): number {
@@ -424,6 +432,57 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
   return out + code.slice(at);
 }
 
+/** Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`. */
+function withFailCalls(code: string): string {
+  let out = '';
+  let at = 0;
+  for (const match of code.matchAll(/\b(\w+)\.errors = \[/g)) {
+    if (match.index < at) continue;
+    const open = match.index + match[0].length - 1;
+    const close = closingBracket(code, open);
+    if (!code.startsWith(';return false;', close + 1)) continue;
+    out += `${code.slice(at, match.index)}return fail(${match[1]}, ${code.slice(open, close + 1)});`;
+    at = close + 1 + ';return false;'.length;
+  }
+  return out + code.slice(at);
+}
+
+/** Every schema path that has a zod message, as a string literal in the code, becomes that message's key. */
+function withMessageKeys(code: string, keys: ReadonlyMap<string, string>): string {
+  return code.replace(/"#\/(?:[^"\\]|\\.)*"/g, (literal) => {
+    const key = keys.get(JSON.parse(literal) as string);
+    return key === undefined ? literal : JSON.stringify(key);
+  });
+}
+
+/**
+ * Ajv keeps the whole JSON Schema in the code (5 KB for the policy) for a few reads of it: an enum's values for
+ * an error's parameters, a `properties` object to ask whether a key is known. Each read becomes its value written
+ * out (for the key test, the keys alone), and the schema goes once nothing reads it.
+ */
+function withSchemaReadsInlined(code: string): string {
+  let out = code;
+  for (const declaration of code.matchAll(/const (schema\d+) = \{/g)) {
+    const name = declaration[1];
+    const start = declaration.index + declaration[0].length - 1;
+    const end = closingBracket(code, start);
+    const schema = JSON.parse(code.slice(start, end + 1)) as unknown;
+    const read = new RegExp(`(func\\d+\\.call\\()?\\b${name}((?:\\.[A-Za-z_$][\\w$]*|\\[\\d+\\])+)`, 'g');
+    out = out.replace(read, (whole, keyTest: string | undefined, path: string) => {
+      let value = schema as Record<string, unknown>;
+      for (const [, property, index] of path.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g))
+        value = value[property ?? index] as Record<string, unknown>;
+      if (value === undefined) throw new Error(`unexpected Ajv standalone output: ${whole} reads nothing`);
+      if (!keyTest) return JSON.stringify(value);
+      return `${keyTest}${JSON.stringify(Object.fromEntries(Object.keys(value).map((key) => [key, 1])))}`;
+    });
+    const declared = `const ${name} = ${code.slice(start, end + 1)};`;
+    if (new RegExp(`\\b${name}\\b`).test(out.replace(declared, ''))) continue;
+    out = out.replace(declared, '');
+  }
+  return out;
+}
+
 /**
  * The generated module for one target: `module.exports = (SHARED_CHECKS) => ({ validate, messages })`.
  * The shared checks and Ajv's runtime helper come in as arguments, so the module imports nothing at all.
@@ -442,7 +501,7 @@ export async function generate(target: Target): Promise<GeneratedFiles> {
     code: `${HEADER(target)}"use strict";\n${code}`,
     declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {
   readonly validate: import('${validation}').GeneratedValidator;
-  /** zod's messages by the schema path of the keyword that fails. */
+  /** zod's messages by the key the failing keyword's error carries as its schemaPath. */
   readonly messages: Readonly<Record<string, string>>;
 };
 export = createValidator;

@@ -58,98 +58,77 @@ interface VariableSpec {
 const v = (provider: CloudProvider, field: CredentialField): VariableSpec => ({ provider, field });
 
 /**
+ * The tables below are written as text, one `[provider] field name…` line each, in order: the provider's bundle
+ * is not minified, and an object literal costs it a line and its indentation per name.
+ */
+const words = (text: string) => text.trim().split(/\s+/);
+const lines = (table: string) => table.trim().split('\n').map(words);
+const variableTable = (table: string): Record<string, VariableSpec> =>
+  Object.fromEntries(
+    lines(table).flatMap(([provider, field, ...names]) =>
+      names.map((name) => [name, v(provider as CloudProvider, field as CredentialField)]),
+    ),
+  );
+const fieldTable = (table: string): Record<string, CredentialField> =>
+  Object.fromEntries(lines(table).flatMap(([field, ...keys]) => keys.map((key) => [key, field as CredentialField])));
+
+/**
  * Environment variables that choose credentials (AWS CLI/SDK "Environment variables" docs, gcloud properties, Google
  * auth libraries, Vault CLI).
  */
-export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = {
-  AWS_ROLE_ARN: v('aws', 'roleArn'),
-  AWS_WEB_IDENTITY_TOKEN_FILE: v('aws', 'tokenFile'),
-  AWS_PROFILE: v('aws', 'profile'),
-  AWS_DEFAULT_PROFILE: v('aws', 'profile'),
-  AWS_CONFIG_FILE: v('aws', 'awsConfig'),
-  AWS_SHARED_CREDENTIALS_FILE: v('aws', 'awsConfig'),
-  AWS_CONTAINER_CREDENTIALS_FULL_URI: v('aws', 'awsConfig'),
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: v('aws', 'awsConfig'),
-  AWS_CONTAINER_AUTHORIZATION_TOKEN: v('aws', 'secret'),
-  AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: v('aws', 'secret'),
-  AWS_ACCESS_KEY_ID: v('aws', 'secret'),
-  AWS_SECRET_ACCESS_KEY: v('aws', 'secret'),
-  AWS_SESSION_TOKEN: v('aws', 'secret'),
-  AWS_SECURITY_TOKEN: v('aws', 'secret'),
-  GOOGLE_APPLICATION_CREDENTIALS: v('gcp', 'secret'),
-  GOOGLE_CREDENTIALS: v('gcp', 'secret'),
-  GOOGLE_OAUTH_ACCESS_TOKEN: v('gcp', 'secret'),
-  GOOGLE_CLOUD_KEYFILE_JSON: v('gcp', 'secret'),
-  GCLOUD_KEYFILE_JSON: v('gcp', 'secret'),
-  GOOGLE_IMPERSONATE_SERVICE_ACCOUNT: v('gcp', 'serviceAccount'),
-  CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT: v('gcp', 'serviceAccount'),
-  CLOUDSDK_CORE_ACCOUNT: v('gcp', 'serviceAccount'),
-  CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: v('gcp', 'secret'),
-  CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: v('gcp', 'secret'),
-  CLOUDSDK_CONFIG: v('gcp', 'secret'),
-  CLOUDSDK_ACTIVE_CONFIG_NAME: v('gcp', 'secret'),
-  VAULT_ADDR: v('vault', 'vaultAddress'),
-  VAULT_AGENT_ADDR: v('vault', 'vaultAddress'),
-  VAULT_NAMESPACE: v('vault', 'vaultNamespace'),
-  VAULT_TOKEN: v('vault', 'secret'),
-  VAULT_CLIENT_CERT: v('vault', 'secret'),
-  VAULT_CLIENT_KEY: v('vault', 'secret'),
-  // The private directory Pipeline Guard's GCP setup writes the token and credential file to
-  // (src/rules/oidc-setup.ts): a step that points it elsewhere chooses which file counts as "its own".
-  PIPELINE_GUARD_OIDC_DIR: v('gcp', 'tokenFile'),
-};
+// PIPELINE_GUARD_OIDC_DIR: the private directory Pipeline Guard's GCP setup writes the token and credential file to
+// (src/rules/oidc-setup.ts): a step that points it elsewhere chooses which file counts as "its own".
+export const CREDENTIAL_VARIABLES: Readonly<Record<string, VariableSpec>> = variableTable(`
+aws roleArn AWS_ROLE_ARN
+aws tokenFile AWS_WEB_IDENTITY_TOKEN_FILE
+aws profile AWS_PROFILE AWS_DEFAULT_PROFILE
+aws awsConfig AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_CONTAINER_CREDENTIALS_FULL_URI
+aws awsConfig AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+aws secret AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_ACCESS_KEY_ID
+aws secret AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN
+gcp secret GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS GOOGLE_OAUTH_ACCESS_TOKEN GOOGLE_CLOUD_KEYFILE_JSON
+gcp secret GCLOUD_KEYFILE_JSON
+gcp serviceAccount GOOGLE_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_CORE_ACCOUNT
+gcp secret CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE CLOUDSDK_AUTH_ACCESS_TOKEN_FILE CLOUDSDK_CONFIG
+gcp secret CLOUDSDK_ACTIVE_CONFIG_NAME
+vault vaultAddress VAULT_ADDR VAULT_AGENT_ADDR
+vault vaultNamespace VAULT_NAMESPACE
+vault secret VAULT_TOKEN VAULT_CLIENT_CERT VAULT_CLIENT_KEY
+gcp tokenFile PIPELINE_GUARD_OIDC_DIR
+`);
 
 /**
  * Keys of ~/.aws/config and ~/.aws/credentials that choose credentials (AWS CLI "Configuration and credential file
  * settings").
  */
-export const AWS_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = {
-  role_arn: 'roleArn',
-  web_identity_token_file: 'tokenFile',
-  source_profile: 'profile',
-  credential_source: 'awsConfig',
-  credential_process: 'awsConfig',
-  sso_session: 'awsConfig',
-  sso_start_url: 'awsConfig',
-  sso_account_id: 'awsConfig',
-  sso_role_name: 'awsConfig',
-  aws_access_key_id: 'secret',
-  aws_secret_access_key: 'secret',
-  aws_session_token: 'secret',
-};
+export const AWS_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = fieldTable(`
+roleArn role_arn
+tokenFile web_identity_token_file
+profile source_profile
+awsConfig credential_source credential_process sso_session sso_start_url sso_account_id sso_role_name
+secret aws_access_key_id aws_secret_access_key aws_session_token
+`);
 
 /** Keys of gcloud configurations, Terraform's google provider and boto (gsutil) files that choose the GCP identity. */
-export const GCP_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = {
-  impersonate_service_account: 'serviceAccount',
-  gs_impersonate_service_account: 'serviceAccount',
-  gs_service_key_file: 'secret',
-  credential_file_override: 'secret',
-};
+export const GCP_CONFIG_KEYS: Readonly<Record<string, CredentialField>> = fieldTable(`
+serviceAccount impersonate_service_account gs_impersonate_service_account
+secret gs_service_key_file credential_file_override
+`);
 
 /** The AWS SDK for Java's system properties (`-Daws.roleArn=…`, Gradle's `systemProp.aws.roleArn=…`). */
-export const AWS_JAVA_PROPERTIES: Readonly<Record<string, CredentialField>> = {
-  roleArn: 'roleArn',
-  webIdentityTokenFile: 'tokenFile',
-  profile: 'profile',
-  configFile: 'awsConfig',
-  sharedCredentialsFile: 'awsConfig',
-  containerCredentialsFullUri: 'awsConfig',
-  containerCredentialsPath: 'awsConfig',
-  containerAuthorizationToken: 'secret',
-  accessKeyId: 'secret',
-  secretAccessKey: 'secret',
-  secretKey: 'secret',
-  sessionToken: 'secret',
-};
+export const AWS_JAVA_PROPERTIES: Readonly<Record<string, CredentialField>> = fieldTable(`
+roleArn roleArn
+tokenFile webIdentityTokenFile
+profile profile
+awsConfig configFile sharedCredentialsFile containerCredentialsFullUri containerCredentialsPath
+secret containerAuthorizationToken accessKeyId secretAccessKey secretKey sessionToken
+`);
 
 /** gcloud properties (`gcloud config set …`) that choose the identity. */
-const GCLOUD_PROPERTIES: Readonly<Record<string, CredentialField>> = {
-  account: 'serviceAccount',
-  'core/account': 'serviceAccount',
-  'auth/impersonate_service_account': 'serviceAccount',
-  'auth/credential_file_override': 'secret',
-  'auth/access_token_file': 'secret',
-};
+const GCLOUD_PROPERTIES: Readonly<Record<string, CredentialField>> = fieldTable(`
+serviceAccount account core/account auth/impersonate_service_account
+secret auth/credential_file_override auth/access_token_file
+`);
 
 interface FlagSpec {
   readonly flags: readonly string[];
@@ -189,97 +168,29 @@ const IDENTITY_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
   ],
 };
 
-const AWS_TOOLS = new Set([
-  'aws',
-  'aws2',
-  'sam',
-  'cdk',
-  'eb',
-  'copilot',
-  'serverless',
-  'sls',
-  'chalice',
-  'cdk8s',
-  'awslocal',
-  'samlocal',
-]);
-export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'busybox']);
+const AWS_TOOLS = new Set(words('aws aws2 sam cdk eb copilot serverless sls chalice cdk8s awslocal samlocal'));
+export const SHELLS = new Set(words('sh bash dash zsh ksh ash mksh busybox'));
 export const SOURCES = new Set(['source', '.']);
-const WRAPPERS = new Set([
-  'sudo',
-  'command',
-  'exec',
-  'time',
-  'nice',
-  'nohup',
-  'builtin',
-  'stdbuf',
-  'timeout',
-  'xargs',
-  'doas',
-  'then',
-  'do',
-  'else',
-  'elif',
-  'if',
-  'while',
-  'until',
-  '!',
-  '{',
-  'retry',
-]);
+const WRAPPERS = new Set(
+  words(`
+sudo command exec time nice nohup builtin stdbuf timeout xargs doas then do else elif if while until
+! { retry
+`),
+);
 export const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const READERS = new Set(['read', 'mapfile', 'readarray', 'getopts']);
 /** Commands that name a path without writing it: a credential path among their words is no write. */
 const PATH_READERS = new Set([
-  'cat',
-  'less',
-  'more',
-  'head',
-  'tail',
-  'ls',
-  'stat',
-  'file',
-  'test',
-  '[',
-  '[[',
-  'grep',
-  'egrep',
-  'fgrep',
-  'rg',
-  'wc',
-  'diff',
-  'cmp',
-  'md5sum',
-  'sha256sum',
-  'chmod',
-  'chown',
-  'rm',
-  'rmdir',
-  'mkdir',
-  'echo',
-  'printf',
-  'du',
-  'realpath',
-  'readlink',
-  'dirname',
-  'basename',
-  'jq',
-  'cd',
-  'pushd',
-  'unset',
-  'trap',
-  'docker',
-  'gcloud',
-  'gsutil',
-  'aws',
-  'vault',
-  'bq',
+  ...words(`
+cat less more head tail ls stat file test [ [[ grep egrep fgrep rg wc diff cmp md5sum sha256sum
+chmod chown rm rmdir mkdir echo printf du realpath readlink dirname basename jq cd pushd unset trap
+docker gcloud gsutil aws vault bq
+`),
   ...DECLARERS,
   ...SOURCES,
 ]);
 /** Commands whose last operand (or `-t DIR`) is where they write. */
-const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
+const COPIERS = new Set(words('cp mv install ln rsync scp'));
 /**
  * Commands whose subcommand copies to its last operand: `aws s3 cp`, `gsutil cp`, `gcloud storage cp`, `docker cp`,
  * `git clone`.

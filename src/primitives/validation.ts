@@ -54,7 +54,7 @@ function segmentsOf(pointer: string): Path {
 }
 
 export interface ProblemOptions {
-  /** zod's messages by schema path, as the generator writes them beside each validator. */
+  /** zod's messages by the key the generated errors carry as their schemaPath, as the generator writes them. */
   readonly messages: Readonly<Record<string, string>>;
   /** How the root is named when the problem is the value itself: `(request)`, `(root)`. */
   readonly root: string;

@@ -2,7 +2,7 @@
 // Regenerate with `npm run gen:validators` after changing the zod schema (a test fails while this is stale).
 declare function createValidator(checks: typeof import('../policy/checks').SHARED_CHECKS, runtime: typeof import('../primitives/validation').VALIDATOR_RUNTIME): {
   readonly validate: import('../primitives/validation').GeneratedValidator;
-  /** zod's messages by the schema path of the keyword that fails. */
+  /** zod's messages by the key the failing keyword's error carries as its schemaPath. */
   readonly messages: Readonly<Record<string, string>>;
 };
 export = createValidator;
