@@ -79,25 +79,29 @@ export interface RunningConsole {
 const unsaved = new Set<() => void>();
 
 /**
- * The KVS stand-in in store.json. Writes are saved at most every 200 ms: with tens of thousands of
- * run samples, rewriting the file on every write would make a replay crawl.
+ * The KVS stand-in in store.json. Writes are saved at most every 200 ms, or four times as long as the
+ * last save took: with tens of thousands of run samples, a save takes a good part of a second, and
+ * saving that often would spend most of a replay rewriting the file.
  */
 export function openStore(dir: string) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'store.json');
   const initial = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MemoryKvSnapshot) : {};
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSaveMs = 0;
   const save = () => {
+    const started = performance.now();
     timer = undefined;
     unsaved.delete(flush);
     // Write-then-rename, so a crash mid-write never leaves a half-written store.
     writeFileSync(`${file}.tmp`, JSON.stringify(kv.snapshot(), null, 2));
     renameSync(`${file}.tmp`, file);
+    lastSaveMs = performance.now() - started;
   };
   const kv = createMemoryKv({
     initial,
     onWrite: () => {
-      timer ??= setTimeout(save, 200);
+      timer ??= setTimeout(save, Math.max(200, 4 * lastSaveMs));
       unsaved.add(flush);
     },
   });

@@ -163,7 +163,17 @@ export const replay: Suite = async ({ page, app, test, asMember }) => {
         const job = ((await post('/__dev/invoke/replayStatus', {})) as { job?: unknown }).job;
         throw new Error(`${error.message.split('\n')[0]}; the job: ${JSON.stringify(job)}`);
       });
-    const cancelled = await progress.getByText(/^Replay cancelled after \d+ samples; no result kept\.$/).innerText();
+    await progress
+      .filter({ hasNotText: 'Replaying…' })
+      .or(page.getByTestId('replay-summary'))
+      .first()
+      .waitFor({ timeout: REPLAY_TIMEOUT });
+    const cancelled = (await progress.count()) ? await progress.innerText() : '(no progress line)';
+    const job = ((await post('/__dev/invoke/replayStatus', {})) as { job?: unknown }).job;
+    expect(
+      /^Replay cancelled after \d+ samples; no result kept\.$/.test(cancelled),
+      `after the cancel the page reads "${cancelled}"; the job: ${JSON.stringify(job)}`,
+    );
     const done = Number(/after (\d+) samples/.exec(cancelled)![1]);
     expect(done < MANY + 3, `the replay was not cut short: ${cancelled}`);
     expect((await page.getByTestId('replay-summary').count()) === 0, 'a cancelled replay shows a result');
