@@ -177,8 +177,10 @@ async function main() {
     console.log(
       `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s in ${results.console.batches} batches (${results.console.status}, ${results.console.newlyBlocked} newly blocked) — target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}; ${(consoleCpuMs / 1000).toFixed(1)} s of CPU`,
     );
+    const load = results.loadAverage;
     console.log(
-      `  load average (1, 5, 15 min): ${loadAtStart.join(', ')} at the start, ${results.loadAverage.atEnd.join(', ')} at the end, on ${results.cores} cores`,
+      `  load average (1, 5, 15 min) on ${results.cores} cores: ${load.atStart.join(', ')} at the start, ` +
+        `${load.atEnd.join(', ')} at the end`,
     );
   } finally {
     rmSync(storeDir, { recursive: true, force: true });
