@@ -92,7 +92,14 @@ async function waitForReplay(handlers: ReturnType<typeof createHandlers>): Promi
   }
 }
 
+/** CPU time of this process since `start`: on a shared machine, wall time also counts other people's work. */
+function cpuMsSince(start: NodeJS.CpuUsage) {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 async function main() {
+  const loadAtStart = os.loadavg().map((n) => Number(n.toFixed(2)));
   const baselineText = readFileSync(path.join(ROOT, 'examples/policy.yaml'), 'utf8');
   const baseline = policyFrom(baselineText);
   const draftInput: PolicyInput = JSON.parse(JSON.stringify(baseline));
@@ -116,14 +123,18 @@ async function main() {
     // The engine alone, one core: the samples read once, then replayed under both policies.
     const { samples } = await readSamples(kv, { now: new Date(clock) });
     const engineStart = performance.now();
+    const engineCpu = process.cpuUsage();
     const engineSummary = replayDraft({ samples, current: baseline, draft });
     const engineMs = performance.now() - engineStart;
+    const engineCpuMs = cpuMsSince(engineCpu);
 
     const consoleStart = performance.now();
+    const consoleCpu = process.cpuUsage();
     const started = await handlers.startReplay(ADMIN, { policy: draftInput, days: 30 });
     if (!started.ok) throw new Error(started.error.message);
     const done = await waitForReplay(handlers);
     const consoleMs = performance.now() - consoleStart;
+    const consoleCpuMs = cpuMsSince(consoleCpu);
     kv.flush();
     const configBytes = requests.map((request) => JSON.stringify(request.pipelines_configuration).length);
 
@@ -134,11 +145,15 @@ async function main() {
       storage: { ...storage, ok: storage.readsPerRun === 1 && storage.sampleWritesPerRun <= 1 },
       engine: {
         ms: Math.round(engineMs),
+        cpuMs: Math.round(engineCpuMs),
         samplesPerSecondPerCore: Math.round(samples.length / (engineMs / 1000)),
+        samplesPerCpuSecond: Math.round(samples.length / (engineCpuMs / 1000)),
         newlyBlocked: engineSummary.totals.newlyBlocked,
       },
       console: {
         ms: Math.round(consoleMs),
+        cpuMs: Math.round(consoleCpuMs),
+        samplesPerCpuSecond: Math.round(samples.length / (consoleCpuMs / 1000)),
         status: done.job?.status,
         newlyBlocked: done.result?.summary.totals.newlyBlocked,
         batches: done.job?.batches,
@@ -146,6 +161,7 @@ async function main() {
         ok: consoleMs < TARGET_CONSOLE_MS && done.job?.status === 'done',
       },
       cores: os.cpus().length,
+      loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((n) => Number(n.toFixed(2))) },
       node: process.version,
     };
     if (JSON_OUTPUT) return console.log(JSON.stringify(results, null, 2));
@@ -160,13 +176,19 @@ async function main() {
     );
     console.log(
       `  engine alone: ${results.engine.ms} ms, ${results.engine.samplesPerSecondPerCore} samples/s per core ` +
-        `(each sample under both policies); ${results.engine.newlyBlocked} newly blocked`,
+        `(each sample under both policies; ${results.engine.samplesPerCpuSecond} per CPU second); ` +
+        `${results.engine.newlyBlocked} newly blocked`,
     );
     console.log(
       `  console, startReplay to stored result: ${(consoleMs / 1000).toFixed(1)} s ` +
         `in ${results.console.batches} batches (${results.console.status}, ` +
         `${results.console.newlyBlocked} newly blocked) — ` +
-        `target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}`,
+        `target under 60 s: ${results.console.ok ? 'met' : 'MISSED'}; ${(consoleCpuMs / 1000).toFixed(1)} s of CPU`,
+    );
+    const load = results.loadAverage;
+    console.log(
+      `  load average (1, 5, 15 min) on ${results.cores} cores: ${load.atStart.join(', ')} at the start, ` +
+        `${load.atEnd.join(', ')} at the end`,
     );
   } finally {
     rmSync(storeDir, { recursive: true, force: true });

@@ -79,25 +79,29 @@ export interface RunningConsole {
 const unsaved = new Set<() => void>();
 
 /**
- * The KVS stand-in in store.json. Writes are saved at most every 200 ms: with tens of thousands of
- * run samples, rewriting the file on every write would make a replay crawl.
+ * The KVS stand-in in store.json. Writes are saved at most every 200 ms, or four times as long as the
+ * last save took: with tens of thousands of run samples, a save takes a good part of a second, and
+ * saving that often would spend most of a replay rewriting the file.
  */
 export function openStore(dir: string) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'store.json');
   const initial = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MemoryKvSnapshot) : {};
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSaveMs = 0;
   const save = () => {
+    const started = performance.now();
     timer = undefined;
     unsaved.delete(flush);
     // Write-then-rename, so a crash mid-write never leaves a half-written store.
     writeFileSync(`${file}.tmp`, JSON.stringify(kv.snapshot(), null, 2));
     renameSync(`${file}.tmp`, file);
+    lastSaveMs = performance.now() - started;
   };
   const kv = createMemoryKv({
     initial,
     onWrite: () => {
-      timer ??= setTimeout(save, 200);
+      timer ??= setTimeout(save, Math.max(200, 4 * lastSaveMs));
       unsaved.add(flush);
     },
   });
@@ -233,6 +237,29 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     repositories,
     log: (message) => log(message),
   });
+  // Run samples in bulk, for a replay long enough to watch and cancel: runs through the real provider
+  // (samples kept as a real run's), each its own repository and file, without filling the decision log.
+  const sampleProvider = createProvider({
+    store: { read: () => kv.get(POLICY_KEY) },
+    decisions: { append: async () => undefined },
+    samples: createKvSampleSink(kv),
+    now,
+    log: (message) => log(message),
+  });
+  const seedSamples = async (count: number) => {
+    for (let n = 0; n < count; n++) {
+      const yamlText = `pipelines:\n  default:\n    - step:\n        name: Build ${n}\n        script: [npm test]\n`;
+      const { request } = simulate({ yamlText, policy: undefined, target: { kind: 'branch', name: 'main' } });
+      const repository = `{5eed5a00-0000-4000-8000-${String(n).padStart(12, '0')}}`;
+      await sampleProvider({
+        ...request,
+        workspace: identity.workspaceId,
+        repository,
+        created_on: now().toISOString(),
+      });
+    }
+    return { seeded: count };
+  };
   const pullRequests = createPullRequestConsole(kv, repositories, log);
   // The context Forge would forward from the page, plus the module it came from.
   const forgeContext = {
@@ -399,6 +426,11 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
         if (!seed.success) return send(response, 400, { error: 'send { count: 1..20000 }' });
         await seedDecisions(entities, seed.data.count, seed.data.now ?? Date.now());
         return send(response, 200, { seeded: seed.data.count });
+      }
+      if (url.pathname === '/__dev/seed-samples') {
+        const seed = SeedSchema.safeParse(body);
+        if (!seed.success) return send(response, 400, { error: 'send { count: 1..20000 }' });
+        return send(response, 200, await seedSamples(seed.data.count));
       }
       return send(response, 404, { error: 'not found' });
     } catch (error) {

@@ -17,6 +17,7 @@ import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
 import { pullrequest } from './suites/pullrequest';
 import { policySource } from './suites/policy-source';
+import { replay } from './suites/replay';
 import { scopes } from './suites/scopes';
 import { trust, trustCheck } from './suites/trust';
 import { walkthrough } from './suites/walkthrough';
@@ -36,6 +37,7 @@ const SUITES: Record<string, Suite> = {
   a11y,
   pullrequest,
   'concurrent-admins': concurrentAdmins,
+  replay,
 };
 
 async function main() {

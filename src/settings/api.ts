@@ -86,6 +86,8 @@ export interface HistoryEntry {
   readonly overriddenTests?: string[];
   /** The save kept the admin's values over these fields of another revision's changes. */
   readonly replaces?: { readonly revision: number; readonly fields: string[] };
+  /** What the draft did to the run samples when it was saved, and whether the admin confirmed it. */
+  readonly replay?: ReplayBrief;
 }
 
 export interface SavedView {

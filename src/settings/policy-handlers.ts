@@ -97,6 +97,7 @@ function historyEntry(record: RevisionRecord): HistoryEntry {
     ...(record.policyText !== undefined ? { policyText: record.policyText } : {}),
     ...(record.reason ? { reason: record.reason } : {}),
     ...(record.overriddenTests?.length ? { overriddenTests: record.overriddenTests } : {}),
+    ...(record.replay ? { replay: record.replay } : {}),
   };
 }
 

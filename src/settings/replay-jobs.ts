@@ -238,13 +238,17 @@ async function plan(context: JobContext, job: ReplayJob): Promise<void> {
   const samplesDigest = sha256(samples.map((s) => `${s.key}\u0000${JSON.stringify(s.pointer)}`).join('\n'));
   const input = (await kv.get(inputKey(job.id))) as JobInput;
   const key = sha256([job.draftDigest, policyDigest(policyOf(input.current)), samplesDigest, job.days].join('\n'));
+  // A cancel that came while the samples were listed (or written below) stands: planning writes nothing over it.
+  const cancelledMeanwhile = async () => (await readJob(context, job.id))?.status === 'cancelled';
   const earlier = await readResult(context, key);
+  if (earlier && (await cancelledMeanwhile())) return;
   if (earlier) return finish(context, job, { ...earlier, baselineRevision: job.baselineRevision }, true);
   const chunks = chunksOf(samples);
   if (chunks.length > MAX_BATCHES)
     return fail(context, job, `${samples.length} samples need more than ${MAX_BATCHES} batches; replay fewer days`);
   for (const [index, chunk] of chunks.entries())
     await kv.set(chunkKey(job.id, index), chunk, { ttlSeconds: JOB_TTL_SECONDS });
+  if (await cancelledMeanwhile()) return dropChunks(context, job.id);
   const planned: ReplayJob = {
     ...job,
     status: 'running',

@@ -133,6 +133,21 @@ describe('replay in the background', () => {
     expect(kv.keys().filter((key) => key.includes(':chunk:'))).toEqual([]);
   });
 
+  it('keeps a cancel that comes while the replay is still listing its samples', async () => {
+    const { handlers, drain, provider, kv, events } = await seeded();
+    for (let n = 10; n < 1_210; n++) await provider({ ...branchRun('main', [build]), repository: repositoryUuid(n) });
+    const { job } = ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
+    // The plan event and the cancel run side by side, as the consumer and the resolver do in Forge.
+    const [planned, cancelled] = await Promise.all([drain(1), handlers.cancelReplay(ADMIN, { jobId: job!.id })]);
+    expect(planned).toBe(1);
+    expect(ok(cancelled).job!.status).toBe('cancelled');
+    const after = ok(await handlers.replayStatus(ADMIN, {}));
+    expect(after.job).toMatchObject({ status: 'cancelled', done: 0 });
+    expect(after.result).toBeUndefined();
+    expect(events).toHaveLength(0);
+    expect(kv.keys().filter((key) => key.includes(':chunk:'))).toEqual([]);
+  });
+
   it('asks for confirmation before saving a draft that newly blocks runs, and keeps the brief with the revision', async () => {
     const { handlers, drain } = await seeded();
     ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
@@ -149,7 +164,7 @@ describe('replay in the background', () => {
     ).toBe(2);
   });
 
-  it('records the replay brief with the saved revision', async () => {
+  it('records the replay brief with the saved revision, and History lists it', async () => {
     const { handlers, drain, kv } = await seeded();
     ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
     await drain();
@@ -164,6 +179,9 @@ describe('replay in the background', () => {
       confirmed: true,
       days: 30,
     });
+    const history = ok(await handlers.history(ADMIN, {}));
+    expect(history.entries.find((entry) => entry.revision === 2)?.replay).toEqual(record?.replay);
+    expect(history.entries.find((entry) => entry.revision === 1)?.replay).toBeUndefined();
   });
 
   it('saves a draft that newly blocks nothing without asking', async () => {

@@ -117,7 +117,7 @@ export function ReplaySummaryView({
       <ol data-testid="replay-runs">
         {summary.runs.map((run, i) => (
           <li key={i}>
-            {run.kinds.join(', ')}: {run.repository}, {run.ref} ({run.selector})
+            {run.kinds.map((kind) => kind.replace('-', ' ')).join(', ')}: {run.repository}, {run.ref} ({run.selector})
             {run.rules.length ? ` [${run.rules.join(', ')}]` : ''}
             {run.message ? <pre className="message">{run.message}</pre> : null}
             {run.stepChanges?.map((c, j) => (
