@@ -136,7 +136,8 @@ export const replay: Suite = async ({ page, app, test, asMember }) => {
     );
   });
 
-  await test(`a replay of ${MANY.toLocaleString('en')} more samples shows its progress and can be cancelled`, async () => {
+  const manyTitle = `a replay of ${MANY.toLocaleString('en')} more samples shows its progress and can be cancelled`;
+  await test(manyTitle, async () => {
     // Through the provider in the console's process: each sample its own repository and file.
     await post('/__dev/seed-samples', { count: MANY });
     await page.reload();

@@ -17,7 +17,8 @@ describe(`unverifiable-identity: ${unverifiableIdentity.description}`, () => {
     expect(finding.path).toMatch(/^pipelines\.branches\.feature\/x\[0\]/);
     expect(finding.message).toContain('`script` line 1 sources ./deploy.env: `source ./deploy.env`.');
     expect(finding.message).toContain(
-      "What protects the account here is the cloud's trust policy (docs/cloud-trust.md; `pipeline-guard trust-policy` generates it).",
+      "What protects the account here is the cloud's trust policy " +
+        '(docs/cloud-trust.md; `pipeline-guard trust-policy` generates it).',
     );
   });
 

@@ -91,7 +91,7 @@ describe('replay in the background', () => {
     ]);
   });
 
-  it('reuses the result of the same draft against the same samples, and replays again when a sample changes', async () => {
+  it('reuses the result of the same draft against the same samples, replays again when a sample changes', async () => {
     const { handlers, drain, provider } = await seeded();
     ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
     await drain();
@@ -148,14 +148,16 @@ describe('replay in the background', () => {
     expect(kv.keys().filter((key) => key.includes(':chunk:'))).toEqual([]);
   });
 
-  it('asks for confirmation before saving a draft that newly blocks runs, and keeps the brief with the revision', async () => {
+  it('asks to confirm before saving a draft that newly blocks runs, keeps the brief with the revision', async () => {
     const { handlers, drain } = await seeded();
     ok(await handlers.startReplay(ADMIN, { policy: tightened() }));
     await drain();
     const refused = failed(await handlers.savePolicy(ADMIN, { expectedRevision: 1, policy: tightened() }));
     expect(refused.code).toBe('newly-blocks');
     expect(refused.message).toBe(
-      `Not saved: replayed against the run samples of the last 30 days, this draft newly blocks 1 run in ${repositoryUuid(1)}. Confirm that these runs should be blocked, and save again.`,
+      'Not saved: replayed against the run samples of the last 30 days, ' +
+        `this draft newly blocks 1 run in ${repositoryUuid(1)}. ` +
+        'Confirm that these runs should be blocked, and save again.',
     );
     expect(refused.replay).toMatchObject({ newlyBlocked: 1, confirmed: false });
     expect(

@@ -119,7 +119,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (typeof value === 'string') return value;
   if (Array.isArray(value))
-    return `[${value.map((item) => (isObject(item) || Array.isArray(item) ? describeValue(item) : String(item))).join(', ')}]`;
+    return `[${value
+      .map((item) => (isObject(item) || Array.isArray(item) ? describeValue(item) : String(item)))
+      .join(', ')}]`;
   if (isObject(value))
     return `{${Object.entries(value)
       .map(([key, child]) => `${key}: ${describeValue(child)}`)
