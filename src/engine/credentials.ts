@@ -232,11 +232,13 @@ const CONFIG_KEYS: Readonly<Record<string, { provider: CloudProvider; field: Cre
  * `iam.role_arn=…` are other keys.
  */
 const CONFIG_KEY_TEXT = new RegExp(
-  `(?:^|(?<=[^A-Za-z0-9_.\\-\\\\])|(?<=\\\\[nrt]))(${Object.keys(CONFIG_KEYS).join('|')})["']?[ \\t]*[=:][ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s'",;}\\\\]+))`,
+  `(?:^|(?<=[^A-Za-z0-9_.\\-\\\\])|(?<=\\\\[nrt]))(${Object.keys(CONFIG_KEYS).join('|')})` +
+    `["']?[ \\t]*[=:][ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^\\s'",;}\\\\]+))`,
   'g',
 );
 const JAVA_PROPERTY_TEXT = new RegExp(
-  `(?:(?<![^\\s'"=])-D ?|(?<![A-Za-z0-9_.])systemProp\\.)aws\\.(${Object.keys(AWS_JAVA_PROPERTIES).join('|')})[ \\t]*=[ \\t]*([^\\s'"]*)`,
+  `(?:(?<![^\\s'"=])-D ?|(?<![A-Za-z0-9_.])systemProp\\.)` +
+    `aws\\.(${Object.keys(AWS_JAVA_PROPERTIES).join('|')})[ \\t]*=[ \\t]*([^\\s'"]*)`,
   'g',
 );
 /** Variables that name a credential file or directory: writing to `$NAME` writes that file. */
@@ -256,7 +258,8 @@ const CREDENTIAL_FILE_VARIABLES: Readonly<Record<string, CloudProvider>> = {
  * those characters instead. Without them a command must name one of the forms contiguously.
  */
 const OTHER_FORMS =
-  '--role-arn|--profile|gcloud|gsutil|bq|vault|\\.aws|\\.config|aws\\.|impersonate|workloadIdentityPools|gserviceaccount|~|HOME|/root|/home/';
+  '--role-arn|--profile|gcloud|gsutil|bq|vault|\\.aws|\\.config|aws\\.|' +
+  'impersonate|workloadIdentityPools|gserviceaccount|~|HOME|/root|/home/';
 const MAYBE = new RegExp(`[_'"\\\\{]|${OTHER_FORMS}`);
 const QUOTING = /['"\\{]/;
 const CONTIGUOUS = new RegExp(`${VARIABLE_NAMES}|${Object.keys(CONFIG_KEYS).join('|')}|${OTHER_FORMS}`);

@@ -16,7 +16,10 @@ export function blockMessage(
   policyLabel?: string,
   repository?: string,
 ): string {
-  const head = `Pipeline Guard blocked this run${repository ? ` of ${repository}` : ''}${ref ? ` for ${ref.description}` : ''}${policyLabel ? ` (${policyLabel})` : ''}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'}.`;
+  const head =
+    `Pipeline Guard blocked this run${repository ? ` of ${repository}` : ''}` +
+    `${ref ? ` for ${ref.description}` : ''}${policyLabel ? ` (${policyLabel})` : ''}: ` +
+    `${blocking.length} violation${blocking.length === 1 ? '' : 's'}.`;
   const tail = (left: number) =>
     `\n…and ${left} more. Run \`npx pipeline-guard simulate\` on the file to see them all.`;
   let message = head;

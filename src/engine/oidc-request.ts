@@ -19,7 +19,10 @@ export function requestsOidc(step: JsonObject, config: JsonObject): boolean {
 export function oidcValueProblem(value: unknown): string | undefined {
   if (typeof value === 'boolean') return undefined;
   if (!isPlainObject(value))
-    return `is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected true or false, or a mapping with \`audiences\``;
+    return (
+      `is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}; ` +
+      'expected true or false, or a mapping with `audiences`'
+    );
   const extra = Object.keys(value).filter((key) => key !== 'audiences');
   if (extra.length)
     return `has the key(s) ${extra.map((k) => `\`${k}\``).join(', ')}; the mapping form takes only \`audiences\``;
@@ -30,6 +33,10 @@ export function oidcValueProblem(value: unknown): string | undefined {
     return `\`audiences\` lists ${audiences.length} audiences; Bitbucket allows at most ${MAX_AUDIENCES}`;
   const index = audiences.findIndex((a) => typeof a !== 'string' || a.length === 0 || a.length > MAX_AUDIENCE_LENGTH);
   if (index >= 0)
-    return `\`audiences[${index}]\` is ${typeof audiences[index] === 'string' ? `${(audiences[index] as string).length} characters long` : `not text`}; each audience is text of 1 to ${MAX_AUDIENCE_LENGTH} characters`;
+    return (
+      `\`audiences[${index}]\` is ` +
+      (typeof audiences[index] === 'string' ? `${(audiences[index] as string).length} characters long` : `not text`) +
+      `; each audience is text of 1 to ${MAX_AUDIENCE_LENGTH} characters`
+    );
   return undefined;
 }

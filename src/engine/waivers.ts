@@ -45,7 +45,11 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
   if (now < from) return `it applies only from ${grant.grantedAt}, when it was granted`;
   if (grant.repositoryUuid === undefined && !input.repository) return "the run's repository is not known";
   if (!sameRepository(grant, input))
-    return `it is for repository ${grant.repository}${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`;
+    return (
+      `it is for repository ${grant.repository}` +
+      `${grant.repositoryUuid !== undefined ? ` (${grant.repositoryUuid})` : ''}, ` +
+      `not ${input.repository?.slug ?? input.repositoryUuid ?? 'this one'}`
+    );
   if (ref.kind === 'none') return `${ref.description} proves no branch or tag`;
   // Branch globs match branches (a pull request: both of its branches), `tag:` globs match tags.
   const globs = grant.refs
@@ -54,7 +58,10 @@ export function grantMismatch(grant: Grant, input: WaiverInput, ref: RunRef): st
     .map((entry) => compileGlob(entry.glob));
   const matches = (name: string) => globs.some((glob) => glob(name));
   if (!matches(ref.name!) || (ref.destination !== undefined && !matches(ref.destination)))
-    return `${ref.description} matches none of its refs ${grant.refs.join(', ')}${ref.kind === 'tag' && globs.length === 0 ? ' (a tag is matched only by a tag:GLOB entry)' : ''}`;
+    return (
+      `${ref.description} matches none of its refs ${grant.refs.join(', ')}` +
+      `${ref.kind === 'tag' && globs.length === 0 ? ' (a tag is matched only by a tag:GLOB entry)' : ''}`
+    );
   if (
     grant.creators &&
     !(input.creator !== undefined && grant.creators.some((c) => c.toLowerCase() === input.creator!.toLowerCase()))
@@ -95,7 +102,8 @@ export function createWaivers(input: WaiverInput): Waivers {
         .filter((g) => sameRepository(g, input) && g.rules.includes(rule) && g.environments.includes(environment))
         .map((g) => `${g.id} (${grantMismatch(g, input, ref) ?? 'it applies'})`);
       return reasons.length
-        ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.`
+        ? `Break-glass grant${reasons.length === 1 ? '' : 's'} for "${environment}" ` +
+            `${reasons.length === 1 ? 'does' : 'do'} not apply to this run: ${reasons.join('; ')}.`
         : undefined;
     },
   };

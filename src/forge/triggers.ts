@@ -37,7 +37,8 @@ export function createRollupTrigger(
     } catch (error) {
       ok = false;
       log(
-        `pipeline-guard: rollup failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`,
+        'pipeline-guard: rollup failed (the next hourly run tries again): ' +
+          `${(error as Error)?.message ?? String(error)}`,
       );
     }
     // A grant change whose copy into the policy record failed (the page offers Retry) is mended here
@@ -47,13 +48,15 @@ export function createRollupTrigger(
       if ((await policies.current()).state === 'ok' && !(await grants.syncActive(now()))) {
         ok = false;
         log(
-          'pipeline-guard: the active break-glass grants could not be copied into the policy record (another save kept replacing it); the next hourly run tries again',
+          'pipeline-guard: the active break-glass grants could not be copied into the policy record ' +
+            '(another save kept replacing it); the next hourly run tries again',
         );
       }
     } catch (error) {
       ok = false;
       log(
-        `pipeline-guard: re-syncing the break-glass grants failed (the next hourly run tries again): ${(error as Error)?.message ?? String(error)}`,
+        'pipeline-guard: re-syncing the break-glass grants failed (the next hourly run tries again): ' +
+          `${(error as Error)?.message ?? String(error)}`,
       );
     }
     // Policy as code: a push event can be late or lost; the branch head is compared with the active commit.
@@ -81,7 +84,9 @@ export function createDeploymentTrigger(
     try {
       const record = await recordDeployment(entities, event, now());
       log(
-        `pipeline-guard: deployment ${record.deployment} to ${record.environmentName ?? '?'} (${record.environmentType ?? 'type unknown'})${record.missing.length ? `; the event lacks ${record.missing.join(', ')}` : ''}`,
+        `pipeline-guard: deployment ${record.deployment} to ${record.environmentName ?? '?'} ` +
+          `(${record.environmentType ?? 'type unknown'})` +
+          `${record.missing.length ? `; the event lacks ${record.missing.join(', ')}` : ''}`,
       );
     } catch (error) {
       log(`pipeline-guard: a deployment event could not be recorded: ${(error as Error)?.message ?? String(error)}`);

@@ -94,7 +94,10 @@ export function policyProblems(policy: PolicyShapeForChecks): CheckProblem[] {
       if (a.runner!.labels.every((l) => bLabels.has(l)))
         problems.push({
           path: ['environments', ai, 'runner', 'labels'],
-          message: `every label of "${a.name}" is also a label of "${b.name}", so "${a.name}" steps could run on "${b.name}" runners; give "${a.name}" a label that only its own runners carry`,
+          message:
+            `every label of "${a.name}" is also a label of "${b.name}", ` +
+            `so "${a.name}" steps could run on "${b.name}" runners; ` +
+            `give "${a.name}" a label that only its own runners carry`,
         });
     });
   });

@@ -96,7 +96,8 @@ const gcpOidc = z.strictObject({
     .string()
     .regex(
       GCP_PROVIDER_PATTERN,
-      'not a workload identity provider such as projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme',
+      'not a workload identity provider such as ' +
+        'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme',
     ),
   serviceAccount: z
     .string()
@@ -124,7 +125,8 @@ const vaultOidc = z.strictObject({
 /** `provider` chooses the cloud; without it the identity is an AWS role, as before providers existed. */
 const oidc = z.discriminatedUnion('provider', [awsOidc, gcpOidc, vaultOidc], {
   error:
-    'oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure',
+    'oidc.provider must be aws, gcp or vault (absent means aws); ' +
+    'Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure',
 });
 
 const match = z.strictObject({

@@ -14,7 +14,8 @@ export interface ScopeProblem {
 export function scopeShapeProblems(scope: Scope, index: number): ScopeProblem[] {
   if ((scope.projects?.length ?? 0) > 0 || (scope.repositories?.length ?? 0) > 0) return [];
   const hint = scope.exclude?.length
-    ? 'a scope includes only the repositories its `projects` or `repositories` name, so `exclude` alone leaves none; write `repositories: ["*"]` to mean every repository except the excluded ones'
+    ? 'a scope includes only the repositories its `projects` or `repositories` name, so `exclude` alone leaves none; ' +
+      'write `repositories: ["*"]` to mean every repository except the excluded ones'
     : 'a scope needs `projects` or `repositories`; leave `scope` out for an environment that serves every repository';
   return [{ path: ['environments', index, 'scope'], message: hint }];
 }
@@ -42,17 +43,24 @@ export function defaultProblems(environments: readonly ScopedEnvironment[]): Sco
   if (catchAll.length === 0) {
     const scopedDefaults = defaults.map((index) => environments[index]);
     const covered = scopedDefaults.length
-      ? `every repository outside ${scopedDefaults.map((env) => `"${env.name}" (${describeScope(env.scope)})`).join(' and ')}, and every run whose repository is unknown,`
+      ? 'every repository outside ' +
+        scopedDefaults.map((env) => `"${env.name}" (${describeScope(env.scope)})`).join(' and ') +
+        ', and every run whose repository is unknown,'
       : 'every repository';
     problems.push({
       path: ['environments'],
-      message: `exactly one environment without a \`scope\` must set \`default: true\`, as the default for repositories no scoped default includes; none does, so ${covered} would have no default environment`,
+      message:
+        'exactly one environment without a `scope` must set `default: true`, ' +
+        'as the default for repositories no scoped default includes; ' +
+        `none does, so ${covered} would have no default environment`,
     });
   }
   for (const index of catchAll.slice(1))
     problems.push({
       path: ['environments', index, 'default'],
-      message: `only one environment without a \`scope\` may be the default; environments[${catchAll[0]}] already is (scoped environments may be defaults for their own repositories)`,
+      message:
+        `only one environment without a \`scope\` may be the default; environments[${catchAll[0]}] already is ` +
+        '(scoped environments may be defaults for their own repositories)',
     });
   return problems;
 }

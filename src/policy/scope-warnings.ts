@@ -20,7 +20,10 @@ function checkScopeFields(env: Environment, index: number, warn: Warn): void {
     if (!CANONICAL_PROJECT_KEY.test(key))
       warn(
         ['environments', index, 'scope', 'projects', keyIndex],
-        `project key "${key}" of "${env.name}" is not upper case. Bitbucket's project keys are, and Pipeline Guard compares them exactly, so "${key}" matches no project and the scope of "${env.name}" leaves that project's repositories out. Write "${key.toUpperCase()}".`,
+        `project key "${key}" of "${env.name}" is not upper case. ` +
+          "Bitbucket's project keys are, and Pipeline Guard compares them exactly, " +
+          `so "${key}" matches no project and the scope of "${env.name}" leaves that project's repositories out. ` +
+          `Write "${key.toUpperCase()}".`,
       );
   });
   for (const field of ['repositories', 'exclude'] as const)
@@ -29,7 +32,10 @@ function checkScopeFields(env: Environment, index: number, warn: Warn): void {
       if (bad)
         warn(
           ['environments', index, 'scope', field, patternIndex],
-          `"${pattern}" in \`scope.${field}\` of "${env.name}" can never match: it needs "${bad[0]}", which no Bitbucket repository slug contains (slugs are lower-case letters, digits, ".", "_" and "-"). ${/[A-Z]/.test(pattern) ? `Write "${pattern.toLowerCase()}".` : 'Use the slug as in the repository URL.'}`,
+          `"${pattern}" in \`scope.${field}\` of "${env.name}" can never match: ` +
+            `it needs "${bad[0]}", which no Bitbucket repository slug contains ` +
+            '(slugs are lower-case letters, digits, ".", "_" and "-"). ' +
+            `${/[A-Z]/.test(pattern) ? `Write "${pattern.toLowerCase()}".` : 'Use the slug as in the repository URL.'}`,
         );
     });
   // A slug is whatever the person who creates or renames a repository types, in any project: a slug
@@ -39,13 +45,19 @@ function checkScopeFields(env: Environment, index: number, warn: Warn): void {
       if (isLiteralGlob(pattern) || matchesEverySlug(pattern) || NOT_IN_SLUGS.test(pattern)) return;
       warn(
         ['environments', index, 'scope', 'repositories', patternIndex],
-        `slug glob "${pattern}" in \`scope.repositories\` of "${env.name}" lets in every repository whose slug matches it, in any project: anyone who can create or rename a repository in the workspace can name one to match and get the ${env.runner ? 'runners' : ''}${env.runner && env.oidc ? ' and ' : ''}${env.oidc ? 'cloud identity' : ''} of "${env.name}". Scope by \`projects\` (only project admins can move a repository into a project), or list the exact slugs.`,
+        `slug glob "${pattern}" in \`scope.repositories\` of "${env.name}" ` +
+          'lets in every repository whose slug matches it, in any project: ' +
+          'anyone who can create or rename a repository in the workspace can name one to match and get the ' +
+          `${env.runner ? 'runners' : ''}${env.runner && env.oidc ? ' and ' : ''}${env.oidc ? 'cloud identity' : ''} ` +
+          `of "${env.name}". ` +
+          'Scope by `projects` (only project admins can move a repository into a project), or list the exact slugs.',
       );
     });
   if (includesNothing(scope))
     warn(
       ['environments', index, 'scope'],
-      `the scope of "${env.name}" (${describeScope(scope)}) excludes every repository it includes, so "${env.name}" applies to no repository. Narrow \`exclude\` or remove the environment.`,
+      `the scope of "${env.name}" (${describeScope(scope)}) excludes every repository it includes, ` +
+        `so "${env.name}" applies to no repository. Narrow \`exclude\` or remove the environment.`,
     );
 }
 
@@ -108,12 +120,15 @@ export function scopeWarnings(policy: Policy, warn: Warn): void {
     if (env.default && catchAll !== -1 && catchAll < index)
       warn(
         ['environments', index, 'default'],
-        `"${env.name}" is a default, but the unscoped default "${envs[catchAll].name}" comes first and includes every repository, so "${env.name}" is never any repository's default. Move "${env.name}" above "${envs[catchAll].name}".`,
+        `"${env.name}" is a default, but the unscoped default "${envs[catchAll].name}" ` +
+          `comes first and includes every repository, so "${env.name}" is never any repository's default. ` +
+          `Move "${env.name}" above "${envs[catchAll].name}".`,
       );
     else if (!env.default && !env.match)
       warn(
         ['environments', index],
-        `"${env.name}" has a scope but neither \`match\` nor \`default: true\`, so no step ever belongs to it. Give it a \`match\`, or make it the default of its repositories.`,
+        `"${env.name}" has a scope but neither \`match\` nor \`default: true\`, so no step ever belongs to it. ` +
+          'Give it a `match`, or make it the default of its repositories.',
       );
   });
 
@@ -124,7 +139,11 @@ export function scopeWarnings(policy: Policy, warn: Warn): void {
     if (shadow)
       warn(
         ['environments', index, 'match'],
-        `"${env.name}" never gets a step by its \`match\`: every repository it serves (${describeScope(env.scope)}) is also served by "${shadow.name}" (${describeScope(shadow.scope)}), which comes first and matches the same steps. Move "${env.name}" above "${shadow.name}", or narrow the scope of "${shadow.name}".`,
+        `"${env.name}" never gets a step by its \`match\`: ` +
+          `every repository it serves (${describeScope(env.scope)}) ` +
+          `is also served by "${shadow.name}" (${describeScope(shadow.scope)}), ` +
+          'which comes first and matches the same steps. ' +
+          `Move "${env.name}" above "${shadow.name}", or narrow the scope of "${shadow.name}".`,
       );
   });
 
@@ -132,6 +151,13 @@ export function scopeWarnings(policy: Policy, warn: Warn): void {
   if (mode !== 'enforce')
     warn(
       policy.rules['repository-scope'] ? ['rules', 'repository-scope'] : ['mode'],
-      `rule repository-scope is "${mode}"${policy.rules['repository-scope'] ? '' : ' (from the policy-wide `mode`)'}: ${mode === 'off' ? "a step that asks for another team's environment gets it, runners and role included" : "a step that asks for another team's environment runs as its repository's default instead of being blocked"}, which removes the separation between teams. Set \`rules: { repository-scope: enforce }\` unless this is a trial run.`,
+      `rule repository-scope is "${mode}"` +
+        `${policy.rules['repository-scope'] ? '' : ' (from the policy-wide `mode`)'}: ` +
+        (mode === 'off'
+          ? "a step that asks for another team's environment gets it, runners and role included"
+          : "a step that asks for another team's environment runs as its repository's default " +
+            'instead of being blocked') +
+        ', which removes the separation between teams. ' +
+        'Set `rules: { repository-scope: enforce }` unless this is a trial run.',
     );
 }

@@ -123,8 +123,14 @@ export function scopeReason(scope: Scope | undefined, repo: RepositoryIdentity |
         )
       : undefined;
   if (caseOnly !== undefined)
-    return `its scope lists project "${caseOnly}", but project keys are compared exactly and this repository's is "${repo.projectKey}"`;
-  return `neither ${repo.projectKey !== undefined ? `project ${repo.projectKey}` : 'its project (unknown)'} nor "${repo.slug}" is in its scope`;
+    return (
+      `its scope lists project "${caseOnly}", ` +
+      `but project keys are compared exactly and this repository's is "${repo.projectKey}"`
+    );
+  return (
+    `neither ${repo.projectKey !== undefined ? `project ${repo.projectKey}` : 'its project (unknown)'} ` +
+    `nor "${repo.slug}" is in its scope`
+  );
 }
 
 /** The scope in words: `projects PAY, OPS; repositories payments-*; except payments-sandbox`. */

@@ -152,7 +152,8 @@ export function weakenings(before: Policy | undefined, after: Policy): Weakening
     else if (isProtectedEnvironment(old))
       add(
         ['environments'],
-        `the protected environment "${old.name}" is gone (removed or renamed beyond recognition), so its steps fall to another environment`,
+        `the protected environment "${old.name}" is gone (removed or renamed beyond recognition), ` +
+          'so its steps fall to another environment',
       );
   }
   denyAndScanWeakenings(before, after, add);

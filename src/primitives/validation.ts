@@ -66,7 +66,14 @@ export interface ProblemOptions {
 function describe(keyword: string, params: Record<string, unknown>): string {
   switch (keyword) {
     case 'type':
-      return `must be ${params.type === 'integer' ? 'an integer' : params.type === 'object' || params.type === 'array' ? `an ${params.type}` : `a ${params.type}`}`;
+      return (
+        'must be ' +
+        (params.type === 'integer'
+          ? 'an integer'
+          : params.type === 'object' || params.type === 'array'
+            ? `an ${params.type}`
+            : `a ${params.type}`)
+      );
     case 'pattern':
       return `must match ${String(params.pattern)}`;
     case 'minLength':
@@ -109,7 +116,8 @@ export function problemsOf(
         problem(
           [...base, error.propertyName],
           zodMessage ??
-            `not an allowed key${Array.isArray(params.allowedValues) ? ` (allowed: ${params.allowedValues.join(', ')})` : ''}`,
+            'not an allowed key' +
+              (Array.isArray(params.allowedValues) ? ` (allowed: ${params.allowedValues.join(', ')})` : ''),
         ),
       );
     else if (error.keyword === 'required')

@@ -37,7 +37,8 @@ export function allowedRefsText(env: Environment): string {
 export const branchContext: Transform = {
   id: 'branch-context',
   description:
-    'Works out the branch or tag the run is for: ref targets give it, pull requests give their source branch, commit targets have none.',
+    'Works out the branch or tag the run is for: ' +
+    'ref targets give it, pull requests give their source branch, commit targets have none.',
   apply(context) {
     context.ref = refOf(context.request.target);
   },

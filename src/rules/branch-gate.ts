@@ -119,8 +119,14 @@ function gate(context: ChainContext, site: StepSite): void {
       rule: 'branch-gate',
       severity: 'low',
       site,
-      message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${env.name}".`,
-      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again: merge to an allowed branch.`,
+      message:
+        `belongs to environment "${env.name}" because ${reason}, ` +
+        `and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}. ` +
+        `Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), ` +
+        `so the step runs in "${env.name}".`,
+      fix:
+        `Nothing to do while grant ${grant.id} lasts. ` +
+        `After ${grant.expires} this step is blocked again: merge to an allowed branch.`,
     });
     return;
   }
@@ -130,7 +136,9 @@ function gate(context: ChainContext, site: StepSite): void {
   const instead = mode === 'warn' && env !== fallback ? demote(context, site, env) : undefined;
   if (instead) {
     site.environment = instead.env;
-    site.environmentReason = `${reason}, but ${ref.description} may not run "${env.name}" steps, so it runs as "${instead.env.name}" (${instead.reason})`;
+    site.environmentReason =
+      `${reason}, but ${ref.description} may not run "${env.name}" steps, ` +
+      `so it runs as "${instead.env.name}" (${instead.reason})`;
     site.changes.push(`runs as "${instead.env.name}" instead of "${env.name}" (branch-gate is in warn mode)`);
   }
   context.report({
@@ -138,18 +146,28 @@ function gate(context: ChainContext, site: StepSite): void {
     rule: 'branch-gate',
     severity: 'high',
     site,
-    message: `belongs to environment "${env.name}" because ${reason}, and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.${ref.destination !== undefined ? ' A pull-request build runs the code of both branches, so both must be allowed.' : ''}${context.grantNote('branch-gate', env)}`,
+    message:
+      `belongs to environment "${env.name}" because ${reason}, ` +
+      `and "${env.name}" may run only on ${allowedRefsText(env)}; this run is for ${ref.description}.` +
+      (ref.destination !== undefined
+        ? ' A pull-request build runs the code of both branches, so both must be allowed.'
+        : '') +
+      context.grantNote('branch-gate', env),
     fix:
       env === fallback
         ? `Run the pipeline from one of those refs, or ask a workspace admin to widen "${env.name}".`
-        : `Merge to an allowed branch and run it there. If this step does not deploy to "${env.name}", ${hasDeployment(site) ? 'rename it and drop the deployment' : 'rename it'} so that it runs as "${fallback.name}".`,
+        : 'Merge to an allowed branch and run it there. ' +
+          `If this step does not deploy to "${env.name}", ` +
+          `${hasDeployment(site) ? 'rename it and drop the deployment' : 'rename it'} ` +
+          `so that it runs as "${fallback.name}".`,
   });
 }
 
 export const branchGate: Transform = {
   id: 'branch-gate',
   description:
-    "Puts every step into exactly one environment and blocks steps whose environment does not allow the run's branch or tag.",
+    'Puts every step into exactly one environment ' +
+    "and blocks steps whose environment does not allow the run's branch or tag.",
   apply(context) {
     for (const site of context.steps) {
       if (site.injected) {

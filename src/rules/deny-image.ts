@@ -20,8 +20,12 @@ function check(context: ChainContext, reference: string, segments: Path, where: 
     severity: 'medium',
     site,
     segments,
-    message: `${where ? `${where} uses` : 'uses'} image "${reference}"${implicit}, which the workspace policy denies (pattern "${pattern}").`,
-    fix: 'Pin the image to a specific version tag or digest that the policy allows, e.g. node:22.11.0 instead of node or node:latest.',
+    message:
+      `${where ? `${where} uses` : 'uses'} image "${reference}"${implicit}, ` +
+      `which the workspace policy denies (pattern "${pattern}").`,
+    fix:
+      'Pin the image to a specific version tag or digest that the policy allows, ' +
+      'e.g. node:22.11.0 instead of node or node:latest.',
   });
 }
 

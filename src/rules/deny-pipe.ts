@@ -22,7 +22,9 @@ export const denyPipe: Transform = {
           site,
           segments: [...pipe.segments, 'pipe'],
           message: `uses pipe "${pipe.pipe}", which the workspace policy denies (pattern "${pattern}").`,
-          fix: 'Replace the pipe with an approved one, or ask a workspace admin why it is denied and what to use instead.',
+          fix:
+            'Replace the pipe with an approved one, ' +
+            'or ask a workspace admin why it is denied and what to use instead.',
         });
       }
     }

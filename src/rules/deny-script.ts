@@ -15,7 +15,8 @@ export const MAX_CHECKED_SCRIPT_LENGTH = 256 * 1024;
 export const denyScript: Transform = {
   id: 'deny-script',
   description:
-    "Blocks script and after-script commands that match one of the policy's denied patterns (e.g. `curl … | sh`), as written or as the shell reads them.",
+    "Blocks script and after-script commands that match one of the policy's denied patterns " +
+    '(e.g. `curl … | sh`), as written or as the shell reads them.',
   apply(context) {
     const sources = context.policy.policy.deny.scripts;
     if (context.policy.modeOf('deny-script') === 'off' || sources.length === 0) return;
@@ -35,8 +36,12 @@ export const denyScript: Transform = {
             severity: 'medium',
             site,
             segments: command.segments,
-            message: `a \`${command.key}\` command ${tooMuch}, more than Pipeline Guard can check against the denied patterns in time.`,
-            fix: `Move long scripts into a file in the repository and run that file; keep each command under ${MAX_CHECKED_COMMAND_LENGTH} characters.`,
+            message:
+              `a \`${command.key}\` command ${tooMuch}, ` +
+              'more than Pipeline Guard can check against the denied patterns in time.',
+            fix:
+              'Move long scripts into a file in the repository and run that file; ' +
+              `keep each command under ${MAX_CHECKED_COMMAND_LENGTH} characters.`,
           });
           if (budget < 0) return;
           continue;
@@ -53,8 +58,13 @@ export const denyScript: Transform = {
           severity: 'medium',
           site,
           segments: command.segments,
-          message: `\`${command.key}\` line ${command.lineNumber} runs \`${excerpt(command.text)}\`${hit.regex.test(command.text) ? '' : `, which the shell reads as \`${excerpt(readAsShell())}\``}, which matches the denied pattern /${hit.source}/.`,
-          fix: 'Download the file, check its checksum or signature, then run it; or use a pinned image or pipe that already contains the tool.',
+          message:
+            `\`${command.key}\` line ${command.lineNumber} runs \`${excerpt(command.text)}\`` +
+            (hit.regex.test(command.text) ? '' : `, which the shell reads as \`${excerpt(readAsShell())}\``) +
+            `, which matches the denied pattern /${hit.source}/.`,
+          fix:
+            'Download the file, check its checksum or signature, then run it; ' +
+            'or use a pinned image or pipe that already contains the tool.',
         });
       }
     }

@@ -43,7 +43,8 @@ function makeManual(site: StepSite): void {
 export const manualTrigger: Transform = {
   id: 'manual-trigger',
   description:
-    "Makes steps of environments with `manualTrigger: true` wait for a person, keeping Bitbucket's rule that the first step is automatic.",
+    'Makes steps of environments with `manualTrigger: true` wait for a person, ' +
+    "keeping Bitbucket's rule that the first step is automatic.",
   apply(context) {
     const mode = context.policy.modeOf('manual-trigger');
     if (mode === 'off') return;
@@ -58,8 +59,12 @@ export const manualTrigger: Transform = {
           rule: 'manual-trigger',
           severity: 'medium',
           site,
-          message: `belongs to environment "${env.name}", whose steps wait for a person, but manual-trigger is in warn mode, so it starts automatically.`,
-          fix: `Add \`trigger: manual\` to the ${site.stage ? 'stage' : 'step'} yourself, or ask a workspace admin to enforce manual-trigger.`,
+          message:
+            `belongs to environment "${env.name}", whose steps wait for a person, ` +
+            'but manual-trigger is in warn mode, so it starts automatically.',
+          fix:
+            `Add \`trigger: manual\` to the ${site.stage ? 'stage' : 'step'} yourself, ` +
+            'or ask a workspace admin to enforce manual-trigger.',
         });
         continue;
       }
@@ -72,7 +77,8 @@ export const manualTrigger: Transform = {
       if (!startsManual(definition)) continue;
       definition.items.splice(firstItemIndex(definition), 0, { step: cloneJson(context.policy.gateStep) });
       context.configChanges.push(
-        `${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: Bitbucket does not allow a manual first step`,
+        `${GATE_STEP_NAME} put first in ${formatPath(definition.segments)}: ` +
+          'Bitbucket does not allow a manual first step',
       );
     }
   },

@@ -64,7 +64,8 @@ export const SET = {
   vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
 } as const satisfies Record<'aws' | 'gcp' | 'vault', readonly string[]>;
 
-const TOKEN_TO_FILE = `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" > "$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}")`;
+const TOKEN_TO_FILE =
+  `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" ` + `> "$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}")`;
 const PRIVATE_DIRECTORY = `export ${OIDC_DIRECTORY_VARIABLE}="$(mktemp -d)"`;
 
 function awsLines(oidc: Extract<OidcIdentity, { roleArn: string }>): string[] {
@@ -85,7 +86,9 @@ function gcpLines(oidc: Extract<OidcIdentity, { provider: 'gcp' }>): string[] {
     // gcloud keeps its login in its config directory: a private one is never in a cache, an artifact or another step.
     `export CLOUDSDK_CONFIG="$${OIDC_DIRECTORY_VARIABLE}/gcloud"`,
     TOKEN_TO_FILE,
-    `gcloud iam workload-identity-pools create-cred-config ${shellQuote(oidc.workloadIdentityProvider)} --service-account=${shellQuote(oidc.serviceAccount)} --credential-source-file="$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}" --output-file=${credentials}`,
+    `gcloud iam workload-identity-pools create-cred-config ${shellQuote(oidc.workloadIdentityProvider)} ` +
+      `--service-account=${shellQuote(oidc.serviceAccount)} ` +
+      `--credential-source-file="$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}" --output-file=${credentials}`,
     `gcloud auth login --cred-file=${credentials} --quiet`,
     `export GOOGLE_APPLICATION_CREDENTIALS=${credentials}`,
   ];
@@ -98,7 +101,8 @@ function vaultLines(oidc: Extract<OidcIdentity, { provider: 'vault' }>): string[
     // The assignment alone, not `export VAULT_TOKEN="$(…)"`: its status is the login's, so a failed login fails the
     // step.
     // The token reaches vault on stdin (`jwt=-`), never on a command line other processes can read.
-    `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | vault write -field=token ${shellQuote(`auth/${oidc.mount}/login`)} role=${shellQuote(oidc.role)} jwt=-)"`,
+    `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | ` +
+      `vault write -field=token ${shellQuote(`auth/${oidc.mount}/login`)} role=${shellQuote(oidc.role)} jwt=-)"`,
     'export VAULT_TOKEN',
   ];
 }

@@ -49,21 +49,31 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     if (!grant) continue;
     // branch-gate still judges the ref, unless the grant waives it too.
     site.environment = granted;
-    site.environmentReason = `${reason}, which is the \`match\` of "${granted.name}"; ${repo} is not in its scope, but break-glass grant ${grant.id} waives that`;
+    site.environmentReason =
+      `${reason}, which is the \`match\` of "${granted.name}"; ` +
+      `${repo} is not in its scope, but break-glass grant ${grant.id} waives that`;
     context.report({
       mode: 'warn',
       rule: 'repository-scope',
       severity: 'low',
       site,
-      message: `asks for environment "${granted.name}" because ${reason}, but "${granted.name}" serves only ${describeScope(granted.scope)}, and ${repo} is not among them. Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), so the step runs in "${granted.name}".`,
-      fix: `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again unless a workspace admin adds ${repo} to the scope of "${granted.name}".`,
+      message:
+        `asks for environment "${granted.name}" because ${reason}, ` +
+        `but "${granted.name}" serves only ${describeScope(granted.scope)}, and ${repo} is not among them. ` +
+        `Break-glass grant ${grant.id} waives that until ${grant.expires} ("${grant.reason}"), ` +
+        `so the step runs in "${granted.name}".`,
+      fix:
+        `Nothing to do while grant ${grant.id} lasts. After ${grant.expires} this step is blocked again ` +
+        `unless a workspace admin adds ${repo} to the scope of "${granted.name}".`,
     });
     return;
   }
   // Never into the out-of-scope environment, and never silently into another one: the step is
   // placed in the repository's default environment, and the finding says so (blocking unless warn).
   site.environment = fallback;
-  site.environmentReason = `${tried.reason}, which is the \`match\` of "${env.name}", but ${repo} is not in the scope of "${env.name}", so it runs as "${fallback.name}", the repository's default`;
+  site.environmentReason =
+    `${tried.reason}, which is the \`match\` of "${env.name}", but ${repo} is not in the scope of "${env.name}", ` +
+    `so it runs as "${fallback.name}", the repository's default`;
   if (mode === 'warn') {
     // Every out-of-scope environment's deployment goes, not only the first's: each would hand the
     // step that team's deployment variables.
@@ -74,15 +84,25 @@ function check(context: ChainContext, site: StepSite, outOfScope: readonly Envir
     rule: 'repository-scope',
     severity: 'high',
     site,
-    message: `asks for environment "${env.name}" because ${tried.reason}, but "${env.name}" serves only ${describeScope(env.scope)}, and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.${matched.map(({ env: asked }) => context.grantNote('repository-scope', asked)).join('')}`,
-    fix: `Rename the step and drop the deployment so that it runs as "${fallback.name}", or use an environment this repository may use. If ${context.repository ? context.repository.fullName : 'this repository'} should deploy to "${env.name}", a workspace admin adds it to that environment's \`scope\`.`,
+    message:
+      `asks for environment "${env.name}" because ${tried.reason}, ` +
+      `but "${env.name}" serves only ${describeScope(env.scope)}, ` +
+      `and ${repo} is not among them (${scopeReason(env.scope, context.repository)}). ` +
+      `${context.repository ? context.repository.fullName : 'This repository'} may use: ${mayUseText(context)}.` +
+      matched.map(({ env: asked }) => context.grantNote('repository-scope', asked)).join(''),
+    fix:
+      `Rename the step and drop the deployment so that it runs as "${fallback.name}", ` +
+      'or use an environment this repository may use. ' +
+      `If ${context.repository ? context.repository.fullName : 'this repository'} should deploy to "${env.name}", ` +
+      "a workspace admin adds it to that environment's `scope`.",
   });
 }
 
 export const repositoryScope: Transform = {
   id: 'repository-scope',
   description:
-    "Blocks steps that ask for an environment whose scope leaves the run's repository out, so that one team's runners and roles stay out of another team's pipelines.",
+    "Blocks steps that ask for an environment whose scope leaves the run's repository out, " +
+    "so that one team's runners and roles stay out of another team's pipelines.",
   apply(context) {
     // Unscoped policies (every policy before scopes existed) skip this rule entirely.
     if (!context.policy.scoped) return;

@@ -69,7 +69,10 @@ function checkSize(
     severity: 'medium',
     site,
     segments: own !== undefined ? [...site.segments, 'step', 'size'] : ['options', 'size'],
-    message: `asks for size ${size}${own === undefined ? ' (from `options.size`)' : ''}, which only Atlassian cloud runners offer, but it runs on the self-hosted runners of "${env.name}", which support at most 8x.`,
+    message:
+      `asks for size ${size}${own === undefined ? ' (from `options.size`)' : ''}, ` +
+      'which only Atlassian cloud runners offer, ' +
+      `but it runs on the self-hosted runners of "${env.name}", which support at most 8x.`,
     fix: 'Use `size: 8x` or smaller.',
   });
 }
@@ -77,7 +80,8 @@ function checkSize(
 export const runnerLabels: Transform = {
   id: 'runner-labels',
   description:
-    "Sets each step's `runs-on` to its environment's runner labels plus the extra labels it may ask for, and blocks any other label.",
+    "Sets each step's `runs-on` to its environment's runner labels plus the extra labels it may ask for, " +
+    'and blocks any other label.',
   apply(context) {
     if (context.policy.modeOf('runner-labels') === 'off') return;
     const options = isPlainObject(context.config.options) ? context.config.options : undefined;

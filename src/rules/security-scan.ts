@@ -24,14 +24,17 @@ export const securityScan: Transform = {
           rule: 'security-scan',
           severity: 'low',
           segments: definition.segments,
-          message: `the security scan (${scans.map((scan) => scan.name).join(', ')}) was not added because security-scan is in warn mode.`,
+          message:
+            `the security scan (${scans.map((scan) => scan.name).join(', ')}) ` +
+            'was not added because security-scan is in warn mode.',
           fix: 'Nothing to change in the pipeline; a workspace admin can enforce security-scan to add the scan.',
         });
         continue;
       }
       definition.items.splice(at, 0, ...scans.map((scan) => ({ step: cloneJson(scan) })));
       context.configChanges.push(
-        `${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} put first in ${formatPath(definition.segments)}`,
+        `${scans.length === 1 ? 'security scan step' : `${scans.length} security scan steps`} ` +
+          `put first in ${formatPath(definition.segments)}`,
       );
     }
   },

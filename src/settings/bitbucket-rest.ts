@@ -113,7 +113,9 @@ function statusError(what: keyof typeof PATHS, status: number): BitbucketRestErr
   const { noun, scope } = WHAT[what];
   if (status === 401 || status === 403)
     return new BitbucketRestError(
-      `Bitbucket refused to list ${noun} (HTTP ${status}). You may lack access to them in Bitbucket, or the app has not been granted ${scope} yet (ask an admin to approve the app's new permissions).`,
+      `Bitbucket refused to list ${noun} (HTTP ${status}). ` +
+        `You may lack access to them in Bitbucket, or the app has not been granted ${scope} yet ` +
+        "(ask an admin to approve the app's new permissions).",
       status,
     );
   if (status === 404) return new BitbucketRestError(`Bitbucket does not know ${noun} (HTTP 404).`, status);
@@ -128,7 +130,9 @@ function statusError(what: keyof typeof PATHS, status: number): BitbucketRestErr
 function shapeError(what: keyof typeof PATHS, error: z.ZodError): BitbucketRestError {
   const first = error.issues[0];
   return new BitbucketRestError(
-    `Bitbucket's answer for ${WHAT[what].noun} has an unexpected shape (${first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'unknown'}), so Pipeline Guard does not use it.`,
+    `Bitbucket's answer for ${WHAT[what].noun} has an unexpected shape ` +
+      `(${first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'unknown'}), ` +
+      'so Pipeline Guard does not use it.',
   );
 }
 
@@ -181,7 +185,8 @@ async function listAll<T extends z.ZodType>(
     path = nextPath(parsed.data.next, firstPath);
     if (!path)
       throw new BitbucketRestError(
-        `Bitbucket's answer for ${WHAT[what].noun} links its next page outside ${BITBUCKET_API_HOST}${new URL(firstPath, 'https://x').pathname}, so Pipeline Guard does not follow it.`,
+        `Bitbucket's answer for ${WHAT[what].noun} links its next page outside ` +
+          `${BITBUCKET_API_HOST}${new URL(firstPath, 'https://x').pathname}, so Pipeline Guard does not follow it.`,
       );
   }
   return { items, truncated: false };

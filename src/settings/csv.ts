@@ -37,7 +37,26 @@ export function decisionsCsv(records: readonly DecisionRecord[]): string {
   return records
     .map(
       (r) =>
-        `${[new Date(r.at).toISOString(), r.repository, r.repositoryUuid, r.project, r.ref, r.trigger, r.pipeline, r.buildNumber, r.creator, r.outcome, r.rules.join(' '), r.grants.join(' '), r.environments.join(' '), r.policyRevision, r.message, r.repositoryStaleAsOf === undefined ? undefined : new Date(r.repositoryStaleAsOf).toISOString()].map(cell).join(',')}\r\n`,
+        [
+          new Date(r.at).toISOString(),
+          r.repository,
+          r.repositoryUuid,
+          r.project,
+          r.ref,
+          r.trigger,
+          r.pipeline,
+          r.buildNumber,
+          r.creator,
+          r.outcome,
+          r.rules.join(' '),
+          r.grants.join(' '),
+          r.environments.join(' '),
+          r.policyRevision,
+          r.message,
+          r.repositoryStaleAsOf === undefined ? undefined : new Date(r.repositoryStaleAsOf).toISOString(),
+        ]
+          .map(cell)
+          .join(',') + '\r\n',
     )
     .join('');
 }

@@ -28,7 +28,8 @@ export function handler<T>(body: (identity: Identity, payload: unknown) => Promi
         error: {
           code: 'identity',
           message:
-            'The request carries no workspace or account in its Forge context, so Pipeline Guard cannot tell who is asking. Reload the page.',
+            'The request carries no workspace or account in its Forge context, ' +
+            'so Pipeline Guard cannot tell who is asking. Reload the page.',
         },
       };
     try {

@@ -78,7 +78,10 @@ export function buildRunnerInventory(
     warnings.push({
       kind: 'unserved-environment',
       environment: env.name,
-      message: `No online runner serves "${env.name}": its steps need the labels ${env.labels.join(', ')}, and ${why}. Its steps will wait in the queue until such a runner is online. Fix: register a runner with these labels, bring one back online, or change the environment's labels.`,
+      message:
+        `No online runner serves "${env.name}": its steps need the labels ${env.labels.join(', ')}, and ${why}. ` +
+        'Its steps will wait in the queue until such a runner is online. ' +
+        "Fix: register a runner with these labels, bring one back online, or change the environment's labels.",
     });
   }
   for (const runner of inventoryRunners) {
@@ -86,7 +89,11 @@ export function buildRunnerInventory(
     warnings.push({
       kind: 'shared-runner',
       runner: runner.name,
-      message: `Runner "${runner.name}" carries every label of ${quoted(runner.serves)}, so steps of ${runner.serves.length === 2 ? 'both' : 'all these'} environments can run on it, and whatever one environment's steps leave on it (credentials, network access) is open to the other's. Fix: remove labels from the runner so that it serves one environment.`,
+      message:
+        `Runner "${runner.name}" carries every label of ${quoted(runner.serves)}, ` +
+        `so steps of ${runner.serves.length === 2 ? 'both' : 'all these'} environments can run on it, ` +
+        "and whatever one environment's steps leave on it (credentials, network access) is open to the other's. " +
+        'Fix: remove labels from the runner so that it serves one environment.',
     });
   }
   return { environments: inventoryEnvironments, runners: inventoryRunners, warnings };

@@ -104,7 +104,9 @@ export function createScopeHandlers(deps: ScopeDependencies, kit: HandlerKit) {
       } catch (error) {
         return kit.refuse({
           code: 'bitbucket',
-          message: `The repository ${repositoryUuid} could not be read again from Bitbucket: ${(error as Error).message}. The cached entry is unchanged; try again in a minute.`,
+          message:
+            `The repository ${repositoryUuid} could not be read again from Bitbucket: ${(error as Error).message}. ` +
+            'The cached entry is unchanged; try again in a minute.',
         });
       }
     }),

@@ -118,7 +118,10 @@ function tiesOf(ranked: readonly Ranked[]): string[] {
 function describeChoice(kind: string, ranked: readonly Ranked[]): string {
   const chosen = ranked[0];
   if (chosen.rank.literal)
-    return `exact ${kind} key "${chosen.key}"${ranked.length > 1 ? ` (beats ${ranked.length - 1} matching glob${ranked.length === 2 ? '' : 's'})` : ''}`;
+    return (
+      `exact ${kind} key "${chosen.key}"` +
+      (ranked.length > 1 ? ` (beats ${ranked.length - 1} matching glob${ranked.length === 2 ? '' : 's'})` : '')
+    );
   return ranked.length === 1
     ? `glob "${chosen.key}", the only matching key`
     : `glob "${chosen.key}", the most specific of ${ranked.length} matching keys`;
@@ -178,7 +181,11 @@ function selectPullRequest(pipelines: Record<string, unknown>, source: string, d
     const { key } = ranked[i];
     const value = prs[key];
     const base = ['pipelines', 'pull-requests', key];
-    const reason = `${describeChoice('source-branch', ranked.slice(i))}${skipped.length ? ` (skipped ${skipped.map((k) => `"${k}"`).join(', ')}: no destination matches "${destination}")` : ''}`;
+    const reason =
+      describeChoice('source-branch', ranked.slice(i)) +
+      (skipped.length
+        ? ` (skipped ${skipped.map((k) => `"${k}"`).join(', ')}: no destination matches "${destination}")`
+        : '');
     const ties = tiesOf(ranked.slice(i));
     if (!(isPlainObject(value) && 'destinations' in value))
       return selected({ type: 'pull-requests', pattern: key }, base, reason, ties);
@@ -225,7 +232,8 @@ export function selectDefinition(pipelines: unknown, target: SimulationTarget): 
       if (!Object.prototype.hasOwnProperty.call(custom, target.name)) {
         const names = Object.keys(custom);
         throw new SelectionError(
-          `there is no custom pipeline "${target.name}"; ${names.length ? `the file defines: ${names.join(', ')}` : 'the file defines none'}`,
+          `there is no custom pipeline "${target.name}"; ` +
+            (names.length ? `the file defines: ${names.join(', ')}` : 'the file defines none'),
           names.length ? ['pipelines', 'custom'] : ['pipelines'],
         );
       }

@@ -78,7 +78,8 @@ export function trustArtifacts(policy: Policy, inputs: TrustInputs): Environment
       : policy.environments.filter((env) => env.name === inputs.environment);
   if (!environments.length)
     throw new TrustPolicyInputError(
-      `the policy has no environment "${inputs.environment}"; it has: ${policy.environments.map((e) => e.name).join(', ')}`,
+      `the policy has no environment "${inputs.environment}"; ` +
+        `it has: ${policy.environments.map((e) => e.name).join(', ')}`,
     );
   return environments.map((env) => artifactFor(policy, env, inputs));
 }

@@ -81,28 +81,37 @@ export function generateGcpTrust(env: Environment, oidc: GcpIdentity, inputs: Ch
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
   const commands = [
-    `gcloud iam workload-identity-pools create ${shellQuote(poolId)} --project=${shellQuote(projectNumber)} --location=global --display-name='Bitbucket Pipelines'`,
-    `gcloud iam workload-identity-pools providers create-oidc ${shellQuote(providerId)} --project=${shellQuote(projectNumber)} --location=global --workload-identity-pool=${shellQuote(poolId)} --issuer-uri=${shellQuote(issuerUri)} --allowed-audiences=${shellQuote(allowedAudiences.join(','))} --attribute-mapping=${shellQuote(mapping)} --attribute-condition=${shellQuote(attributeCondition)}`,
-    `gcloud iam service-accounts add-iam-policy-binding ${shellQuote(oidc.serviceAccount)} --role=roles/iam.workloadIdentityUser --member=${shellQuote(member)}`,
+    `gcloud iam workload-identity-pools create ${shellQuote(poolId)} --project=${shellQuote(projectNumber)} ` +
+      "--location=global --display-name='Bitbucket Pipelines'",
+    `gcloud iam workload-identity-pools providers create-oidc ${shellQuote(providerId)} ` +
+      `--project=${shellQuote(projectNumber)} --location=global --workload-identity-pool=${shellQuote(poolId)} ` +
+      `--issuer-uri=${shellQuote(issuerUri)} --allowed-audiences=${shellQuote(allowedAudiences.join(','))} ` +
+      `--attribute-mapping=${shellQuote(mapping)} --attribute-condition=${shellQuote(attributeCondition)}`,
+    `gcloud iam service-accounts add-iam-policy-binding ${shellQuote(oidc.serviceAccount)} ` +
+      `--role=roles/iam.workloadIdentityUser --member=${shellQuote(member)}`,
   ];
   if (!inputs.repositoryUuids.length)
     warnings.push(
-      `No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can impersonate ${oidc.serviceAccount}. Pass --repository-uuid.`,
+      `No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" ` +
+        `on an allowed branch can impersonate ${oidc.serviceAccount}. Pass --repository-uuid.`,
     );
   const refs = trustedRefs(env, inputs);
   if (refs.includes('**'))
     warnings.push(
-      `Environment "${env.name}" allows every ${env.branches.includes('**') ? 'branch' : 'tag'} ("**"), so the condition does not restrict \`branchName\`.`,
+      `Environment "${env.name}" allows every ${env.branches.includes('**') ? 'branch' : 'tag'} ("**"), ` +
+        'so the condition does not restrict `branchName`.',
     );
   const tags = refs.includes('**') ? undefined : tagWarning(env, inputs, 'the attribute condition');
   if (tags) warnings.push(tags);
   if (oidc.audience)
     warnings.push(
-      `The policy sets the custom audience "${oidc.audience}": steps of "${env.name}" must ask for it with \`oidc: { audiences: [${oidc.audience}] }\`.`,
+      `The policy sets the custom audience "${oidc.audience}": ` +
+        `steps of "${env.name}" must ask for it with \`oidc: { audiences: [${oidc.audience}] }\`.`,
     );
   if (env.runner?.network)
     warnings.push(
-      "GCP cannot condition on the runners' network here; keep runner separation in Pipeline Guard, and bind by repository and deployment environment.",
+      "GCP cannot condition on the runners' network here; keep runner separation in Pipeline Guard, " +
+        'and bind by repository and deployment environment.',
     );
   return {
     provider: 'gcp',

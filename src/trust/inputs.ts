@@ -27,7 +27,8 @@ export const braced = (uuid: string) => `{${uuid}}`;
 export function checkWorkspaceSlug(slug: string): void {
   if (!WORKSPACE_SLUG.test(slug))
     throw new TrustPolicyInputError(
-      `workspace slug "${slug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), e.g. the "acme" in https://bitbucket.org/acme/`,
+      `workspace slug "${slug}" is not a Bitbucket workspace slug (lowercase letters, digits, "-", "_" and "."), ` +
+        'e.g. the "acme" in https://bitbucket.org/acme/',
     );
 }
 
@@ -89,6 +90,18 @@ export function trustedRefs(env: Environment, inputs: CheckedInputs): string[] {
 export function tagWarning(env: Environment, inputs: CheckedInputs, where: string): string | undefined {
   if (!env.tags.length) return undefined;
   if (!inputs.deploymentEnvironmentUuids.length)
-    return `Tags (${env.tags.join(', ')}) are left out of ${where}: Bitbucket's token has no tag claim, and a tag glob matched against \`branchName\` would admit a branch named like it (e.g. "v*" admits a branch "vuln-fix"). Tag pipelines of "${env.name}" are therefore refused by the cloud. To admit them, pass --deployment-environment-uuid: the tags are then matched against \`branchName\` together with the deployment environment.`;
-  return `Tags (${env.tags.join(', ')}) are matched against \`branchName\` in ${where}, together with the deployment environment: a branch named like a tag glob passes the branch check, so only the deployment-environment binding keeps it out. What \`branchName\` holds on tag pipelines is not documented: test a tag pipeline before relying on it.`;
+    return (
+      `Tags (${env.tags.join(', ')}) are left out of ${where}: Bitbucket's token has no tag claim, ` +
+      'and a tag glob matched against `branchName` would admit a branch named like it ' +
+      '(e.g. "v*" admits a branch "vuln-fix"). ' +
+      `Tag pipelines of "${env.name}" are therefore refused by the cloud. ` +
+      'To admit them, pass --deployment-environment-uuid: ' +
+      'the tags are then matched against `branchName` together with the deployment environment.'
+    );
+  return (
+    `Tags (${env.tags.join(', ')}) are matched against \`branchName\` in ${where}, ` +
+    'together with the deployment environment: a branch named like a tag glob passes the branch check, ' +
+    'so only the deployment-environment binding keeps it out. ' +
+    'What `branchName` holds on tag pipelines is not documented: test a tag pipeline before relying on it.'
+  );
 }

@@ -83,22 +83,27 @@ export function generateVaultTrust(env: Environment, oidc: VaultIdentity, inputs
   ];
   if (!inputs.repositoryUuids.length)
     warnings.push(
-      `No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" on an allowed branch can log in as "${oidc.role}". Pass --repository-uuid.`,
+      `No repository UUID given: a step of any repository in workspace "${inputs.workspaceSlug}" ` +
+        `on an allowed branch can log in as "${oidc.role}". Pass --repository-uuid.`,
     );
   if (branches?.widened)
     warnings.push(
-      `Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). Pipeline Guard still gates the step; list exact branch names to make Vault as strict.`,
+      `Vault's glob \`*\` also matches "/", so ${refs.filter((r) => !isLiteralGlob(r)).join(', ')} ` +
+        `admit${refs.length === 1 ? 's' : ''} more refs in Vault than in Pipeline Guard (e.g. "release/a/b"). ` +
+        'Pipeline Guard still gates the step; list exact branch names to make Vault as strict.',
     );
   if (!branches)
     warnings.push(`Environment "${env.name}" allows every branch ("**"), so the role does not bind \`branchName\`.`);
   const tags = branches ? tagWarning(env, inputs, '`bound_claims.branchName`') : undefined;
   if (tags) warnings.push(tags);
   warnings.push(
-    `token_policies names a Vault policy "${oidc.role}": create it with what "${env.name}" steps may read, or change the list.`,
+    `token_policies names a Vault policy "${oidc.role}": ` +
+      `create it with what "${env.name}" steps may read, or change the list.`,
   );
   if (!cidrs.length)
     warnings.push(
-      `Environment "${env.name}" has no \`runner.network.cidrs\`, so Vault tokens are not bound to the runners' addresses (\`token_bound_cidrs\`).`,
+      `Environment "${env.name}" has no \`runner.network.cidrs\`, ` +
+        "so Vault tokens are not bound to the runners' addresses (`token_bound_cidrs`).",
     );
   return {
     provider: 'vault',
