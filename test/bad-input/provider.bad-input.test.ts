@@ -280,20 +280,23 @@ describe('broken policies and storage faults', () => {
       expect(error.message).toContain('did not answer within');
     });
 
-    it('a decision log that hangs does not hold the run: the outcome is returned once the log deadline passes', async () => {
-      const store: PolicyStore = { read: async () => structuredClone(STORED) };
-      const provider = createProvider({
-        store,
-        decisions: { append: () => new Promise(() => {}) },
-        decisionTimeoutMs: 500,
-        log: () => {},
-      });
-      let settled: unknown;
-      const pending = provider(valid()).then((response) => (settled = response));
-      await jest.advanceTimersByTimeAsync(500);
-      await pending;
-      expect(settled).toHaveProperty('pipelines_configuration');
-    });
+    it(
+      'a decision log that hangs does not hold the run: ' + 'the outcome is returned once the log deadline passes',
+      async () => {
+        const store: PolicyStore = { read: async () => structuredClone(STORED) };
+        const provider = createProvider({
+          store,
+          decisions: { append: () => new Promise(() => {}) },
+          decisionTimeoutMs: 500,
+          log: () => {},
+        });
+        let settled: unknown;
+        const pending = provider(valid()).then((response) => (settled = response));
+        await jest.advanceTimersByTimeAsync(500);
+        await pending;
+        expect(settled).toHaveProperty('pipelines_configuration');
+      },
+    );
   });
 
   it('one storage read and one decision write per run, none written for trigger definitions', async () => {
@@ -306,14 +309,20 @@ describe('broken policies and storage faults', () => {
     expect(records).toHaveLength(1);
   });
 
-  it('no policy ever saved passes the run through, recorded as its own state (with the ref), never as a storage fault', async () => {
-    const { provider, records } = fixture(async () => undefined);
-    const r = valid();
-    expect(await provider(r)).toEqual({ pipelines_configuration: r.pipelines_configuration });
-    expect(records).toEqual([expect.objectContaining({ outcome: 'passthrough', ref: 'branch:feature/x', rules: [] })]);
-    expect(records[0]).not.toHaveProperty('policyRevision');
-    expect(records[0]).not.toHaveProperty('message');
-  });
+  it(
+    'no policy ever saved passes the run through, recorded as its own state (with the ref), ' +
+      'never as a storage fault',
+    async () => {
+      const { provider, records } = fixture(async () => undefined);
+      const r = valid();
+      expect(await provider(r)).toEqual({ pipelines_configuration: r.pipelines_configuration });
+      expect(records).toEqual([
+        expect.objectContaining({ outcome: 'passthrough', ref: 'branch:feature/x', rules: [] }),
+      ]);
+      expect(records[0]).not.toHaveProperty('policyRevision');
+      expect(records[0]).not.toHaveProperty('message');
+    },
+  );
 
   it('reads the policy from the key the settings page writes', () => {
     expect(POLICY_KEY).toBe('policy:current');

@@ -60,7 +60,8 @@ describe('pipeline-guard simulate', () => {
     expect(status).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toContain(
-      'Policy      examples/policy.yaml (the example policy shipped with Pipeline Guard; pass --policy FILE for your own)',
+      'Policy      examples/policy.yaml ' +
+        '(the example policy shipped with Pipeline Guard; pass --policy FILE for your own)',
     );
     expect(stdout).toContain('Run         push of branch main');
     expect(stdout).toContain('Definition  pipelines.branches.** (line 8): glob "**", the only matching key');
@@ -187,7 +188,9 @@ describe('pipeline-guard simulate', () => {
     ]);
     expect(status).toBe(2);
     expect(stderr).toBe(
-      'pipeline-guard simulate: the policy fixtures/cli/policies/invalid.yaml cannot be used:\n  line 6: environments[0].oidc.roleArn: not an IAM role ARN\n  line 11: environments[1].manualTriger: unknown field\n',
+      'pipeline-guard simulate: the policy fixtures/cli/policies/invalid.yaml cannot be used:\n' +
+        '  line 6: environments[0].oidc.roleArn: not an IAM role ARN\n' +
+        '  line 11: environments[1].manualTriger: unknown field\n',
     );
   });
 
@@ -328,7 +331,9 @@ describe('pipeline-guard policy check', () => {
     const text = await cli(['policy', 'check', 'fixtures/cli/policies/invalid.yaml']);
     expect(text.status).toBe(2);
     expect(text.stdout).toBe(
-      'fixtures/cli/policies/invalid.yaml: invalid policy, 2 problems:\n  line 6: environments[0].oidc.roleArn: not an IAM role ARN\n  line 11: environments[1].manualTriger: unknown field\n',
+      'fixtures/cli/policies/invalid.yaml: invalid policy, 2 problems:\n' +
+        '  line 6: environments[0].oidc.roleArn: not an IAM role ARN\n' +
+        '  line 11: environments[1].manualTriger: unknown field\n',
     );
     const json = await cli(['policy', 'check', 'fixtures/cli/policies/invalid.yaml', '--format', 'json']);
     expect(JSON.parse(json.stdout)).toEqual({
@@ -450,7 +455,9 @@ describe('the built launcher (build/cli/pipeline-guard.js)', () => {
     });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
-      `pipeline-guard simulate: no policy: pass --policy FILE, or save the workspace policy as ./pipeline-guard.yaml (the settings page exports it as YAML); there is none in ${dir}\n`,
+      'pipeline-guard simulate: no policy: pass --policy FILE, ' +
+        'or save the workspace policy as ./pipeline-guard.yaml (the settings page exports it as YAML); ' +
+        `there is none in ${dir}\n`,
     );
     copyFileSync(path.join(root, 'examples/policy.yaml'), path.join(dir, 'pipeline-guard.yaml'));
     const found = spawnSync(process.execPath, [bin, 'simulate', 'bitbucket-pipelines.yml', '--branch', 'feature/x'], {
@@ -557,7 +564,9 @@ describe('pipeline-guard simulate --grants', () => {
   });
 
   it('bounds a file grant without grantedAt by --now: 24 h + 1 ms later is refused', async () => {
-    const grant = `- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n  environments: [prod]\n  rules: [branch-gate]\n  expires: 2026-12-03T10:00:00.001Z\n`;
+    const grant =
+      '- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n' +
+      '  environments: [prod]\n  rules: [branch-gate]\n  expires: 2026-12-03T10:00:00.001Z\n';
     const { status, stderr } = await cli([...base.slice(0, 6), '--grants', '-', '--now', '2026-12-02T10:00:00Z'], {
       stdin: grant,
     });
@@ -571,37 +580,54 @@ describe('pipeline-guard simulate --grants', () => {
     expect(exactly.status).toBe(0);
   });
 
-  it('says why the grants cannot apply: no --repository, another repository, a --now before grantedAt (which also keeps the run blocked)', async () => {
-    const file = ['--grants', 'fixtures/cli/grants/incident.yaml'];
-    const noRepository = await cli([...base.slice(0, 4), ...file, '--now', '2026-12-02T10:00:00Z']);
-    expect(noRepository.status).toBe(1);
-    expect(noRepository.stderr).toContain(
-      'no grant of the file can apply: without --repository the run is for a repository Pipeline Guard does not know. Pass --repository payments-api',
-    );
-    const other = await cli([...base.slice(0, 4), '--repository', 'website', ...file, '--now', '2026-12-02T10:00:00Z']);
-    expect(other.stderr).toContain(
-      'grant INC-4711 is for repository payments-api, not website: it cannot apply to this run.',
-    );
-    const early = await cli([...base, '--now', '2026-12-02T08:59:59Z', '--format', 'json']);
-    expect(early.status).toBe(1);
-    expect(early.stderr).toContain(
-      'grant INC-4711 applies only from 2026-12-02T09:00:00Z, when it was granted; --now (2026-12-02T08:59:59.000Z) is earlier',
-    );
-    expect(JSON.parse(early.stdout).grants).toBeUndefined();
-    expect(JSON.stringify(JSON.parse(early.stdout))).toContain(
-      'INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)',
-    );
-    expect((await cli([...base, '--now', '2026-12-02T09:00:00Z'])).status).toBe(0);
-  });
+  it(
+    'says why the grants cannot apply: no --repository, another repository, ' +
+      'a --now before grantedAt (which also keeps the run blocked)',
+    async () => {
+      const file = ['--grants', 'fixtures/cli/grants/incident.yaml'];
+      const noRepository = await cli([...base.slice(0, 4), ...file, '--now', '2026-12-02T10:00:00Z']);
+      expect(noRepository.status).toBe(1);
+      expect(noRepository.stderr).toContain(
+        'no grant of the file can apply: ' +
+          'without --repository the run is for a repository Pipeline Guard does not know. ' +
+          'Pass --repository payments-api',
+      );
+      const other = await cli([
+        ...base.slice(0, 4),
+        '--repository',
+        'website',
+        ...file,
+        '--now',
+        '2026-12-02T10:00:00Z',
+      ]);
+      expect(other.stderr).toContain(
+        'grant INC-4711 is for repository payments-api, not website: it cannot apply to this run.',
+      );
+      const early = await cli([...base, '--now', '2026-12-02T08:59:59Z', '--format', 'json']);
+      expect(early.status).toBe(1);
+      expect(early.stderr).toContain(
+        'grant INC-4711 applies only from 2026-12-02T09:00:00Z, when it was granted; ' +
+          '--now (2026-12-02T08:59:59.000Z) is earlier',
+      );
+      expect(JSON.parse(early.stdout).grants).toBeUndefined();
+      expect(JSON.stringify(JSON.parse(early.stdout))).toContain(
+        'INC-4711 (it applies only from 2026-12-02T09:00:00Z, when it was granted)',
+      );
+      expect((await cli([...base, '--now', '2026-12-02T09:00:00Z'])).status).toBe(0);
+    },
+  );
 
   it('refuses a grant for an environment the policy does not have (exit 2), as the settings page does', async () => {
-    const grant = `- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n  environments: [prod, staging]\n  rules: [branch-gate]\n  expires: 2026-12-02T12:00:00Z\n`;
+    const grant =
+      '- id: INC-1\n  reason: Payment outage hotfix\n  repository: payments-api\n  refs: ["incident/*"]\n' +
+      '  environments: [prod, staging]\n  rules: [branch-gate]\n  expires: 2026-12-02T12:00:00Z\n';
     const { status, stderr } = await cli([...base.slice(0, 6), '--grants', '-', '--now', '2026-12-02T10:00:00Z'], {
       stdin: grant,
     });
     expect(status).toBe(2);
     expect(stderr).toContain(
-      'line 5: grant "INC-1" (grants[0]): environments[1]: "staging" is not an environment of the policy (it has prod, dev)',
+      'line 5: grant "INC-1" (grants[0]): environments[1]: ' +
+        '"staging" is not an environment of the policy (it has prod, dev)',
     );
   });
 

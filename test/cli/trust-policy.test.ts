@@ -45,7 +45,8 @@ describe('pipeline-guard trust-policy for every provider', () => {
       ['dev', 'vault'],
     ]);
     expect(entries[0].artifact.attributeCondition).toContain(
-      "assertion.repositoryUuid in ['{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '{aaaaaaaa-3dee-4e73-a354-ccee4bd77938}']",
+      'assertion.repositoryUuid in ' +
+        "['{2fc883c6-3dee-4e73-a354-ccee4bd77938}', '{aaaaaaaa-3dee-4e73-a354-ccee4bd77938}']",
     );
     expect(entries[0].artifact.attributeCondition).toContain(
       "assertion.deploymentEnvironmentUuid in ['{9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d}']",

@@ -318,7 +318,10 @@ describe('credentialUsesIn, generated per class', () => {
       (t) => `docker cp ctr:/c ${t}`,
       (t) => `cp -t ${t} c`,
     ];
-    const setUp = `rm -rf home src moved bundle.tar bundle.zip && mkdir -p home src/.aws src/gcloud && echo t > src/token && echo t > moved && tar -cf bundle.tar -C src token && (cd src && zip -q ../bundle.zip token)`;
+    const setUp =
+      'rm -rf home src moved bundle.tar bundle.zip && mkdir -p home src/.aws src/gcloud && ' +
+      'echo t > src/token && echo t > moved && ' +
+      'tar -cf bundle.tar -C src token && (cd src && zip -q ../bundle.zip token)';
 
     it.each(TARGETS)('%s', (target, provider, relative) => {
       const home = path.join(dir, 'home');

@@ -75,14 +75,17 @@ describe('every configurable rule in every mode', () => {
     });
   });
 
-  it('never lets PROD runners or the PROD role through on feature/x, whatever mode branch-gate is in, short of off', () => {
-    for (const mode of ['enforce', 'warn'] as const) {
-      const result = run(requestFor('branch-gate'), withMode('branch-gate', mode));
-      if ('pipelines_configuration' in result.response) {
-        const text = JSON.stringify(result.response);
-        expect(text).not.toContain('"prod"');
-        expect(text).not.toContain('111111111111');
+  it(
+    'never lets PROD runners or the PROD role through on feature/x, ' + 'whatever mode branch-gate is in, short of off',
+    () => {
+      for (const mode of ['enforce', 'warn'] as const) {
+        const result = run(requestFor('branch-gate'), withMode('branch-gate', mode));
+        if ('pipelines_configuration' in result.response) {
+          const text = JSON.stringify(result.response);
+          expect(text).not.toContain('"prod"');
+          expect(text).not.toContain('111111111111');
+        }
       }
-    }
-  });
+    },
+  );
 });

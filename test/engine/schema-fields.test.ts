@@ -13,7 +13,8 @@ type Classification = { readonly inspected: string } | { readonly harmless: stri
 
 const walk = 'src/engine/walk.ts (shape, unresolved imports and unwalkable constructs are invalid-pipeline)';
 const lastResort =
-  "oidc-role's last-resort scan: another environment's identity anywhere in the step, the definition or the global sections";
+  "oidc-role's last-resort scan: " +
+  "another environment's identity anywhere in the step, the definition or the global sections";
 const noIdentity = 'plain data with no image, pipe, runner label or identity';
 
 const FIELDS: Record<string, Classification> = {
@@ -117,7 +118,8 @@ const FIELDS: Record<string, Classification> = {
   'step_base.clone': { inspected: lastResort },
   'step_base.caches': {
     inspected:
-      'oidc-role: a step with an identity may not cache ~/.config/gcloud, ~/.aws or ~/.vault-token (or a directory above them); names are also read by the last-resort scan',
+      'oidc-role: a step with an identity may not cache ~/.config/gcloud, ~/.aws or ~/.vault-token ' +
+      '(or a directory above them); names are also read by the last-resort scan',
   },
   'step_base.artifacts': { harmless: 'file globs inside the clone; the token file lives outside it' },
   'step_base.size': { harmless: 'a step size' },
@@ -174,7 +176,8 @@ const FIELDS: Record<string, Classification> = {
   'storage_gcp_auth.bucket': { harmless: 'a bucket name' },
   'storage_gcp_auth.key-file': {
     harmless:
-      "a static key file from Bitbucket variables (documented limit); another environment's identity in it is caught by the last resort",
+      'a static key file from Bitbucket variables (documented limit); ' +
+      "another environment's identity in it is caught by the last resort",
   },
 
   // ---- artifacts and caches ----

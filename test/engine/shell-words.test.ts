@@ -200,7 +200,9 @@ describe('parseShell reads compound commands as bash does', () => {
     for (const [cmd, next] of all) {
       const name = `${next === '||' ? 'F' : 'T'}${id++}`;
       const nested = cmd.nested ? ` p$(w T${id++} ${cmd.nested.join(' ')})` : '';
-      const text = `w ${name} ${cmd.words.join(' ')}${nested}${cmd.redirect ? ` ${cmd.redirect}` : ''}${cmd.heredoc ? " <<'EOF'" : ''}`;
+      const text =
+        `w ${name} ${cmd.words.join(' ')}${nested}` +
+        `${cmd.redirect ? ` ${cmd.redirect}` : ''}${cmd.heredoc ? " <<'EOF'" : ''}`;
       const separator = next === '\\n' || next === '' ? '\n' : ` ${next} `;
       parts.push(
         text + (cmd.heredoc ? `\n${[...cmd.heredoc, 'EOF'].join('\n')}\n` : separator === '\n' ? '\n' : separator),
@@ -213,7 +215,9 @@ describe('parseShell reads compound commands as bash does', () => {
   function viaBash(text: string): { records: string[]; files: string[] } {
     const dir = mkdtempSync(path.join(tmpdir(), 'pg-compound-'));
     // One write per record, so that the commands of a pipeline, which run at once, cannot interleave.
-    const recorder = `w() { local i r; i=$(cat; echo .); printf -v r '%s\\3' "$@"; printf '%s\\1%s\\2' "$r" "\${i%.}" >> "$OUT"; [ "\${1#F}" = "$1" ]; }`;
+    const recorder =
+      `w() { local i r; i=$(cat; echo .); printf -v r '%s\\3' "$@"; ` +
+      `printf '%s\\1%s\\2' "$r" "\${i%.}" >> "$OUT"; [ "\${1#F}" = "$1" ]; }`;
     execFileSync('bash', ['--noprofile', '--norc', '-c', `${recorder}\n${text}\nwait`], {
       cwd: dir,
       encoding: 'utf8',

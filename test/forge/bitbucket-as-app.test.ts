@@ -32,7 +32,9 @@ async function outcome(
   }
 }
 
-const PATH = route`/2.0/repositories/${'{308ce669-576d-4fa7-b4d4-15e8171f0c8c}'}/${'{2fc883c6-3dee-4e73-a354-ccee4bd77938}'}`;
+const WORKSPACE_UUID = '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}';
+const REPOSITORY_UUID = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';
+const PATH = route`/2.0/repositories/${WORKSPACE_UUID}/${REPOSITORY_UUID}`;
 const RESPONSES: Array<[string, () => Response]> = [
   ['an answer', () => new Response('{"slug":"website"}', { status: 200 })],
   ['a refusal', () => new Response('', { status: 403 })],

@@ -24,7 +24,8 @@ describe('grant schema', () => {
     [
       'a rule that cannot be waived',
       { ...GRANT, rules: ['runner-labels'] },
-      'grant "INC-4711" (grants[0]): rules[0]: "runner-labels" cannot be waived; a grant waives only branch-gate and repository-scope',
+      'grant "INC-4711" (grants[0]): rules[0]: "runner-labels" cannot be waived; ' +
+        'a grant waives only branch-gate and repository-scope',
     ],
     [
       'a short reason',

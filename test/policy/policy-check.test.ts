@@ -20,7 +20,8 @@ const CASES: Array<[string, Edit, string]> = [
   [
     'an unknown rule id',
     (p) => (p.rules = { 'branch-gates': 'warn' }),
-    'rules.branch-gates: unknown rule id; known: repository-scope, branch-gate, runner-labels, oidc-role, unverifiable-identity, manual-trigger, deny-image, deny-pipe, deny-script, security-scan',
+    'rules.branch-gates: unknown rule id; known: repository-scope, branch-gate, runner-labels, oidc-role, ' +
+      'unverifiable-identity, manual-trigger, deny-image, deny-pipe, deny-script, security-scan',
   ],
   ['version 2', (p) => (p.version = 2), 'version: must be 1 (the only policy format version)'],
   [
@@ -51,12 +52,14 @@ const CASES: Array<[string, Edit, string]> = [
   [
     'an OIDC provider no branch names',
     (p) => (p.environments[0].oidc.provider = 'azure'),
-    'environments[0].oidc.provider: oidc.provider must be aws, gcp or vault (absent means aws); Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure',
+    'environments[0].oidc.provider: oidc.provider must be aws, gcp or vault (absent means aws); ' +
+      'Azure cannot federate with Bitbucket directly, see docs/cloud-trust.md#azure',
   ],
   [
     'a scope with only `exclude`',
     (p) => (p.environments[0].scope = { exclude: ['legacy-*'] }),
-    'environments[0].scope: a scope includes only the repositories its `projects` or `repositories` name, so `exclude` alone leaves none; write `repositories: ["*"]` to mean every repository except the excluded ones',
+    'environments[0].scope: a scope includes only the repositories its `projects` or `repositories` name, ' +
+      'so `exclude` alone leaves none; write `repositories: ["*"]` to mean every repository except the excluded ones',
   ],
   [
     'a repository glob with white space',

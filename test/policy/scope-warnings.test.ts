@@ -17,45 +17,53 @@ describe('policy check: scope warnings', () => {
     expect(policyWarnings(load(referencePolicyInput())).some((w) => w.message.includes('scope'))).toBe(false);
   });
 
-  it("warns that a slug glob on an environment with runners or a role admits any project's repository of that name", () => {
-    const input: any = policyInputFrom('examples/policy-multi-team.yaml');
-    input.environments[0].scope.repositories = ['payments-*', 'payments-api', '*'];
-    const warnings = policyWarnings(load(input));
-    const glob = warnings.filter((w) => w.path.startsWith('environments[0].scope.repositories'));
-    expect(glob.map((w) => w.path)).toEqual(['environments[0].scope.repositories[0]']);
-    expect(glob[0].message).toContain(
-      'slug glob "payments-*" in `scope.repositories` of "prod-payments" lets in every repository whose slug matches it, in any project',
-    );
-    expect(glob[0].message).toContain('runners and cloud identity');
-    // Without runners or identity there is nothing to take over.
-    delete input.environments[0].runner;
-    delete input.environments[0].oidc;
-    expect(policyWarnings(load(input)).filter((w) => w.path.startsWith('environments[0].scope.repositories'))).toEqual(
-      [],
-    );
-  });
+  it(
+    'warns that a slug glob on an environment with runners or a role ' + "admits any project's repository of that name",
+    () => {
+      const input: any = policyInputFrom('examples/policy-multi-team.yaml');
+      input.environments[0].scope.repositories = ['payments-*', 'payments-api', '*'];
+      const warnings = policyWarnings(load(input));
+      const glob = warnings.filter((w) => w.path.startsWith('environments[0].scope.repositories'));
+      expect(glob.map((w) => w.path)).toEqual(['environments[0].scope.repositories[0]']);
+      expect(glob[0].message).toContain(
+        'slug glob "payments-*" in `scope.repositories` of "prod-payments" ' +
+          'lets in every repository whose slug matches it, in any project',
+      );
+      expect(glob[0].message).toContain('runners and cloud identity');
+      // Without runners or identity there is nothing to take over.
+      delete input.environments[0].runner;
+      delete input.environments[0].oidc;
+      expect(
+        policyWarnings(load(input)).filter((w) => w.path.startsWith('environments[0].scope.repositories')),
+      ).toEqual([]);
+    },
+  );
 
-  it('warns about an environment scoped by project below one whose slug glob takes in every repository, with the same match', () => {
-    const input: any = policyInputFrom('examples/policy-multi-team.yaml');
-    input.environments.splice(0, 0, {
-      name: 'prod-all',
-      scope: { repositories: ['*'] },
-      branches: ['main'],
-      match: { stepNamePrefix: 'PROD', deployments: ['production'] },
-      runner: { labels: ['self.hosted', 'linux', 'prod.all'] },
-    });
-    const shadowed = (policy: unknown) =>
-      policyWarnings(load(policy)).filter((w) => w.message.includes('never gets a step by its `match`'));
-    expect(shadowed(input).map((w) => w.path)).toEqual([
-      'environments[1].match',
-      'environments[2].match',
-      'environments[3].match',
-    ]);
-    expect(shadowed(input)[0].message).toContain('is also served by "prod-all" (repositories *)');
-    // With an exclude of its own, it covers only the environments that exclude the same repositories.
-    input.environments[0].scope.exclude = ['payments-sandbox'];
-    expect(shadowed(input).map((w) => w.path)).toEqual(['environments[1].match']);
-  });
+  it(
+    'warns about an environment scoped by project below one whose slug glob takes in every repository, ' +
+      'with the same match',
+    () => {
+      const input: any = policyInputFrom('examples/policy-multi-team.yaml');
+      input.environments.splice(0, 0, {
+        name: 'prod-all',
+        scope: { repositories: ['*'] },
+        branches: ['main'],
+        match: { stepNamePrefix: 'PROD', deployments: ['production'] },
+        runner: { labels: ['self.hosted', 'linux', 'prod.all'] },
+      });
+      const shadowed = (policy: unknown) =>
+        policyWarnings(load(policy)).filter((w) => w.message.includes('never gets a step by its `match`'));
+      expect(shadowed(input).map((w) => w.path)).toEqual([
+        'environments[1].match',
+        'environments[2].match',
+        'environments[3].match',
+      ]);
+      expect(shadowed(input)[0].message).toContain('is also served by "prod-all" (repositories *)');
+      // With an exclude of its own, it covers only the environments that exclude the same repositories.
+      input.environments[0].scope.exclude = ['payments-sandbox'];
+      expect(shadowed(input).map((w) => w.path)).toEqual(['environments[1].match']);
+    },
+  );
 
   it('names every scope problem at its field', () => {
     const result = parsePolicyText(

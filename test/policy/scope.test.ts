@@ -140,7 +140,8 @@ describe('scope checks (plain functions, shared with validators without zod)', (
     expect(problem.path).toEqual(['environments']);
     expect(problem.message).toContain('exactly one environment without a `scope` must set `default: true`');
     expect(problem.message).toContain(
-      'every repository outside "dev-pay" (project PAY), and every run whose repository is unknown, would have no default environment',
+      'every repository outside "dev-pay" (project PAY), and every run whose repository is unknown, ' +
+        'would have no default environment',
     );
   });
 

@@ -30,7 +30,8 @@ function identityOf(name: string, account: string, provider: string, region: str
   if (provider === 'gcp')
     return {
       provider: 'gcp' as const,
-      workloadIdentityProvider: `projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/pipelines-${name}`,
+      workloadIdentityProvider:
+        'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/' + `pipelines-${name}`,
       serviceAccount: `deployer-${name}@acme-${name}.iam.gserviceaccount.com`,
     };
   if (provider === 'vault')

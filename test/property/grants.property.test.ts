@@ -54,53 +54,57 @@ const caseArb = fc.record({
 describe(`grants against a model (${PROPERTY_RUNS} runs, seed ${PROPERTY_SEED})`, () => {
   const policy = compiled();
 
-  it('the PROD step runs in prod iff the policy or the grant allows it, and the grant is named iff it made the difference', () => {
-    let granted = 0;
-    let refused = 0;
-    fc.assert(
-      fc.property(caseArb, (c) => {
-        const grant: Grant = {
-          id: 'G-1',
-          reason: 'model-checked break-glass grant',
-          repository: c.grantRepository,
-          refs: c.refs,
-          environments: c.environments,
-          rules: c.rules,
-          expires: new Date(NOW + c.expiresIn).toISOString(),
-          ...(c.creators ? { creators: c.creators } : {}),
-        };
-        const request = branchRun(c.branch, [step('PROD deploy')], { pattern: c.branch });
-        const result = runEngine(
-          request,
-          { kind: 'active', policy },
-          { repository: repositoryIdentity(c.runRepository), grants: [grant], now: new Date(NOW) },
-        );
+  it(
+    'the PROD step runs in prod iff the policy or the grant allows it, ' +
+      'and the grant is named iff it made the difference',
+    () => {
+      let granted = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(caseArb, (c) => {
+          const grant: Grant = {
+            id: 'G-1',
+            reason: 'model-checked break-glass grant',
+            repository: c.grantRepository,
+            refs: c.refs,
+            environments: c.environments,
+            rules: c.rules,
+            expires: new Date(NOW + c.expiresIn).toISOString(),
+            ...(c.creators ? { creators: c.creators } : {}),
+          };
+          const request = branchRun(c.branch, [step('PROD deploy')], { pattern: c.branch });
+          const result = runEngine(
+            request,
+            { kind: 'active', policy },
+            { repository: repositoryIdentity(c.runRepository), grants: [grant], now: new Date(NOW) },
+          );
 
-        const applies =
-          c.expiresIn > 0 &&
-          c.expiresIn <= 24 * HOUR &&
-          c.grantRepository === c.runRepository &&
-          c.refs.some((glob) => MATCHES[glob].includes(c.branch)) &&
-          (!c.creators || c.creators.includes(RUN_CREATOR)) &&
-          c.environments.includes('prod') &&
-          c.rules.includes('branch-gate');
-        const allowedByPolicy = PROD_ALLOWS.has(c.branch);
+          const applies =
+            c.expiresIn > 0 &&
+            c.expiresIn <= 24 * HOUR &&
+            c.grantRepository === c.runRepository &&
+            c.refs.some((glob) => MATCHES[glob].includes(c.branch)) &&
+            (!c.creators || c.creators.includes(RUN_CREATOR)) &&
+            c.environments.includes('prod') &&
+            c.rules.includes('branch-gate');
+          const allowedByPolicy = PROD_ALLOWS.has(c.branch);
 
-        expect('pipelines_configuration' in result.response).toBe(allowedByPolicy || applies);
-        expect(result.report.grants).toEqual(!allowedByPolicy && applies ? ['G-1'] : undefined);
-        if (!allowedByPolicy && applies) granted++;
-        if (!allowedByPolicy && !applies) refused++;
-        if (!allowedByPolicy && applies)
-          expect(result.report.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual([
-            'self.hosted',
-            'linux',
-            'prod',
-          ]);
-      }),
-      { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS },
-    );
-    // Both sides of the property were exercised, so it is not vacuous.
-    expect(granted).toBeGreaterThan(5);
-    expect(refused).toBeGreaterThan(5);
-  });
+          expect('pipelines_configuration' in result.response).toBe(allowedByPolicy || applies);
+          expect(result.report.grants).toEqual(!allowedByPolicy && applies ? ['G-1'] : undefined);
+          if (!allowedByPolicy && applies) granted++;
+          if (!allowedByPolicy && !applies) refused++;
+          if (!allowedByPolicy && applies)
+            expect(result.report.steps.find((s) => s.name === 'PROD deploy')?.runsOn).toEqual([
+              'self.hosted',
+              'linux',
+              'prod',
+            ]);
+        }),
+        { seed: PROPERTY_SEED, numRuns: PROPERTY_RUNS },
+      );
+      // Both sides of the property were exercised, so it is not vacuous.
+      expect(granted).toBeGreaterThan(5);
+      expect(refused).toBeGreaterThan(5);
+    },
+  );
 });

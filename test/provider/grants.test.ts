@@ -54,38 +54,49 @@ function setup(grants: unknown, slug = 'payments-api') {
 }
 
 describe('the provider with break-glass grants', () => {
-  it('lets the granted run through, with one policy read, one cache read and one decision write per run (a REST call only on the first)', async () => {
-    const { provider, counts, decisions } = setup([GRANT]);
-    const first = await provider(incident);
-    expect(first).toHaveProperty('pipelines_configuration');
-    expect((first as any).pipelines_configuration.labels['pipeline-guard'].grants).toEqual(['INC-4711']);
-    expect(counts).toEqual({ policyReads: 1, cacheReads: 1, cacheWrites: 1, decisionWrites: 1, fetches: 1 });
-    await provider(incident);
-    expect(counts).toEqual({ policyReads: 2, cacheReads: 2, cacheWrites: 1, decisionWrites: 2, fetches: 1 });
-    expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
-  });
+  it(
+    'lets the granted run through, with one policy read, one cache read and one decision write per run ' +
+      '(a REST call only on the first)',
+    async () => {
+      const { provider, counts, decisions } = setup([GRANT]);
+      const first = await provider(incident);
+      expect(first).toHaveProperty('pipelines_configuration');
+      expect((first as any).pipelines_configuration.labels['pipeline-guard'].grants).toEqual(['INC-4711']);
+      expect(counts).toEqual({ policyReads: 1, cacheReads: 1, cacheWrites: 1, decisionWrites: 1, fetches: 1 });
+      await provider(incident);
+      expect(counts).toEqual({ policyReads: 2, cacheReads: 2, cacheWrites: 1, decisionWrites: 2, fetches: 1 });
+      expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
+    },
+  );
 
-  it("matches a grant that carries the repository UUID on the request's own: one policy read and one decision write per run, no lookup, even with a grant in force", async () => {
-    const { provider, counts, decisions } = setup([
-      { ...GRANT, repositoryUuid: '{2FC883C6-3dee-4e73-a354-ccee4bd77938}' },
-    ]);
-    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
-    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
-    expect(counts).toEqual({ policyReads: 2, cacheReads: 0, cacheWrites: 0, decisionWrites: 2, fetches: 0 });
-    expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
-    // Another repository, even one that took the slug over, does not get it.
-    const other = { ...incident, repository: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' };
-    expect(await provider(other)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
-    expect(counts.cacheReads + counts.fetches).toBe(0);
-  });
+  it(
+    "matches a grant that carries the repository UUID on the request's own: " +
+      'one policy read and one decision write per run, no lookup, even with a grant in force',
+    async () => {
+      const { provider, counts, decisions } = setup([
+        { ...GRANT, repositoryUuid: '{2FC883C6-3dee-4e73-a354-ccee4bd77938}' },
+      ]);
+      expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+      expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+      expect(counts).toEqual({ policyReads: 2, cacheReads: 0, cacheWrites: 0, decisionWrites: 2, fetches: 0 });
+      expect(decisions.map((d) => d.grants)).toEqual([['INC-4711'], ['INC-4711']]);
+      // Another repository, even one that took the slug over, does not get it.
+      const other = { ...incident, repository: '{3fc883c6-3dee-4e73-a354-ccee4bd77938}' };
+      expect(await provider(other)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
+      expect(counts.cacheReads + counts.fetches).toBe(0);
+    },
+  );
 
-  it('does no repository lookup when no grant is in force (none stored, or all expired) and the policy is unscoped', async () => {
-    for (const grants of [undefined, [], [{ ...GRANT, expires: '2026-12-02T09:30:00.000Z' }]]) {
-      const { provider, counts } = setup(grants);
-      expect(await provider(incident)).toHaveProperty('error');
-      expect(counts).toEqual({ policyReads: 1, cacheReads: 0, cacheWrites: 0, decisionWrites: 1, fetches: 0 });
-    }
-  });
+  it(
+    'does no repository lookup when no grant is in force (none stored, or all expired) ' + 'and the policy is unscoped',
+    async () => {
+      for (const grants of [undefined, [], [{ ...GRANT, expires: '2026-12-02T09:30:00.000Z' }]]) {
+        const { provider, counts } = setup(grants);
+        expect(await provider(incident)).toHaveProperty('error');
+        expect(counts).toEqual({ policyReads: 1, cacheReads: 0, cacheWrites: 0, decisionWrites: 1, fetches: 0 });
+      }
+    },
+  );
 
   it('applies expiry against its own clock at run time: allowed before, blocked exactly at the expiry', async () => {
     const { provider, advance } = setup([GRANT]);
@@ -96,27 +107,35 @@ describe('the provider with break-glass grants', () => {
     expect(await provider(incident)).toEqual({ error: expect.objectContaining({ key: 'pipeline-guard.branch-gate' }) });
   });
 
-  it('a revoked grant (gone from the stored record) no longer applies on the next run, although the policy revision is the same', async () => {
-    const { provider, record } = setup([GRANT]);
-    expect(await provider(incident)).toHaveProperty('pipelines_configuration');
-    record.grants = [];
-    expect(await provider(incident)).toHaveProperty('error');
-  });
+  it(
+    'a revoked grant (gone from the stored record) no longer applies on the next run, ' +
+      'although the policy revision is the same',
+    async () => {
+      const { provider, record } = setup([GRANT]);
+      expect(await provider(incident)).toHaveProperty('pipelines_configuration');
+      record.grants = [];
+      expect(await provider(incident)).toHaveProperty('error');
+    },
+  );
 
   it('does not apply to another repository', async () => {
     const { provider } = setup([GRANT], 'website');
     expect(await provider(incident)).toHaveProperty('error');
   });
 
-  it('ignores a damaged stored grant (a grant only widens, so dropping it fails closed) and never a forged one in the pipeline', async () => {
-    const { provider } = setup([{ ...GRANT, rules: ['branch-gate', 'oidc-role'] }, 'garbage']);
-    expect(await provider(incident)).toHaveProperty('error');
-    const forged = branchRun('incident/42', [step('PROD deploy')], {
-      pattern: 'incident/*',
-      extra: { labels: { 'pipeline-guard': { grants: ['INC-4711'] } } },
-    });
-    expect(await setup([]).provider(forged)).toHaveProperty('error');
-  });
+  it(
+    'ignores a damaged stored grant (a grant only widens, so dropping it fails closed) ' +
+      'and never a forged one in the pipeline',
+    async () => {
+      const { provider } = setup([{ ...GRANT, rules: ['branch-gate', 'oidc-role'] }, 'garbage']);
+      expect(await provider(incident)).toHaveProperty('error');
+      const forged = branchRun('incident/42', [step('PROD deploy')], {
+        pattern: 'incident/*',
+        extra: { labels: { 'pipeline-guard': { grants: ['INC-4711'] } } },
+      });
+      expect(await setup([]).provider(forged)).toHaveProperty('error');
+    },
+  );
 
   it('a failing lookup with an unscoped policy just means no grant applies; the run is judged as usual', async () => {
     const record = { revision: 3, policy: referencePolicyInput(), savedAt: 'x', savedBy: 'y', grants: [GRANT] };

@@ -230,12 +230,15 @@ describe('the lookup through a Bitbucket outage', () => {
     },
   );
 
-  it('without a last good identity, retries once after a passing failure, waiting as long as Retry-After says', async () => {
-    const { lookup, fetch, waits } = setup([fail(429, 1_500), answer()]);
-    expect(await lookup.resolve(WORKSPACE, REPO)).toEqual(repositoryIdentity('payments-api', 'PAY'));
-    expect(fetch).toHaveBeenCalledTimes(2);
-    expect(waits).toContain(1_500);
-  });
+  it(
+    'without a last good identity, retries once after a passing failure, ' + 'waiting as long as Retry-After says',
+    async () => {
+      const { lookup, fetch, waits } = setup([fail(429, 1_500), answer()]);
+      expect(await lookup.resolve(WORKSPACE, REPO)).toEqual(repositoryIdentity('payments-api', 'PAY'));
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect(waits).toContain(1_500);
+    },
+  );
 
   it('retries after a timeout within the budget, and not when Retry-After would outrun it', async () => {
     const timedOut = setup(['hang', answer()]);
@@ -430,22 +433,25 @@ describe('the provider with scoped environments', () => {
     expect(decisions[0].repositoryStaleAsOf).toBeUndefined();
   });
 
-  it('a repository Pipeline Guard cannot see says what an admin should check, and never to re-run in a minute', async () => {
-    const resolve = async () => {
-      throw new RepositoryLookupError(
-        `Bitbucket answered 404 when Pipeline Guard asked for repository ${REPO}`,
-        'not-visible',
+  it(
+    'a repository Pipeline Guard cannot see says what an admin should check, ' + 'and never to re-run in a minute',
+    async () => {
+      const resolve = async () => {
+        throw new RepositoryLookupError(
+          `Bitbucket answered 404 when Pipeline Guard asked for repository ${REPO}`,
+          'not-visible',
+        );
+      };
+      const { provider } = providerWith(scoped(), { resolve });
+      const message: string = ((await provider(prodOnMain)) as any).error.message;
+      expect(message).toContain('Bitbucket answered 404');
+      expect(message).toContain('Pipeline Guard cannot see this repository');
+      expect(message).toMatch(
+        /installed on the workspace this repository belongs to.*read:repository:bitbucket.*not deleted.*Refresh/,
       );
-    };
-    const { provider } = providerWith(scoped(), { resolve });
-    const message: string = ((await provider(prodOnMain)) as any).error.message;
-    expect(message).toContain('Bitbucket answered 404');
-    expect(message).toContain('Pipeline Guard cannot see this repository');
-    expect(message).toMatch(
-      /installed on the workspace this repository belongs to.*read:repository:bitbucket.*not deleted.*Refresh/,
-    );
-    expect(message).not.toContain('in a minute');
-  });
+      expect(message).not.toContain('in a minute');
+    },
+  );
 
   it.each([
     ['another repository', { ...repositoryIdentity('website', 'WEB'), uuid: '{00000000-0000-4000-8000-000000000000}' }],

@@ -44,7 +44,8 @@ describe(`oidc-role: ${oidcRole.description}`, () => {
     });
     const { message } = errorOf(run(branchRun('main', [step('build', { oidc: true })]), policy));
     expect(message).toContain(
-      '[oidc-role] step "build" at pipelines.branches.main[0]: asks for an OIDC token (`oidc: true`), but its environment "dev" grants no AWS role.',
+      '[oidc-role] step "build" at pipelines.branches.main[0]: asks for an OIDC token (`oidc: true`), ' +
+        'but its environment "dev" grants no AWS role.',
     );
   });
 

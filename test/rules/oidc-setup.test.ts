@@ -28,7 +28,8 @@ function runSetup(lines: readonly string[], vaultExit = 0) {
   const stub = (name: string, body: string) => {
     writeFileSync(
       path.join(bin, name),
-      `#!/bin/bash\nprintf '%s' "${name}" >> '${log}'; for a in "$@"; do printf ' <%s>' "$a" >> '${log}'; done; echo >> '${log}'\n${body}\n`,
+      `#!/bin/bash\nprintf '%s' "${name}" >> '${log}'; ` +
+        `for a in "$@"; do printf ' <%s>' "$a" >> '${log}'; done; echo >> '${log}'\n${body}\n`,
     );
     chmodSync(path.join(bin, name), 0o755);
   };
@@ -36,7 +37,8 @@ function runSetup(lines: readonly string[], vaultExit = 0) {
   stub('vault', `printf 'stdin <%s>\\n' "$(cat)" >> '${log}'; echo s.vaulttoken; exit ${vaultExit}`);
   const script = [
     ...lines,
-    'printf "GAC=%s\\nVAULT_ADDR=%s\\nVAULT_TOKEN=%s\\n" "$GOOGLE_APPLICATION_CREDENTIALS" "$VAULT_ADDR" "$VAULT_TOKEN"',
+    'printf "GAC=%s\\nVAULT_ADDR=%s\\nVAULT_TOKEN=%s\\n" ' +
+      '"$GOOGLE_APPLICATION_CREDENTIALS" "$VAULT_ADDR" "$VAULT_TOKEN"',
   ].join('\n');
   // Bitbucket runs each script line and stops at the first that fails: bash -e over the lines does the same.
   const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', script], {
@@ -56,65 +58,78 @@ function runSetup(lines: readonly string[], vaultExit = 0) {
 }
 
 describe('setup lines, run by bash', () => {
-  it('GCP: writes the token to a private file, builds the cred-config, logs in and exports GOOGLE_APPLICATION_CREDENTIALS', () => {
-    const env = environment({
-      provider: 'gcp',
-      workloadIdentityProvider:
-        'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
-      serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
-    });
-    const { status, stdout, calls } = runSetup(oidcSetupLines(env));
-    expect(status).toBe(0);
-    const [create, login] = calls.trim().split('\n');
-    expect(create).toMatch(
-      /^gcloud <iam> <workload-identity-pools> <create-cred-config> <projects\/123456789\/locations\/global\/workloadIdentityPools\/bitbucket\/providers\/acme-prod> <--service-account=deployer@acme-prod\.iam\.gserviceaccount\.com> <--credential-source-file=\/.+\/web-identity-token> <--output-file=\/.+\/gcp-credentials\.json>$/,
-    );
-    expect(login).toMatch(/^gcloud <auth> <login> <--cred-file=\/.+\/gcp-credentials\.json> <--quiet>$/);
-    expect(calls).not.toContain(TOKEN);
-    const tokenFile = /--credential-source-file=([^>]+)>/.exec(create)![1];
-    expect(readFileSync(tokenFile, 'utf8')).toBe(TOKEN);
-    expect(execFileSync('stat', ['-c', '%a', tokenFile], { encoding: 'utf8' }).trim()).toBe('600');
-    expect(stdout).toMatch(/^GAC=\/.+\/gcp-credentials\.json$/m);
-  });
+  it(
+    'GCP: writes the token to a private file, builds the cred-config, ' +
+      'logs in and exports GOOGLE_APPLICATION_CREDENTIALS',
+    () => {
+      const env = environment({
+        provider: 'gcp',
+        workloadIdentityProvider:
+          'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
+        serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
+      });
+      const { status, stdout, calls } = runSetup(oidcSetupLines(env));
+      expect(status).toBe(0);
+      const [create, login] = calls.trim().split('\n');
+      expect(create).toMatch(
+        new RegExp(
+          /^gcloud <iam> <workload-identity-pools> <create-cred-config> /.source +
+            /<projects\/123456789\/locations\/global\/workloadIdentityPools\/bitbucket\/providers\/acme-prod> /.source +
+            /<--service-account=deployer@acme-prod\.iam\.gserviceaccount\.com> /.source +
+            /<--credential-source-file=\/.+\/web-identity-token> <--output-file=\/.+\/gcp-credentials\.json>$/.source,
+        ),
+      );
+      expect(login).toMatch(/^gcloud <auth> <login> <--cred-file=\/.+\/gcp-credentials\.json> <--quiet>$/);
+      expect(calls).not.toContain(TOKEN);
+      const tokenFile = /--credential-source-file=([^>]+)>/.exec(create)![1];
+      expect(readFileSync(tokenFile, 'utf8')).toBe(TOKEN);
+      expect(execFileSync('stat', ['-c', '%a', tokenFile], { encoding: 'utf8' }).trim()).toBe('600');
+      expect(stdout).toMatch(/^GAC=\/.+\/gcp-credentials\.json$/m);
+    },
+  );
 
-  it('GCP: gcloud logs in to a private config directory, never ~/.config/gcloud (which a cache could carry to other steps)', () => {
-    const env = environment({
-      provider: 'gcp',
-      workloadIdentityProvider:
-        'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
-      serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
-    });
-    const bin = mkdtempSync(path.join(tmpdir(), 'pg-setup-'));
-    writeFileSync(
-      path.join(bin, 'gcloud'),
-      `#!/bin/bash\nprintf '%s <%s>\\n' "$2" "$CLOUDSDK_CONFIG" >> '${bin}/config.log'\n`,
-      { mode: 0o755 },
-    );
-    const result = spawnSync(
-      'bash',
-      [
-        '--noprofile',
-        '--norc',
-        '-e',
-        '-c',
-        [...oidcSetupLines(env), 'printf "GAC=%s\\n" "$GOOGLE_APPLICATION_CREDENTIALS"'].join('\n'),
-      ],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: `${bin}:/usr/bin:/bin`,
-          HOME: bin,
-          BITBUCKET_STEP_OIDC_TOKEN: TOKEN,
-          CLOUDSDK_CONFIG: '/home/u/.config/gcloud',
+  it(
+    'GCP: gcloud logs in to a private config directory, ' +
+      'never ~/.config/gcloud (which a cache could carry to other steps)',
+    () => {
+      const env = environment({
+        provider: 'gcp',
+        workloadIdentityProvider:
+          'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
+        serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
+      });
+      const bin = mkdtempSync(path.join(tmpdir(), 'pg-setup-'));
+      writeFileSync(
+        path.join(bin, 'gcloud'),
+        `#!/bin/bash\nprintf '%s <%s>\\n' "$2" "$CLOUDSDK_CONFIG" >> '${bin}/config.log'\n`,
+        { mode: 0o755 },
+      );
+      const result = spawnSync(
+        'bash',
+        [
+          '--noprofile',
+          '--norc',
+          '-e',
+          '-c',
+          [...oidcSetupLines(env), 'printf "GAC=%s\\n" "$GOOGLE_APPLICATION_CREDENTIALS"'].join('\n'),
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: `${bin}:/usr/bin:/bin`,
+            HOME: bin,
+            BITBUCKET_STEP_OIDC_TOKEN: TOKEN,
+            CLOUDSDK_CONFIG: '/home/u/.config/gcloud',
+          },
         },
-      },
-    );
-    expect(result.status).toBe(0);
-    const directory = path.dirname(/^GAC=(.+)$/m.exec(result.stdout)![1]);
-    expect(readFileSync(path.join(bin, 'config.log'), 'utf8')).toBe(
-      `workload-identity-pools <${directory}/gcloud>\nlogin <${directory}/gcloud>\n`,
-    );
-  });
+      );
+      expect(result.status).toBe(0);
+      const directory = path.dirname(/^GAC=(.+)$/m.exec(result.stdout)![1]);
+      expect(readFileSync(path.join(bin, 'config.log'), 'utf8')).toBe(
+        `workload-identity-pools <${directory}/gcloud>\nlogin <${directory}/gcloud>\n`,
+      );
+    },
+  );
 
   it('Vault: logs in with the token on stdin, exports VAULT_ADDR and VAULT_TOKEN', () => {
     const env = environment({

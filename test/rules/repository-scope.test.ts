@@ -177,7 +177,8 @@ describe('borrowed labels and roles across teams', () => {
       SEARCH,
     );
     expect(errorOf(result).message).toContain(
-      'names the role of environment "prod-payments" (arn:aws:iam::111111111111:role/payments-prod), whose scope leaves acme/search-api out.',
+      'names the role of environment "prod-payments" (arn:aws:iam::111111111111:role/payments-prod), ' +
+        'whose scope leaves acme/search-api out.',
     );
   });
 

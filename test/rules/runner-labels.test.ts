@@ -55,7 +55,8 @@ describe(`runner-labels: ${runnerLabels.description}`, () => {
     expect(message).toContain('runner label "gpu"');
     expect(message).toContain('which no environment in the workspace policy provides');
     expect(message).toContain(
-      'Pipeline Guard gives steps of "dev" the labels self.hosted, linux, dev itself; a step may also ask for dev.large.',
+      'Pipeline Guard gives steps of "dev" the labels self.hosted, linux, dev itself; ' +
+        'a step may also ask for dev.large.',
     );
   });
 

@@ -32,24 +32,32 @@ describe('waivers: repository-scope', () => {
     expect(errorOf(runAs(deploy('main'), [])).key).toBe('pipeline-guard.repository-scope');
   });
 
-  it('a grant waiving repository-scope runs the step in the granted environment, with its runners and role, and names the grant', () => {
-    const result = runAs(deploy('main'), [GRANT]);
-    const output = outputOf(result);
-    const prodStep = result.report.steps.find((s) => s.name === 'PROD deploy')!;
-    expect(prodStep.environment).toBe('prod-payments');
-    expect(prodStep.runsOn).toEqual(['self.hosted', 'linux', 'prod.payments']);
-    expect(JSON.stringify(output)).toContain('arn:aws:iam::111111111111:role/payments-prod');
-    expect(rulesOf(result, 'warn')).toEqual(['repository-scope']);
-    expect(result.report.grants).toEqual(['CHG-1']);
-    expect((output.labels as any)['pipeline-guard'].grants).toEqual(['CHG-1']);
-  });
+  it(
+    'a grant waiving repository-scope runs the step in the granted environment, ' +
+      'with its runners and role, and names the grant',
+    () => {
+      const result = runAs(deploy('main'), [GRANT]);
+      const output = outputOf(result);
+      const prodStep = result.report.steps.find((s) => s.name === 'PROD deploy')!;
+      expect(prodStep.environment).toBe('prod-payments');
+      expect(prodStep.runsOn).toEqual(['self.hosted', 'linux', 'prod.payments']);
+      expect(JSON.stringify(output)).toContain('arn:aws:iam::111111111111:role/payments-prod');
+      expect(rulesOf(result, 'warn')).toEqual(['repository-scope']);
+      expect(result.report.grants).toEqual(['CHG-1']);
+      expect((output.labels as any)['pipeline-guard'].grants).toEqual(['CHG-1']);
+    },
+  );
 
-  it("the environment's own branch rules still apply: incident/42 is blocked by branch-gate unless the grant waives it too", () => {
-    expect(rulesOf(runAs(deploy('incident/42'), [GRANT]), 'enforce')).toEqual(['branch-gate']);
-    const both = runAs(deploy('incident/42'), [{ ...GRANT, rules: ['repository-scope', 'branch-gate'] }]);
-    expect(rulesOf(both, 'enforce')).toEqual([]);
-    expect(rulesOf(both, 'warn')).toEqual(['branch-gate', 'repository-scope']);
-  });
+  it(
+    "the environment's own branch rules still apply: " +
+      'incident/42 is blocked by branch-gate unless the grant waives it too',
+    () => {
+      expect(rulesOf(runAs(deploy('incident/42'), [GRANT]), 'enforce')).toEqual(['branch-gate']);
+      const both = runAs(deploy('incident/42'), [{ ...GRANT, rules: ['repository-scope', 'branch-gate'] }]);
+      expect(rulesOf(both, 'enforce')).toEqual([]);
+      expect(rulesOf(both, 'warn')).toEqual(['branch-gate', 'repository-scope']);
+    },
+  );
 
   it("a block names this repository's grants that do not apply, and why; never another repository's", () => {
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, expires: '2026-12-02T09:00:00Z' }])).message).toContain(
@@ -58,26 +66,34 @@ describe('waivers: repository-scope', () => {
     expect(errorOf(runAs(deploy('main'), [{ ...GRANT, repository: 'payments-api' }])).message).not.toContain('CHG-1');
   });
 
-  it('a grant for an environment whose match the step does not meet, or only for branch-gate, does not waive repository-scope', () => {
-    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, environments: ['dev-search'] }])).key).toBe(
-      'pipeline-guard.repository-scope',
-    );
-    expect(errorOf(runAs(deploy('main'), [{ ...GRANT, rules: ['branch-gate'] }])).key).toBe(
-      'pipeline-guard.repository-scope',
-    );
-  });
+  it(
+    'a grant for an environment whose match the step does not meet, ' +
+      'or only for branch-gate, does not waive repository-scope',
+    () => {
+      expect(errorOf(runAs(deploy('main'), [{ ...GRANT, environments: ['dev-search'] }])).key).toBe(
+        'pipeline-guard.repository-scope',
+      );
+      expect(errorOf(runAs(deploy('main'), [{ ...GRANT, rules: ['branch-gate'] }])).key).toBe(
+        'pipeline-guard.repository-scope',
+      );
+    },
+  );
 
-  it('a grant for a later out-of-scope environment the step also matches (prod-web after prod-payments) opens that one', () => {
-    const result = runAs(deploy('main'), [{ ...GRANT, environments: ['prod-web'] }]);
-    const prodStep = result.report.steps.find((s) => s.name === 'PROD deploy')!;
-    expect(prodStep.environment).toBe('prod-web');
-    expect(prodStep.runsOn).toEqual(['self.hosted', 'linux', 'prod.web']);
-    expect(JSON.stringify(outputOf(result))).not.toContain('payments-prod');
-    expect(result.report.grants).toEqual(['CHG-1']);
-    // Two grants: the first environment in policy order wins.
-    const both = runAs(deploy('main'), [{ ...GRANT, id: 'CHG-2', environments: ['prod-web'] }, GRANT]);
-    expect(both.report.steps.find((s) => s.name === 'PROD deploy')!.environment).toBe('prod-payments');
-  });
+  it(
+    'a grant for a later out-of-scope environment the step also matches ' +
+      '(prod-web after prod-payments) opens that one',
+    () => {
+      const result = runAs(deploy('main'), [{ ...GRANT, environments: ['prod-web'] }]);
+      const prodStep = result.report.steps.find((s) => s.name === 'PROD deploy')!;
+      expect(prodStep.environment).toBe('prod-web');
+      expect(prodStep.runsOn).toEqual(['self.hosted', 'linux', 'prod.web']);
+      expect(JSON.stringify(outputOf(result))).not.toContain('payments-prod');
+      expect(result.report.grants).toEqual(['CHG-1']);
+      // Two grants: the first environment in policy order wins.
+      const both = runAs(deploy('main'), [{ ...GRANT, id: 'CHG-2', environments: ['prod-web'] }, GRANT]);
+      expect(both.report.steps.find((s) => s.name === 'PROD deploy')!.environment).toBe('prod-payments');
+    },
+  );
 
   it("another team's labels on the granted step are still foreign", () => {
     const request = branchRun('main', [step('PROD deploy', { 'runs-on': ['self.hosted', 'linux', 'prod.search'] })], {

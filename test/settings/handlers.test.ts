@@ -343,7 +343,8 @@ describe('decisions', () => {
     expect(filename).toMatch(/^pipeline-guard-decisions-2026-11-25\.csv$/);
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(
-      '"time","repository","repository uuid","project","ref","trigger","pipeline","build","creator","outcome","rules","grants","environments","policy revision","message","repository stale as of"',
+      '"time","repository","repository uuid","project","ref","trigger","pipeline","build","creator","outcome",' +
+        '"rules","grants","environments","policy revision","message","repository stale as of"',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('"branch:=HYPERLINK(""x"")"');

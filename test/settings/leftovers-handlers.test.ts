@@ -156,24 +156,27 @@ describe('a policy test for a repository', () => {
     expect(badName.problems?.[0].path).toBe('repository.fullName');
   });
 
-  it('leaves cases stored before repositories existed valid, running them for a repository no scope includes', async () => {
-    const { handlers, kv } = setup();
-    ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
-    const old = {
-      id: 'old0case1',
-      name: 'feature branches cannot deploy',
-      yaml: PIPELINE,
-      target: { kind: 'branch', name: 'feature/x' },
-      expect: 'blocked',
-      savedAt: '2026-11-01T00:00:00.000Z',
-      savedBy: 'admin-1',
-    };
-    await kv.set(policyTestKey(old.id), old);
-    expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([old]);
-    expect(ok(await handlers.runPolicyTests(MEMBER, {})).outcomes).toEqual([
-      expect.objectContaining({ id: old.id, passed: true, actual: 'blocked' }),
-    ]);
-  });
+  it(
+    'leaves cases stored before repositories existed valid, ' + 'running them for a repository no scope includes',
+    async () => {
+      const { handlers, kv } = setup();
+      ok(await handlers.savePolicy(ADMIN, { expectedRevision: 0, policy: referencePolicyInput() }));
+      const old = {
+        id: 'old0case1',
+        name: 'feature branches cannot deploy',
+        yaml: PIPELINE,
+        target: { kind: 'branch', name: 'feature/x' },
+        expect: 'blocked',
+        savedAt: '2026-11-01T00:00:00.000Z',
+        savedBy: 'admin-1',
+      };
+      await kv.set(policyTestKey(old.id), old);
+      expect(ok(await handlers.listPolicyTests(MEMBER, {})).tests).toEqual([old]);
+      expect(ok(await handlers.runPolicyTests(MEMBER, {})).outcomes).toEqual([
+        expect.objectContaining({ id: old.id, passed: true, actual: 'blocked' }),
+      ]);
+    },
+  );
 });
 
 describe('preview under the active break-glass grants', () => {

@@ -42,7 +42,10 @@ describe('runner inventory', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ kind: 'unserved-environment', environment: 'prod' });
     expect(warnings[0].message).toMatch(
-      /^No online runner serves "prod": its steps need the labels self\.hosted, linux, prod, and no runner in the workspace carries all of them\./,
+      new RegExp(
+        /^No online runner serves "prod": its steps need the labels self\.hosted, linux, prod, /.source +
+          /and no runner in the workspace carries all of them\./.source,
+      ),
     );
     expect(warnings[0].message).toMatch(/Fix: /);
   });

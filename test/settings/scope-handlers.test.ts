@@ -94,30 +94,33 @@ describe('runner inventory through the resolver', () => {
     expect(view.inventory.warnings.map((w) => w.kind)).toEqual(['unserved-environment']);
   });
 
-  it('for the saved multi-team policy: an offline-only environment and a runner shared by two environments', async () => {
-    const { handlers } = setup();
-    ok(
-      await handlers.savePolicy(ADMIN, {
-        expectedRevision: 0,
-        policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8'),
-      }),
-    );
-    const view = ok(await handlers.runnerInventory(ADMIN, {}));
-    expect(view.policySource).toBe('saved revision 1');
-    expect(Object.fromEntries(view.inventory.environments.map((e) => [e.name, e.servedBy]))).toEqual({
-      'prod-payments': ['payments-prod-1'],
-      'prod-search': [],
-      'prod-web': ['legacy-web'],
-      'dev-payments': ['payments-dev-1'],
-      'dev-search': ['search-dev-1'],
-      dev: ['legacy-web', 'shared-dev'],
-    });
-    expect(view.inventory.warnings.map((w) => `${w.kind}:${w.environment ?? w.runner}`)).toEqual([
-      'unserved-environment:prod-search',
-      'shared-runner:legacy-web',
-    ]);
-    expect(view.inventory.warnings[0].message).toContain('search-prod-1 (offline)');
-  });
+  it(
+    'for the saved multi-team policy: ' + 'an offline-only environment and a runner shared by two environments',
+    async () => {
+      const { handlers } = setup();
+      ok(
+        await handlers.savePolicy(ADMIN, {
+          expectedRevision: 0,
+          policyText: readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8'),
+        }),
+      );
+      const view = ok(await handlers.runnerInventory(ADMIN, {}));
+      expect(view.policySource).toBe('saved revision 1');
+      expect(Object.fromEntries(view.inventory.environments.map((e) => [e.name, e.servedBy]))).toEqual({
+        'prod-payments': ['payments-prod-1'],
+        'prod-search': [],
+        'prod-web': ['legacy-web'],
+        'dev-payments': ['payments-dev-1'],
+        'dev-search': ['search-dev-1'],
+        dev: ['legacy-web', 'shared-dev'],
+      });
+      expect(view.inventory.warnings.map((w) => `${w.kind}:${w.environment ?? w.runner}`)).toEqual([
+        'unserved-environment:prod-search',
+        'shared-runner:legacy-web',
+      ]);
+      expect(view.inventory.warnings[0].message).toContain('search-prod-1 (offline)');
+    },
+  );
 
   it('refuses an invalid draft with the policy problems', async () => {
     const { handlers } = setup();
@@ -161,7 +164,8 @@ describe('refresh repository cache', () => {
 describe('preview for a repository', () => {
   const MULTI_TEAM = readFileSync(path.resolve(__dirname, '../../examples/policy-multi-team.yaml'), 'utf8');
   const PROD_PIPELINE =
-    'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n          deployment: production\n          script: [./deploy.sh]\n';
+    'pipelines:\n  branches:\n    main:\n      - step:\n          name: PROD deploy\n' +
+    '          deployment: production\n          script: [./deploy.sh]\n';
   const preview = async (repository?: object) => {
     const { handlers } = setup();
     return ok(

@@ -37,7 +37,8 @@ function inputError(yamlText: string): SimulationInputError {
 describe('the request the simulator builds', () => {
   it('is a valid provider request with brace UUIDs, a commit, a build number and only the selected definition', () => {
     const yamlText =
-      'image: node:22\noptions:\n  max-time: 10\npipelines:\n  default:\n    - step: {script: [a]}\n  branches:\n    main:\n      - step: {script: [b]}\n    develop:\n      - step: {script: [c]}\n';
+      'image: node:22\noptions:\n  max-time: 10\npipelines:\n  default:\n    - step: {script: [a]}\n' +
+      '  branches:\n    main:\n      - step: {script: [b]}\n    develop:\n      - step: {script: [c]}\n';
     const { request } = simulate({ yamlText, policy, target: { kind: 'branch', name: 'main' } });
     expect(ProviderRequestSchema.safeParse(request).success).toBe(true);
     expect(request).toMatchObject({
@@ -385,14 +386,18 @@ describe('simulate as a repository', () => {
     expect(none.violations.map((v) => v.rule)).toEqual(['repository-scope']);
   });
 
-  it('like the provider, does not resolve the repository for an unscoped policy (no repository in labels or messages)', () => {
-    const result = run({
-      yamlText,
-      policy: compiled(),
-      target: { kind: 'branch', name: 'main' },
-      repository: simulatedRepository('acme/website', 'WEB'),
-    });
-    expect(result.repository).toEqual({ slug: 'website', project: 'WEB' });
-    expect(JSON.stringify(result.response)).not.toContain('acme/website');
-  });
+  it(
+    'like the provider, does not resolve the repository for an unscoped policy ' +
+      '(no repository in labels or messages)',
+    () => {
+      const result = run({
+        yamlText,
+        policy: compiled(),
+        target: { kind: 'branch', name: 'main' },
+        repository: simulatedRepository('acme/website', 'WEB'),
+      });
+      expect(result.repository).toEqual({ slug: 'website', project: 'WEB' });
+      expect(JSON.stringify(result.response)).not.toContain('acme/website');
+    },
+  );
 });

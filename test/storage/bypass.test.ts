@@ -175,56 +175,60 @@ describe('the bypass check: which environment and which spelling of the pipeline
     expect((await checkBypasses(entities)).covered).toBe(1);
   });
 
-  it('consults records of the older log format: a blocked one is not allowed, an allowed one cannot show its environments', async () => {
-    const entities = createMemoryEntities(ENTITY_DEFINITIONS);
-    const kv = createMemoryKv();
-    const older = (pipeline: string, outcome: string) => ({
-      at: '2026-11-30T10:00:00.000Z',
-      repository: 'acme/repo',
-      ref: 'branch:main',
-      trigger: 'push',
-      outcome,
-      rules: outcome === 'blocked' ? ['branch-gate'] : [],
-      pipeline,
-    });
-    await kv.set(
-      decisionKey(new Date('2026-11-30T10:00:00Z'), 'aaaaaaaa'),
-      older('{5EED0000-0000-4000-8000-0000000000A1}', 'blocked'),
-    );
-    await kv.set(
-      decisionKey(new Date('2026-11-30T10:00:01Z'), 'bbbbbbbb'),
-      older('5eed0000-0000-4000-8000-0000000000a2', 'allowed'),
-    );
-    await recordDeployment(
-      entities,
-      {
-        ...event('{5eed0000-0000-4000-8000-0000000000a1}'),
-        deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a1}' },
-      },
-      NOW,
-    );
-    await recordDeployment(
-      entities,
-      {
-        ...event('{5eed0000-0000-4000-8000-0000000000a2}'),
-        deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a2}' },
-      },
-      NOW,
-    );
-    const statuses = async (legacy?: typeof kv) =>
-      Object.fromEntries(
-        (await checkBypasses(entities, legacy ? { legacy } : {})).findings.map((f) => [
-          f.deployment.pipeline,
-          f.status,
-        ]),
+  it(
+    'consults records of the older log format: a blocked one is not allowed, ' +
+      'an allowed one cannot show its environments',
+    async () => {
+      const entities = createMemoryEntities(ENTITY_DEFINITIONS);
+      const kv = createMemoryKv();
+      const older = (pipeline: string, outcome: string) => ({
+        at: '2026-11-30T10:00:00.000Z',
+        repository: 'acme/repo',
+        ref: 'branch:main',
+        trigger: 'push',
+        outcome,
+        rules: outcome === 'blocked' ? ['branch-gate'] : [],
+        pipeline,
+      });
+      await kv.set(
+        decisionKey(new Date('2026-11-30T10:00:00Z'), 'aaaaaaaa'),
+        older('{5EED0000-0000-4000-8000-0000000000A1}', 'blocked'),
       );
-    expect(await statuses(kv)).toEqual({
-      '{5eed0000-0000-4000-8000-0000000000a1}': 'not-allowed',
-      '{5eed0000-0000-4000-8000-0000000000a2}': 'missing-data',
-    });
-    expect(await statuses()).toEqual({
-      '{5eed0000-0000-4000-8000-0000000000a1}': 'no-decision',
-      '{5eed0000-0000-4000-8000-0000000000a2}': 'no-decision',
-    });
-  });
+      await kv.set(
+        decisionKey(new Date('2026-11-30T10:00:01Z'), 'bbbbbbbb'),
+        older('5eed0000-0000-4000-8000-0000000000a2', 'allowed'),
+      );
+      await recordDeployment(
+        entities,
+        {
+          ...event('{5eed0000-0000-4000-8000-0000000000a1}'),
+          deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a1}' },
+        },
+        NOW,
+      );
+      await recordDeployment(
+        entities,
+        {
+          ...event('{5eed0000-0000-4000-8000-0000000000a2}'),
+          deployment: { uuid: '{d0000000-0000-4000-8000-0000000000a2}' },
+        },
+        NOW,
+      );
+      const statuses = async (legacy?: typeof kv) =>
+        Object.fromEntries(
+          (await checkBypasses(entities, legacy ? { legacy } : {})).findings.map((f) => [
+            f.deployment.pipeline,
+            f.status,
+          ]),
+        );
+      expect(await statuses(kv)).toEqual({
+        '{5eed0000-0000-4000-8000-0000000000a1}': 'not-allowed',
+        '{5eed0000-0000-4000-8000-0000000000a2}': 'missing-data',
+      });
+      expect(await statuses()).toEqual({
+        '{5eed0000-0000-4000-8000-0000000000a1}': 'no-decision',
+        '{5eed0000-0000-4000-8000-0000000000a2}': 'no-decision',
+      });
+    },
+  );
 });

@@ -14,14 +14,18 @@ import { branchRun, compiled, step } from '../support/requests';
 const AT = new Date('2026-11-25T12:00:00.000Z');
 
 describe('the decision record', () => {
-  it('records a pass-through for want of a policy with its ref and no rule: never the storage fault (issue 11, bug 4)', () => {
-    const request = branchRun('feature/x', [step('Build'), step('PROD deploy')]);
-    const result = runEngine(request, { kind: 'none' });
-    const record = decisionRecord(result.request!, result.report, AT, result.response);
-    expect(record).toMatchObject({ outcome: 'passthrough', ref: 'branch:feature/x', rules: [] });
-    expect(record).not.toHaveProperty('message');
-    expect(record).not.toHaveProperty('policyRevision');
-  });
+  it(
+    'records a pass-through for want of a policy with its ref and no rule: ' +
+      'never the storage fault (issue 11, bug 4)',
+    () => {
+      const request = branchRun('feature/x', [step('Build'), step('PROD deploy')]);
+      const result = runEngine(request, { kind: 'none' });
+      const record = decisionRecord(result.request!, result.report, AT, result.response);
+      expect(record).toMatchObject({ outcome: 'passthrough', ref: 'branch:feature/x', rules: [] });
+      expect(record).not.toHaveProperty('message');
+      expect(record).not.toHaveProperty('policyRevision');
+    },
+  );
 
   it('keeps the storage fault’s id where storage really failed', () => {
     const request = branchRun('main', [step('Build')]);

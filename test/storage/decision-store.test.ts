@@ -178,34 +178,37 @@ describe('listing', () => {
     expect(await everything(query, { environment: 'prod', outcome: 'blocked' }, 10)).toHaveLength(1);
   });
 
-  it('property: paging any filter with any page size gives exactly the matching records, newest first, once each', async () => {
-    const { query } = await seeded(120);
-    const all = Array.from({ length: 120 }, (_, i) => record(i));
-    const filters = fc.record(
-      {
-        repository: fc.constantFrom('acme/repo-0', 'acme/repo-1', 'repo-2', 'ACME'),
-        project: fc.constant('PAY'),
-        outcome: fc.constantFrom<DecisionRecord['outcome']>('allowed', 'blocked'),
-        rule: fc.constant('branch-gate'),
-        environment: fc.constantFrom('dev', 'prod'),
-        grant: fc.constant('INC-1'),
-        from: fc.integer({ min: 0, max: 119 }).map((i) => T0 + i * 60_000),
-        to: fc.integer({ min: 0, max: 119 }).map((i) => T0 + i * 60_000),
-      },
-      { requiredKeys: [] },
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        filters,
-        fc.integer({ min: 1, max: 60 }),
-        fc.integer({ min: 100, max: 400 }),
-        async (filter, pageSize, budget) => {
-          const listed = await everything(query, filter, pageSize, budget);
-          const expected = all.filter((r) => matches(r, filter)).sort((a, b) => b.at - a.at);
-          expect(listed.map((r) => r.pipeline)).toEqual(expected.map((r) => r.pipeline));
+  it(
+    'property: ' + 'paging any filter with any page size gives exactly the matching records, newest first, once each',
+    async () => {
+      const { query } = await seeded(120);
+      const all = Array.from({ length: 120 }, (_, i) => record(i));
+      const filters = fc.record(
+        {
+          repository: fc.constantFrom('acme/repo-0', 'acme/repo-1', 'repo-2', 'ACME'),
+          project: fc.constant('PAY'),
+          outcome: fc.constantFrom<DecisionRecord['outcome']>('allowed', 'blocked'),
+          rule: fc.constant('branch-gate'),
+          environment: fc.constantFrom('dev', 'prod'),
+          grant: fc.constant('INC-1'),
+          from: fc.integer({ min: 0, max: 119 }).map((i) => T0 + i * 60_000),
+          to: fc.integer({ min: 0, max: 119 }).map((i) => T0 + i * 60_000),
         },
-      ),
-      { numRuns: 60 },
-    );
-  });
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          filters,
+          fc.integer({ min: 1, max: 60 }),
+          fc.integer({ min: 100, max: 400 }),
+          async (filter, pageSize, budget) => {
+            const listed = await everything(query, filter, pageSize, budget);
+            const expected = all.filter((r) => matches(r, filter)).sort((a, b) => b.at - a.at);
+            expect(listed.map((r) => r.pipeline)).toEqual(expected.map((r) => r.pipeline));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

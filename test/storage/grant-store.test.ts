@@ -44,18 +44,21 @@ describe('grant store', () => {
     expect((await store.list()).map((e) => e.grant.id)).toEqual(['B', 'A']);
   });
 
-  it('copies only grants in force into policy:current, without a new revision, and prunes expired and revoked ones', async () => {
-    const { kv, store } = await setup();
-    await store.create(grant('ACTIVE', '2026-12-02T12:00:00.000Z'));
-    await store.create(grant('EXPIRED', '2026-12-02T10:00:00.000Z'));
-    await store.create(grant('REVOKED', '2026-12-02T12:00:00.000Z'));
-    await store.revoke('REVOKED', 'admin-2', NOW);
-    expect(await store.syncActive(NOW)).toBe(true);
-    expect(await carried(kv)).toEqual(['ACTIVE']);
-    expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(1);
-    expect(await kv.get(policyRevisionKey(2))).toBeUndefined();
-    expect(await store.get('REVOKED')).toMatchObject({ revokedBy: 'admin-2', revokedAt: NOW.toISOString() });
-  });
+  it(
+    'copies only grants in force into policy:current, without a new revision, ' + 'and prunes expired and revoked ones',
+    async () => {
+      const { kv, store } = await setup();
+      await store.create(grant('ACTIVE', '2026-12-02T12:00:00.000Z'));
+      await store.create(grant('EXPIRED', '2026-12-02T10:00:00.000Z'));
+      await store.create(grant('REVOKED', '2026-12-02T12:00:00.000Z'));
+      await store.revoke('REVOKED', 'admin-2', NOW);
+      expect(await store.syncActive(NOW)).toBe(true);
+      expect(await carried(kv)).toEqual(['ACTIVE']);
+      expect(((await kv.get(POLICY_KEY)) as { revision: number }).revision).toBe(1);
+      expect(await kv.get(policyRevisionKey(2))).toBeUndefined();
+      expect(await store.get('REVOKED')).toMatchObject({ revokedBy: 'admin-2', revokedAt: NOW.toISOString() });
+    },
+  );
 
   it('revoking twice keeps the first revocation; an unknown id is undefined', async () => {
     const { store } = await setup();

@@ -54,20 +54,24 @@ describe('in-memory custom entities (Forge query semantics)', () => {
     ).toHaveLength(0);
   });
 
-  it('refuses what Forge refuses: undeclared entities, attributes, indexes, wrong types, bad page sizes, foreign cursors', async () => {
-    const store = createMemoryEntities([THING]);
-    await expect(store.set('other', 'k', { at: 1 })).rejects.toThrow(EntityQueryError);
-    await expect(store.set('thing', 'k', { at: 1, size: 3 })).rejects.toThrow(/"size" is not declared/);
-    await expect(store.set('thing', 'k', { at: 1.5 })).rejects.toThrow(/must be integer/);
-    await expect(store.set('thing', '{braces}', { at: 1 })).rejects.toThrow(/characters/);
-    await expect(store.query('thing', { index: 'by-size', limit: 1 })).rejects.toThrow(/no index/);
-    await expect(store.query('thing', { index: 'by-colour-time', limit: 1 })).rejects.toThrow(/partition/);
-    await expect(store.query('thing', { index: 'by-time', limit: 101 })).rejects.toThrow(/page size/);
-    await expect(store.query('thing', { index: 'by-time', limit: 0 })).rejects.toThrow(/page size/);
-    await expect(store.query('thing', { index: 'by-time', limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(
-      /cursor/,
-    );
-  });
+  it(
+    'refuses what Forge refuses: ' +
+      'undeclared entities, attributes, indexes, wrong types, bad page sizes, foreign cursors',
+    async () => {
+      const store = createMemoryEntities([THING]);
+      await expect(store.set('other', 'k', { at: 1 })).rejects.toThrow(EntityQueryError);
+      await expect(store.set('thing', 'k', { at: 1, size: 3 })).rejects.toThrow(/"size" is not declared/);
+      await expect(store.set('thing', 'k', { at: 1.5 })).rejects.toThrow(/must be integer/);
+      await expect(store.set('thing', '{braces}', { at: 1 })).rejects.toThrow(/characters/);
+      await expect(store.query('thing', { index: 'by-size', limit: 1 })).rejects.toThrow(/no index/);
+      await expect(store.query('thing', { index: 'by-colour-time', limit: 1 })).rejects.toThrow(/partition/);
+      await expect(store.query('thing', { index: 'by-time', limit: 101 })).rejects.toThrow(/page size/);
+      await expect(store.query('thing', { index: 'by-time', limit: 0 })).rejects.toThrow(/page size/);
+      await expect(store.query('thing', { index: 'by-time', limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(
+        /cursor/,
+      );
+    },
+  );
 
   it('expires records after their TTL, for get and query alike', async () => {
     let clock = 1_000_000;

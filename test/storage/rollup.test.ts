@@ -93,33 +93,36 @@ describe('the hourly rollup', () => {
     expect(runs[7]).toEqual(['2026-11-25', '2026-11-24']);
   });
 
-  it('draws 30 days, oldest first, with the top blocking rules and repositories; damaged stats are skipped', async () => {
-    const today = Date.parse('2026-11-25T00:00:00Z');
-    const { entities, kv } = await setup([
-      record(today + HOUR, 'blocked', 'a/x', ['branch-gate']),
-      record(today + HOUR, 'blocked', 'a/x', ['deny-image']),
-      record(today + HOUR, 'blocked', 'a/y', ['branch-gate']),
-    ]);
-    await runRollup(entities, kv, NOW);
-    await kv.set(statsKey('2026-11-20'), { v: 1, day: '2026-11-20', runs: 'many' });
-    const view = statsView(await readStats(kv), NOW);
-    expect(view.days).toHaveLength(30);
-    expect(view.days[29]).toEqual({ day: '2026-11-25', runs: 3, blocked: 3, rolledUp: true });
-    expect(view.days[0].day).toBe('2026-10-27');
-    expect(view.days.find((d) => d.day === '2026-11-20')).toEqual({
-      day: '2026-11-20',
-      runs: 0,
-      blocked: 0,
-      rolledUp: false,
-    });
-    expect(view.topBlockingRules).toEqual([
-      { name: 'branch-gate', count: 2 },
-      { name: 'deny-image', count: 1 },
-    ]);
-    expect(view.topBlockingRepositories).toEqual([
-      { name: 'a/x', count: 2 },
-      { name: 'a/y', count: 1 },
-    ]);
-    expect(view.computedAt).toBe(NOW.toISOString());
-  });
+  it(
+    'draws 30 days, oldest first, with the top blocking rules and repositories; ' + 'damaged stats are skipped',
+    async () => {
+      const today = Date.parse('2026-11-25T00:00:00Z');
+      const { entities, kv } = await setup([
+        record(today + HOUR, 'blocked', 'a/x', ['branch-gate']),
+        record(today + HOUR, 'blocked', 'a/x', ['deny-image']),
+        record(today + HOUR, 'blocked', 'a/y', ['branch-gate']),
+      ]);
+      await runRollup(entities, kv, NOW);
+      await kv.set(statsKey('2026-11-20'), { v: 1, day: '2026-11-20', runs: 'many' });
+      const view = statsView(await readStats(kv), NOW);
+      expect(view.days).toHaveLength(30);
+      expect(view.days[29]).toEqual({ day: '2026-11-25', runs: 3, blocked: 3, rolledUp: true });
+      expect(view.days[0].day).toBe('2026-10-27');
+      expect(view.days.find((d) => d.day === '2026-11-20')).toEqual({
+        day: '2026-11-20',
+        runs: 0,
+        blocked: 0,
+        rolledUp: false,
+      });
+      expect(view.topBlockingRules).toEqual([
+        { name: 'branch-gate', count: 2 },
+        { name: 'deny-image', count: 1 },
+      ]);
+      expect(view.topBlockingRepositories).toEqual([
+        { name: 'a/x', count: 2 },
+        { name: 'a/y', count: 1 },
+      ]);
+      expect(view.computedAt).toBe(NOW.toISOString());
+    },
+  );
 });

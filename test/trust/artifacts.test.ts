@@ -85,16 +85,20 @@ describe('trust artifacts per provider', () => {
     expect(vault).toMatchSnapshot();
   });
 
-  it('pins the AWS trust policy with sub conditions for repository and deployment environment, and the custom audience', () => {
-    expect(aws.trustPolicy).toMatchSnapshot();
-    const condition = aws.trustPolicy.Statement[0].Condition;
-    expect(condition.StringLike).toEqual({
-      'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub': `${REPO}:${DEPLOYMENT}:*`,
-    });
-    expect(condition.StringEquals['api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:aud']).toBe(
-      'sts.amazonaws.com',
-    );
-  });
+  it(
+    'pins the AWS trust policy with sub conditions for repository and deployment environment, ' +
+      'and the custom audience',
+    () => {
+      expect(aws.trustPolicy).toMatchSnapshot();
+      const condition = aws.trustPolicy.Statement[0].Condition;
+      expect(condition.StringLike).toEqual({
+        'api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:sub': `${REPO}:${DEPLOYMENT}:*`,
+      });
+      expect(condition.StringEquals['api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:aud']).toBe(
+        'sts.amazonaws.com',
+      );
+    },
+  );
 
   it('lists several repositories as several sub patterns', () => {
     const [entry] = trustArtifacts(policyOf(MULTI), {

@@ -167,9 +167,11 @@ function comparePolicy(input: unknown): void {
   const generated = checkPolicy(input);
   if (zod.ok !== generated.ok)
     throw new Error(
-      `zod ${zod.ok ? 'accepts' : 'refuses'} and the generated validator ${generated.ok ? 'accepts' : 'refuses'} this policy` +
-        `${zod.ok ? '' : ` (zod: ${zod.problems.map((p) => `${p.path}: ${p.message}`).join('; ')})`}` +
-        `${generated.ok ? '' : ` (generated: ${generated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')})`}: ${JSON.stringify(input)?.slice(0, 800)}`,
+      `zod ${zod.ok ? 'accepts' : 'refuses'} ` +
+        `and the generated validator ${generated.ok ? 'accepts' : 'refuses'} this policy` +
+        (zod.ok ? '' : ` (zod: ${zod.problems.map((p) => `${p.path}: ${p.message}`).join('; ')})`) +
+        (generated.ok ? '' : ` (generated: ${generated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')})`) +
+        `: ${JSON.stringify(input)?.slice(0, 800)}`,
     );
   if (zod.ok && generated.ok) expect(generated.policy).toStrictEqual(zod.policy);
   if (!generated.ok) {
@@ -186,7 +188,9 @@ function compareRequest(input: unknown): void {
   const generated = checkProviderRequest(input);
   if (zod !== generated.success)
     throw new Error(
-      `zod ${zod ? 'accepts' : 'refuses'} and the generated validator ${generated.success ? 'accepts' : 'refuses'} this request: ${JSON.stringify(input)?.slice(0, 800)}`,
+      `zod ${zod ? 'accepts' : 'refuses'} ` +
+        `and the generated validator ${generated.success ? 'accepts' : 'refuses'} this request: ` +
+        `${JSON.stringify(input)?.slice(0, 800)}`,
     );
   if (!generated.success) expect(generated.problems.map((p) => p.message).every(Boolean)).toBe(true);
 }
@@ -196,7 +200,9 @@ function compareRecord(input: unknown): void {
   const generated = checkStoredPolicy(input).success;
   if (zod !== generated)
     throw new Error(
-      `zod ${zod ? 'accepts' : 'refuses'} and the generated validator ${generated ? 'accepts' : 'refuses'} this stored record: ${JSON.stringify(input)?.slice(0, 800)}`,
+      `zod ${zod ? 'accepts' : 'refuses'} ` +
+        `and the generated validator ${generated ? 'accepts' : 'refuses'} this stored record: ` +
+        `${JSON.stringify(input)?.slice(0, 800)}`,
     );
   // The provider validates the policy inside an accepted record as well.
   if (zod) comparePolicy((input as { policy: unknown }).policy);

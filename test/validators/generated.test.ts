@@ -32,7 +32,8 @@ describe('generated validators', () => {
         }
         if (committed !== expected[kind])
           throw new Error(
-            `${file} is stale: ${target.exportName} in ${target.source} changed since it was generated. Run \`npm run gen:validators\` and commit the result.`,
+            `${file} is stale: ${target.exportName} in ${target.source} changed since it was generated. ` +
+              'Run `npm run gen:validators` and commit the result.',
           );
       }
     },
@@ -88,66 +89,74 @@ describe('generated validators', () => {
     }
   }
 
-  it('fills in defaults inside the branches of a discriminated union, as zod does (schemas being added: oidc providers)', async () => {
-    const schema = z.strictObject({
-      oidc: z.discriminatedUnion('provider', [
-        z.strictObject({ provider: z.literal('aws'), roleArn: z.string(), region: z.string().default('us-east-1') }),
-        z.strictObject({ provider: z.literal('vault'), url: z.string(), path: z.string().default('jwt') }),
-      ]),
-      tags: z.array(z.string()).default([]),
-    });
-    const validate = await compiled(schema);
-    for (const input of [
-      { oidc: { provider: 'aws', roleArn: 'r' } },
-      { oidc: { provider: 'vault', url: 'u', path: 'p' }, tags: ['x'] },
-      { oidc: { provider: 'gcp' } },
-      { oidc: { provider: 'aws', url: 'u' } },
-      { oidc: { roleArn: 'r' } },
-    ]) {
-      const zod = schema.safeParse(structuredClone(input));
-      const copy = structuredClone(input);
-      expect(validate(copy)).toBe(zod.success);
-      if (zod.success) expect(copy).toStrictEqual(zod.data);
-    }
-  });
+  it(
+    'fills in defaults inside the branches of a discriminated union, as zod does ' +
+      '(schemas being added: oidc providers)',
+    async () => {
+      const schema = z.strictObject({
+        oidc: z.discriminatedUnion('provider', [
+          z.strictObject({ provider: z.literal('aws'), roleArn: z.string(), region: z.string().default('us-east-1') }),
+          z.strictObject({ provider: z.literal('vault'), url: z.string(), path: z.string().default('jwt') }),
+        ]),
+        tags: z.array(z.string()).default([]),
+      });
+      const validate = await compiled(schema);
+      for (const input of [
+        { oidc: { provider: 'aws', roleArn: 'r' } },
+        { oidc: { provider: 'vault', url: 'u', path: 'p' }, tags: ['x'] },
+        { oidc: { provider: 'gcp' } },
+        { oidc: { provider: 'aws', url: 'u' } },
+        { oidc: { roleArn: 'r' } },
+      ]) {
+        const zod = schema.safeParse(structuredClone(input));
+        const copy = structuredClone(input);
+        expect(validate(copy)).toBe(zod.success);
+        if (zod.success) expect(copy).toStrictEqual(zod.data);
+      }
+    },
+  );
 
-  it('picks the branch whose discriminator may be absent, fills in its defaults and refuses unknown discriminators, as zod does (oidc: no provider means aws)', async () => {
-    const message = 'provider must be aws, gcp or vault';
-    const schema = z.strictObject({
-      oidc: z.discriminatedUnion(
-        'provider',
-        [
-          z.strictObject({
-            provider: z.literal('aws').optional(),
-            roleArn: z.string().regex(/^arn:/, 'not an ARN'),
-            region: z.string().default('us-east-1'),
-          }),
-          z.strictObject({ provider: z.literal('gcp'), serviceAccount: z.string() }),
-          z.strictObject({ provider: z.literal('vault'), role: z.string(), mount: z.string().default('jwt') }),
-        ],
-        { error: message },
-      ),
-    });
-    const validate = await compiled(schema);
-    for (const input of [
-      { oidc: { roleArn: 'arn:x' } },
-      { oidc: { provider: 'aws', roleArn: 'arn:x', region: 'eu-west-1' } },
-      { oidc: { roleArn: 'role' } },
-      { oidc: { provider: 'gcp', serviceAccount: 's' } },
-      { oidc: { provider: 'gcp', roleArn: 'arn:x' } },
-      { oidc: { serviceAccount: 's' } },
-      { oidc: { provider: 'vault', role: 'r' } },
-      { oidc: { provider: 'azure', roleArn: 'arn:x' } },
-      { oidc: { provider: null, roleArn: 'arn:x' } },
-      { oidc: 'aws' },
-      { oidc: [] },
-    ]) {
-      const zod = schema.safeParse(structuredClone(input));
-      const copy = structuredClone(input);
-      expect([JSON.stringify(input), validate(copy)]).toEqual([JSON.stringify(input), zod.success]);
-      if (zod.success) expect(copy).toStrictEqual(zod.data);
-    }
-  });
+  it(
+    'picks the branch whose discriminator may be absent, ' +
+      'fills in its defaults and refuses unknown discriminators, as zod does (oidc: no provider means aws)',
+    async () => {
+      const message = 'provider must be aws, gcp or vault';
+      const schema = z.strictObject({
+        oidc: z.discriminatedUnion(
+          'provider',
+          [
+            z.strictObject({
+              provider: z.literal('aws').optional(),
+              roleArn: z.string().regex(/^arn:/, 'not an ARN'),
+              region: z.string().default('us-east-1'),
+            }),
+            z.strictObject({ provider: z.literal('gcp'), serviceAccount: z.string() }),
+            z.strictObject({ provider: z.literal('vault'), role: z.string(), mount: z.string().default('jwt') }),
+          ],
+          { error: message },
+        ),
+      });
+      const validate = await compiled(schema);
+      for (const input of [
+        { oidc: { roleArn: 'arn:x' } },
+        { oidc: { provider: 'aws', roleArn: 'arn:x', region: 'eu-west-1' } },
+        { oidc: { roleArn: 'role' } },
+        { oidc: { provider: 'gcp', serviceAccount: 's' } },
+        { oidc: { provider: 'gcp', roleArn: 'arn:x' } },
+        { oidc: { serviceAccount: 's' } },
+        { oidc: { provider: 'vault', role: 'r' } },
+        { oidc: { provider: 'azure', roleArn: 'arn:x' } },
+        { oidc: { provider: null, roleArn: 'arn:x' } },
+        { oidc: 'aws' },
+        { oidc: [] },
+      ]) {
+        const zod = schema.safeParse(structuredClone(input));
+        const copy = structuredClone(input);
+        expect([JSON.stringify(input), validate(copy)]).toEqual([JSON.stringify(input), zod.success]);
+        if (zod.success) expect(copy).toStrictEqual(zod.data);
+      }
+    },
+  );
 
   it('refuses a discriminated union in which two branches may leave the discriminator out', () => {
     const schema = z.strictObject({
@@ -159,12 +168,15 @@ describe('generated validators', () => {
     expect(() => jsonSchemaOf(schema, 'S')).toThrow(/more than one branch .* may leave it out/);
   });
 
-  it('refuses defaults inside a plain union, which the generated code could not fill in, saying what to do', async () => {
-    const schema = z.strictObject({
-      u: z.union([z.strictObject({ a: z.string().default('x') }), z.strictObject({ b: z.number() })]),
-    });
-    await expect(validatorModule(schema, 'S')).rejects.toThrow(
-      /S: strict mode: default is ignored.*make it a z\.discriminatedUnion/,
-    );
-  });
+  it(
+    'refuses defaults inside a plain union, which the generated code could not fill in, ' + 'saying what to do',
+    async () => {
+      const schema = z.strictObject({
+        u: z.union([z.strictObject({ a: z.string().default('x') }), z.strictObject({ b: z.number() })]),
+      });
+      await expect(validatorModule(schema, 'S')).rejects.toThrow(
+        /S: strict mode: default is ignored.*make it a z\.discriminatedUnion/,
+      );
+    },
+  );
 });

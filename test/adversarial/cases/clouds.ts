@@ -116,7 +116,8 @@ const SHELL_FORMS: Array<[string, string]> = [
 const NO_FALSE_POSITIVES: Array<[string, string]> = [
   [
     'passes its own role and token file to a container',
-    'docker run -e AWS_ROLE_ARN -e AWS_WEB_IDENTITY_TOKEN_FILE -v "$AWS_WEB_IDENTITY_TOKEN_FILE:$AWS_WEB_IDENTITY_TOKEN_FILE:ro" amazon/aws-cli sts get-caller-identity',
+    'docker run -e AWS_ROLE_ARN -e AWS_WEB_IDENTITY_TOKEN_FILE ' +
+      '-v "$AWS_WEB_IDENTITY_TOKEN_FILE:$AWS_WEB_IDENTITY_TOKEN_FILE:ro" amazon/aws-cli sts get-caller-identity',
   ],
   [
     'passes its own role and token file as NAME=$NAME',
@@ -124,11 +125,13 @@ const NO_FALSE_POSITIVES: Array<[string, string]> = [
   ],
   [
     'assumes its own role by variable',
-    'aws sts assume-role-with-web-identity --role-arn "$AWS_ROLE_ARN" --role-session-name ci --web-identity-token "$(cat "$AWS_WEB_IDENTITY_TOKEN_FILE")"',
+    'aws sts assume-role-with-web-identity --role-arn "$AWS_ROLE_ARN" --role-session-name ci ' +
+      '--web-identity-token "$(cat "$AWS_WEB_IDENTITY_TOKEN_FILE")"',
   ],
   [
     'assumes its own role by ARN',
-    `aws sts assume-role-with-web-identity --role-arn ${DEV_ROLE} --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`,
+    `aws sts assume-role-with-web-identity --role-arn ${DEV_ROLE} --role-session-name ci ` +
+      '--web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"',
   ],
   ['passes --profile to npm', 'npm publish --profile ci'],
   ['passes --profile to a profiler', 'node --cpu-prof app.js && pnpm run build --profile'],
@@ -225,7 +228,9 @@ export const clouds: AdversarialFamily = {
           const s = outputStep(output, 'main', 1);
           expect(s.script).toEqual([...oidcSetupLines(envOf(gcpBoth, 'prod')), 'gcloud run deploy app --image x']);
           expect(s.script).toContain(
-            `gcloud iam workload-identity-pools create-cred-config '${PROD_PROVIDER}' --service-account='${PROD_SA}' --credential-source-file="$PIPELINE_GUARD_OIDC_DIR/web-identity-token" --output-file="$PIPELINE_GUARD_OIDC_DIR/gcp-credentials.json"`,
+            `gcloud iam workload-identity-pools create-cred-config '${PROD_PROVIDER}' --service-account='${PROD_SA}' ` +
+              '--credential-source-file="$PIPELINE_GUARD_OIDC_DIR/web-identity-token" ' +
+              '--output-file="$PIPELINE_GUARD_OIDC_DIR/gcp-credentials.json"',
           );
           expect(s.script).toContain(
             'export GOOGLE_APPLICATION_CREDENTIALS="$PIPELINE_GUARD_OIDC_DIR/gcp-credentials.json"',
@@ -255,7 +260,8 @@ export const clouds: AdversarialFamily = {
         ['sets the gcloud account property', `gcloud config set auth/impersonate_service_account ${PROD_SA}`],
         [
           'writes a cred-config for the PROD provider',
-          `gcloud iam workload-identity-pools create-cred-config ${PROD_PROVIDER} --service-account=${DEV_SA} --credential-source-file=t --output-file=c.json`,
+          `gcloud iam workload-identity-pools create-cred-config ${PROD_PROVIDER} --service-account=${DEV_SA} ` +
+            '--credential-source-file=t --output-file=c.json',
         ],
         [
           'points GOOGLE_APPLICATION_CREDENTIALS at its own file',
@@ -310,7 +316,8 @@ export const clouds: AdversarialFamily = {
         step('Build', {
           oidc: true,
           script: [
-            'aws sts assume-role-with-web-identity --role-arn "$AWS_ROLE_ARN" --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"',
+            'aws sts assume-role-with-web-identity --role-arn "$AWS_ROLE_ARN" --role-session-name ci ' +
+              '--web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"',
           ],
         }),
       ],
@@ -358,7 +365,8 @@ export const clouds: AdversarialFamily = {
           const s = outputStep(output, 'feature/*', 1);
           expect(s.script).toEqual([...oidcSetupLines(envOf(vaultBoth, 'dev')), 'vault kv get secret/build']);
           expect(s.script).toContain(
-            `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | vault write -field=token 'auth/jwt/login' role='dev-build' jwt=-)"`,
+            `VAULT_TOKEN="$(printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" | ` +
+              `vault write -field=token 'auth/jwt/login' role='dev-build' jwt=-)"`,
           );
         },
       },
@@ -417,32 +425,41 @@ export const clouds: AdversarialFamily = {
       [
         [
           'calls the IAM credentials API for the PROD account, spliced with quotes',
-          "curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-'prod'.iam.gserviceaccount.com:generateAccessToken",
+          'curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/' +
+            "deployer@acme-'prod'.iam.gserviceaccount.com:generateAccessToken",
         ],
         [
           'calls the IAM credentials API for the PROD account, split by a backslash',
-          'curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pro\\d.iam.gserviceaccount.com:generateAccessToken',
+          'curl -X POST https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/' +
+            'deployer@acme-pro\\d.iam.gserviceaccount.com:generateAccessToken',
         ],
         [
           'exchanges its token at STS for the PROD provider, spliced with empty quotes',
-          'curl -d "audience=//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-p""rod&subject_token=$BITBUCKET_STEP_OIDC_TOKEN" https://sts.googleapis.com/v1/token',
+          'curl -d "audience=//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/' +
+            'bitbucket/providers/acme-p""rod&subject_token=$BITBUCKET_STEP_OIDC_TOKEN" ' +
+            'https://sts.googleapis.com/v1/token',
         ],
         [
           'names the PROD account in a bash -c string, split by a line continuation',
-          "bash -c 'curl https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/deployer@acme-pr\\\nod.iam.gserviceaccount.com:generateAccessToken'",
+          "bash -c 'curl https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/" +
+            "deployer@acme-pr\\\nod.iam.gserviceaccount.com:generateAccessToken'",
         ],
       ] as Array<[string, string]>
     ).map(([what, line]) => blockedIn(gcpBoth, `${what} (GCP)`, line)),
     blockedIn(
       undefined,
       'assumes the PROD role through --cli-input-json with the ARN spliced by quotes',
-      `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"arn:aws:iam::111111111111:role/bitbucket-pipelines-pr'"od"'","RoleSessionName":"x"}' --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`,
+      'aws sts assume-role-with-web-identity ' +
+        `--cli-input-json '{"RoleArn":"arn:aws:iam::111111111111:role/bitbucket-pipelines-pr'"od"'",` +
+        `"RoleSessionName":"x"}' ` +
+        '--web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"',
     ),
     ...(
       [
         [
           "calls the PROD mount's login API with curl",
-          `curl -s -X POST -d '{"role":"prod-deploy","jwt":"'$BITBUCKET_STEP_OIDC_TOKEN'"}' https://vault.example.com:8200/v1/auth/jwt-prod/login`,
+          `curl -s -X POST -d '{"role":"prod-deploy","jwt":"'$BITBUCKET_STEP_OIDC_TOKEN'"}' ` +
+            'https://vault.example.com:8200/v1/auth/jwt-prod/login',
         ],
         [
           "calls the PROD mount's login API with the path spliced",
@@ -450,11 +467,14 @@ export const clouds: AdversarialFamily = {
         ],
         [
           'writes a vault-agent config for the PROD mount and role',
-          'cat > agent.hcl <<\'X\'\nauto_auth { method "jwt" { mount_path = "auth/jwt-prod" config = { role = "prod-deploy" path = "/tmp/t" } } }\nX',
+          "cat > agent.hcl <<'X'\n" +
+            'auto_auth { method "jwt" { mount_path = "auth/jwt-prod" ' +
+            'config = { role = "prod-deploy" path = "/tmp/t" } } }\nX',
         ],
         [
           'logs in with hvac to the PROD server and role',
-          `python -c "import hvac; hvac.Client(url='https://vault.example.com:8200').auth.jwt.jwt_login(role='prod-deploy', jwt=open('t').read(), path='jwt-prod')"`,
+          `python -c "import hvac; hvac.Client(url='https://vault.example.com:8200')` +
+            `.auth.jwt.jwt_login(role='prod-deploy', jwt=open('t').read(), path='jwt-prod')"`,
         ],
       ] as Array<[string, string]>
     ).map(([what, line]) => blockedIn(vaultProdGcpDev, `${what} (Vault)`, line)),

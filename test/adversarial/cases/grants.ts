@@ -261,7 +261,8 @@ export const grants: AdversarialFamily = {
         step('PROD deploy', {
           oidc: true,
           script: [
-            'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/bitbucket-pipelines-dev --role-session-name x',
+            'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/bitbucket-pipelines-dev ' +
+              '--role-session-name x',
           ],
         }),
       ],
@@ -340,7 +341,9 @@ export const grants: AdversarialFamily = {
       expect: { allowed: true, check: (output) => expect(recordOf(output).grants).toBeUndefined() },
     },
     {
-      name: 'under the multi-team policy, a grant opening the second PROD that a step matches (prod-search) applies, although prod-payments matches first',
+      name:
+        'under the multi-team policy, a grant opening the second PROD that a step matches (prod-search) applies, ' +
+        'although prod-payments matches first',
       target: T.branch('main'),
       policyFile: MULTI_TEAM,
       items: [step('PROD deploy', { oidc: true })],
@@ -366,7 +369,8 @@ export const grants: AdversarialFamily = {
       expect: {
         blocked: ['repository-scope'],
         mentions: [
-          'Break-glass grant for "prod-search" does not apply to this run: INC-9 (branch main matches none of its refs release/*).',
+          'Break-glass grant for "prod-search" does not apply to this run: ' +
+            'INC-9 (branch main matches none of its refs release/*).',
         ],
       },
     },

@@ -43,7 +43,9 @@ export const injection: AdversarialFamily = {
       expect: { blocked: ['branch-gate'] },
     },
     {
-      name: 'the PROD role ARN carried in a DEV step name is not a shell line, but the role may not appear in a DEV step at all',
+      name:
+        'the PROD role ARN carried in a DEV step name is not a shell line, ' +
+        'but the role may not appear in a DEV step at all',
       target: F,
       items: [step(`deploy with ${PROD_ROLE}`)],
       expect: { blocked: ['oidc-role'] },

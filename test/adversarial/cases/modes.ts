@@ -33,7 +33,9 @@ export const modes: AdversarialFamily = {
       expect: { blocked: ['branch-gate'] },
     },
     {
-      name: 'branch-gate in warn: a production deployment on feature/x runs as DEV without the deployment (no PROD deployment variables)',
+      name:
+        'branch-gate in warn: a production deployment on feature/x runs as DEV without the deployment ' +
+        '(no PROD deployment variables)',
       target: F,
       policy: (p) => ((p.rules ??= {})['branch-gate'] = 'warn'),
       items: [step('Ship', { deployment: 'production', oidc: true })],

@@ -26,7 +26,8 @@ const SCRIPT_LINES: Array<[string, string]> = [
   ['passes --role-arn to assume-role', `aws sts assume-role --role-arn ${PROD_ROLE} --role-session-name ci`],
   [
     'passes --role-arn= to assume-role-with-web-identity',
-    `aws sts assume-role-with-web-identity --role-arn=${PROD_ROLE} --role-session-name ci --web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"`,
+    `aws sts assume-role-with-web-identity --role-arn=${PROD_ROLE} --role-session-name ci ` +
+      '--web-identity-token "$BITBUCKET_STEP_OIDC_TOKEN"',
   ],
   ['passes --role-arn from a variable', 'R=$PROD; aws sts assume-role --role-arn "$R" --role-session-name ci'],
   ['writes role_arn into an AWS config file', `printf '[profile p]\\nrole_arn = ${PROD_ROLE}\\n' >> ~/.aws/config`],
@@ -34,11 +35,13 @@ const SCRIPT_LINES: Array<[string, string]> = [
   ['sets role_arn with aws configure', `aws configure set role_arn ${PROD_ROLE}`],
   [
     'passes the PROD role in --cli-input-json',
-    `aws sts assume-role-with-web-identity --cli-input-json '{"RoleArn":"${PROD_ROLE}","RoleSessionName":"x","WebIdentityToken":"t"}'`,
+    'aws sts assume-role-with-web-identity ' +
+      `--cli-input-json '{"RoleArn":"${PROD_ROLE}","RoleSessionName":"x","WebIdentityToken":"t"}'`,
   ],
   [
     'assumes the PROD role from Python',
-    `python -c "import boto3; boto3.client('sts').assume_role_with_web_identity(RoleArn='${PROD_ROLE}', RoleSessionName='x', WebIdentityToken=open('t').read())"`,
+    `python -c "import boto3; boto3.client('sts').assume_role_with_web_identity(RoleArn='${PROD_ROLE}', ` +
+      `RoleSessionName='x', WebIdentityToken=open('t').read())"`,
   ],
   [
     'exports the PROD role on the second line of a block scalar',
@@ -193,7 +196,10 @@ export const roles: AdversarialFamily = {
       },
     },
     {
-      name: 'residual: an obfuscated (base64) role export is not readable, so the step stays on DEV runners with the DEV role, the PROD trust policy is the barrier, and unverifiable-identity says so',
+      name:
+        'residual: an obfuscated (base64) role export is not readable, ' +
+        'so the step stays on DEV runners with the DEV role, ' +
+        'the PROD trust policy is the barrier, and unverifiable-identity says so',
       target: F,
       items: [
         step('Build', {

@@ -75,7 +75,9 @@ export const targets: AdversarialFamily = {
       expect: { blocked: ['runner-labels'] },
     },
     {
-      name: 'a pull request main → feature/x with a PROD step is blocked (Bitbucket merges the destination in, so feature code runs)',
+      name:
+        'a pull request main → feature/x with a PROD step is blocked ' +
+        '(Bitbucket merges the destination in, so feature code runs)',
       target: T.pullRequest('main', 'feature/x'),
       items: [PROD_STEP],
       expect: { blocked: ['branch-gate'] },
