@@ -99,7 +99,8 @@ export async function forgeBuild(
     .filter((name) => /^\.\/(?!node_modules\/).*\.jsx?$/.test(name));
   if (localJs.length > 0)
     throw new Error(
-      `plain .js sources in the bundle (Forge would run them through Babel, this build does not): ${localJs.join(', ')}`,
+      'plain .js sources in the bundle (Forge would run them through Babel, this build does not): ' +
+        localJs.join(', '),
     );
   return names.map((name) => {
     const file = path.join(outputDir, `${name}.cjs`);
@@ -125,7 +126,9 @@ export async function forgeBuild(
 
 /** Median time for a fresh Node process to require the file, as forge-bundle-offline.js measures it. */
 export function coldLoadMs(file: string, runs = 11): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const script =
+    `const t=process.hrtime.bigint();require(${JSON.stringify(file)});` +
+    'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
   const times = Array.from({ length: runs }, () =>
     Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })),
   );

@@ -529,28 +529,36 @@ async function main() {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(
-    `Pipeline Guard provider benchmark (node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)\n`,
+    `Pipeline Guard provider benchmark (node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+      `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)\n`,
   );
   console.log('Provider runs (the Forge-built handler)');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
   console.log(
-    '\nScoped policy (synthetic 100 steps, examples/policy-multi-team.yaml as acme/website in WEB; the REST call is a stub that answers at once)',
+    '\nScoped policy (synthetic 100 steps, examples/policy-multi-team.yaml as acme/website in WEB; ' +
+      'the REST call is a stub that answers at once)',
   );
   console.log(
     `  same environments unscoped (no lookup): median ${fmt(scoped.unscoped.medianMs)} ms, ${scoped.unscoped.outcome}`,
   );
   console.log(
-    `  scoped, cache hit:  median ${fmt(scoped.hit.medianMs)} ms (${scopedRatio.hit.toFixed(2)}× unscoped), ${scoped.hit.outcome}; cache reads/run ${scoped.cacheReadsPerRun.hit.toFixed(2)}, REST calls/run ${scoped.restCallsPerRun.hit.toFixed(3)}`,
+    `  scoped, cache hit:  median ${fmt(scoped.hit.medianMs)} ms (${scopedRatio.hit.toFixed(2)}× unscoped), ` +
+      `${scoped.hit.outcome}; cache reads/run ${scoped.cacheReadsPerRun.hit.toFixed(2)}, ` +
+      `REST calls/run ${scoped.restCallsPerRun.hit.toFixed(3)}`,
   );
   console.log(
-    `  scoped, cache miss: median ${fmt(scoped.miss.medianMs)} ms (${scopedRatio.miss.toFixed(2)}× unscoped), ${scoped.miss.outcome}; cache reads/run ${scoped.cacheReadsPerRun.miss.toFixed(2)}, REST calls/run ${scoped.restCallsPerRun.miss.toFixed(2)}`,
+    `  scoped, cache miss: median ${fmt(scoped.miss.medianMs)} ms (${scopedRatio.miss.toFixed(2)}× unscoped), ` +
+      `${scoped.miss.outcome}; cache reads/run ${scoped.cacheReadsPerRun.miss.toFixed(2)}, ` +
+      `REST calls/run ${scoped.restCallsPerRun.miss.toFixed(2)}`,
   );
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(
-    `\nCold start, src/index.ts built as forge deploy builds it (webpack, production, not minified): ${kb(forge.entry.bytes)} (${forge.entry.bytes} bytes), require ${forgeLoadMs.toFixed(1)} ms (median of 21 fresh processes)`,
+    '\nCold start, src/index.ts built as forge deploy builds it (webpack, production, not minified): ' +
+      `${kb(forge.entry.bytes)} (${forge.entry.bytes} bytes), ` +
+      `require ${forgeLoadMs.toFixed(1)} ms (median of 21 fresh processes)`,
   );
   console.log(`  packages: ${forgePackages.map(([name, size]) => `${name} ${kb(size)}`).join(', ')}`);
   console.log(
@@ -561,36 +569,55 @@ async function main() {
   );
   if (crossCheck)
     console.log(
-      `  cross-check, ../shared/tools/forge-built-size (Forge's own bundler): ${crossCheck.toolBytes} bytes (this build ${forge.entry.bytes}, ${pct(crossCheck.bytesRatio)}), require ${crossCheck.toolLoadMs} ms (this build, timed right after it: ${crossCheck.loadMs.toFixed(1)} ms, ${pct(crossCheck.loadRatio)}) — ${crossCheck.agree ? 'agree within 10%' : 'DISAGREE by more than 10%'}`,
+      `  cross-check, ../shared/tools/forge-built-size (Forge's own bundler): ${crossCheck.toolBytes} bytes ` +
+        `(this build ${forge.entry.bytes}, ${pct(crossCheck.bytesRatio)}), require ${crossCheck.toolLoadMs} ms ` +
+        `(this build, timed right after it: ${crossCheck.loadMs.toFixed(1)} ms, ${pct(crossCheck.loadRatio)}) — ` +
+        `${crossCheck.agree ? 'agree within 10%' : 'DISAGREE by more than 10%'}`,
     );
   console.log(
     `Same entry minified by esbuild, for comparison: ${kb(minified.bytes)}, require ${minified.loadMs.toFixed(1)} ms`,
   );
   console.log(
-    `CLI start, pipeline-guard --help (bundled, ${kb(cli.cliBytes)}): ${cli.cliStartMs.toFixed(0)} ms median of 15; a bare node -e 0 takes ${cli.nodeStartMs.toFixed(0)} ms here`,
+    `CLI start, pipeline-guard --help (bundled, ${kb(cli.cliBytes)}): ${cli.cliStartMs.toFixed(0)} ms median of 15; ` +
+      `a bare node -e 0 takes ${cli.nodeStartMs.toFixed(0)} ms here`,
   );
   console.log('\nTargets');
   console.log(
-    `  100-step median ≤ ${TARGETS.ratio100}× clone: ${hundred.ratio.toFixed(2)}× — ${verdict(hundred.ratio <= TARGETS.ratio100)}`,
+    `  100-step median ≤ ${TARGETS.ratio100}× clone: ` +
+      `${hundred.ratio.toFixed(2)}× — ${verdict(hundred.ratio <= TARGETS.ratio100)}`,
   );
   console.log(
-    `  Forge-built entry ≤ 300,000 bytes (aim ${kb(AIMS.forgeBundleBytes)}), no zod, Ajv, YAML parser or UI code: ${kb(forge.entry.bytes)}${forbidden.length ? `, carries ${forbidden.map(([name]) => name).join(', ')}` : ''} — ${verdict(forge.entry.bytes <= TARGETS.forgeBundleBytes && forbidden.length === 0)}${forge.entry.bytes <= AIMS.forgeBundleBytes ? ' (aim met)' : ''}`,
+    `  Forge-built entry ≤ 300,000 bytes (aim ${kb(AIMS.forgeBundleBytes)}), no zod, Ajv, YAML parser or UI code: ` +
+      kb(forge.entry.bytes) +
+      (forbidden.length ? `, carries ${forbidden.map(([name]) => name).join(', ')}` : '') +
+      ` — ${verdict(forge.entry.bytes <= TARGETS.forgeBundleBytes && forbidden.length === 0)}` +
+      (forge.entry.bytes <= AIMS.forgeBundleBytes ? ' (aim met)' : ''),
   );
   console.log(
-    `  Forge-built entry load ≤ ${TARGETS.forgeLoadMs} ms (aim ${AIMS.forgeLoadMs} ms): ${forgeLoadMs.toFixed(1)} ms — ${verdict(forgeLoadMs <= TARGETS.forgeLoadMs)}${forgeLoadMs <= AIMS.forgeLoadMs ? ' (aim met)' : ''}`,
+    `  Forge-built entry load ≤ ${TARGETS.forgeLoadMs} ms (aim ${AIMS.forgeLoadMs} ms): ` +
+      `${forgeLoadMs.toFixed(1)} ms — ${verdict(forgeLoadMs <= TARGETS.forgeLoadMs)}` +
+      (forgeLoadMs <= AIMS.forgeLoadMs ? ' (aim met)' : ''),
   );
   console.log(
-    `  pipeline-guard --help < ${TARGETS.cliStartMs} ms: ${cli.cliStartMs.toFixed(0)} ms — ${verdict(cli.cliStartMs < TARGETS.cliStartMs)}`,
+    `  pipeline-guard --help < ${TARGETS.cliStartMs} ms: ` +
+      `${cli.cliStartMs.toFixed(0)} ms — ${verdict(cli.cliStartMs < TARGETS.cliStartMs)}`,
   );
   console.log(`  one storage read per run plus the decision-log write: ${storageOk ? 'met' : 'MISSED'}`);
   console.log(
-    `  scoped run ≤ ${TARGETS.scopedRatio}× unscoped (cache hit; miss without the REST call): ${scopedRatio.hit.toFixed(2)}× / ${scopedRatio.miss.toFixed(2)}× — ${verdict(scopedRatio.hit <= TARGETS.scopedRatio && scopedRatio.miss <= TARGETS.scopedRatio)}`,
+    `  scoped run ≤ ${TARGETS.scopedRatio}× unscoped (cache hit; miss without the REST call): ` +
+      `${scopedRatio.hit.toFixed(2)}× / ${scopedRatio.miss.toFixed(2)}× — ` +
+      verdict(scopedRatio.hit <= TARGETS.scopedRatio && scopedRatio.miss <= TARGETS.scopedRatio),
   );
   console.log(
-    `  with a grant in force (unscoped policy, grant matched on the repository UUID): ${grantStorage.readsPerRun} policy read (grants included), ${grantStorage.cacheReadsPerRun} repository cache reads, ${grantStorage.writesPerRun} decision write per run — ${verdict(grantsOk)}`,
+    '  with a grant in force (unscoped policy, grant matched on the repository UUID): ' +
+      `${grantStorage.readsPerRun} policy read (grants included), ` +
+      `${grantStorage.cacheReadsPerRun} repository cache reads, ` +
+      `${grantStorage.writesPerRun} decision write per run — ${verdict(grantsOk)}`,
   );
   console.log(
-    `  (a slug-only grant stored before UUIDs were recorded: ${results[SLUG_ONLY].readsPerRun} policy read, ${results[SLUG_ONLY].cacheReadsPerRun} repository cache read, ${results[SLUG_ONLY].writesPerRun} decision write per run)`,
+    `  (a slug-only grant stored before UUIDs were recorded: ${results[SLUG_ONLY].readsPerRun} policy read, ` +
+      `${results[SLUG_ONLY].cacheReadsPerRun} repository cache read, ` +
+      `${results[SLUG_ONLY].writesPerRun} decision write per run)`,
   );
 }
 

@@ -75,7 +75,8 @@ export function createBitbucketStub(fixtureFile = STUB_FIXTURE) {
     const answer = await get(`/2.0/repositories/${workspace}/${repository}`);
     if (answer.status !== 200)
       throw new RepositoryFetchError(
-        `Bitbucket answered ${answer.status} (the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`,
+        `Bitbucket answered ${answer.status} ` +
+          `(the console's stand-in knows only the repositories of ${path.relative(process.cwd(), fixtureFile)})`,
         answer.status,
       );
     return answer.body;

@@ -41,7 +41,9 @@ export function seededRecord(i: number, n: number, now: number): DecisionRecord 
     environments: outcome === 'passthrough' ? [] : i % 2 === 0 ? ['dev', 'prod'] : ['dev'],
     ...(outcome === 'blocked'
       ? {
-          message: `Pipeline Guard blocked this run for ${ref.replace(':', ' ')} (policy revision 3): 1 violation.\n1. [${rules[0]}] step "PROD deploy" at pipelines.branches.main[2]: seeded record ${i}.`,
+          message:
+            `Pipeline Guard blocked this run for ${ref.replace(':', ' ')} (policy revision 3): 1 violation.\n` +
+            `1. [${rules[0]}] step "PROD deploy" at pipelines.branches.main[2]: seeded record ${i}.`,
         }
       : {}),
     ...(outcome === 'passthrough' ? {} : { policyRevision: 3 }),

@@ -40,7 +40,8 @@ import { seedDecisions } from './seed';
 
 /** What Forge injects for Custom UI (forge-platform.md §8), so a CSP violation shows up here first. */
 export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; form-action 'self'; object-src 'none'; base-uri 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
+  "form-action 'self'; object-src 'none'; base-uri 'self'";
 
 const CONSOLE_IDENTITY = { workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}', accountId: 'console-admin' };
 const MAX_BODY = 1024 * 1024;
@@ -462,7 +463,8 @@ if (require.main === module) {
       console.log(
         `Pipeline Guard console (${role}): ${running.url}  (store: .pipeline-guard/store.json, Ctrl+C to stop)\n` +
           `  pull request #1 panel: ${running.url}pullrequest/   file viewer: ${running.url}pullrequest/?view=file\n` +
-          `  merge check: curl -X POST -H 'content-type: application/json' -d '{"trigger":"on-code-pushed"}' ${running.url}__dev/pr/check`,
+          `  merge check: curl -X POST -H 'content-type: application/json' -d '{"trigger":"on-code-pushed"}' ` +
+          `${running.url}__dev/pr/check`,
       ),
     (error: Error) => {
       console.error(`The console could not start: ${error.message}`);

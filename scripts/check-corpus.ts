@@ -83,18 +83,22 @@ async function main(): Promise<number> {
         unverifiable.push(...(verdict.unverifiable ?? []).map((step) => `${name} --branch ${ref}: ${step}`));
       if ('detail' in verdict)
         console.error(
-          `${name} --branch ${ref}: ${verdict.kind === 'crash' ? 'CRASH' : 'refused without a position'}: ${verdict.detail}`,
+          `${name} --branch ${ref}: ` +
+            `${verdict.kind === 'crash' ? 'CRASH' : 'refused without a position'}: ${verdict.detail}`,
         );
     }
   }
   console.log(
-    `corpus: ${files.length} files × ${REFS.length} refs: ${counts.allowed} allowed, ${counts.blocked} blocked, ${counts.none} none, ` +
-      `${counts.invalid} invalid (exit 2 with position)${counts.unpositioned ? `, ${counts.unpositioned} invalid WITHOUT a position` : ''}, ` +
+    `corpus: ${files.length} files × ${REFS.length} refs: ` +
+      `${counts.allowed} allowed, ${counts.blocked} blocked, ${counts.none} none, ` +
+      `${counts.invalid} invalid (exit 2 with position)` +
+      `${counts.unpositioned ? `, ${counts.unpositioned} invalid WITHOUT a position` : ''}, ` +
       `${counts.crash} crash${counts.crash === 1 ? '' : 'es'}`,
   );
   const flaggedFiles = new Set(unverifiable.map((entry) => entry.split(' ')[0])).size;
   console.log(
-    `unverifiable-identity: warns about ${unverifiable.length} step${unverifiable.length === 1 ? '' : 's'} (file × ref) in ${flaggedFiles} file${flaggedFiles === 1 ? '' : 's'}`,
+    `unverifiable-identity: warns about ${unverifiable.length} step${unverifiable.length === 1 ? '' : 's'} ` +
+      `(file × ref) in ${flaggedFiles} file${flaggedFiles === 1 ? '' : 's'}`,
   );
   for (const entry of unverifiable) console.log(`  ${entry}`);
   return counts.crash || counts.unpositioned || files.length === 0 ? 1 : 0;

@@ -139,7 +139,9 @@ export function jsonSchemaOf(
         for (let at: unknown = zodSchema; at; at = (at as { _zod: { parent?: unknown } })._zod.parent) covered.add(at);
       if (def.checks?.some((check) => check._zod.def.check === 'custom'))
         refuse(
-          'a .check/.refine/.superRefine that JSON Schema cannot express; move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS and tag the node as schema.ts does (sharedValueCheck)',
+          'a .check/.refine/.superRefine that JSON Schema cannot express; ' +
+            'move its body into a plain function in src/policy/checks.ts, add it to SHARED_CHECKS ' +
+            'and tag the node as schema.ts does (sharedValueCheck)',
         );
       if (def.type === 'custom')
         refuse('z.custom has no JSON Schema; give it one with .meta({ type: … }) or a shared check');
@@ -148,13 +150,17 @@ export function jsonSchemaOf(
           refusals.push({
             node: undefined,
             path,
-            why: `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, which JSON Schema drops; write it without flags`,
+            why:
+              `regular expression /${check._zod.def.pattern.source}/${check._zod.def.pattern.flags} has flags, ` +
+              'which JSON Schema drops; write it without flags',
           });
       if (def.type === 'object' && (def as { catchall?: unknown }).catchall === undefined)
         refusals.push({
           node: undefined,
           path,
-          why: 'z.object drops unknown keys, which the generated validator cannot do (it would keep them); use z.strictObject (unknown keys are errors, as everywhere in the policy) or z.looseObject (kept)',
+          why:
+            'z.object drops unknown keys, which the generated validator cannot do (it would keep them); ' +
+            'use z.strictObject (unknown keys are errors, as everywhere in the policy) or z.looseObject (kept)',
         });
       if (['transform', 'pipe', 'catch', 'prefault', 'promise', 'lazy'].includes(def.type))
         refusals.push({ node: undefined, path, why: `z.${def.type} is not supported by the generated validators` });
@@ -203,7 +209,8 @@ function optionalDiscriminators(node: unknown, messages: Record<string, string>,
     branches.filter((branch) => !(Array.isArray(branch.required) && branch.required.includes(discriminator))).length > 1
   )
     throw new Error(
-      `${where}: more than one branch of the discriminated union on "${discriminator}" may leave it out, so its absence names no single branch`,
+      `${where}: more than one branch of the discriminated union on "${discriminator}" may leave it out, ` +
+        'so its absence names no single branch',
     );
   const values: unknown[] = [];
   const allOf = branches.map((branch, index) => {
@@ -329,7 +336,8 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
     const message = (error as Error).message;
     throw new Error(
       /default is ignored/.test(message)
-        ? `${where}: ${message}. Ajv fills in no default inside a plain z.union (JSON Schema anyOf); make it a z.discriminatedUnion, whose branches do get their defaults, or move the default out of the union`
+        ? `${where}: ${message}. Ajv fills in no default inside a plain z.union (JSON Schema anyOf); ` +
+            'make it a z.discriminatedUnion, whose branches do get their defaults, or move the default out of the union'
         : `${where}: ${message}`,
     );
   }
@@ -342,7 +350,8 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   );
   if (/\brequire\(/.test(withRuntime))
     throw new Error(
-      `${where}: the generated validator needs an Ajv runtime helper (${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`,
+      `${where}: the generated validator needs an Ajv runtime helper ` +
+        `(${/require\("([^"]+)"\)/.exec(withRuntime)?.[1]}); the provider must not depend on Ajv`,
     );
   const name = /module\.exports = (\w+);/.exec(withRuntime)?.[1];
   if (!name) throw new Error('unexpected Ajv standalone output: no module.exports line');
@@ -355,7 +364,9 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
     sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
   );
   const keyedCode = withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys));
-  const factory = `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\nreturn { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
+  const factory =
+    `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\n` +
+    `return { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   return code;
 }
@@ -366,7 +377,8 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
  * keys, same order) from the values alone.
  */
 const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
-const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params });
+const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) =>
+  ({ instancePath, schemaPath, keyword, params });
 const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });
 const fail = (validate, errors) => { validate.errors = errors; return false; };`;
 
@@ -499,7 +511,9 @@ export async function generate(target: Target): Promise<GeneratedFiles> {
     .replace(/^(?!\.)/, './');
   return {
     code: `${HEADER(target)}"use strict";\n${code}`,
-    declaration: `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {
+    declaration:
+      `${HEADER(target)}declare function createValidator(checks: typeof import('${checks}').SHARED_CHECKS, ` +
+      `runtime: typeof import('${validation}').VALIDATOR_RUNTIME): {
   readonly validate: import('${validation}').GeneratedValidator;
   /** zod's messages by the key the failing keyword's error carries as its schemaPath. */
   readonly messages: Readonly<Record<string, string>>;
