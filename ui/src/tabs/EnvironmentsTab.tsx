@@ -298,7 +298,11 @@ function VaultFields({ path }: { path: OidcPath }) {
         monospace
       />
       <TextField path={path('role')} label="Vault role" help="For example prod-deploy." />
-      <TextField path={path('mount')} label="Auth mount" help="Optional; jwt when empty, or for example bitbucket/prod." />
+      <TextField
+        path={path('mount')}
+        label="Auth mount"
+        help="Optional; jwt when empty, or for example bitbucket/prod."
+      />
     </>
   );
 }
@@ -481,8 +485,8 @@ function DenyLists() {
           label="Denied script patterns"
           help={
             <>
-              Regular expressions, one per line; for example <code>{'curl[^|]*\\|\\s*(ba)?sh'}</code> for a
-              download piped into a shell.
+              Regular expressions, one per line; for example <code>{'curl[^|]*\\|\\s*(ba)?sh'}</code> for a download
+              piped into a shell.
             </>
           }
         />
