@@ -636,6 +636,7 @@ function NewGrant({
   busy,
   check,
   onCreate,
+  onEdit,
 }: {
   environments: string[];
   active: GrantRow[];
@@ -643,15 +644,21 @@ function NewGrant({
   /** What the server would refuse in the grant the form describes. */
   check: (form: GrantForm) => GrantFieldProblems;
   onCreate: (form: GrantForm, reset: () => void) => void;
+  /** The admin changed the form: what the page said about the last grant no longer stands beside it. */
+  onEdit: () => void;
 }) {
-  const [form, setForm] = useState<GrantForm>(EMPTY_FORM);
+  const [form, setFormState] = useState<GrantForm>(EMPTY_FORM);
+  const setForm = (next: GrantForm) => {
+    setFormState(next);
+    onEdit();
+  };
   const [acknowledged, setAcknowledged] = useState(false);
   const risks = grantRisks(form, active);
   const missing = missingForGrant(form, risks, acknowledged);
   const problems = filledFieldProblems(form, check(form));
   const ready = missing.length === 0 && Object.keys(problems).length === 0;
   const reset = () => {
-    setForm(EMPTY_FORM);
+    setFormState(EMPTY_FORM);
     setAcknowledged(false);
   };
   return (
@@ -679,7 +686,7 @@ function NewGrant({
 
 export function GrantsTab({ call, environments }: { call: Call; environments: string[] }) {
   const grants = useGrantsView(call);
-  const { view, loadedAt, error, note, load, active, past } = grants;
+  const { view, loadedAt, error, note, setNote, load, active, past } = grants;
   const { busy, create, revoke, retry } = useGrantChanges(call, grants);
   const [revoking, setRevoking] = useState<GrantRow>();
 
@@ -733,6 +740,7 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
             )
           }
           onCreate={create}
+          onEdit={() => note && setNote(undefined)}
         />
       ) : null}
       <GrantTable
