@@ -12,6 +12,7 @@ import { adminTrust } from './suites/admin-trust';
 import { concurrentAdmins } from './suites/concurrent-admins';
 import { core } from './suites/core';
 import { decisions } from './suites/decisions';
+import { forms } from './suites/forms';
 import { grants } from './suites/grants';
 import { leftovers } from './suites/leftovers';
 import { people } from './suites/people';
@@ -28,6 +29,7 @@ const SUITES: Record<string, Suite> = {
   trust,
   'trust-check': trustCheck,
   grants,
+  forms,
   decisions,
   'admin-trust': adminTrust,
   people,

@@ -19,6 +19,39 @@ async function grant(page: Page, id: string) {
   await page.getByText(`Granted ${id}:`).waitFor();
 }
 
+/** A grant the server accepts: every field filled in. */
+async function fillValidGrant(page: Page, id: string) {
+  await page.locator('#grant-id').fill(id);
+  await page.locator('#grant-repository').fill('payments-api');
+  await page.locator('#grant-refs').fill('incident/*, release/{1.x,2.x}');
+  await page.locator('#grant-creators').fill('{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}');
+  await page.getByRole('checkbox', { name: 'prod' }).check();
+  await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait for the release branch');
+}
+
+async function clearGrantForm(page: Page) {
+  for (const field of ['id', 'repository', 'refs', 'creators', 'reason'])
+    await page.locator(`#grant-${field}`).fill('');
+  await page.getByRole('checkbox', { name: 'prod' }).uncheck();
+}
+
+/** Per field: what the server refuses, what it accepts, and what the field must say. */
+const REFUSED: readonly [string, string, string, RegExp][] = [
+  ['id', 'INC/4711', 'INC-5000', /an id is letters, digits/],
+  ['repository', 'Payments-API', 'payments-api', /a repository slug such as/],
+  ['refs', 'incident/*, release/{a', 'incident/*', /“release\/\{a”: not a Bitbucket glob/],
+  ['creators', 'alice', '{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}', /“alice”: not a Bitbucket account UUID/],
+  ['reason', 'too short', 'Payment outage, hotfix cannot wait', /at least 10 characters/],
+];
+
+/** GrantSchema's limits: id {0,63} after a first character, slug {1,128}, reason 500, 20 UUIDs with ", ". */
+const LIMITS: readonly [string, number][] = [
+  ['id', 64],
+  ['repository', 128],
+  ['reason', 500],
+  ['creators', 20 * 40 - 2],
+];
+
 /** Sends a run of the page's example pipeline for incident/42 of payments-api through the console's provider. */
 async function simulateIncidentRun(page: Page): Promise<string> {
   await openTab(page, 'Decision log');
@@ -55,6 +88,76 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
       'Grant is enabled with an empty form',
     );
     await page.getByText('Still needed: an id, a reason of at least 10 characters').waitFor();
+  });
+
+  await test('each grant field refuses, at the field, what the server refuses, and the form is not Ready', async () => {
+    await openTab(page, TAB);
+    const creates: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().endsWith('/__dev/invoke/createGrant')) creates.push(request.url());
+    };
+    page.on('request', onRequest);
+    const button = page.getByRole('button', { name: 'Grant', exact: true });
+    const status = page.getByTestId('grant-status');
+    await fillValidGrant(page, 'INC-5000');
+    await status.getByText(/^Ready:/).waitFor();
+    for (const [field, refused, accepted, message] of REFUSED) {
+      const input = page.locator(`#grant-${field}`);
+      await input.fill(refused);
+      const error = page.locator(`#grant-${field}-error`);
+      await error.waitFor({ timeout: TIMEOUT });
+      const said = await error.innerText();
+      expect(message.test(said), `${field} "${refused}": the field says ${said}`);
+      expect(!/\[\d+\]|Invalid|expected /.test(said), `${field}: machine path or zod wording: ${said}`);
+      expect((await input.getAttribute('aria-invalid')) === 'true', `${field} "${refused}" is not aria-invalid`);
+      const described = (await input.getAttribute('aria-describedby')) ?? '';
+      expect(described.includes(`grant-${field}-error`), `${field}: the error is not tied to the input`);
+      const statusText = await status.innerText();
+      expect(!statusText.startsWith('Ready'), `${field} "${refused}": the form says ${statusText}`);
+      expect(await button.isDisabled(), `${field} "${refused}": Grant is enabled`);
+      await button.click({ force: true });
+      await input.fill(accepted);
+      await error.waitFor({ state: 'detached', timeout: TIMEOUT });
+      expect((await input.getAttribute('aria-invalid')) !== 'true', `${field}: still aria-invalid once fixed`);
+      await status.getByText(/^Ready:/).waitFor();
+    }
+    page.off('request', onRequest);
+    expect(creates.length === 0, `the refused form sent ${creates.length} createGrant request(s)`);
+    expect((await page.getByText('Granted INC-5000').count()) === 0, 'a refused grant was made');
+    await clearGrantForm(page);
+  });
+
+  await test('an id the server already has is refused at the field, not by the server after a click', async () => {
+    await openTab(page, TAB);
+    await fillValidGrant(page, 'INC-5001');
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
+    await page.getByText('Granted INC-5001:').waitFor();
+    await fillValidGrant(page, 'INC-5001');
+    await page.locator('#grant-id-error', { hasText: 'a grant named INC-5001 already exists' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled');
+    await page.getByRole('button', { name: 'Revoke INC-5001' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke INC-5001' }).click();
+    await page.getByText('Revoked INC-5001').waitFor();
+    await clearGrantForm(page);
+  });
+
+  await test('grant inputs stop at the schema’s limit, and no placeholder looks like a value', async () => {
+    await openTab(page, TAB);
+    for (const [field, limit] of LIMITS) {
+      const input = page.locator(`#grant-${field}`);
+      await input.fill('a'.repeat(limit));
+      await input.press('End');
+      await input.pressSequentially('bcd');
+      const length = (await input.inputValue()).length;
+      expect(length === limit, `${field} holds ${length} characters; the schema accepts ${limit}`);
+      await input.fill('');
+    }
+    const placeholders = await page
+      .locator('#new-grant-title')
+      .locator('xpath=..')
+      .locator('input, textarea')
+      .evaluateAll((nodes) => nodes.map((n) => (n as HTMLInputElement).placeholder).filter(Boolean));
+    expect(placeholders.length === 0, `the grant form has placeholders: ${placeholders.join(' | ')}`);
   });
 
   await test('before any grant, the incident branch cannot run its PROD step', async () => {

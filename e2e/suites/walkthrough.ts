@@ -79,12 +79,14 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
       // acknowledgement.
       const acknowledge = page.getByLabel('I have read the warning and want this grant as it is');
       if (await acknowledge.count()) await acknowledge.check();
-      await page.getByRole('button', { name: 'Grant', exact: true }).click();
     };
     await fill();
+    await page.getByRole('button', { name: 'Grant', exact: true }).click();
     await page.getByText('Granted INC-9:').waitFor();
     await fill();
-    await page.getByText('a grant named INC-9 already exists').waitFor();
+    // The page knows the id is taken: it says so at the field and offers no Grant to press.
+    await page.locator('#grant-id-error', { hasText: 'a grant named INC-9 already exists' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled');
     expect(
       (await page.getByText('Granted INC-9:').count()) === 0,
       'the page shows “Granted INC-9” next to the refusal',

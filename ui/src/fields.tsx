@@ -117,6 +117,30 @@ function useField(path: Path) {
   };
 }
 
+type SchemaLimits = typeof import('./schema-limits');
+let schemaLimits: SchemaLimits | undefined;
+let loadingLimits: Promise<SchemaLimits> | undefined;
+
+/**
+ * The longest text the policy schema accepts at a path, once the schema has loaded (it brings zod,
+ * which the first view does without): a `maxLength` taken from the schema itself.
+ */
+export function usePolicyMaxLength(path: Path, separator = 1): number | undefined {
+  const [limits, setLimits] = useState(schemaLimits);
+  useEffect(() => {
+    if (limits) return;
+    let current = true;
+    void (loadingLimits ??= import('./schema-limits')).then((loaded) => {
+      schemaLimits = loaded;
+      if (current) setLimits(loaded);
+    });
+    return () => {
+      current = false;
+    };
+  }, [limits]);
+  return limits?.policyMaxLength(path, separator);
+}
+
 const describedBy = (id: string, help: unknown, errors: string[], warnings: string[] = []) =>
   [help ? `${id}-help` : '', errors.length ? `${id}-error` : '', warnings.length ? `${id}-warning` : '']
     .filter(Boolean)
@@ -126,24 +150,23 @@ export function TextField({
   path,
   label,
   help,
-  placeholder,
   monospace,
   numeric,
 }: {
   path: Path;
   label: string;
   help?: ReactNode;
-  placeholder?: string;
   monospace?: boolean;
   numeric?: boolean;
 }) {
   const { editor, id, value, errors, warnings } = useField(path);
+  const maxLength = usePolicyMaxLength(path);
   return (
     <FieldFrame id={id} label={label} help={help} errors={errors} warnings={warnings}>
       <Textfield
         id={id}
         value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
-        placeholder={placeholder}
+        maxLength={maxLength}
         isInvalid={errors.length > 0}
         isReadOnly={editor.readOnly}
         isMonospaced={monospace}
@@ -165,13 +188,11 @@ export function ListField({
   path,
   label,
   help,
-  placeholder,
   required,
 }: {
   path: Path;
   label: string;
   help?: ReactNode;
-  placeholder?: string;
   required?: boolean;
 }) {
   const { editor, id, value, warnings } = useField(path);
@@ -193,12 +214,13 @@ export function ListField({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [joined]);
   const errors = problemsOf(editor.problems, path, true);
+  const maxLength = usePolicyMaxLength(path);
   return (
     <FieldFrame id={id} label={label} help={help ?? 'One per line.'} errors={errors} warnings={warnings}>
       <TextArea
         id={id}
         value={text}
-        placeholder={placeholder}
+        maxLength={maxLength}
         minimumRows={Math.min(8, Math.max(2, text.split('\n').length))}
         resize="vertical"
         isMonospaced

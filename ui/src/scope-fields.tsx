@@ -11,7 +11,7 @@ import { describeScope, scopeIncludes, type Scope } from '../../src/policy/scope
 import type { BitbucketProject, BitbucketRepository } from '../../src/settings/bitbucket-rest';
 import { useBitbucketListings } from './bitbucket';
 import { getAt, samePath, startsWith } from './draft';
-import { FieldErrors, fieldId, useEditor } from './fields';
+import { FieldErrors, fieldId, useEditor, usePolicyMaxLength } from './fields';
 import { Notice } from './notice';
 import './scopes.css';
 
@@ -72,7 +72,6 @@ export function PickerField({
   help,
   suggestions,
   noteFor,
-  placeholder,
 }: {
   path: Path;
   label: string;
@@ -81,7 +80,6 @@ export function PickerField({
   help: ReactNode;
   suggestions: readonly Suggestion[];
   noteFor?: (item: string) => Note | undefined;
-  placeholder?: string;
 }) {
   const editor = useEditor();
   const id = fieldId(path);
@@ -93,6 +91,8 @@ export function PickerField({
   const [text, setText] = useState('');
   const name = owner ? `${label} of ${owner}` : label;
   const errors = pickerErrors(editor.problems, path, items);
+  // One entry is typed at a time: the limit is an entry's.
+  const maxLength = usePolicyMaxLength([...path, 0]);
 
   const add = () => {
     const entry = text.trim();
@@ -123,7 +123,7 @@ export function PickerField({
           text={text}
           onText={setText}
           onAdd={add}
-          placeholder={placeholder}
+          maxLength={maxLength}
           invalid={errors.length > 0}
           suggestions={suggestions}
           chosen={items}
@@ -145,7 +145,7 @@ function PickerRow({
   text,
   onText,
   onAdd,
-  placeholder,
+  maxLength,
   invalid,
   suggestions,
   chosen,
@@ -156,7 +156,7 @@ function PickerRow({
   text: string;
   onText: (text: string) => void;
   onAdd: () => void;
-  placeholder?: string;
+  maxLength?: number;
   invalid: boolean;
   suggestions: readonly Suggestion[];
   chosen: string[];
@@ -168,7 +168,7 @@ function PickerRow({
         className="picker-input"
         list={listId}
         value={text}
-        placeholder={placeholder}
+        maxLength={maxLength}
         autoComplete="off"
         aria-invalid={invalid}
         aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
@@ -321,28 +321,25 @@ export function ScopeFields({ base, owner }: { base: Path; owner: string }) {
           owner={owner}
           path={[...base, 'scope', 'projects']}
           label="Projects"
-          placeholder="PAY"
           suggestions={(projects.items ?? []).map((p) => ({ value: p.key, label: p.name }))}
           noteFor={(key) => projectNote(projects.items, key)}
-          help="Bitbucket project keys."
+          help="Bitbucket project keys, for example PAY."
         />
         <PickerField
           owner={owner}
           path={[...base, 'scope', 'repositories']}
           label="Repositories"
-          placeholder="payments-*"
           suggestions={repoSuggestions}
           noteFor={(item) => slugGlobNote(item, repos)}
-          help="Slugs or slug patterns."
+          help="Slugs or slug patterns, for example payments-*."
         />
         <PickerField
           owner={owner}
           path={[...base, 'scope', 'exclude']}
           label="Except repositories"
-          placeholder="payments-sandbox"
           suggestions={repoSuggestions}
           noteFor={(item) => slugGlobNote(item, repos)}
-          help="Slugs or slug patterns taken out again."
+          help="Slugs or slug patterns taken out again, for example payments-sandbox."
         />
       </div>
       <ScopeSummary scope={scope} repos={repos} />

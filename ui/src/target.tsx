@@ -63,13 +63,12 @@ function VariablesField({
         isMonospaced
         minimumRows={2}
         resize="vertical"
-        placeholder={'DEPLOY_ENV=production\nworkspace: IMAGE_TAG=1.4'}
         onChange={(e) => onChange({ ...value, variables: e.target.value })}
       />
       <div className="field-help">
-        One KEY=VALUE per line, a repository variable; prefix a line with workspace:, pipeline:, step: or deployment:
-        for another scope. Templates (<code>{'${{KEY}}'}</code>) are filled in from repository over workspace values
-        only. Empty: a request without variables.
+        One KEY=VALUE per line (for example DEPLOY_ENV=production), a repository variable; prefix a line with
+        workspace:, pipeline:, step: or deployment: for another scope. Templates (<code>{'${{KEY}}'}</code>) are filled
+        in from repository over workspace values only. Empty: a request without variables.
       </div>
       {problems.length ? (
         <ul className="field-errors" role="alert">

@@ -60,14 +60,12 @@ function EnvironmentCard({
         <ListField
           path={[...base, 'branches']}
           label="Branches allowed to run its steps"
-          placeholder={'main\nrelease/*'}
-          help="Bitbucket glob patterns, one per line."
+          help="Bitbucket glob patterns, one per line; for example main, or release/* for every release branch."
         />
         <ListField
           path={[...base, 'tags']}
           label="Tags allowed to run its steps"
-          placeholder="v*"
-          help="Bitbucket glob patterns, one per line."
+          help="Bitbucket glob patterns, one per line; for example v* for every version tag."
         />
       </div>
       <StepMatchFields base={base} />
@@ -150,10 +148,13 @@ function StepMatchFields({ base }: { base: Base }) {
         <TextField
           path={[...base, 'match', 'stepNamePrefix']}
           label="Step name starts with"
-          placeholder="PROD"
-          help="A whole word, any case: “PROD deploy”, “[prod] apply”."
+          help="A whole word, any case: for example PROD, for steps named “PROD deploy” or “[prod] apply”."
         />
-        <ListField path={[...base, 'match', 'deployments']} label="Deployment environments" placeholder="production" />
+        <ListField
+          path={[...base, 'match', 'deployments']}
+          label="Deployment environments"
+          help="Bitbucket deployment environment names, one per line; for example production."
+        />
       </div>
     </fieldset>
   );
@@ -168,30 +169,33 @@ function RunnerFields({ base }: { base: Base }) {
         <ListField
           path={[...base, 'runner', 'labels']}
           label="Runner labels"
-          placeholder={'self.hosted\nlinux\nprod'}
           help={
-            'Optional. One per line: every step of the environment gets these labels. ' +
-            "Without them its steps run on Atlassian's cloud runners."
+            'Optional. One per line (for example self.hosted, linux and prod): every step of the environment ' +
+            "gets these labels. Without them its steps run on Atlassian's cloud runners."
           }
         />
         <ListField
           path={[...base, 'runner', 'extraLabels']}
           label="Extra labels a step may add"
-          placeholder="dev.large"
+          help="One per line; for example dev.large."
         />
       </div>
       <div className="grid grid-3">
         <ListField
           path={[...base, 'runner', 'network', 'cidrs']}
           label="Public egress CIDRs"
-          placeholder="203.0.113.0/28"
+          help="One per line; for example 203.0.113.0/28."
         />
         <ListField
           path={[...base, 'runner', 'network', 'vpcEndpointIds']}
           label="STS VPC endpoint IDs"
-          placeholder="vpce-0a1b2c3d4e5f60718"
+          help="One per line; for example vpce-0a1b2c3d4e5f60718."
         />
-        <ListField path={[...base, 'runner', 'network', 'vpcIds']} label="VPC IDs" placeholder="vpc-0a1b2c3d" />
+        <ListField
+          path={[...base, 'runner', 'network', 'vpcIds']}
+          label="VPC IDs"
+          help="One per line; for example vpc-0a1b2c3d."
+        />
       </div>
     </fieldset>
   );
@@ -231,8 +235,7 @@ function OidcFields({ base }: { base: Base }) {
         <TextField
           path={path('audience')}
           label="Custom audience (optional)"
-          placeholder="sts.amazonaws.com"
-          help="Steps then ask for it with oidc: { audiences: [...] }."
+          help="For example sts.amazonaws.com. Steps then ask for it with oidc: { audiences: [...] }."
         />
       </div>
     </fieldset>
@@ -272,13 +275,13 @@ function GcpFields({ path }: { path: OidcPath }) {
       <TextField
         path={path('workloadIdentityProvider')}
         label="Workload identity provider"
-        placeholder="projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme"
+        help="For example projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme."
         monospace
       />
       <TextField
         path={path('serviceAccount')}
         label="Service account"
-        placeholder="deployer@acme-prod.iam.gserviceaccount.com"
+        help="For example deployer@acme-prod.iam.gserviceaccount.com."
         monospace
       />
     </>
@@ -288,9 +291,18 @@ function GcpFields({ path }: { path: OidcPath }) {
 function VaultFields({ path }: { path: OidcPath }) {
   return (
     <>
-      <TextField path={path('address')} label="Vault address" placeholder="https://vault.example.com:8200" monospace />
-      <TextField path={path('role')} label="Vault role" placeholder="prod-deploy" />
-      <TextField path={path('mount')} label="Auth mount" placeholder="jwt" help="Optional; jwt when empty." />
+      <TextField
+        path={path('address')}
+        label="Vault address"
+        help="For example https://vault.example.com:8200."
+        monospace
+      />
+      <TextField path={path('role')} label="Vault role" help="For example prod-deploy." />
+      <TextField
+        path={path('mount')}
+        label="Auth mount"
+        help="Optional; jwt when empty, or for example bitbucket/prod."
+      />
     </>
   );
 }
@@ -301,10 +313,10 @@ function AwsFields({ path }: { path: OidcPath }) {
       <TextField
         path={path('roleArn')}
         label="Role ARN"
-        placeholder="arn:aws:iam::111111111111:role/bitbucket-pipelines-prod"
+        help="For example arn:aws:iam::111111111111:role/bitbucket-pipelines-prod."
         monospace
       />
-      <TextField path={path('region')} label="Region" placeholder="eu-west-1" />
+      <TextField path={path('region')} label="Region" help="For example eu-west-1." />
     </>
   );
 }
@@ -330,7 +342,7 @@ function ScanStepCard({ index }: { index: number }) {
       </div>
       <div className="grid">
         <TextField path={[...base, 'name']} label="Step name" />
-        <TextField path={[...base, 'image']} label="Image" placeholder="aquasec/trivy:0.58.1" monospace />
+        <TextField path={[...base, 'image']} label="Image" help="For example aquasec/trivy:0.58.1." monospace />
       </div>
       <ListField path={[...base, 'script']} label="Script lines" required />
       <div className="grid">
@@ -461,20 +473,22 @@ function DenyLists() {
         <ListField
           path={['deny', 'images']}
           label="Denied images"
-          placeholder="*:latest"
-          help="Glob patterns, one per line."
+          help="Glob patterns, one per line; for example *:latest."
         />
         <ListField
           path={['deny', 'pipes']}
           label="Denied pipes"
-          placeholder="atlassian/ssh-run:*"
-          help="Glob patterns, one per line."
+          help="Glob patterns, one per line; for example atlassian/ssh-run:*."
         />
         <ListField
           path={['deny', 'scripts']}
           label="Denied script patterns"
-          placeholder={'curl[^|]*\\|\\s*(ba)?sh'}
-          help="Regular expressions, one per line."
+          help={
+            <>
+              Regular expressions, one per line; for example <code>{'curl[^|]*\\|\\s*(ba)?sh'}</code> for a download
+              piped into a shell.
+            </>
+          }
         />
       </div>
     </>

@@ -15,7 +15,10 @@ import type { ApiError } from '../../../src/settings/api';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
 import { ConfirmDialog } from '../dialog';
+import { FieldErrors } from '../fields';
+import { grantFieldProblems, splitEntries, type GrantFieldProblems, type GrantRequest } from '../grant-check';
 import { Person } from '../people';
+import { grantMaxLength, type GrantTextField as LimitedField } from '../schema-limits';
 import { OutcomeLozenge } from '../result';
 
 const WAIVABLE = ['branch-gate', 'repository-scope'] as const;
@@ -43,11 +46,7 @@ const EMPTY_FORM: GrantForm = {
   creators: '',
 };
 
-const list = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .map((item) => item.trim())
-    .filter(Boolean);
+const list = splitEntries;
 
 export function timeLeft(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
@@ -266,6 +265,47 @@ function grantRisks(form: GrantForm, active: GrantRow[]): string[] {
   ];
 }
 
+/** The fields whose text the server would refuse, in words, for the form's summary. */
+const FIELD_NAMES: Record<keyof GrantFieldProblems, string> = {
+  id: 'the id',
+  repository: 'the repository slug',
+  refs: 'the branch and tag globs',
+  reason: 'the reason',
+  creators: 'the account UUIDs',
+  environments: 'the environments',
+  rules: 'the rules',
+};
+
+/**
+ * The server's problems with the fields the admin has filled in. An empty field is not wrong yet,
+ * only missing: missingForGrant names it.
+ */
+function filledFieldProblems(form: GrantForm, problems: GrantFieldProblems): GrantFieldProblems {
+  const filled: Record<keyof GrantFieldProblems, boolean> = {
+    id: form.id.trim() !== '',
+    reason: form.reason.trim() !== '',
+    repository: form.repository.trim() !== '',
+    refs: list(form.refs).length > 0,
+    creators: list(form.creators).length > 0,
+    environments: form.environments.length > 0,
+    rules: form.rules.length > 0,
+  };
+  return Object.fromEntries(
+    Object.entries(problems).filter(([field]) => filled[field as keyof GrantFieldProblems]),
+  ) as GrantFieldProblems;
+}
+
+/** What the form says under it: what is wrong, what is missing, or that it is ready. */
+function formStatus(form: GrantForm, problems: GrantFieldProblems, missing: string[]): string {
+  const wrong = (Object.keys(problems) as (keyof GrantFieldProblems)[]).map((field) => FIELD_NAMES[field]);
+  const fix = wrong.length
+    ? `Not ready: the server would refuse ${wrong.join(' and ')}; see the message at the field. `
+    : '';
+  if (missing.length) return `${fix}Still needed: ${missing.join(', ')}.`;
+  if (fix) return fix.trim();
+  return `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`;
+}
+
 /** What the form still lacks before a grant can be made, in words. */
 function missingForGrant(form: GrantForm, risks: string[], acknowledged: boolean): string[] {
   return [
@@ -323,11 +363,14 @@ function useGrantsView(call: Call) {
   return { view, loadedAt, error, setError, note, setNote, load, active, past };
 }
 
+/** The server's clock now, as far as the page can tell: its time at the last load plus the time since. */
+const serverNow = (view: GrantsView, loadedAt: number) => new Date(Date.parse(view.now) + (Date.now() - loadedAt));
+
 /** What the server is asked to create from the form. */
-function grantRequest(form: GrantForm, view: GrantsView, loadedAt: number) {
+function grantRequest(form: GrantForm, view: GrantsView, loadedAt: number): GrantRequest {
   // Counted on the server's clock, so that the expiry is at most the chosen hours after the
   // server stamps the grant, whatever this browser's clock says.
-  const expires = new Date(Date.parse(view.now) + (Date.now() - loadedAt) + form.hours * 3_600_000).toISOString();
+  const expires = new Date(serverNow(view, loadedAt).getTime() + form.hours * 3_600_000).toISOString();
   const creators = list(form.creators);
   return {
     id: form.id.trim(),
@@ -390,19 +433,28 @@ function useGrantChanges(call: Call, grants: ReturnType<typeof useGrantsView>) {
 
 type SetForm = (form: GrantForm) => void;
 
+/**
+ * A text field of the form: its example in the help under it (a placeholder would look filled in),
+ * the server's problems with it at the field, and no more characters than the schema accepts.
+ */
 function GrantTextField({
   id,
+  field,
   label,
-  placeholder,
+  help,
+  errors = [],
   value,
   onChange,
 }: {
   id: string;
+  field: LimitedField;
   label: string;
-  placeholder: string;
+  help: string;
+  errors?: string[];
   value: string;
   onChange: (value: string) => void;
 }) {
+  const invalid = errors.length > 0;
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
@@ -411,35 +463,54 @@ function GrantTextField({
       <Textfield
         id={id}
         value={value}
-        placeholder={placeholder}
+        maxLength={grantMaxLength(field)}
+        isInvalid={invalid}
+        aria-invalid={invalid}
+        aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
         onChange={(e) => onChange((e.target as HTMLInputElement).value)}
       />
+      <div className="field-help" id={`${id}-help`}>
+        {help}
+      </div>
+      <FieldErrors id={id} messages={errors} />
     </div>
   );
 }
 
+interface FormFieldsProps {
+  form: GrantForm;
+  setForm: SetForm;
+  problems: GrantFieldProblems;
+}
+
 /** Id, repository, refs and how long the grant lasts. */
-function GrantWhereFields({ form, setForm }: { form: GrantForm; setForm: SetForm }) {
+function GrantWhereFields({ form, setForm, problems }: FormFieldsProps) {
   return (
     <div className="grid">
       <GrantTextField
         id="grant-id"
+        field="id"
         label="Id (an incident or change number)"
-        placeholder="INC-4711"
+        help="Letters, digits, “.”, “_” and “-”; for example INC-4711."
+        errors={problems.id}
         value={form.id}
         onChange={(id) => setForm({ ...form, id })}
       />
       <GrantTextField
         id="grant-repository"
+        field="repository"
         label="Repository slug"
-        placeholder="payments-api"
+        help="As in the repository’s URL; for example payments-api."
+        errors={problems.repository}
         value={form.repository}
         onChange={(repository) => setForm({ ...form, repository })}
       />
       <GrantTextField
         id="grant-refs"
+        field="refs"
         label="Branch globs, and tags as tag:GLOB (comma-separated)"
-        placeholder="incident/*"
+        help="For example incident/* for the incident branches, or tag:hotfix-* for hotfix tags."
+        errors={problems.refs}
         value={form.refs}
         onChange={(refs) => setForm({ ...form, refs })}
       />
@@ -502,7 +573,8 @@ function GrantChoices({ form, setForm, environments }: { form: GrantForm; setFor
 }
 
 /** Why the grant is made and whose runs it is for. */
-function GrantWhyFields({ form, setForm }: { form: GrantForm; setForm: SetForm }) {
+function GrantWhyFields({ form, setForm, problems }: FormFieldsProps) {
+  const reasonErrors = problems.reason ?? [];
   return (
     <>
       <div className="field">
@@ -513,13 +585,20 @@ function GrantWhyFields({ form, setForm }: { form: GrantForm; setForm: SetForm }
           id="grant-reason"
           value={form.reason}
           minimumRows={2}
+          maxLength={grantMaxLength('reason')}
+          isInvalid={reasonErrors.length > 0}
+          aria-invalid={reasonErrors.length > 0}
+          aria-describedby={reasonErrors.length ? 'grant-reason-error' : undefined}
           onChange={(e) => setForm({ ...form, reason: e.target.value })}
         />
+        <FieldErrors id="grant-reason" messages={reasonErrors} />
       </div>
       <GrantTextField
         id="grant-creators"
+        field="creators"
         label="Only runs started by (optional: Bitbucket account UUIDs, comma-separated)"
-        placeholder="{0f6c1b6e-1234-4c1d-9a55-2b7f0e8a9c01}"
+        help="Each in braces, as Bitbucket shows it on the account: {…}."
+        errors={problems.creators}
         value={form.creators}
         onChange={(creators) => setForm({ ...form, creators })}
       />
@@ -555,19 +634,31 @@ function NewGrant({
   environments,
   active,
   busy,
+  check,
   onCreate,
+  onEdit,
 }: {
   environments: string[];
   active: GrantRow[];
   busy: boolean;
+  /** What the server would refuse in the grant the form describes. */
+  check: (form: GrantForm) => GrantFieldProblems;
   onCreate: (form: GrantForm, reset: () => void) => void;
+  /** The admin changed the form: what the page said about the last grant no longer stands beside it. */
+  onEdit: () => void;
 }) {
-  const [form, setForm] = useState<GrantForm>(EMPTY_FORM);
+  const [form, setFormState] = useState<GrantForm>(EMPTY_FORM);
+  const setForm = (next: GrantForm) => {
+    setFormState(next);
+    onEdit();
+  };
   const [acknowledged, setAcknowledged] = useState(false);
   const risks = grantRisks(form, active);
   const missing = missingForGrant(form, risks, acknowledged);
+  const problems = filledFieldProblems(form, check(form));
+  const ready = missing.length === 0 && Object.keys(problems).length === 0;
   const reset = () => {
-    setForm(EMPTY_FORM);
+    setFormState(EMPTY_FORM);
     setAcknowledged(false);
   };
   return (
@@ -575,19 +666,17 @@ function NewGrant({
       <Heading size="small" as="h3" id="new-grant-title">
         New grant
       </Heading>
-      <GrantWhereFields form={form} setForm={setForm} />
+      <GrantWhereFields form={form} setForm={setForm} problems={problems} />
       <GrantChoices form={form} setForm={setForm} environments={environments} />
-      <GrantWhyFields form={form} setForm={setForm} />
+      <GrantWhyFields form={form} setForm={setForm} problems={problems} />
       {risks.length ? (
         <GrantRisksWarning risks={risks} acknowledged={acknowledged} setAcknowledged={setAcknowledged} />
       ) : null}
-      <p className="hint" aria-live="polite">
-        {missing.length
-          ? `Still needed: ${missing.join(', ')}.`
-          : `Ready: ${form.id.trim()} will expire ${form.hours} hour${form.hours === 1 ? '' : 's'} from now.`}
+      <p className="hint" aria-live="polite" data-testid="grant-status">
+        {formStatus(form, problems, missing)}
       </p>
       <div className="toolbar">
-        <Button appearance="primary" onClick={() => onCreate(form, reset)} isDisabled={missing.length > 0 || busy}>
+        <Button appearance="primary" onClick={() => ready && onCreate(form, reset)} isDisabled={!ready || busy}>
           {busy ? 'Granting…' : 'Grant'}
         </Button>
       </div>
@@ -597,7 +686,7 @@ function NewGrant({
 
 export function GrantsTab({ call, environments }: { call: Call; environments: string[] }) {
   const grants = useGrantsView(call);
-  const { view, error, note, load, active, past } = grants;
+  const { view, loadedAt, error, note, setNote, load, active, past } = grants;
   const { busy, create, revoke, retry } = useGrantChanges(call, grants);
   const [revoking, setRevoking] = useState<GrantRow>();
 
@@ -638,7 +727,22 @@ export function GrantsTab({ call, environments }: { call: Call; environments: st
       <div className="toolbar">
         <Button onClick={load}>Refresh</Button>
       </div>
-      {view?.canEdit ? <NewGrant environments={environments} active={active} busy={busy} onCreate={create} /> : null}
+      {view?.canEdit ? (
+        <NewGrant
+          environments={environments}
+          active={active}
+          busy={busy}
+          check={(form) =>
+            grantFieldProblems(
+              grantRequest(form, view, loadedAt),
+              serverNow(view, loadedAt),
+              view.grants.map((row) => row.grant.id),
+            )
+          }
+          onCreate={create}
+          onEdit={() => note && setNote(undefined)}
+        />
+      ) : null}
       <GrantTable
         call={call}
         rows={past}

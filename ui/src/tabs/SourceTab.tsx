@@ -52,12 +52,12 @@ const FIELD_LABELS: Record<keyof RepositoryFields, string> = {
 function RepositoryFieldsForm({
   fields,
   setFields,
-  placeholders,
+  examples,
   error,
 }: {
   fields: RepositoryFields;
   setFields: (next: RepositoryFields) => void;
-  placeholders: RepositoryFields;
+  examples: RepositoryFields;
   error?: ApiError;
 }) {
   const problem = (field: string) => error?.problems?.find((p) => p.path === field)?.message;
@@ -71,10 +71,14 @@ function RepositoryFieldsForm({
           <Textfield
             id={`source-${key}`}
             value={fields[key]}
-            placeholder={placeholders[key]}
             isInvalid={Boolean(problem(key))}
+            aria-invalid={Boolean(problem(key))}
+            aria-describedby={`source-${key}-help${problem(key) ? ` source-${key}-error` : ''}`}
             onChange={(e) => setFields({ ...fields, [key]: (e.target as HTMLInputElement).value })}
           />
+          <div className="field-help" id={`source-${key}-help`}>
+            For example {examples[key]}.
+          </div>
           <FieldErrors id={`source-${key}`} messages={problem(key) ? [problem(key)!] : []} />
         </div>
       ))}
@@ -124,7 +128,7 @@ function SourceForm({
 }) {
   const current = view.source.kind === 'repository' ? view.source : undefined;
   const [kind, setKind] = useState<'page' | 'repository'>(view.source.kind);
-  const placeholders = { repository: 'pipeline-policy', ...view.defaults };
+  const examples = { repository: 'pipeline-policy', ...view.defaults };
   const [fields, setFields] = useState<RepositoryFields>({
     repository: current?.repository.fullName ?? '',
     branch: current?.branch ?? view.defaults.branch,
@@ -156,7 +160,7 @@ function SourceForm({
       </h3>
       <KindChoice kind={kind} setKind={setKind} />
       {kind === 'repository' ? (
-        <RepositoryFieldsForm fields={fields} setFields={setFields} placeholders={placeholders} error={error} />
+        <RepositoryFieldsForm fields={fields} setFields={setFields} examples={examples} error={error} />
       ) : null}
       <p className="hint">
         {kind === 'repository'

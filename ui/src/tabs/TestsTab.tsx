@@ -209,12 +209,14 @@ function TestNameField({ form, setForm, duplicate }: FormProps & { duplicate: Po
       <Textfield
         id="test-name"
         value={form.name}
-        placeholder="PROD deploy from a feature branch is blocked"
         isInvalid={Boolean(duplicate)}
         aria-invalid={Boolean(duplicate)}
-        aria-describedby={duplicate ? 'test-name-error' : undefined}
+        aria-describedby={duplicate ? 'test-name-help test-name-error' : 'test-name-help'}
         onChange={(e) => setForm({ ...form, name: (e.target as HTMLInputElement).value })}
       />
+      <div className="field-help" id="test-name-help">
+        What the case checks, in a sentence: for example “PROD deploy from a feature branch is blocked”.
+      </div>
       {duplicate ? (
         <ul className="field-errors" id="test-name-error" role="alert">
           <li>A policy test named “{duplicate.name}” already exists: give this one another name, or edit that one.</li>
