@@ -46,7 +46,13 @@ async function greyPixels(page: Page, testId: string) {
     .getByTestId(testId)
     .locator('canvas')
     .evaluate((canvas: HTMLCanvasElement) => {
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      // Read from a copy: a second read of the chart's own canvas makes Chromium warn in the console.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d', { willReadFrequently: true })!;
+      context.drawImage(canvas, 0, 0);
+      const data = context.getImageData(0, 0, copy.width, copy.height).data;
       let n = 0;
       for (let i = 0; i < data.length; i += 4)
         if (Math.abs(data[i] - 0x85) < 6 && Math.abs(data[i + 1] - 0x90) < 6 && Math.abs(data[i + 2] - 0xa2) < 6)
@@ -131,15 +137,15 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
             .filter((rect) => rect.width > 0)
             .map((rect) => Math.round(rect.top)),
         );
-        const innermost = (cell: Element) => {
-          let element = cell;
-          while (element.firstElementChild) element = element.firstElementChild;
-          return element;
-        };
+        // Inline loops, not a named helper: tsx would wrap one in a helper the page lacks.
+        let policyText: Element = policy;
+        while (policyText.firstElementChild) policyText = policyText.firstElementChild;
+        let repositoryText: Element = repository;
+        while (repositoryText.firstElementChild) repositoryText = repositoryText.firstElementChild;
         return {
           lines: lines.size,
-          whiteSpace: getComputedStyle(innermost(policy)).whiteSpace,
-          repositoryFont: getComputedStyle(innermost(repository)).fontFamily,
+          whiteSpace: getComputedStyle(policyText).whiteSpace,
+          repositoryFont: getComputedStyle(repositoryText).fontFamily,
           tableFont: getComputedStyle(tr.closest('table')!).fontFamily,
         };
       });
