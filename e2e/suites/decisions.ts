@@ -121,7 +121,7 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
     expect(rows[0].includes('acme/repo-0'), `the newest record is not seed 0: ${rows[0]}`);
   });
 
-  await test('on a narrow window the Policy column stays on one line, the table scrolls by keyboard, and repositories use the table’s font', async () => {
+  await test('narrow window: Policy on one line, table scrolls by keyboard, repository in table font', async () => {
     await page.setViewportSize({ width: 640, height: 900 });
     try {
       const row = page.locator('section[aria-labelledby=log-heading] tbody tr').first();
@@ -447,7 +447,7 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
     await shot(page, 'decisions-04-bypasses');
   });
 
-  await test('names repositories in the log of an unscoped policy from Bitbucket’s list; the UUID stays in the tooltip and the CSV', async () => {
+  await test('an unscoped policy’s log names repositories; their UUIDs stay in the tooltip and the CSV', async () => {
     const saved = (await post('/__dev/invoke/savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })) as {
       ok: boolean;
     };
