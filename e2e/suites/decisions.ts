@@ -481,6 +481,13 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
       else expect((await cell.innerText()).trim() === name, `the cell of ${uuid} does not show ${name}`);
     }
     await shot(page, 'decisions-05-unscoped-names');
+    // The name shown is a name to filter by: it finds the run recorded by UUID alone.
+    await page.locator('#log-repository').fill('acme/payments-api');
+    await waitForSummary(page, /^1 record shown, the whole log/);
+    const found = await logRows(page);
+    expect(found.length === 1 && found[0].includes('acme/payments-api'), `filtered by name: ${found.join(' | ')}`);
+    await page.locator('#log-repository').fill('a1b2c3d4');
+    await waitForSummary(page, /^3 records shown, the whole log/);
     const [file] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),

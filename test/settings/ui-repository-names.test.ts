@@ -1,5 +1,5 @@
 /** ui/src/repository-names.ts: the decision log names repositories it knows only by UUID, from the listing. */
-import { repositoryLabeller, type RepositoryListing } from '../../ui/src/repository-names';
+import { repositoryFilterValue, repositoryLabeller, type RepositoryListing } from '../../ui/src/repository-names';
 
 const PAYMENTS = '{a1b2c3d4-0001-4a00-8000-00000000a001}';
 const GONE = '{a1b2c3d4-0099-4a00-8000-00000000a099}';
@@ -50,5 +50,12 @@ describe('repository names for the decision log', () => {
   it('never takes a name from a repository with another UUID', () => {
     const label = repositoryLabeller(listed);
     expect(label('{a1b2c3d4-0001-4a00-8000-00000000a00f}').text).toBe('{a1b2c3d4-0001-4a00-8000-00000000a00f}');
+  });
+
+  it('filters by the UUID of a full name the listing knows, and by anything else as typed', () => {
+    expect(repositoryFilterValue(listed, ' ACME/Payments-API ')).toBe(PAYMENTS);
+    expect(repositoryFilterValue(listed, 'acme/repo-7')).toBe('acme/repo-7');
+    expect(repositoryFilterValue(listed, 'payments')).toBe('payments');
+    expect(repositoryFilterValue({ loading: true }, 'acme/payments-api')).toBe('acme/payments-api');
   });
 });

@@ -61,3 +61,13 @@ export function repositoryLabeller(listing: RepositoryListing): (recorded: strin
     return { text: recorded, title: `Repository UUID ${recorded}: ${unnamedReason(listing)}` };
   };
 }
+
+/**
+ * The repository filter as the resolver takes it: a full name the listing knows becomes its UUID, which
+ * matches the runs recorded by UUID alone as well as those recorded by name; anything else as typed.
+ */
+export function repositoryFilterValue(listing: RepositoryListing, typed: string): string {
+  const wanted = typed.trim().toLowerCase();
+  const found = listing.items?.find((repository) => repository.fullName.toLowerCase() === wanted);
+  return found ? `{${bare(found.uuid)}}` : typed;
+}

@@ -19,7 +19,7 @@ import { EXAMPLE_PIPELINE, type Call } from '../api';
 import { NOT_ROLLED_UP, perDayChart } from '../chart-data';
 import { downloadText } from '../download';
 import { Person } from '../people';
-import { repositoryLabeller, type RepositoryLabel } from '../repository-names';
+import { repositoryFilterValue, repositoryLabeller, type RepositoryLabel } from '../repository-names';
 import { useBitbucketListings } from '../bitbucket';
 import { OutcomeLozenge } from '../result';
 import { DEFAULT_TARGET, TargetPicker, toTarget, variablesOf } from '../target';
@@ -495,7 +495,14 @@ function useDecisionLog(call: Call, filters: Filters) {
   const [damaged, setDamaged] = useState(0);
   const [error, setError] = useState<string>();
 
-  const payload = useCallback(() => filterPayload(filters), [filters]);
+  // A full name Bitbucket's list knows is asked by its UUID, so that the runs recorded by UUID alone
+  // (an unscoped policy's) match too: the log shows them by that name.
+  const { repositories } = useBitbucketListings();
+  const repository = useMemo(
+    () => (filters.repository ? repositoryFilterValue(repositories, filters.repository) : filters.repository),
+    [repositories, filters.repository],
+  );
+  const payload = useCallback(() => filterPayload({ ...filters, repository }), [filters, repository]);
   const load = useCallback(
     async (from?: string) => {
       const result = await call<DecisionsView>('decisions', { ...payload(), ...(from ? { cursor: from } : {}) });
