@@ -1,10 +1,13 @@
 /**
  * The decision log at scale, on one page: a pass-through run without a policy (issue 11, bug 4),
  * then 5,000 seeded records (dev/seed.ts) filtered by each field and paged with cursors, a record's
- * detail, CSV export of every matching record, the charts from the hourly rollup, and the bypass
- * list from replayed deployment events (fixtures/deployments/replay.json).
+ * detail, CSV export of every matching record, the charts from the hourly rollup (days it never
+ * counted drawn as "no data"), the bypass list from replayed deployment events
+ * (fixtures/deployments/replay.json), the runs table on a narrow window, and repository names in the
+ * log of an unscoped policy, which records runs by UUID only.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { seededRecord } from '../../dev/seed';
 import { matches, type DecisionFilter } from '../../src/storage/decision-store';
@@ -12,6 +15,10 @@ import { dayOf } from '../../src/storage/rollup';
 import { expect, openTab, shot, text, TIMEOUT, type Suite } from '../harness';
 
 const SEEDED = 5_000;
+const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
+const BUILD_PIPELINE = 'pipelines:\n  default:\n    - step:\n        name: Build\n        script: [npm test]\n';
+/** A repository UUID the console's Bitbucket stand-in does not list (deleted, say). */
+const UNLISTED = '{a1b2c3d4-0099-4a00-8000-00000000a099}';
 
 /** Waits until the log's summary says it: the listing has answered for the current filters. */
 async function waitForSummary(page: Page, pattern: RegExp) {
@@ -26,6 +33,32 @@ async function waitForSummary(page: Page, pattern: RegExp) {
 
 async function logRows(page: Page) {
   return page.locator('section[aria-labelledby=log-heading] tbody tr').allInnerTexts();
+}
+
+/** The per-day chart's text, once the charts answered. */
+async function perDaySummary(page: Page) {
+  return (await page.getByTestId('chart-per-day').getAttribute('data-summary', { timeout: TIMEOUT })) ?? '';
+}
+
+/** Pixels of the canvas drawn in the "no data" grey (charts.tsx, MISSING_COLOR #8590a2). */
+async function greyPixels(page: Page, testId: string) {
+  return page
+    .getByTestId(testId)
+    .locator('canvas')
+    .evaluate((canvas: HTMLCanvasElement) => {
+      // Read from a copy: a second read of the chart's own canvas makes Chromium warn in the console.
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d', { willReadFrequently: true })!;
+      context.drawImage(canvas, 0, 0);
+      const data = context.getImageData(0, 0, copy.width, copy.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - 0x85) < 6 && Math.abs(data[i + 1] - 0x90) < 6 && Math.abs(data[i + 2] - 0xa2) < 6)
+          n += 1;
+      return n;
+    });
 }
 
 /** Waits until the log's rows are the `count` records that each contain `needle` (none: the empty view). */
@@ -44,7 +77,7 @@ async function waitForRows(page: Page, count: number, needle: string) {
   throw new Error(`expected ${count} rows with "${needle}", got ${rows.length}: ${rows.slice(0, 2).join(' | ')}`);
 }
 
-export const decisions: Suite = async ({ page, app, test }) => {
+export const decisions: Suite = async ({ page, app, test, asMember }) => {
   const post = async (route: string, body: unknown) => {
     const response = await fetch(new URL(route, app.url), {
       method: 'POST',
@@ -86,6 +119,56 @@ export const decisions: Suite = async ({ page, app, test }) => {
     const rows = await logRows(page);
     expect(rows.length === 50, `${rows.length} rows`);
     expect(rows[0].includes('acme/repo-0'), `the newest record is not seed 0: ${rows[0]}`);
+  });
+
+  await test('narrow window: Policy on one line, table scrolls by keyboard, repository in table font', async () => {
+    await page.setViewportSize({ width: 640, height: 900 });
+    try {
+      const row = page.locator('section[aria-labelledby=log-heading] tbody tr').first();
+      await row.getByText('rev 3').waitFor();
+      const measured = await row.evaluate((tr) => {
+        const cells = tr.querySelectorAll('td');
+        const [repository, policy] = [cells[1], cells[6]];
+        // Line boxes of the policy cell's text: one per line it wraps onto.
+        const range = document.createRange();
+        range.selectNodeContents(policy);
+        const lines = new Set(
+          Array.from(range.getClientRects())
+            .filter((rect) => rect.width > 0)
+            .map((rect) => Math.round(rect.top)),
+        );
+        // Inline loops, not a named helper: tsx would wrap one in a helper the page lacks.
+        let policyText: Element = policy;
+        while (policyText.firstElementChild) policyText = policyText.firstElementChild;
+        let repositoryText: Element = repository;
+        while (repositoryText.firstElementChild) repositoryText = repositoryText.firstElementChild;
+        return {
+          lines: lines.size,
+          whiteSpace: getComputedStyle(policyText).whiteSpace,
+          repositoryFont: getComputedStyle(repositoryText).fontFamily,
+          tableFont: getComputedStyle(tr.closest('table')!).fontFamily,
+        };
+      });
+      console.log(`      (policy cell at 640 px: ${measured.lines} line(s), white-space ${measured.whiteSpace})`);
+      expect(measured.lines === 1, `the Policy cell wraps onto ${measured.lines} lines`);
+      expect(measured.whiteSpace === 'nowrap', `the Policy cell's white-space is ${measured.whiteSpace}`);
+      expect(
+        measured.repositoryFont === measured.tableFont,
+        `repositories are in ${measured.repositoryFont}, the table in ${measured.tableFont}`,
+      );
+      const region = page.getByRole('region', { name: /^Runs, newest first/ });
+      const wide = await region.evaluate((element) => element.scrollWidth > element.clientWidth);
+      expect(wide, 'at 640 px the runs table does not need to scroll; the test proves nothing about scrolling');
+      await region.focus();
+      expect(await region.evaluate((element) => element === document.activeElement), 'the table is not focusable');
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowRight');
+      const scrolled = await region.evaluate((element) => element.scrollLeft);
+      expect(scrolled > 0, 'the keyboard does not scroll the runs table sideways');
+      await shot(page, 'decisions-01-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   await test('filters by repository, rule, grant, project, outcome and environment, each to the records that match', async () => {
@@ -235,12 +318,51 @@ export const decisions: Suite = async ({ page, app, test }) => {
     await page.getByText(`Exported ${SEEDED + 1} records.`).waitFor();
   });
 
-  await test('the hourly rollup, run on demand, draws runs and blocks per day and the top blocking rules and repositories', async () => {
-    await page.getByText('Local console only: scheduled rollup and deployment events').click();
+  await test('days the rollup never counted are drawn and said as “no data”, not as zero', async () => {
+    const today = Date.now();
+    const day = (back: number) => dayOf(today - back * 86_400_000).slice(5);
     expect(
       (await text(page, '[data-testid=charts-freshness]')).includes('No rollup has run yet'),
       'charts claim a rollup before one ran',
     );
+    const before = await perDaySummary(page);
+    expect(
+      before.includes(`runs: ${day(29)} no data`) &&
+        before.includes(`${day(0)} no data`) &&
+        !/\d\d-\d\d \d/.test(before),
+      `before any rollup, the per-day chart shows counts instead of no data: ${before.slice(0, 160)}`,
+    );
+    await page.getByText('Local console only: scheduled rollup and deployment events').click();
+    await page.getByRole('button', { name: 'Run the hourly rollup now' }).click();
+    await page.getByText('Rolled up 7 days.').waitFor();
+    // Today, yesterday and the 5 missing days before them; the 23 older days stay un-rolled.
+    await page.locator('[data-testid=charts-freshness]', { hasText: '7 of 30 days rolled up' }).waitFor();
+    const after = (await perDaySummary(page)).split('; blocked: ')[0];
+    const noData = after.match(/ no data/g)?.length ?? 0;
+    expect(noData === 23, `${noData} days said as no data after one rollup, expected 23: ${after.slice(0, 200)}`);
+    expect(
+      after.includes(`${day(7)} no data`) && new RegExp(`${day(6)} \\d+`).test(after),
+      `the wrong days are no data: ${after.slice(0, 300)}`,
+    );
+    const note = await text(page, '[data-testid=chart-per-day-missing]');
+    expect(note.includes('no data: this day was never rolled up (23 of 30)'), `the chart's note: ${note}`);
+    const label = (await page.getByTestId('chart-per-day').locator('canvas').getAttribute('aria-label')) ?? '';
+    expect(label.includes(`${day(29)} no data`), `the chart's accessible text lacks no data: ${label.slice(0, 160)}`);
+    const grey = await greyPixels(page, 'chart-per-day');
+    expect(grey > 500, `no-data days are not drawn apart (${grey} grey pixels)`);
+    await page.getByText('Runs per day as a table').click();
+    const rows = await page.getByTestId('per-day-table').locator('tbody tr').allInnerTexts();
+    expect(
+      rows.length === 30 && rows.filter((r) => r.includes('no data: this day was never rolled up')).length === 23,
+      `the per-day table: ${rows.slice(0, 3).join(' | ')}`,
+    );
+    console.log(`      (after one rollup: 7 days counted, 23 drawn as no data with ${grey} grey pixels)`);
+    await page.getByText('Runs per day as a table').click();
+    await page.getByTestId('chart-per-day').scrollIntoViewIfNeeded();
+    await shot(page, 'decisions-03-no-data');
+  });
+
+  await test('the hourly rollup, run on demand, draws runs and blocks per day and the top blocking rules and repositories', async () => {
     for (let run = 0; run < 6; run += 1) {
       await page.getByRole('button', { name: 'Run the hourly rollup now' }).click();
       await page.getByText(/^Rolled up \d+ days\.$/).waitFor();
@@ -323,5 +445,81 @@ export const decisions: Suite = async ({ page, app, test }) => {
     expect(!rows.some((r) => r.includes('staging')), 'a Staging deployment is listed');
     await bypasses.scrollIntoViewIfNeeded();
     await shot(page, 'decisions-04-bypasses');
+  });
+
+  await test('an unscoped policy’s log names repositories; their UUIDs stay in the tooltip and the CSV', async () => {
+    const saved = (await post('/__dev/invoke/savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })) as {
+      ok: boolean;
+    };
+    expect(saved.ok, 'the example policy (no scoped environment) was not saved');
+    // Two repositories the console's Bitbucket stand-in lists (fixtures/bitbucket/workspace.json), one it does not.
+    const runs = [
+      ['{a1b2c3d4-0001-4a00-8000-00000000a001}', 'acme/payments-api'],
+      ['{a1b2c3d4-0004-4a00-8000-00000000a004}', 'acme/search-indexer'],
+      [UNLISTED, UNLISTED],
+    ];
+    for (const [uuid] of runs)
+      await post('/__dev/simulate-run', {
+        yaml: BUILD_PIPELINE,
+        target: { kind: 'branch', name: 'main' },
+        repository: uuid,
+      });
+    await page.reload();
+    await openTab(page, 'Decision log');
+    // Part of the UUIDs: the records of an unscoped policy are indexed by UUID, the seeded ones by name.
+    await page.locator('#log-repository').fill('a1b2c3d4');
+    await waitForSummary(page, /^3 records shown, the whole log/);
+    for (const [uuid, name] of runs) {
+      const cell = page.locator('section[aria-labelledby=log-heading] tbody tr td:nth-child(2) [title]', {
+        hasText: name,
+      });
+      await cell.waitFor();
+      const title = (await cell.getAttribute('title')) ?? '';
+      expect(title.includes(uuid), `the tooltip of ${name} lacks its UUID: ${title}`);
+      if (uuid === UNLISTED)
+        expect(title.includes('not in Bitbucket’s repository list'), `the unlisted UUID's tooltip: ${title}`);
+      else expect((await cell.innerText()).trim() === name, `the cell of ${uuid} does not show ${name}`);
+    }
+    await shot(page, 'decisions-05-unscoped-names');
+    // The name shown is a name to filter by: it finds the run recorded by UUID alone.
+    await page.locator('#log-repository').fill('acme/payments-api');
+    await waitForSummary(page, /^1 record shown, the whole log/);
+    const found = await logRows(page);
+    expect(found.length === 1 && found[0].includes('acme/payments-api'), `filtered by name: ${found.join(' | ')}`);
+    await page.locator('#log-repository').fill('a1b2c3d4');
+    await waitForSummary(page, /^3 records shown, the whole log/);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const lines = readFileSync((await file.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(lines.length === 4, `${lines.length - 1} CSV rows for the three runs`);
+    for (const [uuid, name] of runs) {
+      expect(
+        lines.some((line) => line.includes(`"${uuid}","${uuid}"`)),
+        `the CSV does not keep ${uuid} as recorded: ${lines.join(' | ')}`,
+      );
+      expect(uuid === name || !lines.some((line) => line.includes(`"${name}"`)), `the CSV names ${name}`);
+    }
+  });
+
+  await test('a member sees the names of the repositories they can read, and no other', async () => {
+    await asMember(async (viewer) => {
+      await openTab(viewer, 'Decision log');
+      await viewer.locator('#log-repository').fill('a1b2c3d4');
+      await waitForSummary(viewer, /^2 records shown, the whole log/);
+      const cells = await viewer
+        .locator('section[aria-labelledby=log-heading] tbody tr td:nth-child(2)')
+        .allInnerTexts();
+      expect(
+        cells
+          .map((c) => c.trim())
+          .sort()
+          .join() === 'acme/payments-api,acme/search-indexer',
+        `the member's repository cells: ${cells.join(' | ')}`,
+      );
+    });
   });
 };

@@ -37,7 +37,7 @@ environments:
       role: dev-deploy
 `;
 
-export const trust: Suite = async ({ page, app, test }) => {
+export const trust: Suite = async ({ page, app, test, asMember }) => {
   await test('saves a policy with a GCP and a Vault environment', async () => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Start from the example policy' }).click();
@@ -77,13 +77,29 @@ export const trust: Suite = async ({ page, app, test }) => {
     await page.locator('#f-environments-1-oidc-address').waitFor();
   });
 
+  await test('fills in the workspace slug it knows, for an admin and for a member', async () => {
+    // The console's workspace is "acme" (fixtures/bitbucket/workspace.json): the page knows it from the
+    // repository listing it loads as the user.
+    const slugFilled = async (on: Page) => {
+      await openTab(on, 'Trust policies');
+      try {
+        await on.waitForFunction(
+          () => (document.querySelector('#trust-slug') as HTMLInputElement | null)?.value === 'acme',
+        );
+      } catch {
+        throw new Error(`the workspace slug is not filled in: "${await on.locator('#trust-slug').inputValue()}"`);
+      }
+      expect(
+        await on.getByRole('button', { name: 'Generate trust policies' }).isEnabled(),
+        'Generate stays disabled with the slug filled in',
+      );
+    };
+    await slugFilled(page);
+    await asMember(slugFilled);
+  });
+
   await test('shows the GCP provider commands and the Vault role for each environment', async () => {
     await openTab(page, 'Trust policies');
-    // The console's workspace is "acme" (fixtures/bitbucket/workspace.json): the page knows it from the
-    // repository listing.
-    await page.waitForFunction(
-      () => (document.querySelector('#trust-slug') as HTMLInputElement | null)?.value === 'acme',
-    );
     await page.locator('#trust-slug').fill('acme');
     await page.locator('#trust-repo').fill('{2fc883c6-3dee-4e73-a354-ccee4bd77938}');
     await page.getByRole('button', { name: 'Generate trust policies' }).click();

@@ -16,9 +16,11 @@ import type { ListedDecision } from '../../../src/storage/decision-query';
 import type { BypassFinding } from '../../../src/storage/bypass';
 import type { SettingsBackend } from '../backend/types';
 import { EXAMPLE_PIPELINE, type Call } from '../api';
-import type { Series } from '../charts';
+import { NOT_ROLLED_UP, perDayChart } from '../chart-data';
 import { downloadText } from '../download';
 import { Person } from '../people';
+import { repositoryFilterValue, repositoryLabeller, type RepositoryLabel } from '../repository-names';
+import { useBitbucketListings } from '../bitbucket';
 import { OutcomeLozenge } from '../result';
 import { DEFAULT_TARGET, TargetPicker, toTarget, variablesOf } from '../target';
 import './decisions.css';
@@ -36,6 +38,23 @@ const TEXT_FILTERS = [
 ] as const;
 type FilterKey = (typeof TEXT_FILTERS)[number][0] | 'outcome' | 'from' | 'to';
 type Filters = Partial<Record<FilterKey, string>>;
+
+type LabelRepository = (recorded: string, uuid?: string) => RepositoryLabel;
+
+/** Names for the repositories the log records by UUID alone, from the listing the page loads anyway. */
+function useRepositoryLabel(): LabelRepository {
+  const { repositories } = useBitbucketListings();
+  return useMemo(() => repositoryLabeller(repositories), [repositories]);
+}
+
+/** In the table's own font; the tooltip keeps the UUID. */
+function RepositoryName({ label }: { label: RepositoryLabel }) {
+  return (
+    <span className="repository-name" title={label.title}>
+      {label.text}
+    </span>
+  );
+}
 
 /** Pass-through is its own state: no policy was saved yet, which is neither a fault nor a check. */
 function DecisionOutcome({ record }: { record: Pick<ListedDecision, 'outcome'> }) {
@@ -159,41 +178,37 @@ function ConsoleTriggers({ backend, onDone }: { backend: SettingsBackend; onDone
   );
 }
 
-function Charts({ call, refresh }: { call: Call; refresh: number }) {
+/** The charts' data: the rollup's stats, with repositories the log knows only by UUID named from the listing. */
+function useChartData(call: Call, refresh: number) {
   const [stats, setStats] = useState<DecisionStatsView>();
   const [error, setError] = useState<string>();
+  const label = useRepositoryLabel();
   useEffect(() => {
     void call<DecisionStatsView>('decisionStats', {}).then((result) => {
       if (result.ok) setStats(result);
       else setError(result.error.message);
     });
   }, [call, refresh]);
-  const perDay = useMemo(() => {
-    const days = stats?.days ?? [];
-    const series: Series[] = [
-      { label: 'runs', values: days.map((d) => d.runs), color: '#1d7afc' },
-      { label: 'blocked', values: days.map((d) => d.blocked), color: '#c9372c' },
-    ];
-    return { labels: days.map((d) => d.day.slice(5)), series };
-  }, [stats]);
-  const rules = useMemo(
-    () => ({
-      labels: (stats?.topBlockingRules ?? []).map((r) => r.name),
-      series: [
-        { label: 'blocked runs', values: (stats?.topBlockingRules ?? []).map((r) => r.count), color: '#c9372c' },
-      ],
-    }),
-    [stats],
-  );
+  const perDay = useMemo(() => perDayChart(stats?.days ?? []), [stats]);
+  const rules = useMemo(() => topChart(stats?.topBlockingRules ?? [], '#c9372c'), [stats]);
   const repositories = useMemo(
-    () => ({
-      labels: (stats?.topBlockingRepositories ?? []).map((r) => r.name),
-      series: [
-        { label: 'blocked runs', values: (stats?.topBlockingRepositories ?? []).map((r) => r.count), color: '#e56910' },
-      ],
-    }),
-    [stats],
+    () =>
+      topChart(
+        (stats?.topBlockingRepositories ?? []).map((r) => ({ ...r, name: label(r.name).text })),
+        '#e56910',
+      ),
+    [stats, label],
   );
+  return { stats, error, perDay, rules, repositories };
+}
+
+const topChart = (top: readonly { name: string; count: number }[], color: string) => ({
+  labels: top.map((r) => r.name),
+  series: [{ label: 'blocked runs', values: top.map((r) => r.count), color }],
+});
+
+function Charts({ call, refresh }: { call: Call; refresh: number }) {
+  const { stats, error, perDay, rules, repositories } = useChartData(call, refresh);
   if (error)
     return (
       <SectionMessage appearance="error" title="Could not load the charts">
@@ -212,30 +227,48 @@ function Charts({ call, refresh }: { call: Call; refresh: number }) {
           : 'No rollup has run yet: the hourly rollup draws these charts within the hour.'}
       </p>
       <Suspense fallback={<p className="hint">Loading the charts…</p>}>
-        <BarChart
-          id="chart-per-day"
-          title="Runs and blocked runs per day"
-          labels={perDay.labels}
-          series={perDay.series}
-        />
+        <BarChart id="chart-per-day" title="Runs and blocked runs per day" {...perDay} />
+        <PerDayTable days={stats.days} />
         <div className="grid">
-          <BarChart
-            id="chart-rules"
-            title="Top blocking rules"
-            labels={rules.labels}
-            series={rules.series}
-            horizontal
-          />
-          <BarChart
-            id="chart-repositories"
-            title="Top blocking repositories"
-            labels={repositories.labels}
-            series={repositories.series}
-            horizontal
-          />
+          <BarChart id="chart-rules" title="Top blocking rules" {...rules} horizontal />
+          <BarChart id="chart-repositories" title="Top blocking repositories" {...repositories} horizontal />
         </div>
       </Suspense>
     </section>
+  );
+}
+
+/** The per-day chart as a table: the numbers to read or copy, and "no data" said in words. */
+function PerDayTable({ days }: { days: DecisionStatsView['days'] }) {
+  return (
+    <details className="per-day">
+      <summary>Runs per day as a table</summary>
+      <table className="per-day-table" data-testid="per-day-table">
+        <caption>Runs and blocked runs per UTC day, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Runs</th>
+            <th scope="col">Blocked</th>
+          </tr>
+        </thead>
+        <tbody>
+          {days.map((d) => (
+            <tr key={d.day} className={d.rolledUp ? undefined : 'no-data'}>
+              <th scope="row">{d.day}</th>
+              {d.rolledUp ? (
+                <>
+                  <td>{d.runs}</td>
+                  <td>{d.blocked}</td>
+                </>
+              ) : (
+                <td colSpan={2}>{NOT_ROLLED_UP}</td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
@@ -344,6 +377,7 @@ function deploymentEnvironment({ environmentName, environmentType, state }: Bypa
 }
 
 function BypassTable({ findings, loading, more }: { findings: BypassFinding[]; loading: boolean; more: boolean }) {
+  const label = useRepositoryLabel();
   return (
     <DynamicTable
       caption="Deployments that need a look, newest first"
@@ -355,9 +389,12 @@ function BypassTable({ findings, loading, more }: { findings: BypassFinding[]; l
           {
             key: 'repo',
             content: (
-              <code className="small">
-                {f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown'}
-              </code>
+              <RepositoryName
+                label={label(
+                  f.decision?.repository ?? f.deployment.repositorySlug ?? f.deployment.repositoryUuid ?? 'unknown',
+                  f.deployment.repositoryUuid,
+                )}
+              />
             ),
           },
           { key: 'env', content: deploymentEnvironment(f.deployment) },
@@ -380,9 +417,10 @@ function BypassTable({ findings, loading, more }: { findings: BypassFinding[]; l
 }
 
 function Detail({ record, onClose }: { record: ListedDecision; onClose: () => void }) {
+  const repository = useRepositoryLabel()(record.repository, record.repositoryUuid);
   const rows: [string, ReactNode][] = [
     ['Time', new Date(record.at).toISOString()],
-    ['Repository', record.repository],
+    ['Repository', <RepositoryName key="repository" label={repository} />],
     ['Repository UUID', record.repositoryUuid],
     ['Project', record.project ?? 'unknown'],
     ['Ref', record.ref],
@@ -406,7 +444,7 @@ function Detail({ record, onClose }: { record: ListedDecision; onClose: () => vo
     <section className="card card-nested" aria-label="Decision detail" data-testid="decision-detail">
       <div className="card-header">
         <h3>
-          Run of {record.repository} <DecisionOutcome record={record} />
+          Run of {repository.text} <DecisionOutcome record={record} />
         </h3>
         <Button onClick={onClose}>Close detail</Button>
       </div>
@@ -457,7 +495,14 @@ function useDecisionLog(call: Call, filters: Filters) {
   const [damaged, setDamaged] = useState(0);
   const [error, setError] = useState<string>();
 
-  const payload = useCallback(() => filterPayload(filters), [filters]);
+  // A full name Bitbucket's list knows is asked by its UUID, so that the runs recorded by UUID alone
+  // (an unscoped policy's) match too: the log shows them by that name.
+  const { repositories } = useBitbucketListings();
+  const repository = useMemo(
+    () => (filters.repository ? repositoryFilterValue(repositories, filters.repository) : filters.repository),
+    [repositories, filters.repository],
+  );
+  const payload = useCallback(() => filterPayload({ ...filters, repository }), [filters, repository]);
   const load = useCallback(
     async (from?: string) => {
       const result = await call<DecisionsView>('decisions', { ...payload(), ...(from ? { cursor: from } : {}) });
@@ -685,41 +730,51 @@ function RunsTable({
   filtered: boolean;
   more: boolean;
 }) {
+  const label = useRepositoryLabel();
   return (
-    <DynamicTable
-      caption="Runs, newest first"
-      head={RUNS_HEAD}
-      rows={records.map((r) => ({
-        key: r.id,
-        cells: [
-          { key: 'at', content: new Date(r.at).toLocaleString() },
-          { key: 'repo', content: <code className="small">{r.repository}</code> },
-          { key: 'ref', content: r.ref },
-          { key: 'trigger', content: r.trigger },
-          { key: 'outcome', content: <DecisionOutcome record={r} /> },
-          { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
-          { key: 'rev', content: r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—' },
-          {
-            key: 'detail',
-            content: (
-              <Button
-                appearance="subtle"
-                onClick={() => onSelect(r)}
-                aria-label={`Detail of the run of ${r.repository} at ${new Date(r.at).toISOString()}`}
-              >
-                Detail
-              </Button>
-            ),
-          },
-        ],
-      }))}
-      isLoading={loading}
-      emptyView={
-        <p>
-          No runs recorded{filtered ? ' that match the filter' : ' yet'}
-          {more ? ' in the records read so far' : ''}.
-        </p>
-      }
-    />
+    <div className="table-scroll" role="region" aria-label="Runs, newest first (scrolls sideways)" tabIndex={0}>
+      <DynamicTable
+        caption="Runs, newest first"
+        head={RUNS_HEAD}
+        rows={records.map((r) => ({
+          key: r.id,
+          cells: [
+            { key: 'at', content: new Date(r.at).toLocaleString() },
+            { key: 'repo', content: <RepositoryName label={label(r.repository, r.repositoryUuid)} /> },
+            { key: 'ref', content: r.ref },
+            { key: 'trigger', content: r.trigger },
+            { key: 'outcome', content: <DecisionOutcome record={r} /> },
+            { key: 'rules', content: r.rules.length ? r.rules.join(', ') : 'none' },
+            {
+              key: 'rev',
+              content: (
+                <span className="policy-revision">
+                  {r.policyRevision !== undefined ? `rev ${r.policyRevision}` : '—'}
+                </span>
+              ),
+            },
+            {
+              key: 'detail',
+              content: (
+                <Button
+                  appearance="subtle"
+                  onClick={() => onSelect(r)}
+                  aria-label={`Detail of the run of ${label(r.repository).text} at ${new Date(r.at).toISOString()}`}
+                >
+                  Detail
+                </Button>
+              ),
+            },
+          ],
+        }))}
+        isLoading={loading}
+        emptyView={
+          <p>
+            No runs recorded{filtered ? ' that match the filter' : ' yet'}
+            {more ? ' in the records read so far' : ''}.
+          </p>
+        }
+      />
+    </div>
   );
 }
