@@ -78,3 +78,44 @@ export async function holdBackOthers(page: Page, allowed: ReadonlySet<string>) {
     release: () => release(),
   };
 }
+
+/**
+ * "First actionable": navigation start to the first frame in which the first control an admin can
+ * use is visible and enabled, "Start from the example policy" (no policy yet) or the first
+ * environment's name field (a saved policy). A string, not a function: it is installed with
+ * addInitScript before the page's own scripts, and tsx would wrap a named function in a helper the
+ * page lacks. The control and its time are read with `firstActionable`.
+ */
+export const FIRST_ACTIONABLE_PROBE = `(() => {
+  const usable = (element) =>
+    element && !element.disabled && element.getAttribute('aria-disabled') !== 'true' && element.checkVisibility();
+  const found = () => {
+    if (usable(document.getElementById('f-environments-0-name'))) return 'form';
+    const start = [...document.querySelectorAll('button')].find(
+      (button) => button.textContent.trim() === 'Start from the example policy',
+    );
+    return usable(start) ? 'start' : undefined;
+  };
+  const observer = new MutationObserver(() => {
+    const control = found();
+    if (!control) return;
+    observer.disconnect();
+    requestAnimationFrame(() => (window.__firstActionable = { control, ms: performance.now() }));
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+})();`;
+
+export interface FirstActionable {
+  /** Which control it was: the Environments form or the "Start from the example policy" button. */
+  readonly control: 'form' | 'start';
+  /** Milliseconds from navigation start. */
+  readonly ms: number;
+}
+
+/** The first actionable control and when it showed (waits for it); the page must have FIRST_ACTIONABLE_PROBE. */
+export async function firstActionable(page: Page): Promise<FirstActionable> {
+  const handle = await page.waitForFunction(
+    () => (globalThis as unknown as { __firstActionable?: FirstActionable }).__firstActionable,
+  );
+  return (await handle.jsonValue()) as FirstActionable;
+}
