@@ -1,6 +1,6 @@
 /**
- * A status lozenge with the look and props of Atlaskit's Lozenge (uppercase, bold or subtle), in a
- * span and a few CSS rules: the Atlaskit package brings ~45 KB of script to every tab that shows one.
+ * A status lozenge with the props of Atlaskit's Lozenge and the look it has here (lower case, subtle,
+ * or bold), in a span and a few CSS rules: the package brings ~45 KB of script to every tab that shows one.
  */
 import type { ReactNode } from 'react';
 import './lozenge.css';
