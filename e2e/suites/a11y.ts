@@ -257,7 +257,8 @@ export const a11y: Suite = async ({ page, app, context, test, watch, asMember, a
     const loaded = await hold.loadedBytes();
     hold.release();
     console.log(
-      `      first view (console build): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB as built, ${(loaded / 1024).toFixed(1)} KiB loaded`,
+      `      first view (console build): ${firstView.files.size} scripts, ` +
+        `${(firstView.bytes / 1024).toFixed(1)} KiB as built, ${(loaded / 1024).toFixed(1)} KiB loaded`,
     );
     expect(
       firstView.bytes < FIRST_VIEW_BUDGET,
@@ -344,7 +345,8 @@ export const a11y: Suite = async ({ page, app, context, test, watch, asMember, a
       await other.locator('#f-environments-0-name').waitFor();
       hold.release();
       console.log(
-        `      first view (Forge build, bridge included): ${firstView.files.size} scripts, ${(firstView.bytes / 1024).toFixed(1)} KiB`,
+        `      first view (Forge build, bridge included): ${firstView.files.size} scripts, ` +
+          `${(firstView.bytes / 1024).toFixed(1)} KiB`,
       );
       expect(
         firstView.bytes < FIRST_VIEW_BUDGET,
