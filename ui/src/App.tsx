@@ -1,7 +1,7 @@
 /** The settings page: load the policy, edit a draft, preview, save, and audit. */
 import Button from '@atlaskit/button/new';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
-import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { PreviewView } from '../../src/settings/api';
 import examplePolicyText from '../../examples/policy.yaml?raw';
 import { caller } from './api';
@@ -12,7 +12,7 @@ import { setAt } from './draft';
 import { EditorContext } from './fields';
 import { Notice } from './notice';
 import { PageHeader, StateNotices } from './page-header';
-import { tabIndex, TABS, type PageContext } from './page-tabs';
+import { firstTabShown, tabIndex, TABS, type PageContext } from './page-tabs';
 import { createPeople, PeopleContext } from './people';
 import { INITIAL_PREVIEW, type PreviewState } from './preview-state';
 import type { NewTest } from './tabs/TestsTab';
@@ -175,9 +175,9 @@ function PageTabs({ page, tab, setTab }: { page: PageContext; tab: number; setTa
 export function App({ backend }: { backend: SettingsBackend }) {
   const call = useMemo(() => caller(backend), [backend]);
   const people = useMemo(() => createPeople(call), [call]);
-  // The first tab's chunk starts loading with the page; the editor tools wait for it.
-  const firstTabLoaded = useMemo(() => TABS[0].load(), []);
-  const policy = usePolicyDraft(call, firstTabLoaded);
+  // The first tab's chunk is preloaded with the page (vite.config.mts); the editor tools wait until it has shown.
+  useEffect(() => void TABS[0].load(), []);
+  const policy = usePolicyDraft(call, firstTabShown);
   const [banner, setBanner] = useState<Banner>();
   const [tab, setTab] = useState(0);
   const saving = useSaving(call, people, policy, setBanner);

@@ -5,7 +5,7 @@
  * override of failing policy tests), import over unsaved changes, and environment removal.
  * Loaded when the first one opens.
  */
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from './section-message';
 import { useState } from 'react';
 import { SaveReplay } from './save-replay';
 import type { ApiError, HistoryEntry, PolicyView } from '../../src/settings/api';

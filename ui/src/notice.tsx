@@ -1,7 +1,7 @@
 /**
- * A section message for the first view: the look of Atlaskit's SectionMessage (which brings a
- * tooltip and popper stack of ~130 KB) in a heading, a body and a coloured edge. The lazy tabs
- * keep using SectionMessage itself.
+ * A section message with the look of Atlaskit's SectionMessage (which brings a tooltip and popper
+ * stack of ~130 KB): a heading, a body and a coloured edge. A titled one is a region named by its
+ * title. The tabs use it through section-message.tsx, which keeps Atlaskit's props.
  */
 import type { ReactNode } from 'react';
 
@@ -12,13 +12,13 @@ export function Notice({
   testId,
 }: {
   appearance: 'information' | 'warning' | 'error' | 'success';
-  title: string;
+  title?: string;
   children?: ReactNode;
   testId?: string;
 }) {
   return (
     <section className={`notice notice-${appearance}`} aria-label={title} data-testid={testId}>
-      <h2 className="notice-title">{title}</h2>
+      {title ? <h2 className="notice-title">{title}</h2> : null}
       <div className="notice-body">{children}</div>
     </section>
   );

@@ -1,8 +1,8 @@
 /**
  * The page's tabs. Every tab is its own chunk, loaded when first opened, so the first view carries
- * only the Environments form. To add a tab: one loader and one entry in TABS.
+ * only the Environments form. To add a tab: one tabComponent and one entry in ENTRIES.
  */
-import { lazy, type ReactNode } from 'react';
+import { lazy, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import type { HistoryEntry, PolicyView, PreviewView } from '../../src/settings/api';
 import type { Call } from './api';
 import type { SettingsBackend } from './backend/types';
@@ -36,31 +36,65 @@ export interface PageContext {
   reloadAll(): void;
 }
 
-const loaders = {
-  environments: () => import('./tabs/EnvironmentsTab').then((m) => ({ default: m.EnvironmentsTab })),
-  yaml: () => import('./tabs/YamlTab').then((m) => ({ default: m.YamlTab })),
-  preview: () => import('./tabs/PreviewTab').then((m) => ({ default: m.PreviewTab })),
-  history: () => import('./tabs/HistoryTab').then((m) => ({ default: m.HistoryTab })),
-  trust: () => import('./tabs/TrustTab').then((m) => ({ default: m.TrustTab })),
-  decisions: () => import('./tabs/DecisionsTab').then((m) => ({ default: m.DecisionsTab })),
-  tests: () => import('./tabs/TestsTab').then((m) => ({ default: m.TestsTab })),
-  repositories: () => import('./tabs/RepositoriesTab').then((m) => ({ default: m.RepositoriesTab })),
-  runners: () => import('./tabs/RunnersTab').then((m) => ({ default: m.RunnersTab })),
-  grants: () => import('./tabs/GrantsTab').then((m) => ({ default: m.GrantsTab })),
-  source: () => import('./tabs/SourceTab').then((m) => ({ default: m.SourceTab })),
+/**
+ * A tab component that renders at once when its chunk has already loaded, and lazily otherwise: a
+ * React.lazy suspends on its first render even then, and React holds a boundary's content back for
+ * 500 ms after its fallback showed, which kept the visible tab (preloaded with the page) off screen.
+ */
+function tabComponent<P extends object>(load: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | undefined;
+  let loading: Promise<{ default: ComponentType<P> }> | undefined;
+  const loadOnce = () =>
+    (loading ??= load().then((component) => {
+      loaded = component;
+      return { default: component };
+    }));
+  const Lazy = lazy(loadOnce);
+  function Tab(props: P) {
+    // Chosen once per mount: switching from the lazy to the loaded component would remount the tab.
+    const [Component] = useState<ComponentType<P>>(() => loaded ?? (Lazy as unknown as ComponentType<P>));
+    return <Component {...props} />;
+  }
+  return { Tab, load: loadOnce };
+}
+
+const tabs = {
+  environments: tabComponent(() => import('./tabs/EnvironmentsTab').then((m) => m.EnvironmentsTab)),
+  yaml: tabComponent(() => import('./tabs/YamlTab').then((m) => m.YamlTab)),
+  preview: tabComponent(() => import('./tabs/PreviewTab').then((m) => m.PreviewTab)),
+  history: tabComponent(() => import('./tabs/HistoryTab').then((m) => m.HistoryTab)),
+  trust: tabComponent(() => import('./tabs/TrustTab').then((m) => m.TrustTab)),
+  decisions: tabComponent(() => import('./tabs/DecisionsTab').then((m) => m.DecisionsTab)),
+  tests: tabComponent(() => import('./tabs/TestsTab').then((m) => m.TestsTab)),
+  repositories: tabComponent(() => import('./tabs/RepositoriesTab').then((m) => m.RepositoriesTab)),
+  runners: tabComponent(() => import('./tabs/RunnersTab').then((m) => m.RunnersTab)),
+  grants: tabComponent(() => import('./tabs/GrantsTab').then((m) => m.GrantsTab)),
+  source: tabComponent(() => import('./tabs/SourceTab').then((m) => m.SourceTab)),
 };
 
-const EnvironmentsTab = lazy(loaders.environments);
-const YamlTab = lazy(loaders.yaml);
-const PreviewTab = lazy(loaders.preview);
-const HistoryTab = lazy(loaders.history);
-const TrustTab = lazy(loaders.trust);
-const DecisionsTab = lazy(loaders.decisions);
-const TestsTab = lazy(loaders.tests);
-const RepositoriesTab = lazy(loaders.repositories);
-const RunnersTab = lazy(loaders.runners);
-const GrantsTab = lazy(loaders.grants);
-const SourceTab = lazy(loaders.source);
+const EnvironmentsTab = tabs.environments.Tab;
+const YamlTab = tabs.yaml.Tab;
+const PreviewTab = tabs.preview.Tab;
+const HistoryTab = tabs.history.Tab;
+const TrustTab = tabs.trust.Tab;
+const DecisionsTab = tabs.decisions.Tab;
+const TestsTab = tabs.tests.Tab;
+const RepositoriesTab = tabs.repositories.Tab;
+const RunnersTab = tabs.runners.Tab;
+const GrantsTab = tabs.grants.Tab;
+const SourceTab = tabs.source.Tab;
+
+let markFirstTabShown!: () => void;
+/**
+ * Settles once the first tab the page shows is on screen (its content committed, the empty state
+ * included): the editor tools (~200 KB) load after it, so they never hold back the first actionable control.
+ */
+export const firstTabShown = new Promise<void>((resolve) => (markFirstTabShown = resolve));
+
+function FirstTabShown() {
+  useEffect(() => markFirstTabShown(), []);
+  return null;
+}
 
 /** The saved policy's environment names: a grant can only open environments the provider enforces. */
 function savedEnvironments(policy: unknown): string[] {
@@ -89,10 +123,10 @@ interface TabEntry {
   readonly render: (page: PageContext) => ReactNode;
 }
 
-export const TABS: readonly TabEntry[] = [
+const ENTRIES: readonly TabEntry[] = [
   {
     name: 'Environments',
-    load: loaders.environments,
+    load: tabs.environments.load,
     render: (p) =>
       p.emptyState || (
         <EnvironmentsTab
@@ -101,10 +135,10 @@ export const TABS: readonly TabEntry[] = [
         />
       ),
   },
-  { name: 'YAML', load: loaders.yaml, render: yamlTab },
+  { name: 'YAML', load: tabs.yaml.load, render: yamlTab },
   {
     name: 'Preview',
-    load: loaders.preview,
+    load: tabs.preview.load,
     render: (p) => (
       <PreviewTab
         call={p.call}
@@ -119,7 +153,7 @@ export const TABS: readonly TabEntry[] = [
   },
   {
     name: 'History',
-    load: loaders.history,
+    load: tabs.history.load,
     render: (p) => (
       <HistoryTab
         call={p.call}
@@ -132,13 +166,17 @@ export const TABS: readonly TabEntry[] = [
   },
   {
     name: 'Trust policies',
-    load: loaders.trust,
+    load: tabs.trust.load,
     render: (p) => <TrustTab call={p.call} draft={p.draft} draftUsable={p.draftUsable} />,
   },
-  { name: 'Decision log', load: loaders.decisions, render: (p) => <DecisionsTab call={p.call} backend={p.backend} /> },
+  {
+    name: 'Decision log',
+    load: tabs.decisions.load,
+    render: (p) => <DecisionsTab call={p.call} backend={p.backend} />,
+  },
   {
     name: 'Policy tests',
-    load: loaders.tests,
+    load: tabs.tests.load,
     render: (p) => (
       <TestsTab
         key={JSON.stringify(p.newTest)}
@@ -152,14 +190,14 @@ export const TABS: readonly TabEntry[] = [
   },
   {
     name: 'Repositories',
-    load: loaders.repositories,
+    load: tabs.repositories.load,
     render: (p) => <RepositoriesTab call={p.call} dirty={p.dirty} />,
   },
   // Keyed by what they were loaded for: a tab opened before a save, a discard or a load would keep showing the old
   // state.
   {
     name: 'Runners',
-    load: loaders.runners,
+    load: tabs.runners.load,
     render: (p) => (
       <RunnersTab
         key={`${p.view.revision}-${p.draftVersion}`}
@@ -171,12 +209,12 @@ export const TABS: readonly TabEntry[] = [
   },
   {
     name: 'Break-glass grants',
-    load: loaders.grants,
+    load: tabs.grants.load,
     render: (p) => <GrantsTab key={p.view.revision} call={p.call} environments={savedEnvironments(p.view.policy)} />,
   },
   {
     name: 'Policy source',
-    load: loaders.source,
+    load: tabs.source.load,
     render: (p) => (
       <SourceTab
         call={p.call}
@@ -187,5 +225,15 @@ export const TABS: readonly TabEntry[] = [
     ),
   },
 ];
+
+export const TABS: readonly TabEntry[] = ENTRIES.map((entry) => ({
+  ...entry,
+  render: (page) => (
+    <>
+      {entry.render(page)}
+      <FirstTabShown />
+    </>
+  ),
+}));
 
 export const tabIndex = (name: string) => TABS.findIndex((tab) => tab.name === name);

@@ -5,7 +5,7 @@
  * confirmation the save needs. Admins only: the resolver refuses everyone else.
  */
 import Button from '@atlaskit/button/new';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from './section-message';
 import { useEffect, useRef, useState } from 'react';
 import type { ReplayView, SamplesExportView, SamplesView } from '../../src/settings/api';
 import type { ReplaySummary } from '../../src/settings/api';

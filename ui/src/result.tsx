@@ -1,8 +1,8 @@
 /** A simulator result as the page shows it: outcome, per-step table, violations and diff. */
-import DynamicTable from '@atlaskit/dynamic-table';
+import DynamicTable from './table';
 import Heading from '@atlaskit/heading';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import Lozenge from './lozenge';
+import SectionMessage from './section-message';
 import type { PreviewView } from '../../src/settings/api';
 import type { SimulationResult } from '../../src/simulate/simulate';
 import { DiffView } from './diff-view';

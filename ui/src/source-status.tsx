@@ -1,5 +1,5 @@
 /** The policy repository's state for the page: the commit in force and the newest commit that failed. */
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from './section-message';
 import type { PolicySourceView } from '../../src/settings/api';
 
 const short = (hash: string) => hash.slice(0, 12);

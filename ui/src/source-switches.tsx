@@ -1,5 +1,5 @@
 /** Every switch of the policy source (page ↔ repository), who made it and when: on Policy source and History. */
-import DynamicTable from '@atlaskit/dynamic-table';
+import DynamicTable from './table';
 import type { PolicySource, SwitchRecord } from '../../src/settings/api';
 import { Person } from './people';
 

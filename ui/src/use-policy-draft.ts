@@ -1,7 +1,7 @@
 /**
  * The policy the page edits: the enforced view, the draft and the revision it is based on, the
  * draft's YAML text, and the editor tools (zod and the YAML document), which load only after the
- * visible tab's own chunk so the first actionable control never waits for them.
+ * visible tab has shown, so the first actionable control never waits for them.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PolicyView } from '../../src/settings/api';
@@ -39,7 +39,7 @@ function useEditorTools(ready: Promise<unknown> | undefined) {
   useEffect(() => {
     if (!ready) return;
     let live = true;
-    // The visible tab first: its chunk and the editor tools would otherwise share the network.
+    // The visible tab first: the tools' ~200 KB would otherwise be fetched and parsed while it renders.
     void ready
       .catch(() => undefined)
       .then(loadEditorTools)
@@ -131,10 +131,10 @@ function useDraftChecks(
   return { checked, yamlText, dirty, fromRepository, readOnly, draftUsable, editor };
 }
 
-export function usePolicyDraft(call: Call, visibleTabLoaded: Promise<unknown>) {
+export function usePolicyDraft(call: Call, visibleTabShown: Promise<unknown>) {
   const { view, loadError, source, fetchView } = usePolicyView(call);
   const [base, setBase] = useState<BaseRevision>({ revision: 0, policy: undefined });
-  const tools = useEditorTools(view ? visibleTabLoaded : undefined);
+  const tools = useEditorTools(view ? visibleTabShown : undefined);
   const { state, setState, draftVersion, replaceDraft, setYamlText, setDraft } = useDraftState(tools);
   const { draft, text: baseText, syntaxError } = state;
 

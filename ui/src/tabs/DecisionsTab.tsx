@@ -5,9 +5,9 @@
  * deployments without an allowed Pipeline Guard decision).
  */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import DynamicTable from '../table';
+import Lozenge from '../lozenge';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';

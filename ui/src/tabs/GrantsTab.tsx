@@ -4,10 +4,10 @@
  * used it. Revoking applies to the next run.
  */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
+import DynamicTable from '../table';
 import Heading from '@atlaskit/heading';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import Lozenge from '../lozenge';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useMemo, useState } from 'react';

@@ -1,8 +1,8 @@
 /** Every kept revision, with who saved it, when and why, a comparison of any two, and a rollback for each. */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import DynamicTable from '../table';
+import Lozenge from '../lozenge';
+import SectionMessage from '../section-message';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { HistoryEntry } from '../../../src/settings/api';
 import type { Call } from '../api';

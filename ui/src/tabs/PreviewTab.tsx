@@ -1,7 +1,7 @@
 /** Paste a pipeline, pick a ref, and see exactly what the simulator (and so the provider) would do. */
 import Button from '@atlaskit/button/new';
 import { Checkbox } from '@atlaskit/checkbox';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import { useState } from 'react';
 import type { ApiError, PreviewView } from '../../../src/settings/api';

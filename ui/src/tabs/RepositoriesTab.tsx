@@ -4,9 +4,9 @@
  * can also make the provider read the repository again from Bitbucket (its project may have moved).
  */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import DynamicTable from '../table';
+import Lozenge from '../lozenge';
+import SectionMessage from '../section-message';
 import { useMemo, useState } from 'react';
 import { validatePolicy } from '../../../src/policy/load';
 import { describeScope, environmentsFor } from '../../../src/policy/scope';

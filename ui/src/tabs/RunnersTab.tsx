@@ -4,9 +4,9 @@
  * runner whose labels let steps of two environments onto it.
  */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
-import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
+import DynamicTable from '../table';
+import Lozenge from '../lozenge';
+import SectionMessage from '../section-message';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../src/settings/api';
 import type { RunnerInventoryView } from '../../../src/settings/scope-api';

@@ -4,7 +4,7 @@
  * In the local console it can also push a commit to the policy repository.
  */
 import Button from '@atlaskit/button/new';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useState } from 'react';

@@ -1,8 +1,8 @@
 /** Named preview cases that every save must keep passing. */
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
+import DynamicTable from '../table';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useState } from 'react';

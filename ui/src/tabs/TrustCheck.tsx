@@ -4,7 +4,7 @@
  * `pipeline-guard trust-check` does.
  */
 import Button from '@atlaskit/button/new';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
 import { useState } from 'react';
 import type { ApiError, TrustCheckView } from '../../../src/settings/api';

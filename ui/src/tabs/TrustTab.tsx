@@ -5,7 +5,7 @@
  */
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
+import SectionMessage from '../section-message';
 import Textfield from '@atlaskit/textfield';
 import { useEffect, useState } from 'react';
 import type { ApiError, TrustPolicyView } from '../../../src/settings/api';
