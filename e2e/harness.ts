@@ -138,7 +138,12 @@ export async function runSuite(name: string, suite: Suite): Promise<TestResult[]
         watch(other, 'forge build');
         // A string, not a function: tsx would wrap named functions in a helper the page lacks.
         await other.addInitScript(`
-          const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }).then((r) => r.json());
+          const post = (url, body) =>
+            fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body ?? {}),
+            }).then((r) => r.json());
           globalThis.__bridge = {
             callBridge: async (type, payload) => {
               if (type === 'getContext') return post('/__dev/context', {});

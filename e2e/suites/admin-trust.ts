@@ -50,20 +50,23 @@ async function yamlText(page: Page) {
 }
 
 export const adminTrust: Suite = async ({ page, app, context, test, watch, asMember }) => {
-  await test('bug 3: with no policy yet, Preview says the pipeline passes through unchanged and lists its steps', async () => {
-    await page.goto(app.url);
-    await openTab(page, 'Preview');
-    await page.getByRole('button', { name: 'Preview', exact: true }).click();
-    const result = page.getByTestId('preview-result');
-    await result.waitFor();
-    await result.getByText('no policy yet: passes through unchanged').waitFor({ timeout: 5_000 });
-    await result.getByRole('row', { name: /Build and test/ }).waitFor({ timeout: 5_000 });
-    await result.getByRole('row', { name: /PROD deploy/ }).waitFor({ timeout: 5_000 });
-    const body = await result.innerText();
-    expect(!body.includes('No steps would run'), 'the preview says no steps would run for a two-step pipeline');
-    expect(!/blocked run/.test(body), 'the pass-through preview talks about a blocked run');
-    await shot(page, 'trust-01-preview-passthrough');
-  });
+  await test(
+    'bug 3: with no policy yet, Preview says the pipeline ' + 'passes through unchanged and lists its steps',
+    async () => {
+      await page.goto(app.url);
+      await openTab(page, 'Preview');
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      const result = page.getByTestId('preview-result');
+      await result.waitFor();
+      await result.getByText('no policy yet: passes through unchanged').waitFor({ timeout: 5_000 });
+      await result.getByRole('row', { name: /Build and test/ }).waitFor({ timeout: 5_000 });
+      await result.getByRole('row', { name: /PROD deploy/ }).waitFor({ timeout: 5_000 });
+      const body = await result.innerText();
+      expect(!body.includes('No steps would run'), 'the preview says no steps would run for a two-step pipeline');
+      expect(!/blocked run/.test(body), 'the pass-through preview talks about a blocked run');
+      await shot(page, 'trust-01-preview-passthrough');
+    },
+  );
 
   await test('bug 3: outcome none gets its own note, not the blocked-run one', async () => {
     expect(
@@ -159,27 +162,30 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await shot(page, 'trust-03-warnings');
   });
 
-  await test('a save that weakens enforcement shows the diff and asks for a reason, which History records', async () => {
-    await page.getByRole('button', { name: 'Discard changes' }).click();
-    await page.locator('#f-mode').selectOption('warn');
-    await page.getByRole('button', { name: 'Save policy' }).click();
-    const box = dialog(page);
-    await box.waitFor();
-    expect(
-      (await box.getByTestId('weakenings').innerText()).includes('the policy-wide mode goes from enforce to warn'),
-      'the dialog does not say what weakens',
-    );
-    const diff = await box.getByTestId('save-diff').innerText();
-    expect(diff.includes('-mode: enforce') && diff.includes('+mode: warn'), `the save diff: ${diff}`);
-    const confirm = box.getByRole('button', { name: 'Save with this reason' });
-    expect(await confirm.isDisabled(), 'a weakening save can be confirmed without a reason');
-    await box.getByLabel('Reason (required, recorded with the revision)').fill('one-week trial of warn mode');
-    await shot(page, 'trust-04-weakening-dialog');
-    await confirm.click();
-    await page.getByText('Saved revision 2').waitFor();
-    await openTab(page, 'History');
-    await page.getByText('reason: “one-week trial of warn mode”').waitFor();
-  });
+  await test(
+    'a save that weakens enforcement shows the diff ' + 'and asks for a reason, which History records',
+    async () => {
+      await page.getByRole('button', { name: 'Discard changes' }).click();
+      await page.locator('#f-mode').selectOption('warn');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      const box = dialog(page);
+      await box.waitFor();
+      expect(
+        (await box.getByTestId('weakenings').innerText()).includes('the policy-wide mode goes from enforce to warn'),
+        'the dialog does not say what weakens',
+      );
+      const diff = await box.getByTestId('save-diff').innerText();
+      expect(diff.includes('-mode: enforce') && diff.includes('+mode: warn'), `the save diff: ${diff}`);
+      const confirm = box.getByRole('button', { name: 'Save with this reason' });
+      expect(await confirm.isDisabled(), 'a weakening save can be confirmed without a reason');
+      await box.getByLabel('Reason (required, recorded with the revision)').fill('one-week trial of warn mode');
+      await shot(page, 'trust-04-weakening-dialog');
+      await confirm.click();
+      await page.getByText('Saved revision 2').waitFor();
+      await openTab(page, 'History');
+      await page.getByText('reason: “one-week trial of warn mode”').waitFor();
+    },
+  );
 
   await test('rollback shows the diff against the enforced revision, then asks', async () => {
     await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
@@ -260,32 +266,39 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     expect((await page.getByText('FAIL: got allowed').count()) === 0, 'FAIL results of the discarded draft remain');
   });
 
-  await test('policy tests: duplicate names are refused, a test can be edited, deleting one shows what goes', async () => {
-    await openTab(page, 'Policy tests');
-    await page.locator('#test-name').fill('prod deploy from a feature branch is blocked');
-    await page.locator('#test-name-error').waitFor();
-    expect(await page.getByRole('button', { name: 'Save policy test' }).isDisabled(), 'a duplicate name can be saved');
-    await page.locator('#test-name').fill('');
-    await page.getByRole('button', { name: 'Edit policy test PROD deploy from a feature branch is blocked' }).click();
-    expect((await page.locator('#test-target-name').inputValue()) === 'feature/x', 'Edit does not load the test');
-    await page.locator('#test-expect').selectOption('allowed');
-    await page.locator('#test-name').fill('Feature branch runs under warn mode');
-    await page.getByRole('button', { name: 'Save policy test' }).click();
-    await page.getByRole('cell', { name: 'Feature branch runs under warn mode', exact: true }).waitFor();
-    expect(
-      (await page.getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true }).count()) ===
-        0,
-      'editing added a second test',
-    );
-    await page.getByRole('button', { name: 'Delete policy test Feature branch runs under warn mode' }).click();
-    const diff = await dialog(page).getByTestId('delete-test-diff').innerText();
-    expect(
-      diff.includes('-name: Feature branch runs under warn mode') && diff.includes('-expect: allowed'),
-      `the deletion diff: ${diff}`,
-    );
-    await dialog(page).getByRole('button', { name: 'Delete policy test' }).click();
-    await page.getByText('No policy tests yet.').waitFor();
-  });
+  await test(
+    'policy tests: duplicate names are refused, a ' + 'test can be edited, deleting one shows what goes',
+    async () => {
+      await openTab(page, 'Policy tests');
+      await page.locator('#test-name').fill('prod deploy from a feature branch is blocked');
+      await page.locator('#test-name-error').waitFor();
+      expect(
+        await page.getByRole('button', { name: 'Save policy test' }).isDisabled(),
+        'a duplicate name can be saved',
+      );
+      await page.locator('#test-name').fill('');
+      await page.getByRole('button', { name: 'Edit policy test PROD deploy from a feature branch is blocked' }).click();
+      expect((await page.locator('#test-target-name').inputValue()) === 'feature/x', 'Edit does not load the test');
+      await page.locator('#test-expect').selectOption('allowed');
+      await page.locator('#test-name').fill('Feature branch runs under warn mode');
+      await page.getByRole('button', { name: 'Save policy test' }).click();
+      await page.getByRole('cell', { name: 'Feature branch runs under warn mode', exact: true }).waitFor();
+      expect(
+        (await page
+          .getByRole('cell', { name: 'PROD deploy from a feature branch is blocked', exact: true })
+          .count()) === 0,
+        'editing added a second test',
+      );
+      await page.getByRole('button', { name: 'Delete policy test Feature branch runs under warn mode' }).click();
+      const diff = await dialog(page).getByTestId('delete-test-diff').innerText();
+      expect(
+        diff.includes('-name: Feature branch runs under warn mode') && diff.includes('-expect: allowed'),
+        `the deletion diff: ${diff}`,
+      );
+      await dialog(page).getByRole('button', { name: 'Delete policy test' }).click();
+      await page.getByText('No policy tests yet.').waitFor();
+    },
+  );
 
   await test('removing an environment shows the diff against the enforced revision, then asks', async () => {
     await openTab(page, 'Environments');
@@ -304,49 +317,52 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
-  await test('YAML round trip: comments and key order survive form edits, import, save, reload and export', async () => {
-    // The enforced revision was restored from one saved from the example's text: its comments are there.
-    const revision = await currentRevision(app);
-    expect(
-      (await yamlText(page)).includes('# Environments, most privileged first.'),
-      'the saved YAML lost its comments',
-    );
-    await openTab(page, 'Environments');
-    await page.locator('#f-environments-0-oidc-region').fill('eu-central-1');
-    const edited = await yamlText(page);
-    expect(
-      edited.includes('# Refs whose pipelines may run this environment') && edited.includes('region: eu-central-1'),
-      'a form edit lost the comments',
-    );
-    // Import over unsaved changes asks first, and shows what changes.
-    const imported =
-      `# Imported by the browser test: keep me\n${EXAMPLE_POLICY.replace('mode: enforce', 'mode: warn # trial')}`.replace(
-        'version: 1\n',
-        '',
-      ) + 'version: 1\n';
-    await page
-      .locator('input[type=file]')
-      .setInputFiles({ name: 'team-policy.yaml', mimeType: 'application/yaml', buffer: Buffer.from(imported) });
-    await dialog(page).getByText('Replace your unsaved changes with team-policy.yaml?').waitFor();
-    expect(
-      (await dialog(page).getByTestId('import-diff').innerText()).includes('+# Imported by the browser test: keep me'),
-      'the import diff does not show the new text',
-    );
-    await dialog(page).getByRole('button', { name: 'Replace with the file' }).click();
-    expect(
-      (await page.locator('#policy-yaml').inputValue()) === imported,
-      'the import did not replace the text exactly',
-    );
-    await saveAndConfirm(page);
-    await page.getByText(`Saved revision ${revision + 1}`).waitFor();
-    await page.reload();
-    const reloaded = await yamlText(page);
-    expect(reloaded === imported, `after save and reload the YAML differs:\n${reloaded.slice(0, 300)}`);
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export YAML' }).click();
-    const file = await (await download).path();
-    expect(readFileSync(file, 'utf8') === imported, 'the export differs from the saved text');
-  });
+  await test(
+    'YAML round trip: comments and key order survive ' + 'form edits, import, save, reload and export',
+    async () => {
+      // The enforced revision was restored from one saved from the example's text: its comments are there.
+      const revision = await currentRevision(app);
+      expect(
+        (await yamlText(page)).includes('# Environments, most privileged first.'),
+        'the saved YAML lost its comments',
+      );
+      await openTab(page, 'Environments');
+      await page.locator('#f-environments-0-oidc-region').fill('eu-central-1');
+      const edited = await yamlText(page);
+      expect(
+        edited.includes('# Refs whose pipelines may run this environment') && edited.includes('region: eu-central-1'),
+        'a form edit lost the comments',
+      );
+      // Import over unsaved changes asks first, and shows what changes.
+      const trialPolicy = EXAMPLE_POLICY.replace('mode: enforce', 'mode: warn # trial');
+      const imported =
+        `# Imported by the browser test: keep me\n${trialPolicy}`.replace('version: 1\n', '') + 'version: 1\n';
+      await page
+        .locator('input[type=file]')
+        .setInputFiles({ name: 'team-policy.yaml', mimeType: 'application/yaml', buffer: Buffer.from(imported) });
+      await dialog(page).getByText('Replace your unsaved changes with team-policy.yaml?').waitFor();
+      expect(
+        (await dialog(page).getByTestId('import-diff').innerText()).includes(
+          '+# Imported by the browser test: keep me',
+        ),
+        'the import diff does not show the new text',
+      );
+      await dialog(page).getByRole('button', { name: 'Replace with the file' }).click();
+      expect(
+        (await page.locator('#policy-yaml').inputValue()) === imported,
+        'the import did not replace the text exactly',
+      );
+      await saveAndConfirm(page);
+      await page.getByText(`Saved revision ${revision + 1}`).waitFor();
+      await page.reload();
+      const reloaded = await yamlText(page);
+      expect(reloaded === imported, `after save and reload the YAML differs:\n${reloaded.slice(0, 300)}`);
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export YAML' }).click();
+      const file = await (await download).path();
+      expect(readFileSync(file, 'utf8') === imported, 'the export differs from the saved text');
+    },
+  );
 
   await test('people by name: the saver shows as a display name, with the account ID in a tooltip', async () => {
     const saver = page.locator('[data-testid=policy-status] .person');
@@ -359,59 +375,63 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
     expect((await by.getAttribute('title')) === 'console-admin', 'the History row has no account ID tooltip');
   });
 
-  await test('bug 2: after a refused (stale) save, the losing tab shows the current revision and asks about the field both changed', async () => {
-    const revision = await currentRevision(app);
-    const next = revision + 1;
-    await page.reload();
-    await page.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
-    const other = await context.newPage();
-    try {
-      watch(other, 'tab A');
-      await other.goto(app.url);
-      await other.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
-      await other.locator('#f-environments-0-oidc-region').fill('eu-west-2');
-      await saveAndConfirm(other);
-      await other.getByText(`Saved revision ${next}`).waitFor();
-    } finally {
-      await other.close();
-    }
-    // Tab B still shows the old revision and saves on top of it.
-    await openTab(page, 'Environments');
-    await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
-    await saveAndConfirm(page);
-    await page.getByText('Someone else saved first').waitFor();
-    await page
-      .locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` })
-      .waitFor({ timeout: 5_000 });
-    const banner = await page.locator('.banner', { hasText: 'Someone else saved first' }).innerText();
-    expect(banner.includes(`Ada Admin saved revision ${next}`), `the banner does not say who saved: ${banner}`);
-    // Both changed the region: the page asks which to keep, theirs until the admin chooses.
-    const conflict = dialog(page).getByTestId('merge-conflict');
-    const words = await conflict.innerText();
-    expect(words.includes('eu-west-2') && words.includes('us-east-1'), `the conflict: ${words}`);
-    expect(
-      (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
-      'the undecided field does not keep their value',
-    );
-    await conflict.getByLabel(/Their edits/).check();
-    await dialog(page).getByRole('button', { name: 'Apply to the draft' }).click();
-    await page.getByText('No unsaved changes.').waitFor();
-    await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
-    await page.getByRole('button', { name: 'Discard changes' }).click();
-    await page.getByText('No unsaved changes.').waitFor();
-    expect(
-      (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
-      'Discard restored a stale revision',
-    );
-    await openTab(page, 'History');
-    await page.getByRole('row', { name: new RegExp(`^${next} .*current`) }).waitFor();
-    expect(
-      (await page.getByRole('button', { name: `Roll back to revision ${next}` }).count()) === 0,
-      'History offers to roll back to the current revision',
-    );
-    await page.getByRole('button', { name: `Roll back to revision ${revision}` }).waitFor();
-    await shot(page, 'trust-07-stale');
-  });
+  await test(
+    'bug 2: after a refused (stale) save, the losing tab shows ' +
+      'the current revision and asks about the field both changed',
+    async () => {
+      const revision = await currentRevision(app);
+      const next = revision + 1;
+      await page.reload();
+      await page.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
+      const other = await context.newPage();
+      try {
+        watch(other, 'tab A');
+        await other.goto(app.url);
+        await other.locator('[data-testid=policy-status]', { hasText: `revision ${revision} enforced` }).waitFor();
+        await other.locator('#f-environments-0-oidc-region').fill('eu-west-2');
+        await saveAndConfirm(other);
+        await other.getByText(`Saved revision ${next}`).waitFor();
+      } finally {
+        await other.close();
+      }
+      // Tab B still shows the old revision and saves on top of it.
+      await openTab(page, 'Environments');
+      await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
+      await saveAndConfirm(page);
+      await page.getByText('Someone else saved first').waitFor();
+      await page
+        .locator('[data-testid=policy-status]', { hasText: `revision ${next} enforced` })
+        .waitFor({ timeout: 5_000 });
+      const banner = await page.locator('.banner', { hasText: 'Someone else saved first' }).innerText();
+      expect(banner.includes(`Ada Admin saved revision ${next}`), `the banner does not say who saved: ${banner}`);
+      // Both changed the region: the page asks which to keep, theirs until the admin chooses.
+      const conflict = dialog(page).getByTestId('merge-conflict');
+      const words = await conflict.innerText();
+      expect(words.includes('eu-west-2') && words.includes('us-east-1'), `the conflict: ${words}`);
+      expect(
+        (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
+        'the undecided field does not keep their value',
+      );
+      await conflict.getByLabel(/Their edits/).check();
+      await dialog(page).getByRole('button', { name: 'Apply to the draft' }).click();
+      await page.getByText('No unsaved changes.').waitFor();
+      await page.locator('#f-environments-0-oidc-region').fill('us-east-1');
+      await page.getByRole('button', { name: 'Discard changes' }).click();
+      await page.getByText('No unsaved changes.').waitFor();
+      expect(
+        (await page.locator('#f-environments-0-oidc-region').inputValue()) === 'eu-west-2',
+        'Discard restored a stale revision',
+      );
+      await openTab(page, 'History');
+      await page.getByRole('row', { name: new RegExp(`^${next} .*current`) }).waitFor();
+      expect(
+        (await page.getByRole('button', { name: `Roll back to revision ${next}` }).count()) === 0,
+        'History offers to roll back to the current revision',
+      );
+      await page.getByRole('button', { name: `Roll back to revision ${revision}` }).waitFor();
+      await shot(page, 'trust-07-stale');
+    },
+  );
 
   await test('bug 5: in the read-only view no control can change the draft', async () => {
     await asMember(async (other) => {

@@ -25,9 +25,8 @@ async function waitForSummary(page: Page, pattern: RegExp) {
   try {
     await page.locator('[data-testid=log-summary]', { hasText: pattern }).waitFor();
   } catch {
-    throw new Error(
-      `the log's summary never matched ${pattern}; it reads "${await text(page, '[data-testid=log-summary]').catch(() => '(none)')}"`,
-    );
+    const summary = await text(page, '[data-testid=log-summary]').catch(() => '(none)');
+    throw new Error(`the log's summary never matched ${pattern}; it reads "${summary}"`);
   }
 }
 
@@ -92,24 +91,28 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
   const seeded = Array.from({ length: SEEDED }, (_, i) => seededRecord(i, SEEDED, now));
   const expectedCount = (filter: DecisionFilter) => seeded.filter((r) => matches(r, filter)).length;
 
-  await test('a run without a saved policy is logged with its ref as “no policy yet”, not as a storage fault (issue 11, bug 4)', async () => {
-    await page.goto(app.url);
-    await openTab(page, 'Decision log');
-    await page.getByText('Local console only: simulate a Bitbucket run').click();
-    await page.locator('#run-target-name').fill('feature/x');
-    await page.getByRole('button', { name: 'Simulate run' }).click();
-    await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
-    const row = page.locator('section[aria-labelledby=log-heading] tbody tr').first();
-    await row.getByText('branch:feature/x').waitFor();
-    const cells = await row.innerText();
-    expect(cells.includes('no policy yet'), `the row does not show the pass-through state: ${cells}`);
-    expect(!cells.includes('policy-unavailable'), `the row names the storage fault: ${cells}`);
-    await row.getByRole('button', { name: /^Detail of the run/ }).click();
-    const detail = page.getByTestId('decision-detail');
-    await detail.getByText('No policy was saved yet').waitFor();
-    expect((await detail.innerText()).includes('none saved yet'), 'the detail does not say that no policy was saved');
-    await detail.getByRole('button', { name: 'Close detail' }).click();
-  });
+  await test(
+    'a run without a saved policy is logged with its ref as ' +
+      '“no policy yet”, not as a storage fault (issue 11, bug 4)',
+    async () => {
+      await page.goto(app.url);
+      await openTab(page, 'Decision log');
+      await page.getByText('Local console only: simulate a Bitbucket run').click();
+      await page.locator('#run-target-name').fill('feature/x');
+      await page.getByRole('button', { name: 'Simulate run' }).click();
+      await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
+      const row = page.locator('section[aria-labelledby=log-heading] tbody tr').first();
+      await row.getByText('branch:feature/x').waitFor();
+      const cells = await row.innerText();
+      expect(cells.includes('no policy yet'), `the row does not show the pass-through state: ${cells}`);
+      expect(!cells.includes('policy-unavailable'), `the row names the storage fault: ${cells}`);
+      await row.getByRole('button', { name: /^Detail of the run/ }).click();
+      const detail = page.getByTestId('decision-detail');
+      await detail.getByText('No policy was saved yet').waitFor();
+      expect((await detail.innerText()).includes('none saved yet'), 'the detail does not say that no policy was saved');
+      await detail.getByRole('button', { name: 'Close detail' }).click();
+    },
+  );
 
   await test('seeds 5,000 records and lists the newest 50 first, with older ones left for the cursor', async () => {
     await post('/__dev/seed-decisions', { count: SEEDED, now });
@@ -171,53 +174,57 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
     }
   });
 
-  await test('filters by repository, rule, grant, project, outcome and environment, each to the records that match', async () => {
-    const cases: Array<[string, DecisionFilter, string, (page: Page) => Promise<void>]> = [
-      [
-        'repository',
-        { repository: 'acme/repo-7' },
-        'acme/repo-7',
-        (p) => p.locator('#log-repository').fill('acme/repo-7'),
-      ],
-      ['rule', { rule: 'deny-pipe' }, 'deny-pipe', (p) => p.locator('#log-rule').fill('deny-pipe')],
-      ['grant', { grant: 'INC-4711' }, 'acme/repo-3', (p) => p.locator('#log-grant').fill('INC-4711')],
-      [
-        'project + outcome + rule',
-        { project: 'OPS', outcome: 'blocked', rule: 'deny-pipe' },
-        'deny-pipe',
-        async (p) => {
-          await p.locator('#log-project').fill('OPS');
-          await p.locator('#log-outcome').selectOption('blocked');
-          await p.locator('#log-rule').fill('deny-pipe');
-        },
-      ],
-      [
-        'environment + outcome + part of a name',
-        { environment: 'dev', outcome: 'blocked', repository: 'repo-37' },
-        'acme/repo-37',
-        async (p) => {
-          await p.locator('#log-environment').fill('dev');
-          await p.locator('#log-outcome').selectOption('blocked');
-          await p.locator('#log-repository').fill('repo-37');
-        },
-      ],
-      ['nothing matches', { grant: 'INC-404' }, '', (p) => p.locator('#log-grant').fill('INC-404')],
-    ];
-    for (const [name, filter, needle, apply] of cases) {
-      const clear = page.getByRole('button', { name: 'Clear filters' });
-      if (await clear.count()) await clear.click();
-      await waitForSummary(page, /^50 records shown; more may match further back \(50 read\)/);
-      const want = expectedCount(filter);
-      expect(want <= 50, `${name}: the case should fit one page`);
-      const started = Date.now();
-      await apply(page);
-      await waitForRows(page, want, needle);
-      console.log(
-        `      (${name}: ${want} of ${SEEDED} records listed in ${Date.now() - started} ms, 250 ms of it the typing pause)`,
-      );
-    }
-    await page.getByRole('button', { name: 'Clear filters' }).click();
-  });
+  await test(
+    'filters by repository, rule, grant, project, outcome ' + 'and environment, each to the records that match',
+    async () => {
+      const cases: Array<[string, DecisionFilter, string, (page: Page) => Promise<void>]> = [
+        [
+          'repository',
+          { repository: 'acme/repo-7' },
+          'acme/repo-7',
+          (p) => p.locator('#log-repository').fill('acme/repo-7'),
+        ],
+        ['rule', { rule: 'deny-pipe' }, 'deny-pipe', (p) => p.locator('#log-rule').fill('deny-pipe')],
+        ['grant', { grant: 'INC-4711' }, 'acme/repo-3', (p) => p.locator('#log-grant').fill('INC-4711')],
+        [
+          'project + outcome + rule',
+          { project: 'OPS', outcome: 'blocked', rule: 'deny-pipe' },
+          'deny-pipe',
+          async (p) => {
+            await p.locator('#log-project').fill('OPS');
+            await p.locator('#log-outcome').selectOption('blocked');
+            await p.locator('#log-rule').fill('deny-pipe');
+          },
+        ],
+        [
+          'environment + outcome + part of a name',
+          { environment: 'dev', outcome: 'blocked', repository: 'repo-37' },
+          'acme/repo-37',
+          async (p) => {
+            await p.locator('#log-environment').fill('dev');
+            await p.locator('#log-outcome').selectOption('blocked');
+            await p.locator('#log-repository').fill('repo-37');
+          },
+        ],
+        ['nothing matches', { grant: 'INC-404' }, '', (p) => p.locator('#log-grant').fill('INC-404')],
+      ];
+      for (const [name, filter, needle, apply] of cases) {
+        const clear = page.getByRole('button', { name: 'Clear filters' });
+        if (await clear.count()) await clear.click();
+        await waitForSummary(page, /^50 records shown; more may match further back \(50 read\)/);
+        const want = expectedCount(filter);
+        expect(want <= 50, `${name}: the case should fit one page`);
+        const started = Date.now();
+        await apply(page);
+        await waitForRows(page, want, needle);
+        console.log(
+          `      (${name}: ${want} of ${SEEDED} records listed in ${Date.now() - started} ms, ` +
+            '250 ms of it the typing pause)',
+        );
+      }
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+    },
+  );
 
   await test('a date range lists exactly that UTC day', async () => {
     const day = dayOf(now - 3 * 86_400_000);
@@ -258,42 +265,45 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
     await shot(page, 'decisions-01-paged');
   });
 
-  await test('shows a record’s detail: repository, project, pipeline, grant, environments and the block message', async () => {
-    await page.getByRole('button', { name: 'Clear filters' }).click();
-    await page.locator('#log-grant').fill('INC-4711');
-    await waitForRows(page, 50, 'acme/repo-3');
-    await page
-      .locator('section[aria-labelledby=log-heading] tbody tr')
-      .first()
-      .getByRole('button', { name: /^Detail of the run/ })
-      .click();
-    const detail = await text(page, '[data-testid=decision-detail]');
-    const record = seeded[3];
-    for (const expected of [
-      record.repository,
-      record.project!,
-      record.pipeline!,
-      'INC-4711',
-      'dev',
-      String(record.buildNumber),
-    ])
-      expect(detail.includes(expected), `the detail lacks ${expected}: ${detail}`);
-    await page.locator('#log-grant').fill('');
-    await page.locator('#log-rule').fill('deny-pipe');
-    await waitForRows(page, 50, 'deny-pipe');
-    await page
-      .locator('section[aria-labelledby=log-heading] tbody tr')
-      .first()
-      .getByRole('button', { name: /^Detail of the run/ })
-      .click();
-    await page.getByTestId('decision-detail').getByText('Block message (first 1 KB)').waitFor();
-    expect(
-      (await text(page, '[data-testid=decision-detail] pre')).includes('[deny-pipe]'),
-      'the block message is not shown',
-    );
-    await shot(page, 'decisions-02-detail');
-    await page.getByRole('button', { name: 'Close detail' }).click();
-  });
+  await test(
+    'shows a record’s detail: repository, project, ' + 'pipeline, grant, environments and the block message',
+    async () => {
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      await page.locator('#log-grant').fill('INC-4711');
+      await waitForRows(page, 50, 'acme/repo-3');
+      await page
+        .locator('section[aria-labelledby=log-heading] tbody tr')
+        .first()
+        .getByRole('button', { name: /^Detail of the run/ })
+        .click();
+      const detail = await text(page, '[data-testid=decision-detail]');
+      const record = seeded[3];
+      for (const expected of [
+        record.repository,
+        record.project!,
+        record.pipeline!,
+        'INC-4711',
+        'dev',
+        String(record.buildNumber),
+      ])
+        expect(detail.includes(expected), `the detail lacks ${expected}: ${detail}`);
+      await page.locator('#log-grant').fill('');
+      await page.locator('#log-rule').fill('deny-pipe');
+      await waitForRows(page, 50, 'deny-pipe');
+      await page
+        .locator('section[aria-labelledby=log-heading] tbody tr')
+        .first()
+        .getByRole('button', { name: /^Detail of the run/ })
+        .click();
+      await page.getByTestId('decision-detail').getByText('Block message (first 1 KB)').waitFor();
+      expect(
+        (await text(page, '[data-testid=decision-detail] pre')).includes('[deny-pipe]'),
+        'the block message is not shown',
+      );
+      await shot(page, 'decisions-02-detail');
+      await page.getByRole('button', { name: 'Close detail' }).click();
+    },
+  );
 
   await test('CSV export holds every matching record, not the first page', async () => {
     const download = async () => {
@@ -362,55 +372,58 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
     await shot(page, 'decisions-03-no-data');
   });
 
-  await test('the hourly rollup, run on demand, draws runs and blocks per day and the top blocking rules and repositories', async () => {
-    for (let run = 0; run < 6; run += 1) {
-      await page.getByRole('button', { name: 'Run the hourly rollup now' }).click();
-      await page.getByText(/^Rolled up \d+ days\.$/).waitFor();
-      await page
-        .getByText(/^Rolled up \d+ days\.$/)
-        .waitFor({ state: 'detached' })
-        .catch(() => undefined);
-    }
-    await page.locator('[data-testid=charts-freshness]', { hasText: '30 of 30 days rolled up' }).waitFor();
-    const yesterday = dayOf(now - 86_400_000);
-    const ofDay = seeded.filter((r) => dayOf(r.at) === yesterday);
-    const perDay = (await page.getByTestId('chart-per-day').getAttribute('data-summary')) ?? '';
-    expect(
-      perDay.includes(`runs: `) && perDay.includes(`${yesterday.slice(5)} ${ofDay.length}`),
-      `per-day chart lacks ${yesterday}: ${ofDay.length} runs: ${perDay.slice(0, 200)}`,
-    );
-    expect(
-      perDay.includes(`blocked: `) &&
-        perDay
-          .split('blocked: ')[1]
-          .includes(`${yesterday.slice(5)} ${ofDay.filter((r) => r.outcome === 'blocked').length}`),
-      'per-day chart has the wrong blocked count',
-    );
-    const window = seeded.filter(
-      (r) => r.at >= Date.parse(`${dayOf(now - 29 * 86_400_000)}T00:00:00Z`) && r.outcome === 'blocked',
-    );
-    const gate = window.filter((r) => r.rules.includes('branch-gate')).length;
-    const pipe = window.filter((r) => r.rules.includes('deny-pipe')).length;
-    const rules = (await page.getByTestId('chart-rules').getAttribute('data-summary')) ?? '';
-    expect(
-      rules === `blocked runs: branch-gate ${gate}, deny-pipe ${pipe}`,
-      `top blocking rules: ${rules}, expected branch-gate ${gate}, deny-pipe ${pipe}`,
-    );
-    const repositories = (await page.getByTestId('chart-repositories').getAttribute('data-summary')) ?? '';
-    expect(repositories.startsWith('blocked runs: acme/repo-'), `top blocking repositories: ${repositories}`);
-    // Drawn on the canvas, not just described: some pixels are painted.
-    const painted = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLCanvasElement>('figure.chart canvas')).map((canvas) => {
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n += 1;
-        return n;
-      }),
-    );
-    expect(painted.length === 3 && painted.every((n) => n > 500), `canvas pixels painted: ${painted.join(', ')}`);
-    await page.getByTestId('chart-per-day').scrollIntoViewIfNeeded();
-    await shot(page, 'decisions-03-charts');
-  });
+  await test(
+    'the hourly rollup, run on demand, draws runs and blocks ' + 'per day and the top blocking rules and repositories',
+    async () => {
+      for (let run = 0; run < 6; run += 1) {
+        await page.getByRole('button', { name: 'Run the hourly rollup now' }).click();
+        await page.getByText(/^Rolled up \d+ days\.$/).waitFor();
+        await page
+          .getByText(/^Rolled up \d+ days\.$/)
+          .waitFor({ state: 'detached' })
+          .catch(() => undefined);
+      }
+      await page.locator('[data-testid=charts-freshness]', { hasText: '30 of 30 days rolled up' }).waitFor();
+      const yesterday = dayOf(now - 86_400_000);
+      const ofDay = seeded.filter((r) => dayOf(r.at) === yesterday);
+      const perDay = (await page.getByTestId('chart-per-day').getAttribute('data-summary')) ?? '';
+      expect(
+        perDay.includes(`runs: `) && perDay.includes(`${yesterday.slice(5)} ${ofDay.length}`),
+        `per-day chart lacks ${yesterday}: ${ofDay.length} runs: ${perDay.slice(0, 200)}`,
+      );
+      expect(
+        perDay.includes(`blocked: `) &&
+          perDay
+            .split('blocked: ')[1]
+            .includes(`${yesterday.slice(5)} ${ofDay.filter((r) => r.outcome === 'blocked').length}`),
+        'per-day chart has the wrong blocked count',
+      );
+      const window = seeded.filter(
+        (r) => r.at >= Date.parse(`${dayOf(now - 29 * 86_400_000)}T00:00:00Z`) && r.outcome === 'blocked',
+      );
+      const gate = window.filter((r) => r.rules.includes('branch-gate')).length;
+      const pipe = window.filter((r) => r.rules.includes('deny-pipe')).length;
+      const rules = (await page.getByTestId('chart-rules').getAttribute('data-summary')) ?? '';
+      expect(
+        rules === `blocked runs: branch-gate ${gate}, deny-pipe ${pipe}`,
+        `top blocking rules: ${rules}, expected branch-gate ${gate}, deny-pipe ${pipe}`,
+      );
+      const repositories = (await page.getByTestId('chart-repositories').getAttribute('data-summary')) ?? '';
+      expect(repositories.startsWith('blocked runs: acme/repo-'), `top blocking repositories: ${repositories}`);
+      // Drawn on the canvas, not just described: some pixels are painted.
+      const painted = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLCanvasElement>('figure.chart canvas')).map((canvas) => {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n += 1;
+          return n;
+        }),
+      );
+      expect(painted.length === 3 && painted.every((n) => n > 500), `canvas pixels painted: ${painted.join(', ')}`);
+      await page.getByTestId('chart-per-day').scrollIntoViewIfNeeded();
+      await shot(page, 'decisions-03-charts');
+    },
+  );
 
   await test('lists Production deployments without an allowed decision, and unknowns as unknown', async () => {
     const bypasses = page.getByTestId('bypasses');

@@ -187,16 +187,19 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
     await shot(page, 'grants-01-active');
   });
 
-  await test('a simulated run on the incident branch goes through because of the grant, and is listed under it', async () => {
-    const answer = await simulateIncidentRun(page);
-    expect(answer.includes('Bitbucket would run the pipeline'), `answer: ${answer}`);
-    await openTab(page, TAB);
-    await page.getByRole('button', { name: 'Runs that used INC-4711' }).first().click();
-    const runs = page.getByTestId('grant-runs-INC-4711');
-    await runs.getByText('branch:incident/42').waitFor();
-    expect((await runs.innerText()).includes('allowed'), `runs: ${await runs.innerText()}`);
-    await shot(page, 'grants-02-runs');
-  });
+  await test(
+    'a simulated run on the incident branch goes through ' + 'because of the grant, and is listed under it',
+    async () => {
+      const answer = await simulateIncidentRun(page);
+      expect(answer.includes('Bitbucket would run the pipeline'), `answer: ${answer}`);
+      await openTab(page, TAB);
+      await page.getByRole('button', { name: 'Runs that used INC-4711' }).first().click();
+      const runs = page.getByTestId('grant-runs-INC-4711');
+      await runs.getByText('branch:incident/42').waitFor();
+      expect((await runs.innerText()).includes('allowed'), `runs: ${await runs.innerText()}`);
+      await shot(page, 'grants-02-runs');
+    },
+  );
 
   await test('a member sees the grants but no controls', async () => {
     await asMember(async (other) => {
@@ -218,44 +221,50 @@ export const grants: Suite = async ({ page, app, test, asMember }) => {
     });
   });
 
-  await test('when the clock passes the expiry, the grant moves to past grants and the next run is blocked', async () => {
-    const moved = await fetch(`${app.url}__dev/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advanceMs: 4 * 60 * 60 * 1000 + 1000 }),
-    });
-    expect(moved.ok, `the console clock did not move: ${moved.status}`);
-    await openTab(page, TAB);
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page
-      .getByTestId('past-grants')
-      .getByRole('row', { name: /INC-4711.*expired/s })
-      .waitFor();
-    const answer = await simulateIncidentRun(page);
-    expect(answer.includes('Bitbucket would stop the run'), `answer after expiry: ${answer}`);
-  });
+  await test(
+    'when the clock passes the expiry, the grant ' + 'moves to past grants and the next run is blocked',
+    async () => {
+      const moved = await fetch(`${app.url}__dev/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceMs: 4 * 60 * 60 * 1000 + 1000 }),
+      });
+      expect(moved.ok, `the console clock did not move: ${moved.status}`);
+      await openTab(page, TAB);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page
+        .getByTestId('past-grants')
+        .getByRole('row', { name: /INC-4711.*expired/s })
+        .waitFor();
+      const answer = await simulateIncidentRun(page);
+      expect(answer.includes('Bitbucket would stop the run'), `answer after expiry: ${answer}`);
+    },
+  );
 
-  await test('a grant for every branch, or one overlapping an active grant, needs an explicit acknowledgement', async () => {
-    await openTab(page, TAB);
-    await page.locator('#grant-id').fill('INC-9000');
-    await page.locator('#grant-repository').fill('payments-api');
-    await page.locator('#grant-refs').fill('**');
-    await page.getByRole('checkbox', { name: 'prod' }).check();
-    await page.locator('#grant-reason').fill('Everything is on fire, open all the branches');
-    const risks = await page.getByTestId('grant-risks').innerText();
-    expect(risks.includes('“**” matches every branch'), `no warning for a broad grant: ${risks}`);
-    const button = page.getByRole('button', { name: 'Grant', exact: true });
-    expect(await button.isDisabled(), 'a grant for every branch is one click');
-    expect(!(await page.getByText(/^Ready:/).count()), 'the form says Ready before the acknowledgement');
-    await shot(page, 'grants-03b-broad-grant');
-    await page.getByLabel('I have read the warning and want this grant as it is').check();
-    expect(!(await button.isDisabled()), 'the acknowledgement does not enable Grant');
-    await page.locator('#grant-refs').fill('');
-    await page.locator('#grant-id').fill('');
-    await page.locator('#grant-repository').fill('');
-    await page.locator('#grant-reason').fill('');
-    await page.getByRole('checkbox', { name: 'prod' }).uncheck();
-  });
+  await test(
+    'a grant for every branch, or one overlapping an ' + 'active grant, needs an explicit acknowledgement',
+    async () => {
+      await openTab(page, TAB);
+      await page.locator('#grant-id').fill('INC-9000');
+      await page.locator('#grant-repository').fill('payments-api');
+      await page.locator('#grant-refs').fill('**');
+      await page.getByRole('checkbox', { name: 'prod' }).check();
+      await page.locator('#grant-reason').fill('Everything is on fire, open all the branches');
+      const risks = await page.getByTestId('grant-risks').innerText();
+      expect(risks.includes('“**” matches every branch'), `no warning for a broad grant: ${risks}`);
+      const button = page.getByRole('button', { name: 'Grant', exact: true });
+      expect(await button.isDisabled(), 'a grant for every branch is one click');
+      expect(!(await page.getByText(/^Ready:/).count()), 'the form says Ready before the acknowledgement');
+      await shot(page, 'grants-03b-broad-grant');
+      await page.getByLabel('I have read the warning and want this grant as it is').check();
+      expect(!(await button.isDisabled()), 'the acknowledgement does not enable Grant');
+      await page.locator('#grant-refs').fill('');
+      await page.locator('#grant-id').fill('');
+      await page.locator('#grant-repository').fill('');
+      await page.locator('#grant-reason').fill('');
+      await page.getByRole('checkbox', { name: 'prod' }).uncheck();
+    },
+  );
 
   await test('revoking a grant stops it applying to the next run', async () => {
     await openTab(page, TAB);

@@ -73,24 +73,27 @@ export const leftovers: Suite = async ({ page, app, test, asMember }) => {
     );
   });
 
-  await test('the repository-scoped test blocks a save that would let the sandbox deploy to prod-payments', async () => {
-    await openTab(page, 'YAML');
-    await page.locator('#policy-yaml').fill(SANDBOX_IN_PROD);
-    await page.getByText('Unsaved changes.').waitFor();
-    // The Save dialog runs the policy tests while it is open: the broken case shows there, and the save cannot be
-    // confirmed.
-    await page.getByRole('button', { name: 'Save policy' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('dialog-tests').getByText(`“${CASE}” expects blocked, got allowed`).waitFor();
-    expect(
-      await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(),
-      'the breaking policy can be saved',
-    );
-    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
-    expect((await page.getByText('Saved revision 2').count()) === 0, 'the breaking policy was saved');
-    await page.getByRole('button', { name: 'Discard changes' }).click();
-    await shot(page, 'leftovers-01-scoped-test-blocks');
-  });
+  await test(
+    'the repository-scoped test blocks a save that ' + 'would let the sandbox deploy to prod-payments',
+    async () => {
+      await openTab(page, 'YAML');
+      await page.locator('#policy-yaml').fill(SANDBOX_IN_PROD);
+      await page.getByText('Unsaved changes.').waitFor();
+      // The Save dialog runs the policy tests while it is open: the broken case shows there, and the save cannot be
+      // confirmed.
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('dialog-tests').getByText(`“${CASE}” expects blocked, got allowed`).waitFor();
+      expect(
+        await dialog.getByRole('button', { name: /^Save (revision \d+|with this reason)$/ }).isDisabled(),
+        'the breaking policy can be saved',
+      );
+      await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+      expect((await page.getByText('Saved revision 2').count()) === 0, 'the breaking policy was saved');
+      await page.getByRole('button', { name: 'Discard changes' }).click();
+      await shot(page, 'leftovers-01-scoped-test-blocks');
+    },
+  );
 
   await test('the test is editable with its repository', async () => {
     await openTab(page, 'Policy tests');

@@ -141,29 +141,32 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await shot(page, 'scopes-03-preview-repository');
   });
 
-  await test('a simulated Bitbucket run resolves its repository through the stand-in and is judged by scope', async () => {
-    await openTab(page, 'Decision log');
-    await page.getByText('Local console only: simulate a Bitbucket run').click();
-    await page.locator('#run-target-name').fill('main');
-    // acme/search-api in the fixture workspace: the provider knows only this UUID and asks Bitbucket.
-    await page.locator('#run-repo').fill('{a1b2c3d4-0005-4a00-8000-00000000a005}');
-    await page.getByRole('button', { name: 'Simulate run' }).click();
-    const answer = await page.locator('.run-answer').innerText({ timeout: 15_000 });
-    expect(
-      answer.startsWith('Bitbucket would stop the run') &&
-        answer.includes('repository-scope') &&
-        answer.includes('acme/search-api'),
-      `search-api's run: ${answer}`,
-    );
-    await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
-    await page.getByRole('button', { name: 'Simulate run' }).click();
-    await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
-    await page
-      .getByRole('row', { name: /acme\/payments-api/ })
-      .first()
-      .waitFor();
-    await shot(page, 'scopes-04-simulated-run');
-  });
+  await test(
+    'a simulated Bitbucket run resolves its repository ' + 'through the stand-in and is judged by scope',
+    async () => {
+      await openTab(page, 'Decision log');
+      await page.getByText('Local console only: simulate a Bitbucket run').click();
+      await page.locator('#run-target-name').fill('main');
+      // acme/search-api in the fixture workspace: the provider knows only this UUID and asks Bitbucket.
+      await page.locator('#run-repo').fill('{a1b2c3d4-0005-4a00-8000-00000000a005}');
+      await page.getByRole('button', { name: 'Simulate run' }).click();
+      const answer = await page.locator('.run-answer').innerText({ timeout: 15_000 });
+      expect(
+        answer.startsWith('Bitbucket would stop the run') &&
+          answer.includes('repository-scope') &&
+          answer.includes('acme/search-api'),
+        `search-api's run: ${answer}`,
+      );
+      await page.locator('#run-repo').fill('{a1b2c3d4-0001-4a00-8000-00000000a001}');
+      await page.getByRole('button', { name: 'Simulate run' }).click();
+      await page.getByText('Bitbucket would run the pipeline Pipeline Guard returned.').waitFor();
+      await page
+        .getByRole('row', { name: /acme\/payments-api/ })
+        .first()
+        .waitFor();
+      await shot(page, 'scopes-04-simulated-run');
+    },
+  );
 
   await test('the runner inventory shows which online runners serve each environment and warns', async () => {
     await openTab(page, 'Runners');
@@ -206,48 +209,51 @@ export const scopes: Suite = async ({ page, app, test, asMember }) => {
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
-  await test('a non-admin sees scopes and repositories read-only, without the refresh control, and no runner inventory', async () => {
-    await asMember(async (other) => {
-      const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
-      await projectChips.getByText('PAY', { exact: true }).waitFor();
-      expect(
-        (await other.locator('#f-environments-0-scope-projects').count()) === 0,
-        'a non-admin gets a project picker input',
-      );
-      expect(
-        (await other.getByRole('button', { name: /^Remove .* from / }).count()) === 0,
-        'a non-admin sees remove buttons on scope entries',
-      );
-      expect(
-        (await other.getByRole('button', { name: /^Add to / }).count()) === 0,
-        'a non-admin sees Add buttons on scope pickers',
-      );
-      await other.getByRole('tab', { name: 'Repositories', exact: true }).click();
-      await other.locator('#repo-view-repository option', { hasText: 'acme/website' }).waitFor({ state: 'attached' });
-      await other.locator('#repo-view-repository').selectOption({ label: 'acme/website (project WEB)' });
-      await other.getByTestId('repository-view').getByText('steps that match no environment run as').waitFor();
-      expect(
-        (await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0,
-        'a non-admin sees the refresh control',
-      );
-      await other.getByRole('tab', { name: 'Runners', exact: true }).click();
-      // Runner names and labels are workspace-wide: the server answers the inventory to admins only (access.ts).
-      await other.getByText('The runner inventory is for workspace admins').waitFor();
-      expect((await other.getByTestId('runner-inventory').count()) === 0, 'a non-admin sees the runner inventory');
-      await shot(other, 'scopes-06-read-only');
-      // The server refuses the write too, whatever the page shows.
-      const refused = await other.evaluate(async () => {
-        const response = await fetch('/__dev/invoke/refreshRepository', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}' }),
+  await test(
+    'a non-admin sees scopes and repositories read-only, ' + 'without the refresh control, and no runner inventory',
+    async () => {
+      await asMember(async (other) => {
+        const projectChips = other.getByRole('list', { name: 'Projects of prod: chosen' });
+        await projectChips.getByText('PAY', { exact: true }).waitFor();
+        expect(
+          (await other.locator('#f-environments-0-scope-projects').count()) === 0,
+          'a non-admin gets a project picker input',
+        );
+        expect(
+          (await other.getByRole('button', { name: /^Remove .* from / }).count()) === 0,
+          'a non-admin sees remove buttons on scope entries',
+        );
+        expect(
+          (await other.getByRole('button', { name: /^Add to / }).count()) === 0,
+          'a non-admin sees Add buttons on scope pickers',
+        );
+        await other.getByRole('tab', { name: 'Repositories', exact: true }).click();
+        await other.locator('#repo-view-repository option', { hasText: 'acme/website' }).waitFor({ state: 'attached' });
+        await other.locator('#repo-view-repository').selectOption({ label: 'acme/website (project WEB)' });
+        await other.getByTestId('repository-view').getByText('steps that match no environment run as').waitFor();
+        expect(
+          (await other.getByRole('button', { name: 'Refresh repository cache' }).count()) === 0,
+          'a non-admin sees the refresh control',
+        );
+        await other.getByRole('tab', { name: 'Runners', exact: true }).click();
+        // Runner names and labels are workspace-wide: the server answers the inventory to admins only (access.ts).
+        await other.getByText('The runner inventory is for workspace admins').waitFor();
+        expect((await other.getByTestId('runner-inventory').count()) === 0, 'a non-admin sees the runner inventory');
+        await shot(other, 'scopes-06-read-only');
+        // The server refuses the write too, whatever the page shows.
+        const refused = await other.evaluate(async () => {
+          const response = await fetch('/__dev/invoke/refreshRepository', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ repositoryUuid: '{2fc883c6-3dee-4e73-a354-ccee4bd77938}' }),
+          });
+          return (await response.json()) as { ok: boolean; error?: { code: string } };
         });
-        return (await response.json()) as { ok: boolean; error?: { code: string } };
+        expect(
+          !refused.ok && refused.error?.code === 'forbidden',
+          `a non-admin's refresh was answered ${JSON.stringify(refused)}`,
+        );
       });
-      expect(
-        !refused.ok && refused.error?.code === 'forbidden',
-        `a non-admin's refresh was answered ${JSON.stringify(refused)}`,
-      );
-    });
-  });
+    },
+  );
 };

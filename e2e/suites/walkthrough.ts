@@ -67,32 +67,35 @@ export const walkthrough: Suite = async ({ page, app, test }) => {
     );
   });
 
-  await test('a grant id used twice is refused, and the earlier success is no longer shown beside the error', async () => {
-    await openTab(page, 'Break-glass grants');
-    const fill = async () => {
-      await page.locator('#grant-id').fill('INC-9');
-      await page.locator('#grant-repository').fill('payments-api');
-      await page.locator('#grant-refs').fill('incident/*');
-      await page.getByRole('checkbox', { name: 'prod' }).check();
-      await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait');
-      // The second time, the grant overlaps the first (same repository and environment) and asks for an
-      // acknowledgement.
-      const acknowledge = page.getByLabel('I have read the warning and want this grant as it is');
-      if (await acknowledge.count()) await acknowledge.check();
-    };
-    await fill();
-    await page.getByRole('button', { name: 'Grant', exact: true }).click();
-    await page.getByText('Granted INC-9:').waitFor();
-    await fill();
-    // The page knows the id is taken: it says so at the field and offers no Grant to press.
-    await page.locator('#grant-id-error', { hasText: 'a grant named INC-9 already exists' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled');
-    expect(
-      (await page.getByText('Granted INC-9:').count()) === 0,
-      'the page shows “Granted INC-9” next to the refusal',
-    );
-    await shot(page, 'walkthrough-02-grant-refused');
-  });
+  await test(
+    'a grant id used twice is refused, and the earlier ' + 'success is no longer shown beside the error',
+    async () => {
+      await openTab(page, 'Break-glass grants');
+      const fill = async () => {
+        await page.locator('#grant-id').fill('INC-9');
+        await page.locator('#grant-repository').fill('payments-api');
+        await page.locator('#grant-refs').fill('incident/*');
+        await page.getByRole('checkbox', { name: 'prod' }).check();
+        await page.locator('#grant-reason').fill('Payment outage, hotfix cannot wait');
+        // The second time, the grant overlaps the first (same repository and environment) and asks for an
+        // acknowledgement.
+        const acknowledge = page.getByLabel('I have read the warning and want this grant as it is');
+        if (await acknowledge.count()) await acknowledge.check();
+      };
+      await fill();
+      await page.getByRole('button', { name: 'Grant', exact: true }).click();
+      await page.getByText('Granted INC-9:').waitFor();
+      await fill();
+      // The page knows the id is taken: it says so at the field and offers no Grant to press.
+      await page.locator('#grant-id-error', { hasText: 'a grant named INC-9 already exists' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Grant', exact: true }).isDisabled(), 'Grant is enabled');
+      expect(
+        (await page.getByText('Granted INC-9:').count()) === 0,
+        'the page shows “Granted INC-9” next to the refusal',
+      );
+      await shot(page, 'walkthrough-02-grant-refused');
+    },
+  );
 
   await test('a date range the wrong way round says so, and export counts in words that fit', async () => {
     await openTab(page, 'Decision log');

@@ -55,7 +55,8 @@ export function TextDiff({
     <div data-testid={testId} className="stack">
       <p className="hint">
         {diff
-          ? `${counts.removed} line${counts.removed === 1 ? '' : 's'} removed and ${counts.added} added, from ${beforeLabel} to ${afterLabel}.`
+          ? `${counts.removed} line${counts.removed === 1 ? '' : 's'} removed and ${counts.added} added, ` +
+            `from ${beforeLabel} to ${afterLabel}.`
           : `No difference between ${beforeLabel} and ${afterLabel}.`}
       </p>
       {diff ? <DiffView diff={diff} label={`Changes from ${beforeLabel} to ${afterLabel}`} /> : null}

@@ -56,7 +56,8 @@ export function RepositorySelect({
       <div className="field-help" id={`${id}-help`}>
         {repositories.error
           ? `Bitbucket’s repository list could not load: ${repositories.error}`
-          : `${help ?? ''}${repositories.truncated ? ' Only the first repositories of this large workspace are listed.' : ''}`}
+          : (help ?? '') +
+            (repositories.truncated ? ' Only the first repositories of this large workspace are listed.' : '')}
       </div>
     </div>
   );

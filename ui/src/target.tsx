@@ -24,8 +24,10 @@ export function describeTarget(target: SimulationTarget): string {
   switch (target.kind) {
     case 'pullrequest':
       return `pull request ${target.source} → ${target.destination}`;
-    case 'custom':
-      return `custom pipeline ${target.name}${target.ref && target.ref.kind !== 'commit' ? ` on ${target.ref.kind} ${target.ref.name}` : ''}`;
+    case 'custom': {
+      const on = target.ref && target.ref.kind !== 'commit' ? ` on ${target.ref.kind} ${target.ref.name}` : '';
+      return `custom pipeline ${target.name}${on}`;
+    }
     case 'commit':
       return 'a commit without a branch';
     default:
