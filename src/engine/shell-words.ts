@@ -45,10 +45,41 @@ const SIMPLE_PARAMETER = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_
  * expanded as bash expands them (split into words where unquoted); every other expansion stays as written.
  */
 export function parseShell(text: string, depth = 0, values: ReadonlyMap<string, string> = NO_VALUES): SimpleCommand[] {
+  if (depth > 0 || values !== NO_VALUES) return readShell(text, depth, values);
+  let commands = readTexts.get(text);
+  if (!commands) {
+    if (readChars + text.length > READ_CACHE_CHARS) {
+      readTexts.clear();
+      readChars = 0;
+    }
+    commands = readShell(text, 0, NO_VALUES).map(frozenCommand);
+    readTexts.set(text, commands);
+    readChars += text.length;
+  }
+  return [...commands];
+}
+
+// The rules read the same lines several times (the reader's context, the credential reader, deny-script, the
+// unreadable check), and every step carries the same injected setup: one reading per text was a third of the
+// provider's time on a 100-step pipeline. The result depends on the text alone; frozen, so no caller can change
+// what the next one reads. Bounded by characters, not entries, because a hostile script may be long.
+const READ_CACHE_CHARS = 1_000_000;
+const readTexts = new Map<string, readonly SimpleCommand[]>();
+let readChars = 0;
+
+const frozenCommand = (command: SimpleCommand): SimpleCommand =>
+  Object.freeze({
+    words: Object.freeze(command.words) as string[],
+    redirects: Object.freeze(command.redirects) as string[],
+    heredocs: Object.freeze(command.heredocs) as string[],
+    separator: command.separator,
+  });
+
+function readShell(text: string, depth: number, values: ReadonlyMap<string, string>): SimpleCommand[] {
   const reader = new WordReader(text, values);
   reader.read();
   const commands = reader.commands;
-  if (depth < MAX_DEPTH) for (const inner of reader.nested) commands.push(...parseShell(inner, depth + 1, values));
+  if (depth < MAX_DEPTH) for (const inner of reader.nested) commands.push(...readShell(inner, depth + 1, values));
   return commands;
 }
 

@@ -264,3 +264,23 @@ describe('parseShell reads compound commands as bash does', () => {
     );
   });
 });
+
+describe('parseShell reads a text once', () => {
+  it('answers a text it read before with the same commands, which no caller can change', () => {
+    const text = `export AWS_ROLE_ARN=arn:aws:iam::000000000000:role/dev-${Date.now()} && aws sts get-caller-identity`;
+    const first = parseShell(text);
+    expect(() => (first[0].words as string[]).push('--profile')).toThrow(TypeError);
+    first.pop();
+    const second = parseShell(text);
+    expect(second).toHaveLength(2);
+    expect(second[0].words).toEqual(['export', expect.stringMatching(/^AWS_ROLE_ARN=arn:aws:iam::0{12}:role\/dev-/)]);
+    expect(second[1].words).toEqual(['aws', 'sts', 'get-caller-identity']);
+  });
+
+  it('reads with known values afresh, never from what it read without them', () => {
+    const text = 'deploy --role "$ROLE"';
+    expect(parseShell(text)[0].words).toEqual(['deploy', '--role', '$ROLE']);
+    expect(parseShell(text, 0, new Map([['ROLE', 'prod-admin']]))[0].words).toEqual(['deploy', '--role', 'prod-admin']);
+    expect(parseShell(text)[0].words).toEqual(['deploy', '--role', '$ROLE']);
+  });
+});
