@@ -13,6 +13,11 @@ import type { Environment, PolicyInput } from '../../src/policy/schema';
 import { referencePolicyInput } from '../support/requests';
 
 const TOKEN = 'header.payload.signature';
+const GCP_PROD = {
+  provider: 'gcp',
+  workloadIdentityProvider: 'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
+  serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
+} as const;
 
 function environment(oidc: NonNullable<PolicyInput['environments'][number]['oidc']>): Environment {
   const input = referencePolicyInput();
@@ -62,12 +67,7 @@ describe('setup lines, run by bash', () => {
     'GCP: writes the token to a private file, builds the cred-config, ' +
       'logs in and exports GOOGLE_APPLICATION_CREDENTIALS',
     () => {
-      const env = environment({
-        provider: 'gcp',
-        workloadIdentityProvider:
-          'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
-        serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
-      });
+      const env = environment(GCP_PROD);
       const { status, stdout, calls } = runSetup(oidcSetupLines(env));
       expect(status).toBe(0);
       const [create, login] = calls.trim().split('\n');
@@ -92,12 +92,7 @@ describe('setup lines, run by bash', () => {
     'GCP: gcloud logs in to a private config directory, ' +
       'never ~/.config/gcloud (which a cache could carry to other steps)',
     () => {
-      const env = environment({
-        provider: 'gcp',
-        workloadIdentityProvider:
-          'projects/123456789/locations/global/workloadIdentityPools/bitbucket/providers/acme-prod',
-        serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com',
-      });
+      const env = environment(GCP_PROD);
       const bin = mkdtempSync(path.join(tmpdir(), 'pg-setup-'));
       writeFileSync(
         path.join(bin, 'gcloud'),
