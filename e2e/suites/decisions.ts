@@ -166,8 +166,14 @@ export const decisions: Suite = async ({ page, app, test, asMember }) => {
       expect(await region.evaluate((element) => element === document.activeElement), 'the table is not focusable');
       await page.keyboard.press('End');
       await page.keyboard.press('ArrowRight');
-      const scrolled = await region.evaluate((element) => element.scrollLeft);
-      expect(scrolled > 0, 'the keyboard does not scroll the runs table sideways');
+      // Chromium may scroll smoothly: the position moves over the next frames, not by the time the key returns.
+      const scrolled = await region.evaluate(async (element) => {
+        const started = performance.now();
+        while (element.scrollLeft === 0 && performance.now() - started < 2000)
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+        return element.scrollLeft > 0;
+      });
+      expect(scrolled, 'the keyboard does not scroll the runs table sideways (within 2 s)');
       await shot(page, 'decisions-01-narrow');
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
