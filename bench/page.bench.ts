@@ -10,11 +10,12 @@
  * yet) or the first environment's name field (a saved policy) visible and enabled (e2e/first-view.ts).
  * Runs alternate between the builds; the figure is the median of each, and the ratio this/previous.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { viteBuild } from '../dev/build-ui';
 import { startConsole, type RunningConsole } from '../dev/server';
 import { FIRST_ACTIONABLE_PROBE, firstActionable } from '../e2e/first-view';
 
@@ -35,22 +36,13 @@ const STATES: readonly State[] = ['no policy', 'saved policy'];
 
 /** Vite's console build of the sources under `root` into `outDir`, with the config that tree has. */
 function buildPage(root: string, outDir: string) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      path.join(root, 'ui/vite.config.mts'),
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'error',
-    ],
-    { cwd: root, env: { ...process.env, SETTINGS_BACKEND: 'http' }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  if (result.status !== 0) throw new Error(`the page build in ${root} failed (exit ${result.status ?? result.signal})`);
+  viteBuild(`the page build in ${root}`, path.join(root, 'ui/vite.config.mts'), { SETTINGS_BACKEND: 'http' }, root, [
+    '--outDir',
+    outDir,
+    '--emptyOutDir',
+    '--logLevel',
+    'error',
+  ]);
 }
 
 /** The previous release's sources, with this checkout's node_modules. */

@@ -31,21 +31,22 @@ function newestMtime(target: string): number {
   );
 }
 
+/** Vite's build with `config`, run in `cwd` (another checkout for bench:page) with extra environment and arguments. */
+export function viteBuild(what: string, config: string, env: NodeJS.ProcessEnv, cwd = ROOT, args: string[] = []): void {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, ...args],
+    { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
+}
+
 export function ensureBuild(kind: keyof typeof BUILD_DIRS, log: (message: string) => void = console.log): void {
   const index = path.join(BUILD_DIRS[kind], 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built > 0 && SOURCES.every((source) => newestMtime(path.join(ROOT, source)) <= built)) return;
   log(`Building the settings page (${path.relative(ROOT, BUILD_DIRS[kind])}/)…`);
-  const result = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'ui/vite.config.mts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, SETTINGS_BACKEND: kind },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  if (result.status !== 0) throw new Error(`the UI build failed (exit ${result.status ?? result.signal})`);
+  viteBuild('the UI build', path.join(ROOT, 'ui/vite.config.mts'), { SETTINGS_BACKEND: kind });
 }
 
 /** The pull-request panel and file viewer (ui/pullrequest): their own page, built apart from the settings page. */
@@ -63,20 +64,5 @@ export function ensurePullRequestBuild(
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built > 0 && PULL_REQUEST_SOURCES.every((source) => newestMtime(path.join(ROOT, source)) <= built)) return;
   log(`Building the pull-request pages (${path.relative(ROOT, PULL_REQUEST_BUILD_DIRS[kind])}/)…`);
-  const result = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      path.join(ROOT, 'ui/pullrequest/vite.config.mts'),
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PR_BACKEND: kind },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  if (result.status !== 0)
-    throw new Error(`the pull-request page build failed (exit ${result.status ?? result.signal})`);
+  viteBuild('the pull-request page build', path.join(ROOT, 'ui/pullrequest/vite.config.mts'), { PR_BACKEND: kind });
 }
