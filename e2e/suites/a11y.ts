@@ -22,9 +22,10 @@ import {
   shellScripts,
   TAB_SCRIPT_BUDGET,
 } from '../first-view';
+import { seriousViolations } from '../axe';
+import { invokeOnConsole } from '../console-api';
 import { expect, openTab, TIMEOUT, type Suite } from '../harness';
 
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
 const TABS = [
   'Environments',
@@ -39,36 +40,6 @@ const TABS = [
   'Break-glass grants',
   'Policy source',
 ];
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const violations = (await page.evaluate(() =>
-    (
-      window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe
-      .run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-        resultTypes: ['violations'],
-      })
-      .then((r) => r.violations),
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join('; ')}`,
-    );
-}
 
 /** Waits until no tab part is still loading (lazy chunks, listings, tables). */
 async function settled(page: Page) {
@@ -244,12 +215,8 @@ async function seedData(page: Page) {
 
 export const a11y: Suite = async ({ page, app, context, test, watch, asMember, asForgeBuild }) => {
   await test('the first view loads under 300 KB of script (console build)', async () => {
-    const response = await fetch(new URL('/__dev/invoke/savePolicy', app.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ expectedRevision: 0, policyText: EXAMPLE_POLICY }),
-    });
-    expect(((await response.json()) as { ok: boolean }).ok, 'the example policy was not saved');
+    const saved = await invokeOnConsole(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY });
+    expect(saved.ok, 'the example policy was not saved');
     const firstView = firstViewScripts(BUILD_DIRS.http, 'http');
     const hold = await holdBackOthers(page, firstView.files);
     await page.goto(app.url);

@@ -7,23 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type RunningConsole } from '../../dev/server';
+import { invokeOnConsole } from '../console-api';
 import { expect, openTab, shot, text, type Suite } from '../harness';
 
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
-
-/** Calls a resolver function the way the page does, for setting the scene quickly. */
-async function invoke(
-  app: RunningConsole,
-  key: string,
-  body: unknown,
-): Promise<{ ok: boolean; [key: string]: unknown }> {
-  const response = await fetch(new URL(`/__dev/invoke/${key}`, app.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { ok: boolean };
-}
 
 const dialog = (page: Page) => page.getByRole('dialog');
 
@@ -41,7 +28,7 @@ async function saveAndConfirm(page: Page, reason?: string) {
 
 /** The enforced revision, asked of the resolver: each bug test sets up its own scene from there. */
 async function currentRevision(app: RunningConsole): Promise<number> {
-  return (await invoke(app, 'getPolicy', {})).revision as number;
+  return (await invokeOnConsole(app, 'getPolicy', {})).revision as number;
 }
 
 async function yamlText(page: Page) {
@@ -70,7 +57,7 @@ export const adminTrust: Suite = async ({ page, app, context, test, watch, asMem
 
   await test('bug 3: outcome none gets its own note, not the blocked-run one', async () => {
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok,
+      (await invokeOnConsole(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok,
       'the example policy was not saved',
     );
     await page.reload();

@@ -9,26 +9,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunningConsole } from '../../dev/server';
+import { invokeOnConsole } from '../console-api';
 import { expect, openTab, shot, type Suite } from '../harness';
 
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
 const REASON = 'Reason (required, recorded with the revision)';
 
-export async function invoke(
-  app: RunningConsole,
-  key: string,
-  body: unknown,
-): Promise<{ ok: boolean; [key: string]: unknown }> {
-  const response = await fetch(new URL(`/__dev/invoke/${key}`, app.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { ok: boolean };
-}
-
 async function enforced(app: RunningConsole): Promise<{ revision: number; policy: any }> {
-  return (await invoke(app, 'getPolicy', {})) as unknown as { revision: number; policy: any };
+  return (await invokeOnConsole(app, 'getPolicy', {})) as unknown as { revision: number; policy: any };
 }
 
 const dialog = (page: Page) => page.getByRole('dialog');
@@ -58,7 +46,7 @@ async function openSave(page: Page) {
 export const concurrentAdmins: Suite = async ({ page, app, test }) => {
   await test('setup: the example policy is enforced', async () => {
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok,
+      (await invokeOnConsole(app, 'savePolicy', { expectedRevision: 0, policyText: EXAMPLE_POLICY })).ok,
       'the example policy was not saved',
     );
   });
@@ -212,12 +200,17 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     const { revision, policy } = await enforced(app);
     const weaker = { ...policy, mode: 'off' };
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: revision, policy: weaker, reason: 'maintenance window' }))
-        .ok,
+      (
+        await invokeOnConsole(app, 'savePolicy', {
+          expectedRevision: revision,
+          policy: weaker,
+          reason: 'maintenance window',
+        })
+      ).ok,
       'the weaker revision was not saved',
     );
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: revision + 1, policy })).ok,
+      (await invokeOnConsole(app, 'savePolicy', { expectedRevision: revision + 1, policy })).ok,
       'the stronger revision was not saved',
     );
     await page.reload();
@@ -238,10 +231,10 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
   await test('a policy test that fails shows in the Save dialog before a reason is asked', async () => {
     const { revision } = await enforced(app);
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok,
+      (await invokeOnConsole(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok,
       'the example policy was not restored',
     );
-    const saved = await invoke(app, 'savePolicyTest', {
+    const saved = await invokeOnConsole(app, 'savePolicyTest', {
       name: 'feature branches cannot deploy to PROD',
       yaml:
         'pipelines:\n  branches:\n    "**":\n      - step:\n' +
@@ -268,8 +261,8 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
     await shot(page, 'concurrent-05-failing-test-in-dialog');
     await dialog(page).getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    const list = (await invoke(app, 'listPolicyTests', {})) as unknown as { tests: { id: string }[] };
-    for (const t of list.tests) await invoke(app, 'deletePolicyTest', { id: t.id });
+    const list = (await invokeOnConsole(app, 'listPolicyTests', {})) as unknown as { tests: { id: string }[] };
+    for (const t of list.tests) await invokeOnConsole(app, 'deletePolicyTest', { id: t.id });
   });
 
   const movingKeepsYaml =
@@ -277,7 +270,7 @@ export const concurrentAdmins: Suite = async ({ page, app, test }) => {
   await test(movingKeepsYaml, async () => {
     const { revision } = await enforced(app);
     expect(
-      (await invoke(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok,
+      (await invokeOnConsole(app, 'savePolicy', { expectedRevision: revision, policyText: EXAMPLE_POLICY })).ok,
       'the example policy was not restored',
     );
     await page.reload();

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { seededRecord } from '../../dev/seed';
 import { matches, type DecisionFilter } from '../../src/storage/decision-store';
 import { dayOf } from '../../src/storage/rollup';
+import { postToConsole } from '../console-api';
 import { expect, openTab, shot, text, TIMEOUT, type Suite } from '../harness';
 
 const SEEDED = 5_000;
@@ -77,15 +78,7 @@ async function waitForRows(page: Page, count: number, needle: string) {
 }
 
 export const decisions: Suite = async ({ page, app, test, asMember }) => {
-  const post = async (route: string, body: unknown) => {
-    const response = await fetch(new URL(route, app.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.ok, `${route} answered ${response.status}`);
-    return response.json();
-  };
+  const post = (route: string, body: unknown) => postToConsole<unknown>(app, route, body);
   // A minute ahead, so that every seeded record is newer than the run of the first test.
   const now = Date.now() + 60_000;
   const seeded = Array.from({ length: SEEDED }, (_, i) => seededRecord(i, SEEDED, now));

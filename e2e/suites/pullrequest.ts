@@ -6,47 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { seriousViolations } from '../axe';
+import { postToConsole } from '../console-api';
 import { expect, shot, TIMEOUT, type Suite } from '../harness';
 
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const EXAMPLE_POLICY = readFileSync(path.resolve(__dirname, '../../examples/policy.yaml'), 'utf8');
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = (await page.evaluate(() =>
-    (
-      window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe
-      .run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-        resultTypes: ['violations'],
-      })
-      .then((r) => r.violations),
-  )) as Array<{ id: string; impact?: string; help: string; nodes: { target: string[] }[] }>;
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join('; ')}`,
-    );
-}
-
-async function post(url: string, body: unknown) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return response.json() as Promise<Record<string, unknown>>;
-}
 
 export const pullrequest: Suite = async ({ page, app, test }) => {
   await test('the example policy is saved for the pull-request pages', async () => {
-    const saved = await post(new URL('/__dev/invoke/savePolicy', app.url).toString(), {
+    const saved = await postToConsole(app, '/__dev/invoke/savePolicy', {
       expectedRevision: 0,
       policyText: EXAMPLE_POLICY,
     });
@@ -109,12 +77,12 @@ export const pullrequest: Suite = async ({ page, app, test }) => {
   await test(
     'the merge check fails the pull request and writes its report; ' + 'on-merge answers from the cache',
     async () => {
-      const pushed = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-code-pushed' });
+      const pushed = await postToConsole(app, '/__dev/pr/check', { trigger: 'on-code-pushed' });
       expect(
         pushed.success === false && String(pushed.message).includes('BLOCKED after this merge'),
         `check: ${JSON.stringify(pushed)}`,
       );
-      const merged = await post(new URL('/__dev/pr/check', app.url).toString(), { trigger: 'on-merge' });
+      const merged = await postToConsole(app, '/__dev/pr/check', { trigger: 'on-merge' });
       expect(merged.cached === true && merged.calls === 1, `on-merge: ${JSON.stringify(merged)}`);
       const reports = (await (await fetch(new URL('/__dev/pr/reports', app.url))).json()) as {
         reports: Array<{ report: { result: string }; annotations: unknown[] }>;

@@ -6,6 +6,7 @@
  * a read-only member sees no replay controls.
  */
 import type { Page } from 'playwright-core';
+import { postToConsole } from '../console-api';
 import { expect, openTab, shot, text, type Suite } from '../harness';
 
 /** Passes today with a warning (deny-image: warn); the draft enforces deny-image, so it newly blocks it. */
@@ -41,15 +42,7 @@ async function simulateRun(page: Page, run: { yaml?: string; ref: string; reposi
 }
 
 export const replay: Suite = async ({ page, app, test, asMember }) => {
-  const post = async (route: string, body: unknown) => {
-    const response = await fetch(new URL(route, app.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.ok, `${route} answered ${response.status}`);
-    return response.json();
-  };
+  const post = (route: string, body: unknown) => postToConsole<unknown>(app, route, body);
 
   await test('saves the example policy as revision 1', async () => {
     await page.goto(app.url);

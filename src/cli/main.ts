@@ -70,6 +70,44 @@ export const EXAMPLE_POLICY_PATH = path.resolve(__dirname, '../../examples/polic
 /** An input the command cannot use: printed on stderr, exit status 2. */
 class UsageError extends Error {}
 
+/** A parser's input error becomes a usage error (its message as is, exit status 2); anything else is a fault. */
+function rethrowAsUsage(error: unknown, inputError: new (message: string) => Error): never {
+  if (error instanceof inputError) throw new UsageError(error.message);
+  throw error;
+}
+
+/** The options trust-policy and trust-check share: which environment, the workspace, and what the trust binds. */
+const TRUST_OPTIONS = {
+  env: { type: 'string' },
+  workspace: { type: 'string' },
+  'workspace-uuid': { type: 'string' },
+  account: { type: 'string' },
+  'repository-uuid': { type: 'string', multiple: true },
+  'deployment-environment-uuid': { type: 'string', multiple: true },
+  format: { type: 'string' },
+} as const;
+
+/** The environments' trust artifacts from the workspace options that trust-policy and trust-check share. */
+function trustArtifactsFromOptions(
+  policy: Policy,
+  values: Values,
+  environment: string | undefined,
+): EnvironmentTrust[] {
+  const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
+  try {
+    return trustArtifacts(policy, {
+      environment,
+      workspaceSlug: text(values, 'workspace')!,
+      workspaceUuid: text(values, 'workspace-uuid')!,
+      accountId: text(values, 'account'),
+      repositoryUuids: list('repository-uuid'),
+      deploymentEnvironmentUuids: list('deployment-environment-uuid'),
+    });
+  } catch (error) {
+    rethrowAsUsage(error, TrustPolicyInputError);
+  }
+}
+
 function colourOn(io: CliIo): boolean {
   return io.isTTY && !io.env.NO_COLOR;
 }
@@ -347,8 +385,7 @@ async function variablesOption(io: CliIo, values: Values): Promise<RequestVariab
       file === undefined ? [] : await readInput(io, file).then((input) => parseVariablesFile(input.text, input.label));
     return [...listed, ...vars.map(parseVarOption)];
   } catch (error) {
-    if (error instanceof VariablesOptionError) throw new UsageError(error.message);
-    throw error;
+    rethrowAsUsage(error, VariablesOptionError);
   }
 }
 
@@ -611,13 +648,7 @@ function problemJson(problem: PolicyProblem) {
 
 async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
-    env: { type: 'string' },
-    workspace: { type: 'string' },
-    'workspace-uuid': { type: 'string' },
-    account: { type: 'string' },
-    'repository-uuid': { type: 'string', multiple: true },
-    'deployment-environment-uuid': { type: 'string', multiple: true },
-    format: { type: 'string' },
+    ...TRUST_OPTIONS,
   });
   if (values.help) return help(io, TRUST_POLICY_HELP);
   const format = formatOption(text(values, 'format'));
@@ -631,21 +662,7 @@ async function trustPolicyCommand(args: string[], io: CliIo): Promise<number> {
   const required = ['workspace', 'workspace-uuid', ...(singleAws ? ['account'] : [])];
   const missing = required.filter((key) => text(values, key) === undefined);
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
-  const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
-  let entries: EnvironmentTrust[];
-  try {
-    entries = trustArtifacts(loaded.policy, {
-      environment,
-      workspaceSlug: text(values, 'workspace')!,
-      workspaceUuid: text(values, 'workspace-uuid')!,
-      accountId: text(values, 'account'),
-      repositoryUuids: list('repository-uuid'),
-      deploymentEnvironmentUuids: list('deployment-environment-uuid'),
-    });
-  } catch (error) {
-    if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);
-    throw error;
-  }
+  const entries = trustArtifactsFromOptions(loaded.policy, values, environment);
   const style = palette(colourOn(io));
   if (format === 'json') {
     io.stdout(
@@ -698,8 +715,7 @@ async function replayCommand(args: string[], io: CliIo): Promise<number> {
   try {
     samples = parseSamplesJsonl(input.text, input.label);
   } catch (error) {
-    if (error instanceof SamplesInputError) throw new UsageError(error.message);
-    throw error;
+    rethrowAsUsage(error, SamplesInputError);
   }
   const summary = replayForCli(samples, draft.policy, baseline.policy);
   if (format === 'json')
@@ -729,32 +745,13 @@ function trustCheckEntry(policy: Policy, values: Values, environment: string): E
       `missing ${missing.map((m) => `--${m}`).join(', ')}: ` +
         "the check compares against this workspace's issuer and audience",
     );
-  const list = (key: string) => (Array.isArray(values[key]) ? (values[key] as unknown as string[]) : []);
-  try {
-    return trustArtifacts(policy, {
-      environment,
-      workspaceSlug: text(values, 'workspace')!,
-      workspaceUuid: text(values, 'workspace-uuid')!,
-      accountId: text(values, 'account'),
-      repositoryUuids: list('repository-uuid'),
-      deploymentEnvironmentUuids: list('deployment-environment-uuid'),
-    })[0];
-  } catch (error) {
-    if (error instanceof TrustPolicyInputError) throw new UsageError(error.message);
-    throw error;
-  }
+  return trustArtifactsFromOptions(policy, values, environment)[0];
 }
 
 async function trustCheckCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
-    env: { type: 'string' },
+    ...TRUST_OPTIONS,
     deployed: { type: 'string', multiple: true },
-    workspace: { type: 'string' },
-    'workspace-uuid': { type: 'string' },
-    account: { type: 'string' },
-    'repository-uuid': { type: 'string', multiple: true },
-    'deployment-environment-uuid': { type: 'string', multiple: true },
-    format: { type: 'string' },
   });
   if (values.help) return help(io, TRUST_CHECK_HELP);
   const format = formatOption(text(values, 'format'));
@@ -772,8 +769,7 @@ async function trustCheckCommand(args: string[], io: CliIo): Promise<number> {
   try {
     result = checkTrust(entry, deployed);
   } catch (error) {
-    if (error instanceof TrustCheckInputError) throw new UsageError(error.message);
-    throw error;
+    rethrowAsUsage(error, TrustCheckInputError);
   }
   if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(renderTrustCheck(result, palette(colourOn(io))));

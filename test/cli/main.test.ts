@@ -1,33 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, promises as fs, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCli } from '../../scripts/build-cli';
-import { run, type CliIo } from '../../src/cli/main';
-
-const root = path.join(__dirname, '../..');
-
-interface Options {
-  stdin?: string;
-  isTTY?: boolean;
-  env?: Record<string, string>;
-}
-
-async function cli(args: string[], options: Options = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stdin: options.stdin === undefined ? undefined : async () => options.stdin!,
-    isTTY: options.isTTY ?? false,
-    env: options.env ?? {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-  };
-  const status = await run(args, io);
-  return { status, stdout, stderr };
-}
+import { cli, REPOSITORY_ROOT as root, TRUST_WORKSPACE_ARGS } from '../support/cli';
 
 const ESC = '\u001b[';
 
@@ -367,16 +343,7 @@ describe('pipeline-guard policy check', () => {
 });
 
 describe('pipeline-guard trust-policy', () => {
-  const args = [
-    'trust-policy',
-    'examples/policy.yaml',
-    '--workspace',
-    'acme',
-    '--workspace-uuid',
-    '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
-    '--repository-uuid',
-    '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
-  ];
+  const args = ['trust-policy', 'examples/policy.yaml', ...TRUST_WORKSPACE_ARGS];
 
   it('prints the trust policy document on stdout and warnings on stderr', async () => {
     const prod = await cli([...args, '--env', 'prod', '--account', '111111111111']);
@@ -486,15 +453,10 @@ describe('pipeline-guard --version and the policy default, in-process', () => {
         'manualTrigger: false',
       );
       writeFileSync(path.join(dir, 'pipeline-guard.yaml'), policy);
-      let stdout = '';
-      const status = await run(['simulate', path.join(root, 'examples/pipelines/deploy.yml'), '--format', 'json'], {
-        stdout: (text) => (stdout += text),
-        stderr: () => {},
-        isTTY: false,
-        env: {},
-        readFile: (file) => fs.readFile(file, 'utf8'),
-        cwd: dir,
-      });
+      const { status, stdout } = await cli(
+        ['simulate', path.join(root, 'examples/pipelines/deploy.yml'), '--format', 'json'],
+        { cwd: dir },
+      );
       expect(status).toBe(0);
       expect(JSON.stringify(JSON.parse(stdout))).not.toContain('waits for a person');
     } finally {

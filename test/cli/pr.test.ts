@@ -1,26 +1,10 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { run, type CliIo } from '../../src/cli/main';
+import { cli, REPOSITORY_ROOT as root } from '../support/cli';
 
-const root = path.join(__dirname, '../..');
 const FIX = 'fixtures/pullrequest';
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-  };
-  const status = await run(args, io);
-  return { status, stdout, stderr };
-}
 
 const pr = (source: string, destination: string, ...rest: string[]) =>
   cli([

@@ -1,23 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { run, type CliIo } from '../../src/cli/main';
-
-const root = path.join(__dirname, '../..');
-
-async function cli(args: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stdin: stdin === undefined ? undefined : async () => stdin,
-    isTTY: false,
-    env: {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-  };
-  return { status: await run(args, io), stdout, stderr };
-}
+import { cli, REPOSITORY_ROOT as root } from '../support/cli';
 
 const SAMPLES = 'fixtures/replay/samples.jsonl';
 const BASELINE = ['--baseline', 'examples/policy.yaml'];
@@ -71,7 +54,7 @@ describe('pipeline-guard replay', () => {
 
   it('reads the samples from standard input', async () => {
     const text = await fs.readFile(path.join(root, SAMPLES), 'utf8');
-    const result = await cli(['replay', '-', '--policy', 'examples/policy.yaml', ...BASELINE], text);
+    const result = await cli(['replay', '-', '--policy', 'examples/policy.yaml', ...BASELINE], { stdin: text });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('The draft newly blocks no run.');
   });
@@ -99,7 +82,7 @@ describe('pipeline-guard replay', () => {
     ['{"request": {}, "repository": {"slug": "Not A Slug"}}\n', '<stdin> line 1: "repository" must be'],
     ['\n\n', '<stdin> holds no samples'],
   ])('exits 2 on a samples file it cannot use: %j', async (input, message) => {
-    const result = await cli(['replay', '-', '--policy', 'examples/policy.yaml', ...BASELINE], input);
+    const result = await cli(['replay', '-', '--policy', 'examples/policy.yaml', ...BASELINE], { stdin: input });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });

@@ -1,36 +1,10 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { run, type CliIo } from '../../src/cli/main';
-
-const root = path.join(__dirname, '../..');
-
-async function cli(args: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    isTTY: false,
-    env: {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
-  };
-  return { status: await run(args, io), stdout, stderr };
-}
+import { cli, REPOSITORY_ROOT as root, TRUST_WORKSPACE_ARGS } from '../support/cli';
 
 const POLICY = 'fixtures/trust/clouds.yaml';
 const DEPLOYED = 'fixtures/trust/deployed';
-const WORKSPACE = [
-  '--workspace',
-  'acme',
-  '--workspace-uuid',
-  '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
-  '--repository-uuid',
-  '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
-  '--deployment-environment-uuid',
-  '{9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d}',
-];
+const WORKSPACE = [...TRUST_WORKSPACE_ARGS, '--deployment-environment-uuid', '{9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d}'];
 const role = () => JSON.parse(readFileSync(path.join(root, DEPLOYED, 'aws-get-role.json'), 'utf8'));
 
 describe('pipeline-guard trust-check', () => {
@@ -76,10 +50,9 @@ describe('pipeline-guard trust-check', () => {
   it('exits 1 and names the missing network condition, reading standard input', async () => {
     const doc = role();
     delete doc.Role.AssumeRolePolicyDocument.Statement[0].Condition.IpAddress;
-    const result = await cli(
-      ['trust-check', POLICY, '--env', 'prod', '--deployed', '-', ...WORKSPACE],
-      JSON.stringify(doc),
-    );
+    const result = await cli(['trust-check', POLICY, '--env', 'prod', '--deployed', '-', ...WORKSPACE], {
+      stdin: JSON.stringify(doc),
+    });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('WEAKER than Pipeline Guard generates: 1 condition missing or weaker.');
     expect(result.stdout).toMatch(
@@ -96,7 +69,7 @@ describe('pipeline-guard trust-check', () => {
     doc.Role.AssumeRolePolicyDocument.Statement[0].Condition.IpAddress['aws:SourceIp'] = '203.0.113.8/29';
     const result = await cli(
       ['trust-check', POLICY, '--env', 'prod', '--deployed', '-', ...WORKSPACE, '--format', 'json'],
-      JSON.stringify(doc),
+      { stdin: JSON.stringify(doc) },
     );
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
@@ -138,17 +111,16 @@ describe('pipeline-guard trust-check', () => {
       /only one --deployed can read standard input/,
     ],
   ])('exits 2 on unusable input: %s', async (_what, args, message) => {
-    const result = await cli(['trust-check', POLICY, ...args], '{}');
+    const result = await cli(['trust-check', POLICY, ...args], { stdin: '{}' });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
   });
 
   it('exits 2 on JSON that is not what a cloud CLI prints', async () => {
-    const result = await cli(
-      ['trust-check', POLICY, '--env', 'prod', '--deployed', '-', ...WORKSPACE],
-      'Role:\n  x: 1\n',
-    );
+    const result = await cli(['trust-check', POLICY, '--env', 'prod', '--deployed', '-', ...WORKSPACE], {
+      stdin: 'Role:\n  x: 1\n',
+    });
     expect(result).toMatchObject({ status: 2, stderr: expect.stringContaining('<stdin> is not JSON') });
   });
 

@@ -1,22 +1,4 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { run, type CliIo } from '../../src/cli/main';
-
-const root = path.join(__dirname, '../..');
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    isTTY: false,
-    env: {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-  };
-  return { status: await run(args, io), stdout, stderr };
-}
+import { cli } from '../support/cli';
 
 const WORKSPACE = ['--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}'];
 const REPOS = [

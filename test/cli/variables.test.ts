@@ -1,23 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run, type CliIo } from '../../src/cli/main';
-
-const root = path.join(__dirname, '../..');
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    readFile: (file) => fs.readFile(file, 'utf8'),
-    cwd: root,
-  };
-  return { status: await run(args, io), stdout, stderr };
-}
+import { cli, REPOSITORY_ROOT as root } from '../support/cli';
 
 const PIPELINE = 'fixtures/cli/pipelines/templated.yml';
 

@@ -2,29 +2,31 @@ import { createDeploymentTrigger, createPolicyPushTrigger, createRollupTrigger }
 import type { PolicySync } from '../../src/settings/policy-sync';
 import { DEPLOYMENT_ENTITY, ENTITY_DEFINITIONS } from '../../src/storage/entities';
 import type { EntityStore } from '../../src/storage/entity-store';
+import type { KeyValueStore } from '../../src/storage/kv';
 import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { statsKey } from '../../src/storage/rollup';
-import type { Grant } from '../../src/policy/grant-guard';
 import { createGrantStore } from '../../src/storage/grant-store';
 import { grantKey, POLICY_KEY } from '../../src/storage/keys';
 import { createPolicyRepository } from '../../src/storage/policy-repo';
-import { referencePolicyInput } from '../support/requests';
+import { commitReferencePolicy, incidentGrant } from '../support/grants';
 
 const NOW = new Date('2026-11-25T15:00:00Z');
+
+/** The hourly run at NOW over `kv` (and an empty decision log unless another is given), its log lines kept. */
+const rollUp = (kv: KeyValueStore, log: string[], entities: EntityStore = createMemoryEntities(ENTITY_DEFINITIONS)) =>
+  createRollupTrigger(
+    entities,
+    kv,
+    () => NOW,
+    (m) => log.push(m),
+  )();
 
 describe('background functions', () => {
   it('the rollup writes the day’s stats and logs the days', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
     const log: string[] = [];
-    expect(
-      await createRollupTrigger(
-        createMemoryEntities(ENTITY_DEFINITIONS),
-        kv,
-        () => NOW,
-        (m) => log.push(m),
-      )(),
-    ).toEqual({ statusCode: 204 });
+    expect(await rollUp(kv, log)).toEqual({ statusCode: 204 });
     expect(await kv.get(statsKey('2026-11-25'))).toMatchObject({ runs: 0 });
     expect(log[0]).toMatch(/rolled up 2026-11-25, 2026-11-24/);
   });
@@ -36,38 +38,15 @@ describe('background functions', () => {
       query: async () => Promise.reject(new Error('KVS 503')),
     };
     const log: string[] = [];
-    expect(
-      await createRollupTrigger(
-        broken,
-        createMemoryKv(),
-        () => NOW,
-        (m) => log.push(m),
-      )(),
-    ).toEqual({ statusCode: 500 });
+    expect(await rollUp(createMemoryKv(), log, broken)).toEqual({ statusCode: 500 });
     expect(log[0]).toMatch(/rollup failed.*KVS 503/);
   });
 
   it('the hourly run mends a revoked grant that is still in the policy record, and drops expired ones', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
     const policies = createPolicyRepository(kv);
-    await policies.commit({
-      expectedRevision: 0,
-      policy: referencePolicyInput(),
-      savedAt: 'x',
-      savedBy: 'admin-1',
-      action: 'save',
-    });
-    const grant = (id: string, expires: string): Grant => ({
-      id,
-      reason: 'Payment outage, hotfix cannot wait',
-      repository: 'payments-api',
-      refs: ['incident/*'],
-      environments: ['prod'],
-      rules: ['branch-gate'],
-      expires,
-      grantedBy: 'admin-1',
-      grantedAt: '2026-11-25T10:00:00.000Z',
-    });
+    await commitReferencePolicy(policies);
+    const grant = (id: string, expires: string) => incidentGrant(id, expires, '2026-11-25T10:00:00.000Z');
     const store = createGrantStore(kv, policies);
     await store.create(grant('REVOKED', '2026-11-25T20:00:00.000Z'));
     await store.create(grant('EXPIRED', '2026-11-25T14:00:00.000Z'));
@@ -80,40 +59,20 @@ describe('background functions', () => {
       ((await kv.get(POLICY_KEY)) as { grants?: Array<{ id: string }> }).grants?.map((g) => g.id).sort();
     expect(await carried()).toEqual(['ACTIVE', 'EXPIRED', 'REVOKED']);
     const log: string[] = [];
-    expect(
-      await createRollupTrigger(
-        createMemoryEntities(ENTITY_DEFINITIONS),
-        kv,
-        () => NOW,
-        (m) => log.push(m),
-      )(),
-    ).toEqual({ statusCode: 204 });
+    expect(await rollUp(kv, log)).toEqual({ statusCode: 204 });
     expect(await carried()).toEqual(['ACTIVE']);
   });
 
   it('the hourly run reports a grant re-sync that fails, and still rolls up', async () => {
     const kv = createMemoryKv({ now: () => NOW.getTime() });
-    await createPolicyRepository(kv).commit({
-      expectedRevision: 0,
-      policy: referencePolicyInput(),
-      savedAt: 'x',
-      savedBy: 'admin-1',
-      action: 'save',
-    });
+    await commitReferencePolicy(createPolicyRepository(kv));
     const broken: typeof kv = {
       ...kv,
       list: (prefix, options) =>
         prefix.startsWith('grant:') ? Promise.reject(new Error('KVS 503')) : kv.list(prefix, options),
     };
     const log: string[] = [];
-    expect(
-      await createRollupTrigger(
-        createMemoryEntities(ENTITY_DEFINITIONS),
-        broken,
-        () => NOW,
-        (m) => log.push(m),
-      )(),
-    ).toEqual({ statusCode: 500 });
+    expect(await rollUp(broken, log)).toEqual({ statusCode: 500 });
     expect(log).toEqual([
       expect.stringMatching(/rolled up 2026-11-25/),
       expect.stringMatching(/re-syncing the break-glass grants failed.*KVS 503/),

@@ -8,21 +8,14 @@ import { grantKey, POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { branchRun, referencePolicyInput, step } from '../support/requests';
 import { failed, ok } from '../support/results';
+import { INCIDENT_GRANT_FORM } from '../support/grants';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1' };
 const MEMBER = { ...ADMIN, accountId: 'member-1' };
 const START = Date.parse('2026-12-02T09:00:00.000Z');
 
-const FORM = {
-  id: 'INC-4711',
-  reason: 'Payment outage, hotfix cannot wait for the release branch',
-  repository: 'payments-api',
-  refs: ['incident/*'],
-  environments: ['prod'],
-  rules: ['branch-gate'],
-  expires: '2026-12-02T12:00:00.000Z',
-};
+const FORM = INCIDENT_GRANT_FORM;
 
 /** The request's repository (test/support/requests.ts), as Bitbucket answers for payments-api. */
 const PAYMENTS_API_UUID = '{2fc883c6-3dee-4e73-a354-ccee4bd77938}';

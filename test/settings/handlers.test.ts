@@ -9,15 +9,8 @@ import { createMemoryEntities } from '../../src/storage/memory-entities';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyInput, referencePolicyText } from '../support/requests';
+import { ADMIN, MEMBER, WORKSPACE } from '../support/callers';
 import { failed, ok } from '../support/results';
-
-const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
-const ADMIN = {
-  workspaceId: WORKSPACE,
-  accountId: 'admin-1',
-  extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
-};
-const MEMBER = { ...ADMIN, accountId: 'member-1' };
 
 const PIPELINE = BUILD_AND_PROD_DEPLOY_YAML;
 

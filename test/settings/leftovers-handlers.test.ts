@@ -9,6 +9,7 @@ import { createMemoryKv } from '../../src/storage/memory-kv';
 import { policyTestKey } from '../../src/storage/policy-tests';
 import { referencePolicyInput } from '../support/requests';
 import { failed, ok } from '../support/results';
+import { INCIDENT_GRANT_FORM } from '../support/grants';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const ADMIN = { workspaceId: WORKSPACE, accountId: 'admin-1' };
@@ -180,15 +181,7 @@ describe('a policy test for a repository', () => {
 });
 
 describe('preview under the active break-glass grants', () => {
-  const GRANT = {
-    id: 'INC-4711',
-    reason: 'Payment outage, hotfix cannot wait for the release branch',
-    repository: 'payments-api',
-    refs: ['incident/*'],
-    environments: ['prod'],
-    rules: ['branch-gate'],
-    expires: '2026-12-02T12:00:00.000Z',
-  };
+  const GRANT = INCIDENT_GRANT_FORM;
   const payload = { yaml: PIPELINE, target: { kind: 'branch', name: 'incident/db' }, repository: PAYMENTS_API };
 
   async function withGrant() {

@@ -7,7 +7,8 @@ import { createMemoryKv } from '../../src/storage/memory-kv';
 import { POLICY_KEY } from '../../src/storage/keys';
 import { createPolicyRepository } from '../../src/storage/policy-repo';
 import { createPolicySourceStore, type RepositorySource } from '../../src/storage/policy-source';
-import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyInput, referencePolicyText } from '../support/requests';
+import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyText } from '../support/requests';
+import { commitReferencePolicy } from '../support/grants';
 
 const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
 const POLICY_REPO = '{a1b2c3d4-0008-4a00-8000-00000000a008}';
@@ -41,13 +42,7 @@ async function setup(options: { replay?: ReplayDraft } = {}) {
   const stub = createPolicyRepoStub({ workspace: WORKSPACE, repositories: [POLICY_REPO, OTHER_REPO] });
   const policies = createPolicyRepository(kv);
   // Revision 1: saved on the page before the switch.
-  await policies.commit({
-    expectedRevision: 0,
-    policy: referencePolicyInput(),
-    savedAt: 'x',
-    savedBy: 'admin-1',
-    action: 'save',
-  });
+  await commitReferencePolicy(policies);
   await createPolicySourceStore(kv).set(
     { source: SOURCE, setAt: NOW.toISOString(), setBy: 'admin-1' },
     { kind: 'page' },

@@ -6,15 +6,9 @@ import { createMemoryKv } from '../../src/storage/memory-kv';
 import { createKvSampleSink } from '../../src/storage/sample-store';
 import type { PolicyInput } from '../../src/policy/schema';
 import { branchRun, referencePolicyInput } from '../support/requests';
+import { ADMIN, MEMBER } from '../support/callers';
 import { failed, ok } from '../support/results';
 
-const WORKSPACE = '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}';
-const ADMIN = {
-  workspaceId: WORKSPACE,
-  accountId: 'admin-1',
-  extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
-};
-const MEMBER = { ...ADMIN, accountId: 'member-1' };
 const build = { step: { name: 'Build', script: ['npm test'] } };
 const prodDeploy = { step: { name: 'PROD deploy', deployment: 'production', oidc: true, script: ['./deploy.sh'] } };
 const repositoryUuid = (n: number) => `{00000000-0000-4000-8000-${String(n).padStart(12, '0')}}`;

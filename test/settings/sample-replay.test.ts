@@ -7,13 +7,9 @@ import { POLICY_KEY } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { createKvSampleSink } from '../../src/storage/sample-store';
 import { branchRun, referencePolicyInput } from '../support/requests';
+import { ADMIN } from '../support/callers';
 import { ok } from '../support/results';
 
-const ADMIN = {
-  workspaceId: '{6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7}',
-  accountId: 'admin-1',
-  extension: { type: 'bitbucket:workspaceSettingsMenuPage' },
-};
 const build = { step: { name: 'Build', script: ['npm test'] } };
 const repositoryUuid = (n: number) => `{00000000-0000-4000-8000-${String(n).padStart(12, '0')}}`;
 

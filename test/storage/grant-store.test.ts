@@ -3,32 +3,16 @@ import { createGrantStore } from '../../src/storage/grant-store';
 import { grantKey, POLICY_KEY, policyRevisionKey } from '../../src/storage/keys';
 import { createMemoryKv } from '../../src/storage/memory-kv';
 import { createPolicyRepository } from '../../src/storage/policy-repo';
+import { commitReferencePolicy, incidentGrant } from '../support/grants';
 import { referencePolicyInput } from '../support/requests';
 
-const grant = (id: string, expires: string, grantedAt = '2026-12-02T09:00:00.000Z'): Grant => ({
-  id,
-  reason: 'Payment outage, hotfix cannot wait',
-  repository: 'payments-api',
-  refs: ['incident/*'],
-  environments: ['prod'],
-  rules: ['branch-gate'],
-  expires,
-  grantedBy: 'admin-1',
-  grantedAt,
-});
+const grant = incidentGrant;
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 
 async function setup(withPolicy = true) {
   const kv = createMemoryKv();
   const policies = createPolicyRepository(kv);
-  if (withPolicy)
-    await policies.commit({
-      expectedRevision: 0,
-      policy: referencePolicyInput(),
-      savedAt: 'x',
-      savedBy: 'admin-1',
-      action: 'save',
-    });
+  if (withPolicy) await commitReferencePolicy(policies);
   return { kv, policies, store: createGrantStore(kv, policies) };
 }
 const carried = async (kv: ReturnType<typeof createMemoryKv>) =>
@@ -78,13 +62,7 @@ describe('grant store', () => {
     const { kv, policies, store } = await setup();
     await store.create(grant('A', '2026-12-02T12:00:00.000Z'));
     await store.syncActive(NOW);
-    await policies.commit({
-      expectedRevision: 1,
-      policy: referencePolicyInput(),
-      savedAt: 'y',
-      savedBy: 'admin-1',
-      action: 'save',
-    });
+    await commitReferencePolicy(policies, 1);
     expect(await carried(kv)).toEqual(['A']);
     expect((await kv.get(policyRevisionKey(2))) as object).not.toHaveProperty('grants');
     // A save that died after claiming revision 3: the next read rolls forward and keeps the grants.
@@ -103,13 +81,7 @@ describe('grant store', () => {
   it('a sync that listed the grants before another admin revoked one does not put the revoked grant back', async () => {
     const kv = createMemoryKv();
     const policies = createPolicyRepository(kv);
-    await policies.commit({
-      expectedRevision: 0,
-      policy: referencePolicyInput(),
-      savedAt: 'x',
-      savedBy: 'admin-1',
-      action: 'save',
-    });
+    await commitReferencePolicy(policies);
     const setupStore = createGrantStore(kv, policies);
     await setupStore.create(grant('X', '2026-12-02T12:00:00.000Z'));
     await setupStore.create(grant('Y', '2026-12-02T12:00:00.000Z'));

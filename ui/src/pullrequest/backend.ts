@@ -2,6 +2,8 @@
  * How the page reaches its resolver: @forge/bridge in Bitbucket, or the console's HTTP stand-in. The constant is
  * replaced at build time, so the console build carries no bridge code.
  */
+import { postJson } from '../backend/post';
+
 declare const __PR_BACKEND__: 'forge' | 'http';
 
 export type ViewKind = 'panel' | 'file';
@@ -12,21 +14,11 @@ export interface PullRequestBackend {
   invoke<T>(key: string, payload?: Record<string, unknown>): Promise<T>;
 }
 
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 function httpBackend(): PullRequestBackend {
   const kind: ViewKind = new URLSearchParams(window.location.search).get('view') === 'file' ? 'file' : 'panel';
   return {
     kind: async () => kind,
-    invoke: (key, payload) => post(`/__dev/pr/invoke/${kind}/${encodeURIComponent(key)}`, payload ?? {}),
+    invoke: (key, payload) => postJson(`/__dev/pr/invoke/${kind}/${encodeURIComponent(key)}`, payload ?? {}),
   };
 }
 

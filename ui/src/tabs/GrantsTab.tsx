@@ -9,13 +9,12 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '../lozenge';
 import SectionMessage from '../section-message';
 import TextArea from '@atlaskit/textarea';
-import Textfield from '@atlaskit/textfield';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ComponentProps } from 'react';
 import type { ApiError } from '../../../src/settings/api';
 import type { GrantCreatedView, GrantRow, GrantRunsView, GrantsView } from '../../../src/settings/grants-api';
 import type { Call } from '../api';
 import { ConfirmDialog } from '../dialog';
-import { FieldErrors } from '../fields';
+import { FieldErrors, FreeTextField } from '../fields';
 import { grantFieldProblems, splitEntries, type GrantFieldProblems, type GrantRequest } from '../grant-check';
 import { Person } from '../people';
 import { grantMaxLength, type GrantTextField as LimitedField } from '../schema-limits';
@@ -438,43 +437,10 @@ type SetForm = (form: GrantForm) => void;
  * the server's problems with it at the field, and no more characters than the schema accepts.
  */
 function GrantTextField({
-  id,
   field,
-  label,
-  help,
-  errors = [],
-  value,
-  onChange,
-}: {
-  id: string;
-  field: LimitedField;
-  label: string;
-  help: string;
-  errors?: string[];
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  const invalid = errors.length > 0;
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <Textfield
-        id={id}
-        value={value}
-        maxLength={grantMaxLength(field)}
-        isInvalid={invalid}
-        aria-invalid={invalid}
-        aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
-        onChange={(e) => onChange((e.target as HTMLInputElement).value)}
-      />
-      <div className="field-help" id={`${id}-help`}>
-        {help}
-      </div>
-      <FieldErrors id={id} messages={errors} />
-    </div>
-  );
+  ...props
+}: { field: LimitedField } & Omit<ComponentProps<typeof FreeTextField>, 'maxLength' | 'placeholder'>) {
+  return <FreeTextField {...props} maxLength={grantMaxLength(field)} />;
 }
 
 interface FormFieldsProps {

@@ -6,12 +6,12 @@
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import SectionMessage from '../section-message';
-import Textfield from '@atlaskit/textfield';
 import { useEffect, useState } from 'react';
 import type { ApiError, TrustPolicyView } from '../../../src/settings/api';
 import type { Call } from '../api';
 import { useBitbucketListings } from '../bitbucket';
 import { copyText } from '../download';
+import { FreeTextField } from '../fields';
 import { DeployedCheck, type TrustRequest } from './TrustCheck';
 
 const PROVIDER_LABEL = {
@@ -33,35 +33,6 @@ function useKnownWorkspaceSlug(): string | undefined {
   const { repositories } = useBitbucketListings();
   const fullName = repositories.items?.find((repository) => repository.fullName.includes('/'))?.fullName;
   return fullName?.split('/')[0];
-}
-
-interface FieldProps {
-  readonly id: string;
-  readonly label: string;
-  readonly value: string;
-  readonly placeholder: string;
-  readonly help: string;
-  onChange(value: string): void;
-}
-
-function Field({ id, label, value, placeholder, help, onChange }: FieldProps) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <Textfield
-        id={id}
-        value={value}
-        placeholder={placeholder}
-        aria-describedby={`${id}-help`}
-        onChange={(e) => onChange((e.target as HTMLInputElement).value)}
-      />
-      <div className="field-help" id={`${id}-help`}>
-        {help}
-      </div>
-    </div>
-  );
 }
 
 function TrustCard({ view, request }: { view: TrustPolicyView; request: TrustRequest }) {
@@ -143,7 +114,7 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
         network as far as the cloud can check them. Then check that what is deployed is still as strict.
       </p>
       <div className="grid">
-        <Field
+        <FreeTextField
           id="trust-slug"
           label="Workspace slug"
           value={slug ?? ''}
@@ -151,7 +122,7 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
           help="The “acme” in https://bitbucket.org/acme/."
           onChange={setSlug}
         />
-        <Field
+        <FreeTextField
           id="trust-repo"
           label="Repository UUIDs (optional)"
           value={repositories}
@@ -159,7 +130,7 @@ export function TrustTab({ call, draft, draftUsable }: { call: Call; draft: unkn
           help="Restricts each identity to these repositories; separate several with commas."
           onChange={setRepositories}
         />
-        <Field
+        <FreeTextField
           id="trust-deployment"
           label="Deployment environment UUIDs (optional)"
           value={deployments}
