@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildCli } from '../../scripts/build-cli';
-import { cli, REPOSITORY_ROOT as root, TRUST_WORKSPACE_ARGS } from '../support/cli';
+import { cli, REPOSITORY_ROOT as root } from '../support/cli';
+import { TRUST_WORKSPACE, TRUST_WORKSPACE_ARGS } from '../support/trust-args';
 
 const ESC = '\u001b[';
 
@@ -737,10 +738,7 @@ describe('pipeline-guard with scoped environments (--repository, --project)', ()
       'examples/policy-multi-team.yaml',
       '--env',
       'prod-payments',
-      '--workspace',
-      'acme',
-      '--workspace-uuid',
-      '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
+      ...TRUST_WORKSPACE,
       '--account',
       '111111111111',
     ];

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TRUST_WORKSPACE, TRUST_WORKSPACE_ARGS } from '../support/trust-args';
 
 const root = path.join(__dirname, '../..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -120,20 +121,7 @@ describe('the packed pipeline-guard', () => {
     ]);
     expect(scoped.status).toBeLessThan(2);
     expect(JSON.parse(scoped.stdout).repository).toEqual({ slug: 'website', project: 'WEB' });
-    const gcp = cli([
-      'trust-policy',
-      'gcp-vault.yaml',
-      '--env',
-      'prod',
-      '--workspace',
-      'acme',
-      '--workspace-uuid',
-      '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
-      '--repository-uuid',
-      '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
-      '--format',
-      'json',
-    ]);
+    const gcp = cli(['trust-policy', 'gcp-vault.yaml', '--env', 'prod', ...TRUST_WORKSPACE_ARGS, '--format', 'json']);
     expect(gcp.status).toBe(0);
     expect(JSON.parse(gcp.stdout)[0]).toMatchObject({ environment: 'prod', provider: 'gcp' });
   });
@@ -173,10 +161,7 @@ describe('the packed pipeline-guard', () => {
         'pipeline-guard.yaml',
         '--env',
         'prod',
-        '--workspace',
-        'acme',
-        '--workspace-uuid',
-        '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}',
+        ...TRUST_WORKSPACE,
         '--account',
         '111111111111',
       ]);

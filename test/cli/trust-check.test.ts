@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cli, REPOSITORY_ROOT as root, TRUST_WORKSPACE_ARGS } from '../support/cli';
+import { cli, REPOSITORY_ROOT as root } from '../support/cli';
+import { TRUST_WORKSPACE_ARGS } from '../support/trust-args';
 
 const POLICY = 'fixtures/trust/clouds.yaml';
 const DEPLOYED = 'fixtures/trust/deployed';

@@ -1,6 +1,7 @@
 import { cli } from '../support/cli';
+import { TRUST_WORKSPACE } from '../support/trust-args';
 
-const WORKSPACE = ['--workspace', 'acme', '--workspace-uuid', '{308ce669-576d-4fa7-b4d4-15e8171f0c8c}'];
+const WORKSPACE = TRUST_WORKSPACE;
 const REPOS = [
   '--repository-uuid',
   '{2fc883c6-3dee-4e73-a354-ccee4bd77938}',
