@@ -394,15 +394,8 @@ async function keepSample(env: ProviderEnvironment, sample: SampleWrite | undefi
       `pipeline-guard: run sample kept without its configuration (${sample.pointer.bytes} bytes, ` +
         'over the storage value limit)',
     );
-  try {
-    await withTimeout(
-      deps.samples.write(sample),
-      deps.sampleTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
-      'the run sample write',
-    );
-  } catch (error) {
-    log(`pipeline-guard: run sample write failed (the run's outcome is unaffected): ${messageOf(error)}`);
-  }
+  const samples = deps.samples;
+  await writeBestEffort(env, () => samples.write(sample), deps.sampleTimeoutMs, 'the run sample write');
 }
 
 async function record(
@@ -411,17 +404,28 @@ async function record(
   sample: SampleWrite | undefined,
   at: Date,
 ): Promise<void> {
-  const { deps, log } = env;
+  const { deps } = env;
+  const { decisions } = deps;
   const request = result.request;
-  if (!deps.decisions || !request || request.trigger === 'definitions') return;
+  if (!decisions || !request || request.trigger === 'definitions') return;
+  await writeBestEffort(
+    env,
+    () => decisions.append(decisionRecord(request, result.report, at, result.response, sample?.pointer.digest)),
+    deps.decisionTimeoutMs,
+    'the decision log append',
+  );
+}
+
+/** A write the run's outcome does not depend on: bounded in time; a failure is logged, never thrown. */
+async function writeBestEffort(
+  env: ProviderEnvironment,
+  write: () => Promise<unknown>,
+  timeoutMs: number | undefined,
+  what: string,
+): Promise<void> {
   try {
-    const decision = decisionRecord(request, result.report, at, result.response, sample?.pointer.digest);
-    await withTimeout(
-      deps.decisions.append(decision),
-      deps.decisionTimeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS,
-      'the decision log',
-    );
+    await withTimeout(write(), timeoutMs ?? DEFAULT_DECISION_TIMEOUT_MS, what);
   } catch (error) {
-    log(`pipeline-guard: decision log append failed (the run's outcome is unaffected): ${messageOf(error)}`);
+    env.log(`pipeline-guard: ${what} failed (the run's outcome is unaffected): ${messageOf(error)}`);
   }
 }
