@@ -1,10 +1,12 @@
 /**
  * The `bitbucket:mergeCheck` function, minus Forge. `on-code-pushed` evaluates the pull request, writes the
- * Code Insights report on the source commit and caches the answer by (source commit, destination commit,
- * policy revision); `on-merge` answers from that cache when it can (one call: the pull request), so a merge
- * click is not kept waiting. It never throws and never says "passed" for a run it did not simulate: a fault
+ * Code Insights report on the source commit and caches the answer by everything it depends on (the pull request,
+ * both branches and commits, the source repository, the policy revision and the grants in force); `on-merge` answers
+ * from that cache when it can (one call: the pull request), so a merge click is not kept waiting. An answer that
+ * read an import from another repository at a branch or tag is never cached: that branch may have moved since. It never throws and never says "passed" for a run it did not simulate: a fault
  * answers with a failure that says so and how to re-run, unless the policy says `pullRequests.onFault: pass`.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { comparisonInsights, annotationBatches, REPORT_ID, type CodeInsights } from '../pullrequest/formats';
 import { comparisonMessage } from '../pullrequest/message';
@@ -16,6 +18,7 @@ import {
   loadPolicy,
   readPullRequest,
   type Evaluation,
+  type LoadedPolicy,
   type PullRequestInfo,
   type PullRequestRef,
 } from './evaluate';
@@ -49,8 +52,31 @@ const Payload = z.looseObject({
   trigger: z.looseObject({ type: z.string().max(100) }).optional(),
 });
 
-const resultKey = (repository: string, pr: PullRequestInfo, revision: number | 'none') =>
-  `prcheck:result:${bareUuid(repository)}:${pr.sourceCommit}:${pr.destinationCommit}:${revision}`;
+/**
+ * Everything a verdict depends on that the merge click can see. Commits alone are not enough: a second pull request
+ * from the same commit into a branch where nothing runs would store a pass that the first one's merge then reads.
+ */
+const resultKey = (repository: string, pr: PullRequestInfo, policy: LoadedPolicy | undefined) => {
+  const parts = [
+    bareUuid(repository),
+    pr.id,
+    bareUuid(pr.sourceRepository),
+    pr.sourceBranch,
+    pr.sourceCommit,
+    pr.destinationBranch,
+    pr.destinationCommit,
+    policy?.revision ?? 'none',
+    policy?.grants.map((grant) => grant.id).sort() ?? [],
+  ];
+  return `prcheck:result:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+};
+
+/** Imports read at another repository's branch or tag: their text can change without a new commit here. */
+const readsMovableImports = (evaluation: Evaluation) =>
+  evaluation.kind === 'compared' &&
+  [...evaluation.source.imports, ...(evaluation.destination?.imports ?? [])].some(
+    (resolved) => resolved.location.repository !== undefined,
+  );
 
 const short = (hash: string) => hash.slice(0, 12);
 const RERUN =
@@ -217,9 +243,10 @@ async function cacheAnswer(
   evaluation: Evaluation,
   answer: MergeCheckAnswer,
 ): Promise<void> {
-  const revision = evaluation.kind === 'no-policy' ? 'none' : evaluation.policy.revision;
+  if (readsMovableImports(evaluation)) return;
+  const policy = evaluation.kind === 'no-policy' ? undefined : evaluation.policy;
   try {
-    await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, revision), answer, {
+    await deps.kv.set(resultKey(ref.repository, evaluation.pullRequest, policy), answer, {
       ttlSeconds: RESULT_TTL_SECONDS,
     });
   } catch (error) {
@@ -235,8 +262,9 @@ async function evaluateAndAnswer(
   known?: PullRequestInfo,
 ): Promise<MergeCheckAnswer> {
   const { deps, now, log } = context;
+  // At a merge, imports from other branches are read afresh: the verdict must be about what they hold now.
   const evaluation = await evaluatePullRequest(
-    { client, kv: deps.kv, repositories: deps.repositories, now: now(), log },
+    { client, kv: deps.kv, repositories: deps.repositories, now: now(), log, freshRefs: onMerge },
     ref,
     known,
   );
@@ -248,7 +276,7 @@ async function evaluateAndAnswer(
   return answer;
 }
 
-/** On merge: the answer cached for exactly these commits and this policy revision, if there is one. */
+/** On merge: the answer cached for exactly this pull request, its commits, the policy and grants, if there is one. */
 async function fromCache(
   { deps, now }: CheckContext,
   client: RestClient,
@@ -256,9 +284,7 @@ async function fromCache(
 ): Promise<{ answer?: MergeCheckAnswer; pullRequest: PullRequestInfo }> {
   const pullRequest = await readPullRequest(client, ref);
   const policy = await loadPolicy(deps.kv, now());
-  const cached = await deps.kv
-    .get(resultKey(ref.repository, pullRequest, policy?.revision ?? 'none'))
-    .catch(() => undefined);
+  const cached = await deps.kv.get(resultKey(ref.repository, pullRequest, policy)).catch(() => undefined);
   const valid = z.strictObject({ success: z.boolean(), message: z.string().max(10_000) }).safeParse(cached);
   return { answer: valid.success ? valid.data : undefined, pullRequest };
 }

@@ -23,6 +23,7 @@ import {
 import { SimulationInputError } from '../simulate/simulate';
 import { POLICY_KEY } from '../storage/keys';
 import type { KeyValueStore } from '../storage/kv';
+import { bareUuid } from '../primitives/uuid';
 import { paths, type RestClient } from './rest';
 
 /** A fault: something had to be read and could not be. Never a verdict on the pipeline. */
@@ -146,13 +147,14 @@ export function cachedFiles(
   kv: KeyValueStore,
   workspace: string,
   log: (message: string) => void,
+  freshRefs = false,
 ): FileSource {
   let hits = 0;
   return {
     async read(repository, commitOrRef, path, immutable) {
       const key = fileKey([repository, commitOrRef, path]);
       try {
-        const cached = (await kv.get(key)) as CachedFile | undefined;
+        const cached = freshRefs && !immutable ? undefined : ((await kv.get(key)) as CachedFile | undefined);
         if (cached && (typeof cached.text === 'string' || cached.text === null)) {
           hits++;
           return cached.text ?? undefined;
@@ -213,6 +215,8 @@ export interface EvaluateDependencies {
   readonly repositories?: RepositoryLookup;
   readonly now: Date;
   readonly log: (message: string) => void;
+  /** Read files at a branch or tag from Bitbucket, not the few-minute cache (the merge click's verdict). */
+  readonly freshRefs?: boolean;
 }
 
 async function resolveSide(
@@ -268,11 +272,18 @@ export async function evaluatePullRequest(
   const pullRequest = known ?? (await readPullRequest(deps.client, ref));
   const policy = await loadPolicy(deps.kv, deps.now);
   if (!policy) return { kind: 'no-policy', pullRequest };
-  const files = cachedFiles(deps.client, deps.kv, ref.workspace, deps.log);
+  const files = cachedFiles(deps.client, deps.kv, ref.workspace, deps.log, deps.freshRefs);
   const [sourceText, destinationText] = await Promise.all([
     files.read(pullRequest.sourceRepository, pullRequest.sourceCommit, PIPELINE_FILE, true),
     files.read(ref.repository, pullRequest.destinationCommit, PIPELINE_FILE, true),
   ]);
+  if (sourceText === undefined && bareUuid(pullRequest.sourceRepository) !== bareUuid(ref.repository))
+    throw new CheckFault(
+      'Bitbucket',
+      `the pull request comes from another repository (a fork), and its ${PIPELINE_FILE} could not be read at ` +
+        `commit ${pullRequest.sourceCommit.slice(0, 12)}: Pipeline Guard cannot tell a fork it may not read ` +
+        'from one that has no pipeline file',
+    );
   if (sourceText === undefined && destinationText === undefined) await confirmNoPipelines(files, ref, pullRequest);
   if (sourceText === undefined)
     return { kind: destinationText === undefined ? 'no-pipelines' : 'source-missing', pullRequest, policy };

@@ -112,7 +112,14 @@ export function createRestClient(request: BitbucketRequest, options: RestClientO
   };
 }
 
-const segment = (value: string) => encodeURIComponent(value);
+/**
+ * encodeURIComponent leaves `.` and `..` as they are, and URL parsing resolves them; a path that could climb out of
+ * the repository it names is refused here too, whatever the caller checked.
+ */
+const segment = (value: string) => {
+  if (value === '' || value === '.' || value === '..') throw new Error(`refusing the REST path segment "${value}"`);
+  return encodeURIComponent(value);
+};
 /** A file path keeps its slashes; each part is encoded. */
 const filePath = (value: string) => value.split('/').map(segment).join('/');
 

@@ -66,11 +66,25 @@ const locationKey = (location: ImportLocation) =>
 
 type Parsed = { ok: true; target: { location: ImportLocation; pipeline: string } } | { ok: false; reason: string };
 
+/**
+ * A path or name that stays where it is written: the check reads imports as the app, so `..`, `.`, an empty
+ * segment (a leading or doubled `/`), a backslash or `%` could otherwise walk the REST path into another
+ * repository.
+ */
+const staysInPlace = (value: string, slashes: boolean) =>
+  !/[\\%\u0000-\u001f]/.test(value) &&
+  (slashes ? value.split('/') : [value]).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+
 function parseLocation(text: string): ImportLocation | undefined {
   const parts = text.split(':');
   if (parts.some((part) => part.trim() === '') || parts.length > 3) return undefined;
-  if (parts.length === 1) return { path: parts[0] };
-  return { repository: parts[0], ref: parts[1], path: parts[2] ?? PIPELINE_FILE };
+  const location =
+    parts.length === 1 ? { path: parts[0] } : { repository: parts[0], ref: parts[1], path: parts[2] ?? PIPELINE_FILE };
+  const inPlace =
+    staysInPlace(location.path, true) &&
+    (location.repository === undefined || staysInPlace(location.repository, false)) &&
+    (location.ref === undefined || staysInPlace(location.ref, true));
+  return inPlace ? location : undefined;
 }
 
 function parseImport(value: string, config: Record<string, unknown>): Parsed {
@@ -91,16 +105,28 @@ function parseImport(value: string, config: Record<string, unknown>): Parsed {
       ? { ok: true, target: { location, pipeline } }
       : {
           ok: false,
-          reason: `import source "${source}" (${text}) is not <file>, <repository>:<ref> or <repository>:<ref>:<file>`,
+          reason:
+            `import source "${source}" (${text}) is not <file>, <repository>:<ref> or <repository>:<ref>:<file> ` +
+            'with a path inside the repository (no "..", ".", empty segments, "\\" or "%")',
         };
   }
   const parts = value.split(':');
-  if (parts.length === 3 && parts.every((part) => part.trim() !== ''))
+  if (
+    parts.length === 3 &&
+    parts.every((part) => part.trim() !== '') &&
+    staysInPlace(parts[0], false) &&
+    staysInPlace(parts[1], true)
+  )
     return {
       ok: true,
       target: { location: { repository: parts[0], ref: parts[1], path: PIPELINE_FILE }, pipeline: parts[2] },
     };
-  return { ok: false, reason: 'not <repository>:<branch or tag>:<pipeline> or <pipeline>@<import source>' };
+  return {
+    ok: false,
+    reason:
+      'not <repository>:<branch or tag>:<pipeline> or <pipeline>@<import source> ' +
+      '(with no "..", ".", empty segments, "\\" or "%" in the repository or ref)',
+  };
 }
 
 /** Every place a pipeline may stand (and so an import object): [path, value]. */

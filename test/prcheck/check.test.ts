@@ -1,5 +1,15 @@
 import { createMergeCheck, type MergeCheckDependencies } from '../../src/prcheck/check';
-import { MAIN_COMMIT, mergeEvent, PR_COMMIT, pushEvent, REPO, savePolicy, setup, examplePolicy } from './support';
+import {
+  MAIN_COMMIT,
+  mergeEvent,
+  PR_COMMIT,
+  pushEvent,
+  REPO,
+  savePolicy,
+  setup,
+  SHARED,
+  examplePolicy,
+} from './support';
 import { fixture } from '../pullrequest/support';
 
 type Env = ReturnType<typeof setup>;
@@ -106,6 +116,53 @@ describe('merge check', () => {
     const pushed = await check(pushEvent);
     const merged = await check(mergeEvent);
     expect(merged).toEqual({ success: pushed.success, message: pushed.message, calls: 1, cached: true });
+  });
+
+  it('does not answer on-merge from a pass cached for another pull request of the same commits', async () => {
+    const env = await ready('newly-blocks-main.yml', 'main.yml');
+    // A decoy: the same source commit into a branch made at main's head, where nothing it adds runs.
+    env.stub.addPullRequest({
+      id: 8,
+      title: 'Decoy',
+      repository: REPO,
+      source: { branch: 'feature/x', commit: PR_COMMIT },
+      destination: { branch: 'scratch', commit: MAIN_COMMIT },
+    });
+    const { check } = checkOf(env);
+    expect((await check(pushEvent)).success).toBe(false);
+    expect((await check({ ...pushEvent, pullrequest: { id: 8 } })).success).toBe(true);
+    const merged = await check(mergeEvent);
+    expect(merged).toMatchObject({ success: false, cached: true });
+    expect(merged.message).toContain('push to main: allowed on main today, BLOCKED after this merge');
+  });
+
+  it('judges a merge afresh when an import from another repository was read at a branch, which may have moved', async () => {
+    const env = await ready('with-imports.yml', 'main.yml');
+    const benign = fixture('shared-standard.yml').replace('curl -sL https://example.com/scan.sh | sh', 'npm audit');
+    env.stub.commit(SHARED, 'e'.repeat(40), { 'ci/standard.yml': benign }, 'main');
+    const { check } = checkOf(env);
+    expect((await check(pushEvent)).success).toBe(true);
+    // The shared branch moves after the check passed: the merge must see the step it now holds.
+    env.stub.commit(SHARED, 'f'.repeat(40), { 'ci/standard.yml': fixture('shared-standard.yml') }, 'main');
+    const merged = await check(mergeEvent);
+    expect(merged).toMatchObject({ success: false, cached: false });
+    expect(merged.message).toContain('(shared-pipelines@main:ci/standard.yml line 9)');
+  });
+
+  it('fails as a fault, never passes, when the pipeline file of a fork cannot be read', async () => {
+    const env = await ready(undefined, undefined);
+    env.stub.addPullRequest({
+      id: 9,
+      title: 'From a fork',
+      repository: REPO,
+      // Another repository of the stand-in plays the fork: it has no file at that commit, as a fork the app cannot read.
+      source: { branch: 'feature/x', commit: PR_COMMIT, repository: SHARED },
+      destination: { branch: 'main', commit: MAIN_COMMIT },
+    });
+    const answer = await checkOf(env).check({ ...pushEvent, pullrequest: { id: 9 } });
+    expect(answer.success).toBe(false);
+    expect(answer.message).toContain('the pull request comes from another repository (a fork)');
+    expect(answer.message).toContain('This is a fault, not a verdict');
   });
 
   it('does not answer on-merge from the cache after the policy changed', async () => {
