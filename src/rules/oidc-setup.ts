@@ -53,8 +53,18 @@ export const CLEARED = {
     'CLOUDSDK_AUTH_TOKEN_HOST',
     'CLOUDSDK_API_ENDPOINT_OVERRIDES_STS',
     'CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS',
+    // Turns off the certificate check of the token exchange: no setup that must keep its token needs it.
+    'CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION',
   ],
-  vault: ['VAULT_TOKEN', 'VAULT_AGENT_ADDR', 'VAULT_CLIENT_CERT', 'VAULT_CLIENT_KEY', 'VAULT_NAMESPACE'],
+  vault: [
+    'VAULT_TOKEN',
+    'VAULT_AGENT_ADDR',
+    'VAULT_CLIENT_CERT',
+    'VAULT_CLIENT_KEY',
+    'VAULT_NAMESPACE',
+    // The same for the Vault login.
+    'VAULT_SKIP_VERIFY',
+  ],
 } as const satisfies Record<'aws' | 'gcp' | 'vault', readonly string[]>;
 
 /** What each setup then sets to the environment's own values. */

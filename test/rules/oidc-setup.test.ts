@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { oidcSetupLines } from '../../src/rules/oidc-setup';
+import { CLEARED, oidcSetupLines } from '../../src/rules/oidc-setup';
 import { validatePolicy } from '../../src/policy/load';
 import type { Environment, PolicyInput } from '../../src/policy/schema';
 import { referencePolicyInput } from '../support/requests';
@@ -125,6 +125,32 @@ describe('setup lines, run by bash', () => {
       );
     },
   );
+
+  /** Each cloud's login, and the switch that would turn off its certificate check, which must be cleared too. */
+  const CLEARING: Array<[string, string, Parameters<typeof environment>[0], readonly string[]]> = [
+    ['GCP', 'gcloud', GCP_PROD, [...CLEARED.gcp, 'CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION']],
+    [
+      'Vault',
+      'vault',
+      { provider: 'vault', address: 'https://vault.example.com:8200', role: 'prod-deploy', mount: 'jwt' },
+      [...CLEARED.vault, 'VAULT_SKIP_VERIFY'],
+    ],
+  ];
+
+  it.each(CLEARING)('%s: the login sees none of the variables the setup clears', (_cloud, tool, oidc, cleared) => {
+    const bin = mkdtempSync(path.join(tmpdir(), 'pg-setup-'));
+    writeFileSync(path.join(bin, tool), `#!/bin/bash\nenv >> '${bin}/env.log'\necho s.token\n`, { mode: 0o755 });
+    const hostile = Object.fromEntries(cleared.map((name) => [name, `hostile-${name}`]));
+    const script = oidcSetupLines(environment(oidc)).join('\n');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', script], {
+      encoding: 'utf8',
+      env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, BITBUCKET_STEP_OIDC_TOKEN: TOKEN, ...hostile },
+    });
+    expect(result.status).toBe(0);
+    const seen = readFileSync(path.join(bin, 'env.log'), 'utf8');
+    expect(seen).toContain('BITBUCKET_STEP_OIDC_TOKEN=');
+    expect(seen).not.toContain('hostile-');
+  });
 
   it('Vault: logs in with the token on stdin, exports VAULT_ADDR and VAULT_TOKEN', () => {
     const env = environment({

@@ -67,6 +67,43 @@ describe('credential-steering variables in the request', () => {
     },
   );
 
+  const upload = [step('Upload', { oidc: true, script: ['aws s3 ls'] })];
+
+  it.each([
+    ['PIPELINE', 'HTTPS_PROXY', 'http://attacker.example:3128'],
+    ['STEP', 'AWS_CA_BUNDLE', './attacker-ca.pem'],
+    ['PIPELINE', 'all_proxy', 'socks5://attacker.example:1080'],
+  ])('blocks a %s-scoped %s, which would route the token exchange to whoever started the run', (scope, key, value) => {
+    for (const mode of ['enforce', 'warn'] as const) {
+      const policy = compiled((p) => (p.rules = { ...p.rules, 'oidc-role': mode }));
+      const result = run(withVariables(branchRun('feature/x', upload), [{ key, value, scope }]), policy);
+      const error = errorOf(result);
+      expect(error.message).toContain('oidc-role');
+      expect(error.message).toContain(
+        `variable ${key} (scope ${scope}) would route the AWS token exchange of the steps that get an OIDC token`,
+      );
+      expect(error.message).toContain(`Start the run without ${key}.`);
+    }
+  });
+
+  it('leaves a proxy or certificate authority an admin set for the workspace, repository or deployment alone', () => {
+    for (const scope of ['WORKSPACE', 'REPOSITORY', 'DEPLOYMENT']) {
+      const result = run(
+        withVariables(branchRun('feature/x', upload), [{ key: 'HTTPS_PROXY', value: 'http://proxy:3128', scope }]),
+      );
+      expect([scope, result.report.findings]).toEqual([scope, []]);
+    }
+  });
+
+  it('lets a run-scoped proxy through when no step of the run gets a token', () => {
+    const result = run(
+      withVariables(branchRun('feature/x', [step('Build')]), [
+        { key: 'HTTPS_PROXY', value: 'http://attacker.example:3128', scope: 'PIPELINE' },
+      ]),
+    );
+    expect(result.report.findings).toEqual([]);
+  });
+
   it('is not recorded when no step of the run gets a token of that cloud', () => {
     const result = run(
       withVariables(branchRun('feature/x', [step('Build')]), [
