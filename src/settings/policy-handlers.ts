@@ -29,6 +29,7 @@ import type { ReplayBrief } from '../storage/replay-brief';
 import type { GrantStore } from '../storage/grant-store';
 import type { PolicyRepository, RevisionRecord } from '../storage/policy-repo';
 import type { PolicyTestStore } from '../storage/policy-tests';
+import { historyEntryForMembers } from './replay-for-members';
 
 const NO_POLICY_MESSAGE =
   'No policy has been saved for this workspace yet. Until one is saved, Pipeline Guard passes every pipeline ' +
@@ -259,9 +260,11 @@ export function createPolicyHandlers(stores: PolicyStores) {
       );
     }),
 
-    history: handler<{ entries: HistoryEntry[] }>(async (_identity, payload) => {
+    history: handler<{ entries: HistoryEntry[] }>(async (identity, payload) => {
       parsePayload(NoParameters, payload);
-      return { entries: (await repo.history()).map(historyEntry) };
+      const [records, admin] = await Promise.all([repo.history(), adminCheck(identity)]);
+      const entries = records.map(historyEntry);
+      return { entries: admin ? entries : entries.map(historyEntryForMembers) };
     }),
   };
 }

@@ -13,6 +13,7 @@ import * as z from 'zod';
 import type { BitbucketGet } from './bitbucket-rest';
 import { RepositoryAnswerSchema } from '../policy/repository-schema';
 import type { AdminCheck, Identity } from './identity';
+import { activeCommitForMembers, syncStatusForMembers } from './replay-for-members';
 import {
   createPolicySync,
   fileLink,
@@ -172,7 +173,14 @@ async function sourceView(deps: SourceHandlerDependencies, identity: Identity): 
   if (source.kind !== 'repository') return base;
   const [active, status] = await Promise.all([activeFrom(deps.kv, source), store.status(source)]);
   const testsUrl = fileLink({ ...source, path: source.testsPath });
-  return { ...base, fileUrl: fileLink(source), testsUrl, status, ...(active ? { active } : {}) };
+  if (canEdit) return { ...base, fileUrl: fileLink(source), testsUrl, status, ...(active ? { active } : {}) };
+  return {
+    ...base,
+    fileUrl: fileLink(source),
+    testsUrl,
+    status: syncStatusForMembers(status),
+    ...(active ? { active: activeCommitForMembers(active) } : {}),
+  };
 }
 
 export function createSourceHandlers(deps: SourceHandlerDependencies) {

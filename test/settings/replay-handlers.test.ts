@@ -178,6 +178,13 @@ describe('replay in the background', () => {
     const history = ok(await handlers.history(ADMIN, {}));
     expect(history.entries.find((entry) => entry.revision === 2)?.replay).toEqual(record?.replay);
     expect(history.entries.find((entry) => entry.revision === 1)?.replay).toBeUndefined();
+    // A member reads the history, but not which repositories the replay (over every repository's samples) named.
+    const seenByMember = ok(await handlers.history(MEMBER, {}));
+    expect(seenByMember.entries.find((entry) => entry.revision === 2)?.replay).toEqual({
+      ...record?.replay,
+      repositories: [],
+    });
+    expect(JSON.stringify(seenByMember)).not.toContain(repositoryUuid(1));
   });
 
   it('saves a draft that newly blocks nothing without asking', async () => {

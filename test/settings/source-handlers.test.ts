@@ -4,6 +4,7 @@ import type { GrantsView } from '../../src/settings/grants-api';
 import { createHandlers } from '../../src/settings/handlers';
 import type { PolicySourceView, SourceChangedView } from '../../src/settings/source-handlers';
 import { createMemoryKv } from '../../src/storage/memory-kv';
+import { createPolicySourceStore } from '../../src/storage/policy-source';
 import { BUILD_AND_PROD_DEPLOY_YAML, referencePolicyText } from '../support/requests';
 import { failed, ok } from '../support/results';
 
@@ -84,6 +85,29 @@ describe('the policy source', () => {
     expect(view.fileUrl).toBe('https://bitbucket.org/acme/shared-libs/src/main/pipeline-guard.yaml');
     expect(ok(await handlers.getPolicy(MEMBER, {}))).toMatchObject({ revision: 1, policyText: referencePolicyText() });
     expect(ok(await handlers.history(MEMBER, {})).entries[0]).toMatchObject({ action: 'commit', commit: { hash } });
+  });
+
+  it("shows a member a replay's failure without the repositories it names; an admin sees them", async () => {
+    const { handlers, kv, source } = setup();
+    ok(await handlers.setPolicySource(ADMIN, toRepository));
+    const view = await source();
+    if (view.source.kind !== 'repository') throw new Error('the source did not switch');
+    const store = createPolicySourceStore(kv);
+    await store.setStatus({
+      ...(await store.status(view.source)),
+      failure: {
+        hash: 'c'.repeat(40),
+        at: '2026-12-05T10:00:00.000Z',
+        kind: 'replay-blocks',
+        message: 'The policy at commit cccccccccccc newly blocks 2 recent runs.',
+        details: ['newly blocked in acme/vault-secrets: 2 runs'],
+        retryable: false,
+      },
+    });
+    expect((await source(ADMIN)).status?.failure?.details).toEqual(['newly blocked in acme/vault-secrets: 2 runs']);
+    const seenByMember = await source(MEMBER);
+    expect(seenByMember.status?.failure).toMatchObject({ kind: 'replay-blocks', details: [] });
+    expect(JSON.stringify(seenByMember)).not.toContain('vault-secrets');
   });
 
   it('"Load now" loads a new head for an admin', async () => {
