@@ -2,9 +2,10 @@
  * `npx tsx bench/pullrequest.bench.ts` (`-- --json` for one JSON object): the merge check against the
  * Bitbucket stand-in answering every call after 100 ms, as Bitbucket might from a Forge function. For an
  * unchanged pipeline file, a changed one and one with two imports from another repository: p95 of
- * `on-code-pushed` (each push a new source commit) and of `on-merge` (from the cache, except for the imports from
- * another repository's branch, which a merge reads afresh), and Bitbucket calls per push. Then Forge's bundler settings build every function entry (bench/forge-build.ts), so the
- * check's and the views' bundles are weighed beside the provider's. A benchmark, not a test: it asserts nothing.
+ * `on-code-pushed` (each push a new source commit) and of `on-merge` (from the cache, except for the imports
+ * from another repository's branch, which a merge reads afresh), and Bitbucket calls per push. Then Forge's
+ * bundler settings build every function entry (bench/forge-build.ts), so the check's and the views' bundles
+ * are weighed beside the provider's. A benchmark, not a test: it asserts nothing.
  */
 import { readFileSync } from 'fs';
 import path from 'path';

@@ -1,10 +1,11 @@
 /**
  * The `bitbucket:mergeCheck` function, minus Forge. `on-code-pushed` evaluates the pull request, writes the
  * Code Insights report on the source commit and caches the answer by everything it depends on (the pull request,
- * both branches and commits, the source repository, the policy revision and the grants in force); `on-merge` answers
- * from that cache when it can (one call: the pull request), so a merge click is not kept waiting. An answer that
- * read an import from another repository at a branch or tag is never cached: that branch may have moved since. It never throws and never says "passed" for a run it did not simulate: a fault
- * answers with a failure that says so and how to re-run, unless the policy says `pullRequests.onFault: pass`.
+ * both branches and commits, the source repository, the policy revision and the grants in force); `on-merge`
+ * answers from that cache when it can (one call: the pull request), so a merge click is not kept waiting. An
+ * answer that read an import from another repository at a branch or tag is never cached: that branch may have
+ * moved since. It never throws and never says "passed" for a run it did not simulate: a fault answers with a
+ * failure that says so and how to re-run, unless the policy says `pullRequests.onFault: pass`.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';

@@ -136,7 +136,7 @@ describe('merge check', () => {
     expect(merged.message).toContain('push to main: allowed on main today, BLOCKED after this merge');
   });
 
-  it('judges a merge afresh when an import from another repository was read at a branch, which may have moved', async () => {
+  it('judges a merge afresh when an import from another repository was read at a branch, which may move', async () => {
     const env = await ready('with-imports.yml', 'main.yml');
     const benign = fixture('shared-standard.yml').replace('curl -sL https://example.com/scan.sh | sh', 'npm audit');
     env.stub.commit(SHARED, 'e'.repeat(40), { 'ci/standard.yml': benign }, 'main');
@@ -155,7 +155,7 @@ describe('merge check', () => {
       id: 9,
       title: 'From a fork',
       repository: REPO,
-      // Another repository of the stand-in plays the fork: it has no file at that commit, as a fork the app cannot read.
+      // Another repository of the stand-in plays the fork: no file at that commit, as with a fork the app cannot read.
       source: { branch: 'feature/x', commit: PR_COMMIT, repository: SHARED },
       destination: { branch: 'main', commit: MAIN_COMMIT },
     });
