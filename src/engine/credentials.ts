@@ -594,37 +594,46 @@ export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Ma
  */
 const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
+const NO_SEEDS: ReadonlyMap<string, readonly string[]> = new Map();
+/** Only a text with one of these can define an alias, assign a value or declare a name reference. */
+const MAY_TEACH = /alias|=|-[a-zA-Z]*n/;
+const ALIAS_DEFINITION = /^([^\s=/$`'"\\]+)=([\s\S]*)$/;
+const NAMEREF_OPTION = /^-[a-zA-Z]*n/;
+const VALUE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+function learnValue(values: Map<string, string[]>, word: string): void {
+  const match = VALUE_ASSIGNMENT.exec(word);
+  if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return;
+  const list = values.get(match[1]) ?? [];
+  if (!list.includes(match[2])) list.push(match[2]);
+  values.set(match[1], list);
+}
+
 /**
  * The one entry point for what the reader knows about a step: its aliases, name references and the values
  * its variables may hold (assigned in the step, or `seeded` from outside it, such as a run's variables).
  */
 export function readerContextOf(
   texts: Iterable<string>,
-  seeded: ReadonlyMap<string, readonly string[]> = new Map(),
+  seeded: ReadonlyMap<string, readonly string[]> = NO_SEEDS,
 ): ReaderContext {
   const aliases = new Map<string, string>();
-  const values = new Map<string, string[]>([...seeded].map(([name, list]) => [name, [...list]]));
+  const values = new Map<string, string[]>();
+  for (const [name, list] of seeded) values.set(name, [...list]);
   const namerefs = new Set<string>();
-  const learn = (word: string) => {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(word);
-    if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return;
-    const list = values.get(match[1]) ?? [];
-    if (!list.includes(match[2])) list.push(match[2]);
-    values.set(match[1], list);
-  };
   for (const text of texts) {
-    if (!/alias|=|-[a-zA-Z]*n/.test(text)) continue;
+    if (!MAY_TEACH.test(text)) continue;
     for (const command of parseShell(text)) {
       const resolved = commandOf(command.words);
-      if (!resolved) command.words.forEach(learn);
+      if (!resolved) for (const word of command.words) learnValue(values, word);
       else if (resolved.name === 'alias')
         for (const arg of resolved.args) {
-          const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
+          const match = ALIAS_DEFINITION.exec(arg);
           if (match) aliases.set(match[1], match[2]);
         }
       else if (DECLARERS.has(resolved.name)) {
-        resolved.args.forEach(learn);
-        if (resolved.args.some((arg) => /^-[a-zA-Z]*n/.test(arg)))
+        for (const arg of resolved.args) learnValue(values, arg);
+        if (resolved.args.some((arg) => NAMEREF_OPTION.test(arg)))
           for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
       }
     }
