@@ -641,14 +641,17 @@ export function readerContextOf(
   return { aliases, values, namerefs };
 }
 
+/** The one reading of a text that names no known variable: shared, as no reader changes it. */
+const NO_CHOICES: ReadonlyArray<ReadonlyMap<string, string>> = [new Map()];
+
 /**
  * The readings of a text under each value its known variables may hold (at most a few, one variable varied at a time).
  */
 function valueChoices(
   text: string,
   values: ReadonlyMap<string, readonly string[]>,
-): Array<ReadonlyMap<string, string>> {
-  if (!values.size || !text.includes('$')) return [new Map()];
+): ReadonlyArray<ReadonlyMap<string, string>> {
+  if (!values.size || !text.includes('$')) return NO_CHOICES;
   const referenced = [...values.keys()].filter((name) => new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text));
   const first = new Map(referenced.map((name) => [name, values.get(name)![0]]));
   const choices: Array<ReadonlyMap<string, string>> = [first];
