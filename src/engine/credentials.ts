@@ -601,12 +601,60 @@ const ALIAS_DEFINITION = /^([^\s=/$`'"\\]+)=([\s\S]*)$/;
 const NAMEREF_OPTION = /^-[a-zA-Z]*n/;
 const VALUE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
-function learnValue(values: Map<string, string[]>, word: string): void {
+/** Whether the word assigns a value the reader may keep (kept once per value). */
+function learnValue(values: Map<string, string[]>, word: string): boolean {
   const match = VALUE_ASSIGNMENT.exec(word);
-  if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return;
+  if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return false;
   const list = values.get(match[1]) ?? [];
   if (!list.includes(match[2])) list.push(match[2]);
   values.set(match[1], list);
+  return true;
+}
+
+interface Learned {
+  readonly aliases: Map<string, string>;
+  readonly values: Map<string, string[]>;
+  readonly namerefs: Set<string>;
+}
+
+/** Adds what one text tells the reader; false when it tells nothing, which depends on the text alone. */
+function learnFrom(text: string, { aliases, values, namerefs }: Learned): boolean {
+  let taught = false;
+  for (const command of parseShell(text)) {
+    const resolved = commandOf(command.words);
+    if (!resolved) for (const word of command.words) taught = learnValue(values, word) || taught;
+    else if (resolved.name === 'alias')
+      for (const arg of resolved.args) {
+        const match = ALIAS_DEFINITION.exec(arg);
+        if (match) aliases.set(match[1], match[2]);
+        taught ||= match !== null;
+      }
+    else if (DECLARERS.has(resolved.name)) {
+      for (const arg of resolved.args) taught = learnValue(values, arg) || taught;
+      if (resolved.args.some((arg) => NAMEREF_OPTION.test(arg)))
+        for (const arg of operands(resolved.args)) {
+          namerefs.add(arg.split('=')[0]);
+          taught = true;
+        }
+    }
+  }
+  return taught;
+}
+
+// Most lines that pass MAY_TEACH (`aws sts get-caller-identity`) tell the reader nothing, and every run reads the
+// same lines again: those are remembered, so that they are not read again. Bounded by characters, not entries,
+// because a hostile script may be long.
+const QUIET_CHARS = 1_000_000;
+const quietTexts = new Set<string>();
+let quietChars = 0;
+
+function rememberQuiet(text: string): void {
+  if (quietChars + text.length > QUIET_CHARS) {
+    quietTexts.clear();
+    quietChars = 0;
+  }
+  quietTexts.add(text);
+  quietChars += text.length;
 }
 
 /**
@@ -617,28 +665,19 @@ export function readerContextOf(
   texts: Iterable<string>,
   seeded: ReadonlyMap<string, readonly string[]> = NO_SEEDS,
 ): ReaderContext {
-  const aliases = new Map<string, string>();
-  const values = new Map<string, string[]>();
-  for (const [name, list] of seeded) values.set(name, [...list]);
-  const namerefs = new Set<string>();
+  const fresh = (): Learned => ({
+    aliases: new Map(),
+    values: new Map([...seeded].map(([name, list]) => [name, [...list]])),
+    namerefs: new Set(),
+  });
+  // Most steps teach nothing: they share the empty context, which no reader changes.
+  let learned = seeded.size ? fresh() : undefined;
   for (const text of texts) {
-    if (!MAY_TEACH.test(text)) continue;
-    for (const command of parseShell(text)) {
-      const resolved = commandOf(command.words);
-      if (!resolved) for (const word of command.words) learnValue(values, word);
-      else if (resolved.name === 'alias')
-        for (const arg of resolved.args) {
-          const match = ALIAS_DEFINITION.exec(arg);
-          if (match) aliases.set(match[1], match[2]);
-        }
-      else if (DECLARERS.has(resolved.name)) {
-        for (const arg of resolved.args) learnValue(values, arg);
-        if (resolved.args.some((arg) => NAMEREF_OPTION.test(arg)))
-          for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
-      }
-    }
+    if (!MAY_TEACH.test(text) || quietTexts.has(text)) continue;
+    learned ??= fresh();
+    if (!learnFrom(text, learned)) rememberQuiet(text);
   }
-  return { aliases, values, namerefs };
+  return learned ?? EMPTY_CONTEXT;
 }
 
 /** The one reading of a text that names no known variable: shared, as no reader changes it. */
