@@ -595,7 +595,7 @@ export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Ma
 const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
 const NO_SEEDS: ReadonlyMap<string, readonly string[]> = new Map();
-/** Only a text with one of these can define an alias, assign a value or declare a name reference. */
+/** The reader parses a text only for these: `alias`, an assignment's `=`, an option like `declare -n`'s. */
 const MAY_TEACH = /alias|=|-[a-zA-Z]*n/;
 const ALIAS_DEFINITION = /^([^\s=/$`'"\\]+)=([\s\S]*)$/;
 const NAMEREF_OPTION = /^-[a-zA-Z]*n/;
