@@ -13,16 +13,26 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function cloneJson<T>(value: T, depth = 0): T {
+/** Asks cloneJson to note, in the same pass, whether any string value of the copy contains `text`. */
+export interface TextProbe {
+  readonly text: string;
+  found: boolean;
+}
+
+export function cloneJson<T>(value: T, depth = 0, probe?: TextProbe): T {
   if (depth > MAX_DEPTH) throw new UnsafeInputError(`nested deeper than ${MAX_DEPTH} levels`);
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (probe && !probe.found && value.includes(probe.text)) probe.found = true;
+    return value;
+  }
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new UnsafeInputError('holds a number that is not finite');
     return value;
   }
   if (Array.isArray(value)) {
     const copy = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) copy[i] = cloneJson(value[i], depth + 1, probe);
     return copy as T;
   }
   if (typeof value === 'object') {
@@ -35,8 +45,8 @@ export function cloneJson<T>(value: T, depth = 0): T {
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
       if (key === '__proto__' || key === 'constructor' || key === 'prototype')
-        define(copy, key, cloneJson(item, depth + 1));
-      else copy[key] = cloneJson(item, depth + 1);
+        define(copy, key, cloneJson(item, depth + 1, probe));
+      else copy[key] = cloneJson(item, depth + 1, probe);
     }
     return copy as T;
   }

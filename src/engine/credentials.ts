@@ -308,7 +308,12 @@ export function commandOf(words: readonly string[]): { name: string; args: strin
       i += withValue.includes(words[i]) ? 2 : 1;
     if (name === 'timeout' && i < words.length) i++; // the duration
   }
-  return i < words.length ? { name: basename(words[i]), args: words.slice(i + 1) } : undefined;
+  if (i >= words.length) return undefined;
+  // A loop, not `slice`: the words are often parseShell's frozen ones, and V8 slices a frozen array on a slow path
+  // that cost more than the rest of this function (npm run bench).
+  const args: string[] = [];
+  for (let j = i + 1; j < words.length; j++) args.push(words[j]);
+  return { name: basename(words[i]), args };
 }
 
 /** What a flag written last on a command gets: a value that arrives at run time (from `xargs`, or a split `$VAR`). */
@@ -589,43 +594,94 @@ export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Ma
  */
 const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
+const NO_SEEDS: ReadonlyMap<string, readonly string[]> = new Map();
+/** The reader parses a text only for these: `alias`, an assignment's `=`, an option like `declare -n`'s. */
+const MAY_TEACH = /alias|=|-[a-zA-Z]*n/;
+const ALIAS_DEFINITION = /^([^\s=/$`'"\\]+)=([\s\S]*)$/;
+const NAMEREF_OPTION = /^-[a-zA-Z]*n/;
+const VALUE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+/** Whether the word assigns a value the reader may keep (kept once per value). */
+function learnValue(values: Map<string, string[]>, word: string): boolean {
+  const match = VALUE_ASSIGNMENT.exec(word);
+  if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return false;
+  const list = values.get(match[1]) ?? [];
+  if (!list.includes(match[2])) list.push(match[2]);
+  values.set(match[1], list);
+  return true;
+}
+
+interface Learned {
+  readonly aliases: Map<string, string>;
+  readonly values: Map<string, string[]>;
+  readonly namerefs: Set<string>;
+}
+
+/** Adds what one text tells the reader; false when it tells nothing, which depends on the text alone. */
+function learnFrom(text: string, { aliases, values, namerefs }: Learned): boolean {
+  let taught = false;
+  for (const command of parseShell(text)) {
+    const resolved = commandOf(command.words);
+    if (!resolved) for (const word of command.words) taught = learnValue(values, word) || taught;
+    else if (resolved.name === 'alias')
+      for (const arg of resolved.args) {
+        const match = ALIAS_DEFINITION.exec(arg);
+        if (match) aliases.set(match[1], match[2]);
+        taught ||= match !== null;
+      }
+    else if (DECLARERS.has(resolved.name)) {
+      for (const arg of resolved.args) taught = learnValue(values, arg) || taught;
+      if (resolved.args.some((arg) => NAMEREF_OPTION.test(arg)))
+        for (const arg of operands(resolved.args)) {
+          namerefs.add(arg.split('=')[0]);
+          taught = true;
+        }
+    }
+  }
+  return taught;
+}
+
+// Most lines that pass MAY_TEACH (`aws sts get-caller-identity`) tell the reader nothing, and every run reads the
+// same lines again: those are remembered, so that they are not read again. Bounded by characters, not entries,
+// because a hostile script may be long.
+const QUIET_CHARS = 1_000_000;
+const quietTexts = new Set<string>();
+let quietChars = 0;
+
+function rememberQuiet(text: string): void {
+  if (quietChars + text.length > QUIET_CHARS) {
+    quietTexts.clear();
+    quietChars = 0;
+  }
+  quietTexts.add(text);
+  quietChars += text.length;
+}
+
 /**
  * The one entry point for what the reader knows about a step: its aliases, name references and the values
  * its variables may hold (assigned in the step, or `seeded` from outside it, such as a run's variables).
  */
 export function readerContextOf(
   texts: Iterable<string>,
-  seeded: ReadonlyMap<string, readonly string[]> = new Map(),
+  seeded: ReadonlyMap<string, readonly string[]> = NO_SEEDS,
 ): ReaderContext {
-  const aliases = new Map<string, string>();
-  const values = new Map<string, string[]>([...seeded].map(([name, list]) => [name, [...list]]));
-  const namerefs = new Set<string>();
-  const learn = (word: string) => {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(word);
-    if (!match || match[1] in CREDENTIAL_VARIABLES || !KNOWABLE_VALUE.test(match[2])) return;
-    const list = values.get(match[1]) ?? [];
-    if (!list.includes(match[2])) list.push(match[2]);
-    values.set(match[1], list);
-  };
+  const fresh = (): Learned => ({
+    aliases: new Map(),
+    values: new Map([...seeded].map(([name, list]) => [name, [...list]])),
+    namerefs: new Set(),
+  });
+  // Most steps teach nothing: they share the empty context, which no reader changes.
+  let learned = seeded.size ? fresh() : undefined;
   for (const text of texts) {
-    if (!/alias|=|-[a-zA-Z]*n/.test(text)) continue;
-    for (const command of parseShell(text)) {
-      const resolved = commandOf(command.words);
-      if (!resolved) command.words.forEach(learn);
-      else if (resolved.name === 'alias')
-        for (const arg of resolved.args) {
-          const match = /^([^\s=/$`'"\\]+)=([\s\S]*)$/.exec(arg);
-          if (match) aliases.set(match[1], match[2]);
-        }
-      else if (DECLARERS.has(resolved.name)) {
-        resolved.args.forEach(learn);
-        if (resolved.args.some((arg) => /^-[a-zA-Z]*n/.test(arg)))
-          for (const arg of operands(resolved.args)) namerefs.add(arg.split('=')[0]);
-      }
-    }
+    if (!MAY_TEACH.test(text) || quietTexts.has(text)) continue;
+    learned ??= fresh();
+    if (!learnFrom(text, learned)) rememberQuiet(text);
   }
-  return { aliases, values, namerefs };
+  return learned ?? EMPTY_CONTEXT;
 }
+
+/** The one reading of a text that names no known variable: shared, as no reader changes it. */
+const NO_CHOICES: ReadonlyArray<ReadonlyMap<string, string>> = [new Map()];
 
 /**
  * The readings of a text under each value its known variables may hold (at most a few, one variable varied at a time).
@@ -633,8 +689,8 @@ export function readerContextOf(
 function valueChoices(
   text: string,
   values: ReadonlyMap<string, readonly string[]>,
-): Array<ReadonlyMap<string, string>> {
-  if (!values.size || !text.includes('$')) return [new Map()];
+): ReadonlyArray<ReadonlyMap<string, string>> {
+  if (!values.size || !text.includes('$')) return NO_CHOICES;
   const referenced = [...values.keys()].filter((name) => new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text));
   const first = new Map(referenced.map((name) => [name, values.get(name)![0]]));
   const choices: Array<ReadonlyMap<string, string>> = [first];

@@ -8,7 +8,7 @@ import type { Grant } from '../policy/grant-guard';
 import type { RepositoryIdentity } from '../policy/repository';
 import { FIXED_RULE_IDS } from '../policy/rule-ids';
 import { defaultEnvironmentFor, environmentsInScope } from '../policy/scope';
-import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError } from './clone';
+import { cloneJson, isPlainObject, jsonEqual, UnsafeInputError, type TextProbe } from './clone';
 import { buildDecisionLabel, fitLabels, LABEL_KEY, markRepositoryStale } from './labels';
 import { blockMessage } from './message';
 import { refOf } from './ref';
@@ -27,7 +27,7 @@ import type {
   StepSite,
   Transform,
 } from './types';
-import { createTemplating } from './templating';
+import { createTemplating, TEMPLATE_MARK } from './templating';
 import { requestVariables } from './variables';
 import { walkConfiguration } from './walk';
 import { createWaivers } from './waivers';
@@ -331,9 +331,10 @@ function runValidated(
     repository: options.repository,
     malformed: variablesFinding !== undefined,
   });
-  const templating = templatingFor(policy, variables);
-  templating.prepareGlobals(config);
-  const walked = walkConfiguration(config, (step) => addedStepKind(policy, step), { prepare: templating.prepare });
+  // Templating only ever changes a string that holds a template, so without one it is left out.
+  const templating = cloned.templated ? templatingFor(policy, variables) : undefined;
+  templating?.prepareGlobals(config);
+  const walked = walkConfiguration(config, (step) => addedStepKind(policy, step), { prepare: templating?.prepare });
 
   const findings: Finding[] = variablesFinding ? [variablesFinding] : [];
   const waivers = createWaivers({
@@ -345,13 +346,13 @@ function runValidated(
   });
   const context = createChainContext({ request, variables, options, policy, config, walked, findings, waivers });
   for (const problem of walked.problems) context.report(problem);
-  for (const problem of templating.problems) context.report(problem);
+  for (const problem of templating?.problems ?? []) context.report(problem);
   for (const transform of chain) transform.apply(context);
 
   if (selector && isRunTrigger(request.trigger)) checkSelectedDefinition(context, config, selector);
   checkOutput(context, walked.steps, waivers.used);
   // Bitbucket fills in the templates itself: the configuration goes back with them as they came.
-  templating.restore();
+  templating?.restore();
 
   const blocking = findings.filter((f) => f.mode === 'enforce');
   const nothingToRun = walked.definitions.length === 0 && !selector;
@@ -403,9 +404,11 @@ function passthroughWithoutPolicy(request: ProviderRequest): EngineResult {
 function cloneConfiguration(
   request: ProviderRequest,
   policy: CompiledPolicy,
-): { config: JsonObject } | { result: EngineResult } {
+): { config: JsonObject; templated: boolean } | { result: EngineResult } {
   try {
-    return { config: cloneJson(request.pipelines_configuration) };
+    const probe: TextProbe = { text: TEMPLATE_MARK, found: false };
+    const config = cloneJson(request.pipelines_configuration, 0, probe);
+    return { config, templated: probe.found };
   } catch (error) {
     if (!(error instanceof UnsafeInputError)) throw error;
     const finding = faultFinding(

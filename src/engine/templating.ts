@@ -15,7 +15,8 @@ import { BUILT_IN_TEMPLATE_VARIABLES, type RequestVariables } from './variables'
 
 const TOKEN = /\$\{\{([^{}]*)\}\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MARK = '${{';
+/** Every template starts so: a configuration without it anywhere gives templating nothing to do. */
+export const TEMPLATE_MARK = '${{';
 
 export interface UnresolvedToken {
   readonly token: string;
@@ -182,7 +183,7 @@ export function createTemplating(variables: RequestVariables, options: TemplateO
     list = false,
   ) => {
     const value = (holder as Record<string | number, unknown>)[key];
-    if (typeof value !== 'string' || !value.includes(MARK)) return;
+    if (typeof value !== 'string' || !value.includes(TEMPLATE_MARK)) return;
     const { text, unresolved } = resolveTemplates(value, variables);
     if (decides) for (const token of unresolved) report(segments(), value, token, decides, owner);
     if (text === value) return;

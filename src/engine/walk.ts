@@ -5,7 +5,7 @@
  * step, so each such problem blocks the run under the fixed `invalid-pipeline` rule.
  */
 import { isPlainObject } from './clone';
-import { formatPath, type Path } from '../primitives/path';
+import { extendPath, formatPath, type Path } from '../primitives/path';
 import { MAX_AUDIENCE_LENGTH, MAX_AUDIENCES, oidcValueProblem } from './oidc-request';
 import type { DefinitionSite, FindingInput, InjectedKind, JsonObject, StepSite } from './types';
 
@@ -49,6 +49,8 @@ interface Walk {
   readonly problem: ProblemSink;
   readonly recogniseInjected: InjectedStepRecogniser;
   readonly options: WalkOptions;
+  /** Each definition's path, formatted once for all its steps. */
+  readonly definitionPaths: Map<DefinitionSite, string>;
 }
 
 export function walkConfiguration(
@@ -62,7 +64,7 @@ export function walkConfiguration(
 
   const problem = (segments: Path, message: string, fix: string) =>
     problems.push({ rule: 'invalid-pipeline', severity: 'high', segments, message, fix });
-  const walk: Walk = { definitions, steps, problem, recogniseInjected, options };
+  const walk: Walk = { definitions, steps, problem, recogniseInjected, options, definitionPaths: new Map() };
 
   const globalOidc =
     isPlainObject(config.options) && options.shapes !== false && config.options.oidc !== undefined
@@ -146,6 +148,7 @@ function addDefinition(
   }
   const definition: DefinitionSite = { section, key, destination, segments, items: value };
   walk.definitions.push(definition);
+  walk.definitionPaths.set(definition, formatPath(segments));
   definition.items.forEach((item, index) => walkItem(walk, definition, item, index));
 }
 
@@ -274,7 +277,7 @@ function addStep(
   const site: StepSite = {
     step,
     segments,
-    path: formatPath(segments),
+    path: extendPath(walk.definitionPaths.get(definition)!, segments, definition.segments.length),
     name: typeof step.name === 'string' ? step.name : undefined,
     definition,
     topLevelIndex,

@@ -24,8 +24,14 @@ function isBareKey(key: string): boolean {
 }
 
 export function formatPath(path: Path): string {
-  let out = '';
-  for (const segment of path) {
+  return extendPath('', path, 0);
+}
+
+/** formatPath of `path`, given `prefix` = formatPath of its first `from` segments: a walk formats a prefix once. */
+export function extendPath(prefix: string, path: Path, from: number): string {
+  let out = prefix;
+  for (let i = from; i < path.length; i++) {
+    const segment = path[i];
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (isBareKey(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;

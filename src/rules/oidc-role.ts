@@ -188,18 +188,6 @@ function mentionedIdentity(
   return undefined;
 }
 
-/** Every key and string of a JSON value. */
-function stringsOf(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) stringsOf(item, out);
-  else if (isPlainObject(value))
-    for (const key in value) {
-      out.push(key);
-      stringsOf(value[key], out);
-    }
-  return out;
-}
-
 const NAME_CHAR = '[A-Za-z0-9_.-]';
 const tokenPattern = (text: string) =>
   new RegExp(`(?<!${NAME_CHAR})${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR})`);
@@ -215,14 +203,28 @@ const hostPattern = (host: string) =>
   );
 /** A piece of text also as a server reads a path in it: percent-decoded, `//`, `/./` and `..` resolved. */
 const READ_AS_PATH = /%[0-9A-Fa-f]{2}|\/\/|\/\.\.?\//;
-// A loop, not flatMap: this runs over every string of every step, and flatMap's array per piece was a
+// Loops, not flatMap: this runs over every string of every step, and flatMap's array per piece was a
 // tenth of the provider's time on a 100-step pipeline (npm run bench).
+function addSpellings(piece: string, out: string[]): void {
+  out.push(piece);
+  if (READ_AS_PATH.test(piece)) out.push(vaultPath(piece));
+}
+
 function spellings(pieces: readonly string[]): string[] {
   const out: string[] = [];
-  for (const piece of pieces) {
-    out.push(piece);
-    if (READ_AS_PATH.test(piece)) out.push(vaultPath(piece));
-  }
+  for (const piece of pieces) addSpellings(piece, out);
+  return out;
+}
+
+/** Every key and string of a JSON value in each of its spellings, gathered in one walk. */
+function spelledStringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') addSpellings(value, out);
+  else if (Array.isArray(value)) for (const item of value) spelledStringsOf(item, out);
+  else if (isPlainObject(value))
+    for (const key in value) {
+      addSpellings(key, out);
+      spelledStringsOf(value[key], out);
+    }
   return out;
 }
 
@@ -265,6 +267,8 @@ function computeForeignTexts(other: Environment, env: Environment): ForeignTexts
 }
 
 const MAY_HIDE = /['"\\\n]/;
+/** Shared by every command the shell reads as written: nothing adds to it. */
+const NO_READINGS: readonly string[] = [];
 
 /**
  * The last-resort search: another environment's identity named in the step's raw text, or in a
@@ -278,16 +282,18 @@ function foreignMention(
   env: Environment,
   variables: RequestVariables,
 ): { env: Environment; text: string; command?: ScriptCommand; through?: RequestVariable } | undefined {
-  let readings: string[][] | undefined;
+  let readings: Array<readonly string[]> | undefined;
   const readingsOf = () =>
-    (readings ??= commands.map((command) => (MAY_HIDE.test(command.text) ? spellings(shellTexts(command.text)) : [])));
+    (readings ??= commands.map((command) =>
+      MAY_HIDE.test(command.text) ? spellings(shellTexts(command.text)) : NO_READINGS,
+    ));
   // The step's keys and strings are gathered once instead of walking the step again for every identity value.
   let stepStrings: string[] | undefined;
   let strings: string[] | undefined;
   for (const other of foreign) {
     const { values, role } = foreignTexts(other, env);
     for (const text of values) {
-      stepStrings ??= spellings(stringsOf(site.step));
+      stepStrings ??= spelledStringsOf(site.step);
       if (stepStrings.some((piece) => piece.includes(text)))
         return { env: other, text, command: commands.find((c) => c.text.includes(text)) };
       const index = readingsOf().findIndex((pieces) => pieces.some((piece) => piece.includes(text)));
@@ -305,7 +311,7 @@ function foreignMention(
       if (heldInStep) return { env: other, text, through: heldInStep.variable };
     }
     if (!role) continue;
-    strings ??= [...(stepStrings ??= spellings(stringsOf(site.step))), ...readingsOf().flat()];
+    strings ??= [...(stepStrings ??= spelledStringsOf(site.step)), ...readingsOf().flat()];
     if (!strings.some((text) => role.pattern.test(text))) continue;
     const companion = role.company.find((c) => strings!.some((text) => c.pattern.test(text)));
     if (!companion) continue;
