@@ -595,10 +595,15 @@ export const EMPTY_CONTEXT: ReaderContext = { aliases: new Map(), values: new Ma
 const KNOWABLE_VALUE = /^(?:[^$`]*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
 const NO_SEEDS: ReadonlyMap<string, readonly string[]> = new Map();
-/** The reader parses a text only for these: `alias`, an assignment's `=`, an option like `declare -n`'s. */
-const MAY_TEACH = /alias|=|-[a-zA-Z]*n/;
+/**
+ * The reader parses a text only for these: `alias`, an assignment's `=`, a declaring command, or an option that
+ * may read `-n` once bash has removed quotes and expanded it (`-'n'`, `-\n`, `-${E}n`).
+ */
+const MAY_TEACH = /alias|=|declare|typeset|local|readonly|export|-\S*n/;
 const ALIAS_DEFINITION = /^([^\s=/$`'"\\]+)=([\s\S]*)$/;
 const NAMEREF_OPTION = /^-[a-zA-Z]*n/;
+/** A word bash expands before `declare` sees it (`-${E}n`, `$OPTS`): it may be `-n`, so the reader assumes it is. */
+const mayBeNamerefOption = (word: string) => NAMEREF_OPTION.test(word) || (/[$`]/.test(word) && /^[-$`]/.test(word));
 const VALUE_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 /** Whether the word assigns a value the reader may keep (kept once per value). */
@@ -631,7 +636,7 @@ function learnFrom(text: string, { aliases, values, namerefs }: Learned): boolea
       }
     else if (DECLARERS.has(resolved.name)) {
       for (const arg of resolved.args) taught = learnValue(values, arg) || taught;
-      if (resolved.args.some((arg) => NAMEREF_OPTION.test(arg)))
+      if (resolved.args.some(mayBeNamerefOption))
         for (const arg of operands(resolved.args)) {
           namerefs.add(arg.split('=')[0]);
           taught = true;

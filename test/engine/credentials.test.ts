@@ -218,6 +218,11 @@ describe('credentialUsesIn, generated per class', () => {
       [`eval "${name}=v"`],
       [`declare -n r=${name}; r=v`],
       ['declare -n r', `r=${name}`, 'r=v'],
+      // The option as bash reads it after quote removal and expansion.
+      ["declare -'n' r", `r=${name}`, 'r=v'],
+      ['declare -\\n r', `r=${name}`, 'r=v'],
+      ['declare -${E}n r', `r=${name}`, 'r=v'],
+      ['O=-n', 'declare $O r', `r=${name}`, 'r=v'],
       [`A="${name}=v"`, 'export $A'],
       [`export ${name.slice(0, 4)}''${name.slice(4)}=v`],
       [`${name.slice(0, 4)}\\\n${name.slice(4)}=v`],
