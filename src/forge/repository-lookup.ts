@@ -14,7 +14,7 @@ import {
   type FetchRepository,
 } from '../provider/repository-lookup';
 import type { RepositoryIdentity } from '../policy/repository';
-import { createKvsStore } from './kvs-store';
+import { kvsCacheStore } from './kvs-provider-stores';
 
 /**
  * A refusal or failure carries its status and `Retry-After`, which the lookup decides on (retry, last good, "cannot
@@ -30,7 +30,7 @@ export const fetchRepositoryAsApp: FetchRepository = async (workspace, repositor
 };
 
 export const forgeRepositoryLookup = createCachedRepositoryLookup({
-  kv: createKvsStore(),
+  kv: kvsCacheStore,
   fetch: fetchRepositoryAsApp,
 });
 
