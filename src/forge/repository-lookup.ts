@@ -13,7 +13,6 @@ import {
   retryAfterMs,
   type FetchRepository,
 } from '../provider/repository-lookup';
-import type { RepositoryIdentity } from '../policy/repository';
 import { kvsCacheStore } from './kvs-provider-stores';
 
 /**
@@ -33,8 +32,3 @@ export const forgeRepositoryLookup = createCachedRepositoryLookup({
   kv: kvsCacheStore,
   fetch: fetchRepositoryAsApp,
 });
-
-/** For the settings page: asks Bitbucket again now and replaces the cached answer for the repository. */
-export function refreshRepository(workspace: string, repository: string): Promise<RepositoryIdentity> {
-  return forgeRepositoryLookup.refresh(workspace, repository);
-}
