@@ -363,7 +363,11 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const keyedMessages = Object.fromEntries(
     sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
   );
-  const keyedCode = withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys));
+  const keyedCode = withValidFlagsFolded(
+    withErrorCountsFolded(
+      withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys)),
+    ),
+  );
   const factory =
     `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\n` +
     `return { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
@@ -457,6 +461,59 @@ function withFailCalls(code: string): string {
     at = close + 1 + ';return false;'.length;
   }
   return out + code.slice(at);
+}
+
+/** An assignment to a validator's own error count (`errors++`, `errors = …`), not to a validator's `.errors`. */
+const COUNT_CHANGE = /(?<![\w$.])errors(?:\+\+| = )/;
+
+/**
+ * Ajv learns whether a keyword failed by comparing its error count with a copy taken before it (`const _errsN =
+ * errors;` … `_errsN === errors`), about 160 times in the policy's validator. Without allErrors, an error outside an
+ * anyOf, oneOf or if returns at once, so the count changes only through the `errors++` and `errors = …` Ajv writes
+ * for those. Where none is written between the copy (or the function's `let errors = 0;`) and the comparison, and
+ * no loop around the comparison began after the copy (whose later turns would run code written after it), the
+ * comparison is `true`, which the minifier folds away with the branch it guards; copies left unread go too.
+ */
+function withErrorCountsFolded(code: string): string {
+  const declarations = [...code.matchAll(/const (_errs\d+) = errors;|let errors = 0;/g)];
+  const loops = [...code.matchAll(/\b(?:for|while)\(/g)].map((loop) => {
+    const header = closingBracket(code, loop.index + loop[0].length - 1);
+    return { start: loop.index, end: code[header + 1] === '{' ? closingBracket(code, header + 1) : Infinity };
+  });
+  const folded = code.replace(
+    /\b(_errs\d+) === errors\b|\berrors === (_errs\d+|0)\b/g,
+    (comparison, left: string | undefined, right: string, at: number) => {
+      const copy = left ?? right;
+      const declared = copy === '0' ? 'let errors = 0;' : `const ${copy} = errors;`;
+      const from = declarations.filter((d) => d.index < at && d[0] === declared).pop()?.index;
+      if (from === undefined || COUNT_CHANGE.test(code.slice(from + declared.length, at))) return comparison;
+      return loops.some((loop) => loop.start > from && loop.start < at && loop.end > at) ? comparison : 'true';
+    },
+  );
+  return folded.replace(/const (_errs\d+) = errors;/g, (declaration, copy: string) =>
+    new RegExp(`\\b${copy}\\b`).test(folded.replaceAll(declaration, '')) ? declaration : '',
+  );
+}
+
+/**
+ * Ajv's flags that say whether the keywords so far passed (`var valid0 = …`, read as `if (valid0)`): once the
+ * comparisons above are folded, most are only ever set to `true`. A flag every one of whose assignments is
+ * `true` (each has an initial value, so none is read unset) is `true` wherever it is read; the reads become `true`
+ * and the assignments go, until no flag is left that way. The minifier then drops the branches.
+ */
+function withValidFlagsFolded(code: string): string {
+  for (let out = code; ;) {
+    const assignments = [...out.matchAll(/(?:\b(?:var|let) )?(?<![\w$.])(_?valid\d+) = ([^;]*);/g)];
+    const alwaysTrue = new Set(assignments.map(([, flag]) => flag));
+    for (const [, flag, value] of assignments) if (value !== 'true') alwaysTrue.delete(flag);
+    for (const flag of alwaysTrue) if (new RegExp(`\\b(?:var|let) ${flag}[;,]`).test(out)) alwaysTrue.delete(flag);
+    if (alwaysTrue.size === 0) return out;
+    out = out
+      .replace(/(?:\b(?:var|let) )?(?<![\w$.])(_?valid\d+) = true;/g, (write, flag: string) =>
+        alwaysTrue.has(flag) ? '' : write,
+      )
+      .replace(/(?<![\w$.])_?valid\d+\b/g, (flag) => (alwaysTrue.has(flag) ? 'true' : flag));
+  }
 }
 
 /** Every schema path that has a zod message, as a string literal in the code, becomes that message's key. */
