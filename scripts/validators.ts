@@ -365,11 +365,14 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   );
   const keyedCode = withValidFlagsFolded(
     withErrorCountsFolded(
-      withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys)),
+      withFailCalls(
+        withMessageKeys(withErrorBuilders(withPatternSources(withSchemaReadsInlined(body)), messages), keys),
+      ),
     ),
   );
   const factory =
-    `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\n` +
+    `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${errorBuildersFor(keyedCode)}\n` +
+    `${keyedCode}\n` +
     `return { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   return code;
@@ -378,13 +381,53 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
 /**
  * Ajv writes every error out as an object literal with its key names, about 170 of them for the
  * policy, in a bundle Forge does not minify; a call of one of these builds the same object (same
- * keys, same order) from the values alone.
+ * keys, same order) from the values alone. Almost every error is a validator's only one, set as it returns false: a
+ * `fail…` call does both. The factory declares the ones its code calls.
  */
-const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
-const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) =>
-  ({ instancePath, schemaPath, keyword, params });
-const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });
-const fail = (validate, errors) => { validate.errors = errors; return false; };`;
+const ERROR_BUILDERS: Readonly<Record<string, string>> = {
+  errorAt: '(instancePath, keyword, params) => ({ instancePath, keyword, params })',
+  errorWithSchemaPathAt:
+    '(instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params })',
+  typeErrorAt: '(instancePath, type) => ({ instancePath, keyword: "type", params: { type } })',
+  fail: '(validate, errors) => { validate.errors = errors; return false; }',
+  failAt: '(validate, ...error) => fail(validate, [errorAt(...error)])',
+  failWithSchemaPathAt: '(validate, ...error) => fail(validate, [errorWithSchemaPathAt(...error)])',
+  failTypeAt: '(validate, ...error) => fail(validate, [typeErrorAt(...error)])',
+};
+
+function errorBuildersFor(code: string): string {
+  const used = new Set(Object.keys(ERROR_BUILDERS).filter((name) => new RegExp(`\\b${name}\\(`).test(code)));
+  // A `fail…` call needs `fail` and its builder.
+  for (const name of [...used])
+    if (name.startsWith('fail') && name !== 'fail') {
+      used.add('fail');
+      used.add(name === 'failTypeAt' ? 'typeErrorAt' : `error${name.slice(4)}`);
+    }
+  return Object.entries(ERROR_BUILDERS)
+    .filter(([name]) => used.has(name))
+    .map(([name, definition]) => `const ${name} = ${definition};`)
+    .join('\n');
+}
+
+/**
+ * Ajv names a failed pattern in the error by its source, written out once more beside the `new RegExp` that
+ * holds it: the error reads the RegExp's `source` instead where that is the same text (a `/` would come back
+ * escaped). The empty flags argument goes too.
+ */
+function withPatternSources(code: string): string {
+  const names = new Map<string, string>();
+  const declared = code.replace(
+    /const (pattern\d+) = new RegExp(\("(?:[^"\\]|\\.)*"), ""\);/g,
+    (declaration, name: string, literal: string) => {
+      const source = JSON.parse(literal.slice(1)) as string;
+      if (new RegExp(source).source === source) names.set(literal.slice(1), name);
+      return `const ${name} = new RegExp${literal});`;
+    },
+  );
+  return declared.replace(/\{pattern: ("(?:[^"\\]|\\.)*")\}/g, (params, literal: string) =>
+    names.has(literal) ? `{pattern: ${names.get(literal)}.source}` : params,
+  );
+}
 
 /** The end of the bracketed expression that starts at `start` (an opening bracket), skipping strings. */
 function closingBracket(code: string, start: number): number {
@@ -448,7 +491,10 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
   return out + code.slice(at);
 }
 
-/** Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`. */
+/**
+ * Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`, or of
+ * `failAt` and its kin when the one error is a builder's.
+ */
 function withFailCalls(code: string): string {
   let out = '';
   let at = 0;
@@ -457,7 +503,13 @@ function withFailCalls(code: string): string {
     const open = match.index + match[0].length - 1;
     const close = closingBracket(code, open);
     if (!code.startsWith(';return false;', close + 1)) continue;
-    out += `${code.slice(at, match.index)}return fail(${match[1]}, ${code.slice(open, close + 1)});`;
+    const only = /^\[(errorAt|errorWithSchemaPathAt|typeErrorAt)\(/.exec(code.slice(open, close + 1));
+    const call =
+      only && closingBracket(code, open + only[0].length - 1) === close - 1
+        ? `${only[1] === 'typeErrorAt' ? 'failTypeAt' : `fail${only[1].slice(5)}`}(${match[1]}, ` +
+          code.slice(open + only[0].length, close)
+        : `fail(${match[1]}, ${code.slice(open, close + 1)})`;
+    out += `${code.slice(at, match.index)}return ${call};`;
     at = close + 1 + ';return false;'.length;
   }
   return out + code.slice(at);
