@@ -358,11 +358,11 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
   const sortedPaths = Object.keys(messages).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // An error names zod's message by a short key instead of its schema path: the paths, written once in the code
-  // and once among the messages, were a sixth of the policy's validator.
-  const keys = new Map(sortedPaths.map((schemaPath, index) => [schemaPath, String(index)]));
-  const keyedMessages = Object.fromEntries(
-    sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
-  );
+  // and once among the messages, were a sixth of the policy's validator. Paths with the same message (a field's
+  // type and its enum, say) share its key, so that each message is written once.
+  const texts = [...new Set(sortedPaths.map((schemaPath) => messages[schemaPath]))];
+  const keys = new Map(sortedPaths.map((schemaPath) => [schemaPath, String(texts.indexOf(messages[schemaPath]))]));
+  const keyedMessages = Object.fromEntries(texts.map((text, index) => [String(index), text]));
   const keyedCode = withValidFlagsFolded(
     withErrorCountsFolded(
       withFailCalls(
