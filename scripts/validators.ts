@@ -366,7 +366,10 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const keyedCode = withValidFlagsFolded(
     withErrorCountsFolded(
       withFailCalls(
-        withMessageKeys(withErrorBuilders(withPatternSources(withSchemaReadsInlined(body)), messages), keys),
+        withMessageKeys(
+          withErrorBuilders(withPatternSources(withoutParentData(withSchemaReadsInlined(body))), messages),
+          keys,
+        ),
       ),
     ),
   );
@@ -407,6 +410,20 @@ function errorBuildersFor(code: string): string {
     .filter(([name]) => used.has(name))
     .map(([name, definition]) => `const ${name} = ${definition};`)
     .join('\n');
+}
+
+/**
+ * Ajv hands each validator it calls the parent object, the key and the root (for keywords these schemas do not
+ * use: `$data`, type coercion); the validators only pass them on. They go from the signatures and the calls, and
+ * the generator stops if anything still reads them.
+ */
+function withoutParentData(code: string): string {
+  const out = code
+    .replaceAll('{instancePath="", parentData, parentDataProperty, rootData=data}={}', '{instancePath=""}={}')
+    .replace(/,parentData:\w+,parentDataProperty:(?:"(?:[^"\\]|\\.)*"|\w+),rootData\}/g, '}');
+  if (/\b(?:parentData|parentDataProperty|rootData)\b/.test(out))
+    throw new Error('unexpected Ajv standalone output: a validator reads parentData, parentDataProperty or rootData');
+  return out;
 }
 
 /**
