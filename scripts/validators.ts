@@ -358,14 +358,24 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
   const body = withRuntime.replace(/^"use strict";/, '').replace(/module\.exports(?:\.default)? = \w+;/g, '');
   const sortedPaths = Object.keys(messages).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // An error names zod's message by a short key instead of its schema path: the paths, written once in the code
-  // and once among the messages, were a sixth of the policy's validator.
-  const keys = new Map(sortedPaths.map((schemaPath, index) => [schemaPath, String(index)]));
-  const keyedMessages = Object.fromEntries(
-    sortedPaths.map((schemaPath) => [keys.get(schemaPath), messages[schemaPath]]),
+  // and once among the messages, were a sixth of the policy's validator. Paths with the same message (a field's
+  // type and its enum, say) share its key, so that each message is written once.
+  const texts = [...new Set(sortedPaths.map((schemaPath) => messages[schemaPath]))];
+  const keys = new Map(sortedPaths.map((schemaPath) => [schemaPath, String(texts.indexOf(messages[schemaPath]))]));
+  const keyedMessages = Object.fromEntries(texts.map((text, index) => [String(index), text]));
+  const keyedCode = withValidFlagsFolded(
+    withErrorCountsFolded(
+      withFailCalls(
+        withMessageKeys(
+          withErrorBuilders(withPatternSources(withoutParentData(withSchemaReadsInlined(body))), messages),
+          keys,
+        ),
+      ),
+    ),
   );
-  const keyedCode = withFailCalls(withMessageKeys(withErrorBuilders(withSchemaReadsInlined(body), messages), keys));
   const factory =
-    `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${ERROR_BUILDERS}\n${keyedCode}\n` +
+    `module.exports = function createValidator(SHARED_CHECKS, runtime) {\n${errorBuildersFor(keyedCode)}\n` +
+    `${keyedCode}\n` +
     `return { validate: ${name}, messages: ${JSON.stringify(keyedMessages)} };\n};\n`;
   const { code } = await transform(factory, { minify: true, format: 'cjs', target: 'node18', logLevel: 'silent' });
   return code;
@@ -374,13 +384,67 @@ export async function validatorModule(schema: z.ZodType, where: string): Promise
 /**
  * Ajv writes every error out as an object literal with its key names, about 170 of them for the
  * policy, in a bundle Forge does not minify; a call of one of these builds the same object (same
- * keys, same order) from the values alone.
+ * keys, same order) from the values alone. Almost every error is a validator's only one, set as it returns false: a
+ * `fail…` call does both. The factory declares the ones its code calls.
  */
-const ERROR_BUILDERS = `const errorAt = (instancePath, keyword, params) => ({ instancePath, keyword, params });
-const errorWithSchemaPathAt = (instancePath, schemaPath, keyword, params) =>
-  ({ instancePath, schemaPath, keyword, params });
-const typeErrorAt = (instancePath, type) => ({ instancePath, keyword: "type", params: { type } });
-const fail = (validate, errors) => { validate.errors = errors; return false; };`;
+const ERROR_BUILDERS: Readonly<Record<string, string>> = {
+  errorAt: '(instancePath, keyword, params) => ({ instancePath, keyword, params })',
+  errorWithSchemaPathAt:
+    '(instancePath, schemaPath, keyword, params) => ({ instancePath, schemaPath, keyword, params })',
+  typeErrorAt: '(instancePath, type) => ({ instancePath, keyword: "type", params: { type } })',
+  fail: '(validate, errors) => { validate.errors = errors; return false; }',
+  failAt: '(validate, ...error) => fail(validate, [errorAt(...error)])',
+  failWithSchemaPathAt: '(validate, ...error) => fail(validate, [errorWithSchemaPathAt(...error)])',
+  failTypeAt: '(validate, ...error) => fail(validate, [typeErrorAt(...error)])',
+};
+
+function errorBuildersFor(code: string): string {
+  const used = new Set(Object.keys(ERROR_BUILDERS).filter((name) => new RegExp(`\\b${name}\\(`).test(code)));
+  // A `fail…` call needs `fail` and its builder.
+  for (const name of [...used])
+    if (name.startsWith('fail') && name !== 'fail') {
+      used.add('fail');
+      used.add(name === 'failTypeAt' ? 'typeErrorAt' : `error${name.slice(4)}`);
+    }
+  return Object.entries(ERROR_BUILDERS)
+    .filter(([name]) => used.has(name))
+    .map(([name, definition]) => `const ${name} = ${definition};`)
+    .join('\n');
+}
+
+/**
+ * Ajv hands each validator it calls the parent object, the key and the root (for keywords these schemas do not
+ * use: `$data`, type coercion); the validators only pass them on. They go from the signatures and the calls, and
+ * the generator stops if anything still reads them.
+ */
+function withoutParentData(code: string): string {
+  const out = code
+    .replaceAll('{instancePath="", parentData, parentDataProperty, rootData=data}={}', '{instancePath=""}={}')
+    .replace(/,parentData:\w+,parentDataProperty:(?:"(?:[^"\\]|\\.)*"|\w+),rootData\}/g, '}');
+  if (/\b(?:parentData|parentDataProperty|rootData)\b/.test(out))
+    throw new Error('unexpected Ajv standalone output: a validator reads parentData, parentDataProperty or rootData');
+  return out;
+}
+
+/**
+ * Ajv names a failed pattern in the error by its source, written out once more beside the `new RegExp` that
+ * holds it: the error reads the RegExp's `source` instead where that is the same text (a `/` would come back
+ * escaped). The empty flags argument goes too.
+ */
+function withPatternSources(code: string): string {
+  const names = new Map<string, string>();
+  const declared = code.replace(
+    /const (pattern\d+) = new RegExp(\("(?:[^"\\]|\\.)*"), ""\);/g,
+    (declaration, name: string, literal: string) => {
+      const source = JSON.parse(literal.slice(1)) as string;
+      if (new RegExp(source).source === source) names.set(literal.slice(1), name);
+      return `const ${name} = new RegExp${literal});`;
+    },
+  );
+  return declared.replace(/\{pattern: ("(?:[^"\\]|\\.)*")\}/g, (params, literal: string) =>
+    names.has(literal) ? `{pattern: ${names.get(literal)}.source}` : params,
+  );
+}
 
 /** The end of the bracketed expression that starts at `start` (an opening bracket), skipping strings. */
 function closingBracket(code: string, start: number): number {
@@ -444,7 +508,10 @@ function withErrorBuilders(code: string, messages: Readonly<Record<string, strin
   return out + code.slice(at);
 }
 
-/** Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`. */
+/**
+ * Ajv's `validateN.errors = [...];return false;`, 155 times in the policy's validator, as one call of `fail`, or of
+ * `failAt` and its kin when the one error is a builder's.
+ */
 function withFailCalls(code: string): string {
   let out = '';
   let at = 0;
@@ -453,10 +520,69 @@ function withFailCalls(code: string): string {
     const open = match.index + match[0].length - 1;
     const close = closingBracket(code, open);
     if (!code.startsWith(';return false;', close + 1)) continue;
-    out += `${code.slice(at, match.index)}return fail(${match[1]}, ${code.slice(open, close + 1)});`;
+    const only = /^\[(errorAt|errorWithSchemaPathAt|typeErrorAt)\(/.exec(code.slice(open, close + 1));
+    const call =
+      only && closingBracket(code, open + only[0].length - 1) === close - 1
+        ? `${only[1] === 'typeErrorAt' ? 'failTypeAt' : `fail${only[1].slice(5)}`}(${match[1]}, ` +
+          code.slice(open + only[0].length, close)
+        : `fail(${match[1]}, ${code.slice(open, close + 1)})`;
+    out += `${code.slice(at, match.index)}return ${call};`;
     at = close + 1 + ';return false;'.length;
   }
   return out + code.slice(at);
+}
+
+/** An assignment to a validator's own error count (`errors++`, `errors = …`), not to a validator's `.errors`. */
+const COUNT_CHANGE = /(?<![\w$.])errors(?:\+\+| = )/;
+
+/**
+ * Ajv learns whether a keyword failed by comparing its error count with a copy taken before it (`const _errsN =
+ * errors;` … `_errsN === errors`), about 160 times in the policy's validator. Without allErrors, an error outside an
+ * anyOf, oneOf or if returns at once, so the count changes only through the `errors++` and `errors = …` Ajv writes
+ * for those. Where none is written between the copy (or the function's `let errors = 0;`) and the comparison, and
+ * no loop around the comparison began after the copy (whose later turns would run code written after it), the
+ * comparison is `true`, which the minifier folds away with the branch it guards; copies left unread go too.
+ */
+function withErrorCountsFolded(code: string): string {
+  const declarations = [...code.matchAll(/const (_errs\d+) = errors;|let errors = 0;/g)];
+  const loops = [...code.matchAll(/\b(?:for|while)\(/g)].map((loop) => {
+    const header = closingBracket(code, loop.index + loop[0].length - 1);
+    return { start: loop.index, end: code[header + 1] === '{' ? closingBracket(code, header + 1) : Infinity };
+  });
+  const folded = code.replace(
+    /\b(_errs\d+) === errors\b|\berrors === (_errs\d+|0)\b/g,
+    (comparison, left: string | undefined, right: string, at: number) => {
+      const copy = left ?? right;
+      const declared = copy === '0' ? 'let errors = 0;' : `const ${copy} = errors;`;
+      const from = declarations.filter((d) => d.index < at && d[0] === declared).pop()?.index;
+      if (from === undefined || COUNT_CHANGE.test(code.slice(from + declared.length, at))) return comparison;
+      return loops.some((loop) => loop.start > from && loop.start < at && loop.end > at) ? comparison : 'true';
+    },
+  );
+  return folded.replace(/const (_errs\d+) = errors;/g, (declaration, copy: string) =>
+    new RegExp(`\\b${copy}\\b`).test(folded.replaceAll(declaration, '')) ? declaration : '',
+  );
+}
+
+/**
+ * Ajv's flags that say whether the keywords so far passed (`var valid0 = …`, read as `if (valid0)`): once the
+ * comparisons above are folded, most are only ever set to `true`. A flag every one of whose assignments is
+ * `true` (each has an initial value, so none is read unset) is `true` wherever it is read; the reads become `true`
+ * and the assignments go, until no flag is left that way. The minifier then drops the branches.
+ */
+function withValidFlagsFolded(code: string): string {
+  for (let out = code; ;) {
+    const assignments = [...out.matchAll(/(?:\b(?:var|let) )?(?<![\w$.])(_?valid\d+) = ([^;]*);/g)];
+    const alwaysTrue = new Set(assignments.map(([, flag]) => flag));
+    for (const [, flag, value] of assignments) if (value !== 'true') alwaysTrue.delete(flag);
+    for (const flag of alwaysTrue) if (new RegExp(`\\b(?:var|let) ${flag}[;,]`).test(out)) alwaysTrue.delete(flag);
+    if (alwaysTrue.size === 0) return out;
+    out = out
+      .replace(/(?:\b(?:var|let) )?(?<![\w$.])(_?valid\d+) = true;/g, (write, flag: string) =>
+        alwaysTrue.has(flag) ? '' : write,
+      )
+      .replace(/(?<![\w$.])_?valid\d+\b/g, (flag) => (alwaysTrue.has(flag) ? 'true' : flag));
+  }
 }
 
 /** Every schema path that has a zod message, as a string literal in the code, becomes that message's key. */

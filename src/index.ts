@@ -6,14 +6,14 @@
  */
 import { kvsPolicyStore } from './forge/kvs-policy-store';
 import { forgeRepositoryLookup } from './forge/repository-lookup';
-import { createKvsEntityStore } from './forge/kvs-entity-store';
+import { kvsEntityWriter } from './forge/kvs-provider-stores';
 import { kvsSampleSink } from './forge/kvs-sample-sink';
 import { createProvider } from './provider/handler';
 import { createDecisionWriter } from './storage/decision-writer';
 
 export const provider = createProvider({
   store: kvsPolicyStore,
-  decisions: createDecisionWriter(createKvsEntityStore()),
+  decisions: createDecisionWriter(kvsEntityWriter),
   samples: kvsSampleSink,
   repositories: forgeRepositoryLookup,
 });

@@ -9,7 +9,7 @@ import { bitbucketGetAsUser } from './forge/bitbucket-get';
 import { bitbucketUserFetch } from './forge/bitbucket-users';
 import { createKvsEntityStore } from './forge/kvs-entity-store';
 import { createKvsStore } from './forge/kvs-store';
-import { refreshRepository } from './forge/repository-lookup';
+import { forgeRepositoryLookup } from './forge/repository-lookup';
 import { createForgeReplayQueue } from './forge/replay-queue';
 import { createResolver } from './forge/resolver';
 import { createHandlers } from './settings/handlers';
@@ -22,7 +22,8 @@ export const handler = createResolver(
     entities: createKvsEntityStore(),
     adminCheck: bitbucketAdminCheck,
     bitbucket: bitbucketGetAsUser,
-    refreshRepository,
+    // Asks Bitbucket again now and replaces the cached answer for the repository.
+    refreshRepository: (workspace, repository) => forgeRepositoryLookup.refresh(workspace, repository),
     fetchUser: bitbucketUserFetch,
     replayQueue: createForgeReplayQueue(),
     bitbucketAsApp: bitbucketAppRequest,

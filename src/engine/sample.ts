@@ -58,16 +58,6 @@ export function sampleRequestOf(request: Record<string, unknown>): SampleRequest
 }
 
 /**
- * The request a replay runs: the sample's request with its configuration, and without the variable
- * list, since the sample holds no values to template with. Both sides of a replay run the same
- * request, so leaving them out changes no comparison.
- */
-export function replayRequestOf(request: SampleRequest, configuration: unknown): Record<string, unknown> {
-  const { variables: _keys, variables_truncated: _truncated, ...rest } = request;
-  return { ...rest, pipelines_configuration: configuration };
-}
-
-/**
  * A sample as a replay takes it: the request as received (variables without values) and, when known, its repository.
  */
 export interface RunSample {

@@ -1,4 +1,5 @@
 /** The EntityStore port over Forge custom entities (declared in manifest.yml under app.storage.entities). */
+import { ttlOption } from './kvs-calls';
 import { kvs, Sort, WhereConditions } from './kvs-client';
 import { checkKey, checkValue } from '../storage/kv';
 import type { EntityStore, RangeCondition } from '../storage/entity-store';
@@ -18,13 +19,7 @@ export function createKvsEntityStore(): EntityStore {
       // Checked here too so that an oversized record fails with a message naming the limit.
       checkKey(key);
       checkValue(value);
-      await kvs
-        .entity<Record<string, unknown>>(entity)
-        .set(
-          key,
-          value,
-          options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined,
-        );
+      await kvs.entity<Record<string, unknown>>(entity).set(key, value, ttlOption(options));
     },
     async query(entity, query) {
       let builder = kvs

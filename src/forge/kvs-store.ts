@@ -1,4 +1,5 @@
 /** The KeyValueStore port over Forge KVS: the settings resolvers' and the decision log's storage. */
+import { ttlOption } from './kvs-calls';
 import { kvs, WhereConditions } from './kvs-client';
 import { checkKey, checkValue, type KeyValueStore } from '../storage/kv';
 
@@ -9,11 +10,7 @@ export function createKvsStore(): KeyValueStore {
       // Checked here too so that an oversized value fails with a message naming the limit.
       checkKey(key);
       checkValue(value);
-      await kvs.set(
-        key,
-        value,
-        options?.ttlSeconds !== undefined ? { ttl: { value: options.ttlSeconds, unit: 'SECONDS' } } : undefined,
-      );
+      await kvs.set(key, value, ttlOption(options));
     },
     async setIfAbsent(key, value) {
       checkKey(key);

@@ -13,8 +13,7 @@ import {
   retryAfterMs,
   type FetchRepository,
 } from '../provider/repository-lookup';
-import type { RepositoryIdentity } from '../policy/repository';
-import { createKvsStore } from './kvs-store';
+import { kvsCacheStore } from './kvs-provider-stores';
 
 /**
  * A refusal or failure carries its status and `Retry-After`, which the lookup decides on (retry, last good, "cannot
@@ -30,11 +29,6 @@ export const fetchRepositoryAsApp: FetchRepository = async (workspace, repositor
 };
 
 export const forgeRepositoryLookup = createCachedRepositoryLookup({
-  kv: createKvsStore(),
+  kv: kvsCacheStore,
   fetch: fetchRepositoryAsApp,
 });
-
-/** For the settings page: asks Bitbucket again now and replaces the cached answer for the repository. */
-export function refreshRepository(workspace: string, repository: string): Promise<RepositoryIdentity> {
-  return forgeRepositoryLookup.refresh(workspace, repository);
-}

@@ -102,10 +102,6 @@ export function compileGlob(pattern: string, options: GlobOptions = REF_GLOB): G
   return matcher;
 }
 
-export function globMatches(pattern: string, value: string, options: GlobOptions = REF_GLOB): boolean {
-  return compileGlob(pattern, options)(value);
-}
-
 /** The anchored regular expression a glob compiles to (also valid RE2, for CEL's `matches`); throws GlobSyntaxError. */
 export function globRegexSource(pattern: string, options: GlobOptions = REF_GLOB): string {
   const problem = globSyntaxError(pattern, options);

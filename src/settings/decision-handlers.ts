@@ -13,7 +13,7 @@ import { NoParameters, parsePayload } from './payloads';
 import { validatePolicy } from '../policy/load';
 import { checkBypasses, protectedEnvironmentNames } from '../storage/bypass';
 import { BadCursorError, type createDecisionQuery } from '../storage/decision-query';
-import { DECISION_OUTCOMES } from '../storage/decision-record';
+import { DECISION_OUTCOMES } from '../storage/decision-guard';
 import type { DecisionFilter } from '../storage/decision-store';
 import type { EntityStore } from '../storage/entity-store';
 import type { KeyValueStore } from '../storage/kv';

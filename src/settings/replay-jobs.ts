@@ -28,7 +28,8 @@ import {
   mergeReplaySummaries,
   type ReplaySummary,
 } from '../simulate/replay';
-import { listAll, type KeyValueStore } from '../storage/kv';
+import type { KeyValueStore } from '../storage/kv';
+import { listAll } from '../storage/list-all';
 import type { ReplayBrief } from '../storage/replay-brief';
 import {
   addGaps,

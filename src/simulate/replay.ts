@@ -11,11 +11,21 @@
  */
 import { compilePolicy } from '../engine/compiled-policy';
 import type { EngineResult, PolicyState, RunOptions, StepDecision } from '../engine/run';
-import { replayRequestOf, type RunSample, type SampleRequest } from '../engine/sample';
+import type { RunSample, SampleRequest } from '../engine/sample';
 import type { CompiledPolicy, Finding } from '../engine/types';
 import { describeIdentity } from '../policy/identity';
 import type { Policy } from '../policy/schema';
 import { runEngine } from '../rules/chain';
+
+/**
+ * The request a replay runs: the sample's request with its configuration, and without the variable
+ * list, since the sample holds no values to template with. Both sides of a replay run the same
+ * request, so leaving them out changes no comparison.
+ */
+function replayRequestOf(request: SampleRequest, configuration: unknown): Record<string, unknown> {
+  const { variables: _keys, variables_truncated: _truncated, ...rest } = request;
+  return { ...rest, pipelines_configuration: configuration };
+}
 
 export type ReplayKind = 'newly-blocked' | 'newly-allowed' | 'changed-steps' | 'new-warnings';
 const KIND_ORDER: readonly ReplayKind[] = ['newly-blocked', 'newly-allowed', 'changed-steps', 'new-warnings'];

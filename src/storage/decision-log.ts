@@ -4,7 +4,8 @@
  * decision-store.ts); these records are read, and shown beside the new ones, until they expire.
  */
 import * as z from 'zod';
-import { DECISION_OUTCOMES, type DecisionRecord } from './decision-record';
+import { DECISION_OUTCOMES } from './decision-guard';
+import type { DecisionRecord } from './decision-record';
 import { DECISION_PREFIX } from './keys';
 import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
 

@@ -4,9 +4,9 @@
  * stored value of the `decision` custom entity (decision-store.ts), so its attributes are flat and
  * bounded: a record is at most about 3 KiB whatever the pipeline sends.
  *
- * This module is on the provider's path, so it validates stored data with a hand-written guard
- * (`isDecisionRecord`), not zod; src/storage/decision-schema.ts holds the zod schema the resolver
- * uses, and a test keeps the two in agreement.
+ * This module is on the provider's path, which writes records and never reads them: the reader's
+ * hand-written guard (`isDecisionRecord`, no zod) sits in decision-guard.ts, and src/storage/decision-schema.ts
+ * holds the zod schema the resolver uses; a test keeps the two in agreement.
  */
 import { refKey } from '../engine/labels';
 import { refOf } from '../engine/ref';
@@ -14,13 +14,11 @@ import type { ProviderRequest, ProviderResponse } from '../engine/request';
 import type { Outcome, RunReport } from '../engine/run';
 import type { Finding } from '../engine/types';
 
-export const DECISION_OUTCOMES = ['allowed', 'blocked', 'none', 'passthrough'] as const satisfies readonly Outcome[];
 export const MAX_TEXT = 300;
 export const MAX_LIST = 20;
 export const MAX_ID = 80;
 /** The first 1 KB of the block message: enough to read why, bounded whatever the pipeline holds. */
 export const MAX_MESSAGE_BYTES = 1024;
-export const UNKNOWN_PROJECT = '';
 
 export interface DecisionRecord {
   /** Record format; records of the older key-value format (decision-log.ts) have none. */
@@ -137,60 +135,4 @@ export function decisionRecord(
     ...(report.policy?.revision !== undefined ? { policyRevision: report.policy.revision } : {}),
     ...(sample !== undefined ? { sample } : {}),
   };
-}
-
-const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
-const isStringList = (value: unknown, max: number) =>
-  Array.isArray(value) && value.length <= MAX_LIST && value.every((item) => isString(item, max));
-const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
-const isInteger = (value: unknown) => Number.isSafeInteger(value);
-
-/** Stored data is a boundary: the hand-written twin of DecisionRecordSchema (decision-schema.ts). */
-export function isDecisionRecord(value: unknown): value is DecisionRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const r = value as Record<string, unknown>;
-  const known = new Set([
-    'v',
-    'at',
-    'repository',
-    'repositoryKey',
-    'repositoryUuid',
-    'project',
-    'repositoryStaleAsOf',
-    'ref',
-    'trigger',
-    'pipeline',
-    'buildNumber',
-    'creator',
-    'outcome',
-    'rules',
-    'grants',
-    'environments',
-    'message',
-    'policyRevision',
-    'sample',
-  ]);
-  return (
-    Object.keys(r).every((key) => known.has(key)) &&
-    r.v === 2 &&
-    isInteger(r.at) &&
-    (r.at as number) >= 0 &&
-    isString(r.repository, MAX_TEXT) &&
-    isString(r.repositoryKey, MAX_TEXT) &&
-    isString(r.repositoryUuid, MAX_ID) &&
-    isOptional(r.project, (v) => isString(v, MAX_ID)) &&
-    isOptional(r.repositoryStaleAsOf, isInteger) &&
-    isString(r.ref, MAX_TEXT) &&
-    isString(r.trigger, 40) &&
-    isOptional(r.pipeline, (v) => isString(v, MAX_ID)) &&
-    isOptional(r.buildNumber, isInteger) &&
-    isOptional(r.creator, (v) => isString(v, MAX_ID)) &&
-    (DECISION_OUTCOMES as readonly unknown[]).includes(r.outcome) &&
-    isStringList(r.rules, 60) &&
-    isStringList(r.grants, MAX_ID) &&
-    isStringList(r.environments, 60) &&
-    isOptional(r.message, (v) => isString(v, MAX_MESSAGE_BYTES)) &&
-    isOptional(r.policyRevision, isInteger) &&
-    isOptional(r.sample, (v) => isString(v, 64) && /^[0-9a-f]+$/.test(v as string))
-  );
 }

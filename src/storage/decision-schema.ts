@@ -4,7 +4,8 @@
  * test/storage/decision-record.test.ts keeps the two in agreement.
  */
 import * as z from 'zod';
-import { DECISION_OUTCOMES, MAX_ID, MAX_LIST, MAX_MESSAGE_BYTES, MAX_TEXT } from './decision-record';
+import { DECISION_OUTCOMES } from './decision-guard';
+import { MAX_ID, MAX_LIST, MAX_MESSAGE_BYTES, MAX_TEXT } from './decision-record';
 
 const list = (max: number) => z.array(z.string().max(max)).max(MAX_LIST);
 

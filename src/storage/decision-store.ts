@@ -6,7 +6,8 @@
  * No zod here: records are checked with `isDecisionRecord`. Records of the older key-value format
  * are merged in by decision-query.ts.
  */
-import { isDecisionRecord, type DecisionRecord } from './decision-record';
+import type { DecisionRecord } from './decision-record';
+import { isDecisionRecord } from './decision-guard';
 import { DECISION_ENTITY, DECISION_INDEX } from './entities';
 import { MAX_ENTITY_PAGE, type EntityQuery, type EntityStore } from './entity-store';
 

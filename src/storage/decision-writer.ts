@@ -15,7 +15,10 @@ const randomSuffix = () => Math.random().toString(36).slice(2, 10).padEnd(8, '0'
 /** The entity key: time first, so that two runs never collide and a key says when it was written. */
 export const decisionEntityKey = (at: number, random: string) => `${String(at).padStart(13, '0')}-${random}`;
 
-export function createDecisionWriter(entities: EntityStore, options: DecisionWriterOptions = {}): DecisionSink {
+export function createDecisionWriter(
+  entities: Pick<EntityStore, 'set'>,
+  options: DecisionWriterOptions = {},
+): DecisionSink {
   const random = options.random ?? randomSuffix;
   return {
     async append(record) {

@@ -9,7 +9,8 @@ import * as z from 'zod';
 import { instantMs, type Grant } from '../policy/grant-guard';
 import { GrantSchema } from '../policy/grants';
 import { GRANT_PREFIX, grantKey } from './keys';
-import { listAll, type KeyValueStore } from './kv';
+import type { KeyValueStore } from './kv';
+import { listAll } from './list-all';
 import type { PolicyRepository } from './policy-repo';
 
 export const GrantEntrySchema = z.strictObject({

@@ -35,22 +35,6 @@ export const MAX_PAGE_SIZE = 100;
 
 export class StorageLimitError extends Error {}
 
-/** The entries under `prefix`, page by page, up to `cap` of them; `capped` says whether more were left. */
-export async function listAll(
-  kv: KeyValueStore,
-  prefix: string,
-  cap = Number.POSITIVE_INFINITY,
-): Promise<{ entries: KvEntry[]; capped: boolean }> {
-  const entries: KvEntry[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await kv.list(prefix, { limit: Math.min(MAX_PAGE_SIZE, cap - entries.length), cursor });
-    entries.push(...page.entries);
-    cursor = page.cursor;
-  } while (cursor !== undefined && entries.length < cap);
-  return { entries, capped: cursor !== undefined };
-}
-
 export function checkKey(key: string): void {
   if (key.length > MAX_KEY_LENGTH)
     throw new StorageLimitError(`storage key is ${key.length} characters; the limit is ${MAX_KEY_LENGTH}`);

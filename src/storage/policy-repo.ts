@@ -13,7 +13,8 @@
  */
 import * as z from 'zod';
 import { POLICY_KEY, POLICY_REVISION_PREFIX, policyRevisionKey } from './keys';
-import { listAll, type KeyValueStore } from './kv';
+import type { KeyValueStore } from './kv';
+import { listAll } from './list-all';
 import { StoredPolicySchema } from './stored-policy';
 import { ReplayBriefSchema, type ReplayBrief } from './replay-brief';
 

@@ -9,7 +9,8 @@
  *   policysource:status                 the sync state of the current repository source
  */
 import * as z from 'zod';
-import { listAll, type KeyValueStore } from './kv';
+import type { KeyValueStore } from './kv';
+import { listAll } from './list-all';
 
 export const DEFAULT_POLICY_BRANCH = 'main';
 export const DEFAULT_POLICY_PATH = 'pipeline-guard.yaml';

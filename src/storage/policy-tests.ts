@@ -5,7 +5,8 @@
 import * as z from 'zod';
 import { RepositoryIdentitySchema } from '../policy/repository-schema';
 import { POLICY_TEST_PREFIX } from './keys';
-import { listAll, type KeyValueStore } from './kv';
+import type { KeyValueStore } from './kv';
+import { listAll } from './list-all';
 
 export const MAX_POLICY_TESTS = 25;
 export const MAX_PIPELINE_YAML = 64 * 1024;

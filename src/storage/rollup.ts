@@ -10,7 +10,8 @@ import type { DecisionRecord } from './decision-record';
 import { scanDecisions } from './decision-store';
 import type { EntityStore } from './entity-store';
 import { STATS_DAY_PREFIX } from './keys';
-import { listAll, type KeyValueStore } from './kv';
+import type { KeyValueStore } from './kv';
+import { listAll } from './list-all';
 
 export const STATS_WINDOW_DAYS = 30;
 /** Older days whose stats record is missing that one run fills in, after today and yesterday. */

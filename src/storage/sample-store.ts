@@ -9,7 +9,8 @@
 import * as z from 'zod';
 import type { RunSample } from '../engine/sample';
 import { POLICY_KEY } from './keys';
-import { listAll, MAX_PAGE_SIZE, type KeyValueStore } from './kv';
+import { MAX_PAGE_SIZE, type KeyValueStore } from './kv';
+import { listAll } from './list-all';
 import type { PolicyRepository } from './policy-repo';
 import {
   SAMPLE_CONFIG_PREFIX,

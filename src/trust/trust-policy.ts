@@ -5,7 +5,8 @@
  * Facts and condition keys: shared/reference/dynamic-pipelines.md §11. Pure: the settings page
  * uses it too.
  */
-import { parseCidr, isNonPublicCidr } from '../policy/network';
+import { parseCidr } from '../policy/network';
+import { isNonPublicCidr } from '../policy/non-public-cidr';
 import type { Environment, Policy } from '../policy/schema';
 import { describeScope } from '../policy/scope';
 import { bitbucketAudience, checkedBareUuid, checkWorkspaceSlug, subPatterns, TrustPolicyInputError } from './inputs';

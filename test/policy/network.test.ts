@@ -1,4 +1,5 @@
-import { canonicalCidr, hasHostBits, isNonPublicCidr, parseCidr } from '../../src/policy/network';
+import { canonicalCidr, hasHostBits, parseCidr } from '../../src/policy/network';
+import { isNonPublicCidr } from '../../src/policy/non-public-cidr';
 
 describe('runner network CIDRs', () => {
   it.each(['203.0.113.0/28', '0.0.0.0/0', '2001:db8::/32', '::1/128', 'fd00::/8'])('parses %s', (text) => {

@@ -8,6 +8,7 @@ import {
   type SampleSink,
   type SampleWrite,
 } from '../../src/storage/sample-writer';
+import { createHash } from 'node:crypto';
 import { branchRun, referencePolicyInput } from '../support/requests';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -52,6 +53,16 @@ describe('run samples on the provider path', () => {
       .find((key) => key.startsWith(SAMPLE_CONFIG_PREFIX))!
       .slice(SAMPLE_CONFIG_PREFIX.length);
     expect(decisions.map((d) => d.sample)).toEqual([digest, digest, digest]);
+  });
+
+  it('keys the configuration by the SHA-256 of its JSON (node:crypto, loaded on the first sampled run)', async () => {
+    const { kv, provider } = setup();
+    const run = branchRun('main', [build]);
+    await provider(run);
+    const sha256 = createHash('sha256').update(JSON.stringify(run.pipelines_configuration)).digest('hex');
+    expect(kv.keys().filter((key) => key.startsWith(SAMPLE_CONFIG_PREFIX))).toEqual([
+      `${SAMPLE_CONFIG_PREFIX}${sha256}`,
+    ]);
   });
 
   it('keeps the latest configuration of a definition, with its target, trigger and ref', async () => {

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { runEngine } from '../../src/rules/chain';
-import {
-  decisionRecord,
-  firstBytes,
-  isDecisionRecord,
-  MAX_MESSAGE_BYTES,
-  type DecisionRecord,
-} from '../../src/storage/decision-record';
+import { isDecisionRecord } from '../../src/storage/decision-guard';
+import { decisionRecord, firstBytes, MAX_MESSAGE_BYTES, type DecisionRecord } from '../../src/storage/decision-record';
 import { DecisionRecordSchema } from '../../src/storage/decision-schema';
 import { ENTITY_DEFINITIONS, DECISION_ENTITY } from '../../src/storage/entities';
 import { branchRun, compiled, step } from '../support/requests';
