@@ -8,6 +8,7 @@
  */
 import { shellQuote } from './shell';
 import { parseShell, type SimpleCommand } from './shell-words';
+import { words } from '../primitives/words';
 
 export type CloudProvider = 'aws' | 'gcp' | 'vault';
 /**
@@ -61,7 +62,6 @@ const v = (provider: CloudProvider, field: CredentialField): VariableSpec => ({ 
  * The tables below are written as text, one `[provider] field name…` line each, in order: the provider's bundle
  * is not minified, and an object literal costs it a line and its indentation per name.
  */
-const words = (text: string) => text.trim().split(/\s+/);
 const lines = (table: string) => table.trim().split('\n').map(words);
 const variableTable = (table: string): Record<string, VariableSpec> =>
   Object.fromEntries(

@@ -6,6 +6,7 @@
  * the clone. Each set first clears what the provider's tools would otherwise prefer over the token.
  */
 import { shellQuote } from '../engine/shell';
+import { words } from '../primitives/words';
 import type { Environment, OidcIdentity } from '../policy/schema';
 
 export const TOKEN_FILE_NAME = 'web-identity-token';
@@ -20,59 +21,29 @@ export const OIDC_DIRECTORY_VARIABLE = 'PIPELINE_GUARD_OIDC_DIR';
  * secured ones too, and the request lists them only in part (or not at all), so the setup clears
  * them in every OIDC step rather than trusting the list. docs/rules/oidc-role.md lists them.
  */
-export const CLEARED = {
-  aws: [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_SECURITY_TOKEN',
-    'AWS_PROFILE',
-    'AWS_DEFAULT_PROFILE',
-    'AWS_CONFIG_FILE',
-    'AWS_SHARED_CREDENTIALS_FILE',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-    'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-    'AWS_ENDPOINT_URL',
-    'AWS_ENDPOINT_URL_STS',
-  ],
-  gcp: [
-    'GOOGLE_APPLICATION_CREDENTIALS',
-    'GOOGLE_CREDENTIALS',
-    'GOOGLE_OAUTH_ACCESS_TOKEN',
-    'GOOGLE_CLOUD_KEYFILE_JSON',
-    'GCLOUD_KEYFILE_JSON',
-    'GOOGLE_IMPERSONATE_SERVICE_ACCOUNT',
-    'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE',
-    'CLOUDSDK_AUTH_ACCESS_TOKEN_FILE',
-    'CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT',
-    'CLOUDSDK_CORE_ACCOUNT',
-    'CLOUDSDK_CONFIG',
-    'CLOUDSDK_ACTIVE_CONFIG_NAME',
-    'CLOUDSDK_AUTH_TOKEN_HOST',
-    'CLOUDSDK_API_ENDPOINT_OVERRIDES_STS',
-    'CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS',
-    // Turns off the certificate check of the token exchange: no setup that must keep its token needs it.
-    'CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION',
-  ],
-  vault: [
-    'VAULT_TOKEN',
-    'VAULT_AGENT_ADDR',
-    'VAULT_CLIENT_CERT',
-    'VAULT_CLIENT_KEY',
-    'VAULT_NAMESPACE',
-    // The same for the Vault login.
-    'VAULT_SKIP_VERIFY',
-  ],
-} as const satisfies Record<'aws' | 'gcp' | 'vault', readonly string[]>;
+export const CLEARED: Record<'aws' | 'gcp' | 'vault', readonly string[]> = {
+  aws: words(`
+    AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
+    AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_CONTAINER_CREDENTIALS_FULL_URI
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+    AWS_ENDPOINT_URL AWS_ENDPOINT_URL_STS`),
+  // The last one turns off the certificate check of the token exchange: no setup that must keep its token needs it.
+  gcp: words(`
+    GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS GOOGLE_OAUTH_ACCESS_TOKEN GOOGLE_CLOUD_KEYFILE_JSON
+    GCLOUD_KEYFILE_JSON GOOGLE_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE
+    CLOUDSDK_AUTH_ACCESS_TOKEN_FILE CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_CONFIG
+    CLOUDSDK_ACTIVE_CONFIG_NAME CLOUDSDK_AUTH_TOKEN_HOST CLOUDSDK_API_ENDPOINT_OVERRIDES_STS
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS CLOUDSDK_AUTH_DISABLE_SSL_VALIDATION`),
+  // The same for the Vault login.
+  vault: words('VAULT_TOKEN VAULT_AGENT_ADDR VAULT_CLIENT_CERT VAULT_CLIENT_KEY VAULT_NAMESPACE VAULT_SKIP_VERIFY'),
+};
 
 /** What each setup then sets to the environment's own values. */
-export const SET = {
-  aws: ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+export const SET: Record<'aws' | 'gcp' | 'vault', readonly string[]> = {
+  aws: words('AWS_REGION AWS_DEFAULT_REGION AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE'),
   gcp: [OIDC_DIRECTORY_VARIABLE, 'CLOUDSDK_CONFIG', 'GOOGLE_APPLICATION_CREDENTIALS'],
   vault: ['VAULT_ADDR', 'VAULT_TOKEN'],
-} as const satisfies Record<'aws' | 'gcp' | 'vault', readonly string[]>;
+};
 
 const TOKEN_TO_FILE =
   `(umask 077 && printf '%s' "$BITBUCKET_STEP_OIDC_TOKEN" ` + `> "$${OIDC_DIRECTORY_VARIABLE}/${TOKEN_FILE_NAME}")`;

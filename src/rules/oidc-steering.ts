@@ -15,39 +15,21 @@ import type { ChainContext } from '../engine/types';
 import type { RequestVariable } from '../engine/request';
 import { describeVariable } from '../engine/variables';
 import { providerOf } from '../policy/identity';
+import { words } from '../primitives/words';
 import { CLEARED, SET } from './oidc-setup';
 
 type Provider = keyof typeof CLEARED;
 const CLOUD_NAMES: Record<Provider, string> = { aws: 'AWS', gcp: 'GCP', vault: 'Vault' };
 
-const PROXIES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+const PROXIES = 'HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy';
 
 /** What routes each cloud's token exchange: proxies its tools honour and the certificate authorities they trust. */
 export const ROUTING: Record<Provider, readonly string[]> = {
-  aws: [...PROXIES, 'NO_PROXY', 'no_proxy', 'AWS_CA_BUNDLE'],
-  gcp: [
-    ...PROXIES,
-    'NO_PROXY',
-    'no_proxy',
-    'CLOUDSDK_PROXY_TYPE',
-    'CLOUDSDK_PROXY_ADDRESS',
-    'CLOUDSDK_PROXY_PORT',
-    'CLOUDSDK_PROXY_USERNAME',
-    'CLOUDSDK_PROXY_PASSWORD',
-    'CLOUDSDK_PROXY_RDNS',
-    'CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE',
-  ],
-  vault: [
-    ...PROXIES,
-    'NO_PROXY',
-    'no_proxy',
-    'VAULT_PROXY_ADDR',
-    'VAULT_HTTP_PROXY',
-    'VAULT_CACERT',
-    'VAULT_CAPATH',
-    'VAULT_CACERT_BYTES',
-    'VAULT_TLS_SERVER_NAME',
-  ],
+  aws: words(`${PROXIES} AWS_CA_BUNDLE`),
+  gcp: words(`${PROXIES} CLOUDSDK_PROXY_TYPE CLOUDSDK_PROXY_ADDRESS CLOUDSDK_PROXY_PORT CLOUDSDK_PROXY_USERNAME
+    CLOUDSDK_PROXY_PASSWORD CLOUDSDK_PROXY_RDNS CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE`),
+  vault: words(`${PROXIES} VAULT_PROXY_ADDR VAULT_HTTP_PROXY VAULT_CACERT VAULT_CAPATH VAULT_CACERT_BYTES
+    VAULT_TLS_SERVER_NAME`),
 };
 
 /** Scopes whose values come from whoever starts the run or writes the file, not from an admin's settings. */
@@ -72,7 +54,7 @@ export function reportSteeringVariables(context: ChainContext): void {
     if (RUN_SCOPES.has(variable.scope)) reportRouting(context, variable, clouds);
     const provider = STEERING.get(variable.key);
     if (!provider || !clouds.has(provider)) continue;
-    const cleared = (CLEARED[provider] as readonly string[]).includes(variable.key);
+    const cleared = CLEARED[provider].includes(variable.key);
     context.report({
       rule: 'oidc-role',
       mode: 'warn',
