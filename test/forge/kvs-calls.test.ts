@@ -5,21 +5,10 @@
  * page. The requests sent, the results and the errors thrown (class name, message, every field) must be the same.
  */
 import type { KvsTtl } from '../../src/forge/kvs-calls';
+import { KVS_RUNTIMES } from '../support/forge-runtimes';
 
 type Call = [Record<string, unknown>, string, Record<string, unknown> | undefined];
 type Answer = { status: number; body: string; headers?: Record<string, string> };
-
-const RUNTIMES: Array<[string, Record<string, unknown> | undefined]> = [
-  ['no KVS endpoint in the runtime (the proxy)', undefined],
-  [
-    'a direct KVS endpoint',
-    {
-      proxy: { token: 'tok' },
-      kvs: { url: 'https://kvs.example', host: 'kvs.example' },
-      tracing: { traceId: 't1', spanId: 's1' },
-    },
-  ],
-];
 
 const ANSWERS: Array<[string, Answer]> = [
   ['a stored value', { status: 200, body: JSON.stringify({ key: 'k', value: { a: 1 } }) }],
@@ -107,7 +96,7 @@ describe("the provider's KVS calls without the package", () => {
     delete (global as Record<string, unknown>).__forge_runtime__;
   });
 
-  describe.each(RUNTIMES)('%s', (_runtime, runtime) => {
+  describe.each(KVS_RUNTIMES)('%s', (_runtime, runtime) => {
     describe.each(ANSWERS)('answered with %s', (_answer, answer) => {
       it.each(CALLS)('%s: sends, returns and throws what @forge/kvs does', async (_call, theirs, ours) => {
         const expected = await run('@forge/kvs', runtime, answer, theirs);

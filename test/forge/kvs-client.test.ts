@@ -3,19 +3,9 @@
  * that module (it brings tslib into the provider's bundle). Both run here against the same stand-in
  * of Forge's runtime, for each way the runtime may be set up, and must send exactly the same requests.
  */
-type Call = [Record<string, unknown>, string, Record<string, unknown> | undefined];
+import { KVS_RUNTIMES } from '../support/forge-runtimes';
 
-const RUNTIMES: Array<[string, Record<string, unknown> | undefined]> = [
-  ['no KVS endpoint in the runtime (the proxy)', undefined],
-  [
-    'a direct KVS endpoint',
-    {
-      proxy: { token: 'tok' },
-      kvs: { url: 'https://kvs.example', host: 'kvs.example' },
-      tracing: { traceId: 't1', spanId: 's1' },
-    },
-  ],
-];
+type Call = [Record<string, unknown>, string, Record<string, unknown> | undefined];
 
 async function exercise(load: () => { kvs: any; WhereConditions: any; Sort: any }): Promise<Call[]> {
   const calls: Call[] = [];
@@ -52,7 +42,7 @@ describe('the KVS client without the package root', () => {
     delete (global as Record<string, unknown>).__forge_runtime__;
   });
 
-  it.each(RUNTIMES)('%s: sends what @forge/kvs sends', async (_name, runtime) => {
+  it.each(KVS_RUNTIMES)('%s: sends what @forge/kvs sends', async (_name, runtime) => {
     const load = (module: string) => () => {
       (global as Record<string, unknown>).__forge_runtime__ = runtime;
       let loaded: any;
