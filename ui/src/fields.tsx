@@ -58,52 +58,6 @@ export function FieldErrors({ id, messages }: { id: string; messages: string[] }
   );
 }
 
-interface FreeTextFieldProps {
-  readonly id: string;
-  readonly label: string;
-  readonly help: string;
-  readonly value: string;
-  readonly placeholder?: string;
-  readonly maxLength?: number;
-  readonly errors?: string[];
-  onChange(value: string): void;
-}
-
-/** A text field outside the policy draft (the grant form, the trust inputs), its help and errors tied to it. */
-export function FreeTextField({
-  id,
-  label,
-  help,
-  value,
-  placeholder,
-  maxLength,
-  errors = [],
-  onChange,
-}: FreeTextFieldProps) {
-  const invalid = errors.length > 0;
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <Textfield
-        id={id}
-        value={value}
-        placeholder={placeholder}
-        maxLength={maxLength}
-        isInvalid={invalid}
-        aria-invalid={invalid}
-        aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
-        onChange={(e) => onChange((e.target as HTMLInputElement).value)}
-      />
-      <div className="field-help" id={`${id}-help`}>
-        {help}
-      </div>
-      <FieldErrors id={id} messages={errors} />
-    </div>
-  );
-}
-
 export function FieldWarnings({ id, messages }: { id: string; messages: string[] }) {
   if (messages.length === 0) return null;
   return (

@@ -11,7 +11,7 @@ import type { ApiError, TrustPolicyView } from '../../../src/settings/api';
 import type { Call } from '../api';
 import { useBitbucketListings } from '../bitbucket';
 import { copyText } from '../download';
-import { FreeTextField } from '../fields';
+import { FreeTextField } from '../free-text-field';
 import { DeployedCheck, type TrustRequest } from './TrustCheck';
 
 const PROVIDER_LABEL = {
