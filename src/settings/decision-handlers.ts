@@ -68,6 +68,13 @@ export interface DecisionHandlerDependencies {
 type DecisionQuery = ReturnType<typeof createDecisionQuery>;
 
 /** One page of matching records, of the repositories the caller can read. */
+/** A filter naming exactly one repository (a full name or a `{uuid}`) that the member cannot read. */
+function namesUnreadable(readable: ReadableRepositories, repository: string | undefined): boolean {
+  const named = repository?.trim();
+  if (!named || !(named.includes('/') || /^\{[0-9a-f-]{36}\}$/i.test(named))) return false;
+  return !readable.includes({ uuid: named, name: named });
+}
+
 async function listReadable(
   query: DecisionQuery,
   readable: ReadableRepositories,
@@ -76,6 +83,9 @@ async function listReadable(
   pageSize: number,
 ): Promise<DecisionsView> {
   const filter: DecisionFilter = { ...input, from: timeBound(input.from, 'from'), to: timeBound(input.to, 'to') };
+  // A member who names one repository they cannot read gets nothing, not even a cursor: whether there is one would
+  // tell them how many of its runs were logged.
+  if (!readable.all && namesUnreadable(readable, input.repository)) return { records: [], scanned: 0, damaged: 0 };
   let page: DecisionsView;
   try {
     page = await query.list(filter, { cursor, pageSize });

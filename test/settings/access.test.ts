@@ -258,6 +258,22 @@ describe('who may call each resolver function', () => {
     });
   });
 
+  it('gives a member who names a repository they cannot read nothing, not even a cursor that counts its runs', async () => {
+    const { handlers, as } = await world();
+    for (const repository of [`acme/${SECRET.slug}`, SECRET.uuid]) {
+      const adminView = ok(await handlers.decisions(as(ADMIN), { repository }));
+      expect(adminView.records.map((r) => r.repositoryUuid)).toEqual([SECRET.uuid]);
+      expect(ok(await handlers.decisions(as(MEMBER), { repository }))).toEqual({
+        ok: true,
+        records: [],
+        scanned: 0,
+        damaged: 0,
+      });
+    }
+    const readable = ok(await handlers.decisions(as(MEMBER), { repository: `acme/${OPEN.slug}` }));
+    expect(readable.records.map((r) => r.repositoryUuid)).toEqual([OPEN.uuid]);
+  });
+
   it('takes the caller from the Forge context, never from the payload', async () => {
     const { handlers, as } = await world();
     const refused = await handlers.decisions(as(MEMBER), { accountId: 'admin-1' });
