@@ -258,7 +258,7 @@ describe('who may call each resolver function', () => {
     });
   });
 
-  it('gives a member who names a repository they cannot read nothing, not even a cursor that counts its runs', async () => {
+  it('gives a member who names a repository they cannot read nothing, not even a cursor', async () => {
     const { handlers, as } = await world();
     for (const repository of [`acme/${SECRET.slug}`, SECRET.uuid]) {
       const adminView = ok(await handlers.decisions(as(ADMIN), { repository }));
