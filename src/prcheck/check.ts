@@ -7,7 +7,6 @@
  * moved since. It never throws and never says "passed" for a run it did not simulate: a fault answers with a
  * failure that says so and how to re-run, unless the policy says `pullRequests.onFault: pass`.
  */
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { comparisonInsights, annotationBatches, REPORT_ID, type CodeInsights } from '../pullrequest/formats';
 import { comparisonMessage } from '../pullrequest/message';
@@ -15,6 +14,7 @@ import type { RepositoryLookup } from '../provider/repository-lookup';
 import type { KeyValueStore } from '../storage/kv';
 import {
   CheckFault,
+  checkKey,
   evaluatePullRequest,
   loadPolicy,
   readPullRequest,
@@ -69,7 +69,7 @@ const resultKey = (repository: string, pr: PullRequestInfo, policy: LoadedPolicy
     policy?.revision ?? 'none',
     policy?.grants.map((grant) => grant.id).sort() ?? [],
   ];
-  return `prcheck:result:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+  return checkKey('result', parts);
 };
 
 /** Imports read at another repository's branch or tag: their text can change without a new commit here. */

@@ -124,9 +124,9 @@ export async function loadPolicy(kv: KeyValueStore, now: Date): Promise<LoadedPo
   };
 }
 
-/** KVS keys may not hold `/` or braces; a digest of the location keeps every key short and legal. */
-const fileKey = (parts: readonly string[]) =>
-  `prcheck:file:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+/** KVS keys may not hold `/` or braces; a digest of what the key stands for keeps every key short and legal. */
+export const checkKey = (kind: 'file' | 'result', parts: readonly unknown[]) =>
+  `prcheck:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
 /** A file at a commit never changes; at a branch or tag it may, so that is re-read after a few minutes. */
 export const COMMIT_FILE_TTL_SECONDS = 7 * 24 * 3_600;
 export const REF_FILE_TTL_SECONDS = 600;
@@ -152,7 +152,7 @@ export function cachedFiles(
   let hits = 0;
   return {
     async read(repository, commitOrRef, path, immutable) {
-      const key = fileKey([repository, commitOrRef, path]);
+      const key = checkKey('file', [repository, commitOrRef, path]);
       try {
         const cached = freshRefs && !immutable ? undefined : ((await kv.get(key)) as CachedFile | undefined);
         if (cached && (typeof cached.text === 'string' || cached.text === null)) {
@@ -282,7 +282,7 @@ export async function evaluatePullRequest(
       'Bitbucket',
       `the pull request comes from another repository (a fork), and its ${PIPELINE_FILE} could not be read at ` +
         `commit ${pullRequest.sourceCommit.slice(0, 12)}: Pipeline Guard cannot tell a fork it may not read ` +
-        'from one that has no pipeline file',
+        'from one that has no pipeline file (a pull request from a branch of this repository avoids this)',
     );
   if (sourceText === undefined && destinationText === undefined) await confirmNoPipelines(files, ref, pullRequest);
   if (sourceText === undefined)

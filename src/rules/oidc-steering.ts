@@ -24,7 +24,7 @@ const CLOUD_NAMES: Record<Provider, string> = { aws: 'AWS', gcp: 'GCP', vault: '
 const PROXIES = 'HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy';
 
 /** What routes each cloud's token exchange: proxies its tools honour and the certificate authorities they trust. */
-export const ROUTING: Record<Provider, readonly string[]> = {
+const ROUTING: Record<Provider, readonly string[]> = {
   aws: words(`${PROXIES} AWS_CA_BUNDLE`),
   gcp: words(`${PROXIES} CLOUDSDK_PROXY_TYPE CLOUDSDK_PROXY_ADDRESS CLOUDSDK_PROXY_PORT CLOUDSDK_PROXY_USERNAME
     CLOUDSDK_PROXY_PASSWORD CLOUDSDK_PROXY_RDNS CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE`),

@@ -14,7 +14,7 @@ import { validatePolicy } from '../policy/load';
 import { checkBypasses, protectedEnvironmentNames } from '../storage/bypass';
 import { BadCursorError, type createDecisionQuery } from '../storage/decision-query';
 import { DECISION_OUTCOMES } from '../storage/decision-guard';
-import type { DecisionFilter } from '../storage/decision-store';
+import { isFullName, isUuid, type DecisionFilter } from '../storage/decision-store';
 import type { EntityStore } from '../storage/entity-store';
 import type { KeyValueStore } from '../storage/kv';
 import type { PolicyRepository } from '../storage/policy-repo';
@@ -67,14 +67,14 @@ export interface DecisionHandlerDependencies {
 
 type DecisionQuery = ReturnType<typeof createDecisionQuery>;
 
-/** One page of matching records, of the repositories the caller can read. */
 /** A filter naming exactly one repository (a full name or a `{uuid}`) that the member cannot read. */
 function namesUnreadable(readable: ReadableRepositories, repository: string | undefined): boolean {
   const named = repository?.trim();
-  if (!named || !(named.includes('/') || /^\{[0-9a-f-]{36}\}$/i.test(named))) return false;
+  if (!named || !(isFullName(named) || isUuid(named))) return false;
   return !readable.includes({ uuid: named, name: named });
 }
 
+/** One page of matching records, of the repositories the caller can read. */
 async function listReadable(
   query: DecisionQuery,
   readable: ReadableRepositories,

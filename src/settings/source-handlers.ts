@@ -173,13 +173,15 @@ async function sourceView(deps: SourceHandlerDependencies, identity: Identity): 
   if (source.kind !== 'repository') return base;
   const [active, status] = await Promise.all([activeFrom(deps.kv, source), store.status(source)]);
   const testsUrl = fileLink({ ...source, path: source.testsPath });
-  if (canEdit) return { ...base, fileUrl: fileLink(source), testsUrl, status, ...(active ? { active } : {}) };
+  const shown = canEdit
+    ? { status, active }
+    : { status: syncStatusForMembers(status), active: active && activeCommitForMembers(active) };
   return {
     ...base,
     fileUrl: fileLink(source),
     testsUrl,
-    status: syncStatusForMembers(status),
-    ...(active ? { active: activeCommitForMembers(active) } : {}),
+    status: shown.status,
+    ...(shown.active ? { active: shown.active } : {}),
   };
 }
 

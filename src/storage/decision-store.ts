@@ -44,12 +44,12 @@ export interface EntityScan {
   readonly damaged: number;
 }
 
-const isUuid = (value: string) => /^\{[0-9a-f-]{36}\}$/i.test(value);
+export const isUuid = (value: string) => /^\{[0-9a-f-]{36}\}$/i.test(value);
 /**
  * Only a full name is the by-repository partition: a record names its repository by UUID only when the full name was
  * unknown.
  */
-const isFullName = (value: string) => value.includes('/');
+export const isFullName = (value: string) => value.includes('/');
 
 /** The index that narrows a filter most; `matches` then applies whatever the index could not. */
 export function planQuery(filter: DecisionFilter): Pick<EntityQuery, 'index' | 'partition'> {
