@@ -87,7 +87,8 @@ interface FieldFrameProps {
   readonly children: ReactNode;
 }
 
-function FieldFrame({ id, label, help, errors, warnings = [], children }: FieldFrameProps) {
+/** A field's label, help, errors and warnings around its control, each tied to it by id. */
+export function FieldFrame({ id, label, help, errors, warnings = [], children }: FieldFrameProps) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>

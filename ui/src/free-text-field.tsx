@@ -3,7 +3,7 @@
  * module, so the first view, which only the policy form needs, does not carry it.
  */
 import Textfield from '@atlaskit/textfield';
-import { FieldErrors } from './fields';
+import { FieldFrame } from './fields';
 
 interface FreeTextFieldProps {
   readonly id: string;
@@ -28,10 +28,7 @@ export function FreeTextField({
 }: FreeTextFieldProps) {
   const invalid = errors.length > 0;
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
+    <FieldFrame id={id} label={label} help={help} errors={errors}>
       <Textfield
         id={id}
         value={value}
@@ -42,10 +39,6 @@ export function FreeTextField({
         aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
         onChange={(e) => onChange((e.target as HTMLInputElement).value)}
       />
-      <div className="field-help" id={`${id}-help`}>
-        {help}
-      </div>
-      <FieldErrors id={id} messages={errors} />
-    </div>
+    </FieldFrame>
   );
 }
